@@ -1,0 +1,8 @@
+import { command, defineFunction } from '../../shared/http/definition.js';
+import { receiveStock } from '../../shared/inventory/stock.js';
+import { body } from './schema.js';
+
+export default defineFunction({
+  name: 'receive-stock',
+  routes: [command({ roles: ['admin', 'clerk'], body, idempotent: true, run: (uow, input) => receiveStock(uow, input) })],
+});

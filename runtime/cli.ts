@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isRole, roles } from '../shared/auth/roles.js';
+import { dataDir, readBox } from './box.js';
+import { loadOrCreateKeys, signToken } from './issuer.js';
+
+const usage = `usage: erpbi <command>
+  token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data)
+  migrate                                                  apply database migrations to DATABASE_URL`;
+
+async function token(args: string[]) {
+  const { values } = parseArgs({ args, options: { role: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '28800' } } });
+  if (!isRole(values.role)) throw new Error(`--role must be one of ${roles.join(', ')}\n${usage}`);
+  const dir = dataDir();
+  const box = readBox(dir);
+  if (!box.issuer || !existsSync(join(dir, 'issuer', 'keys.json'))) {
+    throw new Error(`no erpbi box has started with data in ${dir}; run \`npm start\` first or set ERPBI_DATA`);
+  }
+  const keys = await loadOrCreateKeys(dir);
+  const ttl = Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('--ttl must be a positive number of seconds');
+  console.log(await signToken(keys, { issuer: box.issuer, audience: 'erpbi', sub: values.sub ?? `dev-${values.role}`, roles: [values.role], ttlSeconds: ttl }));
+}
+
+async function migrateCommand() {
+  const { createPool } = await import('../shared/db/pool.js');
+  const { migrate } = await import('../shared/db/migrate.js');
+  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is required');
+  const db = createPool(process.env.DATABASE_URL, 1);
+  const applied = await migrate(db);
+  await db.end();
+  console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
+}
+
+const [command, ...rest] = process.argv.slice(2);
+const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand };
+const run = command ? commands[command] : undefined;
+if (!run) {
+  console.error(usage);
+  process.exit(2);
+}
+run(rest).catch((err: Error) => {
+  console.error(`erpbi ${command}: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import replyFrom from '@fastify/reply-from';
+import { z } from 'zod';
+import { AppError, errorBody } from '../shared/errors.js';
+import { toHttp } from '../shared/http/errors-to-http.js';
+import { discoveryDocument, signToken, type IssuerKeys } from './issuer.js';
+
+export interface GatewayOptions {
+  /** Where a function listens, or undefined for an unknown name. */
+  upstream: (name: string) => number | undefined;
+  /** Names of processes not healthy yet; empty means ready. */
+  waiting: () => string[];
+  issuer: string;
+  audience: string;
+  keys: IssuerKeys;
+  clientSecret: string;
+  webDir: string;
+}
+
+const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png' };
+
+/** The local stand-in for the OpenFaaS gateway: /function/<name>[/<path>], /healthz, the dev issuer, the web page. */
+export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
+  const app = Fastify({ bodyLimit: 1024 * 1024 });
+  await app.register(replyFrom, { undici: { connections: 64, pipelining: 1, keepAliveTimeout: 60_000 } });
+  // Bodies pass through untouched: the function parses and validates them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler(async (err, _req, reply) => {
+    const { status, body } = toHttp(err);
+    return reply.code(status).send(body);
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    const waiting = opts.waiting();
+    return reply.code(waiting.length ? 503 : 200).send({ status: waiting.length ? 'starting' : 'ok', waiting });
+  });
+
+  const proxy = async (req: FastifyRequest, reply: FastifyReply) => {
+    const { name } = req.params as { name: string };
+    const port = opts.upstream(name);
+    if (!port) throw new AppError('not_found', `no function ${name}`);
+    const rest = req.url.slice(`/function/${name}`.length) || '/';
+    return reply.from(`http://127.0.0.1:${port}${rest.startsWith('/') ? rest : `/${rest}`}`, {
+      onError: (r) => r.code(502).send(errorBody(new AppError('not_ready', `function ${name} is not answering`))),
+    });
+  };
+  app.all('/function/:name', proxy);
+  app.all('/function/:name/*', proxy);
+
+  // Dev issuer (OIDC discovery, JWKS, client-credentials token for the connector).
+  app.get('/issuer/.well-known/openid-configuration', async () => discoveryDocument(opts.issuer));
+  app.get('/issuer/jwks', async () => ({ keys: [opts.keys.publicJwk] }));
+  const tokenForm = z.object({ grant_type: z.literal('client_credentials'), client_id: z.literal('erpbi-connector'), client_secret: z.string() });
+  app.post('/issuer/token', async (req, reply) => {
+    const form = tokenForm.safeParse(Object.fromEntries(new URLSearchParams(String(req.body ?? ''))));
+    if (!form.success || form.data.client_secret !== opts.clientSecret) {
+      return reply.code(401).send({ error: 'invalid_client' });
+    }
+    const ttl = 600;
+    const token = await signToken(opts.keys, { issuer: opts.issuer, audience: opts.audience, sub: 'erpbi-connector', roles: ['service'], ttlSeconds: ttl });
+    return { access_token: token, token_type: 'Bearer', expires_in: ttl };
+  });
+
+  // The web page and its assets.
+  app.get('/*', async (req, reply) => {
+    const path = (req.params as { '*': string })['*'] || 'index.html';
+    const file = normalize(join(opts.webDir, path));
+    if (!file.startsWith(opts.webDir) || !existsSync(file)) throw new AppError('not_found', 'no such page');
+    return reply.type(types[extname(file)] ?? 'application/octet-stream').send(readFileSync(file));
+  });
+  return app;
+}

@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import type { Role } from '../shared/auth/roles.js';
+
+// The dev issuer: an ES256 key pair kept in the box's data dir, so tokens outlive a restart and
+// `erpbi token` can sign from another shell. Production uses Keycloak (or another OIDC issuer).
+const alg = 'ES256';
+
+export interface IssuerKeys {
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+export async function loadOrCreateKeys(dir: string): Promise<IssuerKeys> {
+  const file = join(dir, 'issuer', 'keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as IssuerKeys;
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const kid = `dev-${Date.now().toString(36)}`;
+  const keys = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },
+  };
+  mkdirSync(join(dir, 'issuer'), { recursive: true });
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+export interface TokenRequest {
+  issuer: string;
+  audience: string;
+  sub: string;
+  roles: Role[];
+  ttlSeconds: number;
+  name?: string;
+}
+
+export async function signToken(keys: IssuerKeys, req: TokenRequest): Promise<string> {
+  const key = await importJWK(keys.privateJwk, alg);
+  return new SignJWT({ roles: req.roles, ...(req.name ? { name: req.name } : {}) })
+    .setProtectedHeader({ alg, kid: keys.privateJwk.kid!, typ: 'JWT' })
+    .setIssuer(req.issuer)
+    .setAudience(req.audience)
+    .setSubject(req.sub)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + req.ttlSeconds)
+    .sign(key);
+}
+
+export function discoveryDocument(issuer: string) {
+  return {
+    issuer,
+    jwks_uri: `${issuer}/jwks`,
+    token_endpoint: `${issuer}/token`,
+    grant_types_supported: ['client_credentials'],
+    id_token_signing_alg_values_supported: [alg],
+  };
+}

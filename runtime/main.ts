@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPool } from '../shared/db/pool.js';
+import { migrate } from '../shared/db/migrate.js';
+import { connectBus, ensureStreams } from '../shared/events/bus.js';
+import { readStack } from '../triggers/stack.js';
+import { dataDir, freePort, gatewayPort, readBox, stickyPort, writeBox } from './box.js';
+import { buildGateway } from './gateway.js';
+import { loadOrCreateKeys } from './issuer.js';
+import { natsServerMissing, startNats } from './nats.js';
+import { startEmbeddedPostgres } from './postgres.js';
+import { Supervisor } from './supervisor.js';
+// @ts-expect-error: plain JS build script
+import { buildAll, isStale } from '../esbuild.config.mjs';
+
+// `npm start`: the whole box on one machine, without faasd.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const say = (line: string) => console.log(line);
+const started = Date.now();
+const dir = dataDir();
+const port = gatewayPort();
+const prefix = process.env.EVENTS_PREFIX ?? 'erp';
+const stream = process.env.EVENTS_STREAM ?? 'ERP_EVENTS';
+mkdirSync(join(dir, 'logs'), { recursive: true });
+const box = readBox(dir);
+const stops: (() => Promise<void>)[] = [];
+
+async function main() {
+  say(`erpbi: data in ${dir}`);
+  if ((isStale as () => boolean)()) {
+    say('building function bundles (missing or older than the sources)...');
+    await (buildAll as (o: { quiet: boolean }) => Promise<unknown[]>)({ quiet: true });
+  }
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    box.pgPort = await stickyPort(box.pgPort);
+    say(`starting embedded PostgreSQL 15 on 127.0.0.1:${box.pgPort}...`);
+    const pg = await startEmbeddedPostgres(dir, box.pgPort, say);
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  let natsUrl = process.env.NATS_URL;
+  if (!natsUrl) {
+    if (natsServerMissing()) {
+      throw new Error('nats-server is not on PATH. Install it (Debian/Ubuntu/Raspberry Pi OS: `sudo apt-get install nats-server`) or set NATS_URL to a JetStream-enabled server.');
+    }
+    box.natsPort = await stickyPort(box.natsPort);
+    say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
+    const nats = await startNats(dir, box.natsPort);
+    stops.push(nats.stop);
+    natsUrl = nats.url;
+  }
+
+  const db = createPool(databaseUrl, 1);
+  const applied = await migrate(db);
+  await db.end();
+  if (applied.length) say(`  migrations applied: ${applied.join(', ')}`);
+  const bus = await connectBus(natsUrl, 'erpbi-runtime');
+  await ensureStreams(bus.nc, stream, prefix);
+  await bus.nc.close();
+
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  box.issuer = `${gatewayUrl}/issuer`;
+  box.gatewayUrl = gatewayUrl;
+  writeBox(box, dir);
+  const keys = await loadOrCreateKeys(dir);
+
+  const supervisor = new Supervisor(join(dir, 'logs'), say);
+  stops.unshift(() => supervisor.stop());
+  const common = {
+    DATABASE_URL: databaseUrl,
+    NATS_URL: natsUrl,
+    EVENTS_PREFIX: prefix,
+    EVENTS_STREAM: stream,
+    AUTH_ISSUER: box.issuer,
+    AUTH_AUDIENCE: 'erpbi',
+    AUTH_ROLES_CLAIM: 'roles',
+  };
+  const functions = readStack(join(root, 'stack.yml'), prefix);
+  const gateway = await buildGateway({
+    upstream: (name) => (functions.some((f) => f.name === name) ? supervisor.port(name) : undefined),
+    waiting: () => supervisor.waiting(),
+    issuer: box.issuer,
+    audience: 'erpbi',
+    keys,
+    clientSecret: box.clientSecret,
+    webDir: join(root, 'web'),
+  });
+  await gateway.listen({ port, host: '127.0.0.1' });
+  stops.unshift(() => gateway.close());
+  say(`gateway on ${gatewayUrl}; starting ${functions.length} functions and the connector...`);
+
+  for (const fn of functions) {
+    supervisor.start({
+      name: fn.name,
+      command: process.execPath,
+      args: [join(root, 'build', 'functions', fn.name, 'index.js')],
+      env: { ...common, FUNCTION_NAME: fn.name },
+      port: await freePort(),
+    });
+  }
+  supervisor.start({
+    name: 'connector',
+    command: process.execPath,
+    args: [join(root, 'build', 'triggers', 'connector.js')],
+    env: { ...common, STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}/token`, CLIENT_SECRET: box.clientSecret },
+    port: await freePort(),
+  });
+  await supervisor.waitHealthy(120_000);
+  say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  say(`  dashboard   ${gatewayUrl}/`);
+  say(`  health      ${gatewayUrl}/healthz`);
+  say(`  functions   ${gatewayUrl}/function/<name>`);
+  say(`  a token     ERPBI_DATA=${dir} npx erpbi token --role admin`);
+  say('Ctrl-C stops everything.');
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say('\nstopping erpbi...');
+  for (const stop of stops) await stop().catch((e: Error) => say(`  ${e.message}`));
+  say('stopped.');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch(async (err: Error) => {
+  console.error(`erpbi failed to start: ${err.message}`);
+  await shutdown(1);
+});

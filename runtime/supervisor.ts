@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  port: number;
+}
+
+interface Supervised {
+  spec: ProcessSpec;
+  child?: ChildProcess;
+  healthy: boolean;
+  restarts: number;
+  startedAt: number;
+}
+
+/**
+ * Runs each bundle as its own process, logs to data/logs/<name>.log, restarts a process that dies
+ * (with growing delays, said in the terminal), and keeps a health view for /healthz.
+ */
+export class Supervisor {
+  private readonly procs = new Map<string, Supervised>();
+  private stopping = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly logDir: string,
+    private readonly say: (line: string) => void,
+  ) {
+    mkdirSync(logDir, { recursive: true });
+    this.timer = setInterval(() => void this.checkAll(), 1000);
+  }
+
+  start(spec: ProcessSpec): void {
+    const entry: Supervised = { spec, healthy: false, restarts: 0, startedAt: Date.now() };
+    this.procs.set(spec.name, entry);
+    this.launch(entry);
+  }
+
+  private launch(entry: Supervised): void {
+    const log: WriteStream = createWriteStream(join(this.logDir, `${entry.spec.name}.log`), { flags: 'a' });
+    const child = spawn(entry.spec.command, entry.spec.args, {
+      env: { ...process.env, ...entry.spec.env, PORT: String(entry.spec.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    entry.child = child;
+    entry.healthy = false;
+    entry.startedAt = Date.now();
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.on('exit', (code, signal) => {
+      log.end();
+      entry.healthy = false;
+      entry.child = undefined;
+      if (this.stopping) return;
+      // A process that ran a while before dying starts again at the short delay.
+      if (Date.now() - entry.startedAt > 30_000) entry.restarts = 0;
+      const delay = Math.min(250 * 2 ** entry.restarts, 15_000);
+      entry.restarts += 1;
+      this.say(`! ${entry.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms (see ${join(this.logDir, entry.spec.name + '.log')})`);
+      setTimeout(() => !this.stopping && this.launch(entry), delay);
+    });
+  }
+
+  private async checkAll(): Promise<void> {
+    await Promise.all([...this.procs.values()].map(async (p) => {
+      if (!p.child) return;
+      try {
+        const res = await fetch(`http://127.0.0.1:${p.spec.port}/_/health`, { signal: AbortSignal.timeout(900) });
+        p.healthy = res.ok;
+      } catch {
+        p.healthy = false;
+      }
+    }));
+  }
+
+  port(name: string): number | undefined {
+    return this.procs.get(name)?.spec.port;
+  }
+
+  pid(name: string): number | undefined {
+    return this.procs.get(name)?.child?.pid;
+  }
+
+  waiting(): string[] {
+    return [...this.procs.values()].filter((p) => !p.healthy).map((p) => p.spec.name);
+  }
+
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      await this.checkAll();
+      if (this.waiting().length === 0) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`not healthy after ${timeoutMs} ms: ${this.waiting().join(', ')}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await Promise.all([...this.procs.values()].map((p) => new Promise<void>((done) => {
+      const child = p.child;
+      if (!child) return done();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        done();
+      });
+      child.kill('SIGTERM');
+    })));
+  }
+}

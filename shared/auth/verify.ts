@@ -1,0 +1,60 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AppError } from '../errors.js';
+import { rolesFromClaims, type Principal } from './roles.js';
+
+export interface VerifierOptions {
+  issuer: string;
+  audience: string;
+  rolesClaim: string;
+  /** Where the keys are; when absent, found through the issuer's discovery document. */
+  jwksUrl?: string;
+  /** Tests hand a local key set in directly. */
+  keys?: JWTVerifyGetKey;
+}
+
+// Only asymmetric algorithms: an HS256 token "signed" with the public key, or alg=none, never passes.
+const algorithms = ['RS256', 'ES256', 'EdDSA'];
+
+export type Verifier = (authorization: string | undefined) => Promise<Principal>;
+
+export function createVerifier(opts: VerifierOptions): Verifier {
+  let keys: Promise<JWTVerifyGetKey> | undefined = opts.keys ? Promise.resolve(opts.keys) : undefined;
+  const getKeys = () => {
+    keys ??= discoverJwks(opts).catch((err) => {
+      keys = undefined; // try the discovery again on the next request
+      throw err;
+    });
+    return keys;
+  };
+  return async (authorization) => {
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization ?? '');
+    if (!match) throw new AppError('unauthenticated', 'a bearer token is required');
+    const keySet = await getKeys().catch(() => {
+      throw new AppError('not_ready', 'the token issuer cannot be reached');
+    });
+    try {
+      const { payload } = await jwtVerify(match[1]!, keySet, {
+        issuer: opts.issuer,
+        audience: opts.audience,
+        algorithms,
+        clockTolerance: 5,
+        requiredClaims: ['exp', 'sub'],
+      });
+      return { sub: payload.sub!, roles: rolesFromClaims(payload, opts.rolesClaim) };
+    } catch {
+      throw new AppError('unauthenticated', 'the token is invalid or expired');
+    }
+  };
+}
+
+async function discoverJwks(opts: VerifierOptions): Promise<JWTVerifyGetKey> {
+  let url = opts.jwksUrl;
+  if (!url) {
+    const res = await fetch(`${opts.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+    if (!res.ok) throw new Error(`discovery answered ${res.status}`);
+    const doc = (await res.json()) as { jwks_uri?: unknown };
+    if (typeof doc.jwks_uri !== 'string') throw new Error('discovery document has no jwks_uri');
+    url = doc.jwks_uri;
+  }
+  return createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000 });
+}

@@ -1,0 +1,71 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Envelope } from '../events/envelope.js';
+import { orderRef, orderSnapshot } from '../events/payloads.js';
+import { creditNoteSeries, invoiceDates, invoiceSeries } from '../domain/invoice.js';
+import { creditNotePosting, invoicePosting } from '../domain/ledger.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import { nextNumber } from './numbering.js';
+import { post } from './ledger.js';
+
+/** stock_reserved: issue the order's invoice, numbered in this transaction. */
+export async function invoiceOrder(uow: UnitOfWork, event: Envelope) {
+  const order = orderSnapshot.parse(event.data);
+  await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [order.orderId]);
+  const seen = await uow.tx.query(
+    `select 1 from billing.invoices where order_id = $1 union all select 1 from billing.cancelled_orders where order_id = $1`,
+    [order.orderId],
+  );
+  if (seen.rowCount) return; // invoiced already, or cancelled before its reservation reached us
+  const { issueDate, dueDate, year } = invoiceDates(uow.now, order.paymentTermsDays);
+  const id = uuidv7();
+  const number = await nextNumber(uow.tx, invoiceSeries, year);
+  await uow.tx.query(
+    `insert into billing.invoices (id, number, order_id, customer_id, issue_date, due_date, currency, subtotal, tax, total, status, lines, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $12)`,
+    [id, number, order.orderId, order.customerId, issueDate, dueDate, order.currency, order.subtotal, order.tax, order.total, JSON.stringify(order.lines), uow.now],
+  );
+  await post(uow.tx, `invoice:${id}`, order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
+  uow.emit({
+    type: 'invoice_created',
+    aggregateType: 'invoice',
+    aggregateId: id,
+    data: {
+      invoiceId: id, number, orderId: order.orderId, customerId: order.customerId, customerName: order.customerName,
+      issueDate, dueDate, currency: order.currency, subtotal: order.subtotal, tax: order.tax, total: order.total, lines: order.lines,
+    },
+  });
+}
+
+/** order_cancelled: an issued invoice gets a full credit note; otherwise remember the cancel. */
+export async function creditCancelledOrder(uow: UnitOfWork, event: Envelope) {
+  const { orderId } = orderRef.parse(event.data);
+  await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [orderId]);
+  const { rows } = await uow.tx.query<{ id: string; number: string; customer_id: string; currency: string; subtotal: number; tax: number; total: number; amount_paid: number; status: string }>(
+    'select id, number, customer_id, currency, subtotal, tax, total, amount_paid, status from billing.invoices where order_id = $1 for update',
+    [orderId],
+  );
+  const invoice = rows[0];
+  if (!invoice) {
+    await uow.tx.query('insert into billing.cancelled_orders (order_id) values ($1) on conflict do nothing', [orderId]);
+    return;
+  }
+  if (invoice.status === 'credited') return;
+  const id = uuidv7();
+  const number = await nextNumber(uow.tx, creditNoteSeries, uow.now.getUTCFullYear());
+  await uow.tx.query('insert into billing.credit_notes (id, number, invoice_id, amount, reason, issued_at) values ($1, $2, $3, $4, $5, $6)', [
+    id, number, invoice.id, invoice.total, 'order cancelled', uow.now,
+  ]);
+  await uow.tx.query(`update billing.invoices set credited = total, status = 'credited', updated_at = now() where id = $1`, [invoice.id]);
+  await post(uow.tx, `credit-note:${id}`, invoice.currency, creditNotePosting(invoice.subtotal, invoice.tax), uow.now);
+  uow.emit({
+    type: 'credit_note_issued',
+    aggregateType: 'invoice',
+    aggregateId: invoice.id,
+    data: {
+      creditNoteId: id, number, invoiceId: invoice.id, invoiceNumber: invoice.number, orderId, customerId: invoice.customer_id,
+      currency: invoice.currency, amount: invoice.total, amountPaid: invoice.amount_paid,
+      // What the customer paid before the cancel is now owed back to them (refunds are a manual step).
+      refundDue: invoice.amount_paid,
+    },
+  });
+}

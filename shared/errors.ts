@@ -1,0 +1,61 @@
+// The one error catalogue: stable codes, each with a kind; `httpStatus` is the one place kinds become HTTP.
+export const errorKinds = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export type ErrorKind = keyof typeof errorKinds;
+
+export const errorCatalogue = {
+  validation_failed: { kind: 'bad_request', doc: 'The body, query or a header does not match the schema.' },
+  invalid_json: { kind: 'bad_request', doc: 'The body is not valid JSON.' },
+  body_too_large: { kind: 'payload_too_large', doc: 'The body is larger than the limit.' },
+  unsupported_media_type: { kind: 'unsupported_media_type', doc: 'The body must be application/json.' },
+  unauthenticated: { kind: 'unauthenticated', doc: 'No token, or a token that is invalid, expired or from another issuer.' },
+  forbidden: { kind: 'forbidden', doc: 'The token is valid but its role may not do this.' },
+  not_found: { kind: 'not_found', doc: 'No such route or record.' },
+  unknown_customer: { kind: 'unprocessable', doc: 'The customer does not exist.' },
+  unknown_sku: { kind: 'unprocessable', doc: 'A product with this sku does not exist.' },
+  mixed_currencies: { kind: 'unprocessable', doc: 'The order lines are priced in different currencies.' },
+  duplicate_line: { kind: 'unprocessable', doc: 'The same sku appears on two lines.' },
+  currency_mismatch: { kind: 'unprocessable', doc: 'The currency differs from the existing record.' },
+  overpayment: { kind: 'unprocessable', doc: 'The amount is above the invoice balance.' },
+  invoice_not_payable: { kind: 'conflict', doc: 'The invoice is paid in full or credited.' },
+  invalid_transition: { kind: 'conflict', doc: 'The record is in a state that does not allow this.' },
+  idempotency_key_reused: { kind: 'unprocessable', doc: 'The Idempotency-Key was used before with another body.' },
+  email_taken: { kind: 'conflict', doc: 'An active employee already has this email.' },
+  invalid_dates: { kind: 'unprocessable', doc: 'A date is before another it must follow.' },
+  not_ready: { kind: 'unavailable', doc: 'A dependency is not ready yet.' },
+  internal: { kind: 'internal', doc: 'An unexpected error; details are in the log, never in the answer.' },
+} as const satisfies Record<string, { kind: ErrorKind; doc: string }>;
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export function httpStatus(code: ErrorCode): number {
+  return errorKinds[errorCatalogue[code].kind];
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export function errorBody(err: AppError): ErrorBody {
+  return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+}

@@ -1,0 +1,47 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
+
+export interface Bus {
+  nc: NatsConnection;
+  js: JetStreamClient;
+}
+
+export async function connectBus(url: string, name: string): Promise<Bus> {
+  // Reconnect for ever: a restarted nats-server must not end a function.
+  const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  return { nc, js: jetstream(nc, { timeout: 5000 }) };
+}
+
+const day = 24 * 3600 * 1e9;
+
+// The event log: kept long enough to rebuild the OLAP store; Nats-Msg-Id dedupe over two minutes.
+export async function ensureStreams(nc: NatsConnection, stream: string, prefix: string): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await upsertStream(jsm, {
+    name: stream,
+    subjects: [`${prefix}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: 3650 * day,
+    duplicate_window: 120 * 1e9,
+    discard: DiscardPolicy.Old,
+  });
+  await upsertStream(jsm, {
+    name: `${stream}_DLQ`,
+    subjects: [`dlq.${prefix}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: 90 * day,
+  });
+}
+
+type Jsm = Awaited<ReturnType<typeof jetstreamManager>>;
+async function upsertStream(jsm: Jsm, config: Parameters<Jsm['streams']['add']>[0]): Promise<void> {
+  try {
+    await jsm.streams.info(config.name!);
+    await jsm.streams.update(config.name!, config);
+  } catch (err) {
+    if (!String((err as Error).message).includes('not found')) throw err;
+    await jsm.streams.add(config);
+  }
+}

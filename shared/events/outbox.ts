@@ -1,0 +1,45 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Pool, Tx } from '../db/pool.js';
+import { subjectFor } from './catalogue.js';
+import type { Envelope } from './envelope.js';
+
+// Written in the caller's transaction: the events exist if and only if the state change does.
+export async function addToOutbox(tx: Tx, prefix: string, events: Envelope[]): Promise<void> {
+  for (const e of events) {
+    await tx.query('insert into platform.outbox (id, subject, payload) values ($1, $2, $3)', [e.id, subjectFor(prefix, e.type), e]);
+  }
+}
+
+interface OutboxRow {
+  id: string;
+  subject: string;
+  payload: Envelope;
+}
+
+// Publishes after commit and waits for the PubAck; the event id is the Nats-Msg-Id, so a second
+// publish of the same row (sweeper racing a slow function) is dropped by the server.
+export async function publishRows(pool: Pool, js: JetStreamClient, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await Promise.all(rows.map((r) => js.publish(r.subject, JSON.stringify(r.payload), { msgID: r.id })));
+  await pool.query('update platform.outbox set published_at = now() where id = any($1::uuid[])', [rows.map((r) => r.id)]);
+}
+
+export async function publishEvents(pool: Pool, js: JetStreamClient, prefix: string, events: Envelope[]): Promise<void> {
+  await publishRows(
+    pool,
+    js,
+    events.map((e) => ({ id: e.id, subject: subjectFor(prefix, e.type), payload: e })),
+  );
+}
+
+// The sweeper's step: rows a crash (or an unreachable NATS) left unpublished for longer than `olderThanMs`.
+export async function republishStale(pool: Pool, js: JetStreamClient, olderThanMs: number, limit = 500): Promise<number> {
+  const { rows } = await pool.query<OutboxRow>(
+    `select id, subject, payload from platform.outbox
+     where published_at is null and created_at < now() - make_interval(secs => $1::double precision / 1000)
+     order by created_at limit $2`,
+    [olderThanMs, limit],
+  );
+  await publishRows(pool, js, rows);
+  return rows.length;
+}

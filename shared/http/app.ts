@@ -1,0 +1,141 @@
+import { createHash, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { hasAnyRole, type Principal, type Role } from '../auth/roles.js';
+import type { Verifier } from '../auth/verify.js';
+import { envelopeSchema } from '../events/envelope.js';
+import { runUnitOfWork, type Deps } from '../unit-of-work.js';
+import type { CommandRoute, FunctionDefinition, QueryRoute, ReactionRoute } from './definition.js';
+import { toHttp, validationError } from './errors-to-http.js';
+import { createMetrics } from './metrics.js';
+
+export interface AppOptions {
+  deps: Deps;
+  verify: Verifier;
+  bodyLimit?: number;
+}
+
+const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+/** The function HTTP contract: health, metrics, JSON errors, auth, validation, then the routes. */
+export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInstance {
+  const { deps } = opts;
+  const metrics = createMetrics(def.name);
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit ?? 100 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-correlation-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-correlation-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requestDuration.observe({ method: req.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+    if (route !== '/_/health' && route !== '/metrics') {
+      deps.log.info({ correlationId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
+  });
+  app.setErrorHandler(async (err, req, reply) => {
+    const { status, body, unexpected } = toHttp(err);
+    if (unexpected) deps.log.error({ correlationId: req.id, err }, 'unexpected error');
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'no such route' } }));
+
+  app.get('/_/health', async () => ({ status: 'ok', function: def.name }));
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  const authorize = async (req: FastifyRequest, allowed: readonly Role[] | undefined): Promise<Principal> => {
+    const principal = await opts.verify(req.headers.authorization);
+    if (allowed && !hasAnyRole(principal, allowed)) throw new AppError('forbidden', `this needs one of the roles: ${allowed.join(', ')}`);
+    return principal;
+  };
+
+  for (const route of def.routes) {
+    if (route.kind === 'command') registerCommand(app, def.name, route, deps, authorize);
+    else if (route.kind === 'reaction') registerReaction(app, def.name, route, deps, authorize);
+    else registerQuery(app, route, deps, authorize);
+  }
+  return app;
+}
+
+type Authorize = (req: FastifyRequest, allowed: readonly Role[] | undefined) => Promise<Principal>;
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z.ZodType>, deps: Deps, authorize: Authorize) {
+  app.post('/', async (req, reply) => {
+    const actor = await authorize(req, route.roles);
+    const input = parse(route.body, req.body);
+    const cause = { correlationId: req.id, causationId: null, actor: actor.sub };
+    const status = route.successStatus ?? 200;
+    const rawKey = req.headers['idempotency-key'];
+    if (!route.idempotent || rawKey === undefined) {
+      const body = await runUnitOfWork(deps, cause, (uow) => route.run(uow, input, actor));
+      return reply.code(status).send(body);
+    }
+    const key = parse(idempotencyKey, rawKey);
+    const scope = `${fn}:${actor.sub}`;
+    const requestHash = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
+    // The key row is claimed in the command's own transaction: a concurrent retry waits on it, then
+    // finds the committed answer; a failed command rolls the claim back with everything else.
+    const outcome = await runUnitOfWork(deps, cause, async (uow) => {
+      const claim = await uow.tx.query(
+        'insert into platform.idempotency (scope, key, request_hash) values ($1, $2, $3) on conflict do nothing returning key',
+        [scope, key, requestHash],
+      );
+      if (claim.rowCount === 0) return { replay: true as const };
+      const body = await route.run(uow, input, actor);
+      await uow.tx.query('update platform.idempotency set status = $3, response = $4 where scope = $1 and key = $2', [scope, key, status, JSON.stringify(body)]);
+      return { replay: false as const, body };
+    });
+    if (!outcome.replay) return reply.code(status).send(outcome.body);
+    const { rows } = await deps.db.query<{ request_hash: string; status: number; response: unknown }>(
+      'select request_hash, status, response from platform.idempotency where scope = $1 and key = $2',
+      [scope, key],
+    );
+    const stored = rows[0];
+    if (!stored) throw new AppError('not_ready', 'the first request with this Idempotency-Key is still running');
+    if (stored.request_hash !== requestHash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used with another body');
+    return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.response);
+  });
+}
+
+function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute, deps: Deps, authorize: Authorize) {
+  app.post('/', async (req, reply) => {
+    await authorize(req, ['service']);
+    const event = parse(envelopeSchema, req.body);
+    const handle = route.on[event.type];
+    if (!handle) return reply.code(200).send({ outcome: 'ignored', reason: `${fn} does not react to ${event.type}` });
+    const cause = { correlationId: event.correlationId, causationId: event.id, actor: `service:${fn}` };
+    const outcome = await runUnitOfWork(deps, cause, async (uow) => {
+      const first = await uow.tx.query(
+        'insert into platform.processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id',
+        [fn, event.id],
+      );
+      if (first.rowCount === 0) return 'duplicate';
+      await handle(uow, event);
+      return 'applied';
+    });
+    return reply.code(200).send({ outcome });
+  });
+}
+
+function registerQuery(app: FastifyInstance, route: QueryRoute<z.ZodType>, deps: Deps, authorize: Authorize) {
+  app.get(route.path, async (req) => {
+    const actor = await authorize(req, route.roles);
+    const input = parse(route.input, { ...(req.query as object), ...(req.params as object) });
+    const found = await route.run(deps.db, input, actor);
+    if (found === undefined) throw new AppError('not_found', 'no such record');
+    return found;
+  });
+}

@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import type { Role, Principal } from '../auth/roles.js';
+import type { Envelope } from '../events/envelope.js';
+import type { EventType } from '../events/catalogue.js';
+import type { Pool } from '../db/pool.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** A POST that changes state in one unit of work; `idempotent` honours the Idempotency-Key header. */
+export interface CommandRoute<S extends z.ZodType> {
+  kind: 'command';
+  roles: readonly Role[];
+  body: S;
+  idempotent?: boolean;
+  successStatus?: number;
+  run: (uow: UnitOfWork, input: z.infer<S>, actor: Principal) => Promise<unknown>;
+}
+
+/** An event reaction, invoked by the connector with the service role; each event's effect happens once. */
+export interface ReactionRoute {
+  kind: 'reaction';
+  on: Partial<Record<EventType, (uow: UnitOfWork, event: Envelope) => Promise<void>>>;
+}
+
+/** A read: GET at `path` (fastify syntax), params and query validated by `input`. */
+export interface QueryRoute<S extends z.ZodType> {
+  kind: 'query';
+  path: string;
+  roles?: readonly Role[];
+  input: S;
+  run: (db: Pool, input: z.infer<S>, actor: Principal) => Promise<unknown>;
+}
+
+export type FunctionRoute = CommandRoute<z.ZodType> | ReactionRoute | QueryRoute<z.ZodType>;
+
+export interface FunctionDefinition {
+  name: string;
+  routes: FunctionRoute[];
+}
+
+// Helpers keep each handler's input type tied to its schema.
+export const command = <S extends z.ZodType>(r: Omit<CommandRoute<S>, 'kind'>): FunctionRoute =>
+  ({ kind: 'command', ...r }) as unknown as FunctionRoute;
+export const reaction = (r: Omit<ReactionRoute, 'kind'>): FunctionRoute => ({ kind: 'reaction', ...r });
+export const query = <S extends z.ZodType>(r: Omit<QueryRoute<S>, 'kind'>): FunctionRoute =>
+  ({ kind: 'query', ...r }) as unknown as FunctionRoute;
+export const defineFunction = (def: FunctionDefinition): FunctionDefinition => def;

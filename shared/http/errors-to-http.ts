@@ -1,0 +1,29 @@
+import { ZodError } from 'zod';
+import { AppError, errorBody, httpStatus, type ErrorBody } from '../errors.js';
+
+// Fastify's own 4xx errors (body parsing) translated into our catalogue.
+const fastifyCodes: Record<string, AppError['code']> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+};
+
+export function validationError(err: ZodError): AppError {
+  const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  return new AppError('validation_failed', 'the request does not match the schema', details);
+}
+
+/** The single mapping from anything thrown to an HTTP answer; unknown errors echo nothing. */
+export function toHttp(err: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
+  let known: AppError | undefined;
+  if (err instanceof AppError) known = err;
+  else if (err instanceof ZodError) known = validationError(err);
+  else if (err instanceof Error && 'code' in err && typeof err.code === 'string') {
+    const code = fastifyCodes[err.code];
+    if (code) known = new AppError(code, code === 'invalid_json' ? 'the body is not valid JSON' : err.message);
+  }
+  if (known) return { status: httpStatus(known.code), body: errorBody(known), unexpected: false };
+  return { status: 500, body: errorBody(new AppError('internal', 'internal error')), unexpected: true };
+}

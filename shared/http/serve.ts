@@ -1,0 +1,32 @@
+import { loadConfig } from '../config.js';
+import { createPool } from '../db/pool.js';
+import { connectBus } from '../events/bus.js';
+import { createVerifier } from '../auth/verify.js';
+import { rootLogger } from '../log.js';
+import { buildApp } from './app.js';
+import type { FunctionDefinition } from './definition.js';
+
+/** The bundle's entry: the upstream that of-watchdog (http mode) or runtime/ runs. */
+export async function serve(def: FunctionDefinition): Promise<void> {
+  const config = loadConfig({ FUNCTION_NAME: def.name, ...process.env });
+  const log = rootLogger.child({ fn: def.name });
+  const db = createPool(config.DATABASE_URL, config.PG_POOL_MAX);
+  const bus = await connectBus(config.NATS_URL, def.name);
+  const verify = createVerifier({
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    rolesClaim: config.AUTH_ROLES_CLAIM,
+    jwksUrl: config.AUTH_JWKS_URL,
+  });
+  const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES });
+  await app.listen({ port: config.PORT, host: process.env.HOST ?? '127.0.0.1' });
+  log.info({ port: config.PORT }, 'listening');
+  const stop = async () => {
+    await app.close();
+    await bus.nc.drain().catch(() => {});
+    await db.end();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

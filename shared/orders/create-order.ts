@@ -1,0 +1,74 @@
+import { v7 as uuidv7 } from 'uuid';
+import { AppError } from '../errors.js';
+import { priceLine, totalsOf, type PricedProduct } from '../domain/pricing.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import type { OrderSnapshot } from '../events/payloads.js';
+
+export interface CreateOrderInput {
+  customerId: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
+  const skus = input.lines.map((l) => l.sku);
+  const repeated = skus.filter((s, i) => skus.indexOf(s) !== i);
+  if (repeated.length > 0) throw new AppError('duplicate_line', 'each sku may appear on one line only', { skus: [...new Set(repeated)] });
+
+  const customer = (
+    await uow.tx.query<{ id: string; name: string; payment_terms_days: number }>(
+      'select id, name, payment_terms_days from orders.customer_directory where id = $1',
+      [input.customerId],
+    )
+  ).rows[0];
+  if (!customer) throw new AppError('unknown_customer', `no customer ${input.customerId}`, { customerId: input.customerId });
+
+  // Prices come from inventory's published catalogue and are snapshotted on the lines.
+  const { rows } = await uow.tx.query<{ sku: string; name: string; unit_price: number; currency: string; tax_rate_bp: number }>(
+    'select sku, name, unit_price, currency, tax_rate_bp from inventory.product_catalogue where sku = any($1)',
+    [skus],
+  );
+  const catalogue = new Map<string, PricedProduct>(
+    rows.map((r) => [r.sku, { sku: r.sku, name: r.name, unitPrice: r.unit_price, currency: r.currency, taxRateBp: r.tax_rate_bp }]),
+  );
+  const unknown = skus.filter((s) => !catalogue.has(s));
+  if (unknown.length > 0) throw new AppError('unknown_sku', 'these skus do not exist', { skus: unknown });
+  const currencies = new Set(rows.map((r) => r.currency));
+  if (currencies.size > 1) throw new AppError('mixed_currencies', 'all lines of an order must share a currency', { currencies: [...currencies] });
+
+  const lines = input.lines.map((l) => priceLine(catalogue.get(l.sku)!, l.quantity));
+  const totals = totalsOf(lines, rows[0]!.currency);
+  const id = uuidv7();
+  await uow.tx.query(
+    `insert into orders.orders (id, customer_id, status, currency, subtotal, tax, total, created_at, updated_at)
+     values ($1, $2, 'pending', $3, $4, $5, $6, $7, $7)`,
+    [id, customer.id, totals.currency, totals.subtotal, totals.tax, totals.total, uow.now],
+  );
+  await uow.tx.query(
+    `insert into orders.order_lines (order_id, line_no, sku, name, quantity, unit_price, tax_rate_bp, net, tax)
+     select $1, n, sku, name, quantity, unit_price, tax_rate_bp, net, tax
+     from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::int[], $7::bigint[], $8::bigint[])
+       with ordinality as l(sku, name, quantity, unit_price, tax_rate_bp, net, tax, n)`,
+    [
+      id,
+      lines.map((l) => l.sku),
+      lines.map((l) => l.name),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitPrice),
+      lines.map((l) => l.taxRateBp),
+      lines.map((l) => l.net),
+      lines.map((l) => l.tax),
+    ],
+  );
+  await uow.tx.query(`insert into orders.status_history (order_id, status, cause) values ($1, 'pending', 'created')`, [id]);
+  const snapshot: OrderSnapshot = {
+    orderId: id,
+    customerId: customer.id,
+    customerName: customer.name,
+    paymentTermsDays: customer.payment_terms_days,
+    ...totals,
+    lines,
+    createdAt: uow.now.toISOString(),
+  };
+  uow.emit({ type: 'order_created', aggregateType: 'order', aggregateId: id, data: snapshot });
+  return { id, status: 'pending' as const, ...totals };
+}

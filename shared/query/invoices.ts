@@ -1,0 +1,32 @@
+import type { Pool } from '../db/pool.js';
+import { decodeCursor, filters, page } from './paging.js';
+
+const columns = `id, number, order_id as "orderId", customer_id as "customerId", issue_date as "issueDate", due_date as "dueDate",
+  currency, subtotal, tax, total, amount_paid as "amountPaid", credited, balance, status, to_json(created_at) #>> '{}' as "createdAt"`;
+
+interface InvoiceItem {
+  id: string;
+  createdAt: string;
+}
+
+export async function getInvoice(db: Pool, id: string) {
+  const { rows } = await db.query<InvoiceItem>(`select ${columns} from billing.invoice_view where id = $1`, [id]);
+  return rows[0];
+}
+
+export async function listInvoices(
+  db: Pool,
+  q: { orderId?: string | undefined; status?: string | undefined; customerId?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  const f = filters();
+  f.add((p) => `order_id = ${p}`, q.orderId);
+  f.add((p) => `status = ${p}`, q.status);
+  f.add((p) => `customer_id = ${p}`, q.customerId);
+  const after = decodeCursor(q.cursor);
+  if (after) f.add((p) => `(created_at, id) < (${p}::timestamptz, ${f.param(after.id)})`, after.at);
+  const { rows } = await db.query<InvoiceItem>(
+    `select ${columns} from billing.invoice_view ${f.where()} order by created_at desc, id desc limit ${f.param(q.limit + 1)}`,
+    f.params,
+  );
+  return page(rows, q.limit);
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+
+// Keyset pagination over (created_at, id): stable while rows are added, no OFFSET scans.
+export const pageParams = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+};
+
+export function decodeCursor(cursor: string | undefined): { at: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return { at, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('validation_failed', 'the cursor is not one this API gave out');
+}
+
+export function page<T extends { id: string; createdAt: string }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : null;
+  return { items, nextCursor };
+}
+
+/** Adds `where` conditions with numbered parameters. */
+export function filters() {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  return {
+    add(sql: (p: string) => string, value: unknown) {
+      if (value === undefined) return;
+      params.push(value);
+      clauses.push(sql(`$${params.length}`));
+    },
+    param(value: unknown) {
+      params.push(value);
+      return `$${params.length}`;
+    },
+    where: () => (clauses.length ? `where ${clauses.join(' and ')}` : ''),
+    params,
+  };
+}

@@ -1,0 +1,50 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { withTransaction, type Pool, type Tx } from './db/pool.js';
+import { envelope, type Causation, type Envelope, type EventDraft } from './events/envelope.js';
+import { addToOutbox, publishEvents } from './events/outbox.js';
+import type { Logger } from './log.js';
+
+export interface Deps {
+  db: Pool;
+  js: JetStreamClient;
+  prefix: string;
+  log: Logger;
+}
+
+// What a use case gets: its transaction, a way to raise events, and who caused it.
+export interface UnitOfWork {
+  tx: Tx;
+  emit: (event: EventDraft) => Envelope;
+  cause: Causation;
+  now: Date;
+}
+
+/**
+ * Runs `work` in one transaction with its events written to the outbox, then publishes them after
+ * commit. A failed publish is only logged: the rows stay unpublished and the sweeper sends them.
+ * `before` runs first in the same transaction and may short-circuit (idempotency, processed events).
+ */
+export async function runUnitOfWork<T>(
+  deps: Deps,
+  cause: Causation,
+  work: (uow: UnitOfWork) => Promise<T>,
+): Promise<T> {
+  const events: Envelope[] = [];
+  const result = await withTransaction(deps.db, async (tx) => {
+    const now = new Date();
+    const emit = (draft: EventDraft) => {
+      const e = envelope(draft, cause, now);
+      events.push(e);
+      return e;
+    };
+    const value = await work({ tx, emit, cause, now });
+    await addToOutbox(tx, deps.prefix, events);
+    return value;
+  });
+  if (events.length > 0) {
+    await publishEvents(deps.db, deps.js, deps.prefix, events).catch((err: Error) =>
+      deps.log.warn({ err: err.message, events: events.length }, 'publish after commit failed; the sweeper will retry'),
+    );
+  }
+  return result;
+}

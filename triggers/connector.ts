@@ -1,0 +1,101 @@
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, jetstreamManager, type JsMsg, type ConsumerMessages } from '@nats-io/jetstream';
+import type { Bus } from '../shared/events/bus.js';
+import type { Logger } from '../shared/log.js';
+import type { StackFunction } from './stack.js';
+import { maxDeliver, verdict } from './retry-policy.js';
+import type { ConnectorMetrics } from './metrics.js';
+
+export interface ConnectorOptions {
+  bus: Bus;
+  stream: string;
+  prefix: string;
+  gatewayUrl: string;
+  token: () => Promise<string>;
+  log: Logger;
+  metrics: ConnectorMetrics;
+  /** Messages in flight per consumer. */
+  concurrency?: number;
+}
+
+export function consumerName(fn: string, subject: string): string {
+  return `${fn}--${subject.split('.').slice(1).join('_')}`.replace(/[^\w-]/g, '_');
+}
+
+/** One durable pull consumer per (function, subject) from stack.yml's topic annotations. */
+export async function startConnector(fns: StackFunction[], opts: ConnectorOptions): Promise<() => Promise<void>> {
+  const jsm = await jetstreamManager(opts.bus.nc);
+  const running: ConsumerMessages[] = [];
+  const loops: Promise<void>[] = [];
+  for (const fn of fns) {
+    for (const subject of fn.topics) {
+      const durable = consumerName(fn.name, subject);
+      await jsm.consumers.add(opts.stream, {
+        durable_name: durable,
+        filter_subject: subject,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: 60 * 1e9,
+        max_deliver: maxDeliver + 2, // the connector dead-letters at maxDeliver itself, with the reason
+        max_ack_pending: 1000,
+      });
+      const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
+      const messages = await consumer.consume({ max_messages: opts.concurrency ?? 32 });
+      running.push(messages);
+      loops.push(pump(messages, fn.name, opts));
+      opts.log.info({ fn: fn.name, subject, durable }, 'consuming');
+    }
+  }
+  return async () => {
+    for (const m of running) await m.close();
+    await Promise.allSettled(loops);
+  };
+}
+
+async function pump(messages: ConsumerMessages, fn: string, opts: ConnectorOptions) {
+  const limit = opts.concurrency ?? 32;
+  const inflight = new Set<Promise<void>>();
+  for await (const msg of messages) {
+    const p = deliver(msg, fn, opts).finally(() => inflight.delete(p));
+    inflight.add(p);
+    if (inflight.size >= limit) await Promise.race(inflight);
+  }
+  await Promise.allSettled(inflight);
+}
+
+async function deliver(msg: JsMsg, fn: string, opts: ConnectorOptions) {
+  let status: number | undefined;
+  let detail = '';
+  try {
+    const res = await fetch(`${opts.gatewayUrl}/function/${fn}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` },
+      body: msg.string(),
+      signal: AbortSignal.timeout(30_000),
+    });
+    status = res.status;
+    detail = (await res.text()).slice(0, 500);
+  } catch (err) {
+    detail = (err as Error).message;
+  }
+  const v = verdict(status, msg.info.deliveryCount, detail);
+  opts.metrics.deliveries.inc({ function: fn, outcome: v.action });
+  if (v.action === 'ack') return msg.ack();
+  if (v.action === 'retry') {
+    opts.log.warn({ fn, seq: msg.seq, status, detail, delivery: msg.info.deliveryCount }, 'invocation failed; will retry');
+    return msg.nak(v.delayMs);
+  }
+  // Kept on the dead-letter stream with the reason; only then is the original taken off the consumer.
+  const h = natsHeaders();
+  h.set('Erpbi-Function', fn);
+  h.set('Erpbi-Reason', v.reason.replace(/[\r\n]+/g, ' '));
+  h.set('Erpbi-Stream-Seq', String(msg.seq));
+  try {
+    await opts.bus.js.publish(`dlq.${msg.subject}`, msg.data, { headers: h, msgID: `dlq-${fn}-${msg.seq}` });
+    opts.log.error({ fn, seq: msg.seq, reason: v.reason }, 'dead-lettered');
+    msg.term();
+  } catch (err) {
+    opts.log.error({ fn, seq: msg.seq, err: (err as Error).message }, 'dead-letter publish failed; will retry');
+    msg.nak(5000);
+  }
+}

@@ -1,0 +1,61 @@
+import Fastify from 'fastify';
+import { z } from 'zod';
+import { createPool } from '../shared/db/pool.js';
+import { connectBus, ensureStreams } from '../shared/events/bus.js';
+import { rootLogger } from '../shared/log.js';
+import { secret } from '../shared/secrets.js';
+import { startConnector } from './connector.js';
+import { createConnectorMetrics } from './metrics.js';
+import { serviceTokenSource } from './service-token.js';
+import { readStack } from './stack.js';
+import { startSweeper } from './sweeper.js';
+
+// The connector process: stack.yml's topics -> function invocations, plus the outbox sweeper.
+const env = z
+  .object({
+    PORT: z.coerce.number().int().default(3000),
+    STACK_FILE: z.string().default('stack.yml'),
+    DATABASE_URL: z.string().min(1),
+    NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+    EVENTS_STREAM: z.string().default('ERP_EVENTS'),
+    EVENTS_PREFIX: z.string().default('erp'),
+    GATEWAY_URL: z.string().url(),
+    TOKEN_URL: z.string().url(),
+    CLIENT_ID: z.string().default('erpbi-connector'),
+    CLIENT_SECRET: z.string().min(1),
+  })
+  .parse({ ...process.env, DATABASE_URL: secret('database-url', 'DATABASE_URL'), CLIENT_SECRET: secret('connector-client-secret', 'CLIENT_SECRET') });
+
+const log = rootLogger.child({ fn: 'connector' });
+const metrics = createConnectorMetrics();
+const db = createPool(env.DATABASE_URL, 2);
+const bus = await connectBus(env.NATS_URL, 'erpbi-connector');
+await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);
+const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
+const stopConnector = await startConnector(fns, {
+  bus,
+  stream: env.EVENTS_STREAM,
+  prefix: env.EVENTS_PREFIX,
+  gatewayUrl: env.GATEWAY_URL,
+  token: serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET }),
+  log,
+  metrics,
+});
+const stopSweeper = startSweeper(db, bus.js, log, metrics);
+
+const app = Fastify();
+app.get('/_/health', async () => ({ status: 'ok', function: 'connector' }));
+app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+await app.listen({ port: env.PORT, host: '127.0.0.1' });
+log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0) }, 'connector ready');
+
+const stop = async () => {
+  stopSweeper();
+  await stopConnector();
+  await app.close();
+  await bus.nc.drain().catch(() => {});
+  await db.end();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

@@ -1,0 +1,13 @@
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createConnectorMetrics() {
+  const registry = new Registry();
+  registry.setDefaultLabels({ function: 'connector' });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    deliveries: new Counter({ name: 'erpbi_connector_deliveries_total', help: 'Event deliveries by function and outcome', labelNames: ['function', 'outcome'] as const, registers: [registry] }),
+    republished: new Counter({ name: 'erpbi_outbox_republished_total', help: 'Outbox rows the sweeper published', registers: [registry] }),
+  };
+}
+export type ConnectorMetrics = ReturnType<typeof createConnectorMetrics>;
