@@ -25,9 +25,9 @@ const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: 1024 * 1024 });
   await app.register(replyFrom, { undici: { connections: 64, pipelining: 1, keepAliveTimeout: 60_000 } });
-  // Bodies pass through untouched: the function parses and validates them.
+  // Bodies stream through untouched: the function limits, parses and validates them.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   app.setErrorHandler(async (err, _req, reply) => {
     const { status, body } = toHttp(err);
     return reply.code(status).send(body);
@@ -55,7 +55,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   app.get('/issuer/jwks', async () => ({ keys: [opts.keys.publicJwk] }));
   const tokenForm = z.object({ grant_type: z.literal('client_credentials'), client_id: z.literal('erpbi-connector'), client_secret: z.string() });
   app.post('/issuer/token', async (req, reply) => {
-    const form = tokenForm.safeParse(Object.fromEntries(new URLSearchParams(String(req.body ?? ''))));
+    let raw = '';
+    for await (const chunk of req.body as AsyncIterable<Buffer>) if ((raw += chunk).length > 4096) break;
+    const form = tokenForm.safeParse(Object.fromEntries(new URLSearchParams(raw)));
     if (!form.success || form.data.client_secret !== opts.clientSecret) {
       return reply.code(401).send({ error: 'invalid_client' });
     }

@@ -65,6 +65,7 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
 }
 
 type Authorize = (req: FastifyRequest, allowed: readonly Role[] | undefined) => Promise<Principal>;
+const principals = new WeakMap<FastifyRequest, Principal>();
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
@@ -73,8 +74,9 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
 }
 
 function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z.ZodType>, deps: Deps, authorize: Authorize) {
-  app.post('/', async (req, reply) => {
-    const actor = await authorize(req, route.roles);
+  // Authenticated in onRequest, before the body is read: no token is a 401 whatever the body.
+  app.post('/', { onRequest: async (req) => void (principals.set(req, await authorize(req, route.roles))) }, async (req, reply) => {
+    const actor = principals.get(req)!;
     const input = parse(route.body, req.body);
     const cause = { correlationId: req.id, causationId: null, actor: actor.sub };
     const status = route.successStatus ?? 200;
@@ -111,8 +113,7 @@ function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z
 }
 
 function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute, deps: Deps, authorize: Authorize) {
-  app.post('/', async (req, reply) => {
-    await authorize(req, ['service']);
+  app.post('/', { onRequest: async (req) => void (await authorize(req, ['service'])) }, async (req, reply) => {
     const event = parse(envelopeSchema, req.body);
     const handle = route.on[event.type];
     if (!handle) return reply.code(200).send({ outcome: 'ignored', reason: `${fn} does not react to ${event.type}` });

@@ -1,8 +1,8 @@
 import type { Pool } from '../db/pool.js';
-import { decodeCursor, filters, page } from './paging.js';
+import { decodeCursor, filters, isoUtc, page } from './paging.js';
 
 const columns = `id, number, order_id as "orderId", customer_id as "customerId", issue_date as "issueDate", due_date as "dueDate",
-  currency, subtotal, tax, total, amount_paid as "amountPaid", credited, balance, status, to_json(created_at) #>> '{}' as "createdAt"`;
+  currency, subtotal, tax, total, amount_paid as "amountPaid", credited, balance, status, ${isoUtc('created_at')} as "createdAt"`;
 
 interface InvoiceItem {
   id: string;

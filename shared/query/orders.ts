@@ -1,8 +1,8 @@
 import type { Pool } from '../db/pool.js';
-import { decodeCursor, filters, page } from './paging.js';
+import { decodeCursor, filters, isoUtc, page } from './paging.js';
 
 const columns = `id, status, customer_id as "customerId", lines, subtotal, tax, total, currency, invoice_id as "invoiceId",
-  amount_paid as "amountPaid", to_json(created_at) #>> '{}' as "createdAt", to_json(updated_at) #>> '{}' as "updatedAt"`;
+  amount_paid as "amountPaid", ${isoUtc('created_at')} as "createdAt", ${isoUtc('updated_at')} as "updatedAt"`;
 
 interface OrderItem {
   id: string;

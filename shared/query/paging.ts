@@ -43,3 +43,6 @@ export function filters() {
     params,
   };
 }
+
+/** A timestamptz column as an ISO 8601 UTC string with microseconds (exact enough for the cursor). */
+export const isoUtc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'triggers/**/*.test.ts', 'olap/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    maxWorkers: 2,
+    reporters: process.env.CI ? ['verbose'] : ['default'],
+  },
+});
