@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPool } from '../shared/db/pool.js';
@@ -25,6 +25,7 @@ const stream = process.env.EVENTS_STREAM ?? 'ERP_EVENTS';
 mkdirSync(join(dir, 'logs'), { recursive: true });
 const box = readBox(dir);
 const stops: (() => Promise<void>)[] = [];
+const pids: Record<string, number | undefined> = { runtime: process.pid };
 
 async function main() {
   say(`erpbi: data in ${dir}`);
@@ -39,6 +40,7 @@ async function main() {
     say(`starting embedded PostgreSQL 15 on 127.0.0.1:${box.pgPort}...`);
     const pg = await startEmbeddedPostgres(dir, box.pgPort, say);
     stops.push(pg.stop);
+    pids.postgres = pg.pid;
     databaseUrl = pg.url;
   }
   let natsUrl = process.env.NATS_URL;
@@ -50,6 +52,7 @@ async function main() {
     say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
     const nats = await startNats(dir, box.natsPort);
     stops.push(nats.stop);
+    pids['nats-server'] = nats.pid;
     natsUrl = nats.url;
   }
 
@@ -109,6 +112,8 @@ async function main() {
     port: await freePort(),
   });
   await supervisor.waitHealthy(120_000);
+  // Which processes belong to this box (for an operator, and for tests that check a clean stop).
+  writeFileSync(join(dir, 'pids.json'), JSON.stringify({ ...pids, ...supervisor.pids() }, null, 2) + '\n');
   say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  dashboard   ${gatewayUrl}/`);
   say(`  health      ${gatewayUrl}/healthz`);

@@ -5,6 +5,7 @@ import { connect } from '@nats-io/transport-node';
 
 export interface RunningNats {
   url: string;
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -35,6 +36,7 @@ export async function startNats(dir: string, port: number): Promise<RunningNats>
   }
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise((done) => {
         if (child.exitCode !== null) return done();

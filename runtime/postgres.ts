@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
 export interface RunningPostgres {
   url: string;
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -33,7 +34,8 @@ export async function startEmbeddedPostgres(dir: string, port: number, say: (s: 
   const exists = await admin.query(`select 1 from pg_database where datname = 'erpbi'`);
   if (!exists.rowCount) await admin.query('create database erpbi');
   await admin.end();
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/erpbi`, stop: () => server.stop() };
+  const pid = Number(readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/erpbi`, pid, stop: () => server.stop() };
 }
 
 /**

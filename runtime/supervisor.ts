@@ -82,8 +82,8 @@ export class Supervisor {
     return this.procs.get(name)?.spec.port;
   }
 
-  pid(name: string): number | undefined {
-    return this.procs.get(name)?.child?.pid;
+  pids(): Record<string, number | undefined> {
+    return Object.fromEntries([...this.procs].map(([name, p]) => [name, p.child?.pid]));
   }
 
   waiting(): string[] {
