@@ -2,6 +2,7 @@ import { sql as platform } from './001-platform.js';
 import { sql as inventory } from './002-inventory.js';
 import { sql as orders } from './003-orders.js';
 import { sql as billing } from './004-billing.js';
+import { sql as hr } from './005-hr.js';
 
 // Append only: a released migration is never edited, a change is a new entry.
 export const migrations: { name: string; sql: string }[] = [
@@ -9,4 +10,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: '002-inventory', sql: inventory },
   { name: '003-orders', sql: orders },
   { name: '004-billing', sql: billing },
+  { name: '005-hr', sql: hr },
 ];
