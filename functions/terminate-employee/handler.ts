@@ -1,0 +1,8 @@
+import { command, defineFunction } from '../../shared/http/definition.js';
+import { terminateEmployee } from '../../shared/hr/terminate-employee.js';
+import { body } from './schema.js';
+
+export default defineFunction({
+  name: 'terminate-employee',
+  routes: [command({ roles: ['admin'], body, idempotent: true, run: (uow, input) => terminateEmployee(uow, input) })],
+});
