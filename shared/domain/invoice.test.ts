@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyPayment, documentNumber, invoiceDates } from './invoice.js';
+
+describe('invoice rules', () => {
+  it('numbers as INV-<year>-<6 digits>', () => {
+    expect(documentNumber('INV', 2026, 1)).toBe('INV-2026-000001');
+    expect(documentNumber('INV', 2026, 123456)).toBe('INV-2026-123456');
+  });
+
+  it('dates the invoice on the UTC day and adds the payment terms', () => {
+    expect(invoiceDates(new Date('2026-12-31T23:30:00Z'), 30)).toEqual({ issueDate: '2026-12-31', dueDate: '2027-01-30', year: 2026 });
+    expect(invoiceDates(new Date('2026-02-28T00:00:00Z'), 1).dueDate).toBe('2026-03-01');
+    expect(invoiceDates(new Date('2026-06-01T12:00:00Z'), 0).dueDate).toBe('2026-06-01');
+  });
+
+  it('applies payments up to the balance, refuses above it, and refuses a paid or credited invoice', () => {
+    const open = { total: 1000, amountPaid: 0, credited: 0, status: 'open' as const };
+    expect(applyPayment(open, 400)).toEqual({ ok: true, amountPaid: 400, balance: 600, status: 'partially_paid' });
+    expect(applyPayment(open, 1000)).toEqual({ ok: true, amountPaid: 1000, balance: 0, status: 'paid' });
+    expect(applyPayment(open, 1001)).toMatchObject({ ok: false, code: 'overpayment', balance: 1000 });
+    expect(applyPayment({ ...open, status: 'credited', credited: 1000 }, 1)).toMatchObject({ ok: false, code: 'invoice_not_payable' });
+    expect(applyPayment({ ...open, status: 'paid', amountPaid: 1000 }, 1)).toMatchObject({ ok: false, code: 'invoice_not_payable' });
+  });
+
+  it('never lets the amount paid exceed the total, whatever the sequence of payments', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 500_000 }), { maxLength: 30 }), (total, payments) => {
+        let inv = { total, amountPaid: 0, credited: 0, status: 'open' as 'open' | 'partially_paid' | 'paid' | 'credited' };
+        for (const p of payments) {
+          const r = applyPayment(inv, p);
+          if (r.ok) inv = { ...inv, amountPaid: r.amountPaid, status: r.status };
+          expect(inv.amountPaid).toBeLessThanOrEqual(total);
+        }
+        expect(inv.status === 'paid').toBe(inv.amountPaid === total);
+      }),
+    );
+  });
+});

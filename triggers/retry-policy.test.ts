@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { maxDeliver, verdict } from './retry-policy.js';
+
+describe('connector retry policy', () => {
+  it('acks a 2xx', () => expect(verdict(200, 1, '')).toEqual({ action: 'ack' }));
+
+  it('retries a 5xx, a timeout or an auth hiccup with growing delays', () => {
+    const d1 = verdict(503, 1, '');
+    const d3 = verdict(undefined, 3, 'timeout');
+    expect(d1).toMatchObject({ action: 'retry' });
+    expect(d3).toMatchObject({ action: 'retry' });
+    if (d1.action === 'retry' && d3.action === 'retry') expect(d3.delayMs).toBeGreaterThan(d1.delayMs);
+    expect(verdict(401, 1, '')).toMatchObject({ action: 'retry' });
+  });
+
+  it('dead-letters a refused (poison) event at once, with the reason', () => {
+    expect(verdict(400, 1, 'bad envelope')).toEqual({ action: 'dead-letter', reason: 'refused with 400: bad envelope' });
+  });
+
+  it('dead-letters after the last delivery', () => {
+    expect(verdict(500, maxDeliver, 'boom')).toMatchObject({ action: 'dead-letter' });
+  });
+});
