@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBus } from '../../shared/events/bus.js';
 import { startBox, type Box } from '../support/box.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { natsUrl } from '../support/nats.js';
@@ -117,5 +119,21 @@ describe('order to cash through the gateway', () => {
       expect(res.body.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
     }
     expect((await db.pool.query('select count(*)::int as n from orders.orders')).rows[0].n).toBe(before);
+  });
+
+  it('dead-letters a poison event with the reason instead of retrying it for ever', async () => {
+    const bus = await connectBus(natsUrl, 'e2e-poison');
+    try {
+      await bus.js.publish(`${box.prefix}.orders.order_created`, JSON.stringify({ id: 'not-a-uuid', type: 'order_created', data: {} }));
+      const jsm = await jetstreamManager(bus.nc);
+      const dlq = `${box.stream}_DLQ`;
+      await waitFor(async () => (await jsm.streams.info(dlq)).state.messages >= 1, { timeoutMs: 10_000, what: 'a dead-lettered message' });
+      const msg = await jsm.streams.getMessage(dlq, { seq: (await jsm.streams.info(dlq)).state.first_seq });
+      expect(msg?.subject).toBe(`dlq.${box.prefix}.orders.order_created`);
+      expect(msg?.header.get('Erpbi-Function')).toBe('reserve-stock');
+      expect(msg?.header.get('Erpbi-Reason')).toContain('refused with 400');
+    } finally {
+      await bus.nc.close();
+    }
   });
 });
