@@ -16,10 +16,10 @@ const schema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100 * 1024),
   PG_POOL_MAX: z.coerce.number().int().positive().default(5),
 });
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'DATABASE_URL'> & { DATABASE_URL?: string | undefined };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse({ ...env, DATABASE_URL: secret('database-url', 'DATABASE_URL') });
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { postgres: boolean } = { postgres: true }): Config {
+  const parsed = (needs.postgres ? schema : schema.extend({ DATABASE_URL: z.string().optional() })).safeParse({ ...env, DATABASE_URL: secret('database-url', 'DATABASE_URL') });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`erpbi: bad configuration: ${problems}`);

@@ -9,6 +9,8 @@ export interface Deps {
   js: JetStreamClient;
   prefix: string;
   log: Logger;
+  /** The events stream (`<prefix>.>`), for a function that reads the log itself (the OLAP rebuild). */
+  stream?: string;
 }
 
 // What a use case gets: its transaction, a way to raise events, and who caused it.

@@ -4,7 +4,7 @@
 export const orderStatuses = ['pending', 'reserved', 'invoiced', 'partially_paid', 'paid', 'fulfilled', 'rejected', 'cancelled'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
-const rank: Record<OrderStatus, number> = {
+export const rank: Record<OrderStatus, number> = {
   pending: 0,
   reserved: 1,
   invoiced: 2,

@@ -50,15 +50,17 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
   app.get('/_/health', async () => ({ status: 'ok', function: def.name }));
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
-  const authorize = async (req: FastifyRequest, allowed: readonly Role[] | undefined): Promise<Principal> => {
-    const principal = await opts.verify(req.headers.authorization);
+  const authorizeHeader = async (authorization: string | undefined, allowed?: readonly Role[]): Promise<Principal> => {
+    const principal = await opts.verify(authorization);
     if (allowed && !hasAnyRole(principal, allowed)) throw new AppError('forbidden', `this needs one of the roles: ${allowed.join(', ')}`);
     return principal;
   };
+  const authorize = (req: FastifyRequest, allowed: readonly Role[] | undefined) => authorizeHeader(req.headers.authorization, allowed);
 
   for (const route of def.routes) {
     if (route.kind === 'command') registerCommand(app, def.name, route, deps, authorize);
     else if (route.kind === 'reaction') registerReaction(app, def.name, route, deps, authorize);
+    else if (route.kind === 'mount') route.register(app, { deps, authorize: authorizeHeader });
     else registerQuery(app, route, deps, authorize);
   }
   return app;

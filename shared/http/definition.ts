@@ -1,9 +1,10 @@
+import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Role, Principal } from '../auth/roles.js';
 import type { Envelope } from '../events/envelope.js';
 import type { EventType } from '../events/catalogue.js';
 import type { Pool } from '../db/pool.js';
-import type { UnitOfWork } from '../unit-of-work.js';
+import type { Deps, UnitOfWork } from '../unit-of-work.js';
 
 export interface Answer {
   status: number;
@@ -35,11 +36,26 @@ export interface QueryRoute<S extends z.ZodType> {
   run: (db: Pool, input: z.infer<S>, actor: Principal) => Promise<unknown>;
 }
 
-export type FunctionRoute = CommandRoute<z.ZodType> | ReactionRoute | QueryRoute<z.ZodType>;
+/** Routes that fit none of the above (batches, server-sent events): the function adds them to the app
+ *  itself, still behind the app's error mapping and with the same token check. */
+export interface MountRoute {
+  kind: 'mount';
+  register: (app: FastifyInstance, ctx: MountContext) => void;
+}
+
+export interface MountContext {
+  deps: Deps;
+  /** Checks an `Authorization` value (`Bearer <jwt>`) and the roles; throws the catalogue's 401/403. */
+  authorize: (authorization: string | undefined, allowed?: readonly Role[]) => Promise<Principal>;
+}
+
+export type FunctionRoute = CommandRoute<z.ZodType> | ReactionRoute | QueryRoute<z.ZodType> | MountRoute;
 
 export interface FunctionDefinition {
   name: string;
   routes: FunctionRoute[];
+  /** false: the function never touches Postgres, so it needs no DATABASE_URL and never connects. */
+  postgres?: boolean;
 }
 
 // Helpers keep each handler's input type tied to its schema.
@@ -48,4 +64,5 @@ export const command = <S extends z.ZodType>(r: Omit<CommandRoute<S>, 'kind'>): 
 export const reaction = (r: Omit<ReactionRoute, 'kind'>): FunctionRoute => ({ kind: 'reaction', ...r });
 export const query = <S extends z.ZodType>(r: Omit<QueryRoute<S>, 'kind'>): FunctionRoute =>
   ({ kind: 'query', ...r }) as unknown as FunctionRoute;
+export const mount = (r: Omit<MountRoute, 'kind'>): FunctionRoute => ({ kind: 'mount', ...r });
 export const defineFunction = (def: FunctionDefinition): FunctionDefinition => def;

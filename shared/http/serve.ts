@@ -8,9 +8,10 @@ import type { FunctionDefinition } from './definition.js';
 
 /** The bundle's entry: the upstream that of-watchdog (http mode) or runtime/ runs. */
 export async function serve(def: FunctionDefinition): Promise<void> {
-  const config = loadConfig({ FUNCTION_NAME: def.name, ...process.env });
+  const config = loadConfig({ FUNCTION_NAME: def.name, ...process.env }, { postgres: def.postgres !== false });
   const log = rootLogger.child({ fn: def.name });
-  const db = createPool(config.DATABASE_URL, config.PG_POOL_MAX);
+  // pg connects on the first query only, so a function without Postgres holds an idle, unused pool.
+  const db = createPool(config.DATABASE_URL ?? 'postgres://unused.invalid/none', config.PG_POOL_MAX);
   const bus = await connectBus(config.NATS_URL, def.name);
   const verify = createVerifier({
     issuer: config.AUTH_ISSUER,
@@ -18,7 +19,7 @@ export async function serve(def: FunctionDefinition): Promise<void> {
     rolesClaim: config.AUTH_ROLES_CLAIM,
     jwksUrl: config.AUTH_JWKS_URL,
   });
-  const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES });
+  const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES });
   await app.listen({ port: config.PORT, host: process.env.HOST ?? '127.0.0.1' });
   log.info({ port: config.PORT }, 'listening');
   const stop = async () => {

@@ -25,15 +25,16 @@ export async function lockLevels(tx: Tx, wanted: Wanted[]): Promise<Map<string, 
 
 /**
  * The only way stock changes: a movement row and the counters, in the caller's transaction, with a
- * stock_changed event carrying the new absolute levels (so projections need no read-back).
+ * stock_changed event carrying the new absolute levels (so projections need no read-back) and the
+ * movement id, which orders the levels of one sku even when publishes reach the stream out of order.
  */
 export async function moveStock(
   uow: UnitOfWork,
   level: LevelRow,
   move: { kind: MovementKind; onHandDelta: number; reservedDelta: number; orderId?: string; note?: string | undefined },
 ): Promise<LevelRow> {
-  await uow.tx.query(
-    `insert into inventory.stock_movements (sku, kind, on_hand_delta, reserved_delta, order_id, note) values ($1, $2, $3, $4, $5, $6)`,
+  const movement = await uow.tx.query<{ id: number }>(
+    `insert into inventory.stock_movements (sku, kind, on_hand_delta, reserved_delta, order_id, note) values ($1, $2, $3, $4, $5, $6) returning id`,
     [level.sku, move.kind, move.onHandDelta, move.reservedDelta, move.orderId ?? null, move.note ?? null],
   );
   const next = { ...level, onHand: level.onHand + move.onHandDelta, reserved: level.reserved + move.reservedDelta };
@@ -42,7 +43,7 @@ export async function moveStock(
     type: 'stock_changed',
     aggregateType: 'product',
     aggregateId: level.sku,
-    data: { sku: level.sku, name: level.name, onHand: next.onHand, reserved: next.reserved, available: next.onHand - next.reserved, reason: move.kind, orderId: move.orderId ?? null },
+    data: { sku: level.sku, name: level.name, onHand: next.onHand, reserved: next.reserved, available: next.onHand - next.reserved, reason: move.kind, orderId: move.orderId ?? null, movementId: movement.rows[0]!.id },
   });
   return next;
 }

@@ -57,7 +57,7 @@ export async function createHarness(label = 'h'): Promise<Harness> {
   const log = pino({ level: 'silent' });
   const apps = new Map<string, FastifyInstance>();
   for (const def of defs) {
-    apps.set(def.name, buildApp(def, { deps: { db: db.pool, js: bus.bus.js, prefix: bus.prefix, log }, verify: keys.verifier }));
+    apps.set(def.name, buildApp(def, { deps: { db: db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier }));
   }
   const topics = readStack(join(root, 'stack.yml'), bus.prefix).filter((f) => f.topics.length > 0);
   const serviceToken = await keys.token('service', 'connector');

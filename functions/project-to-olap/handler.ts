@@ -1,0 +1,85 @@
+import type { z } from 'zod';
+import { AppError } from '../../shared/errors.js';
+import { defineFunction, mount } from '../../shared/http/definition.js';
+import { validationError } from '../../shared/http/errors-to-http.js';
+import { openSse } from '../../shared/http/sse.js';
+import { todayUtc } from '../../olap/aging.js';
+import { olapSettings } from '../../olap/config.js';
+import { toSeqEvent } from '../../olap/fold.js';
+import * as q from '../../olap/queries.js';
+import { replayStream } from '../../olap/replay.js';
+import { OlapStore } from '../../olap/store.js';
+import { batch, liveParams, queryName, queryParams, type QueryName } from './schema.js';
+
+type Params<N extends QueryName> = z.infer<(typeof queryParams)[N]>;
+const named: { [N in QueryName]: (p: Params<N>, now: Date) => q.NamedSql } = {
+  sales_by_hour: (p, now) => q.salesByHour(p.hours, now),
+  ar_aging: (p, now) => q.arAging(p.asOf ?? todayUtc(now)),
+  stock_levels: () => q.stockLevels,
+  order_funnel: () => q.orderFunnel,
+  top_products: (p) => q.topProducts(p.limit),
+  headcount_by_department: () => q.headcountByDepartment,
+  payroll_by_department: () => q.payrollByDepartment,
+  order: (p) => q.projectedOrder(p.id),
+};
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date): q.NamedSql {
+  return named[name](parse(queryParams[name], raw) as Params<N>, now);
+}
+
+// The only process that opens the DuckDB file: it applies batches from the connector's single feed,
+// answers the named queries, and pushes the watermark to live dashboards after every batch.
+export default defineFunction({
+  name: 'project-to-olap',
+  postgres: false,
+  routes: [
+    mount({
+      register: (app, { deps, authorize }) => {
+        const settings = olapSettings();
+        const store = new OlapStore(settings.file, deps.log);
+        app.addHook('onClose', () => store.close());
+
+        app.post('/batch', { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) }, async (req) => {
+          const input = parse(batch, req.body);
+          if (store.rebuilding) throw new AppError('not_ready', 'the OLAP store is being rebuilt; retry the batch');
+          const result = await store.apply(input.events.map((e) => toSeqEvent(e.seq, e.event)));
+          return { applied: result.applied, skipped: result.skipped, ignored: result.ignored, watermark: result.watermark, ms: Math.round(result.ms * 10) / 10 };
+        });
+
+        app.get('/query/:name', async (req) => {
+          await authorize(req.headers.authorization);
+          const { name } = parse(queryName, req.params);
+          if (name === 'payroll_by_department') await authorize(req.headers.authorization, ['admin']);
+          const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date()));
+          if (name === 'order' && !rows[0]) throw new AppError('not_found', 'the order is not projected (yet)');
+          return { name, watermark, rows };
+        });
+
+        // EventSource cannot set headers: the same bearer token may come as ?access_token=.
+        app.get('/live', async (req, reply) => {
+          const { access_token: token } = parse(liveParams, req.query);
+          await authorize(req.headers.authorization ?? (token ? `Bearer ${token}` : undefined));
+          const current = await store.watermark();
+          const channel = openSse(req, reply);
+          channel.send('watermark', current);
+          const off = store.onApplied((w) => channel.send('watermark', w));
+          await channel.closed;
+          off();
+        });
+
+        app.post('/rebuild', { onRequest: async (req) => void (await authorize(req.headers.authorization, ['admin', 'service'])) }, async () => {
+          const stream = deps.stream;
+          if (!stream) throw new AppError('not_ready', 'the events stream is not configured');
+          if (store.rebuilding) throw new AppError('invalid_transition', 'a rebuild is already running');
+          return store.rebuild((apply) => replayStream(deps.js, stream, apply).then(() => undefined));
+        });
+      },
+    }),
+  ],
+});

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+// One stream message: its sequence and the envelope as published. The envelope is checked one by one
+// in olap/ (a malformed one is skipped, not allowed to block the whole feed).
+export const batch = z
+  .object({ events: z.array(z.object({ seq: z.number().int().positive(), event: z.unknown() }).strict()).min(1).max(10_000) })
+  .strict();
+
+const none = z.object({}).strict();
+const day = z.iso.date();
+
+// The parameters of each named query; nothing else reaches SQL.
+export const queryParams = {
+  sales_by_hour: z.object({ hours: z.coerce.number().int().min(1).max(24 * 400).default(48) }).strict(),
+  ar_aging: z.object({ asOf: day.optional() }).strict(),
+  stock_levels: none,
+  order_funnel: none,
+  top_products: z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) }).strict(),
+  headcount_by_department: none,
+  payroll_by_department: none,
+  order: z.object({ id: z.string().min(1).max(100) }).strict(),
+} as const;
+export type QueryName = keyof typeof queryParams;
+export const queryName = z.object({ name: z.enum(Object.keys(queryParams) as [QueryName, ...QueryName[]]) }).strict();
+
+export const liveParams = z.object({ access_token: z.string().min(1).max(8192).optional() }).strict();

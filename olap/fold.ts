@@ -1,0 +1,312 @@
+import { z } from 'zod';
+import { envelopeSchema, type Envelope } from '../shared/events/envelope.js';
+import { invoiceCreated, orderSnapshot } from '../shared/events/payloads.js';
+import { employeeSnapshot } from '../shared/events/employee-payloads.js';
+import { orderStatuses, rank, type OrderStatus } from '../shared/domain/order-lifecycle.js';
+
+// Folding a batch of events into row changes. Every merge is commutative and idempotent (max rank,
+// max amount, newest version), so the same rule in SQL merges a change into what is stored, and the
+// order in which events of one order arrive does not matter.
+
+/** A stream message: its sequence and its event, or null when it is not a valid envelope (skipped, but
+ *  its sequence still counts toward the watermark, so one bad message never blocks the feed). */
+export interface SeqEvent {
+  seq: number;
+  event: Envelope | null;
+}
+
+export function toSeqEvent(seq: number, payload: unknown): SeqEvent {
+  const parsed = envelopeSchema.safeParse(payload);
+  return { seq, event: parsed.success ? parsed.data : null };
+}
+
+export interface OrderChange {
+  orderId: string;
+  customerId: string | null;
+  customerName: string | null;
+  currency: string | null;
+  subtotal: number | null;
+  tax: number | null;
+  total: number | null;
+  createdAt: string | null;
+  status: OrderStatus;
+  statusRank: number;
+  amountPaid: number;
+  invoiceId: string | null;
+  updatedAt: string;
+  lastSeq: number;
+}
+
+export interface LineRow {
+  orderId: string;
+  lineNo: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  net: number;
+  tax: number;
+}
+
+export interface InvoiceChange {
+  invoiceId: string;
+  number: string | null;
+  orderId: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  issueDate: string | null;
+  dueDate: string | null;
+  currency: string | null;
+  total: number | null;
+  amountPaid: number;
+  credited: number;
+  paidAt: string | null;
+}
+
+export interface PaymentRow {
+  paymentId: string;
+  invoiceId: string;
+  orderId: string;
+  currency: string;
+  amount: number;
+  receivedAt: string;
+}
+
+/** Levels win by movement version; the name by stream sequence (a rename is a product_upserted). */
+export interface StockChange {
+  sku: string;
+  name: string | null;
+  nameSeq: number;
+  onHand: number;
+  reserved: number;
+  version: number;
+}
+
+export interface EmployeeChange {
+  employeeId: string;
+  name: string;
+  department: string;
+  title: string;
+  salary: number;
+  currency: string;
+  status: string;
+  seq: number;
+}
+
+export interface BatchChanges {
+  orders: Map<string, OrderChange>;
+  lines: LineRow[];
+  invoices: Map<string, InvoiceChange>;
+  payments: PaymentRow[];
+  stock: Map<string, StockChange>;
+  employees: Map<string, EmployeeChange>;
+  /** Events that were folded (others are of no interest to the projection or malformed). */
+  used: number;
+  ignored: number;
+}
+
+export function emptyChanges(): BatchChanges {
+  return { orders: new Map(), lines: [], invoices: new Map(), payments: [], stock: new Map(), employees: new Map(), used: 0, ignored: 0 };
+}
+
+const statusEvent = z.object({ orderId: z.string(), to: z.enum(orderStatuses) });
+const orderRef = z.object({ orderId: z.string() });
+const payment = z.object({
+  paymentId: z.string(),
+  invoiceId: z.string(),
+  orderId: z.string(),
+  currency: z.string(),
+  amount: z.number().int(),
+  amountPaid: z.number().int(),
+  receivedAt: z.string().optional(),
+});
+const invoiceSnapshot = invoiceCreated.extend({
+  customerId: z.string(),
+  customerName: z.string().optional(),
+  issueDate: z.string(),
+  dueDate: z.string(),
+  currency: z.string(),
+  total: z.number().int(),
+});
+const invoicePaid = z.object({ invoiceId: z.string(), paidAt: z.string() });
+const creditNote = z.object({ invoiceId: z.string(), amount: z.number().int() });
+const stockChanged = z.object({ sku: z.string(), name: z.string(), onHand: z.number().int(), reserved: z.number().int(), movementId: z.number().int().optional() });
+const productUpserted = z.object({ sku: z.string(), name: z.string() });
+
+const max = (a: number, b: number) => (a > b ? a : b);
+const maxIso = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+
+export function mergeOrder(a: OrderChange, b: OrderChange): OrderChange {
+  const later = b.statusRank > a.statusRank ? b : a;
+  return {
+    orderId: a.orderId,
+    customerId: a.customerId ?? b.customerId,
+    customerName: a.customerName ?? b.customerName,
+    currency: a.currency ?? b.currency,
+    subtotal: a.subtotal ?? b.subtotal,
+    tax: a.tax ?? b.tax,
+    total: a.total ?? b.total,
+    createdAt: a.createdAt ?? b.createdAt,
+    status: later.status,
+    statusRank: later.statusRank,
+    amountPaid: max(a.amountPaid, b.amountPaid),
+    invoiceId: a.invoiceId ?? b.invoiceId,
+    updatedAt: maxIso(a.updatedAt, b.updatedAt)!,
+    lastSeq: max(a.lastSeq, b.lastSeq),
+  };
+}
+
+export function mergeInvoice(a: InvoiceChange, b: InvoiceChange): InvoiceChange {
+  return {
+    invoiceId: a.invoiceId,
+    number: a.number ?? b.number,
+    orderId: a.orderId ?? b.orderId,
+    customerId: a.customerId ?? b.customerId,
+    customerName: a.customerName ?? b.customerName,
+    issueDate: a.issueDate ?? b.issueDate,
+    dueDate: a.dueDate ?? b.dueDate,
+    currency: a.currency ?? b.currency,
+    total: a.total ?? b.total,
+    amountPaid: max(a.amountPaid, b.amountPaid),
+    credited: max(a.credited, b.credited),
+    paidAt: maxIso(a.paidAt, b.paidAt),
+  };
+}
+
+export function mergeStock(a: StockChange, b: StockChange): StockChange {
+  const levels = b.version > a.version ? b : a;
+  const named = b.nameSeq > a.nameSeq ? b : a;
+  return { sku: a.sku, name: named.name, nameSeq: named.nameSeq, onHand: levels.onHand, reserved: levels.reserved, version: levels.version };
+}
+
+export function mergeEmployee(a: EmployeeChange, b: EmployeeChange): EmployeeChange {
+  return b.seq > a.seq ? b : a;
+}
+
+function put<T>(map: Map<string, T>, key: string, value: T, merge: (a: T, b: T) => T) {
+  const prev = map.get(key);
+  map.set(key, prev ? merge(prev, value) : value);
+}
+
+function orderPart(orderId: string, seq: number, at: string, part: Partial<OrderChange>): OrderChange {
+  return {
+    orderId, customerId: null, customerName: null, currency: null, subtotal: null, tax: null, total: null, createdAt: null,
+    status: 'pending', statusRank: -1, amountPaid: 0, invoiceId: null, updatedAt: at, lastSeq: seq, ...part,
+  };
+}
+
+function invoicePart(invoiceId: string, part: Partial<InvoiceChange>): InvoiceChange {
+  return {
+    invoiceId, number: null, orderId: null, customerId: null, customerName: null, issueDate: null, dueDate: null, currency: null,
+    total: null, amountPaid: 0, credited: 0, paidAt: null, ...part,
+  };
+}
+
+const moveTo = (orderId: string, seq: number, at: string, to: OrderStatus) => orderPart(orderId, seq, at, { status: to, statusRank: rank[to] });
+
+/** Adds one event's effect to `into`; false when the event means nothing to the projection. */
+export function foldEvent(into: BatchChanges, { seq, event }: SeqEvent): boolean {
+  if (!event) return false;
+  const at = event.occurredAt;
+  const d = event.data;
+  const o = (c: OrderChange) => put(into.orders, c.orderId, c, mergeOrder);
+  const i = (c: InvoiceChange) => put(into.invoices, c.invoiceId, c, mergeInvoice);
+  switch (event.type) {
+    case 'order_created': {
+      const s = orderSnapshot.safeParse(d);
+      if (!s.success) return false;
+      const v = s.data;
+      o(orderPart(v.orderId, seq, at, {
+        customerId: v.customerId, customerName: v.customerName, currency: v.currency, subtotal: v.subtotal, tax: v.tax, total: v.total,
+        createdAt: v.createdAt, status: 'pending', statusRank: rank.pending,
+      }));
+      v.lines.forEach((l, n) => into.lines.push({ orderId: v.orderId, lineNo: n + 1, sku: l.sku, name: l.name, quantity: l.quantity, net: l.net, tax: l.tax }));
+      return true;
+    }
+    case 'order_status_changed': {
+      const s = statusEvent.safeParse(d);
+      if (!s.success) return false;
+      o(moveTo(s.data.orderId, seq, at, s.data.to));
+      return true;
+    }
+    case 'order_rejected':
+    case 'order_cancelled':
+    case 'order_fulfilled': {
+      const s = orderRef.safeParse(d);
+      if (!s.success) return false;
+      const to = ({ order_rejected: 'rejected', order_cancelled: 'cancelled', order_fulfilled: 'fulfilled' } as const)[event.type];
+      o(moveTo(s.data.orderId, seq, at, to));
+      return true;
+    }
+    case 'invoice_created': {
+      const s = invoiceSnapshot.safeParse(d);
+      if (!s.success) return false;
+      const v = s.data;
+      i(invoicePart(v.invoiceId, {
+        number: v.number, orderId: v.orderId, customerId: v.customerId, customerName: v.customerName ?? null, issueDate: v.issueDate,
+        dueDate: v.dueDate, currency: v.currency, total: v.total,
+      }));
+      o(orderPart(v.orderId, seq, at, { invoiceId: v.invoiceId }));
+      return true;
+    }
+    case 'payment_received': {
+      const s = payment.safeParse(d);
+      if (!s.success) return false;
+      const v = s.data;
+      into.payments.push({ paymentId: v.paymentId, invoiceId: v.invoiceId, orderId: v.orderId, currency: v.currency, amount: v.amount, receivedAt: v.receivedAt ?? at });
+      i(invoicePart(v.invoiceId, { orderId: v.orderId, amountPaid: v.amountPaid }));
+      o(orderPart(v.orderId, seq, at, { amountPaid: v.amountPaid, invoiceId: v.invoiceId }));
+      return true;
+    }
+    case 'invoice_paid': {
+      const s = invoicePaid.safeParse(d);
+      if (!s.success) return false;
+      i(invoicePart(s.data.invoiceId, { paidAt: s.data.paidAt }));
+      return true;
+    }
+    case 'credit_note_issued': {
+      const s = creditNote.safeParse(d);
+      if (!s.success) return false;
+      i(invoicePart(s.data.invoiceId, { credited: s.data.amount }));
+      return true;
+    }
+    case 'stock_changed': {
+      const s = stockChanged.safeParse(d);
+      if (!s.success) return false;
+      const v = s.data;
+      // Publishes of two transactions on one sku may reach the stream in either order; the movement id
+      // (taken under the sku's row lock) orders them. Older events without it fall back to the sequence.
+      put(into.stock, v.sku, { sku: v.sku, name: v.name, nameSeq: seq, onHand: v.onHand, reserved: v.reserved, version: v.movementId ?? seq }, mergeStock);
+      return true;
+    }
+    case 'product_upserted': {
+      const s = productUpserted.safeParse(d);
+      if (!s.success) return false;
+      put(into.stock, s.data.sku, { sku: s.data.sku, name: s.data.name, nameSeq: seq, onHand: 0, reserved: 0, version: 0 }, mergeStock);
+      return true;
+    }
+    case 'employee_hired':
+    case 'employee_updated':
+    case 'employee_terminated': {
+      const s = employeeSnapshot.safeParse(d);
+      if (!s.success) return false;
+      const v = s.data;
+      put(into.employees, v.employeeId, {
+        employeeId: v.employeeId, name: v.name, department: v.department, title: v.title, salary: v.salary, currency: v.currency, status: v.status, seq,
+      }, mergeEmployee);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** The row changes of a batch; events at or below `watermark` were applied before and are skipped. */
+export function foldBatch(events: SeqEvent[], watermark: number): BatchChanges {
+  const changes = emptyChanges();
+  for (const e of events) {
+    if (e.seq <= watermark) continue;
+    if (foldEvent(changes, e)) changes.used += 1;
+    else changes.ignored += 1;
+  }
+  return changes;
+}

@@ -1,0 +1,145 @@
+// The DuckDB store: fact tables the fold keeps current, and the stream high-water mark. Aggregates are
+// named queries over these tables (olap/queries.ts); DuckDB scans them faster than we could keep
+// pre-aggregated tables right under out-of-order events.
+export const schemaSql = `
+create table if not exists watermark (
+  id integer primary key,
+  seq bigint not null,
+  event_time timestamp,
+  applied_at timestamp not null
+);
+create table if not exists orders (
+  order_id varchar primary key,
+  customer_id varchar,
+  customer_name varchar,
+  currency varchar,
+  subtotal bigint,
+  tax bigint,
+  total bigint,
+  created_at timestamp,
+  status varchar not null,
+  status_rank integer not null,
+  amount_paid bigint not null,
+  invoice_id varchar,
+  updated_at timestamp not null,
+  last_seq bigint not null
+);
+create table if not exists order_lines (
+  order_id varchar not null,
+  line_no integer not null,
+  sku varchar not null,
+  name varchar not null,
+  quantity integer not null,
+  net bigint not null,
+  tax bigint not null,
+  primary key (order_id, line_no)
+);
+create table if not exists invoices (
+  invoice_id varchar primary key,
+  number varchar,
+  order_id varchar,
+  customer_id varchar,
+  customer_name varchar,
+  issue_date date,
+  due_date date,
+  currency varchar,
+  total bigint,
+  amount_paid bigint not null,
+  credited bigint not null,
+  paid_at timestamp
+);
+create table if not exists payments (
+  payment_id varchar primary key,
+  invoice_id varchar not null,
+  order_id varchar not null,
+  currency varchar not null,
+  amount bigint not null,
+  received_at timestamp not null
+);
+create table if not exists stock (
+  sku varchar primary key,
+  name varchar,
+  name_seq bigint not null,
+  on_hand bigint not null,
+  reserved bigint not null,
+  version bigint not null
+);
+create table if not exists employees (
+  employee_id varchar primary key,
+  name varchar not null,
+  department varchar not null,
+  title varchar not null,
+  salary bigint not null,
+  currency varchar not null,
+  status varchar not null,
+  seq bigint not null
+);
+`;
+
+// Staging tables live per connection: the appender fills them, one set-based upsert per table empties them.
+export const stagingSql = `
+create temp table stage_orders (order_id varchar, customer_id varchar, customer_name varchar, currency varchar, subtotal bigint, tax bigint,
+  total bigint, created_at varchar, status varchar, status_rank integer, amount_paid bigint, invoice_id varchar, updated_at varchar, last_seq bigint);
+create temp table stage_lines (order_id varchar, line_no integer, sku varchar, name varchar, quantity integer, net bigint, tax bigint);
+create temp table stage_invoices (invoice_id varchar, number varchar, order_id varchar, customer_id varchar, customer_name varchar,
+  issue_date varchar, due_date varchar, currency varchar, total bigint, amount_paid bigint, credited bigint, paid_at varchar);
+create temp table stage_payments (payment_id varchar, invoice_id varchar, order_id varchar, currency varchar, amount bigint, received_at varchar);
+create temp table stage_stock (sku varchar, name varchar, name_seq bigint, on_hand bigint, reserved bigint, version bigint);
+create temp table stage_employees (employee_id varchar, name varchar, department varchar, title varchar, salary bigint, currency varchar,
+  status varchar, seq bigint);
+`;
+
+// The merge rules of olap/fold.ts, in SQL: the stored row and the batch's change meet commutatively.
+export const upsertSql = [
+  `insert into orders select order_id, customer_id, customer_name, currency, subtotal, tax, total, cast(created_at as timestamp), status,
+     status_rank, amount_paid, invoice_id, cast(updated_at as timestamp), last_seq from stage_orders
+   on conflict (order_id) do update set
+     customer_id = coalesce(orders.customer_id, excluded.customer_id),
+     customer_name = coalesce(orders.customer_name, excluded.customer_name),
+     currency = coalesce(orders.currency, excluded.currency),
+     subtotal = coalesce(orders.subtotal, excluded.subtotal),
+     tax = coalesce(orders.tax, excluded.tax),
+     total = coalesce(orders.total, excluded.total),
+     created_at = coalesce(orders.created_at, excluded.created_at),
+     status = case when excluded.status_rank > orders.status_rank then excluded.status else orders.status end,
+     status_rank = greatest(orders.status_rank, excluded.status_rank),
+     amount_paid = greatest(orders.amount_paid, excluded.amount_paid),
+     invoice_id = coalesce(orders.invoice_id, excluded.invoice_id),
+     updated_at = greatest(orders.updated_at, excluded.updated_at),
+     last_seq = greatest(orders.last_seq, excluded.last_seq)`,
+  `insert into order_lines select * from stage_lines on conflict do nothing`,
+  `insert into invoices select invoice_id, number, order_id, customer_id, customer_name, cast(issue_date as date), cast(due_date as date),
+     currency, total, amount_paid, credited, cast(paid_at as timestamp) from stage_invoices
+   on conflict (invoice_id) do update set
+     number = coalesce(invoices.number, excluded.number),
+     order_id = coalesce(invoices.order_id, excluded.order_id),
+     customer_id = coalesce(invoices.customer_id, excluded.customer_id),
+     customer_name = coalesce(invoices.customer_name, excluded.customer_name),
+     issue_date = coalesce(invoices.issue_date, excluded.issue_date),
+     due_date = coalesce(invoices.due_date, excluded.due_date),
+     currency = coalesce(invoices.currency, excluded.currency),
+     total = coalesce(invoices.total, excluded.total),
+     amount_paid = greatest(invoices.amount_paid, excluded.amount_paid),
+     credited = greatest(invoices.credited, excluded.credited),
+     paid_at = greatest(invoices.paid_at, excluded.paid_at)`,
+  `insert into payments select payment_id, invoice_id, order_id, currency, amount, cast(received_at as timestamp) from stage_payments
+   on conflict do nothing`,
+  `insert into stock select * from stage_stock
+   on conflict (sku) do update set
+     name = case when excluded.name_seq > stock.name_seq then excluded.name else stock.name end,
+     name_seq = greatest(stock.name_seq, excluded.name_seq),
+     on_hand = case when excluded.version > stock.version then excluded.on_hand else stock.on_hand end,
+     reserved = case when excluded.version > stock.version then excluded.reserved else stock.reserved end,
+     version = greatest(stock.version, excluded.version)`,
+  `insert into employees select * from stage_employees
+   on conflict (employee_id) do update set
+     name = case when excluded.seq > employees.seq then excluded.name else employees.name end,
+     department = case when excluded.seq > employees.seq then excluded.department else employees.department end,
+     title = case when excluded.seq > employees.seq then excluded.title else employees.title end,
+     salary = case when excluded.seq > employees.seq then excluded.salary else employees.salary end,
+     currency = case when excluded.seq > employees.seq then excluded.currency else employees.currency end,
+     status = case when excluded.seq > employees.seq then excluded.status else employees.status end,
+     seq = greatest(employees.seq, excluded.seq)`,
+];
+
+export const stagingTables = ['stage_orders', 'stage_lines', 'stage_invoices', 'stage_payments', 'stage_stock', 'stage_employees'];

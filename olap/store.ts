@@ -1,0 +1,206 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from '../shared/log.js';
+import { foldBatch, type BatchChanges, type SeqEvent } from './fold.js';
+import type { NamedSql } from './queries.js';
+import { schemaSql, stagingSql, stagingTables, upsertSql } from './schema.js';
+
+export interface Watermark {
+  seq: number;
+  eventTime: string | null;
+  appliedAt: string | null;
+}
+
+export interface ApplyResult {
+  applied: number;
+  skipped: number;
+  ignored: number;
+  watermark: Watermark;
+  ms: number;
+}
+
+const origin: Watermark = { seq: 0, eventTime: null, appliedAt: null };
+
+/** DuckDB values to JSON-safe values: integers (money, counts) as numbers, instants as ISO strings. */
+export function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
+type Cell = string | number | null;
+type Kind = 'v' | 'b' | 'i';
+
+function appendRows(appender: DuckDBAppender, kinds: Kind[], rows: Cell[][]): void {
+  for (const row of rows) {
+    row.forEach((cell, n) => {
+      if (cell === null) appender.appendNull();
+      else if (kinds[n] === 'v') appender.appendVarchar(String(cell));
+      else if (kinds[n] === 'b') appender.appendBigInt(BigInt(cell));
+      else appender.appendInteger(Number(cell));
+    });
+    appender.endRow();
+  }
+}
+
+/** The single owner of the DuckDB file: every read and write goes through one queue on one connection. */
+export class OlapStore {
+  private instance: DuckDBInstance | undefined;
+  private conn: DuckDBConnection | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(w: Watermark) => void>();
+  private replaying = false;
+
+  constructor(
+    readonly file: string,
+    private readonly log?: Logger,
+  ) {}
+
+  get rebuilding(): boolean {
+    return this.replaying;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // Opened on first use: a process that never serves the projector never locks the file.
+  private async connection(): Promise<DuckDBConnection> {
+    if (this.conn) return this.conn;
+    mkdirSync(dirname(this.file), { recursive: true });
+    this.instance = await DuckDBInstance.create(this.file);
+    const conn = await this.instance.connect();
+    await conn.run(schemaSql);
+    await conn.run(stagingSql);
+    this.conn = conn;
+    return conn;
+  }
+
+  private async readWatermark(conn: DuckDBConnection): Promise<Watermark> {
+    const reader = await conn.runAndReadAll(
+      `select seq, strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ') as "eventTime", strftime(applied_at, '%Y-%m-%dT%H:%M:%S.%gZ') as "appliedAt" from watermark where id = 1`,
+    );
+    const row = reader.getRowObjectsJS()[0];
+    return row ? (plain(row) as Watermark) : origin;
+  }
+
+  watermark(): Promise<Watermark> {
+    return this.exclusive(async () => this.readWatermark(await this.connection()));
+  }
+
+  onApplied(listener: (w: Watermark) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Applies the events above the stored watermark in ONE transaction that also moves the watermark,
+   * so a redelivered or replayed batch changes nothing and a crash leaves no half-applied batch.
+   */
+  apply(events: SeqEvent[]): Promise<ApplyResult> {
+    return this.exclusive(async () => {
+      const started = performance.now();
+      const conn = await this.connection();
+      const before = await this.readWatermark(conn);
+      const fresh = events.filter((e) => e.seq > before.seq).sort((a, b) => a.seq - b.seq);
+      if (fresh.length === 0) return { applied: 0, skipped: events.length, ignored: 0, watermark: before, ms: performance.now() - started };
+      const changes = foldBatch(fresh, before.seq);
+      const last = fresh[fresh.length - 1]!;
+      const eventTime = [...fresh].reverse().find((e) => e.event)?.event?.occurredAt ?? before.eventTime;
+      const watermark: Watermark = { seq: last.seq, eventTime, appliedAt: new Date().toISOString() };
+      await conn.run('begin transaction');
+      try {
+        await this.write(conn, changes);
+        await conn.run(
+          `insert into watermark values (1, $1, cast($2 as timestamp), cast($3 as timestamp))
+           on conflict (id) do update set seq = excluded.seq, event_time = excluded.event_time, applied_at = excluded.applied_at`,
+          [watermark.seq, watermark.eventTime, watermark.appliedAt!],
+        );
+        await conn.run('commit');
+      } catch (err) {
+        await conn.run('rollback').catch(() => undefined);
+        throw err;
+      }
+      if (fresh[0]!.seq !== before.seq + 1 && before.seq > 0) this.log?.warn({ from: before.seq, next: fresh[0]!.seq }, 'gap in the stream sequence');
+      for (const listener of this.listeners) listener(watermark);
+      return { applied: changes.used, skipped: events.length - fresh.length, ignored: changes.ignored, watermark, ms: performance.now() - started };
+    });
+  }
+
+  private async write(conn: DuckDBConnection, c: BatchChanges): Promise<void> {
+    const staged: [string, Kind[], Cell[][]][] = [
+      ['stage_orders', ['v', 'v', 'v', 'v', 'b', 'b', 'b', 'v', 'v', 'i', 'b', 'v', 'v', 'b'], [...c.orders.values()].map((o) => [
+        o.orderId, o.customerId, o.customerName, o.currency, o.subtotal, o.tax, o.total, o.createdAt, o.status, o.statusRank, o.amountPaid, o.invoiceId, o.updatedAt, o.lastSeq,
+      ])],
+      ['stage_lines', ['v', 'i', 'v', 'v', 'i', 'b', 'b'], c.lines.map((l) => [l.orderId, l.lineNo, l.sku, l.name, l.quantity, l.net, l.tax])],
+      ['stage_invoices', ['v', 'v', 'v', 'v', 'v', 'v', 'v', 'v', 'b', 'b', 'b', 'v'], [...c.invoices.values()].map((i) => [
+        i.invoiceId, i.number, i.orderId, i.customerId, i.customerName, i.issueDate, i.dueDate, i.currency, i.total, i.amountPaid, i.credited, i.paidAt,
+      ])],
+      ['stage_payments', ['v', 'v', 'v', 'v', 'b', 'v'], c.payments.map((p) => [p.paymentId, p.invoiceId, p.orderId, p.currency, p.amount, p.receivedAt])],
+      ['stage_stock', ['v', 'v', 'b', 'b', 'b', 'b'], [...c.stock.values()].map((s) => [s.sku, s.name, s.nameSeq, s.onHand, s.reserved, s.version])],
+      ['stage_employees', ['v', 'v', 'v', 'v', 'b', 'v', 'v', 'b'], [...c.employees.values()].map((e) => [
+        e.employeeId, e.name, e.department, e.title, e.salary, e.currency, e.status, e.seq,
+      ])],
+    ];
+    for (const [n, [table, kinds, rows]] of staged.entries()) {
+      if (rows.length === 0) continue;
+      const appender = await conn.createAppender(table, 'main', 'temp');
+      appendRows(appender, kinds, rows);
+      appender.closeSync();
+      await conn.run(upsertSql[n]!);
+      await conn.run(`delete from ${table}`);
+    }
+  }
+
+  /** A named query and the watermark it is consistent with (both read between two batches). */
+  query(named: NamedSql): Promise<{ watermark: Watermark; rows: Record<string, unknown>[] }> {
+    return this.exclusive(async () => {
+      const conn = await this.connection();
+      const watermark = await this.readWatermark(conn);
+      const reader = await conn.runAndReadAll(named.sql, named.values);
+      return { watermark, rows: reader.getRowObjectsJS().map((r) => plain(r) as Record<string, unknown>) };
+    });
+  }
+
+  /**
+   * Deletes the file and rebuilds it from `replay`, which hands over the stream from its first event.
+   * Batches from the feed are refused meanwhile (the feed retries them), so nothing is applied twice
+   * or skipped; queries keep being answered with the rebuild's progress as their watermark.
+   */
+  async rebuild(replay: (apply: (batch: SeqEvent[]) => Promise<void>) => Promise<void>): Promise<{ events: number; watermark: Watermark; ms: number }> {
+    if (this.replaying) throw new Error('a rebuild is already running');
+    this.replaying = true;
+    const started = performance.now();
+    let events = 0;
+    try {
+      await this.exclusive(async () => {
+        this.closeNow();
+        for (const suffix of ['', '.wal']) rmSync(this.file + suffix, { force: true });
+        await this.connection();
+      });
+      await replay(async (batch) => {
+        events += batch.length;
+        await this.apply(batch);
+      });
+      return { events, watermark: await this.watermark(), ms: Math.round(performance.now() - started) };
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private closeNow(): void {
+    this.conn?.closeSync();
+    this.instance?.closeSync();
+    this.conn = undefined;
+    this.instance = undefined;
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(async () => this.closeNow());
+  }
+}
