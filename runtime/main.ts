@@ -100,7 +100,7 @@ async function main() {
       name: fn.name,
       command: process.execPath,
       args: [join(root, 'build', 'functions', fn.name, 'index.js')],
-      env: { ...common, FUNCTION_NAME: fn.name },
+      env: { ...common, FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb') },
       port: await freePort(),
     });
   }

@@ -5,6 +5,7 @@ import { connectBus, ensureStreams } from '../shared/events/bus.js';
 import { rootLogger } from '../shared/log.js';
 import { secret } from '../shared/secrets.js';
 import { startConnector } from './connector.js';
+import { startBatchFeeds } from './batch-feed.js';
 import { createConnectorMetrics } from './metrics.js';
 import { serviceTokenSource } from './service-token.js';
 import { readStack } from './stack.js';
@@ -32,12 +33,14 @@ const db = createPool(env.DATABASE_URL, 2);
 const bus = await connectBus(env.NATS_URL, 'erpbi-connector');
 await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);
 const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
-const stopConnector = await startConnector(fns, {
+const token = serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET });
+const stopFeeds = await startBatchFeeds(fns.filter((f) => f.batch), { bus, stream: env.EVENTS_STREAM, gatewayUrl: env.GATEWAY_URL, token, log, metrics });
+const stopConnector = await startConnector(fns.filter((f) => !f.batch), {
   bus,
   stream: env.EVENTS_STREAM,
   prefix: env.EVENTS_PREFIX,
   gatewayUrl: env.GATEWAY_URL,
-  token: serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET }),
+  token,
   log,
   metrics,
 });
@@ -51,6 +54,7 @@ log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 
 
 const stop = async () => {
   stopSweeper();
+  await stopFeeds();
   await stopConnector();
   await app.close();
   await bus.nc.drain().catch(() => {});

@@ -19,6 +19,8 @@ export interface StackFunction {
   /** Subjects with the configured prefix in place of the default `erp`. */
   topics: string[];
   memory?: string | undefined;
+  /** annotations `erpbi.batch`: fed in batches of up to this many events by one worker (the projector). */
+  batch?: number | undefined;
 }
 
 export function readStack(path: string, prefix = 'erp'): StackFunction[] {
@@ -26,6 +28,7 @@ export function readStack(path: string, prefix = 'erp'): StackFunction[] {
   return Object.entries(stack.functions).map(([name, f]) => ({
     name,
     memory: f.limits?.memory,
+    batch: f.annotations?.['erpbi.batch'] ? z.coerce.number().int().min(1).max(10_000).parse(f.annotations['erpbi.batch']) : undefined,
     topics: (f.annotations?.topic ?? '')
       .split(',')
       .map((t) => t.trim())

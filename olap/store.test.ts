@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { envelope, type Envelope } from '../shared/events/envelope.js';
+import type { SeqEvent } from './fold.js';
+import * as q from './queries.js';
+import { OlapStore } from './store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cause = { correlationId: 'c', causationId: null, actor: 'test' };
+const now = new Date();
+const ev = (type: Envelope['type'], data: Record<string, unknown>): Envelope => envelope({ type, aggregateType: 'x', aggregateId: 'x', data }, cause, now);
+const line = { sku: 'A', name: 'Apple', quantity: 2, unitPrice: 500, taxRateBp: 2000, net: 1000, tax: 200 };
+const created = (id: string, total = 1200) => ev('order_created', {
+  orderId: id, customerId: 'c1', customerName: 'Ada', paymentTermsDays: 0, currency: 'EUR', subtotal: 1000, tax: total - 1000, total, lines: [line], createdAt: now.toISOString(),
+});
+const events: Envelope[] = [
+  ev('product_upserted', { sku: 'A', name: 'Apple', unitPrice: 500, currency: 'EUR', taxRateBp: 2000 }),
+  ev('stock_changed', { sku: 'A', name: 'Apple', onHand: 10, reserved: 0, movementId: 1 }),
+  created('o1'),
+  created('o2'),
+  ev('stock_changed', { sku: 'A', name: 'Apple', onHand: 10, reserved: 2, movementId: 2 }),
+  ev('order_status_changed', { orderId: 'o1', to: 'reserved' }),
+  ev('invoice_created', { invoiceId: 'i1', number: 'INV-1', orderId: 'o1', customerId: 'c1', customerName: 'Ada', issueDate: '2026-01-01', dueDate: '2026-01-01', currency: 'EUR', total: 1200 }),
+  ev('order_status_changed', { orderId: 'o1', to: 'invoiced' }),
+  ev('payment_received', { paymentId: 'p1', invoiceId: 'i1', orderId: 'o1', currency: 'EUR', amount: 200, amountPaid: 200, invoiceStatus: 'partially_paid' }),
+  ev('order_status_changed', { orderId: 'o2', to: 'rejected' }),
+  ev('employee_hired', { employeeId: 'e1', name: 'Eve', email: 'e@x', department: 'Ops', title: 'T', salary: 300000, currency: 'EUR', hiredAt: '2026-01-01', terminatedAt: null, status: 'active' }),
+];
+const seqd: SeqEvent[] = events.map((event, n) => ({ seq: n + 1, event }));
+
+async function all(store: OlapStore) {
+  const out: Record<string, unknown> = {};
+  for (const [name, sql] of Object.entries({
+    sales: q.salesByHour(48, now), aging: q.arAging('2026-02-15'), stock: q.stockLevels, funnel: q.orderFunnel, top: q.topProducts(10),
+    head: q.headcountByDepartment, pay: q.payrollByDepartment, order: q.projectedOrder('o1'),
+  })) out[name] = (await store.query(sql)).rows;
+  return out;
+}
+
+describe('the DuckDB store', () => {
+  it('applies batches once, whatever is redelivered, and answers the named queries', async () => {
+    const store = new OlapStore(join(dir, 'a.duckdb'));
+    const first = await store.apply(seqd.slice(0, 6));
+    expect(first).toMatchObject({ applied: 6, skipped: 0, watermark: { seq: 6 } });
+    const second = await store.apply(seqd); // overlaps the first batch: those six are skipped
+    expect(second).toMatchObject({ applied: 5, skipped: 6, watermark: { seq: 11 } });
+    const once = await all(store);
+    expect(await store.apply(seqd)).toMatchObject({ applied: 0, skipped: 11 });
+    expect(await all(store)).toEqual(once);
+
+    expect(once.order).toEqual([expect.objectContaining({ id: 'o1', status: 'invoiced', amountPaid: 200, invoiceNumber: 'INV-1', lines: [{ sku: 'A', name: 'Apple', quantity: 2, net: 1000, tax: 200 }] })]);
+    expect(once.stock).toEqual([{ sku: 'A', name: 'Apple', onHand: 10, reserved: 2, available: 8 }]);
+    expect(once.aging).toEqual([{ bucket: '31-60', currency: 'EUR', invoices: 1, balance: 1000 }]);
+    expect(once.funnel).toEqual([{ status: 'invoiced', orders: 1, value: 1200 }, { status: 'rejected', orders: 1, value: 1200 }]);
+    expect(once.sales).toEqual([expect.objectContaining({ currency: 'EUR', orders: 2, booked: 1, revenue: 1200, rejected: 1 })]);
+    expect(once.top).toEqual([{ sku: 'A', name: 'Apple', currency: 'EUR', quantity: 2, revenue: 1000 }]);
+    expect(once.pay).toEqual([{ department: 'Ops', currency: 'EUR', headcount: 1, monthlySalary: 300000 }]);
+
+    // A fresh file fed the same stream in other batch sizes ends up identical.
+    const other = new OlapStore(join(dir, 'b.duckdb'));
+    for (let i = 0; i < seqd.length; i += 3) await other.apply(seqd.slice(i, i + 3));
+    expect(await all(other)).toEqual(once);
+
+    // Rebuild in place: the file is deleted and the same events replayed.
+    const rebuilt = await store.rebuild(async (apply) => {
+      await apply(seqd.slice(0, 4));
+      await apply(seqd.slice(4));
+    });
+    expect(rebuilt).toMatchObject({ events: 11, watermark: { seq: 11 } });
+    expect(await all(store)).toEqual(once);
+    await store.close();
+    await other.close();
+  });
+});

@@ -1,0 +1,137 @@
+import { AckPolicy, DeliverPolicy, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { Bus } from '../shared/events/bus.js';
+import type { Logger } from '../shared/log.js';
+import type { ConnectorMetrics } from './metrics.js';
+
+export interface BatchFeedOptions {
+  bus: Bus;
+  stream: string;
+  /** The whole events prefix: one consumer sees every event in stream order. */
+  subject: string;
+  fn: string;
+  batchSize: number;
+  /** Sends one batch body; resolves with the HTTP status (undefined when there was no answer). */
+  post: (body: string) => Promise<{ status: number | undefined; detail: string }>;
+  log: Logger;
+  metrics?: ConnectorMetrics;
+}
+
+const delaysMs = [100, 250, 500, 1000, 2000, 5000, 10_000];
+
+export const batchConsumerName = (fn: string) => `${fn}--batch`.replace(/[^\w-]/g, '_');
+
+/**
+ * Feeds a function (the OLAP projector) from ONE durable consumer on the whole prefix, through exactly
+ * one worker: a batch is whatever arrived while the previous one was being applied, up to
+ * `batchSize`. max_ack_pending equals the batch size, so the server never hands out more than the
+ * worker holds, and a failed batch is retried in place (never skipped, never overtaken): the
+ * function's watermark then only ever moves forward over a contiguous prefix of the stream.
+ */
+export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Promise<void>> {
+  const durable = batchConsumerName(opts.fn);
+  const jsm = await jetstreamManager(opts.bus.nc);
+  await jsm.consumers.add(opts.stream, {
+    durable_name: durable,
+    filter_subject: opts.subject,
+    ack_policy: AckPolicy.All,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: 120 * 1e9,
+    max_ack_pending: opts.batchSize,
+  });
+  const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: opts.batchSize });
+  const buffer: JsMsg[] = [];
+  let wake: (() => void) | undefined;
+  let running = true;
+
+  const reader = (async () => {
+    for await (const msg of messages) {
+      buffer.push(msg);
+      wake?.();
+    }
+  })();
+
+  const worker = (async () => {
+    while (running) {
+      if (buffer.length === 0) {
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+        continue;
+      }
+      const batch = buffer.splice(0, opts.batchSize);
+      const ok = await deliverBatch(batch, opts, () => running);
+      if (!ok) return; // stopping: the unacked messages come back to the next connector
+    }
+  })();
+
+  opts.log.info({ fn: opts.fn, subject: opts.subject, durable, batchSize: opts.batchSize }, 'batch feed consuming');
+  return async () => {
+    running = false;
+    wake?.();
+    await messages.close();
+    await Promise.allSettled([reader, worker]);
+  };
+}
+
+async function deliverBatch(batch: JsMsg[], opts: BatchFeedOptions, running: () => boolean): Promise<boolean> {
+  const body = JSON.stringify({ events: batch.map((m) => ({ seq: m.seq, event: parseOrNull(m) })) });
+  for (let attempt = 0; ; attempt++) {
+    const { status, detail } = await opts.post(body).catch((err: Error) => ({ status: undefined, detail: err.message }));
+    if (status !== undefined && status >= 200 && status < 300) {
+      opts.metrics?.deliveries.inc({ function: opts.fn, outcome: 'ack' }, batch.length);
+      // AckPolicy.All: acking the last message acks the whole batch; wait for the server to confirm.
+      await batch[batch.length - 1]!.ackAck().catch(() => false);
+      return true;
+    }
+    opts.metrics?.deliveries.inc({ function: opts.fn, outcome: 'retry' }, batch.length);
+    const delay = delaysMs[Math.min(attempt, delaysMs.length - 1)]!;
+    opts.log.warn({ fn: opts.fn, status, detail: detail.slice(0, 300), first: batch[0]!.seq, size: batch.length, attempt }, 'batch not applied; retrying');
+    if (!running()) return false;
+    for (const m of batch) m.working(); // keep the batch ours while we retry
+    await new Promise((r) => setTimeout(r, delay));
+    if (!running()) return false;
+  }
+}
+
+function parseOrNull(m: JsMsg): unknown {
+  try {
+    return m.json();
+  } catch {
+    return null;
+  }
+}
+
+/** One feed per batch function of stack.yml, each POSTing to `/function/<name>/batch` through the gateway. */
+export async function startBatchFeeds(
+  fns: { name: string; topics: string[]; batch?: number | undefined }[],
+  opts: { bus: Bus; stream: string; gatewayUrl: string; token: () => Promise<string>; log: Logger; metrics?: ConnectorMetrics },
+): Promise<() => Promise<void>> {
+  const stops: (() => Promise<void>)[] = [];
+  for (const fn of fns) {
+    // One consumer on one subject (nats-server 2.9 has no multi-filter consumers): the prefix itself.
+    const subject = fn.topics.length === 1 ? fn.topics[0]! : `${fn.topics[0]!.split('.')[0]}.>`;
+    stops.push(
+      await startBatchFeed({
+        bus: opts.bus,
+        stream: opts.stream,
+        subject,
+        fn: fn.name,
+        batchSize: fn.batch ?? 500,
+        log: opts.log,
+        metrics: opts.metrics,
+        post: async (body) => {
+          const res = await fetch(`${opts.gatewayUrl}/function/${fn.name}/batch`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${await opts.token()}` },
+            body,
+            signal: AbortSignal.timeout(60_000),
+          });
+          return { status: res.status, detail: await res.text() };
+        },
+      }),
+    );
+  }
+  return async () => {
+    for (const stop of stops) await stop();
+  };
+}
