@@ -51,5 +51,5 @@ describe('the box with embedded Postgres and its own nats-server', () => {
     expect(box.output()).not.toContain('initialising');
     const again = await box.api(`/function/query/orders/${order.body.id}`, { role: 'clerk' });
     expect(again.body.status).toBe('invoiced');
-  });
+  }, 240_000);
 });
