@@ -29,6 +29,10 @@ const pids: Record<string, number | undefined> = { runtime: process.pid };
 
 async function main() {
   say(`erpbi: data in ${dir}`);
+  // Checked before anything starts, so a missing nats-server costs the user nothing but this message.
+  if (!process.env.NATS_URL && natsServerMissing()) {
+    throw new Error('nats-server is not on PATH. Install it (Debian/Ubuntu/Raspberry Pi OS: `sudo apt-get install nats-server`) or set NATS_URL to a JetStream-enabled server.');
+  }
   if ((isStale as () => boolean)()) {
     say('building function bundles (missing or older than the sources)...');
     await (buildAll as (o: { quiet: boolean }) => Promise<unknown[]>)({ quiet: true });
@@ -45,9 +49,6 @@ async function main() {
   }
   let natsUrl = process.env.NATS_URL;
   if (!natsUrl) {
-    if (natsServerMissing()) {
-      throw new Error('nats-server is not on PATH. Install it (Debian/Ubuntu/Raspberry Pi OS: `sudo apt-get install nats-server`) or set NATS_URL to a JetStream-enabled server.');
-    }
     box.natsPort = await stickyPort(box.natsPort);
     say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
     const nats = await startNats(dir, box.natsPort);
