@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { isRole, roles } from '../shared/auth/roles.js';
 import { dataDir, readBox } from './box.js';
 import { loadOrCreateKeys, signToken } from './issuer.js';
+import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
 
 const usage = `usage: erpbi <command>
   token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data)
-  migrate                                                  apply database migrations to DATABASE_URL`;
+  migrate                                                  apply database migrations to DATABASE_URL
+${backupUsage}`;
 
 async function token(args: string[]) {
   const { values } = parseArgs({ args, options: { role: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '28800' } } });
@@ -34,7 +36,7 @@ async function migrateCommand() {
 }
 
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand };
+const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand };
 const run = command ? commands[command] : undefined;
 if (!run) {
   console.error(usage);

@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { backup, olapFile, restore, type BackupResult } from '../../runtime/backup.js';
+import { createPool } from '../../shared/db/pool.js';
+import { migrate } from '../../shared/db/migrate.js';
+import { ensureStreams } from '../../shared/events/bus.js';
+import { createHarness, type Harness } from '../support/harness.js';
+import { seed } from '../support/fixtures.js';
+import { adminUrl } from '../support/postgres.js';
+import { natsUrl } from '../support/nats.js';
+
+// A box with orders, invoices, payments and a credit note is backed up (pg_dump, DuckDB file, stream
+// position), then restored into a FRESH database and data dir: every table must come back row for row.
+
+let h: Harness;
+let work: string;
+let made: BackupResult;
+const fresh: { name: string; url: string }[] = [];
+const olapBytes = randomBytes(64 * 1024);
+
+async function createEmptyDatabase(): Promise<string> {
+  const name = `erpbi_restore_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  fresh.push({ name, url });
+  return url;
+}
+
+/** Every row of every table of every erpbi schema, in a stable order, as text. */
+async function snapshot(url: string): Promise<Record<string, string[]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ t: string }>(
+      `select format('%I.%I', table_schema, table_name) as t from information_schema.tables
+        where table_schema not in ('pg_catalog', 'information_schema') and table_type = 'BASE TABLE' order by 1`,
+    );
+    const out: Record<string, string[]> = {};
+    for (const { t } of tables) {
+      const { rows } = await client.query<{ r: string }>(`select x::text as r from ${t} x order by 1`);
+      out[t] = rows.map((r) => r.r);
+    }
+    const { rows: seqs } = await client.query<{ s: string; v: string }>(
+      `select format('%I.%I', schemaname, sequencename) as s, coalesce(last_value, 0)::text as v from pg_sequences order by 1`,
+    );
+    out['(sequences)'] = seqs.map((r) => `${r.s}=${r.v}`);
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+async function streamLastSeq(stream: string): Promise<number> {
+  const jsm = await jetstreamManager(h.bus.bus.nc);
+  return (await jsm.streams.info(stream)).state.last_seq;
+}
+
+beforeAll(async () => {
+  h = await createHarness('bkp');
+  work = mkdtempSync(join(tmpdir(), 'erpbi-backup-test-'));
+
+  // Business: a paid order, a part-paid one, a cancelled invoiced one (credit note), a rejected one.
+  const { sku, customerId } = await seed(h, { stock: 20, unitPrice: 1999, taxRateBp: 2000, terms: 30 });
+  const ids: string[] = [];
+  for (const quantity of [2, 3, 1]) {
+    const res = await h.post('create-order', { customerId, lines: [{ sku, quantity }] }, { role: 'clerk' });
+    expect(res.status).toBe(201);
+    ids.push(res.body.id);
+  }
+  const rejected = await h.post('create-order', { customerId, lines: [{ sku, quantity: 500 }] }, { role: 'clerk' });
+  expect(rejected.status).toBe(201);
+  await h.settle();
+  const invoices = (await h.get('query', `/invoices?customerId=${customerId}`, { role: 'accountant' })).body.items as { id: string; orderId: string; total: number }[];
+  expect(invoices).toHaveLength(3);
+  const byOrder = (id: string) => invoices.find((i) => i.orderId === id)!;
+  expect((await h.post('record-payment', { invoiceId: byOrder(ids[0]!).id, amount: byOrder(ids[0]!).total, method: 'card' }, { role: 'accountant' })).status).toBe(201);
+  expect((await h.post('record-payment', { invoiceId: byOrder(ids[1]!).id, amount: 1000, method: 'bank_transfer', reference: 'part' }, { role: 'accountant' })).status).toBe(201);
+  expect((await h.post('cancel-order', { id: ids[2], reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
+  await h.settle();
+  // The stream holds the published events, so the backup has a position to record.
+  const { rows } = await h.db.pool.query<{ subject: string; payload: unknown; id: string }>('select id, subject, payload from platform.outbox order by created_at, id');
+  for (const r of rows) await h.bus.bus.js.publish(r.subject, JSON.stringify(r.payload), { msgID: r.id });
+
+  // The projector's DuckDB file, as far as a backup is concerned: bytes at the agreed path.
+  const data = join(work, 'box-a');
+  mkdirSync(join(data, 'olap'), { recursive: true });
+  writeFileSync(olapFile(data), olapBytes);
+
+  made = await backup({ databaseUrl: h.db.url, dataDir: data, outDir: join(work, 'backups'), nats: { url: natsUrl, stream: h.bus.stream }, tar: true });
+});
+
+afterAll(async () => {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  for (const db of fresh) await admin.query(`drop database if exists ${db.name} with (force)`);
+  await admin.end();
+  await h?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('erpbi backup and restore', () => {
+  it('writes one archive with the dump, the DuckDB snapshot and the stream position', async () => {
+    expect(made.path.endsWith('.tar.gz')).toBe(true);
+    expect(existsSync(made.path)).toBe(true);
+    expect(made.manifest.olap).toMatchObject({ file: 'olap/erpbi.duckdb', bytes: olapBytes.length, wal: false });
+    const outbox = Number((await h.db.pool.query('select count(*) from platform.outbox')).rows[0].count);
+    expect(made.manifest.stream).toEqual({ name: h.bus.stream, firstSeq: 1, lastSeq: outbox, messages: outbox });
+    expect(made.manifest.database.bytes).toBeGreaterThan(0);
+    expect(made.pushed).toEqual([]);
+  });
+
+  it('restores into a fresh database the same orders, invoices, payments, ledger and every other row', async () => {
+    const url = await createEmptyDatabase();
+    const data = join(work, 'box-b');
+    const result = await restore({ from: made.path, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream } });
+
+    const before = await snapshot(h.db.url);
+    const after = await snapshot(url);
+    for (const table of ['orders.orders', 'billing.invoices', 'billing.payments', 'billing.ledger_entries', 'billing.credit_notes']) {
+      expect(before[table]!.length, table).toBeGreaterThan(0);
+      expect(after[table], table).toEqual(before[table]);
+    }
+    expect(after).toEqual(before);
+
+    // Ledger still balances, invoices keep their gapless numbers, and the schema needs no migration.
+    const pool = createPool(url, 2);
+    try {
+      const { rows } = await pool.query<{ d: number; c: number }>('select sum(debit)::bigint as d, sum(credit)::bigint as c from billing.ledger_entries');
+      expect(rows[0]!.d).toBe(rows[0]!.c);
+      const numbers = (await pool.query<{ number: string }>('select number from billing.invoices order by number')).rows.map((r) => Number(r.number.slice(-6)));
+      expect(numbers).toEqual([1, 2, 3]);
+      expect(await migrate(pool)).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+
+    // Same stream as at backup time: the DuckDB snapshot comes back byte for byte.
+    expect(result.olap).toBe('restored');
+    expect(readFileSync(olapFile(data)).equals(olapBytes)).toBe(true);
+  });
+
+  it('refuses a database that is not empty, and changes nothing in it', async () => {
+    const before = await snapshot(h.db.url);
+    await expect(restore({ from: made.path, databaseUrl: h.db.url, dataDir: join(work, 'box-c') })).rejects.toThrow(/not empty/);
+    expect(await snapshot(h.db.url)).toEqual(before);
+    expect(existsSync(olapFile(join(work, 'box-c')))).toBe(false);
+  });
+
+  it('onto a new, empty stream: republishes the outbox in order and leaves the stale DuckDB snapshot out', async () => {
+    const url = await createEmptyDatabase();
+    const data = join(work, 'box-d');
+    const prefix = `bkr${randomBytes(3).toString('hex')}`;
+    const stream = `${prefix.toUpperCase()}_EVENTS`;
+    await ensureStreams(h.bus.bus.nc, stream, prefix);
+    try {
+      const result = await restore({ from: made.path, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream }, republishEvents: { prefix } });
+      const outbox = Number((await h.db.pool.query('select count(*) from platform.outbox')).rows[0].count);
+      expect(result.republished).toBe(outbox);
+      expect(await streamLastSeq(stream)).toBe(outbox);
+      expect(result.olap).toBe('skipped');
+      expect(existsSync(olapFile(data))).toBe(false);
+    } finally {
+      const jsm = await jetstreamManager(h.bus.bus.nc);
+      for (const s of [stream, `${stream}_DLQ`]) await jsm.streams.delete(s).catch(() => {});
+    }
+  });
+});
