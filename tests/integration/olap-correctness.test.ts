@@ -1,0 +1,211 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { agingBucket, daysPastDue, todayUtc } from '../../olap/aging.js';
+import { createHarness, type Harness } from '../support/harness.js';
+import { seed } from '../support/fixtures.js';
+import { allAggregates, caughtUp, feedProjector, lastSeq, projectorSeq } from '../support/olap.js';
+import { waitFor } from '../support/wait.js';
+import { batchConsumerName } from '../../triggers/batch-feed.js';
+
+// The projector's aggregates against the truth in Postgres, after a mixed stream: orders, rejections,
+// cancellations (before and after invoicing), partial and full payments, fulfilments, hires and moves.
+
+const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-it-'));
+process.env.OLAP_FILE = join(dir, 'erpbi.duckdb');
+let h: Harness;
+let feed: Awaited<ReturnType<typeof feedProjector>>;
+const day = (offset: number) => todayUtc(new Date(Date.now() + offset * 86_400_000));
+const asOfDays = [0, 10, 20, 45, 75, 120].map(day);
+
+beforeAll(async () => {
+  h = await createHarness('olap');
+  feed = await feedProjector(h, { batchSize: 7 }); // small batches: many batch boundaries in one run
+});
+afterAll(async () => {
+  await feed?.stop();
+  await h?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function invoiceOf(orderId: string) {
+  const res = await h.get('query', `/invoices?orderId=${orderId}`, { role: 'accountant' });
+  return res.body.items[0] as { id: string; total: number } | undefined;
+}
+
+async function order(customerId: string, lines: { sku: string; quantity: number }[]) {
+  const res = await h.post('create-order', { customerId, lines }, { role: 'clerk' });
+  if (res.status !== 201) throw new Error(`create-order: ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+async function driveMixedStream() {
+  const a = await seed(h, { stock: 40, unitPrice: 1250, taxRateBp: 2000, terms: 0 });
+  const b = await seed(h, { stock: 5, unitPrice: 999, taxRateBp: 700, terms: 14 });
+  const c = await seed(h, { stock: 100, unitPrice: 30, taxRateBp: 0, terms: 30 });
+  const d = await seed(h, { stock: 2, unitPrice: 5000, taxRateBp: 2000, terms: 60 });
+  const customers = [a.customerId, b.customerId, c.customerId, d.customerId];
+  const ids: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    ids.push(await order(customers[i % 4]!, [{ sku: a.sku, quantity: 1 + (i % 3) }, ...(i % 2 ? [{ sku: c.sku, quantity: 5 + i }] : [])]));
+  }
+  ids.push(await order(b.customerId, [{ sku: b.sku, quantity: 4 }]));
+  ids.push(await order(b.customerId, [{ sku: b.sku, quantity: 4 }])); // only 1 left: rejected
+  ids.push(await order(d.customerId, [{ sku: d.sku, quantity: 3 }])); // more than on hand: rejected
+  ids.push(await order(d.customerId, [{ sku: d.sku, quantity: 2 }, { sku: c.sku, quantity: 1 }]));
+  await h.settle({ concurrent: true });
+
+  // A cancel before any reaction saw the order, and cancels of invoiced and partly paid orders.
+  const early = await order(c.customerId, [{ sku: c.sku, quantity: 3 }]);
+  expect((await h.post('cancel-order', { id: early, reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
+  await h.settle();
+  expect((await h.post('cancel-order', { id: ids[0] }, { role: 'clerk' })).status).toBe(200);
+  const partlyPaid = (await invoiceOf(ids[1]!))!;
+  await h.post('record-payment', { invoiceId: partlyPaid.id, amount: 100, method: 'card' }, { role: 'accountant' });
+  await h.settle();
+  expect((await h.post('cancel-order', { id: ids[1] }, { role: 'admin' })).status).toBe(200);
+
+  // Payments: partial on some, full on others, in two steps on one.
+  for (const [n, id] of ids.slice(2, 12).entries()) {
+    const inv = await invoiceOf(id);
+    if (!inv) continue;
+    if (n % 3 === 0) await h.post('record-payment', { invoiceId: inv.id, amount: inv.total, method: 'bank_transfer' }, { role: 'accountant' });
+    if (n % 3 === 1) await h.post('record-payment', { invoiceId: inv.id, amount: Math.floor(inv.total / 3), method: 'cash' }, { role: 'accountant' });
+    if (n === 4) await h.post('record-payment', { invoiceId: inv.id, amount: inv.total - Math.floor(inv.total / 3), method: 'card' }, { role: 'accountant' });
+  }
+  await h.settle({ concurrent: true });
+  // Fulfilments: paid, invoiced-unpaid and partly paid orders all ship.
+  for (const id of [ids[2], ids[3], ids[4], ids[12], ids[15]]) {
+    const res = await h.post('fulfil-order', { id }, { role: 'clerk' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+  await h.post('receive-stock', { sku: b.sku, quantity: 7 }, { role: 'clerk' });
+  await h.settle();
+
+  // HR: hires in three departments, a move, a raise, a termination.
+  const hire = async (name: string, department: string, salary: number) =>
+    (await h.post('hire-employee', { name, email: `${name.toLowerCase()}@example.com`, department, title: 'Staff', salary, currency: 'EUR' }, { role: 'admin' })).body.id as string;
+  const e1 = await hire('Ada', 'Engineering', 520000);
+  await hire('Bob', 'Engineering', 480000);
+  const e3 = await hire('Cy', 'Sales', 350000);
+  const e4 = await hire('Di', 'Ops', 300000);
+  await hire('Eli', 'Sales', 330000);
+  expect((await h.post('update-employee', { id: e3, department: 'Engineering', salary: 360000 }, { role: 'admin' })).status).toBe(200);
+  expect((await h.post('update-employee', { id: e1, salary: 550000 }, { role: 'admin' })).status).toBe(200);
+  expect((await h.post('terminate-employee', { id: e4 }, { role: 'admin' })).status).toBe(200);
+  await h.settle();
+  return ids;
+}
+
+async function truth() {
+  const q = <T>(sql: string) => h.db.pool.query<T & Record<string, unknown>>(sql).then((r) => r.rows);
+  const sales = await q(`
+    select to_char(date_trunc('hour', created_at at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"') as hour, currency,
+      count(*)::int as orders, (count(*) filter (where status not in ('rejected', 'cancelled')))::int as booked,
+      coalesce(sum(total) filter (where status not in ('rejected', 'cancelled')), 0)::bigint as revenue,
+      (count(*) filter (where status = 'rejected'))::int as rejected, (count(*) filter (where status = 'cancelled'))::int as cancelled
+    from orders.orders group by 1, 2 order by 1, 2`);
+  const stock = await q(`select sku, name, on_hand as "onHand", reserved, available from inventory.stock_view order by sku`);
+  const funnel = await q<{ status: string }>(`select status, count(*)::int as orders, sum(total)::bigint as value from orders.orders group by status`);
+  const top = await q(`
+    select l.sku, l.name, o.currency, sum(l.quantity)::int as quantity, sum(l.net)::bigint as revenue
+    from orders.order_lines l join orders.orders o on o.id = l.order_id where o.status not in ('rejected', 'cancelled')
+    group by l.sku, l.name, o.currency order by revenue desc, quantity desc, sku`);
+  const head = await q(`select department, count(*)::int as headcount from hr.employees where status = 'active' group by 1 order by 1`);
+  const pay = await q(`select department, currency, count(*)::int as headcount, sum(salary)::bigint as "monthlySalary" from hr.employees where status = 'active' group by 1, 2 order by 1, 2`);
+  const invoices = await q<{ due: string; currency: string; balance: number }>(`select due_date as due, currency, total - amount_paid - credited as balance from billing.invoices`);
+  const aging = (asOf: string) => {
+    const buckets = new Map<string, { bucket: string; currency: string; invoices: number; balance: number; minDays: number }>();
+    for (const i of invoices.filter((x) => x.balance > 0)) {
+      const days = daysPastDue(i.due, asOf);
+      const key = `${i.currency}/${agingBucket(days)}`;
+      const b = buckets.get(key) ?? { bucket: agingBucket(days), currency: i.currency, invoices: 0, balance: 0, minDays: days };
+      b.invoices += 1;
+      b.balance += i.balance;
+      b.minDays = Math.min(b.minDays, days);
+      buckets.set(key, b);
+    }
+    return [...buckets.values()].sort((x, y) => x.currency.localeCompare(y.currency) || x.minDays - y.minDays).map(({ minDays: _m, ...rest }) => rest);
+  };
+  const orders = await q<{ id: string }>(`select id, status, total, amount_paid as "amountPaid", invoice_id as "invoiceId", customer_id as "customerId" from orders.orders`);
+  return { sales, stock, funnel, top, head, pay, aging, orders };
+}
+
+describe('the OLAP projection against Postgres', () => {
+  let before: Record<string, unknown>;
+
+  it('matches every aggregate after a mixed stream', async () => {
+    const ids = await driveMixedStream();
+    const seq = await caughtUp(h);
+    const got = await allAggregates(h, asOfDays);
+    const t = await truth();
+    const statuses = new Set((await h.db.pool.query<{ status: string }>('select status from orders.orders')).rows.map((r) => r.status));
+    expect([...statuses].sort()).toEqual(['cancelled', 'fulfilled', 'invoiced', 'paid', 'partially_paid', 'rejected'].filter((s) => statuses.has(s)).sort());
+    expect(statuses.has('rejected') && statuses.has('cancelled') && statuses.has('partially_paid') && statuses.has('paid') && statuses.has('fulfilled')).toBe(true);
+
+    expect(got.sales_by_hour).toEqual(t.sales);
+    expect(got.stock_levels).toEqual(t.stock);
+    expect(new Map((got.order_funnel as { status: string }[]).map((r) => [r.status, r]))).toEqual(new Map(t.funnel.map((r) => [r.status, r])));
+    expect(got.top_products).toEqual(t.top);
+    expect(got.headcount_by_department).toEqual(t.head);
+    expect(got.payroll_by_department).toEqual(t.pay);
+    expect((got.headcount_by_department as unknown[]).length).toBe(2);
+    const buckets = new Set<string>();
+    for (const d of asOfDays) {
+      expect(got[`ar_aging@${d}`], `ar_aging as of ${d}`).toEqual(t.aging(d));
+      for (const r of got[`ar_aging@${d}`] as { bucket: string }[]) buckets.add(r.bucket);
+    }
+    expect([...buckets].sort()).toEqual(['1-30', '31-60', '61-90', '90+', 'current']);
+    for (const o of t.orders) {
+      const res = await h.get('project-to-olap', `/query/order?id=${o.id}`, { role: 'clerk' });
+      expect(res.status).toBe(200);
+      expect(res.body.rows[0]).toMatchObject(o);
+    }
+    expect(ids.length).toBeGreaterThan(10);
+    expect(seq).toBeGreaterThan(100);
+    before = got;
+  });
+
+  it('changes nothing when batches are redelivered or the whole stream is replayed', async () => {
+    const seq = await lastSeq(h);
+    // Redelivery: the feed's consumer is dropped and recreated, so the server hands out everything again.
+    await feed.stop();
+    const jsm = await jetstreamManager(h.bus.bus.nc);
+    await jsm.consumers.delete(h.bus.stream, batchConsumerName('project-to-olap'));
+    const posted = feed.posted.length;
+    feed = await feedProjector(h, { batchSize: 50 });
+    await waitFor(async () => feed.posted.reduce((n, p) => n + p.size, 0) >= seq, { what: 'the whole stream delivered again' });
+    expect(feed.posted.every((p) => p.status === 200)).toBe(true);
+    expect(posted).toBeGreaterThan(0);
+    // A replayed batch by hand, overlapping what was applied.
+    const token = await h.keys.token('service');
+    const again = await h.call('project-to-olap', '/batch', { token, body: { events: [{ seq: 1, event: { not: 'an envelope' } }, { seq, event: null }] } });
+    expect(again.body).toMatchObject({ applied: 0, skipped: 2 });
+    expect(await projectorSeq(h)).toBe(seq);
+    expect(await allAggregates(h, asOfDays)).toEqual(before);
+  });
+
+  it('rebuilds identical aggregates from the stream', async () => {
+    const seq = await lastSeq(h);
+    const res = await h.call('project-to-olap', '/rebuild', { role: 'admin', rawBody: '' , headers: { 'content-type': 'text/plain' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ events: seq, watermark: { seq } });
+    expect(await allAggregates(h, asOfDays)).toEqual(before);
+  });
+
+  it('keeps payroll for admins and validates every parameter', async () => {
+    expect((await h.get('project-to-olap', '/query/payroll_by_department', { role: 'accountant' })).status).toBe(403);
+    expect((await h.get('project-to-olap', '/query/headcount_by_department', { role: 'clerk' })).status).toBe(200);
+    expect((await h.get('project-to-olap', '/query/stock_levels', { token: null })).status).toBe(401);
+    expect((await h.get('project-to-olap', '/query/raw_sql', { role: 'admin' })).status).toBe(400);
+    expect((await h.get('project-to-olap', '/query/top_products?limit=0', { role: 'admin' })).status).toBe(400);
+    expect((await h.get('project-to-olap', '/query/stock_levels?x=1', { role: 'admin' })).status).toBe(400);
+    expect((await h.get('project-to-olap', "/query/ar_aging?asOf=2026-13-01';drop", { role: 'admin' })).status).toBe(400);
+    expect((await h.get('project-to-olap', '/query/order?id=nope', { role: 'admin' })).status).toBe(404);
+    expect((await h.post('project-to-olap', { events: [] }, { role: 'admin' })).status).toBe(404);
+    expect((await h.call('project-to-olap', '/batch', { role: 'admin', body: { events: [{ seq: 1, event: {} }] } })).status).toBe(403);
+    expect((await h.call('project-to-olap', '/rebuild', { role: 'clerk', rawBody: '', headers: { 'content-type': 'text/plain' } })).status).toBe(403);
+  });
+});
