@@ -1,5 +1,5 @@
 import type { Pool } from '../db/pool.js';
-import { decodeCursor, filters, isoUtc, page } from './paging.js';
+import { filters, isoUtc, keysetPage } from './paging.js';
 
 const columns = `id, number, order_id as "orderId", customer_id as "customerId", issue_date as "issueDate", due_date as "dueDate",
   currency, subtotal, tax, total, amount_paid as "amountPaid", credited, balance, status, ${isoUtc('created_at')} as "createdAt"`;
@@ -22,11 +22,5 @@ export async function listInvoices(
   f.add((p) => `order_id = ${p}`, q.orderId);
   f.add((p) => `status = ${p}`, q.status);
   f.add((p) => `customer_id = ${p}`, q.customerId);
-  const after = decodeCursor(q.cursor);
-  if (after) f.add((p) => `(created_at, id) < (${p}::timestamptz, ${f.param(after.id)})`, after.at);
-  const { rows } = await db.query<InvoiceItem>(
-    `select ${columns} from billing.invoice_view ${f.where()} order by created_at desc, id desc limit ${f.param(q.limit + 1)}`,
-    f.params,
-  );
-  return page(rows, q.limit);
+  return keysetPage<InvoiceItem>(db, { view: 'billing.invoice_view', columns }, f, q);
 }

@@ -1,5 +1,5 @@
 import type { Pool } from '../db/pool.js';
-import { decodeCursor, filters, isoUtc, page } from './paging.js';
+import { filters, isoUtc, keysetPage } from './paging.js';
 
 const columns = `id, status, customer_id as "customerId", lines, subtotal, tax, total, currency, invoice_id as "invoiceId",
   amount_paid as "amountPaid", ${isoUtc('created_at')} as "createdAt", ${isoUtc('updated_at')} as "updatedAt"`;
@@ -18,11 +18,5 @@ export async function listOrders(db: Pool, q: { status?: string | undefined; cus
   const f = filters();
   f.add((p) => `status = ${p}`, q.status);
   f.add((p) => `customer_id = ${p}`, q.customerId);
-  const after = decodeCursor(q.cursor);
-  if (after) f.add((p) => `(created_at, id) < (${p}::timestamptz, ${f.param(after.id)})`, after.at);
-  const { rows } = await db.query<OrderItem>(
-    `select ${columns} from orders.order_view ${f.where()} order by created_at desc, id desc limit ${f.param(q.limit + 1)}`,
-    f.params,
-  );
-  return page(rows, q.limit);
+  return keysetPage<OrderItem>(db, { view: 'orders.order_view', columns }, f, q);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 
 // Keyset pagination over (created_at, id): stable while rows are added, no OFFSET scans.
@@ -46,3 +47,21 @@ export function filters() {
 
 /** A timestamptz column as an ISO 8601 UTC string with microseconds (exact enough for the cursor). */
 export const isoUtc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+type Filters = ReturnType<typeof filters>;
+
+/** Newest first, `limit` rows after the cursor, from a view with created_at and id columns. */
+export async function keysetPage<T extends { id: string; createdAt: string }>(
+  db: Pool,
+  source: { view: string; columns: string },
+  f: Filters,
+  q: { limit: number; cursor?: string | undefined },
+) {
+  const after = decodeCursor(q.cursor);
+  if (after) f.add((p) => `(created_at, id) < (${p}::timestamptz, ${f.param(after.id)})`, after.at);
+  const { rows } = await db.query<T>(
+    `select ${source.columns} from ${source.view} ${f.where()} order by created_at desc, id desc limit ${f.param(q.limit + 1)}`,
+    f.params,
+  );
+  return page(rows, q.limit);
+}

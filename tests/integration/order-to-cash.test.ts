@@ -46,4 +46,25 @@ describe('order to cash against real Postgres and JetStream', () => {
     const after = await h.get('query', '/stock', { role: 'clerk' });
     expect(after.body.items.find((s: { sku: string }) => s.sku === sku)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
   });
+
+  it('pages orders newest first with a cursor, each exactly once, and refuses a forged cursor', async () => {
+    const { sku, customerId } = await seed(h, { stock: 50 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await h.post('create-order', { customerId, lines: [{ sku, quantity: 1 }] }, { role: 'clerk' })).body.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pageNo = 0; pageNo < 10; pageNo++) {
+      const q: string = `/orders?customerId=${customerId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await h.get('query', q, { role: 'clerk' });
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items.map((o: { id: string }) => o.id));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual([...ids].reverse());
+    const forged = await h.get('query', '/orders?cursor=bm90LWEtY3Vyc29y', { role: 'clerk' });
+    expect(forged.status).toBe(400);
+    expect((await h.get('query', '/orders?limit=0', { role: 'clerk' })).status).toBe(400);
+  });
 });
