@@ -5,11 +5,13 @@ import { isRole, roles } from '../shared/auth/roles.js';
 import { dataDir, readBox } from './box.js';
 import { loadOrCreateKeys, signToken } from './issuer.js';
 import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
+import { rebuildOlap, rebuildOlapUsage } from './rebuild-olap.js';
 
 const usage = `usage: erpbi <command>
   token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data)
   migrate                                                  apply database migrations to DATABASE_URL
-${backupUsage}`;
+${backupUsage}
+${rebuildOlapUsage}`;
 
 async function token(args: string[]) {
   const { values } = parseArgs({ args, options: { role: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '28800' } } });
@@ -36,7 +38,7 @@ async function migrateCommand() {
 }
 
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand };
+const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand, 'rebuild-olap': rebuildOlap };
 const run = command ? commands[command] : undefined;
 if (!run) {
   console.error(usage);
