@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'triggers/**/*.test.ts', 'olap/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
+    // tests/faults/ is its own suite (npm run test:faults, run by npm test after this one).
+    exclude: [...configDefaults.exclude, 'tests/faults/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     maxWorkers: 2,

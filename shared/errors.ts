@@ -27,6 +27,7 @@ export const errorCatalogue = {
   duplicate_line: { kind: 'unprocessable', doc: 'The same sku appears on two lines.' },
   currency_mismatch: { kind: 'unprocessable', doc: 'The currency differs from the existing record.' },
   overpayment: { kind: 'unprocessable', doc: 'The amount is above the invoice balance.' },
+  amount_too_large: { kind: 'unprocessable', doc: 'An order total above the largest amount taken (2^53 - 1 minor units).' },
   invoice_not_payable: { kind: 'conflict', doc: 'The invoice is paid in full or credited.' },
   invalid_transition: { kind: 'conflict', doc: 'The record is in a state that does not allow this.' },
   idempotency_key_reused: { kind: 'unprocessable', doc: 'The Idempotency-Key was used before with another body.' },

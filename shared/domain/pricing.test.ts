@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { priceLine, taxOf, totalsOf } from './pricing.js';
+import { exceedsMaxTotal, priceLine, taxOf, totalsOf } from './pricing.js';
 
 describe('pricing', () => {
   it('rounds tax per line half up', () => {
@@ -34,5 +34,20 @@ describe('pricing', () => {
         },
       ),
     );
+  });
+
+  it('flags an order whose total could leave the safe integer range, and only such an order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ unitPrice: fc.integer({ min: 0, max: 1_000_000_000_000 }), quantity: fc.integer({ min: 1, max: 1_000_000 }), taxRateBp: fc.integer({ min: 0, max: 10_000 }) }), { minLength: 1, maxLength: 5 }),
+        (lines) => {
+          if (exceedsMaxTotal(lines)) return;
+          const priced = lines.map((l, i) => priceLine({ sku: `S${i}`, name: 'n', currency: 'EUR', unitPrice: l.unitPrice, taxRateBp: l.taxRateBp }, l.quantity));
+          expect(Number.isSafeInteger(totalsOf(priced, 'EUR').total)).toBe(true);
+        },
+      ),
+    );
+    expect(exceedsMaxTotal([{ unitPrice: 1_000_000_000_000, quantity: 9008, taxRateBp: 0 }])).toBe(true);
+    expect(exceedsMaxTotal([{ unitPrice: 1_000_000_000_000, quantity: 9000, taxRateBp: 0 }])).toBe(false);
   });
 });

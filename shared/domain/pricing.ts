@@ -33,6 +33,15 @@ export function taxOf(net: number, rateBp: number): number {
   return Number(quotient);
 }
 
+/** The largest order total taken: every amount stays exact in a JS number and in a Postgres bigint. */
+export const maxOrderTotal = Number.MAX_SAFE_INTEGER;
+
+/** True when the lines' total with tax (each line's tax rounded up by at most half a cent) may exceed maxOrderTotal. */
+export function exceedsMaxTotal(lines: { unitPrice: number; taxRateBp: number; quantity: number }[]): boolean {
+  const grossTimes10k = lines.reduce((s, l) => s + BigInt(l.unitPrice) * BigInt(l.quantity) * BigInt(10_000 + l.taxRateBp) + 5_000n, 0n);
+  return grossTimes10k > BigInt(maxOrderTotal) * 10_000n;
+}
+
 export function priceLine(product: PricedProduct, quantity: number): PricedLine {
   const net = product.unitPrice * quantity;
   if (!Number.isSafeInteger(net)) throw new RangeError('line amount exceeds the safe integer range');

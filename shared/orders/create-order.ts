@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../errors.js';
-import { priceLine, totalsOf, type PricedProduct } from '../domain/pricing.js';
+import { exceedsMaxTotal, maxOrderTotal, priceLine, totalsOf, type PricedProduct } from '../domain/pricing.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { OrderSnapshot } from '../events/payloads.js';
 
@@ -35,6 +35,9 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   const currencies = new Set(rows.map((r) => r.currency));
   if (currencies.size > 1) throw new AppError('mixed_currencies', 'all lines of an order must share a currency', { currencies: [...currencies] });
 
+  if (exceedsMaxTotal(input.lines.map((l) => ({ ...catalogue.get(l.sku)!, quantity: l.quantity })))) {
+    throw new AppError('amount_too_large', 'the order total would exceed the largest amount taken', { max: maxOrderTotal });
+  }
   const lines = input.lines.map((l) => priceLine(catalogue.get(l.sku)!, l.quantity));
   const totals = totalsOf(lines, rows[0]!.currency);
   const id = uuidv7();
