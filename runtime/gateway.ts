@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname, join, normalize } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
@@ -6,6 +7,7 @@ import { z } from 'zod';
 import { AppError, errorBody } from '../shared/errors.js';
 import { toHttp } from '../shared/http/errors-to-http.js';
 import { discoveryDocument, signToken, type IssuerKeys } from './issuer.js';
+import { registerCodeFlow } from './code-flow.js';
 
 export interface GatewayOptions {
   /** Where a function listens, or undefined for an unknown name. */
@@ -53,11 +55,14 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   // Dev issuer (OIDC discovery, JWKS, client-credentials token for the connector).
   app.get('/issuer/.well-known/openid-configuration', async () => discoveryDocument(opts.issuer));
   app.get('/issuer/jwks', async () => ({ keys: [opts.keys.publicJwk] }));
+  const codeFlow = registerCodeFlow(app, opts);
   const tokenForm = z.object({ grant_type: z.literal('client_credentials'), client_id: z.literal('erpbi-connector'), client_secret: z.string() });
   app.post('/issuer/token', async (req, reply) => {
     let raw = '';
     for await (const chunk of req.body as AsyncIterable<Buffer>) if ((raw += chunk).length > 4096) break;
-    const form = tokenForm.safeParse(Object.fromEntries(new URLSearchParams(raw)));
+    const fields = Object.fromEntries(new URLSearchParams(raw));
+    if (fields.grant_type === 'authorization_code') return codeFlow.exchange(fields, reply);
+    const form = tokenForm.safeParse(fields);
     if (!form.success || form.data.client_secret !== opts.clientSecret) {
       return reply.code(401).send({ error: 'invalid_client' });
     }
@@ -65,6 +70,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     const token = await signToken(opts.keys, { issuer: opts.issuer, audience: opts.audience, sub: 'erpbi-connector', roles: ['service'], ttlSeconds: ttl });
     return { access_token: token, token_type: 'Bearer', expires_in: ttl };
   });
+
+  // The dashboard's chart library, straight from node_modules (no CDN: the box may be offline).
+  app.get('/vendor/echarts.min.js', async (_req, reply) =>
+    reply.type('text/javascript').header('cache-control', 'public, max-age=86400').send(readFileSync(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'))),
+  );
 
   // The web page and its assets.
   app.get('/*', async (req, reply) => {

@@ -52,7 +52,11 @@ export function discoveryDocument(issuer: string) {
     issuer,
     jwks_uri: `${issuer}/jwks`,
     token_endpoint: `${issuer}/token`,
-    grant_types_supported: ['client_credentials'],
+    authorization_endpoint: `${issuer}/authorize`,
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+    subject_types_supported: ['public'],
+    grant_types_supported: ['client_credentials', 'authorization_code'],
     id_token_signing_alg_values_supported: [alg],
   };
 }

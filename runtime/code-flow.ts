@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Role } from '../shared/auth/roles.js';
+import { signToken, type IssuerKeys } from './issuer.js';
+
+// The dev issuer's OAuth2 authorization-code flow with PKCE, so the dashboard signs in exactly as it
+// would against Keycloak: discovery -> /authorize -> code -> /token with the code_verifier. Instead of
+// a password, the page lets one pick a demo user of a role. Codes live in memory for a minute.
+
+export const webClientId = 'erpbi-web';
+const demoUsers: { id: string; name: string; role: Role }[] = [
+  { id: 'demo-admin', name: 'Ada Admin', role: 'admin' },
+  { id: 'demo-accountant', name: 'Avery Accountant', role: 'accountant' },
+  { id: 'demo-clerk', name: 'Casey Clerk', role: 'clerk' },
+];
+
+const authorizeQuery = z.object({
+  response_type: z.literal('code'),
+  client_id: z.literal(webClientId),
+  redirect_uri: z.url(),
+  code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43,128}$/),
+  code_challenge_method: z.literal('S256'),
+  state: z.string().max(500).optional(),
+  scope: z.string().max(500).optional(),
+  nonce: z.string().max(500).optional(),
+  user: z.string().optional(),
+});
+
+const codeGrant = z.object({
+  grant_type: z.literal('authorization_code'),
+  code: z.string().min(1),
+  redirect_uri: z.string(),
+  client_id: z.literal(webClientId),
+  code_verifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/),
+});
+
+interface Pending {
+  user: (typeof demoUsers)[number];
+  challenge: string;
+  redirectUri: string;
+  nonce?: string | undefined;
+  expires: number;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export interface CodeFlowOptions {
+  issuer: string;
+  audience: string;
+  keys: IssuerKeys;
+}
+
+export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): { exchange: (form: Record<string, string>, reply: FastifyReply) => Promise<unknown> } {
+  const pending = new Map<string, Pending>();
+  const origin = new URL(opts.issuer).origin;
+  const oauthError = (reply: FastifyReply, status: number, error: string, description: string) => reply.code(status).send({ error, error_description: description });
+
+  app.get('/issuer/authorize', async (req, reply) => {
+    const q = authorizeQuery.safeParse(req.query);
+    if (!q.success) return oauthError(reply, 400, 'invalid_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    // Only pages of this gateway may receive a code: a dev issuer must not hand tokens to other sites.
+    if (new URL(q.data.redirect_uri).origin !== origin) return oauthError(reply, 400, 'invalid_request', 'redirect_uri must be on this gateway');
+    const user = demoUsers.find((u) => u.role === q.data.user);
+    if (!user) {
+      const params = new URLSearchParams(Object.entries(q.data).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'user'));
+      const links = demoUsers
+        .map((u) => `<li><a class="user" data-role="${u.role}" href="/issuer/authorize?${esc(params.toString())}&amp;user=${u.role}"><b>${esc(u.name)}</b><span>${u.role}</span></a></li>`)
+        .join('');
+      return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>erpbi dev sign-in</title><style>body{font:16px system-ui,sans-serif;background:#0f172a;color:#e2e8f0;display:grid;place-items:center;min-height:100vh;margin:0}
+main{background:#1e293b;padding:2rem;border-radius:12px;max-width:24rem;width:90%}ul{list-style:none;padding:0}a.user{display:flex;justify-content:space-between;padding:.9rem 1rem;margin:.5rem 0;background:#334155;color:inherit;border-radius:8px;text-decoration:none}
+a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9rem}</style>
+<main><h1>erpbi</h1><p>Development sign-in: pick a demo user. Production signs in through Keycloak.</p><ul>${links}</ul></main></html>`);
+    }
+    const code = randomBytes(24).toString('base64url');
+    pending.set(code, { user, challenge: q.data.code_challenge, redirectUri: q.data.redirect_uri, nonce: q.data.nonce, expires: Date.now() + 60_000 });
+    const target = new URL(q.data.redirect_uri);
+    target.searchParams.set('code', code);
+    if (q.data.state) target.searchParams.set('state', q.data.state);
+    return reply.redirect(target.toString(), 302);
+  });
+
+  return {
+    exchange: async (form, reply) => {
+      const g = codeGrant.safeParse(form);
+      if (!g.success) return oauthError(reply, 400, 'invalid_request', 'code, redirect_uri, client_id and code_verifier are required');
+      const entry = pending.get(g.data.code);
+      pending.delete(g.data.code); // a code is good for one exchange, right or wrong
+      const challenge = createHash('sha256').update(g.data.code_verifier).digest('base64url');
+      if (!entry || entry.expires < Date.now() || entry.redirectUri !== g.data.redirect_uri || entry.challenge !== challenge) {
+        return oauthError(reply, 400, 'invalid_grant', 'the code is unknown, expired, or does not match the verifier or redirect_uri');
+      }
+      const ttl = 8 * 3600;
+      const claims = { issuer: opts.issuer, sub: entry.user.id, roles: [entry.user.role], ttlSeconds: ttl, name: entry.user.name };
+      const [accessToken, idToken] = await Promise.all([
+        signToken(opts.keys, { ...claims, audience: opts.audience }),
+        signToken(opts.keys, { ...claims, audience: webClientId }),
+      ]);
+      return reply.header('cache-control', 'no-store').send({ access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: ttl, scope: 'openid' });
+    },
+  };
+}
