@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// CPU seconds used by each process group of a box, from /proc/<pid>/stat (utime + stime, in clock
+// ticks of 1/100 s). Postgres: the postmaster with its exited children (cutime/cstime) plus live ones.
+const tick = 100;
+
+function stat(pid: number): number[] | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return s.slice(s.lastIndexOf(')') + 2).split(' ').map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+function postgresTicks(postmaster: number): number {
+  const own = stat(postmaster);
+  if (!own) return 0;
+  let total = own[11]! + own[12]! + own[13]! + own[14]!;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const f = stat(Number(d));
+    if (f && f[1] === postmaster) total += f[11]! + f[12]!;
+  }
+  return total;
+}
+
+export function cpuTicks(pids: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    if (name === 'postgres') out[name] = postgresTicks(pid);
+    else {
+      const f = stat(pid);
+      out[name] = f ? f[11]! + f[12]! : 0;
+    }
+  }
+  return out;
+}
+
+/** CPU seconds per group between two readings. */
+export function cpuSeconds(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.max(0, (after[k]! - (before[k] ?? 0)) / tick)]));
+}
+
+export function machineBusy(): { idle: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: line[3]! + line[4]!, total: line.reduce((a, b) => a + b, 0) };
+}
+
+export function readLoadAvg(): number {
+  return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+}
+
+export const procDir = (pid: number) => join('/proc', String(pid));

@@ -1,0 +1,132 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Bus } from '../../shared/events/bus.js';
+import type { BenchBox, Catalogue } from './box.js';
+import type { OlapWatch } from './flow.js';
+import { now, sleep, summarize, type Summary } from './stats.js';
+
+// OLAP at volume: synthetic orders published straight into the box's stream on a subject of their own
+// (`<prefix>.bench.<type>`). No reaction listens there (their consumers filter on exact subjects), but
+// the projector's feed takes the whole prefix and folds by the envelope's type: only the projection
+// grows. Each synthetic order: order_created, invoice_created, and for 3 in 4 payment_received with
+// the status moved to paid; instants spread over the last 120 days.
+
+export const namedQueries: { name: string; path: string; role: 'admin' | 'clerk' }[] = [
+  { name: 'sales_by_hour', path: 'sales_by_hour?hours=2880', role: 'clerk' },
+  { name: 'ar_aging', path: 'ar_aging', role: 'clerk' },
+  { name: 'stock_levels', path: 'stock_levels', role: 'clerk' },
+  { name: 'order_funnel', path: 'order_funnel', role: 'clerk' },
+  { name: 'top_products', path: 'top_products?limit=10', role: 'clerk' },
+  { name: 'headcount_by_department', path: 'headcount_by_department', role: 'clerk' },
+  { name: 'payroll_by_department', path: 'payroll_by_department', role: 'admin' },
+  { name: 'order', path: 'order?id=', role: 'clerk' },
+];
+
+export interface LoadResult {
+  orders: number;
+  events: number;
+  publishMs: number;
+  /** First publish -> watermark covering the last event (feed + apply, end to end). */
+  projectedMs: number;
+  /** Watermark progress per second while the projector had a backlog. */
+  applyRate: number;
+  batches: number;
+}
+
+function* syntheticOrder(k: number, cat: Catalogue, random: () => number, base: number) {
+  const orderId = uuidv7();
+  const invoiceId = uuidv7();
+  const customerId = cat.customers[k % cat.customers.length]!;
+  const at = new Date(base - random() * 120 * 86_400_000);
+  const iso = at.toISOString();
+  const lines = Array.from({ length: 1 + (k % 3) }, (_, n) => {
+    const p = cat.skus[(k * 7 + n * 13) % cat.skus.length]!;
+    const quantity = 1 + ((k + n) % 5);
+    const net = p.unitPrice * quantity;
+    return { sku: p.sku, name: p.sku, quantity, unitPrice: p.unitPrice, taxRateBp: 2000, net, tax: Math.round(net / 5) };
+  });
+  const subtotal = lines.reduce((a, l) => a + l.net, 0);
+  const tax = lines.reduce((a, l) => a + l.tax, 0);
+  const total = subtotal + tax;
+  const env = (type: string, aggregateType: string, aggregateId: string, data: Record<string, unknown>) => ({
+    id: uuidv7(), type, version: 1, occurredAt: iso, aggregateType, aggregateId, correlationId: `bench-${k}`, causationId: null, actor: 'bench', data,
+  });
+  yield env('order_created', 'order', orderId, { orderId, customerId, customerName: customerId, paymentTermsDays: 30, currency: 'EUR', subtotal, tax, total, lines, createdAt: iso });
+  const due = new Date(at.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+  yield env('invoice_created', 'invoice', invoiceId, { invoiceId, number: `INV-B-${k}`, orderId, customerId, customerName: customerId, issueDate: iso.slice(0, 10), dueDate: due, currency: 'EUR', total });
+  if (k % 4 !== 0) {
+    const paymentId = uuidv7();
+    yield env('payment_received', 'invoice', invoiceId, { paymentId, invoiceId, orderId, customerId, currency: 'EUR', amount: total, method: 'bank_transfer', amountPaid: total, balance: 0, invoiceStatus: 'paid', receivedAt: iso });
+    yield env('order_status_changed', 'order', orderId, { orderId, customerId, from: 'invoiced', to: 'paid', cause: 'payment_received', currency: 'EUR', total });
+  } else {
+    yield env('order_status_changed', 'order', orderId, { orderId, customerId, from: 'reserved', to: 'invoiced', cause: 'invoice_created', currency: 'EUR', total });
+  }
+  return orderId;
+}
+
+/** Publishes `orders` synthetic orders and waits until the projector's watermark covers them all. */
+export async function loadSynthetic(bus: Bus, prefix: string, cat: Catalogue, watch: OlapWatch, orders: number, random: () => number, timeoutMs: number, sampleIds: string[]): Promise<LoadResult> {
+  const base = Date.now();
+  const window = 2000;
+  const pending = new Set<Promise<unknown>>();
+  let events = 0;
+  let lastSeq = 0;
+  const points: [number, number][] = [];
+  watch.onWatermark((seq, at) => points.push([at, seq]));
+  const started = now();
+  for (let k = 0; k < orders; k++) {
+    const gen = syntheticOrder(k, cat, random, base);
+    for (;;) {
+      const step = gen.next();
+      if (step.done) {
+        if (k % Math.max(1, Math.floor(orders / 50)) === 0) sampleIds.push(step.value);
+        break;
+      }
+      const e = step.value;
+      const p = bus.js.publish(`${prefix}.bench.${e.type}`, JSON.stringify(e)).then((ack) => {
+        if (ack.seq > lastSeq) lastSeq = ack.seq;
+      });
+      events += 1;
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+      if (pending.size >= window) await Promise.race(pending);
+    }
+  }
+  await Promise.all(pending);
+  const publishMs = now() - started;
+  const deadline = now() + timeoutMs;
+  while (watch.seq < lastSeq && now() < deadline) await sleep(50);
+  const projectedMs = watch.seq >= lastSeq ? now() - started : NaN;
+  watch.onWatermark(() => {});
+  // Apply rate over the stretch where the projector was behind the publisher.
+  const behind = points.filter(([, seq]) => seq < lastSeq);
+  const first = points[Math.min(1, points.length - 1)];
+  const last = points[points.length - 1];
+  const applyRate = first && last && last[0] > first[0] ? (last[1] - first[1]) / ((last[0] - first[0]) / 1000) : NaN;
+  return { orders, events, publishMs, projectedMs, applyRate, batches: behind.length };
+}
+
+export async function queryLatencies(b: BenchBox, repeats: number, orderIds: string[]): Promise<Record<string, Summary & { status: number }>> {
+  const out: Record<string, Summary & { status: number }> = {};
+  for (const q of namedQueries) {
+    const samples: number[] = [];
+    let status = 0;
+    for (let k = 0; k < repeats; k++) {
+      const path = q.name === 'order' ? `${q.path}${encodeURIComponent(orderIds[k % Math.max(1, orderIds.length)] ?? 'none')}` : q.path;
+      const t = now();
+      const res = await b.http.get(`/function/project-to-olap/query/${path}`, b.tokens[q.role], 120_000);
+      samples.push(now() - t);
+      status = res.status;
+    }
+    out[q.name] = { ...summarize(samples), status };
+  }
+  return out;
+}
+
+/** Rebuild from the stream (admin): drops the projection and replays every event. */
+export async function rebuild(b: BenchBox): Promise<{ status: number; events: number; ms: number; rate: number; body: unknown }> {
+  const t = now();
+  const res = await b.http.post('/function/project-to-olap/rebuild', b.tokens.admin, {}, 1_800_000);
+  const ms = now() - t;
+  const events = Number((res.body as { events?: number })?.events ?? NaN);
+  return { status: res.status, events, ms, rate: events / (ms / 1000), body: res.status === 200 ? undefined : res.body };
+}
