@@ -27,6 +27,7 @@ export async function backupCommand(args: string[]): Promise<void> {
   const result = await backup({
     databaseUrl: s.databaseUrl,
     dataDir: s.dir,
+    olapFile: process.env.OLAP_FILE,
     outDir: values.out ?? join(s.dir, 'backups'),
     ...(values['no-stream'] || !s.natsUrl ? {} : { nats: { url: s.natsUrl, stream: s.stream } }),
     tar: values.tar,
@@ -44,6 +45,7 @@ export async function restoreCommand(args: string[]): Promise<void> {
     from: positionals[0]!,
     databaseUrl: s.databaseUrl,
     dataDir: s.dir,
+    olapFile: process.env.OLAP_FILE,
     ...(s.natsUrl ? { nats: { url: s.natsUrl, stream: s.stream } } : {}),
     ...(values['republish-events'] ? { republishEvents: { prefix: s.prefix } } : {}),
     log: (line) => console.error(line),

@@ -37,6 +37,8 @@ export function olapFile(dataDir: string): string {
 export interface BackupOptions {
   databaseUrl: string;
   dataDir: string;
+  /** The projector's OLAP_FILE when it sets one; by default ${dataDir}/olap/erpbi.duckdb. */
+  olapFile?: string | undefined;
   /** Where the backup directory goes; it is named erpbi-backup-<UTC time>. */
   outDir: string;
   /** Reads the stream position when given; a backup without it records `stream: null`. */
@@ -69,7 +71,7 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
     log(`database: ${dump} (${statSync(dump).size} bytes)`);
 
     let olap: Manifest['olap'] = null;
-    const source = olapFile(opts.dataDir);
+    const source = opts.olapFile ?? olapFile(opts.dataDir);
     if (existsSync(source)) {
       mkdirSync(join(dir, 'olap'), { recursive: true });
       copyFileSync(source, join(dir, olapName));
@@ -149,6 +151,7 @@ export interface RestoreOptions {
   /** The database to restore into: it must hold no erpbi schema yet. */
   databaseUrl: string;
   dataDir: string;
+  olapFile?: string | undefined;
   /** The target box's stream: decides whether the DuckDB snapshot still matches it. */
   nats?: { url: string; stream: string };
   /** Publish the restored outbox (every event, oldest first) into an EMPTY stream. */
@@ -167,7 +170,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const { dir, cleanup } = await openBackup(opts.from);
   try {
     const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dir, manifestName), 'utf8')));
-    const target = olapFile(opts.dataDir);
+    const target = opts.olapFile ?? olapFile(opts.dataDir);
     if (manifest.olap && existsSync(target)) throw new Error(`${target} exists: stop the projector and move the file away first`);
     await assertEmptyDatabase(opts.databaseUrl);
 

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { budget, composeFiles, environmentOf, faasdExtras, hostIp, readYaml, root, serviceMemoryMb, services, stackFunctions, memoryMb } from './support.js';
+
+const all = services(composeFiles);
+const extras = services([faasdExtras]);
+const isJob = (spec: any) => spec?.labels?.['erpbi.job'] === 'true';
+// A setting that names a secret must be a *_FILE pointing into /run/secrets, never the value itself.
+const secretish = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIALS?)$/i;
+
+/**
+ * The whole Pi: the compose services + the functions faasd runs (every stack.yml function but the
+ * projector, which is the bi service) + the free slots up to faasd CE's 15 at the common limit + faasd's core.
+ */
+export function memoryBudget() {
+  const compose = all.reduce((n, s) => n + serviceMemoryMb(s.spec)!, 0);
+  const onFaasd = Object.entries(stackFunctions()).filter(([name]) => !all.some((s) => s.name === name));
+  const deployed = onFaasd.reduce((n, [, f]: [string, any]) => n + memoryMb(f.limits.memory), 0);
+  const perFunction = memoryMb(readYaml('stack.yml')['x-common'].limits.memory);
+  const spare = Math.max(0, budget.maxFunctions - onFaasd.length) * perFunction;
+  const total = compose + deployed + spare + budget.faasdCoreMb;
+  return { compose, functions: onFaasd.length, deployed, perFunction, spare, faasdCore: budget.faasdCoreMb, total };
+}
+
+describe('compose files', () => {
+  it('parse, and hold the services the box needs', () => {
+    const names = all.map((s) => s.name);
+    for (const needed of ['traefik', 'keycloak', 'postgres', 'erpbi-nats', 'minio', 'prometheus', 'grafana', 'connector', 'migrate', 'project-to-olap']) {
+      expect(names, needed).toContain(needed);
+    }
+    expect(new Set(names).size, 'a service name is defined twice across the files').toBe(names.length);
+    // faasd's own NATS (Streaming) is called `nats`: ours must not take the name.
+    expect(names).not.toContain('nats');
+    expect(extras.map((s) => s.name)).not.toContain('nats');
+    expect(extras.map((s) => s.name)).not.toContain('prometheus');
+  });
+
+  it.each([...all, ...extras].map((s) => [`${s.file.replace('compose/', '')} ${s.name}`, s] as const))('%s: memory limit at most 1024 MB', (_n, s) => {
+    const mb = serviceMemoryMb(s.spec);
+    expect(mb, 'every service needs deploy.resources.limits.memory').toBeDefined();
+    expect(mb!).toBeGreaterThan(0);
+    expect(mb!).toBeLessThanOrEqual(budget.perServiceMb);
+  });
+
+  it('the whole box (services + 15 functions + faasd core) stays within 6 GB, and docs/deploy-pi.md states the sum', () => {
+    const b = memoryBudget();
+    expect(b.total).toBeLessThanOrEqual(budget.boxMb);
+    const docs = readFileSync(join(root, 'docs/deploy-pi.md'), 'utf8');
+    expect(docs).toContain(`**${b.total} MB**`);
+    expect(docs).toContain(`${b.compose} MB`);
+  });
+
+  it('faasd extras: same services with the same limits (prometheus is erpbi-prometheus there), no more memory', () => {
+    const byName = new Map(all.map((s) => [s.name, s]));
+    for (const s of extras) {
+      const twin = byName.get(s.name === 'erpbi-prometheus' ? 'prometheus' : s.name);
+      expect(twin, `${s.name} has no counterpart in the compose files`).toBeDefined();
+      expect(serviceMemoryMb(s.spec), s.name).toBe(serviceMemoryMb(twin!.spec));
+    }
+    const sum = (list: typeof all) => list.reduce((n, s) => n + serviceMemoryMb(s.spec)!, 0);
+    expect(sum(extras)).toBeLessThanOrEqual(sum(all));
+  });
+
+  it.each([...all, ...extras].map((s) => [`${s.file.replace('compose/', '')} ${s.name}`, s] as const))('%s: restarts unless stopped (a job: on failure)', (_n, s) => {
+    if (isJob(s.spec)) expect(s.spec.restart).toMatch(/^on-failure/);
+    else expect(s.spec.restart).toBe('unless-stopped');
+  });
+
+  it('only Traefik publishes ports beyond the host; Postgres, NATS and the projector publish none', () => {
+    for (const s of [...all, ...extras]) {
+      const ports: unknown[] = s.spec.ports ?? [];
+      if (s.name === 'traefik') {
+        expect(ports.map(String).sort()).toEqual(['443:443', '80:80']);
+        continue;
+      }
+      for (const p of ports) expect(hostIp(p), `${s.file} ${s.name} publishes ${String(p)}`).toBe('127.0.0.1');
+      if (['postgres', 'erpbi-nats', 'project-to-olap'].includes(s.name)) expect(ports, `${s.name} must not publish`).toEqual([]);
+      expect(s.spec.network_mode, s.name).toBeUndefined();
+    }
+  });
+
+  it('named volumes pgdata, nats_stream, minio_data, olap_data, each mounted by its one owner', () => {
+    const declared = Object.assign({}, ...composeFiles.map((f) => readYaml(f).volumes ?? {}));
+    for (const v of ['pgdata', 'nats_stream', 'minio_data', 'olap_data']) expect(Object.keys(declared)).toContain(v);
+    const mounts = (name: string) => all.filter((s) => (s.spec.volumes ?? []).some((m: unknown) => String(m).startsWith(`${name}:`))).map((s) => s.name);
+    expect(mounts('pgdata')).toEqual(['postgres']);
+    expect(mounts('nats_stream')).toEqual(['erpbi-nats']);
+    expect(mounts('minio_data')).toEqual(['minio']);
+    // The DuckDB file has one writer: only the projector mounts it.
+    expect(mounts('olap_data')).toEqual(['project-to-olap']);
+    const projector = all.find((s) => s.name === 'project-to-olap')!;
+    expect(projector.spec.volumes).toContain('olap_data:/data/olap');
+    expect(environmentOf(projector.spec).ERPBI_DATA).toBe('/data');
+  });
+
+  it('faasd extras use bind mounts under /var/lib/faasd/erpbi (faasd has no named volumes)', () => {
+    for (const s of extras) {
+      for (const m of s.spec.volumes ?? []) {
+        expect(m.type, `${s.name}: ${JSON.stringify(m)}`).toBe('bind');
+        expect(m.source, s.name).toMatch(/^\.\/erpbi\//);
+      }
+    }
+    const source = (name: string) => extras.find((s) => s.name === name)!.spec.volumes.map((m: any) => m.source);
+    expect(source('postgres')).toContain('./erpbi/pgdata');
+    expect(source('erpbi-nats')).toContain('./erpbi/nats_stream');
+    expect(source('minio')).toContain('./erpbi/minio_data');
+    expect(source('project-to-olap')).toContain('./erpbi/olap');
+  });
+
+  it('no secret values inline: secret-looking settings point at files', () => {
+    for (const s of [...all, ...extras]) {
+      for (const [k, v] of Object.entries(environmentOf(s.spec))) {
+        expect(secretish.test(k), `${s.name} ${k}: a secret value inline; use a *_FILE under /run/secrets`).toBe(false);
+        if (/(PASSWORD|SECRET|TOKEN|USER)_{1,2}FILE$/.test(k) || k === 'SECRETS_DIR') expect(v, `${s.name} ${k}`).toMatch(/^\/run\/secrets/);
+      }
+      for (const v of Object.values(environmentOf(s.spec))) expect(v, s.name).not.toMatch(/:\/\/[^/:@\s]+:[^@\s]+@/);
+    }
+    for (const f of composeFiles) {
+      for (const [name, spec] of Object.entries<any>(readYaml(f).secrets ?? {})) expect(spec.file, name).toMatch(/^\.\/secrets\//);
+    }
+    const ignore = readFileSync(join(root, 'compose/secrets/.gitignore'), 'utf8');
+    expect(ignore.split('\n')).toContain('*');
+  });
+
+  it('images are pinned (no :latest, no untagged image)', () => {
+    for (const s of [...all, ...extras]) {
+      const image = String(s.spec.image ?? s.spec['<<']?.image ?? '');
+      expect(image, s.name).toMatch(/:[^/]+$/);
+      expect(image, s.name).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('Keycloak is tuned to fit its 1024 MB: heap a fraction of the limit, local caches', () => {
+    for (const s of [...all, ...extras].filter((x) => x.name === 'keycloak')) {
+      const env = environmentOf(s.spec);
+      const pct = Number(/-XX:MaxRAMPercentage=(\d+)/.exec(env.JAVA_OPTS_KC_HEAP ?? '')?.[1]);
+      expect(pct).toBeGreaterThan(0);
+      // heap + ~300 MB non-heap (Keycloak's sizing guide) must fit the limit
+      expect((serviceMemoryMb(s.spec)! * pct) / 100 + 300).toBeLessThanOrEqual(serviceMemoryMb(s.spec)!);
+      expect(env.KC_CACHE).toBe('local');
+      expect(s.spec.command.join(' ')).toContain('--import-realm');
+    }
+  });
+
+  it('Traefik terminates HTTPS and routes to the gateway, the projector, Keycloak and Grafana', () => {
+    const stat = readYaml('compose/traefik/traefik.yml');
+    expect(stat.entryPoints.websecure.address).toBe(':443');
+    expect(stat.entryPoints.web.http.redirections.entryPoint).toMatchObject({ to: 'websecure', scheme: 'https' });
+    const dyn = readYaml('compose/traefik/dynamic.yml');
+    const routers = dyn.http.routers as Record<string, any>;
+    for (const r of Object.values(routers)) if (r.entryPoints.includes('websecure')) expect(r.tls).toBeDefined();
+    const services = Object.values(routers).map((r) => r.service);
+    for (const s of ['openfaas', 'projector', 'keycloak', 'grafana', 'web']) expect(services).toContain(s);
+    expect(routers.functions.rule).toContain('/function/');
+    expect(routers.bi.rule).toContain('/function/project-to-olap');
+    expect(dyn.http.middlewares['strip-projector'].stripPrefix.prefixes).toEqual(['/function/project-to-olap']);
+    expect(dyn.http.services.projector.loadBalancer.servers[0].url).toBe('http://project-to-olap:3000');
+    // Postgres and NATS are never behind Traefik.
+    expect(JSON.stringify(dyn)).not.toMatch(/postgres|:4222|:5432/);
+  });
+
+  it('the connector reaches functions through Traefik (so the projector is found) and gets its secrets by name', () => {
+    for (const s of [...all, ...extras].filter((x) => x.name === 'connector')) {
+      const env = environmentOf(s.spec);
+      expect(env.GATEWAY_URL).toBe('http://traefik:8000');
+      expect(env.TOKEN_URL).toBe('http://keycloak:8080/realms/erpbi/protocol/openid-connect/token');
+      expect(env.CLIENT_ID).toBe('erpbi-connector');
+      expect(env.HOST).toBe('0.0.0.0');
+    }
+    const erp = readYaml('compose/docker-compose.erp.yml').services;
+    expect(erp.connector.secrets).toEqual(['database-url', 'connector-client-secret']);
+    expect(erp.connector.command).toEqual(['node', 'build/triggers/connector.js']);
+    expect(erp.migrate.command.join(' ')).toContain('migrate');
+    expect(erp.connector.depends_on.migrate.condition).toBe('service_completed_successfully');
+  });
+});

@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { budget, memoryMb, readYaml, root, stackFunctions } from './support.js';
+
+const stack = readYaml('stack.yml');
+const fns = stackFunctions();
+const secretish = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIAL|DATABASE_URL)/i;
+const tmp = mkdtempSync(join(tmpdir(), 'erpbi-template-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('stack.yml for faas-cli up on faasd', () => {
+  it(`deploys at most ${budget.maxFunctions} functions (faasd CE's cap)`, () => {
+    expect(Object.keys(fns).length).toBeGreaterThan(0);
+    expect(Object.keys(fns).length).toBeLessThanOrEqual(budget.maxFunctions);
+  });
+
+  it('has the faas-cli shape: provider openfaas, a gateway, templates in the repo, bundles copied into the build context', () => {
+    expect(stack.version).toBe(1);
+    expect(stack.provider.name).toBe('openfaas');
+    expect(stack.provider.gateway).toMatch(/^http:\/\/127\.0\.0\.1:8080$/);
+    expect(stack.configuration.copy).toContain('./build/functions');
+    expect(stack.configuration.copy).toContain('./package-lock.json');
+  });
+
+  it.each(Object.keys(fns))('%s: template, handler, image, memory limit, secrets by name only', (name) => {
+    const f = fns[name];
+    expect(['erpbi-node', 'erpbi-node-duckdb']).toContain(f.lang);
+    expect(existsSync(join(root, 'template', f.lang, 'Dockerfile')), `template/${f.lang}`).toBe(true);
+    expect(f.handler).toBe(`./functions/${name}`);
+    expect(existsSync(join(root, 'functions', name, 'handler.ts'))).toBe(true);
+    expect(f.image).toMatch(new RegExp(`/${name}:[^:/]+$`));
+    expect(f.image).not.toMatch(/:latest$/);
+    expect(memoryMb(f.limits.memory)).toBeGreaterThan(0);
+    expect(memoryMb(f.limits.memory)).toBeLessThanOrEqual(budget.perServiceMb);
+    // secrets are names faas-cli secret create made; the values live in /var/openfaas/secrets
+    for (const s of f.secrets ?? []) expect(['database-url', 'connector-client-secret']).toContain(s);
+    // everything that writes Postgres gets the URL as a secret (the projector only reads the stream)
+    if (name !== 'project-to-olap') expect(f.secrets).toContain('database-url');
+    for (const [k, v] of Object.entries<string>(f.environment ?? {})) {
+      expect(secretish.test(k), `${name}: ${k} looks like a secret; use faas-cli secret create`).toBe(false);
+      expect(String(v), `${name}: ${k}`).not.toMatch(/:\/\/[^/:@\s]+:[^@\s]+@/);
+    }
+    // tokens from Keycloak: roles at realm_access.roles, audience erpbi
+    expect(f.environment.AUTH_ROLES_CLAIM).toBe('realm_access.roles');
+    expect(f.environment.AUTH_AUDIENCE).toBe('erpbi');
+    expect(f.environment.NATS_URL).toBe('nats://erpbi-nats:4222');
+  });
+
+  it('the whole file holds no secret value', () => {
+    const text = readFileSync(join(root, 'stack.yml'), 'utf8');
+    expect(text).not.toMatch(/postgres(ql)?:\/\/[^\s]*@/);
+    expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+  });
+});
+
+describe('template/erpbi-node', () => {
+  const dockerfile = readFileSync(join(root, 'template/erpbi-node/Dockerfile'), 'utf8');
+
+  it('runs the bundle behind the multi-arch of-watchdog in http mode on 127.0.0.1:3000', () => {
+    expect(dockerfile).toMatch(/FROM --platform=\$\{TARGETPLATFORM:-linux\/amd64\} ghcr\.io\/openfaas\/of-watchdog:\$\{WATCHDOG_VERSION\} AS watchdog/);
+    expect(dockerfile).toMatch(/ARG WATCHDOG_VERSION=\d+\.\d+\.\d+/);
+    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:20-/);
+    expect(dockerfile).toContain('mode="http"');
+    expect(dockerfile).toContain('upstream_url="http://127.0.0.1:3000"');
+    expect(dockerfile).toContain('fprocess="node index.js"');
+    expect(dockerfile).toMatch(/USER app/);
+    expect(dockerfile).toContain('CMD ["fwatchdog"]');
+    // of-watchdog keeps 8081 for its own metrics: the bundle must not take it
+    expect(dockerfile).not.toMatch(/PORT="?8081/);
+    const tpl = readYaml('template/erpbi-node/template.yml');
+    expect(tpl.language).toBe('erpbi-node');
+  });
+
+  it('the DuckDB variant differs only by installing @duckdb/node-api for the target platform', () => {
+    const duck = readFileSync(join(root, 'template/erpbi-node-duckdb/Dockerfile'), 'utf8').split('\n');
+    const plain = dockerfile.split('\n');
+    expect(duck.length).toBe(plain.length);
+    const differing = plain.map((l, i) => [l, duck[i]] as const).filter(([a, b]) => a !== b);
+    expect(differing.map(([, b]) => b).filter((l) => l!.startsWith('ARG'))).toEqual(['ARG NATIVE_DEPS="@duckdb/node-api"']);
+    expect(differing.every(([a]) => a.startsWith('# erpbi function image') || a === 'ARG NATIVE_DEPS=""')).toBe(true);
+    expect(readFileSync(join(root, 'template/erpbi-node-duckdb/pick-bundle.sh'), 'utf8')).toBe(readFileSync(join(root, 'template/erpbi-node/pick-bundle.sh'), 'utf8'));
+    expect(readYaml('template/erpbi-node-duckdb/template.yml').language).toBe('erpbi-node-duckdb');
+  });
+
+  // faas-cli gives the build no function name: the template finds it in handler.ts. Check that on
+  // every real handler, in a context laid out as faas-cli lays it out.
+  it.each(Object.keys(fns))('pick-bundle.sh finds the bundle of %s from its handler.ts', (name) => {
+    const context = join(tmp, name, 'function');
+    mkdirSync(join(context, 'build', 'functions', name), { recursive: true });
+    for (const f of readdirSync(join(root, 'functions', name))) if (f.endsWith('.ts')) copyFileSync(join(root, 'functions', name, f), join(context, f));
+    writeFileSync(join(context, 'build', 'functions', name, 'index.js'), `// ${name}\n`);
+    writeFileSync(join(context, 'build', 'functions', name, 'index.js.map'), '{}');
+    writeFileSync(join(context, 'build', 'functions', name, 'package.json'), '{"type":"module"}\n');
+    mkdirSync(join(context, 'build', 'functions', 'other'), { recursive: true });
+    writeFileSync(join(context, 'build', 'functions', 'other', 'index.js'), '// other\n');
+    const dest = join(tmp, name, 'app');
+    execFileSync('sh', [join(root, 'template/erpbi-node/pick-bundle.sh'), context, dest], { stdio: 'pipe' });
+    expect(readFileSync(join(dest, 'index.js'), 'utf8')).toBe(`// ${name}\n`);
+    expect(existsSync(join(dest, 'package.json'))).toBe(true);
+    expect(existsSync(join(dest, 'index.js.map'))).toBe(false);
+  });
+
+  it('pick-bundle.sh stops with a clear message when the bundle was not built', () => {
+    const context = join(tmp, 'unbuilt');
+    mkdirSync(context, { recursive: true });
+    writeFileSync(join(context, 'handler.ts'), "export default defineFunction({\n  name: 'create-order',\n});\n");
+    let message = '';
+    try {
+      execFileSync('sh', [join(root, 'template/erpbi-node/pick-bundle.sh'), context, join(tmp, 'unbuilt-app')], { stdio: 'pipe' });
+    } catch (err) {
+      message = String((err as { stderr: Buffer }).stderr);
+    }
+    expect(message).toContain("run 'npm run build' before 'faas-cli build'");
+  });
+});
