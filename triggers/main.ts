@@ -49,7 +49,8 @@ const stopSweeper = startSweeper(db, bus.js, log, metrics);
 const app = Fastify();
 app.get('/_/health', async () => ({ status: 'ok', function: 'connector' }));
 app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-await app.listen({ port: env.PORT, host: '127.0.0.1' });
+// HOST=0.0.0.0 in a container, so Prometheus can scrape /metrics from its own container.
+await app.listen({ port: env.PORT, host: process.env.HOST ?? '127.0.0.1' });
 log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0) }, 'connector ready');
 
 const stop = async () => {
