@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { envelopeSchema, type Envelope } from '../shared/events/envelope.js';
 import { invoiceCreated, orderSnapshot } from '../shared/events/payloads.js';
 import { employeeSnapshot } from '../shared/events/employee-payloads.js';
-import { orderStatuses, rank, type OrderStatus } from '../shared/domain/order-lifecycle.js';
+import { orderStatuses, rank, statusForInvoice, type OrderStatus } from '../shared/domain/order-lifecycle.js';
 
+// Folding a batch of events into row changes. An order's status is the highest-ranked status any
+// event implies: the facts themselves (stock_reserved, invoice_created, payment_received) as well as
+// the order's own status events. Every status change in Postgres goes up in rank (the lifecycle
+// table), so the highest rank seen is the status Postgres ends in; taking it from the facts saves
+// the hop through sync-order-status. Rejection is taken only from the order's own events: a
+// reservation failure may lose to a cancel, and both rank as final.
+//
 // Folding a batch of events into row changes. Every merge is commutative and idempotent (max rank,
 // max amount, newest version), so the same rule in SQL merges a change into what is stored, and the
 // order in which events of one order arrive does not matter.
@@ -117,6 +124,7 @@ const payment = z.object({
   currency: z.string(),
   amount: z.number().int(),
   amountPaid: z.number().int(),
+  invoiceStatus: z.string(),
   receivedAt: z.string().optional(),
 });
 const invoiceSnapshot = invoiceCreated.extend({
@@ -245,7 +253,13 @@ export function foldEvent(into: BatchChanges, { seq, event }: SeqEvent): boolean
         number: v.number, orderId: v.orderId, customerId: v.customerId, customerName: v.customerName ?? null, issueDate: v.issueDate,
         dueDate: v.dueDate, currency: v.currency, total: v.total,
       }));
-      o(orderPart(v.orderId, seq, at, { invoiceId: v.invoiceId }));
+      o({ ...moveTo(v.orderId, seq, at, 'invoiced'), invoiceId: v.invoiceId });
+      return true;
+    }
+    case 'stock_reserved': {
+      const s = orderRef.safeParse(d);
+      if (!s.success) return false;
+      o(moveTo(s.data.orderId, seq, at, 'reserved'));
       return true;
     }
     case 'payment_received': {
@@ -254,7 +268,8 @@ export function foldEvent(into: BatchChanges, { seq, event }: SeqEvent): boolean
       const v = s.data;
       into.payments.push({ paymentId: v.paymentId, invoiceId: v.invoiceId, orderId: v.orderId, currency: v.currency, amount: v.amount, receivedAt: v.receivedAt ?? at });
       i(invoicePart(v.invoiceId, { orderId: v.orderId, amountPaid: v.amountPaid }));
-      o(orderPart(v.orderId, seq, at, { amountPaid: v.amountPaid, invoiceId: v.invoiceId }));
+      const to = statusForInvoice(v.invoiceStatus);
+      o({ ...(to ? moveTo(v.orderId, seq, at, to) : orderPart(v.orderId, seq, at, {})), amountPaid: v.amountPaid, invoiceId: v.invoiceId });
       return true;
     }
     case 'invoice_paid': {

@@ -51,10 +51,10 @@ describe('the DuckDB store', () => {
     expect(await store.apply(seqd)).toMatchObject({ applied: 0, skipped: 11 });
     expect(await all(store)).toEqual(once);
 
-    expect(once.order).toEqual([expect.objectContaining({ id: 'o1', status: 'invoiced', amountPaid: 200, invoiceNumber: 'INV-1', lines: [{ sku: 'A', name: 'Apple', quantity: 2, net: 1000, tax: 200 }] })]);
+    expect(once.order).toEqual([expect.objectContaining({ id: 'o1', status: 'partially_paid', amountPaid: 200, invoiceNumber: 'INV-1', lines: [{ sku: 'A', name: 'Apple', quantity: 2, net: 1000, tax: 200 }] })]);
     expect(once.stock).toEqual([{ sku: 'A', name: 'Apple', onHand: 10, reserved: 2, available: 8 }]);
     expect(once.aging).toEqual([{ bucket: '31-60', currency: 'EUR', invoices: 1, balance: 1000 }]);
-    expect(once.funnel).toEqual([{ status: 'invoiced', orders: 1, value: 1200 }, { status: 'rejected', orders: 1, value: 1200 }]);
+    expect(once.funnel).toEqual([{ status: 'partially_paid', orders: 1, value: 1200 }, { status: 'rejected', orders: 1, value: 1200 }]);
     expect(once.sales).toEqual([expect.objectContaining({ currency: 'EUR', orders: 2, booked: 1, revenue: 1200, rejected: 1 })]);
     expect(once.top).toEqual([{ sku: 'A', name: 'Apple', currency: 'EUR', quantity: 2, revenue: 1000 }]);
     expect(once.pay).toEqual([{ department: 'Ops', currency: 'EUR', headcount: 1, monthlySalary: 300000 }]);

@@ -81,12 +81,17 @@ export class OlapStore {
     return conn;
   }
 
+  // Only this object writes the file, so after the first read the watermark is known without a query.
+  private mark: Watermark | undefined;
+
   private async readWatermark(conn: DuckDBConnection): Promise<Watermark> {
+    if (this.mark) return this.mark;
     const reader = await conn.runAndReadAll(
       `select seq, strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ') as "eventTime", strftime(applied_at, '%Y-%m-%dT%H:%M:%S.%gZ') as "appliedAt" from watermark where id = 1`,
     );
     const row = reader.getRowObjectsJS()[0];
-    return row ? (plain(row) as Watermark) : origin;
+    this.mark = row ? (plain(row) as Watermark) : origin;
+    return this.mark;
   }
 
   watermark(): Promise<Watermark> {
@@ -122,6 +127,7 @@ export class OlapStore {
           [watermark.seq, watermark.eventTime, watermark.appliedAt!],
         );
         await conn.run('commit');
+        this.mark = watermark;
       } catch (err) {
         await conn.run('rollback').catch(() => undefined);
         throw err;
@@ -198,6 +204,7 @@ export class OlapStore {
     this.instance?.closeSync();
     this.conn = undefined;
     this.instance = undefined;
+    this.mark = undefined;
   }
 
   close(): Promise<void> {

@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBus } from '../../shared/events/bus.js';
+import { startBox, type Box } from '../support/box.js';
+import { natsUrl } from '../support/nats.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { waitFor } from '../support/wait.js';
+
+// The box as `npm start` runs it, the dashboard in Debian's headless Chromium: sign in through the
+// dev issuer's code+PKCE flow, create an order through the API, watch the revenue panel change
+// without a reload. Also measures payment -> projected `paid`, and the SSE delivery for it.
+const root = join(import.meta.dirname, '..', '..');
+const results = join(root, 'test-results');
+let box: Box;
+let db: TestDatabase;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase('dash');
+  box = await startBox({ databaseUrl: db.url, natsUrl });
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await box?.stop();
+  box?.remove();
+  await db?.drop();
+  const bus = await connectBus(natsUrl, 'dashboard-test-cleanup');
+  const jsm = await jetstreamManager(bus.nc);
+  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
+  await bus.nc.close();
+});
+
+async function seedShop() {
+  const sku = `MUG-${Date.now().toString(36)}`;
+  expect((await box.api('/function/upsert-product', { role: 'admin', body: { sku, name: 'Blue mug', unitPrice: 1450, currency: 'EUR', taxRateBp: 2000 } })).status).toBe(200);
+  expect((await box.api('/function/receive-stock', { role: 'clerk', body: { sku, quantity: 500 } })).status).toBe(200);
+  const customer = await box.api('/function/upsert-customer', { role: 'clerk', body: { name: 'Café Nord', paymentTermsDays: 14 } });
+  return { sku, customerId: customer.body.id as string };
+}
+
+/** Reads the live stream from Node, noting when each watermark arrives. */
+async function listen(token: string) {
+  const seen: { seq: number; at: number }[] = [];
+  const abort = new AbortController();
+  const res = await fetch(`${box.url}/function/project-to-olap/live`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of res.body!) {
+        buf += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (block.includes('event: watermark') && data) seen.push({ seq: (JSON.parse(data) as { seq: number }).seq, at: performance.now() });
+        }
+      }
+    } catch {
+      // aborted at the end of the test
+    }
+  })();
+  return { seen, stop: () => abort.abort() };
+}
+
+describe('the live dashboard', () => {
+  it('signs in with code+PKCE and redraws the revenue panel from the live stream, without a reload', async () => {
+    const shop = await seedShop();
+    mkdirSync(results, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${box.url}/`);
+    await page.click('#signin');
+    await page.waitForURL(/\/issuer\/authorize/);
+    await page.click('a.user[data-role="admin"]');
+    await page.waitForSelector('#dashboard:not([hidden])');
+    expect(page.url()).toBe(`${box.url}/`); // the code left the address bar
+    await page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'live');
+    await page.waitForFunction(() => (document.querySelector('#revenue-total') as HTMLElement | null)?.dataset.value !== '');
+    const before = Number(await page.getAttribute('#revenue-total', 'data-value'));
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+
+    const created = await box.api('/function/create-order', { role: 'clerk', body: { customerId: shop.customerId, lines: [{ sku: shop.sku, quantity: 3 }] } });
+    expect(created.status).toBe(201);
+    const t0 = performance.now();
+    await page.waitForFunction((b) => Number((document.querySelector('#revenue-total') as HTMLElement).dataset.value) > b, before, { timeout: 10_000 });
+    const panelMs = performance.now() - t0;
+    expect(Number(await page.getAttribute('#revenue-total', 'data-value'))).toBe(before + created.body.total);
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+    expect(await page.textContent('#panel-sales .fresh')).toMatch(/^as of event \d+, [\d,]+ ms behind$/);
+    await page.screenshot({ path: join(results, 'dashboard.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 }); // a phone
+    await page.screenshot({ path: join(results, 'dashboard-phone.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    console.log(`create-order -> revenue panel redrawn in the browser: ${panelMs.toFixed(0)} ms`);
+  }, 120_000);
+
+  it('shows a paid order in the projection well within 2 s of the payment call, and streams an event for it', async () => {
+    const shop = await seedShop();
+    const admin = await box.token('admin');
+    const live = await listen(admin);
+    const created = await box.api('/function/create-order', { role: 'clerk', body: { customerId: shop.customerId, lines: [{ sku: shop.sku, quantity: 2 }] } });
+    const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${created.body.id}`, { role: 'accountant' })).body.items?.[0], { what: 'the invoice' });
+    const t0 = performance.now();
+    const paid = await box.api('/function/record-payment', { role: 'accountant', body: { invoiceId: invoice.id, amount: invoice.total, method: 'card' } });
+    const callMs = performance.now() - t0;
+    expect(paid.status).toBe(201);
+    const projected = await waitFor(
+      async () => {
+        const res = await box.api(`/function/project-to-olap/query/order?id=${created.body.id}`, { token: admin });
+        return res.status === 200 && res.body.rows[0].status === 'paid' ? res.body : undefined;
+      },
+      { timeoutMs: 2000, intervalMs: 5, what: 'the projected order paid within 2 s' },
+    );
+    const paidMs = performance.now() - t0;
+    const hour = new Date(created.body.createdAt ?? Date.now()).toISOString().slice(0, 13);
+    const sales = await box.api('/function/project-to-olap/query/sales_by_hour?hours=2', { token: admin });
+    expect(sales.body.rows.find((r: { hour: string }) => r.hour.startsWith(hour))?.revenue).toBeGreaterThanOrEqual(created.body.total);
+    const seq = projected.rows[0].lastSeq as number;
+    const event = await waitFor(async () => live.seen.find((e) => e.seq >= seq), { timeoutMs: 2000, what: `an SSE watermark >= ${seq}` });
+    live.stop();
+    expect(paidMs).toBeLessThan(2000);
+    console.log(
+      `payment call ${callMs.toFixed(0)} ms; payment call -> projected order paid (and in sales_by_hour): ${paidMs.toFixed(0)} ms; ` +
+        `SSE watermark ${event.seq} for it arrived ${(event.at - t0).toFixed(0)} ms after the payment call`,
+    );
+  }, 60_000);
+
+  it('rebuilds the OLAP store from the stream with the CLI while the box runs, with identical aggregates', async () => {
+    const admin = await box.token('admin');
+    const names = ['sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department'];
+    const snapshot = async () => Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await box.api(`/function/project-to-olap/query/${n}`, { token: admin })).body.rows])));
+    const before = await snapshot();
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), 'rebuild-olap'], { env: { ...process.env, ERPBI_DATA: box.dataDir } });
+    expect(stdout).toMatch(/^rebuilt the OLAP store from \d+ events/);
+    expect(await snapshot()).toEqual(before);
+    console.log(stdout.trim());
+  }, 60_000);
+});
