@@ -54,6 +54,13 @@ describe('Keycloak realm export', () => {
     expect(JSON.stringify(realm)).not.toMatch(/"(password|value)"\s*:\s*"[^$]/);
   });
 
+  it('the dashboard page on the Pi signs in with the erpbi-dashboard client and reads realm_access.roles', () => {
+    const web = readJson('compose/web/config.json');
+    expect(client(web.clientId)?.publicClient).toBe(true);
+    expect(web.issuer).toMatch(/^https:\/\/auth\.[^/]+\/realms\/erpbi$/);
+    expect(web.rolesClaim).toBe('realm_access.roles');
+  });
+
   it('the functions are configured for its tokens (issuer path, audience, roles claim)', () => {
     for (const [name, f] of Object.entries<any>(stackFunctions())) {
       expect(f.environment.AUTH_ISSUER, name).toMatch(/\/realms\/erpbi$/);
