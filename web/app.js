@@ -42,7 +42,7 @@ const panels = {
         yAxis: [{ type: 'value', name: 'revenue', splitLine: { lineStyle: { color: '#22304a' } } }, { type: 'value', name: 'orders', minInterval: 1, splitLine: { show: false } }],
         series: [
           ...currencies.map((c) => ({ name: `revenue ${c}`, type: 'bar', data: hours.map((h) => major(at(h, c, 'revenue'), c)) })),
-          { name: 'orders', type: 'line', yAxisIndex: 1, smooth: true, data: hours.map((h) => at(h, null, 'orders')) },
+          { name: 'orders', type: 'line', yAxisIndex: 1, data: hours.map((h) => at(h, null, 'orders')) },
         ],
       }, { replaceMerge: ['series'] });
       const total = rows.reduce((n, r) => n + r.revenue, 0);
@@ -57,7 +57,7 @@ const panels = {
       const currencies = [...new Set(rows.map((r) => r.currency))];
       chart('panel-aging').setOption({
         ...base,
-        xAxis: { type: 'category', data: bucketOrder.map((b) => (b === 'current' ? 'not due' : `${b} days`)) },
+        xAxis: { type: 'category', axisLabel: { interval: 0, hideOverlap: false }, data: bucketOrder.map((b) => (b === 'current' ? 'not due' : `${b} d`)) },
         yAxis: { type: 'value', splitLine: { lineStyle: { color: '#22304a' } } },
         series: currencies.map((c) => ({
           name: c, type: 'bar', data: bucketOrder.map((b, i) => ({ value: major(rows.find((r) => r.bucket === b && r.currency === c)?.balance ?? 0, c), itemStyle: { color: ['#22c55e', '#eab308', '#f59e0b', '#f97316', '#ef4444'][i] } })),

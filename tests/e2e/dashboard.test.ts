@@ -101,6 +101,11 @@ describe('the live dashboard', () => {
     expect(Number(await page.getAttribute('#revenue-total', 'data-value'))).toBe(before + created.body.total);
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
     expect(await page.textContent('#panel-sales .fresh')).toMatch(/^as of event \d+, [\d,]+ ms behind$/);
+    // Every panel has caught up with the event that moved the revenue (they refresh independently).
+    await page.waitForFunction(() => {
+      const seqs = [...document.querySelectorAll<HTMLElement>('.fresh')].map((e) => e.dataset.seq);
+      return seqs.every((s) => s && s === seqs[0]);
+    });
     await page.screenshot({ path: join(results, 'dashboard.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 }); // a phone
     await page.screenshot({ path: join(results, 'dashboard-phone.png'), fullPage: true });
@@ -112,32 +117,41 @@ describe('the live dashboard', () => {
     const shop = await seedShop();
     const admin = await box.token('admin');
     const live = await listen(admin);
-    const created = await box.api('/function/create-order', { role: 'clerk', body: { customerId: shop.customerId, lines: [{ sku: shop.sku, quantity: 2 }] } });
-    const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${created.body.id}`, { role: 'accountant' })).body.items?.[0], { what: 'the invoice' });
-    const t0 = performance.now();
-    const paid = await box.api('/function/record-payment', { role: 'accountant', body: { invoiceId: invoice.id, amount: invoice.total, method: 'card' } });
-    const callMs = performance.now() - t0;
-    expect(paid.status).toBe(201);
-    const projected = await waitFor(
-      async () => {
-        const res = await box.api(`/function/project-to-olap/query/order?id=${created.body.id}`, { token: admin });
-        return res.status === 200 && res.body.rows[0].status === 'paid' ? res.body : undefined;
-      },
-      { timeoutMs: 2000, intervalMs: 5, what: 'the projected order paid within 2 s' },
-    );
-    const paidMs = performance.now() - t0;
-    const hour = new Date(created.body.createdAt ?? Date.now()).toISOString().slice(0, 13);
-    const sales = await box.api('/function/project-to-olap/query/sales_by_hour?hours=2', { token: admin });
-    expect(sales.body.rows.find((r: { hour: string }) => r.hour.startsWith(hour))?.revenue).toBeGreaterThanOrEqual(created.body.total);
-    const seq = projected.rows[0].lastSeq as number;
-    const event = await waitFor(async () => live.seen.find((e) => e.seq >= seq), { timeoutMs: 2000, what: `an SSE watermark >= ${seq}` });
+    const runs: { call: number; paid: number; sse: number }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const created = await box.api('/function/create-order', { role: 'clerk', body: { customerId: shop.customerId, lines: [{ sku: shop.sku, quantity: 2 }] } });
+      const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${created.body.id}`, { role: 'accountant' })).body.items?.[0], { what: 'the invoice' });
+      const t0 = performance.now();
+      const paid = await box.api('/function/record-payment', { role: 'accountant', body: { invoiceId: invoice.id, amount: invoice.total, method: 'card' } });
+      const call = performance.now() - t0;
+      expect(paid.status).toBe(201);
+      const projected = await waitFor(
+        async () => {
+          const res = await box.api(`/function/project-to-olap/query/order?id=${created.body.id}`, { token: admin });
+          return res.status === 200 && res.body.rows[0].status === 'paid' ? res.body : undefined;
+        },
+        { timeoutMs: 2000, intervalMs: 5, what: 'the projected order paid within 2 s' },
+      );
+      const paidMs = performance.now() - t0;
+      const sales = await box.api('/function/project-to-olap/query/sales_by_hour?hours=2', { token: admin });
+      const hour = (projected.rows[0].createdAt as string).slice(0, 13);
+      expect(sales.body.watermark.seq).toBeGreaterThanOrEqual(projected.watermark.seq);
+      expect(sales.body.rows.find((r: { hour: string }) => r.hour.startsWith(hour))?.revenue).toBeGreaterThanOrEqual(created.body.total);
+      const seq = projected.rows[0].lastSeq as number;
+      const event = await waitFor(async () => live.seen.find((e) => e.seq >= seq), { timeoutMs: 2000, what: `an SSE watermark >= ${seq}` });
+      expect(paidMs).toBeLessThan(2000);
+      runs.push({ call, paid: paidMs, sse: event.at - t0 });
+    }
     live.stop();
-    expect(paidMs).toBeLessThan(2000);
+    const [cold, ...warm] = runs;
+    const med = (k: 'call' | 'paid' | 'sse') => [...warm].map((r) => r[k]).sort((a, b) => a - b)[Math.floor(warm.length / 2)]!.toFixed(0);
+    const max = (k: 'call' | 'paid' | 'sse') => Math.max(...warm.map((r) => r[k])).toFixed(0);
     console.log(
-      `payment call ${callMs.toFixed(0)} ms; payment call -> projected order paid (and in sales_by_hour): ${paidMs.toFixed(0)} ms; ` +
-        `SSE watermark ${event.seq} for it arrived ${(event.at - t0).toFixed(0)} ms after the payment call`,
+      `payment call -> projected order paid and in sales_by_hour: first (cold functions) ${cold!.paid.toFixed(0)} ms (call itself ${cold!.call.toFixed(0)} ms), ` +
+        `then median ${med('paid')} ms, max ${max('paid')} ms over ${warm.length} (call median ${med('call')} ms); ` +
+        `SSE watermark covering it: first ${cold!.sse.toFixed(0)} ms, median ${med('sse')} ms after the payment call`,
     );
-  }, 60_000);
+  }, 90_000);
 
   it('rebuilds the OLAP store from the stream with the CLI while the box runs, with identical aggregates', async () => {
     const admin = await box.token('admin');
