@@ -57,6 +57,7 @@ export class OlapStore {
   constructor(
     readonly file: string,
     private readonly log?: Logger,
+    private readonly options: Record<string, string> = {},
   ) {}
 
   get rebuilding(): boolean {
@@ -73,7 +74,7 @@ export class OlapStore {
   private async connection(): Promise<DuckDBConnection> {
     if (this.conn) return this.conn;
     mkdirSync(dirname(this.file), { recursive: true });
-    this.instance = await DuckDBInstance.create(this.file);
+    this.instance = await DuckDBInstance.create(this.file, this.options);
     const conn = await this.instance.connect();
     await conn.run(schemaSql);
     await conn.run(stagingSql);

@@ -42,7 +42,7 @@ export default defineFunction({
     mount({
       register: (app, { deps, authorize }) => {
         const settings = olapSettings();
-        const store = new OlapStore(settings.file, deps.log);
+        const store = new OlapStore(settings.file, deps.log, settings.duckdb);
         app.addHook('onClose', () => store.close());
 
         app.post('/batch', { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) }, async (req) => {
