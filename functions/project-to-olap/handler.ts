@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import { defineFunction, mount } from '../../shared/http/definition.js';
 import { validationError } from '../../shared/http/errors-to-http.js';
-import { openSse } from '../../shared/http/sse.js';
+import { openSse, type SseChannel } from '../../shared/http/sse.js';
 import { todayUtc } from '../../olap/aging.js';
 import { olapSettings } from '../../olap/config.js';
 import { toSeqEvent } from '../../olap/fold.js';
@@ -43,6 +43,9 @@ export default defineFunction({
       register: (app, { deps, authorize }) => {
         const settings = olapSettings();
         const store = new OlapStore(settings.file, deps.log, settings.duckdb);
+        const streams = new Set<SseChannel>();
+        // Open event streams would keep the server from closing: end them first, then the file.
+        app.addHook('preClose', async () => streams.forEach((s) => s.end()));
         app.addHook('onClose', () => store.close());
 
         app.post('/batch', { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) }, async (req) => {
@@ -67,10 +70,12 @@ export default defineFunction({
           await authorize(req.headers.authorization ?? (token ? `Bearer ${token}` : undefined));
           const current = await store.watermark();
           const channel = openSse(req, reply);
+          streams.add(channel);
           channel.send('watermark', current);
           const off = store.onApplied((w) => channel.send('watermark', w));
           await channel.closed;
           off();
+          streams.delete(channel);
         });
 
         app.post('/rebuild', { onRequest: async (req) => void (await authorize(req.headers.authorization, ['admin', 'service'])) }, async () => {

@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface SseChannel {
   send: (event: string, data: unknown) => void;
+  /** Ends the stream from our side (shutdown): the browser reconnects to the next process. */
+  end: () => void;
   closed: Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export function openSse(req: FastifyRequest, reply: FastifyReply, heartbeatMs = 
     send: (event, data) => {
       if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
+    end: () => res.end(),
     closed,
   };
 }
