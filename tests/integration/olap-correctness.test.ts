@@ -202,6 +202,9 @@ describe('the OLAP projection against Postgres', () => {
     expect((await h.get('project-to-olap', '/query/payroll_by_department', { role: 'accountant' })).status).toBe(403);
     expect((await h.get('project-to-olap', '/query/headcount_by_department', { role: 'clerk' })).status).toBe(200);
     expect((await h.get('project-to-olap', '/query/stock_levels', { token: null })).status).toBe(401);
+    expect((await h.get('project-to-olap', '/live', { token: null })).status).toBe(401);
+    expect((await h.get('project-to-olap', '/live?access_token=not.a.token', { token: null })).status).toBe(401);
+    expect((await h.get('project-to-olap', '/live?other=1', { role: 'clerk' })).status).toBe(400);
     expect((await h.get('project-to-olap', '/query/raw_sql', { role: 'admin' })).status).toBe(400);
     expect((await h.get('project-to-olap', '/query/top_products?limit=0', { role: 'admin' })).status).toBe(400);
     expect((await h.get('project-to-olap', '/query/stock_levels?x=1', { role: 'admin' })).status).toBe(400);
