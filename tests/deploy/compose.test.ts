@@ -94,6 +94,17 @@ describe('compose files', () => {
     expect(environmentOf(projector.spec).ERPBI_DATA).toBe('/data');
   });
 
+  it('the projector bounds DuckDB and the V8 heap inside its container limit', () => {
+    for (const s of [...all, ...extras].filter((x) => x.name === 'project-to-olap')) {
+      const env = environmentOf(s.spec);
+      const duck = memoryMb(env.OLAP_MEMORY_LIMIT!.replace(/B$/i, ''));
+      const heap = Number(/--max-old-space-size=(\d+)/.exec(env.NODE_OPTIONS ?? '')?.[1]);
+      expect(heap).toBeGreaterThan(0);
+      // + ~60 MB for Node itself, buffers and the native addon's code
+      expect(duck + heap + 60).toBeLessThanOrEqual(serviceMemoryMb(s.spec)!);
+    }
+  });
+
   it('faasd extras use bind mounts under /var/lib/faasd/erpbi (faasd has no named volumes)', () => {
     for (const s of extras) {
       for (const m of s.spec.volumes ?? []) {
