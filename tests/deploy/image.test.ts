@@ -66,6 +66,7 @@ describe('function image contents', () => {
         PATH: process.env.PATH,
         PORT: String(port),
         NODE_ENV: 'production',
+        NODE_OPTIONS: '--max-old-space-size=96', // as the template sets it
         SECRETS_DIR: join(tmp, 'no-secrets'),
         DATABASE_URL: adminUrl,
         NATS_URL: natsUrl,
