@@ -4,6 +4,7 @@ import type { Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
 import type { StackFunction } from './stack.js';
 import { maxDeliver, verdict } from './retry-policy.js';
+import { postJson } from './invoke.js';
 import type { ConnectorMetrics } from './metrics.js';
 
 export interface ConnectorOptions {
@@ -67,14 +68,9 @@ async function deliver(msg: JsMsg, fn: string, opts: ConnectorOptions) {
   let status: number | undefined;
   let detail = '';
   try {
-    const res = await fetch(`${opts.gatewayUrl}/function/${fn}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` },
-      body: msg.string(),
-      signal: AbortSignal.timeout(30_000),
-    });
+    const res = await postJson(`${opts.gatewayUrl}/function/${fn}`, { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` }, msg.string(), 30_000, 500);
     status = res.status;
-    detail = (await res.text()).slice(0, 500);
+    detail = res.text;
   } catch (err) {
     detail = (err as Error).message;
   }
