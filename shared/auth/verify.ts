@@ -17,7 +17,13 @@ const algorithms = ['RS256', 'ES256', 'EdDSA'];
 
 export type Verifier = (authorization: string | undefined) => Promise<Principal>;
 
+// A verified token is remembered until it expires: the connector and a user's page send the same
+// token for minutes, and an ES256 verification per request cost each function a few percent of its
+// CPU (bench/ profile). The cache is keyed by the whole token, so nothing about it can change.
+const cacheSize = 1000;
+
 export function createVerifier(opts: VerifierOptions): Verifier {
+  const verified = new Map<string, { principal: Principal; exp: number }>();
   let keys: Promise<JWTVerifyGetKey> | undefined = opts.keys ? Promise.resolve(opts.keys) : undefined;
   const getKeys = () => {
     keys ??= discoverJwks(opts).catch((err) => {
@@ -29,6 +35,9 @@ export function createVerifier(opts: VerifierOptions): Verifier {
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization ?? '');
     if (!match) throw new AppError('unauthenticated', 'a bearer token is required');
+    const known = verified.get(match[1]!);
+    if (known && known.exp > Date.now() / 1000) return known.principal;
+    if (known) verified.delete(match[1]!);
     const keySet = await getKeys().catch(() => {
       throw new AppError('not_ready', 'the token issuer cannot be reached');
     });
@@ -40,7 +49,10 @@ export function createVerifier(opts: VerifierOptions): Verifier {
         clockTolerance: 5,
         requiredClaims: ['exp', 'sub'],
       });
-      return { sub: payload.sub!, roles: rolesFromClaims(payload, opts.rolesClaim) };
+      const principal = { sub: payload.sub!, roles: rolesFromClaims(payload, opts.rolesClaim) };
+      if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+      verified.set(match[1]!, { principal, exp: payload.exp! });
+      return principal;
     } catch {
       throw new AppError('unauthenticated', 'the token is invalid or expired');
     }
