@@ -11,6 +11,7 @@ import { coldStarts, type ColdStart } from './lib/coldstart.js';
 import { cpuSeconds, cpuTicks, machineBusy, readLoadAvg } from './lib/cpu.js';
 import { EventTap, OlapWatch, prng, runStep, type FlowContext, type StepResult } from './lib/flow.js';
 import { PeakTracker, readPids, sampleBox, totalOf, type BoxMem } from './lib/memory.js';
+import { readProfiles, type ProcessProfile } from './lib/profile.js';
 import { loadSynthetic, queryLatencies, rebuild, type LoadResult } from './lib/olap.js';
 import { runPgbench, type PgbenchResult } from './lib/pgbench.js';
 import { ms, now, sleep, summarize, triple, type Summary } from './lib/stats.js';
@@ -46,7 +47,23 @@ const sh = (cmd: string, a: string[]) => {
   }
 };
 
+const profileDir = join(dataDir, 'profiles');
+const profiling = flag('profile');
+/** --profile: every node process of the box samples its CPU; SIGUSR2 cuts a window (cpu-profile-preload.mjs). */
+async function cutProfiles(pids: Record<string, number>): Promise<void> {
+  for (const [name, pid] of Object.entries(pids)) {
+    if (name === 'postgres' || name === 'nats-server') continue;
+    try {
+      process.kill(pid, 'SIGUSR2');
+    } catch {
+      // gone
+    }
+  }
+  await sleep(1500); // profiles are written asynchronously
+}
+
 interface StepReport extends StepResult {
+  profile?: ProcessProfile[];
   commitsPerSec: number;
   commitsPerOrder: number;
   cpuSeconds: Record<string, number>;
@@ -62,7 +79,9 @@ async function measuredStep(ctx: FlowContext, b: BenchBox, pids: Record<string, 
   const cpu0 = cpuTicks(pids);
   const busy0 = machineBusy();
   const self0 = process.cpuUsage();
+  if (profiling) await cutProfiles(pids);
   const s = await runStep(ctx, rate, seconds, cfg.drainMs);
+  if (profiling) await cutProfiles(pids);
   await sleep(1100); // pg_stat_database is flushed about once a second
   const c1 = await commits(b.pgUrl('postgres'));
   const busy1 = machineBusy();
@@ -76,6 +95,7 @@ async function measuredStep(ctx: FlowContext, b: BenchBox, pids: Record<string, 
     benchCpuPct: ((self.user + self.system) / 1e6 / wallS) * 100,
     machineBusyPct: (1 - (busy1.idle - busy0.idle) / Math.max(1, busy1.total - busy0.total)) * 100,
     pass: passes(s),
+    ...(profiling ? { profile: readProfiles(profileDir) } : {}),
   };
   say(`  ${rate}/s x ${seconds}s: ${s.orders} orders, ${s.errorCount} errors ${JSON.stringify(s.errors)}; flow p50/p95/p99/max ${triple(s.flowMs)} ms; ${report.commitsPerSec.toFixed(0)} commits/s; machine ${report.machineBusyPct.toFixed(0)}% busy -> ${report.pass ? 'pass' : 'FAIL'}`);
   return report;
@@ -110,7 +130,10 @@ async function main() {
   say(`${quick ? 'quick' : 'full'} run on ${machine.cores} cores, ${machine.ramMb} MB, commit ${machine.commit}${machine.dirty ? '+dirty' : ''}, load ${machine.loadAvgAtStart}; data in ${dataDir}`);
 
   const started = now();
-  const b = await startBenchBox(dataDir);
+  const b = await startBenchBox(
+    dataDir,
+    profiling ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(root, 'bench', 'lib', 'cpu-profile-preload.mjs')}`.trim(), ERPBI_PROFILE_DIR: profileDir } : {},
+  );
   const boxReadyMs = now() - started;
   say(`box ready in ${(boxReadyMs / 1000).toFixed(1)} s at ${b.box.url}`);
   const results: Record<string, unknown> = { date: new Date().toISOString(), machine, cfg, boxReadyMs };
@@ -177,8 +200,11 @@ async function main() {
     results.memory = { idle, idleTotal: totalOf(idle), peak: peak.peak, peakTotal: peak.peakTotal };
 
     // 3. The machine's own Postgres limit, on the same server, in a database of its own.
+    const flowOnly = flag('flow-only');
     say('pgbench...');
-    const pgb: PgbenchResult = await runPgbench(b.pgPort, b.pgUrl('postgres'), { scale: 4, clients: 4, threads: 2, seconds: cfg.pgbenchSeconds });
+    const pgb: PgbenchResult = flowOnly
+      ? { scale: 0, clients: 0, threads: 0, seconds: 0, tps: NaN, latencyAvgMs: NaN, synchronousCommit: '?', fsync: '?' }
+      : await runPgbench(b.pgPort, b.pgUrl('postgres'), { scale: 4, clients: 4, threads: 2, seconds: cfg.pgbenchSeconds });
     const reference = sustained ?? steps.filter((s) => s.pass).at(-1);
     results.pgbench = { ...pgb, erpbiCommitsPerSec: reference?.commitsPerSec, ratio: reference ? reference.commitsPerSec / pgb.tps : undefined };
 
@@ -192,13 +218,13 @@ async function main() {
       EVENTS_STREAM: b.box.stream,
       AUTH_ISSUER: box.issuer,
       AUTH_AUDIENCE: 'erpbi',
-    }, cfg.coldRepeats);
+    }, flowOnly ? 0 : cfg.coldRepeats);
     results.coldStarts = cold;
 
     // 5. OLAP at volume.
     const olap: { size: number; load: LoadResult; queries: Record<string, Summary & { status: number }> }[] = [];
     let rebuilt: Awaited<ReturnType<typeof rebuild>> | undefined;
-    if (olapRuns && ctx.olapMode && !flag('no-olap')) {
+    if (olapRuns && ctx.olapMode && !flag('no-olap') && !flowOnly) {
       let projected = 0;
       const ids: string[] = [];
       for (const size of cfg.olapSizes) {
@@ -238,19 +264,19 @@ async function main() {
     const pg = results.pgbench as PgbenchResult & { erpbiCommitsPerSec?: number; ratio?: number };
     table.add('postgres limit', `pgbench TPC-B -s ${pg.scale} -c ${pg.clients} -j ${pg.threads} -T ${pg.seconds}`, `${pg.tps.toFixed(0)} tps (avg latency ${pg.latencyAvgMs} ms; fsync=${pg.fsync}, synchronous_commit=${pg.synchronousCommit})`);
     table.add('postgres limit', 'erpbi commits/s at best rate / pgbench tps', pg.erpbiCommitsPerSec ? `${pg.erpbiCommitsPerSec.toFixed(0)} / ${pg.tps.toFixed(0)} = ${(pg.ratio! * 100).toFixed(0)}%` : '-');
+    const mem = results.memory as { idle: BoxMem; peak: BoxMem; idleTotal: { rssKb: number; pssKb: number }; peakTotal: { rssKb: number; pssKb: number } };
+    const mb = (kb: number) => `${(kb / 1024).toFixed(0)}`;
+    const fnNames = Object.keys(mem.idle).filter((n) => !['runtime', 'postgres', 'nats-server', 'connector'].includes(n));
     for (const c of cold) {
       const s = summarize(c.coldMs);
-      table.add('cold start', c.name, `${ms(s.p50)} ms${c.coldMs.length > 1 ? ` (max ${ms(s.max)})` : ''}, bundle ${(c.bytes / 1024).toFixed(0)} kB, RSS after start ${(c.rssKb / 1024).toFixed(0)} MB`);
+      const m = mem.idle[c.name] ? `; in the box ${mb(mem.idle[c.name]!.rssKb)} idle / ${mb(mem.peak[c.name]?.rssKb ?? 0)} peak MB` : '';
+      table.add('function: cold start, bundle, RSS', c.name, `${ms(s.p50)} ms${c.coldMs.length > 1 ? ` (max ${ms(s.max)})` : ''}, ${(c.bytes / 1024).toFixed(0)} kB, ${(c.rssKb / 1024).toFixed(0)} MB after start${m}`);
     }
-    const mem = results.memory as { idle: BoxMem; peak: BoxMem; idleTotal: { rssKb: number; pssKb: number }; peakTotal: { rssKb: number; pssKb: number } };
-    const fnNames = Object.keys(mem.idle).filter((n) => !['runtime', 'postgres', 'nats-server', 'connector'].includes(n));
-    const mb = (kb: number) => `${(kb / 1024).toFixed(0)}`;
     const fnIdle = fnNames.reduce((a, n) => a + mem.idle[n]!.rssKb, 0);
     const fnPeak = fnNames.reduce((a, n) => a + (mem.peak[n]?.rssKb ?? 0), 0);
-    table.add('memory MB (RSS idle / peak)', `functions (${fnNames.length}), each`, fnNames.map((n) => `${n} ${mb(mem.idle[n]!.rssKb)}/${mb(mem.peak[n]?.rssKb ?? 0)}`).join(', '));
-    table.add('memory MB (RSS idle / peak)', 'functions, sum', `${mb(fnIdle)} / ${mb(fnPeak)}`);
+    table.add('memory MB (RSS idle / peak)', `functions (${fnNames.length}), sum`, `${mb(fnIdle)} / ${mb(fnPeak)}`);
     for (const n of ['connector', 'runtime', 'postgres', 'nats-server']) {
-      if (mem.idle[n]) table.add('memory MB (RSS idle / peak)', n === 'postgres' ? `postgres (${mem.idle[n]!.procs}/${mem.peak[n]?.procs ?? 0} processes)` : n, `${mb(mem.idle[n]!.rssKb)} / ${mb(mem.peak[n]?.rssKb ?? 0)}`);
+      if (mem.idle[n]) table.add('memory MB (RSS idle / peak)', n === 'postgres' ? `postgres (${mem.idle[n]!.procs}/${mem.peak[n]?.procs ?? 0} processes)` : n === 'runtime' ? 'runtime (gateway, supervisor)' : n, `${mb(mem.idle[n]!.rssKb)} / ${mb(mem.peak[n]?.rssKb ?? 0)}`);
     }
     table.add('memory MB (RSS idle / peak)', 'whole box: RSS sum (PSS sum)', `${mb(mem.idleTotal.rssKb)} (${mb(mem.idleTotal.pssKb)}) / ${mb(mem.peakTotal.rssKb)} (${mb(mem.peakTotal.pssKb)})`);
     if (olap.length) {
@@ -268,7 +294,15 @@ async function main() {
       for (const [hop, s] of Object.entries(prof.hops)) table.add(`where the time goes @ ${prof.rate}/s (ms p50/p95/p99/max)`, hop, triple(s));
       const cpu = Object.entries(prof.cpuSeconds).filter(([, v]) => v > 0).sort((a, b2) => b2[1] - a[1]);
       const perOrder = (v: number) => ((v * 1000) / Math.max(1, prof.orders)).toFixed(2);
-      table.add(`where the time goes @ ${prof.rate}/s (ms p50/p95/p99/max)`, 'CPU ms per order by process', cpu.map(([n, v]) => `${n} ${perOrder(v)}`).join(', '));
+      const top = cpu.slice(0, 7).map(([n, v]) => `${n} ${perOrder(v)}`);
+      const rest = cpu.slice(7).reduce((a, [, v]) => a + v, 0);
+      const all = cpu.reduce((a, [, v]) => a + v, 0);
+      table.add(`where the time goes @ ${prof.rate}/s (ms p50/p95/p99/max)`, 'CPU ms per order (box total)', `${perOrder(all)}: ${top.join(', ')}, others ${perOrder(rest)}`);
+    }
+    if (prof?.profile) {
+      for (const p of prof.profile.slice(0, 8)) {
+        table.add(`CPU profile @ ${prof.rate}/s (self time)`, `${p.name}: ${(p.cpuMs / 1000).toFixed(1)} s`, p.top.slice(0, 6).map((t) => `${t.what} ${t.pct.toFixed(0)}%`).join(', '));
+      }
     }
     results.table = table.render();
   } finally {

@@ -19,9 +19,9 @@ export interface BenchBox {
 }
 
 /** A fresh box (runtime/main.ts as a child process, as `npm start` runs it) on a data dir and port of its own. */
-export async function startBenchBox(dataDir: string): Promise<BenchBox> {
+export async function startBenchBox(dataDir: string, env: Record<string, string> = {}): Promise<BenchBox> {
   mkdirSync(dataDir, { recursive: true });
-  const box = await startBox({ dataDir, readyTimeoutMs: 180_000, env: { LOG_LEVEL: 'warn' } });
+  const box = await startBox({ dataDir, readyTimeoutMs: 180_000, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env } }); // info: what `npm start` logs
   // /healthz can answer 200 a moment before the runtime writes pids.json.
   await waitFor(async () => existsSync(join(dataDir, 'pids.json')), { timeoutMs: 10_000, what: 'pids.json' });
   const file = JSON.parse(readFileSync(join(dataDir, 'box.json'), 'utf8')) as BoxFile;
