@@ -11,6 +11,7 @@ import { loadOrCreateKeys } from './issuer.js';
 import { natsServerMissing, startNats } from './nats.js';
 import { startEmbeddedPostgres } from './postgres.js';
 import { Supervisor } from './supervisor.js';
+import { keepAlive } from './keep-alive.js';
 // @ts-expect-error: plain JS build script
 import { buildAll, isStale } from '../esbuild.config.mjs';
 
@@ -26,6 +27,11 @@ mkdirSync(join(dir, 'logs'), { recursive: true });
 const box = readBox(dir);
 const stops: (() => Promise<void>)[] = [];
 const pids: Record<string, number | undefined> = { runtime: process.pid };
+let supervised: Supervisor | undefined;
+// Which processes belong to this box (for an operator, and for tests that check a clean stop or kill
+// one): written once ready, then again whenever a process is restarted.
+let ready = false;
+const writePids = () => ready && writeFileSync(join(dir, 'pids.json'), JSON.stringify({ ...pids, ...supervised?.pids() }, null, 2) + '\n');
 
 async function main() {
   say(`erpbi: data in ${dir}`);
@@ -42,18 +48,18 @@ async function main() {
   if (!databaseUrl) {
     box.pgPort = await stickyPort(box.pgPort);
     say(`starting embedded PostgreSQL 15 on 127.0.0.1:${box.pgPort}...`);
-    const pg = await startEmbeddedPostgres(dir, box.pgPort, say);
+    const pgPort = box.pgPort;
+    const pg = await keepAlive('postgres', () => startEmbeddedPostgres(dir, pgPort, say), say, (pid) => ((pids.postgres = pid), writePids()));
     stops.push(pg.stop);
-    pids.postgres = pg.pid;
     databaseUrl = pg.url;
   }
   let natsUrl = process.env.NATS_URL;
   if (!natsUrl) {
     box.natsPort = await stickyPort(box.natsPort);
     say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
-    const nats = await startNats(dir, box.natsPort);
+    const natsPort = box.natsPort;
+    const nats = await keepAlive('nats-server', () => startNats(dir, natsPort), say, (pid) => ((pids['nats-server'] = pid), writePids()));
     stops.push(nats.stop);
-    pids['nats-server'] = nats.pid;
     natsUrl = nats.url;
   }
 
@@ -71,7 +77,8 @@ async function main() {
   writeBox(box, dir);
   const keys = await loadOrCreateKeys(dir);
 
-  const supervisor = new Supervisor(join(dir, 'logs'), say);
+  const supervisor = new Supervisor(join(dir, 'logs'), say, writePids);
+  supervised = supervisor;
   stops.unshift(() => supervisor.stop());
   const common = {
     DATABASE_URL: databaseUrl,
@@ -113,8 +120,8 @@ async function main() {
     port: await freePort(),
   });
   await supervisor.waitHealthy(120_000);
-  // Which processes belong to this box (for an operator, and for tests that check a clean stop).
-  writeFileSync(join(dir, 'pids.json'), JSON.stringify({ ...pids, ...supervisor.pids() }, null, 2) + '\n');
+  ready = true;
+  writePids();
   say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  dashboard   ${gatewayUrl}/`);
   say(`  health      ${gatewayUrl}/healthz`);

@@ -7,6 +7,8 @@ export interface RunningNats {
   url: string;
   pid: number | undefined;
   stop: () => Promise<void>;
+  /** Called when nats-server ends by itself (crash, kill): runtime/keep-alive.ts starts it again. */
+  onExit: (cb: (why: string) => void) => void;
 }
 
 export function natsServerMissing(): boolean {
@@ -30,18 +32,24 @@ export async function startNats(dir: string, port: number): Promise<RunningNats>
       await nc.close();
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error('nats-server did not start within 15 s');
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL'); // a restart must not find this one still holding the port
+        throw new Error('nats-server did not start within 15 s');
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  let stopping = false;
   return {
     url,
     pid: child.pid,
     stop: () =>
       new Promise((done) => {
-        if (child.exitCode !== null) return done();
+        stopping = true;
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
       }),
+    onExit: (cb) => child.once('exit', (code, signal) => !stopping && cb(signal ?? `code ${code}`)),
   };
 }

@@ -10,6 +10,11 @@ const fastifyCodes: Record<string, AppError['code']> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
 };
 
+// A dependency that is down or restarting (Postgres shutting down or not accepting connections yet, a
+// connection refused or cut): the request did nothing and may be retried, so 503 not_ready, not 500.
+const transientCodes = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const transientMessages = /^(Connection terminated|Client has encountered a connection error|Connection terminated due to connection timeout|timeout exceeded when trying to connect)/;
+
 export function validationError(err: ZodError): AppError {
   const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   return new AppError('validation_failed', 'the request does not match the schema', details);
@@ -23,7 +28,9 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody; unexpec
   else if (err instanceof Error && 'code' in err && typeof err.code === 'string') {
     const code = fastifyCodes[err.code];
     if (code) known = new AppError(code, code === 'invalid_json' ? 'the body is not valid JSON' : err.message);
+    else if (transientCodes.has(err.code)) known = new AppError('not_ready', 'a dependency is not available; retry later');
   }
+  if (!known && err instanceof Error && transientMessages.test(err.message)) known = new AppError('not_ready', 'a dependency is not available; retry later');
   if (known) return { status: httpStatus(known.code), body: errorBody(known), unexpected: false };
   return { status: 500, body: errorBody(new AppError('internal', 'internal error')), unexpected: true };
 }

@@ -1,0 +1,57 @@
+// Keeps a service the box started itself (embedded Postgres, the private nats-server) running: when it
+// dies it is started again by the same command, on the same port and data dir, with growing delays,
+// said in the terminal like a function's restart. Functions reconnect (pg Pool, NATS reconnect for ever).
+
+export interface Service {
+  url: string;
+  pid: number | undefined;
+  stop: () => Promise<void>;
+  /** Called once, when the process ends by itself (not through stop()). */
+  onExit: (cb: (why: string) => void) => void;
+}
+
+export interface KeptAlive {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+export async function keepAlive(name: string, start: () => Promise<Service>, say: (line: string) => void, onPid: (pid: number | undefined) => void): Promise<KeptAlive> {
+  let current = await start();
+  let stopping = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const watch = (svc: Service) => {
+    const startedAt = Date.now();
+    svc.onExit((why) => {
+      if (stopping) return;
+      if (Date.now() - startedAt > 30_000) failures = 0;
+      schedule(why);
+    });
+  };
+  const schedule = (why: string) => {
+    const delay = Math.min(250 * 2 ** failures, 15_000);
+    failures += 1;
+    say(`! ${name} exited (${why}); restarting in ${delay} ms`);
+    timer = setTimeout(async () => {
+      if (stopping) return;
+      try {
+        current = await start();
+        onPid(current.pid);
+        say(`  ${name} restarted (pid ${current.pid})`);
+        watch(current);
+      } catch (err) {
+        schedule(`restart failed: ${err instanceof Error ? err.message : String(err ?? 'no reason given')}`);
+      }
+    }, delay);
+  };
+  onPid(current.pid);
+  watch(current);
+  return {
+    url: current.url,
+    stop: async () => {
+      stopping = true;
+      clearTimeout(timer);
+      await current.stop();
+    },
+  };
+}

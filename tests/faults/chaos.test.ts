@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../shared/db/pool.js';
+import { readStack } from '../../triggers/stack.js';
+import { startBox, type Box } from '../support/box.js';
+import { waitFor } from '../support/wait.js';
+import { alive, boxPorts, drive, readPids, request, tokensFor } from './driver.js';
+import { checkInvariants, checkOlap, connectNats, olapPresent, settle } from './invariants.js';
+import { long, report } from './support.js';
+
+// Issue 7, parts 1-3: a box of its own (embedded Postgres, private nats-server) under a steady order
+// flow while every function, the connector, nats-server and Postgres are SIGKILLed one at a time at
+// random moments. The runtime must bring each back by itself and say so; afterwards the books must
+// agree with what every client was told.
+const root = join(import.meta.dirname, '..', '..');
+let box: Box;
+let db: Pool;
+let nc: NatsConnection;
+const skus = ['CHAOS-A', 'CHAOS-B', 'CHAOS-C', 'CHAOS-D', 'CHAOS-E', 'CHAOS-F'];
+const customers: string[] = [];
+
+beforeAll(async () => {
+  box = await startBox({ readyTimeoutMs: 150_000 });
+  const { pgPort, natsPort } = boxPorts(box);
+  db = createPool(`postgres://postgres:erpbi-local@127.0.0.1:${pgPort}/erpbi`, 3);
+  nc = await connectNats(natsPort);
+  const token = tokensFor(box);
+  for (const [i, sku] of skus.entries()) {
+    expect((await request(box, await token('admin'), '/function/upsert-product', { sku, name: `Chaos ${sku}`, unitPrice: 500 + 250 * i, currency: 'EUR', taxRateBp: 2000 })).status).toBe(200);
+    expect((await request(box, await token('clerk'), '/function/receive-stock', { sku, quantity: 1000 })).status).toBe(200);
+  }
+  for (let i = 0; i < 5; i++) {
+    const c = await request(box, await token('clerk'), '/function/upsert-customer', { id: `chaos-${i}`, name: `Chaos customer ${i}`, paymentTermsDays: 30 * (i % 3) });
+    expect(c.status).toBe(200);
+    customers.push(c.body.id);
+  }
+});
+
+afterAll(async () => {
+  await nc?.close().catch(() => {});
+  await db?.end().catch(() => {});
+  if (box) {
+    const code = await box.stop();
+    if (code !== 0) console.log(box.output().slice(-4000));
+    box.remove();
+  }
+});
+
+interface Fault {
+  target: string;
+  signal: NodeJS.Signals;
+  killedPid: number;
+  newPid: number;
+  recoveredMs: number;
+}
+
+describe('SIGKILL every process of the box, one at a time, under a steady order flow', () => {
+  it('restarts each by itself and loses nothing, counts nothing twice', async () => {
+    const functions = readStack(join(root, 'stack.yml'), box.prefix).map((f) => f.name);
+    const targets = [...functions, 'connector', 'nats-server', 'postgres'];
+    const rounds = long ? 3 : 1;
+    const plan = Array.from({ length: rounds }, () => [...targets].sort(() => Math.random() - 0.5)).flat();
+    const run = drive({ box, skus, customers, ratePerSecond: long ? 12 : 10, workers: 4 });
+    const faults: Fault[] = [];
+    const started = Date.now();
+
+    for (const target of plan) {
+      // A random moment: let the flow run 0.5-2.5 s between faults (bounded: the plan is finite).
+      await new Promise((r) => setTimeout(r, 500 + Math.random() * 2000));
+      const before = readPids(box);
+      const pid = before[target];
+      expect(pid, `pids.json has ${target}`).toBeGreaterThan(0);
+      const marker = box.output().length;
+      process.kill(pid!, 'SIGKILL');
+      const killedAt = Date.now();
+      // The runtime notices, says so, and starts it again (new pid, alive, box healthy).
+      const newPid = await waitFor(
+        async () => {
+          const now = readPids(box)[target];
+          if (!now || now === pid || !alive(now)) return undefined;
+          const health = await fetch(`${box.url}/healthz`).catch(() => undefined);
+          return health?.status === 200 ? now : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 100, what: () => `${target} back after SIGKILL\n${box.output().slice(marker)}` },
+      );
+      if (target === 'postgres') await waitFor(async () => (await db.query('select 1')).rowCount === 1, { timeoutMs: 60_000, what: 'Postgres answering' });
+      const said = box.output().slice(marker);
+      expect(said, `the runtime says ${target} died and restarts it`).toMatch(new RegExp(`! ${target} exited \\(SIGKILL\\); restarting in \\d+ ms`));
+      faults.push({ target, signal: 'SIGKILL', killedPid: pid!, newPid, recoveredMs: Date.now() - killedAt });
+      console.log(`fault ${faults.length}/${plan.length}: SIGKILL ${target} (pid ${pid}) -> back as ${newPid} in ${Date.now() - killedAt} ms; ${run.flow.accepted.size} orders so far`);
+    }
+
+    // The flow keeps going a little after the last fault, then stops; the box must settle.
+    await new Promise((r) => setTimeout(r, 3000));
+    const flow = await run.stop();
+    const chaosMs = Date.now() - started;
+    const settled = await settle(box, db, nc, 240_000);
+    console.log(`settled in ${settled.ms} ms`);
+    const checked = await checkInvariants(box, db, nc, flow);
+
+    // A client that retries with its key got a definite answer for (nearly) everything.
+    expect(flow.errors, 'unexpected answers').toEqual([]);
+    expect(flow.accepted.size).toBeGreaterThan(20);
+
+    // Still serving after all that: a new order goes all the way to invoiced.
+    const token = tokensFor(box);
+    const probe = await request(box, await token('clerk'), '/function/create-order', { customerId: customers[0], lines: [{ sku: skus[0], quantity: 1 }] });
+    expect(probe.status).toBe(201);
+    await waitFor(async () => (await request(box, await token('clerk'), `/function/query/orders/${probe.body.id}`)).body?.status === 'invoiced', { timeoutMs: 15_000, what: 'probe order invoiced' });
+
+    const restarts = (box.output().match(/^! .* exited/gm) ?? []).length;
+    report('chaos', {
+      faults: faults.map((f) => `${f.target} ${f.signal} -> back in ${f.recoveredMs} ms`),
+      faultCount: faults.length,
+      restartsSaid: restarts,
+      chaosSeconds: Math.round(chaosMs / 1000),
+      settleMs: settled.ms,
+      ops: flow.ops,
+      ordersAccepted: flow.accepted.size,
+      paymentsAccepted: flow.payments.size,
+      cancels: flow.cancels,
+      fulfils: flow.fulfils,
+      receipts: [...flow.receipts.values()].reduce((a, b) => a + b, 0),
+      refused: flow.refused,
+      transientAnswersRetried: flow.transient,
+      unknownOutcomes: flow.unknown,
+      checked,
+    });
+    if (olapPresent) report('chaos-olap', { checked: await checkOlap(box, db) });
+  });
+});

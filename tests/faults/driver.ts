@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Role } from '../../shared/auth/roles.js';
+import type { Box } from '../support/box.js';
+
+// A steady order flow through the gateway, as a careful client drives it: every command that creates
+// something carries an Idempotency-Key and is retried with the same key until it gets a definite
+// answer (or its deadline passes), so "accepted exactly once" can be checked against Postgres.
+
+export interface Answer {
+  status: number; // 0: no answer (connection refused, reset, timeout)
+  body: any;
+}
+
+export interface Flow {
+  accepted: Map<string, { total: number; lines: { sku: string; quantity: number }[] }>;
+  payments: Map<string, { invoiceId: string; amount: number }>;
+  receipts: Map<string, number>; // sku -> units received through accepted receive-stock calls
+  cancels: number;
+  fulfils: number;
+  refused: Record<string, number>; // expected business refusals (409/422) by command
+  /** Logical operations given up without a definite answer: their outcome is unknown. */
+  unknown: Record<string, number>;
+  /** Answers that were not expected at all (5xx, 0) per command; retried while the deadline allowed. */
+  transient: Record<string, number>;
+  ops: number;
+  errors: string[];
+}
+
+export interface DriverOptions {
+  box: Box;
+  skus: string[];
+  customers: string[];
+  ratePerSecond: number;
+  workers: number;
+  /** Give a logical operation this long to get a definite answer. */
+  opDeadlineMs?: number;
+}
+
+const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
+
+export function newFlow(): Flow {
+  return { accepted: new Map(), payments: new Map(), receipts: new Map(), cancels: 0, fulfils: 0, refused: {}, unknown: {}, transient: {}, ops: 0, errors: [] };
+}
+
+export function tokensFor(box: Box) {
+  const cache = new Map<Role, Promise<string>>();
+  return (role: Role) => {
+    if (!cache.has(role)) cache.set(role, box.token(role));
+    return cache.get(role)!;
+  };
+}
+
+export async function request(box: Box, token: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  try {
+    const res = await fetch(`${box.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // keep the text
+    }
+    return { status: res.status, body: parsed };
+  } catch {
+    return { status: 0, body: undefined };
+  }
+}
+
+const definite = (status: number) => status > 0 && status < 500;
+
+/** Runs the flow until `stop()` resolves; returns what it did. */
+export function drive(opts: DriverOptions): { flow: Flow; stop: () => Promise<Flow> } {
+  const { box, skus, customers } = opts;
+  const flow = newFlow();
+  const token = tokensFor(box);
+  const deadlineMs = opts.opDeadlineMs ?? 45_000;
+  let running = true;
+  let n = 0;
+  const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+  const orderIds = () => [...flow.accepted.keys()];
+
+  /** Retries one logical call with the same body and key until a definite answer or the deadline. */
+  async function until(cmd: string, role: Role, path: string, body: unknown, key?: string): Promise<Answer | undefined> {
+    const end = Date.now() + deadlineMs;
+    for (let attempt = 0; Date.now() < end; attempt++) {
+      const a = await request(box, await token(role), path, body, key ? { 'idempotency-key': key } : {});
+      if (definite(a.status)) return a;
+      bump(flow.transient, cmd);
+      // Paced retry of the client, not a wait for an event: a dead function is back within seconds.
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+    }
+    bump(flow.unknown, cmd);
+    return undefined;
+  }
+
+  const ops: [number, () => Promise<void>][] = [
+    [50, async () => {
+      const lineCount = 1 + Math.floor(Math.random() * Math.min(3, skus.length));
+      const chosen = [...skus].sort(() => Math.random() - 0.5).slice(0, lineCount);
+      const lines = chosen.map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 3) }));
+      const a = await until('create-order', 'clerk', '/function/create-order', { customerId: pick(customers), lines }, `order-${process.pid}-${++n}`);
+      if (a?.status === 201) flow.accepted.set(a.body.id, { total: a.body.total, lines });
+      else if (a) flow.errors.push(`create-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+    }],
+    [20, async () => {
+      const ids = orderIds();
+      if (ids.length === 0) return;
+      const orderId = pick(ids);
+      const inv = await until('query', 'accountant', `/function/query/invoices?orderId=${orderId}`, undefined);
+      const invoice = inv?.body?.items?.[0];
+      if (!invoice || invoice.balance <= 0 || !['open', 'partially_paid'].includes(invoice.status)) return;
+      const amount = Math.random() < 0.5 ? invoice.balance : Math.ceil(invoice.balance / 2);
+      // Same invoice state and amount -> same key: two racing payers are one payment.
+      const key = `pay-${invoice.id}-${invoice.amountPaid}-${amount}`;
+      const a = await until('record-payment', 'accountant', '/function/record-payment', { invoiceId: invoice.id, amount, method: 'card' }, key);
+      if (a?.status === 201) flow.payments.set(a.body.paymentId, { invoiceId: invoice.id, amount });
+      else if (a && [409, 422].includes(a.status)) bump(flow.refused, 'record-payment');
+      else if (a) flow.errors.push(`record-payment ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+    }],
+    [8, async () => {
+      const ids = orderIds();
+      if (ids.length === 0) return;
+      const a = await until('cancel-order', 'clerk', '/function/cancel-order', { id: pick(ids), reason: 'chaos' });
+      if (a?.status === 200) flow.cancels += 1;
+      else if (a?.status === 409) bump(flow.refused, 'cancel-order');
+      else if (a) flow.errors.push(`cancel-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+    }],
+    [10, async () => {
+      const ids = orderIds();
+      if (ids.length === 0) return;
+      const a = await until('fulfil-order', 'clerk', '/function/fulfil-order', { id: pick(ids) });
+      if (a?.status === 200) flow.fulfils += 1;
+      else if (a?.status === 409) bump(flow.refused, 'fulfil-order');
+      else if (a) flow.errors.push(`fulfil-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+    }],
+    [12, async () => {
+      const sku = pick(skus);
+      const quantity = 5 + Math.floor(Math.random() * 10);
+      const a = await until('receive-stock', 'clerk', '/function/receive-stock', { sku, quantity }, `receipt-${process.pid}-${++n}`);
+      if (a?.status === 200) flow.receipts.set(sku, (flow.receipts.get(sku) ?? 0) + quantity);
+      else if (a) flow.errors.push(`receive-stock ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+    }],
+  ];
+  const weight = ops.reduce((s, [w]) => s + w, 0);
+  const choose = () => {
+    let r = Math.random() * weight;
+    for (const [w, op] of ops) if ((r -= w) < 0) return op;
+    return ops[0]![1];
+  };
+
+  const interval = (1000 * opts.workers) / opts.ratePerSecond;
+  const worker = async () => {
+    while (running) {
+      const started = Date.now();
+      try {
+        await choose()();
+      } catch (err) {
+        flow.errors.push(`driver: ${(err as Error).message}`);
+      }
+      flow.ops += 1;
+      // Pacing for a steady rate.
+      const rest = interval - (Date.now() - started);
+      if (rest > 0 && running) await new Promise((r) => setTimeout(r, rest));
+    }
+  };
+  const all = Promise.all(Array.from({ length: opts.workers }, worker));
+  return {
+    flow,
+    stop: async () => {
+      running = false;
+      await all;
+      return flow;
+    },
+  };
+}
+
+/** pids.json of the box, read again each time (the runtime rewrites it on every restart). */
+export function readPids(box: Box): Record<string, number> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      return JSON.parse(readFileSync(join(box.dataDir, 'pids.json'), 'utf8')) as Record<string, number>;
+    } catch {
+      // being rewritten: read again
+    }
+  }
+  throw new Error('pids.json unreadable');
+}
+
+export function boxPorts(box: Box): { pgPort: number; natsPort: number } {
+  return JSON.parse(readFileSync(join(box.dataDir, 'box.json'), 'utf8')) as { pgPort: number; natsPort: number };
+}
+
+export function rssKb(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
