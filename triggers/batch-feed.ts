@@ -30,14 +30,25 @@ export const batchConsumerName = (fn: string) => `${fn}--batch`.replace(/[^\w-]/
 export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Promise<void>> {
   const durable = batchConsumerName(opts.fn);
   const jsm = await jetstreamManager(opts.bus.nc);
-  await jsm.consumers.add(opts.stream, {
+  const config = {
     durable_name: durable,
     filter_subject: opts.subject,
     ack_policy: AckPolicy.All,
-    deliver_policy: DeliverPolicy.All,
     ack_wait: 120 * 1e9,
     max_ack_pending: opts.batchSize,
-  });
+  };
+  // A feed that died holding a batch (SIGKILL) left it delivered but unacked: the server would hand the
+  // next feed newer messages first and redeliver the held ones only after ack_wait, below a watermark
+  // that has moved past them (and AckPolicy.All would ack them unseen): they would never be projected.
+  // Start again right after the last acknowledged message instead, in stream order.
+  const previous = await jsm.consumers.info(opts.stream, durable).catch(() => undefined);
+  if (previous && previous.num_ack_pending > 0) {
+    await jsm.consumers.delete(opts.stream, durable);
+    await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: previous.ack_floor.stream_seq + 1 });
+    opts.log.warn({ fn: opts.fn, from: previous.ack_floor.stream_seq + 1, unacked: previous.num_ack_pending }, 'batch feed restarts after the last acknowledged message');
+  } else if (!previous) {
+    await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.All });
+  }
   const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: opts.batchSize });
   const buffer: JsMsg[] = [];
