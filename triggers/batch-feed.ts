@@ -2,6 +2,7 @@ import { AckPolicy, DeliverPolicy, jetstreamManager, type ConsumerMessages, type
 import type { Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
 import type { ConnectorMetrics } from './metrics.js';
+import { postJson } from './invoke.js';
 
 export interface BatchFeedOptions {
   bus: Bus;
@@ -131,13 +132,8 @@ export async function startBatchFeeds(
         log: opts.log,
         metrics: opts.metrics,
         post: async (body) => {
-          const res = await fetch(`${opts.gatewayUrl}/function/${fn.name}/batch`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${await opts.token()}` },
-            body,
-            signal: AbortSignal.timeout(60_000),
-          });
-          return { status: res.status, detail: await res.text() };
+          const res = await postJson(`${opts.gatewayUrl}/function/${fn.name}/batch`, { authorization: `Bearer ${await opts.token()}` }, body, 60_000);
+          return { status: res.status, detail: res.text };
         },
       }),
     );
