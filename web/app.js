@@ -34,7 +34,8 @@ const panels = {
       const hours = Array.from({ length: 24 }, (_, i) => new Date(now - (23 - i) * 3_600_000).toISOString().slice(0, 13));
       const currencies = [...new Set(rows.map((r) => r.currency))];
       const at = (h, c, f) => rows.filter((r) => r.hour.slice(0, 13) === h && (!c || r.currency === c)).reduce((n, r) => n + r[f], 0);
-      const label = (h) => `${h.slice(11, 13)}:00`;
+      // Buckets are UTC hours; labelled in the viewer's time zone.
+      const label = (h) => new Date(`${h}:00:00Z`).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
       chart('panel-sales').setOption({
         ...base,
         tooltip: { trigger: 'axis' },
