@@ -10,7 +10,7 @@ describe('npm start without nats-server', () => {
   it('stops at once with a message saying how to install it, starting nothing', () => {
     const data = mkdtempSync(join(tmpdir(), 'erpbi-nonats-'));
     try {
-      const env = { ...process.env, PATH: '/nonexistent', ERPBI_DATA: data, ERPBI_PORT: '1' };
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/nonexistent', ERPBI_DATA: data, ERPBI_PORT: '1' };
       delete env.NATS_URL;
       delete env.DATABASE_URL;
       const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'main.ts')], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
