@@ -1,4 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
+import { pino } from 'pino';
 import { startBatchFeed } from '../../triggers/batch-feed.js';
 import type { Harness } from './harness.js';
 import { waitFor } from './wait.js';
@@ -15,7 +16,7 @@ export async function feedProjector(h: Harness, opts: { batchSize?: number } = {
     subject: `${h.bus.prefix}.>`,
     fn: 'project-to-olap',
     batchSize: opts.batchSize ?? 500,
-    log: { info: () => {}, warn: () => {}, error: () => {} } as never,
+    log: pino({ level: 'silent' }),
     post: async (body) => {
       const res = await h.call('project-to-olap', '/batch', { token, rawBody: body });
       posted.push({ size: (JSON.parse(body) as { events: unknown[] }).events.length, status: res.status });
