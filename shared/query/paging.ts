@@ -8,11 +8,18 @@ export const pageParams = {
   cursor: z.string().max(200).optional(),
 };
 
+const cursorInstant = /^(19|2\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/;
+
 export function decodeCursor(cursor: string | undefined): { at: string; id: string } | undefined {
   if (!cursor) return undefined;
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return { at, id };
+    // Only the shape this API gives out: V8's Date.parse takes almost anything, and what it takes but
+    // Postgres refuses (or a NUL in the id) would be a 500 instead of this 400.
+    if (typeof at === 'string' && typeof id === 'string' && cursorInstant.test(at) && /^[\w.:-]{1,100}$/.test(id)) {
+      const parsed = new Date(at);
+      if (!Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === at.slice(0, 19)) return { at, id };
+    }
   } catch {
     // fall through to the error below
   }
