@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { watchLag } from '../../olap/metrics.js';
 import { AppError } from '../../shared/errors.js';
 import { defineFunction, mount } from '../../shared/http/definition.js';
 import { validationError } from '../../shared/http/errors-to-http.js';
@@ -40,10 +41,11 @@ export default defineFunction({
   postgres: false,
   routes: [
     mount({
-      register: (app, { deps, authorize }) => {
+      register: (app, { deps, authorize, registry }) => {
         const settings = olapSettings();
         const store = new OlapStore(settings.file, deps.log, settings.duckdb);
         const streams = new Set<SseChannel>();
+        watchLag(store, registry);
         // Open event streams would keep the server from closing: end them first, then the file.
         app.addHook('preClose', async () => streams.forEach((s) => s.end()));
         app.addHook('onClose', () => store.close());

@@ -60,7 +60,7 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
   for (const route of def.routes) {
     if (route.kind === 'command') registerCommand(app, def.name, route, deps, authorize);
     else if (route.kind === 'reaction') registerReaction(app, def.name, route, deps, authorize);
-    else if (route.kind === 'mount') route.register(app, { deps, authorize: authorizeHeader });
+    else if (route.kind === 'mount') route.register(app, { deps, authorize: authorizeHeader, registry: metrics.registry });
     else registerQuery(app, route, deps, authorize);
   }
   return app;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import type { Registry } from 'prom-client';
 import type { Role, Principal } from '../auth/roles.js';
 import type { Envelope } from '../events/envelope.js';
 import type { EventType } from '../events/catalogue.js';
@@ -45,6 +46,8 @@ export interface MountRoute {
 
 export interface MountContext {
   deps: Deps;
+  /** The function's Prometheus registry, for metrics of its own. */
+  registry: Registry;
   /** Checks an `Authorization` value (`Bearer <jwt>`) and the roles; throws the catalogue's 401/403. */
   authorize: (authorization: string | undefined, allowed?: readonly Role[]) => Promise<Principal>;
 }
