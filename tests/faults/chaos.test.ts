@@ -109,11 +109,13 @@ describe('SIGKILL every process of the box, one at a time, under a steady order 
     expect(probe.status).toBe(201);
     await waitFor(async () => (await request(box, await token('clerk'), `/function/query/orders/${probe.body.id}`)).body?.status === 'invoiced', { timeoutMs: 15_000, what: 'probe order invoiced' });
 
-    const restarts = (box.output().match(/^! .* exited/gm) ?? []).length;
+    const restartLines = box.output().match(/^! .*$/gm) ?? [];
+    const restarts = restartLines.length;
     report('chaos', {
       faults: faults.map((f) => `${f.target} ${f.signal} -> back in ${f.recoveredMs} ms`),
       faultCount: faults.length,
       restartsSaid: restarts,
+      restartLines: restartLines.map((l) => l.replace(/ \(see .*\)$/, '')),
       chaosSeconds: Math.round(chaosMs / 1000),
       settleMs: settled.ms,
       ops: flow.ops,

@@ -1,0 +1,129 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../shared/db/pool.js';
+import { startBox, type Box } from '../support/box.js';
+import { boxPorts, drive, readPids, request, rssKb, tokensFor } from './driver.js';
+import { checkInvariants, checkOlap, connectNats, olapPresent, settle } from './invariants.js';
+import { long, report } from './support.js';
+
+// Issue 7, part 5: load held at a steady rate (5 minutes in the long mode, 45 s in the short one) on a
+// box of its own, RSS of every process of pids.json sampled each second: no growth trend, no error.
+// FAULTS_RATE sets the rate (operations per second; BENCHMARKS.md's sustained rate for the long run).
+const rate = Number(process.env.FAULTS_RATE ?? (long ? 30 : 20));
+const warmupMs = long ? 30_000 : 10_000;
+const holdMs = Number(process.env.FAULTS_HOLD_SECONDS ?? (long ? 300 : 45)) * 1000;
+let box: Box;
+let db: Pool;
+let nc: NatsConnection;
+const skus = ['LOAD-A', 'LOAD-B', 'LOAD-C', 'LOAD-D', 'LOAD-E', 'LOAD-F', 'LOAD-G', 'LOAD-H'];
+const customers: string[] = [];
+
+beforeAll(async () => {
+  box = await startBox({ readyTimeoutMs: 150_000 });
+  const { pgPort, natsPort } = boxPorts(box);
+  db = createPool(`postgres://postgres:erpbi-local@127.0.0.1:${pgPort}/erpbi`, 3);
+  nc = await connectNats(natsPort);
+  const token = tokensFor(box);
+  for (const sku of skus) {
+    expect((await request(box, await token('admin'), '/function/upsert-product', { sku, name: `Load ${sku}`, unitPrice: 990, currency: 'EUR', taxRateBp: 2000 })).status).toBe(200);
+    expect((await request(box, await token('clerk'), '/function/receive-stock', { sku, quantity: 1000 })).status).toBe(200);
+  }
+  for (let i = 0; i < 8; i++) customers.push((await request(box, await token('clerk'), '/function/upsert-customer', { id: `load-${i}`, name: `Load ${i}`, paymentTermsDays: 14 })).body.id);
+});
+
+afterAll(async () => {
+  await nc?.close().catch(() => {});
+  await db?.end().catch(() => {});
+  if (box) {
+    await box.stop();
+    box.remove();
+  }
+});
+
+/** Least-squares slope of y over x. */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe(`load held at ${rate} operations/s`, () => {
+  it('memory of every process stays flat and no request fails', async () => {
+    const pids = readPids(box);
+    const run = drive({ box, skus, customers, ratePerSecond: rate, workers: 6, opDeadlineMs: 10_000 });
+    const warmEnd = Date.now() + warmupMs;
+    // Restock as the flow drains it, so orders keep reserving rather than being rejected.
+    const restock = setInterval(async () => {
+      const token = await tokensFor(box)('clerk');
+      for (const sku of skus) {
+        const a = await request(box, token, '/function/receive-stock', { sku, quantity: 200 });
+        if (a.status === 200) run.flow.receipts.set(sku, (run.flow.receipts.get(sku) ?? 0) + 200);
+        else run.flow.errors.push(`restock ${a.status}`);
+      }
+    }, 10_000);
+    // Sampling is a clock, not a wait for an event: one sample of every pid per second.
+    const samples = new Map<string, { t: number; kb: number }[]>();
+    const holdEnd = warmEnd + holdMs;
+    const sampler = setInterval(() => {
+      const t = Date.now();
+      if (t < warmEnd) return;
+      for (const [name, pid] of Object.entries(pids)) {
+        const kb = rssKb(pid);
+        if (kb !== undefined) samples.set(name, [...(samples.get(name) ?? []), { t: (t - warmEnd) / 1000, kb }]);
+      }
+    }, 1000);
+    await new Promise((r) => setTimeout(r, holdEnd - Date.now()));
+    clearInterval(sampler);
+    clearInterval(restock);
+    const opsBefore = run.flow.ops;
+    const flow = await run.stop();
+
+    // No error at all: no 5xx, no connection failure, nothing unexpected; no process restarted.
+    expect(flow.transient, 'transient failures under load').toEqual({});
+    expect(flow.unknown).toEqual({});
+    expect(flow.errors).toEqual([]);
+    expect(box.output()).not.toMatch(/^! .* exited/m);
+    expect(readPids(box)).toEqual(pids);
+
+    const memory: Record<string, { firstMb: number; lastMb: number; slopeKbPerMin: number; samples: number }> = {};
+    const grew: string[] = [];
+    for (const [name, s] of samples) {
+      const third = Math.max(1, Math.floor(s.length / 3));
+      const first = mean(s.slice(0, third).map((x) => x.kb));
+      const last = mean(s.slice(-third).map((x) => x.kb));
+      const k = slope(s.map((x) => x.t), s.map((x) => x.kb));
+      memory[name] = { firstMb: Math.round(first / 102.4) / 10, lastMb: Math.round(last / 102.4) / 10, slopeKbPerMin: Math.round(k * 60), samples: s.length };
+      // A trend, not noise: the last third above the first by more than 20% and 16 MB, and the fitted
+      // line rising by more than that over the window.
+      const tolerance = Math.max(0.2 * first, 16 * 1024);
+      if (last - first > tolerance && k * (holdMs / 1000) > tolerance) grew.push(`${name}: ${memory[name].firstMb} -> ${memory[name].lastMb} MB`);
+    }
+    expect(samples.size).toBe(Object.keys(pids).length);
+    expect(grew, 'processes whose memory grew').toEqual([]);
+
+    const settled = await settle(box, db, nc, 180_000);
+    const checked = await checkInvariants(box, db, nc, flow);
+    const olap = olapPresent ? await checkOlap(box, db) : {};
+    report('load', {
+      rate,
+      holdSeconds: holdMs / 1000,
+      ops: flow.ops,
+      opsPerSecond: Math.round((opsBefore / ((holdMs + warmupMs) / 1000)) * 10) / 10,
+      ordersAccepted: flow.accepted.size,
+      paymentsAccepted: flow.payments.size,
+      cancels: flow.cancels,
+      fulfils: flow.fulfils,
+      settleMs: settled.ms,
+      memory,
+      checked: { ...checked, ...olap },
+    });
+  });
+});
