@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { z } from 'zod';
 import { createPool } from '../shared/db/pool.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
+import { stopOnSignal } from '../shared/lifecycle.js';
 import { rootLogger } from '../shared/log.js';
 import { secret } from '../shared/secrets.js';
 import { startConnector } from './connector.js';
@@ -53,14 +54,4 @@ app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentTy
 await app.listen({ port: env.PORT, host: process.env.HOST ?? '127.0.0.1' });
 log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0) }, 'connector ready');
 
-const stop = async () => {
-  stopSweeper();
-  await stopFeeds();
-  await stopConnector();
-  await app.close();
-  await bus.nc.drain().catch(() => {});
-  await db.end();
-  process.exit(0);
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+stopOnSignal([stopSweeper, stopFeeds, stopConnector, () => app.close(), () => bus.nc.drain(), () => db.end()]);

@@ -4,15 +4,7 @@ import { isMonthlySalary, todayUtc, type Employee } from '../domain/employee.js'
 import type { UnitOfWork } from '../unit-of-work.js';
 import { guardEmail, recordVersion, snapshotOf } from './employee-store.js';
 
-export interface HireInput {
-  name: string;
-  email: string;
-  department: string;
-  title: string;
-  salary: number;
-  currency: string;
-  hiredAt?: string | undefined;
-}
+export type HireInput = Omit<Employee, 'id' | 'status' | 'hiredAt' | 'terminatedAt'> & { hiredAt?: string | undefined };
 
 export async function hireEmployee(uow: UnitOfWork, input: HireInput): Promise<Employee> {
   if (!isMonthlySalary(input.salary)) throw new AppError('validation_failed', 'salary must be a positive whole number of minor units');

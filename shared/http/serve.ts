@@ -3,6 +3,7 @@ import { createPool } from '../db/pool.js';
 import { connectBus } from '../events/bus.js';
 import { createVerifier } from '../auth/verify.js';
 import { rootLogger } from '../log.js';
+import { stopOnSignal } from '../lifecycle.js';
 import { buildApp } from './app.js';
 import type { FunctionDefinition } from './definition.js';
 
@@ -22,12 +23,5 @@ export async function serve(def: FunctionDefinition): Promise<void> {
   const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES });
   await app.listen({ port: config.PORT, host: process.env.HOST ?? '127.0.0.1' });
   log.info({ port: config.PORT }, 'listening');
-  const stop = async () => {
-    await app.close();
-    await bus.nc.drain().catch(() => {});
-    await db.end();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignal([() => app.close(), () => bus.nc.drain(), () => db.end()]);
 }
