@@ -25,7 +25,48 @@ interface OutboxRow {
 export async function publishRows(pool: Pool, js: JetStreamClient, rows: OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   await Promise.all(rows.map((r) => js.publish(r.subject, JSON.stringify(r.payload), { msgID: r.id })));
-  await pool.query('update platform.outbox set published_at = now() where id = any($1::uuid[])', [rows.map((r) => r.id)]);
+  await markerFor(pool).mark(rows.map((r) => r.id));
+}
+
+/**
+ * Marks rows published, in groups: while one UPDATE is in flight, the units of work that finish
+ * meanwhile wait for the next one, so a busy function sends one statement (and one commit) for many
+ * of them, and an idle one sends its UPDATE at once, as before. Each caller still returns only after
+ * its own rows are marked.
+ */
+class PublishedMarker {
+  private waiting: { ids: string[]; done: () => void; fail: (err: unknown) => void }[] = [];
+  private busy = false;
+
+  constructor(private readonly pool: Pool) {}
+
+  mark(ids: string[]): Promise<void> {
+    return new Promise((done, fail) => {
+      this.waiting.push({ ids, done, fail });
+      if (!this.busy) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.busy = true;
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0);
+      try {
+        await this.pool.query('update platform.outbox set published_at = now() where id = any($1::uuid[])', [group.flatMap((g) => g.ids)]);
+        for (const g of group) g.done();
+      } catch (err) {
+        for (const g of group) g.fail(err);
+      }
+    }
+    this.busy = false;
+  }
+}
+
+const markers = new WeakMap<Pool, PublishedMarker>();
+function markerFor(pool: Pool): PublishedMarker {
+  let m = markers.get(pool);
+  if (!m) markers.set(pool, (m = new PublishedMarker(pool)));
+  return m;
 }
 
 export async function publishEvents(pool: Pool, js: JetStreamClient, prefix: string, events: Envelope[]): Promise<void> {
