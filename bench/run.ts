@@ -24,14 +24,14 @@ const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.s
 const quick = flag('quick');
 const cfg = {
   quick,
-  rates: (option('rates') ?? (quick ? '10,50,100,200,300' : '10,50,100,200,300,400,500,600,800,1000')).split(',').map(Number),
+  rates: (option('rates') ?? (quick ? '10,25,50,75,100,150' : '10,25,50,75,100,150,200,300,400,600')).split(',').map(Number),
   stepSeconds: Number(option('step') ?? (quick ? 8 : 20)),
-  drainMs: quick ? 15_000 : 30_000,
+  drainMs: Number(option('drain') ?? (quick ? 15_000 : 30_000)),
   sustainSeconds: Number(option('sustain') ?? (quick ? 20 : 60)),
   sloMs: 2000,
   pgbenchSeconds: quick ? 10 : 20,
   coldRepeats: quick ? 1 : 3,
-  olapSizes: (option('olap') ?? (quick ? '20000' : '100000,1000000')).split(',').filter(Boolean).map(Number),
+  olapSizes: (option('olap') ?? (quick ? '10000' : '100000')).split(',').filter(Boolean).map(Number),
   queryRepeats: quick ? 10 : 20,
   products: 50,
   customers: 200,
