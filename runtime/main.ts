@@ -5,8 +5,7 @@ import { createPool } from '../shared/db/pool.js';
 import { migrate } from '../shared/db/migrate.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
 import { readStack } from '../triggers/stack.js';
-import { dataDir, freePort, gatewayPort, readBox, stickyPort, writeBox } from './box.js';
-import { buildGateway } from './gateway.js';
+import { dataDir, freePort, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
 import { loadOrCreateKeys } from './issuer.js';
 import { natsServerMissing, startNats } from './nats.js';
 import { startEmbeddedPostgres } from './postgres.js';
@@ -75,7 +74,7 @@ async function main() {
   box.issuer = `${gatewayUrl}/issuer`;
   box.gatewayUrl = gatewayUrl;
   writeBox(box, dir);
-  const keys = await loadOrCreateKeys(dir);
+  await loadOrCreateKeys(dir); // now, so the gateway process and `erpbi token` find them
 
   const supervisor = new Supervisor(join(dir, 'logs'), say, writePids);
   supervised = supervisor;
@@ -90,17 +89,26 @@ async function main() {
     AUTH_ROLES_CLAIM: 'roles',
   };
   const functions = readStack(join(root, 'stack.yml'), prefix);
-  const gateway = await buildGateway({
-    upstream: (name) => (functions.some((f) => f.name === name) ? supervisor.port(name) : undefined),
-    waiting: () => supervisor.waiting(),
-    issuer: box.issuer,
-    audience: 'erpbi',
-    keys,
-    clientSecret: box.clientSecret,
-    webDir: join(root, 'web'),
+  if (!(await isPortFree(port))) throw new Error(`port ${port} is taken: stop what uses it or set ERPBI_PORT`);
+  const fnPorts: Record<string, number> = {};
+  for (const fn of functions) fnPorts[fn.name] = await freePort();
+  const connectorPort = await freePort();
+  // The gateway is a supervised process like the functions: a crash of it is a restart, not the end of the box.
+  supervisor.start({
+    name: 'gateway',
+    command: process.execPath,
+    args: ['--import', import.meta.resolve('tsx'), join(root, 'runtime', 'gateway-main.ts')],
+    env: {
+      ERPBI_DATA: dir,
+      AUTH_ISSUER: box.issuer,
+      AUTH_AUDIENCE: 'erpbi',
+      CLIENT_SECRET: box.clientSecret,
+      WEB_DIR: join(root, 'web'),
+      GATEWAY_UPSTREAMS: JSON.stringify(fnPorts),
+      GATEWAY_ALSO_WATCH: JSON.stringify({ connector: connectorPort }),
+    },
+    port,
   });
-  await gateway.listen({ port, host: '127.0.0.1' });
-  stops.unshift(() => gateway.close());
   say(`gateway on ${gatewayUrl}; starting ${functions.length} functions and the connector...`);
 
   for (const fn of functions) {
@@ -109,7 +117,7 @@ async function main() {
       command: process.execPath,
       args: [join(root, 'build', 'functions', fn.name, 'index.js')],
       env: { ...common, FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb') },
-      port: await freePort(),
+      port: fnPorts[fn.name]!,
     });
   }
   supervisor.start({
@@ -117,7 +125,7 @@ async function main() {
     command: process.execPath,
     args: [join(root, 'build', 'triggers', 'connector.js')],
     env: { ...common, STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}/token`, CLIENT_SECRET: box.clientSecret },
-    port: await freePort(),
+    port: connectorPort,
   });
   await supervisor.waitHealthy(120_000);
   ready = true;

@@ -58,7 +58,7 @@ interface Fault {
 describe('SIGKILL every process of the box, one at a time, under a steady order flow', () => {
   it('restarts each by itself and loses nothing, counts nothing twice', async () => {
     const functions = readStack(join(root, 'stack.yml'), box.prefix).map((f) => f.name);
-    const targets = [...functions, 'connector', 'nats-server', 'postgres'];
+    const targets = [...functions, 'connector', 'gateway', 'nats-server', 'postgres'];
     const rounds = long ? 3 : 1;
     const plan = Array.from({ length: rounds }, () => [...targets].sort(() => Math.random() - 0.5)).flat();
     const run = drive({ box, skus, customers, ratePerSecond: long ? 12 : 10, workers: 4 });
