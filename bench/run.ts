@@ -250,7 +250,8 @@ async function main() {
     table.add('flow', 'columns', `ms p50/p95/p99/max from the due time; ${flowNote}`);
     for (const s of steps) {
       const sec = `flow @ ${s.rate}/s x ${s.seconds}s`;
-      table.add(sec, 'orders / errors', `${s.orders} / ${s.errorCount}${s.errorCount ? ` ${JSON.stringify(s.errors)}` : ''} -> ${s.pass ? 'pass' : 'FAIL'}`);
+      const checked = ctx.olapMode ? `; OLAP order checked by GET for ${s.verified}, ${s.verifyMismatch} not paid there` : '';
+      table.add(sec, 'orders / errors', `${s.orders} / ${s.errorCount}${s.errorCount ? ` ${JSON.stringify(s.errors)}` : ''} -> ${s.pass ? 'pass' : 'FAIL'}${checked}`);
       table.add(sec, 'create-order answer', triple(s.createMs));
       table.add(sec, 'due -> invoiced', triple(s.toInvoicedMs));
       table.add(sec, 'payment -> paid (Postgres)', triple(s.payToPaidMs));
