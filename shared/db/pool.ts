@@ -37,6 +37,13 @@ function preparedByDefault(client: pg.PoolClient): void {
 
 export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no pool listener: Postgres going away between two queries of this
+  // transaction (FATAL 57P01 to every backend) would be an unhandled 'error' event and end the process.
+  // Keep the error; the next query fails with it, and the broken client is destroyed, not pooled
+  // (pg-pool also drops a client that is no longer queryable).
+  let broken: Error | undefined;
+  const onError = (err: Error) => (broken = err);
+  client.on('error', onError);
   try {
     await client.query('begin');
     const result = await work(client);
@@ -46,6 +53,7 @@ export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T
     await client.query('rollback').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
