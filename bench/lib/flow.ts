@@ -221,6 +221,8 @@ export interface StepResult {
   flowMs: Summary;
   hops: Record<string, Summary>;
   errors: Record<string, number>;
+  /** The first answer of each kind of error. */
+  errorSamples: Record<string, string>;
   errorCount: number;
   wallMs: number;
   verified: number;
@@ -235,10 +237,12 @@ export async function runStep(ctx: FlowContext, rate: number, seconds: number, d
   const recs: OrderRec[] = [];
   const byId = new Map<string, OrderRec>();
   const errors: Record<string, number> = {};
-  const fail = (r: OrderRec, why: string) => {
+  const samples: Record<string, string> = {};
+  const fail = (r: OrderRec, why: string, body?: unknown) => {
     if (r.error) return;
     r.error = why;
     errors[why] = (errors[why] ?? 0) + 1;
+    if (body !== undefined) samples[why] ??= JSON.stringify(body).slice(0, 300);
   };
   let inFlight = 0;
   let verified = 0;
@@ -259,7 +263,7 @@ export async function runStep(ctx: FlowContext, rate: number, seconds: number, d
     void b.http.post('/function/record-payment', b.tokens.accountant, { invoiceId: ev.invoiceId, amount: r.total, method: 'bank_transfer', reference: `bench-${r.id}` }).then((res) => {
       r.payAnswered = now();
       r.payStatus = res.status;
-      if (res.status !== 201) fail(r, res.status === 0 ? 'payment: no answer' : `payment: ${res.status}`);
+      if (res.status !== 201) fail(r, res.status === 0 ? 'payment: no answer' : `payment: ${res.status}`, res.body);
     });
   };
 
@@ -310,7 +314,7 @@ export async function runStep(ctx: FlowContext, rate: number, seconds: number, d
       inFlight -= 1;
       r.answered = now();
       r.status = res.status;
-      if (res.status !== 201) return fail(r, res.status === 0 ? `create: no answer (${String(res.body).slice(0, 40)})` : `create: ${res.status}`);
+      if (res.status !== 201) return fail(r, res.status === 0 ? `create: no answer (${String(res.body).slice(0, 40)})` : `create: ${res.status}`, res.body);
       const body = res.body as { id: string; total: number };
       r.id = body.id;
       r.total = body.total;
@@ -395,6 +399,7 @@ export async function runStep(ctx: FlowContext, rate: number, seconds: number, d
     flowMs: d((r) => paidAt(r)! - r.due),
     hops,
     errors,
+    errorSamples: samples,
     errorCount: Object.values(errors).reduce((a, b2) => a + b2, 0),
     wallMs,
     verified,
