@@ -268,7 +268,8 @@ async function main() {
     table.add('postgres limit', 'erpbi commits/s at best rate / pgbench tps', pg.erpbiCommitsPerSec ? `${pg.erpbiCommitsPerSec.toFixed(0)} / ${pg.tps.toFixed(0)} = ${(pg.ratio! * 100).toFixed(0)}%` : '-');
     const mem = results.memory as { idle: BoxMem; peak: BoxMem; idleTotal: { rssKb: number; pssKb: number }; peakTotal: { rssKb: number; pssKb: number } };
     const mb = (kb: number) => `${(kb / 1024).toFixed(0)}`;
-    const fnNames = Object.keys(mem.idle).filter((n) => !['runtime', 'postgres', 'nats-server', 'connector'].includes(n));
+    const infra = ['runtime', 'gateway', 'connector', 'postgres', 'nats-server'];
+    const fnNames = Object.keys(mem.idle).filter((n) => !infra.includes(n));
     for (const c of cold) {
       const s = summarize(c.coldMs);
       const m = mem.idle[c.name] ? `; in the box ${mb(mem.idle[c.name]!.rssKb)} idle / ${mb(mem.peak[c.name]?.rssKb ?? 0)} peak MB` : '';
@@ -277,8 +278,8 @@ async function main() {
     const fnIdle = fnNames.reduce((a, n) => a + mem.idle[n]!.rssKb, 0);
     const fnPeak = fnNames.reduce((a, n) => a + (mem.peak[n]?.rssKb ?? 0), 0);
     table.add('memory MB (RSS idle / peak)', `functions (${fnNames.length}), sum`, `${mb(fnIdle)} / ${mb(fnPeak)}`);
-    for (const n of ['connector', 'runtime', 'postgres', 'nats-server']) {
-      if (mem.idle[n]) table.add('memory MB (RSS idle / peak)', n === 'postgres' ? `postgres (${mem.idle[n]!.procs}/${mem.peak[n]?.procs ?? 0} processes)` : n === 'runtime' ? 'runtime (gateway, supervisor)' : n, `${mb(mem.idle[n]!.rssKb)} / ${mb(mem.peak[n]?.rssKb ?? 0)}`);
+    for (const n of infra) {
+      if (mem.idle[n]) table.add('memory MB (RSS idle / peak)', n === 'postgres' ? `postgres (${mem.idle[n]!.procs}/${mem.peak[n]?.procs ?? 0} processes)` : n === 'runtime' ? `runtime (supervisor${mem.idle.gateway ? '' : ', gateway'})` : n, `${mb(mem.idle[n]!.rssKb)} / ${mb(mem.peak[n]?.rssKb ?? 0)}`);
     }
     table.add('memory MB (RSS idle / peak)', 'whole box: RSS sum (PSS sum)', `${mb(mem.idleTotal.rssKb)} (${mb(mem.idleTotal.pssKb)}) / ${mb(mem.peakTotal.rssKb)} (${mb(mem.peakTotal.pssKb)})`);
     if (olap.length) {
