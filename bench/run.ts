@@ -169,7 +169,8 @@ async function main() {
 
     // 1. The ladder: rising open-loop rates until one breaks the objective.
     const steps: StepReport[] = [];
-    for (const rate of cfg.rates) {
+    const olapOnly = flag('olap-only');
+    for (const rate of olapOnly ? [] : cfg.rates) {
       tap.forget();
       steps.push(await measuredStep(ctx, b, pids, rate, cfg.stepSeconds));
       await settle(tap);
@@ -181,7 +182,7 @@ async function main() {
     const passed = steps.filter((s) => s.pass).map((s) => s.rate);
     const failed = steps.find((s) => !s.pass)?.rate;
     const best = passed.length ? Math.max(...passed) : 0;
-    const candidates = [...new Set([failed && best ? Math.round((best + failed) / 2 / 10) * 10 : 0, best, Math.round((best * 0.75) / 10) * 10].filter((r) => r > 0))];
+    const candidates = olapOnly ? [] : [...new Set([failed && best ? Math.round((best + failed) / 2 / 10) * 10 : 0, best, Math.round((best * 0.75) / 10) * 10].filter((r) => r > 0))];
     let sustained: StepReport | undefined;
     const attempts: StepReport[] = [];
     for (const rate of candidates.slice(0, 3)) {
@@ -202,8 +203,9 @@ async function main() {
 
     // 3. The machine's own Postgres limit, on the same server, in a database of its own.
     const flowOnly = flag('flow-only');
+    const skip = olapOnly || flowOnly;
     say('pgbench...');
-    const pgb: PgbenchResult = flowOnly
+    const pgb: PgbenchResult = skip
       ? { scale: 0, clients: 0, threads: 0, seconds: 0, tps: NaN, latencyAvgMs: NaN, synchronousCommit: '?', fsync: '?' }
       : await runPgbench(b.pgPort, b.pgUrl('postgres'), { scale: 4, clients: 4, threads: 2, seconds: cfg.pgbenchSeconds });
     const reference = sustained ?? steps.filter((s) => s.pass).at(-1);
@@ -219,18 +221,20 @@ async function main() {
       EVENTS_STREAM: b.box.stream,
       AUTH_ISSUER: box.issuer,
       AUTH_AUDIENCE: 'erpbi',
-    }, flowOnly ? 0 : cfg.coldRepeats);
+    }, skip ? 0 : cfg.coldRepeats);
     results.coldStarts = cold;
 
     // 5. OLAP at volume.
     const olap: { size: number; load: LoadResult; queries: Record<string, Summary & { status: number }> }[] = [];
     let rebuilt: Awaited<ReturnType<typeof rebuild>> | undefined;
+    // The flow's event consumer is done: it would otherwise parse every synthetic event too.
+    await tap.stop().catch(() => undefined);
     if (olapRuns && ctx.olapMode && !flag('no-olap') && !flowOnly) {
       let projected = 0;
       const ids: string[] = [];
       for (const size of cfg.olapSizes) {
         say(`OLAP: projecting up to ${size} synthetic orders...`);
-        const load = await loadSynthetic(bus, b.box.prefix, cat, watch, size - projected, prng(size), quick ? 120_000 : 900_000, ids);
+        const load = await loadSynthetic(bus, b.box.prefix, cat, watch, size - projected, prng(size), quick ? 120_000 : 1_800_000, ids);
         projected = size;
         say(`  ${load.events} events published in ${ms(load.publishMs)} ms, projected in ${ms(load.projectedMs)} ms (${load.applyRate.toFixed(0)} events/s while behind)`);
         const queries = await queryLatencies(b, cfg.queryRepeats, ids);

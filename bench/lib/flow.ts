@@ -70,7 +70,9 @@ export class EventTap {
   }
 
   async stop(): Promise<void> {
-    await this.stopFn?.();
+    const stop = this.stopFn;
+    this.stopFn = undefined;
+    await stop?.();
   }
 
   forget(): void {
