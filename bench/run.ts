@@ -236,14 +236,14 @@ async function main() {
         say(`OLAP: projecting up to ${size} synthetic orders...`);
         const load = await loadSynthetic(bus, b.box.prefix, cat, watch, size - projected, prng(size), quick ? 120_000 : 1_800_000, ids);
         projected = size;
-        say(`  ${load.events} events published in ${ms(load.publishMs)} ms, projected in ${ms(load.projectedMs)} ms (${load.applyRate.toFixed(0)} events/s while behind)`);
+        say(`  ${load.events} events published in ${(load.publishMs / 1000).toFixed(1)} s, projected in ${(load.projectedMs / 1000).toFixed(1)} s (${load.applyRate.toFixed(0)} events/s while behind)`);
         const queries = await queryLatencies(b, cfg.queryRepeats, ids);
         olap.push({ size, load, queries });
         say(`  queries p95: ${Object.entries(queries).map(([n, q]) => `${n} ${ms(q.p95)}`).join(', ')}`);
       }
       say('OLAP: rebuild from the stream...');
       rebuilt = await rebuild(b);
-      say(`  ${rebuilt.events} events in ${ms(rebuilt.ms)} ms (${rebuilt.rate.toFixed(0)} events/s), status ${rebuilt.status}`);
+      say(`  ${rebuilt.events} events in ${(rebuilt.ms / 1000).toFixed(1)} s (${rebuilt.rate.toFixed(0)} events/s), status ${rebuilt.status}`);
     }
     results.olap = { sizes: olap, rebuild: rebuilt };
 
@@ -292,7 +292,7 @@ async function main() {
         table.add(sec, 'synthetic load', `${o.load.events} events: published ${(o.load.events / (o.load.publishMs / 1000)).toFixed(0)}/s, projected ${(o.load.events / (o.load.projectedMs / 1000)).toFixed(0)}/s end to end, apply ${o.load.applyRate.toFixed(0)} events/s while behind`);
         table.add(sec, 'query p95 (p50) ms', Object.entries(o.queries).map(([n, q]) => `${n} ${ms(q.p95)} (${ms(q.p50)})${q.status !== 200 ? ` [${q.status}]` : ''}`).join(', '));
       }
-      if (rebuilt) table.add('OLAP', 'rebuild from stream', rebuilt.status === 200 ? `${rebuilt.events} events in ${ms(rebuilt.ms)} ms = ${rebuilt.rate.toFixed(0)} events/s` : `failed: ${rebuilt.status} ${JSON.stringify(rebuilt.body).slice(0, 200)}`);
+      if (rebuilt) table.add('OLAP', 'rebuild from stream', rebuilt.status === 200 ? `${rebuilt.events} events in ${(rebuilt.ms / 1000).toFixed(1)} s = ${rebuilt.rate.toFixed(0)} events/s` : `failed: ${rebuilt.status} ${JSON.stringify(rebuilt.body).slice(0, 200)}`);
     } else {
       table.add('OLAP', 'apply / rebuild / queries', olapRuns ? 'skipped (--no-olap or not fed)' : 'pending: functions/project-to-olap not in this box');
     }
