@@ -173,7 +173,7 @@ async function main() {
     for (const rate of olapOnly ? [] : cfg.rates) {
       tap.forget();
       steps.push(await measuredStep(ctx, b, pids, rate, cfg.stepSeconds));
-      await settle(tap);
+      await settle(tap, steps.at(-1)!.pass ? 20_000 : 90_000); // a failed step leaves a backlog behind
       if (!steps[steps.length - 1]!.pass) break;
     }
     results.steps = steps;
@@ -190,7 +190,7 @@ async function main() {
       say(`throughput: ${rate}/s for ${cfg.sustainSeconds}s`);
       const s = await measuredStep(ctx, b, pids, rate, cfg.sustainSeconds);
       attempts.push(s);
-      await settle(tap);
+      await settle(tap, s.pass ? 20_000 : 90_000);
       if (s.pass) {
         sustained = s;
         break;
