@@ -229,7 +229,9 @@ async function main() {
     let rebuilt: Awaited<ReturnType<typeof rebuild>> | undefined;
     // The flow's event consumer is done: it would otherwise parse every synthetic event too.
     await tap.stop().catch(() => undefined);
+    const olapPeak = new PeakTracker(pids);
     if (olapRuns && ctx.olapMode && !flag('no-olap') && !flowOnly) {
+      olapPeak.start(1000);
       let projected = 0;
       const ids: string[] = [];
       for (const size of cfg.olapSizes) {
@@ -245,7 +247,8 @@ async function main() {
       rebuilt = await rebuild(b);
       say(`  ${rebuilt.events} events in ${(rebuilt.ms / 1000).toFixed(1)} s (${rebuilt.rate.toFixed(0)} events/s), status ${rebuilt.status}`);
     }
-    results.olap = { sizes: olap, rebuild: rebuilt };
+    olapPeak.stop();
+    results.olap = { sizes: olap, rebuild: rebuilt, peak: olapPeak.peak };
 
     // The table.
     const flowNote = ctx.olapMode ? 'paid = projected in OLAP (SSE watermark)' : 'paid = order_status_changed in Postgres; OLAP pending';
@@ -292,6 +295,8 @@ async function main() {
         table.add(sec, 'synthetic load', `${o.load.events} events: published ${(o.load.events / (o.load.publishMs / 1000)).toFixed(0)}/s, projected ${(o.load.events / (o.load.projectedMs / 1000)).toFixed(0)}/s end to end, apply ${o.load.applyRate.toFixed(0)} events/s while behind`);
         table.add(sec, 'query p95 (p50) ms', Object.entries(o.queries).map(([n, q]) => `${n} ${ms(q.p95)} (${ms(q.p50)})${q.status !== 200 ? ` [${q.status}]` : ''}`).join(', '));
       }
+      const pp = olapPeak.peak['project-to-olap'];
+      if (pp) table.add('OLAP', 'projector RSS peak (load, queries, rebuild)', `${(pp.rssKb / 1024).toFixed(0)} MB`);
       if (rebuilt) table.add('OLAP', 'rebuild from stream', rebuilt.status === 200 ? `${rebuilt.events} events in ${(rebuilt.ms / 1000).toFixed(1)} s = ${rebuilt.rate.toFixed(0)} events/s` : `failed: ${rebuilt.status} ${JSON.stringify(rebuilt.body).slice(0, 200)}`);
     } else {
       table.add('OLAP', 'apply / rebuild / queries', olapRuns ? 'skipped (--no-olap or not fed)' : 'pending: functions/project-to-olap not in this box');
