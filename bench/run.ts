@@ -97,7 +97,7 @@ async function measuredStep(ctx: FlowContext, b: BenchBox, pids: Record<string, 
     pass: passes(s),
     ...(profiling ? { profile: readProfiles(profileDir) } : {}),
   };
-  if (s.errorCount) say(`  first answers of each error: ${JSON.stringify(s.errorSamples)}`);
+  if (Object.keys(s.errorSamples).length) say(`  first answers of each error: ${JSON.stringify(s.errorSamples)}`);
   say(`  ${rate}/s x ${seconds}s: ${s.orders} orders, ${s.errorCount} errors ${JSON.stringify(s.errors)}; flow p50/p95/p99/max ${triple(s.flowMs)} ms; ${report.commitsPerSec.toFixed(0)} commits/s; machine ${report.machineBusyPct.toFixed(0)}% busy -> ${report.pass ? 'pass' : 'FAIL'}`);
   return report;
 }

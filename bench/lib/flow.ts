@@ -273,8 +273,12 @@ export async function runStep(ctx: FlowContext, rate: number, seconds: number, d
     void b.http.get(`/function/project-to-olap/query/order?id=${encodeURIComponent(r.id!)}`, b.tokens.clerk).then((res) => {
       verified += 1;
       r.verified = true;
-      const status = (res.body as { order?: { status?: string } })?.order?.status;
-      if (res.status !== 200 || (status !== 'paid' && status !== 'fulfilled')) verifyMismatch += 1;
+      const body = res.body as { order?: { status?: string }; rows?: { status?: string }[] };
+      const status = body?.order?.status ?? body?.rows?.[0]?.status;
+      if (res.status !== 200 || (status !== 'paid' && status !== 'fulfilled')) {
+        verifyMismatch += 1;
+        samples['OLAP check'] ??= `${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+      }
     });
   };
 
