@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, cpSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../runtime/box.js';
 import { root } from './support.js';
 import { natsUrl } from '../support/nats.js';
 import { adminUrl } from '../support/postgres.js';
@@ -22,17 +22,6 @@ afterAll(() => {
 const built = existsSync(join(root, 'build/functions/query/index.js'));
 if (!built && process.env.CI) throw new Error('build/functions is missing under CI: npm test builds it first');
 if (!built) console.warn('tests/deploy/image: no build/functions (run npm run build): bundle checks SKIPPED');
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 /** The image's /home/app for `name`: pick-bundle.sh run on a faas-cli-like context. */
 function imageDir(name: string): string {
