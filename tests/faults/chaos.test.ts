@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../shared/db/pool.js';
+import type { Pool } from '../../shared/db/pool.js';
 import { readStack } from '../../triggers/stack.js';
-import { startBox, type Box } from '../support/box.js';
+import type { Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
-import { alive, boxPorts, drive, readPids, request, tokensFor } from './driver.js';
-import { checkInvariants, checkOlap, connectNats, olapPresent, settle } from './invariants.js';
+import { alive, drive, openStockedBox, readPids, request, tokensFor } from './driver.js';
+import { checkInvariants, checkOlap, olapPresent, settle } from './invariants.js';
 import { long, report } from './support.js';
 
 // Issue 7, parts 1-3: a box of its own (embedded Postgres, private nats-server) under a steady order
@@ -18,23 +18,13 @@ let box: Box;
 let db: Pool;
 let nc: NatsConnection;
 const skus = ['CHAOS-A', 'CHAOS-B', 'CHAOS-C', 'CHAOS-D', 'CHAOS-E', 'CHAOS-F'];
-const customers: string[] = [];
+let customers: string[] = [];
 
 beforeAll(async () => {
-  box = await startBox({ readyTimeoutMs: 150_000 });
-  const { pgPort, natsPort } = boxPorts(box);
-  db = createPool(`postgres://postgres:erpbi-local@127.0.0.1:${pgPort}/erpbi`, 3);
-  nc = await connectNats(natsPort);
-  const token = tokensFor(box);
-  for (const [i, sku] of skus.entries()) {
-    expect((await request(box, await token('admin'), '/function/upsert-product', { sku, name: `Chaos ${sku}`, unitPrice: 500 + 250 * i, currency: 'EUR', taxRateBp: 2000 })).status).toBe(200);
-    expect((await request(box, await token('clerk'), '/function/receive-stock', { sku, quantity: 1000 })).status).toBe(200);
-  }
-  for (let i = 0; i < 5; i++) {
-    const c = await request(box, await token('clerk'), '/function/upsert-customer', { id: `chaos-${i}`, name: `Chaos customer ${i}`, paymentTermsDays: 30 * (i % 3) });
-    expect(c.status).toBe(200);
-    customers.push(c.body.id);
-  }
+  ({ box, db, nc, customers } = await openStockedBox({
+    skus: skus.map((sku, i) => ({ sku, name: `Chaos ${sku}`, unitPrice: 500 + 250 * i })),
+    customers: Array.from({ length: 5 }, (_, i) => ({ id: `chaos-${i}`, name: `Chaos customer ${i}`, paymentTermsDays: 30 * (i % 3) })),
+  }));
 });
 
 afterAll(async () => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../shared/auth/roles.js';
-import type { Box } from '../support/box.js';
+import { startBox, type Box } from '../support/box.js';
+import { createPool } from '../../shared/db/pool.js';
+import { connectNats } from './invariants.js';
 
 // A steady order flow through the gateway, as a careful client drives it: every command that creates
 // something carries an Idempotency-Key and is retried with the same key until it gets a definite
@@ -212,4 +214,28 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A box of its own for a fault test, with a Postgres pool and a NATS connection to its private
+ * servers, and a catalogue (1,000 units of each sku) and customers loaded through the gateway.
+ */
+export async function openStockedBox(opts: { skus: { sku: string; name: string; unitPrice: number }[]; customers: { id: string; name: string; paymentTermsDays: number }[] }) {
+  const box = await startBox({ readyTimeoutMs: 150_000 });
+  const { pgPort, natsPort } = boxPorts(box);
+  const db = createPool(`postgres://postgres:erpbi-local@127.0.0.1:${pgPort}/erpbi`, 3);
+  const nc = await connectNats(natsPort);
+  const token = tokensFor(box);
+  for (const p of opts.skus) {
+    const product = await request(box, await token('admin'), '/function/upsert-product', { ...p, currency: 'EUR', taxRateBp: 2000 });
+    const stock = await request(box, await token('clerk'), '/function/receive-stock', { sku: p.sku, quantity: 1000 });
+    if (product.status !== 200 || stock.status !== 200) throw new Error(`loading ${p.sku}: ${product.status}/${stock.status}`);
+  }
+  const customers: string[] = [];
+  for (const c of opts.customers) {
+    const res = await request(box, await token('clerk'), '/function/upsert-customer', c);
+    if (res.status !== 200) throw new Error(`loading customer ${c.id}: ${res.status}`);
+    customers.push(res.body.id);
+  }
+  return { box, db, nc, customers };
 }

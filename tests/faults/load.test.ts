@@ -1,9 +1,9 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../shared/db/pool.js';
-import { startBox, type Box } from '../support/box.js';
-import { boxPorts, drive, readPids, request, rssKb, tokensFor } from './driver.js';
-import { checkInvariants, checkOlap, connectNats, olapPresent, settle } from './invariants.js';
+import type { Pool } from '../../shared/db/pool.js';
+import type { Box } from '../support/box.js';
+import { drive, openStockedBox, readPids, request, rssKb, tokensFor } from './driver.js';
+import { checkInvariants, checkOlap, olapPresent, settle } from './invariants.js';
 import { long, report } from './support.js';
 
 // Issue 7, part 5: load held at a steady rate (5 minutes in the long mode, 45 s in the short one) on a
@@ -16,19 +16,13 @@ let box: Box;
 let db: Pool;
 let nc: NatsConnection;
 const skus = ['LOAD-A', 'LOAD-B', 'LOAD-C', 'LOAD-D', 'LOAD-E', 'LOAD-F', 'LOAD-G', 'LOAD-H'];
-const customers: string[] = [];
+let customers: string[] = [];
 
 beforeAll(async () => {
-  box = await startBox({ readyTimeoutMs: 150_000 });
-  const { pgPort, natsPort } = boxPorts(box);
-  db = createPool(`postgres://postgres:erpbi-local@127.0.0.1:${pgPort}/erpbi`, 3);
-  nc = await connectNats(natsPort);
-  const token = tokensFor(box);
-  for (const sku of skus) {
-    expect((await request(box, await token('admin'), '/function/upsert-product', { sku, name: `Load ${sku}`, unitPrice: 990, currency: 'EUR', taxRateBp: 2000 })).status).toBe(200);
-    expect((await request(box, await token('clerk'), '/function/receive-stock', { sku, quantity: 1000 })).status).toBe(200);
-  }
-  for (let i = 0; i < 8; i++) customers.push((await request(box, await token('clerk'), '/function/upsert-customer', { id: `load-${i}`, name: `Load ${i}`, paymentTermsDays: 14 })).body.id);
+  ({ box, db, nc, customers } = await openStockedBox({
+    skus: skus.map((sku) => ({ sku, name: `Load ${sku}`, unitPrice: 990 })),
+    customers: Array.from({ length: 8 }, (_, i) => ({ id: `load-${i}`, name: `Load ${i}`, paymentTermsDays: 14 })),
+  }));
 });
 
 afterAll(async () => {
