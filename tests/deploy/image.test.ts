@@ -35,8 +35,8 @@ function imageDir(name: string): string {
 }
 
 describe('function image contents', () => {
-  it('the DuckDB variant pins @duckdb/node-api to the version of package-lock.json', () => {
-    const dockerfile = readFileSync(join(root, 'template/erpbi-node-duckdb/Dockerfile'), 'utf8');
+  it('a native addon named in NATIVE_DEPS (the projector\'s @duckdb/node-api) is pinned to the version of package-lock.json', () => {
+    const dockerfile = readFileSync(join(root, 'template/erpbi-node/Dockerfile'), 'utf8');
     const line = dockerfile.split('\n').find((l) => l.includes('v=$(node -p'))!;
     const expr = /node -p "(.*)"\);/.exec(line)![1]!.replace('/tmp/context/package-lock.json', join(root, 'package-lock.json'));
     const version = execFileSync('sh', ['-c', `dep=@duckdb/node-api; node -p "${expr}"`], { encoding: 'utf8' }).trim();

@@ -27,7 +27,7 @@ describe('stack.yml for faas-cli up on faasd', () => {
 
   it.each(Object.keys(fns))('%s: template, handler, image, memory limit, secrets by name only', (name) => {
     const f = fns[name];
-    expect(['erpbi-node', 'erpbi-node-duckdb']).toContain(f.lang);
+    expect(f.lang).toBe('erpbi-node');
     expect(existsSync(join(root, 'template', f.lang, 'Dockerfile')), `template/${f.lang}`).toBe(true);
     expect(f.handler).toBe(`./functions/${name}`);
     expect(existsSync(join(root, 'functions', name, 'handler.ts'))).toBe(true);
@@ -74,15 +74,11 @@ describe('template/erpbi-node', () => {
     expect(tpl.language).toBe('erpbi-node');
   });
 
-  it('the DuckDB variant differs only by installing @duckdb/node-api for the target platform', () => {
-    const duck = readFileSync(join(root, 'template/erpbi-node-duckdb/Dockerfile'), 'utf8').split('\n');
-    const plain = dockerfile.split('\n');
-    expect(duck.length).toBe(plain.length);
-    const differing = plain.map((l, i) => [l, duck[i]] as const).filter(([a, b]) => a !== b);
-    expect(differing.map(([, b]) => b).filter((l) => l!.startsWith('ARG'))).toEqual(['ARG NATIVE_DEPS="@duckdb/node-api"']);
-    expect(differing.every(([a]) => a.startsWith('# erpbi function image') || a === 'ARG NATIVE_DEPS=""')).toBe(true);
-    expect(readFileSync(join(root, 'template/erpbi-node-duckdb/pick-bundle.sh'), 'utf8')).toBe(readFileSync(join(root, 'template/erpbi-node/pick-bundle.sh'), 'utf8'));
-    expect(readYaml('template/erpbi-node-duckdb/template.yml').language).toBe('erpbi-node-duckdb');
+  it('one template serves every function: native addons come by build arg (the projector names DuckDB)', () => {
+    expect(dockerfile.split('\n')).toContain('ARG NATIVE_DEPS=""');
+    expect(fns['project-to-olap'].build_args?.NATIVE_DEPS).toBe('@duckdb/node-api');
+    for (const [name, f] of Object.entries(fns)) if (name !== 'project-to-olap') expect(f.build_args?.NATIVE_DEPS, name).toBeUndefined();
+    expect(existsSync(join(root, 'template', 'erpbi-node-duckdb'))).toBe(false);
   });
 
   // faas-cli gives the build no function name: the template finds it in handler.ts. Check that on
