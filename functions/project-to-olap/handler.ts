@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { watchLag } from '../../olap/metrics.js';
 import { AppError } from '../../shared/errors.js';
 import { defineFunction, mount } from '../../shared/http/definition.js';
-import { validationError } from '../../shared/http/errors-to-http.js';
+import { parseInput } from '../../shared/http/errors-to-http.js';
 import { openSse, type SseChannel } from '../../shared/http/sse.js';
 import { todayUtc } from '../../olap/aging.js';
 import { olapSettings } from '../../olap/config.js';
@@ -24,14 +24,8 @@ const named: { [N in QueryName]: (p: Params<N>, now: Date) => q.NamedSql } = {
   order: (p) => q.projectedOrder(p.id),
 };
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
-}
-
 function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date): q.NamedSql {
-  return named[name](parse(queryParams[name], raw) as Params<N>, now);
+  return named[name](parseInput(queryParams[name], raw) as Params<N>, now);
 }
 
 // The only process that opens the DuckDB file: it applies batches from the connector's single feed,
@@ -51,7 +45,7 @@ export default defineFunction({
         app.addHook('onClose', () => store.close());
 
         app.post('/batch', { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) }, async (req) => {
-          const input = parse(batch, req.body);
+          const input = parseInput(batch, req.body);
           if (store.rebuilding) throw new AppError('not_ready', 'the OLAP store is being rebuilt; retry the batch');
           const result = await store.apply(input.events.map((e) => toSeqEvent(e.seq, e.event)));
           return { applied: result.applied, skipped: result.skipped, ignored: result.ignored, watermark: result.watermark, ms: Math.round(result.ms * 10) / 10 };
@@ -59,7 +53,7 @@ export default defineFunction({
 
         app.get('/query/:name', async (req) => {
           await authorize(req.headers.authorization);
-          const { name } = parse(queryName, req.params);
+          const { name } = parseInput(queryName, req.params);
           if (name === 'payroll_by_department') await authorize(req.headers.authorization, ['admin']);
           const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date()));
           if (name === 'order' && !rows[0]) throw new AppError('not_found', 'the order is not projected (yet)');
@@ -68,7 +62,7 @@ export default defineFunction({
 
         // EventSource cannot set headers: the same bearer token may come as ?access_token=.
         app.get('/live', async (req, reply) => {
-          const { access_token: token } = parse(liveParams, req.query);
+          const { access_token: token } = parseInput(liveParams, req.query);
           await authorize(req.headers.authorization ?? (token ? `Bearer ${token}` : undefined));
           const current = await store.watermark();
           const channel = openSse(req, reply);

@@ -7,7 +7,7 @@ import type { Verifier } from '../auth/verify.js';
 import { envelopeSchema } from '../events/envelope.js';
 import { runUnitOfWork, type Deps } from '../unit-of-work.js';
 import type { CommandRoute, FunctionDefinition, QueryRoute, ReactionRoute } from './definition.js';
-import { toHttp, validationError } from './errors-to-http.js';
+import { parseInput, toHttp } from './errors-to-http.js';
 import { createMetrics } from './metrics.js';
 
 export interface AppOptions {
@@ -69,17 +69,11 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
 type Authorize = (req: FastifyRequest, allowed: readonly Role[] | undefined) => Promise<Principal>;
 const principals = new WeakMap<FastifyRequest, Principal>();
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
-}
-
 function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z.ZodType>, deps: Deps, authorize: Authorize) {
   // Authenticated in onRequest, before the body is read: no token is a 401 whatever the body.
   app.post('/', { onRequest: async (req) => void (principals.set(req, await authorize(req, route.roles))) }, async (req, reply) => {
     const actor = principals.get(req)!;
-    const input = parse(route.body, req.body);
+    const input = parseInput(route.body, req.body);
     const cause = { correlationId: req.id, causationId: null, actor: actor.sub };
     const status = route.successStatus ?? 200;
     const rawKey = req.headers['idempotency-key'];
@@ -87,7 +81,7 @@ function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z
       const body = await runUnitOfWork(deps, cause, (uow) => route.run(uow, input, actor));
       return reply.code(status).send(body);
     }
-    const key = parse(idempotencyKey, rawKey);
+    const key = parseInput(idempotencyKey, rawKey);
     const scope = `${fn}:${actor.sub}`;
     const requestHash = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
     // The key row is claimed in the command's own transaction: a concurrent retry waits on it, then
@@ -116,7 +110,7 @@ function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z
 
 function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute, deps: Deps, authorize: Authorize) {
   app.post('/', { onRequest: async (req) => void (await authorize(req, ['service'])) }, async (req, reply) => {
-    const event = parse(envelopeSchema, req.body);
+    const event = parseInput(envelopeSchema, req.body);
     const handle = route.on[event.type];
     if (!handle) return reply.code(200).send({ outcome: 'ignored', reason: `${fn} does not react to ${event.type}` });
     const cause = { correlationId: event.correlationId, causationId: event.id, actor: `service:${fn}` };
@@ -136,7 +130,7 @@ function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute
 function registerQuery(app: FastifyInstance, route: QueryRoute<z.ZodType>, deps: Deps, authorize: Authorize) {
   app.get(route.path, async (req) => {
     const actor = await authorize(req, route.roles);
-    const input = parse(route.input, { ...(req.query as object), ...(req.params as object) });
+    const input = parseInput(route.input, { ...(req.query as object), ...(req.params as object) });
     const found = await route.run(deps.db, input, actor);
     if (found === undefined) throw new AppError('not_found', 'no such record');
     return found;

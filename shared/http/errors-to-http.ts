@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 import { AppError, errorBody, httpStatus, type ErrorBody } from '../errors.js';
 
 // Fastify's own 4xx errors (body parsing) translated into our catalogue.
@@ -18,6 +18,13 @@ const transientMessages = /^(Connection terminated|Client has encountered a conn
 export function validationError(err: ZodError): AppError {
   const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   return new AppError('validation_failed', 'the request does not match the schema', details);
+}
+
+/** Input parsed at the edge: the schema's value, or our 400 with a detail per problem. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
 }
 
 /** The single mapping from anything thrown to an HTTP answer; unknown errors echo nothing. */
