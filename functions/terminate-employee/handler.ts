@@ -1,8 +1,9 @@
+import { commandRoles } from '../../shared/auth/permissions.js';
 import { command, defineFunction } from '../../shared/http/definition.js';
 import { terminateEmployee } from '../../shared/hr/terminate-employee.js';
 import { body } from './schema.js';
 
 export default defineFunction({
   name: 'terminate-employee',
-  routes: [command({ roles: ['admin'], body, idempotent: true, run: (uow, input) => terminateEmployee(uow, input) })],
+  routes: [command({ roles: commandRoles['terminate-employee'], body, idempotent: true, run: (uow, input) => terminateEmployee(uow, input) })],
 });

@@ -1,0 +1,21 @@
+import type { Role } from './roles.js';
+
+// Who may run each command: the functions enforce it, the workspace shows a button only to those who
+// may press it. One table, so the screen and the server can never disagree.
+export const commandRoles = {
+  'upsert-product': ['admin'],
+  'receive-stock': ['admin', 'clerk'],
+  'upsert-customer': ['admin', 'clerk'],
+  'create-order': ['admin', 'clerk'],
+  'cancel-order': ['admin', 'clerk'],
+  'fulfil-order': ['admin', 'clerk'],
+  'record-payment': ['admin', 'accountant'],
+  'hire-employee': ['admin'],
+  'update-employee': ['admin'],
+  'terminate-employee': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type CommandName = keyof typeof commandRoles;
+
+export function mayRun(roles: readonly string[], command: CommandName): boolean {
+  return (commandRoles[command] as readonly string[]).some((r) => roles.includes(r));
+}
