@@ -20,7 +20,7 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
   const invoice = rows[0];
   if (!invoice) throw new AppError('not_found', `no invoice ${input.invoiceId}`);
   const outcome = applyPayment({ total: invoice.total, amountPaid: invoice.amount_paid, credited: invoice.credited, status: invoice.status }, input.amount);
-  if (!outcome.ok) throw new AppError(outcome.code, outcome.message, { balance: outcome.balance });
+  if (!outcome.ok) throw new AppError(outcome.code, outcome.message, { balance: outcome.balance, path: 'amount' });
 
   const paymentId = uuidv7();
   await uow.tx.query('insert into billing.payments (id, invoice_id, amount, method, reference, received_at) values ($1, $2, $3, $4, $5, $6)', [

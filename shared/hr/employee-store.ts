@@ -21,7 +21,7 @@ export async function guardEmail<T>(email: string, write: () => Promise<T>): Pro
     return await write();
   } catch (err) {
     if (err instanceof Error && 'constraint' in err && err.constraint === 'employees_active_email') {
-      throw new AppError('email_taken', 'an active employee already has this email', { email });
+      throw new AppError('email_taken', 'an active employee already has this email', { email, path: 'email' });
     }
     throw err;
   }

@@ -55,7 +55,7 @@ export function levelView(l: LevelRow) {
 export async function receiveStock(uow: UnitOfWork, input: { sku: string; quantity: number; note?: string | undefined }) {
   const levels = await lockLevels(uow.tx, [input]);
   const level = levels.get(input.sku);
-  if (!level) throw new AppError('unknown_sku', `no product with sku ${input.sku}`, { sku: input.sku });
+  if (!level) throw new AppError('unknown_sku', `no product with sku ${input.sku}`, { sku: input.sku, path: 'sku' });
   const next = await moveStock(uow, level, { kind: 'receipt', onHandDelta: input.quantity, reservedDelta: 0, note: input.note });
   return levelView(next);
 }

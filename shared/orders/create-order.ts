@@ -12,7 +12,7 @@ export interface CreateOrderInput {
 export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   const skus = input.lines.map((l) => l.sku);
   const repeated = skus.filter((s, i) => skus.indexOf(s) !== i);
-  if (repeated.length > 0) throw new AppError('duplicate_line', 'each sku may appear on one line only', { skus: [...new Set(repeated)] });
+  if (repeated.length > 0) throw new AppError('duplicate_line', 'each sku may appear on one line only', { skus: [...new Set(repeated)], path: `lines.${skus.findIndex((s, i) => skus.indexOf(s) !== i)}.sku` });
 
   const customer = (
     await uow.tx.query<{ id: string; name: string; payment_terms_days: number }>(
@@ -20,7 +20,7 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
       [input.customerId],
     )
   ).rows[0];
-  if (!customer) throw new AppError('unknown_customer', `no customer ${input.customerId}`, { customerId: input.customerId });
+  if (!customer) throw new AppError('unknown_customer', `no customer ${input.customerId}`, { customerId: input.customerId, path: 'customerId' });
 
   // Prices come from inventory's published catalogue and are snapshotted on the lines.
   const { rows } = await uow.tx.query<{ sku: string; name: string; unit_price: number; currency: string; tax_rate_bp: number }>(
@@ -31,7 +31,7 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
     rows.map((r) => [r.sku, { sku: r.sku, name: r.name, unitPrice: r.unit_price, currency: r.currency, taxRateBp: r.tax_rate_bp }]),
   );
   const unknown = skus.filter((s) => !catalogue.has(s));
-  if (unknown.length > 0) throw new AppError('unknown_sku', 'these skus do not exist', { skus: unknown });
+  if (unknown.length > 0) throw new AppError('unknown_sku', 'these skus do not exist', { skus: unknown, path: `lines.${skus.indexOf(unknown[0]!)}.sku` });
   const currencies = new Set(rows.map((r) => r.currency));
   if (currencies.size > 1) throw new AppError('mixed_currencies', 'all lines of an order must share a currency', { currencies: [...currencies] });
 

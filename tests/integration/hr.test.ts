@@ -140,7 +140,7 @@ describe('HR against real Postgres and JetStream', () => {
     const before = await hrCounts();
     const again = await h.post('hire-employee', person({ email: first.email.toLowerCase() }), { role: 'admin' });
     expectError(again, 409, 'email_taken');
-    expect(again.body.error.details).toEqual({ email: first.email.toLowerCase() });
+    expect(again.body.error.details).toEqual({ email: first.email.toLowerCase(), path: 'email' });
     expect(await hrCounts()).toEqual(before);
 
     await h.post('terminate-employee', { id: first.id, terminatedAt: '2026-02-01' }, { role: 'admin' });
