@@ -3,6 +3,7 @@ import { envelopeSchema, type Envelope } from '../shared/events/envelope.js';
 import { invoiceCreated, orderSnapshot } from '../shared/events/payloads.js';
 import { employeeSnapshot } from '../shared/events/employee-payloads.js';
 import { orderStatuses, rank, statusForInvoice, type OrderStatus } from '../shared/domain/order-lifecycle.js';
+import { addToTimeline, type TimelineRow } from './timeline.js';
 
 // Folding a batch of events into row changes. An order's status is the highest-ranked status any
 // event implies: the facts themselves (stock_reserved, invoice_created, payment_received) as well as
@@ -106,13 +107,16 @@ export interface BatchChanges {
   payments: PaymentRow[];
   stock: Map<string, StockChange>;
   employees: Map<string, EmployeeChange>;
-  /** Events that were folded (others are of no interest to the projection or malformed). */
+  /** Rows of the order timelines, by `seq:orderId` (one per event and order it names). */
+  timeline: Map<string, TimelineRow>;
+  /** Events that were folded into the fact tables (others are of no interest to the aggregates or malformed;
+   *  the timeline keeps every event naming an order, whatever these counters say). */
   used: number;
   ignored: number;
 }
 
 export function emptyChanges(): BatchChanges {
-  return { orders: new Map(), lines: [], invoices: new Map(), payments: [], stock: new Map(), employees: new Map(), used: 0, ignored: 0 };
+  return { orders: new Map(), lines: [], invoices: new Map(), payments: [], stock: new Map(), employees: new Map(), timeline: new Map(), used: 0, ignored: 0 };
 }
 
 const statusEvent = z.object({ orderId: z.string(), to: z.enum(orderStatuses) });
@@ -320,6 +324,7 @@ export function foldBatch(events: SeqEvent[], watermark: number): BatchChanges {
   const changes = emptyChanges();
   for (const e of events) {
     if (e.seq <= watermark) continue;
+    addToTimeline(changes.timeline, e);
     if (foldEvent(changes, e)) changes.used += 1;
     else changes.ignored += 1;
   }

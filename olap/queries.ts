@@ -8,6 +8,8 @@ export const iso = (col: string) => `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 export interface NamedSql {
   sql: string;
   values: (string | number)[];
+  /** Columns holding JSON text, parsed on the way out. */
+  json?: readonly string[];
 }
 
 export const salesByHour = (hours: number, now: Date): NamedSql => ({
@@ -77,4 +79,13 @@ export const projectedOrder = (id: string): NamedSql => ({
         from orders o left join invoices i on i.invoice_id = o.invoice_id
         where o.order_id = $1 and o.created_at is not null`,
   values: [id],
+});
+
+export const orderTimeline = (id: string): NamedSql => ({
+  // Every event naming the order, in stream order, with its data as published.
+  sql: `select seq::bigint as seq, event_id as id, type, occurred_at as "occurredAt", actor, causation_id as "causationId",
+          correlation_id as "correlationId", data
+        from order_events where order_id = $1 order by seq`,
+  values: [id],
+  json: ['data'],
 });

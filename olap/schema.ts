@@ -74,6 +74,20 @@ create table if not exists employees (
   status varchar not null,
   seq bigint not null
 );
+-- Every event naming an order, as published (data is the JSON text of its data), for order_timeline.
+-- One row per (order, stream sequence): what a redelivery or a rebuild writes is the same row.
+create table if not exists order_events (
+  order_id varchar not null,
+  seq bigint not null,
+  event_id varchar not null,
+  type varchar not null,
+  occurred_at varchar not null,
+  actor varchar not null,
+  causation_id varchar,
+  correlation_id varchar not null,
+  data varchar not null,
+  primary key (order_id, seq)
+);
 `;
 
 // Staging tables live per connection: the appender fills them, one set-based upsert per table empties them.
@@ -87,6 +101,8 @@ create temp table stage_payments (payment_id varchar, invoice_id varchar, order_
 create temp table stage_stock (sku varchar, name varchar, name_seq bigint, on_hand bigint, reserved bigint, version bigint);
 create temp table stage_employees (employee_id varchar, name varchar, department varchar, title varchar, salary bigint, currency varchar,
   status varchar, seq bigint);
+create temp table stage_order_events (order_id varchar, seq bigint, event_id varchar, type varchar, occurred_at varchar, actor varchar,
+  causation_id varchar, correlation_id varchar, data varchar);
 `;
 
 // The merge rules of olap/fold.ts, in SQL: the stored row and the batch's change meet commutatively.
@@ -140,6 +156,7 @@ export const upsertSql = [
      currency = case when excluded.seq > employees.seq then excluded.currency else employees.currency end,
      status = case when excluded.seq > employees.seq then excluded.status else employees.status end,
      seq = greatest(employees.seq, excluded.seq)`,
+  `insert into order_events select * from stage_order_events on conflict do nothing`,
 ];
 
-export const stagingTables = ['stage_orders', 'stage_lines', 'stage_invoices', 'stage_payments', 'stage_stock', 'stage_employees'];
+export const stagingTables = ['stage_orders', 'stage_lines', 'stage_invoices', 'stage_payments', 'stage_stock', 'stage_employees', 'stage_order_events'];

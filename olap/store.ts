@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from '../shared/log.js';
+import { summarize, type ChangeSummary } from './change-summary.js';
 import { foldBatch, type BatchChanges, type SeqEvent } from './fold.js';
 import type { NamedSql } from './queries.js';
 import { schemaSql, stagingSql, stagingTables, upsertSql } from './schema.js';
@@ -52,6 +53,7 @@ export class OlapStore {
   private conn: DuckDBConnection | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(w: Watermark) => void>();
+  private readonly changeListeners = new Set<(c: ChangeSummary) => void>();
   private replaying = false;
 
   constructor(
@@ -104,6 +106,12 @@ export class OlapStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** After each applied batch (never for one skipped whole), what it touched; see change-summary.ts. */
+  onChanges(listener: (c: ChangeSummary) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   /**
    * Applies the events above the stored watermark in ONE transaction that also moves the watermark,
    * so a redelivered or replayed batch changes nothing and a crash leaves no half-applied batch.
@@ -135,6 +143,10 @@ export class OlapStore {
       }
       if (fresh[0]!.seq !== before.seq + 1 && before.seq > 0) this.log?.warn({ from: before.seq, next: fresh[0]!.seq }, 'gap in the stream sequence');
       for (const listener of this.listeners) listener(watermark);
+      if (this.changeListeners.size > 0) {
+        const summary = summarize(fresh, watermark.seq);
+        for (const listener of this.changeListeners) listener(summary);
+      }
       return { applied: changes.used, skipped: events.length - fresh.length, ignored: changes.ignored, watermark, ms: performance.now() - started };
     });
   }
@@ -153,6 +165,9 @@ export class OlapStore {
       ['stage_employees', ['v', 'v', 'v', 'v', 'b', 'v', 'v', 'b'], [...c.employees.values()].map((e) => [
         e.employeeId, e.name, e.department, e.title, e.salary, e.currency, e.status, e.seq,
       ])],
+      ['stage_order_events', ['v', 'b', 'v', 'v', 'v', 'v', 'v', 'v', 'v'], [...c.timeline.values()].map((t) => [
+        t.orderId, t.seq, t.id, t.type, t.occurredAt, t.actor, t.causationId, t.correlationId, t.data,
+      ])],
     ];
     for (const [n, [table, kinds, rows]] of staged.entries()) {
       if (rows.length === 0) continue;
@@ -170,7 +185,9 @@ export class OlapStore {
       const conn = await this.connection();
       const watermark = await this.readWatermark(conn);
       const reader = await conn.runAndReadAll(named.sql, named.values);
-      return { watermark, rows: reader.getRowObjectsJS().map((r) => plain(r) as Record<string, unknown>) };
+      const rows = reader.getRowObjectsJS().map((r) => plain(r) as Record<string, unknown>);
+      for (const row of rows) for (const column of named.json ?? []) row[column] = JSON.parse(row[column] as string);
+      return { watermark, rows };
     });
   }
 

@@ -22,6 +22,7 @@ const named: { [N in QueryName]: (p: Params<N>, now: Date) => q.NamedSql } = {
   headcount_by_department: () => q.headcountByDepartment,
   payroll_by_department: () => q.payrollByDepartment,
   order: (p) => q.projectedOrder(p.id),
+  order_timeline: (p) => q.orderTimeline(p.id),
 };
 
 function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date): q.NamedSql {
@@ -29,7 +30,7 @@ function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date): q.NamedS
 }
 
 // The only process that opens the DuckDB file: it applies batches from the connector's single feed,
-// answers the named queries, and pushes the watermark to live dashboards after every batch.
+// answers the named queries, and pushes the watermark (and what the batch touched) to live pages after every batch.
 export default defineFunction({
   name: 'project-to-olap',
   postgres: false,
@@ -69,8 +70,11 @@ export default defineFunction({
           streams.add(channel);
           channel.send('watermark', current);
           const off = store.onApplied((w) => channel.send('watermark', w));
+          // Sent after the batch's watermark: the page knows which figures and records to refetch.
+          const offChanges = store.onChanges((c) => channel.send('changes', c));
           await channel.closed;
           off();
+          offChanges();
           streams.delete(channel);
         });
 

@@ -19,6 +19,7 @@ export const queryParams = {
   headcount_by_department: none,
   payroll_by_department: none,
   order: z.object({ id: z.string().min(1).max(100) }).strict(),
+  order_timeline: z.object({ id: z.string().min(1).max(100) }).strict(),
 } as const;
 export type QueryName = keyof typeof queryParams;
 export const queryName = z.object({ name: z.enum(Object.keys(queryParams) as [QueryName, ...QueryName[]]) }).strict();

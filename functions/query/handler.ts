@@ -1,11 +1,14 @@
 import { defineFunction, query } from '../../shared/http/definition.js';
 import { getOrder, listOrders } from '../../shared/query/orders.js';
 import { getInvoice, listInvoices } from '../../shared/query/invoices.js';
-import { listCustomers, listProducts, listStock } from '../../shared/query/catalogue.js';
-import { listEmployees } from '../../shared/query/employees.js';
-import { byId, employeeList, invoiceList, none, orderList } from './schema.js';
+import { getProduct, listProducts, listStock } from '../../shared/query/catalogue.js';
+import { getCustomer, listCustomers } from '../../shared/query/customers.js';
+import { listMovements } from '../../shared/query/movements.js';
+import { getEmployee, listEmployees } from '../../shared/query/employees.js';
+import { byId, bySku, employeeList, invoiceList, movementList, orderList, searchOnly } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
+// A run answering undefined is a 404.
 export default defineFunction({
   name: 'query',
   routes: [
@@ -13,9 +16,13 @@ export default defineFunction({
     query({ path: '/orders', input: orderList, run: (db, q) => listOrders(db, q) }),
     query({ path: '/invoices/:id', input: byId, run: (db, q) => getInvoice(db, q.id) }),
     query({ path: '/invoices', input: invoiceList, run: (db, q) => listInvoices(db, q) }),
-    query({ path: '/stock', input: none, run: (db) => listStock(db) }),
-    query({ path: '/products', input: none, run: (db) => listProducts(db) }),
-    query({ path: '/customers', input: none, run: (db) => listCustomers(db) }),
+    query({ path: '/stock/:sku/movements', input: movementList, run: (db, q) => listMovements(db, q) }),
+    query({ path: '/stock', input: searchOnly, run: (db, q) => listStock(db, q) }),
+    query({ path: '/products/:sku', input: bySku, run: (db, q) => getProduct(db, q.sku) }),
+    query({ path: '/products', input: searchOnly, run: (db, q) => listProducts(db, q) }),
+    query({ path: '/customers/:id', input: byId, run: (db, q) => getCustomer(db, q.id) }),
+    query({ path: '/customers', input: searchOnly, run: (db, q) => listCustomers(db, q) }),
+    query({ path: '/employees/:id', input: byId, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
     query({ path: '/employees', input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor) }),
   ],
 });

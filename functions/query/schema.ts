@@ -1,13 +1,30 @@
 import { z } from 'zod';
 import { orderStatuses } from '../../shared/domain/order-lifecycle.js';
 import { employeeStatuses } from '../../shared/domain/employee.js';
-import { id, text } from '../../shared/schemas/common.js';
+import { id, sku, text } from '../../shared/schemas/common.js';
 import { pageParams } from '../../shared/query/paging.js';
 
+// A UTC day; year 0 passes the ISO check but Postgres has no year 0 (it would be a 500, not this 400).
+const day = z.iso.date().refine((d) => !d.startsWith('0000'), 'a date from the year 0001 on');
+// What the user typed into a list's search box; matched literally (% and _ are not wildcards).
+const search = { q: text(100).optional() };
+
 export const byId = z.object({ id }).strict();
-export const orderList = z.object({ status: z.enum(orderStatuses).optional(), customerId: id.optional(), ...pageParams }).strict();
+export const bySku = z.object({ sku }).strict();
+export const orderList = z
+  .object({ status: z.enum(orderStatuses).optional(), customerId: id.optional(), from: day.optional(), to: day.optional(), ...search, ...pageParams })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'to is before from' });
 export const invoiceList = z
-  .object({ orderId: id.optional(), customerId: id.optional(), status: z.enum(['open', 'partially_paid', 'paid', 'credited']).optional(), ...pageParams })
+  .object({
+    orderId: id.optional(),
+    customerId: id.optional(),
+    status: z.enum(['open', 'partially_paid', 'paid', 'credited']).optional(),
+    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    ...search,
+    ...pageParams,
+  })
   .strict();
+export const movementList = z.object({ sku, ...pageParams }).strict();
+export const searchOnly = z.object(search).strict();
 export const employeeList = z.object({ department: text(100).optional(), status: z.enum(employeeStatuses).optional() }).strict();
-export const none = z.object({}).strict();

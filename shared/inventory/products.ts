@@ -6,19 +6,22 @@ export interface ProductInput {
   unitPrice: number;
   currency: string;
   taxRateBp?: number | undefined;
+  reorderLevel?: number | undefined;
 }
 
 export async function upsertProduct(uow: UnitOfWork, input: ProductInput) {
   const taxRateBp = input.taxRateBp ?? 0;
-  const { rows } = await uow.tx.query<{ created: boolean }>(
-    `insert into inventory.products (sku, name, unit_price, currency, tax_rate_bp) values ($1, $2, $3, $4, $5)
+  // reorder_level: 0 on create when not given, the stored value on update when not given.
+  const { rows } = await uow.tx.query<{ created: boolean; reorder_level: number }>(
+    `insert into inventory.products (sku, name, unit_price, currency, tax_rate_bp, reorder_level) values ($1, $2, $3, $4, $5, coalesce($6::int, 0))
      on conflict (sku) do update set name = excluded.name, unit_price = excluded.unit_price, currency = excluded.currency,
-       tax_rate_bp = excluded.tax_rate_bp, updated_at = now()
-     returning (xmax = 0) as created`,
-    [input.sku, input.name, input.unitPrice, input.currency, taxRateBp],
+       tax_rate_bp = excluded.tax_rate_bp, reorder_level = coalesce($6::int, inventory.products.reorder_level), updated_at = now()
+     returning (xmax = 0) as created, reorder_level`,
+    [input.sku, input.name, input.unitPrice, input.currency, taxRateBp, input.reorderLevel ?? null],
   );
+  const stored = rows[0]!;
   await uow.tx.query('insert into inventory.stock_levels (sku) values ($1) on conflict do nothing', [input.sku]);
-  const product = { sku: input.sku, name: input.name, unitPrice: input.unitPrice, currency: input.currency, taxRateBp };
+  const product = { sku: input.sku, name: input.name, unitPrice: input.unitPrice, currency: input.currency, taxRateBp, reorderLevel: stored.reorder_level };
   uow.emit({ type: 'product_upserted', aggregateType: 'product', aggregateId: input.sku, data: product });
-  return { ...product, created: rows[0]?.created ?? false };
+  return { ...product, created: stored.created };
 }

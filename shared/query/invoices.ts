@@ -1,26 +1,51 @@
 import type { Pool } from '../db/pool.js';
 import { filters, isoUtc, keysetPage } from './paging.js';
+import { addSearch } from './search.js';
 
-const columns = `id, number, order_id as "orderId", customer_id as "customerId", issue_date as "issueDate", due_date as "dueDate",
-  currency, subtotal, tax, total, amount_paid as "amountPaid", credited, balance, status, ${isoUtc('created_at')} as "createdAt"`;
+const columns = `id, number, order_id as "orderId", customer_id as "customerId", customer_name as "customerName", issue_date as "issueDate",
+  due_date as "dueDate", currency, subtotal, tax, total, amount_paid as "amountPaid", credited, balance, status, overdue,
+  ${isoUtc('created_at')} as "createdAt"`;
+
+// Overdue: past its due date (UTC day) with money still owed on an invoice that is still payable.
+const overdue = `(i.due_date < (now() at time zone 'UTC')::date and i.balance > 0 and i.status in ('open', 'partially_paid'))`;
+const withCustomer = `(select i.*, c.name as customer_name, ${overdue} as overdue from billing.invoice_view i
+  left join orders.customer_directory c on c.id = i.customer_id) i`;
+
+// As issued (the jsonb the invoice keeps), then its payments oldest first and its credit notes.
+const details = `lines,
+  (select coalesce(json_agg(json_build_object('id', p.id, 'amount', p.amount, 'method', p.method, 'reference', p.reference,
+          'receivedAt', ${isoUtc('p.received_at')}) order by p.received_at, p.id), '[]')
+     from billing.payment_view p where p.invoice_id = i.id) as payments,
+  (select coalesce(json_agg(json_build_object('id', n.id, 'number', n.number, 'amount', n.amount, 'reason', n.reason,
+          'issuedAt', ${isoUtc('n.issued_at')}) order by n.issued_at, n.id), '[]')
+     from billing.credit_note_view n where n.invoice_id = i.id) as "creditNotes"`;
 
 interface InvoiceItem {
   id: string;
   createdAt: string;
 }
 
+export interface InvoiceListQuery {
+  orderId?: string | undefined;
+  status?: string | undefined;
+  customerId?: string | undefined;
+  overdue?: boolean | undefined;
+  q?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
 export async function getInvoice(db: Pool, id: string) {
-  const { rows } = await db.query<InvoiceItem>(`select ${columns} from billing.invoice_view where id = $1`, [id]);
+  const { rows } = await db.query<InvoiceItem>(`select ${columns}, ${details} from ${withCustomer} where id = $1`, [id]);
   return rows[0];
 }
 
-export async function listInvoices(
-  db: Pool,
-  q: { orderId?: string | undefined; status?: string | undefined; customerId?: string | undefined; limit: number; cursor?: string | undefined },
-) {
+export async function listInvoices(db: Pool, q: InvoiceListQuery) {
   const f = filters();
   f.add((p) => `order_id = ${p}`, q.orderId);
   f.add((p) => `status = ${p}`, q.status);
   f.add((p) => `customer_id = ${p}`, q.customerId);
-  return keysetPage<InvoiceItem>(db, { view: 'billing.invoice_view', columns }, f, q);
+  f.add((p) => `overdue = ${p}`, q.overdue);
+  addSearch(f, q.q, 'number', 'customer_name');
+  return keysetPage<InvoiceItem>(db, { view: withCustomer, columns }, f, q);
 }

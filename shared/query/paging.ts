@@ -55,7 +55,7 @@ export function filters() {
 /** A timestamptz column as an ISO 8601 UTC string with microseconds (exact enough for the cursor). */
 export const isoUtc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-type Filters = ReturnType<typeof filters>;
+export type Filters = ReturnType<typeof filters>;
 
 /** Newest first, `limit` rows after the cursor, from a view with created_at and id columns. */
 export async function keysetPage<T extends { id: string; createdAt: string }>(
@@ -71,4 +71,24 @@ export async function keysetPage<T extends { id: string; createdAt: string }>(
     f.params,
   );
   return page(rows, q.limit);
+}
+
+// Keyset pagination over a growing integer id alone (stock movements, newest first): the cursor is
+// the last id given out, wrapped like the other cursors so clients treat it as opaque.
+export function decodeIdCursor(cursor: string | undefined): number | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown];
+    if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) return id;
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('validation_failed', 'the cursor is not one this API gave out');
+}
+
+export function idPage<T extends { id: number }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.id])).toString('base64url') : null;
+  return { items, nextCursor };
 }
