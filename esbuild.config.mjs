@@ -1,12 +1,15 @@
 // functions/*/handler.ts -> build/functions/<name>/index.js, one self-contained bundle each, plus the
 // connector (triggers/) as its own bundle. Only native addons stay outside the bundle.
+// web/ -> build/web/: the workspace (Preact, TypeScript) as a static site any web server can serve.
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, writeFileSync, mkdirSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 export const buildDir = join(root, 'build');
+export const webDir = join(buildDir, 'web');
 const external = ['@duckdb/*', 'pg-native'];
 // pino and pg are CommonJS; an ESM bundle needs a require() for them.
 const banner = { js: "import { createRequire as __erpbiRequire } from 'node:module'; const require = __erpbiRequire(import.meta.url);" };
@@ -36,12 +39,50 @@ function newestSource(dir) {
 
 /** True when a bundle is missing or older than any source it may include. */
 export function isStale() {
-  const sources = Math.max(...['functions', 'shared', 'triggers', 'olap'].filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, 'package-lock.json')).mtimeMs);
-  return entries().some((e) => !existsSync(e.out) || statSync(e.out).mtimeMs < sources);
+  const sources = Math.max(...['functions', 'shared', 'triggers', 'olap', 'web'].filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, 'package-lock.json')).mtimeMs);
+  const outs = [...entries().map((e) => e.out), join(webDir, 'index.html')];
+  return outs.some((out) => !existsSync(out) || statSync(out).mtimeMs < sources);
+}
+
+// The page's static files, copied as they are; everything else is the bundle.
+const webStatic = ['index.html', 'style.css', 'config.json', 'favicon.svg'];
+
+/** The workspace: one entry, the dashboard's chart library split into a chunk loaded on first use. */
+export async function buildWeb({ quiet = false } = {}) {
+  rmSync(webDir, { recursive: true, force: true });
+  const r = await build({
+    entryPoints: { app: join(root, 'web', 'src', 'main.tsx') },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outdir: join(webDir, 'assets'),
+    chunkNames: 'chunk-[hash]',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  for (const f of webStatic) copyFileSync(join(root, 'web', f), join(webDir, f));
+  const js = Object.keys(r.metafile.outputs).filter((f) => f.endsWith('.js'));
+  const gz = (f) => gzipSync(readFileSync(join(root, f))).length;
+  // What the browser loads before the first screen: the entry and the chunks it imports statically.
+  const entry = js.find((f) => r.metafile.outputs[f].entryPoint);
+  const initial = new Set([entry, ...r.metafile.outputs[entry].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)]);
+  const sizes = { initialKb: 0, lazyKb: 0 };
+  for (const f of js) sizes[initial.has(f) ? 'initialKb' : 'lazyKb'] += gz(f) / 1024;
+  if (!quiet) console.log(`  build/web  workspace JS ${sizes.initialKb.toFixed(1)} kB gzipped at first load, ${sizes.lazyKb.toFixed(1)} kB more for the dashboard's charts`);
+  return sizes;
 }
 
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
+  const web = buildWeb({ quiet });
   const results = await Promise.all(
     entries().map(async (e) => {
       mkdirSync(dirname(e.out), { recursive: true });
@@ -64,6 +105,7 @@ export async function buildAll({ quiet = false } = {}) {
       return { out: e.out, bytes: statSync(e.out).size };
     }),
   );
+  await web;
   if (!quiet) {
     for (const r of results) console.log(`  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB`);
     console.log(`built ${results.length} bundles in ${Date.now() - started} ms`);

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
@@ -21,7 +20,7 @@ export interface GatewayOptions {
   webDir: string;
 }
 
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png' };
+const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png', '.map': 'application/json' };
 
 /** The local stand-in for the OpenFaaS gateway: /function/<name>[/<path>], /healthz, the dev issuer, the web page. */
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
@@ -71,17 +70,14 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     return { access_token: token, token_type: 'Bearer', expires_in: ttl };
   });
 
-  // The dashboard's chart library, straight from node_modules (no CDN: the box may be offline).
-  app.get('/vendor/echarts.min.js', async (_req, reply) =>
-    reply.type('text/javascript').header('cache-control', 'public, max-age=86400').send(readFileSync(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'))),
-  );
-
-  // The web page and its assets.
+  // The workspace as built into build/web (npm run build): the same files the Pi's web server serves.
   app.get('/*', async (req, reply) => {
     const path = (req.params as { '*': string })['*'] || 'index.html';
     const file = normalize(join(opts.webDir, path));
-    if (!file.startsWith(opts.webDir) || !existsSync(file)) throw new AppError('not_found', 'no such page');
-    return reply.type(types[extname(file)] ?? 'application/octet-stream').send(readFileSync(file));
+    if (!file.startsWith(opts.webDir) || !existsSync(file) || !statSync(file).isFile()) throw new AppError('not_found', 'no such page');
+    // The page is always asked again (a new build takes effect at once); its scripts may be cached briefly.
+    const cache = extname(file) === '.html' || file.endsWith('config.json') ? 'no-cache' : 'public, max-age=300';
+    return reply.type(types[extname(file)] ?? 'application/octet-stream').header('cache-control', cache).send(readFileSync(file));
   });
   return app;
 }

@@ -103,7 +103,7 @@ async function main() {
       AUTH_ISSUER: box.issuer,
       AUTH_AUDIENCE: 'erpbi',
       CLIENT_SECRET: box.clientSecret,
-      WEB_DIR: join(root, 'web'),
+      WEB_DIR: join(root, 'build', 'web'),
       GATEWAY_UPSTREAMS: JSON.stringify(fnPorts),
       GATEWAY_ALSO_WATCH: JSON.stringify({ connector: connectorPort }),
     },

@@ -47,6 +47,10 @@ export function filters() {
       params.push(value);
       return `$${params.length}`;
     },
+    /** A condition whose parameters were numbered with param(). */
+    clause(sql: string) {
+      clauses.push(sql);
+    },
     where: () => (clauses.length ? `where ${clauses.join(' and ')}` : ''),
     params,
   };

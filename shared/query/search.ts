@@ -5,11 +5,13 @@ import type { Filters } from './paging.js';
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Adds `q` as a case-insensitive prefix of `prefixOf` OR a case-insensitive substring of `within`
- * (a code typed from its start, a name typed from anywhere in it).
+ * Adds `q` as a case-insensitive prefix of `prefixOf` OR a case-insensitive substring of any of `within`
+ * (a code typed from its start, a name typed from anywhere in it). `prefixOf` null: substrings only.
  */
-export function addSearch(f: Filters, q: string | undefined, prefixOf: string, within: string): void {
+export function addSearch(f: Filters, q: string | undefined, prefixOf: string | null, ...within: string[]): void {
   if (q === undefined) return;
   const escaped = escapeLike(q);
-  f.add((p) => `(${prefixOf} ilike ${p} or ${within} ilike ${f.param(`%${escaped}%`)})`, `${escaped}%`);
+  const anywhere = f.param(`%${escaped}%`);
+  const tests = [...(prefixOf ? [`${prefixOf} ilike ${f.param(`${escaped}%`)}`] : []), ...within.map((c) => `${c} ilike ${anywhere}`)];
+  f.clause(`(${tests.join(' or ')})`);
 }

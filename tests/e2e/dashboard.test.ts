@@ -3,10 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus } from '../../shared/events/bus.js';
 import { startBox, type Box } from '../support/box.js';
+import { launchChromium, results } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { waitFor } from '../support/wait.js';
@@ -15,7 +16,6 @@ import { waitFor } from '../support/wait.js';
 // dev issuer's code+PKCE flow, create an order through the API, watch the revenue panel change
 // without a reload. Also measures payment -> projected `paid`, and the SSE delivery for it.
 const root = join(import.meta.dirname, '..', '..');
-const results = join(root, 'test-results');
 let box: Box;
 let db: TestDatabase;
 let browser: Browser | undefined;
@@ -75,19 +75,17 @@ describe('the live dashboard', () => {
   it('signs in with code+PKCE and redraws the revenue panel from the live stream, without a reload', async () => {
     const shop = await seedShop();
     mkdirSync(results, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${box.url}/`);
+    // A bookmarked screen survives the sign-in round trip.
+    await page.goto(`${box.url}/#/dashboard`);
     await page.click('#signin');
     await page.waitForURL(/\/issuer\/authorize/);
     await page.click('a.user[data-role="admin"]');
-    await page.waitForSelector('#dashboard:not([hidden])');
-    expect(page.url()).toBe(`${box.url}/`); // the code left the address bar
+    await page.waitForSelector('#dashboard');
+    expect(page.url()).toBe(`${box.url}/#/dashboard`); // the code left the address bar
     await page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'live');
     await page.waitForFunction(() => (document.querySelector('#revenue-total') as HTMLElement | null)?.dataset.value !== '');
     const before = Number(await page.getAttribute('#revenue-total', 'data-value'));

@@ -1,0 +1,256 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBus } from '../../shared/events/bus.js';
+import type { Role } from '../../shared/auth/roles.js';
+import { startBox, type Box } from '../support/box.js';
+import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
+import { natsUrl } from '../support/nats.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { waitFor } from '../support/wait.js';
+
+// The workspace through the UI only, as three people use it on one box: the admin sets up a product
+// and a customer, the clerk receives stock and enters an order that turns invoiced by itself, the
+// accountant records a partial and then a full payment. Every screen is screenshotted at desktop and
+// phone width and checked by axe-core; no page may log an error or hit a 404.
+
+let box: Box;
+let db: TestDatabase;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const sku = `MUG${Date.now().toString(36).toUpperCase()}`;
+const customerName = `Acme ${Date.now().toString(36)}`;
+
+beforeAll(async () => {
+  db = await createTestDatabase('ws');
+  box = await startBox({ databaseUrl: db.url, natsUrl });
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await box?.stop();
+  box?.remove();
+  await db?.drop();
+  const bus = await connectBus(natsUrl, 'workspace-test-cleanup');
+  const jsm = await jetstreamManager(bus.nc);
+  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
+  await bus.nc.close();
+});
+
+/** A person's own browser: signs in through the dev issuer's page at the screen given. */
+async function signIn(role: Role, screen: string, expectedStatuses: number[] = []): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: desktop });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = watch(page, expectedStatuses);
+  await page.goto(`${box.url}/#${screen}`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.click(`a.user[data-role="${role}"]`);
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  expect(page.url()).toBe(`${box.url}/#${screen}`);
+  return { page, problems };
+}
+
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+const live = (page: Page) => page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'live');
+const action = (page: Page, name: string) => page.getByRole('main').getByRole('button', { name, exact: true }).or(page.getByRole('main').getByRole('link', { name, exact: true }));
+
+let orderId = '';
+let orderTotal = 0;
+
+describe('the workspace', () => {
+  it('admin: creates a product and a customer through the forms', async () => {
+    const { page, problems } = await signIn('admin', '/products');
+    await inspect(page, 'products-empty');
+    await action(page, 'New product').click();
+    await page.getByLabel('SKU').fill(sku);
+    await page.getByLabel('Name', { exact: true }).fill('Blue mug');
+    await page.getByLabel('Unit price').fill('12.50');
+    await page.getByLabel('Currency').fill('EUR');
+    await page.getByLabel('Tax rate').fill('20');
+    await inspect(page, 'product-new');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: sku }).waitFor();
+    await inspect(page, 'products');
+    const product = (await box.api('/function/query/products', { role: 'admin' })).body.items.find((p: { sku: string }) => p.sku === sku);
+    expect(product).toMatchObject({ name: 'Blue mug', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 });
+
+    await nav(page, 'Customers').click();
+    await action(page, 'New customer').click();
+    await page.getByLabel('Name', { exact: true }).fill(customerName);
+    await page.getByLabel('Payment terms (days)').fill('30');
+    await inspect(page, 'customer-new');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: customerName }).waitFor();
+    await inspect(page, 'customer');
+    await nav(page, 'Customers').click();
+    await page.getByRole('link', { name: customerName }).waitFor();
+    await inspect(page, 'customers');
+
+    await nav(page, 'Employees').click();
+    await page.getByRole('table').or(page.getByText(/no employees/i)).first().waitFor();
+    await inspect(page, 'employees');
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('clerk: receives stock, enters an order with the keyboard alone, sees it turn invoiced by itself', async () => {
+    const { page, problems } = await signIn('clerk', '/stock');
+    await live(page);
+    await action(page, 'Receive stock').click();
+    await page.getByLabel('Product').selectOption(sku);
+    await page.getByLabel('Quantity').fill('10');
+    await inspect(page, 'stock-receive');
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: sku });
+    await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 10_000 }).toMatch(/\b10\b/);
+    await inspect(page, 'stock');
+    await page.getByRole('link', { name: sku }).click();
+    await page.getByRole('cell', { name: /receipt/i }).first().waitFor();
+    await inspect(page, 'stock-movements');
+
+    // From here on, no mouse: Tab, typing and Enter only.
+    await nav(page, 'Orders').click();
+    await inspect(page, 'orders-empty');
+    await action(page, 'New order').focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Customer', { exact: true }).waitFor();
+    await tabTo(page, 'Customer');
+    await page.keyboard.type(customerName.slice(0, 4)); // a select jumps to the option typed
+    await selectByKeyboard(page, 'Customer', customerName);
+    await tabTo(page, 'Product');
+    await selectByKeyboard(page, 'Product', sku);
+    await tabTo(page, 'Quantity');
+    await page.keyboard.type('3');
+    await expect.poll(() => page.getByRole('main').textContent(), { timeout: 5000 }).toContain('€45.00'); // 3 x 12.50 + 20 % tax
+    await inspect(page, 'order-new');
+    const marker = await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    await tabTo(page, 'Create order');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/orders\/(?!new$)[\w-]+$/);
+    orderId = page.url().split('/').pop()!;
+    const status = page.getByRole('main').locator('.status-badge').first();
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('invoiced');
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe(marker); // no reload
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('€45.00');
+    orderTotal = (await box.api(`/function/query/orders/${orderId}`, { role: 'clerk' })).body.total;
+    expect(orderTotal).toBe(4500);
+    // The timeline says what happened and what caused what.
+    const timeline = page.locator('ol.timeline > li');
+    await expect.poll(() => timeline.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('ol.timeline').textContent()).toMatch(/caused by/i);
+    await inspect(page, 'order');
+    await nav(page, 'Orders').click();
+    await page.getByRole('row').filter({ hasText: customerName }).first().waitFor();
+    await inspect(page, 'orders');
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('clerk: a double click creates one order', async () => {
+    const { page, problems } = await signIn('clerk', '/orders/new');
+    const keys: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/function/create-order') && keys.push(r.headers()['idempotency-key'] ?? ''));
+    const before = (await box.api(`/function/query/orders?customerId=${await customerId()}`, { role: 'clerk' })).body.items.length;
+    await page.getByLabel('Customer', { exact: true }).selectOption({ label: customerName });
+    await page.getByLabel('Product').first().selectOption(sku);
+    await page.getByLabel('Quantity').first().fill('1');
+    await page.getByRole('button', { name: 'Create order' }).dblclick();
+    await page.waitForURL(/#\/orders\/(?!new$)[\w-]+$/);
+    const after = await waitFor(async () => (await box.api(`/function/query/orders?customerId=${await customerId()}`, { role: 'clerk' })).body.items.length, { what: 'orders' });
+    expect(after).toBe(before + 1);
+    expect(keys.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(keys).size).toBe(1); // whatever reached the server carried one key
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('clerk: sees no Employees link and no Record payment button; the server refuses anyway', async () => {
+    const { page, problems } = await signIn('clerk', '/employees');
+    await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
+    await inspect(page, 'not-allowed');
+    expect(await nav(page, 'Employees').count()).toBe(0);
+    const invoice = await invoiceOfOrder();
+    await page.goto(`${box.url}/#/invoices/${invoice.id}`);
+    await page.getByRole('heading', { name: new RegExp(invoice.number) }).waitFor();
+    expect(await page.getByRole('button', { name: 'Record payment' }).count()).toBe(0);
+    expect((await box.api('/function/record-payment', { role: 'clerk', body: { invoiceId: invoice.id, amount: 1, method: 'cash' } })).status).toBe(403);
+    expect((await box.api('/function/hire-employee', { role: 'clerk', body: { name: 'X', email: 'x@example.com', department: 'Ops', title: 'T', salary: 100, currency: 'EUR' } })).status).toBe(403);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('accountant: records a partial, an over- and then the full payment; the order shows paid and the dashboard moved', async () => {
+    const invoice = await invoiceOfOrder();
+    const { page, problems } = await signIn('accountant', '/invoices', [422]);
+    await page.getByRole('link', { name: invoice.number }).waitFor();
+    await inspect(page, 'invoices');
+    await page.getByRole('link', { name: invoice.number }).click();
+    await action(page, 'Record payment').click();
+    await page.getByLabel('Amount').fill('20.00');
+    await page.getByLabel('Method').selectOption('card');
+    await inspect(page, 'payment-form');
+    await page.getByRole('button', { name: 'Save payment' }).click();
+    const main = page.getByRole('main');
+    await expect.poll(() => main.textContent(), { timeout: 10_000 }).toMatch(/partially paid/);
+
+    await action(page, 'Record payment').click();
+    await page.getByLabel('Amount').fill('999.00');
+    await page.getByRole('button', { name: 'Save payment' }).click();
+    // The server's 422 lands beside the Amount field.
+    const amount = page.getByLabel('Amount');
+    await expect.poll(() => amount.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await amount.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(/balance/);
+    await inspect(page, 'payment-overpayment');
+    await amount.fill('25.00');
+    await page.getByRole('button', { name: 'Save payment' }).click();
+    await expect.poll(() => main.locator('.status-badge').first().textContent(), { timeout: 10_000 }).toBe('paid');
+    await inspect(page, 'invoice');
+    await page.goto(`${box.url}/#/invoices/${invoice.id}/print`);
+    await page.getByText(invoice.number).first().waitFor();
+    await inspect(page, 'invoice-print');
+
+    await page.goto(`${box.url}/#/orders/${orderId}`);
+    await expect.poll(() => main.locator('.status-badge').first().textContent(), { timeout: 10_000 }).toBe('paid');
+
+    await nav(page, 'Dashboard').click();
+    await page.waitForFunction(() => Number((document.querySelector('#revenue-total') as HTMLElement | null)?.dataset.value || 0) > 0, undefined, { timeout: 15_000 });
+    const revenue = Number(await page.getAttribute('#revenue-total', 'data-value'));
+    const orders = (await box.api('/function/query/orders', { role: 'admin' })).body.items as { total: number; status: string }[];
+    await expect.poll(async () => Number(await page.getAttribute('#revenue-total', 'data-value')), { timeout: 10_000 }).toBe(orders.filter((o) => !['rejected', 'cancelled'].includes(o.status)).reduce((n, o) => n + o.total, 0));
+    expect(revenue).toBeGreaterThanOrEqual(orderTotal);
+    await inspect(page, 'dashboard-workspace');
+    expect(problems.filter((p) => !/^422 POST .*record-payment$/.test(p))).toEqual([]);
+  }, 120_000);
+});
+
+async function customerId(): Promise<string> {
+  const items = (await box.api('/function/query/customers', { role: 'clerk' })).body.items as { id: string; name: string }[];
+  return items.find((c) => c.name === customerName)!.id;
+}
+
+async function invoiceOfOrder(): Promise<{ id: string; number: string }> {
+  return waitFor(async () => (await box.api(`/function/query/invoices?orderId=${orderId}`, { role: 'accountant' })).body.items?.[0], { what: 'the invoice' });
+}
+
+/** Presses Tab until the focused element is the control labelled `label` (or the button named so). */
+async function tabTo(page: Page, label: string): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const name = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> };
+      return (el.labels?.[0]?.textContent ?? el.textContent ?? '').trim();
+    });
+    if (name === label) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached "${label}"`);
+}
+
+/** Moves a focused <select> with the arrow keys until its chosen option contains `text`. */
+async function selectByKeyboard(page: Page, label: string, text: string): Promise<void> {
+  await tabTo(page, label);
+  for (let i = 0; i < 200; i++) {
+    const chosen = await page.evaluate(() => (document.activeElement as HTMLSelectElement).selectedOptions?.[0]?.textContent ?? '');
+    if (chosen.includes(text)) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no option with "${text}" in ${label}`);
+}

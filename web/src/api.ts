@@ -1,0 +1,82 @@
+import type { Auth } from './auth.js';
+
+// Every call the workspace makes: the bearer token, JSON both ways, and the API's error shape
+// ({error: {code, message, details}}) turned into an ApiError a form can place beside its field.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let auth: Auth | undefined;
+let onSignedOut: () => void = () => undefined;
+
+/** Ties the calls to the signed-in person; called while the app renders, before any screen loads. */
+export function bindSession(a: Auth, signedOut: () => void) {
+  auth = a;
+  onSignedOut = signedOut;
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const token = auth?.token();
+  if (!token) {
+    onSignedOut();
+    throw new ApiError(401, 'unauthenticated', 'your session ended; sign in again');
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'offline', 'the box cannot be reached; check the connection and try again');
+  }
+  const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: unknown } };
+  if (res.status === 401) {
+    auth?.signOut();
+    onSignedOut();
+  }
+  if (!res.ok) {
+    const e = answer.error ?? {};
+    throw new ApiError(res.status, e.code ?? 'internal', e.message ?? `the box answered ${res.status}`, e.details);
+  }
+  return answer as T;
+}
+
+/** A read of the query function, e.g. read('orders', {status: 'paid'}). Empty parameters are left out. */
+export function read<T>(path: string, params: Record<string, string | number | undefined | null> = {}): Promise<T> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const qs = q.toString();
+  return call<T>('GET', `/function/query/${path}${qs ? `?${qs}` : ''}`);
+}
+
+/** A named query of the projector (the BI side and the order timeline). */
+export function bi<T>(name: string, params: Record<string, string | number> = {}): Promise<{ name: string; watermark: Watermark; rows: T[] }> {
+  const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  return call('GET', `/function/project-to-olap/query/${name}${qs ? `?${qs}` : ''}`);
+}
+
+/** A command; the key makes a retried or double-clicked submit one effect. */
+export function run<T>(fn: string, body: unknown, idempotencyKey: string): Promise<T> {
+  return call<T>('POST', `/function/${fn}`, body, { 'idempotency-key': idempotencyKey });
+}
+
+export interface Watermark {
+  seq: number;
+  eventTime: string | null;
+  appliedAt: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,104 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { bi, type Watermark } from '../api.js';
+import { onWatermark } from '../live.js';
+import { Header } from '../ui.js';
+import { moneyByCurrency, panels, type Panel } from './panels.js';
+
+// The live BI panels over the projector's named queries, redrawn when the live stream says a batch
+// was applied (no polling, no reload). Each panel says which event it shows and how far behind that
+// event it was when drawn. Charts are drawn imperatively by ECharts into elements Preact leaves alone.
+
+type Chart = { setOption: (o: unknown, opts?: unknown) => void; resize: () => void; dispose: () => void };
+type Drawn = { rows: Record<string, any>[]; watermark: Watermark };
+
+export function Dashboard() {
+  const [data, setData] = useState<Record<string, Drawn>>({});
+  const [error, setError] = useState<string>();
+  const holders = useRef<Record<string, HTMLDivElement | null>>({});
+  const charts = useRef(new Map<string, Chart>());
+
+  useEffect(() => {
+    let alive = true;
+    let running: Promise<void> | null = null;
+    let again = false;
+    const lib = import('./charts.js');
+    const draw = (p: Panel, rows: Drawn['rows'], init: (el: HTMLElement, theme: string, o: unknown) => Chart) => {
+      const el = holders.current[p.id];
+      if (!el) return;
+      let chart = charts.current.get(p.id);
+      if (!chart) charts.current.set(p.id, (chart = init(el, 'dark', { renderer: 'canvas' })));
+      chart.setOption(p.option(rows), { replaceMerge: ['series'] });
+    };
+    // A refresh asked for while one runs is folded into one more afterwards.
+    const refresh = () => {
+      if (running) return void (again = true);
+      running = (async () => {
+        do {
+          again = false;
+          const { init } = await lib;
+          const answers = await Promise.all(panels.map(async (p) => [p, await bi<Record<string, any>>(p.query.name, p.query.params)] as const));
+          if (!alive) return;
+          for (const [p, a] of answers) draw(p, a.rows, init as never);
+          setData(Object.fromEntries(answers.map(([p, a]) => [p.id, { rows: a.rows, watermark: a.watermark }])));
+          setError(undefined);
+        } while (again && alive);
+      })()
+        .catch((e: Error) => {
+          if (alive) setError(e.message);
+        })
+        .finally(() => (running = null));
+    };
+    refresh();
+    const off = onWatermark(refresh);
+    const resize = () => charts.current.forEach((c) => c.resize());
+    window.addEventListener('resize', resize);
+    return () => {
+      alive = false;
+      off();
+      window.removeEventListener('resize', resize);
+      charts.current.forEach((c) => c.dispose());
+      charts.current.clear();
+    };
+  }, []);
+
+  const sales = data['panel-sales']?.rows;
+  const seqs = panels.map((p) => data[p.id]?.watermark.seq ?? 0);
+  return (
+    <section id="dashboard" data-seq={String(Math.min(...seqs))}>
+      <Header title="Dashboard" />
+      {error ? <p class="form-error" role="alert">{error}</p> : null}
+      <div class="panels">
+        {panels.map((p) => (
+          <article class={`panel ${p.wide ? 'wide' : ''}`} id={p.id} key={p.id} aria-labelledby={`${p.id}-title`}>
+            <h2 id={`${p.id}-title`}>
+              {p.title}
+              {p.id === 'panel-sales' ? (
+                <span class="kpi">
+                  last 24 h: <b id="revenue-total" data-value={sales ? String(sales.reduce((n, r) => n + r.revenue, 0)) : ''}>{sales ? moneyByCurrency(sales, 'revenue') : '–'}</b> ·{' '}
+                  <b id="orders-total">{sales ? sales.reduce((n, r) => n + r.orders, 0) : '–'}</b> orders
+                </span>
+              ) : p.id === 'panel-aging' ? (
+                <span class="kpi">
+                  open: <b id="ar-total">{data[p.id] ? moneyByCurrency(data[p.id]!.rows, 'balance') : '–'}</b>
+                </span>
+              ) : null}
+            </h2>
+            <Freshness watermark={data[p.id]?.watermark} />
+            <div class="chart" role="img" aria-label={`${p.title} chart`} ref={(el) => void (holders.current[p.id] = el)} />
+          </article>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function Freshness({ watermark }: { watermark: Watermark | undefined }) {
+  if (!watermark) return <p class="fresh">waiting for data…</p>;
+  if (!watermark.seq || !watermark.eventTime) return <p class="fresh" data-seq="0">no events yet</p>;
+  const behind = Math.max(0, Date.now() - Date.parse(watermark.eventTime));
+  return (
+    <p class={`fresh ${behind > 5000 ? 'stale' : ''}`} data-seq={String(watermark.seq)} title={`event at ${watermark.eventTime}, applied at ${watermark.appliedAt}`}>
+      as of event {watermark.seq}, {behind.toLocaleString()} ms behind
+    </p>
+  );
+}

@@ -1,0 +1,127 @@
+import { formatMoney, minorDigits } from '../../../shared/domain/money.js';
+
+// The five BI panels: which named query each draws and the chart options for its rows. Money is drawn
+// in currency units (axis labels), and every label says its currency.
+
+type Row = Record<string, any>;
+export interface Panel {
+  id: string;
+  title: string;
+  query: { name: string; params?: Record<string, string | number> };
+  wide?: boolean;
+  option: (rows: Row[]) => Record<string, unknown>;
+}
+
+const statusOrder = ['pending', 'reserved', 'invoiced', 'partially_paid', 'paid', 'fulfilled', 'rejected', 'cancelled'];
+const bucketOrder = ['current', '1-30', '31-60', '61-90', '90+'];
+export const palette = ['#3b82f6', '#22c55e', '#f59e0b', '#a855f7', '#ef4444', '#14b8a6', '#eab308', '#64748b'];
+const major = (minor: number, currency: string) => minor / 10 ** minorDigits(currency);
+const grid = { lineStyle: { color: '#22304a' } };
+const base = {
+  backgroundColor: 'transparent', color: palette, textStyle: { fontFamily: 'inherit' },
+  grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true }, tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
+};
+const shadow = { trigger: 'axis', axisPointer: { type: 'shadow' } };
+
+/** "€1.00 + $2.00": a sum per currency, never added across currencies. */
+export function moneyByCurrency(rows: Row[], field: string): string {
+  const sums = new Map<string, number>();
+  for (const r of rows) sums.set(r.currency, (sums.get(r.currency) ?? 0) + r[field]);
+  return sums.size ? [...sums].map(([c, v]) => formatMoney(v, c)).join(' + ') : formatMoney(0, 'EUR');
+}
+
+export const panels: Panel[] = [
+  {
+    id: 'panel-sales',
+    title: 'Revenue and orders by hour',
+    wide: true,
+    query: { name: 'sales_by_hour', params: { hours: 24 } },
+    option(rows) {
+      const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+      const hours = Array.from({ length: 24 }, (_, i) => new Date(now - (23 - i) * 3_600_000).toISOString().slice(0, 13));
+      const currencies = [...new Set(rows.map((r) => r.currency as string))];
+      const at = (h: string, c: string | null, f: string) => rows.filter((r) => r.hour.slice(0, 13) === h && (!c || r.currency === c)).reduce((n, r) => n + r[f], 0);
+      // Buckets are UTC hours; labelled in the viewer's time zone.
+      const label = (h: string) => new Date(`${h}:00:00Z`).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      return {
+        ...base,
+        xAxis: { type: 'category', data: hours.map(label) },
+        yAxis: [{ type: 'value', name: 'revenue', splitLine: grid }, { type: 'value', name: 'orders', minInterval: 1, splitLine: { show: false } }],
+        series: [
+          ...currencies.map((c) => ({ name: `revenue ${c}`, type: 'bar', data: hours.map((h) => major(at(h, c, 'revenue'), c)) })),
+          { name: 'orders', type: 'line', yAxisIndex: 1, data: hours.map((h) => at(h, null, 'orders')) },
+        ],
+      };
+    },
+  },
+  {
+    id: 'panel-aging',
+    title: 'Receivables aging',
+    query: { name: 'ar_aging' },
+    option(rows) {
+      const currencies = [...new Set(rows.map((r) => r.currency as string))];
+      const colors = ['#22c55e', '#eab308', '#f59e0b', '#f97316', '#ef4444'];
+      return {
+        ...base,
+        xAxis: { type: 'category', axisLabel: { interval: 0, hideOverlap: false }, data: bucketOrder.map((b) => (b === 'current' ? 'not due' : `${b} d`)) },
+        yAxis: { type: 'value', splitLine: grid },
+        series: currencies.map((c) => ({
+          name: c, type: 'bar',
+          data: bucketOrder.map((b, i) => ({ value: major(rows.find((r) => r.bucket === b && r.currency === c)?.balance ?? 0, c), itemStyle: { color: colors[i] } })),
+        })),
+      };
+    },
+  },
+  {
+    id: 'panel-funnel',
+    title: 'Order funnel',
+    query: { name: 'order_funnel' },
+    option(rows) {
+      const count = (s: string) => rows.find((r) => r.status === s)?.orders ?? 0;
+      return {
+        ...base,
+        tooltip: shadow,
+        xAxis: { type: 'value', minInterval: 1, splitLine: grid },
+        yAxis: { type: 'category', inverse: true, data: statusOrder.map((s) => s.replace('_', ' ')) },
+        series: [{ name: 'orders', type: 'bar', label: { show: true, position: 'right' }, data: statusOrder.map((s, i) => ({ value: count(s), itemStyle: { color: i >= 6 ? '#64748b' : palette[i % 6] } })) }],
+      };
+    },
+  },
+  {
+    id: 'panel-stock',
+    title: 'Stock levels',
+    query: { name: 'stock_levels' },
+    option(rows) {
+      const shown = [...rows].sort((a, b) => b.onHand - a.onHand).slice(0, 12);
+      return {
+        ...base,
+        tooltip: shadow,
+        xAxis: { type: 'value', minInterval: 1, splitLine: grid },
+        yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name), axisLabel: { width: 110, overflow: 'truncate' } },
+        series: [
+          { name: 'available', type: 'bar', stack: 'on hand', data: shown.map((r) => r.available), itemStyle: { color: '#22c55e' } },
+          { name: 'reserved', type: 'bar', stack: 'on hand', data: shown.map((r) => r.reserved), itemStyle: { color: '#f59e0b' } },
+        ],
+      };
+    },
+  },
+  {
+    id: 'panel-top',
+    title: 'Top products',
+    query: { name: 'top_products', params: { limit: 8 } },
+    option(rows) {
+      return {
+        ...base,
+        legend: { show: false },
+        tooltip: shadow,
+        xAxis: { type: 'value', splitLine: grid },
+        yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name), axisLabel: { width: 110, overflow: 'truncate' } },
+        series: [{
+          name: 'net revenue', type: 'bar',
+          label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatMoney(rows[p.dataIndex]!.revenue, rows[p.dataIndex]!.currency) },
+          data: rows.map((r) => major(r.revenue, r.currency)),
+        }],
+      };
+    },
+  },
+];

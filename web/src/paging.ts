@@ -1,0 +1,39 @@
+import { useState } from 'preact/hooks';
+import type { Page } from './api.js';
+import type { Changes } from './live.js';
+import { useLoad, type Loaded } from './load.js';
+
+// A keyset list with "Load more". Each load (the first one, a live reload, "Load more") reads again
+// every row on show, in one request while that is at most 200 rows: a reload after a live change then
+// refreshes the pages one has opened instead of dropping them, and rows never appear twice.
+
+const maxLimit = 200;
+
+export function usePaged<T>(
+  fetchPage: (limit: number, cursor: string | undefined) => Promise<Page<T>>,
+  deps: unknown[],
+  concerns?: (c: Changes) => boolean,
+  pageSize = 50,
+): { loaded: Loaded<Page<T>>; more: () => void } {
+  const key = JSON.stringify(deps);
+  const [shown, setShown] = useState({ key, pages: 1 });
+  const pages = shown.key === key ? shown.pages : 1; // new filters start again at one page
+  const loaded = useLoad(
+    async () => {
+      const want = pages * pageSize;
+      let items: T[] = [];
+      let next: string | null = null;
+      do {
+        const page: Page<T> = await fetchPage(Math.min(maxLimit, want - items.length), next ?? undefined);
+        items = items.concat(page.items);
+        next = page.nextCursor;
+      } while (next && items.length < want);
+      return { key, page: { items, nextCursor: next } };
+    },
+    [key, pages],
+    concerns,
+  );
+  // Rows of other filters are never shown under these: while they load, the list says so.
+  const data = loaded.data?.key === key ? loaded.data.page : undefined;
+  return { loaded: { ...loaded, data }, more: () => setShown({ key, pages: pages + 1 }) };
+}

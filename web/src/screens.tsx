@@ -1,0 +1,67 @@
+import type { FunctionComponent } from 'preact';
+import { mayRun, type CommandName } from '../../shared/auth/permissions.js';
+import { Dashboard } from './dashboard/dashboard.js';
+import { CustomerEdit, CustomerPage, CustomersList } from './screens/customers.js';
+import { EmployeeEdit, EmployeesList } from './screens/employees.js';
+import { InvoicePage, InvoicePrint, InvoicesList } from './screens/invoices.js';
+import { NewOrder } from './screens/order-new.js';
+import { OrderPage } from './screens/order-page.js';
+import { OrdersList } from './screens/orders.js';
+import { ProductEdit, ProductsList } from './screens/products.js';
+import { StockList, StockMovements } from './screens/stock.js';
+
+export interface ScreenProps {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  roles: string[];
+}
+
+interface Screen {
+  pattern: string;
+  view: FunctionComponent<ScreenProps>;
+  /** Who may open it; absent: every erpbi role. */
+  allowed?: (roles: string[]) => boolean;
+  /** "Your role may not <what>." */
+  what: string;
+}
+
+const needs = (command: CommandName) => (roles: string[]) => mayRun(roles, command);
+
+// Order matters: '/orders/new' before '/orders/:id'.
+export const screens: Screen[] = [
+  { pattern: '/orders', view: OrdersList, what: 'see orders' },
+  { pattern: '/orders/new', view: NewOrder, allowed: needs('create-order'), what: 'enter orders' },
+  { pattern: '/orders/:id', view: OrderPage, what: 'see orders' },
+  { pattern: '/invoices', view: InvoicesList, what: 'see invoices' },
+  { pattern: '/invoices/:id', view: InvoicePage, what: 'see invoices' },
+  { pattern: '/invoices/:id/print', view: InvoicePrint, what: 'see invoices' },
+  { pattern: '/stock', view: StockList, what: 'see stock' },
+  { pattern: '/stock/:sku', view: StockMovements, what: 'see stock' },
+  { pattern: '/products', view: ProductsList, what: 'see products' },
+  { pattern: '/products/new', view: ProductEdit, allowed: needs('upsert-product'), what: 'create products' },
+  { pattern: '/products/:sku', view: ProductEdit, allowed: needs('upsert-product'), what: 'edit products' },
+  { pattern: '/customers', view: CustomersList, what: 'see customers' },
+  { pattern: '/customers/new', view: CustomerEdit, allowed: needs('upsert-customer'), what: 'create customers' },
+  { pattern: '/customers/:id', view: CustomerPage, what: 'see customers' },
+  { pattern: '/customers/:id/edit', view: CustomerEdit, allowed: needs('upsert-customer'), what: 'edit customers' },
+  // HR is the administrator's: salaries are on these screens.
+  { pattern: '/employees', view: EmployeesList, allowed: needs('hire-employee'), what: 'manage employees' },
+  { pattern: '/employees/new', view: EmployeeEdit, allowed: needs('hire-employee'), what: 'hire employees' },
+  { pattern: '/employees/:id', view: EmployeeEdit, allowed: needs('update-employee'), what: 'edit employees' },
+  { pattern: '/dashboard', view: Dashboard, what: 'see the dashboard' },
+];
+
+const nav = [
+  { path: '/orders', label: 'Orders' },
+  { path: '/invoices', label: 'Invoices' },
+  { path: '/stock', label: 'Stock' },
+  { path: '/products', label: 'Products' },
+  { path: '/customers', label: 'Customers' },
+  { path: '/employees', label: 'Employees' },
+  { path: '/dashboard', label: 'Dashboard' },
+];
+
+export const navFor = (roles: string[]) => nav.filter((n) => screens.find((s) => s.pattern === n.path)?.allowed?.(roles) ?? true);
+
+/** The first screen after sign-in: the accountant's day starts with invoices, everyone else's with orders. */
+export const landingFor = (roles: string[]) => (roles.includes('accountant') && !roles.includes('admin') && !roles.includes('clerk') ? '/invoices' : '/orders');

@@ -1,0 +1,214 @@
+import { useState } from 'preact/hooks';
+import { mayRun } from '../../../shared/auth/permissions.js';
+import { body as customerBody } from '../../../functions/upsert-customer/schema.js';
+import { read, run, type Page } from '../api.js';
+import { Field, FormError, useForm, valueOf } from '../form.js';
+import { useLoad } from '../load.js';
+import { href, navigate, seg } from '../router.js';
+import type { ScreenProps } from '../screens.js';
+import type { Customer, CustomerDetail, Invoice, Order } from '../types.js';
+import { Day, Header, Money, More, Show, Status, TableWrap, When } from '../ui.js';
+import { usePaged } from '../paging.js';
+
+// Who buys: their terms (the invoice's due date follows them), what they owe, and their orders and invoices.
+
+export function CustomersList({ roles, query }: ScreenProps) {
+  const q = query.get('q') ?? '';
+  const [text, setText] = useState(q);
+  const customers = useLoad(() => read<{ items: Customer[] }>('customers', { q }), [q], (c) => c.customers.length > 0);
+  return (
+    <section>
+      <Header title="Customers">{mayRun(roles, 'upsert-customer') ? <a class="button" href={href('/customers/new')}>New customer</a> : null}</Header>
+      <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate('/customers', { q: text.trim() }))}>
+        <Field label="Search customers">{(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder="Name" />}</Field>
+        <button type="submit" class="secondary">Search</button>
+      </form>
+      <Show loaded={customers}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p class="empty">No customers{q ? ` match “${q}”` : ' yet'}.</p>
+          ) : (
+            <TableWrap label="Customers">
+              <table>
+                <caption class="sr-only">Customers</caption>
+                <thead>
+                  <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col" class="num">Payment terms (days)</th></tr>
+                </thead>
+                <tbody>
+                  {items.map((c) => (
+                    <tr key={c.id}>
+                      <td><a href={href(`/customers/${seg(c.id)}`)}>{c.name}</a></td>
+                      <td>{c.email ?? <span class="muted">–</span>}</td>
+                      <td class="num">{c.paymentTermsDays}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+export function CustomerPage({ roles, params }: ScreenProps) {
+  const id = params.id!;
+  // Orders, invoices and payments all name their customer, so one id covers every change that matters here.
+  const mine = (c: { customers: string[] }) => c.customers.includes(id);
+  const customer = useLoad(() => read<CustomerDetail>(`customers/${seg(id)}`), [id], mine);
+  const orders = usePaged((limit, cursor) => read<Page<Order>>('orders', { customerId: id, limit, cursor }), [id], mine, 20);
+  const invoices = usePaged((limit, cursor) => read<Page<Invoice>>('invoices', { customerId: id, limit, cursor }), [id], mine, 20);
+  return (
+    <section>
+      <Header title={customer.data?.name ?? 'Customer'}>
+        {mayRun(roles, 'upsert-customer') ? <a class="button secondary" href={href(`/customers/${seg(id)}/edit`)}>Edit</a> : null}
+      </Header>
+      <Show loaded={customer}>
+        {(c) => (
+          <div class="kpis" role="group" aria-label="Customer">
+            <div><span>Email</span><b>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '–'}</b></div>
+            <div><span>Payment terms</span><b>{c.paymentTermsDays} days</b></div>
+            <div>
+              <span>Open balance</span>
+              {c.openBalances.length === 0 ? (
+                <b>nothing open</b>
+              ) : (
+                c.openBalances.map((b) => (
+                  <b key={b.currency}>
+                    <Money minor={b.balance} currency={b.currency} /> <small class="muted">({b.invoices} {b.invoices === 1 ? 'invoice' : 'invoices'})</small>
+                  </b>
+                ))
+              )}
+            </div>
+          </div>
+        )}
+      </Show>
+      <h2>Orders</h2>
+      <Show loaded={orders.loaded}>
+        {({ items, nextCursor }) =>
+          items.length === 0 ? (
+            <p class="empty">No orders yet.</p>
+          ) : (
+            <>
+              <TableWrap label="Orders of this customer">
+                <table>
+                  <caption class="sr-only">Orders of this customer, newest first</caption>
+                  <thead>
+                    <tr><th scope="col">Order</th><th scope="col">Created</th><th scope="col">Status</th><th scope="col" class="num">Total</th></tr>
+                  </thead>
+                  <tbody>
+                    {items.map((o) => (
+                      <tr key={o.id}>
+                        <td><a href={href(`/orders/${seg(o.id)}`)}>{o.id}</a></td>
+                        <td><When at={o.createdAt} /></td>
+                        <td><Status status={o.status} /></td>
+                        <td class="num"><Money minor={o.total} currency={o.currency} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+              <More next={nextCursor} onMore={orders.more} />
+            </>
+          )
+        }
+      </Show>
+      <h2>Invoices</h2>
+      <Show loaded={invoices.loaded}>
+        {({ items, nextCursor }) =>
+          items.length === 0 ? (
+            <p class="empty">No invoices yet.</p>
+          ) : (
+            <>
+              <InvoiceRows items={items} />
+              <More next={nextCursor} onMore={invoices.more} />
+            </>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+function InvoiceRows({ items }: { items: Invoice[] }) {
+  return (
+    <TableWrap label="Invoices of this customer">
+      <table>
+        <caption class="sr-only">Invoices of this customer, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Number</th><th scope="col">Issued</th><th scope="col">Due</th><th scope="col">Status</th>
+            <th scope="col" class="num">Total</th><th scope="col" class="num">Balance</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((i) => (
+            <tr key={i.id} class={i.overdue ? 'overdue' : undefined}>
+              <td><a href={href(`/invoices/${seg(i.id)}`)}>{i.number}</a></td>
+              <td><Day day={i.issueDate} /></td>
+              <td><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</td>
+              <td><Status status={i.status} /></td>
+              <td class="num"><Money minor={i.total} currency={i.currency} /></td>
+              <td class="num"><Money minor={i.balance} currency={i.currency} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+/** New customer (no id in the address) or an edit; the id stays, upsert-customer replaces the record. */
+export function CustomerEdit({ params }: ScreenProps) {
+  const id = params.id;
+  const existing = useLoad(() => (id ? read<CustomerDetail>(`customers/${seg(id)}`) : Promise.resolve(undefined)), [id]);
+  return (
+    <section>
+      <Header title={id ? `Edit ${existing.data?.name ?? 'customer'}` : 'New customer'} />
+      {id ? <Show loaded={existing}>{(c) => <CustomerForm customer={c} />}</Show> : <CustomerForm />}
+    </section>
+  );
+}
+
+const whole = (text: string) => (/^\s*\d{1,4}\s*$/.test(text) ? Number(text) : undefined);
+
+function CustomerForm({ customer }: { customer?: Customer | undefined }) {
+  const form = useForm();
+  const [f, setF] = useState({
+    name: customer?.name ?? '',
+    email: customer?.email ?? '',
+    terms: String(customer?.paymentTermsDays ?? 30),
+  });
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
+  const save = (e: Event) => {
+    e.preventDefault();
+    const paymentTermsDays = whole(f.terms);
+    void form.submit({
+      schema: customerBody,
+      value: { ...(customer ? { id: customer.id } : {}), name: f.name, email: f.email.trim() || undefined, paymentTermsDays },
+      fieldErrors: paymentTermsDays === undefined ? { paymentTermsDays: 'a whole number of days such as 30' } : {},
+      send: (b, key) => run<Customer>('upsert-customer', b, key),
+      done: (c) => navigate(`/customers/${seg(c.id)}`),
+    });
+  };
+  const back = customer ? href(`/customers/${seg(customer.id)}`) : href('/customers');
+  return (
+    <form class="card form" onSubmit={save} noValidate>
+      <FormError form={form} />
+      <Field label="Name" error={form.error('name')}>{(p) => <input {...p} value={f.name} onInput={set('name')} required autoComplete="organization" />}</Field>
+      <div class="row">
+        <Field label="Email" error={form.error('email')} hint="optional">
+          {(p) => <input {...p} type="email" value={f.email} onInput={set('email')} autoComplete="email" />}
+        </Field>
+        <Field label="Payment terms (days)" error={form.error('paymentTermsDays')} hint="the invoice is due this many days after issue">
+          {(p) => <input {...p} value={f.terms} onInput={set('terms')} inputMode="numeric" class="short" required />}
+        </Field>
+      </div>
+      <div class="actions">
+        <a class="button secondary" href={back}>Back</a>
+        <button type="submit" disabled={form.busy}>Save</button>
+      </div>
+    </form>
+  );
+}

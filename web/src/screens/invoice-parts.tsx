@@ -1,0 +1,93 @@
+import type { ComponentChildren } from 'preact';
+import { bpToPercentText } from '../../../shared/domain/money.js';
+import type { InvoiceDetail, OrderLine } from '../types.js';
+import { Money, TableWrap } from '../ui.js';
+
+// The pieces the invoice page and its printable copy share: the lines as issued, the tax per rate (what
+// a tax return asks for) and the totals down to the balance.
+
+/** Net and tax summed per tax rate, lowest rate first. */
+export function taxByRate(lines: OrderLine[]): { rateBp: number; net: number; tax: number }[] {
+  const by = new Map<number, { rateBp: number; net: number; tax: number }>();
+  for (const l of lines) {
+    const r = by.get(l.taxRateBp) ?? { rateBp: l.taxRateBp, net: 0, tax: 0 };
+    r.net += l.net;
+    r.tax += l.tax;
+    by.set(l.taxRateBp, r);
+  }
+  return [...by.values()].sort((a, b) => a.rateBp - b.rateBp);
+}
+
+export const percent = (bp: number) => `${bpToPercentText(bp)} %`;
+
+export function LinesTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
+  return (
+    <TableWrap label="Invoice lines">
+      <table>
+        <caption class="sr-only">Invoice lines</caption>
+        <thead>
+          <tr>
+            <th scope="col">SKU</th><th scope="col">Name</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Unit price</th>
+            <th scope="col" class="num">Tax rate</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr key={l.sku}>
+              <td>{l.sku}</td>
+              <td>{l.name}</td>
+              <td class="num">{l.quantity}</td>
+              <td class="num"><Money minor={l.unitPrice} currency={currency} /></td>
+              <td class="num">{percent(l.taxRateBp)}</td>
+              <td class="num"><Money minor={l.net} currency={currency} /></td>
+              <td class="num"><Money minor={l.tax} currency={currency} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+export function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
+  return (
+    <table>
+      <caption class="sr-only">Tax by rate</caption>
+      <thead>
+        <tr><th scope="col">Tax rate</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax</th></tr>
+      </thead>
+      <tbody>
+        {taxByRate(lines).map((r) => (
+          <tr key={r.rateBp}>
+            <th scope="row">{percent(r.rateBp)}</th>
+            <td class="num"><Money minor={r.net} currency={currency} /></td>
+            <td class="num"><Money minor={r.tax} currency={currency} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Subtotal, tax, total, then what was paid and credited and what is left. */
+export function TotalsTable({ invoice: i }: { invoice: InvoiceDetail }) {
+  const row = (label: string, minor: number) => (
+    <tr>
+      <th scope="row">{label}</th>
+      <td><Money minor={minor} currency={i.currency} /></td>
+    </tr>
+  );
+  return (
+    <table class="totals">
+      <caption class="sr-only">Totals</caption>
+      <tbody>
+        {row('Subtotal', i.subtotal)}
+        {row('Tax', i.tax)}
+        {row('Total', i.total)}
+        {row('Amount paid', i.amountPaid)}
+        {row('Credited', i.credited)}
+        {row('Balance', i.balance)}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,206 @@
+import { useState } from 'preact/hooks';
+import { mayRun } from '../../../shared/auth/permissions.js';
+import { formatMoney } from '../../../shared/domain/money.js';
+import { read, type Page } from '../api.js';
+import { Field, valueOf } from '../form.js';
+import { useLoad } from '../load.js';
+import { href, navigate, replaceQuery, seg } from '../router.js';
+import type { ScreenProps } from '../screens.js';
+import type { Invoice, InvoiceDetail } from '../types.js';
+import { Day, Header, Money, More, Show, Status, statusText, TableWrap, When } from '../ui.js';
+import { LinesTable, TaxTable, TotalsTable } from './invoice-parts.js';
+import { methodText, PaymentForm } from './invoice-payment.js';
+import { usePaged } from '../paging.js';
+
+export { InvoicePrint } from './invoice-print.js';
+
+// What customers owe: the accountant's list (overdue first to the eye), one invoice with its payments
+// and credit notes, and recording money as it comes in.
+
+const invoiceStatuses = ['open', 'partially_paid', 'paid', 'credited'] as const;
+
+export function InvoicesList({ query }: ScreenProps) {
+  const q = query.get('q') ?? '';
+  const status = query.get('status') ?? '';
+  const overdue = query.get('overdue') === 'true';
+  const [text, setText] = useState(q);
+  const list = usePaged(
+    (limit, cursor) => read<Page<Invoice>>('invoices', { q, status, overdue: overdue ? 'true' : undefined, limit, cursor }),
+    [q, status, overdue],
+    (c) => c.invoices.length > 0,
+  );
+  const filter = (next: { q?: string; status?: string; overdue?: boolean }) => {
+    const v = { q: text.trim(), status, overdue, ...next };
+    return { q: v.q || undefined, status: v.status || undefined, overdue: v.overdue ? 'true' : undefined };
+  };
+  return (
+    <section>
+      <Header title="Invoices" />
+      <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate('/invoices', filter({})))}>
+        <Field label="Search invoices">
+          {(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder="Number or customer" />}
+        </Field>
+        <Field label="Status">
+          {(p) => (
+            <select {...p} value={status} onChange={(e) => replaceQuery(filter({ status: valueOf(e) }))}>
+              <option value="">Any status</option>
+              {invoiceStatuses.map((s) => (
+                <option key={s} value={s}>{statusText(s)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <label class="checkbox">
+          <input type="checkbox" checked={overdue} onChange={(e) => replaceQuery(filter({ overdue: (e.currentTarget as HTMLInputElement).checked }))} /> Overdue only
+        </label>
+        <button type="submit" class="secondary">Search</button>
+      </form>
+      <Show loaded={list.loaded}>
+        {({ items, nextCursor }) =>
+          items.length === 0 ? (
+            <p class="empty">No invoices{q || status || overdue ? ' match these filters' : ' yet'}.</p>
+          ) : (
+            <>
+              <TableWrap label="Invoices">
+                <table>
+                  <caption class="sr-only">Invoices, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Number</th><th scope="col">Customer</th><th scope="col">Issued</th><th scope="col">Due</th>
+                      <th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col" class="num">Balance</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((i) => (
+                      <tr key={i.id} class={i.overdue ? 'overdue' : undefined}>
+                        <td><a href={href(`/invoices/${seg(i.id)}`)}>{i.number}</a></td>
+                        <td>{i.customerName}</td>
+                        <td><Day day={i.issueDate} /></td>
+                        <td><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</td>
+                        <td><Status status={i.status} /></td>
+                        <td class="num"><Money minor={i.total} currency={i.currency} /></td>
+                        <td class="num"><Money minor={i.balance} currency={i.currency} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+              <More next={nextCursor} onMore={list.more} />
+            </>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+const payable = (i: InvoiceDetail) => i.balance > 0 && (i.status === 'open' || i.status === 'partially_paid');
+
+export function InvoicePage({ roles, params }: ScreenProps) {
+  const id = params.id!;
+  const invoice = useLoad(() => read<InvoiceDetail>(`invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
+  const [paying, setPaying] = useState(false);
+  const [saved, setSaved] = useState<string>();
+  const i = invoice.data;
+  const mayPay = !!i && mayRun(roles, 'record-payment') && payable(i);
+  return (
+    <section>
+      <Header title={i ? `Invoice ${i.number}` : 'Invoice'}>
+        {i ? <a class="button secondary" href={href(`/invoices/${seg(id)}/print`)}>Print</a> : null}
+        {mayPay ? (
+          <button type="button" aria-expanded={paying} onClick={() => (setPaying(!paying), setSaved(undefined))}>
+            Record payment
+          </button>
+        ) : null}
+      </Header>
+      {i && mayPay && paying ? (
+        <PaymentForm
+          invoice={i}
+          onCancel={() => setPaying(false)}
+          onDone={(a) => {
+            setPaying(false);
+            setSaved(`Payment saved; the balance is now ${formatMoney(a.balance, i.currency)}.`);
+            invoice.reload();
+          }}
+        />
+      ) : null}
+      {saved ? <p role="status" class="hint">{saved}</p> : null}
+      <Show loaded={invoice}>{(i) => <InvoiceBody invoice={i} />}</Show>
+    </section>
+  );
+}
+
+function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
+  return (
+    <>
+      <div class="kpis" role="group" aria-label="Invoice">
+        <div><span>Status</span><b><Status status={i.status} /></b></div>
+        <div><span>Customer</span><b><a href={href(`/customers/${seg(i.customerId)}`)}>{i.customerName}</a></b></div>
+        <div><span>Order</span><b><a href={href(`/orders/${seg(i.orderId)}`)}>{i.orderId}</a></b></div>
+        <div><span>Issued</span><b><Day day={i.issueDate} /></b></div>
+        <div class={i.overdue ? 'overdue' : undefined}>
+          <span>Due</span><b><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</b>
+        </div>
+        <div><span>Balance</span><b><Money minor={i.balance} currency={i.currency} /></b></div>
+      </div>
+      <h2>Lines</h2>
+      <LinesTable lines={i.lines} currency={i.currency} />
+      <div class="grid2">
+        <div>
+          <h2>Tax by rate</h2>
+          <TaxTable lines={i.lines} currency={i.currency} />
+        </div>
+        <div>
+          <h2>Totals</h2>
+          <TotalsTable invoice={i} />
+        </div>
+      </div>
+      <h2>Payments</h2>
+      {i.payments.length === 0 ? (
+        <p class="empty">No payments yet.</p>
+      ) : (
+        <TableWrap label="Payments">
+          <table>
+            <caption class="sr-only">Payments, oldest first</caption>
+            <thead>
+              <tr><th scope="col">When</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr>
+            </thead>
+            <tbody>
+              {i.payments.map((p) => (
+                <tr key={p.id}>
+                  <td><When at={p.receivedAt} /></td>
+                  <td>{methodText(p.method)}</td>
+                  <td>{p.reference ?? <span class="muted">–</span>}</td>
+                  <td class="num"><Money minor={p.amount} currency={i.currency} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      {i.creditNotes.length ? (
+        <>
+          <h2>Credit notes</h2>
+          <TableWrap label="Credit notes">
+            <table>
+              <caption class="sr-only">Credit notes</caption>
+              <thead>
+                <tr><th scope="col">Number</th><th scope="col">When</th><th scope="col" class="num">Amount</th><th scope="col">Reason</th></tr>
+              </thead>
+              <tbody>
+                {i.creditNotes.map((n) => (
+                  <tr key={n.id}>
+                    <td>{n.number}</td>
+                    <td><When at={n.issuedAt} /></td>
+                    <td class="num"><Money minor={n.amount} currency={i.currency} /></td>
+                    <td>{n.reason ?? <span class="muted">–</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'preact/hooks';
+import { mayRun } from '../../../shared/auth/permissions.js';
+import { orderStatuses } from '../../../shared/domain/order-lifecycle.js';
+import { read, type Page } from '../api.js';
+import { Field, valueOf } from '../form.js';
+import { useLoad } from '../load.js';
+import { usePaged } from '../paging.js';
+import { href, replaceQuery, seg } from '../router.js';
+import type { ScreenProps } from '../screens.js';
+import type { Customer, Order } from '../types.js';
+import { Header, Money, More, Show, Status, statusText, TableWrap, When } from '../ui.js';
+
+/**
+ * The part of an order id people read out and compare: ids are UUIDv7, whose first characters are the
+ * creation time (shared by every order of the same minute) and whose last eight are random.
+ */
+export const shortId = (id: string) => (id.length > 8 ? id.slice(-8) : id);
+
+const filterNames = ['status', 'customerId', 'from', 'to', 'q'] as const;
+type Filters = Record<(typeof filterNames)[number], string>;
+const filtersOf = (query: URLSearchParams): Filters =>
+  Object.fromEntries(filterNames.map((n) => [n, query.get(n) ?? ''])) as Filters;
+
+export function OrdersList({ roles, query }: ScreenProps) {
+  const applied = filtersOf(query);
+  const key = JSON.stringify(applied);
+  const [f, setF] = useState(applied);
+  // The address is the truth: a nav click or Back replaces the filters shown.
+  useEffect(() => setF(applied), [key]);
+  const set = (k: keyof Filters) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
+  const orders = usePaged((limit, cursor) => read<Page<Order>>('orders', { ...applied, limit, cursor }), [key], (c) => c.orders.length > 0 || c.customers.length > 0);
+  const customers = useLoad(() => read<{ items: Customer[] }>('customers'), [], (c) => c.customers.length > 0);
+  const filtered = filterNames.some((n) => applied[n] !== '');
+
+  return (
+    <section>
+      <Header title="Orders">{mayRun(roles, 'create-order') ? <a class="button" href={href('/orders/new')}>New order</a> : null}</Header>
+      <form role="search" aria-label="Filter orders" class="filters" onSubmit={(e) => (e.preventDefault(), replaceQuery(f))}>
+        <Field label="Status">
+          {(p) => (
+            <select {...p} value={f.status} onChange={set('status')}>
+              <option value="">All statuses</option>
+              {orderStatuses.map((s) => <option key={s} value={s}>{statusText(s)}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label="Customer">
+          {(p) => (
+            <select {...p} value={f.customerId} onChange={set('customerId')}>
+              <option value="">All customers</option>
+              {customerOptions(customers.data?.items ?? [], f.customerId).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label="From">{(p) => <input {...p} type="date" value={f.from} onInput={set('from')} />}</Field>
+        <Field label="To">{(p) => <input {...p} type="date" value={f.to} onInput={set('to')} min={f.from || undefined} />}</Field>
+        <Field label="Search orders">{(p) => <input {...p} type="search" value={f.q} onInput={set('q')} placeholder="Order id or customer" maxLength={100} />}</Field>
+        <div class="actions">
+          <button type="submit" class="secondary">Filter</button>
+          {filtered ? <a class="button secondary" href={href('/orders')}>Clear filters</a> : null}
+        </div>
+      </form>
+      <Show loaded={orders.loaded}>
+        {({ items, nextCursor }) =>
+          items.length === 0 ? (
+            <p class="empty">{filtered ? 'No orders match these filters.' : 'No orders yet.'}</p>
+          ) : (
+            <>
+              <TableWrap label="Orders">
+                <table>
+                  <caption class="sr-only">Orders, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Order</th>
+                      <th scope="col">Customer</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" class="num">Total</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((o) => (
+                      <tr key={o.id}>
+                        <td><a href={href(`/orders/${seg(o.id)}`)} title={o.id}>{shortId(o.id)}</a></td>
+                        <td>{o.customerName ?? o.customerId}</td>
+                        <td><When at={o.createdAt} /></td>
+                        <td><Status status={o.status} /></td>
+                        <td class="num"><Money minor={o.total} currency={o.currency} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+              <More next={nextCursor} onMore={orders.more} />
+            </>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+/** The customers to choose from, plus the one the address names when the list does not have it (yet). */
+export function customerOptions(list: Customer[], selected: string): { id: string; name: string }[] {
+  return selected && !list.some((c) => c.id === selected) ? [{ id: selected, name: selected }, ...list] : list;
+}

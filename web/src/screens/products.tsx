@@ -1,0 +1,111 @@
+import { useState } from 'preact/hooks';
+import { mayRun } from '../../../shared/auth/permissions.js';
+import { amountText, bpToPercentText, parseAmount, parsePercentToBp } from '../../../shared/domain/money.js';
+import { body as productBody } from '../../../functions/upsert-product/schema.js';
+import { read, run } from '../api.js';
+import { Field, FormError, useForm, valueOf } from '../form.js';
+import { useLoad } from '../load.js';
+import { href, navigate, seg } from '../router.js';
+import type { ScreenProps } from '../screens.js';
+import type { Product } from '../types.js';
+import { Header, Money, Show } from '../ui.js';
+
+export function ProductsList({ roles, query }: ScreenProps) {
+  const q = query.get('q') ?? '';
+  const [text, setText] = useState(q);
+  const products = useLoad(() => read<{ items: Product[] }>('products', { q }), [q], (c) => c.skus.length > 0);
+  const canEdit = mayRun(roles, 'upsert-product');
+  return (
+    <section>
+      <Header title="Products">{canEdit ? <a class="button" href={href('/products/new')}>New product</a> : null}</Header>
+      <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate('/products', { q: text }))}>
+        <Field label="Search products">{(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder="SKU or name" />}</Field>
+        <button type="submit" class="secondary">Search</button>
+      </form>
+      <Show loaded={products}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p class="empty">No products{q ? ` match “${q}”` : ' yet'}.</p>
+          ) : (
+            <table>
+              <caption class="sr-only">Products</caption>
+              <thead>
+                <tr><th scope="col">SKU</th><th scope="col">Name</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Tax rate</th><th scope="col" class="num">Reorder level</th></tr>
+              </thead>
+              <tbody>
+                {items.map((p) => (
+                  <tr key={p.sku}>
+                    <td>{canEdit ? <a href={href(`/products/${seg(p.sku)}`)}>{p.sku}</a> : p.sku}</td>
+                    <td>{p.name}</td>
+                    <td class="num"><Money minor={p.unitPrice} currency={p.currency} /></td>
+                    <td class="num">{bpToPercentText(p.taxRateBp)} %</td>
+                    <td class="num">{p.reorderLevel}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+/** New product (no sku in the address) or edit of an existing one; the sku is the key and stays. */
+export function ProductEdit({ params }: ScreenProps) {
+  const editing = params.sku;
+  const existing = useLoad(() => (editing ? read<Product>(`products/${seg(editing)}`) : Promise.resolve(undefined)), [editing]);
+  return (
+    <section>
+      <Header title={editing ? `Product ${editing}` : 'New product'} />
+      {editing ? <Show loaded={existing}>{(p) => <ProductForm product={p} />}</Show> : <ProductForm />}
+    </section>
+  );
+}
+
+function ProductForm({ product }: { product?: Product | undefined }) {
+  const form = useForm();
+  const [f, setF] = useState({
+    sku: product?.sku ?? '',
+    name: product?.name ?? '',
+    unitPrice: product ? amountText(product.unitPrice, product.currency) : '',
+    currency: product?.currency ?? 'EUR',
+    taxRate: product ? bpToPercentText(product.taxRateBp) : '0',
+    reorderLevel: String(product?.reorderLevel ?? 0),
+  });
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
+  const save = (e: Event) => {
+    e.preventDefault();
+    const unitPrice = parseAmount(f.unitPrice, f.currency);
+    const taxRateBp = parsePercentToBp(f.taxRate);
+    const reorderLevel = /^\d+$/.test(f.reorderLevel.trim()) ? Number(f.reorderLevel) : undefined;
+    void form.submit({
+      schema: productBody,
+      value: { sku: f.sku, name: f.name, unitPrice, currency: f.currency.trim().toUpperCase(), taxRateBp, reorderLevel },
+      fieldErrors: {
+        ...(unitPrice === undefined ? { unitPrice: `an amount such as 12.50` } : {}),
+        ...(taxRateBp === undefined ? { taxRateBp: 'a percentage such as 20 or 7.5' } : {}),
+        ...(reorderLevel === undefined ? { reorderLevel: 'a whole number of units' } : {}),
+      },
+      send: (b, key) => run('upsert-product', b, key),
+      done: () => navigate('/products'),
+    });
+  };
+  return (
+    <form class="card form" onSubmit={save} noValidate>
+      <FormError form={form} />
+      <Field label="SKU" error={form.error('sku')}>{(p) => <input {...p} value={f.sku} onInput={set('sku')} readOnly={!!product} required autoComplete="off" />}</Field>
+      <Field label="Name" error={form.error('name')}>{(p) => <input {...p} value={f.name} onInput={set('name')} required />}</Field>
+      <div class="row">
+        <Field label="Unit price" error={form.error('unitPrice')}>{(p) => <input {...p} value={f.unitPrice} onInput={set('unitPrice')} inputMode="decimal" placeholder="12.50" required />}</Field>
+        <Field label="Currency" error={form.error('currency')}>{(p) => <input {...p} value={f.currency} onInput={set('currency')} maxLength={3} class="short" required />}</Field>
+        <Field label="Tax rate" error={form.error('taxRateBp')} hint="percent">{(p) => <input {...p} value={f.taxRate} onInput={set('taxRate')} inputMode="decimal" class="short" />}</Field>
+        <Field label="Reorder level" error={form.error('reorderLevel')} hint="low stock at or below">{(p) => <input {...p} value={f.reorderLevel} onInput={set('reorderLevel')} inputMode="numeric" class="short" />}</Field>
+      </div>
+      <div class="actions">
+        <a class="button secondary" href={href('/products')}>Back</a>
+        <button type="submit" disabled={form.busy}>Save</button>
+      </div>
+    </form>
+  );
+}

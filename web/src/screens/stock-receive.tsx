@@ -1,0 +1,73 @@
+import { useState } from 'preact/hooks';
+import { body as receiveBody } from '../../../functions/receive-stock/schema.js';
+import { read, run } from '../api.js';
+import { Field, FormError, useForm, valueOf } from '../form.js';
+import { useLoad } from '../load.js';
+import type { Product } from '../types.js';
+
+export interface Received {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+const wholeNumber = (text: string) => (/^\s*\d{1,7}\s*$/.test(text) ? Number(text) : undefined);
+
+/** Goods in: which product, how many, and a note (a delivery number) kept on the movement. */
+export function ReceiveForm({ sku, onDone, onCancel }: { sku?: string | undefined; onDone: (r: Received) => void; onCancel: () => void }) {
+  const form = useForm();
+  const products = useLoad(() => read<{ items: Product[] }>('products'), []);
+  const [f, setF] = useState({ sku: sku ?? '', quantity: '', note: '' });
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
+  const save = (e: Event) => {
+    e.preventDefault();
+    const quantity = wholeNumber(f.quantity);
+    void form.submit({
+      schema: receiveBody,
+      value: { sku: f.sku, quantity, note: f.note.trim() || undefined },
+      fieldErrors: {
+        ...(f.sku ? {} : { sku: 'choose a product' }),
+        ...(quantity === undefined ? { quantity: 'a whole number of units such as 10' } : {}),
+      },
+      send: (b, key) => run<Received>('receive-stock', b, key),
+      done: onDone,
+    });
+  };
+  const items = products.data?.items ?? [];
+  return (
+    <form class="card form" onSubmit={save} noValidate aria-label="Receive stock">
+      <FormError form={form} />
+      <div class="row">
+        <Field label="Product" error={form.error('sku')}>
+          {(p) => (
+            <select {...p} value={f.sku} onChange={set('sku')} required autoFocus>
+              <option value="">{products.data ? 'Choose a product' : 'Loading products…'}</option>
+              {/* A preset sku stays choosable even before the catalogue has loaded. */}
+              {sku && !items.some((i) => i.sku === sku) ? <option value={sku}>{sku}</option> : null}
+              {items.map((i) => (
+                <option key={i.sku} value={i.sku}>
+                  {i.sku} — {i.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Quantity" error={form.error('quantity')}>
+          {(p) => <input {...p} value={f.quantity} onInput={set('quantity')} inputMode="numeric" class="short" required autoComplete="off" />}
+        </Field>
+        <Field label="Note" error={form.error('note')} hint="optional, e.g. a delivery number">
+          {(p) => <input {...p} value={f.note} onInput={set('note')} maxLength={500} autoComplete="off" />}
+        </Field>
+      </div>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={onCancel}>
+          Close
+        </button>
+        <button type="submit" disabled={form.busy}>
+          Receive
+        </button>
+      </div>
+    </form>
+  );
+}

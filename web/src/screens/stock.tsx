@@ -1,0 +1,172 @@
+import { useState } from 'preact/hooks';
+import { mayRun } from '../../../shared/auth/permissions.js';
+import { read, type Page } from '../api.js';
+import { Field, valueOf } from '../form.js';
+import { useLoad } from '../load.js';
+import { href, navigate, seg } from '../router.js';
+import type { ScreenProps } from '../screens.js';
+import type { Movement, StockLevel } from '../types.js';
+import { Header, More, Show, TableWrap, When } from '../ui.js';
+import { usePaged } from '../paging.js';
+import { ReceiveForm, type Received } from './stock-receive.js';
+
+// Stock on hand, what open orders hold, and what is left to sell; low and empty shelves stand out
+// (in words, not only colour) so goods get reordered in time.
+
+const stockState = (s: StockLevel) => (s.available <= 0 ? 'out' : s.low ? 'low' : 'ok');
+
+/** "Receive stock" and its inline form, for the roles that may book goods in. */
+function useReceive(roles: string[], after: () => void) {
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState<Received>();
+  const may = mayRun(roles, 'receive-stock');
+  const button = may ? (
+    <button type="button" aria-expanded={open} onClick={() => (setOpen(!open), setDone(undefined))}>
+      Receive stock
+    </button>
+  ) : null;
+  const form = (sku?: string) =>
+    may && open ? (
+      <ReceiveForm sku={sku} onCancel={() => setOpen(false)} onDone={(r) => (setOpen(false), setDone(r), after())} />
+    ) : done ? (
+      <p role="status" class="hint">
+        Received: {done.sku} now has {done.onHand} on hand, {done.available} available.
+      </p>
+    ) : null;
+  return { button, form };
+}
+
+export function StockList({ roles, query }: ScreenProps) {
+  const q = query.get('q') ?? '';
+  const [text, setText] = useState(q);
+  const stock = useLoad(() => read<{ items: StockLevel[] }>('stock', { q }), [q], (c) => c.skus.length > 0);
+  const receive = useReceive(roles, stock.reload);
+  return (
+    <section>
+      <Header title="Stock">{receive.button}</Header>
+      {receive.form()}
+      <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate('/stock', { q: text.trim() }))}>
+        <Field label="Search stock">{(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder="SKU or name" />}</Field>
+        <button type="submit" class="secondary">Search</button>
+      </form>
+      <Show loaded={stock}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p class="empty">No products{q ? ` match “${q}”` : ' yet'}.</p>
+          ) : (
+            <TableWrap label="Stock levels">
+              <table>
+                <caption class="sr-only">Stock levels</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">SKU</th>
+                    <th scope="col">Name</th>
+                    <th scope="col" class="num">On hand</th>
+                    <th scope="col" class="num">Reserved</th>
+                    <th scope="col" class="num">Available</th>
+                    <th scope="col" class="num">Reorder level</th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((s) => {
+                    const state = stockState(s);
+                    return (
+                      // The spaces between cells keep the row's text as separate words (find in page, copy, scripts).
+                      <tr key={s.sku} class={state === 'ok' ? undefined : 'low'}>
+                        <td><a href={href(`/stock/${seg(s.sku)}`)}>{s.sku}</a></td>{' '}
+                        <td>{s.name}</td>{' '}
+                        <td class="num">{s.onHand}</td>{' '}
+                        <td class="num">{s.reserved}</td>{' '}
+                        <td class="num">{s.available}</td>{' '}
+                        <td class="num">{s.reorderLevel}</td>{' '}
+                        <td>{state === 'ok' ? <span class="muted">ok</span> : <span class="status-badge low">{state}</span>}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </TableWrap>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+const kindText: Record<Movement['kind'], string> = { receipt: 'receipt', reservation: 'reservation', release: 'release', shipment: 'shipment' };
+/** +10, −3 (a real minus sign), 0. */
+const delta = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
+
+export function StockMovements({ roles, params }: ScreenProps) {
+  const sku = params.sku!;
+  const mine = (c: { skus: string[] }) => c.skus.includes(sku);
+  // The stock read searches by sku prefix: pick the exact one.
+  const level = useLoad(() => read<{ items: StockLevel[] }>('stock', { q: sku }).then((r) => r.items.find((s) => s.sku === sku) ?? null), [sku], mine);
+  const movements = usePaged((limit, cursor) => read<Page<Movement>>(`stock/${seg(sku)}/movements`, { limit, cursor }), [sku], mine);
+  const receive = useReceive(roles, () => (level.reload(), movements.loaded.reload()));
+  const title = level.data ? `${sku} — ${level.data.name}` : sku;
+  return (
+    <section>
+      <Header title={title}>
+        {receive.button}
+        <a class="button secondary" href={href('/stock')}>All stock</a>
+      </Header>
+      <Show loaded={level}>
+        {(s) =>
+          s === null ? (
+            <p class="empty">No product {sku} in the catalogue.</p>
+          ) : (
+            <div class="kpis" role="group" aria-label="Stock levels">
+              <div><span>On hand</span><b>{s.onHand}</b></div>
+              <div><span>Reserved</span><b>{s.reserved}</b></div>
+              <div><span>Available</span><b>{s.available}</b></div>
+              <div><span>Reorder level</span><b>{s.reorderLevel}</b></div>
+              <div class={stockState(s) === 'ok' ? undefined : 'low'}><span>Status</span><b>{stockState(s)}</b></div>
+            </div>
+          )
+        }
+      </Show>
+      {receive.form(sku)}
+      <h2>Movements</h2>
+      <Show loaded={movements.loaded}>
+        {({ items, nextCursor }) =>
+          items.length === 0 ? (
+            <p class="empty">No movements yet.</p>
+          ) : (
+            <>
+              <TableWrap label={`Movements of ${sku}`}>
+                <table>
+                  <caption class="sr-only">Stock movements of {sku}, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">Kind</th>
+                      <th scope="col" class="num">On hand</th>
+                      <th scope="col" class="num">Reserved</th>
+                      <th scope="col">Order</th>
+                      <th scope="col">Note</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((m) => (
+                      <tr key={m.id}>
+                        <td><When at={m.at} /></td>
+                        <td>{kindText[m.kind] ?? m.kind}</td>
+                        <td class="num">{delta(m.onHandDelta)}</td>
+                        <td class="num">{delta(m.reservedDelta)}</td>
+                        <td>{m.orderId ? <a href={href(`/orders/${seg(m.orderId)}`)}>{m.orderId}</a> : <span class="muted">–</span>}</td>
+                        <td>{m.note ?? ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+              <More next={nextCursor} onMore={movements.more} />
+            </>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
