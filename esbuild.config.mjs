@@ -49,7 +49,6 @@ const webStatic = ['index.html', 'style.css', 'config.json', 'favicon.svg'];
 
 /** The workspace: one entry, the dashboard's chart library split into a chunk loaded on first use. */
 export async function buildWeb({ quiet = false } = {}) {
-  rmSync(webDir, { recursive: true, force: true });
   const r = await build({
     entryPoints: { app: join(root, 'web', 'src', 'main.tsx') },
     bundle: true,
@@ -69,14 +68,23 @@ export async function buildWeb({ quiet = false } = {}) {
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   for (const f of webStatic) copyFileSync(join(root, 'web', f), join(webDir, f));
-  const js = Object.keys(r.metafile.outputs).filter((f) => f.endsWith('.js'));
-  const gz = (f) => gzipSync(readFileSync(join(root, f))).length;
-  // What the browser loads before the first screen: the entry and the chunks it imports statically.
-  const entry = js.find((f) => r.metafile.outputs[f].entryPoint);
-  const initial = new Set([entry, ...r.metafile.outputs[entry].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)]);
-  const sizes = { initialKb: 0, lazyKb: 0 };
-  for (const f of js) sizes[initial.has(f) ? 'initialKb' : 'lazyKb'] += gz(f) / 1024;
+  // Chunks of earlier builds go only after this one is in place: a running gateway never serves a gap.
+  const outputs = new Set(Object.keys(r.metafile.outputs).map((f) => join(root, f)));
+  for (const f of readdirSync(join(webDir, 'assets'))) if (!outputs.has(join(webDir, 'assets', f))) rmSync(join(webDir, 'assets', f));
+  writeFileSync(join(buildDir, 'web-meta.json'), JSON.stringify(r.metafile.outputs));
+  const sizes = webSizes();
   if (!quiet) console.log(`  build/web  workspace JS ${sizes.initialKb.toFixed(1)} kB gzipped at first load, ${sizes.lazyKb.toFixed(1)} kB more for the dashboard's charts`);
+  return sizes;
+}
+
+/** Gzipped kB of the built workspace: what loads before the first screen, and what only the dashboard loads. */
+export function webSizes() {
+  const outputs = JSON.parse(readFileSync(join(buildDir, 'web-meta.json'), 'utf8'));
+  const js = Object.keys(outputs).filter((f) => f.endsWith('.js'));
+  const entry = js.find((f) => outputs[f].entryPoint);
+  const initial = new Set([entry, ...outputs[entry].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)]);
+  const sizes = { initialKb: 0, lazyKb: 0 };
+  for (const f of js) sizes[initial.has(f) ? 'initialKb' : 'lazyKb'] += gzipSync(readFileSync(join(root, f))).length / 1024;
   return sizes;
 }
 

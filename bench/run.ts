@@ -16,6 +16,7 @@ import { loadSynthetic, queryLatencies, rebuild, type LoadResult } from './lib/o
 import { runPgbench, type PgbenchResult } from './lib/pgbench.js';
 import { ms, now, sleep, summarize, triple, type Summary } from './lib/stats.js';
 import { Table } from './lib/table.js';
+import { measureWorkspace, type WorkspaceResult } from './lib/workspace.js';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -224,7 +225,12 @@ async function main() {
     }, skip ? 0 : cfg.coldRepeats);
     results.coldStarts = cold;
 
-    // 5. OLAP at volume.
+    // 5. The workspace in the browser: what it downloads and how soon a person can work.
+    say('workspace in Chromium...');
+    const workspace: WorkspaceResult = await measureWorkspace(b.box.url, quick ? 3 : 10);
+    results.workspace = workspace;
+
+    // 6. OLAP at volume.
     const olap: { size: number; load: LoadResult; queries: Record<string, Summary & { status: number }> }[] = [];
     let rebuilt: Awaited<ReturnType<typeof rebuild>> | undefined;
     // The flow's event consumer is done: it would otherwise parse every synthetic event too.
@@ -282,6 +288,9 @@ async function main() {
       const m = mem.idle[c.name] ? `; in the box ${mb(mem.idle[c.name]!.rssKb)} idle / ${mb(mem.peak[c.name]?.rssKb ?? 0)} peak MB` : '';
       table.add('function: cold start, bundle, RSS', c.name, `${ms(s.p50)} ms${c.coldMs.length > 1 ? ` (max ${ms(s.max)})` : ''}, ${(c.bytes / 1024).toFixed(0)} kB, ${(c.rssKb / 1024).toFixed(0)} MB after start${m}`);
     }
+    table.add('workspace (Chromium)', 'JavaScript gzipped', `${workspace.initialKb.toFixed(1)} kB before the first screen, ${workspace.lazyKb.toFixed(1)} kB more on opening the dashboard`);
+    table.add('workspace (Chromium)', 'sign-in -> orders list drawn (ms p50/p95/p99/max)', triple(workspace.signInToOrdersMs));
+    table.add('workspace (Chromium)', 'Dashboard click -> all panels drawn', triple(workspace.dashboardMs));
     const fnIdle = fnNames.reduce((a, n) => a + mem.idle[n]!.rssKb, 0);
     const fnPeak = fnNames.reduce((a, n) => a + (mem.peak[n]?.rssKb ?? 0), 0);
     table.add('memory MB (RSS idle / peak)', `functions (${fnNames.length}), sum`, `${mb(fnIdle)} / ${mb(fnPeak)}`);

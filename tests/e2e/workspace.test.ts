@@ -60,7 +60,7 @@ let orderId = '';
 let orderTotal = 0;
 
 describe('the workspace', () => {
-  it('admin: creates a product and a customer through the forms', async () => {
+  it('admin: creates a product and a customer, hires an employee, through the forms', async () => {
     const { page, problems } = await signIn('admin', '/products');
     await inspect(page, 'products-empty');
     await action(page, 'New product').click();
@@ -83,13 +83,25 @@ describe('the workspace', () => {
     await inspect(page, 'customer-new');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: customerName }).waitFor();
+    await page.getByText('No invoices yet.').waitFor();
     await inspect(page, 'customer');
     await nav(page, 'Customers').click();
     await page.getByRole('link', { name: customerName }).waitFor();
     await inspect(page, 'customers');
 
     await nav(page, 'Employees').click();
-    await page.getByRole('table').or(page.getByText(/no employees/i)).first().waitFor();
+    await action(page, 'Hire employee').click();
+    await page.getByLabel('Name', { exact: true }).fill('Robin Stock');
+    await page.getByLabel('Email').fill(`robin.${sku.toLowerCase()}@example.com`);
+    await page.getByLabel('Department').fill('Warehouse');
+    await page.getByLabel('Title').fill('Storekeeper');
+    await page.getByLabel('Monthly salary').fill('2450.50');
+    await page.getByLabel('Currency').fill('EUR');
+    await inspect(page, 'employee-new');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await nav(page, 'Employees').click();
+    await page.getByRole('link', { name: 'Robin Stock' }).waitFor();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Robin Stock' }).textContent()).toContain('€2,450.50');
     await inspect(page, 'employees');
     expect(problems).toEqual([]);
   }, 120_000);
@@ -160,6 +172,13 @@ describe('the workspace', () => {
     expect(after).toBe(before + 1);
     expect(keys.length).toBeGreaterThanOrEqual(1);
     expect(new Set(keys).size).toBe(1); // whatever reached the server carried one key
+    // The goods leave once the order is reserved: fulfil through the confirmation dialog.
+    const status = page.getByRole('main').locator('.status-badge').first();
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('invoiced');
+    await page.getByRole('button', { name: 'Fulfil order' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, fulfil order' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('fulfilled');
+    expect(await page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0); // a fulfilled order cannot be cancelled
     expect(problems).toEqual([]);
   }, 60_000);
 

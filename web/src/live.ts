@@ -1,21 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { ChangeSummary } from '../../olap/change-summary.js';
 import type { Watermark } from './api.js';
 
 // One Server-Sent Events stream per tab, from the projector: a `watermark` after every applied batch
 // (the dashboard redraws) and a `changes` summary of what the batch touched (lists and pages that
 // show any of it read again). Push only: nothing here polls.
 
-export interface Changes {
-  seq: number;
-  types: string[];
-  orders: string[];
-  invoices: string[];
-  skus: string[];
-  customers: string[];
-  employees: string[];
-  /** Some list was cut: whatever a page shows may have changed. */
-  more: boolean;
-}
+/** What a batch touched, as the projector sends it; `more`: a list was cut, whatever a page shows may have changed. */
+export type Changes = ChangeSummary;
 
 export type LiveState = 'offline' | 'connecting' | 'live';
 type Listener<T> = (value: T) => void;

@@ -1,15 +1,13 @@
-// What the reads answer (docs/api.md). The server's answers have no zod schemas yet; until they do,
-// these interfaces are the workspace's reading of that contract.
+import type { Employee as EmployeeRecord } from '../../shared/domain/employee.js';
+import type { PricedLine } from '../../shared/domain/pricing.js';
+import type { TimelineRow } from '../../olap/timeline.js';
 
-export interface OrderLine {
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPrice: number;
-  taxRateBp: number;
-  net: number;
-  tax: number;
-}
+// What the reads answer (docs/api.md). The reads have no zod schemas of their answers yet; until they
+// do, these types are the workspace's reading of that contract, derived from the server's own types
+// where it has them.
+
+/** A line as priced when the order was taken (snapshotted on the order and the invoice). */
+export type OrderLine = PricedLine;
 
 export interface Order {
   id: string;
@@ -96,26 +94,8 @@ export interface CustomerDetail extends Customer {
   openBalances: { currency: string; balance: number; invoices: number }[];
 }
 
-export interface Employee {
-  id: string;
-  name: string;
-  email: string;
-  department: string;
-  title: string;
-  status: 'active' | 'terminated';
-  hiredAt: string;
-  terminatedAt: string | null;
-  salary?: number;
-  currency?: string;
-}
+/** Pay (salary, currency) is only in an admin's answer. */
+export type Employee = Omit<EmployeeRecord, 'salary' | 'currency'> & Partial<Pick<EmployeeRecord, 'salary' | 'currency'>>;
 
-export interface TimelineEvent {
-  seq: number;
-  id: string;
-  type: string;
-  occurredAt: string;
-  actor: string;
-  causationId: string | null;
-  correlationId: string;
-  data: Record<string, unknown>;
-}
+/** A timeline row as the projector answers it: the event's data parsed back. */
+export type TimelineEvent = Omit<TimelineRow, 'orderId' | 'data'> & { data: Record<string, unknown> };

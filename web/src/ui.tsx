@@ -1,10 +1,14 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatMoney } from '../../shared/domain/money.js';
+import type { Page } from './api.js';
+import { Field, valueOf } from './form.js';
 import type { Loaded } from './load.js';
+import { navigate } from './router.js';
 
 // Small pieces every screen uses: money and instants as people read them, statuses as words, a
-// confirmation dialog, and what a screen says while loading, on error, or when a role may not use it.
+// confirmation dialog, a list's search box and its pages, and what a screen says while loading, on
+// error, or when a role may not use it.
 
 export const Money = ({ minor, currency }: { minor: number; currency: string }) => <span class="money">{formatMoney(minor, currency)}</span>;
 
@@ -70,12 +74,30 @@ export function Confirm(props: { open: boolean; title: string; children?: Compon
 }
 
 /** "Load more" for keyset pages. */
-export const More = ({ next, onMore }: { next: string | null; onMore: () => void }) =>
+const More = ({ next, onMore }: { next: string | null; onMore: () => void }) =>
   next ? (
     <button type="button" class="secondary more" onClick={onMore}>
       Load more
     </button>
   ) : null;
+
+/** A usePaged list: loading and errors as Show says them, `empty` for no rows, else the rows and "Load more". */
+export function PagedList<T>({ paged, empty, children }: { paged: { loaded: Loaded<Page<T>>; more: () => void }; empty: string; children: (items: T[]) => ComponentChildren }) {
+  return (
+    <Show loaded={paged.loaded}>
+      {({ items, nextCursor }) =>
+        items.length === 0 ? (
+          <p class="empty">{empty}</p>
+        ) : (
+          <>
+            {children(items)}
+            <More next={nextCursor} onMore={paged.more} />
+          </>
+        )
+      }
+    </Show>
+  );
+}
 
 export function Header({ title, children }: { title: ComponentChildren; children?: ComponentChildren }) {
   return (
@@ -92,3 +114,17 @@ export const TableWrap = ({ label, children }: { label: string; children: Compon
     {children}
   </div>
 );
+
+/**
+ * A list's search box. The search goes into the address (a new history entry), so Back returns to the
+ * previous results and a search can be bookmarked; blanks alone would be an empty search the server refuses.
+ */
+export function SearchForm({ label, placeholder, path, q }: { label: string; placeholder: string; path: string; q: string }) {
+  const [text, setText] = useState(q);
+  return (
+    <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate(path, { q: text.trim() }))}>
+      <Field label={label}>{(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder={placeholder} />}</Field>
+      <button type="submit" class="secondary">Search</button>
+    </form>
+  );
+}

@@ -7,22 +7,20 @@ import { useLoad } from '../load.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Customer, CustomerDetail, Invoice, Order } from '../types.js';
-import { Day, Header, Money, More, Show, Status, TableWrap, When } from '../ui.js';
+import { Header, Money, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
 import { usePaged } from '../paging.js';
+import { InvoicesTable } from './invoices.js';
+import { OrdersTable } from './orders.js';
 
 // Who buys: their terms (the invoice's due date follows them), what they owe, and their orders and invoices.
 
 export function CustomersList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const [text, setText] = useState(q);
   const customers = useLoad(() => read<{ items: Customer[] }>('customers', { q }), [q], (c) => c.customers.length > 0);
   return (
     <section>
       <Header title="Customers">{mayRun(roles, 'upsert-customer') ? <a class="button" href={href('/customers/new')}>New customer</a> : null}</Header>
-      <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate('/customers', { q: text.trim() }))}>
-        <Field label="Search customers">{(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder="Name" />}</Field>
-        <button type="submit" class="secondary">Search</button>
-      </form>
+      <SearchForm label="Search customers" placeholder="Name" path="/customers" q={q} />
       <Show loaded={customers}>
         {({ items }) =>
           items.length === 0 ? (
@@ -85,77 +83,14 @@ export function CustomerPage({ roles, params }: ScreenProps) {
         )}
       </Show>
       <h2>Orders</h2>
-      <Show loaded={orders.loaded}>
-        {({ items, nextCursor }) =>
-          items.length === 0 ? (
-            <p class="empty">No orders yet.</p>
-          ) : (
-            <>
-              <TableWrap label="Orders of this customer">
-                <table>
-                  <caption class="sr-only">Orders of this customer, newest first</caption>
-                  <thead>
-                    <tr><th scope="col">Order</th><th scope="col">Created</th><th scope="col">Status</th><th scope="col" class="num">Total</th></tr>
-                  </thead>
-                  <tbody>
-                    {items.map((o) => (
-                      <tr key={o.id}>
-                        <td><a href={href(`/orders/${seg(o.id)}`)}>{o.id}</a></td>
-                        <td><When at={o.createdAt} /></td>
-                        <td><Status status={o.status} /></td>
-                        <td class="num"><Money minor={o.total} currency={o.currency} /></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <More next={nextCursor} onMore={orders.more} />
-            </>
-          )
-        }
-      </Show>
+      <PagedList paged={orders} empty="No orders yet.">
+        {(items) => <OrdersTable items={items} ofCustomer />}
+      </PagedList>
       <h2>Invoices</h2>
-      <Show loaded={invoices.loaded}>
-        {({ items, nextCursor }) =>
-          items.length === 0 ? (
-            <p class="empty">No invoices yet.</p>
-          ) : (
-            <>
-              <InvoiceRows items={items} />
-              <More next={nextCursor} onMore={invoices.more} />
-            </>
-          )
-        }
-      </Show>
+      <PagedList paged={invoices} empty="No invoices yet.">
+        {(items) => <InvoicesTable items={items} ofCustomer />}
+      </PagedList>
     </section>
-  );
-}
-
-function InvoiceRows({ items }: { items: Invoice[] }) {
-  return (
-    <TableWrap label="Invoices of this customer">
-      <table>
-        <caption class="sr-only">Invoices of this customer, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Number</th><th scope="col">Issued</th><th scope="col">Due</th><th scope="col">Status</th>
-            <th scope="col" class="num">Total</th><th scope="col" class="num">Balance</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((i) => (
-            <tr key={i.id} class={i.overdue ? 'overdue' : undefined}>
-              <td><a href={href(`/invoices/${seg(i.id)}`)}>{i.number}</a></td>
-              <td><Day day={i.issueDate} /></td>
-              <td><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</td>
-              <td><Status status={i.status} /></td>
-              <td class="num"><Money minor={i.total} currency={i.currency} /></td>
-              <td class="num"><Money minor={i.balance} currency={i.currency} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
   );
 }
 

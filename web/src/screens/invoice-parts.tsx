@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { bpToPercentText } from '../../../shared/domain/money.js';
 import type { InvoiceDetail, OrderLine } from '../types.js';
 import { Money, TableWrap } from '../ui.js';
@@ -20,7 +19,7 @@ export function taxByRate(lines: OrderLine[]): { rateBp: number; net: number; ta
 
 export const percent = (bp: number) => `${bpToPercentText(bp)} %`;
 
-export function LinesTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
+function LinesTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
   return (
     <TableWrap label="Invoice lines">
       <table>
@@ -49,7 +48,7 @@ export function LinesTable({ lines, currency }: { lines: OrderLine[]; currency: 
   );
 }
 
-export function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
+function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
   return (
     <table>
       <caption class="sr-only">Tax by rate</caption>
@@ -70,7 +69,7 @@ export function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: st
 }
 
 /** Subtotal, tax, total, then what was paid and credited and what is left. */
-export function TotalsTable({ invoice: i }: { invoice: InvoiceDetail }) {
+function TotalsTable({ invoice: i }: { invoice: InvoiceDetail }) {
   const row = (label: string, minor: number) => (
     <tr>
       <th scope="row">{label}</th>
@@ -89,5 +88,25 @@ export function TotalsTable({ invoice: i }: { invoice: InvoiceDetail }) {
         {row('Balance', i.balance)}
       </tbody>
     </table>
+  );
+}
+
+/** The lines as issued, then the tax per rate beside the totals. */
+export function InvoiceFigures({ invoice: i }: { invoice: InvoiceDetail }) {
+  return (
+    <>
+      <h2>Lines</h2>
+      <LinesTable lines={i.lines} currency={i.currency} />
+      <div class="grid2">
+        <div>
+          <h2>Tax by rate</h2>
+          <TaxTable lines={i.lines} currency={i.currency} />
+        </div>
+        <div>
+          <h2>Totals</h2>
+          <TotalsTable invoice={i} />
+        </div>
+      </div>
+    </>
   );
 }

@@ -4,7 +4,7 @@ import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { InvoiceDetail } from '../types.js';
 import { Day, Header, Money, Show, statusText } from '../ui.js';
-import { LinesTable, TaxTable, TotalsTable } from './invoice-parts.js';
+import { InvoiceFigures } from './invoice-parts.js';
 
 // The invoice as the customer gets it on paper or as a PDF from the browser's print dialog. The style
 // sheet hides the app's frame and the buttons when printing; this is only the document.
@@ -44,18 +44,7 @@ export function InvoicePrint({ params }: ScreenProps) {
               {i.status === 'paid' || i.status === 'credited' ? <tr><th scope="row">Status</th><td>{statusText(i.status)}</td></tr> : null}
             </tbody>
           </table>
-          <h2>Lines</h2>
-          <LinesTable lines={i.lines} currency={i.currency} />
-          <div class="grid2">
-            <div>
-              <h2>Tax by rate</h2>
-              <TaxTable lines={i.lines} currency={i.currency} />
-            </div>
-            <div>
-              <h2>Totals</h2>
-              <TotalsTable invoice={i} />
-            </div>
-          </div>
+          <InvoiceFigures invoice={i} />
           <p>
             {i.balance > 0 ? (
               <>Please pay <b><Money minor={i.balance} currency={i.currency} /></b> by <Day day={i.dueDate} />, quoting {i.number}.</>

@@ -7,8 +7,8 @@ import { useLoad } from '../load.js';
 import { href, navigate, replaceQuery, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Invoice, InvoiceDetail } from '../types.js';
-import { Day, Header, Money, More, Show, Status, statusText, TableWrap, When } from '../ui.js';
-import { LinesTable, TaxTable, TotalsTable } from './invoice-parts.js';
+import { Day, Header, Money, PagedList, Show, Status, statusText, TableWrap, When } from '../ui.js';
+import { InvoiceFigures } from './invoice-parts.js';
 import { methodText, PaymentForm } from './invoice-payment.js';
 import { usePaged } from '../paging.js';
 
@@ -55,42 +55,41 @@ export function InvoicesList({ query }: ScreenProps) {
         </label>
         <button type="submit" class="secondary">Search</button>
       </form>
-      <Show loaded={list.loaded}>
-        {({ items, nextCursor }) =>
-          items.length === 0 ? (
-            <p class="empty">No invoices{q || status || overdue ? ' match these filters' : ' yet'}.</p>
-          ) : (
-            <>
-              <TableWrap label="Invoices">
-                <table>
-                  <caption class="sr-only">Invoices, newest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Number</th><th scope="col">Customer</th><th scope="col">Issued</th><th scope="col">Due</th>
-                      <th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col" class="num">Balance</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((i) => (
-                      <tr key={i.id} class={i.overdue ? 'overdue' : undefined}>
-                        <td><a href={href(`/invoices/${seg(i.id)}`)}>{i.number}</a></td>
-                        <td>{i.customerName}</td>
-                        <td><Day day={i.issueDate} /></td>
-                        <td><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</td>
-                        <td><Status status={i.status} /></td>
-                        <td class="num"><Money minor={i.total} currency={i.currency} /></td>
-                        <td class="num"><Money minor={i.balance} currency={i.currency} /></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <More next={nextCursor} onMore={list.more} />
-            </>
-          )
-        }
-      </Show>
+      <PagedList paged={list} empty={`No invoices${q || status || overdue ? ' match these filters' : ' yet'}.`}>
+        {(items) => <InvoicesTable items={items} />}
+      </PagedList>
     </section>
+  );
+}
+
+/** Invoices newest first; on a customer's own page (`ofCustomer`) without the customer column. */
+export function InvoicesTable({ items, ofCustomer = false }: { items: Invoice[]; ofCustomer?: boolean }) {
+  const label = ofCustomer ? 'Invoices of this customer' : 'Invoices';
+  return (
+    <TableWrap label={label}>
+      <table>
+        <caption class="sr-only">{label}, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Number</th>{ofCustomer ? null : <th scope="col">Customer</th>}<th scope="col">Issued</th><th scope="col">Due</th>
+            <th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col" class="num">Balance</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((i) => (
+            <tr key={i.id} class={i.overdue ? 'overdue' : undefined}>
+              <td><a href={href(`/invoices/${seg(i.id)}`)}>{i.number}</a></td>
+              {ofCustomer ? null : <td>{i.customerName}</td>}
+              <td><Day day={i.issueDate} /></td>
+              <td><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</td>
+              <td><Status status={i.status} /></td>
+              <td class="num"><Money minor={i.total} currency={i.currency} /></td>
+              <td class="num"><Money minor={i.balance} currency={i.currency} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
   );
 }
 
@@ -143,18 +142,7 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
         </div>
         <div><span>Balance</span><b><Money minor={i.balance} currency={i.currency} /></b></div>
       </div>
-      <h2>Lines</h2>
-      <LinesTable lines={i.lines} currency={i.currency} />
-      <div class="grid2">
-        <div>
-          <h2>Tax by rate</h2>
-          <TaxTable lines={i.lines} currency={i.currency} />
-        </div>
-        <div>
-          <h2>Totals</h2>
-          <TotalsTable invoice={i} />
-        </div>
-      </div>
+      <InvoiceFigures invoice={i} />
       <h2>Payments</h2>
       {i.payments.length === 0 ? (
         <p class="empty">No payments yet.</p>

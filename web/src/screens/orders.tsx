@@ -8,7 +8,7 @@ import { usePaged } from '../paging.js';
 import { href, replaceQuery, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Customer, Order } from '../types.js';
-import { Header, Money, More, Show, Status, statusText, TableWrap, When } from '../ui.js';
+import { Header, Money, PagedList, Status, statusText, TableWrap, When } from '../ui.js';
 
 /**
  * The part of an order id people read out and compare: ids are UUIDv7, whose first characters are the
@@ -60,43 +60,42 @@ export function OrdersList({ roles, query }: ScreenProps) {
           {filtered ? <a class="button secondary" href={href('/orders')}>Clear filters</a> : null}
         </div>
       </form>
-      <Show loaded={orders.loaded}>
-        {({ items, nextCursor }) =>
-          items.length === 0 ? (
-            <p class="empty">{filtered ? 'No orders match these filters.' : 'No orders yet.'}</p>
-          ) : (
-            <>
-              <TableWrap label="Orders">
-                <table>
-                  <caption class="sr-only">Orders, newest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Order</th>
-                      <th scope="col">Customer</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" class="num">Total</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((o) => (
-                      <tr key={o.id}>
-                        <td><a href={href(`/orders/${seg(o.id)}`)} title={o.id}>{shortId(o.id)}</a></td>
-                        <td>{o.customerName ?? o.customerId}</td>
-                        <td><When at={o.createdAt} /></td>
-                        <td><Status status={o.status} /></td>
-                        <td class="num"><Money minor={o.total} currency={o.currency} /></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <More next={nextCursor} onMore={orders.more} />
-            </>
-          )
-        }
-      </Show>
+      <PagedList paged={orders} empty={filtered ? 'No orders match these filters.' : 'No orders yet.'}>
+        {(items) => <OrdersTable items={items} />}
+      </PagedList>
     </section>
+  );
+}
+
+/** Orders newest first; on a customer's own page (`ofCustomer`) without the customer column, ids whole. */
+export function OrdersTable({ items, ofCustomer = false }: { items: Order[]; ofCustomer?: boolean }) {
+  const label = ofCustomer ? 'Orders of this customer' : 'Orders';
+  return (
+    <TableWrap label={label}>
+      <table>
+        <caption class="sr-only">{label}, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Order</th>
+            {ofCustomer ? null : <th scope="col">Customer</th>}
+            <th scope="col">Created</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((o) => (
+            <tr key={o.id}>
+              <td><a href={href(`/orders/${seg(o.id)}`)} title={ofCustomer ? undefined : o.id}>{ofCustomer ? o.id : shortId(o.id)}</a></td>
+              {ofCustomer ? null : <td>{o.customerName ?? o.customerId}</td>}
+              <td><When at={o.createdAt} /></td>
+              <td><Status status={o.status} /></td>
+              <td class="num"><Money minor={o.total} currency={o.currency} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
   );
 }
 

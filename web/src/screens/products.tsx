@@ -8,20 +8,16 @@ import { useLoad } from '../load.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Product } from '../types.js';
-import { Header, Money, Show } from '../ui.js';
+import { Header, Money, SearchForm, Show } from '../ui.js';
 
 export function ProductsList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const [text, setText] = useState(q);
   const products = useLoad(() => read<{ items: Product[] }>('products', { q }), [q], (c) => c.skus.length > 0);
   const canEdit = mayRun(roles, 'upsert-product');
   return (
     <section>
       <Header title="Products">{canEdit ? <a class="button" href={href('/products/new')}>New product</a> : null}</Header>
-      <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate('/products', { q: text }))}>
-        <Field label="Search products">{(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder="SKU or name" />}</Field>
-        <button type="submit" class="secondary">Search</button>
-      </form>
+      <SearchForm label="Search products" placeholder="SKU or name" path="/products" q={q} />
       <Show loaded={products}>
         {({ items }) =>
           items.length === 0 ? (

@@ -1,12 +1,11 @@
 import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { read, type Page } from '../api.js';
-import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
-import { href, navigate, seg } from '../router.js';
+import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Movement, StockLevel } from '../types.js';
-import { Header, More, Show, TableWrap, When } from '../ui.js';
+import { Header, PagedList, SearchForm, Show, TableWrap, When } from '../ui.js';
 import { usePaged } from '../paging.js';
 import { ReceiveForm, type Received } from './stock-receive.js';
 
@@ -38,17 +37,13 @@ function useReceive(roles: string[], after: () => void) {
 
 export function StockList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const [text, setText] = useState(q);
   const stock = useLoad(() => read<{ items: StockLevel[] }>('stock', { q }), [q], (c) => c.skus.length > 0);
   const receive = useReceive(roles, stock.reload);
   return (
     <section>
       <Header title="Stock">{receive.button}</Header>
       {receive.form()}
-      <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate('/stock', { q: text.trim() }))}>
-        <Field label="Search stock">{(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder="SKU or name" />}</Field>
-        <button type="submit" class="secondary">Search</button>
-      </form>
+      <SearchForm label="Search stock" placeholder="SKU or name" path="/stock" q={q} />
       <Show loaded={stock}>
         {({ items }) =>
           items.length === 0 ? (
@@ -129,44 +124,37 @@ export function StockMovements({ roles, params }: ScreenProps) {
       </Show>
       {receive.form(sku)}
       <h2>Movements</h2>
-      <Show loaded={movements.loaded}>
-        {({ items, nextCursor }) =>
-          items.length === 0 ? (
-            <p class="empty">No movements yet.</p>
-          ) : (
-            <>
-              <TableWrap label={`Movements of ${sku}`}>
-                <table>
-                  <caption class="sr-only">Stock movements of {sku}, newest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Kind</th>
-                      <th scope="col" class="num">On hand</th>
-                      <th scope="col" class="num">Reserved</th>
-                      <th scope="col">Order</th>
-                      <th scope="col">Note</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((m) => (
-                      <tr key={m.id}>
-                        <td><When at={m.at} /></td>
-                        <td>{kindText[m.kind] ?? m.kind}</td>
-                        <td class="num">{delta(m.onHandDelta)}</td>
-                        <td class="num">{delta(m.reservedDelta)}</td>
-                        <td>{m.orderId ? <a href={href(`/orders/${seg(m.orderId)}`)}>{m.orderId}</a> : <span class="muted">–</span>}</td>
-                        <td>{m.note ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <More next={nextCursor} onMore={movements.more} />
-            </>
-          )
-        }
-      </Show>
+      <PagedList paged={movements} empty="No movements yet.">
+        {(items) => (
+          <TableWrap label={`Movements of ${sku}`}>
+            <table>
+              <caption class="sr-only">Stock movements of {sku}, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col" class="num">On hand</th>
+                  <th scope="col" class="num">Reserved</th>
+                  <th scope="col">Order</th>
+                  <th scope="col">Note</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((m) => (
+                  <tr key={m.id}>
+                    <td><When at={m.at} /></td>
+                    <td>{kindText[m.kind] ?? m.kind}</td>
+                    <td class="num">{delta(m.onHandDelta)}</td>
+                    <td class="num">{delta(m.reservedDelta)}</td>
+                    <td>{m.orderId ? <a href={href(`/orders/${seg(m.orderId)}`)}>{m.orderId}</a> : <span class="muted">–</span>}</td>
+                    <td>{m.note ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </PagedList>
     </section>
   );
 }
