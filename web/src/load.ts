@@ -8,12 +8,23 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
+const sameDeps = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((d, i) => Object.is(d, b[i]));
+
 /**
  * Loads what a screen shows, again when `deps` change, and again by itself when the live stream says a
  * batch touched it (`concerns`). Reloads asked for while one runs are folded into one more afterwards.
+ * A result belongs to the `deps` it was loaded for: after a change (another order, other filters) the
+ * screen says it is loading rather than show the previous record under the new address, while a
+ * reload for the same deps keeps what is shown until the new answer is in.
  */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], concerns?: (c: Changes) => boolean): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const generation = useRef(0);
+  const loadedFor = useRef<unknown[] | null>(null);
+  if (!loadedFor.current || !sameDeps(loadedFor.current, deps)) {
+    loadedFor.current = deps;
+    generation.current += 1;
+  }
+  const [state, setState] = useState<{ of: number; data?: T; error?: Error }>({ of: 0 });
   const running = useRef<Promise<void> | null>(null);
   const again = useRef(false);
   const current = useRef(load);
@@ -28,26 +39,23 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], concerns?: (
     running.current = (async () => {
       do {
         again.current = false;
+        const of = generation.current;
         try {
           const data = await current.current();
-          if (alive.current) setState({ data, loading: false });
+          if (alive.current) setState({ of, data });
         } catch (err) {
-          if (alive.current) setState((s) => ({ data: s.data, error: err as Error, loading: false }));
+          if (alive.current) setState((s) => ({ of, data: s.of === of ? s.data : undefined, error: err as Error }));
         }
       } while (again.current && alive.current);
     })().finally(() => (running.current = null));
   }, []);
 
-  useEffect(() => {
-    alive.current = true;
-    setState((s) => ({ data: s.data, loading: true }));
-    again.current = running.current !== null;
-    reload();
-    return () => void (alive.current = false);
-  }, deps);
+  useEffect(reload, deps);
+  useEffect(() => () => void (alive.current = false), []);
 
   const interested = useRef(concerns);
   interested.current = concerns;
   useEffect(() => onChanges((c) => (c.more || interested.current?.(c)) && reload()), []);
-  return { ...state, reload };
+  const mine = state.of === generation.current;
+  return { data: mine ? state.data : undefined, error: mine ? state.error : undefined, loading: !mine, reload };
 }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Page } from './api.js';
 import type { Changes } from './live.js';
 import { useLoad, type Loaded } from './load.js';
@@ -28,12 +28,14 @@ export function usePaged<T>(
         items = items.concat(page.items);
         next = page.nextCursor;
       } while (next && items.length < want);
-      return { key, page: { items, nextCursor: next } };
+      return { items, nextCursor: next };
     },
-    [key, pages],
+    [key],
     concerns,
   );
-  // Rows of other filters are never shown under these: while they load, the list says so.
-  const data = loaded.data?.key === key ? loaded.data.page : undefined;
-  return { loaded: { ...loaded, data }, more: () => setShown({ key, pages: pages + 1 }) };
+  // "Load more" is a reload of the same list, one page longer: the rows on show stay while it loads.
+  useEffect(() => {
+    if (pages > 1) loaded.reload();
+  }, [pages]);
+  return { loaded, more: () => setShown({ key, pages: pages + 1 }) };
 }

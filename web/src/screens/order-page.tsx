@@ -16,10 +16,8 @@ import { shortId } from './orders.js';
 
 export function OrderPage({ params, query, roles }: ScreenProps) {
   const id = params.id!;
-  const loaded = useLoad(() => read<Order>(`orders/${seg(id)}`), [id], (c) => c.orders.includes(id));
-  // Moving from one order to another keeps the screen: never show the previous order under this address.
-  const order = { ...loaded, data: loaded.data?.id === id ? loaded.data : undefined };
-  if (loaded.error instanceof ApiError && loaded.error.status === 404) {
+  const order = useLoad(() => read<Order>(`orders/${seg(id)}`), [id], (c) => c.orders.includes(id));
+  if (order.error instanceof ApiError && order.error.status === 404) {
     return (
       <section>
         <Header title="Order not found" />

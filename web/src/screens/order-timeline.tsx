@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { formatMoney } from '../../../shared/domain/money.js';
-import { ApiError, bi } from '../api.js';
+import { bi } from '../api.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
 import type { TimelineEvent } from '../types.js';
@@ -82,21 +82,9 @@ function focusEntry(eventId: string) {
 }
 
 export function OrderTimeline({ orderId, focus }: { orderId: string; focus?: string | undefined }) {
-  const loaded = useLoad(
-    async () => {
-      try {
-        return { orderId, rows: (await bi<TimelineEvent>('order_timeline', { id: orderId })).rows };
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404) return { orderId, rows: [] };
-        throw err;
-      }
-    },
-    [orderId],
-    (c) => c.orders.includes(orderId),
-  );
-  // The rows of the order before this one are not this order's, even while these load.
-  const rows = loaded.data?.orderId === orderId ? loaded.data.rows : undefined;
-  const events = { ...loaded, data: rows };
+  // An order the projector has not seen yet has no rows (not a 404).
+  const events = useLoad(async () => (await bi<TimelineEvent>('order_timeline', { id: orderId })).rows, [orderId], (c) => c.orders.includes(orderId));
+  const rows = events.data;
   useEffect(() => {
     if (focus && rows) focusEntry(focus);
   }, [focus, rows !== undefined]);
