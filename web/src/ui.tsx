@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatMoney } from '../../shared/domain/money.js';
+import { bpToPercentText, formatMoney } from '../../shared/domain/money.js';
 import type { Page } from './api.js';
 import { Field, valueOf } from './form.js';
 import type { Loaded } from './load.js';
@@ -11,6 +11,9 @@ import { navigate } from './router.js';
 // error, or when a role may not use it.
 
 export const Money = ({ minor, currency }: { minor: number; currency: string }) => <span class="money">{formatMoney(minor, currency)}</span>;
+
+/** A tax rate in basis points as people read it: "20 %". */
+export const Percent = ({ bp }: { bp: number }) => <>{bpToPercentText(bp)} %</>;
 
 /** An instant (ISO UTC) in the reader's time zone; the exact UTC instant on hover. */
 export const When = ({ at }: { at: string | null | undefined }) =>

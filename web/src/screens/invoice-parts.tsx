@@ -1,6 +1,6 @@
-import { bpToPercentText } from '../../../shared/domain/money.js';
 import type { InvoiceDetail, OrderLine } from '../types.js';
-import { Money, TableWrap } from '../ui.js';
+import { Money, Percent } from '../ui.js';
+import { LinesTable } from './lines-table.js';
 
 // The pieces the invoice page and its printable copy share: the lines as issued, the tax per rate (what
 // a tax return asks for) and the totals down to the balance.
@@ -17,37 +17,6 @@ export function taxByRate(lines: OrderLine[]): { rateBp: number; net: number; ta
   return [...by.values()].sort((a, b) => a.rateBp - b.rateBp);
 }
 
-export const percent = (bp: number) => `${bpToPercentText(bp)} %`;
-
-function LinesTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
-  return (
-    <TableWrap label="Invoice lines">
-      <table>
-        <caption class="sr-only">Invoice lines</caption>
-        <thead>
-          <tr>
-            <th scope="col">SKU</th><th scope="col">Name</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Unit price</th>
-            <th scope="col" class="num">Tax rate</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l) => (
-            <tr key={l.sku}>
-              <td>{l.sku}</td>
-              <td>{l.name}</td>
-              <td class="num">{l.quantity}</td>
-              <td class="num"><Money minor={l.unitPrice} currency={currency} /></td>
-              <td class="num">{percent(l.taxRateBp)}</td>
-              <td class="num"><Money minor={l.net} currency={currency} /></td>
-              <td class="num"><Money minor={l.tax} currency={currency} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
-  );
-}
-
 function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
   return (
     <table>
@@ -58,7 +27,7 @@ function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string })
       <tbody>
         {taxByRate(lines).map((r) => (
           <tr key={r.rateBp}>
-            <th scope="row">{percent(r.rateBp)}</th>
+            <th scope="row"><Percent bp={r.rateBp} /></th>
             <td class="num"><Money minor={r.net} currency={currency} /></td>
             <td class="num"><Money minor={r.tax} currency={currency} /></td>
           </tr>
@@ -96,7 +65,7 @@ export function InvoiceFigures({ invoice: i }: { invoice: InvoiceDetail }) {
   return (
     <>
       <h2>Lines</h2>
-      <LinesTable lines={i.lines} currency={i.currency} />
+      <LinesTable label="Invoice lines" lines={i.lines} currency={i.currency} />
       <div class="grid2">
         <div>
           <h2>Tax by rate</h2>

@@ -2,7 +2,6 @@ import { useState } from 'preact/hooks';
 import { body as cancelBody } from '../../../functions/cancel-order/schema.js';
 import { body as fulfilBody } from '../../../functions/fulfil-order/schema.js';
 import { mayRun } from '../../../shared/auth/permissions.js';
-import { bpToPercentText } from '../../../shared/domain/money.js';
 import { canCancel, canFulfil, type OrderStatus } from '../../../shared/domain/order-lifecycle.js';
 import { ApiError, read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf, type Form } from '../form.js';
@@ -10,7 +9,8 @@ import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Order } from '../types.js';
-import { Confirm, Header, Money, Show, Status, TableWrap, When } from '../ui.js';
+import { Confirm, Header, Money, Show, Status, When } from '../ui.js';
+import { LinesTable } from './lines-table.js';
 import { OrderTimeline } from './order-timeline.js';
 import { shortId } from './orders.js';
 
@@ -36,7 +36,8 @@ export function OrderPage({ params, query, roles }: ScreenProps) {
               <OrderActions order={o} roles={roles} done={order.reload} />
             </Header>
             <OrderFacts order={o} />
-            <OrderLines order={o} />
+            <h2>Lines</h2>
+            <LinesTable label="Order lines" lines={o.lines} currency={o.currency} />
             <OrderTotals order={o} />
           </>
         )}
@@ -64,40 +65,6 @@ function OrderFacts({ order: o }: { order: Order }) {
         </dd>
       </div>
     </dl>
-  );
-}
-
-function OrderLines({ order: o }: { order: Order }) {
-  return (
-    <TableWrap label="Order lines">
-      <table>
-        <caption>Lines</caption>
-        <thead>
-          <tr>
-            <th scope="col">SKU</th>
-            <th scope="col">Name</th>
-            <th scope="col" class="num">Quantity</th>
-            <th scope="col" class="num">Unit price</th>
-            <th scope="col" class="num">Tax rate</th>
-            <th scope="col" class="num">Net</th>
-            <th scope="col" class="num">Tax</th>
-          </tr>
-        </thead>
-        <tbody>
-          {o.lines.map((l) => (
-            <tr key={l.sku}>
-              <td>{l.sku}</td>
-              <td>{l.name}</td>
-              <td class="num">{l.quantity}</td>
-              <td class="num"><Money minor={l.unitPrice} currency={o.currency} /></td>
-              <td class="num">{bpToPercentText(l.taxRateBp)} %</td>
-              <td class="num"><Money minor={l.net} currency={o.currency} /></td>
-              <td class="num"><Money minor={l.tax} currency={o.currency} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
   );
 }
 

@@ -8,7 +8,7 @@ import { useLoad } from '../load.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Product } from '../types.js';
-import { Header, Money, SearchForm, Show } from '../ui.js';
+import { Header, Money, Percent, SearchForm, Show } from '../ui.js';
 
 export function ProductsList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
@@ -34,7 +34,7 @@ export function ProductsList({ roles, query }: ScreenProps) {
                     <td>{canEdit ? <a href={href(`/products/${seg(p.sku)}`)}>{p.sku}</a> : p.sku}</td>
                     <td>{p.name}</td>
                     <td class="num"><Money minor={p.unitPrice} currency={p.currency} /></td>
-                    <td class="num">{bpToPercentText(p.taxRateBp)} %</td>
+                    <td class="num"><Percent bp={p.taxRateBp} /></td>
                     <td class="num">{p.reorderLevel}</td>
                   </tr>
                 ))}
