@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { amountText, bpToPercentText, formatMoney, minorDigits, parseAmount, parsePercentToBp } from './money.js';
+import { amountText, bpToPercentText, formatMoney, minorDigits, parseAmount, parsePercentToBp, parseWholeNumber } from './money.js';
 
 describe('money as people type it', () => {
   it('knows the minor digits of a currency', () => {
@@ -22,6 +22,12 @@ describe('money as people type it', () => {
   it('refuses what is not an amount in the currency', () => {
     for (const bad of ['', 'abc', '-1', '1.234', '1e3', '1.2.3', '12 50', '.5']) expect(parseAmount(bad, 'EUR')).toBeUndefined();
     expect(parseAmount('1.5', 'JPY')).toBeUndefined();
+  });
+
+  it('parses whole numbers, nothing else', () => {
+    expect(parseWholeNumber(' 30 ')).toBe(30);
+    expect(parseWholeNumber('0')).toBe(0);
+    for (const bad of ['', '3.5', '3,', '-1', '1e3', 'abc', '1 000']) expect(parseWholeNumber(bad)).toBeUndefined();
   });
 
   it('parses percent to basis points', () => {

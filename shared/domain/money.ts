@@ -21,6 +21,12 @@ export function parsePercentToBp(text: string): number | undefined {
   return parseScaled(text, 2);
 }
 
+/** "3" -> 3: a count people type (units, days, a reorder level); undefined when it is not a whole number. */
+export function parseWholeNumber(text: string): number | undefined {
+  const m = /^\s*(\d{1,15})\s*$/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
 function parseScaled(text: string, digits: number): number | undefined {
   const m = /^\s*(\d{1,15})(?:[.,](\d*))?\s*$/.exec(text);
   if (!m) return undefined;

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
+import { parseWholeNumber } from '../../../shared/domain/money.js';
 import { body as customerBody } from '../../../functions/upsert-customer/schema.js';
 import { read, run, type Page } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
@@ -106,8 +107,6 @@ export function CustomerEdit({ params }: ScreenProps) {
   );
 }
 
-const whole = (text: string) => (/^\s*\d{1,4}\s*$/.test(text) ? Number(text) : undefined);
-
 function CustomerForm({ customer }: { customer?: Customer | undefined }) {
   const form = useForm();
   const [f, setF] = useState({
@@ -118,7 +117,7 @@ function CustomerForm({ customer }: { customer?: Customer | undefined }) {
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {
     e.preventDefault();
-    const paymentTermsDays = whole(f.terms);
+    const paymentTermsDays = parseWholeNumber(f.terms);
     void form.submit({
       schema: customerBody,
       value: { ...(customer ? { id: customer.id } : {}), name: f.name, email: f.email.trim() || undefined, paymentTermsDays },

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { body as orderBody } from '../../../functions/create-order/schema.js';
+import { parseWholeNumber } from '../../../shared/domain/money.js';
 import { priceLine, totalsOf, type PricedLine, type PricedProduct } from '../../../shared/domain/pricing.js';
 import { read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
@@ -51,11 +52,8 @@ export function NewOrder({ query }: ScreenProps) {
   );
 }
 
-const wholeUnits = /^\s*\d{1,7}\s*$/;
-const quantityOf = (text: string) => (wholeUnits.test(text) ? Number(text) : undefined);
-
 function quantityProblem(text: string): string | undefined {
-  const n = quantityOf(text);
+  const n = parseWholeNumber(text);
   if (n === undefined) return 'a whole number of units, such as 3';
   if (n < 1) return 'at least 1';
   if (n > 1_000_000) return 'at most 1,000,000';
@@ -111,7 +109,7 @@ function OrderForm({ offers, customerId: initialCustomer }: { offers: Map<string
     setSent(lines.map((l) => l.key));
     void form.submit({
       schema: orderBody,
-      value: { customerId, lines: lines.map((l) => ({ sku: l.sku, quantity: quantityOf(l.quantity) ?? 0 })) },
+      value: { customerId, lines: lines.map((l) => ({ sku: l.sku, quantity: parseWholeNumber(l.quantity) ?? 0 })) },
       fieldErrors,
       send: (b, key) => run<{ id: string }>('create-order', b, key),
       done: (order) => navigate(`/orders/${seg(order.id)}`),
@@ -141,7 +139,7 @@ function OrderForm({ offers, customerId: initialCustomer }: { offers: Map<string
                   </select>
                 )}
               </Field>
-              <Field label="Quantity" error={errorOf(l.key, i, 'quantity')} hint={<Availability offer={offer} quantity={quantityOf(l.quantity)} />}>
+              <Field label="Quantity" error={errorOf(l.key, i, 'quantity')} hint={<Availability offer={offer} quantity={parseWholeNumber(l.quantity)} />}>
                 {(p) => <input {...p} value={l.quantity} onInput={(e) => update(l.key, { quantity: valueOf(e) })} inputMode="numeric" autoComplete="off" class="short" required />}
               </Field>
               <div class="actions">
@@ -171,7 +169,7 @@ function OrderForm({ offers, customerId: initialCustomer }: { offers: Map<string
 type Priced = PricedLine | { problem: string } | undefined;
 
 function price(offer: Offer | undefined, quantity: string): Priced {
-  const n = quantityOf(quantity);
+  const n = parseWholeNumber(quantity);
   if (!offer || n === undefined || n < 1) return undefined;
   try {
     return priceLine(offer, n);

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
-import { amountText, bpToPercentText, parseAmount, parsePercentToBp } from '../../../shared/domain/money.js';
+import { amountText, bpToPercentText, parseAmount, parsePercentToBp, parseWholeNumber } from '../../../shared/domain/money.js';
 import { body as productBody } from '../../../functions/upsert-product/schema.js';
 import { read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
@@ -74,7 +74,7 @@ function ProductForm({ product }: { product?: Product | undefined }) {
     e.preventDefault();
     const unitPrice = parseAmount(f.unitPrice, f.currency);
     const taxRateBp = parsePercentToBp(f.taxRate);
-    const reorderLevel = /^\d+$/.test(f.reorderLevel.trim()) ? Number(f.reorderLevel) : undefined;
+    const reorderLevel = parseWholeNumber(f.reorderLevel);
     void form.submit({
       schema: productBody,
       value: { sku: f.sku, name: f.name, unitPrice, currency: f.currency.trim().toUpperCase(), taxRateBp, reorderLevel },

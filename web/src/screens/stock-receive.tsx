@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { body as receiveBody } from '../../../functions/receive-stock/schema.js';
+import { parseWholeNumber } from '../../../shared/domain/money.js';
 import { read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
@@ -12,8 +13,6 @@ export interface Received {
   available: number;
 }
 
-const wholeNumber = (text: string) => (/^\s*\d{1,7}\s*$/.test(text) ? Number(text) : undefined);
-
 /** Goods in: which product, how many, and a note (a delivery number) kept on the movement. */
 export function ReceiveForm({ sku, onDone, onCancel }: { sku?: string | undefined; onDone: (r: Received) => void; onCancel: () => void }) {
   const form = useForm();
@@ -22,7 +21,7 @@ export function ReceiveForm({ sku, onDone, onCancel }: { sku?: string | undefine
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {
     e.preventDefault();
-    const quantity = wholeNumber(f.quantity);
+    const quantity = parseWholeNumber(f.quantity);
     void form.submit({
       schema: receiveBody,
       value: { sku: f.sku, quantity, note: f.note.trim() || undefined },
