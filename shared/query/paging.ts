@@ -10,27 +10,42 @@ export const pageParams = {
 
 const cursorInstant = /^(19|2\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/;
 
-export function decodeCursor(cursor: string | undefined): { at: string; id: string } | undefined {
-  if (!cursor) return undefined;
+/**
+ * A cursor is the key of the last row given out, as base64url JSON: opaque to clients. `accept` takes
+ * only the shape this API gives out; anything else is the catalogue's 400, never a 500 further down.
+ */
+function readCursor<T>(cursor: string, accept: (key: unknown[]) => T | undefined): T {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    // Only the shape this API gives out: V8's Date.parse takes almost anything, and what it takes but
-    // Postgres refuses (or a NUL in the id) would be a 500 instead of this 400.
-    if (typeof at === 'string' && typeof id === 'string' && cursorInstant.test(at) && /^[\w.:-]{1,100}$/.test(id)) {
-      const parsed = new Date(at);
-      if (!Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === at.slice(0, 19)) return { at, id };
-    }
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const value = Array.isArray(key) ? accept(key) : undefined;
+    if (value !== undefined) return value;
   } catch {
     // fall through to the error below
   }
   throw new AppError('validation_failed', 'the cursor is not one this API gave out');
 }
 
-export function page<T extends { id: string; createdAt: string }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+/** `limit` rows of the `limit + 1` read, and the cursor after the last one when there are more. */
+function pageOf<T>(rows: T[], limit: number, keyOf: (last: T) => unknown[]): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : null;
+  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify(keyOf(last))).toString('base64url') : null;
   return { items, nextCursor };
+}
+
+export function decodeCursor(cursor: string | undefined): { at: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  return readCursor(cursor, ([at, id]) => {
+    // V8's Date.parse takes almost anything, and what it takes but Postgres refuses (or a NUL in the
+    // id) would be a 500 instead of the 400.
+    if (typeof at !== 'string' || typeof id !== 'string' || !cursorInstant.test(at) || !/^[\w.:-]{1,100}$/.test(id)) return undefined;
+    const parsed = new Date(at);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === at.slice(0, 19) ? { at, id } : undefined;
+  });
+}
+
+export function page<T extends { id: string; createdAt: string }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+  return pageOf(rows, limit, (last) => [last.createdAt, last.id]);
 }
 
 /** Adds `where` conditions with numbered parameters. */
@@ -77,22 +92,12 @@ export async function keysetPage<T extends { id: string; createdAt: string }>(
   return page(rows, q.limit);
 }
 
-// Keyset pagination over a growing integer id alone (stock movements, newest first): the cursor is
-// the last id given out, wrapped like the other cursors so clients treat it as opaque.
+// Keyset pagination over a growing integer id alone (stock movements, newest first).
 export function decodeIdCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
-  try {
-    const [id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown];
-    if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) return id;
-  } catch {
-    // fall through to the error below
-  }
-  throw new AppError('validation_failed', 'the cursor is not one this API gave out');
+  return readCursor(cursor, ([id]) => (typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined));
 }
 
 export function idPage<T extends { id: number }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.id])).toString('base64url') : null;
-  return { items, nextCursor };
+  return pageOf(rows, limit, (last) => [last.id]);
 }
