@@ -68,7 +68,7 @@ export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): {
         .map((u) => `<li><a class="user" data-role="${u.role}" href="/issuer/authorize?${esc(params.toString())}&amp;user=${u.role}"><b>${esc(u.name)}</b><span>${u.role}</span></a></li>`)
         .join('');
       return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>erpbi dev sign-in</title><style>body{font:16px system-ui,sans-serif;background:#0f172a;color:#e2e8f0;display:grid;place-items:center;min-height:100vh;margin:0}
+<title>erpbi dev sign-in</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>body{font:16px system-ui,sans-serif;background:#0f172a;color:#e2e8f0;display:grid;place-items:center;min-height:100vh;margin:0}
 main{background:#1e293b;padding:2rem;border-radius:12px;max-width:24rem;width:90%}ul{list-style:none;padding:0}a.user{display:flex;justify-content:space-between;padding:.9rem 1rem;margin:.5rem 0;background:#334155;color:inherit;border-radius:8px;text-decoration:none}
 a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9rem}</style>
 <main><h1>erpbi</h1><p>Development sign-in: pick a demo user. Production signs in through Keycloak.</p><ul>${links}</ul></main></html>`);

@@ -131,7 +131,7 @@ async function main() {
   ready = true;
   writePids();
   say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  say(`  dashboard   ${gatewayUrl}/`);
+  say(`  screens     ${gatewayUrl}/`);
   say(`  health      ${gatewayUrl}/healthz`);
   say(`  functions   ${gatewayUrl}/function/<name>`);
   say(`  a token     ERPBI_DATA=${dir} npx erpbi token --role admin`);
