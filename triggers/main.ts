@@ -31,7 +31,7 @@ const env = z
 const log = rootLogger.child({ fn: 'connector' });
 const metrics = createConnectorMetrics();
 const db = createPool(env.DATABASE_URL, 2);
-const bus = await connectBus(env.NATS_URL, 'erpbi-connector');
+const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true });
 await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);
 const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
 const token = serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET });

@@ -6,9 +6,14 @@ export interface Bus {
   js: JetStreamClient;
 }
 
-export async function connectBus(url: string, name: string): Promise<Bus> {
+/**
+ * `service`: a long-running process (a function, the connector) also waits for a nats-server that is
+ * down when it starts, as it waits for one that goes away later; a one-off command (backup, restore)
+ * fails at once instead.
+ */
+export async function connectBus(url: string, name: string, opts: { service?: boolean } = {}): Promise<Bus> {
   // Reconnect for ever: a restarted nats-server must not end a function.
-  const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: opts.service ?? false });
   return { nc, js: jetstream(nc, { timeout: 5000 }) };
 }
 

@@ -13,7 +13,7 @@ export async function serve(def: FunctionDefinition): Promise<void> {
   const log = rootLogger.child({ fn: def.name });
   // pg connects on the first query only, so a function without Postgres holds an idle, unused pool.
   const db = createPool(config.DATABASE_URL ?? 'postgres://unused.invalid/none', config.PG_POOL_MAX);
-  const bus = await connectBus(config.NATS_URL, def.name);
+  const bus = await connectBus(config.NATS_URL, def.name, { service: true });
   const verify = createVerifier({
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
