@@ -8,14 +8,15 @@ import { signToken, type IssuerKeys } from './issuer.js';
 // would against Keycloak: discovery -> /authorize -> code -> /token with the code_verifier. Instead of
 // a password, the page lets one pick a demo user of a role. Codes live in memory for a minute.
 
-export const webClientId = 'erpbi-web';
+/** The browser client of `npm start`'s workspace (Keycloak's is erpbi-dashboard). */
+export const defaultWebClientId = 'erpbi-web';
 const demoUsers: { id: string; name: string; role: Role }[] = [
   { id: 'demo-admin', name: 'Ada Admin', role: 'admin' },
   { id: 'demo-accountant', name: 'Avery Accountant', role: 'accountant' },
   { id: 'demo-clerk', name: 'Casey Clerk', role: 'clerk' },
 ];
 
-const authorizeQuery = z.object({
+const authorizeQuery = (webClientId: string) => z.object({
   response_type: z.literal('code'),
   client_id: z.literal(webClientId),
   redirect_uri: z.url(),
@@ -27,7 +28,7 @@ const authorizeQuery = z.object({
   user: z.string().optional(),
 });
 
-const codeGrant = z.object({
+const codeGrant = (webClientId: string) => z.object({
   grant_type: z.literal('authorization_code'),
   code: z.string().min(1),
   redirect_uri: z.string(),
@@ -49,26 +50,34 @@ export interface CodeFlowOptions {
   issuer: string;
   audience: string;
   keys: IssuerKeys;
+  /** The path /authorize is served at (under the issuer's path). */
+  authorizePath: string;
+  webClientId: string;
+  rolesClaim: string;
+  /** Origins that may receive a code (like a Keycloak client's redirect URIs); the issuer's own by default. */
+  redirectOrigins: string[];
 }
 
 export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): { exchange: (form: Record<string, string>, reply: FastifyReply) => Promise<unknown> } {
   const pending = new Map<string, Pending>();
-  const origin = new URL(opts.issuer).origin;
+  const query = authorizeQuery(opts.webClientId);
+  const grant = codeGrant(opts.webClientId);
   const oauthError = (reply: FastifyReply, status: number, error: string, description: string) => reply.code(status).send({ error, error_description: description });
 
-  app.get('/issuer/authorize', async (req, reply) => {
-    const q = authorizeQuery.safeParse(req.query);
+  app.get(opts.authorizePath, async (req, reply) => {
+    const q = query.safeParse(req.query);
     if (!q.success) return oauthError(reply, 400, 'invalid_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    // Only pages of this gateway may receive a code: a dev issuer must not hand tokens to other sites.
-    if (new URL(q.data.redirect_uri).origin !== origin) return oauthError(reply, 400, 'invalid_request', 'redirect_uri must be on this gateway');
+    // Only the workspace's own pages may receive a code: a dev issuer must not hand tokens to other sites.
+    if (!opts.redirectOrigins.includes(new URL(q.data.redirect_uri).origin)) return oauthError(reply, 400, 'invalid_request', 'redirect_uri is not a page of the workspace');
     const user = demoUsers.find((u) => u.role === q.data.user);
     if (!user) {
       const params = new URLSearchParams(Object.entries(q.data).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'user'));
       const links = demoUsers
-        .map((u) => `<li><a class="user" data-role="${u.role}" href="/issuer/authorize?${esc(params.toString())}&amp;user=${u.role}"><b>${esc(u.name)}</b><span>${u.role}</span></a></li>`)
+        .map((u) => `<li><a class="user" data-role="${u.role}" href="${esc(opts.authorizePath)}?${esc(params.toString())}&amp;user=${u.role}"><b>${esc(u.name)}</b><span>${u.role}</span></a></li>`)
         .join('');
+      // No icon request: the issuer may sit on another origin than the workspace and its favicon.
       return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>erpbi dev sign-in</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>body{font:16px system-ui,sans-serif;background:#0f172a;color:#e2e8f0;display:grid;place-items:center;min-height:100vh;margin:0}
+<title>erpbi dev sign-in</title><link rel="icon" href="data:,"><style>body{font:16px system-ui,sans-serif;background:#0f172a;color:#e2e8f0;display:grid;place-items:center;min-height:100vh;margin:0}
 main{background:#1e293b;padding:2rem;border-radius:12px;max-width:24rem;width:90%}ul{list-style:none;padding:0}a.user{display:flex;justify-content:space-between;padding:.9rem 1rem;margin:.5rem 0;background:#334155;color:inherit;border-radius:8px;text-decoration:none}
 a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9rem}</style>
 <main><h1>erpbi</h1><p>Development sign-in: pick a demo user. Production signs in through Keycloak.</p><ul>${links}</ul></main></html>`);
@@ -83,7 +92,7 @@ a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9r
 
   return {
     exchange: async (form, reply) => {
-      const g = codeGrant.safeParse(form);
+      const g = grant.safeParse(form);
       if (!g.success) return oauthError(reply, 400, 'invalid_request', 'code, redirect_uri, client_id and code_verifier are required');
       const entry = pending.get(g.data.code);
       pending.delete(g.data.code); // a code is good for one exchange, right or wrong
@@ -92,10 +101,10 @@ a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9r
         return oauthError(reply, 400, 'invalid_grant', 'the code is unknown, expired, or does not match the verifier or redirect_uri');
       }
       const ttl = 8 * 3600;
-      const claims = { issuer: opts.issuer, sub: entry.user.id, roles: [entry.user.role], ttlSeconds: ttl, name: entry.user.name };
+      const claims = { issuer: opts.issuer, sub: entry.user.id, roles: [entry.user.role], rolesClaim: opts.rolesClaim, ttlSeconds: ttl, name: entry.user.name };
       const [accessToken, idToken] = await Promise.all([
         signToken(opts.keys, { ...claims, audience: opts.audience }),
-        signToken(opts.keys, { ...claims, audience: webClientId }),
+        signToken(opts.keys, { ...claims, audience: opts.webClientId }),
       ]);
       return reply.header('cache-control', 'no-store').send({ access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: ttl, scope: 'openid' });
     },

@@ -37,12 +37,9 @@ await probe();
 const timer = setInterval(() => void probe(), 1000);
 
 const app = await buildGateway({
-  upstream: (name) => (Object.hasOwn(env.GATEWAY_UPSTREAMS, name) ? env.GATEWAY_UPSTREAMS[name] : undefined),
+  upstream: (name) => (Object.hasOwn(env.GATEWAY_UPSTREAMS, name) ? `http://127.0.0.1:${env.GATEWAY_UPSTREAMS[name]}` : undefined),
   waiting: () => Object.keys(watched).filter((n) => !healthy.has(n)),
-  issuer: env.AUTH_ISSUER,
-  audience: env.AUTH_AUDIENCE,
-  keys: await loadOrCreateKeys(env.ERPBI_DATA),
-  clientSecret: env.CLIENT_SECRET,
+  issuer: { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys: await loadOrCreateKeys(env.ERPBI_DATA), clientSecret: env.CLIENT_SECRET },
   webDir: env.WEB_DIR,
 });
 app.get('/_/health', async () => ({ status: 'ok', function: 'gateway' }));

@@ -33,11 +33,18 @@ export interface TokenRequest {
   roles: Role[];
   ttlSeconds: number;
   name?: string;
+  /** Where the roles go: `roles` (the dev default) or a dotted path such as Keycloak's `realm_access.roles`. */
+  rolesClaim?: string;
+}
+
+/** {roles} at a dotted path: 'realm_access.roles' -> {realm_access: {roles}}. */
+function rolesAt(path: string, roles: Role[]): Record<string, unknown> {
+  return path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), roles) as Record<string, unknown>;
 }
 
 export async function signToken(keys: IssuerKeys, req: TokenRequest): Promise<string> {
   const key = await importJWK(keys.privateJwk, alg);
-  return new SignJWT({ roles: req.roles, ...(req.name ? { name: req.name } : {}) })
+  return new SignJWT({ ...rolesAt(req.rolesClaim ?? 'roles', req.roles), ...(req.name ? { name: req.name } : {}) })
     .setProtectedHeader({ alg, kid: keys.privateJwk.kid!, typ: 'JWT' })
     .setIssuer(req.issuer)
     .setAudience(req.audience)
@@ -47,12 +54,15 @@ export async function signToken(keys: IssuerKeys, req: TokenRequest): Promise<st
     .sign(key);
 }
 
+/** Keycloak's endpoint layout under the issuer, so the dev issuer can stand in for Keycloak unchanged. */
+export const endpoints = { jwks: '/protocol/openid-connect/certs', token: '/protocol/openid-connect/token', authorize: '/protocol/openid-connect/auth' };
+
 export function discoveryDocument(issuer: string) {
   return {
     issuer,
-    jwks_uri: `${issuer}/jwks`,
-    token_endpoint: `${issuer}/token`,
-    authorization_endpoint: `${issuer}/authorize`,
+    jwks_uri: `${issuer}${endpoints.jwks}`,
+    token_endpoint: `${issuer}${endpoints.token}`,
+    authorization_endpoint: `${issuer}${endpoints.authorize}`,
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
     subject_types_supported: ['public'],

@@ -6,7 +6,7 @@ import { migrate } from '../shared/db/migrate.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
 import { readStack } from '../triggers/stack.js';
 import { dataDir, freePort, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
-import { loadOrCreateKeys } from './issuer.js';
+import { endpoints, loadOrCreateKeys } from './issuer.js';
 import { natsServerMissing, startNats } from './nats.js';
 import { startEmbeddedPostgres } from './postgres.js';
 import { Supervisor } from './supervisor.js';
@@ -124,7 +124,7 @@ async function main() {
     name: 'connector',
     command: process.execPath,
     args: [join(root, 'build', 'triggers', 'connector.js')],
-    env: { ...common, STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}/token`, CLIENT_SECRET: box.clientSecret },
+    env: { ...common, STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}${endpoints.token}`, CLIENT_SECRET: box.clientSecret },
     port: connectorPort,
   });
   await supervisor.waitHealthy(120_000);

@@ -82,7 +82,7 @@ describe('the live dashboard', () => {
     // A bookmarked screen survives the sign-in round trip.
     await page.goto(`${box.url}/#/dashboard`);
     await page.click('#signin');
-    await page.waitForURL(/\/issuer\/authorize/);
+    await page.waitForURL(/\/issuer\/protocol\/openid-connect\/auth/);
     await page.click('a.user[data-role="admin"]');
     await page.waitForSelector('#dashboard');
     expect(page.url()).toBe(`${box.url}/#/dashboard`); // the code left the address bar
