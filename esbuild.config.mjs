@@ -24,6 +24,8 @@ function entries() {
     contents: `import def from ${JSON.stringify(join(root, 'functions', name, 'handler.ts'))};\nimport { serve } from ${JSON.stringify(join(root, 'shared/http/serve.ts'))};\nawait serve(def);\n`,
   }));
   list.push({ out: join(buildDir, 'triggers', 'connector.js'), contents: `import ${JSON.stringify(join(root, 'triggers/main.ts'))};\n` });
+  // the OpenFaaS gateway's stand-in on plain Docker (compose/docker-compose.erp.yml)
+  list.push({ out: join(buildDir, 'runtime', 'compose-gateway.js'), contents: `import ${JSON.stringify(join(root, 'runtime/compose-gateway.ts'))};\n` });
   return list;
 }
 

@@ -2,20 +2,21 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
+const entry = z.object({
+  handler: z.string(),
+  annotations: z.record(z.string(), z.string()).optional(),
+  limits: z.object({ memory: z.string() }).partial().optional(),
+});
 const stackSchema = z.object({
-  functions: z.record(
-    z.string(),
-    z.object({
-      handler: z.string(),
-      image: z.string(),
-      annotations: z.record(z.string(), z.string()).optional(),
-      limits: z.object({ memory: z.string() }).partial().optional(),
-    }),
-  ),
+  functions: z.record(z.string(), entry.extend({ image: z.string() })),
+  /** Fed like functions, deployed as compose services (the projector: it needs a volume). */
+  'x-erpbi-services': z.record(z.string(), entry).default({}),
 });
 
 export interface StackFunction {
   name: string;
+  /** A faasd function (stack.yml `functions`), or a compose service fed the same way (`x-erpbi-services`). */
+  deployedAs: 'function' | 'service';
   /** Subjects with the configured prefix in place of the default `erp`. */
   topics: string[];
   memory?: string | undefined;
@@ -25,8 +26,13 @@ export interface StackFunction {
 
 export function readStack(path: string, prefix = 'erp'): StackFunction[] {
   const stack = stackSchema.parse(parse(readFileSync(path, 'utf8'), { merge: true }));
-  return Object.entries(stack.functions).map(([name, f]) => ({
+  const entries = [
+    ...Object.entries(stack.functions).map(([name, f]) => [name, f, 'function'] as const),
+    ...Object.entries(stack['x-erpbi-services']).map(([name, f]) => [name, f, 'service'] as const),
+  ];
+  return entries.map(([name, f, deployedAs]) => ({
     name,
+    deployedAs,
     memory: f.limits?.memory,
     batch: f.annotations?.['erpbi.batch'] ? z.coerce.number().int().min(1).max(10_000).parse(f.annotations['erpbi.batch']) : undefined,
     topics: (f.annotations?.topic ?? '')

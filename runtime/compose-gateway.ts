@@ -1,0 +1,60 @@
+import { createServer } from 'node:http';
+import { z } from 'zod';
+import { Counter } from 'prom-client';
+import { readStack } from '../triggers/stack.js';
+import { createMetrics } from '../shared/http/metrics.js';
+import { buildGateway } from './gateway.js';
+
+// erpbi's stand-in for the OpenFaaS gateway on plain Docker (compose/docker-compose.erp.yml): every
+// stack.yml function runs as a container of its own, named like the function, listening on 8080 as
+// faasd's do, and this routes /function/<name>[/...] to it with the prefix stripped, as OpenFaaS does.
+// Same names and ports as faasd's gateway (8080, metrics on 8082), so Traefik's routes, Prometheus'
+// scrape config and the connector are the same on both paths. On faasd, faasd's own gateway does this.
+const env = z
+  .object({
+    STACK_FILE: z.string().default('/app/stack.yml'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(8082),
+    FUNCTION_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  })
+  .parse(process.env);
+
+const names = readStack(env.STACK_FILE).filter((f) => f.deployedAs === 'function').map((f) => f.name);
+const healthy = new Set<string>();
+const probe = () =>
+  Promise.all(
+    names.map(async (name) => {
+      const ok = await fetch(`http://${name}:${env.FUNCTION_PORT}/_/health`, { signal: AbortSignal.timeout(1500) }).then((r) => r.ok, () => false);
+      if (ok) healthy.add(name);
+      else healthy.delete(name);
+    }),
+  );
+await probe();
+const timer = setInterval(() => void probe(), 2000);
+
+const metrics = createMetrics('gateway');
+// OpenFaaS's gateway counts invocations under this name; the operations dashboard reads it on both paths.
+const invocations = new Counter({ name: 'gateway_function_invocation_total', help: 'Requests routed to a function, by function and status', labelNames: ['function_name', 'code'] as const, registers: [metrics.registry] });
+
+const app = await buildGateway({
+  upstream: (name) => (names.includes(name) ? `http://${name}:${env.FUNCTION_PORT}` : undefined),
+  waiting: () => names.filter((n) => !healthy.has(n)),
+});
+app.addHook('onResponse', async (req, reply) => {
+  const name = (req.params as { name?: string }).name;
+  if (name && names.includes(name)) invocations.inc({ function_name: name, code: String(reply.statusCode) });
+});
+await app.listen({ port: env.PORT, host: '0.0.0.0' });
+const metricsServer = createServer((_req, res) => {
+  void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+}).listen(env.METRICS_PORT, '0.0.0.0');
+console.log(JSON.stringify({ msg: 'gateway ready', port: env.PORT, functions: names.length }));
+
+const stop = async () => {
+  clearInterval(timer);
+  metricsServer.close();
+  await app.close();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
