@@ -9,18 +9,25 @@ const isJob = (spec: any) => spec?.labels?.['erpbi.job'] === 'true';
 // A setting that names a secret must be a *_FILE pointing into /run/secrets, never the value itself.
 const secretish = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIALS?)$/i;
 
+const sumMb = (list: typeof all) => list.reduce((n, s) => n + serviceMemoryMb(s.spec)!, 0);
+
 /**
- * The whole Pi: the compose services + the functions faasd runs (every stack.yml function but the
- * projector, which is the bi service) + the free slots up to faasd CE's 15 at the common limit + faasd's core.
+ * The Pi on faasd: the extras' services + the stack.yml functions faasd runs + the free slots up to
+ * faasd CE's 15 at the common limit + faasd's core.
  */
 export function memoryBudget() {
-  const compose = all.reduce((n, s) => n + serviceMemoryMb(s.spec)!, 0);
-  const onFaasd = Object.entries(stackFunctions()).filter(([name]) => !all.some((s) => s.name === name));
-  const deployed = onFaasd.reduce((n, [, f]: [string, any]) => n + memoryMb(f.limits.memory), 0);
+  const compose = sumMb(extras);
+  const onFaasd = Object.values<any>(stackFunctions());
+  const deployed = onFaasd.reduce((n, f) => n + memoryMb(f.limits.memory), 0);
   const perFunction = memoryMb(readYaml('stack.yml')['x-common'].limits.memory);
   const spare = Math.max(0, budget.maxFunctions - onFaasd.length) * perFunction;
   const total = compose + deployed + spare + budget.faasdCoreMb;
   return { compose, functions: onFaasd.length, deployed, perFunction, spare, faasdCore: budget.faasdCoreMb, total };
+}
+
+/** Plain Docker: every service of the three compose files, the function containers and the gateway included. */
+export function dockerBudget() {
+  return { total: sumMb(all) };
 }
 
 describe('compose files', () => {
@@ -43,12 +50,33 @@ describe('compose files', () => {
     expect(mb!).toBeLessThanOrEqual(budget.perServiceMb);
   });
 
-  it('the whole box (services + 15 functions + faasd core) stays within 6 GB, and docs/deploy-pi.md states the sum', () => {
+  it('the whole box stays within 6 GB on either path, and docs/deploy-pi.md states both sums', () => {
     const b = memoryBudget();
+    const d = dockerBudget();
     expect(b.total).toBeLessThanOrEqual(budget.boxMb);
+    expect(d.total).toBeLessThanOrEqual(budget.boxMb);
     const docs = readFileSync(join(root, 'docs/deploy-pi.md'), 'utf8');
     expect(docs).toContain(`**${b.total} MB**`);
     expect(docs).toContain(`${b.compose} MB`);
+    expect(docs).toContain(`**${d.total} MB** on plain Docker`);
+  });
+
+  it('plain Docker runs every stack.yml function as a container of the image faas-cli builds, with its environment and limit', () => {
+    const fns = stackFunctions();
+    const erp = readYaml('compose/docker-compose.erp.yml').services as Record<string, any>;
+    const containers = Object.keys(erp).filter((n) => String(erp[n].image).startsWith('ghcr.io/erpbi/') && n !== 'migrate' && n !== 'connector' && n !== 'gateway');
+    expect(containers.sort()).toEqual(Object.keys(fns).sort());
+    for (const [name, f] of Object.entries<any>(fns)) {
+      expect(erp[name].image, name).toBe(f.image);
+      expect(serviceMemoryMb(erp[name]), name).toBe(memoryMb(f.limits.memory));
+      const env = environmentOf(erp[name]);
+      for (const k of ['NATS_URL', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'AUTH_JWKS_URL']) expect(env[k], `${name} ${k}`).toBe(f.environment[k]);
+      expect(erp[name].secrets, name).toEqual(f.secrets);
+    }
+    // the projector is a service on both paths, never a faasd function
+    expect(fns['project-to-olap']).toBeUndefined();
+    expect(readYaml('stack.yml')['x-erpbi-services']['project-to-olap'].annotations.topic).toBe('erp.>');
+    expect(erp.gateway.command).toEqual(['node', 'build/runtime/compose-gateway.js']);
   });
 
   it('faasd extras: same services with the same limits (prometheus is erpbi-prometheus there), no more memory', () => {
@@ -58,8 +86,7 @@ describe('compose files', () => {
       expect(twin, `${s.name} has no counterpart in the compose files`).toBeDefined();
       expect(serviceMemoryMb(s.spec), s.name).toBe(serviceMemoryMb(twin!.spec));
     }
-    const sum = (list: typeof all) => list.reduce((n, s) => n + serviceMemoryMb(s.spec)!, 0);
-    expect(sum(extras)).toBeLessThanOrEqual(sum(all));
+    expect(sumMb(extras)).toBeLessThanOrEqual(sumMb(all));
   });
 
   it.each([...all, ...extras].map((s) => [`${s.file.replace('compose/', '')} ${s.name}`, s] as const))('%s: restarts unless stopped (a job: on failure)', (_n, s) => {
@@ -71,7 +98,8 @@ describe('compose files', () => {
     for (const s of [...all, ...extras]) {
       const ports: unknown[] = s.spec.ports ?? [];
       if (s.name === 'traefik') {
-        expect(ports.map(String).sort()).toEqual(['443:443', '80:80']);
+        // 80 and 443 on every interface unless ERPBI_LISTEN / ERPBI_HTTP(S)_PORT say otherwise (the container test)
+        expect(ports.map(String).map((p) => p.replace(/\$\{\w+:-([^}]*)\}/g, '$1')).map((p) => (p.split(':').length === 2 ? `0.0.0.0:${p}` : p)).sort()).toEqual(['0.0.0.0:443:443', '0.0.0.0:80:80']);
         continue;
       }
       for (const p of ports) expect(hostIp(p), `${s.file} ${s.name} publishes ${String(p)}`).toBe('127.0.0.1');
