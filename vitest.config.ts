@@ -3,8 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'triggers/**/*.test.ts', 'olap/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
-    // tests/ui/ and tests/faults/ are suites of their own (npm run test:ui, test:faults), run by npm test after this one.
-    exclude: [...configDefaults.exclude, 'tests/faults/**', 'tests/ui/**'],
+    // tests/ui/ and tests/faults/ are suites of their own (npm run test:ui, test:faults), run by npm test after this one;
+    // tests/containers/ (npm run test:containers) needs root and a Docker engine: .ci/run runs it after npm test.
+    exclude: [...configDefaults.exclude, 'tests/faults/**', 'tests/ui/**', 'tests/containers/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     maxWorkers: 2,

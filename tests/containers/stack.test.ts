@@ -1,0 +1,228 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../shared/db/pool.js';
+import type { Box } from '../support/box.js';
+import { launchChromium, results, watch } from '../support/browser.js';
+import { waitFor } from '../support/wait.js';
+import { drive, request, type Flow } from '../faults/driver.js';
+import { checkInvariants, checkOlap, settle } from '../faults/invariants.js';
+import { compose, containerId, docker, front, prepare, root, signIn, state, stats, type Stack } from './stack.js';
+
+// Issue 11: the deployment, run for real. Builds the local stand-in bases and erpbi's images, starts
+// the runbook's three compose files (+ tests/containers/docker-compose.stand-ins.yml) and checks the
+// stack through its front door, https://erpbi.lan on 127.0.0.1:443. Postgres, NATS and Prometheus are
+// read on their containers' bridge addresses, never published.
+let stack: Stack;
+let db: Pool;
+let nc: NatsConnection;
+const measures: Record<string, unknown> = {};
+const skus = ['CT-A', 'CT-B', 'CT-C', 'CT-D'];
+const customers = ['ct-1', 'ct-2', 'ct-3'];
+/** What the fault suite's driver and invariants need of a box: the front door, tokens, the stream. */
+const box = { url: front, token: signIn, stream: 'ERP_EVENTS' } as unknown as Box;
+/** The walk-through's order, taken into the driver's flow so the invariants count every order. */
+const walkThrough: { id?: string; total?: number; lines: { sku: string; quantity: number }[] } = { lines: [] };
+
+const timed = (what: string, f: () => void) => {
+  const t = Date.now();
+  f();
+  measures[what] = `${((Date.now() - t) / 1000).toFixed(1)} s`;
+};
+const ip = (service: string) => state(containerId(stack, service)).ip;
+const healthy = () => waitFor(async () => (await fetch(`${front}/healthz`).catch(() => undefined))?.status === 200, { timeoutMs: 180_000, intervalMs: 500, what: 'the front door /healthz to answer 200' });
+
+async function openData() {
+  db = createPool(`postgres://erpbi:${stack.secret('postgres-password')}@${ip('postgres')}:5432/erpbi`, 2);
+  nc = await connect({ servers: `nats://${ip('erpbi-nats')}:4222`, name: 'container-test', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+}
+async function closeData() {
+  await nc?.close().catch(() => {});
+  await db?.end().catch(() => {});
+}
+
+beforeAll(async () => {
+  stack = prepare();
+  timed('bases (compose/bases/build.sh)', () => execFileSync(join(root, 'compose/bases/build.sh'), { stdio: 'inherit', env: stack.env }));
+  if (!existsSync(join(root, 'build/functions/query/index.js'))) execFileSync('node', ['esbuild.config.mjs'], { cwd: root, stdio: 'inherit' });
+  timed('images (compose/build-images.sh)', () => execFileSync(join(root, 'compose/build-images.sh'), { stdio: 'inherit', env: { ...stack.env, ERPBI_LOCAL_BASES: '1' } }));
+  measures.imageSizesMb = Object.fromEntries(
+    docker(['images', '--format', '{{.Repository}}:{{.Tag}}\t{{.Size}}', '--filter', 'reference=ghcr.io/erpbi/*']).split('\n').map((l) => l.split('\t') as [string, string]),
+  );
+  compose(stack, ['down', '-v', '--remove-orphans']); // what an earlier run of this test left
+  const started = Date.now();
+  compose(stack, ['up', '-d']);
+  await healthy();
+  // First 200 of a function through the front door, the token from the issuer behind it.
+  const token = await waitFor(() => signIn('clerk').catch(() => undefined), { timeoutMs: 60_000, intervalMs: 500, what: 'a sign-in at auth.erpbi.lan' });
+  await waitFor(async () => (await request(box, token, '/function/query/orders')).status === 200, { timeoutMs: 60_000, intervalMs: 500, what: 'GET /function/query/orders to answer 200' });
+  measures['stack start to first 200'] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  measures.idleMb = Object.fromEntries(Object.entries(await stats()).map(([n, s]) => [n, Math.round(s.used / 2 ** 20)]));
+  await openData();
+}, 1_800_000);
+
+afterAll(async () => {
+  await closeData();
+  mkdirSync(results, { recursive: true });
+  writeFileSync(join(results, 'containers.json'), `${JSON.stringify(measures, null, 2)}\n`);
+  console.log(`CONTAINERS ${JSON.stringify(measures)}`);
+  if (stack && !process.env.ERPBI_CT_KEEP) {
+    compose(stack, ['down', '-v', '--remove-orphans']);
+    rmSync(stack.dir, { recursive: true, force: true });
+  }
+}, 300_000);
+
+describe('the compose stack, through its front door', () => {
+  it('serves the workspace: every asset of / loads, and the sign-in at auth.erpbi.lan works', async () => {
+    const browser = await launchChromium(['--host-resolver-rules=MAP erpbi.lan 127.0.0.1, MAP auth.erpbi.lan 127.0.0.1', '--ignore-certificate-errors']);
+    try {
+      const page = await browser.newPage();
+      const problems = watch(page);
+      const assets: string[] = [];
+      page.on('response', (r) => assets.push(`${r.status()} ${r.url()}`));
+      await page.goto(`${front}/`);
+      await page.click('#signin');
+      await page.waitForURL(/auth\.erpbi\.lan\/realms\/erpbi\/protocol\/openid-connect\/auth/);
+      await page.locator('a.user[data-role="clerk"]').click();
+      await page.waitForURL(/^https:\/\/erpbi\.lan\//);
+      await page.getByRole('heading', { name: 'Orders' }).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(results, 'containers-orders.png') });
+      expect(problems).toEqual([]);
+      expect(assets.filter((a) => /^\d+ https:\/\/erpbi\.lan\/(assets|style|favicon|config)/.test(a)).length, 'page assets requested').toBeGreaterThan(2);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('takes an order to cash and shows it in the BI query', async () => {
+    const admin = await signIn('admin');
+    const clerk = await signIn('clerk');
+    for (const sku of skus) {
+      expect((await request(box, admin, '/function/upsert-product', { sku, name: `Container ${sku}`, unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 })).status).toBe(200);
+      expect((await request(box, clerk, '/function/receive-stock', { sku, quantity: 1000 })).status).toBe(200);
+    }
+    for (const id of customers) expect((await request(box, clerk, '/function/upsert-customer', { id, name: `Customer ${id}`, paymentTermsDays: 14 })).status).toBe(200);
+    walkThrough.lines = [{ sku: skus[0]!, quantity: 3 }];
+    const order = await request(box, clerk, '/function/create-order', { customerId: customers[0], lines: walkThrough.lines }, { 'idempotency-key': 'ct-first-order' });
+    expect(order.status).toBe(201);
+    Object.assign(walkThrough, { id: order.body.id, total: order.body.total });
+    const invoiced = await waitFor(async () => {
+      const o = await request(box, clerk, `/function/query/orders/${order.body.id}`);
+      return o.body?.status === 'invoiced' && o.body.invoiceId ? o.body : undefined;
+    }, { timeoutMs: 60_000, what: 'the order to be invoiced' });
+    const paid = await request(box, admin, '/function/record-payment', { invoiceId: invoiced.invoiceId, amount: order.body.total, method: 'bank_transfer' }, { 'idempotency-key': 'ct-first-payment' });
+    expect(paid.status).toBe(201);
+    await waitFor(async () => (await request(box, clerk, `/function/query/orders/${order.body.id}`)).body?.status === 'paid', { timeoutMs: 60_000, what: 'the order to be paid' });
+    await waitFor(async () => {
+      const f = await request(box, admin, '/function/project-to-olap/query/order_funnel');
+      return f.status === 200 && (f.body.rows as { status: string; orders: number }[]).some((r) => r.status === 'paid' && Number(r.orders) >= 1);
+    }, { timeoutMs: 60_000, what: 'the BI order funnel to count the paid order' });
+  });
+
+  let flow: Flow;
+  it('holds a short load with every container under its memory limit; kill -9 of a function, the connector and the projector loses nothing', async () => {
+    const run = drive({ box, skus, customers, ratePerSecond: 8, workers: 4, opDeadlineMs: 30_000 });
+    const peak: Record<string, { used: number; limit: number }> = {};
+    const sample = async () => {
+      for (const [name, s] of Object.entries(await stats())) if (!peak[name] || s.used > peak[name].used) peak[name] = s;
+    };
+    const until = Date.now() + 20_000;
+    while (Date.now() < until) await sample();
+
+    const restarts: Record<string, string> = {};
+    for (const service of ['create-order', 'connector', 'project-to-olap']) {
+      const id = containerId(stack, service);
+      const before = state(id);
+      const killed = Date.now();
+      // SIGKILL to the container's first process from the host, as a crash: `docker kill` would count
+      // as a manual stop, which a restart policy leaves alone.
+      process.kill(before.pid, 'SIGKILL');
+      // back: running again, one restart more (the policy, not us), and answering through the front door
+      await waitFor(async () => {
+        const s = state(id);
+        return s.running && s.restarts === before.restarts + 1;
+      }, { timeoutMs: 60_000, intervalMs: 100, what: `${service} to be restarted by its policy` });
+      restarts[service] = `${Date.now() - killed} ms to running`;
+      await sample();
+    }
+    flow = await run.stop();
+    if (walkThrough.id) flow.accepted.set(walkThrough.id, { total: walkThrough.total!, lines: walkThrough.lines });
+    measures.restartAfterKill9 = restarts;
+    measures.loadPeakMb = Object.fromEntries(Object.entries(peak).map(([n, s]) => [n, Math.round(s.used / 2 ** 20)]));
+    measures.loadPeakSumMb = Math.round(Object.values(peak).reduce((n, s) => n + s.used, 0) / 2 ** 20);
+    measures.load = { ops: flow.ops, orders: flow.accepted.size, payments: flow.payments.size, transient: flow.transient, unknown: flow.unknown };
+
+    for (const [name, s] of Object.entries(peak)) expect(s.used, `${name} at its limit`).toBeLessThan(s.limit);
+    for (const id of compose(stack, ['ps', '-q']).split('\n').filter(Boolean)) {
+      const s = state(id);
+      if (s.name === 'migrate') continue; // a job: it has exited
+      expect(s.oomKilled, `${s.name} was OOM-killed`).toBe(false);
+      expect(s.running, `${s.name} running`).toBe(true);
+    }
+    expect(flow.errors).toEqual([]);
+    expect(flow.accepted.size).toBeGreaterThan(20);
+    await settle(box, db, nc, 180_000);
+    const checked = { ...(await checkInvariants(box, db, nc, flow)), ...(await checkOlap(box, db)) };
+    measures.checked = checked;
+  });
+
+  it('keeps the data and the BI figures over down and up (named volumes)', async () => {
+    const admin = await signIn('admin');
+    const before = await db.query('select count(*)::int as n, sum(total)::bigint as v from orders.orders');
+    const funnel = (await request(box, admin, '/function/project-to-olap/query/order_funnel')).body.rows;
+    await closeData();
+    compose(stack, ['down']);
+    compose(stack, ['up', '-d']);
+    await healthy();
+    await openData();
+    const after = await db.query('select count(*)::int as n, sum(total)::bigint as v from orders.orders');
+    expect(after.rows).toEqual(before.rows);
+    const again = await waitFor(async () => {
+      const f = await request(box, await signIn('admin'), '/function/project-to-olap/query/order_funnel');
+      return f.status === 200 ? f.body.rows : undefined;
+    }, { timeoutMs: 60_000, what: 'the BI query after up' });
+    expect(again).toEqual(funnel);
+  });
+
+  it('backs up and restores against the containerised Postgres, and rebuilds OLAP', async () => {
+    const backup = compose(stack, ['run', '--rm', '--no-deps', '-v', `${stack.dir}/backups:/backups`, '-e', 'NATS_URL=nats://erpbi-nats:4222', 'connector', 'node', 'bin/erpbi.mjs', 'backup', '--tar', '--out', '/backups']);
+    const archive = /\/backups\/\S+\.tar\.gz/.exec(backup)?.[0];
+    expect(archive, backup).toBeDefined();
+    await db.query('drop database if exists erpbi_restore');
+    await db.query('create database erpbi_restore owner erpbi');
+    const target = `postgres://erpbi:${stack.secret('postgres-password')}@postgres:5432/erpbi_restore`;
+    compose(stack, ['run', '--rm', '--no-deps', '-v', `${stack.dir}/backups:/backups`, '-e', 'SECRETS_DIR=/nowhere', '-e', `DATABASE_URL=${target}`, '-e', 'NATS_URL=nats://erpbi-nats:4222', '-e', 'ERPBI_DATA=/tmp/restore', 'connector', 'node', 'bin/erpbi.mjs', 'restore', archive!]);
+    const restored = createPool(`postgres://erpbi:${stack.secret('postgres-password')}@${ip('postgres')}:5432/erpbi_restore`, 1);
+    try {
+      const count = async (p: Pool) => (await p.query(`select (select count(*) from orders.orders)::int as orders, (select count(*) from billing.invoices)::int as invoices,
+        (select count(*) from billing.payments)::int as payments, (select count(*) from platform.outbox)::int as outbox, (select coalesce(sum(total), 0)::bigint from orders.orders) as total`)).rows[0];
+      expect(await count(restored)).toEqual(await count(db));
+    } finally {
+      await restored.end();
+    }
+    const admin = await signIn('admin');
+    const funnel = (await request(box, admin, '/function/project-to-olap/query/order_funnel')).body.rows;
+    expect((await request(box, admin, '/function/project-to-olap/rebuild', {})).status).toBeLessThan(300);
+    await waitFor(async () => {
+      const f = await request(box, admin, '/function/project-to-olap/query/order_funnel');
+      return f.status === 200 && JSON.stringify(f.body.rows) === JSON.stringify(funnel);
+    }, { timeoutMs: 120_000, what: 'the rebuilt BI figures to equal those before' });
+  });
+
+  it("Prometheus (Debian's, in a container) scrapes every target of the project's config", async () => {
+    // Down by design here, and only these: Traefik's metrics (its stand-in is nginx) and the NATS
+    // exporter (no image of it can be had here). Every erpbi process must be up.
+    const standIns = ['nats', 'traefik'];
+    const prometheus = `http://${ip('prometheus')}:9090`;
+    let last = '';
+    await waitFor(async () => {
+      const r = (await (await fetch(`${prometheus}/api/v1/targets`)).json()) as { data: { activeTargets: { labels: { job: string; instance: string }; health: string; lastError: string }[] } };
+      const targets = r.data.activeTargets;
+      last = JSON.stringify(targets.map((t) => `${t.labels.job} ${t.labels.instance} ${t.health} ${t.lastError}`));
+      const down = targets.filter((t) => t.health !== 'up').map((t) => t.labels.job);
+      return targets.length >= 19 && targets.every((t) => t.health !== 'unknown') && [...new Set(down)].sort().join() === standIns.join();
+    }, { timeoutMs: 120_000, intervalMs: 2000, what: () => `every erpbi target up, only ${standIns.join(', ')} down: ${last}` });
+  });
+});

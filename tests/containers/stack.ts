@@ -1,0 +1,124 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, setGlobalDispatcher } from 'undici';
+import type { Role } from '../../shared/auth/roles.js';
+
+// The compose stack of the container test: the three compose files of the runbook plus the stand-ins
+// file, under a project name of its own, reached only through its front door on 127.0.0.1.
+
+export const root = join(import.meta.dirname, '..', '..');
+export const project = process.env.ERPBI_CT_PROJECT ?? 'erpbi-ct';
+const files = ['compose/docker-compose.base.yml', 'compose/docker-compose.erp.yml', 'compose/docker-compose.bi.yml', 'tests/containers/docker-compose.stand-ins.yml'];
+
+/** The local stand-ins of compose/bases/build.sh in place of the official images. */
+const images = {
+  POSTGRES_IMAGE: 'erpbi-local/postgres:15-bookworm',
+  NATS_IMAGE: 'erpbi-local/nats:2.9',
+  NGINX_IMAGE: 'erpbi-local/nginx:bookworm',
+  PROMETHEUS_IMAGE: 'erpbi-local/prometheus:bookworm',
+};
+
+export interface Stack {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  secret: (name: string) => string;
+}
+
+/** Secrets and a TLS certificate for erpbi.lan + auth.erpbi.lan in a directory of the test's own. */
+export function prepare(): Stack {
+  const dir = mkdtempSync(join(tmpdir(), 'erpbi-ct-'));
+  mkdirSync(join(dir, 'secrets'));
+  mkdirSync(join(dir, 'tls'));
+  mkdirSync(join(dir, 'backups'));
+  chmodSync(join(dir, 'backups'), 0o777); // the service image writes as user node
+  const put = (name: string, value: string) => writeFileSync(join(dir, 'secrets', name), value, { mode: 0o644 });
+  for (const s of ['postgres-password', 'keycloak-db-password', 'keycloak-admin-password', 'connector-client-secret', 'grafana-client-secret', 'grafana-hr-client-secret', 'grafana-admin-password', 'minio-root-password']) {
+    put(s, randomBytes(18).toString('hex'));
+  }
+  put('minio-root-user', 'erpbi-minio');
+  const secret = (name: string) => readFileSync(join(dir, 'secrets', name), 'utf8');
+  put('database-url', `postgres://erpbi:${secret('postgres-password')}@postgres:5432/erpbi`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=erpbi.lan', '-addext', 'subjectAltName=DNS:erpbi.lan,DNS:auth.erpbi.lan', '-keyout', join(dir, 'tls', 'erpbi.key'), '-out', join(dir, 'tls', 'erpbi.crt')], { stdio: 'ignore' });
+  chmodSync(join(dir, 'tls', 'erpbi.key'), 0o644);
+  const env = { ...process.env, ...images, ERPBI_TEST_DIR: dir, ERPBI_LISTEN: '127.0.0.1', COMPOSE_PROJECT_NAME: project, DOCKER_BUILDKIT: '0' };
+  // Every request of this process to erpbi.lan / auth.erpbi.lan goes to the front door on 127.0.0.1,
+  // trusting only the test's certificate.
+  // (Node asks for every address when it may try several: `all`.)
+  const lookup = (_host: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) => (opts.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
+  setGlobalDispatcher(new Agent({ connect: { ca: readFileSync(join(dir, 'tls', 'erpbi.crt')), lookup: lookup as never } }));
+  return { dir, env, secret };
+}
+
+export function compose(stack: Stack, args: string[], opts: { timeoutMs?: number } = {}): string {
+  const r = spawnSync('docker-compose', ['--compatibility', ...files.flatMap((f) => ['-f', join(root, f)]), ...args], { env: stack.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`docker-compose ${args.join(' ')} failed (${r.status}):\n${r.stderr?.slice(-4000)}\n${r.stdout?.slice(-2000)}`);
+  return r.stdout;
+}
+
+export function docker(args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim();
+}
+
+export function containerId(stack: Stack, service: string): string {
+  const id = compose(stack, ['ps', '-q', service]).trim();
+  if (!id) throw new Error(`no container for ${service}`);
+  return id;
+}
+
+export interface ContainerState {
+  /** The compose service. */
+  name: string;
+  running: boolean;
+  /** The container's first process, as the host sees it. */
+  pid: number;
+  restarts: number;
+  oomKilled: boolean;
+  startedAt: number;
+  ip: string;
+  memoryLimit: number;
+}
+
+export function state(id: string): ContainerState {
+  const s = JSON.parse(docker(['inspect', id]))[0];
+  const ip = Object.values<{ IPAddress: string }>(s.NetworkSettings.Networks)[0]?.IPAddress ?? '';
+  return { name: s.Config.Labels['com.docker.compose.service'], running: s.State.Running, pid: s.State.Pid, restarts: s.RestartCount, oomKilled: s.State.OOMKilled, startedAt: Date.parse(s.State.StartedAt), ip, memoryLimit: s.HostConfig.Memory };
+}
+
+/** `docker stats` once (asynchronously: it takes seconds, and the load runs meanwhile): bytes used and the limit, per container of the project. */
+export async function stats(): Promise<Record<string, { used: number; limit: number }>> {
+  const ids = docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`]).split('\n').filter(Boolean);
+  const { stdout: out } = await promisify(execFile)('docker', ['stats', '--no-stream', '--format', '{{.Name}}\t{{.MemUsage}}', ...ids], { encoding: 'utf8' });
+  const bytes = (v: string) => {
+    const m = /^([\d.]+)\s*([KMGT]?i?B)$/.exec(v.trim());
+    if (!m) throw new Error(`docker stats: ${v}`);
+    const f: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1e3, MB: 1e6, GB: 1e9 };
+    return Number(m[1]) * f[m[2]!]!;
+  };
+  const result: Record<string, { used: number; limit: number }> = {};
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [name, usage] = line.split('\t');
+    const [used, limit] = usage!.split(' / ');
+    result[name!.replace(`${project}_`, '').replace(/_1$/, '')] = { used: bytes(used!), limit: bytes(limit!) };
+  }
+  return result;
+}
+
+export const front = 'https://erpbi.lan';
+const auth = 'https://auth.erpbi.lan/realms/erpbi/protocol/openid-connect';
+
+/** Signs in as the demo user of a role through the issuer at auth.erpbi.lan: code + PKCE, as the workspace does. */
+export async function signIn(role: Role): Promise<string> {
+  const verifier = randomBytes(32).toString('base64url');
+  const redirect = `${front}/`;
+  const q = new URLSearchParams({ response_type: 'code', client_id: 'erpbi-dashboard', redirect_uri: redirect, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', user: role });
+  const res = await fetch(`${auth}/auth?${q}`, { redirect: 'manual' });
+  const code = new URL(res.headers.get('location') ?? 'x:').searchParams.get('code');
+  if (res.status !== 302 || !code) throw new Error(`sign-in as ${role}: ${res.status} ${await res.text()}`);
+  const token = await fetch(`${auth}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: 'erpbi-dashboard', code_verifier: verifier }) });
+  if (token.status !== 200) throw new Error(`token for ${role}: ${token.status} ${await token.text()}`);
+  return ((await token.json()) as { access_token: string }).access_token;
+}
