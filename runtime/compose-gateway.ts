@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { readStack } from '../triggers/stack.js';
 import { createMetrics } from '../shared/http/metrics.js';
 import { buildGateway } from './gateway.js';
+import { watchHealth } from './health.js';
 
 // erpbi's stand-in for the OpenFaaS gateway on plain Docker (compose/docker-compose.erp.yml): every
 // stack.yml function runs as a container of its own, named like the function, listening on 8080 as
@@ -20,29 +21,20 @@ const env = z
   .parse(process.env);
 
 const names = readStack(env.STACK_FILE).filter((f) => f.deployedAs === 'function').map((f) => f.name);
-const healthy = new Set<string>();
-const probe = () =>
-  Promise.all(
-    names.map(async (name) => {
-      const ok = await fetch(`http://${name}:${env.FUNCTION_PORT}/_/health`, { signal: AbortSignal.timeout(1500) }).then((r) => r.ok, () => false);
-      if (ok) healthy.add(name);
-      else healthy.delete(name);
-    }),
-  );
-await probe();
-const timer = setInterval(() => void probe(), 2000);
+const upstreams: Record<string, string> = Object.fromEntries(names.map((name) => [name, `http://${name}:${env.FUNCTION_PORT}`]));
+const health = await watchHealth(upstreams, { everyMs: 2000, timeoutMs: 1500 });
 
 const metrics = createMetrics('gateway');
 // OpenFaaS's gateway counts invocations under this name; the operations dashboard reads it on both paths.
 const invocations = new Counter({ name: 'gateway_function_invocation_total', help: 'Requests routed to a function, by function and status', labelNames: ['function_name', 'code'] as const, registers: [metrics.registry] });
 
 const app = await buildGateway({
-  upstream: (name) => (names.includes(name) ? `http://${name}:${env.FUNCTION_PORT}` : undefined),
-  waiting: () => names.filter((n) => !healthy.has(n)),
+  upstream: (name) => (Object.hasOwn(upstreams, name) ? upstreams[name] : undefined),
+  waiting: health.waiting,
 });
 app.addHook('onResponse', async (req, reply) => {
   const name = (req.params as { name?: string }).name;
-  if (name && names.includes(name)) invocations.inc({ function_name: name, code: String(reply.statusCode) });
+  if (name && Object.hasOwn(upstreams, name)) invocations.inc({ function_name: name, code: String(reply.statusCode) });
 });
 await app.listen({ port: env.PORT, host: '0.0.0.0' });
 const metricsServer = createServer((_req, res) => {
@@ -51,7 +43,7 @@ const metricsServer = createServer((_req, res) => {
 console.log(JSON.stringify({ msg: 'gateway ready', port: env.PORT, functions: names.length }));
 
 const stop = async () => {
-  clearInterval(timer);
+  health.stop();
   metricsServer.close();
   await app.close();
   process.exit(0);

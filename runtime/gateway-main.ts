@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { buildGateway } from './gateway.js';
+import { watchHealth } from './health.js';
 import { loadOrCreateKeys } from './issuer.js';
 
 // The gateway as a process of its own, supervised like a function: when it dies, the runtime starts it
@@ -22,23 +23,14 @@ const env = z
   .parse(process.env);
 
 // /healthz: every process answers its /_/health (probed each second, as the supervisor does).
-const watched = { ...env.GATEWAY_UPSTREAMS, ...env.GATEWAY_ALSO_WATCH };
-const healthy = new Set<string>();
-const probe = async () => {
-  await Promise.all(
-    Object.entries(watched).map(async ([name, port]) => {
-      const ok = await fetch(`http://127.0.0.1:${port}/_/health`, { signal: AbortSignal.timeout(900) }).then((r) => r.ok, () => false);
-      if (ok) healthy.add(name);
-      else healthy.delete(name);
-    }),
-  );
-};
-await probe();
-const timer = setInterval(() => void probe(), 1000);
+const health = await watchHealth(
+  Object.fromEntries(Object.entries({ ...env.GATEWAY_UPSTREAMS, ...env.GATEWAY_ALSO_WATCH }).map(([name, port]) => [name, `http://127.0.0.1:${port}`])),
+  { everyMs: 1000, timeoutMs: 900 },
+);
 
 const app = await buildGateway({
   upstream: (name) => (Object.hasOwn(env.GATEWAY_UPSTREAMS, name) ? `http://127.0.0.1:${env.GATEWAY_UPSTREAMS[name]}` : undefined),
-  waiting: () => Object.keys(watched).filter((n) => !healthy.has(n)),
+  waiting: health.waiting,
   issuer: { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys: await loadOrCreateKeys(env.ERPBI_DATA), clientSecret: env.CLIENT_SECRET },
   webDir: env.WEB_DIR,
 });
@@ -46,7 +38,7 @@ app.get('/_/health', async () => ({ status: 'ok', function: 'gateway' }));
 await app.listen({ port: env.PORT, host: '127.0.0.1' });
 
 const stop = async () => {
-  clearInterval(timer);
+  health.stop();
   await app.close();
   process.exit(0);
 };

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { answersHealth } from './health.js';
 
 export interface ProcessSpec {
   name: string;
@@ -76,12 +77,7 @@ export class Supervisor {
   private async checkAll(): Promise<void> {
     await Promise.all([...this.procs.values()].map(async (p) => {
       if (!p.child) return;
-      try {
-        const res = await fetch(`http://127.0.0.1:${p.spec.port}/_/health`, { signal: AbortSignal.timeout(900) });
-        p.healthy = res.ok;
-      } catch {
-        p.healthy = false;
-      }
+      p.healthy = await answersHealth(`http://127.0.0.1:${p.spec.port}`, 900);
     }));
   }
 
