@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import cors from '@fastify/cors';
 import { z } from 'zod';
+import { secret } from '../shared/secrets.js';
 import { registerDevIssuer } from './dev-issuer.js';
 import { loadOrCreateKeys } from './issuer.js';
 
@@ -15,13 +15,15 @@ const env = z
     ERPBI_DATA: z.string().default('/data'),
     AUTH_ISSUER: z.url(),
     AUTH_AUDIENCE: z.string().default('erpbi'),
-    CLIENT_SECRET_FILE: z.string(),
     WEB_CLIENT_ID: z.string().default('erpbi-dashboard'),
     ROLES_CLAIM: z.string().default('realm_access.roles'),
     /** Origins of the workspace (comma-separated), like the client's redirect URIs in the realm. */
     REDIRECT_ORIGINS: z.string().transform((s) => s.split(',').map((o) => new URL(o.trim()).origin)),
   })
   .parse(process.env);
+// The connector's client secret, where the connector reads it too (SECRETS_DIR/connector-client-secret).
+const clientSecret = secret('connector-client-secret', 'CLIENT_SECRET');
+if (!clientSecret) throw new Error('the secret connector-client-secret (or CLIENT_SECRET) is required');
 
 const app = Fastify();
 // The workspace (another origin) reads discovery and posts the code exchange from the browser: allow
@@ -33,7 +35,7 @@ registerDevIssuer(app, {
   issuer: env.AUTH_ISSUER,
   audience: env.AUTH_AUDIENCE,
   keys: await loadOrCreateKeys(env.ERPBI_DATA),
-  clientSecret: readFileSync(env.CLIENT_SECRET_FILE, 'utf8').trim(),
+  clientSecret,
   webClientId: env.WEB_CLIENT_ID,
   rolesClaim: env.ROLES_CLAIM,
   redirectOrigins: env.REDIRECT_ORIGINS,

@@ -34,7 +34,10 @@ fi
 # Nothing to do when every stand-in was built from these very inputs (their label says which).
 inputs="$(cat "$here"/Dockerfile "$here"/fwatchdog "$here"/postgres-entrypoint.sh /usr/local/share/ca-certificates/*.crt 2>/dev/null; node --version; npm --version; docker image inspect -f '{{.Id}}' erpbi-local/debian:bookworm)"
 hash="$(printf '%s' "$inputs" | sha256sum | cut -c1-16)"
-tags=(erpbi-local/node:20-bookworm-slim erpbi-local/of-watchdog:stand-in erpbi-local/postgres:15-bookworm erpbi-local/nats:2.9 erpbi-local/nginx:bookworm erpbi-local/prometheus:bookworm)
+# Dockerfile target -> the tag the compose files and Dockerfiles are given
+declare -A tags=([node]=erpbi-local/node:20-bookworm-slim [of-watchdog]=erpbi-local/of-watchdog:stand-in
+  [postgres]=erpbi-local/postgres:15-bookworm [nats]=erpbi-local/nats:2.9 [nginx]=erpbi-local/nginx:bookworm
+  [prometheus]=erpbi-local/prometheus:bookworm)
 current=0
 for tag in "${tags[@]}"; do
   [ "$(docker image inspect -f '{{index .Config.Labels "erpbi.bases"}}' "$tag" 2>/dev/null)" = "$hash" ] && current=$((current + 1))
@@ -52,15 +55,8 @@ cp -r "$(npm root -g)/npm" "$ctx"/npm
 mkdir "$ctx"/extra-ca
 cp /usr/local/share/ca-certificates/*.crt "$ctx"/extra-ca/ 2>/dev/null || true
 
-for target in node of-watchdog postgres nats nginx prometheus; do
-  case $target in
-    node) tag=erpbi-local/node:20-bookworm-slim ;;
-    of-watchdog) tag=erpbi-local/of-watchdog:stand-in ;;
-    postgres) tag=erpbi-local/postgres:15-bookworm ;;
-    nats) tag=erpbi-local/nats:2.9 ;;
-    nginx) tag=erpbi-local/nginx:bookworm ;;
-    prometheus) tag=erpbi-local/prometheus:bookworm ;;
-  esac
+for target in "${!tags[@]}"; do
+  tag=${tags[$target]}
   echo "bases: $tag"
   docker build -q --label erpbi.bases="$hash" --target "$target" -t "$tag" "$ctx" >/dev/null
 done
