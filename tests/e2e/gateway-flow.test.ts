@@ -34,6 +34,8 @@ afterAll(async () => {
 });
 
 const as = (role: string) => ({ token: tokens[role]! });
+// A reaction that does not happen in time is explained by the logs of the processes in its path.
+const reactionLogs = () => `\n${box.output()}\n${box.logTail(['connector', 'reserve-stock', 'create-invoice', 'gateway'])}`;
 const orderStatus = async (id: string) => (await box.api(`/function/query/orders/${id}`, as('clerk'))).body.status as string;
 
 describe('order to cash through the gateway', () => {
@@ -59,7 +61,7 @@ describe('order to cash through the gateway', () => {
     const created = await box.api('/function/create-order', { ...as('clerk'), body: { customerId: 'acme', lines: [{ sku: 'MUG', quantity: 3 }] } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'pending', subtotal: 3750, tax: 750, total: 4500, currency: 'EUR' });
-    await waitFor(async () => (await orderStatus(created.body.id)) === 'invoiced', { timeoutMs: 15_000, what: 'order invoiced' });
+    await waitFor(async () => (await orderStatus(created.body.id)) === 'invoiced', { timeoutMs: 15_000, what: () => `order invoiced${reactionLogs()}` });
     const invoicedMs = Date.now() - t0;
     const invoices = await box.api(`/function/query/invoices?orderId=${created.body.id}`, as('accountant'));
     const invoice = invoices.body.items[0];
@@ -70,7 +72,7 @@ describe('order to cash through the gateway', () => {
     const paid = await box.api('/function/record-payment', { ...as('accountant'), headers: { 'idempotency-key': `pay-${created.body.id}` }, body: { invoiceId: invoice.id, amount: 4500, method: 'bank_transfer' } });
     expect(paid.status).toBe(201);
     expect(paid.body).toMatchObject({ invoiceStatus: 'paid', balance: 0 });
-    await waitFor(async () => (await orderStatus(created.body.id)) === 'paid', { timeoutMs: 15_000, what: 'order paid' });
+    await waitFor(async () => (await orderStatus(created.body.id)) === 'paid', { timeoutMs: 15_000, what: () => `order paid${reactionLogs()}` });
     console.log(`e2e: created -> invoiced ${invoicedMs} ms; payment -> order paid ${Date.now() - t1} ms`);
   });
 
@@ -87,7 +89,7 @@ describe('order to cash through the gateway', () => {
         const statuses = await Promise.all(ids.map(orderStatus));
         return statuses.every((s) => s === 'invoiced' || s === 'rejected') ? statuses : undefined;
       },
-      { timeoutMs: 10_000, what: 'every order invoiced or rejected' },
+      { timeoutMs: 10_000, what: () => `every order invoiced or rejected${reactionLogs()}` },
     );
     expect(final.filter((s) => s === 'invoiced')).toHaveLength(5);
     expect(final.filter((s) => s === 'rejected')).toHaveLength(15);
@@ -130,7 +132,7 @@ describe('order to cash through the gateway', () => {
       await bus.js.publish(`${box.prefix}.orders.order_created`, JSON.stringify({ id: 'not-a-uuid', type: 'order_created', data: {} }));
       const jsm = await jetstreamManager(bus.nc);
       const dlq = `${box.stream}_DLQ`;
-      await waitFor(async () => (await jsm.streams.info(dlq)).state.messages >= 1, { timeoutMs: 10_000, what: 'a dead-lettered message' });
+      await waitFor(async () => (await jsm.streams.info(dlq)).state.messages >= 1, { timeoutMs: 10_000, what: () => `a dead-lettered message${reactionLogs()}` });
       const msg = await jsm.streams.getMessage(dlq, { seq: (await jsm.streams.info(dlq)).state.first_seq });
       expect(msg?.subject).toBe(`dlq.${box.prefix}.orders.order_created`);
       expect(msg?.header.get('Erpbi-Function')).toBe('reserve-stock');

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,8 @@ export interface Box {
   stream: string;
   child: ChildProcess;
   output: () => string;
+  /** The last lines of each named process's log (data/logs/<name>.log), for a failure message. */
+  logTail: (names: string[], lines?: number) => string;
   token: (role: Role, sub?: string) => Promise<string>;
   /** fetch JSON through the gateway: POST when a body is given. */
   api: (path: string, opts?: { role?: Role; token?: string | null; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any }>;
@@ -96,5 +98,13 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
       child.once('exit', (code) => done(code));
       child.kill(signal);
     });
-  return { url, dataDir, prefix, stream, child, output: () => out, token, api, stop, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
+  const logTail = (names: string[], lines = 30) =>
+    names
+      .map((name) => {
+        const file = join(dataDir, 'logs', `${name}.log`);
+        const text = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
+        return `--- ${name}.log ---\n${text}`;
+      })
+      .join('\n');
+  return { url, dataDir, prefix, stream, child, output: () => out, logTail, token, api, stop, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
 }
