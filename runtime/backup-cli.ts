@@ -2,9 +2,11 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { secret } from '../shared/secrets.js';
 import { dataDir, readBox } from './box.js';
+import { startProgress } from './progress.js';
 
 // `erpbi backup` and `erpbi restore`: settings from the environment (as the services have them),
-// falling back to the local box of ERPBI_DATA started by `npm start`.
+// falling back to the local box of ERPBI_DATA started by `npm start`. Progress and notes go to stderr;
+// stdout gets only the result (the backup's path), so `dir=$(npx erpbi backup)` works.
 
 export const backupUsage = `  backup [--out DIR] [--tar] [--no-stream]              pg_dump + DuckDB snapshot + stream position into DIR (default $ERPBI_DATA/backups);
                                                            pushed with rclone (ERPBI_BACKUP_RCLONE_REMOTE) or restic (RESTIC_REPOSITORY) when set
@@ -32,6 +34,7 @@ export async function backupCommand(args: string[]): Promise<void> {
     ...(values['no-stream'] || !s.natsUrl ? {} : { nats: { url: s.natsUrl, stream: s.stream } }),
     tar: values.tar,
     log: (line) => console.error(line),
+    progress: startProgress,
   });
   console.log(result.path);
 }
@@ -49,6 +52,7 @@ export async function restoreCommand(args: string[]): Promise<void> {
     ...(s.natsUrl ? { nats: { url: s.natsUrl, stream: s.stream } } : {}),
     ...(values['republish-events'] ? { republishEvents: { prefix: s.prefix } } : {}),
     log: (line) => console.error(line),
+    progress: startProgress,
   });
   console.log(`restored the backup of ${result.manifest.createdAt}; olap ${result.olap}${result.republished ? `; ${result.republished} events republished` : ''}`);
 }

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { z } from 'zod';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectBus } from '../shared/events/bus.js';
+import { noProgress, type Progress, type StartProgress } from './progress.js';
 
 // A backup is one directory (or its .tar.gz): the database as a pg_dump custom-format archive, a copy
 // of the DuckDB file if there is one, and the event stream's position, described by manifest.json.
@@ -45,6 +47,8 @@ export interface BackupOptions {
   nats?: { url: string; stream: string };
   tar?: boolean;
   log?: (line: string) => void;
+  /** Reports bytes written (the dump, then the DuckDB copy); silent by default. */
+  progress?: StartProgress;
   now?: Date;
 }
 
@@ -67,21 +71,49 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
     if (stream) log(`stream ${stream.name}: last sequence ${stream.lastSeq} (${stream.messages} messages)`);
 
     const dump = join(dir, dumpName);
-    await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--compress=6', `--file=${dump}`, `--dbname=${opts.databaseUrl}`]);
-    log(`database: ${dump} (${statSync(dump).size} bytes)`);
-
-    let olap: Manifest['olap'] = null;
     const source = opts.olapFile ?? olapFile(opts.dataDir);
-    if (existsSync(source)) {
-      mkdirSync(join(dir, 'olap'), { recursive: true });
-      copyFileSync(source, join(dir, olapName));
-      const wal = existsSync(`${source}.wal`);
-      if (wal) copyFileSync(`${source}.wal`, join(dir, `${olapName}.wal`));
-      olap = { file: olapName, bytes: statSync(join(dir, olapName)).size, wal };
-      log(`olap: copied ${source}${wal ? ' and its WAL' : ''}`);
-    } else {
-      log(`olap: no file at ${source}; skipped (it can be rebuilt from the stream)`);
+    const copies = existsSync(source) ? [source, `${source}.wal`].filter((f) => existsSync(f)) : [];
+    const copyBytes = copies.reduce((sum, f) => sum + statSync(f).size, 0);
+    // One bar for the whole backup: the dump's size is only known once pg_dump is done, so until then
+    // the total holds an estimate of it; the copies' sizes are exact.
+    const progress = opts.progress
+      ? opts.progress('backup', { unit: 'bytes', total: (await estimateDumpBytes(opts.databaseUrl)) + copyBytes, estimate: true })
+      : noProgress;
+    let olap: Manifest['olap'] = null;
+    const lines: string[] = [];
+    try {
+      // pg_dump keeps writing its own file (not a pipe to us): only a seekable archive gets the data
+      // offsets that `pg_restore -j` and selective restores need. Its size is read as it grows.
+      const watching = watchSize(dump, (n) => progress.update(n));
+      try {
+        await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--compress=6', `--file=${dump}`, `--dbname=${opts.databaseUrl}`]);
+      } finally {
+        watching.stop();
+      }
+      const dumpBytes = statSync(dump).size;
+      progress.setTotal(dumpBytes + copyBytes, false);
+      progress.update(dumpBytes);
+      lines.push(`database: ${dump} (${dumpBytes} bytes)`);
+
+      if (copies.length > 0) {
+        mkdirSync(join(dir, 'olap'), { recursive: true });
+        let copied = 0;
+        for (const file of copies) {
+          const before = copied;
+          copied += await copyCounting(file, join(dir, file === source ? olapName : `${olapName}.wal`), (n) => progress.update(dumpBytes + before + n));
+        }
+        const wal = copies.length > 1;
+        olap = { file: olapName, bytes: statSync(join(dir, olapName)).size, wal };
+        lines.push(`olap: copied ${source}${wal ? ' and its WAL' : ''}`);
+      } else {
+        lines.push(`olap: no file at ${source}; skipped (it can be rebuilt from the stream)`);
+      }
+      progress.finish();
+    } finally {
+      progress.stop();
     }
+    // After the bar, not under it: a line written while the terminal bar is drawn would be torn.
+    lines.forEach((line) => log(line));
 
     const manifest: Manifest = {
       format: 1,
@@ -106,7 +138,58 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
   }
 }
 
-async function readStreamPosition(url: string, stream: string): Promise<StreamPosition> {
+/**
+ * What pg_dump will roughly write: the size of the tables' data (heap and TOAST, no indexes, whose
+ * definitions alone are dumped). The compressed dump is usually smaller, so the bar says "estimated"
+ * until pg_dump is done. pg_database_size would also count the system catalogs, which dwarf a small
+ * database. Progress is a nicety: when the query fails, pg_dump reports the real problem.
+ */
+async function estimateDumpBytes(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ bytes: string }>(
+      `select coalesce(sum(pg_table_size(c.oid)), 0)::text as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'm') and n.nspname not in ('pg_catalog', 'information_schema')`,
+    );
+    return Number(rows[0]!.bytes);
+  } catch {
+    return 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Calls `onSize` with the file's size every `intervalMs` while another process writes it (once it exists). */
+function watchSize(file: string, onSize: (bytes: number) => void, intervalMs = 250): { stop: () => void } {
+  const timer = setInterval(() => {
+    if (existsSync(file)) onSize(statSync(file).size);
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** A pipeline step that passes chunks on unchanged, calling `count` with the bytes passed so far. */
+function counting(count: (bytes: number) => void) {
+  let bytes = 0;
+  return async function* (chunks: AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      count(bytes);
+      yield chunk;
+    }
+  };
+}
+
+/** Copies `from` to `to` chunk by chunk (nothing held whole in memory); resolves to the bytes copied. */
+async function copyCounting(from: string, to: string, count: (bytes: number) => void): Promise<number> {
+  let copied = 0;
+  await pipeline(createReadStream(from), counting((n) => count((copied = n))), createWriteStream(to));
+  return copied;
+}
+
+/** The stream's first and last sequence and message count (also the total `erpbi rebuild-olap` reports against). */
+export async function readStreamPosition(url: string, stream: string): Promise<StreamPosition> {
   const bus = await connectBus(url, 'erpbi-backup');
   try {
     const info = await (await jetstreamManager(bus.nc)).streams.info(stream);
@@ -157,6 +240,8 @@ export interface RestoreOptions {
   /** Publish the restored outbox (every event, oldest first) into an EMPTY stream. */
   republishEvents?: { prefix: string };
   log?: (line: string) => void;
+  /** Reports bytes read, step by step (unpacking the archive, the dump, the DuckDB copy); silent by default. */
+  progress?: StartProgress;
 }
 
 export interface RestoreResult {
@@ -167,14 +252,19 @@ export interface RestoreResult {
 
 export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const log = opts.log ?? (() => {});
-  const { dir, cleanup } = await openBackup(opts.from);
+  const start = opts.progress ?? (() => noProgress);
+  const { dir, cleanup } = await openBackup(opts.from, start);
   try {
     const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dir, manifestName), 'utf8')));
     const target = opts.olapFile ?? olapFile(opts.dataDir);
     if (manifest.olap && existsSync(target)) throw new Error(`${target} exists: stop the projector and move the file away first`);
     await assertEmptyDatabase(opts.databaseUrl);
 
-    await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${opts.databaseUrl}`, join(dir, manifest.database.file)]);
+    // pg_restore reads the dump from its stdin, so the bytes it has taken are the bytes fed to it.
+    const dump = join(dir, manifest.database.file);
+    await tracked(start('restore database', { unit: 'bytes', total: statSync(dump).size }), (progress) =>
+      run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${opts.databaseUrl}`], { from: dump, count: (n) => progress.update(n) }),
+    );
     log(`database restored from ${manifest.createdAt}`);
 
     let republished = 0;
@@ -195,8 +285,16 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       const same = manifest.stream !== null && position !== null && !opts.republishEvents && position.name === manifest.stream.name && position.lastSeq >= manifest.stream.lastSeq;
       if (same) {
         mkdirSync(dirname(target), { recursive: true });
-        copyFileSync(join(dir, manifest.olap.file), target);
-        if (manifest.olap.wal) copyFileSync(join(dir, `${manifest.olap.file}.wal`), `${target}.wal`);
+        const copies: [string, string][] = [[join(dir, manifest.olap.file), target]];
+        if (manifest.olap.wal) copies.push([join(dir, `${manifest.olap.file}.wal`), `${target}.wal`]);
+        const total = copies.reduce((sum, [from]) => sum + statSync(from).size, 0);
+        await tracked(start('restore olap', { unit: 'bytes', total }), async (progress) => {
+          let copied = 0;
+          for (const [from, to] of copies) {
+            const before = copied;
+            copied += await copyCounting(from, to, (n) => progress.update(before + n));
+          }
+        });
         olap = 'restored';
         log(`olap: ${target} restored; the projector catches up from sequence ${manifest.stream!.lastSeq}`);
       } else {
@@ -210,12 +308,29 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   }
 }
 
-async function openBackup(from: string): Promise<{ dir: string; cleanup: () => void }> {
+/** Runs `work` under `progress`: the final line on success, the terminal released either way. */
+async function tracked<T>(progress: Progress, work: (progress: Progress) => Promise<T>): Promise<T> {
+  try {
+    const result = await work(progress);
+    progress.finish();
+    return result;
+  } finally {
+    progress.stop();
+  }
+}
+
+async function openBackup(from: string, start: StartProgress): Promise<{ dir: string; cleanup: () => void }> {
   const path = resolve(from);
   if (!existsSync(path)) throw new Error(`no backup at ${path}`);
   if (statSync(path).isDirectory()) return { dir: path, cleanup: () => {} };
   const tmp = mkdtempSync(join(tmpdir(), 'erpbi-restore-'));
-  await run('tar', ['-xzf', path, '-C', tmp]);
+  // tar reads the archive from its stdin: the bytes fed are the bytes of the archive read so far.
+  await tracked(start('restore unpack', { unit: 'bytes', total: statSync(path).size }), (progress) =>
+    run('tar', ['-xzf', '-', '-C', tmp], { from: path, count: (n) => progress.update(n) }),
+  ).catch((err: unknown) => {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  });
   const inner = readdirSync(tmp).find((n) => existsSync(join(tmp, n, manifestName)));
   if (!inner) {
     rmSync(tmp, { recursive: true, force: true });
@@ -257,13 +372,26 @@ async function republishOutbox(databaseUrl: string, natsUrl: string, prefix: str
   return n;
 }
 
-function run(command: string, args: string[]): Promise<void> {
+/** Runs a command; with `input`, streams that file into its stdin, calling `count` with the bytes fed so far. */
+function run(command: string, args: string[], input?: { from: string; count: (bytes: number) => void }): Promise<void> {
   return new Promise((ok, fail) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()).length > 8000 && (stderr = stderr.slice(-4000)));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()).length > 8000 && (stderr = stderr.slice(-4000)));
+    // A child that stops reading (it failed) breaks the pipe: its exit code and stderr tell why, so
+    // the feeding error only adds to the message when it is something else (an unreadable file).
+    let feedError: Error | undefined;
+    if (input) {
+      pipeline(createReadStream(input.from), counting(input.count), child.stdin!).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') feedError = err;
+      });
+    }
     child.once('error', (err) => fail(new Error(`${command}: ${err.message}`)));
-    child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`${command} exited with ${code}: ${redact(stderr.trim())}`))));
+    child.once('exit', (code) => {
+      if (code === 0) return ok();
+      const extra = feedError ? ` (reading ${input!.from}: ${feedError.message})` : '';
+      fail(new Error(`${command} exited with ${code}: ${redact(stderr.trim())}${extra}`));
+    });
   });
 }
 

@@ -1,8 +1,13 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { pino } from 'pino';
+import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { backup, olapFile, restore, type BackupResult } from '../../runtime/backup.js';
@@ -16,6 +21,13 @@ import { natsUrl } from '../support/nats.js';
 import { OlapStore } from '../../olap/store.js';
 import { replayStream } from '../../olap/replay.js';
 import * as q from '../../olap/queries.js';
+import { buildApp } from '../../shared/http/app.js';
+import { createVerifier } from '../../shared/auth/verify.js';
+import { buildGateway } from '../../runtime/gateway.js';
+import { writeBox } from '../../runtime/box.js';
+import { loadOrCreateKeys } from '../../runtime/issuer.js';
+import { formatBytes } from '../../runtime/progress.js';
+import projector from '../../functions/project-to-olap/handler.js';
 
 // A box with orders, invoices, payments and a credit note is backed up (pg_dump, DuckDB file, stream
 // position), then restored into a FRESH database and data dir: every table must come back row for row,
@@ -205,6 +217,101 @@ describe('erpbi backup and restore', () => {
     } finally {
       const jsm = await jetstreamManager(h.bus.bus.nc);
       for (const s of [stream, `${stream}_DLQ`]) await jsm.streams.delete(s).catch(() => {});
+    }
+  });
+});
+
+// The same commands as an operator runs them (`npx erpbi ...`), with stderr a pipe as in cron or CI:
+// progress must come as plain lines (no bar, no escape codes) ending with done = total, and stdout
+// must keep only the result.
+describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
+  const root = join(import.meta.dirname, '..', '..');
+  const cli = async (args: string[], env: Record<string, string>) => {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), ...args], { env: { ...process.env, ...env }, cwd: work });
+    return { stdout, stderr };
+  };
+  const plain = (stderr: string) => {
+    expect(stderr).not.toMatch(/[\x1b\r]/); // no cursor moves, colours or in-place redraws
+    return stderr.split('\n');
+  };
+  /** The last progress line of `label` (notes such as `backup: <path>` aside), checked to read `<done>/<total>, 100%` with done = total. */
+  const finalLine = (lines: string[], label: string) => {
+    const line = lines.filter((l) => l.startsWith(`${label}: `) && /, \d+%, /.test(l)).at(-1);
+    const m = new RegExp(`^${label}: ([^/]+)/([^,]+?)(?: events)?, 100%, [^,]+/s, done in \\S+$`).exec(line ?? '');
+    expect(m, `${label}'s final line in:\n${lines.join('\n')}`).not.toBeNull();
+    expect(m![1]).toBe(m![2]);
+    return m![1]!;
+  };
+  let archive: string;
+
+  it('backup: bytes written of the total, then only the path on stdout', async () => {
+    const { stdout, stderr } = await cli(['backup', '--out', join(work, 'cli-backups'), '--tar'], {
+      DATABASE_URL: h.db.url,
+      NATS_URL: natsUrl,
+      EVENTS_STREAM: h.bus.stream,
+      ERPBI_DATA: join(work, 'box-a'),
+    });
+    archive = stdout.trim();
+    expect(archive).toMatch(/erpbi-backup-\w+\.tar\.gz$/);
+    expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    const lines = plain(stderr);
+    // The dump and the DuckDB copy together; the dump's estimate is replaced by its real size by the end.
+    expect(finalLine(lines, 'backup')).toMatch(/^[\d.]+ (B|KiB|MiB)$/);
+    expect(lines.filter((l) => /^backup: .*, \d+%, /.test(l)).slice(0, -1).every((l) => / left$/.test(l))).toBe(true);
+    expect(lines).toContain(`backup: ${archive}`);
+  });
+
+  it('restore: bytes read of the archive, the dump and the DuckDB file', async () => {
+    const { stdout, stderr } = await cli(['restore', archive], {
+      DATABASE_URL: await createEmptyDatabase(),
+      NATS_URL: natsUrl,
+      EVENTS_STREAM: h.bus.stream,
+      ERPBI_DATA: join(work, 'box-e'),
+    });
+    expect(stdout).toMatch(/^restored the backup of \S+; olap restored\n$/);
+    const lines = plain(stderr);
+    expect(finalLine(lines, 'restore unpack')).toBe(formatBytes(readFileSync(archive).length));
+    finalLine(lines, 'restore database');
+    expect(finalLine(lines, 'restore olap')).toBe(formatBytes(olapBytes.length));
+    expect(readFileSync(olapFile(join(work, 'box-e'))).equals(olapBytes)).toBe(true);
+  });
+
+  it("rebuild-olap: events replayed of the stream's message count", async () => {
+    // A box of its own: the projector behind a gateway, and the dev issuer's keys the CLI signs with.
+    const box = join(work, 'box-r');
+    const issuer = 'http://127.0.0.1/test-issuer';
+    const keys = await loadOrCreateKeys(box);
+    const verify = createVerifier({ issuer, audience: 'erpbi', rolesClaim: 'roles', keys: createLocalJWKSet({ keys: [keys.publicJwk] }) });
+    const previousOlapFile = process.env.OLAP_FILE;
+    process.env.OLAP_FILE = olapFile(box); // read once, when the projector's routes are registered
+    const app = buildApp(projector, { deps: { db: h.db.pool, js: h.bus.bus.js, prefix: h.bus.prefix, stream: h.bus.stream, log: pino({ level: 'silent' }) }, verify });
+    const gateway = await buildGateway({ upstream: (name) => (name === 'project-to-olap' ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : undefined), waiting: () => [] });
+    try {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      await gateway.listen({ host: '127.0.0.1', port: 0 });
+      writeBox({ clientSecret: 'test', issuer, gatewayUrl: `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}` }, box);
+
+      const { stdout, stderr } = await cli(['rebuild-olap'], { ERPBI_DATA: box, NATS_URL: natsUrl, EVENTS_STREAM: h.bus.stream });
+      const messages = (await (await jetstreamManager(h.bus.bus.nc)).streams.info(h.bus.stream)).state.messages;
+      expect(messages).toBeGreaterThan(0);
+      expect(stdout).toMatch(new RegExp(`^rebuilt the OLAP store from ${messages} events \\(watermark ${await streamLastSeq(h.bus.stream)}\\)`));
+      expect(finalLine(plain(stderr), 'rebuild-olap')).toBe(String(messages));
+    } finally {
+      // The gateway's upstream pool keeps its sockets to the function alive for a minute, and a
+      // server that served an event stream waits for them on close: end them outright.
+      gateway.server.closeAllConnections();
+      await gateway.close();
+      app.server.closeAllConnections();
+      await app.close();
+      if (previousOlapFile === undefined) delete process.env.OLAP_FILE;
+      else process.env.OLAP_FILE = previousOlapFile;
+    }
+    // The rebuilt file holds the same figures as the projection the backup was taken from.
+    const store = new OlapStore(olapFile(box));
+    try {
+      expect(await aggregates(store)).toEqual(aggregatesBefore);
+    } finally {
+      await store.close();
     }
   });
 });
