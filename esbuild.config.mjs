@@ -6,6 +6,9 @@ import { readdirSync, statSync, existsSync, writeFileSync, mkdirSync, copyFileSy
 import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 
 const root = dirname(fileURLToPath(import.meta.url));
 export const buildDir = join(root, 'build');
@@ -13,6 +16,9 @@ export const webDir = join(buildDir, 'web');
 const external = ['@duckdb/*', 'pg-native'];
 // pino and pg are CommonJS; an ESM bundle needs a require() for them.
 const banner = { js: "import { createRequire as __erpbiRequire } from 'node:module'; const require = __erpbiRequire(import.meta.url);" };
+// What every Node bundle shares (the functions, the connector, the OpenAPI generator). The invoice font
+// (shared/documents/fonts.ts) travels inside the bundle as bytes.
+const nodeBundle = { bundle: true, platform: 'node', target: 'node20', format: 'esm', external, banner, loader: { '.ttf': 'binary' } };
 
 export function functionNames() {
   return readdirSync(join(root, 'functions')).filter((d) => existsSync(join(root, 'functions', d, 'handler.ts'))).sort();
@@ -42,7 +48,7 @@ function newestSource(dir) {
 /** True when a bundle is missing or older than any source it may include. */
 export function isStale() {
   const sources = Math.max(...['functions', 'shared', 'triggers', 'olap', 'web'].filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, 'package-lock.json')).mtimeMs);
-  const outs = [...entries().map((e) => e.out), join(webDir, 'index.html')];
+  const outs = [...entries().map((e) => e.out), join(webDir, 'index.html'), join(webDir, 'openapi.json')];
   return outs.some((out) => !existsSync(out) || statSync(out).mtimeMs < sources);
 }
 
@@ -90,21 +96,51 @@ export function webSizes() {
   return sizes;
 }
 
+// ---- /openapi.json and /docs/ (the API's description and its Swagger UI page) ----
+// The document is generated from the functions' own definitions (shared/http/openapi.ts): they are
+// bundled as the functions are (nodeBundle) and run once in a child
+// process, so the build never loads what the handlers load (DuckDB, PDF fonts). Swagger UI comes from
+// swagger-ui-dist into docs/, not assets/: neither is workspace JS, webSizes() counts only esbuild's
+// workspace outputs (web-meta.json), so the budget stays the workspace's.
+const swaggerFiles = ['swagger-ui-bundle.js', 'swagger-ui-bundle.js.LICENSE.txt', 'swagger-ui.css'];
+
+export async function buildApiDocs({ outDir = webDir, quiet = false } = {}) {
+  const generator = join(buildDir, `openapi-generator-${process.pid}-${Date.now()}.mjs`);
+  const names = functionNames();
+  const contents = [
+    ...names.map((n, i) => `import f${i} from ${JSON.stringify(join(root, 'functions', n, 'handler.ts'))};`),
+    `import { openApiDocument } from ${JSON.stringify(join(root, 'shared/http/openapi.ts'))};`,
+    "import { writeFileSync } from 'node:fs';",
+    `writeFileSync(process.argv[2], JSON.stringify(openApiDocument([${names.map((_, i) => `f${i}`).join(', ')}], { version: process.argv[3] })));`,
+  ].join('\n');
+  await build({
+    stdin: { contents, resolveDir: root, sourcefile: 'openapi-entry.ts', loader: 'ts' },
+    ...nodeBundle, outfile: generator, logLevel: 'warning',
+  });
+  mkdirSync(join(outDir, 'docs'), { recursive: true });
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  try {
+    await promisify(execFile)(process.execPath, [generator, join(outDir, 'openapi.json'), version]);
+  } finally {
+    rmSync(generator, { force: true });
+  }
+  const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  for (const f of swaggerFiles) copyFileSync(join(swaggerDir, f), join(outDir, 'docs', f));
+  for (const f of ['index.html', 'init.js']) copyFileSync(join(root, 'web', 'docs', f), join(outDir, 'docs', f));
+  if (!quiet) console.log(`  build/web  openapi.json ${(statSync(join(outDir, 'openapi.json')).size / 1024).toFixed(0)} kB, docs/ (Swagger UI)`);
+}
+
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
   const web = buildWeb({ quiet });
+  const apiDocs = buildApiDocs({ quiet });
   const results = await Promise.all(
     entries().map(async (e) => {
       mkdirSync(dirname(e.out), { recursive: true });
       const r = await build({
         stdin: { contents: e.contents, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'esm',
+        ...nodeBundle,
         outfile: e.out,
-        external,
-        banner,
         minify: true,
         sourcemap: 'linked',
         legalComments: 'none',
@@ -116,6 +152,7 @@ export async function buildAll({ quiet = false } = {}) {
     }),
   );
   await web;
+  await apiDocs;
   if (!quiet) {
     for (const r of results) console.log(`  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB`);
     console.log(`built ${results.length} bundles in ${Date.now() - started} ms`);

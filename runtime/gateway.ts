@@ -54,7 +54,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   // The workspace as built into build/web (npm run build): the same files the Pi's web server serves.
   app.get('/*', async (req, reply) => {
     const path = (req.params as { '*': string })['*'] || 'index.html';
-    const file = normalize(join(webDir, path));
+    let file = normalize(join(webDir, path));
+    // A folder answers with its index.html, as nginx does on the Pi: /docs and /docs/ are the API docs page.
+    if (file.startsWith(webDir) && existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!file.startsWith(webDir) || !existsSync(file) || !statSync(file).isFile()) throw new AppError('not_found', 'no such page');
     // The page is always asked again (a new build takes effect at once); its scripts may be cached briefly.
     const cache = extname(file) === '.html' || file.endsWith('config.json') ? 'no-cache' : 'public, max-age=300';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { watchLag } from '../../olap/metrics.js';
 import { AppError } from '../../shared/errors.js';
-import { defineFunction, mount } from '../../shared/http/definition.js';
+import { defineFunction, mount, type MountOperation } from '../../shared/http/definition.js';
 import { parseInput } from '../../shared/http/errors-to-http.js';
 import { openSse, type SseChannel } from '../../shared/http/sse.js';
 import { todayUtc } from '../../olap/aging.js';
@@ -11,6 +11,8 @@ import * as q from '../../olap/queries.js';
 import { replayStream } from '../../olap/replay.js';
 import { OlapStore } from '../../olap/store.js';
 import { batch, liveParams, queryName, queryParams, type QueryName } from './schema.js';
+import { prefersCsv, sendCsv, type CsvColumn } from '../../shared/http/csv.js';
+import { biCsvColumns } from '../../olap/csv-columns.js';
 
 type Params<N extends QueryName> = z.infer<(typeof queryParams)[N]>;
 const named: { [N in QueryName]: (p: Params<N>, now: Date) => q.NamedSql } = {
@@ -25,9 +27,40 @@ const named: { [N in QueryName]: (p: Params<N>, now: Date) => q.NamedSql } = {
   order_timeline: (p) => q.orderTimeline(p.id),
 };
 
+// Every named query has its CSV columns: a query added without them does not compile.
+const csvColumns: Record<QueryName, readonly CsvColumn[]> = biCsvColumns;
+
 function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date): q.NamedSql {
   return named[name](parseInput(queryParams[name], raw) as Params<N>, now);
 }
+
+// What the mount below serves, for /openapi.json (shared/http/openapi.ts): every route it registers, with
+// the schemas each parses with. One entry per named query, since each takes parameters of its own.
+const answer = '`{name, watermark: {seq, eventTime, appliedAt}, rows}` (rows per query: docs/api.md); with `Accept: text/csv`, the rows as CSV.';
+const described: MountOperation[] = [
+  {
+    method: 'POST', path: '/batch', summary: "The connector's batch feed", roles: ['service'], body: batch, errors: ['not_ready'],
+    description: 'Events at or below the watermark are skipped; a malformed envelope is counted as ignored. 503 during a rebuild.',
+    responses: { 200: { description: '`{applied, skipped, ignored, watermark, ms}`', mediaTypes: ['application/json'] } },
+  },
+  ...(Object.keys(queryParams) as QueryName[]).map((name): MountOperation => ({
+    method: 'GET', path: '/query/:name', fixed: { name }, summary: `BI: ${name}`, query: queryParams[name],
+    // payroll_by_department is checked again for admin inside the route; the others take any valid token.
+    ...(name === 'payroll_by_department' ? { roles: ['admin'] as const } : {}),
+    ...(name === 'order' ? { errors: ['not_found'] as const, description: '404 until the order is projected.' } : {}),
+    responses: { 200: { description: answer, mediaTypes: ['application/json', 'text/csv'] } },
+  })),
+  {
+    method: 'GET', path: '/live', summary: 'Live watermark and changes (Server-Sent Events)', query: liveParams,
+    description: '`event: watermark` `{seq, eventTime, appliedAt}` on connect and after each applied batch, then `event: changes` ' +
+      '`{seq, types, orders, invoices, skus, customers, employees, more}`. EventSource cannot set headers: the token may come as `?access_token=`.',
+    responses: { 200: { description: 'An event stream that stays open.', mediaTypes: ['text/event-stream'] } },
+  },
+  {
+    method: 'POST', path: '/rebuild', summary: 'Rebuild the DuckDB file from the stream', roles: ['admin', 'service'], errors: ['not_ready', 'invalid_transition'],
+    responses: { 200: { description: '`{events, watermark, ms}`', mediaTypes: ['application/json'] } },
+  },
+];
 
 // The only process that opens the DuckDB file: it applies batches from the connector's single feed,
 // answers the named queries, and pushes the watermark (and what the batch touched) to live pages after every batch.
@@ -36,6 +69,7 @@ export default defineFunction({
   postgres: false,
   routes: [
     mount({
+      describe: described,
       register: (app, { deps, authorize, registry }) => {
         const settings = olapSettings();
         const store = new OlapStore(settings.file, deps.log, settings.duckdb);
@@ -52,12 +86,18 @@ export default defineFunction({
           return { applied: result.applied, skipped: result.skipped, ignored: result.ignored, watermark: result.watermark, ms: Math.round(result.ms * 10) / 10 };
         });
 
-        app.get('/query/:name', async (req) => {
+        app.get('/query/:name', async (req, reply) => {
           await authorize(req.headers.authorization);
           const { name } = parseInput(queryName, req.params);
           if (name === 'payroll_by_department') await authorize(req.headers.authorization, ['admin']);
           const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date()));
           if (name === 'order' && !rows[0]) throw new AppError('not_found', 'the order is not projected (yet)');
+          // CSV export (shared/http/csv.ts): the same rows; the watermark moves to a header.
+          reply.header('vary', 'accept');
+          if (prefersCsv(req.headers.accept)) {
+            reply.header('x-watermark-seq', String(watermark.seq));
+            return sendCsv(reply, { name, columns: csvColumns[name], rows }, deps.log);
+          }
           return { name, watermark, rows };
         });
 

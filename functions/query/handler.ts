@@ -5,6 +5,7 @@ import { getProduct, listProducts, listStock } from '../../shared/query/catalogu
 import { getCustomer, listCustomers } from '../../shared/query/customers.js';
 import { listMovements } from '../../shared/query/movements.js';
 import { getEmployee, listEmployees } from '../../shared/query/employees.js';
+import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockCsv } from '../../shared/query/csv-exports.js';
 import { byId, bySku, employeeList, invoiceList, movementList, orderList, searchOnly } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
@@ -13,16 +14,16 @@ export default defineFunction({
   name: 'query',
   routes: [
     query({ path: '/orders/:id', input: byId, run: (db, q) => getOrder(db, q.id) }),
-    query({ path: '/orders', input: orderList, run: (db, q) => listOrders(db, q) }),
+    query({ path: '/orders', input: orderList, run: (db, q) => listOrders(db, q), csv: ordersCsv }),
     query({ path: '/invoices/:id', input: byId, run: (db, q) => getInvoice(db, q.id) }),
-    query({ path: '/invoices', input: invoiceList, run: (db, q) => listInvoices(db, q) }),
+    query({ path: '/invoices', input: invoiceList, run: (db, q) => listInvoices(db, q), csv: invoicesCsv }),
     query({ path: '/stock/:sku/movements', input: movementList, run: (db, q) => listMovements(db, q) }),
-    query({ path: '/stock', input: searchOnly, run: (db, q) => listStock(db, q) }),
+    query({ path: '/stock', input: searchOnly, run: (db, q) => listStock(db, q), csv: stockCsv }),
     query({ path: '/products/:sku', input: bySku, run: (db, q) => getProduct(db, q.sku) }),
-    query({ path: '/products', input: searchOnly, run: (db, q) => listProducts(db, q) }),
+    query({ path: '/products', input: searchOnly, run: (db, q) => listProducts(db, q), csv: productsCsv }),
     query({ path: '/customers/:id', input: byId, run: (db, q) => getCustomer(db, q.id) }),
-    query({ path: '/customers', input: searchOnly, run: (db, q) => listCustomers(db, q) }),
+    query({ path: '/customers', input: searchOnly, run: (db, q) => listCustomers(db, q), csv: customersCsv }),
     query({ path: '/employees/:id', input: byId, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
-    query({ path: '/employees', input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor) }),
+    query({ path: '/employees', input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor), csv: employeesCsv }),
   ],
 });

@@ -9,6 +9,7 @@ import { runUnitOfWork, type Deps } from '../unit-of-work.js';
 import type { CommandRoute, FunctionDefinition, QueryRoute, ReactionRoute } from './definition.js';
 import { parseInput, toHttp } from './errors-to-http.js';
 import { createMetrics } from './metrics.js';
+import { prefersCsv, sendCsv } from './csv.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -16,7 +17,7 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
-const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+export const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 /** The function HTTP contract: health, metrics, JSON errors, auth, validation, then the routes. */
 export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInstance {
@@ -128,9 +129,17 @@ function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute
 }
 
 function registerQuery(app: FastifyInstance, route: QueryRoute<z.ZodType>, deps: Deps, authorize: Authorize) {
-  app.get(route.path, async (req) => {
+  app.get(route.path, async (req, reply) => {
     const actor = await authorize(req, route.roles);
     const input = parseInput(route.input, { ...(req.query as object), ...(req.params as object) });
+    // CSV export (shared/http/csv.ts): same input, checked above; the answer depends on Accept.
+    if (route.csv) {
+      reply.header('vary', 'accept');
+      if (prefersCsv(req.headers.accept)) {
+        const { name, columns, rows } = route.csv;
+        return sendCsv(reply, { name, columns: columns(actor), rows: rows(deps.db, input, actor) }, deps.log);
+      }
+    }
     const found = await route.run(deps.db, input, actor);
     if (found === undefined) throw new AppError('not_found', 'no such record');
     return found;

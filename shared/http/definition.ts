@@ -6,6 +6,8 @@ import type { Envelope } from '../events/envelope.js';
 import type { EventType } from '../events/catalogue.js';
 import type { Pool } from '../db/pool.js';
 import type { Deps, UnitOfWork } from '../unit-of-work.js';
+import type { ErrorCode } from '../errors.js';
+import type { CsvExport } from './csv.js';
 
 export interface Answer {
   status: number;
@@ -35,6 +37,8 @@ export interface QueryRoute<S extends z.ZodType> {
   roles?: readonly Role[];
   input: S;
   run: (db: Pool, input: z.infer<S>, actor: Principal) => Promise<unknown>;
+  /** Optional: `Accept: text/csv` answers every row as CSV, all pages streamed (shared/http/csv.ts). */
+  csv?: CsvExport<z.infer<S>>;
 }
 
 /** Routes that fit none of the above (batches, server-sent events): the function adds them to the app
@@ -42,6 +46,29 @@ export interface QueryRoute<S extends z.ZodType> {
 export interface MountRoute {
   kind: 'mount';
   register: (app: FastifyInstance, ctx: MountContext) => void;
+  /** Every route `register` adds, for /openapi.json: code cannot be read like the other kinds. A route
+   *  left out fails tests/deploy/openapi.test.ts. */
+  describe?: readonly MountOperation[];
+}
+
+/** One route of a mount as shared/http/openapi.ts documents it; schemas are the ones the route parses with. */
+export interface MountOperation {
+  method: 'GET' | 'POST';
+  /** As registered (fastify syntax, relative to the function), e.g. `/query/:name`. */
+  path: string;
+  /** Path parameters fixed to one value: the entry documents that value alone (the BI queries take other parameters by name). */
+  fixed?: Readonly<Record<string, string>>;
+  summary: string;
+  description?: string;
+  /** Absent: any valid token, whatever its roles (`authorize` without a list). */
+  roles?: readonly Role[];
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Success answers by status: what they hold and their media types. */
+  responses: Readonly<Record<number, { description: string; mediaTypes: readonly string[] }>>;
+  /** Codes the route answers beyond those of every route (token, role, validation, not_ready, internal). */
+  errors?: readonly ErrorCode[];
 }
 
 export interface MountContext {

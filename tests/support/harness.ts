@@ -9,6 +9,7 @@ import { readStack } from '../../triggers/stack.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { createTestBus, type TestBus } from './nats.js';
 import { createTestKeys, type TestKeys } from './tokens.js';
+import { createRequestCheck } from './openapi-check.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -62,6 +63,8 @@ export async function createHarness(label = 'h'): Promise<Harness> {
   const topics = readStack(join(root, 'stack.yml'), bus.prefix).filter((f) => f.topics.length > 0);
   const serviceToken = await keys.token('service', 'connector');
   const dispatched = new Set<string>();
+  // Every body an integration test POSTs is held against /openapi.json (tests/support/openapi-check.ts).
+  const checkRequest = createRequestCheck(defs);
 
   const call = async (fn: string, path: string, opts: CallOptions = {}): Promise<Reply> => {
     const app = apps.get(fn);
@@ -78,6 +81,7 @@ export async function createHarness(label = 'h'): Promise<Harness> {
       },
       ...(isGet ? {} : { payload: opts.rawBody ?? JSON.stringify(opts.body) }),
     });
+    if (!isGet) checkRequest(fn, path, opts.rawBody ?? JSON.stringify(opts.body), res.statusCode);
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
   };
   const deliver = (fn: string, event: unknown) => call(fn, '/', { token: serviceToken, body: event });

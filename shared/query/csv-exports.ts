@@ -1,0 +1,78 @@
+import { hasAnyRole, type Principal } from '../auth/roles.js';
+import { csvBoolean, csvLines, csvMoney, csvNumber, csvText, type CsvColumn, type CsvExport } from '../http/csv.js';
+import { allPages, itemsOf } from './all-pages.js';
+import { listOrders, type OrderListQuery } from './orders.js';
+import { listInvoices, type InvoiceListQuery } from './invoices.js';
+import { listProducts, listStock } from './catalogue.js';
+import { listCustomers } from './customers.js';
+import { listEmployees } from './employees.js';
+
+// The CSV export of each list read (`Accept: text/csv`, shared/http/csv.ts): the columns in the order
+// of the JSON item's fields, one column per field, money as minor units plus `<field>_formatted`.
+// tests/integration/csv-export.test.ts checks that every field of the JSON items has its column.
+
+const orderColumns: readonly CsvColumn[] = [
+  ...['id', 'status', 'customerId', 'customerName'].map(csvText),
+  csvLines('lines'),
+  ...csvMoney('subtotal'),
+  ...csvMoney('tax'),
+  ...csvMoney('total'),
+  ...['currency', 'invoiceId'].map(csvText),
+  ...csvMoney('amountPaid'),
+  ...['createdAt', 'updatedAt'].map(csvText),
+];
+
+const invoiceColumns: readonly CsvColumn[] = [
+  ...['id', 'number', 'orderId', 'customerId', 'customerName', 'issueDate', 'dueDate', 'currency'].map(csvText),
+  ...['subtotal', 'tax', 'total', 'amountPaid', 'credited', 'balance'].flatMap((k) => csvMoney(k)),
+  csvText('status'),
+  csvBoolean('overdue'),
+  csvText('createdAt'),
+];
+
+const stockColumns: readonly CsvColumn[] = [
+  ...['sku', 'name'].map(csvText),
+  ...['onHand', 'reserved', 'available', 'reorderLevel'].map(csvNumber),
+  csvBoolean('low'),
+];
+
+const productColumns: readonly CsvColumn[] = [
+  ...['sku', 'name'].map(csvText),
+  ...csvMoney('unitPrice'),
+  csvText('currency'),
+  ...['taxRateBp', 'reorderLevel'].map(csvNumber),
+];
+
+const customerColumns: readonly CsvColumn[] = [...['id', 'name', 'email'].map(csvText), csvNumber('paymentTermsDays')];
+
+const employeeColumns: readonly CsvColumn[] = ['id', 'name', 'email', 'department', 'title', 'status', 'hiredAt', 'terminatedAt'].map(csvText);
+// Pay columns for admins only, as in shared/query/employees.ts, which does not even select them for
+// anyone else: a non-admin's file has no salary column at all, not an empty one.
+const payColumns: readonly CsvColumn[] = [...csvMoney('salary'), csvText('currency')];
+const seesPay = (actor: Principal) => hasAnyRole(actor, ['admin']);
+
+type Search = { q?: string | undefined };
+
+export const ordersCsv: CsvExport<OrderListQuery> = {
+  name: 'orders',
+  columns: () => orderColumns,
+  rows: (db, q) => allPages((p) => listOrders(db, p), q),
+};
+
+export const invoicesCsv: CsvExport<InvoiceListQuery> = {
+  name: 'invoices',
+  columns: () => invoiceColumns,
+  rows: (db, q) => allPages((p) => listInvoices(db, p), q),
+};
+
+export const stockCsv: CsvExport<Search> = { name: 'stock', columns: () => stockColumns, rows: (db, q) => itemsOf(listStock(db, q)) };
+
+export const productsCsv: CsvExport<Search> = { name: 'products', columns: () => productColumns, rows: (db, q) => itemsOf(listProducts(db, q)) };
+
+export const customersCsv: CsvExport<Search> = { name: 'customers', columns: () => customerColumns, rows: (db, q) => itemsOf(listCustomers(db, q)) };
+
+export const employeesCsv: CsvExport<{ department?: string | undefined; status?: string | undefined }> = {
+  name: 'employees',
+  columns: (actor) => (seesPay(actor) ? [...employeeColumns, ...payColumns] : employeeColumns),
+  rows: (db, q, actor) => itemsOf(listEmployees(db, q, actor)),
+};

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/auth/roles.js';
+import { roles as allRoles } from '../../shared/auth/roles.js';
+import { openApiDocument, type OpenApiDocument, type OpenApiOperation } from '../../shared/http/openapi.js';
+import { createHarness, loadDefinitions, type Harness } from '../support/harness.js';
+import { seed } from '../support/fixtures.js';
+import { caughtUp, feedProjector } from '../support/olap.js';
+import { checkedBodies } from '../support/openapi-check.js';
+
+// The harness holds every body an integration test POSTs against /openapi.json (tests/support/openapi-check.ts).
+// Here: one run that sends a body for every body schema of the document, so none goes unchecked, and
+// the roles the document states against the roles the functions enforce.
+
+const dir = mkdtempSync(join(tmpdir(), 'erpbi-openapi-it-'));
+process.env.OLAP_FILE = join(dir, 'erpbi.duckdb');
+let h: Harness;
+let doc: OpenApiDocument;
+
+beforeAll(async () => {
+  h = await createHarness('oapi');
+  doc = openApiDocument(await loadDefinitions(), { version: 'test' });
+});
+afterAll(async () => {
+  await h?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]: [string, OpenApiOperation]) => ({ path, method, op })));
+
+/** The function-relative URL of a documented path, parameters filled with `value`. */
+const urlOf = (path: string, op: OpenApiOperation, value = 'x') => path.slice(`/function/${op['x-erpbi'].function}`.length).replace(/\{\w+\}/g, value) || '/';
+
+describe('the bodies the integration tests send, against /openapi.json', () => {
+  it('validate for every body schema: commands, reactions (through settle) and the projector feed', async () => {
+    const { sku, customerId } = await seed(h, { stock: 10 });
+    const paid = await h.post('create-order', { customerId, lines: [{ sku, quantity: 2 }] }, { role: 'clerk', headers: { 'idempotency-key': 'openapi-1' } });
+    expect(paid.status).toBe(201);
+    await h.settle();
+    const invoice = (await h.get('query', `/invoices?orderId=${paid.body.id}`, { role: 'accountant' })).body.items[0];
+    expect((await h.post('record-payment', { invoiceId: invoice.id, amount: invoice.balance, method: 'card', reference: 'r-1' }, { role: 'accountant' })).status).toBe(201);
+    await h.settle();
+    expect((await h.post('fulfil-order', { id: paid.body.id }, { role: 'clerk' })).status).toBe(200);
+    const cancelled = await h.post('create-order', { customerId, lines: [{ sku, quantity: 1 }] }, { role: 'admin' });
+    await h.settle();
+    expect((await h.post('cancel-order', { id: cancelled.body.id, reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
+    await h.settle();
+
+    const hired = await h.post('hire-employee', { name: 'Grace', email: 'grace@example.com', department: 'Ops', title: 'Lead', salary: 450_000, currency: 'EUR', hiredAt: '2024-01-15' }, { role: 'admin' });
+    expect(hired.status).toBe(201);
+    expect((await h.post('update-employee', { id: hired.body.id, title: 'Head of Ops' }, { role: 'admin' })).status).toBe(200);
+    expect((await h.post('terminate-employee', { id: hired.body.id, terminatedAt: '2025-01-31', reason: 'moved' }, { role: 'admin' })).status).toBe(200);
+
+    const feed = await feedProjector(h);
+    try {
+      await caughtUp(h);
+    } finally {
+      await feed.stop();
+    }
+
+    // Per body schema: render-document takes the envelope every reaction takes, and settle() leaves it out
+    // (it needs object storage; tests/integration/documents.test.ts delivers to it).
+    const schemaOf = (op: OpenApiOperation) => op.requestBody?.content['application/json'].schema.$ref;
+    const bodySchemas = new Set(operations().map(({ op }) => schemaOf(op)).filter(Boolean));
+    const checked = new Set(operations().filter(({ op }) => checkedBodies.has(op.operationId)).map(({ op }) => schemaOf(op)));
+    expect(bodySchemas.size).toBeGreaterThan(10);
+    expect([...bodySchemas].filter((ref) => !checked.has(ref)), 'body schemas no body was checked against').toEqual([]);
+  });
+});
+
+describe('the roles /openapi.json states, against what the functions enforce', () => {
+  it('refuses every role outside an operation’s list with 403', async () => {
+    for (const { path, method, op } of operations()) {
+      const listed = op['x-erpbi'].roles;
+      if (!listed) continue;
+      for (const role of allRoles.filter((r) => !listed.includes(r))) {
+        const url = urlOf(path, op);
+        const res = method === 'get' ? await h.get(op['x-erpbi'].function, url, { role }) : await h.call(op['x-erpbi'].function, url, { role, body: {} });
+        expect(res.status, `${role} on ${method.toUpperCase()} ${path}`).toBe(403);
+      }
+    }
+  });
+
+  it('lets every role read where the document says any token', async () => {
+    for (const { path, method, op } of operations()) {
+      // The live stream stays open: its token check is the same `authorize` without roles as the BI queries'.
+      if (op['x-erpbi'].roles || method !== 'get' || op.responses['200']?.content?.['text/event-stream']) continue;
+      for (const role of allRoles as readonly Role[]) {
+        const res = await h.get(op['x-erpbi'].function, urlOf(path, op), { role });
+        expect([401, 403], `${role} on GET ${path}: ${res.status}`).not.toContain(res.status);
+      }
+    }
+  });
+});
