@@ -1,6 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { binaryImports } from './tests/support/binary-imports.js';
 
 export default defineConfig({
+  plugins: [binaryImports()],
   test: {
     include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'triggers/**/*.test.ts', 'olap/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
     // tests/ui/ and tests/faults/ are suites of their own (npm run test:ui, test:faults), run by npm test after this one;

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 export interface BoxFile {
   pgPort?: number;
   natsPort?: number;
+  s3Port?: number;
   clientSecret: string;
   issuer?: string;
   gatewayUrl?: string;

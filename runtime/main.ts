@@ -11,6 +11,8 @@ import { natsServerMissing, startNats } from './nats.js';
 import { startEmbeddedPostgres } from './postgres.js';
 import { Supervisor } from './supervisor.js';
 import { keepAlive } from './keep-alive.js';
+import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
+import { companyProfileFile } from './company-file.js';
 // @ts-expect-error: plain JS build script
 import { buildAll, isStale } from '../esbuild.config.mjs';
 
@@ -62,6 +64,23 @@ async function main() {
     natsUrl = nats.url;
   }
 
+  // Object storage for the invoice PDFs: the box's own unless S3_ENDPOINT names one (e.g. a MinIO).
+  let storage: Record<string, string> = {
+    S3_ENDPOINT: process.env.S3_ENDPOINT ?? '',
+    S3_BUCKET: process.env.S3_BUCKET ?? documentsBucket,
+    S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID ?? '',
+    S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY ?? '',
+  };
+  if (!process.env.S3_ENDPOINT) {
+    box.s3Port = await stickyPort(box.s3Port);
+    say(`starting object storage (s3rver) on 127.0.0.1:${box.s3Port}...`);
+    const s3Port = box.s3Port;
+    const s3 = await keepAlive('object-storage', () => startObjectStorage(dir, s3Port), say, (pid) => ((pids['object-storage'] = pid), writePids()));
+    stops.push(s3.stop);
+    storage = { S3_ENDPOINT: s3.url, S3_BUCKET: documentsBucket, S3_ACCESS_KEY_ID: localStorageKeys.accessKeyId, S3_SECRET_ACCESS_KEY: localStorageKeys.secretAccessKey };
+  }
+  const company = companyProfileFile(dir, say);
+
   const db = createPool(databaseUrl, 1);
   const applied = await migrate(db);
   await db.end();
@@ -88,6 +107,8 @@ async function main() {
     AUTH_AUDIENCE: 'erpbi',
     AUTH_ROLES_CLAIM: 'roles',
   };
+  // Only functions render or read documents; the connector and the gateway get none of this.
+  const documents = { ...storage, COMPANY_PROFILE: company };
   const functions = readStack(join(root, 'stack.yml'), prefix);
   if (!(await isPortFree(port))) throw new Error(`port ${port} is taken: stop what uses it or set ERPBI_PORT`);
   const fnPorts: Record<string, number> = {};
@@ -116,7 +137,7 @@ async function main() {
       name: fn.name,
       command: process.execPath,
       args: [join(root, 'build', 'functions', fn.name, 'index.js')],
-      env: { ...common, FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb') },
+      env: { ...common, ...documents, FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb') },
       port: fnPorts[fn.name]!,
     });
   }

@@ -31,19 +31,20 @@ export async function startConnector(fns: StackFunction[], opts: ConnectorOption
   for (const fn of fns) {
     for (const subject of fn.topics) {
       const durable = consumerName(fn.name, subject);
+      const lastDelivery = fn.maxDeliver ?? maxDeliver;
       await jsm.consumers.add(opts.stream, {
         durable_name: durable,
         filter_subject: subject,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ack_wait: 60 * 1e9,
-        max_deliver: maxDeliver + 2, // the connector dead-letters at maxDeliver itself, with the reason
+        max_deliver: lastDelivery + 2, // the connector dead-letters at the last delivery itself, with the reason
         max_ack_pending: 1000,
       });
       const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
       const messages = await consumer.consume({ max_messages: opts.concurrency ?? 32 });
       running.push(messages);
-      loops.push(pump(messages, fn.name, opts));
+      loops.push(pump(messages, fn.name, lastDelivery, opts));
       opts.log.info({ fn: fn.name, subject, durable }, 'consuming');
     }
   }
@@ -53,18 +54,18 @@ export async function startConnector(fns: StackFunction[], opts: ConnectorOption
   };
 }
 
-async function pump(messages: ConsumerMessages, fn: string, opts: ConnectorOptions) {
+async function pump(messages: ConsumerMessages, fn: string, lastDelivery: number, opts: ConnectorOptions) {
   const limit = opts.concurrency ?? 32;
   const inflight = new Set<Promise<void>>();
   for await (const msg of messages) {
-    const p = deliver(msg, fn, opts).finally(() => inflight.delete(p));
+    const p = deliver(msg, fn, lastDelivery, opts).finally(() => inflight.delete(p));
     inflight.add(p);
     if (inflight.size >= limit) await Promise.race(inflight);
   }
   await Promise.allSettled(inflight);
 }
 
-async function deliver(msg: JsMsg, fn: string, opts: ConnectorOptions) {
+async function deliver(msg: JsMsg, fn: string, lastDelivery: number, opts: ConnectorOptions) {
   let status: number | undefined;
   let detail = '';
   try {
@@ -74,7 +75,7 @@ async function deliver(msg: JsMsg, fn: string, opts: ConnectorOptions) {
   } catch (err) {
     detail = (err as Error).message;
   }
-  const v = verdict(status, msg.info.deliveryCount, detail);
+  const v = verdict(status, msg.info.deliveryCount, detail, lastDelivery);
   opts.metrics.deliveries.inc({ function: fn, outcome: v.action });
   if (v.action === 'ack') return msg.ack();
   if (v.action === 'retry') {

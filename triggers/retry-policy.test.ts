@@ -20,4 +20,12 @@ describe('connector retry policy', () => {
   it('dead-letters after the last delivery', () => {
     expect(verdict(500, maxDeliver, 'boom')).toMatchObject({ action: 'dead-letter' });
   });
+
+  it('keeps retrying a function that says so for as many deliveries as it allows, at the longest delay', () => {
+    const late = verdict(503, 100, 'storage down', 1500);
+    expect(late).toMatchObject({ action: 'retry' });
+    if (late.action === 'retry') expect(late.delayMs).toBe(60_000);
+    expect(verdict(503, 1500, 'storage down', 1500)).toMatchObject({ action: 'dead-letter' });
+    expect(verdict(400, 1, 'bad', 1500)).toMatchObject({ action: 'dead-letter' });
+  });
 });

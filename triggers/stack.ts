@@ -22,6 +22,8 @@ export interface StackFunction {
   memory?: string | undefined;
   /** annotations `erpbi.batch`: fed in batches of up to this many events by one worker (the projector). */
   batch?: number | undefined;
+  /** annotations `erpbi.max-deliver`: deliveries of a failing event before it is dead-lettered. */
+  maxDeliver?: number | undefined;
 }
 
 export function readStack(path: string, prefix = 'erp'): StackFunction[] {
@@ -35,6 +37,7 @@ export function readStack(path: string, prefix = 'erp'): StackFunction[] {
     deployedAs,
     memory: f.limits?.memory,
     batch: f.annotations?.['erpbi.batch'] ? z.coerce.number().int().min(1).max(10_000).parse(f.annotations['erpbi.batch']) : undefined,
+    maxDeliver: f.annotations?.['erpbi.max-deliver'] ? z.coerce.number().int().min(1).max(100_000).parse(f.annotations['erpbi.max-deliver']) : undefined,
     topics: (f.annotations?.topic ?? '')
       .split(',')
       .map((t) => t.trim())

@@ -1,4 +1,5 @@
-import { defineFunction, query } from '../../shared/http/definition.js';
+import { defineFunction, mount, query } from '../../shared/http/definition.js';
+import { documentOperations, registerDocumentRoutes } from '../../shared/billing/document-routes.js';
 import { getOrder, listOrders } from '../../shared/query/orders.js';
 import { getInvoice, listInvoices } from '../../shared/query/invoices.js';
 import { getProduct, listProducts, listStock } from '../../shared/query/catalogue.js';
@@ -25,5 +26,6 @@ export default defineFunction({
     query({ path: '/customers', input: searchOnly, run: (db, q) => listCustomers(db, q), csv: customersCsv }),
     query({ path: '/employees/:id', input: byId, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
     query({ path: '/employees', input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor), csv: employeesCsv }),
+    mount({ register: registerDocumentRoutes, describe: documentOperations }),
   ],
 });

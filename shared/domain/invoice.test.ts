@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyPayment, documentNumber, invoiceDates } from './invoice.js';
+import { priceLine, totalsOf } from './pricing.js';
+import { applyPayment, documentNumber, invoiceDates, taxSubtotals } from './invoice.js';
 
 describe('invoice rules', () => {
   it('numbers as INV-<year>-<6 digits>', () => {
@@ -34,6 +35,28 @@ describe('invoice rules', () => {
         }
         expect(inv.status === 'paid').toBe(inv.amountPaid === total);
       }),
+    );
+  });
+
+  it('sums the tax summary per rate, lowest first, and the rows add up to the totals', () => {
+    const line = (taxRateBp: number, net: number, tax: number) => ({ taxRateBp, net, tax });
+    expect(taxSubtotals([line(2000, 500, 100), line(700, 1000, 70), line(700, 300, 21)])).toEqual([
+      { taxRateBp: 700, net: 1300, tax: 91 },
+      { taxRateBp: 2000, net: 500, tax: 100 },
+    ]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ unitPrice: fc.integer({ min: 0, max: 100_000 }), quantity: fc.integer({ min: 1, max: 50 }), taxRateBp: fc.constantFrom(0, 500, 700, 1900, 2000, 2100) }), { minLength: 1, maxLength: 20 }),
+        (specs) => {
+          const lines = specs.map((s, i) => priceLine({ sku: `S${i}`, name: 'x', currency: 'EUR', unitPrice: s.unitPrice, taxRateBp: s.taxRateBp }, s.quantity));
+          const totals = totalsOf(lines, 'EUR');
+          const rows = taxSubtotals(lines);
+          expect(rows.reduce((n, r) => n + r.net, 0)).toBe(totals.subtotal);
+          expect(rows.reduce((n, r) => n + r.tax, 0)).toBe(totals.tax);
+          expect(new Set(rows.map((r) => r.taxRateBp)).size).toBe(rows.length);
+          expect(rows.map((r) => r.taxRateBp)).toEqual([...rows.map((r) => r.taxRateBp)].sort((a, b) => a - b));
+        },
+      ),
     );
   });
 });

@@ -41,3 +41,31 @@ export function applyPayment(inv: InvoiceAmounts, amount: number): PaymentOutcom
   const left = balance - amount;
   return { ok: true, amountPaid, balance: left, status: left === 0 ? 'paid' : 'partially_paid' };
 }
+
+export interface TaxedLine {
+  taxRateBp: number;
+  net: number;
+  tax: number;
+}
+
+export interface TaxSubtotal {
+  taxRateBp: number;
+  net: number;
+  tax: number;
+}
+
+/**
+ * The tax summary an invoice shows (what a tax return asks for): net and tax per rate, lowest rate
+ * first. Sums of the lines as issued (tax is rounded per line, see pricing.ts), so the rows add up to
+ * the invoice's totals. The invoice page, its printable copy and the PDF all use this one.
+ */
+export function taxSubtotals(lines: readonly TaxedLine[]): TaxSubtotal[] {
+  const byRate = new Map<number, TaxSubtotal>();
+  for (const l of lines) {
+    const s = byRate.get(l.taxRateBp) ?? { taxRateBp: l.taxRateBp, net: 0, tax: 0 };
+    s.net += l.net;
+    s.tax += l.tax;
+    byRate.set(l.taxRateBp, s);
+  }
+  return [...byRate.values()].sort((a, b) => a.taxRateBp - b.taxRateBp);
+}

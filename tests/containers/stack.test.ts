@@ -112,6 +112,12 @@ describe('the compose stack, through its front door', () => {
       const o = await request(box, clerk, `/function/query/orders/${order.body.id}`);
       return o.body?.status === 'invoiced' && o.body.invoiceId ? o.body : undefined;
     }, { timeoutMs: 60_000, what: 'the order to be invoiced' });
+    // Its PDF, rendered by the render-document container into object storage (MinIO's stand-in).
+    const pdf = await waitFor(async () => {
+      const res = await fetch(`${front}/function/query/invoices/${invoiced.invoiceId}/pdf`, { headers: { authorization: `Bearer ${clerk}` } });
+      return res.status === 200 ? { type: res.headers.get('content-type'), head: Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString() } : undefined;
+    }, { timeoutMs: 60_000, what: "the invoice's PDF" });
+    expect(pdf).toEqual({ type: 'application/pdf', head: '%PDF-' });
     const paid = await request(box, admin, '/function/record-payment', { invoiceId: invoiced.invoiceId, amount: order.body.total, method: 'bank_transfer' }, { 'idempotency-key': 'ct-first-payment' });
     expect(paid.status).toBe(201);
     await waitFor(async () => (await request(box, clerk, `/function/query/orders/${order.body.id}`)).body?.status === 'paid', { timeoutMs: 60_000, what: 'the order to be paid' });

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, setGlobalDispatcher } from 'undici';
 import type { Role } from '../../shared/auth/roles.js';
+import { exampleCompany } from '../../shared/documents/company.js';
+import { localStorageKeys } from '../../runtime/object-storage.js';
 
 // The compose stack of the container test: the three compose files of the runbook plus the stand-ins
 // file, under a project name of its own, reached only through its front door on 127.0.0.1.
@@ -36,10 +38,13 @@ export function prepare(): Stack {
   mkdirSync(join(dir, 'backups'));
   chmodSync(join(dir, 'backups'), 0o777); // the service image writes as user node
   const put = (name: string, value: string) => writeFileSync(join(dir, 'secrets', name), value, { mode: 0o644 });
-  for (const s of ['postgres-password', 'keycloak-db-password', 'keycloak-admin-password', 'connector-client-secret', 'grafana-client-secret', 'grafana-hr-client-secret', 'grafana-admin-password', 'minio-root-password']) {
+  for (const s of ['postgres-password', 'keycloak-db-password', 'keycloak-admin-password', 'connector-client-secret', 'grafana-client-secret', 'grafana-hr-client-secret', 'grafana-admin-password']) {
     put(s, randomBytes(18).toString('hex'));
   }
-  put('minio-root-user', 'erpbi-minio');
+  // MinIO's stand-in (s3rver) takes only its own fixed key pair
+  put('minio-root-user', localStorageKeys.accessKeyId);
+  put('minio-root-password', localStorageKeys.secretAccessKey);
+  put('company-profile', JSON.stringify(exampleCompany));
   const secret = (name: string) => readFileSync(join(dir, 'secrets', name), 'utf8');
   put('database-url', `postgres://erpbi:${secret('postgres-password')}@postgres:5432/erpbi`);
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=erpbi.lan', '-addext', 'subjectAltName=DNS:erpbi.lan,DNS:auth.erpbi.lan', '-keyout', join(dir, 'tls', 'erpbi.key'), '-out', join(dir, 'tls', 'erpbi.crt')], { stdio: 'ignore' });

@@ -35,8 +35,10 @@ describe('stack.yml for faas-cli up on faasd', () => {
     expect(f.image).not.toMatch(/:latest$/);
     expect(memoryMb(f.limits.memory)).toBeGreaterThan(0);
     expect(memoryMb(f.limits.memory)).toBeLessThanOrEqual(budget.perServiceMb);
-    // secrets are names faas-cli secret create made; the values live in /var/openfaas/secrets
-    for (const s of f.secrets ?? []) expect(['database-url', 'connector-client-secret']).toContain(s);
+    // secrets are names faas-cli secret create made (the values live in /var/openfaas/secrets), each
+    // one documented for the installer
+    const documented = readFileSync(join(root, 'compose/secrets/README.md'), 'utf8');
+    for (const s of f.secrets ?? []) expect(documented, `${name}: secret ${s}`).toContain(`\`${s}\``);
     // everything that writes Postgres gets the URL as a secret (the projector only reads the stream)
     if (name !== 'project-to-olap') expect(f.secrets).toContain('database-url');
     for (const [k, v] of Object.entries<string>(f.environment ?? {})) {

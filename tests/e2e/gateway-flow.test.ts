@@ -35,7 +35,7 @@ afterAll(async () => {
 
 const as = (role: string) => ({ token: tokens[role]! });
 // A reaction that does not happen in time is explained by the logs of the processes in its path.
-const reactionLogs = () => `\n${box.output()}\n${box.logTail(['connector', 'reserve-stock', 'create-invoice', 'gateway'])}`;
+const reactionLogs = () => `\n${box.output()}\n${box.logTail(['connector', 'reserve-stock', 'create-invoice', 'render-document', 'object-storage', 'gateway'])}`;
 const orderStatus = async (id: string) => (await box.api(`/function/query/orders/${id}`, as('clerk'))).body.status as string;
 
 describe('order to cash through the gateway', () => {
@@ -67,6 +67,16 @@ describe('order to cash through the gateway', () => {
     const invoice = invoices.body.items[0];
     expect(invoice.number).toMatch(/^INV-\d{4}-\d{6}$/);
     expect(invoice).toMatchObject({ total: 4500, balance: 4500, status: 'open' });
+    // Its PDF, rendered by render-document into the box's own object storage, through the gateway.
+    const pdf = await waitFor(
+      async () => {
+        const res = await fetch(`${box.url}/function/query/invoices/${invoice.id}/pdf`, { headers: { authorization: `Bearer ${tokens.clerk}` } });
+        return res.status === 200 ? { type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) } : undefined;
+      },
+      { timeoutMs: 15_000, what: () => `the invoice's PDF${reactionLogs()}` },
+    );
+    expect(pdf.type).toBe('application/pdf');
+    expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
 
     const t1 = Date.now();
     const paid = await box.api('/function/record-payment', { ...as('accountant'), headers: { 'idempotency-key': `pay-${created.body.id}` }, body: { invoiceId: invoice.id, amount: 4500, method: 'bank_transfer' } });

@@ -50,7 +50,7 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
     const functions = readStack(join(root, 'stack.yml'), box.prefix).map((f) => f.name);
     // SIGKILL for everything; and nats-server and Postgres also stopped the polite way (nats-server's
     // graceful SIGTERM, Postgres's fast shutdown SIGINT), which the runtime must treat the same.
-    const targets: [string, NodeJS.Signals][] = [...[...functions, 'connector', 'gateway', 'nats-server', 'postgres'].map((t): [string, NodeJS.Signals] => [t, 'SIGKILL']), ['nats-server', 'SIGTERM'], ['postgres', 'SIGINT']];
+    const targets: [string, NodeJS.Signals][] = [...[...functions, 'connector', 'gateway', 'nats-server', 'postgres', 'object-storage'].map((t): [string, NodeJS.Signals] => [t, 'SIGKILL']), ['nats-server', 'SIGTERM'], ['postgres', 'SIGINT']];
     const rounds = long ? 3 : 1;
     const plan = Array.from({ length: rounds }, () => [...targets].sort(() => Math.random() - 0.5)).flat();
     const run = drive({ box, skus, customers, ratePerSecond: long ? 12 : 10, workers: 4 });
@@ -90,6 +90,19 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
     const settled = await settle(box, db, nc, 240_000);
     console.log(`settled in ${settled.ms} ms`);
     const checked = await checkInvariants(box, db, nc, flow);
+
+    // Every invoice issued has its PDF, whatever was killed meanwhile (object storage and render-document included).
+    const clerk = await tokensFor(box)('clerk');
+    const invoiceIds = (await db.query<{ id: string }>('select id from billing.invoices')).rows.map((r) => r.id);
+    const missing = await waitFor(
+      async () => {
+        const statuses = await Promise.all(invoiceIds.map(async (id) => (await fetch(`${box.url}/function/query/invoices/${id}/pdf`, { headers: { authorization: `Bearer ${clerk}` } })).status));
+        const left = invoiceIds.filter((_, i) => statuses[i] !== 200);
+        return left.length === 0 ? left : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 2000, what: 'every invoice PDF stored' },
+    );
+    expect(missing).toEqual([]);
 
     // A client that retries with its key got a definite answer for (nearly) everything.
     expect(flow.errors, 'unexpected answers').toEqual([]);

@@ -23,6 +23,8 @@ export interface CallOptions {
 
 export interface Reply {
   status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  raw: Buffer;
   body: any;
 }
 
@@ -53,14 +55,19 @@ export async function loadDefinitions(): Promise<FunctionDefinition[]> {
   return defs;
 }
 
-export async function createHarness(label = 'h'): Promise<Harness> {
+/**
+ * `leaveOut`: functions settle() does not deliver to. By default render-document, which needs object
+ * storage: tests/integration/documents.test.ts starts one and delivers to it itself.
+ */
+export async function createHarness(label = 'h', opts: { leaveOut?: string[] } = {}): Promise<Harness> {
+  const leaveOut = new Set(opts.leaveOut ?? ['render-document']);
   const [db, bus, keys, defs] = await Promise.all([createTestDatabase(label), createTestBus(label), createTestKeys(), loadDefinitions()]);
   const log = pino({ level: 'silent' });
   const apps = new Map<string, FastifyInstance>();
   for (const def of defs) {
     apps.set(def.name, buildApp(def, { deps: { db: db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier }));
   }
-  const topics = readStack(join(root, 'stack.yml'), bus.prefix).filter((f) => f.topics.length > 0);
+  const topics = readStack(join(root, 'stack.yml'), bus.prefix).filter((f) => f.topics.length > 0 && !leaveOut.has(f.name));
   const serviceToken = await keys.token('service', 'connector');
   const dispatched = new Set<string>();
   // Every body an integration test POSTs is held against /openapi.json (tests/support/openapi-check.ts).
@@ -82,7 +89,9 @@ export async function createHarness(label = 'h'): Promise<Harness> {
       ...(isGet ? {} : { payload: opts.rawBody ?? JSON.stringify(opts.body) }),
     });
     if (!isGet) checkRequest(fn, path, opts.rawBody ?? JSON.stringify(opts.body), res.statusCode);
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+    const type = String(res.headers['content-type'] ?? '');
+    // JSON is parsed; anything else (a PDF, a CSV) is kept as text in body and as bytes in raw.
+    return { status: res.statusCode, headers: res.headers, raw: res.rawPayload, body: !res.body ? undefined : type.startsWith('application/json') ? JSON.parse(res.body) : res.body };
   };
   const deliver = (fn: string, event: unknown) => call(fn, '/', { token: serviceToken, body: event });
 

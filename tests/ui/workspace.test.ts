@@ -223,6 +223,15 @@ describe('the workspace', () => {
     await page.getByRole('button', { name: 'Save payment' }).click();
     await expect.poll(() => main.locator('.status-badge').first().textContent(), { timeout: 10_000 }).toBe('paid');
     await inspect(page, 'invoice');
+    // The stored PDF opens in a new tab (fetched with the session's token, shown from a blob: URL).
+    const [tab] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'PDF', exact: true }).click()]);
+    await expect.poll(() => tab.url(), { timeout: 15_000 }).toMatch(/^blob:/);
+    const opened = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      return [r.headers.get('content-type'), (await r.text()).slice(0, 5)];
+    }, tab.url());
+    expect(opened).toEqual(['application/pdf', '%PDF-']);
+    await tab.close();
     await page.goto(`${box.url}/#/invoices/${invoice.id}/print`);
     await page.getByText(invoice.number).first().waitFor();
     await inspect(page, 'invoice-print');

@@ -23,7 +23,7 @@ export function bindSession(a: Auth, signedOut: () => void) {
   onSignedOut = signedOut;
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}, binary = false): Promise<T> {
   const token = auth?.token();
   if (!token) {
     onSignedOut();
@@ -39,6 +39,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, hea
   } catch {
     throw new ApiError(0, 'offline', 'the box cannot be reached; check the connection and try again');
   }
+  if (res.ok && binary) return (await res.blob()) as T;
   const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: unknown } };
   if (res.status === 401) {
     auth?.signOut();
@@ -57,6 +58,11 @@ export function read<T>(path: string, params: Record<string, string | number | u
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const qs = q.toString();
   return call<T>('GET', `/function/query/${path}${qs ? `?${qs}` : ''}`);
+}
+
+/** A document of the query function as a Blob (an invoice's PDF): a link cannot carry the bearer token. */
+export function download(path: string): Promise<Blob> {
+  return call<Blob>('GET', `/function/query/${path}`, undefined, {}, true);
 }
 
 /** A named query of the projector (the BI side and the order timeline). */

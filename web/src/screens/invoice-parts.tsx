@@ -1,21 +1,10 @@
+import { taxSubtotals } from '../../../shared/domain/invoice.js';
 import type { InvoiceDetail, OrderLine } from '../types.js';
 import { Money, Percent } from '../ui.js';
 import { LinesTable } from './lines-table.js';
 
 // The pieces the invoice page and its printable copy share: the lines as issued, the tax per rate (what
 // a tax return asks for) and the totals down to the balance.
-
-/** Net and tax summed per tax rate, lowest rate first. */
-export function taxByRate(lines: OrderLine[]): { rateBp: number; net: number; tax: number }[] {
-  const by = new Map<number, { rateBp: number; net: number; tax: number }>();
-  for (const l of lines) {
-    const r = by.get(l.taxRateBp) ?? { rateBp: l.taxRateBp, net: 0, tax: 0 };
-    r.net += l.net;
-    r.tax += l.tax;
-    by.set(l.taxRateBp, r);
-  }
-  return [...by.values()].sort((a, b) => a.rateBp - b.rateBp);
-}
 
 function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
   return (
@@ -25,9 +14,9 @@ function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string })
         <tr><th scope="col">Tax rate</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax</th></tr>
       </thead>
       <tbody>
-        {taxByRate(lines).map((r) => (
-          <tr key={r.rateBp}>
-            <th scope="row"><Percent bp={r.rateBp} /></th>
+        {taxSubtotals(lines).map((r) => (
+          <tr key={r.taxRateBp}>
+            <th scope="row"><Percent bp={r.taxRateBp} /></th>
             <td class="num"><Money minor={r.net} currency={currency} /></td>
             <td class="num"><Money minor={r.tax} currency={currency} /></td>
           </tr>

@@ -11,6 +11,7 @@ import { Day, Header, Money, PagedList, Show, Status, statusText, TableWrap, Whe
 import { InvoiceFigures } from './invoice-parts.js';
 import { methodText, PaymentForm } from './invoice-payment.js';
 import { usePaged } from '../paging.js';
+import { PdfLink } from './pdf-link.js';
 
 export { InvoicePrint } from './invoice-print.js';
 
@@ -105,6 +106,7 @@ export function InvoicePage({ roles, params }: ScreenProps) {
   return (
     <section>
       <Header title={i ? `Invoice ${i.number}` : 'Invoice'}>
+        {i ? <PdfLink path={`invoices/${seg(id)}/pdf`} label="PDF" filename={`${i.number}.pdf`} /> : null}
         {i ? <a class="button secondary" href={href(`/invoices/${seg(id)}/print`)}>Print</a> : null}
         {mayPay ? (
           <button type="button" aria-expanded={paying} onClick={() => (setPaying(!paying), setSaved(undefined))}>
@@ -173,7 +175,7 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
             <table>
               <caption class="sr-only">Credit notes</caption>
               <thead>
-                <tr><th scope="col">Number</th><th scope="col">When</th><th scope="col" class="num">Amount</th><th scope="col">Reason</th></tr>
+                <tr><th scope="col">Number</th><th scope="col">When</th><th scope="col" class="num">Amount</th><th scope="col">Reason</th><th scope="col">Document</th></tr>
               </thead>
               <tbody>
                 {i.creditNotes.map((n) => (
@@ -182,6 +184,7 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
                     <td><When at={n.issuedAt} /></td>
                     <td class="num"><Money minor={n.amount} currency={i.currency} /></td>
                     <td>{n.reason ?? <span class="muted">–</span>}</td>
+                    <td><PdfLink path={`credit-notes/${seg(n.id)}/pdf`} label="PDF" filename={`${n.number}.pdf`} /></td>
                   </tr>
                 ))}
               </tbody>

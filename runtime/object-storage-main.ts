@@ -1,0 +1,20 @@
+// The box's object storage when there is no MinIO: s3rver, an S3-protocol server keeping objects as
+// files under <data>/s3. Run as its own process by runtime/object-storage.ts, bound to 127.0.0.1
+// (the container test's MinIO stand-in binds S3RVER_ADDRESS=0.0.0.0 inside its container).
+// @ts-expect-error: s3rver ships no type declarations
+import S3rver from 's3rver';
+
+const directory = process.env.S3RVER_DIR;
+const port = Number(process.env.S3RVER_PORT);
+const bucket = process.env.S3_BUCKET ?? 'erpbi-documents';
+const address = process.env.S3RVER_ADDRESS ?? '127.0.0.1';
+if (!directory || !Number.isInteger(port)) throw new Error('S3RVER_DIR and S3RVER_PORT are required');
+
+// Path-style only, as erpbi's client addresses it: with vhostBuckets on, s3rver would read a host
+// name such as `minio` (the container test's stand-in) as a bucket name.
+const server = new S3rver({ address, port, directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket, configs: [] }] });
+await server.run();
+console.log(`object storage (s3rver) on ${address}:${port}, bucket ${bucket}, files in ${directory}`);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => void server.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { MountContext, MountOperation } from '../http/definition.js';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import { parseInput } from '../http/errors-to-http.js';
+import { id } from '../schemas/common.js';
+import type { Pool } from '../db/pool.js';
+import { documentKey, type BillingDocument } from '../documents/model.js';
+import { documentStore } from '../documents/storage.js';
+
+// GET /invoices/:id/pdf and /credit-notes/:id/pdf in the query function: the stored document as
+// application/pdf, for the roles that see invoices. A mount, because the answer is bytes, not JSON.
+export const documentReaders = ['admin', 'accountant', 'clerk'] as const;
+const byId = z.object({ id }).strict();
+const documents = [
+  { path: '/invoices/:id/pdf', kind: 'invoice', what: 'invoice' },
+  { path: '/credit-notes/:id/pdf', kind: 'credit_note', what: 'credit note' },
+] as const;
+
+/** The routes below for /openapi.json. */
+export const documentOperations: MountOperation[] = documents.map((d) => ({
+  method: 'GET',
+  path: d.path,
+  summary: `The ${d.what} as PDF`,
+  description: `The ${d.what} as rendered when billing issued it (render-document), from object storage. 503 \`not_ready\` until it is rendered or while storage is down: try again shortly.`,
+  roles: documentReaders,
+  params: byId,
+  responses: { 200: { description: `the ${d.what}'s PDF`, mediaTypes: ['application/pdf'] } },
+  errors: ['not_found'],
+}));
+
+export function registerDocumentRoutes(app: FastifyInstance, { deps, authorize }: MountContext) {
+  for (const { path, kind, what } of documents) {
+    app.get(path, async (req, reply) => {
+      await authorize(req.headers.authorization, documentReaders);
+      const { id: docId } = parseInput(byId, req.params);
+      const found = await storedPdf(deps.db, kind, docId);
+      if (!found) throw new AppError('not_found', `no such ${what}`);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${found.filename}"`)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(found.bytes));
+    });
+  }
+}
+
+/**
+ * The stored PDF of an invoice or credit note: undefined for an unknown id (a 404); a document that
+ * is not rendered yet (or storage that is down) is a 503 `not_ready`, to try again shortly.
+ */
+export async function storedPdf(db: Pool, kind: BillingDocument['kind'], id: string): Promise<{ filename: string; bytes: Uint8Array } | undefined> {
+  const { rows } = await db.query<{ number: string }>(
+    kind === 'invoice' ? 'select number from billing.invoices where id = $1' : 'select number from billing.credit_notes where id = $1',
+    [id],
+  );
+  const number = rows[0]?.number;
+  if (number === undefined) return undefined;
+  const bytes = await documentStore().get(documentKey({ kind, number }));
+  if (!bytes) throw new AppError('not_ready', `the PDF of ${number} is not rendered yet; try again shortly`);
+  return { filename: `${number}.pdf`, bytes };
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { Pool, Tx } from '../db/pool.js';
+import { readCompanyProfile } from '../documents/company.js';
+import { documentKey, type BillingDocument } from '../documents/model.js';
+import { renderPdf } from '../documents/render-pdf.js';
+import { documentStore } from '../documents/storage.js';
+import type { Envelope } from '../events/envelope.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+import { orderLine } from '../events/payloads.js';
+
+// Invoices and credit notes as PDF objects: rendered when billing issues them (the render-document
+// reaction), read back by the query function. Rendered from billing's records, not from the event, so a
+// redelivery or a re-render later gives the same document.
+
+const invoiceRow = `select i.number, i.order_id as "orderId", i.customer_id as "customerId", c.name as "customerName", c.email as "customerEmail",
+  i.issue_date as "issueDate", i.due_date as "dueDate", i.currency, i.subtotal, i.tax, i.total, i.lines
+  from billing.invoices i left join orders.customer_directory c on c.id = i.customer_id`;
+
+const invoiceFields = z.object({
+  number: z.string(),
+  orderId: z.string(),
+  customerId: z.string(),
+  customerName: z.string().nullable(),
+  customerEmail: z.string().nullable(),
+  issueDate: z.string(),
+  dueDate: z.string(),
+  currency: z.string(),
+  subtotal: z.number(),
+  tax: z.number(),
+  total: z.number(),
+  lines: z.array(orderLine),
+});
+type InvoiceFields = z.infer<typeof invoiceFields>;
+
+const creditNoteFields = z.object({ invoiceId: z.string(), number: z.string(), reason: z.string().nullable(), issueDate: z.string() });
+
+type Db = Pool | Tx;
+
+function invoiceDocument(i: InvoiceFields): BillingDocument {
+  return {
+    kind: 'invoice',
+    number: i.number,
+    issueDate: i.issueDate,
+    dueDate: i.dueDate,
+    paymentTermsDays: Math.round((Date.parse(i.dueDate) - Date.parse(i.issueDate)) / 86_400_000),
+    currency: i.currency,
+    buyer: { id: i.customerId, name: i.customerName ?? i.customerId, email: i.customerEmail ?? undefined },
+    orderId: i.orderId,
+    lines: i.lines,
+    subtotal: i.subtotal,
+    tax: i.tax,
+    total: i.total,
+  };
+}
+
+async function loadInvoice(db: Db, invoiceId: string): Promise<InvoiceFields | undefined> {
+  const { rows } = await db.query(`${invoiceRow} where i.id = $1`, [invoiceId]);
+  return rows[0] === undefined ? undefined : invoiceFields.parse(rows[0]);
+}
+
+/** The invoice as printed; undefined for an unknown id. */
+export async function loadInvoiceDocument(db: Db, invoiceId: string): Promise<BillingDocument | undefined> {
+  const invoice = await loadInvoice(db, invoiceId);
+  return invoice && invoiceDocument(invoice);
+}
+
+/** A credit note as printed: the credited invoice's lines and totals (credit notes credit an invoice in full). */
+export async function loadCreditNoteDocument(db: Db, creditNoteId: string): Promise<BillingDocument | undefined> {
+  const { rows } = await db.query(
+    `select invoice_id as "invoiceId", number, reason, to_char(issued_at at time zone 'UTC', 'YYYY-MM-DD') as "issueDate" from billing.credit_notes where id = $1`,
+    [creditNoteId],
+  );
+  if (rows[0] === undefined) return undefined;
+  const note = creditNoteFields.parse(rows[0]);
+  const invoice = await loadInvoice(db, note.invoiceId);
+  if (!invoice) return undefined;
+  const base = invoiceDocument(invoice);
+  return { ...base, kind: 'credit_note', number: note.number, issueDate: note.issueDate, dueDate: undefined, paymentTermsDays: undefined, credits: { number: invoice.number, issueDate: invoice.issueDate }, reason: note.reason ?? undefined };
+}
+
+const invoiceRef = z.object({ invoiceId: z.string() });
+const creditNoteRef = z.object({ creditNoteId: z.string() });
+
+async function renderAndStore(doc: BillingDocument | undefined, what: string): Promise<void> {
+  // Issued in the transaction that emitted the event, so it exists: a missing record is a bug, and a 500 retried.
+  if (!doc) throw new Error(`${what} is not in billing's records`);
+  const bytes = await renderPdf(doc, readCompanyProfile());
+  await documentStore().put(documentKey(doc), bytes);
+}
+
+/** invoice_created: the invoice's PDF, stored under its number. */
+export async function renderInvoice(uow: UnitOfWork, event: Envelope) {
+  const { invoiceId } = invoiceRef.parse(event.data);
+  await renderAndStore(await loadInvoiceDocument(uow.tx, invoiceId), `invoice ${invoiceId}`);
+}
+
+/** credit_note_issued: the credit note's PDF, stored under its number. */
+export async function renderCreditNote(uow: UnitOfWork, event: Envelope) {
+  const { creditNoteId } = creditNoteRef.parse(event.data);
+  await renderAndStore(await loadCreditNoteDocument(uow.tx, creditNoteId), `credit note ${creditNoteId}`);
+}
+

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { secret } from '../secrets.js';
+
+// The seller on every invoice and credit note. One JSON document, from the secret `company-profile`
+// (faasd and compose mount it as a file) or the COMPANY_PROFILE variable (npm start passes
+// data/company.json, read at start). Checked when a document is rendered: a bad profile is a failed
+// render (retried), never a wrong document.
+export const companyProfile = z
+  .object({
+    name: z.string().min(1).max(200),
+    address: z.array(z.string().min(1).max(200)).min(1).max(6),
+    vatId: z.string().min(1).max(40).optional(),
+    email: z.string().email().optional(),
+    phone: z.string().min(1).max(40).optional(),
+    bank: z.object({ name: z.string().min(1).max(100).optional(), iban: z.string().min(1).max(40), bic: z.string().min(1).max(20).optional() }).strict().optional(),
+  })
+  .strict();
+export type CompanyProfile = z.infer<typeof companyProfile>;
+
+/** What `npm start` writes to data/company.json the first time, for the owner to edit. */
+export const exampleCompany: CompanyProfile = {
+  name: 'Your Company Ltd',
+  address: ['1 Example Street', '12345 Example Town'],
+  vatId: 'XX000000000',
+  email: 'billing@example.com',
+  bank: { name: 'Example Bank', iban: 'XX00 0000 0000 0000 0000 00', bic: 'EXAMPLEXXX' },
+};
+
+export function readCompanyProfile(): CompanyProfile {
+  const raw = secret('company-profile', 'COMPANY_PROFILE');
+  if (!raw) throw new Error('the company profile is not configured: set the secret company-profile (or COMPANY_PROFILE) to its JSON');
+  const parsed = companyProfile.safeParse(JSON.parse(raw));
+  if (!parsed.success) throw new Error(`the company profile is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

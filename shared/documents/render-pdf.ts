@@ -1,0 +1,166 @@
+import PDFDocument from 'pdfkit';
+import { formatMoney } from '../domain/money.js';
+import { taxSubtotals } from '../domain/invoice.js';
+import { bpToPercentText } from '../domain/money.js';
+import type { CompanyProfile } from './company.js';
+import { loadFonts } from './fonts.js';
+import type { BillingDocument } from './model.js';
+
+// A4 in points; one column grid for the lines table.
+const page = { margin: 50, width: 595.28, height: 841.89 };
+const right = page.width - page.margin;
+const columns = [
+  { key: 'sku', title: 'SKU', width: 70, align: 'left' },
+  { key: 'name', title: 'Description', width: 145, align: 'left' },
+  { key: 'quantity', title: 'Qty', width: 35, align: 'right' },
+  { key: 'unitPrice', title: 'Unit price', width: 65, align: 'right' },
+  { key: 'net', title: 'Net', width: 65, align: 'right' },
+  { key: 'rate', title: 'Tax', width: 40, align: 'right' },
+  { key: 'tax', title: 'Tax amount', width: 75, align: 'right' },
+] as const;
+type Column = (typeof columns)[number]['key'];
+
+/**
+ * The document as PDF bytes. Deterministic: the same document gives the same bytes (the PDF's dates
+ * are its issue date, fonts are subset the same way), so a redelivered event rewrites an identical object.
+ */
+export async function renderPdf(doc: BillingDocument, company: CompanyProfile, locale = 'en-GB'): Promise<Buffer> {
+  const fonts = await loadFonts();
+  const issued = new Date(`${doc.issueDate}T00:00:00Z`);
+  const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margin: page.margin,
+    // Never the 14 standard fonts: pdfkit would load them from node_modules, which a bundle does not
+    // have. pdfkit takes font bytes here; @types/pdfkit only knows a font name.
+    font: fonts.regular as unknown as string,
+    info: { Title: `${title} ${doc.number}`, Author: company.name, Creator: 'erpbi', Producer: 'erpbi', CreationDate: issued, ModDate: issued },
+    bufferPages: true,
+  });
+  pdf.registerFont('regular', fonts.regular);
+  pdf.registerFont('bold', fonts.bold);
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((done) => pdf.on('end', () => done()));
+
+  const money = (minor: number) => formatMoney(minor, doc.currency, locale);
+  const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+
+  // Seller, top left; the document's title and facts, top right.
+  pdf.font('bold').fontSize(14).text(company.name, page.margin, page.margin, { width: 260 });
+  pdf.font('regular').fontSize(9);
+  for (const line of company.address) pdf.text(line, { width: 260 });
+  if (company.vatId) pdf.text(`VAT ID ${company.vatId}`, { width: 260 });
+  for (const contact of [company.email, company.phone]) if (contact) pdf.text(contact, { width: 260 });
+  const sellerBottom = pdf.y;
+
+  const facts: [string, string][] = [
+    ['Number', doc.number],
+    ['Issue date', day(doc.issueDate)],
+    ...(doc.dueDate ? ([['Due date', day(doc.dueDate)]] as [string, string][]) : []),
+    ...(doc.paymentTermsDays !== undefined ? ([['Payment terms', doc.paymentTermsDays === 0 ? 'due on receipt' : `${doc.paymentTermsDays} days net`]] as [string, string][]) : []),
+    ...(doc.credits ? ([['Credits invoice', `${doc.credits.number} of ${day(doc.credits.issueDate)}`]] as [string, string][]) : []),
+    ['Order', doc.orderId],
+  ];
+  pdf.font('bold').fontSize(20).text(title.toUpperCase(), 330, page.margin, { width: right - 330, align: 'right' });
+  pdf.fontSize(9);
+  for (const [label, value] of facts) {
+    const y = pdf.y;
+    pdf.font('regular').text(label, 330, y, { width: 80 });
+    pdf.font('bold').text(value, 410, y, { width: right - 410, align: 'right' });
+  }
+
+  // The buyer.
+  let y = Math.max(sellerBottom, pdf.y) + 24;
+  pdf.font('regular').fontSize(8).fillColor('#555555').text('BILL TO', page.margin, y);
+  pdf.fillColor('black').font('bold').fontSize(11).text(doc.buyer.name, { width: 300 });
+  pdf.font('regular').fontSize(9).text(`Customer ${doc.buyer.id}`, { width: 300 });
+  if (doc.buyer.email) pdf.text(doc.buyer.email, { width: 300 });
+  if (doc.reason) pdf.moveDown(0.5).text(`Reason: ${doc.reason}`, { width: 300 });
+
+  // The lines, with the header repeated on every page they run onto.
+  y = pdf.y + 20;
+  const cell = (line: BillingDocument['lines'][number], key: Column): string => {
+    switch (key) {
+      case 'sku': return line.sku;
+      case 'name': return line.name;
+      case 'quantity': return String(line.quantity);
+      case 'unitPrice': return money(line.unitPrice);
+      case 'net': return money(line.net);
+      case 'rate': return `${bpToPercentText(line.taxRateBp)} %`;
+      case 'tax': return money(line.tax);
+    }
+  };
+  const row = (values: (key: Column) => string, font: 'regular' | 'bold', top: number): number => {
+    pdf.font(font).fontSize(9);
+    let x = page.margin;
+    let height = 0;
+    for (const c of columns) height = Math.max(height, pdf.heightOfString(values(c.key), { width: c.width - 6 }));
+    for (const c of columns) {
+      pdf.text(values(c.key), x + 3, top, { width: c.width - 6, align: c.align });
+      x += c.width;
+    }
+    return top + height + 6;
+  };
+  const header = (top: number) => {
+    const bottom = row((k) => columns.find((c) => c.key === k)!.title, 'bold', top);
+    pdf.moveTo(page.margin, bottom - 3).lineTo(right, bottom - 3).lineWidth(0.5).stroke();
+    return bottom + 2;
+  };
+  y = header(y);
+  for (const line of doc.lines) {
+    if (y + 3 * 12 > page.height - page.margin) {
+      pdf.addPage();
+      y = header(page.margin);
+    }
+    y = row((k) => cell(line, k), 'regular', y);
+  }
+  pdf.moveTo(page.margin, y).lineTo(right, y).lineWidth(0.5).stroke();
+
+  // Tax by rate, then the totals, right-aligned under the money columns.
+  const summary: [string, string, 'regular' | 'bold'][] = [
+    ...taxSubtotals(doc.lines).map((s): [string, string, 'regular'] => [`Tax ${bpToPercentText(s.taxRateBp)} % on ${money(s.net)}`, money(s.tax), 'regular']),
+    ['Subtotal', money(doc.subtotal), 'regular'],
+    ['Tax', money(doc.tax), 'regular'],
+    [doc.kind === 'invoice' ? 'Total due' : 'Total credited', money(doc.total), 'bold'],
+  ];
+  if (y + summary.length * 14 + 90 > page.height - page.margin) {
+    pdf.addPage();
+    y = page.margin;
+  }
+  y += 10;
+  for (const [label, value, font] of summary) {
+    pdf.font(font).fontSize(font === 'bold' ? 11 : 9);
+    pdf.text(label, 300, y, { width: 160 });
+    pdf.text(value, 460, y, { width: right - 460, align: 'right' });
+    y = pdf.y + 4;
+  }
+
+  // How to pay (invoices), or what the credit means.
+  y += 16;
+  pdf.font('regular').fontSize(9).text(
+    doc.kind === 'invoice'
+      ? `Please pay ${money(doc.total)}${doc.dueDate ? ` by ${day(doc.dueDate)}` : ''}, quoting ${doc.number}.`
+      : `This credit note cancels invoice ${doc.credits?.number ?? ''} in full; any amount already paid will be refunded.`,
+    page.margin,
+    y,
+    { width: right - page.margin },
+  );
+  if (doc.kind === 'invoice' && company.bank) {
+    const bank = company.bank;
+    pdf.text([bank.name, `IBAN ${bank.iban}`, bank.bic ? `BIC ${bank.bic}` : undefined].filter(Boolean).join(' · '), { width: right - page.margin });
+  }
+
+  // Page numbers, once every page exists.
+  const pages = pdf.bufferedPageRange();
+  for (let i = 0; i < pages.count; i++) {
+    pdf.switchToPage(pages.start + i);
+    pdf.page.margins.bottom = 0; // the footer sits in the bottom margin; without this pdfkit starts a new page
+    pdf.font('regular').fontSize(8).fillColor('#555555');
+    pdf.text(`${doc.number} · page ${i + 1} of ${pages.count}`, page.margin, page.height - page.margin + 10, { width: right - page.margin, align: 'center', lineBreak: false });
+    pdf.fillColor('black');
+  }
+  pdf.end();
+  await ended;
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,85 @@
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { rootLogger } from '../log.js';
+import { secret } from '../secrets.js';
+
+// Rendered documents in S3-compatible object storage: MinIO on the Pi, the embedded s3rver of
+// `npm start`. Path-style addressing, because neither serves virtual-host buckets on a LAN name.
+const settings = z.object({
+  S3_ENDPOINT: z.string().url('S3_ENDPOINT (the object storage URL) is required to store documents'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('erpbi-documents'),
+  S3_ACCESS_KEY_ID: z.string().min(1, 'S3_ACCESS_KEY_ID (or the secret s3-access-key-id) is required'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1, 'S3_SECRET_ACCESS_KEY (or the secret s3-secret-access-key) is required'),
+});
+
+export interface DocumentStore {
+  bucket: string;
+  /** Writes the object; the same key written again replaces it with the same bytes (deterministic rendering). */
+  put: (key: string, bytes: Uint8Array) => Promise<void>;
+  /** The object's bytes, or undefined when there is no such object. */
+  get: (key: string) => Promise<Uint8Array | undefined>;
+}
+
+let shared: DocumentStore | undefined;
+
+/** The store of this process, configured from the environment on first use. */
+export function documentStore(env: NodeJS.ProcessEnv = process.env): DocumentStore {
+  if (shared) return shared;
+  const log = rootLogger.child({ component: 'object-storage' });
+  const parsed = settings.safeParse({
+    ...env,
+    S3_ACCESS_KEY_ID: secret('s3-access-key-id', 'S3_ACCESS_KEY_ID'),
+    S3_SECRET_ACCESS_KEY: secret('s3-secret-access-key', 'S3_SECRET_ACCESS_KEY'),
+  });
+  if (!parsed.success) throw new Error(`erpbi: bad object storage settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const s = parsed.data;
+  const client = new S3Client({
+    endpoint: s.S3_ENDPOINT,
+    region: s.S3_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s.S3_ACCESS_KEY_ID, secretAccessKey: s.S3_SECRET_ACCESS_KEY },
+    // Checksums only where S3 requires them: older MinIO releases and s3rver reject the newer default headers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 2,
+    // The SDK waits for ever by default: a hung storage must fail the render (retried), not hold it.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
+  });
+  const bucket = s.S3_BUCKET;
+  const put = async (key: string, bytes: Uint8Array) => {
+    const send = () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: 'application/pdf' }));
+    try {
+      await send();
+    } catch (err) {
+      if (!(err instanceof S3ServiceException && err.name === 'NoSuchBucket')) throw unavailable(err);
+      // A fresh MinIO has no bucket: the first document creates it.
+      await client.send(new CreateBucketCommand({ Bucket: bucket })).catch((e: unknown) => {
+        if (!(e instanceof S3ServiceException && (e.name === 'BucketAlreadyOwnedByYou' || e.name === 'BucketAlreadyExists'))) throw unavailable(e);
+      });
+      await send().catch((e: unknown) => {
+        throw unavailable(e);
+      });
+    }
+  };
+  const get = async (key: string) => {
+    try {
+      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return res.Body ? await res.Body.transformToByteArray() : undefined;
+    } catch (err) {
+      if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.name === 'NoSuchBucket')) return undefined;
+      throw unavailable(err);
+    }
+  };
+  shared = { bucket, put, get };
+  return shared;
+
+  // Storage that cannot be reached is a 503 for the caller (the connector retries a reaction that gets
+  // one); the reason goes to the log, not to the caller.
+  function unavailable(err: unknown): AppError {
+    log.warn({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err), bucket }, 'object storage failed');
+    return new AppError('not_ready', 'object storage is unavailable; try again shortly');
+  }
+}
+
