@@ -1,12 +1,14 @@
+import { unwatchFile, watchFile } from 'node:fs';
 import { z } from 'zod';
 import { buildGateway } from './gateway.js';
 import { watchHealth } from './health.js';
 import { loadOrCreateKeys } from './issuer.js';
+import { readPortsFile } from './ports-file.js';
 
 // The gateway as a process of its own, supervised like a function: when it dies, the runtime starts it
 // again (with backoff, said in the terminal) and the functions behind it never notice. Its settings
 // come from the runtime in the environment.
-const ports = z.record(z.string(), z.number().int().min(1).max(65535));
+const names = (s: string) => new Set(s.split(',').filter(Boolean));
 const env = z
   .object({
     PORT: z.coerce.number().int().min(1).max(65535),
@@ -15,22 +17,37 @@ const env = z
     AUTH_AUDIENCE: z.string().default('erpbi'),
     CLIENT_SECRET: z.string().min(1),
     WEB_DIR: z.string().min(1),
-    /** {function name: port}: what /function/<name> reaches. */
-    GATEWAY_UPSTREAMS: z.string().transform((s) => ports.parse(JSON.parse(s))),
-    /** {process name: port} also counted by /healthz (the connector). */
-    GATEWAY_ALSO_WATCH: z.string().default('{}').transform((s) => ports.parse(JSON.parse(s))),
+    /** {process name: port} of the functions and the connector (runtime/ports-file.ts), followed as it changes:
+     *  each (re)start of one listens on a port the OS picked. */
+    GATEWAY_PORTS_FILE: z.string().min(1),
+    /** The names /function/<name> reaches. */
+    GATEWAY_FUNCTIONS: z.string().transform(names),
+    /** Processes /healthz also waits for (the connector), not routed. */
+    GATEWAY_ALSO_WATCH: z.string().default('').transform(names),
   })
   .parse(process.env);
 
+let ports = readPortsFile(env.GATEWAY_PORTS_FILE);
+// The supervisor rewrites the file when it moves a process to another port (runtime/supervisor.ts).
+watchFile(env.GATEWAY_PORTS_FILE, { interval: 250 }, () => {
+  try {
+    ports = readPortsFile(env.GATEWAY_PORTS_FILE);
+  } catch {
+    // being replaced: the next change event reads it
+  }
+});
+const url = (port: number) => `http://127.0.0.1:${port}`;
+
 // /healthz: every process answers its /_/health (probed each second, as the supervisor does).
-const health = await watchHealth(
-  Object.fromEntries(Object.entries({ ...env.GATEWAY_UPSTREAMS, ...env.GATEWAY_ALSO_WATCH }).map(([name, port]) => [name, `http://127.0.0.1:${port}`])),
-  { everyMs: 1000, timeoutMs: 900 },
-);
+const health = await watchHealth(() => Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, url(port)])), { everyMs: 1000, timeoutMs: 900 });
+
+// Not ready while a process has not said where it listens yet, or does not answer there.
+const expected = [...env.GATEWAY_FUNCTIONS, ...env.GATEWAY_ALSO_WATCH];
+const waiting = () => [...expected.filter((name) => !Object.hasOwn(ports, name)), ...health.waiting()];
 
 const app = await buildGateway({
-  upstream: (name) => (Object.hasOwn(env.GATEWAY_UPSTREAMS, name) ? `http://127.0.0.1:${env.GATEWAY_UPSTREAMS[name]}` : undefined),
-  waiting: health.waiting,
+  upstream: (name) => (env.GATEWAY_FUNCTIONS.has(name) && Object.hasOwn(ports, name) ? url(ports[name]!) : undefined),
+  waiting,
   issuer: { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys: await loadOrCreateKeys(env.ERPBI_DATA), clientSecret: env.CLIENT_SECRET },
   webDir: env.WEB_DIR,
 });
@@ -39,6 +56,7 @@ await app.listen({ port: env.PORT, host: '127.0.0.1' });
 
 const stop = async () => {
   health.stop();
+  unwatchFile(env.GATEWAY_PORTS_FILE);
   await app.close();
   process.exit(0);
 };

@@ -6,17 +6,21 @@ export function answersHealth(baseUrl: string, timeoutMs: number): Promise<boole
   return fetch(`${baseUrl}/_/health`, { signal: AbortSignal.timeout(timeoutMs) }).then((r) => r.ok, () => false);
 }
 
-/** Probes every target ({name: base URL}) now and then every `everyMs`; `waiting()` names those not answering. */
-export async function watchHealth(targets: Record<string, string>, opts: { everyMs: number; timeoutMs: number }) {
+/**
+ * Probes every target ({name: base URL}, or a function giving the current ones when they can move) now
+ * and then every `everyMs`; `waiting()` names those not answering.
+ */
+export async function watchHealth(given: Record<string, string> | (() => Record<string, string>), opts: { everyMs: number; timeoutMs: number }) {
+  const targets = typeof given === 'function' ? given : () => given;
   const healthy = new Set<string>();
   const probe = () =>
     Promise.all(
-      Object.entries(targets).map(async ([name, url]) => {
+      Object.entries(targets()).map(async ([name, url]) => {
         if (await answersHealth(url, opts.timeoutMs)) healthy.add(name);
         else healthy.delete(name);
       }),
     );
   await probe();
   const timer = setInterval(() => void probe(), opts.everyMs);
-  return { waiting: () => Object.keys(targets).filter((n) => !healthy.has(n)), stop: () => clearInterval(timer) };
+  return { waiting: () => Object.keys(targets()).filter((n) => !healthy.has(n)), stop: () => clearInterval(timer) };
 }

@@ -5,12 +5,13 @@ import { createPool } from '../shared/db/pool.js';
 import { migrate } from '../shared/db/migrate.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
 import { readStack } from '../triggers/stack.js';
-import { dataDir, freePort, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
+import { dataDir, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
 import { endpoints, loadOrCreateKeys } from './issuer.js';
 import { natsServerMissing, startNats } from './nats.js';
 import { startEmbeddedPostgres } from './postgres.js';
 import { Supervisor } from './supervisor.js';
 import { keepAlive } from './keep-alive.js';
+import { writePortsFile } from './ports-file.js';
 import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
 import { companyProfileFile } from './company-file.js';
 // @ts-expect-error: plain JS build script
@@ -95,7 +96,9 @@ async function main() {
   writeBox(box, dir);
   await loadOrCreateKeys(dir); // now, so the gateway process and `erpbi token` find them
 
-  const supervisor = new Supervisor(join(dir, 'logs'), say, writePids);
+  // Where every process listens, for the gateway; rewritten when the supervisor moves one.
+  const portsFile = join(dir, 'ports.json');
+  const supervisor: Supervisor = new Supervisor(join(dir, 'logs'), say, writePids, () => writePortsFile(portsFile, supervisor.ports()));
   supervised = supervisor;
   stops.unshift(() => supervisor.stop());
   const common = {
@@ -107,13 +110,13 @@ async function main() {
     AUTH_AUDIENCE: 'erpbi',
     AUTH_ROLES_CLAIM: 'roles',
   };
-  // Only functions render or read documents; the connector and the gateway get none of this.
+  // For the functions (render-document writes, query reads); the connector and the gateway get none of it.
+  // Locally every function gets it: s3rver's fixed key pair on 127.0.0.1 is no secret. On the Pi only
+  // those two hold the storage keys (stack.yml, compose).
   const documents = { ...storage, COMPANY_PROFILE: company };
   const functions = readStack(join(root, 'stack.yml'), prefix);
   if (!(await isPortFree(port))) throw new Error(`port ${port} is taken: stop what uses it or set ERPBI_PORT`);
-  const fnPorts: Record<string, number> = {};
-  for (const fn of functions) fnPorts[fn.name] = await freePort();
-  const connectorPort = await freePort();
+  writePortsFile(portsFile, {}); // filled as the processes report where they listen
   // The gateway is a supervised process like the functions: a crash of it is a restart, not the end of the box.
   supervisor.start({
     name: 'gateway',
@@ -125,8 +128,9 @@ async function main() {
       AUTH_AUDIENCE: 'erpbi',
       CLIENT_SECRET: box.clientSecret,
       WEB_DIR: join(root, 'build', 'web'),
-      GATEWAY_UPSTREAMS: JSON.stringify(fnPorts),
-      GATEWAY_ALSO_WATCH: JSON.stringify({ connector: connectorPort }),
+      GATEWAY_PORTS_FILE: portsFile,
+      GATEWAY_FUNCTIONS: functions.map((f) => f.name).join(','),
+      GATEWAY_ALSO_WATCH: 'connector',
     },
     port,
   });
@@ -138,7 +142,6 @@ async function main() {
       command: process.execPath,
       args: [join(root, 'build', 'functions', fn.name, 'index.js')],
       env: { ...common, ...documents, FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb') },
-      port: fnPorts[fn.name]!,
     });
   }
   supervisor.start({
@@ -146,7 +149,6 @@ async function main() {
     command: process.execPath,
     args: [join(root, 'build', 'triggers', 'connector.js')],
     env: { ...common, STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}${endpoints.token}`, CLIENT_SECRET: box.clientSecret },
-    port: connectorPort,
   });
   await supervisor.waitHealthy(120_000);
   ready = true;

@@ -4,7 +4,8 @@ import { secret } from './secrets.js';
 // Read once at start; a missing or malformed setting stops the process with a clear message.
 const schema = z.object({
   FUNCTION_NAME: z.string().default('function'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // 0: a port the OS picks (runtime/supervisor.ts learns it from the process)
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().min(1, 'DATABASE_URL (or the secret database-url) is required'),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   EVENTS_STREAM: z.string().default('ERP_EVENTS'),

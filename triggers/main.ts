@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { z } from 'zod';
 import { createPool } from '../shared/db/pool.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
-import { stopOnSignal } from '../shared/lifecycle.js';
+import { announceListening, stopOnSignal } from '../shared/lifecycle.js';
 import { rootLogger } from '../shared/log.js';
 import { secret } from '../shared/secrets.js';
 import { startConnector } from './connector.js';
@@ -52,6 +52,7 @@ app.get('/_/health', async () => ({ status: 'ok', function: 'connector' }));
 app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 // HOST=0.0.0.0 in a container, so Prometheus can scrape /metrics from its own container.
 await app.listen({ port: env.PORT, host: process.env.HOST ?? '127.0.0.1' });
+announceListening(app.server.address());
 log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0) }, 'connector ready');
 
 stopOnSignal([stopSweeper, stopFeeds, stopConnector, () => app.close(), () => bus.nc.drain(), () => db.end()]);

@@ -3,7 +3,7 @@ import { createPool } from '../db/pool.js';
 import { connectBus } from '../events/bus.js';
 import { createVerifier } from '../auth/verify.js';
 import { rootLogger } from '../log.js';
-import { stopOnSignal } from '../lifecycle.js';
+import { announceListening, stopOnSignal } from '../lifecycle.js';
 import { buildApp } from './app.js';
 import type { FunctionDefinition } from './definition.js';
 
@@ -22,6 +22,7 @@ export async function serve(def: FunctionDefinition): Promise<void> {
   });
   const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES });
   await app.listen({ port: config.PORT, host: process.env.HOST ?? '127.0.0.1' });
+  announceListening(app.server.address());
   log.info({ port: config.PORT }, 'listening');
   stopOnSignal([() => app.close(), () => bus.nc.drain(), () => db.end()]);
 }
