@@ -1,5 +1,5 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, jetstreamManager, type JsMsg, type ConsumerMessages } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstreamManager, type JsMsg, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
 import type { StackFunction } from './stack.js';
@@ -19,6 +19,9 @@ export interface ConnectorOptions {
   concurrency?: number;
 }
 
+// JSConsumerAlreadyExistsErr: nats.js names no constant for it.
+const consumerExists = 10148;
+
 export function consumerName(fn: string, subject: string): string {
   return `${fn}--${subject.split('.').slice(1).join('_')}`.replace(/[^\w-]/g, '_');
 }
@@ -32,14 +35,17 @@ export async function startConnector(fns: StackFunction[], opts: ConnectorOption
     for (const subject of fn.topics) {
       const durable = consumerName(fn.name, subject);
       const lastDelivery = fn.maxDeliver ?? maxDeliver;
-      await jsm.consumers.add(opts.stream, {
-        durable_name: durable,
-        filter_subject: subject,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
+      const changeable = {
         ack_wait: 60 * 1e9,
         max_deliver: lastDelivery + 2, // the connector dead-letters at the last delivery itself, with the reason
         max_ack_pending: 1000,
+      };
+      await jsm.consumers.add(opts.stream, { durable_name: durable, filter_subject: subject, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...changeable }).catch(async (err: unknown) => {
+        // nats-server 2.10+ refuses to create a durable that exists with other settings (2.9 updated it):
+        // a box upgraded with a new stack.yml erpbi.max-deliver updates its consumer instead.
+        if (!(err instanceof JetStreamApiError && err.code === consumerExists)) throw err;
+        await jsm.consumers.update(opts.stream, durable, changeable);
+        opts.log.info({ fn: fn.name, durable, ...changeable }, 'consumer settings updated');
       });
       const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
       const messages = await consumer.consume({ max_messages: opts.concurrency ?? 32 });

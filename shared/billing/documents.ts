@@ -9,10 +9,13 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import { orderLine } from '../events/payloads.js';
 
 // Invoices and credit notes as PDF objects: rendered when billing issues them (the render-document
-// reaction), read back by the query function. Rendered from billing's records, not from the event, so a
-// redelivery or a re-render later gives the same document.
+// reaction), read back by the query function. Rendered from billing's records as issued (the lines, the
+// buyer), not from the event or today's customer entry; the seller is the company profile when rendered.
 
-const invoiceRow = `select i.number, i.order_id as "orderId", i.customer_id as "customerId", c.name as "customerName", c.email as "customerEmail",
+// The buyer as issued (billing.invoices.buyer); the directory's entry only for invoices from before it was kept.
+const invoiceRow = `select i.number, i.order_id as "orderId", i.customer_id as "customerId",
+  case when i.buyer is null then c.name else i.buyer->>'name' end as "customerName",
+  case when i.buyer is null then c.email else i.buyer->>'email' end as "customerEmail",
   i.issue_date as "issueDate", i.due_date as "dueDate", i.currency, i.subtotal, i.tax, i.total, i.lines
   from billing.invoices i left join orders.customer_directory c on c.id = i.customer_id`;
 

@@ -19,10 +19,13 @@ export async function invoiceOrder(uow: UnitOfWork, event: Envelope) {
   const { issueDate, dueDate, year } = invoiceDates(uow.now, order.paymentTermsDays);
   const id = uuidv7();
   const number = await nextNumber(uow.tx, invoiceSeries, year);
+  // The buyer as issued, kept with the invoice for its printed copy (migration 007).
+  const { rows: customer } = await uow.tx.query<{ email: string | null }>('select email from orders.customer_directory where id = $1', [order.customerId]);
+  const buyer = { name: order.customerName, email: customer[0]?.email ?? null };
   await uow.tx.query(
-    `insert into billing.invoices (id, number, order_id, customer_id, issue_date, due_date, currency, subtotal, tax, total, status, lines, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $12)`,
-    [id, number, order.orderId, order.customerId, issueDate, dueDate, order.currency, order.subtotal, order.tax, order.total, JSON.stringify(order.lines), uow.now],
+    `insert into billing.invoices (id, number, order_id, customer_id, issue_date, due_date, currency, subtotal, tax, total, status, lines, buyer, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13, $13)`,
+    [id, number, order.orderId, order.customerId, issueDate, dueDate, order.currency, order.subtotal, order.tax, order.total, JSON.stringify(order.lines), JSON.stringify(buyer), uow.now],
   );
   await post(uow.tx, `invoice:${id}`, order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
   uow.emit({

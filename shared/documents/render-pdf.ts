@@ -91,16 +91,18 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, l
       case 'tax': return money(line.tax);
     }
   };
-  const row = (values: (key: Column) => string, font: 'regular' | 'bold', top: number): number => {
+  const rowHeight = (values: (key: Column) => string, font: 'regular' | 'bold'): number => {
     pdf.font(font).fontSize(9);
+    return Math.max(...columns.map((c) => pdf.heightOfString(values(c.key), { width: c.width - 6 }))) + 6;
+  };
+  const row = (values: (key: Column) => string, font: 'regular' | 'bold', top: number): number => {
+    const height = rowHeight(values, font);
     let x = page.margin;
-    let height = 0;
-    for (const c of columns) height = Math.max(height, pdf.heightOfString(values(c.key), { width: c.width - 6 }));
     for (const c of columns) {
       pdf.text(values(c.key), x + 3, top, { width: c.width - 6, align: c.align });
       x += c.width;
     }
-    return top + height + 6;
+    return top + height;
   };
   const header = (top: number) => {
     const bottom = row((k) => columns.find((c) => c.key === k)!.title, 'bold', top);
@@ -109,7 +111,8 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, l
   };
   y = header(y);
   for (const line of doc.lines) {
-    if (y + 3 * 12 > page.height - page.margin) {
+    // Measured first: a row never starts on one page and ends on the next (a long name wraps to many lines).
+    if (y + rowHeight((k) => cell(line, k), 'regular') > page.height - page.margin) {
       pdf.addPage();
       y = header(page.margin);
     }

@@ -49,13 +49,16 @@ export function documentStore(env: NodeJS.ProcessEnv = process.env): DocumentSto
   });
   const bucket = s.S3_BUCKET;
   const put = async (key: string, bytes: Uint8Array) => {
-    const send = () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: 'application/pdf' }));
+    // One deadline for the whole put, the bucket's creation included: the reaction holds its
+    // transaction meanwhile and the connector gives up on it after 30 s.
+    const abortSignal = AbortSignal.timeout(20_000);
+    const send = () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: 'application/pdf' }), { abortSignal });
     try {
       await send();
     } catch (err) {
       if (!(err instanceof S3ServiceException && err.name === 'NoSuchBucket')) throw unavailable(err);
       // A fresh MinIO has no bucket: the first document creates it.
-      await client.send(new CreateBucketCommand({ Bucket: bucket })).catch((e: unknown) => {
+      await client.send(new CreateBucketCommand({ Bucket: bucket }), { abortSignal }).catch((e: unknown) => {
         if (!(e instanceof S3ServiceException && (e.name === 'BucketAlreadyOwnedByYou' || e.name === 'BucketAlreadyExists'))) throw unavailable(e);
       });
       await send().catch((e: unknown) => {
@@ -65,7 +68,7 @@ export function documentStore(env: NodeJS.ProcessEnv = process.env): DocumentSto
   };
   const get = async (key: string) => {
     try {
-      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: AbortSignal.timeout(15_000) });
       return res.Body ? await res.Body.transformToByteArray() : undefined;
     } catch (err) {
       if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.name === 'NoSuchBucket')) return undefined;

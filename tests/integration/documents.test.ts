@@ -93,9 +93,19 @@ describe('invoice and credit-note PDFs in object storage', () => {
     // Deterministic: rendering the same invoice again gives the stored bytes exactly.
     const again = await renderPdf((await loadInvoiceDocument(h.db.pool, invoice.id))!, company);
     expect(Buffer.compare(again, res.raw)).toBe(0);
-    // A redelivered event is a duplicate: still one object.
+    // A redelivered event changes nothing.
     expect((await render(event)).body).toEqual({ outcome: 'duplicate' });
-    expect(await storage.keys('invoices/')).toHaveLength(1);
+  });
+
+  it('prints the buyer as issued, even when the customer is renamed before the PDF is rendered', async () => {
+    const { invoice, event } = await invoicedOrder('Old Name GmbH', [{ sku: 'REN-1', name: 'Thing', unitPrice: 100, taxRateBp: 1900, quantity: 1 }]);
+    const renamed = await h.post('upsert-customer', { id: invoice.customerId, name: 'New Name AG', email: 'new@example.com', paymentTermsDays: 14 }, { role: 'clerk' });
+    expect(renamed.status).toBe(200);
+    expect((await render(event)).body).toEqual({ outcome: 'applied' });
+    const t = text((await h.get('query', `/invoices/${invoice.id}/pdf`, { role: 'clerk' })).raw);
+    expect(t).toContain('Old Name GmbH');
+    expect(t).toContain('einkauf@example.com');
+    expect(t).not.toContain('New Name AG');
   });
 
   it('renders a credit note naming the invoice it credits when the order is cancelled', async () => {
@@ -121,6 +131,29 @@ describe('invoice and credit-note PDFs in object storage', () => {
     expect(await storage.keys('credit-notes/')).toEqual([`credit-notes/${credit.data.number}.pdf`]);
   });
 
+  it('lays a long invoice out over pages: the table header on each, every line once, page numbers', async () => {
+    const long = 'A product whose name is long enough to wrap over several lines of its column in the table '.repeat(3);
+    const lines = Array.from({ length: 45 }, (_, i) => ({ sku: `LONG-${String(i).padStart(2, '0')}`, name: i % 4 === 0 ? `${long}${i}` : `Item ${i}`, quantity: 1, unitPrice: 100, taxRateBp: 1900, net: 100, tax: 19 }));
+    const doc = { kind: 'invoice' as const, number: 'INV-2026-999999', issueDate: '2026-11-30', dueDate: '2026-12-14', paymentTermsDays: 14, currency: 'EUR', buyer: { id: 'b', name: 'Buyer' }, orderId: 'o', lines, subtotal: 4500, tax: 855, total: 5355 };
+    const pdf = await renderPdf(doc, company);
+    writeFileSync(join(out, 'long-invoice.pdf'), pdf);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', ['-'], { input: pdf }).toString())![1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const all = text(pdf);
+    for (const l of lines) expect(all.split(l.sku).length - 1, l.sku).toBe(1);
+    for (let p = 1; p <= pages; p++) {
+      const page = execFileSync('pdftotext', ['-layout', '-f', String(p), '-l', String(p), '-', '-'], { input: pdf }).toString();
+      // The page starts with the table's header, then a whole row (never the rest of one begun on the page before).
+      const [first, second] = page.split('\n').filter((l) => l.trim() !== '');
+      if (p === 1) expect(page).toMatch(/SKU\s+Description\s+Qty/);
+      else {
+        expect(first, `page ${p}`).toMatch(/^SKU\s+Description\s+Qty/);
+        expect(second, `page ${p}`).toMatch(/^LONG-\d\d\s/);
+      }
+      expect(page).toContain(`page ${p} of ${pages}`);
+    }
+  });
+
   it('answers 404 for an unknown invoice, 401 without a token, and 403 for the service role', async () => {
     const unknown = await h.get('query', '/invoices/no-such-invoice/pdf', { role: 'clerk' });
     expect(unknown.status).toBe(404);
@@ -140,15 +173,17 @@ describe('invoice and credit-note PDFs in object storage', () => {
     expect(refused.body.error.code).toBe('not_ready');
     const pending = await h.get('query', `/invoices/${invoice.id}/pdf`, { role: 'clerk' });
     expect(pending.status).toBe(503);
+    expect(pending.headers['retry-after']).toBe('30');
     expect((await h.db.pool.query('select count(*)::int as n from platform.processed_events where consumer = $1 and event_id = $2', ['render-document', event.id])).rows[0].n).toBe(0);
 
     await storage.start();
     expect((await render(event)).body).toEqual({ outcome: 'applied' });
     const back = await h.get('query', `/invoices/${invoice.id}/pdf`, { role: 'clerk' });
     expect(back.status).toBe(200);
+    expect(back.headers['retry-after']).toBeUndefined();
     expect(text(back.raw)).toContain(invoice.number);
     // The documents stored before the outage are still there (s3rver keeps them as files).
-    expect((await storage.keys('invoices/')).length).toBeGreaterThanOrEqual(3);
+    expect((await storage.keys('invoices/')).length).toBeGreaterThanOrEqual(4);
     expect((await storage.keys('credit-notes/')).length).toBe(1);
   });
 });
