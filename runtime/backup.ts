@@ -97,11 +97,7 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
 
       if (copies.length > 0) {
         mkdirSync(join(dir, 'olap'), { recursive: true });
-        let copied = 0;
-        for (const file of copies) {
-          const before = copied;
-          copied += await copyCounting(file, join(dir, file === source ? olapName : `${olapName}.wal`), (n) => progress.update(dumpBytes + before + n));
-        }
+        await copyCounting(copies.map((file) => [file, join(dir, file === source ? olapName : `${olapName}.wal`)]), (n) => progress.update(dumpBytes + n));
         const wal = copies.length > 1;
         olap = { file: olapName, bytes: statSync(join(dir, olapName)).size, wal };
         lines.push(`olap: copied ${source}${wal ? ' and its WAL' : ''}`);
@@ -181,11 +177,14 @@ function counting(count: (bytes: number) => void) {
   };
 }
 
-/** Copies `from` to `to` chunk by chunk (nothing held whole in memory); resolves to the bytes copied. */
-async function copyCounting(from: string, to: string, count: (bytes: number) => void): Promise<number> {
-  let copied = 0;
-  await pipeline(createReadStream(from), counting((n) => count((copied = n))), createWriteStream(to));
-  return copied;
+/** Copies each [from, to] in turn, chunk by chunk (nothing held whole in memory), calling `count` with the bytes of all copied so far. */
+async function copyCounting(files: [string, string][], count: (bytes: number) => void): Promise<void> {
+  let before = 0;
+  for (const [from, to] of files) {
+    let copied = 0;
+    await pipeline(createReadStream(from), counting((n) => count(before + (copied = n))), createWriteStream(to));
+    before += copied;
+  }
 }
 
 /** The stream's first and last sequence and message count (also the total `erpbi rebuild-olap` reports against). */
@@ -288,13 +287,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
         const copies: [string, string][] = [[join(dir, manifest.olap.file), target]];
         if (manifest.olap.wal) copies.push([join(dir, `${manifest.olap.file}.wal`), `${target}.wal`]);
         const total = copies.reduce((sum, [from]) => sum + statSync(from).size, 0);
-        await tracked(start('restore olap', { unit: 'bytes', total }), async (progress) => {
-          let copied = 0;
-          for (const [from, to] of copies) {
-            const before = copied;
-            copied += await copyCounting(from, to, (n) => progress.update(before + n));
-          }
-        });
+        await tracked(start('restore olap', { unit: 'bytes', total }), (progress) => copyCounting(copies, (n) => progress.update(n)));
         olap = 'restored';
         log(`olap: ${target} restored; the projector catches up from sequence ${manifest.stream!.lastSeq}`);
       } else {

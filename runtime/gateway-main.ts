@@ -28,7 +28,7 @@ const env = z
   .parse(process.env);
 
 let ports = readPortsFile(env.GATEWAY_PORTS_FILE);
-// The supervisor rewrites the file when it moves a process to another port (runtime/supervisor.ts).
+// The supervisor rewrites the file whenever a (re)started process reports its port (runtime/supervisor.ts).
 watchFile(env.GATEWAY_PORTS_FILE, { interval: 250 }, () => {
   try {
     ports = readPortsFile(env.GATEWAY_PORTS_FILE);

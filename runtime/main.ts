@@ -96,7 +96,7 @@ async function main() {
   writeBox(box, dir);
   await loadOrCreateKeys(dir); // now, so the gateway process and `erpbi token` find them
 
-  // Where every process listens, for the gateway; rewritten when the supervisor moves one.
+  // Where every process listens, for the gateway; rewritten as each (re)start reports its port.
   const portsFile = join(dir, 'ports.json');
   const supervisor: Supervisor = new Supervisor(join(dir, 'logs'), say, writePids, () => writePortsFile(portsFile, supervisor.ports()));
   supervised = supervisor;

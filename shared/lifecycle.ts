@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** On SIGTERM/SIGINT, runs the steps in order (each failure ignored: we are leaving anyway), then exits 0. */
 export function stopOnSignal(steps: (() => unknown)[]): void {
   const stop = async () => {
@@ -16,9 +18,9 @@ export function announceListening(address: ReturnType<import('node:net').Server[
   if (address && typeof address === 'object') process.send?.({ erpbi: 'listening', port: address.port });
 }
 
+const listening = z.object({ erpbi: z.literal('listening'), port: z.number().int().min(1).max(65535) });
+
 /** The port of a child's announceListening message; undefined for any other message. */
 export function listeningMessage(message: unknown): number | undefined {
-  if (typeof message !== 'object' || message === null) return undefined;
-  const m = message as { erpbi?: unknown; port?: unknown };
-  return m.erpbi === 'listening' && typeof m.port === 'number' && Number.isInteger(m.port) && m.port > 0 ? m.port : undefined;
+  return listening.safeParse(message).data?.port;
 }

@@ -34,10 +34,11 @@ export function registerDocumentRoutes(app: FastifyInstance, { deps, authorize }
     app.get(path, async (req, reply) => {
       await authorize(req.headers.authorization, documentReaders);
       const { id: docId } = parseInput(byId, req.params);
-      // Not rendered yet, or storage down: a 503 that says when to ask again.
-      reply.header('retry-after', '30');
-      const found = await storedPdf(deps.db, kind, docId);
-      reply.removeHeader('retry-after');
+      const found = await storedPdf(deps.db, kind, docId).catch((err: unknown) => {
+        // Not rendered yet, or storage down: a 503 that says when to ask again.
+        if (err instanceof AppError && err.code === 'not_ready') reply.header('retry-after', '30');
+        throw err;
+      });
       if (!found) throw new AppError('not_found', `no such ${what}`);
       return reply
         .type('application/pdf')

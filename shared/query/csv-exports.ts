@@ -1,11 +1,10 @@
-import { hasAnyRole, type Principal } from '../auth/roles.js';
 import { csvBoolean, csvLines, csvMoney, csvNumber, csvText, type CsvColumn, type CsvExport } from '../http/csv.js';
 import { allPages, itemsOf } from './all-pages.js';
 import { listOrders, type OrderListQuery } from './orders.js';
 import { listInvoices, type InvoiceListQuery } from './invoices.js';
 import { listProducts, listStock } from './catalogue.js';
 import { listCustomers } from './customers.js';
-import { listEmployees } from './employees.js';
+import { listEmployees, seesPay } from './employees.js';
 
 // The CSV export of each list read (`Accept: text/csv`, shared/http/csv.ts): the columns in the order
 // of the JSON item's fields, one column per field, money as minor units plus `<field>_formatted`.
@@ -46,10 +45,9 @@ const productColumns: readonly CsvColumn[] = [
 const customerColumns: readonly CsvColumn[] = [...['id', 'name', 'email'].map(csvText), csvNumber('paymentTermsDays')];
 
 const employeeColumns: readonly CsvColumn[] = ['id', 'name', 'email', 'department', 'title', 'status', 'hiredAt', 'terminatedAt'].map(csvText);
-// Pay columns for admins only, as in shared/query/employees.ts, which does not even select them for
-// anyone else: a non-admin's file has no salary column at all, not an empty one.
+// Pay columns only for those who see pay (shared/query/employees.ts, which does not even select them
+// for anyone else): a non-admin's file has no salary column at all, not an empty one.
 const payColumns: readonly CsvColumn[] = [...csvMoney('salary'), csvText('currency')];
-const seesPay = (actor: Principal) => hasAnyRole(actor, ['admin']);
 
 type Search = { q?: string | undefined };
 

@@ -5,7 +5,9 @@ import { filters } from './paging.js';
 const directory = `id, name, email, department, title, status, hired_at as "hiredAt", terminated_at as "terminatedAt"`;
 // Pay columns are not even selected for other roles, so no later mapping can leak them.
 const pay = `, salary, currency`;
-const columnsFor = (actor: Principal) => (hasAnyRole(actor, ['admin']) ? directory + pay : directory);
+/** Who sees pay (salary, currency): admins only, in every answer (JSON and CSV). */
+export const seesPay = (actor: Principal) => hasAnyRole(actor, ['admin']);
+const columnsFor = (actor: Principal) => (seesPay(actor) ? directory + pay : directory);
 
 export async function listEmployees(db: Pool, q: { department?: string | undefined; status?: string | undefined }, actor: Principal) {
   const f = filters();

@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-// @ts-expect-error: s3rver ships no type declarations
-import S3rver from 's3rver';
-import { documentsBucket, localStorageKeys } from '../../runtime/object-storage.js';
+import { documentsBucket, localStorageKeys, startObjectStorage } from '../../runtime/object-storage.js';
+import type { Service } from '../../runtime/keep-alive.js';
 import { freePort } from '../../runtime/box.js';
 
-/** A real S3-protocol server (s3rver, file-backed) for one test file, that can be stopped and started again on the same port and files. */
+/**
+ * The box's own S3-protocol storage (runtime/object-storage.ts: s3rver, file-backed) for one test file,
+ * that can be stopped and started again on the same port and files.
+ */
 export interface TestStorage {
   url: string;
   /** The settings a function reads (shared/documents/storage.ts). */
@@ -19,19 +21,19 @@ export interface TestStorage {
 }
 
 export async function startTestStorage(): Promise<TestStorage> {
-  const directory = mkdtempSync(join(tmpdir(), 'erpbi-s3-'));
+  const dir = mkdtempSync(join(tmpdir(), 'erpbi-s3-'));
+  mkdirSync(join(dir, 'logs'));
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let server: { run: () => Promise<unknown>; close: () => Promise<void> } | undefined;
+  let running: Service | undefined;
   const start = async () => {
-    server = new S3rver({ address: '127.0.0.1', port, directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: documentsBucket, configs: [] }] });
-    await server!.run();
+    running = await startObjectStorage(dir, port);
   };
   const stop = async () => {
-    await server?.close();
-    server = undefined;
+    await running?.stop();
+    running = undefined;
   };
   await start();
+  const url = `http://127.0.0.1:${port}`;
   const client = new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: localStorageKeys });
   return {
     url,
@@ -42,7 +44,7 @@ export async function startTestStorage(): Promise<TestStorage> {
     remove: async () => {
       await stop();
       client.destroy();
-      rmSync(directory, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
