@@ -47,8 +47,8 @@ function newestSource(dir) {
 
 /** True when a bundle is missing or older than any source it may include. */
 export function isStale() {
-  const sources = Math.max(...['functions', 'shared', 'triggers', 'olap', 'web'].filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, 'package-lock.json')).mtimeMs);
-  const outs = [...entries().map((e) => e.out), join(webDir, 'index.html'), join(webDir, 'openapi.json')];
+  const sources = Math.max(...['functions', 'shared', 'triggers', 'olap', 'web'].filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, 'package-lock.json')).mtimeMs, statSync(join(root, 'stack.yml')).mtimeMs);
+  const outs = [...entries().map((e) => e.out), join(webDir, 'index.html'), join(webDir, 'openapi.json'), join(webDir, 'asyncapi.json')];
   return outs.some((out) => !existsSync(out) || statSync(out).mtimeMs < sources);
 }
 
@@ -96,7 +96,7 @@ export function webSizes() {
   return sizes;
 }
 
-// ---- /openapi.json and /docs/ (the API's description and its Swagger UI page) ----
+// ---- /openapi.json, /asyncapi.json and /docs/ (the API's and the events' descriptions, Swagger UI) ----
 // The document is generated from the functions' own definitions (shared/http/openapi.ts): they are
 // bundled as the functions are (nodeBundle) and run once in a child
 // process, so the build never loads what the handlers load (DuckDB, PDF fonts). Swagger UI comes from
@@ -110,8 +110,12 @@ export async function buildApiDocs({ outDir = webDir, quiet = false } = {}) {
   const contents = [
     ...names.map((n, i) => `import f${i} from ${JSON.stringify(join(root, 'functions', n, 'handler.ts'))};`),
     `import { openApiDocument } from ${JSON.stringify(join(root, 'shared/http/openapi.ts'))};`,
+    `import { asyncApiDocument } from ${JSON.stringify(join(root, 'shared/events/asyncapi.ts'))};`,
+    `import { readStack } from ${JSON.stringify(join(root, 'triggers/stack.ts'))};`,
     "import { writeFileSync } from 'node:fs';",
-    `writeFileSync(process.argv[2], JSON.stringify(openApiDocument([${names.map((_, i) => `f${i}`).join(', ')}], { version: process.argv[3] })));`,
+    "import { join } from 'node:path';",
+    `writeFileSync(join(process.argv[2], 'openapi.json'), JSON.stringify(openApiDocument([${names.map((_, i) => `f${i}`).join(', ')}], { version: process.argv[3] })));`,
+    `writeFileSync(join(process.argv[2], 'asyncapi.json'), JSON.stringify(asyncApiDocument(readStack(${JSON.stringify(join(root, 'stack.yml'))}), { version: process.argv[3] })));`,
   ].join('\n');
   await build({
     stdin: { contents, resolveDir: root, sourcefile: 'openapi-entry.ts', loader: 'ts' },
@@ -120,14 +124,14 @@ export async function buildApiDocs({ outDir = webDir, quiet = false } = {}) {
   mkdirSync(join(outDir, 'docs'), { recursive: true });
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   try {
-    await promisify(execFile)(process.execPath, [generator, join(outDir, 'openapi.json'), version]);
+    await promisify(execFile)(process.execPath, [generator, outDir, version]);
   } finally {
     rmSync(generator, { force: true });
   }
   const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   for (const f of swaggerFiles) copyFileSync(join(swaggerDir, f), join(outDir, 'docs', f));
   for (const f of ['index.html', 'init.js']) copyFileSync(join(root, 'web', 'docs', f), join(outDir, 'docs', f));
-  if (!quiet) console.log(`  build/web  openapi.json ${(statSync(join(outDir, 'openapi.json')).size / 1024).toFixed(0)} kB, docs/ (Swagger UI)`);
+  if (!quiet) console.log(`  build/web  openapi.json ${(statSync(join(outDir, 'openapi.json')).size / 1024).toFixed(0)} kB, asyncapi.json ${(statSync(join(outDir, 'asyncapi.json')).size / 1024).toFixed(0)} kB, docs/ (Swagger UI)`);
 }
 
 export async function buildAll({ quiet = false } = {}) {

@@ -1,20 +1,18 @@
-import { z } from 'zod';
-import { envelopeSchema, type Envelope } from '../shared/events/envelope.js';
-import { invoiceCreated, orderSnapshot } from '../shared/events/payloads.js';
-import { employeeSnapshot } from '../shared/events/employee-payloads.js';
-import { orderStatuses, rank, statusForInvoice, type OrderStatus } from '../shared/domain/order-lifecycle.js';
+import { envelopeSchema, parseEvent, type Envelope, type Event } from '../shared/events/envelope.js';
+import { rank, statusAnnouncedBy, type OrderStatus } from '../shared/domain/order-lifecycle.js';
 import { addToTimeline, type TimelineRow } from './timeline.js';
 
-// Folding a batch of events into row changes. An order's status is the highest-ranked status any
-// event implies: the facts themselves (stock_reserved, invoice_created, payment_received) as well as
-// the order's own status events. Every status change in Postgres goes up in rank (the lifecycle
-// table), so the highest rank seen is the status Postgres ends in; taking it from the facts saves
-// the hop through sync-order-status. Rejection is taken only from the order's own events: a
-// reservation failure may lose to a cancel, and both rank as final.
+// Folding a batch of events into row changes. Each event is read by the registry (shared/events/registry.ts);
+// one that does not match is skipped. An order's status is the highest-ranked status any event
+// announces by the lifecycle table (shared/domain/order-lifecycle.ts): the facts themselves
+// (stock_reserved, invoice_created, payment_received) as well as the order's own events. Every move in
+// Postgres goes up in rank, so the highest rank seen is the status Postgres ends in; taking it from the
+// facts saves the hop through sync-order-status. Rejection is taken from order_rejected, not from the
+// reservation failure: that may lose to a cancel, and both rank as final.
 //
-// Folding a batch of events into row changes. Every merge is commutative and idempotent (max rank,
-// max amount, newest version), so the same rule in SQL merges a change into what is stored, and the
-// order in which events of one order arrive does not matter.
+// Every merge is commutative and idempotent (max rank, max amount, newest version), so the same rule
+// in SQL merges a change into what is stored, and the order in which events of one order arrive does
+// not matter.
 
 /** A stream message: its sequence and its event, or null when it is not a valid envelope (skipped, but
  *  its sequence still counts toward the watermark, so one bad message never blocks the feed). */
@@ -89,6 +87,8 @@ export interface StockChange {
   version: number;
 }
 
+/** The record's version wins (an older snapshot redelivered late loses); among version-less (version 1)
+ *  events, which all carry version 0, the stream sequence. */
 export interface EmployeeChange {
   employeeId: string;
   name: string;
@@ -97,6 +97,7 @@ export interface EmployeeChange {
   salary: number;
   currency: string;
   status: string;
+  version: number;
   seq: number;
 }
 
@@ -118,31 +119,6 @@ export interface BatchChanges {
 export function emptyChanges(): BatchChanges {
   return { orders: new Map(), lines: [], invoices: new Map(), payments: [], stock: new Map(), employees: new Map(), timeline: new Map(), used: 0, ignored: 0 };
 }
-
-const statusEvent = z.object({ orderId: z.string(), to: z.enum(orderStatuses) });
-const orderRef = z.object({ orderId: z.string() });
-const payment = z.object({
-  paymentId: z.string(),
-  invoiceId: z.string(),
-  orderId: z.string(),
-  currency: z.string(),
-  amount: z.number().int(),
-  amountPaid: z.number().int(),
-  invoiceStatus: z.string(),
-  receivedAt: z.string().optional(),
-});
-const invoiceSnapshot = invoiceCreated.extend({
-  customerId: z.string(),
-  customerName: z.string().optional(),
-  issueDate: z.string(),
-  dueDate: z.string(),
-  currency: z.string(),
-  total: z.number().int(),
-});
-const invoicePaid = z.object({ invoiceId: z.string(), paidAt: z.string() });
-const creditNote = z.object({ invoiceId: z.string(), amount: z.number().int() });
-const stockChanged = z.object({ sku: z.string(), name: z.string(), onHand: z.number().int(), reserved: z.number().int(), movementId: z.number().int().optional() });
-const productUpserted = z.object({ sku: z.string(), name: z.string() });
 
 const max = (a: number, b: number) => (a > b ? a : b);
 const maxIso = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
@@ -191,7 +167,8 @@ export function mergeStock(a: StockChange, b: StockChange): StockChange {
 }
 
 export function mergeEmployee(a: EmployeeChange, b: EmployeeChange): EmployeeChange {
-  return b.seq > a.seq ? b : a;
+  const newer = b.version > a.version || (b.version === a.version && b.seq > a.seq);
+  return newer ? b : a;
 }
 
 function put<T>(map: Map<string, T>, key: string, value: T, merge: (a: T, b: T) => T) {
@@ -215,18 +192,31 @@ function invoicePart(invoiceId: string, part: Partial<InvoiceChange>): InvoiceCh
 
 const moveTo = (orderId: string, seq: number, at: string, to: OrderStatus) => orderPart(orderId, seq, at, { status: to, statusRank: rank[to] });
 
+/** The event with its data read by the registry, or null when it does not match (skipped, like a bad envelope). */
+function readEvent(envelope: Envelope): Event | null {
+  try {
+    return parseEvent(envelope);
+  } catch {
+    return null;
+  }
+}
+
 /** Adds one event's effect to `into`; false when the event means nothing to the projection. */
-export function foldEvent(into: BatchChanges, { seq, event }: SeqEvent): boolean {
+export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent): boolean {
+  const event = envelope && readEvent(envelope);
   if (!event) return false;
   const at = event.occurredAt;
-  const d = event.data;
   const o = (c: OrderChange) => put(into.orders, c.orderId, c, mergeOrder);
   const i = (c: InvoiceChange) => put(into.invoices, c.invoiceId, c, mergeInvoice);
+  // The status the lifecycle table says this event announces, for the events that carry no more than that.
+  const announced = (orderId: string) => {
+    const to = statusAnnouncedBy(event.type);
+    if (to) o(moveTo(orderId, seq, at, to));
+    return to !== undefined;
+  };
   switch (event.type) {
     case 'order_created': {
-      const s = orderSnapshot.safeParse(d);
-      if (!s.success) return false;
-      const v = s.data;
+      const v = event.data;
       o(orderPart(v.orderId, seq, at, {
         customerId: v.customerId, customerName: v.customerName, currency: v.currency, subtotal: v.subtotal, tax: v.tax, total: v.total,
         createdAt: v.createdAt, status: 'pending', statusRank: rank.pending,
@@ -234,83 +224,55 @@ export function foldEvent(into: BatchChanges, { seq, event }: SeqEvent): boolean
       v.lines.forEach((l, n) => into.lines.push({ orderId: v.orderId, lineNo: n + 1, sku: l.sku, name: l.name, quantity: l.quantity, net: l.net, tax: l.tax }));
       return true;
     }
-    case 'order_status_changed': {
-      const s = statusEvent.safeParse(d);
-      if (!s.success) return false;
-      o(moveTo(s.data.orderId, seq, at, s.data.to));
+    case 'order_status_changed':
+      o(moveTo(event.data.orderId, seq, at, event.data.to));
       return true;
-    }
     case 'order_rejected':
     case 'order_cancelled':
-    case 'order_fulfilled': {
-      const s = orderRef.safeParse(d);
-      if (!s.success) return false;
-      const to = ({ order_rejected: 'rejected', order_cancelled: 'cancelled', order_fulfilled: 'fulfilled' } as const)[event.type];
-      o(moveTo(s.data.orderId, seq, at, to));
-      return true;
-    }
+    case 'order_fulfilled':
+    case 'stock_reserved':
+      return announced(event.data.orderId);
     case 'invoice_created': {
-      const s = invoiceSnapshot.safeParse(d);
-      if (!s.success) return false;
-      const v = s.data;
+      const v = event.data;
       i(invoicePart(v.invoiceId, {
-        number: v.number, orderId: v.orderId, customerId: v.customerId, customerName: v.customerName ?? null, issueDate: v.issueDate,
+        number: v.number, orderId: v.orderId, customerId: v.customerId, customerName: v.customerName, issueDate: v.issueDate,
         dueDate: v.dueDate, currency: v.currency, total: v.total,
       }));
-      o({ ...moveTo(v.orderId, seq, at, 'invoiced'), invoiceId: v.invoiceId });
-      return true;
-    }
-    case 'stock_reserved': {
-      const s = orderRef.safeParse(d);
-      if (!s.success) return false;
-      o(moveTo(s.data.orderId, seq, at, 'reserved'));
+      const to = statusAnnouncedBy(event.type);
+      o({ ...(to ? moveTo(v.orderId, seq, at, to) : orderPart(v.orderId, seq, at, {})), invoiceId: v.invoiceId });
       return true;
     }
     case 'payment_received': {
-      const s = payment.safeParse(d);
-      if (!s.success) return false;
-      const v = s.data;
-      into.payments.push({ paymentId: v.paymentId, invoiceId: v.invoiceId, orderId: v.orderId, currency: v.currency, amount: v.amount, receivedAt: v.receivedAt ?? at });
+      const v = event.data;
+      into.payments.push({ paymentId: v.paymentId, invoiceId: v.invoiceId, orderId: v.orderId, currency: v.currency, amount: v.amount, receivedAt: v.receivedAt });
       i(invoicePart(v.invoiceId, { orderId: v.orderId, amountPaid: v.amountPaid }));
-      const to = statusForInvoice(v.invoiceStatus);
+      const to = statusAnnouncedBy(event.type, v.invoiceStatus);
       o({ ...(to ? moveTo(v.orderId, seq, at, to) : orderPart(v.orderId, seq, at, {})), amountPaid: v.amountPaid, invoiceId: v.invoiceId });
       return true;
     }
-    case 'invoice_paid': {
-      const s = invoicePaid.safeParse(d);
-      if (!s.success) return false;
-      i(invoicePart(s.data.invoiceId, { paidAt: s.data.paidAt }));
+    case 'invoice_paid':
+      i(invoicePart(event.data.invoiceId, { paidAt: event.data.paidAt }));
       return true;
-    }
-    case 'credit_note_issued': {
-      const s = creditNote.safeParse(d);
-      if (!s.success) return false;
-      i(invoicePart(s.data.invoiceId, { credited: s.data.amount }));
+    case 'credit_note_issued':
+      i(invoicePart(event.data.invoiceId, { credited: event.data.amount }));
       return true;
-    }
     case 'stock_changed': {
-      const s = stockChanged.safeParse(d);
-      if (!s.success) return false;
-      const v = s.data;
+      const v = event.data;
       // Publishes of two transactions on one sku may reach the stream in either order; the movement id
-      // (taken under the sku's row lock) orders them. Older events without it fall back to the sequence.
-      put(into.stock, v.sku, { sku: v.sku, name: v.name, nameSeq: seq, onHand: v.onHand, reserved: v.reserved, version: v.movementId ?? seq }, mergeStock);
+      // (taken under the sku's row lock) orders them.
+      put(into.stock, v.sku, { sku: v.sku, name: v.name, nameSeq: seq, onHand: v.onHand, reserved: v.reserved, version: v.movementId }, mergeStock);
       return true;
     }
-    case 'product_upserted': {
-      const s = productUpserted.safeParse(d);
-      if (!s.success) return false;
-      put(into.stock, s.data.sku, { sku: s.data.sku, name: s.data.name, nameSeq: seq, onHand: 0, reserved: 0, version: 0 }, mergeStock);
+    case 'product_upserted':
+      put(into.stock, event.data.sku, { sku: event.data.sku, name: event.data.name, nameSeq: seq, onHand: 0, reserved: 0, version: 0 }, mergeStock);
       return true;
-    }
     case 'employee_hired':
     case 'employee_updated':
     case 'employee_terminated': {
-      const s = employeeSnapshot.safeParse(d);
-      if (!s.success) return false;
-      const v = s.data;
+      const v = event.data;
       put(into.employees, v.employeeId, {
-        employeeId: v.employeeId, name: v.name, department: v.department, title: v.title, salary: v.salary, currency: v.currency, status: v.status, seq,
+        employeeId: v.employeeId, name: v.name, department: v.department, title: v.title, salary: v.salary, currency: v.currency, status: v.status,
+        version: v.version, seq,
       }, mergeEmployee);
       return true;
     }

@@ -72,8 +72,12 @@ create table if not exists employees (
   salary bigint not null,
   currency varchar not null,
   status varchar not null,
-  seq bigint not null
+  seq bigint not null,
+  -- hr.employees.version of the snapshot (0 for events from before it was carried)
+  version bigint not null default 0
 );
+-- Files made before the version was carried: their rows rank as version 0, below every versioned snapshot.
+alter table employees add column if not exists version bigint default 0;
 -- Every event naming an order, as published (data is the JSON text of its data), for order_timeline.
 -- One row per (order, stream sequence): what a redelivery or a rebuild writes is the same row.
 create table if not exists order_events (
@@ -100,10 +104,13 @@ create temp table stage_invoices (invoice_id varchar, number varchar, order_id v
 create temp table stage_payments (payment_id varchar, invoice_id varchar, order_id varchar, currency varchar, amount bigint, received_at varchar);
 create temp table stage_stock (sku varchar, name varchar, name_seq bigint, on_hand bigint, reserved bigint, version bigint);
 create temp table stage_employees (employee_id varchar, name varchar, department varchar, title varchar, salary bigint, currency varchar,
-  status varchar, seq bigint);
+  status varchar, seq bigint, version bigint);
 create temp table stage_order_events (order_id varchar, seq bigint, event_id varchar, type varchar, occurred_at varchar, actor varchar,
   causation_id varchar, correlation_id varchar, data varchar);
 `;
+
+// mergeEmployee of olap/fold.ts: the higher record version wins, the later stream sequence between equal ones.
+const newerEmployee = '(excluded.version > employees.version or (excluded.version = employees.version and excluded.seq > employees.seq))';
 
 // The merge rules of olap/fold.ts, in SQL: the stored row and the batch's change meet commutatively.
 export const upsertSql = [
@@ -149,13 +156,14 @@ export const upsertSql = [
      version = greatest(stock.version, excluded.version)`,
   `insert into employees select * from stage_employees
    on conflict (employee_id) do update set
-     name = case when excluded.seq > employees.seq then excluded.name else employees.name end,
-     department = case when excluded.seq > employees.seq then excluded.department else employees.department end,
-     title = case when excluded.seq > employees.seq then excluded.title else employees.title end,
-     salary = case when excluded.seq > employees.seq then excluded.salary else employees.salary end,
-     currency = case when excluded.seq > employees.seq then excluded.currency else employees.currency end,
-     status = case when excluded.seq > employees.seq then excluded.status else employees.status end,
-     seq = greatest(employees.seq, excluded.seq)`,
+     name = case when ${newerEmployee} then excluded.name else employees.name end,
+     department = case when ${newerEmployee} then excluded.department else employees.department end,
+     title = case when ${newerEmployee} then excluded.title else employees.title end,
+     salary = case when ${newerEmployee} then excluded.salary else employees.salary end,
+     currency = case when ${newerEmployee} then excluded.currency else employees.currency end,
+     status = case when ${newerEmployee} then excluded.status else employees.status end,
+     seq = case when ${newerEmployee} then excluded.seq else employees.seq end,
+     version = case when ${newerEmployee} then excluded.version else employees.version end`,
   `insert into order_events select * from stage_order_events on conflict do nothing`,
 ];
 

@@ -2,16 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { envelope, type Envelope } from '../shared/events/envelope.js';
+import type { Envelope } from '../shared/events/envelope.js';
+import type { EventData, EventType } from '../shared/events/registry.js';
+import { sampleEvent } from '../tests/support/events.js';
 import type { SeqEvent } from './fold.js';
 import * as q from './queries.js';
 import { OlapStore } from './store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cause = { correlationId: 'c', causationId: null, actor: 'test' };
 const now = new Date();
-const ev = (type: Envelope['type'], data: Record<string, unknown>): Envelope => envelope({ type, aggregateType: 'x', aggregateId: 'x', data }, cause, now);
+const ev = <K extends EventType>(type: K, data: Partial<EventData<K>>): Envelope => sampleEvent(type, data, now);
 const line = { sku: 'A', name: 'Apple', quantity: 2, unitPrice: 500, taxRateBp: 2000, net: 1000, tax: 200 };
 const created = (id: string, total = 1200) => ev('order_created', {
   orderId: id, customerId: 'c1', customerName: 'Ada', paymentTermsDays: 0, currency: 'EUR', subtotal: 1000, tax: total - 1000, total, lines: [line], createdAt: now.toISOString(),
@@ -73,5 +74,15 @@ describe('the DuckDB store', () => {
     expect(await all(store)).toEqual(once);
     await store.close();
     await other.close();
+  });
+
+  it('keeps the newest employee record when an older snapshot is republished after the dedupe window', async () => {
+    const store = new OlapStore(join(dir, 'hr.duckdb'));
+    const hired = ev('employee_hired', { employeeId: 'e7', version: 1, department: 'Ops' });
+    const moved = ev('employee_updated', { employeeId: 'e7', version: 2, department: 'Sales', changed: ['department'] });
+    await store.apply([{ seq: 1, event: hired }, { seq: 2, event: moved }]);
+    await store.apply([{ seq: 3, event: hired }]); // the same old snapshot, a new stream sequence
+    expect((await store.query(q.headcountByDepartment)).rows).toEqual([{ department: 'Sales', headcount: 1 }]);
+    await store.close();
   });
 });

@@ -162,8 +162,8 @@ export class OlapStore {
       ])],
       ['stage_payments', ['v', 'v', 'v', 'v', 'b', 'v'], c.payments.map((p) => [p.paymentId, p.invoiceId, p.orderId, p.currency, p.amount, p.receivedAt])],
       ['stage_stock', ['v', 'v', 'b', 'b', 'b', 'b'], [...c.stock.values()].map((s) => [s.sku, s.name, s.nameSeq, s.onHand, s.reserved, s.version])],
-      ['stage_employees', ['v', 'v', 'v', 'v', 'b', 'v', 'v', 'b'], [...c.employees.values()].map((e) => [
-        e.employeeId, e.name, e.department, e.title, e.salary, e.currency, e.status, e.seq,
+      ['stage_employees', ['v', 'v', 'v', 'v', 'b', 'v', 'v', 'b', 'b'], [...c.employees.values()].map((e) => [
+        e.employeeId, e.name, e.department, e.title, e.salary, e.currency, e.status, e.seq, e.version,
       ])],
       ['stage_order_events', ['v', 'b', 'v', 'v', 'v', 'v', 'v', 'v', 'v'], [...c.timeline.values()].map((t) => [
         t.orderId, t.seq, t.id, t.type, t.occurredAt, t.actor, t.causationId, t.correlationId, t.data,

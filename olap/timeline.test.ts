@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { envelope, type Envelope } from '../shared/events/envelope.js';
+import type { Envelope } from '../shared/events/envelope.js';
+import type { EventData, EventType } from '../shared/events/registry.js';
+import { sampleEvent } from '../tests/support/events.js';
 import { maxIds, summarize, type ChangeSummary } from './change-summary.js';
 import type { SeqEvent } from './fold.js';
 import * as q from './queries.js';
@@ -13,11 +15,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const now = new Date(Date.UTC(2026, 10, 25, 9, 0, 0));
 // Each event caused by the one before it, as the reactions chain them.
-function chain(start: { type: Envelope['type']; aggregateType: string; aggregateId: string; data: Record<string, unknown> }[]): Envelope[] {
+type Step = { [K in EventType]: { type: K; data: EventData<K> } }[EventType];
+function chain(steps: Step[]): Envelope[] {
   const out: Envelope[] = [];
-  start.forEach((draft, n) => {
+  steps.forEach(({ type, data }, n) => {
     const prev = out[n - 1];
-    out.push(envelope(draft, { correlationId: 'corr-1', causationId: prev ? prev.id : null, actor: n === 0 ? 'clerk-1' : `service:step-${n}` }, new Date(now.getTime() + n * 1000)));
+    out.push(sampleEvent(type, data, new Date(now.getTime() + n * 1000), { correlationId: 'corr-1', causationId: prev ? prev.id : null, actor: n === 0 ? 'clerk-1' : `service:step-${n}` }));
   });
   return out;
 }
@@ -27,20 +30,20 @@ const snapshot = (orderId: string) => ({
   orderId, customerId: 'c1', customerName: 'Ada', paymentTermsDays: 30, currency: 'EUR', subtotal: 1000, tax: 200, total: 1200, lines: [line], createdAt: now.toISOString(),
 });
 const o1 = chain([
-  { type: 'order_created', aggregateType: 'order', aggregateId: 'o1', data: snapshot('o1') },
-  { type: 'stock_reserved', aggregateType: 'order', aggregateId: 'o1', data: snapshot('o1') },
-  { type: 'order_status_changed', aggregateType: 'order', aggregateId: 'o1', data: { orderId: 'o1', customerId: 'c1', from: 'pending', to: 'reserved', cause: 'stock_reserved', currency: 'EUR', total: 1200 } },
-  { type: 'invoice_created', aggregateType: 'invoice', aggregateId: 'i1', data: { invoiceId: 'i1', number: 'INV-2026-000001', orderId: 'o1', customerId: 'c1', customerName: 'Ada', issueDate: '2026-11-25', dueDate: '2026-12-25', currency: 'EUR', subtotal: 1000, tax: 200, total: 1200, lines: [line] } },
-  { type: 'payment_received', aggregateType: 'invoice', aggregateId: 'i1', data: { paymentId: 'p1', invoiceId: 'i1', orderId: 'o1', customerId: 'c1', currency: 'EUR', amount: 1200, method: 'card', amountPaid: 1200, balance: 0, invoiceStatus: 'paid', receivedAt: now.toISOString() } },
+  { type: 'order_created', data: snapshot('o1') },
+  { type: 'stock_reserved', data: snapshot('o1') },
+  { type: 'order_status_changed', data: { orderId: 'o1', customerId: 'c1', from: 'pending', to: 'reserved', cause: 'stock_reserved', currency: 'EUR', total: 1200 } },
+  { type: 'invoice_created', data: { invoiceId: 'i1', number: 'INV-2026-000001', orderId: 'o1', customerId: 'c1', customerName: 'Ada', issueDate: '2026-11-25', dueDate: '2026-12-25', currency: 'EUR', subtotal: 1000, tax: 200, total: 1200, lines: [line] } },
+  { type: 'payment_received', data: { paymentId: 'p1', invoiceId: 'i1', orderId: 'o1', customerId: 'c1', currency: 'EUR', amount: 1200, method: 'card', amountPaid: 1200, balance: 0, invoiceStatus: 'paid', receivedAt: now.toISOString() } },
 ]);
-const other = (type: Envelope['type'], aggregateType: string, aggregateId: string, data: Record<string, unknown>) =>
-  envelope({ type, aggregateType, aggregateId, data }, { correlationId: 'corr-2', causationId: null, actor: 'admin-1' }, now);
+const other = <K extends EventType>(type: K, data: Partial<EventData<K>>) =>
+  sampleEvent(type, data, now, { correlationId: 'corr-2', causationId: null, actor: 'admin-1' });
 const noise = [
-  other('product_upserted', 'product', 'A', { sku: 'A', name: 'Apple', unitPrice: 500, currency: 'EUR', taxRateBp: 2000, reorderLevel: 3 }),
-  other('order_created', 'order', 'o2', snapshot('o2')),
-  other('stock_changed', 'product', 'A', { sku: 'A', name: 'Apple', onHand: 10, reserved: 2, available: 8, reason: 'reservation', orderId: 'o1', movementId: 4 }),
-  other('employee_hired', 'employee', 'e1', { employeeId: 'e1', name: 'Eve', email: 'e@x', department: 'Ops', title: 'T', salary: 300000, currency: 'EUR', hiredAt: '2026-01-01', terminatedAt: null, status: 'active' }),
-  other('customer_upserted', 'customer', 'c9', { id: 'c9', name: 'Bo', email: null, paymentTermsDays: 0 }),
+  other('product_upserted', { sku: 'A', name: 'Apple', unitPrice: 500, currency: 'EUR', taxRateBp: 2000, reorderLevel: 3 }),
+  other('order_created', snapshot('o2')),
+  other('stock_changed', { sku: 'A', name: 'Apple', onHand: 10, reserved: 2, available: 8, reason: 'reservation', orderId: 'o1', movementId: 4 }),
+  other('employee_hired', { employeeId: 'e1', name: 'Eve', email: 'e@x', department: 'Ops', title: 'T', salary: 300000, currency: 'EUR', hiredAt: '2026-01-01', terminatedAt: null, status: 'active' }),
+  other('customer_upserted', { id: 'c9', name: 'Bo', email: null, paymentTermsDays: 0 }),
 ];
 // o1's chain with the other events between its steps: seq 1..10.
 const stream: Envelope[] = [noise[0]!, o1[0]!, noise[1]!, o1[1]!, noise[2]!, o1[2]!, o1[3]!, noise[3]!, o1[4]!, noise[4]!];
@@ -126,7 +129,7 @@ describe('the per-batch change summary', () => {
   it(`cuts each list at ${maxIds} ids and says so`, () => {
     const many: SeqEvent[] = Array.from({ length: maxIds + 5 }, (_, n) => ({
       seq: n + 1,
-      event: other('order_created', 'order', `o-${n}`, { ...snapshot(`o-${n}`), customerId: `c-${n % 3}` }),
+      event: other('order_created', { ...snapshot(`o-${n}`), customerId: `c-${n % 3}` }),
     }));
     const s = summarize([...many, { seq: 999, event: null }], 999);
     expect(s.orders).toHaveLength(maxIds);

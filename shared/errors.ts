@@ -33,6 +33,8 @@ export const errorCatalogue = {
   idempotency_key_reused: { kind: 'unprocessable', doc: 'The Idempotency-Key was used before with another body.' },
   email_taken: { kind: 'conflict', doc: 'An active employee already has this email.' },
   invalid_dates: { kind: 'unprocessable', doc: 'A date is before another it must follow.' },
+  unhandled_event: { kind: 'unprocessable', doc: 'A reaction was sent an event type it does not handle (a subscription that does not match its handlers); the connector dead-letters it.' },
+  unknown_event_version: { kind: 'unprocessable', doc: 'An event whose data version is newer than the code reading it; dead-lettered until that code is deployed.' },
   not_ready: { kind: 'unavailable', doc: 'A dependency is not ready yet.' },
   internal: { kind: 'internal', doc: 'An unexpected error; details are in the log, never in the answer.' },
 } as const satisfies Record<string, { kind: ErrorKind; doc: string }>;

@@ -1,6 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { withTransaction, type Pool, type Tx } from './db/pool.js';
-import { envelope, type Causation, type Envelope, type EventDraft } from './events/envelope.js';
+import { envelope, type Causation, type Envelope } from './events/envelope.js';
+import type { EventData, EventType } from './events/registry.js';
 import { addToOutbox, publishEvents } from './events/outbox.js';
 import type { Logger } from './log.js';
 
@@ -16,7 +17,8 @@ export interface Deps {
 // What a use case gets: its transaction, a way to raise events, and who caused it.
 export interface UnitOfWork {
   tx: Tx;
-  emit: (event: EventDraft) => Envelope;
+  /** Raises an event of the registry's type with its data; published after commit. */
+  emit: <K extends EventType>(type: K, data: EventData<K>) => Envelope;
   cause: Causation;
   now: Date;
 }
@@ -34,8 +36,8 @@ export async function runUnitOfWork<T>(
   const events: Envelope[] = [];
   const result = await withTransaction(deps.db, async (tx) => {
     const now = new Date();
-    const emit = (draft: EventDraft) => {
-      const e = envelope(draft, cause, now);
+    const emit = <K extends EventType>(type: K, data: EventData<K>) => {
+      const e = envelope(type, data, cause, now);
       events.push(e);
       return e;
     };

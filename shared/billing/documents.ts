@@ -4,9 +4,9 @@ import { readCompanyProfile } from '../documents/company.js';
 import { documentKey, type BillingDocument } from '../documents/model.js';
 import { renderPdf } from '../documents/render-pdf.js';
 import { documentStore } from '../documents/storage.js';
-import type { Envelope } from '../events/envelope.js';
+import type { Event } from '../events/envelope.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import { orderLine } from '../events/payloads.js';
+import { orderLine } from '../events/registry.js';
 
 // Invoices and credit notes as PDF objects: rendered when billing issues them (the render-document
 // reaction), read back by the query function. Rendered from billing's records as issued (the lines, the
@@ -81,8 +81,6 @@ export async function loadCreditNoteDocument(db: Db, creditNoteId: string): Prom
   return { ...base, kind: 'credit_note', number: note.number, issueDate: note.issueDate, dueDate: undefined, paymentTermsDays: undefined, credits: { number: invoice.number, issueDate: invoice.issueDate }, reason: note.reason ?? undefined };
 }
 
-const invoiceRef = z.object({ invoiceId: z.string() });
-const creditNoteRef = z.object({ creditNoteId: z.string() });
 
 async function renderAndStore(doc: BillingDocument | undefined, what: string): Promise<void> {
   // Issued in the transaction that emitted the event, so it exists: a missing record is a bug, and a 500 retried.
@@ -92,14 +90,14 @@ async function renderAndStore(doc: BillingDocument | undefined, what: string): P
 }
 
 /** invoice_created: the invoice's PDF, stored under its number. */
-export async function renderInvoice(uow: UnitOfWork, event: Envelope) {
-  const { invoiceId } = invoiceRef.parse(event.data);
+export async function renderInvoice(uow: UnitOfWork, event: Event<'invoice_created'>) {
+  const { invoiceId } = event.data;
   await renderAndStore(await loadInvoiceDocument(uow.tx, invoiceId), `invoice ${invoiceId}`);
 }
 
 /** credit_note_issued: the credit note's PDF, stored under its number. */
-export async function renderCreditNote(uow: UnitOfWork, event: Envelope) {
-  const { creditNoteId } = creditNoteRef.parse(event.data);
+export async function renderCreditNote(uow: UnitOfWork, event: Event<'credit_note_issued'>) {
+  const { creditNoteId } = event.data;
   await renderAndStore(await loadCreditNoteDocument(uow.tx, creditNoteId), `credit note ${creditNoteId}`);
 }
 

@@ -1,6 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Envelope } from '../events/envelope.js';
-import { orderRef, orderSnapshot } from '../events/payloads.js';
+import type { Event } from '../events/envelope.js';
 import { creditNoteSeries, invoiceDates, invoiceSeries } from '../domain/invoice.js';
 import { creditNotePosting, invoicePosting } from '../domain/ledger.js';
 import type { UnitOfWork } from '../unit-of-work.js';
@@ -8,8 +7,8 @@ import { nextNumber } from './numbering.js';
 import { post } from './ledger.js';
 
 /** stock_reserved: issue the order's invoice, numbered in this transaction. */
-export async function invoiceOrder(uow: UnitOfWork, event: Envelope) {
-  const order = orderSnapshot.parse(event.data);
+export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved'>) {
+  const order = event.data;
   await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [order.orderId]);
   const seen = await uow.tx.query(
     `select 1 from billing.invoices where order_id = $1 union all select 1 from billing.cancelled_orders where order_id = $1`,
@@ -28,20 +27,15 @@ export async function invoiceOrder(uow: UnitOfWork, event: Envelope) {
     [id, number, order.orderId, order.customerId, issueDate, dueDate, order.currency, order.subtotal, order.tax, order.total, JSON.stringify(order.lines), JSON.stringify(buyer), uow.now],
   );
   await post(uow.tx, `invoice:${id}`, order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
-  uow.emit({
-    type: 'invoice_created',
-    aggregateType: 'invoice',
-    aggregateId: id,
-    data: {
-      invoiceId: id, number, orderId: order.orderId, customerId: order.customerId, customerName: order.customerName,
-      issueDate, dueDate, currency: order.currency, subtotal: order.subtotal, tax: order.tax, total: order.total, lines: order.lines,
-    },
+  uow.emit('invoice_created', {
+    invoiceId: id, number, orderId: order.orderId, customerId: order.customerId, customerName: order.customerName,
+    issueDate, dueDate, currency: order.currency, subtotal: order.subtotal, tax: order.tax, total: order.total, lines: order.lines,
   });
 }
 
 /** order_cancelled: an issued invoice gets a full credit note; otherwise remember the cancel. */
-export async function creditCancelledOrder(uow: UnitOfWork, event: Envelope) {
-  const { orderId } = orderRef.parse(event.data);
+export async function creditCancelledOrder(uow: UnitOfWork, event: Event<'order_cancelled'>) {
+  const { orderId } = event.data;
   await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [orderId]);
   const { rows } = await uow.tx.query<{ id: string; number: string; customer_id: string; currency: string; subtotal: number; tax: number; total: number; amount_paid: number; status: string }>(
     'select id, number, customer_id, currency, subtotal, tax, total, amount_paid, status from billing.invoices where order_id = $1 for update',
@@ -60,15 +54,10 @@ export async function creditCancelledOrder(uow: UnitOfWork, event: Envelope) {
   ]);
   await uow.tx.query(`update billing.invoices set credited = total, status = 'credited', updated_at = now() where id = $1`, [invoice.id]);
   await post(uow.tx, `credit-note:${id}`, invoice.currency, creditNotePosting(invoice.subtotal, invoice.tax), uow.now);
-  uow.emit({
-    type: 'credit_note_issued',
-    aggregateType: 'invoice',
-    aggregateId: invoice.id,
-    data: {
-      creditNoteId: id, number, invoiceId: invoice.id, invoiceNumber: invoice.number, orderId, customerId: invoice.customer_id,
-      currency: invoice.currency, amount: invoice.total, amountPaid: invoice.amount_paid,
-      // What the customer paid before the cancel is now owed back to them (refunds are a manual step).
-      refundDue: invoice.amount_paid,
-    },
+  uow.emit('credit_note_issued', {
+    creditNoteId: id, number, invoiceId: invoice.id, invoiceNumber: invoice.number, orderId, customerId: invoice.customer_id,
+    currency: invoice.currency, amount: invoice.total, amountPaid: invoice.amount_paid,
+    // What the customer paid before the cancel is now owed back to them (refunds are a manual step).
+    refundDue: invoice.amount_paid,
   });
 }

@@ -29,14 +29,11 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
   await uow.tx.query('update billing.invoices set amount_paid = $2, status = $3, updated_at = now() where id = $1', [invoice.id, outcome.amountPaid, outcome.status]);
   await post(uow.tx, `payment:${paymentId}`, invoice.currency, paymentPosting(input.amount), uow.now);
   const common = { invoiceId: invoice.id, orderId: invoice.order_id, customerId: invoice.customer_id, currency: invoice.currency };
-  uow.emit({
-    type: 'payment_received',
-    aggregateType: 'invoice',
-    aggregateId: invoice.id,
-    data: { ...common, paymentId, amount: input.amount, method: input.method, amountPaid: outcome.amountPaid, balance: outcome.balance, invoiceStatus: outcome.status, receivedAt: uow.now.toISOString() },
+  uow.emit('payment_received', {
+    ...common, paymentId, amount: input.amount, method: input.method, amountPaid: outcome.amountPaid, balance: outcome.balance, invoiceStatus: outcome.status, receivedAt: uow.now.toISOString(),
   });
   if (outcome.status === 'paid') {
-    uow.emit({ type: 'invoice_paid', aggregateType: 'invoice', aggregateId: invoice.id, data: { ...common, total: invoice.total, paidAt: uow.now.toISOString() } });
+    uow.emit('invoice_paid', { ...common, total: invoice.total, paidAt: uow.now.toISOString() });
   }
   return { paymentId, invoiceStatus: outcome.status, balance: outcome.balance };
 }

@@ -1,47 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { advance, canCancel, canFulfil, orderStatuses, statusForInvoice } from './order-lifecycle.js';
+import fc from 'fast-check';
+import { canMove, lifecycle, moveCausedBy, orderStatuses, rank, statusAnnouncedBy, type OrderStatus } from './order-lifecycle.js';
 
-describe('order lifecycle', () => {
-  it('moves forward along pending -> reserved -> invoiced -> partially_paid -> paid', () => {
-    expect(advance('pending', 'reserved')).toEqual({ ok: true, to: 'reserved' });
-    expect(advance('reserved', 'invoiced')).toEqual({ ok: true, to: 'invoiced' });
-    expect(advance('invoiced', 'paid')).toEqual({ ok: true, to: 'paid' });
-    expect(advance('reserved', 'partially_paid')).toEqual({ ok: true, to: 'partially_paid' });
+const finals: OrderStatus[] = ['rejected', 'cancelled', 'fulfilled'];
+
+describe('the order lifecycle table', () => {
+  it('only ever moves up in rank, so a merge that keeps the highest rank ends where Postgres does', () => {
+    for (const move of lifecycle) for (const from of move.from) expect(rank[move.to], `${from} -> ${move.to}`).toBeGreaterThan(rank[from]);
+  });
+
+  it('has no move out of a final status, and one row per target', () => {
+    for (const move of lifecycle) for (const f of finals) expect(move.from).not.toContain(f);
+    expect(new Set(lifecycle.map((m) => m.to)).size).toBe(lifecycle.length);
   });
 
   it('never moves backwards or sideways, and says why', () => {
-    const r = advance('paid', 'invoiced');
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toContain('not after');
-    expect(advance('invoiced', 'invoiced').ok).toBe(false);
+    fc.assert(
+      fc.property(fc.constantFrom(...orderStatuses), fc.constantFrom(...orderStatuses), (from, to) => {
+        const step = canMove(from, to);
+        if (rank[to] <= rank[from] || finals.includes(from)) expect(step.ok).toBe(false);
+        if (!step.ok) expect(step.message).toContain(`a ${from} order cannot become ${to}`);
+      }),
+    );
   });
 
-  it('leaves final states alone', () => {
-    for (const to of orderStatuses) {
-      expect(advance('cancelled', to).ok).toBe(false);
-      expect(advance('rejected', to).ok).toBe(false);
-      expect(advance('fulfilled', to).ok).toBe(false);
+  it('lets events skip steps that reached the order out of order', () => {
+    expect(canMove('pending', 'paid')).toEqual({ ok: true, to: 'paid' });
+    expect(canMove('reserved', 'partially_paid').ok).toBe(true);
+    expect(canMove('pending', 'invoiced').ok).toBe(true);
+  });
+
+  it('rejects only a pending order; cancels anything not shipped or ended; fulfils only reserved-or-later', () => {
+    expect(canMove('pending', 'rejected').ok).toBe(true);
+    expect(canMove('reserved', 'rejected').ok).toBe(false);
+    expect(canMove('paid', 'cancelled').ok).toBe(true);
+    expect(canMove('pending', 'cancelled').ok).toBe(true);
+    expect(canMove('fulfilled', 'cancelled').ok).toBe(false);
+    expect(canMove('pending', 'fulfilled').ok).toBe(false);
+    expect(canMove('invoiced', 'fulfilled').ok).toBe(true);
+    expect(canMove('paid', 'fulfilled').ok).toBe(true);
+  });
+
+  it('names the event that causes each move, and the one the projector reads', () => {
+    expect(moveCausedBy('stock_reserved')).toBe('reserved');
+    expect(moveCausedBy('stock_reservation_failed')).toBe('rejected');
+    expect(moveCausedBy('payment_received', 'partially_paid')).toBe('partially_paid');
+    expect(moveCausedBy('payment_received', 'paid')).toBe('paid');
+    expect(moveCausedBy('payment_received', 'credited')).toBeUndefined();
+    expect(moveCausedBy('order_created')).toBeUndefined();
+    // A reservation failure may lose to a cancel: the projector takes rejection from order_rejected.
+    expect(statusAnnouncedBy('stock_reservation_failed')).toBeUndefined();
+    expect(statusAnnouncedBy('order_rejected')).toBe('rejected');
+    expect(statusAnnouncedBy('order_cancelled')).toBe('cancelled');
+    expect(statusAnnouncedBy('invoice_created')).toBe('invoiced');
+  });
+
+  it('is the table docs/rules.md shows', () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'rules.md'), 'utf8');
+    for (const m of lifecycle) {
+      const cause = m.on + (m.invoiceStatus ? ` (invoice ${m.invoiceStatus})` : m.command ? ` (${m.command})` : '');
+      const row = `| ${[m.to, m.from.join(', '), cause, m.announcedBy ?? ''].join(' | ')} |`.replace('|  |', '| |');
+      expect(doc, m.to).toContain(row);
     }
-  });
-
-  it('rejects only a pending order', () => {
-    expect(advance('pending', 'rejected').ok).toBe(true);
-    expect(advance('reserved', 'rejected').ok).toBe(false);
-  });
-
-  it('cancels anything not shipped or ended; fulfils only reserved-or-later', () => {
-    expect(canCancel('paid').ok).toBe(true);
-    expect(canCancel('pending').ok).toBe(true);
-    expect(canCancel('fulfilled').ok).toBe(false);
-    expect(canCancel('cancelled').ok).toBe(false);
-    expect(canFulfil('pending').ok).toBe(false);
-    expect(canFulfil('invoiced').ok).toBe(true);
-    expect(canFulfil('rejected').ok).toBe(false);
-  });
-
-  it('maps invoice states to order states', () => {
-    expect(statusForInvoice('paid')).toBe('paid');
-    expect(statusForInvoice('partially_paid')).toBe('partially_paid');
-    expect(statusForInvoice('credited')).toBeUndefined();
+    expect(doc.match(new RegExp(`^  \\| (${orderStatuses.join('|')}) \\|`, 'gm'))?.length, 'rows in docs/rules.md').toBe(lifecycle.length);
   });
 });

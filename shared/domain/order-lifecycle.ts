@@ -1,9 +1,17 @@
-// The order's lifecycle as a table. Events of one order reach us through different consumers in any
-// order, so a reaction moves the status only forward (by rank) and never out of a final state.
+import type { EventType } from '../events/registry.js';
+
+// The order's lifecycle as data: every move an order can make, from which statuses, and the event
+// that causes it. The commands (cancel, fulfil), the status sync (reactions to inventory and billing)
+// and the projector all read this table; docs/rules.md shows it.
+//
+// Events of one order reach us through different consumers in any order, so a move may skip steps
+// (a payment can be synced before the invoice is) but never goes back: every move goes up in `rank`,
+// and rejected, cancelled and fulfilled are final (tested in order-lifecycle.test.ts).
 
 export const orderStatuses = ['pending', 'reserved', 'invoiced', 'partially_paid', 'paid', 'fulfilled', 'rejected', 'cancelled'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
+/** Orders statuses for merges that see events out of order (the projector keeps the highest). */
 export const rank: Record<OrderStatus, number> = {
   pending: 0,
   reserved: 1,
@@ -15,36 +23,51 @@ export const rank: Record<OrderStatus, number> = {
   cancelled: 100,
 };
 
-const finalStatuses: ReadonlySet<OrderStatus> = new Set(['rejected', 'cancelled']);
-
-export type Transition = { ok: true; to: OrderStatus } | { ok: false; reason: string };
-
-/** Whether an event-driven status change applies; stale or backward moves are refused with a reason. */
-export function advance(from: OrderStatus, to: OrderStatus): Transition {
-  if (finalStatuses.has(from)) return { ok: false, reason: `the order is ${from}` };
-  if (from === 'fulfilled') return { ok: false, reason: 'the order is fulfilled' };
-  if (to === 'rejected' && from !== 'pending') return { ok: false, reason: `only a pending order can be rejected, it is ${from}` };
-  if (rank[to] <= rank[from]) return { ok: false, reason: `${to} is not after ${from}` };
-  return { ok: true, to };
+export interface Move {
+  to: OrderStatus;
+  from: readonly OrderStatus[];
+  /** The event that causes the move: a fact from inventory or billing, or the order's own event a command raises. */
+  on: EventType;
+  /** payment_received moves by the invoice's status after the payment. */
+  invoiceStatus?: string;
+  /** The order's own event that announces the move, where it differs from the cause (the projector reads it:
+   *  a reservation failure rejects only a still pending order, and only the order service knows that). */
+  announcedBy?: EventType;
+  /** The command that raises `on`, for a user's move. */
+  command?: 'cancel-order' | 'fulfil-order';
 }
 
-/** A user cancels anything not yet shipped nor already ended. */
-export function canCancel(from: OrderStatus): Transition {
-  if (from === 'fulfilled' || finalStatuses.has(from)) return { ok: false, reason: `a ${from} order cannot be cancelled` };
-  return { ok: true, to: 'cancelled' };
+const beforeFulfilment = ['pending', 'reserved', 'invoiced', 'partially_paid', 'paid'] as const;
+
+export const lifecycle: readonly Move[] = [
+  { to: 'reserved', from: ['pending'], on: 'stock_reserved' },
+  { to: 'rejected', from: ['pending'], on: 'stock_reservation_failed', announcedBy: 'order_rejected' },
+  { to: 'invoiced', from: ['pending', 'reserved'], on: 'invoice_created' },
+  { to: 'partially_paid', from: ['pending', 'reserved', 'invoiced'], on: 'payment_received', invoiceStatus: 'partially_paid' },
+  { to: 'paid', from: ['pending', 'reserved', 'invoiced', 'partially_paid'], on: 'payment_received', invoiceStatus: 'paid' },
+  // Goods leave once stock is reserved; payment may come before or after (payment terms).
+  { to: 'fulfilled', from: ['reserved', 'invoiced', 'partially_paid', 'paid'], on: 'order_fulfilled', command: 'fulfil-order' },
+  // A user cancels anything not yet shipped nor already ended.
+  { to: 'cancelled', from: beforeFulfilment, on: 'order_cancelled', command: 'cancel-order' },
+];
+
+export type Step = { ok: true; to: OrderStatus } | { ok: false; code: 'invalid_transition'; message: string };
+
+/** Whether the table allows `from` -> `to`; a stale, backward or final move is refused with the reason. */
+export function canMove(from: OrderStatus, to: OrderStatus): Step {
+  const move = lifecycle.find((m) => m.to === to);
+  if (move?.from.includes(from)) return { ok: true, to };
+  const allowed = move ? `only from ${move.from.join(', ')}` : 'never';
+  return { ok: false, code: 'invalid_transition', message: `a ${from} order cannot become ${to} (${to} comes ${allowed})` };
 }
 
-/** Goods leave once stock is reserved; payment may come before or after (payment terms). */
-export function canFulfil(from: OrderStatus): Transition {
-  if (from === 'pending') return { ok: false, reason: 'stock is not reserved yet' };
-  if (from === 'fulfilled' || finalStatuses.has(from)) return { ok: false, reason: `a ${from} order cannot be fulfilled` };
-  return { ok: true, to: 'fulfilled' };
+/** The status an event moves an order to (the cause column), if any. */
+export function moveCausedBy(type: EventType, invoiceStatus?: string): OrderStatus | undefined {
+  return lifecycle.find((m) => m.on === type && (m.invoiceStatus === undefined || m.invoiceStatus === invoiceStatus))?.to;
 }
 
-/** The order status a billing state implies. */
-export function statusForInvoice(invoiceStatus: string): OrderStatus | undefined {
-  if (invoiceStatus === 'paid') return 'paid';
-  if (invoiceStatus === 'partially_paid') return 'partially_paid';
-  if (invoiceStatus === 'open') return 'invoiced';
-  return undefined;
+/** The status an event in the stream says the order reached: the announcing event where there is one, else
+ *  the cause. For the projector, which sees every event and keeps the highest rank. */
+export function statusAnnouncedBy(type: EventType, invoiceStatus?: string): OrderStatus | undefined {
+  return lifecycle.find((m) => (m.announcedBy ?? m.on) === type && (m.invoiceStatus === undefined || m.invoiceStatus === invoiceStatus))?.to;
 }

@@ -1,6 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Pool, Tx } from '../db/pool.js';
-import { subjectFor } from './catalogue.js';
+import { subjectFor } from './registry.js';
 import type { Envelope } from './envelope.js';
 
 // Written in the caller's transaction: the events exist if and only if the state change does.

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Tx } from '../db/pool.js';
 import type { Employee } from '../domain/employee.js';
-import type { EmployeeSnapshot } from '../events/employee-payloads.js';
+import type { EventData } from '../events/registry.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
 const columns = `id, name, email, department, title, salary, currency, status, hired_at as "hiredAt", terminated_at as "terminatedAt"`;
@@ -27,21 +27,25 @@ export async function guardEmail<T>(email: string, write: () => Promise<T>): Pro
   }
 }
 
-/** Copies the row as it now stands into the history, so every version stays readable. */
-export async function recordVersion(uow: UnitOfWork, id: string, change: 'hired' | 'updated' | 'terminated', changed: readonly string[]) {
-  await uow.tx.query(
+/** Copies the row as it now stands into the history, so every version stays readable; returns its version. */
+export async function recordVersion(uow: UnitOfWork, id: string, change: 'hired' | 'updated' | 'terminated', changed: readonly string[]): Promise<number> {
+  const { rows } = await uow.tx.query<{ version: number }>(
     `insert into hr.employee_history (employee_id, version, change, changed_fields, name, email, department, title, salary, currency,
        status, hired_at, terminated_at, termination_reason, actor, correlation_id, recorded_at)
      select id, version, $2, $3, name, email, department, title, salary, currency,
        status, hired_at, terminated_at, termination_reason, $4, $5, $6
-     from hr.employees where id = $1`,
+     from hr.employees where id = $1
+     returning version`,
     [id, change, changed, uow.cause.actor, uow.cause.correlationId, uow.now],
   );
+  return rows[0]!.version;
 }
 
-export function snapshotOf(e: Employee): EmployeeSnapshot {
+/** The event data of the record at `version` (the projection keeps the highest version it has seen). */
+export function snapshotOf(e: Employee, version: number): EventData<'employee_hired'> {
   return {
     employeeId: e.id,
+    version,
     name: e.name,
     email: e.email,
     department: e.department,

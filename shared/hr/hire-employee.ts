@@ -27,7 +27,7 @@ export async function hireEmployee(uow: UnitOfWork, input: HireInput): Promise<E
       [employee.id, employee.name, employee.email, employee.department, employee.title, employee.salary, employee.currency, employee.hiredAt, uow.now],
     ),
   );
-  await recordVersion(uow, employee.id, 'hired', []);
-  uow.emit({ type: 'employee_hired', aggregateType: 'employee', aggregateId: employee.id, data: snapshotOf(employee) });
+  const version = await recordVersion(uow, employee.id, 'hired', []);
+  uow.emit('employee_hired', snapshotOf(employee, version));
   return employee;
 }

@@ -19,7 +19,7 @@ export async function terminateEmployee(uow: UnitOfWork, input: TerminateInput):
      where id = $1`,
     [next.id, next.terminatedAt, input.reason ?? null, uow.now],
   );
-  await recordVersion(uow, next.id, 'terminated', ['status', 'terminatedAt']);
-  uow.emit({ type: 'employee_terminated', aggregateType: 'employee', aggregateId: next.id, data: snapshotOf(next) });
+  const version = await recordVersion(uow, next.id, 'terminated', ['status', 'terminatedAt']);
+  uow.emit('employee_terminated', snapshotOf(next, version));
   return next;
 }

@@ -1,6 +1,5 @@
 import { AppError } from '../errors.js';
 import { applyPatch, isMonthlySalary, type Employee, type EmployeePatch } from '../domain/employee.js';
-import type { EmployeeUpdated } from '../events/employee-payloads.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { guardEmail, mustLockEmployee, recordVersion, snapshotOf } from './employee-store.js';
 
@@ -23,8 +22,7 @@ export async function updateEmployee(uow: UnitOfWork, input: UpdateInput): Promi
       [id, next.name, next.email, next.department, next.title, next.salary, next.currency, next.hiredAt, uow.now],
     ),
   );
-  await recordVersion(uow, id, 'updated', changed);
-  const data: EmployeeUpdated = { ...snapshotOf(next), changed };
-  uow.emit({ type: 'employee_updated', aggregateType: 'employee', aggregateId: id, data });
+  const version = await recordVersion(uow, id, 'updated', changed);
+  uow.emit('employee_updated', { ...snapshotOf(next, version), changed });
   return next;
 }

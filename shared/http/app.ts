@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { hasAnyRole, type Principal, type Role } from '../auth/roles.js';
 import type { Verifier } from '../auth/verify.js';
-import { envelopeSchema } from '../events/envelope.js';
-import { runUnitOfWork, type Deps } from '../unit-of-work.js';
+import { envelopeSchema, parseEvent, type Event } from '../events/envelope.js';
+import { runUnitOfWork, type Deps, type UnitOfWork } from '../unit-of-work.js';
 import type { CommandRoute, FunctionDefinition, QueryRoute, ReactionRoute } from './definition.js';
 import { parseInput, toHttp } from './errors-to-http.js';
 import { createMetrics } from './metrics.js';
@@ -111,9 +111,11 @@ function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z
 
 function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute, deps: Deps, authorize: Authorize) {
   app.post('/', { onRequest: async (req) => void (await authorize(req, ['service'])) }, async (req, reply) => {
-    const event = parseInput(envelopeSchema, req.body);
-    const handle = route.on[event.type];
-    if (!handle) return reply.code(200).send({ outcome: 'ignored', reason: `${fn} does not react to ${event.type}` });
+    const received = parseInput(envelopeSchema, req.body);
+    const handle = route.on[received.type] as ((uow: UnitOfWork, e: Event) => Promise<void>) | undefined;
+    // Subscribed (stack.yml) but not handled: a deployment mistake, dead-lettered where it shows, not a silent 200.
+    if (!handle) throw new AppError('unhandled_event', `${fn} does not handle ${received.type}: its subscriptions and its handlers disagree`, { type: received.type });
+    const event = parseEvent(received);
     const cause = { correlationId: event.correlationId, causationId: event.id, actor: `service:${fn}` };
     const outcome = await runUnitOfWork(deps, cause, async (uow) => {
       const first = await uow.tx.query(

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Registry } from 'prom-client';
 import type { Role, Principal } from '../auth/roles.js';
-import type { Envelope } from '../events/envelope.js';
-import type { EventType } from '../events/catalogue.js';
+import type { Event } from '../events/envelope.js';
+import type { EventType } from '../events/registry.js';
 import type { Pool } from '../db/pool.js';
 import type { Deps, UnitOfWork } from '../unit-of-work.js';
 import type { ErrorCode } from '../errors.js';
@@ -24,10 +24,15 @@ export interface CommandRoute<S extends z.ZodType> {
   run: (uow: UnitOfWork, input: z.infer<S>, actor: Principal) => Promise<unknown>;
 }
 
-/** An event reaction, invoked by the connector with the service role; each event's effect happens once. */
+/** What a reaction does per event type; each handler gets the event with its data parsed by the registry. */
+export type EventHandlers = { [K in EventType]?: (uow: UnitOfWork, event: Event<K>) => Promise<void> };
+
+/** An event reaction, invoked by the connector with the service role; each event's effect happens once.
+ *  The types in `on` are exactly the subjects stack.yml subscribes it to (tests/deploy/asyncapi.test.ts);
+ *  an event of another type is answered 422 `unhandled_event`, so the connector dead-letters it. */
 export interface ReactionRoute {
   kind: 'reaction';
-  on: Partial<Record<EventType, (uow: UnitOfWork, event: Envelope) => Promise<void>>>;
+  on: EventHandlers;
 }
 
 /** A read: GET at `path` (fastify syntax), params and query validated by `input`. */

@@ -98,9 +98,11 @@ function operations(def: FunctionDefinition): Op[] {
         return [{
           fn, kind: 'reaction', method: 'POST', route: '/', summary: `${fn}: reacts to ${types.join(', ')}`, roles: ['service'], body: envelopeSchema, idempotent: false,
           description: `Called by the connector with one event envelope per delivery. Reacts to ${types.map((t) => `\`${t}\``).join(', ')}; ` +
-            'any other type is answered `{"outcome": "ignored"}`. Each event takes effect once: a redelivery is answered `{"outcome": "duplicate"}`.',
-          responses: { 200: { description: '`{"outcome": "applied" | "duplicate" | "ignored"}`', mediaTypes: json } },
-          errors: domainCodes,
+            'any other type is answered 422 `unhandled_event` (stack.yml subscribes it to exactly these, so the connector dead-letters a stray one). ' +
+            'The data is checked against the event registry (docs/asyncapi.json): 400 when it does not match, 422 `unknown_event_version` when newer than this code. ' +
+            'Each event takes effect once: a redelivery is answered `{"outcome": "duplicate"}`.',
+          responses: { 200: { description: '`{"outcome": "applied" | "duplicate"}`', mediaTypes: json } },
+          errors: [...domainCodes, 'unhandled_event', 'unknown_event_version'],
         }];
       }
       case 'query':
@@ -201,7 +203,7 @@ function operation(op: Op, bodyRef: (op: Op) => string): OpenApiOperation {
   }
   const params = parameters(op);
   const idempotency = op.idempotent
-    ? 'Accepts `Idempotency-Key`: a retry with the same key and body gets the first answer (`Idempotent-Replayed: true`); the same key with another body is 422 `idempotency_key_reused`. Keys are scoped per function and caller.'
+    ? 'Accepts `Idempotency-Key`: a retry with the same key and body (compared as canonical JSON: key order and spacing do not matter) gets the first answer (`Idempotent-Replayed: true`) for at least 24 hours, after which the key is a new request; the same key with another body is 422 `idempotency_key_reused`. Keys are scoped per function and caller.'
     : undefined;
   return {
     operationId: `${op.method.toLowerCase()}_${openApiPath(op).replace(/^\/function\//, '').replace(/[^A-Za-z0-9]+/g, '_')}`,
@@ -277,7 +279,7 @@ export function openApiDocument(defs: readonly FunctionDefinition[], opts: { ver
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       parameters: {
-        IdempotencyKey: { name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes a retry safe: the first answer is returned again.', schema: jsonSchema(idempotencyKey) },
+        IdempotencyKey: { name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes a retry safe: the first answer is returned again, for at least 24 hours.', schema: jsonSchema(idempotencyKey) },
       },
       schemas,
     },

@@ -22,6 +22,6 @@ export async function upsertProduct(uow: UnitOfWork, input: ProductInput) {
   const stored = rows[0]!;
   await uow.tx.query('insert into inventory.stock_levels (sku) values ($1) on conflict do nothing', [input.sku]);
   const product = { sku: input.sku, name: input.name, unitPrice: input.unitPrice, currency: input.currency, taxRateBp, reorderLevel: stored.reorder_level };
-  uow.emit({ type: 'product_upserted', aggregateType: 'product', aggregateId: input.sku, data: product });
+  uow.emit('product_upserted', product);
   return { ...product, created: stored.created };
 }

@@ -1,5 +1,4 @@
-import type { Envelope } from '../events/envelope.js';
-import { orderRef, orderSnapshot } from '../events/payloads.js';
+import type { Event } from '../events/envelope.js';
 import { planReservation } from '../domain/stock.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { lockLevels, moveStock } from './stock.js';
@@ -24,8 +23,8 @@ async function saveReservation(uow: UnitOfWork, orderId: string, status: Reserva
 }
 
 /** order_created: reserve every line or none. */
-export async function reserveForOrder(uow: UnitOfWork, event: Envelope) {
-  const order = orderSnapshot.parse(event.data);
+export async function reserveForOrder(uow: UnitOfWork, event: Event<'order_created'>) {
+  const order = event.data;
   // Serialise with a cancel of the same order that may be running at this moment.
   await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [order.orderId]);
   if (await lockReservation(uow, order.orderId)) return; // already handled, or cancelled before we saw it
@@ -34,19 +33,19 @@ export async function reserveForOrder(uow: UnitOfWork, event: Envelope) {
   const plan = planReservation(levels, wanted);
   if (!plan.ok) {
     await saveReservation(uow, order.orderId, 'failed', []);
-    uow.emit({ type: 'stock_reservation_failed', aggregateType: 'order', aggregateId: order.orderId, data: { orderId: order.orderId, shortages: plan.shortages } });
+    uow.emit('stock_reservation_failed', { orderId: order.orderId, shortages: plan.shortages });
     return;
   }
   for (const w of wanted) {
     await moveStock(uow, levels.get(w.sku)!, { kind: 'reservation', onHandDelta: 0, reservedDelta: w.quantity, orderId: order.orderId });
   }
   await saveReservation(uow, order.orderId, 'reserved', wanted);
-  uow.emit({ type: 'stock_reserved', aggregateType: 'order', aggregateId: order.orderId, data: order });
+  uow.emit('stock_reserved', order);
 }
 
 /** order_cancelled: give reserved stock back; leave a tombstone if the order was not seen yet. */
-export async function releaseForOrder(uow: UnitOfWork, event: Envelope) {
-  const { orderId } = orderRef.parse(event.data);
+export async function releaseForOrder(uow: UnitOfWork, event: Event<'order_cancelled'>) {
+  const { orderId } = event.data;
   await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [orderId]);
   const reservation = await lockReservation(uow, orderId);
   if (!reservation) return saveReservation(uow, orderId, 'cancelled', []);
@@ -56,12 +55,12 @@ export async function releaseForOrder(uow: UnitOfWork, event: Envelope) {
     await moveStock(uow, levels.get(line.sku)!, { kind: 'release', onHandDelta: 0, reservedDelta: -line.quantity, orderId });
   }
   await saveReservation(uow, orderId, 'released', reservation.lines);
-  uow.emit({ type: 'stock_released', aggregateType: 'order', aggregateId: orderId, data: { orderId, lines: reservation.lines } });
+  uow.emit('stock_released', { orderId, lines: reservation.lines });
 }
 
 /** order_fulfilled: the goods leave, so on hand and reserved both drop. */
-export async function shipForOrder(uow: UnitOfWork, event: Envelope) {
-  const { orderId } = orderRef.parse(event.data);
+export async function shipForOrder(uow: UnitOfWork, event: Event<'order_fulfilled'>) {
+  const { orderId } = event.data;
   const reservation = await lockReservation(uow, orderId);
   if (!reservation || reservation.status !== 'reserved') return;
   const levels = await lockLevels(uow.tx, reservation.lines);

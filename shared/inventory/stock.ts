@@ -39,11 +39,9 @@ export async function moveStock(
   );
   const next = { ...level, onHand: level.onHand + move.onHandDelta, reserved: level.reserved + move.reservedDelta };
   await uow.tx.query('update inventory.stock_levels set on_hand = $2, reserved = $3 where sku = $1', [level.sku, next.onHand, next.reserved]);
-  uow.emit({
-    type: 'stock_changed',
-    aggregateType: 'product',
-    aggregateId: level.sku,
-    data: { sku: level.sku, name: level.name, onHand: next.onHand, reserved: next.reserved, available: next.onHand - next.reserved, reason: move.kind, orderId: move.orderId ?? null, movementId: movement.rows[0]!.id },
+  uow.emit('stock_changed', {
+    sku: level.sku, name: level.name, onHand: next.onHand, reserved: next.reserved, available: next.onHand - next.reserved, reason: move.kind,
+    orderId: move.orderId ?? null, movementId: movement.rows[0]!.id,
   });
   return next;
 }

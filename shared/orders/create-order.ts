@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../errors.js';
 import { exceedsMaxTotal, maxOrderTotal, priceLine, totalsOf, type PricedProduct } from '../domain/pricing.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import type { OrderSnapshot } from '../events/payloads.js';
+import type { EventData } from '../events/registry.js';
 
 export interface CreateOrderInput {
   customerId: string;
@@ -63,7 +63,7 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
     ],
   );
   await uow.tx.query(`insert into orders.status_history (order_id, status, cause) values ($1, 'pending', 'created')`, [id]);
-  const snapshot: OrderSnapshot = {
+  const snapshot: EventData<'order_created'> = {
     orderId: id,
     customerId: customer.id,
     customerName: customer.name,
@@ -72,6 +72,6 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
     lines,
     createdAt: uow.now.toISOString(),
   };
-  uow.emit({ type: 'order_created', aggregateType: 'order', aggregateId: id, data: snapshot });
+  uow.emit('order_created', snapshot);
   return { id, status: 'pending' as const, ...totals };
 }

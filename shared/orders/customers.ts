@@ -18,6 +18,6 @@ export async function upsertCustomer(uow: UnitOfWork, input: CustomerInput) {
     [id, input.name, input.email ?? null, input.paymentTermsDays],
   );
   const customer = { id, name: input.name, email: input.email ?? null, paymentTermsDays: input.paymentTermsDays };
-  uow.emit({ type: 'customer_upserted', aggregateType: 'customer', aggregateId: id, data: customer });
+  uow.emit('customer_upserted', customer);
   return { ...customer, createdAt: rows[0]!.created_at.toISOString(), updatedAt: rows[0]!.updated_at.toISOString() };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/roles.js';
-import { employeeSnapshot, employeeUpdated } from '../../shared/events/employee-payloads.js';
+import { eventRegistry } from '../../shared/events/registry.js';
 import { createHarness, type Harness, type Reply } from '../support/harness.js';
 
 let h: Harness;
@@ -85,9 +85,12 @@ describe('HR against real Postgres and JetStream', () => {
     expect(rows.every((r) => r.published_at !== null)).toBe(true);
     const base = { employeeId: e.id, name: expect.any(String), email: e.email, department: 'Finance', currency: 'EUR', hiredAt: '2026-01-05' };
     const [hired, updated, terminated] = rows.map((r) => r.payload.data);
-    expect(employeeSnapshot.strict().parse(hired)).toEqual({ ...base, title: 'Analyst', salary: 400_000, terminatedAt: null, status: 'active' });
-    expect(employeeUpdated.strict().parse(updated)).toEqual({ ...base, title: 'Senior Analyst', salary: 410_000, terminatedAt: null, status: 'active', changed: ['title', 'salary'] });
-    expect(employeeSnapshot.strict().parse(terminated)).toEqual({ ...base, title: 'Senior Analyst', salary: 410_000, terminatedAt: '2026-09-30', status: 'terminated' });
+    expect(eventRegistry.employee_hired.data.strict().parse(hired)).toEqual({ ...base, version: 1, title: 'Analyst', salary: 400_000, terminatedAt: null, status: 'active' });
+    expect(eventRegistry.employee_updated.data.strict().parse(updated)).toEqual({ ...base, version: 2, title: 'Senior Analyst', salary: 410_000, terminatedAt: null, status: 'active', changed: ['title', 'salary'] });
+    expect(eventRegistry.employee_terminated.data.strict().parse(terminated)).toEqual({ ...base, version: 3, title: 'Senior Analyst', salary: 410_000, terminatedAt: '2026-09-30', status: 'terminated' });
+    // The version the event carries is the record's: the history holds the same three.
+    const history = await h.db.pool.query<{ version: number }>('select version from hr.employee_history where employee_id = $1 order by version', [e.id]);
+    expect(history.rows.map((r) => r.version)).toEqual([1, 2, 3]);
   });
 
   it('hiredAt defaults to today in UTC', async () => {

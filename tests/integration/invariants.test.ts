@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.js';
+import { createHarness, loadDefinitions, type Harness } from '../support/harness.js';
 import { counts, seed } from '../support/fixtures.js';
 
 // The promises of issue 2, each against real Postgres and JetStream through the functions themselves.
@@ -151,11 +151,13 @@ describe('events', () => {
     const events = (await h.db.pool.query(`select payload from platform.outbox where payload->>'correlationId' = (select payload->>'correlationId' from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'order_created')`, [id])).rows.map((r) => r.payload);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['order_created', 'stock_reserved', 'invoice_created']));
     const before = { counts: await counts(h), level: await level(sku), status: await status(id) };
+    const handles = new Map((await loadDefinitions()).map((d) => [d.name, d.routes.flatMap((r) => (r.kind === 'reaction' ? Object.keys(r.on) : []))]));
     for (const e of events) {
       for (const fn of ['reserve-stock', 'create-invoice', 'sync-order-status']) {
         const res = await h.deliver(fn, e);
-        expect(res.status).toBe(200);
-        expect(['duplicate', 'ignored']).toContain(res.body.outcome);
+        // A type the function does not handle is a subscription mistake: 422, which the connector dead-letters.
+        if (handles.get(fn)!.includes(e.type)) expect([res.status, res.body.outcome], `${fn} ${e.type}`).toEqual([200, 'duplicate']);
+        else expect([res.status, res.body.error?.code], `${fn} ${e.type}`).toEqual([422, 'unhandled_event']);
       }
     }
     expect({ counts: await counts(h), level: await level(sku), status: await status(id) }).toEqual(before);
@@ -176,10 +178,20 @@ describe('events', () => {
     expect(await status(id)).toBe('paid');
   });
 
-  it('refuses a malformed event with 400 so the connector dead-letters it, and writes nothing', async () => {
+  it('refuses a malformed, future or unhandled event with a 4xx so the connector dead-letters it, and writes nothing', async () => {
     const before = await counts(h);
     const res = await h.deliver('reserve-stock', { id: 'nope', type: 'order_created', data: {} });
     expect(res.status).toBe(400);
+    // A whole envelope whose data breaks the registry's schema: 400, with the path under data.
+    const created = (await h.db.pool.query(`select payload from platform.outbox where payload->>'type' = 'order_created' limit 1`)).rows[0].payload;
+    const broken = await h.deliver('reserve-stock', { ...created, id: '01900000-0000-7000-8000-0000000000b1', data: { ...created.data, lines: [] } });
+    expect([broken.status, broken.body.error.code, broken.body.error.details[0].path]).toEqual([400, 'validation_failed', 'data.lines']);
+    // Data of a version newer than this code: 422, never guessed at.
+    const future = await h.deliver('reserve-stock', { ...created, id: '01900000-0000-7000-8000-0000000000b2', version: 99 });
+    expect([future.status, future.body.error.code]).toEqual([422, 'unknown_event_version']);
+    // A type this function is not subscribed to handle: 422 unhandled_event, not a silent 200.
+    const stray = await h.deliver('reserve-stock', { ...created, id: '01900000-0000-7000-8000-0000000000b3', type: 'invoice_paid' });
+    expect([stray.status, stray.body.error.code]).toEqual([422, 'unhandled_event']);
     expect(await counts(h)).toEqual(before);
   });
 });

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../shared/db/pool.js';
-import { envelope } from '../../shared/events/envelope.js';
+import { sampleEvent } from '../support/events.js';
 import { addToOutbox, republishStale } from '../../shared/events/outbox.js';
 import { withTransaction } from '../../shared/db/pool.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -28,7 +28,7 @@ async function streamMessages() {
 describe('outbox sweeper', () => {
   it('publishes rows a crash left behind, once, and marks them published', async () => {
     const events = Array.from({ length: 3 }, (_, i) =>
-      envelope({ type: 'stock_changed', aggregateType: 'product', aggregateId: `S${i}`, data: { sku: `S${i}` } }, { correlationId: 'c', causationId: null, actor: 'test' }),
+      sampleEvent('stock_changed', { sku: `S${i}` }),
     );
     // Committed, never published: as if the function died right after commit.
     await withTransaction(db.pool, (tx) => addToOutbox(tx, tb.prefix, events));
@@ -47,7 +47,7 @@ describe('outbox sweeper', () => {
   });
 
   it('leaves rows unpublished while NATS cannot be reached, and does not lose them', async () => {
-    const events = [envelope({ type: 'stock_changed', aggregateType: 'product', aggregateId: 'X', data: {} }, { correlationId: 'c', causationId: null, actor: 'test' })];
+    const events = [sampleEvent('stock_changed', { sku: 'X' })];
     await withTransaction(db.pool, (tx) => addToOutbox(tx, tb.prefix, events));
     const broken = { publish: () => Promise.reject(new Error('no responders')) } as unknown as typeof tb.bus.js;
     await expect(republishStale(db.pool, broken, 0)).rejects.toThrow();

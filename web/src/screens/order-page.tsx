@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { body as cancelBody } from '../../../functions/cancel-order/schema.js';
 import { body as fulfilBody } from '../../../functions/fulfil-order/schema.js';
 import { mayRun } from '../../../shared/auth/permissions.js';
-import { canCancel, canFulfil, type OrderStatus } from '../../../shared/domain/order-lifecycle.js';
+import { canMove, type OrderStatus } from '../../../shared/domain/order-lifecycle.js';
 import { ApiError, read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf, type Form } from '../form.js';
 import { useLoad } from '../load.js';
@@ -98,8 +98,8 @@ function OrderActions({ order, roles, done }: { order: Order; roles: string[]; d
   // The last action asked for stays in the dialog while it closes.
   const [action, setAction] = useState<Action>('cancel');
   const [reason, setReason] = useState('');
-  const mayCancel = mayRun(roles, 'cancel-order') && canCancel(status).ok;
-  const mayFulfil = mayRun(roles, 'fulfil-order') && canFulfil(status).ok;
+  const mayCancel = mayRun(roles, 'cancel-order') && canMove(status, 'cancelled').ok;
+  const mayFulfil = mayRun(roles, 'fulfil-order') && canMove(status, 'fulfilled').ok;
   const ask = (a: Action) => (setAction(a), setOpen(a));
   const finish = () => {
     setOpen(null);

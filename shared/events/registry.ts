@@ -1,0 +1,199 @@
+import { z, ZodError } from 'zod';
+import { AppError } from '../errors.js';
+import { orderStatuses } from '../domain/order-lifecycle.js';
+
+// The event contract, in one place: every event type with the domain whose subject carries it
+// (`<prefix>.<domain>.<type>`), the version of its data, the zod schema of that data, and the aggregate
+// it is about. Producers emit through it (UnitOfWork.emit parses what they give), reactions and the
+// projector parse from it, and docs/asyncapi.json is generated from it. A field renamed here fails to
+// compile in every producer and consumer.
+//
+// Versions: a change that old data would not pass bumps `version` and adds an `upgrade` from the
+// version before, so events already in the stream (replayed by an OLAP rebuild, redelivered after a
+// restart) still parse. An event newer than this code is refused, never guessed at.
+
+const money = z.number().int();
+const id = z.string().min(1);
+const currency = z.string().length(3);
+const isoInstant = z.iso.datetime();
+
+/** An order line as priced when ordered; billing keeps its invoices' lines in this shape too. */
+export const orderLine = z.object({
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+  unitPrice: money.nonnegative(),
+  taxRateBp: z.number().int().nonnegative(),
+  net: money.nonnegative(),
+  tax: money.nonnegative(),
+});
+
+/** The whole order as created: reserve-stock and billing work from it without calling back. */
+const orderSnapshot = z.object({
+  orderId: id,
+  customerId: id,
+  customerName: z.string(),
+  paymentTermsDays: z.number().int().nonnegative(),
+  currency,
+  subtotal: money,
+  tax: money,
+  total: money,
+  lines: z.array(orderLine).min(1),
+  createdAt: isoInstant,
+});
+
+const shortage = z.object({ sku: z.string(), requested: z.number().int(), available: z.number().int() });
+
+/** Pay fields included: events stay inside the platform, and the BI side serves payroll to admins only.
+ *  `version` is the record's version (hr.employees.version): the projection keeps the highest, so an
+ *  older snapshot redelivered late never overwrites a newer one. */
+const employeeSnapshot = z.object({
+  employeeId: id,
+  version: z.number().int().nonnegative(),
+  name: z.string(),
+  email: z.string(),
+  department: z.string(),
+  title: z.string(),
+  salary: money.positive(),
+  currency,
+  hiredAt: z.iso.date(),
+  terminatedAt: z.iso.date().nullable(),
+  status: z.enum(['active', 'terminated']),
+});
+/** Version 1 snapshots carried no record version; 0 ranks them below every versioned one (and among
+ *  themselves the projection falls back to the stream order, as it did then). */
+const employeeV1 = (data: unknown) => ({ ...(data as object), version: 0 });
+
+const invoiceStatus = z.enum(['open', 'partially_paid', 'paid', 'credited']);
+
+interface EventSpec<S extends z.ZodType> {
+  domain: 'orders' | 'inventory' | 'billing' | 'hr';
+  version: number;
+  summary: string;
+  data: S;
+  /** The aggregate the event is about and how its id is read from the data. */
+  aggregate: { type: 'order' | 'customer' | 'product' | 'invoice' | 'employee'; id: (data: z.infer<S>) => string };
+  /** From version n to n+1, by n; applied in turn to data older than `version`. */
+  upgrade?: Readonly<Record<number, (data: unknown) => unknown>>;
+}
+const spec = <S extends z.ZodType>(s: EventSpec<S>) => s;
+
+const orderAggregate = { type: 'order', id: (d: { orderId: string }) => d.orderId } as const;
+const invoiceAggregate = { type: 'invoice', id: (d: { invoiceId: string }) => d.invoiceId } as const;
+const employeeAggregate = { type: 'employee', id: (d: { employeeId: string }) => d.employeeId } as const;
+
+export const eventRegistry = {
+  order_created: spec({ domain: 'orders', version: 1, summary: 'An order was entered: the whole order, priced.', data: orderSnapshot, aggregate: orderAggregate }),
+  order_rejected: spec({
+    domain: 'orders', version: 1, summary: 'A pending order was rejected: stock could not be reserved.', aggregate: orderAggregate,
+    data: z.object({ orderId: id, customerId: id, reason: z.string(), shortages: z.array(shortage) }),
+  }),
+  order_cancelled: spec({
+    domain: 'orders', version: 1, summary: 'A user cancelled the order; inventory releases its stock, billing credits its invoice.', aggregate: orderAggregate,
+    data: z.object({ orderId: id, customerId: id, previousStatus: z.enum(orderStatuses), reason: z.string().nullable(), invoiceId: z.string().nullable() }),
+  }),
+  order_fulfilled: spec({
+    domain: 'orders', version: 1, summary: 'The goods left: inventory ships the reserved stock.', aggregate: orderAggregate,
+    data: z.object({ orderId: id, customerId: id }),
+  }),
+  order_status_changed: spec({
+    domain: 'orders', version: 1, summary: "Every change of an order's status, with what caused it.", aggregate: orderAggregate,
+    data: z.object({ orderId: id, customerId: id, from: z.enum(orderStatuses), to: z.enum(orderStatuses), cause: z.string(), currency, total: money }),
+  }),
+  customer_upserted: spec({
+    domain: 'orders', version: 1, summary: 'A customer was created or changed.', aggregate: { type: 'customer', id: (d) => d.id },
+    data: z.object({ id, name: z.string(), email: z.string().nullable(), paymentTermsDays: z.number().int().nonnegative() }),
+  }),
+  stock_reserved: spec({
+    domain: 'inventory', version: 1, summary: "Every line of the order is reserved; carries the order, so billing invoices from it.",
+    data: orderSnapshot, aggregate: orderAggregate,
+  }),
+  stock_reservation_failed: spec({
+    domain: 'inventory', version: 1, summary: 'Not enough stock for some line; nothing was reserved.', aggregate: orderAggregate,
+    data: z.object({ orderId: id, shortages: z.array(shortage).min(1) }),
+  }),
+  stock_released: spec({
+    domain: 'inventory', version: 1, summary: "A cancelled order's reserved stock is available again.", aggregate: orderAggregate,
+    data: z.object({ orderId: id, lines: z.array(z.object({ sku: z.string(), quantity: z.number().int().positive() })) }),
+  }),
+  stock_changed: spec({
+    domain: 'inventory', version: 1, aggregate: { type: 'product', id: (d) => d.sku },
+    summary: "A product's stock moved; carries the new absolute levels and the movement id, which orders the levels of one sku.",
+    data: z.object({
+      sku: z.string(), name: z.string(), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int(),
+      reason: z.enum(['receipt', 'reservation', 'release', 'shipment']), orderId: z.string().nullable(), movementId: z.number().int().positive(),
+    }),
+  }),
+  product_upserted: spec({
+    domain: 'inventory', version: 1, summary: 'A product was created or changed.', aggregate: { type: 'product', id: (d) => d.sku },
+    data: z.object({
+      sku: z.string(), name: z.string(), unitPrice: money.nonnegative(), currency, taxRateBp: z.number().int().nonnegative(), reorderLevel: z.number().int().nonnegative(),
+    }),
+  }),
+  invoice_created: spec({
+    domain: 'billing', version: 1, summary: 'An invoice was issued for a reserved order, numbered without gaps.', aggregate: invoiceAggregate,
+    data: z.object({
+      invoiceId: id, number: z.string(), orderId: id, customerId: id, customerName: z.string(), issueDate: z.iso.date(), dueDate: z.iso.date(),
+      currency, subtotal: money, tax: money, total: money, lines: z.array(orderLine),
+    }),
+  }),
+  payment_received: spec({
+    domain: 'billing', version: 1, summary: "A payment was applied to an invoice; carries the invoice's amount paid and status after it.", aggregate: invoiceAggregate,
+    data: z.object({
+      invoiceId: id, orderId: id, customerId: id, currency, paymentId: id, amount: money.positive(), method: z.string(),
+      amountPaid: money.nonnegative(), balance: money, invoiceStatus, receivedAt: isoInstant,
+    }),
+  }),
+  invoice_paid: spec({
+    domain: 'billing', version: 1, summary: 'An invoice is paid in full.', aggregate: invoiceAggregate,
+    data: z.object({ invoiceId: id, orderId: id, customerId: id, currency, total: money, paidAt: isoInstant }),
+  }),
+  credit_note_issued: spec({
+    domain: 'billing', version: 1, summary: "A cancelled order's invoice was credited in full; refundDue is what the customer had paid.", aggregate: invoiceAggregate,
+    data: z.object({
+      creditNoteId: id, number: z.string(), invoiceId: id, invoiceNumber: z.string(), orderId: id, customerId: id, currency,
+      amount: money, amountPaid: money.nonnegative(), refundDue: money.nonnegative(),
+    }),
+  }),
+  employee_hired: spec({
+    domain: 'hr', version: 2, summary: 'An employee was hired: the whole record.', data: employeeSnapshot, aggregate: employeeAggregate, upgrade: { 1: employeeV1 },
+  }),
+  employee_updated: spec({
+    domain: 'hr', version: 2, summary: "An employee's record changed: the whole record and the fields that changed.", aggregate: employeeAggregate,
+    data: employeeSnapshot.extend({ changed: z.array(z.string()).min(1) }), upgrade: { 1: employeeV1 },
+  }),
+  employee_terminated: spec({
+    domain: 'hr', version: 2, summary: 'An employee was terminated: the whole record.', data: employeeSnapshot, aggregate: employeeAggregate, upgrade: { 1: employeeV1 },
+  }),
+} as const;
+
+type Registry = typeof eventRegistry;
+export type EventType = keyof Registry;
+export type EventData<K extends EventType> = z.infer<Registry[K]['data']>;
+export const eventTypes = Object.keys(eventRegistry) as EventType[];
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(eventRegistry, value);
+}
+
+export function subjectFor(prefix: string, type: EventType): string {
+  return `${prefix}.${eventRegistry[type].domain}.${type}`;
+}
+
+/** The data as the current version of its type: older data is upgraded first; newer data is refused
+ *  (422 unknown_event_version); data that does not match is a ZodError with paths under `data`. */
+export function parseEventData<K extends EventType>(type: K, version: number, data: unknown): EventData<K> {
+  const entry: EventSpec<z.ZodType> = eventRegistry[type];
+  const unreadable = () =>
+    new AppError('unknown_event_version', `${type} version ${version} cannot be read: this code reads version ${entry.version}`, { type, version, current: entry.version });
+  if (!Number.isInteger(version) || version < 1 || version > entry.version) throw unreadable();
+  let value = data;
+  for (let v = version; v < entry.version; v++) {
+    const up = entry.upgrade?.[v];
+    if (!up) throw unreadable();
+    value = up(value);
+  }
+  const parsed = entry.data.safeParse(value);
+  if (!parsed.success) throw new ZodError(parsed.error.issues.map((i) => ({ ...i, path: ['data', ...i.path] })));
+  return parsed.data as EventData<K>;
+}
