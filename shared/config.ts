@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secret } from './secrets.js';
+import { idempotencySettings } from './idempotency/expiry.js';
 
 // Read once at start; a missing or malformed setting stops the process with a clear message.
 const schema = z.object({
@@ -16,6 +17,8 @@ const schema = z.object({
   AUTH_ROLES_CLAIM: z.string().default('roles'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100 * 1024),
   PG_POOL_MAX: z.coerce.number().int().positive().default(5),
+  // IDEMPOTENCY_WINDOW_HOURS: how long an Idempotency-Key's answer is replayed (>= 24; why: shared/idempotency/expiry.ts).
+  ...idempotencySettings.shape,
 });
 export type Config = Omit<z.infer<typeof schema>, 'DATABASE_URL'> & { DATABASE_URL?: string | undefined };
 

@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstreamManager, type JsM
 import type { Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
 import type { StackFunction } from './stack.js';
-import { maxDeliver, verdict } from './retry-policy.js';
+import { ackWaitMs, consumerMaxDeliver, invokeTimeoutMs, maxDeliver, verdict } from './retry-policy.js';
 import { postJson } from './invoke.js';
 import type { ConnectorMetrics } from './metrics.js';
 
@@ -36,8 +36,8 @@ export async function startConnector(fns: StackFunction[], opts: ConnectorOption
       const durable = consumerName(fn.name, subject);
       const lastDelivery = fn.maxDeliver ?? maxDeliver;
       const changeable = {
-        ack_wait: 60 * 1e9,
-        max_deliver: lastDelivery + 2, // the connector dead-letters at the last delivery itself, with the reason
+        ack_wait: ackWaitMs * 1e6,
+        max_deliver: consumerMaxDeliver(lastDelivery),
         max_ack_pending: 1000,
       };
       await jsm.consumers.add(opts.stream, { durable_name: durable, filter_subject: subject, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...changeable }).catch(async (err: unknown) => {
@@ -75,7 +75,7 @@ async function deliver(msg: JsMsg, fn: string, lastDelivery: number, opts: Conne
   let status: number | undefined;
   let detail = '';
   try {
-    const res = await postJson(`${opts.gatewayUrl}/function/${fn}`, { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` }, msg.string(), 30_000, 500);
+    const res = await postJson(`${opts.gatewayUrl}/function/${fn}`, { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` }, msg.string(), invokeTimeoutMs, 500);
     status = res.status;
     detail = res.text;
   } catch (err) {

@@ -11,8 +11,10 @@ import { createConnectorMetrics } from './metrics.js';
 import { serviceTokenSource } from './service-token.js';
 import { readStack } from './stack.js';
 import { startSweeper } from './sweeper.js';
+import { startPruner } from './pruner.js';
+import { retentionFor, retentionSettings } from './retention.js';
 
-// The connector process: stack.yml's topics -> function invocations, plus the outbox sweeper.
+// The connector process: stack.yml's topics -> function invocations, plus the outbox sweeper and the pruner.
 const env = z
   .object({
     PORT: z.coerce.number().int().default(3000),
@@ -26,6 +28,8 @@ const env = z
     CLIENT_ID: z.string().default('erpbi-connector'),
     CLIENT_SECRET: z.string().min(1),
   })
+  // The retention windows and the pruner's pace, with their defaults and why: retention.ts.
+  .extend(retentionSettings.shape)
   .parse({ ...process.env, DATABASE_URL: secret('database-url', 'DATABASE_URL'), CLIENT_SECRET: secret('connector-client-secret', 'CLIENT_SECRET') });
 
 const log = rootLogger.child({ fn: 'connector' });
@@ -34,6 +38,7 @@ const db = createPool(env.DATABASE_URL, 2);
 const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true });
 await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);
 const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
+const retention = retentionFor(env, fns);
 const token = serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET });
 const stopFeeds = await startBatchFeeds(fns.filter((f) => f.batch), { bus, stream: env.EVENTS_STREAM, gatewayUrl: env.GATEWAY_URL, token, log, metrics });
 const stopConnector = await startConnector(fns.filter((f) => !f.batch), {
@@ -46,6 +51,7 @@ const stopConnector = await startConnector(fns.filter((f) => !f.batch), {
   metrics,
 });
 const stopSweeper = startSweeper(db, bus.js, log, metrics);
+const stopPruner = startPruner(db, log, metrics, retention);
 
 const app = Fastify();
 app.get('/_/health', async () => ({ status: 'ok', function: 'connector' }));
@@ -55,4 +61,4 @@ await app.listen({ port: env.PORT, host: process.env.HOST ?? '127.0.0.1' });
 announceListening(app.server.address());
 log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0) }, 'connector ready');
 
-stopOnSignal([stopSweeper, stopFeeds, stopConnector, () => app.close(), () => bus.nc.drain(), () => db.end()]);
+stopOnSignal([stopPruner, stopSweeper, stopFeeds, stopConnector, () => app.close(), () => bus.nc.drain(), () => db.end()]);

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
@@ -8,6 +8,9 @@ import { envelopeSchema, parseEvent, type Event } from '../events/envelope.js';
 import { runUnitOfWork, type Deps, type UnitOfWork } from '../unit-of-work.js';
 import type { CommandRoute, FunctionDefinition, QueryRoute, ReactionRoute } from './definition.js';
 import { parseInput, toHttp } from './errors-to-http.js';
+import { runIdempotent } from '../idempotency/idempotent.js';
+import { defaultIdempotencyWindowMs } from '../idempotency/expiry.js';
+import { firstDelivery } from '../events/inbox.js';
 import { createMetrics } from './metrics.js';
 import { prefersCsv, sendCsv } from './csv.js';
 
@@ -15,6 +18,8 @@ export interface AppOptions {
   deps: Deps;
   verify: Verifier;
   bodyLimit?: number;
+  /** How long an Idempotency-Key's answer is replayed (shared/idempotency/expiry.ts); default 24 h. */
+  idempotencyWindowMs?: number;
 }
 
 export const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
@@ -59,7 +64,7 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
   const authorize = (req: FastifyRequest, allowed: readonly Role[] | undefined) => authorizeHeader(req.headers.authorization, allowed);
 
   for (const route of def.routes) {
-    if (route.kind === 'command') registerCommand(app, def.name, route, deps, authorize);
+    if (route.kind === 'command') registerCommand(app, def.name, route, deps, authorize, opts.idempotencyWindowMs ?? defaultIdempotencyWindowMs);
     else if (route.kind === 'reaction') registerReaction(app, def.name, route, deps, authorize);
     else if (route.kind === 'mount') route.register(app, { deps, authorize: authorizeHeader, registry: metrics.registry });
     else registerQuery(app, route, deps, authorize);
@@ -70,7 +75,7 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
 type Authorize = (req: FastifyRequest, allowed: readonly Role[] | undefined) => Promise<Principal>;
 const principals = new WeakMap<FastifyRequest, Principal>();
 
-function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z.ZodType>, deps: Deps, authorize: Authorize) {
+function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z.ZodType>, deps: Deps, authorize: Authorize, windowMs: number) {
   // Authenticated in onRequest, before the body is read: no token is a 401 whatever the body.
   app.post('/', { onRequest: async (req) => void (principals.set(req, await authorize(req, route.roles))) }, async (req, reply) => {
     const actor = principals.get(req)!;
@@ -83,29 +88,10 @@ function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z
       return reply.code(status).send(body);
     }
     const key = parseInput(idempotencyKey, rawKey);
-    const scope = `${fn}:${actor.sub}`;
-    const requestHash = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
-    // The key row is claimed in the command's own transaction: a concurrent retry waits on it, then
-    // finds the committed answer; a failed command rolls the claim back with everything else.
-    const outcome = await runUnitOfWork(deps, cause, async (uow) => {
-      const claim = await uow.tx.query(
-        'insert into platform.idempotency (scope, key, request_hash) values ($1, $2, $3) on conflict do nothing returning key',
-        [scope, key, requestHash],
-      );
-      if (claim.rowCount === 0) return { replay: true as const };
-      const body = await route.run(uow, input, actor);
-      await uow.tx.query('update platform.idempotency set status = $3, response = $4 where scope = $1 and key = $2', [scope, key, status, JSON.stringify(body)]);
-      return { replay: false as const, body };
-    });
-    if (!outcome.replay) return reply.code(status).send(outcome.body);
-    const { rows } = await deps.db.query<{ request_hash: string; status: number; response: unknown }>(
-      'select request_hash, status, response from platform.idempotency where scope = $1 and key = $2',
-      [scope, key],
-    );
-    const stored = rows[0];
-    if (!stored) throw new AppError('not_ready', 'the first request with this Idempotency-Key is still running');
-    if (stored.request_hash !== requestHash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used with another body');
-    return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.response);
+    // Claim, replay, expiry and the body's canonical hash: shared/idempotency/.
+    const answer = await runIdempotent(deps, cause, { scope: `${fn}:${actor.sub}`, key, body: req.body, status, windowMs }, (uow) => route.run(uow, input, actor));
+    if (answer.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(answer.status).send(answer.body);
   });
 }
 
@@ -118,11 +104,7 @@ function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute
     const event = parseEvent(received);
     const cause = { correlationId: event.correlationId, causationId: event.id, actor: `service:${fn}` };
     const outcome = await runUnitOfWork(deps, cause, async (uow) => {
-      const first = await uow.tx.query(
-        'insert into platform.processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id',
-        [fn, event.id],
-      );
-      if (first.rowCount === 0) return 'duplicate';
+      if (!(await firstDelivery(uow.tx, fn, event.id))) return 'duplicate';
       await handle(uow, event);
       return 'applied';
     });

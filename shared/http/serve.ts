@@ -20,7 +20,7 @@ export async function serve(def: FunctionDefinition): Promise<void> {
     rolesClaim: config.AUTH_ROLES_CLAIM,
     jwksUrl: config.AUTH_JWKS_URL,
   });
-  const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES });
+  const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES, idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000 });
   await app.listen({ port: config.PORT, host: process.env.HOST ?? '127.0.0.1' });
   announceListening(app.server.address());
   log.info({ port: config.PORT }, 'listening');

@@ -5,6 +5,7 @@ import { sql as billing } from './004-billing.js';
 import { sql as hr } from './005-hr.js';
 import { sql as workspaceReads } from './006-workspace-reads.js';
 import { sql as invoiceBuyer } from './007-invoice-buyer.js';
+import { sql as retention } from './008-retention.js';
 
 // Append only: a released migration is never edited, a change is a new entry.
 export const migrations: { name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: '005-hr', sql: hr },
   { name: '006-workspace-reads', sql: workspaceReads },
   { name: '007-invoice-buyer', sql: invoiceBuyer },
+  { name: '008-retention', sql: retention },
 ];
