@@ -26,7 +26,7 @@ export interface UnitOfWork {
 /**
  * Runs `work` in one transaction with its events written to the outbox, then publishes them after
  * commit. A failed publish is only logged: the rows stay unpublished and the sweeper sends them.
- * `before` runs first in the same transaction and may short-circuit (idempotency, processed events).
+ * The idempotency claim and the processed-events check run inside `work`, in the same transaction.
  */
 export async function runUnitOfWork<T>(
   deps: Deps,

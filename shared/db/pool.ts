@@ -16,7 +16,47 @@ export function createPool(connectionString: string, max = 5): Pool {
   // An idle client losing its server (Postgres restarted) must not crash the process.
   pool.on('error', () => {});
   pool.on('connect', preparedByDefault);
+  // pool.query as pg-pool does it (check out, query, release), with the errors told apart as withTransaction does.
+  (pool as { query: unknown }).query = (...args: unknown[]) => onClient(pool, (client) => (client.query as (...a: unknown[]) => Promise<unknown>)(...args));
   return pool;
+}
+
+/**
+ * Postgres could not be reached, or the connection was lost while working: nothing was done (a lost
+ * COMMIT may have landed; commands carry an Idempotency-Key for that), and a retry may succeed. Told
+ * by what happened to the connection, not by pg's message texts (pg gives those errors no code). The
+ * HTTP edge answers 503 not_ready (shared/http/errors-to-http.ts).
+ */
+export class DatabaseUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('the database is not available', { cause });
+    this.name = 'DatabaseUnavailable';
+  }
+}
+
+/** Runs `work` on a checked-out client: a failed checkout, or any failure after the connection
+ *  reported an error, is DatabaseUnavailable; a statement's own error (pg's DatabaseError) stays as it is. */
+async function onClient<T>(pool: Pool, work: (client: Tx) => Promise<T>): Promise<T> {
+  let client: Tx;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw new DatabaseUnavailable(err);
+  }
+  // A checked-out client has no pool listener: Postgres going away between two queries (FATAL 57P01 to
+  // every backend) would be an unhandled 'error' event and end the process. Keep the error: the
+  // connection is lost, and the broken client is destroyed, not pooled.
+  let lost: Error | undefined;
+  const onError = (err: Error) => (lost = err);
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } catch (err) {
+    throw lost && !(err instanceof pg.DatabaseError) ? new DatabaseUnavailable(err) : err;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(lost);
+  }
 }
 
 // Every statement with parameters is prepared once per connection, named after its text: Postgres then
@@ -35,25 +75,16 @@ function preparedByDefault(client: pg.PoolClient): void {
     typeof first === 'string' && Array.isArray(rest[0]) ? query({ name: statementName(first), text: first, values: rest[0] }, ...rest.slice(1)) : query(first, ...rest);
 }
 
-export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  // A checked-out client has no pool listener: Postgres going away between two queries of this
-  // transaction (FATAL 57P01 to every backend) would be an unhandled 'error' event and end the process.
-  // Keep the error; the next query fails with it, and the broken client is destroyed, not pooled
-  // (pg-pool also drops a client that is no longer queryable).
-  let broken: Error | undefined;
-  const onError = (err: Error) => (broken = err);
-  client.on('error', onError);
-  try {
+export function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return onClient(pool, async (client) => {
     await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (err) {
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    client.removeListener('error', onError);
-    client.release(broken);
-  }
+    try {
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    }
+  });
 }

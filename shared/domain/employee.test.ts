@@ -64,7 +64,7 @@ describe('employee rules', () => {
     fc.assert(
       fc.property(patch, (p) => {
         const r = applyPatch(ada, p);
-        if (!r.ok) throw new Error(r.reason);
+        if (!r.ok) throw new Error(r.message);
         expect(r.value.next).toMatchObject({ id: ada.id, status: 'active', terminatedAt: null });
         for (const f of editableFields) expect(r.value.next[f]).toBe(p[f] ?? ada[f]);
         expect(r.value.changed).toEqual(editableFields.filter((f) => p[f] !== undefined && p[f] !== ada[f]));

@@ -22,7 +22,7 @@ export const editableFields = ['name', 'email', 'department', 'title', 'salary',
 export type EditableField = (typeof editableFields)[number];
 export type EmployeePatch = { [K in EditableField]?: Employee[K] | undefined };
 
-export type Decision<T> = { ok: true; value: T } | { ok: false; code: 'invalid_dates' | 'invalid_transition'; reason: string };
+export type Decision<T> = { ok: true; value: T } | { ok: false; code: 'invalid_dates' | 'invalid_transition'; message: string };
 
 export function todayUtc(now: Date): string {
   return now.toISOString().slice(0, 10);
@@ -46,7 +46,7 @@ export function datesInOrder(hiredAt: string, terminatedAt: string | null): bool
  * not a change. A former employee's record is closed: it is history, not something to edit.
  */
 export function applyPatch(current: Employee, patch: EmployeePatch): Decision<{ next: Employee; changed: EditableField[] }> {
-  if (current.status === 'terminated') return { ok: false, code: 'invalid_transition', reason: 'a terminated employee cannot be updated' };
+  if (current.status === 'terminated') return { ok: false, code: 'invalid_transition', message: 'a terminated employee cannot be updated' };
   const next: Employee = { ...current };
   const changed: EditableField[] = [];
   for (const field of editableFields) {
@@ -56,16 +56,16 @@ export function applyPatch(current: Employee, patch: EmployeePatch): Decision<{ 
     changed.push(field);
   }
   if (!datesInOrder(next.hiredAt, next.terminatedAt)) {
-    return { ok: false, code: 'invalid_dates', reason: `the hire date ${next.hiredAt} is after the termination date ${next.terminatedAt}` };
+    return { ok: false, code: 'invalid_dates', message: `the hire date ${next.hiredAt} is after the termination date ${next.terminatedAt}` };
   }
   return { ok: true, value: { next, changed } };
 }
 
 /** Termination happens once, on a day not before the hire date (the same day is a valid, short stay). */
 export function terminate(current: Employee, terminatedAt: string): Decision<Employee> {
-  if (current.status === 'terminated') return { ok: false, code: 'invalid_transition', reason: `the employee was terminated on ${current.terminatedAt}` };
+  if (current.status === 'terminated') return { ok: false, code: 'invalid_transition', message: `the employee was terminated on ${current.terminatedAt}` };
   if (!datesInOrder(current.hiredAt, terminatedAt)) {
-    return { ok: false, code: 'invalid_dates', reason: `the termination date ${terminatedAt} is before the hire date ${current.hiredAt}` };
+    return { ok: false, code: 'invalid_dates', message: `the termination date ${terminatedAt} is before the hire date ${current.hiredAt}` };
   }
   return { ok: true, value: { ...current, status: 'terminated', terminatedAt } };
 }

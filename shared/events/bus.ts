@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
 
 export interface Bus {
   nc: NatsConnection;
@@ -46,7 +46,7 @@ async function upsertStream(jsm: Jsm, config: Parameters<Jsm['streams']['add']>[
     await jsm.streams.info(config.name!);
     await jsm.streams.update(config.name!, config);
   } catch (err) {
-    if (!String((err as Error).message).includes('not found')) throw err;
+    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
     await jsm.streams.add(config);
   }
 }

@@ -1,5 +1,6 @@
 import { ZodError, type z } from 'zod';
 import { AppError, errorBody, httpStatus, type ErrorBody } from '../errors.js';
+import { DatabaseUnavailable } from '../db/pool.js';
 
 // Fastify's own 4xx errors (body parsing) translated into our catalogue.
 const fastifyCodes: Record<string, AppError['code']> = {
@@ -10,10 +11,11 @@ const fastifyCodes: Record<string, AppError['code']> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
 };
 
-// A dependency that is down or restarting (Postgres shutting down or not accepting connections yet, a
-// connection refused or cut): the request did nothing and may be retried, so 503 not_ready, not 500.
+// A dependency that is down or restarting: the request did nothing and may be retried, so 503 not_ready,
+// not 500. Told by type and code only: a lost or refused Postgres connection (DatabaseUnavailable,
+// shared/db/pool.ts), Postgres' SQLSTATEs for a server shutting down or a connection failure, and
+// Node's codes for a connection refused or cut.
 const transientCodes = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
-const transientMessages = /^(Connection terminated|Client has encountered a connection error|Connection terminated due to connection timeout|timeout exceeded when trying to connect)/;
 
 export function validationError(err: ZodError): AppError {
   const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -37,7 +39,7 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody; unexpec
     if (code) known = new AppError(code, code === 'invalid_json' ? 'the body is not valid JSON' : err.message);
     else if (transientCodes.has(err.code)) known = new AppError('not_ready', 'a dependency is not available; retry later');
   }
-  if (!known && err instanceof Error && transientMessages.test(err.message)) known = new AppError('not_ready', 'a dependency is not available; retry later');
+  if (!known && err instanceof DatabaseUnavailable) known = new AppError('not_ready', 'a dependency is not available; retry later');
   if (known) return { status: httpStatus(known.code), body: errorBody(known), unexpected: false };
   return { status: 500, body: errorBody(new AppError('internal', 'internal error')), unexpected: true };
 }
