@@ -11,6 +11,12 @@ export interface Watermark {
   seq: number;
   eventTime: string | null;
   appliedAt: string | null;
+  /**
+   * The stream's last sequence as the feed said with the latest batch (triggers/batch-feed.ts): `seq`
+   * equal to it is up to date, below it behind by the difference. null while unknown: no batch has said
+   * it since this process opened the file (kept in memory only; the next batch says it again).
+   */
+  streamSeq: number | null;
 }
 
 export interface ApplyResult {
@@ -21,7 +27,7 @@ export interface ApplyResult {
   ms: number;
 }
 
-const origin: Watermark = { seq: 0, eventTime: null, appliedAt: null };
+const origin: Watermark = { seq: 0, eventTime: null, appliedAt: null, streamSeq: null };
 
 /** DuckDB values to JSON-safe values: integers (money, counts) as numbers, instants as ISO strings. */
 export function plain(value: unknown): unknown {
@@ -93,7 +99,7 @@ export class OlapStore {
       `select seq, strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ') as "eventTime", strftime(applied_at, '%Y-%m-%dT%H:%M:%S.%gZ') as "appliedAt" from watermark where id = 1`,
     );
     const row = reader.getRowObjectsJS()[0];
-    this.mark = row ? (plain(row) as Watermark) : origin;
+    this.mark = row ? { ...(plain(row) as Omit<Watermark, 'streamSeq'>), streamSeq: null } : origin;
     return this.mark;
   }
 
@@ -115,18 +121,24 @@ export class OlapStore {
   /**
    * Applies the events above the stored watermark in ONE transaction that also moves the watermark,
    * so a redelivered or replayed batch changes nothing and a crash leaves no half-applied batch.
+   * `streamSeq`: where the stream ended when the batch was taken, as the feed says (Watermark.streamSeq).
    */
-  apply(events: SeqEvent[]): Promise<ApplyResult> {
+  apply(events: SeqEvent[], streamSeq?: number): Promise<ApplyResult> {
     return this.exclusive(async () => {
       const started = performance.now();
       const conn = await this.connection();
       const before = await this.readWatermark(conn);
       const fresh = events.filter((e) => e.seq > before.seq).sort((a, b) => a.seq - b.seq);
-      if (fresh.length === 0) return { applied: 0, skipped: events.length, ignored: 0, watermark: before, ms: performance.now() - started };
+      if (fresh.length === 0) {
+        // Nothing new (a redelivery), yet where the stream ends may be news.
+        if (streamSeq !== undefined) this.mark = { ...before, streamSeq: Math.max(streamSeq, before.seq) };
+        return { applied: 0, skipped: events.length, ignored: 0, watermark: this.mark ?? before, ms: performance.now() - started };
+      }
       const changes = foldBatch(fresh, before.seq);
       const last = fresh[fresh.length - 1]!;
       const eventTime = [...fresh].reverse().find((e) => e.event)?.event?.occurredAt ?? before.eventTime;
-      const watermark: Watermark = { seq: last.seq, eventTime, appliedAt: new Date().toISOString() };
+      // A batch without streamSeq (a replay, an older feed) leaves it unknown rather than stale.
+      const watermark: Watermark = { seq: last.seq, eventTime, appliedAt: new Date().toISOString(), streamSeq: streamSeq === undefined ? null : Math.max(streamSeq, last.seq) };
       await conn.run('begin transaction');
       try {
         await this.write(conn, changes);

@@ -22,7 +22,8 @@ const env = z
 
 const names = readStack(env.STACK_FILE).filter((f) => f.deployedAs === 'function').map((f) => f.name);
 const upstreams: Record<string, string> = Object.fromEntries(names.map((name) => [name, `http://${name}:${env.FUNCTION_PORT}`]));
-const health = await watchHealth(upstreams, { everyMs: 2000, timeoutMs: 1500 });
+// byName off: of-watchdog answers /_/health itself (plain text), in front of the bundle.
+const health = await watchHealth(upstreams, { everyMs: 2000, timeoutMs: 1500, byName: false });
 
 const metrics = createMetrics('gateway');
 // OpenFaaS's gateway counts invocations under this name; the operations dashboard reads it on both paths.

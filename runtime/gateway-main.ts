@@ -4,6 +4,7 @@ import { buildGateway } from './gateway.js';
 import { watchHealth } from './health.js';
 import { loadOrCreateKeys } from './issuer.js';
 import { readPortsFile } from './ports-file.js';
+import { stopOnSignal } from '../shared/lifecycle.js';
 
 // The gateway as a process of its own, supervised like a function: when it dies, the runtime starts it
 // again (with backoff, said in the terminal) and the functions behind it never notice. Its settings
@@ -39,7 +40,7 @@ watchFile(env.GATEWAY_PORTS_FILE, { interval: 250 }, () => {
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 // /healthz: every process answers its /_/health (probed each second, as the supervisor does).
-const health = await watchHealth(() => Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, url(port)])), { everyMs: 1000, timeoutMs: 900 });
+const health = await watchHealth(() => Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, url(port)])), { everyMs: 1000, timeoutMs: 900, byName: true });
 
 // Not ready while a process has not said where it listens yet, or does not answer there.
 const expected = [...env.GATEWAY_FUNCTIONS, ...env.GATEWAY_ALSO_WATCH];
@@ -54,11 +55,5 @@ const app = await buildGateway({
 app.get('/_/health', async () => ({ status: 'ok', function: 'gateway' }));
 await app.listen({ port: env.PORT, host: '127.0.0.1' });
 
-const stop = async () => {
-  health.stop();
-  unwatchFile(env.GATEWAY_PORTS_FILE);
-  await app.close();
-  process.exit(0);
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+// Also when the runtime dies without stopping us (its IPC channel closes): see shared/lifecycle.ts.
+stopOnSignal([() => health.stop(), () => unwatchFile(env.GATEWAY_PORTS_FILE), () => app.close()]);

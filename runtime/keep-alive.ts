@@ -15,11 +15,28 @@ export interface KeptAlive {
   stop: () => Promise<void>;
 }
 
-export async function keepAlive(name: string, start: () => Promise<Service>, say: (line: string) => void, onPid: (pid: number | undefined) => void): Promise<KeptAlive> {
+/**
+ * `leaving` is aborted the moment the box starts to stop: Ctrl-C reaches every process of the terminal
+ * at once, so the service may exit before its turn to be stopped comes. That exit is no crash.
+ */
+export async function keepAlive(
+  name: string,
+  start: () => Promise<Service>,
+  say: (line: string) => void,
+  onPid: (pid: number | undefined) => void,
+  leaving: AbortSignal,
+): Promise<KeptAlive> {
   let current = await start();
   let stopping = false;
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+  const leave = () => {
+    stopping = true;
+    clearTimeout(timer);
+  };
+  if (leaving.aborted) leave();
+  else leaving.addEventListener('abort', leave, { once: true });
   const watch = (svc: Service) => {
     const startedAt = Date.now();
     svc.onExit((why) => {
@@ -32,16 +49,23 @@ export async function keepAlive(name: string, start: () => Promise<Service>, say
     const delay = Math.min(250 * 2 ** failures, 15_000);
     failures += 1;
     say(`! ${name} exited (${why}); restarting in ${delay} ms`);
-    timer = setTimeout(async () => {
+    timer = setTimeout(() => {
       if (stopping) return;
-      try {
-        current = await start();
-        onPid(current.pid);
-        say(`  ${name} restarted (pid ${current.pid})`);
-        watch(current);
-      } catch (err) {
-        schedule(`restart failed: ${err instanceof Error ? err.message : String(err ?? 'no reason given')}`);
-      }
+      // stop() waits for a restart under way, so what it started is what stop() ends.
+      restarting = start()
+        .then(
+          (svc) => {
+            current = svc;
+            onPid(svc.pid);
+            if (stopping) return;
+            say(`  ${name} restarted (pid ${svc.pid})`);
+            watch(svc);
+          },
+          (err: unknown) => {
+            if (!stopping) schedule(`restart failed: ${err instanceof Error ? err.message : String(err ?? 'no reason given')}`);
+          },
+        )
+        .finally(() => (restarting = undefined));
     }, delay);
   };
   onPid(current.pid);
@@ -49,8 +73,8 @@ export async function keepAlive(name: string, start: () => Promise<Service>, say
   return {
     url: current.url,
     stop: async () => {
-      stopping = true;
-      clearTimeout(timer);
+      leave();
+      await restarting;
       await current.stop();
     },
   };

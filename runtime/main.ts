@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPool } from '../shared/db/pool.js';
@@ -14,6 +14,7 @@ import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
 import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
 import { companyProfileFile } from './company-file.js';
+import { stopLeftovers } from './leftovers.js';
 // @ts-expect-error: plain JS build script
 import { buildAll, isStale } from '../esbuild.config.mjs';
 
@@ -22,6 +23,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (line: string) => console.log(line);
 const started = Date.now();
 const dir = dataDir();
+// Every process the box starts inherits it: how the next start knows them if this one is killed (leftovers.ts).
+process.env.ERPBI_DATA = dir;
 const port = gatewayPort();
 const prefix = process.env.EVENTS_PREFIX ?? 'erp';
 const stream = process.env.EVENTS_STREAM ?? 'ERP_EVENTS';
@@ -30,13 +33,21 @@ const box = readBox(dir);
 const stops: (() => Promise<void>)[] = [];
 const pids: Record<string, number | undefined> = { runtime: process.pid };
 let supervised: Supervisor | undefined;
-// Which processes belong to this box (for an operator, and for tests that check a clean stop or kill
-// one): written once ready, then again whenever a process is restarted.
-let ready = false;
-const writePids = () => ready && writeFileSync(join(dir, 'pids.json'), JSON.stringify({ ...pids, ...supervised?.pids() }, null, 2) + '\n');
+// Which processes belong to this box (for an operator, for tests that check a clean stop or kill one, and
+// for the next start when this runtime is killed: leftovers.ts), written as each starts. Renamed into
+// place: a kill mid-write leaves the previous version, not half a file.
+const writePids = () => {
+  const file = join(dir, 'pids.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify({ ...pids, ...supervised?.pids() }, null, 2) + '\n');
+  renameSync(`${file}.tmp`, file);
+};
+// Aborted as the box starts to stop: a service that exits from then on is not restarted (keep-alive.ts).
+const leaving = new AbortController();
 
 async function main() {
   say(`erpbi: data in ${dir}`);
+  await stopLeftovers(dir, say);
+  writePids();
   // Checked before anything starts, so a missing nats-server costs the user nothing but this message.
   if (!process.env.NATS_URL && natsServerMissing()) {
     throw new Error('nats-server is not on PATH. Install it (Debian/Ubuntu/Raspberry Pi OS: `sudo apt-get install nats-server`) or set NATS_URL to a JetStream-enabled server.');
@@ -51,7 +62,7 @@ async function main() {
     box.pgPort = await stickyPort(box.pgPort);
     say(`starting embedded PostgreSQL 15 on 127.0.0.1:${box.pgPort}...`);
     const pgPort = box.pgPort;
-    const pg = await keepAlive('postgres', () => startEmbeddedPostgres(dir, pgPort, say), say, (pid) => ((pids.postgres = pid), writePids()));
+    const pg = await keepAlive('postgres', () => startEmbeddedPostgres(dir, pgPort, say), say, (pid) => ((pids.postgres = pid), writePids()), leaving.signal);
     stops.push(pg.stop);
     databaseUrl = pg.url;
   }
@@ -60,7 +71,7 @@ async function main() {
     box.natsPort = await stickyPort(box.natsPort);
     say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
     const natsPort = box.natsPort;
-    const nats = await keepAlive('nats-server', () => startNats(dir, natsPort), say, (pid) => ((pids['nats-server'] = pid), writePids()));
+    const nats = await keepAlive('nats-server', () => startNats(dir, natsPort), say, (pid) => ((pids['nats-server'] = pid), writePids()), leaving.signal);
     stops.push(nats.stop);
     natsUrl = nats.url;
   }
@@ -76,7 +87,7 @@ async function main() {
     box.s3Port = await stickyPort(box.s3Port);
     say(`starting object storage (s3rver) on 127.0.0.1:${box.s3Port}...`);
     const s3Port = box.s3Port;
-    const s3 = await keepAlive('object-storage', () => startObjectStorage(dir, s3Port), say, (pid) => ((pids['object-storage'] = pid), writePids()));
+    const s3 = await keepAlive('object-storage', () => startObjectStorage(dir, s3Port), say, (pid) => ((pids['object-storage'] = pid), writePids()), leaving.signal);
     stops.push(s3.stop);
     storage = { S3_ENDPOINT: s3.url, S3_BUCKET: documentsBucket, S3_ACCESS_KEY_ID: localStorageKeys.accessKeyId, S3_SECRET_ACCESS_KEY: localStorageKeys.secretAccessKey };
   }
@@ -151,8 +162,6 @@ async function main() {
     env: { ...common, STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}${endpoints.token}`, CLIENT_SECRET: box.clientSecret },
   });
   await supervisor.waitHealthy(120_000);
-  ready = true;
-  writePids();
   say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  screens     ${gatewayUrl}/`);
   say(`  health      ${gatewayUrl}/healthz`);
@@ -165,6 +174,8 @@ let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
+  // First of all: Ctrl-C reached every process of the terminal at once, and those exiting for it now are no crash.
+  leaving.abort();
   say('\nstopping erpbi...');
   for (const stop of stops) await stop().catch((e: Error) => say(`  ${e.message}`));
   say('stopped.');
@@ -174,6 +185,7 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 main().catch(async (err: Error) => {
-  console.error(`erpbi failed to start: ${err.message}`);
+  // Stopped while starting: what failed, failed because we are leaving.
+  if (!stopping) console.error(`erpbi failed to start: ${err.message}`);
   await shutdown(1);
 });

@@ -3,6 +3,7 @@
 // (the container test's MinIO stand-in binds S3RVER_ADDRESS=0.0.0.0 inside its container).
 // @ts-expect-error: s3rver ships no type declarations
 import S3rver from 's3rver';
+import { stopOnSignal } from '../shared/lifecycle.js';
 
 const directory = process.env.S3RVER_DIR;
 const port = Number(process.env.S3RVER_PORT);
@@ -15,6 +16,5 @@ if (!directory || !Number.isInteger(port)) throw new Error('S3RVER_DIR and S3RVE
 const server = new S3rver({ address, port, directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket, configs: [] }] });
 await server.run();
 console.log(`object storage (s3rver) on ${address}:${port}, bucket ${bucket}, files in ${directory}`);
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => void server.close().then(() => process.exit(0)));
-}
+// Also when the runtime that started us dies without stopping us (its IPC channel closes).
+stopOnSignal([() => server.close()]);

@@ -15,10 +15,11 @@ export async function startObjectStorage(dir: string, port: number): Promise<Ser
   const log = createWriteStream(join(dir, 'logs', 'object-storage.log'), { flags: 'a' });
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'object-storage-main.ts')], {
     env: { ...process.env, S3RVER_DIR: directory, S3RVER_PORT: String(port), S3_BUCKET: documentsBucket },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel carries nothing: it closes when the runtime dies, and s3rver then ends (shared/lifecycle.ts).
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
   const url = `http://127.0.0.1:${port}`;
   // Up when it answers HTTP at all (an unsigned request is refused, which is an answer).
   const up = () => fetch(url, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);

@@ -58,7 +58,6 @@ export class Supervisor {
 
   private launch(entry: Supervised): void {
     if (this.stopping) return;
-    const fixed = entry.spec.port !== undefined;
     entry.port = entry.spec.port;
     // The child writes its log file itself: piping every line through this process cost the runtime
     // a fifth of its CPU under load (bench/ profile).
@@ -67,7 +66,9 @@ export class Supervisor {
     try {
       child = spawn(entry.spec.command, entry.spec.args, {
         env: { ...process.env, ...entry.spec.env, PORT: String(entry.spec.port ?? 0) },
-        stdio: fixed ? ['ignore', log, log] : ['ignore', log, log, 'ipc'],
+        // Every child gets an IPC channel, also those on a fixed port that report nothing over it: when
+        // it closes because this process died (SIGKILL), they end by themselves (shared/lifecycle.ts).
+        stdio: ['ignore', log, log, 'ipc'],
       });
     } finally {
       closeSync(log);
@@ -98,7 +99,7 @@ export class Supervisor {
   private async checkAll(): Promise<void> {
     await Promise.all([...this.procs.values()].map(async (p) => {
       if (!p.child || p.port === undefined) return;
-      p.healthy = await answersHealth(`http://127.0.0.1:${p.port}`, 900);
+      p.healthy = await answersHealth(`http://127.0.0.1:${p.port}`, 900, p.spec.name);
     }));
   }
 

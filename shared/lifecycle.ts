@@ -1,13 +1,27 @@
 import { z } from 'zod';
 
-/** On SIGTERM/SIGINT, runs the steps in order (each failure ignored: we are leaving anyway), then exits 0. */
+/**
+ * On SIGTERM/SIGINT, runs the steps in order (each failure ignored: we are leaving anyway), then exits 0.
+ * Also when the IPC channel to the process that started us closes: runtime/supervisor.ts is gone
+ * (SIGKILLed, crashed) and will neither stop nor SIGKILL us, so we leave by ourselves, within a deadline,
+ * instead of living on holding our port and connections. Without such a channel (a container) nothing changes.
+ */
 export function stopOnSignal(steps: (() => unknown)[]): void {
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     for (const step of steps) await Promise.resolve().then(step).catch(() => {});
     process.exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  if (process.channel) {
+    process.once('disconnect', () => {
+      setTimeout(() => process.exit(1), 10_000).unref(); // nobody will SIGKILL us if a step hangs
+      void stop();
+    });
+  }
 }
 
 /**

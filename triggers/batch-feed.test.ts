@@ -51,3 +51,40 @@ describe('the batch feed', () => {
     expect(info.config.max_ack_pending).toBe(8);
   });
 });
+
+describe('the batch feed, on where the stream ends', () => {
+  let u: TestBus;
+  beforeAll(async () => {
+    u = await createTestBus('tail');
+  });
+  afterAll(async () => u?.cleanup());
+
+  // The projector can tell "up to date" from "behind" only if it knows the stream's last sequence, not
+  // just its own watermark: each batch carries it (the batch's last message plus those still pending).
+  it('tells with every batch the last sequence of the stream, beyond the batch', async () => {
+    for (let i = 0; i < 20; i++) await u.bus.js.publish(`${u.prefix}.orders.thing`, JSON.stringify({ i }));
+    const bodies: { events: { seq: number }[]; streamSeq: number }[] = [];
+    const stop = await startBatchFeed({
+      bus: u.bus,
+      stream: u.stream,
+      subject: `${u.prefix}.>`,
+      fn: 'projector',
+      batchSize: 8,
+      log: pino({ level: 'silent' }),
+      post: async (body) => {
+        bodies.push(JSON.parse(body) as (typeof bodies)[number]);
+        return { status: 200, detail: '{}' };
+      },
+    });
+    await waitFor(async () => bodies.flatMap((b) => b.events).length >= 20, { what: '20 events posted' });
+    await u.bus.js.publish(`${u.prefix}.orders.thing`, JSON.stringify({ i: 20 }));
+    await waitFor(async () => bodies.flatMap((b) => b.events).length >= 21, { what: 'the 21st event posted' });
+    await stop();
+    const [first, ...rest] = bodies;
+    expect(first!.events.at(-1)!.seq).toBeLessThan(20); // a batch of 8: the stream went on beyond it
+    expect(first!.streamSeq).toBe(20);
+    expect(bodies.at(-1)).toEqual({ events: [expect.objectContaining({ seq: 21 })], streamSeq: 21 });
+    for (const b of rest.slice(0, -1)) expect(b.streamSeq).toBe(20);
+  });
+});
+

@@ -95,7 +95,12 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
 }
 
 async function deliverBatch(batch: JsMsg[], opts: BatchFeedOptions, running: () => boolean): Promise<boolean> {
-  const body = JSON.stringify({ events: batch.map((m) => ({ seq: m.seq, event: parseOrNull(m) })) });
+  // Where the stream ends, as the server said when it handed over the batch's last message (that message
+  // plus those still pending after it): with it the projector tells "up to date" from "behind" (its
+  // watermark alone cannot). Schema: functions/project-to-olap/schema.ts.
+  const last = batch[batch.length - 1]!;
+  const streamSeq = last.seq + Math.max(0, last.info.pending);
+  const body = JSON.stringify({ events: batch.map((m) => ({ seq: m.seq, event: parseOrNull(m) })), streamSeq });
   for (let attempt = 0; ; attempt++) {
     const { status, detail } = await opts.post(body).catch((err: Error) => ({ status: undefined, detail: err.message }));
     if (status !== undefined && status >= 200 && status < 300) {

@@ -36,7 +36,7 @@ function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date): q.NamedS
 
 // What the mount below serves, for /openapi.json (shared/http/openapi.ts): every route it registers, with
 // the schemas each parses with. One entry per named query, since each takes parameters of its own.
-const answer = '`{name, watermark: {seq, eventTime, appliedAt}, rows}` (rows per query: docs/api.md); with `Accept: text/csv`, the rows as CSV.';
+const answer = '`{name, watermark: {seq, eventTime, appliedAt, streamSeq}, rows}` (rows per query: docs/api.md); with `Accept: text/csv`, the rows as CSV.';
 const described: MountOperation[] = [
   {
     method: 'POST', path: '/batch', summary: "The connector's batch feed", roles: ['service'], body: batch, errors: ['not_ready'],
@@ -52,7 +52,7 @@ const described: MountOperation[] = [
   })),
   {
     method: 'GET', path: '/live', summary: 'Live watermark and changes (Server-Sent Events)', query: liveParams,
-    description: '`event: watermark` `{seq, eventTime, appliedAt}` on connect and after each applied batch, then `event: changes` ' +
+    description: '`event: watermark` `{seq, eventTime, appliedAt, streamSeq}` on connect and after each applied batch, then `event: changes` ' +
       '`{seq, types, orders, invoices, skus, customers, employees, more}`. EventSource cannot set headers: the token may come as `?access_token=`.',
     responses: { 200: { description: 'An event stream that stays open.', mediaTypes: ['text/event-stream'] } },
   },
@@ -82,7 +82,7 @@ export default defineFunction({
         app.post('/batch', { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) }, async (req) => {
           const input = parseInput(batch, req.body);
           if (store.rebuilding) throw new AppError('not_ready', 'the OLAP store is being rebuilt; retry the batch');
-          const result = await store.apply(input.events.map((e) => toSeqEvent(e.seq, e.event)));
+          const result = await store.apply(input.events.map((e) => toSeqEvent(e.seq, e.event)), input.streamSeq);
           return { applied: result.applied, skipped: result.skipped, ignored: result.ignored, watermark: result.watermark, ms: Math.round(result.ms * 10) / 10 };
         });
 

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
 // One stream message: its sequence and the envelope as published. The envelope is checked one by one
-// in olap/ (a malformed one is skipped, not allowed to block the whole feed).
+// in olap/ (a malformed one is skipped, not allowed to block the whole feed). `streamSeq`: the stream's
+// last sequence when the feed took the batch (triggers/batch-feed.ts), so the watermark can say whether
+// the projection is up to date; optional, as a feed of an older version sends none.
 export const batch = z
-  .object({ events: z.array(z.object({ seq: z.number().int().positive(), event: z.unknown() }).strict()).min(1).max(10_000) })
+  .object({
+    events: z.array(z.object({ seq: z.number().int().positive(), event: z.unknown() }).strict()).min(1).max(10_000),
+    streamSeq: z.number().int().nonnegative().optional(),
+  })
   .strict();
 
 const none = z.object({}).strict();

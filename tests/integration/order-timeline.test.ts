@@ -189,7 +189,7 @@ describe('order_timeline and live changes, through JetStream and the batch feed'
     const marks = ofKind(live!, 'watermark');
     expect(changes.length).toBeGreaterThan(1);
     // The watermark event keeps its shape; every changes event follows the watermark of its batch.
-    for (const w of marks) expect(Object.keys(w).sort()).toEqual(['appliedAt', 'eventTime', 'seq']);
+    for (const w of marks) expect(Object.keys(w).sort()).toEqual(['appliedAt', 'eventTime', 'seq', 'streamSeq']);
     for (const [n, s] of live!.sent.entries()) {
       if (s.event === 'changes') expect(live!.sent[n - 1]).toEqual({ event: 'watermark', data: expect.objectContaining({ seq: s.data.seq }) });
     }

@@ -23,6 +23,8 @@ export interface Box {
   /** fetch JSON through the gateway: POST when a body is given. */
   api: (path: string, opts?: { role?: Role; token?: string | null; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any }>;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Ctrl-C as a terminal sends it: SIGINT to the box's whole process group (needs `terminal`). */
+  ctrlC: () => Promise<number | null>;
   remove: () => void;
 }
 
@@ -35,6 +37,8 @@ export interface BoxOptions {
   port?: number;
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Runs the box in a process group of its own, as a terminal runs `npm start`, so ctrlC() reaches every process of it. */
+  terminal?: boolean;
 }
 
 /** Starts `npm start`'s code (runtime/main.ts) as a child process and waits for /healthz. */
@@ -58,19 +62,32 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
   delete env.NATS_URL;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   if (opts.natsUrl) env.NATS_URL = opts.natsUrl;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.terminal ?? false });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`box exited with ${child.exitCode}:\n${out}`);
-      const res = await fetch(`${url}/healthz`).catch(() => undefined);
-      return res?.status === 200;
-    },
-    { timeoutMs: opts.readyTimeoutMs ?? 90_000, what: () => `box /healthz 200\n${out}` },
-  );
+  const stop = (signal: NodeJS.Signals = 'SIGINT', group = false) =>
+    new Promise<number | null>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+      child.once('exit', (code) => done(code));
+      if (group) process.kill(-child.pid!, signal);
+      else child.kill(signal);
+    });
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`box exited with ${child.exitCode}:\n${out}`);
+        const res = await fetch(`${url}/healthz`).catch(() => undefined);
+        return res?.status === 200;
+      },
+      { timeoutMs: opts.readyTimeoutMs ?? 90_000, what: () => `box /healthz 200\n${out}` },
+    );
+  } catch (err) {
+    // A box that did not come up in time is stopped, not left running (no test holds it to stop it later).
+    await stop('SIGTERM', opts.terminal ?? false);
+    throw err;
+  }
   let keys: IssuerKeys | undefined;
   const token = async (role: Role, sub?: string) => {
     keys ??= JSON.parse(readFileSync(join(dataDir, 'issuer', 'keys.json'), 'utf8')) as IssuerKeys;
@@ -92,12 +109,10 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
     }
     return { status: res.status, body };
   };
-  const stop = (signal: NodeJS.Signals = 'SIGINT') =>
-    new Promise<number | null>((done) => {
-      if (child.exitCode !== null) return done(child.exitCode);
-      child.once('exit', (code) => done(code));
-      child.kill(signal);
-    });
+  const ctrlC = () => {
+    if (!opts.terminal) throw new Error('ctrlC() needs startBox({ terminal: true })');
+    return stop('SIGINT', true);
+  };
   const logTail = (names: string[], lines = 30) =>
     names
       .map((name) => {
@@ -106,5 +121,5 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
         return `--- ${name}.log ---\n${text}`;
       })
       .join('\n');
-  return { url, dataDir, prefix, stream, child, output: () => out, logTail, token, api, stop, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
+  return { url, dataDir, prefix, stream, child, output: () => out, logTail, token, api, stop: (signal) => stop(signal), ctrlC, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
 }

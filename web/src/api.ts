@@ -80,6 +80,8 @@ export interface Watermark {
   seq: number;
   eventTime: string | null;
   appliedAt: string | null;
+  /** The stream's last sequence as the projector was told it (olap/store.ts); null or absent: not known. */
+  streamSeq?: number | null;
 }
 
 export interface Page<T> {

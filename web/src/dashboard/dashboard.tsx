@@ -2,11 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { bi, type Watermark } from '../api.js';
 import { onWatermark } from '../live.js';
 import { Header } from '../ui.js';
+import { freshness } from './freshness.js';
 import { moneyByCurrency, panels, type Panel } from './panels.js';
 
 // The live BI panels over the projector's named queries, redrawn when the live stream says a batch
-// was applied (no polling, no reload). Each panel says which event it shows and how far behind that
-// event it was when drawn. Charts are drawn imperatively by ECharts into elements Preact leaves alone.
+// was applied (no polling, no reload). Each panel says which event it shows and whether the projection
+// is behind the stream's newest event (freshness.ts). Charts are drawn imperatively by ECharts into elements Preact leaves alone.
 
 type Chart = { setOption: (o: unknown, opts?: unknown) => void; resize: () => void; dispose: () => void };
 type Drawn = { rows: Record<string, any>[]; watermark: Watermark };
@@ -93,12 +94,11 @@ export function Dashboard() {
 }
 
 function Freshness({ watermark }: { watermark: Watermark | undefined }) {
-  if (!watermark) return <p class="fresh">waiting for data…</p>;
-  if (!watermark.seq || !watermark.eventTime) return <p class="fresh" data-seq="0">no events yet</p>;
-  const behind = Math.max(0, Date.now() - Date.parse(watermark.eventTime));
+  const { text, stale } = freshness(watermark);
+  if (!watermark) return <p class="fresh">{text}</p>;
   return (
-    <p class={`fresh ${behind > 5000 ? 'stale' : ''}`} data-seq={String(watermark.seq)} title={`event at ${watermark.eventTime}, applied at ${watermark.appliedAt}`}>
-      as of event {watermark.seq}, {behind.toLocaleString()} ms behind
+    <p class={`fresh ${stale ? 'stale' : ''}`} data-seq={String(watermark.seq)} title={watermark.eventTime ? `event at ${watermark.eventTime}, applied at ${watermark.appliedAt}` : undefined}>
+      {text}
     </p>
   );
 }

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SeqEvent } from './fold.js';
+import { OlapStore, type Watermark } from './store.js';
+
+// The dashboard says "up to date" or "N events behind" from the watermark: the store keeps, beside the
+// sequence it applied, the stream's last sequence as the feed said it with the batch.
+const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-tail-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The content of the events does not matter here: an unreadable one still moves the watermark.
+const seqs = (from: number, to: number): SeqEvent[] => Array.from({ length: to - from + 1 }, (_, n) => ({ seq: from + n, event: null }));
+
+describe('the watermark and where the stream ends', () => {
+  it('carries the stream\'s last sequence from the batch to the answers and the live listeners', async () => {
+    const file = join(dir, 'tail.duckdb');
+    const store = new OlapStore(file);
+    expect(await store.watermark()).toMatchObject({ seq: 0, streamSeq: null });
+    const live: Watermark[] = [];
+    store.onApplied((w) => live.push(w));
+
+    expect((await store.apply(seqs(1, 2), 5)).watermark).toMatchObject({ seq: 2, streamSeq: 5 }); // 3 events behind
+    expect((await store.apply(seqs(3, 5), 5)).watermark).toMatchObject({ seq: 5, streamSeq: 5 }); // up to date
+    expect(live.map((w) => [w.seq, w.streamSeq])).toEqual([[2, 5], [5, 5]]);
+    expect((await store.query({ sql: 'select 1 as one', values: [] })).watermark).toMatchObject({ seq: 5, streamSeq: 5 });
+
+    // A redelivered batch applies nothing, but may say the stream went on.
+    expect((await store.apply(seqs(5, 5), 7)).watermark).toMatchObject({ seq: 5, streamSeq: 7 });
+    expect(await store.watermark()).toMatchObject({ seq: 5, streamSeq: 7 });
+    // A batch that does not say (a replay, an older feed): unknown, not a stale figure.
+    expect((await store.apply(seqs(6, 6))).watermark).toMatchObject({ seq: 6, streamSeq: null });
+    await store.close();
+
+    // Not kept in the file: a new process does not know it until the next batch says it.
+    const reopened = new OlapStore(file);
+    expect(await reopened.watermark()).toMatchObject({ seq: 6, streamSeq: null });
+    await reopened.close();
+  });
+});

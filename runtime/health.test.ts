@@ -1,0 +1,42 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answersHealth, watchHealth } from './health.js';
+
+// A port the supervisor or the gateway probes may be answered by another process than the one started
+// there (a port reused after a restart, another box's process): healthy means the expected one answered.
+const servers: Server[] = [];
+const serve = (body: string) =>
+  new Promise<string>((ok) => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    servers.push(server);
+    server.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(server.address() as { port: number }).port}`));
+  });
+
+let query: string;
+let plain: string;
+beforeAll(async () => {
+  query = await serve(JSON.stringify({ status: 'ok', function: 'query' }));
+  plain = await serve('OK'); // of-watchdog's own /_/health answer, on the Pi
+});
+afterAll(() => servers.forEach((s) => s.close()));
+
+describe('the health probe', () => {
+  it('is healthy only when the expected function answers', async () => {
+    expect(await answersHealth(query, 1000, 'query')).toBe(true);
+    expect(await answersHealth(query, 1000, 'create-order')).toBe(false);
+    expect(await answersHealth(plain, 1000, 'query')).toBe(false);
+  });
+
+  it('names a target answered by another function as waiting', async () => {
+    const health = await watchHealth({ query, 'create-order': query }, { everyMs: 60_000, timeoutMs: 1000, byName: true });
+    health.stop();
+    expect(health.waiting()).toEqual(['create-order']);
+  });
+
+  it('takes any 2xx when asked not to check names (behind of-watchdog, which answers /_/health itself)', async () => {
+    expect(await answersHealth(plain, 1000)).toBe(true);
+    const health = await watchHealth({ query: plain }, { everyMs: 60_000, timeoutMs: 1000, byName: false });
+    health.stop();
+    expect(health.waiting()).toEqual([]);
+  });
+});
