@@ -39,4 +39,31 @@ describe('the health probe', () => {
     health.stop();
     expect(health.waiting()).toEqual([]);
   });
+
+  it('keeps a target that answered healthy through two slow answers, not three; a moved one waits until it answers', async () => {
+    let stalled = false;
+    const flaky = createServer((_req, res) => {
+      if (!stalled) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', function: 'query' }));
+    });
+    servers.push(flaky);
+    const url = await new Promise<string>((ok) => flaky.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(flaky.address() as { port: number }).port}`)));
+    let where = url;
+    const health = await watchHealth(() => ({ query: where }), { everyMs: 60_000, timeoutMs: 200, byName: true });
+    health.stop();
+    expect(health.waiting()).toEqual([]);
+    stalled = true;
+    await health.probe();
+    await health.probe();
+    expect(health.waiting(), 'two misses').toEqual([]);
+    await health.probe();
+    expect(health.waiting(), 'three misses').toEqual(['query']);
+    stalled = false;
+    await health.probe();
+    expect(health.waiting()).toEqual([]);
+    where = plain; // restarted elsewhere: another process answers there
+    expect(health.waiting(), 'moved, not yet probed').toEqual(['query']);
+    await health.probe();
+    expect(health.waiting()).toEqual(['query']);
+    flaky.closeAllConnections();
+  });
 });

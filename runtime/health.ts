@@ -22,18 +22,35 @@ export function answersHealth(baseUrl: string, timeoutMs: number, name?: string)
  * Probes every target ({name: base URL}, or a function giving the current ones when they can move) now
  * and then every `everyMs`; `waiting()` names those not answering. `byName`: the answer must come from
  * the target of that name; off only where something else answers /_/health for it (of-watchdog on the Pi).
+ *
+ * A target is healthy once it answered at its current URL, and stays so until it misses `missesAllowed`
+ * probes in a row (3, as Kubernetes' failureThreshold): on a loaded box one slow answer is no outage, and
+ * /healthz flapping on it made the chaos test wait for a box that was up. A target that moved (restarted
+ * on another port) is waiting until it answers there.
  */
-export async function watchHealth(given: Record<string, string> | (() => Record<string, string>), opts: { everyMs: number; timeoutMs: number; byName: boolean }) {
+export async function watchHealth(
+  given: Record<string, string> | (() => Record<string, string>),
+  opts: { everyMs: number; timeoutMs: number; byName: boolean; missesAllowed?: number },
+) {
   const targets = typeof given === 'function' ? given : () => given;
-  const healthy = new Set<string>();
+  const missesAllowed = opts.missesAllowed ?? 3;
+  const seen = new Map<string, { url: string; healthy: boolean; misses: number }>();
   const probe = () =>
     Promise.all(
       Object.entries(targets()).map(async ([name, url]) => {
-        if (await answersHealth(url, opts.timeoutMs, opts.byName ? name : undefined)) healthy.add(name);
-        else healthy.delete(name);
+        const answered = await answersHealth(url, opts.timeoutMs, opts.byName ? name : undefined);
+        let s = seen.get(name);
+        if (!s || s.url !== url) seen.set(name, (s = { url, healthy: false, misses: 0 }));
+        if (answered) Object.assign(s, { healthy: true, misses: 0 });
+        else if (++s.misses >= missesAllowed) s.healthy = false;
       }),
     );
   await probe();
   const timer = setInterval(() => void probe(), opts.everyMs);
-  return { waiting: () => Object.keys(targets()).filter((n) => !healthy.has(n)), stop: () => clearInterval(timer) };
+  return {
+    waiting: () => Object.entries(targets()).filter(([n, url]) => !(seen.get(n)?.url === url && seen.get(n)?.healthy)).map(([n]) => n),
+    /** One more round of probes now (the timer goes on). */
+    probe,
+    stop: () => clearInterval(timer),
+  };
 }

@@ -39,6 +39,8 @@ describe('supervisor', () => {
     expect(readPortsFile(portsFile)).toEqual({ probe: first });
 
     process.kill(s.pids().probe!, 'SIGKILL');
+    // Gone at once from ports.json (the gateway stops sending to a dead port), back when the new one reports.
+    await waitFor(async () => (readPortsFile(portsFile).probe === undefined ? true : undefined), { timeoutMs: 5_000, what: 'probe out of ports.json' });
     const second = await waitFor(async () => (s.port('probe') !== first && s.port('probe') !== undefined ? s.port('probe') : undefined), { timeoutMs: 15_000, what: () => `probe back on a new port\n${said.join('\n')}` });
     await s.waitHealthy(15_000);
     expect(readPortsFile(portsFile)).toEqual({ probe: second });

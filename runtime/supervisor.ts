@@ -87,6 +87,12 @@ export class Supervisor {
       entry.healthy = false;
       entry.child = undefined;
       if (this.stopping) return;
+      // Nothing listens there any more: the gateway stops sending to it and /healthz waits for the restart,
+      // instead of both trusting the old port until a probe misses.
+      if (entry.spec.port === undefined && entry.port !== undefined) {
+        entry.port = undefined;
+        this.onPortsChanged();
+      }
       // A process that ran a while before dying starts again at the short delay.
       if (Date.now() - entry.startedAt > 30_000) entry.restarts = 0;
       const delay = Math.min(250 * 2 ** entry.restarts, 15_000);
