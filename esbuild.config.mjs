@@ -141,14 +141,13 @@ export async function buildAll({ quiet = false } = {}) {
   const results = await Promise.all(
     entries().map(async (e) => {
       mkdirSync(dirname(e.out), { recursive: true });
-      const r = await build({
+      await build({
         stdin: { contents: e.contents, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
         ...nodeBundle,
         outfile: e.out,
         minify: true,
         sourcemap: 'linked',
         legalComments: 'none',
-        metafile: true,
         logLevel: 'warning',
       });
       writeFileSync(join(dirname(e.out), 'package.json'), '{"type":"module"}\n');

@@ -166,5 +166,3 @@ export const upsertSql = [
      version = case when ${newerEmployee} then excluded.version else employees.version end`,
   `insert into order_events select * from stage_order_events on conflict do nothing`,
 ];
-
-export const stagingTables = ['stage_orders', 'stage_lines', 'stage_invoices', 'stage_payments', 'stage_stock', 'stage_employees', 'stage_order_events'];

@@ -5,7 +5,7 @@ import type { Logger } from '../shared/log.js';
 import { summarize, type ChangeSummary } from './change-summary.js';
 import { foldBatch, type BatchChanges, type SeqEvent } from './fold.js';
 import type { NamedSql } from './queries.js';
-import { schemaSql, stagingSql, stagingTables, upsertSql } from './schema.js';
+import { schemaSql, stagingSql, upsertSql } from './schema.js';
 
 export interface Watermark {
   seq: number;

@@ -77,6 +77,7 @@ describe('progress: plain lines', () => {
     expect(lines).toHaveLength(10); // 10%, 20%, ... 90%, then the final line
     expect(lines[0]).toBe('rebuild-olap: 100/1000 events, 10%, 500 events/s, 2s left');
     expect(lines.at(-1)).toBe('rebuild-olap: 1000/1000 events, 100%, 500 events/s, done in 2s');
+    // eslint-disable-next-line no-control-regex -- the point: no control character but the newline
     expect(t.raw()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
   });
 

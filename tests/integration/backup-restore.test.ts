@@ -231,6 +231,7 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     return { stdout, stderr };
   };
   const plain = (stderr: string) => {
+    // eslint-disable-next-line no-control-regex -- the point: no escape sequence
     expect(stderr).not.toMatch(/[\x1b\r]/); // no cursor moves, colours or in-place redraws
     return stderr.split('\n');
   };

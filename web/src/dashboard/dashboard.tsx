@@ -3,14 +3,14 @@ import { bi, type Watermark } from '../api.js';
 import { onWatermark } from '../live.js';
 import { Header } from '../ui.js';
 import { freshness } from './freshness.js';
-import { moneyByCurrency, panels, type Panel } from './panels.js';
+import { moneyByCurrency, panels, type Panel, type Row } from './panels.js';
 
 // The live BI panels over the projector's named queries, redrawn when the live stream says a batch
 // was applied (no polling, no reload). Each panel says which event it shows and whether the projection
 // is behind the stream's newest event (freshness.ts). Charts are drawn imperatively by ECharts into elements Preact leaves alone.
 
 type Chart = { setOption: (o: unknown, opts?: unknown) => void; resize: () => void; dispose: () => void };
-type Drawn = { rows: Record<string, any>[]; watermark: Watermark };
+type Drawn = { rows: Row[]; watermark: Watermark };
 
 export function Dashboard() {
   const [data, setData] = useState<Record<string, Drawn>>({});
@@ -37,7 +37,7 @@ export function Dashboard() {
         do {
           again = false;
           const { init } = await lib;
-          const answers = await Promise.all(panels.map(async (p) => [p, await bi<Record<string, any>>(p.query.name, p.query.params)] as const));
+          const answers = await Promise.all(panels.map(async (p) => [p, await bi<Row>(p.query.name, p.query.params)] as const));
           if (!alive) return;
           for (const [p, a] of answers) draw(p, a.rows, init as never);
           setData(Object.fromEntries(answers.map(([p, a]) => [p.id, { rows: a.rows, watermark: a.watermark }])));

@@ -3,7 +3,9 @@ import { formatMoney, minorDigits } from '../../../shared/domain/money.js';
 // The five BI panels: which named query each draws and the chart options for its rows. Money is drawn
 // in currency units (axis labels), and every label says its currency.
 
-type Row = Record<string, any>;
+/** A row of a named BI query: each panel reads the fields its query returns (docs/api.md, BI). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows differ per query; each option() names its fields
+export type Row = Record<string, any>;
 export interface Panel {
   id: string;
   title: string;

@@ -1,0 +1,24 @@
+// npm run lint (part of npm test): ESLint's and typescript-eslint's recommended rules over all the code;
+// the compiler (tsc --noEmit: strict, noUnusedLocals, noUnusedParameters) checks the types.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['build/', 'data/', 'node_modules/', 'test-results/', 'bench/results/', 'web/docs/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      // `_name` says "deliberately unused" (a destructured field left out, a callback's unused argument).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // Tests and the bench read answers whose shape each assertion names; typing every JSON body would
+    // restate the API. Production code may not use `any`.
+    files: ['tests/**', '**/*.test.ts', 'bench/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);
