@@ -1,16 +1,7 @@
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import { readConfig } from '../shared/config.js';
 
-// Read once, when the projector's routes are registered; a bad value stops it with a clear message.
-const schema = z.object({
-  OLAP_FILE: z.string().min(1).optional(),
-  ERPBI_DATA: z.string().min(1).default('./data'),
-  OLAP_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
-  // DuckDB takes 80% of the machine's RAM and every core by default; the projector shares a Pi.
-  OLAP_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i).default('256MB'),
-  OLAP_THREADS: z.coerce.number().int().min(1).max(64).default(2),
-});
-
+// The projector's settings (shared/config.ts), read once, when its routes are registered.
 export interface OlapSettings {
   file: string;
   batchBodyLimit: number;
@@ -18,9 +9,7 @@ export interface OlapSettings {
 }
 
 export function olapSettings(env: NodeJS.ProcessEnv = process.env): OlapSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new Error(`erpbi: bad projector configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const e = parsed.data;
+  const e = readConfig(['OLAP_FILE', 'ERPBI_DATA', 'OLAP_BATCH_BODY_LIMIT_BYTES', 'OLAP_MEMORY_LIMIT', 'OLAP_THREADS'], { env });
   return {
     file: resolve(e.OLAP_FILE ?? join(e.ERPBI_DATA, 'olap', 'erpbi.duckdb')),
     batchBodyLimit: e.OLAP_BATCH_BODY_LIMIT_BYTES,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { secret } from '../shared/secrets.js';
+import { readConfig } from '../shared/config.js';
 import { dataDir, readBox } from './box.js';
 import { startProgress } from './progress.js';
 
@@ -15,10 +15,15 @@ export const backupUsage = `  backup [--out DIR] [--tar] [--no-stream]          
 function settings() {
   const dir = dataDir();
   const box = readBox(dir);
-  const databaseUrl = secret('database-url', 'DATABASE_URL') ?? (box.pgPort ? `postgres://postgres:erpbi-local@127.0.0.1:${box.pgPort}/erpbi` : undefined);
+  const config = readConfig(['DATABASE_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'OLAP_FILE']);
+  const databaseUrl = config.DATABASE_URL ?? (box.pgPort ? `postgres://postgres:erpbi-local@127.0.0.1:${box.pgPort}/erpbi` : undefined);
   if (!databaseUrl) throw new Error('DATABASE_URL (or the secret database-url) is required, or a box started with `npm start` in ERPBI_DATA');
-  const natsUrl = process.env.NATS_URL ?? (box.natsPort ? `nats://127.0.0.1:${box.natsPort}` : undefined);
-  return { dir, databaseUrl, natsUrl, stream: process.env.EVENTS_STREAM ?? 'ERP_EVENTS', prefix: process.env.EVENTS_PREFIX ?? 'erp' };
+  return { dir, databaseUrl, natsUrl: natsUrlOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE };
+}
+
+/** NATS_URL when set, else the box's own nats-server (npm start), else none. */
+export function natsUrlOf(box: { natsPort?: number | undefined }): string | undefined {
+  return readConfig(['NATS_URL']).NATS_URL ?? (box.natsPort ? `nats://127.0.0.1:${box.natsPort}` : undefined);
 }
 
 export async function backupCommand(args: string[]): Promise<void> {
@@ -29,7 +34,7 @@ export async function backupCommand(args: string[]): Promise<void> {
   const result = await backup({
     databaseUrl: s.databaseUrl,
     dataDir: s.dir,
-    olapFile: process.env.OLAP_FILE,
+    olapFile: s.olapFile,
     outDir: values.out ?? join(s.dir, 'backups'),
     ...(values['no-stream'] || !s.natsUrl ? {} : { nats: { url: s.natsUrl, stream: s.stream } }),
     tar: values.tar,
@@ -48,7 +53,7 @@ export async function restoreCommand(args: string[]): Promise<void> {
     from: positionals[0]!,
     databaseUrl: s.databaseUrl,
     dataDir: s.dir,
-    olapFile: process.env.OLAP_FILE,
+    olapFile: s.olapFile,
     ...(s.natsUrl ? { nats: { url: s.natsUrl, stream: s.stream } } : {}),
     ...(values['republish-events'] ? { republishEvents: { prefix: s.prefix } } : {}),
     log: (line) => console.error(line),

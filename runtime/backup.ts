@@ -7,6 +7,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectBus } from '../shared/events/bus.js';
+import { readConfig } from '../shared/config.js';
 import { noProgress, type Progress, type StartProgress } from './progress.js';
 
 // A backup is one directory (or its .tar.gz): the database as a pg_dump custom-format archive, a copy
@@ -204,8 +205,9 @@ export async function readStreamPosition(url: string, stream: string): Promise<S
  * own RESTIC_PASSWORD_FILE etc.) -> `restic backup`. A failed push fails the command: a backup that
  * was meant to leave the box and did not is not a success.
  */
-async function push(path: string, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+async function push(path: string, log: (line: string) => void): Promise<string[]> {
   const pushed: string[] = [];
+  const env = readConfig(['ERPBI_BACKUP_RCLONE_REMOTE', 'RESTIC_REPOSITORY']);
   const remote = env.ERPBI_BACKUP_RCLONE_REMOTE;
   if (remote) {
     if (!(await onPath('rclone'))) log('rclone: ERPBI_BACKUP_RCLONE_REMOTE is set but rclone is not on the PATH; not pushed');

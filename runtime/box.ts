@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { readConfig } from '../shared/config.js';
 
 // One box = one data dir. Its settings (chosen once, then reused) live in box.json beside the data.
 export interface BoxFile {
@@ -14,11 +15,11 @@ export interface BoxFile {
 }
 
 export function dataDir(): string {
-  return resolve(process.env.ERPBI_DATA ?? './data');
+  return resolve(readConfig(['ERPBI_DATA']).ERPBI_DATA);
 }
 
 export function gatewayPort(): number {
-  return Number(process.env.ERPBI_PORT ?? 8080);
+  return readConfig(['ERPBI_PORT']).ERPBI_PORT;
 }
 
 export function readBox(dir = dataDir()): BoxFile {

@@ -30,8 +30,8 @@ async function token(args: string[]) {
 async function migrateCommand() {
   const { createPool } = await import('../shared/db/pool.js');
   const { migrate } = await import('../shared/db/migrate.js');
-  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is required');
-  const db = createPool(process.env.DATABASE_URL, 1);
+  const { readConfig } = await import('../shared/config.js');
+  const db = createPool(readConfig(['DATABASE_URL'], { required: ['DATABASE_URL'] }).DATABASE_URL, 1);
   const applied = await migrate(db);
   await db.end();
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { z } from 'zod';
+import { readConfig } from '../shared/config.js';
 import { Counter } from 'prom-client';
 import { readStack } from '../triggers/stack.js';
 import { createMetrics } from '../shared/http/metrics.js';
@@ -11,14 +11,8 @@ import { watchHealth } from './health.js';
 // faasd's do, and this routes /function/<name>[/...] to it with the prefix stripped, as OpenFaaS does.
 // Same names and ports as faasd's gateway (8080, metrics on 8082), so Traefik's routes, Prometheus'
 // scrape config and the connector are the same on both paths. On faasd, faasd's own gateway does this.
-const env = z
-  .object({
-    STACK_FILE: z.string().default('/app/stack.yml'),
-    PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-    METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(8082),
-    FUNCTION_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  })
-  .parse(process.env);
+// Its settings (shared/config.ts); docker-compose.erp.yml gives STACK_FILE and PORT 8080.
+const env = readConfig(['STACK_FILE', 'PORT', 'METRICS_PORT', 'FUNCTION_PORT']);
 
 const names = readStack(env.STACK_FILE).filter((f) => f.deployedAs === 'function').map((f) => f.name);
 const upstreams: Record<string, string> = Object.fromEntries(names.map((name) => [name, `http://${name}:${env.FUNCTION_PORT}`]));

@@ -1,7 +1,6 @@
 import Fastify from 'fastify';
 import cors from '@fastify/cors';
-import { z } from 'zod';
-import { secret } from '../shared/secrets.js';
+import { readConfig } from '../shared/config.js';
 import { registerDevIssuer } from './dev-issuer.js';
 import { loadOrCreateKeys } from './issuer.js';
 
@@ -9,21 +8,13 @@ import { loadOrCreateKeys } from './issuer.js';
 // image cannot be pulled there). Same issuer URL, endpoint layout, client ids and roles claim as the
 // realm in compose/keycloak/erpbi-realm.json, so nothing else in the stack changes. Demo users sign
 // in without a password: never on a box with real data.
-const env = z
-  .object({
-    PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-    ERPBI_DATA: z.string().default('/data'),
-    AUTH_ISSUER: z.url(),
-    AUTH_AUDIENCE: z.string().default('erpbi'),
-    WEB_CLIENT_ID: z.string().default('erpbi-dashboard'),
-    ROLES_CLAIM: z.string().default('realm_access.roles'),
-    /** Origins of the workspace (comma-separated), like the client's redirect URIs in the realm. */
-    REDIRECT_ORIGINS: z.string().transform((s) => s.split(',').map((o) => new URL(o.trim()).origin)),
-  })
-  .parse(process.env);
-// The connector's client secret, where the connector reads it too (SECRETS_DIR/connector-client-secret).
-const clientSecret = secret('connector-client-secret', 'CLIENT_SECRET');
-if (!clientSecret) throw new Error('the secret connector-client-secret (or CLIENT_SECRET) is required');
+// Its settings (shared/config.ts); the connector's client secret is read where the connector reads it
+// (SECRETS_DIR/connector-client-secret). The roles claim is Keycloak's unless AUTH_ROLES_CLAIM says otherwise.
+const env = readConfig(['PORT', 'ERPBI_DATA', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'WEB_CLIENT_ID', 'REDIRECT_ORIGINS', 'CLIENT_SECRET'], {
+  required: ['AUTH_ISSUER', 'REDIRECT_ORIGINS', 'CLIENT_SECRET'],
+  env: { AUTH_ROLES_CLAIM: 'realm_access.roles', ...process.env },
+});
+const clientSecret = env.CLIENT_SECRET;
 
 const app = Fastify();
 // The workspace (another origin) reads discovery and posts the code exchange from the browser: allow
@@ -37,7 +28,7 @@ registerDevIssuer(app, {
   keys: await loadOrCreateKeys(env.ERPBI_DATA),
   clientSecret,
   webClientId: env.WEB_CLIENT_ID,
-  rolesClaim: env.ROLES_CLAIM,
+  rolesClaim: env.AUTH_ROLES_CLAIM,
   redirectOrigins: env.REDIRECT_ORIGINS,
 });
 app.get('/health/ready', async () => ({ status: 'UP' }));

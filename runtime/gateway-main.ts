@@ -1,5 +1,5 @@
 import { unwatchFile, watchFile } from 'node:fs';
-import { z } from 'zod';
+import { readConfig } from '../shared/config.js';
 import { buildGateway } from './gateway.js';
 import { watchHealth } from './health.js';
 import { loadOrCreateKeys } from './issuer.js';
@@ -9,24 +9,10 @@ import { stopOnSignal } from '../shared/lifecycle.js';
 // The gateway as a process of its own, supervised like a function: when it dies, the runtime starts it
 // again (with backoff, said in the terminal) and the functions behind it never notice. Its settings
 // come from the runtime in the environment.
-const names = (s: string) => new Set(s.split(',').filter(Boolean));
-const env = z
-  .object({
-    PORT: z.coerce.number().int().min(1).max(65535),
-    ERPBI_DATA: z.string().min(1),
-    AUTH_ISSUER: z.string().url(),
-    AUTH_AUDIENCE: z.string().default('erpbi'),
-    CLIENT_SECRET: z.string().min(1),
-    WEB_DIR: z.string().min(1),
-    /** {process name: port} of the functions and the connector (runtime/ports-file.ts), followed as it changes:
-     *  each (re)start of one listens on a port the OS picked. */
-    GATEWAY_PORTS_FILE: z.string().min(1),
-    /** The names /function/<name> reaches. */
-    GATEWAY_FUNCTIONS: z.string().transform(names),
-    /** Processes /healthz also waits for (the connector), not routed. */
-    GATEWAY_ALSO_WATCH: z.string().default('').transform(names),
-  })
-  .parse(process.env);
+const env = readConfig(
+  ['PORT', 'ERPBI_DATA', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'CLIENT_SECRET', 'WEB_DIR', 'GATEWAY_PORTS_FILE', 'GATEWAY_FUNCTIONS', 'GATEWAY_ALSO_WATCH'],
+  { required: ['AUTH_ISSUER', 'CLIENT_SECRET', 'WEB_DIR', 'GATEWAY_PORTS_FILE'] },
+);
 
 let ports = readPortsFile(env.GATEWAY_PORTS_FILE);
 // The supervisor rewrites the file whenever a (re)started process reports its port (runtime/supervisor.ts).

@@ -5,6 +5,7 @@ import { createPool } from '../shared/db/pool.js';
 import { migrate } from '../shared/db/migrate.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
 import { readStack } from '../triggers/stack.js';
+import { readConfig } from '../shared/config.js';
 import { dataDir, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
 import { endpoints, loadOrCreateKeys } from './issuer.js';
 import { natsServerMissing, startNats } from './nats.js';
@@ -26,8 +27,10 @@ const dir = dataDir();
 // Every process the box starts inherits it: how the next start knows them if this one is killed (leftovers.ts).
 process.env.ERPBI_DATA = dir;
 const port = gatewayPort();
-const prefix = process.env.EVENTS_PREFIX ?? 'erp';
-const stream = process.env.EVENTS_STREAM ?? 'ERP_EVENTS';
+// What the box takes from its environment (shared/config.ts): each part it is not given, it runs itself.
+const config = readConfig(['EVENTS_PREFIX', 'EVENTS_STREAM', 'DATABASE_URL', 'NATS_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
+const prefix = config.EVENTS_PREFIX;
+const stream = config.EVENTS_STREAM;
 mkdirSync(join(dir, 'logs'), { recursive: true });
 const box = readBox(dir);
 const stops: (() => Promise<void>)[] = [];
@@ -49,7 +52,7 @@ async function main() {
   await stopLeftovers(dir, say);
   writePids();
   // Checked before anything starts, so a missing nats-server costs the user nothing but this message.
-  if (!process.env.NATS_URL && natsServerMissing()) {
+  if (!config.NATS_URL && natsServerMissing()) {
     throw new Error('nats-server is not on PATH. Install it (Debian/Ubuntu/Raspberry Pi OS: `sudo apt-get install nats-server`) or set NATS_URL to a JetStream-enabled server.');
   }
   if ((isStale as () => boolean)()) {
@@ -57,7 +60,7 @@ async function main() {
     await (buildAll as (o: { quiet: boolean }) => Promise<unknown[]>)({ quiet: true });
   }
 
-  let databaseUrl = process.env.DATABASE_URL;
+  let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     box.pgPort = await stickyPort(box.pgPort);
     say(`starting embedded PostgreSQL 15 on 127.0.0.1:${box.pgPort}...`);
@@ -66,7 +69,7 @@ async function main() {
     stops.push(pg.stop);
     databaseUrl = pg.url;
   }
-  let natsUrl = process.env.NATS_URL;
+  let natsUrl = config.NATS_URL;
   if (!natsUrl) {
     box.natsPort = await stickyPort(box.natsPort);
     say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
@@ -78,12 +81,12 @@ async function main() {
 
   // Object storage for the invoice PDFs: the box's own unless S3_ENDPOINT names one (e.g. a MinIO).
   let storage: Record<string, string> = {
-    S3_ENDPOINT: process.env.S3_ENDPOINT ?? '',
-    S3_BUCKET: process.env.S3_BUCKET ?? documentsBucket,
-    S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID ?? '',
-    S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY ?? '',
+    S3_ENDPOINT: config.S3_ENDPOINT ?? '',
+    S3_BUCKET: config.S3_BUCKET,
+    S3_ACCESS_KEY_ID: config.S3_ACCESS_KEY_ID ?? '',
+    S3_SECRET_ACCESS_KEY: config.S3_SECRET_ACCESS_KEY ?? '',
   };
-  if (!process.env.S3_ENDPOINT) {
+  if (!config.S3_ENDPOINT) {
     box.s3Port = await stickyPort(box.s3Port);
     say(`starting object storage (s3rver) on 127.0.0.1:${box.s3Port}...`);
     const s3Port = box.s3Port;

@@ -3,13 +3,12 @@
 // (the container test's MinIO stand-in binds S3RVER_ADDRESS=0.0.0.0 inside its container).
 // @ts-expect-error: s3rver ships no type declarations
 import S3rver from 's3rver';
+import { readConfig } from '../shared/config.js';
 import { stopOnSignal } from '../shared/lifecycle.js';
 
-const directory = process.env.S3RVER_DIR;
-const port = Number(process.env.S3RVER_PORT);
-const bucket = process.env.S3_BUCKET ?? 'erpbi-documents';
-const address = process.env.S3RVER_ADDRESS ?? '127.0.0.1';
-if (!directory || !Number.isInteger(port)) throw new Error('S3RVER_DIR and S3RVER_PORT are required');
+const { S3RVER_DIR: directory, S3RVER_PORT: port, S3_BUCKET: bucket, S3RVER_ADDRESS: address } = readConfig(['S3RVER_DIR', 'S3RVER_PORT', 'S3_BUCKET', 'S3RVER_ADDRESS'], {
+  required: ['S3RVER_DIR', 'S3RVER_PORT'],
+});
 
 // Path-style only, as erpbi's client addresses it: with vhostBuckets on, s3rver would read a host
 // name such as `minio` (the container test's stand-in) as a bucket name.

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir, readBox } from './box.js';
 import { loadOrCreateKeys, signToken } from './issuer.js';
+import { readConfig } from '../shared/config.js';
+import { natsUrlOf } from './backup-cli.js';
 import { noProgress, startProgress, type Progress } from './progress.js';
 
 export const rebuildOlapUsage = '  rebuild-olap                                             delete the DuckDB file and replay the event stream into it (the box keeps running)';
@@ -23,8 +25,8 @@ export async function rebuildOlap(): Promise<void> {
   const token = await signToken(await loadOrCreateKeys(dir), { issuer: box.issuer, audience: 'erpbi', sub: 'cli-rebuild-olap', roles: ['admin'], ttlSeconds: 600 });
   const projector = `${box.gatewayUrl}/function/project-to-olap`;
 
-  const natsUrl = process.env.NATS_URL ?? (box.natsPort ? `nats://127.0.0.1:${box.natsPort}` : undefined);
-  const stream = process.env.EVENTS_STREAM ?? 'ERP_EVENTS';
+  const natsUrl = natsUrlOf(box);
+  const stream = readConfig(['EVENTS_STREAM']).EVENTS_STREAM;
   const { readStreamPosition } = await import('./backup.js');
   const position = natsUrl
     ? await readStreamPosition(natsUrl, stream).catch((err: Error) => {

@@ -1,32 +1,156 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { secret } from './secrets.js';
-import { idempotencySettings } from './idempotency/expiry.js';
+import { idempotencyWindowHours } from './idempotency/expiry.js';
 
-// Read once at start; a missing or malformed setting stops the process with a clear message.
-const schema = z.object({
-  FUNCTION_NAME: z.string().default('function'),
-  // 0: a port the OS picks (runtime/supervisor.ts learns it from the process)
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATABASE_URL: z.string().min(1, 'DATABASE_URL (or the secret database-url) is required'),
-  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
-  EVENTS_STREAM: z.string().default('ERP_EVENTS'),
+// Every setting erpbi reads from its environment, in one zod schema. Each process (a function, the
+// connector, the projector, the gateway, `npm start`, the CLI) reads the part it needs through
+// readConfig, once, at start: a setting is checked the same way wherever it is read, and a missing or
+// malformed one stops the process with one clear message. On faasd, secrets are files
+// (/var/openfaas/secrets/<name>, or SECRETS_DIR); a file stands in for the setting named beside it.
+
+const port = z.coerce.number().int().min(0).max(65535);
+const hours = z.coerce.number().positive();
+/** A comma-separated list of names. */
+const names = z.string().transform((s) => new Set(s.split(',').map((n) => n.trim()).filter(Boolean)));
+
+export const settings = z.object({
+  // ---- where the parts are, for every process
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Required by the functions and the connector; npm start runs its own nats-server when it is not set. */
+  NATS_URL: z.string().min(1).optional(),
+  EVENTS_STREAM: z.string().regex(/^[\w-]+$/).default('ERP_EVENTS'),
+  /** The first token of every subject: two boxes may share a nats-server under different prefixes. */
   EVENTS_PREFIX: z.string().regex(/^[a-z][a-z0-9_]*$/).default('erp'),
-  AUTH_ISSUER: z.string().min(1, 'AUTH_ISSUER is required'),
+  /** The address a process listens on: 127.0.0.1 on a box, 0.0.0.0 in a container. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** 0: a port the OS picks (runtime/supervisor.ts learns it from the process). */
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where secret files are (faasd mounts them there; compose at /run/secrets). */
+  SECRETS_DIR: z.string().min(1).default('/var/openfaas/secrets'),
+  /** npm start's data directory (its Postgres, nats-server, DuckDB file, logs), and the CLI's. */
+  ERPBI_DATA: z.string().min(1).default('./data'),
+
+  // ---- a function (shared/http/serve.ts)
+  /** Its name, in every log line (serve.ts sets it from the definition). */
+  FUNCTION_NAME: z.string().min(1).optional(),
+  AUTH_ISSUER: z.string().url().optional(),
   AUTH_AUDIENCE: z.string().default('erpbi'),
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ROLES_CLAIM: z.string().default('roles'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100 * 1024),
   PG_POOL_MAX: z.coerce.number().int().positive().default(5),
-  // IDEMPOTENCY_WINDOW_HOURS: how long an Idempotency-Key's answer is replayed (>= 24; why: shared/idempotency/expiry.ts).
-  ...idempotencySettings.shape,
-});
-export type Config = Omit<z.infer<typeof schema>, 'DATABASE_URL'> & { DATABASE_URL?: string | undefined };
+  /** How long an Idempotency-Key's answer is replayed (why at least 24 h: shared/idempotency/expiry.ts). */
+  IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().min(idempotencyWindowHours.min).default(idempotencyWindowHours.default),
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { postgres: boolean } = { postgres: true }): Config {
-  const parsed = (needs.postgres ? schema : schema.extend({ DATABASE_URL: z.string().optional() })).safeParse({ ...env, DATABASE_URL: secret('database-url', 'DATABASE_URL') });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`erpbi: bad configuration: ${problems}`);
+  // ---- the connector (triggers/main.ts)
+  STACK_FILE: z.string().min(1).default('stack.yml'),
+  GATEWAY_URL: z.string().url().optional(),
+  TOKEN_URL: z.string().url().optional(),
+  CLIENT_ID: z.string().min(1).default('erpbi-connector'),
+  CLIENT_SECRET: z.string().min(1).optional(),
+  // The pruner's windows and pace (why each: triggers/retention.ts).
+  PROCESSED_EVENTS_KEEP_HOURS: hours.default(7 * 24),
+  PUBLISHED_OUTBOX_KEEP_HOURS: hours.default(7 * 24),
+  PRUNE_EVERY_SECONDS: z.coerce.number().positive().default(10),
+  PRUNE_BATCH_ROWS: z.coerce.number().int().positive().max(100_000).default(2000),
+
+  // ---- the projector (olap/config.ts)
+  OLAP_FILE: z.string().min(1).optional(),
+  OLAP_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  // DuckDB takes 80% of the machine's RAM and every core by default; the projector shares a Pi.
+  OLAP_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i).default('256MB'),
+  OLAP_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+
+  // ---- documents in object storage (shared/documents/)
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('erpbi-documents'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+
+  // ---- backups (npx erpbi backup): where a copy goes off the box, when set (runtime/backup.ts)
+  ERPBI_BACKUP_RCLONE_REMOTE: z.string().min(1).optional(),
+  /** restic's own variable; restic reads its password settings itself. */
+  RESTIC_REPOSITORY: z.string().min(1).optional(),
+
+  // ---- npm start (runtime/main.ts) and the processes it wires together
+  /** The box's port for people (the gateway). */
+  ERPBI_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  /** The workspace's built files, served by the gateway. */
+  WEB_DIR: z.string().min(1).optional(),
+  /** {process name: port} of the functions and the connector, followed by the gateway (runtime/ports-file.ts). */
+  GATEWAY_PORTS_FILE: z.string().min(1).optional(),
+  /** The names /function/<name> reaches. */
+  GATEWAY_FUNCTIONS: names.default(new Set<string>()),
+  /** Processes /healthz also waits for (the connector), not routed. */
+  GATEWAY_ALSO_WATCH: names.default(new Set<string>()),
+  /** The box's object storage process (runtime/object-storage-main.ts): its files, port and address. */
+  S3RVER_DIR: z.string().min(1).optional(),
+  S3RVER_PORT: port.optional(),
+  S3RVER_ADDRESS: z.string().min(1).default('127.0.0.1'),
+
+  // ---- plain Docker's gateway (runtime/compose-gateway.ts): faasd's names and ports
+  METRICS_PORT: port.default(8082),
+  /** The port every function container listens on. */
+  FUNCTION_PORT: port.default(8080),
+
+  // ---- the dev issuer on its own (runtime/dev-issuer-main.ts, the container test's Keycloak stand-in)
+  WEB_CLIENT_ID: z.string().min(1).default('erpbi-dashboard'),
+  /** Origins of the workspace (comma-separated), like the client's redirect URIs in the realm. */
+  REDIRECT_ORIGINS: z.string().transform((s) => s.split(',').map((o) => new URL(o.trim()).origin)).optional(),
+});
+export type Settings = z.infer<typeof settings>;
+type Key = keyof Settings;
+
+/** A secret: the file `<SECRETS_DIR>/<fileName>`, else the environment's `envName`. Also read at use by
+ *  what may change while a process runs (the company profile on the PDFs). */
+export function secret(fileName: string, envName: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = settings.shape.SECRETS_DIR.parse(env.SECRETS_DIR);
+  try {
+    return readFileSync(`${dir}/${fileName}`, 'utf8').trim();
+  } catch {
+    return env[envName];
   }
-  return parsed.data;
 }
+
+/** Settings a secret file may hold: faasd mounts each service's own. */
+const secretFiles: Partial<Record<Key, string>> = {
+  DATABASE_URL: 'database-url',
+  CLIENT_SECRET: 'connector-client-secret',
+  S3_ACCESS_KEY_ID: 's3-access-key-id',
+  S3_SECRET_ACCESS_KEY: 's3-secret-access-key',
+};
+
+/**
+ * The settings `keys` from the environment (and secret files), checked by the one schema; those in
+ * `required` must be set. Throws `erpbi: bad configuration: ...` naming every problem.
+ */
+export function readConfig<K extends Key, R extends K = never>(
+  keys: readonly K[],
+  opts: { required?: readonly R[]; env?: NodeJS.ProcessEnv } = {},
+): Pick<Settings, K> & { [P in R]-?: NonNullable<Settings[P]> } {
+  const env = opts.env ?? process.env;
+  const given: Record<string, unknown> = {};
+  for (const k of keys) given[k] = secretFiles[k] ? (secret(secretFiles[k], k, env) ?? undefined) : env[k];
+  const schema = settings.pick(Object.fromEntries(keys.map((k) => [k, true])) as Record<Key, true>);
+  const parsed = schema.safeParse(given);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  for (const k of opts.required ?? []) {
+    if (parsed.success && (parsed.data as Record<string, unknown>)[k] === undefined) {
+      problems.push(`${k}${secretFiles[k] ? ` (or the secret ${secretFiles[k]})` : ''} is required`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`erpbi: bad configuration: ${problems.join('; ')}`);
+  return parsed.data as unknown as Pick<Settings, K> & { [P in R]-?: NonNullable<Settings[P]> };
+}
+
+/** What a function reads (shared/http/serve.ts); `postgres: false` functions need no DATABASE_URL. */
+export function functionConfig(env: NodeJS.ProcessEnv = process.env, needs: { postgres: boolean } = { postgres: true }) {
+  const keys = [
+    'FUNCTION_NAME', 'PORT', 'HOST', 'DATABASE_URL', 'NATS_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL',
+    'AUTH_ROLES_CLAIM', 'BODY_LIMIT_BYTES', 'PG_POOL_MAX', 'IDEMPOTENCY_WINDOW_HOURS',
+  ] as const;
+  return needs.postgres ? readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL', 'DATABASE_URL'] }) : readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL'] });
+}
+export type Config = ReturnType<typeof functionConfig>;

@@ -1,10 +1,9 @@
 import Fastify from 'fastify';
-import { z } from 'zod';
 import { createPool } from '../shared/db/pool.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
 import { announceListening, stopOnSignal } from '../shared/lifecycle.js';
 import { rootLogger } from '../shared/log.js';
-import { secret } from '../shared/secrets.js';
+import { readConfig } from '../shared/config.js';
 import { startConnector } from './connector.js';
 import { startBatchFeeds } from './batch-feed.js';
 import { createConnectorMetrics } from './metrics.js';
@@ -12,25 +11,17 @@ import { serviceTokenSource } from './service-token.js';
 import { readStack } from './stack.js';
 import { startSweeper } from './sweeper.js';
 import { startPruner } from './pruner.js';
-import { retentionFor, retentionSettings } from './retention.js';
+import { retentionFor } from './retention.js';
 
 // The connector process: stack.yml's topics -> function invocations, plus the outbox sweeper and the pruner.
-const env = z
-  .object({
-    PORT: z.coerce.number().int().default(3000),
-    STACK_FILE: z.string().default('stack.yml'),
-    DATABASE_URL: z.string().min(1),
-    NATS_URL: z.string().default('nats://127.0.0.1:4222'),
-    EVENTS_STREAM: z.string().default('ERP_EVENTS'),
-    EVENTS_PREFIX: z.string().default('erp'),
-    GATEWAY_URL: z.string().url(),
-    TOKEN_URL: z.string().url(),
-    CLIENT_ID: z.string().default('erpbi-connector'),
-    CLIENT_SECRET: z.string().min(1),
-  })
-  // The retention windows and the pruner's pace, with their defaults and why: retention.ts.
-  .extend(retentionSettings.shape)
-  .parse({ ...process.env, DATABASE_URL: secret('database-url', 'DATABASE_URL'), CLIENT_SECRET: secret('connector-client-secret', 'CLIENT_SECRET') });
+const env = readConfig(
+  [
+    'PORT', 'HOST', 'STACK_FILE', 'DATABASE_URL', 'NATS_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_ID', 'CLIENT_SECRET',
+    // The retention windows and the pruner's pace (why each: retention.ts).
+    'PROCESSED_EVENTS_KEEP_HOURS', 'PUBLISHED_OUTBOX_KEEP_HOURS', 'PRUNE_EVERY_SECONDS', 'PRUNE_BATCH_ROWS',
+  ],
+  { required: ['DATABASE_URL', 'NATS_URL', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_SECRET'] },
+);
 
 const log = rootLogger.child({ fn: 'connector' });
 const metrics = createConnectorMetrics();
@@ -57,7 +48,7 @@ const app = Fastify();
 app.get('/_/health', async () => ({ status: 'ok', function: 'connector' }));
 app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 // HOST=0.0.0.0 in a container, so Prometheus can scrape /metrics from its own container.
-await app.listen({ port: env.PORT, host: process.env.HOST ?? '127.0.0.1' });
+await app.listen({ port: env.PORT, host: env.HOST });
 announceListening(app.server.address());
 log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0) }, 'connector ready');
 

@@ -1,11 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maxDeliver, redeliveryHorizonMs } from './retry-policy.js';
-import { retentionFor, retentionSettings } from './retention.js';
+import { readConfig } from '../shared/config.js';
+import { retentionFor } from './retention.js';
 import { readStack } from './stack.js';
 
 const hour = 3600_000;
 const fns = readStack(join(import.meta.dirname, '..', 'stack.yml')).filter((f) => f.topics.length > 0);
+
+// The pruner's settings as the connector reads them (shared/config.ts), from `env`.
+const retention = (env: Record<string, string> = {}) =>
+  readConfig(['PROCESSED_EVENTS_KEEP_HOURS', 'PUBLISHED_OUTBOX_KEEP_HOURS', 'PRUNE_EVERY_SECONDS', 'PRUNE_BATCH_ROWS'], { env });
 
 describe('retention windows', () => {
   it('bounds the redelivery horizon from the retry policy: 1500 deliveries at 60 s plus the answer timeout', () => {
@@ -18,7 +23,7 @@ describe('retention windows', () => {
   });
 
   it('keeps processed-event ids past the longest horizon of stack.yml by default, with days of margin', () => {
-    const defaults = retentionSettings.parse({});
+    const defaults = retention({});
     expect(defaults).toEqual({ PROCESSED_EVENTS_KEEP_HOURS: 168, PUBLISHED_OUTBOX_KEEP_HOURS: 168, PRUNE_EVERY_SECONDS: 10, PRUNE_BATCH_ROWS: 2000 });
     const r = retentionFor(defaults, fns);
     const longest = Math.max(...fns.map((f) => redeliveryHorizonMs(f.maxDeliver ?? maxDeliver)));
@@ -29,10 +34,10 @@ describe('retention windows', () => {
   });
 
   it('refuses a processed-events window within a function redelivery horizon, naming the function', () => {
-    expect(() => retentionFor(retentionSettings.parse({ PROCESSED_EVENTS_KEEP_HOURS: '37' }), fns)).toThrow(/render-document.*max-deliver 1500/);
-    expect(retentionFor(retentionSettings.parse({ PROCESSED_EVENTS_KEEP_HOURS: '38' }), fns).processedEventsMs).toBe(38 * hour);
+    expect(() => retentionFor(retention({ PROCESSED_EVENTS_KEEP_HOURS: '37' }), fns)).toThrow(/render-document.*max-deliver 1500/);
+    expect(retentionFor(retention({ PROCESSED_EVENTS_KEEP_HOURS: '38' }), fns).processedEventsMs).toBe(38 * hour);
     // Without render-document, the default 8 deliveries need minutes only.
-    expect(() => retentionFor(retentionSettings.parse({ PROCESSED_EVENTS_KEEP_HOURS: '1' }), fns.filter((f) => f.name !== 'render-document'))).not.toThrow();
-    expect(() => retentionSettings.parse({ PRUNE_BATCH_ROWS: '0' })).toThrow();
+    expect(() => retentionFor(retention({ PROCESSED_EVENTS_KEEP_HOURS: '1' }), fns.filter((f) => f.name !== 'render-document'))).not.toThrow();
+    expect(() => retention({ PRUNE_BATCH_ROWS: '0' })).toThrow();
   });
 });

@@ -1,29 +1,25 @@
-import { z } from 'zod';
+import type { Settings } from '../shared/config.js';
 import { maxDeliver, redeliveryHorizonMs } from './retry-policy.js';
 import type { StackFunction } from './stack.js';
 
 const hour = 3600_000;
 
 /**
- * How long the connector's pruner (pruner.ts) keeps rows, and how it paces itself: part of the
- * connector's environment (main.ts). Idempotency records are not here: each carries its own expiry,
+ * How long the connector's pruner (pruner.ts) keeps rows, and how it paces itself; the settings are in
+ * shared/config.ts with these defaults. Idempotency records are not here: each carries its own expiry,
  * set by the function that stored it (IDEMPOTENCY_WINDOW_HOURS, shared/idempotency/expiry.ts).
+ * - PROCESSED_EVENTS_KEEP_HOURS, processed-event ids: 7 days. An id must outlive every redelivery of its
+ *   event, or the redelivery applies the effect a second time. The connector redelivers for at most
+ *   redeliveryHorizonMs() of its running time (render-document, 1500 deliveries: about 37.5 h); the
+ *   margin beyond it (about 5.4 days) covers connector outages with events in flight. Checked below.
+ * - PUBLISHED_OUTBOX_KEEP_HOURS, published outbox rows: 7 days, for inspection (what did this command
+ *   emit?). JetStream acknowledged them: the stream, not the outbox, is the record. Unpublished rows are
+ *   never pruned.
+ * - PRUNE_EVERY_SECONDS, PRUNE_BATCH_ROWS: one bounded DELETE per table per tick, up to 2000 rows a table
+ *   every 10 s (720,000 an hour), far above what a small firm writes, each statement short enough never
+ *   to hold a function up.
  */
-export const retentionSettings = z.object({
-  // Processed-event ids: 7 days. An id must outlive every redelivery of its event, or the redelivery
-  // applies the effect a second time. The connector redelivers for at most redeliveryHorizonMs() of
-  // its running time (render-document, 1500 deliveries: about 37.5 h); the margin beyond it (about
-  // 5.4 days) covers connector outages with events in flight. Checked against stack.yml at start.
-  PROCESSED_EVENTS_KEEP_HOURS: z.coerce.number().positive().default(7 * 24),
-  // Published outbox rows: 7 days, for inspection (what did this command emit?). JetStream acknowledged
-  // them: the stream, not the outbox, is the record. Unpublished rows are never pruned.
-  PUBLISHED_OUTBOX_KEEP_HOURS: z.coerce.number().positive().default(7 * 24),
-  // One bounded DELETE per table per tick: up to 2000 rows a table every 10 s (720,000 an hour), far
-  // above what a small firm writes, each statement short enough never to hold a function up.
-  PRUNE_EVERY_SECONDS: z.coerce.number().positive().default(10),
-  PRUNE_BATCH_ROWS: z.coerce.number().int().positive().max(100_000).default(2000),
-});
-export type RetentionSettings = z.infer<typeof retentionSettings>;
+export type RetentionSettings = Pick<Settings, 'PROCESSED_EVENTS_KEEP_HOURS' | 'PUBLISHED_OUTBOX_KEEP_HOURS' | 'PRUNE_EVERY_SECONDS' | 'PRUNE_BATCH_ROWS'>;
 
 export interface Retention {
   processedEventsMs: number;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secrets.js';
+import { secret } from '../config.js';
 
 // The seller on every invoice and credit note. One JSON document, from the secret `company-profile`
 // (faasd and compose mount it as a file) or the COMPANY_PROFILE variable (npm start passes

@@ -1,18 +1,10 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { rootLogger } from '../log.js';
-import { secret } from '../secrets.js';
+import { readConfig } from '../config.js';
 
 // Rendered documents in S3-compatible object storage: MinIO on the Pi, the embedded s3rver of
 // `npm start`. Path-style addressing, because neither serves virtual-host buckets on a LAN name.
-const settings = z.object({
-  S3_ENDPOINT: z.string().url('S3_ENDPOINT (the object storage URL) is required to store documents'),
-  S3_REGION: z.string().default('us-east-1'),
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('erpbi-documents'),
-  S3_ACCESS_KEY_ID: z.string().min(1, 'S3_ACCESS_KEY_ID (or the secret s3-access-key-id) is required'),
-  S3_SECRET_ACCESS_KEY: z.string().min(1, 'S3_SECRET_ACCESS_KEY (or the secret s3-secret-access-key) is required'),
-});
 
 export interface DocumentStore {
   bucket: string;
@@ -28,13 +20,8 @@ let shared: DocumentStore | undefined;
 export function documentStore(env: NodeJS.ProcessEnv = process.env): DocumentStore {
   if (shared) return shared;
   const log = rootLogger.child({ component: 'object-storage' });
-  const parsed = settings.safeParse({
-    ...env,
-    S3_ACCESS_KEY_ID: secret('s3-access-key-id', 'S3_ACCESS_KEY_ID'),
-    S3_SECRET_ACCESS_KEY: secret('s3-secret-access-key', 'S3_SECRET_ACCESS_KEY'),
-  });
-  if (!parsed.success) throw new Error(`erpbi: bad object storage settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const s = parsed.data;
+  const keys = ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+  const s = readConfig(keys, { env, required: ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] });
   const client = new S3Client({
     endpoint: s.S3_ENDPOINT,
     region: s.S3_REGION,

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { functionConfig } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { connectBus } from '../events/bus.js';
 import { createVerifier } from '../auth/verify.js';
@@ -9,7 +9,7 @@ import type { FunctionDefinition } from './definition.js';
 
 /** The bundle's entry: the upstream that of-watchdog (http mode) or runtime/ runs. */
 export async function serve(def: FunctionDefinition): Promise<void> {
-  const config = loadConfig({ FUNCTION_NAME: def.name, ...process.env }, { postgres: def.postgres !== false });
+  const config = functionConfig({ FUNCTION_NAME: def.name, ...process.env }, { postgres: def.postgres !== false });
   const log = rootLogger.child({ fn: def.name });
   // pg connects on the first query only, so a function without Postgres holds an idle, unused pool.
   const db = createPool(config.DATABASE_URL ?? 'postgres://unused.invalid/none', config.PG_POOL_MAX);
@@ -21,7 +21,7 @@ export async function serve(def: FunctionDefinition): Promise<void> {
     jwksUrl: config.AUTH_JWKS_URL,
   });
   const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES, idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000 });
-  await app.listen({ port: config.PORT, host: process.env.HOST ?? '127.0.0.1' });
+  await app.listen({ port: config.PORT, host: config.HOST });
   announceListening(app.server.address());
   log.info({ port: config.PORT }, 'listening');
   stopOnSignal([() => app.close(), () => bus.nc.drain(), () => db.end()]);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneOnce } from '../../triggers/pruner.js';
-import { retentionFor, retentionSettings } from '../../triggers/retention.js';
+import { readConfig } from '../../shared/config.js';
+import { retentionFor } from '../../triggers/retention.js';
 import { readStack } from '../../triggers/stack.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { counts, seed } from '../support/fixtures.js';
@@ -20,10 +21,14 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
+// The pruner's settings as the connector reads them (shared/config.ts), from `env`.
+const pruneSettings = (env: Record<string, string> = {}) =>
+  readConfig(['PROCESSED_EVENTS_KEEP_HOURS', 'PUBLISHED_OUTBOX_KEEP_HOURS', 'PRUNE_EVERY_SECONDS', 'PRUNE_BATCH_ROWS'], { env });
+
 describe('retention over a long run', () => {
   it('keeps the tables bounded while retries and redeliveries inside their windows still change nothing', { timeout: 300_000 }, async () => {
     const fns = readStack(join(import.meta.dirname, '..', '..', 'stack.yml'), h.bus.prefix);
-    const retention = retentionFor(retentionSettings.parse({}), fns.filter((f) => f.topics.length > 0));
+    const retention = retentionFor(pruneSettings({}), fns.filter((f) => f.topics.length > 0));
     const idemRounds = 24 / STEP_HOURS; // the functions' default 24 h
     const keptRounds = retention.processedEventsMs / 3600_000 / STEP_HOURS;
     expect(retention.publishedOutboxMs).toBe(retention.processedEventsMs); // one bound below serves both
