@@ -34,6 +34,8 @@ const waiting = () => [...expected.filter((name) => !Object.hasOwn(ports, name))
 
 const app = await buildGateway({
   upstream: (name) => (env.GATEWAY_FUNCTIONS.has(name) && Object.hasOwn(ports, name) ? url(ports[name]!) : undefined),
+  // Out of ports.json between its death and its restart's report (runtime/supervisor.ts): 503, retried.
+  starting: (name) => env.GATEWAY_FUNCTIONS.has(name),
   waiting,
   issuer: { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys: await loadOrCreateKeys(env.ERPBI_DATA), clientSecret: env.CLIENT_SECRET },
   webDir: env.WEB_DIR,

@@ -11,6 +11,8 @@ export interface GatewayOptions {
   upstream: (name: string) => string | undefined;
   /** Names of processes not healthy yet; empty means ready. */
   waiting: () => string[];
+  /** A function that exists but has no upstream right now (restarting): 503 not_ready, retried, instead of 404. */
+  starting?: (name: string) => boolean;
   /** `npm start` also serves the dev issuer and the workspace; the compose gateway only routes. */
   issuer?: DevIssuerOptions;
   webDir?: string;
@@ -38,6 +40,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   const proxy = async (req: FastifyRequest, reply: FastifyReply) => {
     const { name } = req.params as { name: string };
     const base = opts.upstream(name);
+    if (!base && opts.starting?.(name)) throw new AppError('not_ready', `function ${name} is starting`);
     if (!base) throw new AppError('not_found', `no function ${name}`);
     const rest = req.url.slice(`/function/${name}`.length) || '/';
     return reply.from(`${base}${rest.startsWith('/') ? rest : `/${rest}`}`, {
