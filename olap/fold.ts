@@ -190,7 +190,9 @@ function invoicePart(invoiceId: string, part: Partial<InvoiceChange>): InvoiceCh
   };
 }
 
-const moveTo = (orderId: string, seq: number, at: string, to: OrderStatus) => orderPart(orderId, seq, at, { status: to, statusRank: rank[to] });
+/** An order's change by one event: to the status it announces, or no status (rank -1, never wins a merge). */
+const moveTo = (orderId: string, seq: number, at: string, to: OrderStatus | undefined) =>
+  orderPart(orderId, seq, at, to ? { status: to, statusRank: rank[to] } : {});
 
 /** The event with its data read by the registry, or null when it does not match (skipped, like a bad envelope). */
 function readEvent(envelope: Envelope): Event | null {
@@ -238,16 +240,14 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
         number: v.number, orderId: v.orderId, customerId: v.customerId, customerName: v.customerName, issueDate: v.issueDate,
         dueDate: v.dueDate, currency: v.currency, total: v.total,
       }));
-      const to = statusAnnouncedBy(event.type);
-      o({ ...(to ? moveTo(v.orderId, seq, at, to) : orderPart(v.orderId, seq, at, {})), invoiceId: v.invoiceId });
+      o({ ...moveTo(v.orderId, seq, at, statusAnnouncedBy(event.type)), invoiceId: v.invoiceId });
       return true;
     }
     case 'payment_received': {
       const v = event.data;
       into.payments.push({ paymentId: v.paymentId, invoiceId: v.invoiceId, orderId: v.orderId, currency: v.currency, amount: v.amount, receivedAt: v.receivedAt });
       i(invoicePart(v.invoiceId, { orderId: v.orderId, amountPaid: v.amountPaid }));
-      const to = statusAnnouncedBy(event.type, v.invoiceStatus);
-      o({ ...(to ? moveTo(v.orderId, seq, at, to) : orderPart(v.orderId, seq, at, {})), amountPaid: v.amountPaid, invoiceId: v.invoiceId });
+      o({ ...moveTo(v.orderId, seq, at, statusAnnouncedBy(event.type, v.invoiceStatus)), amountPaid: v.amountPaid, invoiceId: v.invoiceId });
       return true;
     }
     case 'invoice_paid':

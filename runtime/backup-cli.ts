@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { readConfig } from '../shared/config.js';
-import { dataDir, readBox } from './box.js';
+import { dataDir, natsUrlOf, readBox } from './box.js';
 import { startProgress } from './progress.js';
 
 // `erpbi backup` and `erpbi restore`: settings from the environment (as the services have them),
@@ -19,11 +19,6 @@ function settings() {
   const databaseUrl = config.DATABASE_URL ?? (box.pgPort ? `postgres://postgres:erpbi-local@127.0.0.1:${box.pgPort}/erpbi` : undefined);
   if (!databaseUrl) throw new Error('DATABASE_URL (or the secret database-url) is required, or a box started with `npm start` in ERPBI_DATA');
   return { dir, databaseUrl, natsUrl: natsUrlOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE };
-}
-
-/** NATS_URL when set, else the box's own nats-server (npm start), else none. */
-export function natsUrlOf(box: { natsPort?: number | undefined }): string | undefined {
-  return readConfig(['NATS_URL']).NATS_URL ?? (box.natsPort ? `nats://127.0.0.1:${box.natsPort}` : undefined);
 }
 
 export async function backupCommand(args: string[]): Promise<void> {

@@ -22,6 +22,11 @@ export function gatewayPort(): number {
   return readConfig(['ERPBI_PORT']).ERPBI_PORT;
 }
 
+/** NATS_URL when set, else the nats-server of the box in `box` (npm start), else none: for the CLI. */
+export function natsUrlOf(box: BoxFile): string | undefined {
+  return readConfig(['NATS_URL']).NATS_URL ?? (box.natsPort ? `nats://127.0.0.1:${box.natsPort}` : undefined);
+}
+
 export function readBox(dir = dataDir()): BoxFile {
   const file = join(dir, 'box.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as BoxFile;

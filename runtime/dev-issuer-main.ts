@@ -14,7 +14,6 @@ const env = readConfig(['PORT', 'ERPBI_DATA', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'A
   required: ['AUTH_ISSUER', 'REDIRECT_ORIGINS', 'CLIENT_SECRET'],
   env: { AUTH_ROLES_CLAIM: 'realm_access.roles', ...process.env },
 });
-const clientSecret = env.CLIENT_SECRET;
 
 const app = Fastify();
 // The workspace (another origin) reads discovery and posts the code exchange from the browser: allow
@@ -26,7 +25,7 @@ registerDevIssuer(app, {
   issuer: env.AUTH_ISSUER,
   audience: env.AUTH_AUDIENCE,
   keys: await loadOrCreateKeys(env.ERPBI_DATA),
-  clientSecret,
+  clientSecret: env.CLIENT_SECRET,
   webClientId: env.WEB_CLIENT_ID,
   rolesClaim: env.AUTH_ROLES_CLAIM,
   redirectOrigins: env.REDIRECT_ORIGINS,

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataDir, readBox } from './box.js';
+import { dataDir, natsUrlOf, readBox } from './box.js';
 import { loadOrCreateKeys, signToken } from './issuer.js';
 import { readConfig } from '../shared/config.js';
-import { natsUrlOf } from './backup-cli.js';
 import { noProgress, startProgress, type Progress } from './progress.js';
 
 export const rebuildOlapUsage = '  rebuild-olap                                             delete the DuckDB file and replay the event stream into it (the box keeps running)';

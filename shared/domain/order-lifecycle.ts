@@ -61,13 +61,13 @@ export function canMove(from: OrderStatus, to: OrderStatus): Step {
   return { ok: false, code: 'invalid_transition', message: `a ${from} order cannot become ${to} (${to} comes ${allowed})` };
 }
 
+/** The target of the move whose `eventOf` is `type` (and, for a payment, whose invoice status matches). */
+const moveBy = (eventOf: (m: Move) => EventType) => (type: EventType, invoiceStatus?: string): OrderStatus | undefined =>
+  lifecycle.find((m) => eventOf(m) === type && (m.invoiceStatus === undefined || m.invoiceStatus === invoiceStatus))?.to;
+
 /** The status an event moves an order to (the cause column), if any. */
-export function moveCausedBy(type: EventType, invoiceStatus?: string): OrderStatus | undefined {
-  return lifecycle.find((m) => m.on === type && (m.invoiceStatus === undefined || m.invoiceStatus === invoiceStatus))?.to;
-}
+export const moveCausedBy = moveBy((m) => m.on);
 
 /** The status an event in the stream says the order reached: the announcing event where there is one, else
  *  the cause. For the projector, which sees every event and keeps the highest rank. */
-export function statusAnnouncedBy(type: EventType, invoiceStatus?: string): OrderStatus | undefined {
-  return lifecycle.find((m) => (m.announcedBy ?? m.on) === type && (m.invoiceStatus === undefined || m.invoiceStatus === invoiceStatus))?.to;
-}
+export const statusAnnouncedBy = moveBy((m) => m.announcedBy ?? m.on);

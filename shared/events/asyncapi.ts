@@ -46,8 +46,7 @@ export function asyncApiDocument(stack: readonly StackFunction[], opts: { versio
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   for (const type of eventTypes) {
-    const id = type;
-    channels[id] = {
+    channels[type] = {
       address: `{prefix}.${channelFor(type)}`,
       title: type,
       description: eventRegistry[type].summary,
@@ -56,9 +55,9 @@ export function asyncApiDocument(stack: readonly StackFunction[], opts: { versio
     };
     operations[`publish_${type}`] = {
       action: 'send',
-      channel: ref(`#/channels/${id}`),
+      channel: ref(`#/channels/${type}`),
       summary: `The ${eventRegistry[type].domain} domain publishes ${type} after its transaction commits (transactional outbox).`,
-      messages: [ref(`#/channels/${id}/messages/${type}`)],
+      messages: [ref(`#/channels/${type}/messages/${type}`)],
     };
   }
   channels.all_events = {

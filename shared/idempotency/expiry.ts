@@ -7,5 +7,4 @@
  */
 export const idempotencyWindowHours = { default: 24, min: 24 } as const;
 
-
 export const defaultIdempotencyWindowMs = idempotencyWindowHours.default * 3600_000;

@@ -1,4 +1,5 @@
 import type { Auth } from './auth.js';
+import type { Watermark as ProjectedWatermark } from '../../olap/store.js';
 
 // Every call the workspace makes: the bearer token, JSON both ways, and the API's error shape
 // ({error: {code, message, details}}) turned into an ApiError a form can place beside its field.
@@ -76,13 +77,8 @@ export function run<T>(fn: string, body: unknown, idempotencyKey: string): Promi
   return call<T>('POST', `/function/${fn}`, body, { 'idempotency-key': idempotencyKey });
 }
 
-export interface Watermark {
-  seq: number;
-  eventTime: string | null;
-  appliedAt: string | null;
-  /** The stream's last sequence as the projector was told it (olap/store.ts); null or absent: not known. */
-  streamSeq?: number | null;
-}
+/** The projector's watermark (olap/store.ts); `streamSeq` is absent from a projector older than the feed's. */
+export type Watermark = Omit<ProjectedWatermark, 'streamSeq'> & Partial<Pick<ProjectedWatermark, 'streamSeq'>>;
 
 export interface Page<T> {
   items: T[];
