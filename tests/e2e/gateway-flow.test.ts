@@ -130,7 +130,7 @@ describe('order to cash through the gateway', () => {
     for (const body of bad) {
       const res = await box.api('/function/create-order', { ...as('clerk'), body });
       expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(400);
-      expect(res.status).toBeLessThan(500);
+      expect(res.status, `${JSON.stringify(res.body)}\n${box.output()}\n${box.logTail(['create-order', 'gateway'], 15)}`).toBeLessThan(500);
       expect(res.body.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
     }
     expect((await db.pool.query('select count(*)::int as n from orders.orders')).rows[0].n).toBe(before);
