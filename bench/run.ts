@@ -147,7 +147,7 @@ async function main() {
     const pids = readPids(dataDir);
     const cat = await loadCatalogue(b, cfg.products, cfg.customers, 1_000_000);
     say(`catalogue: ${cat.skus.length} products, ${cat.customers.length} customers`);
-    bus = await connectBus(b.natsUrl, 'erpbi-bench');
+    bus = await connectBus(b.natsUrl, 'erpbi-bench', { credentials: b.natsCredentials });
     await tap.start(bus, b.box.stream, b.box.prefix);
     const olapRuns = 'project-to-olap' in pids && (await watch.start(b.box.url, b.tokens.clerk));
     say(`projector: ${olapRuns ? 'running, live feed open' : 'absent: paid is measured in Postgres (order_status_changed)'}`);

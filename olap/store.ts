@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { summarize, type ChangeSummary } from './change-summary.js';
 import { foldBatch, type BatchChanges, type SeqEvent } from './fold.js';
@@ -122,8 +123,13 @@ export class OlapStore {
    * Applies the events above the stored watermark in ONE transaction that also moves the watermark,
    * so a redelivered or replayed batch changes nothing and a crash leaves no half-applied batch.
    * `streamSeq`: where the stream ended when the batch was taken, as the feed says (Watermark.streamSeq).
+   * The new events must follow the watermark without a gap, one sequence after another: a batch that
+   * skips ahead (a forged huge seq, a feed at the wrong place, a DuckDB file lost under a consumer that
+   * had moved on) is refused with `sequence_gap` rather than freezing or silently thinning the figures.
+   * `streamFirstSeq`: the stream's first sequence, when the caller has looked; a batch that starts there
+   * is allowed to skip what the stream no longer holds.
    */
-  apply(events: SeqEvent[], streamSeq?: number): Promise<ApplyResult> {
+  apply(events: SeqEvent[], streamSeq?: number, streamFirstSeq?: number): Promise<ApplyResult> {
     return this.exclusive(async () => {
       const started = performance.now();
       const conn = await this.connection();
@@ -134,6 +140,7 @@ export class OlapStore {
         if (streamSeq !== undefined) this.mark = { ...before, streamSeq: Math.max(streamSeq, before.seq) };
         return { applied: 0, skipped: events.length, ignored: 0, watermark: this.mark ?? before, ms: performance.now() - started };
       }
+      checkContiguous(fresh, before.seq, streamFirstSeq);
       const changes = foldBatch(fresh, before.seq);
       const last = fresh[fresh.length - 1]!;
       const eventTime = [...fresh].reverse().find((e) => e.event)?.event?.occurredAt ?? before.eventTime;
@@ -153,7 +160,7 @@ export class OlapStore {
         await conn.run('rollback').catch(() => undefined);
         throw err;
       }
-      if (fresh[0]!.seq !== before.seq + 1 && before.seq > 0) this.log?.warn({ from: before.seq, next: fresh[0]!.seq }, 'gap in the stream sequence');
+      if (fresh[0]!.seq !== before.seq + 1) this.log?.warn({ from: before.seq, next: fresh[0]!.seq }, 'events no longer in the stream were skipped');
       for (const listener of this.listeners) listener(watermark);
       if (this.changeListeners.size > 0) {
         const summary = summarize(fresh, watermark.seq);
@@ -240,4 +247,16 @@ export class OlapStore {
   close(): Promise<void> {
     return this.exclusive(async () => this.closeNow());
   }
+}
+
+/** Throws `sequence_gap` unless `fresh` (sorted, all above `after`) continues from `after` one by one. */
+function checkContiguous(fresh: SeqEvent[], after: number, streamFirstSeq: number | undefined): void {
+  const first = fresh[0]!.seq;
+  const startsRight = first === after + 1 || (streamFirstSeq !== undefined && first === streamFirstSeq && streamFirstSeq > after + 1);
+  if (!startsRight) throw new AppError('sequence_gap', `the batch starts at ${first}, the projection is at ${after}: events are missing`, { expected: after + 1, got: first });
+  fresh.forEach((e, i) => {
+    if (i > 0 && e.seq !== fresh[i - 1]!.seq + 1) {
+      throw new AppError('sequence_gap', `the batch jumps from ${fresh[i - 1]!.seq} to ${e.seq}`, { expected: fresh[i - 1]!.seq + 1, got: e.seq });
+    }
+  });
 }

@@ -38,3 +38,26 @@ describe('the watermark and where the stream ends', () => {
     await reopened.close();
   });
 });
+
+describe('a batch that does not continue from the watermark', () => {
+  it('is refused with sequence_gap and changes nothing, whether it skips ahead or jumps inside', async () => {
+    const store = new OlapStore(join(dir, 'gap.duckdb'));
+    await store.apply(seqs(1, 3), 3);
+    // One forged batch with a huge seq would otherwise move the watermark past every real event to come.
+    await expect(store.apply(seqs(1_000_000, 1_000_000))).rejects.toMatchObject({ code: 'sequence_gap', details: { expected: 4, got: 1_000_000 } });
+    await expect(store.apply([...seqs(4, 5), ...seqs(7, 8)])).rejects.toMatchObject({ code: 'sequence_gap', details: { expected: 6, got: 7 } });
+    await expect(store.apply([...seqs(4, 5), ...seqs(5, 5)])).rejects.toMatchObject({ code: 'sequence_gap' });
+    expect(await store.watermark()).toMatchObject({ seq: 3 });
+    // Overlap with what is applied is a redelivery: the rest goes on.
+    expect((await store.apply(seqs(2, 5))).watermark).toMatchObject({ seq: 5 });
+    await store.close();
+  });
+
+  it('is taken when it starts at the stream\'s first sequence, past events the stream no longer holds', async () => {
+    const store = new OlapStore(join(dir, 'purged.duckdb'));
+    await expect(store.apply(seqs(40, 41))).rejects.toMatchObject({ code: 'sequence_gap' });
+    await expect(store.apply(seqs(40, 41), undefined, 39)).rejects.toMatchObject({ code: 'sequence_gap' }); // the stream has 39: missing
+    expect((await store.apply(seqs(40, 41), undefined, 40)).watermark).toMatchObject({ seq: 41 });
+    await store.close();
+  });
+});

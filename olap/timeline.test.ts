@@ -82,7 +82,11 @@ describe('the order timeline table', () => {
     expect(once.o1).toHaveLength(6);
 
     const other = new OlapStore(join(dir, 'c.duckdb'));
-    for (const e of [...seqd].reverse()) await other.apply([e]); // only the last lands: the rest is at or below it
+    // Backwards, one by one: each is refused as a gap until seq 1, which lands alone (a product, not o1's).
+    const refused: string[] = [];
+    for (const e of [...seqd].reverse()) await other.apply([e]).catch((err: { code: string }) => refused.push(err.code));
+    expect(refused).toEqual(Array(seqd.length - 1).fill('sequence_gap'));
+    expect(await other.watermark()).toMatchObject({ seq: 1 });
     expect(await timelineOf(other, 'o1')).toEqual([]);
     const fresh = new OlapStore(join(dir, 'd.duckdb'));
     for (let i = 0; i < seqd.length; i += 4) await fresh.apply(seqd.slice(i, i + 4));

@@ -1,29 +1,86 @@
 import { parseArgs } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../shared/config.js';
-import { dataDir, natsUrlOf, readBox } from './box.js';
+import { boxDatabaseUrl, dataDir, natsCredentialsOf, natsUrlOf, readBox } from './box.js';
 import { startProgress } from './progress.js';
 
 // `erpbi backup` and `erpbi restore`: settings from the environment (as the services have them),
 // falling back to the local box of ERPBI_DATA started by `npm start`. Progress and notes go to stderr;
 // stdout gets only the result (the backup's path), so `dir=$(npx erpbi backup)` works.
 
-export const backupUsage = `  backup [--out DIR] [--tar] [--no-stream]              pg_dump + DuckDB snapshot + stream position into DIR (default $ERPBI_DATA/backups);
-                                                           pushed with rclone (ERPBI_BACKUP_RCLONE_REMOTE) or restic (RESTIC_REPOSITORY) when set
-  restore <DIR|FILE.tar.gz> [--republish-events]          into the EMPTY database DATABASE_URL and the data dir ERPBI_DATA`;
+export const backupUsage = `  backup [--out DIR] [--tar] [--no-stream] [--plaintext]  pg_dump + DuckDB snapshot + stream position into DIR (default $ERPBI_DATA/backups),
+                                                           encrypted to ERPBI_BACKUP_RECIPIENTS / _FILE (age); pushed with rclone
+                                                           (ERPBI_BACKUP_RCLONE_REMOTE) or restic (RESTIC_REPOSITORY) when set
+  backup keygen --out FILE                                 a new age key pair: the identity into FILE (0600), the recipient on stdout
+  backup verify <DIR|FILE.tar.gz> [--identity FILE] [--into URL] [--plaintext]
+                                                           the restore drill: check, restore into a scratch database (ERPBI_DRILL_DATABASE_URL,
+                                                           else DATABASE_URL; or the EMPTY database URL), compare every table's rows, drop it
+  restore <DIR|FILE.tar.gz> [--identity FILE] [--republish-events] [--plaintext]
+                                                           into the EMPTY database DATABASE_URL and the data dir ERPBI_DATA;
+                                                           decrypted with ERPBI_BACKUP_IDENTITY_FILE (or --identity)`;
 
-function settings() {
+/** Where a box of `npm start` keeps the key pair made at its first backup when no recipient is configured. */
+export const localIdentityName = 'backup-identity.txt';
+
+/** `as`: on a box of `npm start`, its role to connect as (backup: the reader, restore: the owner); else its superuser. */
+function settings(as?: 'owner' | 'reader') {
   const dir = dataDir();
   const box = readBox(dir);
   const config = readConfig(['DATABASE_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'OLAP_FILE']);
-  const databaseUrl = config.DATABASE_URL ?? (box.pgPort ? `postgres://postgres:erpbi-local@127.0.0.1:${box.pgPort}/erpbi` : undefined);
+  const databaseUrl = config.DATABASE_URL ?? (as && boxDatabaseUrl(box, as)) ?? (box.pgPort ? `postgres://postgres:erpbi-local@127.0.0.1:${box.pgPort}/erpbi` : undefined);
   if (!databaseUrl) throw new Error('DATABASE_URL (or the secret database-url) is required, or a box started with `npm start` in ERPBI_DATA');
-  return { dir, databaseUrl, natsUrl: natsUrlOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE };
+  return { dir, databaseUrl, natsUrl: natsUrlOf(box), natsCredentials: natsCredentialsOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE, localBox: !config.DATABASE_URL };
+}
+
+/**
+ * Who a backup is encrypted to: the configured recipients; on a box of `npm start` without any, a key
+ * pair of the box's own (made at the first backup, the identity 0600 in ERPBI_DATA, and said where);
+ * anywhere else (a server, the Pi) no backup at all unless --plaintext says so. Good tools do the same:
+ * restic and borg will not write a repository without a key unless told `--insecure`/`none`.
+ */
+export async function backupRecipients(s: { dir: string; localBox: boolean }, plaintext: boolean, log: (line: string) => void = (l) => console.error(l)): Promise<string[] | 'plaintext'> {
+  const { parseRecipients, recipientsOf, readIdentityFile, writeKeyPair } = await import('./backup.js');
+  const config = readConfig(['ERPBI_BACKUP_RECIPIENTS', 'ERPBI_BACKUP_RECIPIENTS_FILE']);
+  const recipients = [
+    ...parseRecipients(config.ERPBI_BACKUP_RECIPIENTS ?? ''),
+    ...(config.ERPBI_BACKUP_RECIPIENTS_FILE ? parseRecipients(readFileSync(config.ERPBI_BACKUP_RECIPIENTS_FILE, 'utf8')) : []),
+  ];
+  if (config.ERPBI_BACKUP_RECIPIENTS_FILE && recipients.length === 0) throw new Error(`${config.ERPBI_BACKUP_RECIPIENTS_FILE} holds no age recipient`);
+  if (plaintext) {
+    log('backup: --plaintext: this backup is NOT encrypted (salaries, customers, everything readable by whoever gets the file)');
+    return 'plaintext';
+  }
+  if (recipients.length > 0) return recipients;
+  if (s.localBox) {
+    const file = join(s.dir, localIdentityName);
+    if (existsSync(file)) return recipientsOf(readIdentityFile(file));
+    const recipient = await writeKeyPair(file);
+    log(`backup: no ERPBI_BACKUP_RECIPIENTS, so this box made its own key pair: backups are encrypted to ${recipient}`);
+    log(`backup: the identity that opens them is ${file}: keep a copy somewhere else (a password manager, a USB stick in a drawer); without it no backup can be restored`);
+    return [recipient];
+  }
+  throw new Error(
+    'no backup recipient: set ERPBI_BACKUP_RECIPIENTS (age1...) or ERPBI_BACKUP_RECIPIENTS_FILE to the public key(s) to encrypt the backups to. ' +
+      'Make the key pair OFF this box (`age-keygen -o erpbi-backup.key` from the Debian package age, or `npx erpbi backup keygen --out FILE`) and keep the identity there. ' +
+      'Only --plaintext writes a backup unencrypted',
+  );
+}
+
+/** The identities to open a backup with: --identity, else ERPBI_BACKUP_IDENTITY_FILE, else the box's own (npm start). */
+async function backupIdentities(dir: string, given: string | undefined): Promise<string[]> {
+  const { readIdentityFile } = await import('./backup.js');
+  const local = join(dir, localIdentityName);
+  const file = given ?? readConfig(['ERPBI_BACKUP_IDENTITY_FILE']).ERPBI_BACKUP_IDENTITY_FILE ?? (existsSync(local) ? local : undefined);
+  return file ? readIdentityFile(file) : [];
 }
 
 export async function backupCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' }, tar: { type: 'boolean', default: false }, 'no-stream': { type: 'boolean', default: false } } });
-  const s = settings();
+  if (args[0] === 'keygen') return keygenCommand(args.slice(1));
+  if (args[0] === 'verify') return verifyCommand(args.slice(1));
+  const { values } = parseArgs({ args, options: { out: { type: 'string' }, tar: { type: 'boolean', default: false }, 'no-stream': { type: 'boolean', default: false }, plaintext: { type: 'boolean', default: false } } });
+  const s = settings('reader');
+  const encryptTo = await backupRecipients(s, values.plaintext);
   if (!s.natsUrl && !values['no-stream']) throw new Error('NATS_URL is required to record the stream position (or pass --no-stream)');
   const { backup } = await import('./backup.js');
   const result = await backup({
@@ -31,7 +88,8 @@ export async function backupCommand(args: string[]): Promise<void> {
     dataDir: s.dir,
     olapFile: s.olapFile,
     outDir: values.out ?? join(s.dir, 'backups'),
-    ...(values['no-stream'] || !s.natsUrl ? {} : { nats: { url: s.natsUrl, stream: s.stream } }),
+    encryptTo,
+    ...(values['no-stream'] || !s.natsUrl ? {} : { nats: { url: s.natsUrl, stream: s.stream, credentials: s.natsCredentials } }),
     tar: values.tar,
     log: (line) => console.error(line),
     progress: startProgress,
@@ -40,19 +98,56 @@ export async function backupCommand(args: string[]): Promise<void> {
 }
 
 export async function restoreCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'republish-events': { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'republish-events': { type: 'boolean', default: false }, identity: { type: 'string' }, plaintext: { type: 'boolean', default: false } },
+  });
   if (positionals.length !== 1) throw new Error(`restore takes one backup directory or .tar.gz\n${backupUsage}`);
-  const s = settings();
+  const s = settings('owner');
   const { restore } = await import('./backup.js');
   const result = await restore({
     from: positionals[0]!,
+    identities: await backupIdentities(s.dir, values.identity),
+    plaintext: values.plaintext,
     databaseUrl: s.databaseUrl,
     dataDir: s.dir,
     olapFile: s.olapFile,
-    ...(s.natsUrl ? { nats: { url: s.natsUrl, stream: s.stream } } : {}),
+    ...(s.natsUrl ? { nats: { url: s.natsUrl, stream: s.stream, credentials: s.natsCredentials } } : {}),
     ...(values['republish-events'] ? { republishEvents: { prefix: s.prefix } } : {}),
     log: (line) => console.error(line),
     progress: startProgress,
   });
   console.log(`restored the backup of ${result.manifest.createdAt}; olap ${result.olap}${result.republished ? `; ${result.republished} events republished` : ''}`);
+}
+
+async function keygenCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  if (!values.out) throw new Error(`backup keygen needs --out FILE (the identity: keep it off the box)\n${backupUsage}`);
+  const { writeKeyPair } = await import('./backup.js');
+  const recipient = await writeKeyPair(values.out);
+  console.error(`backup keygen: the identity is in ${values.out} (0600): it opens every backup made for the recipient below; keep it, and a second copy, off the box`);
+  console.error('backup keygen: on the box, set ERPBI_BACKUP_RECIPIENTS to the recipient:');
+  console.log(recipient);
+}
+
+/** `backup verify`: the restore drill (runtime/backup.ts drill()). */
+async function verifyCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { identity: { type: 'string' }, into: { type: 'string' }, plaintext: { type: 'boolean', default: false } } });
+  if (positionals.length !== 1) throw new Error(`backup verify takes one backup directory or .tar.gz\n${backupUsage}`);
+  const s = settings();
+  const scratchFrom = readConfig(['ERPBI_DRILL_DATABASE_URL']).ERPBI_DRILL_DATABASE_URL ?? s.databaseUrl;
+  const { drill } = await import('./backup.js');
+  const result = await drill({
+    from: positionals[0]!,
+    identities: await backupIdentities(s.dir, values.identity),
+    plaintext: values.plaintext,
+    target: values.into ? { into: values.into } : { scratchFrom },
+    log: (line) => console.error(line),
+    progress: startProgress,
+  });
+  console.log(
+    `drill passed: the backup of ${result.manifest.createdAt} restored into ${result.database}, ${result.tables} tables and ${result.rows} rows as backed up; ` +
+      `olap ${result.olap}; ${result.seconds.toFixed(1)} s`,
+  );
 }

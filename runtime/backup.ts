@@ -1,51 +1,155 @@
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { z } from 'zod';
+// Encryption: `age-encryption` (typage), the TypeScript implementation of age by age's author. Chosen over
+// Debian's `age` binary because it is pure JavaScript (nothing to apt-install on the Pi, in the service
+// image or for `npm start` on any OS), it streams (ReadableStream in and out: a dump of hundreds of MB
+// passes through in 64 KiB chunks, never whole in memory), and it writes the age format itself: with
+// X25519 recipients (all `backup keygen` makes) Debian's `age -d -i key.txt` opens every file of a
+// backup, so a disaster can be recovered without erpbi. No cryptography is written here: age does the
+// sealing (X25519 + ChaCha20-Poly1305 STREAM, authenticated chunk by chunk), node:crypto the SHA-256.
+import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectBus } from '../shared/events/bus.js';
+import { connectBus, type NatsCredentials } from '../shared/events/bus.js';
 import { readConfig } from '../shared/config.js';
 import { noProgress, type Progress, type StartProgress } from './progress.js';
 
-// A backup is one directory (or its .tar.gz): the database as a pg_dump custom-format archive, a copy
-// of the DuckDB file if there is one, and the event stream's position, described by manifest.json.
+/** The events stream a backup records and a restore republishes into, and who to sign in as there. */
+export interface NatsTarget {
+  url: string;
+  stream: string;
+  credentials?: NatsCredentials | undefined;
+}
+
+// A backup is one directory (or its .tar.gz, with a `.sha256` file beside it): the database as a
+// pg_dump custom-format archive, a copy of the DuckDB file if there is one, and the manifest: the
+// SHA-256 of every file, the row count of every table (read in pg_dump's own snapshot) and the event
+// stream's position. Every file is sealed with age to the configured recipients (`<name>.age`), the
+// manifest too: only whoever holds an identity reads it, and a manifest that a restore accepts can only
+// have been written by someone who had the recipients (an age header does not name them). Plaintext
+// is written, and read back, only on an explicit `plaintext`. Files are 0600, directories 0700, and
+// the dump never touches the disk unencrypted: pg_dump writes to a pipe that is sealed as it comes.
 // The DuckDB copy is a convenience: OLAP can always be rebuilt from the event stream.
 
-export const manifestName = 'manifest.json';
-const dumpName = 'postgres.dump';
-const olapName = 'olap/erpbi.duckdb';
+const names = { manifest: 'manifest.json', dump: 'postgres.dump', olap: 'olap/erpbi.duckdb', wal: 'olap/erpbi.duckdb.wal' } as const;
+const sealed = '.age';
+const stored = (name: string, encrypted: boolean) => (encrypted ? `${name}${sealed}` : name);
+/** The files a backup may hold: a manifest naming anything else is refused (no path leaves the backup). */
+const storedFile = z.string().regex(/^(postgres\.dump|olap\/erpbi\.duckdb(\.wal)?)(\.age)?$/);
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const count = z.number().int().nonnegative();
 
 const streamPosition = z.object({ name: z.string(), firstSeq: z.number().int(), lastSeq: z.number().int(), messages: z.number().int() });
 export type StreamPosition = z.infer<typeof streamPosition>;
 
+/** What a stored file holds before sealing: its size and SHA-256 (checked again as a restore reads it). */
+const content = z.object({ file: storedFile, bytes: count, sha256: sha256Hex }).strict();
+type Content = z.infer<typeof content>;
+
 export const manifestSchema = z
   .object({
-    format: z.literal(1),
+    format: z.literal(2),
     createdAt: z.string(),
-    database: z.object({ file: z.literal(dumpName), format: z.literal('pg_dump-custom'), bytes: z.number().int() }),
-    olap: z.object({ file: z.literal(olapName), bytes: z.number().int(), wal: z.boolean() }).nullable(),
+    /** Recipients the files were sealed to; null for a `--plaintext` backup. */
+    encryption: z.object({ scheme: z.literal('age'), recipients: z.array(z.string()).min(1) }).strict().nullable(),
+    /** Every file of the backup as stored (the manifest aside): checked before a restore touches anything. */
+    files: z.record(storedFile, z.object({ bytes: count, sha256: sha256Hex }).strict()),
+    database: content.extend({ format: z.literal('pg_dump-custom'), rows: z.record(z.string(), count) }).strict(),
+    olap: z.object({ db: content, wal: content.nullable() }).strict().nullable(),
     stream: streamPosition.nullable(),
   })
   .strict();
 export type Manifest = z.infer<typeof manifestSchema>;
+
+/** A backup that must not be restored: damaged, altered, cut short, or not for this identity. Nothing was restored. */
+export class BackupRefused extends Error {
+  constructor(message: string) {
+    super(`refused: ${message}; nothing was restored`);
+    this.name = 'BackupRefused';
+  }
+}
 
 /** The DuckDB file of a box: the projector and this module agree on this path and nothing else. */
 export function olapFile(dataDir: string): string {
   return join(dataDir, 'olap', 'erpbi.duckdb');
 }
 
+// ---- keys
+
+/** Recipients (`age1...`) in a text: several per line (spaces or commas), `#` to the end of a line is a comment (age -R's file format, or a list in one variable). */
+export function parseRecipients(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/#.*/, ''))
+    .flatMap((line) => line.split(/[\s,]+/))
+    .filter(Boolean);
+}
+
+/** The identities (`AGE-SECRET-KEY-...`) of an identity file as age-keygen (or `erpbi backup keygen`) writes it. */
+export function parseIdentities(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('AGE-SECRET-KEY-'));
+}
+
+/** Reads an identity file, refusing one that others may read (as ssh does with a private key). */
+export function readIdentityFile(file: string): string[] {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new Error(`no age identity file at ${path}`);
+  if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} may be read by others: \`chmod 600 ${path}\` first (it opens every backup)`);
+  const identities = parseIdentities(readFileSync(path, 'utf8'));
+  if (identities.length === 0) throw new Error(`${path} holds no age identity (a line AGE-SECRET-KEY-1...)`);
+  return identities;
+}
+
+/** The recipient of each identity (the public keys a backup for them is sealed to). */
+export async function recipientsOf(identities: string[]): Promise<string[]> {
+  return Promise.all(identities.map((identity) => identityToRecipient(identity)));
+}
+
+/**
+ * A new age X25519 key pair, written as age-keygen writes it (a comment with the public key, then the
+ * identity) to `file`, which must not exist yet: mode 0600, its directory made 0700 when missing.
+ * Returns the recipient. X25519, not age's post-quantum hybrid: Debian's age (1.1) reads only these.
+ */
+export async function writeKeyPair(file: string): Promise<string> {
+  const identity = await generateX25519Identity();
+  const recipient = await identityToRecipient(identity);
+  mkdirSync(dirname(resolve(file)), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `# erpbi backup identity, created ${new Date().toISOString()}: keep a copy off this machine\n# public key: ${recipient}\n${identity}\n`, { flag: 'wx', mode: 0o600 });
+  return recipient;
+}
+
+function checkRecipients(recipients: string[]): void {
+  for (const r of recipients) {
+    try {
+      new Encrypter().addRecipient(r);
+    } catch (err) {
+      throw new Error(`not an age recipient: ${JSON.stringify(r)} (${(err as Error).message}); recipients look like age1...`);
+    }
+  }
+}
+
+// ---- backup
+
 export interface BackupOptions {
   databaseUrl: string;
   dataDir: string;
   /** The projector's OLAP_FILE when it sets one; by default ${dataDir}/olap/erpbi.duckdb. */
   olapFile?: string | undefined;
-  /** Where the backup directory goes; it is named erpbi-backup-<UTC time>. */
+  /** Where the backup directory goes; it is named erpbi-backup-<UTC time>. Made 0700 when missing. */
   outDir: string;
+  /** age recipients (`age1...`) every file is sealed to; `'plaintext'` writes the files unencrypted (the CLI's --plaintext). */
+  encryptTo: string[] | 'plaintext';
   /** Reads the stream position when given; a backup without it records `stream: null`. */
-  nats?: { url: string; stream: string };
+  nats?: NatsTarget;
   tar?: boolean;
   log?: (line: string) => void;
   /** Reports bytes written (the dump, then the DuckDB copy); silent by default. */
@@ -55,23 +159,39 @@ export interface BackupOptions {
 
 export interface BackupResult {
   path: string;
+  /** The archive's checksum file (`<archive>.sha256`, sha256sum's format), with `tar`. */
+  checksum: string | null;
   manifest: Manifest;
   pushed: string[];
 }
 
 export async function backup(opts: BackupOptions): Promise<BackupResult> {
   const log = opts.log ?? (() => {});
+  const recipients = opts.encryptTo === 'plaintext' ? null : opts.encryptTo;
+  if (recipients) {
+    if (recipients.length === 0) throw new Error('no age recipient to encrypt the backup to');
+    checkRecipients(recipients);
+  }
+  const encrypted = recipients !== null;
   const stamp = (opts.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  mkdirSync(resolve(opts.outDir), { recursive: true, mode: 0o700 });
   const dir = resolve(opts.outDir, `erpbi-backup-${stamp}`);
-  if (existsSync(dir)) throw new Error(`${dir} exists already`);
-  mkdirSync(dir, { recursive: true });
+  if (existsSync(dir) || existsSync(`${dir}.tar.gz`)) throw new Error(`${dir} exists already`);
+  mkdirSync(dir, { mode: 0o700 });
+  const files: Manifest['files'] = {};
+  /** Streams `source` into the backup file `name` (sealed when encrypting), recording both digests. */
+  const save = async (name: string, source: Readable, count: (bytes: number) => void) => {
+    const file = stored(name, encrypted);
+    const { plain, kept } = await seal(source, recipients, join(dir, file), count);
+    files[file] = kept;
+    return { file, ...plain };
+  };
   try {
     // The stream position first: every event the dump holds in its outbox was published at or below it
     // (or is still unpublished, and the sweeper republishes it after a restore).
-    const stream = opts.nats ? await readStreamPosition(opts.nats.url, opts.nats.stream) : null;
+    const stream = opts.nats ? await readStreamPosition(opts.nats) : null;
     if (stream) log(`stream ${stream.name}: last sequence ${stream.lastSeq} (${stream.messages} messages)`);
 
-    const dump = join(dir, dumpName);
     const source = opts.olapFile ?? olapFile(opts.dataDir);
     const copies = existsSync(source) ? [source, `${source}.wal`].filter((f) => existsSync(f)) : [];
     const copyBytes = copies.reduce((sum, f) => sum + statSync(f).size, 0);
@@ -80,28 +200,42 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
     const progress = opts.progress
       ? opts.progress('backup', { unit: 'bytes', total: (await estimateDumpBytes(opts.databaseUrl)) + copyBytes, estimate: true })
       : noProgress;
+    let database: Manifest['database'];
     let olap: Manifest['olap'] = null;
     const lines: string[] = [];
     try {
-      // pg_dump keeps writing its own file (not a pipe to us): only a seekable archive gets the data
-      // offsets that `pg_restore -j` and selective restores need. Its size is read as it grows.
-      const watching = watchSize(dump, (n) => progress.update(n));
+      // pg_dump writes to a pipe that is sealed as it comes, so the dump is never on disk in plaintext.
+      // (Its archive then has no data offsets, which only `pg_restore -j` and selective restores need;
+      // restore feeds it to pg_restore's stdin in one pass.) The row counts are read in the snapshot
+      // pg_dump dumps, so a restore can be checked table by table against them.
+      const snapshot = await exportSnapshot(opts.databaseUrl);
       try {
-        await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--compress=6', `--file=${dump}`, `--dbname=${opts.databaseUrl}`]);
+        const dumped = await withPgConnection(opts.databaseUrl, (conn) =>
+          runReading(
+            'pg_dump',
+            ['--format=custom', '--no-owner', '--no-privileges', '--compress=6', `--snapshot=${snapshot.id}`, ...conn.args],
+            conn.env,
+            (out) => save(names.dump, out, (n) => progress.update(n)),
+          ),
+        );
+        database = { ...dumped, format: 'pg_dump-custom', rows: snapshot.rows };
       } finally {
-        watching.stop();
+        await snapshot.release();
       }
-      const dumpBytes = statSync(dump).size;
-      progress.setTotal(dumpBytes + copyBytes, false);
-      progress.update(dumpBytes);
-      lines.push(`database: ${dump} (${dumpBytes} bytes)`);
+      progress.setTotal(database.bytes + copyBytes, false);
+      progress.update(database.bytes);
+      lines.push(`database: ${Object.keys(database.rows).length} tables, ${Object.values(database.rows).reduce((a, b) => a + b, 0)} rows, ${database.bytes} bytes${encrypted ? ', encrypted' : ''}`);
 
       if (copies.length > 0) {
-        mkdirSync(join(dir, 'olap'), { recursive: true });
-        await copyCounting(copies.map((file) => [file, join(dir, file === source ? olapName : `${olapName}.wal`)]), (n) => progress.update(dumpBytes + n));
-        const wal = copies.length > 1;
-        olap = { file: olapName, bytes: statSync(join(dir, olapName)).size, wal };
-        lines.push(`olap: copied ${source}${wal ? ' and its WAL' : ''}`);
+        mkdirSync(join(dir, 'olap'), { mode: 0o700 });
+        let before = 0;
+        const saved: Content[] = [];
+        for (const [i, from] of copies.entries()) {
+          saved.push(await save(i === 0 ? names.olap : names.wal, createReadStream(from), (n) => progress.update(database.bytes + before + n)));
+          before += saved.at(-1)!.bytes;
+        }
+        olap = { db: saved[0]!, wal: saved[1] ?? null };
+        lines.push(`olap: copied ${source}${olap.wal ? ' and its WAL' : ''}`);
       } else {
         lines.push(`olap: no file at ${source}; skipped (it can be rebuilt from the stream)`);
       }
@@ -113,26 +247,129 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
     lines.forEach((line) => log(line));
 
     const manifest: Manifest = {
-      format: 1,
+      format: 2,
       createdAt: (opts.now ?? new Date()).toISOString(),
-      database: { file: dumpName, format: 'pg_dump-custom', bytes: statSync(dump).size },
+      encryption: recipients ? { scheme: 'age', recipients } : null,
+      files,
+      database,
       olap,
       stream,
     };
-    writeFileSync(join(dir, manifestName), JSON.stringify(manifest, null, 2) + '\n');
+    await seal(Readable.from([Buffer.from(JSON.stringify(manifest, null, 2) + '\n')]), recipients, join(dir, stored(names.manifest, encrypted)), () => {});
 
     let path = dir;
+    let checksum: string | null = null;
     if (opts.tar) {
+      // The files are sealed already: the archive only bundles them (gzip gains little but keeps the
+      // name every script knows). Written by us, not by tar, so that it is 0600 from its first byte.
       path = `${dir}.tar.gz`;
-      await run('tar', ['-czf', path, '-C', dirname(dir), basename(dir)]);
+      const digest = { bytes: 0, sha256: '' };
+      try {
+        await runReading('tar', ['-czf', '-', '-C', dirname(dir), basename(dir)], minimalEnv(), (out) =>
+          writeCounting(out, path, (d) => Object.assign(digest, d)),
+        );
+        checksum = `${path}.sha256`;
+        writeFileSync(checksum, `${digest.sha256}  ${basename(path)}\n`, { flag: 'wx', mode: 0o600 });
+      } catch (err) {
+        rmSync(path, { force: true });
+        throw err;
+      }
       rmSync(dir, { recursive: true, force: true });
     }
-    log(`backup: ${path}`);
-    return { path, manifest, pushed: await push(path, log) };
+    log(`backup: ${path}${encrypted ? '' : ' (NOT encrypted)'}`);
+    return { path, checksum, manifest, pushed: await push(path, checksum, log) };
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A SHA-256 and byte count taken of the chunks passing through `step`. */
+function digestTap() {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  return {
+    step: async function* (chunks: AsyncIterable<Buffer | Uint8Array>) {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        yield chunk;
+      }
+    },
+    digest: () => ({ bytes, sha256: hash.digest('hex') }),
+    bytes: () => bytes,
+  };
+}
+
+/** Writes `source` to a new file `to` (0600, never an existing one), returning its size and SHA-256. */
+async function writeCounting(source: Readable, to: string, done: (d: { bytes: number; sha256: string }) => void): Promise<void> {
+  const tap = digestTap();
+  await pipeline(source, tap.step, createWriteStream(to, { flags: 'wx', mode: 0o600 }));
+  done(tap.digest());
+}
+
+/**
+ * Streams `source` into the new file `to` (0600), sealed with age to `recipients` unless they are null,
+ * calling `count` with the plaintext bytes passed so far. Returns the plaintext's digest and the stored file's.
+ */
+async function seal(source: Readable, recipients: string[] | null, to: string, count: (bytes: number) => void): Promise<{ plain: { bytes: number; sha256: string }; kept: { bytes: number; sha256: string } }> {
+  const plain = digestTap();
+  const counted = Readable.from(
+    (async function* () {
+      for await (const chunk of plain.step(source)) {
+        count(plain.bytes());
+        yield chunk;
+      }
+    })(),
+    { objectMode: false },
+  );
+  let out: Readable = counted;
+  if (recipients) {
+    const e = new Encrypter();
+    for (const r of recipients) e.addRecipient(r);
+    out = Readable.fromWeb(await e.encrypt(Readable.toWeb(counted) as ReadableStream<Uint8Array>) as import('node:stream/web').ReadableStream<Uint8Array>);
+  }
+  let kept = { bytes: 0, sha256: '' };
+  await writeCounting(out, to, (d) => (kept = d));
+  return { plain: plain.digest(), kept };
+}
+
+/**
+ * A repeatable-read transaction that exports its snapshot for `pg_dump --snapshot` and counts every
+ * table's rows in it: the counts are those of the dump, whatever is written meanwhile. Held open until
+ * `release` (pg_dump must have taken the snapshot by then; it has once it is done).
+ */
+async function exportSnapshot(url: string): Promise<{ id: string; rows: Record<string, number>; release: () => Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    const { rows: snap } = await client.query<{ id: string }>('select pg_export_snapshot() as id');
+    const rows = await countRows(client);
+    return {
+      id: snap[0]!.id,
+      rows,
+      release: async () => {
+        await client.query('rollback').catch(() => undefined);
+        await client.end().catch(() => undefined);
+      },
+    };
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The rows of every ordinary table outside the system schemas, by `schema.table`. */
+async function countRows(client: pg.Client): Promise<Record<string, number>> {
+  const { rows: tables } = await client.query<{ t: string }>(
+    `select format('%I.%I', n.nspname, c.relname) as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+      order by 1`,
+  );
+  const out: Record<string, number> = {};
+  for (const { t } of tables) out[t] = Number((await client.query<{ n: string }>(`select count(*)::text as n from ${t}`)).rows[0]!.n);
+  return out;
 }
 
 /**
@@ -157,40 +394,46 @@ async function estimateDumpBytes(url: string): Promise<number> {
   }
 }
 
-/** Calls `onSize` with the file's size every `intervalMs` while another process writes it (once it exists). */
-function watchSize(file: string, onSize: (bytes: number) => void, intervalMs = 250): { stop: () => void } {
-  const timer = setInterval(() => {
-    if (existsSync(file)) onSize(statSync(file).size);
-  }, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
-}
-
-/** A pipeline step that passes chunks on unchanged, calling `count` with the bytes passed so far. */
-function counting(count: (bytes: number) => void) {
-  let bytes = 0;
-  return async function* (chunks: AsyncIterable<Buffer>) {
-    for await (const chunk of chunks) {
-      bytes += chunk.length;
-      count(bytes);
-      yield chunk;
-    }
-  };
-}
-
-/** Copies each [from, to] in turn, chunk by chunk (nothing held whole in memory), calling `count` with the bytes of all copied so far. */
-async function copyCounting(files: [string, string][], count: (bytes: number) => void): Promise<void> {
-  let before = 0;
-  for (const [from, to] of files) {
-    let copied = 0;
-    await pipeline(createReadStream(from), counting((n) => count(before + (copied = n))), createWriteStream(to));
-    before += copied;
+/**
+ * Runs `work` with what pg_dump / pg_restore need to reach `url` without the password in their argv or
+ * environment (both are visible to other users in `ps`): the URL without its password as --dbname, and
+ * the password in a PGPASSFILE of its own (0600, in a 0700 directory) that is removed afterwards. The
+ * child's environment is the minimum (no DATABASE_URL, no PGPASSWORD, no other secret of ours).
+ */
+async function withPgConnection<T>(url: string, work: (conn: { args: string[]; env: NodeJS.ProcessEnv }) => Promise<T>): Promise<T> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('the database URL must be a postgres:// URL');
+  }
+  const env = minimalEnv((k) => k.startsWith('PG') && k !== 'PGPASSWORD');
+  const password = parsed.password ? decodeURIComponent(parsed.password) : process.env.PGPASSWORD;
+  parsed.password = '';
+  const args = [`--dbname=${parsed.toString()}`];
+  if (!password) return work({ args, env });
+  const dir = mkdtempSync(join(tmpdir(), 'erpbi-pgpass-'));
+  try {
+    const file = join(dir, 'pgpass');
+    // pgpass format: host:port:database:user:password, `:` and `\` escaped; the wildcards are safe as
+    // the file serves this one connection.
+    writeFileSync(file, `*:*:*:*:${password.replace(/[\\:]/g, (c) => `\\${c}`)}\n`, { flag: 'wx', mode: 0o600 });
+    return await work({ args, env: { ...env, PGPASSFILE: file } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** The environment a child needs to run (PATH, locale, home, temp), plus the variables `keep` accepts. */
+function minimalEnv(keep: (name: string) => boolean = () => false): NodeJS.ProcessEnv {
+  const base = new Set(['PATH', 'HOME', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR']);
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => base.has(k) || k.startsWith('LC_') || keep(k)));
+}
+
 /** The stream's first and last sequence and message count (also the total `erpbi rebuild-olap` reports against). */
-export async function readStreamPosition(url: string, stream: string): Promise<StreamPosition> {
-  const bus = await connectBus(url, 'erpbi-backup');
+export async function readStreamPosition(nats: NatsTarget): Promise<StreamPosition> {
+  const { url, stream } = nats;
+  const bus = await connectBus(url, 'erpbi-backup', { credentials: nats.credentials });
   try {
     const info = await (await jetstreamManager(bus.nc)).streams.info(stream);
     return { name: stream, firstSeq: info.state.first_seq, lastSeq: info.state.last_seq, messages: info.state.messages };
@@ -202,18 +445,21 @@ export async function readStreamPosition(url: string, stream: string): Promise<S
 /**
  * Off-box copies, each only when configured AND its binary is on the PATH:
  * ERPBI_BACKUP_RCLONE_REMOTE (e.g. `b2:erpbi-backups`) -> `rclone copy`; RESTIC_REPOSITORY (+ restic's
- * own RESTIC_PASSWORD_FILE etc.) -> `restic backup`. A failed push fails the command: a backup that
- * was meant to leave the box and did not is not a success.
+ * own RESTIC_PASSWORD_FILE etc.) -> `restic backup`. The archive's checksum file goes with it. A failed
+ * push fails the command: a backup that was meant to leave the box and did not is not a success.
  */
-async function push(path: string, log: (line: string) => void): Promise<string[]> {
+async function push(path: string, checksum: string | null, log: (line: string) => void): Promise<string[]> {
   const pushed: string[] = [];
   const env = readConfig(['ERPBI_BACKUP_RCLONE_REMOTE', 'RESTIC_REPOSITORY']);
+  // rclone and restic read their own settings from the environment; ours with secrets stay behind.
+  const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|ERPBI_DRILL_DATABASE_URL|PGPASSWORD|NATS_PASSWORD|CLIENT_SECRET|S3_SECRET_ACCESS_KEY)$/.test(k)));
   const remote = env.ERPBI_BACKUP_RCLONE_REMOTE;
   if (remote) {
     if (!(await onPath('rclone'))) log('rclone: ERPBI_BACKUP_RCLONE_REMOTE is set but rclone is not on the PATH; not pushed');
     else {
       const target = `${remote.replace(/\/$/, '')}/${basename(path)}`;
-      await run('rclone', statSync(path).isDirectory() ? ['copy', path, target] : ['copyto', path, target]);
+      await run('rclone', statSync(path).isDirectory() ? ['copy', path, target] : ['copyto', path, target], { env: childEnv });
+      if (checksum) await run('rclone', ['copyto', checksum, `${target}.sha256`], { env: childEnv });
       pushed.push(`rclone:${target}`);
       log(`pushed to ${target}`);
     }
@@ -221,7 +467,7 @@ async function push(path: string, log: (line: string) => void): Promise<string[]
   if (env.RESTIC_REPOSITORY) {
     if (!(await onPath('restic'))) log('restic: RESTIC_REPOSITORY is set but restic is not on the PATH; not pushed');
     else {
-      await run('restic', ['backup', '--tag', 'erpbi', path]);
+      await run('restic', ['backup', '--tag', 'erpbi', path, ...(checksum ? [checksum] : [])], { env: childEnv });
       pushed.push(`restic:${env.RESTIC_REPOSITORY}`);
       log(`pushed to restic repository ${env.RESTIC_REPOSITORY}`);
     }
@@ -229,7 +475,191 @@ async function push(path: string, log: (line: string) => void): Promise<string[]
   return pushed;
 }
 
-export interface RestoreOptions {
+// ---- opening a backup: everything checked before anything is restored
+
+export interface OpenOptions {
+  /** age identities (`AGE-SECRET-KEY-...`) to open an encrypted backup with. */
+  identities: string[];
+  /** Accept a backup that is not encrypted (nothing proves who wrote it). */
+  plaintext?: boolean;
+}
+
+interface Opened {
+  dir: string;
+  manifest: Manifest;
+  /** The plaintext of a file of the backup, streamed (decrypted as it is read when sealed). */
+  open: (file: string) => Promise<Readable>;
+  cleanup: () => void;
+}
+
+/**
+ * Unpacks (an archive) and checks a backup before anything is restored: the archive against its
+ * `.sha256` file when there is one, then the manifest (opened with the identities when the backup is
+ * encrypted; a plaintext one only with `plaintext`), then every file's size and SHA-256 against it.
+ * Throws BackupRefused at the first thing that does not match.
+ */
+export async function openBackup(from: string, opts: OpenOptions, start: StartProgress = () => noProgress): Promise<Opened> {
+  const path = resolve(from);
+  if (!existsSync(path)) throw new Error(`no backup at ${path}`);
+  let dir = path;
+  let cleanup = () => {};
+  if (!statSync(path).isDirectory()) {
+    const tmp = mkdtempSync(join(tmpdir(), 'erpbi-restore-'));
+    cleanup = () => rmSync(tmp, { recursive: true, force: true });
+    try {
+      dir = await unpack(path, tmp, start);
+    } catch (err) {
+      cleanup();
+      throw err;
+    }
+  }
+  try {
+    const manifest = await readManifest(dir, path, opts);
+    for (const [file, want] of Object.entries(manifest.files)) {
+      const at = join(dir, file);
+      if (!existsSync(at)) throw new BackupRefused(`${file} is missing from ${path}`);
+      const got = await digestOf(at);
+      if (got.bytes !== want.bytes || got.sha256 !== want.sha256) {
+        throw new BackupRefused(`${file} of ${path} does not match the manifest (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${want.bytes} bytes, ${want.sha256}): it was altered or cut short`);
+      }
+    }
+    const listed = [manifest.database, manifest.olap?.db, manifest.olap?.wal].filter((c): c is Content => !!c);
+    for (const c of listed) {
+      if (!manifest.files[c.file]) throw new BackupRefused(`the manifest of ${path} has no checksum for ${c.file}`);
+      if (c.file.endsWith(sealed) !== (manifest.encryption !== null)) throw new BackupRefused(`the manifest of ${path} names ${c.file}, which contradicts its encryption`);
+    }
+    const open = async (file: string): Promise<Readable> => {
+      const raw = createReadStream(join(dir, file));
+      if (!manifest.encryption) return raw;
+      const d = new Decrypter();
+      for (const identity of opts.identities) d.addIdentity(identity);
+      return Readable.fromWeb((await d.decrypt(Readable.toWeb(raw) as ReadableStream<Uint8Array>)) as import('node:stream/web').ReadableStream<Uint8Array>);
+    };
+    return { dir, manifest, open, cleanup };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
+
+/** Unpacks the archive into `tmp`, hashing it on the way against its `.sha256` file when there is one; returns the backup's directory. */
+async function unpack(path: string, tmp: string, start: StartProgress): Promise<string> {
+  const sumFile = `${path}.sha256`;
+  const want = existsSync(sumFile) ? /^([0-9a-f]{64})\b/i.exec(readFileSync(sumFile, 'utf8').trim())?.[1]?.toLowerCase() : undefined;
+  if (existsSync(sumFile) && !want) throw new BackupRefused(`${sumFile} holds no SHA-256`);
+  const tap = digestTap();
+  // tar reads the archive from its stdin: the bytes fed are the bytes of the archive read so far.
+  try {
+    await tracked(start('restore unpack', { unit: 'bytes', total: statSync(path).size }), (progress) =>
+      run('tar', ['-xzf', '-', '--no-same-owner', '-C', tmp], {
+        env: minimalEnv(),
+        stdin: Readable.from(
+          (async function* () {
+            for await (const chunk of tap.step(createReadStream(path))) {
+              progress.update(tap.bytes());
+              yield chunk;
+            }
+          })(),
+        ),
+      }),
+    );
+  } catch (err) {
+    if (want && (await digestOf(path)).sha256 !== want) throw new BackupRefused(`${path} does not match ${sumFile}: the archive was altered or cut short`);
+    throw new BackupRefused(`${path} cannot be unpacked, it is damaged or cut short (${(err as Error).message})`);
+  }
+  if (want && tap.digest().sha256 !== want) throw new BackupRefused(`${path} does not match ${sumFile}: the archive was altered or cut short`);
+  const inner = readdirSync(tmp).find((n) => existsSync(join(tmp, n, names.manifest)) || existsSync(join(tmp, n, stored(names.manifest, true))));
+  if (!inner) throw new Error(`${path} holds no erpbi backup (no ${names.manifest})`);
+  return join(tmp, inner);
+}
+
+async function readManifest(dir: string, path: string, opts: OpenOptions): Promise<Manifest> {
+  const sealedManifest = join(dir, stored(names.manifest, true));
+  let text: string;
+  if (existsSync(sealedManifest)) {
+    if (opts.identities.length === 0) throw new Error(`${path} is encrypted: give the age identity that opens it (--identity FILE, or ERPBI_BACKUP_IDENTITY_FILE)`);
+    const d = new Decrypter();
+    for (const identity of opts.identities) d.addIdentity(identity);
+    try {
+      text = await d.decrypt(readFileSync(sealedManifest), 'text');
+    } catch (err) {
+      if (/no identity matched/.test((err as Error).message)) throw new BackupRefused(`the identity given does not open ${path} (it was encrypted to other recipients)`);
+      throw new BackupRefused(`the manifest of ${path} is damaged or was altered (${(err as Error).message})`);
+    }
+  } else if (existsSync(join(dir, names.manifest))) {
+    if (!opts.plaintext) throw new BackupRefused(`${path} is not encrypted, so nothing shows who wrote it; restore it only if you made it yourself, with --plaintext`);
+    text = readFileSync(join(dir, names.manifest), 'utf8');
+  } else {
+    throw new Error(`${path} holds no erpbi backup (no ${names.manifest})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new BackupRefused(`the manifest of ${path} is not JSON`);
+  }
+  if ((json as { format?: unknown }).format === 1) {
+    throw new BackupRefused(`${path} was written by an older erpbi (manifest format 1: not encrypted, no checksums); take a new backup, or restore it with the erpbi version that wrote it`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) throw new BackupRefused(`the manifest of ${path} is not one this erpbi reads (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  if ((parsed.data.encryption !== null) !== existsSync(sealedManifest)) throw new BackupRefused(`the manifest of ${path} contradicts how it is stored (encryption)`);
+  return parsed.data;
+}
+
+async function digestOf(file: string): Promise<{ bytes: number; sha256: string }> {
+  const tap = digestTap();
+  await pipeline(createReadStream(file), tap.step, new Writable({ write: (_c, _e, cb) => cb() }));
+  return tap.digest();
+}
+
+/** Feeds the plaintext of `c` to `to` (a process's stdin or a file), checking its size and SHA-256 against the manifest at the end. */
+async function feedChecked(opened: Opened, c: Content, count: (bytes: number) => void): Promise<{ stream: Readable; checked: () => void }> {
+  const tap = digestTap();
+  const source = await opened.open(c.file);
+  const stream = Readable.from(
+    (async function* () {
+      for await (const chunk of tap.step(source)) {
+        count(tap.bytes());
+        yield chunk;
+      }
+    })(),
+  );
+  return {
+    stream,
+    checked: () => {
+      const got = tap.digest();
+      if (got.bytes !== c.bytes || got.sha256 !== c.sha256) throw new Error(`${c.file} decrypted to other content than was backed up (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${c.bytes}, ${c.sha256})`);
+    },
+  };
+}
+
+/** pg_restore of the backup's dump into `url`, in one transaction, fed from the decrypting stream. */
+async function restoreDump(opened: Opened, url: string, progress: Progress): Promise<void> {
+  const { stream, checked } = await feedChecked(opened, opened.manifest.database, (n) => progress.update(n));
+  await withPgConnection(url, (conn) => run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', ...conn.args], { env: conn.env, stdin: stream }));
+  checked();
+}
+
+/** Differences between the rows recorded at backup time and those of `url`, as lines. */
+async function compareRows(url: string, recorded: Record<string, number>): Promise<{ tables: number; rows: number; differences: string[] }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const got = await countRows(client);
+    const differences: string[] = [];
+    for (const t of new Set([...Object.keys(recorded), ...Object.keys(got)])) {
+      if (recorded[t] !== got[t]) differences.push(`${t}: ${got[t] ?? 'no table'} restored, ${recorded[t] ?? 'no table'} backed up`);
+    }
+    return { tables: Object.keys(got).length, rows: Object.values(got).reduce((a, b) => a + b, 0), differences };
+  } finally {
+    await client.end();
+  }
+}
+
+// ---- restore
+
+export interface RestoreOptions extends OpenOptions {
   /** A backup directory or its .tar.gz. */
   from: string;
   /** The database to restore into: it must hold no erpbi schema yet. */
@@ -237,7 +667,7 @@ export interface RestoreOptions {
   dataDir: string;
   olapFile?: string | undefined;
   /** The target box's stream: decides whether the DuckDB snapshot still matches it. */
-  nats?: { url: string; stream: string };
+  nats?: NatsTarget;
   /** Publish the restored outbox (every event, oldest first) into an EMPTY stream. */
   republishEvents?: { prefix: string };
   log?: (line: string) => void;
@@ -254,28 +684,27 @@ export interface RestoreResult {
 export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const log = opts.log ?? (() => {});
   const start = opts.progress ?? (() => noProgress);
-  const { dir, cleanup } = await openBackup(opts.from, start);
+  const opened = await openBackup(opts.from, opts, start);
   try {
-    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dir, manifestName), 'utf8')));
+    const { manifest } = opened;
     const target = opts.olapFile ?? olapFile(opts.dataDir);
     if (manifest.olap && existsSync(target)) throw new Error(`${target} exists: stop the projector and move the file away first`);
     await assertEmptyDatabase(opts.databaseUrl);
 
     // pg_restore reads the dump from its stdin, so the bytes it has taken are the bytes fed to it.
-    const dump = join(dir, manifest.database.file);
-    await tracked(start('restore database', { unit: 'bytes', total: statSync(dump).size }), (progress) =>
-      run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${opts.databaseUrl}`], { from: dump, count: (n) => progress.update(n) }),
-    );
-    log(`database restored from ${manifest.createdAt}`);
+    await tracked(start('restore database', { unit: 'bytes', total: manifest.database.bytes }), (progress) => restoreDump(opened, opts.databaseUrl, progress));
+    const rows = await compareRows(opts.databaseUrl, manifest.database.rows);
+    if (rows.differences.length > 0) throw new Error(`the restored database differs from the backup: ${rows.differences.join('; ')}`);
+    log(`database restored from ${manifest.createdAt}: ${rows.tables} tables, ${rows.rows} rows, as backed up`);
 
     let republished = 0;
-    let position: StreamPosition | null = opts.nats ? await readStreamPosition(opts.nats.url, opts.nats.stream).catch(() => null) : null;
+    let position: StreamPosition | null = opts.nats ? await readStreamPosition(opts.nats).catch(() => null) : null;
     if (opts.republishEvents) {
       if (!opts.nats) throw new Error('republishing events needs the target NATS_URL and stream');
       if (position && position.lastSeq > 0) throw new Error(`stream ${position.name} is not empty (last sequence ${position.lastSeq}); republish only into an empty stream`);
-      republished = await republishOutbox(opts.databaseUrl, opts.nats.url, opts.republishEvents.prefix);
+      republished = await republishOutbox(opts.databaseUrl, opts.nats, opts.republishEvents.prefix);
       log(`republished ${republished} events from the outbox into ${opts.nats.stream}`);
-      position = await readStreamPosition(opts.nats.url, opts.nats.stream);
+      position = await readStreamPosition(opts.nats);
     }
 
     let olap: RestoreResult['olap'] = 'absent';
@@ -286,10 +715,23 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       const same = manifest.stream !== null && position !== null && !opts.republishEvents && position.name === manifest.stream.name && position.lastSeq >= manifest.stream.lastSeq;
       if (same) {
         mkdirSync(dirname(target), { recursive: true });
-        const copies: [string, string][] = [[join(dir, manifest.olap.file), target]];
-        if (manifest.olap.wal) copies.push([join(dir, `${manifest.olap.file}.wal`), `${target}.wal`]);
-        const total = copies.reduce((sum, [from]) => sum + statSync(from).size, 0);
-        await tracked(start('restore olap', { unit: 'bytes', total }), (progress) => copyCounting(copies, (n) => progress.update(n)));
+        const copies: [Content, string][] = [[manifest.olap.db, target]];
+        if (manifest.olap.wal) copies.push([manifest.olap.wal, `${target}.wal`]);
+        const total = copies.reduce((sum, [c]) => sum + c.bytes, 0);
+        try {
+          await tracked(start('restore olap', { unit: 'bytes', total }), async (progress) => {
+            let before = 0;
+            for (const [c, to] of copies) {
+              const { stream, checked } = await feedChecked(opened, c, (n) => progress.update(before + n));
+              await pipeline(stream, createWriteStream(to, { flags: 'wx', mode: 0o600 }));
+              checked();
+              before += c.bytes;
+            }
+          });
+        } catch (err) {
+          for (const [, to] of copies) rmSync(to, { force: true });
+          throw err;
+        }
         olap = 'restored';
         log(`olap: ${target} restored; the projector catches up from sequence ${manifest.stream!.lastSeq}`);
       } else {
@@ -299,7 +741,107 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     }
     return { manifest, olap, republished };
   } finally {
-    cleanup();
+    opened.cleanup();
+  }
+}
+
+// ---- the restore drill
+
+export interface DrillOptions extends OpenOptions {
+  /** A backup directory or its .tar.gz. */
+  from: string;
+  /**
+   * Where to restore: `{ scratchFrom: url }` creates a scratch database on that server with that role
+   * (which must be allowed to create databases) and drops it afterwards, whatever happened;
+   * `{ into: url }` restores into that existing EMPTY database and leaves it as restored.
+   */
+  target: { scratchFrom: string } | { into: string };
+  log?: (line: string) => void;
+  progress?: StartProgress;
+  now?: () => number;
+}
+
+export interface DrillResult {
+  manifest: Manifest;
+  /** The database restored into (dropped again when it was a scratch one). */
+  database: string;
+  tables: number;
+  rows: number;
+  olap: 'checked' | 'absent';
+  seconds: number;
+}
+
+/**
+ * The restore drill: everything a restore does to the database, into a database nobody uses. Opens and
+ * checks the backup (as restore does: identity, checksums), decrypts the DuckDB copy to check it is
+ * whole, restores the dump, and compares every table's row count with those recorded at backup time.
+ * Throws (BackupRefused, or an Error saying what differs) when the backup could not be restored.
+ */
+export async function drill(opts: DrillOptions): Promise<DrillResult> {
+  const now = opts.now ?? Date.now;
+  const began = now();
+  const log = opts.log ?? (() => {});
+  const start = opts.progress ?? (() => noProgress);
+  const opened = await openBackup(opts.from, opts, start);
+  try {
+    const { manifest } = opened;
+    log(`backup of ${manifest.createdAt}: every file matches its manifest${manifest.encryption ? ', and the identity opens it' : ''}`);
+    if (manifest.olap) {
+      const parts = [manifest.olap.db, manifest.olap.wal].filter((c): c is Content => !!c);
+      await tracked(start('drill olap', { unit: 'bytes', total: parts.reduce((s, c) => s + c.bytes, 0) }), async (progress) => {
+        let before = 0;
+        for (const c of parts) {
+          const { stream, checked } = await feedChecked(opened, c, (n) => progress.update(before + n));
+          await pipeline(stream, new Writable({ write: (_c, _e, cb) => cb() }));
+          checked();
+          before += c.bytes;
+        }
+      });
+      log('olap: the DuckDB copy decrypts whole, as backed up');
+    }
+
+    let url: string;
+    let drop: (() => Promise<void>) | null = null;
+    if ('into' in opts.target) {
+      url = opts.target.into;
+      await assertEmptyDatabase(url);
+    } else {
+      const adminUrl = opts.target.scratchFrom;
+      const name = `erpbi_drill_${new Date(began).toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      try {
+        await admin.query(`create database ${name}`);
+      } catch (err) {
+        throw new Error(`cannot create the drill's scratch database (${(err as Error).message}): give a role that may create databases (ERPBI_DRILL_DATABASE_URL), or an empty database with --into URL`);
+      } finally {
+        await admin.end();
+      }
+      const u = new URL(adminUrl);
+      u.pathname = `/${name}`;
+      url = u.toString();
+      drop = async () => {
+        const c = new pg.Client({ connectionString: adminUrl });
+        await c.connect();
+        try {
+          await c.query(`drop database if exists ${name} with (force)`);
+        } finally {
+          await c.end();
+        }
+      };
+    }
+    const database = new URL(url).pathname.slice(1);
+    try {
+      await tracked(start('drill database', { unit: 'bytes', total: manifest.database.bytes }), (progress) => restoreDump(opened, url, progress));
+      const rows = await compareRows(url, manifest.database.rows);
+      if (rows.differences.length > 0) throw new Error(`the drill's restore differs from the backup: ${rows.differences.join('; ')}`);
+      log(`database: restored into ${database}${drop ? ' (scratch, dropped after)' : ''}; ${rows.tables} tables, ${rows.rows} rows, every count as backed up`);
+      return { manifest, database, tables: rows.tables, rows: rows.rows, olap: manifest.olap ? 'checked' : 'absent', seconds: (now() - began) / 1000 };
+    } finally {
+      if (drop) await drop();
+    }
+  } finally {
+    opened.cleanup();
   }
 }
 
@@ -312,26 +854,6 @@ async function tracked<T>(progress: Progress, work: (progress: Progress) => Prom
   } finally {
     progress.stop();
   }
-}
-
-async function openBackup(from: string, start: StartProgress): Promise<{ dir: string; cleanup: () => void }> {
-  const path = resolve(from);
-  if (!existsSync(path)) throw new Error(`no backup at ${path}`);
-  if (statSync(path).isDirectory()) return { dir: path, cleanup: () => {} };
-  const tmp = mkdtempSync(join(tmpdir(), 'erpbi-restore-'));
-  // tar reads the archive from its stdin: the bytes fed are the bytes of the archive read so far.
-  await tracked(start('restore unpack', { unit: 'bytes', total: statSync(path).size }), (progress) =>
-    run('tar', ['-xzf', '-', '-C', tmp], { from: path, count: (n) => progress.update(n) }),
-  ).catch((err: unknown) => {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  });
-  const inner = readdirSync(tmp).find((n) => existsSync(join(tmp, n, manifestName)));
-  if (!inner) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw new Error(`${path} holds no erpbi backup (no ${manifestName})`);
-  }
-  return { dir: join(tmp, inner), cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
 }
 
 async function assertEmptyDatabase(url: string): Promise<void> {
@@ -347,10 +869,10 @@ async function assertEmptyDatabase(url: string): Promise<void> {
   }
 }
 
-async function republishOutbox(databaseUrl: string, natsUrl: string, prefix: string): Promise<number> {
+async function republishOutbox(databaseUrl: string, nats: NatsTarget, prefix: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const bus = await connectBus(natsUrl, 'erpbi-restore');
+  const bus = await connectBus(nats.url, 'erpbi-restore', { credentials: nats.credentials });
   let n = 0;
   try {
     const { rows } = await client.query<{ id: string; subject: string; payload: unknown }>('select id, subject, payload from platform.outbox order by created_at, id');
@@ -367,26 +889,56 @@ async function republishOutbox(databaseUrl: string, natsUrl: string, prefix: str
   return n;
 }
 
-/** Runs a command; with `input`, streams that file into its stdin, calling `count` with the bytes fed so far. */
-function run(command: string, args: string[], input?: { from: string; count: (bytes: number) => void }): Promise<void> {
+/**
+ * Runs a command whose stdout `read` consumes (pg_dump's archive, tar's). The command failing fails
+ * the whole, even when `read` had already taken everything it wrote; `read` failing ends the command.
+ */
+async function runReading<T>(command: string, args: string[], env: NodeJS.ProcessEnv, read: (stdout: Readable) => Promise<T>): Promise<T> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const exited = exitOf(command, child);
+  try {
+    const result = await read(child.stdout!);
+    await exited;
+    return result;
+  } catch (err) {
+    // A command that failed by itself (its exit code and stderr) says more than what its failure
+    // caused downstream; one still running is ended, and then `read`'s error is the story.
+    const exitedAlready = child.exitCode !== null || child.signalCode !== null;
+    if (!exitedAlready) child.kill();
+    const exitErr = await exited.then(() => null, (e: unknown) => e);
+    throw exitedAlready && exitErr ? exitErr : err;
+  }
+}
+
+/** Resolves when the child exits 0; rejects with its exit code and (redacted) stderr otherwise. */
+function exitOf(command: string, child: ReturnType<typeof spawn>): Promise<void> {
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()).length > 8000 && (stderr = stderr.slice(-4000)));
   return new Promise((ok, fail) => {
-    const child = spawn(command, args, { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()).length > 8000 && (stderr = stderr.slice(-4000)));
-    // A child that stops reading (it failed) breaks the pipe: its exit code and stderr tell why, so
-    // the feeding error only adds to the message when it is something else (an unreadable file).
-    let feedError: Error | undefined;
-    if (input) {
-      pipeline(createReadStream(input.from), counting(input.count), child.stdin!).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EPIPE') feedError = err;
-      });
-    }
     child.once('error', (err) => fail(new Error(`${command}: ${err.message}`)));
-    child.once('exit', (code) => {
+    child.once('close', (code, signal) => {
       if (code === 0) return ok();
-      const extra = feedError ? ` (reading ${input!.from}: ${feedError.message})` : '';
-      fail(new Error(`${command} exited with ${code}: ${redact(stderr.trim())}${extra}`));
+      fail(new Error(`${command} exited with ${code ?? signal}: ${redact(stderr.trim())}`));
     });
+  });
+}
+
+/** Runs a command; with `stdin`, streams it into the command's stdin. */
+function run(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: Readable }): Promise<void> {
+  const child = spawn(command, args, { stdio: [opts.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'], env: opts.env });
+  const exited = exitOf(command, child);
+  if (!opts.stdin) return exited;
+  // A child that stops reading (it failed) breaks the pipe: its exit code and stderr tell why, so
+  // the feeding error only counts when the child itself succeeded (or is something else than EPIPE:
+  // an unreadable file, a decryption that failed).
+  const fed = pipeline(opts.stdin, child.stdin!).then(
+    () => undefined,
+    (err: NodeJS.ErrnoException) => err,
+  );
+  return Promise.all([exited.then(() => undefined, (err: Error) => err), fed]).then(([exitErr, feedErr]) => {
+    if (feedErr && feedErr.code !== 'EPIPE' && feedErr.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw new Error(`${command}: feeding its input failed: ${feedErr.message}${exitErr ? ` (and ${exitErr.message})` : ''}`);
+    if (exitErr) throw exitErr;
+    if (feedErr) throw new Error(`${command}: its input was cut short (${feedErr.message})`);
   });
 }
 

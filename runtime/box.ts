@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { readConfig } from '../shared/config.js';
+import { natsCredentials, readConfig } from '../shared/config.js';
+import type { NatsCredentials } from '../shared/events/bus.js';
+import type { NatsUser } from '../shared/events/nats-users.js';
 
 // One box = one data dir. Its settings (chosen once, then reused) live in box.json beside the data.
 export interface BoxFile {
@@ -10,6 +12,10 @@ export interface BoxFile {
   natsPort?: number;
   s3Port?: number;
   clientSecret: string;
+  /** The box's own nats-server's users' passwords (runtime/nats.ts); absent when NATS_URL names a server. */
+  natsPasswords?: Record<NatsUser, string>;
+  /** The embedded Postgres's roles' passwords, erpbi_owner, erpbi_app, erpbi_reader (runtime/postgres.ts); absent when DATABASE_URL names a server. */
+  pgPasswords?: Record<'owner' | 'app' | 'reader', string>;
   issuer?: string;
   gatewayUrl?: string;
 }
@@ -25,6 +31,18 @@ export function gatewayPort(): number {
 /** NATS_URL when set, else the nats-server of the box in `box` (npm start), else none: for the CLI. */
 export function natsUrlOf(box: BoxFile): string | undefined {
   return readConfig(['NATS_URL']).NATS_URL ?? (box.natsPort ? `nats://127.0.0.1:${box.natsPort}` : undefined);
+}
+
+/** Who the CLI signs in as: NATS_USER (and its password) with NATS_URL, else the box's operator. */
+export function natsCredentialsOf(box: BoxFile): NatsCredentials | undefined {
+  const c = readConfig(['NATS_URL', 'NATS_USER', 'NATS_PASSWORD']);
+  if (c.NATS_URL) return natsCredentials(c);
+  return box.natsPasswords ? { user: 'operator', password: box.natsPasswords.operator } : undefined;
+}
+
+/** The URL of the box's embedded Postgres as erpbi_<role>, once `npm start` has made the roles. */
+export function boxDatabaseUrl(box: BoxFile, role: 'owner' | 'app' | 'reader'): string | undefined {
+  return box.pgPort && box.pgPasswords ? `postgres://erpbi_${role}:${box.pgPasswords[role]}@127.0.0.1:${box.pgPort}/erpbi` : undefined;
 }
 
 export function readBox(dir = dataDir()): BoxFile {

@@ -8,10 +8,14 @@ import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
 import { rebuildOlap, rebuildOlapUsage } from './rebuild-olap.js';
 
 const usage = `usage: erpbi <command>
-  token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data)
+  token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data); TTL at most 86400
   migrate                                                  apply database migrations to DATABASE_URL
 ${backupUsage}
 ${rebuildOlapUsage}`;
+
+// A dev token is a bearer credential nobody can revoke (the functions only check its signature and
+// expiry): it may live a working day at most, and a longer need is met by minting another.
+const maxTtlSeconds = 24 * 3600;
 
 async function token(args: string[]) {
   const { values } = parseArgs({ args, options: { role: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '28800' } } });
@@ -24,6 +28,11 @@ async function token(args: string[]) {
   const keys = await loadOrCreateKeys(dir);
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('--ttl must be a positive number of seconds');
+  if (ttl > maxTtlSeconds) throw new Error(`--ttl must be at most ${maxTtlSeconds} seconds (24 h); mint a new token when it runs out`);
+  // On stderr, so `$(npx erpbi token ...)` still captures the token alone.
+  if (values.role === 'service') {
+    console.error('erpbi token: warning: a service token lets its holder post events to every reaction as the connector does (and rebuild the BI store); keep it out of shells and files others can read');
+  }
   console.log(await signToken(keys, { issuer: box.issuer, audience: 'erpbi', sub: values.sub ?? `dev-${values.role}`, roles: [values.role], ttlSeconds: ttl }));
 }
 

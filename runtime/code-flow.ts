@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../shared/auth/roles.js';
 import { signToken, type IssuerKeys } from './issuer.js';
 
 // The dev issuer's OAuth2 authorization-code flow with PKCE, so the dashboard signs in exactly as it
 // would against Keycloak: discovery -> /authorize -> code -> /token with the code_verifier. Instead of
-// a password, the page lets one pick a demo user of a role. Codes live in memory for a minute.
+// a password, the page lets one pick a demo user of a role. Codes live in memory for a minute, and
+// no more than `maxPending` of them: the page needs no sign-in, so anyone who reaches it could
+// otherwise fill the memory with codes never exchanged.
 
 /** The browser client of `npm start`'s workspace (Keycloak's is erpbi-dashboard). */
 export const defaultWebClientId = 'erpbi-web';
@@ -44,6 +46,7 @@ interface Pending {
   expires: number;
 }
 
+const codeTtlMs = 60_000;
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface CodeFlowOptions {
@@ -56,15 +59,38 @@ export interface CodeFlowOptions {
   rolesClaim: string;
   /** Origins that may receive a code (like a Keycloak client's redirect URIs); the issuer's own by default. */
   redirectOrigins: string[];
+  /** Codes waiting for their exchange at most (default 1000); beyond it the oldest is dropped. */
+  maxPending?: number;
+  /** Runs before the sign-in page (the dev issuer's Host check). */
+  onRequest?: onRequestHookHandler;
 }
 
-export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): { exchange: (form: Record<string, string>, reply: FastifyReply) => Promise<unknown> } {
+export interface CodeFlow {
+  exchange: (form: Record<string, string>, reply: FastifyReply) => Promise<unknown>;
+  /** How many codes wait for their exchange (kept within maxPending). */
+  pendingCodes: () => number;
+}
+
+export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): CodeFlow {
+  // In insertion order, and every code lives as long: the expired ones are always the first.
   const pending = new Map<string, Pending>();
+  const maxPending = opts.maxPending ?? 1000;
+  const purge = (now: number) => {
+    for (const [code, entry] of pending) {
+      if (entry.expires >= now) break;
+      pending.delete(code);
+    }
+    // Full of live codes (a flood): the oldest goes. A real sign-in exchanges its code at once.
+    for (const code of pending.keys()) {
+      if (pending.size < maxPending) break;
+      pending.delete(code);
+    }
+  };
   const query = authorizeQuery(opts.webClientId);
   const grant = codeGrant(opts.webClientId);
   const oauthError = (reply: FastifyReply, status: number, error: string, description: string) => reply.code(status).send({ error, error_description: description });
 
-  app.get(opts.authorizePath, async (req, reply) => {
+  app.get(opts.authorizePath, opts.onRequest ? { onRequest: opts.onRequest } : {}, async (req, reply) => {
     const q = query.safeParse(req.query);
     if (!q.success) return oauthError(reply, 400, 'invalid_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     // Only the workspace's own pages may receive a code: a dev issuer must not hand tokens to other sites.
@@ -83,7 +109,9 @@ a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9r
 <main><h1>erpbi</h1><p>Development sign-in: pick a demo user. Production signs in through Keycloak.</p><ul>${links}</ul></main></html>`);
     }
     const code = randomBytes(24).toString('base64url');
-    pending.set(code, { user, challenge: q.data.code_challenge, redirectUri: q.data.redirect_uri, nonce: q.data.nonce, expires: Date.now() + 60_000 });
+    const now = Date.now();
+    purge(now);
+    pending.set(code, { user, challenge: q.data.code_challenge, redirectUri: q.data.redirect_uri, nonce: q.data.nonce, expires: now + codeTtlMs });
     const target = new URL(q.data.redirect_uri);
     target.searchParams.set('code', code);
     if (q.data.state) target.searchParams.set('state', q.data.state);
@@ -91,6 +119,7 @@ a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9r
   });
 
   return {
+    pendingCodes: () => pending.size,
     exchange: async (form, reply) => {
       const g = grant.safeParse(form);
       if (!g.success) return oauthError(reply, 400, 'invalid_request', 'code, redirect_uri, client_id and code_verifier are required');
@@ -101,7 +130,7 @@ a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9r
         return oauthError(reply, 400, 'invalid_grant', 'the code is unknown, expired, or does not match the verifier or redirect_uri');
       }
       const ttl = 8 * 3600;
-      const claims = { issuer: opts.issuer, sub: entry.user.id, roles: [entry.user.role], rolesClaim: opts.rolesClaim, ttlSeconds: ttl, name: entry.user.name };
+      const claims = { issuer: opts.issuer, sub: entry.user.id, roles: [entry.user.role], rolesClaim: opts.rolesClaim, ttlSeconds: ttl, name: entry.user.name, client: opts.webClientId };
       const [accessToken, idToken] = await Promise.all([
         signToken(opts.keys, { ...claims, audience: opts.audience }),
         signToken(opts.keys, { ...claims, audience: opts.webClientId }),

@@ -3,7 +3,7 @@ import { readConfig } from '../shared/config.js';
 import { Counter } from 'prom-client';
 import { readStack } from '../triggers/stack.js';
 import { createMetrics } from '../shared/http/metrics.js';
-import { buildGateway } from './gateway.js';
+import { buildGateway, functionBodyLimits } from './gateway.js';
 import { watchHealth } from './health.js';
 
 // erpbi's stand-in for the OpenFaaS gateway on plain Docker (compose/docker-compose.erp.yml): every
@@ -14,7 +14,8 @@ import { watchHealth } from './health.js';
 // Its settings (shared/config.ts); docker-compose.erp.yml gives STACK_FILE and PORT 8080.
 const env = readConfig(['STACK_FILE', 'PORT', 'METRICS_PORT', 'FUNCTION_PORT']);
 
-const names = readStack(env.STACK_FILE).filter((f) => f.deployedAs === 'function').map((f) => f.name);
+const stack = readStack(env.STACK_FILE);
+const names = stack.filter((f) => f.deployedAs === 'function').map((f) => f.name);
 const upstreams: Record<string, string> = Object.fromEntries(names.map((name) => [name, `http://${name}:${env.FUNCTION_PORT}`]));
 // byName off: of-watchdog answers /_/health itself (plain text), in front of the bundle.
 const health = await watchHealth(upstreams, { everyMs: 2000, timeoutMs: 1500, byName: false });
@@ -26,6 +27,13 @@ const invocations = new Counter({ name: 'gateway_function_invocation_total', hel
 const app = await buildGateway({
   upstream: (name) => (Object.hasOwn(upstreams, name) ? upstreams[name] : undefined),
   waiting: health.waiting,
+  // The functions' limits (BODY_LIMIT_BYTES, default 100 kB; compose sets none): a body over it is
+  // answered 413 here, not streamed to a function that answers 413 unread; of-watchdog (Go) reads at
+  // most 256 kB of an unread body, then closes the connection while the gateway is still writing it:
+  // a 502 instead of the 413, as with `npm start`'s gateway (runtime/gateway.ts).
+  bodyLimit: functionBodyLimits(stack.filter((f) => f.batch).map((f) => f.name)),
+  // Traefik's security-headers middleware sets them on the Pi (compose/traefik/dynamic.yml).
+  securityHeaders: false,
 });
 app.addHook('onResponse', async (req, reply) => {
   const name = (req.params as { name?: string }).name;

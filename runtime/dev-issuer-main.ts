@@ -10,7 +10,7 @@ import { loadOrCreateKeys } from './issuer.js';
 // in without a password: never on a box with real data.
 // Its settings (shared/config.ts); the connector's client secret is read where the connector reads it
 // (SECRETS_DIR/connector-client-secret). The roles claim is Keycloak's unless AUTH_ROLES_CLAIM says otherwise.
-const env = readConfig(['PORT', 'ERPBI_DATA', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'WEB_CLIENT_ID', 'REDIRECT_ORIGINS', 'CLIENT_SECRET'], {
+const env = readConfig(['PORT', 'ERPBI_DATA', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'WEB_CLIENT_ID', 'REDIRECT_ORIGINS', 'ISSUER_EXTRA_HOSTS', 'CLIENT_SECRET'], {
   required: ['AUTH_ISSUER', 'REDIRECT_ORIGINS', 'CLIENT_SECRET'],
   env: { AUTH_ROLES_CLAIM: 'realm_access.roles', ...process.env },
 });
@@ -29,6 +29,8 @@ registerDevIssuer(app, {
   webClientId: env.WEB_CLIENT_ID,
   rolesClaim: env.AUTH_ROLES_CLAIM,
   redirectOrigins: env.REDIRECT_ORIGINS,
+  // Browsers come through the front door (the issuer's host); in-stack callers by the service's name.
+  allowedHosts: [new URL(env.AUTH_ISSUER).host, ...env.ISSUER_EXTRA_HOSTS],
 });
 app.get('/health/ready', async () => ({ status: 'UP' }));
 await app.listen({ port: env.PORT, host: '0.0.0.0' });

@@ -1,6 +1,8 @@
 import { unwatchFile, watchFile } from 'node:fs';
+import { join } from 'node:path';
 import { readConfig } from '../shared/config.js';
-import { buildGateway } from './gateway.js';
+import { readStack } from '../triggers/stack.js';
+import { buildGateway, functionBodyLimits } from './gateway.js';
 import { watchHealth } from './health.js';
 import { loadOrCreateKeys } from './issuer.js';
 import { readPortsFile } from './ports-file.js';
@@ -39,6 +41,9 @@ const app = await buildGateway({
   waiting,
   issuer: { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys: await loadOrCreateKeys(env.ERPBI_DATA), clientSecret: env.CLIENT_SECRET },
   webDir: env.WEB_DIR,
+  // The functions' own limits, from the same environment (the supervisor passes the runtime's to all);
+  // the batch functions of the stack.yml the runtime started them from take larger batches at /batch.
+  bodyLimit: functionBodyLimits(readStack(join(import.meta.dirname, '..', 'stack.yml')).filter((f) => f.batch).map((f) => f.name)),
 });
 app.get('/_/health', async () => ({ status: 'ok', function: 'gateway' }));
 await app.listen({ port: env.PORT, host: '127.0.0.1' });

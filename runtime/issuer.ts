@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import type { Role } from '../shared/auth/roles.js';
+import { connectorClient, type Role } from '../shared/auth/roles.js';
 
 // The dev issuer: an ES256 key pair kept in the box's data dir, so tokens outlive a restart and
 // `erpbi token` can sign from another shell. Production uses Keycloak (or another OIDC issuer).
@@ -35,6 +35,10 @@ export interface TokenRequest {
   name?: string;
   /** Where the roles go: `roles` (the dev default) or a dotted path such as Keycloak's `realm_access.roles`. */
   rolesClaim?: string;
+  /** The client the token is issued to (`azp`, as Keycloak sets it); the `service` role counts only in the
+   *  connector's. Unset (tokens minted on the box by `erpbi token` and the tests): the connector's for the
+   *  service role, else `erpbi-cli`. */
+  client?: string;
 }
 
 /** {roles} at a dotted path: 'realm_access.roles' -> {realm_access: {roles}}. */
@@ -44,7 +48,7 @@ function rolesAt(path: string, roles: Role[]): Record<string, unknown> {
 
 export async function signToken(keys: IssuerKeys, req: TokenRequest): Promise<string> {
   const key = await importJWK(keys.privateJwk, alg);
-  return new SignJWT({ ...rolesAt(req.rolesClaim ?? 'roles', req.roles), ...(req.name ? { name: req.name } : {}) })
+  return new SignJWT({ ...rolesAt(req.rolesClaim ?? 'roles', req.roles), azp: req.client ?? (req.roles.includes('service') ? connectorClient : 'erpbi-cli'), ...(req.name ? { name: req.name } : {}) })
     .setProtectedHeader({ alg, kid: keys.privateJwk.kid!, typ: 'JWT' })
     .setIssuer(req.issuer)
     .setAudience(req.audience)

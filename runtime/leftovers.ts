@@ -44,7 +44,7 @@ function inspect(pid: number): Proc | undefined {
 /**
  * Whether a process is one the runtime of `dir` started: the box's processes carry ERPBI_DATA=<dir> in
  * their environment (runtime/main.ts sets it before starting any), and nats-server and postgres also name
- * a folder of it on their command line (-sd <dir>/nats, -D <dir>/pg).
+ * a file or folder of it on their command line (-c <dir>/nats/nats-server.conf, -D <dir>/pg).
  */
 export function startedFor(dir: string, proc: Proc): boolean {
   return proc.env?.includes(`ERPBI_DATA=${dir}`) === true || proc.args.some((a) => a === dir || a.startsWith(`${dir}/`));

@@ -5,11 +5,12 @@ import { createPool } from '../shared/db/pool.js';
 import { migrate } from '../shared/db/migrate.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
 import { readStack } from '../triggers/stack.js';
-import { readConfig } from '../shared/config.js';
-import { dataDir, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
+import { natsCredentials, readConfig } from '../shared/config.js';
+import type { NatsUser } from '../shared/events/nats-users.js';
+import { boxDatabaseUrl, dataDir, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
 import { endpoints, loadOrCreateKeys } from './issuer.js';
-import { natsServerMissing, startNats } from './nats.js';
-import { startEmbeddedPostgres } from './postgres.js';
+import { natsPasswords, natsServerMissing, startNats } from './nats.js';
+import { databasePasswords, databaseRoles, roleOf, startEmbeddedPostgres, type DatabaseRole } from './postgres.js';
 import { Supervisor } from './supervisor.js';
 import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
@@ -60,23 +61,36 @@ async function main() {
     await (buildAll as (o: { quiet: boolean }) => Promise<unknown[]>)({ quiet: true });
   }
 
-  let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
+  // Who connects as whom (docs/architecture.md): the migrations as erpbi_owner, query as erpbi_reader,
+  // the other functions and the connector as erpbi_app. A DATABASE_URL given is used for all of them.
+  let databaseUrls: Record<DatabaseRole, string>;
+  if (config.DATABASE_URL) {
+    const given = config.DATABASE_URL;
+    databaseUrls = { owner: given, app: given, reader: given };
+  } else {
     box.pgPort = await stickyPort(box.pgPort);
+    box.pgPasswords = databasePasswords(box.pgPasswords);
+    writeBox(box, dir);
     say(`starting embedded PostgreSQL 15 on 127.0.0.1:${box.pgPort}...`);
     const pgPort = box.pgPort;
-    const pg = await keepAlive('postgres', () => startEmbeddedPostgres(dir, pgPort, say), say, (pid) => ((pids.postgres = pid), writePids()), leaving.signal);
+    const passwords = box.pgPasswords;
+    const pg = await keepAlive('postgres', () => startEmbeddedPostgres(dir, pgPort, say, passwords), say, (pid) => ((pids.postgres = pid), writePids()), leaving.signal);
     stops.push(pg.stop);
-    databaseUrl = pg.url;
+    databaseUrls = Object.fromEntries(databaseRoles.map((r) => [r, boxDatabaseUrl(box, r)!])) as Record<DatabaseRole, string>;
   }
   let natsUrl = config.NATS_URL;
+  // Each process's NATS user (shared/events/nats-users.ts) on the box's own server; none on a given one.
+  let natsAs: (user: NatsUser) => Record<string, string> = () => ({});
   if (!natsUrl) {
     box.natsPort = await stickyPort(box.natsPort);
+    const passwords = (box.natsPasswords = natsPasswords(box.natsPasswords));
+    writeBox(box, dir);
     say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
     const natsPort = box.natsPort;
-    const nats = await keepAlive('nats-server', () => startNats(dir, natsPort), say, (pid) => ((pids['nats-server'] = pid), writePids()), leaving.signal);
+    const nats = await keepAlive('nats-server', () => startNats(dir, natsPort, { passwords, prefix }), say, (pid) => ((pids['nats-server'] = pid), writePids()), leaving.signal);
     stops.push(nats.stop);
     natsUrl = nats.url;
+    natsAs = (user) => ({ NATS_USER: user, NATS_PASSWORD: passwords[user] });
   }
 
   // Object storage for the invoice PDFs: the box's own unless S3_ENDPOINT names one (e.g. a MinIO).
@@ -96,11 +110,11 @@ async function main() {
   }
   const company = companyProfileFile(dir, say);
 
-  const db = createPool(databaseUrl, 1);
+  const db = createPool(databaseUrls.owner, 1);
   const applied = await migrate(db);
   await db.end();
   if (applied.length) say(`  migrations applied: ${applied.join(', ')}`);
-  const bus = await connectBus(natsUrl, 'erpbi-runtime');
+  const bus = await connectBus(natsUrl, 'erpbi-runtime', { credentials: natsCredentials(natsAs('operator')) });
   await ensureStreams(bus.nc, stream, prefix);
   await bus.nc.close();
 
@@ -116,7 +130,7 @@ async function main() {
   supervised = supervisor;
   stops.unshift(() => supervisor.stop());
   const common = {
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: databaseUrls.app,
     NATS_URL: natsUrl,
     EVENTS_PREFIX: prefix,
     EVENTS_STREAM: stream,
@@ -155,14 +169,18 @@ async function main() {
       name: fn.name,
       command: process.execPath,
       args: [join(root, 'build', 'functions', fn.name, 'index.js')],
-      env: { ...common, ...documents, FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb') },
+      env: {
+        ...common, ...documents, ...natsAs(fn.natsUser), FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb'),
+        // its role's URL, and its name in pg_stat_activity (application_name)
+        DATABASE_URL: databaseUrls[roleOf[fn.databaseAccess]], PGAPPNAME: fn.name,
+      },
     });
   }
   supervisor.start({
     name: 'connector',
     command: process.execPath,
     args: [join(root, 'build', 'triggers', 'connector.js')],
-    env: { ...common, STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}${endpoints.token}`, CLIENT_SECRET: box.clientSecret },
+    env: { ...common, ...natsAs('connector'), PGAPPNAME: 'connector', STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}${endpoints.token}`, CLIENT_SECRET: box.clientSecret },
   });
   await supervisor.waitHealthy(120_000);
   say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,8 +1,39 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, parse } from 'node:path';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { DatabaseAccess } from '../shared/config.js';
+
+/** erpbi's login roles on a Postgres it sets up (`<prefix>_owner`, `_app`, `_reader`): docs/architecture.md, "Who connects as whom". */
+export const databaseRoles = ['owner', 'app', 'reader'] as const;
+export type DatabaseRole = (typeof databaseRoles)[number];
+/** The role each DATABASE_ACCESS connects as. */
+export const roleOf: Record<DatabaseAccess, DatabaseRole> = { app: 'app', read: 'reader', migrate: 'owner' };
+
+/** The box's database passwords: those kept in box.json, a new one for each missing. */
+export function databasePasswords(known: Partial<Record<DatabaseRole, string>> = {}): Record<DatabaseRole, string> {
+  return Object.fromEntries(databaseRoles.map((r) => [r, known[r] ?? randomBytes(24).toString('base64url')])) as Record<DatabaseRole, string>;
+}
+
+/** The SQL that makes the roles: one text for the Pi's init script (20-erpbi-roles.sh) and the box. */
+const rolesSql = join(import.meta.dirname, '..', 'compose', 'postgres', 'init', 'erpbi-roles.pgsql');
+
+/**
+ * Makes (or brings up to date) the roles `<prefix>_owner`, `_app`, `_reader` with these passwords, as
+ * `client`, a superuser connected to erpbi's database: the owner then owns it, and what an earlier setup
+ * left owned by the superuser. What each may do, the migrations grant (run them as the owner next).
+ */
+export async function setupRoles(client: pg.ClientBase, prefix: string, passwords: Record<DatabaseRole, string>): Promise<void> {
+  await client.query(`select set_config('erpbi.role_prefix', $1, false), set_config('erpbi.owner_password', $2, false),
+    set_config('erpbi.app_password', $3, false), set_config('erpbi.reader_password', $4, false)`, [prefix, passwords.owner, passwords.app, passwords.reader]);
+  try {
+    await client.query(readFileSync(rolesSql, 'utf8'));
+  } finally {
+    await client.query(`select set_config('erpbi.owner_password', '', false), set_config('erpbi.app_password', '', false), set_config('erpbi.reader_password', '', false)`);
+  }
+}
 
 export interface RunningPostgres {
   url: string;
@@ -12,8 +43,11 @@ export interface RunningPostgres {
   onExit: (cb: (why: string) => void) => void;
 }
 
-/** Embedded PostgreSQL 15 in <data>/pg on a private port; TCP on 127.0.0.1 only, no unix socket. */
-export async function startEmbeddedPostgres(dir: string, port: number, say: (s: string) => void): Promise<RunningPostgres> {
+/**
+ * Embedded PostgreSQL 15 in <data>/pg on a private port; TCP on 127.0.0.1 only, no unix socket. Its
+ * superuser (`postgres`) only sets it up: erpbi's processes connect as the roles of `passwords` (box.json).
+ */
+export async function startEmbeddedPostgres(dir: string, port: number, say: (s: string) => void, passwords: Record<DatabaseRole, string>): Promise<RunningPostgres> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   mkdirSync(dir, { recursive: true });
   if (process.getuid?.() === 0) grantPassage([dir, await binariesDir()], say);
@@ -37,16 +71,32 @@ export async function startEmbeddedPostgres(dir: string, port: number, say: (s: 
   await server.start();
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
   await admin.connect();
-  const exists = await admin.query(`select 1 from pg_database where datname = 'erpbi'`);
-  if (!exists.rowCount) await admin.query('create database erpbi');
-  await admin.end();
+  try {
+    const exists = await admin.query(`select 1 from pg_database where datname = 'erpbi'`);
+    if (!exists.rowCount) await admin.query('create database erpbi');
+  } finally {
+    await admin.end();
+  }
+  // The roles, as on the Pi (compose/postgres/init/20-erpbi-roles.sh): made on the first start, their
+  // passwords set again on every start (box.json is their one record).
+  const setup = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'erpbi' });
+  await setup.connect();
+  try {
+    await setupRoles(setup, 'erpbi', passwords);
+    // CONNECT on erpbi only, as on the Pi: no PUBLIC connect on the cluster's other databases.
+    await setup.query(`do $$ declare d text; begin
+      for d in select datname from pg_database where datname <> 'erpbi' and datallowconn loop execute format('revoke connect on database %I from public', d); end loop;
+    end $$`);
+  } finally {
+    await setup.end();
+  }
   const pid = Number(readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   // The package keeps the postmaster's ChildProcess private; its exit is what tells a crash.
   const child = (server as unknown as { process?: ChildProcess }).process;
   const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
   let stopping = false;
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/erpbi`,
+    url: `postgres://erpbi_app:${passwords.app}@127.0.0.1:${port}/erpbi`,
     pid,
     // server.stop() waits for an exit event that never comes when the postmaster is already gone.
     stop: async () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataDir, natsUrlOf, readBox } from './box.js';
+import { dataDir, natsCredentialsOf, natsUrlOf, readBox } from './box.js';
 import { loadOrCreateKeys, signToken } from './issuer.js';
 import { readConfig } from '../shared/config.js';
 import { noProgress, startProgress, type Progress } from './progress.js';
@@ -28,7 +28,7 @@ export async function rebuildOlap(): Promise<void> {
   const stream = readConfig(['EVENTS_STREAM']).EVENTS_STREAM;
   const { readStreamPosition } = await import('./backup.js');
   const position = natsUrl
-    ? await readStreamPosition(natsUrl, stream).catch((err: Error) => {
+    ? await readStreamPosition({ url: natsUrl, stream, credentials: natsCredentialsOf(box) }).catch((err: Error) => {
         console.error(`rebuild-olap: no progress shown (stream ${stream}: ${err.message})`);
         return undefined;
       })

@@ -37,5 +37,18 @@ describe('configuration', () => {
       expect(readConfig(['DATABASE_URL'], { env, required: ['DATABASE_URL'] }).DATABASE_URL).toBe('postgres://from-file@127.0.0.1/db');
       expect(readConfig(['DATABASE_URL'], { env: { ...env, SECRETS_DIR: join(dir, 'none') } }).DATABASE_URL).toBe('postgres://from-env@127.0.0.1/db');
     });
+
+    it("DATABASE_ACCESS names the Postgres role's secret: read -> database-url-read, migrate -> database-url-migrate, else database-url", () => {
+      writeFileSync(join(dir, 'database-url'), 'postgres://erpbi_app:a@postgres/erpbi');
+      writeFileSync(join(dir, 'database-url-read'), 'postgres://erpbi_reader:r@postgres/erpbi');
+      const url = (access?: string) => readConfig(['DATABASE_URL'], { env: { SECRETS_DIR: dir, ...(access ? { DATABASE_ACCESS: access } : {}) } }).DATABASE_URL;
+      expect(url()).toBe('postgres://erpbi_app:a@postgres/erpbi');
+      expect(url('read')).toBe('postgres://erpbi_reader:r@postgres/erpbi');
+      // a function given only the reader's file never falls back to another role's: it says which file it wants
+      expect(url('migrate')).toBeUndefined();
+      const fn = { FUNCTION_NAME: 'query', AUTH_ISSUER: base.AUTH_ISSUER, NATS_URL: base.NATS_URL, SECRETS_DIR: join(dir, 'none'), DATABASE_ACCESS: 'read' };
+      expect(() => functionConfig(fn)).toThrow(/DATABASE_URL \(or the secret database-url-read\) is required/);
+      expect(() => functionConfig({ ...fn, DATABASE_ACCESS: 'admin', DATABASE_URL: base.DATABASE_URL })).toThrow(/bad configuration: DATABASE_ACCESS/);
+    });
   });
 });

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { idempotencyWindowHours } from './idempotency/expiry.js';
+import { connectorClient } from './auth/roles.js';
+import { natsUsers } from './events/nats-users.js';
+import type { NatsCredentials } from './events/bus.js';
 
 // Every setting erpbi reads from its environment, in one zod schema. Each process (a function, the
 // connector, the projector, the gateway, `npm start`, the CLI) reads the part it needs through
@@ -13,11 +16,27 @@ const hours = z.coerce.number().positive();
 /** A comma-separated list of names. */
 const names = z.string().transform((s) => new Set(s.split(',').map((n) => n.trim()).filter(Boolean)));
 
+/** Who a process is on erpbi's Postgres (docs/architecture.md, "Who connects as whom"): `app` the
+ *  functions and the connector (read and write erpbi's tables, no DDL), `read` the query function and
+ *  the backup (SELECT only), `migrate` the migrations (the schemas' owner). */
+export const databaseAccess = ['app', 'read', 'migrate'] as const;
+export type DatabaseAccess = (typeof databaseAccess)[number];
+/** The secret holding DATABASE_URL for an access: `database-url`, `database-url-read`, `database-url-migrate`. */
+export function databaseUrlSecret(access: string | undefined): string {
+  return !access || access === 'app' ? 'database-url' : `database-url-${access}`;
+}
+
 export const settings = z.object({
   // ---- where the parts are, for every process
   DATABASE_URL: z.string().min(1).optional(),
+  /** Which role's URL DATABASE_URL is: the secret it is read from (databaseUrlSecret); stack.yml sets `read` for query. */
+  DATABASE_ACCESS: z.enum(databaseAccess).default('app'),
   /** Required by the functions and the connector; npm start runs its own nats-server when it is not set. */
   NATS_URL: z.string().min(1).optional(),
+  /** The process's user on erpbi's nats-server (shared/events/nats-users.ts); unset where the server asks for none. */
+  NATS_USER: z.enum(natsUsers).optional(),
+  /** That user's password: the secret `nats-<NATS_USER>` (each service mounts its own), else this variable. */
+  NATS_PASSWORD: z.string().min(1).optional(),
   EVENTS_STREAM: z.string().regex(/^[\w-]+$/).default('ERP_EVENTS'),
   /** The first token of every subject: two boxes may share a nats-server under different prefixes. */
   EVENTS_PREFIX: z.string().regex(/^[a-z][a-z0-9_]*$/).default('erp'),
@@ -47,7 +66,9 @@ export const settings = z.object({
   STACK_FILE: z.string().min(1).default('stack.yml'),
   GATEWAY_URL: z.string().url().optional(),
   TOKEN_URL: z.string().url().optional(),
-  CLIENT_ID: z.string().min(1).default('erpbi-connector'),
+  /** The connector's OAuth client: the connector signs in as it, and the functions accept the `service`
+   *  role only in tokens issued to it (`azp`, shared/auth/verify.ts). */
+  CLIENT_ID: z.string().min(1).default(connectorClient),
   CLIENT_SECRET: z.string().min(1).optional(),
   // The pruner's windows and pace (why each: triggers/retention.ts).
   PROCESSED_EVENTS_KEEP_HOURS: hours.default(7 * 24),
@@ -57,6 +78,8 @@ export const settings = z.object({
 
   // ---- the projector (olap/config.ts)
   OLAP_FILE: z.string().min(1).optional(),
+  /** Live streams (SSE) one user may hold open at the projector at once; one more is 429. */
+  OLAP_LIVE_STREAMS_PER_USER: z.coerce.number().int().positive().default(8),
   OLAP_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   // DuckDB takes 80% of the machine's RAM and every core by default; the projector shares a Pi.
   OLAP_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i).default('256MB'),
@@ -73,6 +96,15 @@ export const settings = z.object({
   ERPBI_BACKUP_RCLONE_REMOTE: z.string().min(1).optional(),
   /** restic's own variable; restic reads its password settings itself. */
   RESTIC_REPOSITORY: z.string().min(1).optional(),
+  /** age recipients (`age1...`, comma- or space-separated) every backup is encrypted to. */
+  ERPBI_BACKUP_RECIPIENTS: z.string().min(1).optional(),
+  /** A file of age recipients (`age -R`'s format: one or more a line, `#` comments); adds to ERPBI_BACKUP_RECIPIENTS. */
+  ERPBI_BACKUP_RECIPIENTS_FILE: z.string().min(1).optional(),
+  /** The age identity file (age-keygen's format, mode 0600) that restore and the drill decrypt with. */
+  ERPBI_BACKUP_IDENTITY_FILE: z.string().min(1).optional(),
+  /** The drill's server (`erpbi backup verify`): a URL of a role that may create databases; the scratch
+   *  database is made beside its database and dropped after. DATABASE_URL when unset. */
+  ERPBI_DRILL_DATABASE_URL: z.string().min(1).optional(),
 
   // ---- npm start (runtime/main.ts) and the processes it wires together
   /** The box's port for people (the gateway). */
@@ -99,6 +131,8 @@ export const settings = z.object({
   WEB_CLIENT_ID: z.string().min(1).default('erpbi-dashboard'),
   /** Origins of the workspace (comma-separated), like the client's redirect URIs in the realm. */
   REDIRECT_ORIGINS: z.string().transform((s) => s.split(',').map((o) => new URL(o.trim()).origin)).optional(),
+  /** Host header values (host[:port], comma-separated) its sign-in page and token endpoint also answer to, beside the issuer URL's host. */
+  ISSUER_EXTRA_HOSTS: names.default(new Set<string>()),
 });
 export type Settings = z.infer<typeof settings>;
 type Key = keyof Settings;
@@ -115,8 +149,9 @@ export function secret(fileName: string, envName: string, env: NodeJS.ProcessEnv
 }
 
 /** Settings a secret file may hold: faasd mounts each service's own. */
-const secretFiles: Partial<Record<Key, string>> = {
-  DATABASE_URL: 'database-url',
+const secretFiles: Partial<Record<Key, string | ((env: NodeJS.ProcessEnv) => string)>> = {
+  DATABASE_URL: (env) => databaseUrlSecret(env.DATABASE_ACCESS),
+  NATS_PASSWORD: (env) => `nats-${env.NATS_USER ?? 'password'}`,
   CLIENT_SECRET: 'connector-client-secret',
   S3_ACCESS_KEY_ID: 's3-access-key-id',
   S3_SECRET_ACCESS_KEY: 's3-secret-access-key',
@@ -132,13 +167,17 @@ export function readConfig<K extends Key, R extends K = never>(
 ): Pick<Settings, K> & { [P in R]-?: NonNullable<Settings[P]> } {
   const env = opts.env ?? process.env;
   const given: Record<string, unknown> = {};
-  for (const k of keys) given[k] = secretFiles[k] ? (secret(secretFiles[k], k, env) ?? undefined) : env[k];
+  const fileOf = (k: Key) => {
+    const f = secretFiles[k];
+    return typeof f === 'function' ? f(env) : f;
+  };
+  for (const k of keys) given[k] = fileOf(k) ? (secret(fileOf(k)!, k, env) ?? undefined) : env[k];
   const schema = settings.pick(Object.fromEntries(keys.map((k) => [k, true])) as Record<Key, true>);
   const parsed = schema.safeParse(given);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   for (const k of opts.required ?? []) {
     if (parsed.success && (parsed.data as Record<string, unknown>)[k] === undefined) {
-      problems.push(`${k}${secretFiles[k] ? ` (or the secret ${secretFiles[k]})` : ''} is required`);
+      problems.push(`${k}${fileOf(k) ? ` (or the secret ${fileOf(k)})` : ''} is required`);
     }
   }
   if (problems.length > 0) throw new Error(`erpbi: bad configuration: ${problems.join('; ')}`);
@@ -148,9 +187,16 @@ export function readConfig<K extends Key, R extends K = never>(
 /** What a function reads (shared/http/serve.ts); `postgres: false` functions need no DATABASE_URL. */
 export function functionConfig(env: NodeJS.ProcessEnv = process.env, needs: { postgres: boolean } = { postgres: true }) {
   const keys = [
-    'FUNCTION_NAME', 'PORT', 'HOST', 'DATABASE_URL', 'NATS_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL',
-    'AUTH_ROLES_CLAIM', 'BODY_LIMIT_BYTES', 'PG_POOL_MAX', 'IDEMPOTENCY_WINDOW_HOURS',
+    'FUNCTION_NAME', 'PORT', 'HOST', 'DATABASE_URL', 'DATABASE_ACCESS', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL',
+    'AUTH_ROLES_CLAIM', 'CLIENT_ID', 'BODY_LIMIT_BYTES', 'PG_POOL_MAX', 'IDEMPOTENCY_WINDOW_HOURS',
   ] as const;
   return needs.postgres ? readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL', 'DATABASE_URL'] }) : readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL'] });
 }
 export type Config = ReturnType<typeof functionConfig>;
+
+/** The NATS user and password of the settings, when a user is set (the password is then required). */
+export function natsCredentials(c: { NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined }): NatsCredentials | undefined {
+  if (!c.NATS_USER) return undefined;
+  if (!c.NATS_PASSWORD) throw new Error(`erpbi: bad configuration: NATS_PASSWORD (or the secret nats-${c.NATS_USER}) is required with NATS_USER`);
+  return { user: c.NATS_USER, password: c.NATS_PASSWORD };
+}

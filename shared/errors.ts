@@ -8,6 +8,7 @@ export const errorKinds = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500,
 } as const;
@@ -31,10 +32,12 @@ export const errorCatalogue = {
   invoice_not_payable: { kind: 'conflict', doc: 'The invoice is paid in full or credited.' },
   invalid_transition: { kind: 'conflict', doc: 'The record is in a state that does not allow this.' },
   idempotency_key_reused: { kind: 'unprocessable', doc: 'The Idempotency-Key was used before with another body.' },
+  sequence_gap: { kind: 'conflict', doc: "A batch for the projector that does not continue from its watermark one sequence at a time; the feed retries it, and the lag alert fires if it never fits." },
   email_taken: { kind: 'conflict', doc: 'An active employee already has this email.' },
   invalid_dates: { kind: 'unprocessable', doc: 'A date is before another it must follow.' },
   unhandled_event: { kind: 'unprocessable', doc: 'A reaction was sent an event type it does not handle (a subscription that does not match its handlers); the connector dead-letters it.' },
   unknown_event_version: { kind: 'unprocessable', doc: 'An event whose data version is newer than the code reading it; dead-lettered until that code is deployed.' },
+  too_many_streams: { kind: 'too_many_requests', doc: 'The user already holds as many live streams open as allowed; close a tab or wait for one to end.' },
   not_ready: { kind: 'unavailable', doc: 'A dependency is not ready yet.' },
   internal: { kind: 'internal', doc: 'An unexpected error; details are in the log, never in the answer.' },
 } as const satisfies Record<string, { kind: ErrorKind; doc: string }>;

@@ -3,7 +3,7 @@ import { createPool } from '../shared/db/pool.js';
 import { connectBus, ensureStreams } from '../shared/events/bus.js';
 import { announceListening, stopOnSignal } from '../shared/lifecycle.js';
 import { rootLogger } from '../shared/log.js';
-import { readConfig } from '../shared/config.js';
+import { readConfig, natsCredentials } from '../shared/config.js';
 import { startConnector } from './connector.js';
 import { startBatchFeeds } from './batch-feed.js';
 import { createConnectorMetrics } from './metrics.js';
@@ -16,7 +16,7 @@ import { retentionFor } from './retention.js';
 // The connector process: stack.yml's topics -> function invocations, plus the outbox sweeper and the pruner.
 const env = readConfig(
   [
-    'PORT', 'HOST', 'STACK_FILE', 'DATABASE_URL', 'NATS_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_ID', 'CLIENT_SECRET',
+    'PORT', 'HOST', 'STACK_FILE', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_ID', 'CLIENT_SECRET',
     // The retention windows and the pruner's pace (why each: retention.ts).
     'PROCESSED_EVENTS_KEEP_HOURS', 'PUBLISHED_OUTBOX_KEEP_HOURS', 'PRUNE_EVERY_SECONDS', 'PRUNE_BATCH_ROWS',
   ],
@@ -26,7 +26,7 @@ const env = readConfig(
 const log = rootLogger.child({ fn: 'connector' });
 const metrics = createConnectorMetrics();
 const db = createPool(env.DATABASE_URL, 2);
-const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true });
+const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true, credentials: natsCredentials(env) });
 await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);
 const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
 const retention = retentionFor(env, fns);

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { natsUsers, type NatsUser } from '../shared/events/nats-users.js';
+import { settings, type DatabaseAccess } from '../shared/config.js';
 
 const entry = z.object({
   handler: z.string(),
+  environment: z.object({ NATS_USER: z.enum(natsUsers), DATABASE_ACCESS: settings.shape.DATABASE_ACCESS }).loose(),
   annotations: z.record(z.string(), z.string()).optional(),
   limits: z.object({ memory: z.string() }).partial().optional(),
 });
@@ -24,6 +27,10 @@ export interface StackFunction {
   batch?: number | undefined;
   /** annotations `erpbi.max-deliver`: deliveries of a failing event before it is dead-lettered. */
   maxDeliver?: number | undefined;
+  /** environment NATS_USER: who it is on erpbi's nats-server (shared/events/nats-users.ts). */
+  natsUser: NatsUser;
+  /** environment DATABASE_ACCESS: which database role it connects as (shared/config.ts; `app` unless said). */
+  databaseAccess: DatabaseAccess;
 }
 
 export function readStack(path: string, prefix = 'erp'): StackFunction[] {
@@ -36,6 +43,8 @@ export function readStack(path: string, prefix = 'erp'): StackFunction[] {
     name,
     deployedAs,
     memory: f.limits?.memory,
+    natsUser: f.environment.NATS_USER,
+    databaseAccess: f.environment.DATABASE_ACCESS,
     batch: f.annotations?.['erpbi.batch'] ? z.coerce.number().int().min(1).max(10_000).parse(f.annotations['erpbi.batch']) : undefined,
     maxDeliver: f.annotations?.['erpbi.max-deliver'] ? z.coerce.number().int().min(1).max(100_000).parse(f.annotations['erpbi.max-deliver']) : undefined,
     topics: (f.annotations?.topic ?? '')

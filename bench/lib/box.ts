@@ -5,6 +5,7 @@ import { startBox, type Box } from '../../tests/support/box.js';
 import { waitFor } from '../../tests/support/wait.js';
 import type { BoxFile } from '../../runtime/box.js';
 import type { Role } from '../../shared/auth/roles.js';
+import type { NatsCredentials } from '../../shared/events/bus.js';
 import { Client } from './http.js';
 
 export const pgPassword = 'erpbi-local'; // runtime/postgres.ts: the embedded Postgres' local password
@@ -15,6 +16,7 @@ export interface BenchBox {
   tokens: Record<Role, string>;
   pgPort: number;
   natsUrl: string;
+  natsCredentials: NatsCredentials | undefined;
   pgUrl: (database?: string) => string;
 }
 
@@ -35,6 +37,8 @@ export async function startBenchBox(dataDir: string, env: Record<string, string>
     tokens,
     pgPort,
     natsUrl: `nats://127.0.0.1:${file.natsPort}`,
+    // The box's nats-server lets no one in without a user (runtime/nats.ts): the bench reads as its operator.
+    natsCredentials: file.natsPasswords ? { user: 'operator', password: file.natsPasswords.operator } : undefined,
     pgUrl: (database = 'erpbi') => `postgres://postgres:${pgPassword}@127.0.0.1:${pgPort}/${database}`,
   };
 }

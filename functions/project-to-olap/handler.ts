@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import { watchLag } from '../../olap/metrics.js';
 import { AppError } from '../../shared/errors.js';
+import { readRoles } from '../../shared/auth/permissions.js';
+import type { Role } from '../../shared/auth/roles.js';
 import { defineFunction, mount, type MountOperation } from '../../shared/http/definition.js';
 import { parseInput } from '../../shared/http/errors-to-http.js';
 import { openSse, type SseChannel } from '../../shared/http/sse.js';
+import { createStreamTickets } from '../../shared/http/stream-tickets.js';
 import { todayUtc } from '../../olap/aging.js';
 import { olapSettings } from '../../olap/config.js';
 import { toSeqEvent } from '../../olap/fold.js';
@@ -27,6 +30,23 @@ const named: { [N in QueryName]: (p: Params<N>, now: Date) => q.NamedSql } = {
   order_timeline: (p) => q.orderTimeline(p.id),
 };
 
+// Who may ask each named query (shared/auth/permissions.ts): figures for the people and Grafana's
+// reader, pay for admins and Grafana's payroll source, single orders for the people only.
+const queryRoles: Record<QueryName, readonly Role[]> = {
+  sales_by_hour: readRoles.figures,
+  ar_aging: readRoles.figures,
+  stock_levels: readRoles.figures,
+  order_funnel: readRoles.figures,
+  top_products: readRoles.figures,
+  headcount_by_department: readRoles.figures,
+  payroll_by_department: readRoles.payroll,
+  order: readRoles.records,
+  order_timeline: readRoles.records,
+};
+// Checked before the name is parsed, so a token that may ask no query at all learns nothing (not even
+// which names exist) from a 400.
+const allBiRoles = [...new Set(Object.values(queryRoles).flat())];
+
 // Every named query has its CSV columns: a query added without them does not compile.
 const csvColumns: Record<QueryName, readonly CsvColumn[]> = biCsvColumns;
 
@@ -39,22 +59,27 @@ function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date): q.NamedS
 const answer = '`{name, watermark: {seq, eventTime, appliedAt, streamSeq}, rows}` (rows per query: docs/api.md); with `Accept: text/csv`, the rows as CSV.';
 const described: MountOperation[] = [
   {
-    method: 'POST', path: '/batch', summary: "The connector's batch feed", roles: ['service'], body: batch, errors: ['not_ready'],
-    description: 'Events at or below the watermark are skipped; a malformed envelope is counted as ignored. 503 during a rebuild.',
+    method: 'POST', path: '/batch', summary: "The connector's batch feed", roles: ['service'], body: batch, errors: ['not_ready', 'sequence_gap'],
+    description: 'Events at or below the watermark are skipped; a malformed envelope is counted as ignored. The rest must continue from the watermark one sequence at a time (409 `sequence_gap` otherwise, unless the stream no longer holds the skipped events). 503 during a rebuild.',
     responses: { 200: { description: '`{applied, skipped, ignored, watermark, ms}`', mediaTypes: ['application/json'] } },
   },
   ...(Object.keys(queryParams) as QueryName[]).map((name): MountOperation => ({
     method: 'GET', path: '/query/:name', fixed: { name }, summary: `BI: ${name}`, query: queryParams[name],
-    // payroll_by_department is checked again for admin inside the route; the others take any valid token.
-    ...(name === 'payroll_by_department' ? { roles: ['admin'] as const } : {}),
+    roles: queryRoles[name],
     ...(name === 'order' ? { errors: ['not_found'] as const, description: '404 until the order is projected.' } : {}),
     responses: { 200: { description: answer, mediaTypes: ['application/json', 'text/csv'] } },
   })),
   {
-    method: 'GET', path: '/live', summary: 'Live watermark and changes (Server-Sent Events)', query: liveParams,
+    method: 'POST', path: '/live/ticket', summary: 'A ticket to open the live stream with', roles: readRoles.records,
+    description: 'EventSource cannot send the token: trade it here (in the header) for a ticket, good once and for 30 seconds, and open `live?ticket=`.',
+    responses: { 200: { description: '`{ticket, expiresAt}`', mediaTypes: ['application/json'] } },
+  },
+  {
+    method: 'GET', path: '/live', summary: 'Live watermark and changes (Server-Sent Events)', query: liveParams, roles: readRoles.records, errors: ['too_many_streams'],
     description: '`event: watermark` `{seq, eventTime, appliedAt, streamSeq}` on connect and after each applied batch, then `event: changes` ' +
-      '`{seq, types, orders, invoices, skus, customers, employees, more}`. EventSource cannot set headers: the token may come as `?access_token=`.',
-    responses: { 200: { description: 'An event stream that stays open.', mediaTypes: ['text/event-stream'] } },
+      '`{seq, types, orders, invoices, skus, customers, employees, more}`. The token comes as `Authorization: Bearer` or as a `?ticket=` from POST live/ticket. ' +
+      'The stream ends when the token does (open it again with a new ticket); a user may hold OLAP_LIVE_STREAMS_PER_USER (8) open at once.',
+    responses: { 200: { description: 'An event stream that stays open until the token expires.', mediaTypes: ['text/event-stream'] } },
   },
   {
     method: 'POST', path: '/rebuild', summary: 'Rebuild the DuckDB file from the stream', roles: ['admin', 'service'], errors: ['not_ready', 'invalid_transition'],
@@ -74,6 +99,8 @@ export default defineFunction({
         const settings = olapSettings();
         const store = new OlapStore(settings.file, deps.log, settings.duckdb);
         const streams = new Set<SseChannel>();
+        const streamsOf = new Map<string, number>(); // open streams per user (sub)
+        const tickets = createStreamTickets();
         watchLag(store, registry);
         // Open event streams would keep the server from closing: end them first, then the file.
         app.addHook('preClose', async () => streams.forEach((s) => s.end()));
@@ -82,14 +109,20 @@ export default defineFunction({
         app.post('/batch', { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) }, async (req) => {
           const input = parseInput(batch, req.body);
           if (store.rebuilding) throw new AppError('not_ready', 'the OLAP store is being rebuilt; retry the batch');
-          const result = await store.apply(input.events.map((e) => toSeqEvent(e.seq, e.event)), input.streamSeq);
+          const events = input.events.map((e) => toSeqEvent(e.seq, e.event));
+          // A gap is refused (olap/store.ts) unless the stream itself no longer holds what was skipped.
+          const result = await store.apply(events, input.streamSeq).catch(async (err: unknown) => {
+            if (!(err instanceof AppError && err.code === 'sequence_gap' && deps.stream)) throw err;
+            const { state } = await (await deps.js.streams.get(deps.stream)).info();
+            return store.apply(events, input.streamSeq, state.first_seq);
+          });
           return { applied: result.applied, skipped: result.skipped, ignored: result.ignored, watermark: result.watermark, ms: Math.round(result.ms * 10) / 10 };
         });
 
         app.get('/query/:name', async (req, reply) => {
-          await authorize(req.headers.authorization);
+          await authorize(req.headers.authorization, allBiRoles);
           const { name } = parseInput(queryName, req.params);
-          if (name === 'payroll_by_department') await authorize(req.headers.authorization, ['admin']);
+          await authorize(req.headers.authorization, queryRoles[name]);
           const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date()));
           if (name === 'order' && !rows[0]) throw new AppError('not_found', 'the order is not projected (yet)');
           // CSV export (shared/http/csv.ts): the same rows; the watermark moves to a header.
@@ -101,21 +134,33 @@ export default defineFunction({
           return { name, watermark, rows };
         });
 
-        // EventSource cannot set headers: the same bearer token may come as ?access_token=.
+        app.post('/live/ticket', async (req) => tickets.issue(await authorize(req.headers.authorization, readRoles.records)));
+
         app.get('/live', async (req, reply) => {
-          const { access_token: token } = parseInput(liveParams, req.query);
-          await authorize(req.headers.authorization ?? (token ? `Bearer ${token}` : undefined));
+          const { ticket } = parseInput(liveParams, req.query);
+          const fromTicket = ticket === undefined ? undefined : tickets.redeem(ticket);
+          if (ticket !== undefined && !fromTicket) throw new AppError('unauthenticated', 'the ticket is unknown, used or expired: ask POST live/ticket for another');
+          const actor = fromTicket ?? (await authorize(req.headers.authorization, readRoles.records));
+          const open = streamsOf.get(actor.sub) ?? 0;
+          if (open >= settings.streamsPerUser) throw new AppError('too_many_streams', `${open} live streams are open for this user already`);
+          streamsOf.set(actor.sub, open + 1);
           const current = await store.watermark();
           const channel = openSse(req, reply);
           streams.add(channel);
+          // Access ends with the token: the page opens the stream again with a ticket from a fresh token.
+          const expiry = setTimeout(() => channel.end(), Math.min(2 ** 31 - 1, (actor.expiresAt ?? 0) * 1000 - Date.now()));
           channel.send('watermark', current);
           const off = store.onApplied((w) => channel.send('watermark', w));
           // Sent after the batch's watermark: the page knows which figures and records to refetch.
           const offChanges = store.onChanges((c) => channel.send('changes', c));
           await channel.closed;
+          clearTimeout(expiry);
           off();
           offChanges();
           streams.delete(channel);
+          const left = (streamsOf.get(actor.sub) ?? 1) - 1;
+          if (left > 0) streamsOf.set(actor.sub, left);
+          else streamsOf.delete(actor.sub);
         });
 
         app.post('/rebuild', { onRequest: async (req) => void (await authorize(req.headers.authorization, ['admin', 'service'])) }, async () => {

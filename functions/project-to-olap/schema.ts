@@ -29,4 +29,6 @@ export const queryParams = {
 export type QueryName = keyof typeof queryParams;
 export const queryName = z.object({ name: z.enum(Object.keys(queryParams) as [QueryName, ...QueryName[]]) }).strict();
 
-export const liveParams = z.object({ access_token: z.string().min(1).max(8192).optional() }).strict();
+// The stream takes `Authorization: Bearer` or, for EventSource (which cannot set headers), a ticket from
+// POST /live/ticket (shared/http/stream-tickets.ts); never the token itself in the URL.
+export const liveParams = z.object({ ticket: z.string().regex(/^[\w-]{43}$/, 'a ticket from POST /live/ticket').optional() }).strict();

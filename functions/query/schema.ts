@@ -26,5 +26,6 @@ export const invoiceList = z
   })
   .strict();
 export const movementList = z.object({ sku, ...pageParams }).strict();
-export const searchOnly = z.object(search).strict();
-export const employeeList = z.object({ department: text(100).optional(), status: z.enum(employeeStatuses).optional() }).strict();
+/** Stock, products, customers: a search and a page, in the list's own order (shared/query/paging.ts, keyPage). */
+export const searchList = z.object({ ...search, ...pageParams }).strict();
+export const employeeList = z.object({ department: text(100).optional(), status: z.enum(employeeStatuses).optional(), ...pageParams }).strict();

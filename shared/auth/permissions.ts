@@ -19,3 +19,14 @@ export type CommandName = keyof typeof commandRoles;
 export function mayRun(roles: readonly string[], command: CommandName): boolean {
   return (commandRoles[command] as readonly string[]).some((r) => roles.includes(r));
 }
+
+// Who may read. Every read route names one of these (no route takes "any valid token"): a token of the
+// realm with no erpbi role, or one of a machine client, reads nothing it was not meant to.
+export const readRoles = {
+  /** The ERP's records: orders, invoices and their PDFs, stock, products, customers, the staff directory, the live feed. */
+  records: ['admin', 'accountant', 'clerk'],
+  /** BI figures without pay; also Grafana's reader. */
+  figures: ['admin', 'accountant', 'clerk', 'bi-reader'],
+  /** Pay (payroll by department); also Grafana's payroll data source. */
+  payroll: ['admin', 'bi-payroll'],
+} as const satisfies Record<string, readonly Role[]>;

@@ -1,9 +1,18 @@
-export const roles = ['admin', 'accountant', 'clerk', 'service'] as const;
+// admin, accountant, clerk: people. service: the connector. bi-reader, bi-payroll: Grafana's data
+// sources, which read BI figures and nothing else (any Grafana viewer can send any query through them).
+export const roles = ['admin', 'accountant', 'clerk', 'service', 'bi-reader', 'bi-payroll'] as const;
 export type Role = (typeof roles)[number];
+
+/** The connector's OAuth client id (Keycloak's realm and the dev issuer): the only client whose tokens carry `service`. */
+export const connectorClient = 'erpbi-connector';
 
 export interface Principal {
   sub: string;
   roles: Role[];
+  /** The OAuth client the token was issued to (`azp`), when the issuer says. */
+  client?: string;
+  /** When the token expires, in seconds since the epoch (its `exp`): what outlives a request, such as an event stream, ends then. */
+  expiresAt?: number;
 }
 
 export function isRole(value: unknown): value is Role {

@@ -1,11 +1,14 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors.js';
-import { rolesFromClaims, type Principal } from './roles.js';
+import { connectorClient, rolesFromClaims, type Principal } from './roles.js';
 
 export interface VerifierOptions {
   issuer: string;
   audience: string;
   rolesClaim: string;
+  /** The one client whose tokens may carry the `service` role (the connector's CLIENT_ID): a token
+   *  issued to any other client (a user's, Grafana's) loses that role, even if the realm grants it. */
+  serviceClient?: string;
   /** Where the keys are; when absent, found through the issuer's discovery document. */
   jwksUrl?: string;
   /** Tests hand a local key set in directly. */
@@ -49,7 +52,9 @@ export function createVerifier(opts: VerifierOptions): Verifier {
         clockTolerance: 5,
         requiredClaims: ['exp', 'sub'],
       });
-      const principal = { sub: payload.sub!, roles: rolesFromClaims(payload, opts.rolesClaim) };
+      const client = typeof payload.azp === 'string' ? payload.azp : undefined;
+      const roles = rolesFromClaims(payload, opts.rolesClaim).filter((r) => r !== 'service' || client === (opts.serviceClient ?? connectorClient));
+      const principal: Principal = { sub: payload.sub!, roles, expiresAt: payload.exp!, ...(client ? { client } : {}) };
       if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
       verified.set(match[1]!, { principal, exp: payload.exp! });
       return principal;

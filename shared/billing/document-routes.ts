@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MountContext, MountOperation } from '../http/definition.js';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
+import { readRoles } from '../auth/permissions.js';
 import { parseInput } from '../http/errors-to-http.js';
 import { id } from '../schemas/common.js';
 import type { Pool } from '../db/pool.js';
@@ -10,7 +11,7 @@ import { documentStore } from '../documents/storage.js';
 
 // GET /invoices/:id/pdf and /credit-notes/:id/pdf in the query function: the stored document as
 // application/pdf, for the roles that see invoices. A mount, because the answer is bytes, not JSON.
-export const documentReaders = ['admin', 'accountant', 'clerk'] as const;
+export const documentReaders = readRoles.records;
 const byId = z.object({ id }).strict();
 const documents = [
   { path: '/invoices/:id/pdf', kind: 'invoice', what: 'invoice' },

@@ -1,7 +1,10 @@
 import type { Pool } from './pool.js';
 import { migrations } from './migrations/index.js';
+import { sql as grants } from './migrations/009-roles.js';
 
-// Applies pending migrations in order, once, under an advisory lock so two starters cannot race.
+// Applies pending migrations in order, once, under an advisory lock so two starters cannot race; then
+// states the roles' privileges again (009-roles: a restored dump carries none, and roles made after
+// that migration ran got none from it). Run as the owner role (database-url-migrate).
 export async function migrate(pool: Pool): Promise<string[]> {
   const client = await pool.connect();
   const applied: string[] = [];
@@ -25,6 +28,7 @@ export async function migrate(pool: Pool): Promise<string[]> {
         throw new Error(`migration ${m.name} failed: ${(err as Error).message}`);
       }
     }
+    if (done.has('009-roles')) await client.query(grants);
   } finally {
     await client.query('select pg_advisory_unlock(7411)').catch(() => {});
     client.release();

@@ -1,6 +1,12 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
 
+/** A user of erpbi's nats-server (shared/events/nats-users.ts); none where the server asks for none (tests). */
+export interface NatsCredentials {
+  user: string;
+  password: string;
+}
+
 export interface Bus {
   nc: NatsConnection;
   js: JetStreamClient;
@@ -11,9 +17,16 @@ export interface Bus {
  * down when it starts, as it waits for one that goes away later; a one-off command (backup, restore)
  * fails at once instead.
  */
-export async function connectBus(url: string, name: string, opts: { service?: boolean } = {}): Promise<Bus> {
+export async function connectBus(url: string, name: string, opts: { service?: boolean; credentials?: NatsCredentials } = {}): Promise<Bus> {
   // Reconnect for ever: a restarted nats-server must not end a function.
-  const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: opts.service ?? false });
+  const nc = await connect({
+    servers: url,
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: opts.service ?? false,
+    ...(opts.credentials ? { user: opts.credentials.user, pass: opts.credentials.password } : {}),
+  });
   return { nc, js: jetstream(nc, { timeout: 5000 }) };
 }
 

@@ -66,8 +66,12 @@ const employeeV1 = (data: unknown) => ({ ...(data as object), version: 0 });
 
 const invoiceStatus = z.enum(['open', 'partially_paid', 'paid', 'credited']);
 
+/** The domains: each publishes its own events' subjects (`<prefix>.<domain>.<type>`) and no other's. */
+export const domains = ['orders', 'inventory', 'billing', 'hr'] as const;
+export type Domain = (typeof domains)[number];
+
 interface EventSpec<S extends z.ZodType> {
-  domain: 'orders' | 'inventory' | 'billing' | 'hr';
+  domain: Domain;
   version: number;
   summary: string;
   data: S;

@@ -39,7 +39,8 @@ export interface ReactionRoute {
 export interface QueryRoute<S extends z.ZodType> {
   kind: 'query';
   path: string;
-  roles?: readonly Role[];
+  /** Required: every read names who may make it (shared/auth/permissions.ts, readRoles). */
+  roles: readonly Role[];
   input: S;
   run: (db: Pool, input: z.infer<S>, actor: Principal) => Promise<unknown>;
   /** Optional: `Accept: text/csv` answers every row as CSV, all pages streamed (shared/http/csv.ts). */
@@ -65,8 +66,8 @@ export interface MountOperation {
   fixed?: Readonly<Record<string, string>>;
   summary: string;
   description?: string;
-  /** Absent: any valid token, whatever its roles (`authorize` without a list). */
-  roles?: readonly Role[];
+  /** Who may call it (any one of these roles); required, as for every other route. */
+  roles: readonly Role[];
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -81,7 +82,7 @@ export interface MountContext {
   /** The function's Prometheus registry, for metrics of its own. */
   registry: Registry;
   /** Checks an `Authorization` value (`Bearer <jwt>`) and the roles; throws the catalogue's 401/403. */
-  authorize: (authorization: string | undefined, allowed?: readonly Role[]) => Promise<Principal>;
+  authorize: (authorization: string | undefined, allowed: readonly Role[]) => Promise<Principal>;
 }
 
 export type FunctionRoute = CommandRoute<z.ZodType> | ReactionRoute | QueryRoute<z.ZodType> | MountRoute;

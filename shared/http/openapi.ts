@@ -39,7 +39,7 @@ export interface OpenApiOperation {
   requestBody?: { required: true; content: { 'application/json': { schema: { $ref: string } } } };
   responses: Record<string, Response>;
   /** Where the operation comes from; the tests map served routes and sent requests back through it. */
-  'x-erpbi': { function: string; kind: Kind; route: string; fixed?: Record<string, string>; roles: Role[] | null };
+  'x-erpbi': { function: string; kind: Kind; route: string; fixed?: Record<string, string>; roles: Role[] };
 }
 
 export interface OpenApiDocument {
@@ -66,7 +66,7 @@ interface Op {
   fixed?: Readonly<Record<string, string>>;
   summary: string;
   description?: string;
-  roles: readonly Role[] | undefined;
+  roles: readonly Role[];
   /** A query route's `input`: path and query parameters in one object. */
   input?: z.ZodType;
   params?: z.ZodType;
@@ -165,7 +165,7 @@ function parameters(op: Op): (Parameter | { $ref: string })[] {
 /** The codes an operation may answer: those every route may, its role check, body parsing, its own. */
 function errorCodes(op: Op): ErrorCode[] {
   const set = new Set<ErrorCode>(['validation_failed', 'unauthenticated', 'not_ready', 'internal', ...op.errors]);
-  if (op.roles) set.add('forbidden');
+  set.add('forbidden');
   if (op.body) for (const c of ['invalid_json', 'body_too_large', 'unsupported_media_type'] as const) set.add(c);
   return codes.filter((c) => set.has(c));
 }
@@ -180,8 +180,8 @@ function errorSchema(only: readonly ErrorCode[]): z.ZodType {
 
 const statuses = [...new Set(codes.map(httpStatus))].sort((a, b) => a - b);
 
-function rolesText(roles: readonly Role[] | undefined): string {
-  return roles ? `Roles: ${roles.join(', ')} (any one of them).` : 'Roles: any valid token (no role is checked).';
+function rolesText(roles: readonly Role[]): string {
+  return `Roles: ${roles.join(', ')} (any one of them).`;
 }
 
 function operation(op: Op, bodyRef: (op: Op) => string): OpenApiOperation {
@@ -210,11 +210,11 @@ function operation(op: Op, bodyRef: (op: Op) => string): OpenApiOperation {
     summary: op.summary,
     description: [rolesText(op.roles), op.description, idempotency].filter(Boolean).join('\n\n'),
     tags: [op.kind === 'command' ? 'commands' : op.kind === 'reaction' ? 'reactions' : op.fn],
-    security: [{ bearer: op.roles ? [...op.roles] : [] }],
+    security: [{ bearer: [...op.roles] }],
     ...(params.length ? { parameters: params } : {}),
     ...(op.body ? { requestBody: { required: true as const, content: { 'application/json': { schema: { $ref: bodyRef(op) } } } } } : {}),
     responses,
-    'x-erpbi': { function: op.fn, kind: op.kind, route: op.route, ...(op.fixed ? { fixed: { ...op.fixed } } : {}), roles: op.roles ? [...op.roles] : null },
+    'x-erpbi': { function: op.fn, kind: op.kind, route: op.route, ...(op.fixed ? { fixed: { ...op.fixed } } : {}), roles: [...op.roles] },
   };
 }
 

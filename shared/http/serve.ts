@@ -1,4 +1,4 @@
-import { functionConfig } from '../config.js';
+import { functionConfig, natsCredentials } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { connectBus } from '../events/bus.js';
 import { createVerifier } from '../auth/verify.js';
@@ -13,11 +13,12 @@ export async function serve(def: FunctionDefinition): Promise<void> {
   const log = rootLogger.child({ fn: def.name });
   // pg connects on the first query only, so a function without Postgres holds an idle, unused pool.
   const db = createPool(config.DATABASE_URL ?? 'postgres://unused.invalid/none', config.PG_POOL_MAX);
-  const bus = await connectBus(config.NATS_URL, def.name, { service: true });
+  const bus = await connectBus(config.NATS_URL, def.name, { service: true, credentials: natsCredentials(config) });
   const verify = createVerifier({
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
     rolesClaim: config.AUTH_ROLES_CLAIM,
+    serviceClient: config.CLIENT_ID,
     jwksUrl: config.AUTH_JWKS_URL,
   });
   const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES, idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000 });

@@ -18,8 +18,3 @@ export async function* allPages<Q extends { limit: number; cursor?: string | und
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 }
-
-/** A list that is not paged (stock, products, customers, employees): its rows as they are. */
-export async function* itemsOf<T>(list: Promise<{ items: T[] }>): AsyncGenerator<T> {
-  yield* (await list).items;
-}

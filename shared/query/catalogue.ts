@@ -1,23 +1,24 @@
 import type { Pool } from '../db/pool.js';
-import { filters } from './paging.js';
-import { addSearch } from './search.js';
+import { filters, keyPage, type SortKey } from './paging.js';
+import { addSearch, type SearchListQuery } from './search.js';
 
 const stockColumns = `sku, name, on_hand as "onHand", reserved, available, reorder_level as "reorderLevel",
   available <= reorder_level as low`;
 const productColumns = `sku, name, unit_price as "unitPrice", currency, tax_rate_bp as "taxRateBp", reorder_level as "reorderLevel"`;
 
-export async function listStock(db: Pool, q: { q?: string | undefined }) {
+// Both lists by sku, paged on it: a catalogue may hold thousands of products.
+const bySku: SortKey<{ sku: string }> = { columns: ['sku'], of: (row) => [row.sku] };
+
+export async function listStock(db: Pool, q: SearchListQuery) {
   const f = filters();
   addSearch(f, q.q, 'sku', 'name');
-  const { rows } = await db.query(`select ${stockColumns} from inventory.stock_view ${f.where()} order by sku`, f.params);
-  return { items: rows };
+  return keyPage(db, { view: 'inventory.stock_view', columns: stockColumns, key: bySku }, f, q);
 }
 
-export async function listProducts(db: Pool, q: { q?: string | undefined }) {
+export async function listProducts(db: Pool, q: SearchListQuery) {
   const f = filters();
   addSearch(f, q.q, 'sku', 'name');
-  const { rows } = await db.query(`select ${productColumns} from inventory.product_catalogue ${f.where()} order by sku`, f.params);
-  return { items: rows };
+  return keyPage(db, { view: 'inventory.product_catalogue', columns: productColumns, key: bySku }, f, q);
 }
 
 export async function getProduct(db: Pool, sku: string) {

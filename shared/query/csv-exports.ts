@@ -1,10 +1,11 @@
 import { csvBoolean, csvLines, csvMoney, csvNumber, csvText, type CsvColumn, type CsvExport } from '../http/csv.js';
-import { allPages, itemsOf } from './all-pages.js';
+import { allPages } from './all-pages.js';
 import { listOrders, type OrderListQuery } from './orders.js';
 import { listInvoices, type InvoiceListQuery } from './invoices.js';
 import { listProducts, listStock } from './catalogue.js';
 import { listCustomers } from './customers.js';
-import { listEmployees, seesPay } from './employees.js';
+import { listEmployees, seesPay, type EmployeeListQuery } from './employees.js';
+import type { SearchListQuery } from './search.js';
 
 // The CSV export of each list read (`Accept: text/csv`, shared/http/csv.ts): the columns in the order
 // of the JSON item's fields, one column per field, money as minor units plus `<field>_formatted`.
@@ -49,8 +50,6 @@ const employeeColumns: readonly CsvColumn[] = ['id', 'name', 'email', 'departmen
 // for anyone else): a non-admin's file has no salary column at all, not an empty one.
 const payColumns: readonly CsvColumn[] = [...csvMoney('salary'), csvText('currency')];
 
-type Search = { q?: string | undefined };
-
 export const ordersCsv: CsvExport<OrderListQuery> = {
   name: 'orders',
   columns: () => orderColumns,
@@ -63,14 +62,14 @@ export const invoicesCsv: CsvExport<InvoiceListQuery> = {
   rows: (db, q) => allPages((p) => listInvoices(db, p), q),
 };
 
-export const stockCsv: CsvExport<Search> = { name: 'stock', columns: () => stockColumns, rows: (db, q) => itemsOf(listStock(db, q)) };
+export const stockCsv: CsvExport<SearchListQuery> = { name: 'stock', columns: () => stockColumns, rows: (db, q) => allPages((p) => listStock(db, p), q) };
 
-export const productsCsv: CsvExport<Search> = { name: 'products', columns: () => productColumns, rows: (db, q) => itemsOf(listProducts(db, q)) };
+export const productsCsv: CsvExport<SearchListQuery> = { name: 'products', columns: () => productColumns, rows: (db, q) => allPages((p) => listProducts(db, p), q) };
 
-export const customersCsv: CsvExport<Search> = { name: 'customers', columns: () => customerColumns, rows: (db, q) => itemsOf(listCustomers(db, q)) };
+export const customersCsv: CsvExport<SearchListQuery> = { name: 'customers', columns: () => customerColumns, rows: (db, q) => allPages((p) => listCustomers(db, p), q) };
 
-export const employeesCsv: CsvExport<{ department?: string | undefined; status?: string | undefined }> = {
+export const employeesCsv: CsvExport<EmployeeListQuery> = {
   name: 'employees',
   columns: (actor) => (seesPay(actor) ? [...employeeColumns, ...payColumns] : employeeColumns),
-  rows: (db, q, actor) => itemsOf(listEmployees(db, q, actor)),
+  rows: (db, q, actor) => allPages((p) => listEmployees(db, p, actor), q),
 };

@@ -1,15 +1,15 @@
 import type { Pool } from '../db/pool.js';
-import { filters, isoUtc } from './paging.js';
-import { addSearch } from './search.js';
+import { filters, isoUtc, keyPage, type SortKey } from './paging.js';
+import { addSearch, type SearchListQuery } from './search.js';
 
-export async function listCustomers(db: Pool, q: { q?: string | undefined }) {
+// By name (the id settles two of the same name), paged on both.
+const byName: SortKey<{ id: string; name: string }> = { columns: ['name', 'id'], of: (row) => [row.name, row.id] };
+
+export async function listCustomers(db: Pool, q: SearchListQuery) {
   const f = filters();
   addSearch(f, q.q, 'id', 'name');
-  const { rows } = await db.query(
-    `select id, name, email, payment_terms_days as "paymentTermsDays" from orders.customer_directory ${f.where()} order by name, id`,
-    f.params,
-  );
-  return { items: rows };
+  const columns = `id, name, email, payment_terms_days as "paymentTermsDays"`;
+  return keyPage(db, { view: 'orders.customer_directory', columns, key: byName }, f, q);
 }
 
 /** One customer with what it owes: the balance of its payable invoices, per currency ([] when none). */

@@ -5,8 +5,15 @@ import { AppError } from '../errors.js';
 // Keyset pagination over (created_at, id): stable while rows are added, no OFFSET scans.
 export const pageParams = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  // Room for a cursor of names (keyPage below: a department, a name and an id, in UTF-8, as base64url).
+  cursor: z.string().max(2000).optional(),
 };
+
+/** What a paged read is asked: how many rows, after which (a cursor it gave out). */
+export interface PageQuery {
+  limit: number;
+  cursor?: string | undefined;
+}
 
 const cursorInstant = /^(19|2\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/;
 
@@ -100,4 +107,35 @@ export function decodeIdCursor(cursor: string | undefined): number | undefined {
 
 export function idPage<T extends { id: number }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
   return pageOf(rows, limit, (last) => [last.id]);
+}
+
+// Keyset pagination in a list's own order (ascending text columns ending in a unique one: sku;
+// name, id; department, name, id), for the lists people read alphabetically. The cursor holds the
+// last row's values of those columns (not a row to look up again), so rows renamed, added or deleted
+// between two pages never make the next one skip or repeat the others.
+
+/** The sort of a key-paged list: its SQL columns and the item fields holding their values, in order. */
+export interface SortKey<T> {
+  columns: readonly string[];
+  of: (item: T) => string[];
+}
+
+// Any text a row may hold but NUL, which Postgres refuses in a parameter (a 500 instead of the 400).
+const keyText = (v: unknown): v is string => typeof v === 'string' && v.length <= 1000 && !v.includes('\0');
+
+export function decodeKeyCursor(cursor: string | undefined, size: number): string[] | undefined {
+  if (!cursor) return undefined;
+  return readCursor(cursor, (key) => (key.length === size && key.every(keyText) ? (key as string[]) : undefined));
+}
+
+/** `limit` rows after the cursor in the key's order, from a view or subquery with the key's columns. */
+export async function keyPage<T extends Record<string, unknown>>(db: Pool, source: { view: string; columns: string; key: SortKey<T> }, f: Filters, q: PageQuery) {
+  const { columns, of } = source.key;
+  const after = decodeKeyCursor(q.cursor, columns.length);
+  if (after) f.clause(`(${columns.join(', ')}) > (${after.map((v) => f.param(v)).join(', ')})`);
+  const { rows } = await db.query<T>(
+    `select ${source.columns} from ${source.view} ${f.where()} order by ${columns.join(', ')} limit ${f.param(q.limit + 1)}`,
+    f.params,
+  );
+  return pageOf<T>(rows, q.limit, of);
 }

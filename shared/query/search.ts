@@ -1,7 +1,12 @@
-import type { Filters } from './paging.js';
+import type { Filters, PageQuery } from './paging.js';
 
 // The `q` of the list reads: what the user typed is matched literally, so % and _ are escaped (LIKE's
 // default escape character is the backslash, escaped first).
+/** A list read by search and page (stock, products, customers). */
+export interface SearchListQuery extends PageQuery {
+  q?: string | undefined;
+}
+
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**

@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../shared/db/pool.js';
+import { contentSecurityPolicy } from '../../runtime/security-headers.js';
 import type { Box } from '../support/box.js';
 import { launchChromium, results, watch } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
@@ -36,7 +39,7 @@ const healthy = () => waitFor(async () => (await fetch(`${front}/healthz`).catch
 
 async function openData() {
   db = createPool(`postgres://erpbi:${stack.secret('postgres-password')}@${ip('postgres')}:5432/erpbi`, 2);
-  nc = await connect({ servers: `nats://${ip('erpbi-nats')}:4222`, name: 'container-test', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  nc = await connect({ servers: `nats://${ip('erpbi-nats')}:4222`, name: 'container-test', maxReconnectAttempts: -1, reconnectTimeWait: 250, user: 'operator', pass: stack.secret('nats-operator') });
 }
 async function closeData() {
   await nc?.close().catch(() => {});
@@ -91,6 +94,11 @@ describe('the compose stack, through its front door', () => {
       await page.screenshot({ path: join(results, 'containers-orders.png') });
       expect(problems).toEqual([]);
       expect(assets.filter((a) => /^\d+ https:\/\/erpbi\.lan\/(assets|style|favicon|config)/.test(a)).length, 'page assets requested').toBeGreaterThan(2);
+      // The front door's security headers (runtime/security-headers.ts) on the page and on an API answer (a 401).
+      for (const path of ['/', '/function/query/orders']) {
+        const res = await fetch(`${front}${path}`);
+        expect([res.headers.get('content-security-policy'), res.headers.get('x-content-type-options')], path).toEqual([contentSecurityPolicy('https://auth.erpbi.lan'), 'nosniff']);
+      }
     } finally {
       await browser.close();
     }
@@ -125,6 +133,58 @@ describe('the compose stack, through its front door', () => {
       const f = await request(box, admin, '/function/project-to-olap/query/order_funnel');
       return f.status === 200 && (f.body.rows as { status: string; orders: number }[]).some((r) => r.status === 'paid' && Number(r.orders) >= 1);
     }, { timeoutMs: 60_000, what: 'the BI order funnel to count the paid order' });
+    // Every function published its own events as its own NATS user: a publish its permissions refused
+    // would have been left to the connector's outbox sweeper.
+    const connectorMetrics = await (await fetch(`http://${ip('connector')}:3000/metrics`)).text();
+    expect(connectorMetrics).toMatch(/^erpbi_outbox_republished_total(\{[^}]*\})? 0$/m);
+  });
+
+  it('lets no one onto NATS without its user, and a function only onto its own subjects', async () => {
+    const url = `nats://${ip('erpbi-nats')}:4222`;
+    await expect(connect({ servers: url, timeout: 3000 })).rejects.toThrow(/authoriz/i);
+    await expect(connect({ servers: url, timeout: 3000, user: 'operator', pass: stack.secret('nats-orders') })).rejects.toThrow(/authoriz/i);
+    const orders = await connect({ servers: url, timeout: 3000, user: 'orders', pass: stack.secret('nats-orders') });
+    try {
+      const js = jetstream(orders);
+      // A forged payment from a function of another domain: refused, and nothing reaches the stream.
+      const before = (await jetstreamManager(nc).then((m) => m.streams.info('ERP_EVENTS'))).state.last_seq;
+      await expect(js.publish('erp.billing.payment_received', '{}', { timeout: 3000 })).rejects.toThrow();
+      expect((await jetstreamManager(nc).then((m) => m.streams.info('ERP_EVENTS'))).state.last_seq).toBe(before);
+      const peek = orders.subscribe('erp.>');
+      await expect(peek.closed).resolves.toBeInstanceOf(Error);
+    } finally {
+      await orders.close();
+    }
+  });
+
+  it('connects each part as its own Postgres role: functions and connector erpbi_app, query erpbi_reader, migrations erpbi_owner; erpbi_app cannot drop a table', async () => {
+    // The roles compose/postgres/init/20-erpbi-roles.sh made: logins, none a superuser, none that makes roles or databases.
+    const roles = await db.query(`select rolname, rolsuper, rolcreaterole, rolcreatedb from pg_roles where rolname in ('erpbi_owner', 'erpbi_app', 'erpbi_reader') order by rolname`);
+    expect(roles.rows).toEqual(['erpbi_app', 'erpbi_owner', 'erpbi_reader'].map((rolname) => ({ rolname, rolsuper: false, rolcreaterole: false, rolcreatedb: false })));
+    // The migrate job ran as erpbi_owner (database-url-migrate): it owns the database and every table.
+    expect((await db.query(`select pg_get_userbyid(datdba) as owner from pg_database where datname = 'erpbi'`)).rows).toEqual([{ owner: 'erpbi_owner' }]);
+    expect((await db.query(`select distinct tableowner from pg_tables where schemaname in ('platform', 'inventory', 'orders', 'billing', 'hr')`)).rows).toEqual([{ tableowner: 'erpbi_owner' }]);
+    // Who is connected, by container address: a read and a write just now, and the connector's sweeper and pruner.
+    const clerk = await signIn('clerk');
+    expect((await request(box, clerk, '/function/query/customers')).status).toBe(200);
+    expect((await request(box, clerk, '/function/upsert-customer', { id: customers[0], name: `Customer ${customers[0]}`, paymentTermsDays: 14 })).status).toBe(200);
+    const sessions = (await db.query<{ addr: string; usename: string }>(`select host(client_addr) as addr, usename from pg_stat_activity where datname = 'erpbi' and client_addr is not null`)).rows;
+    const usersOf = (service: string) => [...new Set(sessions.filter((s) => s.addr === ip(service)).map((s) => s.usename))];
+    expect(usersOf('query'), JSON.stringify(sessions)).toEqual(['erpbi_reader']);
+    expect(usersOf('upsert-customer'), JSON.stringify(sessions)).toEqual(['erpbi_app']);
+    expect(usersOf('connector'), JSON.stringify(sessions)).toEqual(['erpbi_app']);
+    // erpbi_app changes rows, never the schema, and reaches no other database (Keycloak's).
+    const app = `postgres://erpbi_app:${stack.secret('postgres-app-password')}@${ip('postgres')}:5432`;
+    const asApp = new pg.Client({ connectionString: `${app}/erpbi` });
+    await asApp.connect();
+    try {
+      await expect(asApp.query('drop table orders.orders')).rejects.toMatchObject({ code: '42501' });
+      await expect(asApp.query('truncate orders.orders')).rejects.toMatchObject({ code: '42501' });
+      await expect(asApp.query('create table orders.intruder (id int)')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await asApp.end();
+    }
+    await expect(new pg.Client({ connectionString: `${app}/keycloak` }).connect()).rejects.toMatchObject({ code: '42501' });
   });
 
   let flow: Flow;
@@ -193,13 +253,14 @@ describe('the compose stack, through its front door', () => {
   });
 
   it('backs up and restores against the containerised Postgres, and rebuilds OLAP', async () => {
-    const backup = compose(stack, ['run', '--rm', '--no-deps', '-v', `${stack.dir}/backups:/backups`, '-e', 'NATS_URL=nats://erpbi-nats:4222', 'connector', 'node', 'bin/erpbi.mjs', 'backup', '--tar', '--out', '/backups']);
+    const recipient = /age1[0-9a-z]+/.exec(compose(stack, ['run', '--rm', '--no-deps', '-v', `${stack.dir}/backups:/backups`, 'connector', 'node', 'bin/erpbi.mjs', 'backup', 'keygen', '--out', '/backups/backup-identity.txt']))?.[0];
+    const backup = compose(stack, ['run', '--rm', '--no-deps', '-v', `${stack.dir}/backups:/backups`, '-e', 'NATS_URL=nats://erpbi-nats:4222', '-e', `ERPBI_BACKUP_RECIPIENTS=${recipient}`, 'connector', 'node', 'bin/erpbi.mjs', 'backup', '--tar', '--out', '/backups']);
     const archive = /\/backups\/\S+\.tar\.gz/.exec(backup)?.[0];
     expect(archive, backup).toBeDefined();
     await db.query('drop database if exists erpbi_restore');
     await db.query('create database erpbi_restore owner erpbi');
     const target = `postgres://erpbi:${stack.secret('postgres-password')}@postgres:5432/erpbi_restore`;
-    compose(stack, ['run', '--rm', '--no-deps', '-v', `${stack.dir}/backups:/backups`, '-e', 'SECRETS_DIR=/nowhere', '-e', `DATABASE_URL=${target}`, '-e', 'NATS_URL=nats://erpbi-nats:4222', '-e', 'ERPBI_DATA=/tmp/restore', 'connector', 'node', 'bin/erpbi.mjs', 'restore', archive!]);
+    compose(stack, ['run', '--rm', '--no-deps', '-v', `${stack.dir}/backups:/backups`, '-e', 'SECRETS_DIR=/nowhere', '-e', `DATABASE_URL=${target}`, '-e', 'NATS_URL=nats://erpbi-nats:4222', '-e', `NATS_PASSWORD=${stack.secret('nats-connector')}`, '-e', 'ERPBI_DATA=/tmp/restore', '-e', 'ERPBI_BACKUP_IDENTITY_FILE=/backups/backup-identity.txt', 'connector', 'node', 'bin/erpbi.mjs', 'restore', archive!]);
     const restored = createPool(`postgres://erpbi:${stack.secret('postgres-password')}@${ip('postgres')}:5432/erpbi_restore`, 1);
     try {
       const count = async (p: Pool) => (await p.query(`select (select count(*) from orders.orders)::int as orders, (select count(*) from billing.invoices)::int as invoices,
@@ -210,11 +271,25 @@ describe('the compose stack, through its front door', () => {
     }
     const admin = await signIn('admin');
     const funnel = (await request(box, admin, '/function/project-to-olap/query/order_funnel')).body.rows;
-    expect((await request(box, admin, '/function/project-to-olap/rebuild', {})).status).toBeLessThan(300);
+    // Not on the public entrypoint (the next test): an operator on the box posts it to the internal one.
+    const rebuild = await fetch(`http://${ip('traefik')}:8000/function/project-to-olap/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    expect(rebuild.status).toBeLessThan(300);
     await waitFor(async () => {
       const f = await request(box, admin, '/function/project-to-olap/query/order_funnel');
       return f.status === 200 && JSON.stringify(f.body.rows) === JSON.stringify(funnel);
     }, { timeoutMs: 120_000, what: 'the rebuilt BI figures to equal those before' });
+  });
+
+  it("routes the reactions, the projector's feed and its rebuild only inside, and Grafana's entrypoint to the BI queries alone", async () => {
+    const admin = await signIn('admin');
+    for (const path of ['/function/reserve-stock', '/function/create-invoice', '/function/sync-order-status', '/function/render-document', '/function/project-to-olap/batch', '/function/project-to-olap/rebuild']) {
+      expect((await request(box, admin, path, {})).status, `public ${path}`).toBe(404);
+    }
+    const grafana = (path: string, method = 'GET') => fetch(`http://${ip('traefik')}:8001${path}`, { method, headers: { authorization: `Bearer ${admin}` } });
+    expect((await grafana('/function/project-to-olap/query/order_funnel')).status).toBe(200);
+    for (const [path, method] of [['/function/project-to-olap/query/order_funnel', 'POST'], ['/function/project-to-olap/live', 'GET'], ['/function/project-to-olap/batch', 'POST'], ['/function/query/employees', 'GET'], ['/function/record-payment', 'POST']] as const) {
+      expect((await grafana(path, method)).status, `grafana-bi ${method} ${path}`).toBe(404);
+    }
   });
 
   it("Prometheus (Debian's, in a container) scrapes every target of the project's config", async () => {

@@ -8,6 +8,7 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import type { Role } from '../../shared/auth/roles.js';
 import { exampleCompany } from '../../shared/documents/company.js';
 import { localStorageKeys } from '../../runtime/object-storage.js';
+import { natsUsers } from '../../shared/events/nats-users.js';
 
 // The compose stack of the container test: the three compose files of the runbook plus the stand-ins
 // file, under a project name of its own, reached only through its front door on 127.0.0.1.
@@ -38,15 +39,21 @@ export function prepare(): Stack {
   mkdirSync(join(dir, 'backups'));
   chmodSync(join(dir, 'backups'), 0o777); // the service image writes as user node
   const put = (name: string, value: string) => writeFileSync(join(dir, 'secrets', name), value, { mode: 0o644 });
-  for (const s of ['postgres-password', 'keycloak-db-password', 'keycloak-admin-password', 'connector-client-secret', 'grafana-client-secret', 'grafana-hr-client-secret', 'grafana-admin-password']) {
+  const pgRoles = ['owner', 'app', 'reader'] as const;
+  for (const s of ['postgres-password', ...pgRoles.map((r) => `postgres-${r}-password`), 'keycloak-db-password', 'keycloak-admin-password', 'connector-client-secret', 'grafana-client-secret', 'grafana-hr-client-secret', 'grafana-admin-password']) {
     put(s, randomBytes(18).toString('hex'));
   }
+  // made as docs/deploy-pi.md makes them: a letter first (nats-server reads them as unquoted values)
+  for (const u of natsUsers) put(`nats-${u}`, `n${randomBytes(24).toString('hex')}`);
   // MinIO's stand-in (s3rver) takes only its own fixed key pair
   put('minio-root-user', localStorageKeys.accessKeyId);
   put('minio-root-password', localStorageKeys.secretAccessKey);
   put('company-profile', JSON.stringify(exampleCompany));
   const secret = (name: string) => readFileSync(join(dir, 'secrets', name), 'utf8');
-  put('database-url', `postgres://erpbi:${secret('postgres-password')}@postgres:5432/erpbi`);
+  // each part as its own role (compose/postgres/init/20-erpbi-roles.sh), as docs/deploy-pi.md step 5 makes them
+  put('database-url', `postgres://erpbi_app:${secret('postgres-app-password')}@postgres:5432/erpbi`);
+  put('database-url-read', `postgres://erpbi_reader:${secret('postgres-reader-password')}@postgres:5432/erpbi`);
+  put('database-url-migrate', `postgres://erpbi_owner:${secret('postgres-owner-password')}@postgres:5432/erpbi`);
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=erpbi.lan', '-addext', 'subjectAltName=DNS:erpbi.lan,DNS:auth.erpbi.lan', '-keyout', join(dir, 'tls', 'erpbi.key'), '-out', join(dir, 'tls', 'erpbi.crt')], { stdio: 'ignore' });
   chmodSync(join(dir, 'tls', 'erpbi.key'), 0o644);
   const env = { ...process.env, ...images, ERPBI_TEST_DIR: dir, ERPBI_LISTEN: '127.0.0.1', COMPOSE_PROJECT_NAME: project, DOCKER_BUILDKIT: '0' };

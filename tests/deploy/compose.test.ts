@@ -70,7 +70,7 @@ describe('compose files', () => {
       expect(erp[name].image, name).toBe(f.image);
       expect(serviceMemoryMb(erp[name]), name).toBe(memoryMb(f.limits.memory));
       const env = environmentOf(erp[name]);
-      for (const k of ['NATS_URL', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'AUTH_JWKS_URL']) expect(env[k], `${name} ${k}`).toBe(f.environment[k]);
+      for (const k of ['NATS_URL', 'NATS_USER', 'DATABASE_ACCESS', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'AUTH_JWKS_URL']) expect(env[k], `${name} ${k}`).toBe(f.environment[k]);
       expect(erp[name].secrets, name).toEqual(f.secrets);
     }
     // the projector is a service on both paths, never a faasd function
@@ -147,6 +147,16 @@ describe('compose files', () => {
     expect(source('project-to-olap')).toContain('./erpbi/olap');
   });
 
+  it('faasd extras: each service mounts its own secrets, those its compose twin is given, never the whole folder', () => {
+    const byName = new Map(all.map((s) => [s.name, s]));
+    for (const s of extras) {
+      const twin = byName.get(s.name === 'erpbi-prometheus' ? 'prometheus' : s.name)!;
+      const mounted = (s.spec.volumes ?? []).filter((m: any) => String(m.target).startsWith('/run/secrets'));
+      for (const m of mounted) expect(m.target, s.name).toBe(`/run/secrets/${String(m.source).replace('./erpbi/secrets/', '')}`);
+      expect(mounted.map((m: any) => m.target.replace('/run/secrets/', '')).sort(), s.name).toEqual([...(twin.spec.secrets ?? [])].sort());
+    }
+  });
+
   it('no secret values inline: secret-looking settings point at files', () => {
     for (const s of [...all, ...extras]) {
       for (const [k, v] of Object.entries(environmentOf(s.spec))) {
@@ -160,6 +170,34 @@ describe('compose files', () => {
     }
     const ignore = readFileSync(join(root, 'compose/secrets/.gitignore'), 'utf8');
     expect(ignore.split('\n')).toContain('*');
+  });
+
+  it("erpbi's own containers hold no capability and a read-only root; the others drop all but what they need", () => {
+    for (const s of all) {
+      expect(s.spec.security_opt, s.name).toEqual(['no-new-privileges:true']);
+      expect(s.spec.cap_drop, s.name).toEqual(['ALL']);
+      const own = String(s.spec.image).includes('erpbi');
+      if (own) expect([s.spec.read_only, s.spec.cap_add], s.name).toEqual([true, undefined]);
+    }
+    const added = Object.fromEntries(all.filter((s) => s.spec.cap_add).map((s) => [s.name, [...s.spec.cap_add].sort()]));
+    expect(added).toEqual({ traefik: ['NET_BIND_SERVICE'], postgres: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'], web: ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] });
+  });
+
+  it("Postgres roles: only postgres holds their passwords, only migrate the owner's URL, and the init script reads the files compose mounts", () => {
+    const holders = (secret: string) => all.filter((s) => (s.spec.secrets ?? []).includes(secret)).map((s) => s.name);
+    for (const r of ['owner', 'app', 'reader']) expect(holders(`postgres-${r}-password`), r).toEqual(['postgres']);
+    expect(holders('database-url-migrate')).toEqual(['migrate']);
+    expect(holders('database-url-read')).toEqual(['query']);
+    // every Postgres URL and password is declared in base's `secrets:`
+    const declared = Object.keys(readYaml('compose/docker-compose.base.yml').secrets);
+    for (const s of ['database-url', 'database-url-read', 'database-url-migrate', 'postgres-owner-password', 'postgres-app-password', 'postgres-reader-password']) expect(declared).toContain(s);
+    const init = readFileSync(join(root, 'compose/postgres/init/20-erpbi-roles.sh'), 'utf8');
+    for (const r of ['owner', 'app', 'reader']) expect(init).toContain(`/run/secrets/postgres-${r}-password`);
+    expect(init).toContain('erpbi-roles.pgsql');
+  });
+
+  it('the Grafana plugin is pinned to a version', () => {
+    for (const s of [...all, ...extras].filter((x) => x.name === 'grafana')) expect(environmentOf(s.spec).GF_INSTALL_PLUGINS, s.file).toMatch(/^[\w-]+ \d+\.\d+\.\d+$/);
   });
 
   it('images are pinned (no :latest, no untagged image)', () => {
@@ -195,6 +233,16 @@ describe('compose files', () => {
     expect(routers.bi.rule).toContain('/function/project-to-olap');
     expect(dyn.http.middlewares['strip-projector'].stripPrefix.prefixes).toEqual(['/function/project-to-olap']);
     expect(dyn.http.services.projector.loadBalancer.servers[0].url).toBe('http://project-to-olap:3000');
+    // Reactions, the projector's feed and rebuild: on the internal entrypoint only (the connector's way).
+    const reactions = Object.entries<any>(stackFunctions()).filter(([, f]) => f.annotations?.topic).map(([n]) => n).sort();
+    const excluded = /!PathRegexp\(`\^\/function\/\(([^)]+)\)\(\/\|\$\)`\)/.exec(routers.functions.rule)?.[1]?.split('|').sort();
+    expect(excluded).toEqual(reactions);
+    expect(routers.bi.rule).toContain('!PathRegexp(`^/function/project-to-olap/(batch|rebuild)/?$`)');
+    for (const r of ['internal-functions', 'internal-bi']) expect(routers[r].entryPoints).toEqual(['internal']);
+    // Grafana's own entrypoint: GET of the BI queries alone.
+    expect(stat.entryPoints['grafana-bi'].address).toBe(':8001');
+    expect(Object.entries<any>(routers).filter(([, r]) => r.entryPoints.includes('grafana-bi')).map(([n]) => n)).toEqual(['grafana-bi']);
+    expect(routers['grafana-bi']).toMatchObject({ rule: 'Method(`GET`) && PathRegexp(`^/function/project-to-olap/query/[a-z_]+$`)', service: 'projector', middlewares: ['strip-projector'] });
     // Postgres and NATS are never behind Traefik.
     expect(JSON.stringify(dyn)).not.toMatch(/postgres|:4222|:5432/);
   });
@@ -208,9 +256,12 @@ describe('compose files', () => {
       expect(env.HOST).toBe('0.0.0.0');
     }
     const erp = readYaml('compose/docker-compose.erp.yml').services;
-    expect(erp.connector.secrets).toEqual(['database-url', 'connector-client-secret']);
+    expect(erp.connector.secrets).toEqual(['database-url', 'connector-client-secret', 'nats-connector']);
     expect(erp.connector.command).toEqual(['node', 'build/triggers/connector.js']);
     expect(erp.migrate.command.join(' ')).toContain('migrate');
+    // the migrations, and only they, as the schemas' owner (erpbi_owner): its URL alone, read from its file
+    for (const m of [...all, ...extras].filter((x) => x.name === 'migrate')) expect(m.spec.command.join(' '), m.file).toContain('$(cat /run/secrets/database-url-migrate)');
+    expect(erp.migrate.secrets).toEqual(['database-url-migrate']);
     expect(erp.connector.depends_on.migrate.condition).toBe('service_completed_successfully');
   });
 });

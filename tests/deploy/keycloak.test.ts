@@ -50,7 +50,8 @@ describe('Keycloak realm export', () => {
       expectErpbiMappers(c);
     }
     const granted = Object.fromEntries(realm.users.map((u: any) => [u.serviceAccountClientId, u.realmRoles]));
-    expect(granted).toEqual({ 'erpbi-connector': ['service'], 'erpbi-grafana': ['accountant'], 'erpbi-grafana-hr': ['admin'] });
+    // Grafana's data sources read BI and nothing else: any Grafana viewer can send any query through them.
+    expect(granted).toEqual({ 'erpbi-connector': ['service'], 'erpbi-grafana': ['bi-reader'], 'erpbi-grafana-hr': ['bi-payroll'] });
     expect(JSON.stringify(realm)).not.toMatch(/"(password|value)"\s*:\s*"[^$]/);
   });
 
@@ -84,7 +85,7 @@ describe('Keycloak realm export', () => {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
-    await expect(verify(`Bearer ${token}`)).resolves.toEqual({ sub: '5b0c3f4e-0000-4000-8000-000000000001', roles: ['service'] });
+    await expect(verify(`Bearer ${token}`)).resolves.toMatchObject({ sub: '5b0c3f4e-0000-4000-8000-000000000001', roles: ['service'], client: 'erpbi-connector' });
     const otherAudience = await new SignJWT({ realm_access: { roles: ['admin'] } })
       .setProtectedHeader({ alg: 'RS256', kid: 'kc' })
       .setIssuer(issuer)

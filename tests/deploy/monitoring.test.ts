@@ -70,7 +70,9 @@ describe('Grafana provisioning', () => {
     const infinity = sources.filter((s) => s.type === 'yesoreyeram-infinity-datasource');
     expect(infinity.length).toBe(2);
     for (const s of infinity) {
-      expect(s.url).toBe('http://traefik:8000');
+      // Traefik's grafana-bi entrypoint: the BI queries and nothing else (tests/deploy/compose.test.ts).
+      expect(s.url).toBe('http://traefik:8001');
+      expect(s.jsonData.allowedHosts).toEqual(['http://traefik:8001']);
       expect(s.jsonData.auth_method).toBe('oauth2');
       expect(s.jsonData.oauth2.oauth2_type).toBe('client_credentials');
       expect(s.secureJsonData.oauth2ClientSecret).toMatch(/^\$__file\{\/run\/secrets\/[a-z-]+\}$/);
@@ -87,7 +89,7 @@ describe('Grafana provisioning', () => {
       expect(uids.has(p.datasource.uid), p.title).toBe(true);
       expect(p.targets[0].root_selector).toBe('rows');
     }
-    // payroll is admin-only: only the panel that shows it uses the admin client
+    // pay: only the panel that shows it uses the payroll client (role bi-payroll)
     const admin = bi.panels.filter((p: any) => p.datasource.uid === 'erpbi-bi-admin').map((p: any) => p.targets[0].url);
     expect(admin).toEqual(['/function/project-to-olap/query/payroll_by_department']);
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { budget, memoryMb, readYaml, root, stackFunctions } from './support.js';
+import { databaseUrlSecret } from '../../shared/config.js';
 
 const stack = readYaml('stack.yml');
 const fns = stackFunctions();
@@ -39,8 +40,10 @@ describe('stack.yml for faas-cli up on faasd', () => {
     // one documented for the installer
     const documented = readFileSync(join(root, 'compose/secrets/README.md'), 'utf8');
     for (const s of f.secrets ?? []) expect(documented, `${name}: secret ${s}`).toContain(`\`${s}\``);
-    // everything that writes Postgres gets the URL as a secret (the projector only reads the stream)
-    if (name !== 'project-to-olap') expect(f.secrets).toContain('database-url');
+    // every function gets its Postgres URL as a secret, the one of its role (DATABASE_ACCESS: query reads
+    // as erpbi_reader, the rest write as erpbi_app), and no other: none holds the owner's (the migrations')
+    expect(f.secrets.filter((s: string) => s.startsWith('database-url')), name).toEqual([databaseUrlSecret(f.environment.DATABASE_ACCESS)]);
+    expect(f.environment.DATABASE_ACCESS ?? 'app', name).not.toBe('migrate');
     for (const [k, v] of Object.entries<string>(f.environment ?? {})) {
       expect(secretish.test(k), `${name}: ${k} looks like a secret; use faas-cli secret create`).toBe(false);
       expect(String(v), `${name}: ${k}`).not.toMatch(/:\/\/[^/:@\s]+:[^@\s]+@/);
@@ -49,6 +52,11 @@ describe('stack.yml for faas-cli up on faasd', () => {
     expect(f.environment.AUTH_ROLES_CLAIM).toBe('realm_access.roles');
     expect(f.environment.AUTH_AUDIENCE).toBe('erpbi');
     expect(f.environment.NATS_URL).toBe('nats://erpbi-nats:4222');
+  });
+
+  it('only query reads as erpbi_reader: the functions that write connect as erpbi_app', () => {
+    const readers = Object.keys(fns).filter((n) => fns[n].environment.DATABASE_ACCESS === 'read');
+    expect(readers).toEqual(['query']);
   });
 
   it('the whole file holds no secret value', () => {

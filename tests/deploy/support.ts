@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 export const root = join(import.meta.dirname, '..', '..');
 
 export function readYaml(rel: string): any {
-  return parse(readFileSync(join(root, rel), 'utf8'), { merge: true });
+  // Our own files: the compose files merge their anchors in more places than the library's default guard allows.
+  return parse(readFileSync(join(root, rel), 'utf8'), { merge: true, maxAliasCount: 1000 });
 }
 
 export function readJson(rel: string): any {

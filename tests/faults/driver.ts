@@ -194,8 +194,10 @@ export function readPids(box: Box): Record<string, number> {
   throw new Error('pids.json unreadable');
 }
 
-export function boxPorts(box: Box): { pgPort: number; natsPort: number } {
-  return JSON.parse(readFileSync(join(box.dataDir, 'box.json'), 'utf8')) as { pgPort: number; natsPort: number };
+/** The box's embedded Postgres and nats-server, and its NATS operator's password (runtime/nats.ts). */
+export function boxPorts(box: Box): { pgPort: number; natsPort: number; natsOperatorPassword: string } {
+  const file = JSON.parse(readFileSync(join(box.dataDir, 'box.json'), 'utf8')) as { pgPort: number; natsPort: number; natsPasswords: { operator: string } };
+  return { pgPort: file.pgPort, natsPort: file.natsPort, natsOperatorPassword: file.natsPasswords.operator };
 }
 
 export function rssKb(pid: number): number | undefined {
@@ -222,9 +224,9 @@ export function alive(pid: number): boolean {
  */
 export async function openStockedBox(opts: { skus: { sku: string; name: string; unitPrice: number }[]; customers: { id: string; name: string; paymentTermsDays: number }[] }) {
   const box = await startBox({ readyTimeoutMs: 150_000 });
-  const { pgPort, natsPort } = boxPorts(box);
+  const { pgPort, natsPort, natsOperatorPassword } = boxPorts(box);
   const db = createPool(`postgres://postgres:erpbi-local@127.0.0.1:${pgPort}/erpbi`, 3);
-  const nc = await connectNats(natsPort);
+  const nc = await connectNats(natsPort, natsOperatorPassword);
   const token = tokensFor(box);
   for (const p of opts.skus) {
     const product = await request(box, await token('admin'), '/function/upsert-product', { ...p, currency: 'EUR', taxRateBp: 2000 });

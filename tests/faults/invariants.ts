@@ -14,8 +14,9 @@ import { request, tokensFor, type Flow } from './driver.js';
 const root = join(import.meta.dirname, '..', '..');
 export const olapPresent = existsSync(join(root, 'functions', 'project-to-olap', 'handler.ts'));
 
-export async function connectNats(port: number): Promise<NatsConnection> {
-  return connect({ servers: `nats://127.0.0.1:${port}`, name: 'faults-suite', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+/** The box's own nats-server, as its operator (every client of it signs in: shared/events/nats-users.ts). */
+export async function connectNats(port: number, operatorPassword: string): Promise<NatsConnection> {
+  return connect({ servers: `nats://127.0.0.1:${port}`, name: 'faults-suite', maxReconnectAttempts: -1, reconnectTimeWait: 250, user: 'operator', pass: operatorPassword });
 }
 
 /** Settled: no unpublished outbox row, every consumer caught up and nothing in flight, no order pending. */

@@ -1,16 +1,18 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { backup, olapFile, restore, type BackupResult } from '../../runtime/backup.js';
+import { Decrypter, Encrypter } from 'age-encryption';
+import { backup, drill, olapFile, restore, writeKeyPair, readIdentityFile, type BackupResult } from '../../runtime/backup.js';
 import { createPool } from '../../shared/db/pool.js';
 import { migrate } from '../../shared/db/migrate.js';
 import { ensureStreams } from '../../shared/events/bus.js';
@@ -29,13 +31,22 @@ import { loadOrCreateKeys } from '../../runtime/issuer.js';
 import { formatBytes } from '../../runtime/progress.js';
 import projector from '../../functions/project-to-olap/handler.js';
 
-// A box with orders, invoices, payments and a credit note is backed up (pg_dump, DuckDB file, stream
-// position), then restored into a FRESH database and data dir: every table must come back row for row,
-// and the BI aggregates rebuilt from the restored events must equal the original ones.
+// A box with orders, invoices, payments, a credit note and an employee is backed up (pg_dump, DuckDB
+// file, stream position), encrypted with age, then restored into a FRESH database and data dir: every
+// table must come back row for row, and the BI aggregates rebuilt from the restored events must equal
+// the original ones. A backup that is altered, cut short or opened with the wrong key is refused
+// before the database is touched, and the restore drill proves a backup restores.
 
 let h: Harness;
 let work: string;
 let made: BackupResult;
+/** The box's backup key pair: the identity file (0600) and its recipient. */
+let keyFile: string;
+let recipient: string;
+let identities: string[];
+/** What must never be readable in a backup: a customer's name and an employee's salary. */
+const customerName = `Zanzibar Quillfeather ${randomBytes(3).toString('hex')} Ltd`;
+const salary = 7_345_619;
 const fresh: { name: string; url: string }[] = [];
 let olapBytes: Buffer;
 let aggregatesBefore: Record<string, unknown>;
@@ -95,6 +106,45 @@ async function snapshot(url: string): Promise<Record<string, string[]>> {
   }
 }
 
+/** A database name that does not exist: a restore that connected to it would fail with that, not with a refusal. */
+const nowhereUrl = () => adminUrl.replace(/\/[^/]*$/, `/erpbi_never_${randomBytes(4).toString('hex')}`);
+
+/** The tables of a database (none in a fresh one). */
+async function tableCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`)).rows[0]!.n;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every member of a .tar.gz as [name, bytes], read without tar (ustar headers of 512 bytes). */
+function tarMembers(archive: string): [string, Buffer][] {
+  const tar = gunzipSync(readFileSync(archive));
+  const out: [string, Buffer][] = [];
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
+    const prefix = header.subarray(345, 500).toString('utf8').replace(/\0.*$/s, '');
+    const size = parseInt(header.subarray(124, 136).toString('utf8').replace(/\0.*$/s, '').trim() || '0', 8);
+    const type = String.fromCharCode(header[156]!);
+    if (type === '0' || type === '\0') out.push([prefix ? `${prefix}/${name}` : name, tar.subarray(at + 512, at + 512 + size)]);
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
+/** A copy of the archive's backup directory, unpacked, for tests that alter one file. */
+function unpacked(label: string): string {
+  const into = join(work, `unpacked-${label}`);
+  mkdirSync(into);
+  execFileSync('tar', ['-xzf', made.path, '-C', into]);
+  return join(into, readdirSync(into)[0]!);
+}
+
 async function streamLastSeq(stream: string): Promise<number> {
   const jsm = await jetstreamManager(h.bus.bus.nc);
   return (await jsm.streams.info(stream)).state.last_seq;
@@ -112,6 +162,11 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
     ids.push(res.body.id);
   }
+  const named = await h.post('upsert-customer', { name: customerName, paymentTermsDays: 14 }, { role: 'clerk' });
+  expect(named.status).toBe(200);
+  expect((await h.post('create-order', { customerId: named.body.id, lines: [{ sku, quantity: 1 }] }, { role: 'clerk' })).status).toBe(201);
+  const hired = await h.post('hire-employee', { name: 'Quirinus Backupsson', email: `q.${randomBytes(3).toString('hex')}@example.com`, department: 'Finance', title: 'Controller', salary, currency: 'EUR', hiredAt: '2026-01-05' }, { role: 'admin' });
+  expect(hired.status).toBe(201);
   const rejected = await h.post('create-order', { customerId, lines: [{ sku, quantity: 500 }] }, { role: 'clerk' });
   expect(rejected.status).toBe(201);
   await h.settle();
@@ -133,7 +188,10 @@ beforeAll(async () => {
   expect((aggregatesBefore.funnel as unknown[]).length).toBeGreaterThan(0);
   olapBytes = readFileSync(olapFile(data));
 
-  made = await backup({ databaseUrl: h.db.url, dataDir: data, outDir: join(work, 'backups'), nats: { url: natsUrl, stream: h.bus.stream }, tar: true });
+  keyFile = join(work, 'keys', 'identity.txt');
+  recipient = await writeKeyPair(keyFile);
+  identities = readIdentityFile(keyFile);
+  made = await backup({ databaseUrl: h.db.url, dataDir: data, outDir: join(work, 'backups'), encryptTo: [recipient], nats: { url: natsUrl, stream: h.bus.stream }, tar: true });
 });
 
 afterAll(async () => {
@@ -146,20 +204,60 @@ afterAll(async () => {
 });
 
 describe('erpbi backup and restore', () => {
-  it('writes one archive with the dump, the DuckDB snapshot and the stream position', async () => {
+  it('writes one archive (0600) and its checksum: the dump, the DuckDB snapshot, the stream position, every table\'s rows', async () => {
     expect(made.path.endsWith('.tar.gz')).toBe(true);
     expect(existsSync(made.path)).toBe(true);
-    expect(made.manifest.olap).toMatchObject({ file: 'olap/erpbi.duckdb', bytes: olapBytes.length });
+    expect(made.manifest.format).toBe(2);
+    expect(made.manifest.encryption).toEqual({ scheme: 'age', recipients: [recipient] });
+    expect(made.manifest.olap!.db).toMatchObject({ file: 'olap/erpbi.duckdb.age', bytes: olapBytes.length });
     const outbox = Number((await h.db.pool.query('select count(*) from platform.outbox')).rows[0].count);
     expect(made.manifest.stream).toEqual({ name: h.bus.stream, firstSeq: 1, lastSeq: outbox, messages: outbox });
     expect(made.manifest.database.bytes).toBeGreaterThan(0);
+    // The rows of every table, read in pg_dump's snapshot.
+    const orders = Number((await h.db.pool.query('select count(*) from orders.orders')).rows[0].count);
+    expect(made.manifest.database.rows['orders.orders']).toBe(orders);
+    expect(made.manifest.database.rows['hr.employees']).toBe(1);
+    expect(made.manifest.database.rows['platform.outbox']).toBe(outbox);
+    // Every stored file has its SHA-256 in the manifest, and the archive its own in <archive>.sha256.
+    expect(Object.keys(made.manifest.files).sort()).toEqual(['olap/erpbi.duckdb.age', 'postgres.dump.age']);
+    const sha = execFileSync('sha256sum', [made.path]).toString().split(' ')[0];
+    expect(made.checksum).toBe(`${made.path}.sha256`);
+    expect(readFileSync(made.checksum!, 'utf8')).toBe(`${sha}  ${basename(made.path)}\n`);
     expect(made.pushed).toEqual([]);
+  });
+
+  it('encrypts every file: no customer name or salary in any byte, each an age file; files 0600, directories 0700', async () => {
+    for (const file of [made.path, made.checksum!]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    expect(statSync(join(work, 'backups')).mode & 0o777).toBe(0o700);
+    const members = tarMembers(made.path);
+    expect(members.map(([name]) => name.replace(/^[^/]+\//, '')).sort()).toEqual(['manifest.json.age', 'olap/erpbi.duckdb.age', 'postgres.dump.age']);
+    const needles = [customerName, 'Quirinus Backupsson', String(salary)].map((n) => Buffer.from(n));
+    const scratch = join(work, 'scan');
+    mkdirSync(scratch);
+    for (const [name, bytes] of members) {
+      expect(bytes.subarray(0, 22).toString(), name).toBe('age-encryption.org/v1\n');
+      for (const needle of needles) expect(bytes.includes(needle), `${needle} in ${name}`).toBe(false);
+      // pg_dump compresses its data: what pg_restore would print of the file must hold none either.
+      const file = join(scratch, basename(name));
+      writeFileSync(file, bytes);
+      const sql = await promisify(execFile)('pg_restore', ['--file=-', file]).then((r) => r.stdout, () => '');
+      for (const needle of needles) expect(sql.includes(needle.toString()), `${needle} in pg_restore of ${name}`).toBe(false);
+    }
+    // The tar headers themselves: the modes the files were written with.
+    execFileSync('tar', ['-xzf', made.path, '-C', scratch]);
+    const inner = join(scratch, basename(made.path, '.tar.gz'));
+    expect(statSync(inner).mode & 0o777).toBe(0o700);
+    expect(statSync(join(inner, 'olap')).mode & 0o777).toBe(0o700);
+    for (const f of ['manifest.json.age', 'postgres.dump.age', 'olap/erpbi.duckdb.age']) expect(statSync(join(inner, f)).mode & 0o777, f).toBe(0o600);
+    // ... and Debian's age CLI reads them, when it is installed (the disaster path without erpbi).
+    const age = await promisify(execFile)('age', ['-d', '-i', keyFile, join(inner, 'manifest.json.age')]).then((r) => r.stdout, () => null);
+    if (age !== null) expect(JSON.parse(age).createdAt).toBe(made.manifest.createdAt);
   });
 
   it('restores into a fresh database the same orders, invoices, payments, ledger and every other row', async () => {
     const url = await createEmptyDatabase();
     const data = join(work, 'box-b');
-    const result = await restore({ from: made.path, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream } });
+    const result = await restore({ from: made.path, identities, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream } });
 
     const before = await snapshot(h.db.url);
     const after = await snapshot(url);
@@ -175,7 +273,7 @@ describe('erpbi backup and restore', () => {
       const { rows } = await pool.query<{ d: number; c: number }>('select sum(debit)::bigint as d, sum(credit)::bigint as c from billing.ledger_entries');
       expect(rows[0]!.d).toBe(rows[0]!.c);
       const numbers = (await pool.query<{ number: string }>('select number from billing.invoices order by number')).rows.map((r) => Number(r.number.slice(-6)));
-      expect(numbers).toEqual([1, 2, 3]);
+      expect(numbers).toEqual([1, 2, 3, 4]); // the named customer's order too
       expect(await migrate(pool)).toEqual([]);
     } finally {
       await pool.end();
@@ -194,7 +292,7 @@ describe('erpbi backup and restore', () => {
 
   it('refuses a database that is not empty, and changes nothing in it', async () => {
     const before = await snapshot(h.db.url);
-    await expect(restore({ from: made.path, databaseUrl: h.db.url, dataDir: join(work, 'box-c') })).rejects.toThrow(/not empty/);
+    await expect(restore({ from: made.path, identities, databaseUrl: h.db.url, dataDir: join(work, 'box-c') })).rejects.toThrow(/not empty/);
     expect(await snapshot(h.db.url)).toEqual(before);
     expect(existsSync(olapFile(join(work, 'box-c')))).toBe(false);
   });
@@ -206,7 +304,7 @@ describe('erpbi backup and restore', () => {
     const stream = `${prefix.toUpperCase()}_EVENTS`;
     await ensureStreams(h.bus.bus.nc, stream, prefix);
     try {
-      const result = await restore({ from: made.path, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream }, republishEvents: { prefix } });
+      const result = await restore({ from: made.path, identities, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream }, republishEvents: { prefix } });
       const outbox = Number((await h.db.pool.query('select count(*) from platform.outbox')).rows[0].count);
       expect(result.republished).toBe(outbox);
       expect(await streamLastSeq(stream)).toBe(outbox);
@@ -219,7 +317,125 @@ describe('erpbi backup and restore', () => {
       for (const s of [stream, `${stream}_DLQ`]) await jsm.streams.delete(s).catch(() => {});
     }
   });
+
+  it('refuses the wrong identity, and writes nothing', async () => {
+    const other = join(work, 'keys', 'other.txt');
+    await writeKeyPair(other);
+    const url = await createEmptyDatabase();
+    const data = join(work, 'box-w');
+    await expect(restore({ from: made.path, identities: readIdentityFile(other), databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream } })).rejects.toThrow(
+      /^refused: the identity given does not open .* \(it was encrypted to other recipients\); nothing was restored$/,
+    );
+    await expect(restore({ from: made.path, identities: [], databaseUrl: url, dataDir: data })).rejects.toThrow(/is encrypted: give the age identity/);
+    expect(await tableCount(url)).toBe(0);
+    expect(existsSync(olapFile(data))).toBe(false);
+  });
+
+  it('refuses an archive with one byte flipped, or cut short, before it touches the database', async () => {
+    const bad = join(work, 'bad');
+    mkdirSync(bad);
+    const flipped = join(bad, basename(made.path));
+    copyFileSync(made.path, flipped);
+    const bytes = readFileSync(flipped);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(flipped, bytes);
+    // The database does not exist: a restore that connected to it would fail otherwise than refused.
+    const opts = { identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-t') };
+    copyFileSync(made.checksum!, `${flipped}.sha256`);
+    await expect(restore({ from: flipped, ...opts })).rejects.toThrow(/^refused: .* does not match .*\.sha256: the archive was altered or cut short; nothing was restored$/);
+    // Without its checksum file the archive still cannot pass: gzip's CRC or the manifest's SHA-256 stops it.
+    rmSync(`${flipped}.sha256`);
+    await expect(restore({ from: flipped, ...opts })).rejects.toThrow(/^refused: /);
+    const cut = join(bad, 'cut.tar.gz');
+    writeFileSync(cut, readFileSync(made.path).subarray(0, Math.floor(statSync(made.path).size * 0.9)));
+    await expect(restore({ from: cut, ...opts })).rejects.toThrow(/^refused: .* cannot be unpacked, it is damaged or cut short/);
+    expect(existsSync(olapFile(join(work, 'box-t')))).toBe(false);
+  });
+
+  it('refuses a backup directory whose dump was altered (the manifest\'s SHA-256), or whose manifest was replaced', async () => {
+    const dir = unpacked('altered');
+    const dump = join(dir, 'postgres.dump.age');
+    const bytes = readFileSync(dump);
+    bytes[bytes.length - 100]! ^= 0x80;
+    writeFileSync(dump, bytes);
+    const opts = { identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-a2') };
+    await expect(restore({ from: dir, ...opts })).rejects.toThrow(/^refused: postgres\.dump\.age of .* does not match the manifest .*: it was altered or cut short; nothing was restored$/);
+    // A plaintext manifest put in the sealed one's place (whoever has only the backups cannot seal one):
+    const forged = unpacked('forged');
+    rmSync(join(forged, 'manifest.json.age'));
+    writeFileSync(join(forged, 'manifest.json'), JSON.stringify({ ...made.manifest, encryption: null }));
+    await expect(restore({ from: forged, ...opts })).rejects.toThrow(/^refused: .* is not encrypted, so nothing shows who wrote it; restore it only if you made it yourself, with --plaintext/);
+  });
+
+  it('--plaintext: written only when asked (0600 all the same), and restored only when asked again', async () => {
+    const plain = await backup({ databaseUrl: h.db.url, dataDir: join(work, 'box-a'), outDir: join(work, 'plain'), encryptTo: 'plaintext' });
+    expect(plain.manifest.encryption).toBeNull();
+    expect(readdirSync(plain.path).sort()).toEqual(['manifest.json', 'olap', 'postgres.dump']);
+    expect(statSync(join(plain.path, 'postgres.dump')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(plain.path, 'postgres.dump')).subarray(0, 5).toString()).toBe('PGDMP');
+    const url = await createEmptyDatabase();
+    await expect(restore({ from: plain.path, identities, databaseUrl: url, dataDir: join(work, 'box-p') })).rejects.toThrow(/is not encrypted.*with --plaintext/);
+    expect(await tableCount(url)).toBe(0);
+    await restore({ from: plain.path, identities: [], plaintext: true, databaseUrl: url, dataDir: join(work, 'box-p') });
+    expect(await snapshot(url)).toEqual(await snapshot(h.db.url));
+  });
+
+  it('the drill: restores into a scratch database, finds every count as backed up, and drops it', async () => {
+    const lines: string[] = [];
+    const result = await drill({ from: made.path, identities, target: { scratchFrom: adminUrl }, log: (l) => lines.push(l) });
+    expect(result.database).toMatch(/^erpbi_drill_\d{14}_[0-9a-f]{6}$/);
+    expect(result.tables).toBe(Object.keys(made.manifest.database.rows).length);
+    expect(result.rows).toBe(Object.values(made.manifest.database.rows).reduce((a, b) => a + b, 0));
+    expect(result.olap).toBe('checked');
+    expect(lines.join('\n')).toMatch(/every count as backed up/);
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      expect((await admin.query('select 1 from pg_database where datname = $1', [result.database])).rowCount).toBe(0);
+    } finally {
+      await admin.end();
+    }
+    // Into a given empty database, which is left as restored.
+    const into = await createEmptyDatabase();
+    expect((await drill({ from: made.path, identities, target: { into } })).database).toBe(into.replace(/^.*\//, ''));
+    expect(await snapshot(into)).toEqual(await snapshot(h.db.url));
+  });
+
+  it('the drill fails on a bad backup: one altered, and one whose restore does not give the rows recorded (scratch dropped all the same)', async () => {
+    const dir = unpacked('drill-bad');
+    const dump = join(dir, 'postgres.dump.age');
+    const bytes = readFileSync(dump);
+    bytes[200]! ^= 0x04;
+    writeFileSync(dump, bytes);
+    await expect(drill({ from: dir, identities, target: { scratchFrom: nowhereUrl() } })).rejects.toThrow(/^refused: postgres\.dump\.age .* does not match the manifest/);
+
+    // A manifest (sealed with the right key) that recorded more rows than the dump holds: the drill sees it.
+    const short = unpacked('drill-short');
+    const d = new Decrypter();
+    d.addIdentity(identities[0]!);
+    const manifest = JSON.parse(await d.decrypt(readFileSync(join(short, 'manifest.json.age')), 'text'));
+    manifest.database.rows['orders.orders'] += 1;
+    const e = new Encrypter();
+    e.addRecipient(recipient);
+    writeFileSync(join(short, 'manifest.json.age'), await e.encrypt(JSON.stringify(manifest)));
+    const before = await drillDatabases();
+    await expect(drill({ from: short, identities, target: { scratchFrom: adminUrl } })).rejects.toThrow(
+      /^the drill's restore differs from the backup: orders\.orders: \d+ restored, \d+ backed up$/,
+    );
+    expect(await drillDatabases()).toEqual(before);
+  });
 });
+
+/** The scratch databases of drills that exist now. */
+async function drillDatabases(): Promise<string[]> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    return (await admin.query<{ d: string }>(`select datname as d from pg_database where datname like 'erpbi\\_drill\\_%' order by 1`)).rows.map((r) => r.d);
+  } finally {
+    await admin.end();
+  }
+}
 
 // The same commands as an operator runs them (`npx erpbi ...`), with stderr a pipe as in cron or CI:
 // progress must come as plain lines (no bar, no escape codes) ending with done = total, and stdout
@@ -244,13 +460,52 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     return m![1]!;
   };
   let archive: string;
+  /** pg_dump and pg_restore stand-ins that log their argv, environment and PGPASSFILE, then run the real ones. */
+  let binDir: string;
+  let spawnLog: string;
+  const password = `pw-${randomBytes(6).toString('hex')}-never-in-argv`;
+  /** The harness database's URL with a password (the trust login ignores it; the tools must not show it). */
+  const withPassword = (url: string) => url.replace('postgres://postgres@', `postgres://postgres:${encodeURIComponent(password)}@`);
 
-  it('backup: bytes written of the total, then only the path on stdout', async () => {
+  beforeAll(() => {
+    binDir = join(work, 'bin');
+    spawnLog = join(work, 'spawn.log');
+    mkdirSync(binDir);
+    for (const tool of ['pg_dump', 'pg_restore']) {
+      const real = execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim();
+      const wrapper = join(binDir, tool);
+      writeFileSync(
+        wrapper,
+        `#!/bin/sh\n{ echo "== ${tool}"; for a in "$@"; do echo "argv: $a"; done; env | sed 's/^/env: /'; ` +
+          `if [ -n "$PGPASSFILE" ]; then echo "passfile: $PGPASSFILE $(stat -c %a "$PGPASSFILE") $(stat -c %a "$(dirname "$PGPASSFILE")")"; sed 's/^/passfile-line: /' "$PGPASSFILE"; fi; } >> '${spawnLog}'\n` +
+          `exec '${real}' "$@"\n`,
+      );
+      chmodSync(wrapper, 0o755);
+    }
+  });
+
+  /** What the stand-ins logged of `tool`'s last run. */
+  const spawned = (tool: string) => readFileSync(spawnLog, 'utf8').split(/^== /m).filter((b) => b.startsWith(`${tool}\n`)).at(-1)!;
+
+  it('backup: refuses to write a plaintext backup on a server with no recipient configured, and writes nothing', async () => {
+    const out = join(work, 'cli-refused');
+    const failed = await cli(['backup', '--out', out, '--tar', '--no-stream'], { DATABASE_URL: h.db.url, ERPBI_DATA: join(work, 'box-a') }).then(
+      () => null,
+      (err: { stderr: string }) => err.stderr,
+    );
+    expect(failed).toMatch(/erpbi backup: no backup recipient: set ERPBI_BACKUP_RECIPIENTS .*--plaintext writes a backup unencrypted/);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
+  it('backup: bytes written of the total, then only the path on stdout; no password in the argv or environment of pg_dump', async () => {
     const { stdout, stderr } = await cli(['backup', '--out', join(work, 'cli-backups'), '--tar'], {
-      DATABASE_URL: h.db.url,
+      DATABASE_URL: withPassword(h.db.url),
       NATS_URL: natsUrl,
       EVENTS_STREAM: h.bus.stream,
       ERPBI_DATA: join(work, 'box-a'),
+      ERPBI_BACKUP_RECIPIENTS: recipient,
+      PATH: `${binDir}:${process.env.PATH}`,
+      PGPASSWORD: password,
     });
     archive = stdout.trim();
     expect(archive).toMatch(/erpbi-backup-\w+\.tar\.gz$/);
@@ -260,14 +515,27 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     expect(finalLine(lines, 'backup')).toMatch(/^[\d.]+ (B|KiB|MiB)$/);
     expect(lines.filter((l) => /^backup: .*, \d+%, /.test(l)).slice(0, -1).every((l) => / left$/.test(l))).toBe(true);
     expect(lines).toContain(`backup: ${archive}`);
+    // The password reached pg_dump only through its PGPASSFILE: 0600 in a 0700 directory, gone afterwards.
+    const run = spawned('pg_dump');
+    const argv = run.split('\n').filter((l) => l.startsWith('argv: '));
+    expect(argv.some((l) => l.includes(`--dbname=${h.db.url}`))).toBe(true);
+    expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
+    expect(run).not.toMatch(/^env: (DATABASE_URL|PGPASSWORD)=/m);
+    const [, passfile, mode, dirMode] = /^passfile: (\S+) (\d+) (\d+)$/m.exec(run)!;
+    expect([mode, dirMode]).toEqual(['600', '700']);
+    expect(run).toContain(`passfile-line: *:*:*:*:${password}`);
+    expect(existsSync(passfile!)).toBe(false);
+    expect(statSync(archive).mode & 0o777).toBe(0o600);
   });
 
   it('restore: bytes read of the archive, the dump and the DuckDB file', async () => {
     const { stdout, stderr } = await cli(['restore', archive], {
-      DATABASE_URL: await createEmptyDatabase(),
+      DATABASE_URL: withPassword(await createEmptyDatabase()),
       NATS_URL: natsUrl,
       EVENTS_STREAM: h.bus.stream,
       ERPBI_DATA: join(work, 'box-e'),
+      ERPBI_BACKUP_IDENTITY_FILE: keyFile,
+      PATH: `${binDir}:${process.env.PATH}`,
     });
     expect(stdout).toMatch(/^restored the backup of \S+; olap restored\n$/);
     const lines = plain(stderr);
@@ -275,6 +543,23 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     finalLine(lines, 'restore database');
     expect(finalLine(lines, 'restore olap')).toBe(formatBytes(olapBytes.length));
     expect(readFileSync(olapFile(join(work, 'box-e'))).equals(olapBytes)).toBe(true);
+    const run = spawned('pg_restore');
+    expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
+    expect(run).toMatch(/^passfile: \S+ 600 700$/m);
+  });
+
+  it('backup verify: the drill through the CLI, a line of result on stdout', async () => {
+    const { stdout, stderr } = await cli(['backup', 'verify', archive, '--identity', keyFile], {
+      DATABASE_URL: withPassword(h.db.url),
+      ERPBI_DRILL_DATABASE_URL: withPassword(adminUrl),
+      ERPBI_DATA: join(work, 'box-v'),
+      PATH: `${binDir}:${process.env.PATH}`,
+    });
+    expect(stdout).toMatch(/^drill passed: the backup of \S+ restored into erpbi_drill_\w+, \d+ tables and \d+ rows as backed up; olap checked; [\d.]+ s\n$/);
+    finalLine(plain(stderr), 'drill database');
+    const run = spawned('pg_restore');
+    expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
+    expect(run).toMatch(/^passfile: \S+ 600 700$/m);
   });
 
   it("rebuild-olap: events replayed of the stream's message count", async () => {

@@ -72,26 +72,41 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
 });
 
 describe('the roles /openapi.json states, against what the functions enforce', () => {
-  it('refuses every role outside an operation’s list with 403', async () => {
+  it('names roles on every route: none takes just any valid token', () => {
+    for (const { path, method, op } of operations()) expect(op['x-erpbi'].roles.length, `${method} ${path}`).toBeGreaterThan(0);
+  });
+
+  it('refuses every role outside an operation’s list with 403, and a token with no erpbi role everywhere', async () => {
+    const noRole = await h.keys.sign({ roles: [], sub: 'realm-user-without-erpbi-roles' });
     for (const { path, method, op } of operations()) {
       const listed = op['x-erpbi'].roles;
-      if (!listed) continue;
+      const send = (o: { role?: Role; token?: string }) =>
+        method === 'get' ? h.get(op['x-erpbi'].function, urlOf(path, op), o) : h.call(op['x-erpbi'].function, urlOf(path, op), { ...o, body: {} });
       for (const role of allRoles.filter((r) => !listed.includes(r))) {
-        const url = urlOf(path, op);
-        const res = method === 'get' ? await h.get(op['x-erpbi'].function, url, { role }) : await h.call(op['x-erpbi'].function, url, { role, body: {} });
-        expect(res.status, `${role} on ${method.toUpperCase()} ${path}`).toBe(403);
+        expect((await send({ role })).status, `${role} on ${method.toUpperCase()} ${path}`).toBe(403);
       }
+      expect((await send({ token: noRole })).status, `no role on ${method.toUpperCase()} ${path}`).toBe(403);
     }
   });
 
-  it('lets every role read where the document says any token', async () => {
+  it('lets every listed role read', async () => {
     for (const { path, method, op } of operations()) {
-      // The live stream stays open: its token check is the same `authorize` without roles as the BI queries'.
-      if (op['x-erpbi'].roles || method !== 'get' || op.responses['200']?.content?.['text/event-stream']) continue;
-      for (const role of allRoles as readonly Role[]) {
+      // The live stream stays open: its role check is the same `authorize` as the BI queries'.
+      if (method !== 'get' || op.responses['200']?.content?.['text/event-stream']) continue;
+      for (const role of op['x-erpbi'].roles) {
         const res = await h.get(op['x-erpbi'].function, urlOf(path, op), { role });
         expect([401, 403], `${role} on GET ${path}: ${res.status}`).not.toContain(res.status);
       }
     }
+  });
+
+  it('takes the service role only from a token issued to the connector (azp)', async () => {
+    const event = { id: 'x', type: 'order_created' };
+    const forged = await h.keys.sign({ roles: ['service'], sub: 'someone', azp: 'erpbi-dashboard' });
+    for (const fn of ['reserve-stock', 'create-invoice', 'sync-order-status', 'render-document']) {
+      expect((await h.call(fn, '/', { token: forged, body: event })).status, fn).toBe(403);
+    }
+    expect((await h.call('project-to-olap', '/batch', { token: forged, body: { events: [{ seq: 1, event }] } })).status).toBe(403);
+    expect((await h.call('project-to-olap', '/rebuild', { token: forged, body: {} })).status).toBe(403);
   });
 });

@@ -18,6 +18,7 @@ import { waitFor } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'erpbi-timeline-it-'));
 process.env.OLAP_FILE = join(dir, 'unused.duckdb'); // the harness's own projector: never used here
+process.env.OLAP_LIVE_STREAMS_PER_USER = '3';
 const log = pino({ level: 'silent' });
 let h: Harness;
 let app: FastifyInstance;
@@ -45,16 +46,27 @@ async function http(path: string, role: 'admin' | 'clerk' | 'service' | null, in
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Opens the live stream as EventSource does (token in the query) and collects what it sends. */
-async function openLive(): Promise<Live> {
+/** Opens the live stream as the page does: a ticket for the token, then EventSource's GET with `?ticket=`. */
+async function openLive(bearer?: string): Promise<Live & { ended: Promise<void> }> {
+  const auth = { authorization: `Bearer ${bearer ?? (await token('clerk'))}` };
+  const issued = await fetch(`${base}/live/ticket`, { method: 'POST', headers: auth });
+  expect(issued.status).toBe(200);
+  const { ticket } = (await issued.json()) as { ticket: string };
+  const opened = await openStream(`/live?ticket=${ticket}`);
+  expect(opened.status).toBe(200);
+  return opened;
+}
+
+/** A GET of the stream that collects what it sends; `ended` resolves when the server ends it. */
+async function openStream(path: string, headers: Record<string, string> = {}): Promise<Live & { status: number; ended: Promise<void> }> {
   const ctrl = new AbortController();
-  const res = await fetch(`${base}/live?access_token=${await token('clerk')}`, { signal: ctrl.signal });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const res = await fetch(`${base}${path}`, { signal: ctrl.signal, headers });
   const sent: Sent[] = [];
+  if (res.status !== 200) return { status: res.status, sent, ended: Promise.resolve(), close: () => ctrl.abort() };
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
-  void (async () => {
+  const ended = (async () => {
     let buffer = '';
     try {
       for (;;) {
@@ -73,7 +85,7 @@ async function openLive(): Promise<Live> {
       // aborted at the end of the test
     }
   })();
-  return { sent, close: () => ctrl.abort() };
+  return { status: res.status, sent, ended, close: () => ctrl.abort() };
 }
 
 const ofKind = (l: Live, event: string) => l.sent.filter((s) => s.event === event).map((s) => s.data);
@@ -224,5 +236,40 @@ describe('order_timeline and live changes, through JetStream and the batch feed'
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const again = await http(`/query/order_timeline?id=${orderId}`, 'clerk');
     expect(again.body.rows).toEqual(timeline);
+  });
+});
+
+describe('who may hold the live stream, and for how long', () => {
+  it('opens with a ticket once; a token in the URL is not taken', async () => {
+    const res = await fetch(`${base}/live/ticket`, { method: 'POST', headers: { authorization: `Bearer ${await token('clerk')}` } });
+    const { ticket, expiresAt } = (await res.json()) as { ticket: string; expiresAt: string };
+    expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(30_000);
+    const first = await openStream(`/live?ticket=${ticket}`);
+    expect(first.status).toBe(200);
+    first.close();
+    expect((await openStream(`/live?ticket=${ticket}`)).status).toBe(401); // used
+    expect((await openStream(`/live?access_token=${await token('clerk')}`)).status).toBe(400);
+    expect((await fetch(`${base}/live/ticket`, { method: 'POST' })).status).toBe(401);
+    const noRole = await h.keys.sign({ roles: [], sub: 'nobody' });
+    expect((await fetch(`${base}/live/ticket`, { method: 'POST', headers: { authorization: `Bearer ${noRole}` } })).status).toBe(403);
+  });
+
+  it('ends the stream when the token expires', async () => {
+    const shortLived = await h.keys.sign({ roles: ['clerk'], sub: 'short', exp: Math.floor(Date.now() / 1000) + 3 });
+    const stream = await openLive(shortLived);
+    let ended = false;
+    void stream.ended.then(() => (ended = true));
+    await waitFor(async () => ended, { timeoutMs: 15_000, what: 'the stream to end at the token\'s expiry' });
+    expect(stream.sent[0]?.event).toBe('watermark');
+  });
+
+  it('lets one user hold OLAP_LIVE_STREAMS_PER_USER streams, and no more', async () => {
+    const bearer = await h.keys.sign({ roles: ['clerk'], sub: 'many-tabs' });
+    const tabs = [await openLive(bearer), await openLive(bearer), await openLive(bearer)];
+    const fourth = await openStream('/live', { authorization: `Bearer ${bearer}` });
+    expect(fourth.status).toBe(429);
+    expect((await openStream('/live', { authorization: `Bearer ${await h.keys.sign({ roles: ['clerk'], sub: 'someone-else' })}` })).status).toBe(200);
+    tabs[0]!.close();
+    await waitFor(async () => (await openStream('/live', { authorization: `Bearer ${bearer}` })).status === 200, { timeoutMs: 5000, what: 'a slot after a tab closed' });
   });
 });

@@ -6,6 +6,7 @@ import type { Role } from '../../shared/auth/roles.js';
 import type { FunctionDefinition } from '../../shared/http/definition.js';
 import { buildApp } from '../../shared/http/app.js';
 import { readStack } from '../../triggers/stack.js';
+import type { Pool } from '../../shared/db/pool.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { createTestBus, type TestBus } from './nats.js';
 import { createTestKeys, type TestKeys } from './tokens.js';
@@ -58,14 +59,16 @@ export async function loadDefinitions(): Promise<FunctionDefinition[]> {
 /**
  * `leaveOut`: functions settle() does not deliver to. By default render-document, which needs object
  * storage: tests/integration/documents.test.ts starts one and delivers to it itself.
+ * `db`: a database of the test's own instead of a new one (its drop() runs on close); `poolOf`: the
+ * pool a function uses, when not db.pool (tests/integration/db-roles.test.ts: each as its Postgres role).
  */
-export async function createHarness(label = 'h', opts: { leaveOut?: string[] } = {}): Promise<Harness> {
+export async function createHarness(label = 'h', opts: { leaveOut?: string[]; db?: TestDatabase; poolOf?: (fn: string) => Pool } = {}): Promise<Harness> {
   const leaveOut = new Set(opts.leaveOut ?? ['render-document']);
-  const [db, bus, keys, defs] = await Promise.all([createTestDatabase(label), createTestBus(label), createTestKeys(), loadDefinitions()]);
+  const [db, bus, keys, defs] = await Promise.all([opts.db ?? createTestDatabase(label), createTestBus(label), createTestKeys(), loadDefinitions()]);
   const log = pino({ level: 'silent' });
   const apps = new Map<string, FastifyInstance>();
   for (const def of defs) {
-    apps.set(def.name, buildApp(def, { deps: { db: db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier }));
+    apps.set(def.name, buildApp(def, { deps: { db: opts.poolOf?.(def.name) ?? db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier }));
   }
   const topics = readStack(join(root, 'stack.yml'), bus.prefix).filter((f) => f.topics.length > 0 && !leaveOut.has(f.name));
   const serviceToken = await keys.token('service', 'connector');

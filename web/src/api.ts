@@ -72,6 +72,11 @@ export function bi<T>(name: string, params: Record<string, string | number> = {}
   return call('GET', `/function/project-to-olap/query/${name}${qs ? `?${qs}` : ''}`);
 }
 
+/** A ticket to open the projector's live stream with: EventSource cannot send the token, and a token in a URL would be logged. */
+export function liveTicket(): Promise<{ ticket: string; expiresAt: string }> {
+  return call('POST', '/function/project-to-olap/live/ticket');
+}
+
 /** A command; the key makes a retried or double-clicked submit one effect. */
 export function run<T>(fn: string, body: unknown, idempotencyKey: string): Promise<T> {
   return call<T>('POST', `/function/${fn}`, body, { 'idempotency-key': idempotencyKey });

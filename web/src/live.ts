@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ChangeSummary } from '../../olap/change-summary.js';
-import type { Watermark } from './api.js';
+import { liveTicket, type Watermark } from './api.js';
 
 // One Server-Sent Events stream per tab, from the projector: a `watermark` after every applied batch
 // (the dashboard redraws) and a `changes` summary of what the batch touched (lists and pages that
@@ -18,32 +18,41 @@ const stateListeners = new Set<Listener<LiveState>>();
 let source: EventSource | undefined;
 let state: LiveState = 'offline';
 let retry: ReturnType<typeof setTimeout> | undefined;
+let attempts = 0; // each connect or disconnect; an answer for an older one is dropped
 
 function setState(next: LiveState) {
   state = next;
   stateListeners.forEach((l) => l(next));
 }
 
-/** Opens the stream; `token` is read again on every reconnect. */
-export function connectLive(token: () => string | null) {
+/**
+ * Opens the stream with a fresh ticket (single use, seconds long) each time: the browser's own retry
+ * would resend a used one, so every error closes the stream and this opens it again. The projector
+ * ends the stream when the token expires; by then the session holds a new token or has signed out.
+ */
+export function connectLive() {
   disconnectLive();
-  const t = token();
-  if (!t) return;
+  const attempt = ++attempts;
   setState('connecting');
-  // EventSource cannot send headers: the token goes as access_token (the projector accepts both).
-  const s = (source = new EventSource(`/function/project-to-olap/live?access_token=${encodeURIComponent(t)}`));
-  s.addEventListener('open', () => setState('live'));
-  s.addEventListener('watermark', (e) => watermarkListeners.forEach((l) => l(JSON.parse((e as MessageEvent<string>).data) as Watermark)));
-  s.addEventListener('changes', (e) => changeListeners.forEach((l) => l(JSON.parse((e as MessageEvent<string>).data) as Changes)));
-  s.addEventListener('error', () => {
-    if (s.readyState !== EventSource.CLOSED) return setState('connecting'); // the browser retries by itself
-    setState('offline');
-    // A refused stream (the box restarting, a token near expiry) is opened again with a fresh token.
-    retry = setTimeout(() => connectLive(token), 2000);
-  });
+  const again = () => {
+    if (attempt === attempts) retry = setTimeout(connectLive, 2000);
+  };
+  liveTicket().then(({ ticket }) => {
+    if (attempt !== attempts) return; // disconnected meanwhile
+    const s = (source = new EventSource(`/function/project-to-olap/live?ticket=${encodeURIComponent(ticket)}`));
+    s.addEventListener('open', () => setState('live'));
+    s.addEventListener('watermark', (e) => watermarkListeners.forEach((l) => l(JSON.parse((e as MessageEvent<string>).data) as Watermark)));
+    s.addEventListener('changes', (e) => changeListeners.forEach((l) => l(JSON.parse((e as MessageEvent<string>).data) as Changes)));
+    s.addEventListener('error', () => {
+      s.close();
+      setState('offline');
+      again();
+    });
+  }, again);
 }
 
 export function disconnectLive() {
+  attempts++;
   clearTimeout(retry);
   source?.close();
   source = undefined;

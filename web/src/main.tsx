@@ -1,3 +1,4 @@
+import './zod-setup.js'; // first: before any imported module makes a schema
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { bindSession } from './api.js';
@@ -16,7 +17,7 @@ function App({ auth }: { auth: Auth }) {
 
   bindSession(auth, () => setUser(null)); // before the screens below render and load
   useEffect(() => {
-    if (user) connectLive(auth.token);
+    if (user) connectLive();
     else disconnectLive();
   }, [user]);
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Page } from './api.js';
+import { read, type Page } from './api.js';
 import type { Changes } from './live.js';
 import { useLoad, type Loaded } from './load.js';
 
@@ -38,4 +38,20 @@ export function usePaged<T>(
     if (pages > 1) loaded.reload();
   }, [pages]);
   return { loaded, more: () => setShown({ key, pages: pages + 1 }) };
+}
+
+/**
+ * Every row of a paged list, 200 a read: for a select's options (the products of an order, the
+ * customers of a filter, the departments), which one page would cut short. Lists shown as tables
+ * page with usePaged instead.
+ */
+export async function readAll<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await read<Page<T>>(path, { ...params, limit: maxLimit, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
 }

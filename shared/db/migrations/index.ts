@@ -6,6 +6,7 @@ import { sql as hr } from './005-hr.js';
 import { sql as workspaceReads } from './006-workspace-reads.js';
 import { sql as invoiceBuyer } from './007-invoice-buyer.js';
 import { sql as retention } from './008-retention.js';
+import { sql as roles } from './009-roles.js';
 
 // Append only: a released migration is never edited, a change is a new entry.
 export const migrations: { name: string; sql: string }[] = [
@@ -17,4 +18,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: '006-workspace-reads', sql: workspaceReads },
   { name: '007-invoice-buyer', sql: invoiceBuyer },
   { name: '008-retention', sql: retention },
+  { name: '009-roles', sql: roles },
 ];

@@ -1,14 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
-import { read } from '../api.js';
+import { read, type Page } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
+import { seg } from '../router.js';
 import type { Customer } from '../types.js';
 
 // A select of customers narrowed by a search box: a small business has dozens to thousands of
-// customers, a select alone is fine for the first and useless for the second.
+// customers, a select alone is fine for the first and useless for the second. The select holds the
+// first page of what the search finds (the list is paged), and says when there are more.
 
 /** Typing settles for this long before the list is read again: one read per word, not per key. */
 const settle = 250;
+/** Options in the select at most: beyond it, typing narrows faster than scrolling. */
+const shown = 50;
 
 export function CustomerPicker(props: { value: string; onChange: (id: string) => void; error?: string | undefined }) {
   const [text, setText] = useState('');
@@ -17,14 +21,20 @@ export function CustomerPicker(props: { value: string; onChange: (id: string) =>
     const t = setTimeout(() => setQ(text.trim()), settle);
     return () => clearTimeout(t);
   }, [text]);
-  const found = useLoad(() => read<{ items: Customer[] }>('customers', { q }), [q], (c) => c.customers.length > 0);
+  const found = useLoad(() => read<Page<Customer>>('customers', { q, limit: shown }), [q], (c) => c.customers.length > 0);
   const list = found.data?.items ?? [];
+  const hint = found.error ? found.error.message : found.data?.nextCursor ? `the first ${list.length} shown: type to narrow` : q ? `${list.length} found` : undefined;
   // Narrowing the list must not drop the choice already made.
   const [chosen, setChosen] = useState<Customer>();
+  // An id from the address beyond the first page: its own record names it.
+  const preset = useLoad(
+    () => (props.value && chosen?.id !== props.value ? read<Customer>(`customers/${seg(props.value)}`).catch(() => undefined) : Promise.resolve(undefined)),
+    [props.value],
+  );
   // An id from the address that no customer has (yet) stays visible: the server will say so beside the field.
   const picked =
     list.find((c) => c.id === props.value) ??
-    (chosen?.id === props.value ? chosen : props.value ? { id: props.value, name: props.value, email: null, paymentTermsDays: 0 } : undefined);
+    (chosen?.id === props.value ? chosen : preset.data?.id === props.value ? preset.data : props.value ? { id: props.value, name: props.value, email: null, paymentTermsDays: 0 } : undefined);
   const options = picked && !list.some((c) => c.id === picked.id) ? [picked, ...list] : list;
   const pick = (id: string) => {
     setChosen(options.find((c) => c.id === id));
@@ -33,7 +43,7 @@ export function CustomerPicker(props: { value: string; onChange: (id: string) =>
 
   return (
     <div class="row">
-      <Field label="Find customer" hint={found.error ? found.error.message : q ? `${list.length} found` : undefined}>
+      <Field label="Find customer" hint={hint}>
         {(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder="Name or id" autoComplete="off" maxLength={100} />}
       </Field>
       <Field label="Customer" error={props.error}>

@@ -17,36 +17,32 @@ import { OrdersTable } from './orders.js';
 
 export function CustomersList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const customers = useLoad(() => read<{ items: Customer[] }>('customers', { q }), [q], (c) => c.customers.length > 0);
+  const customers = usePaged((limit, cursor) => read<Page<Customer>>('customers', { q, limit, cursor }), [q], (c) => c.customers.length > 0);
   return (
     <section>
       <Header title="Customers">{mayRun(roles, 'upsert-customer') ? <a class="button" href={href('/customers/new')}>New customer</a> : null}</Header>
       <SearchForm label="Search customers" placeholder="Name" path="/customers" q={q} />
-      <Show loaded={customers}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <p class="empty">No customers{q ? ` match “${q}”` : ' yet'}.</p>
-          ) : (
-            <TableWrap label="Customers">
-              <table>
-                <caption class="sr-only">Customers</caption>
-                <thead>
-                  <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col" class="num">Payment terms (days)</th></tr>
-                </thead>
-                <tbody>
-                  {items.map((c) => (
-                    <tr key={c.id}>
-                      <td><a href={href(`/customers/${seg(c.id)}`)}>{c.name}</a></td>
-                      <td>{c.email ?? <span class="muted">–</span>}</td>
-                      <td class="num">{c.paymentTermsDays}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
-          )
-        }
-      </Show>
+      <PagedList paged={customers} empty={`No customers${q ? ` match “${q}”` : ' yet'}.`}>
+        {(items) => (
+          <TableWrap label="Customers">
+            <table>
+              <caption class="sr-only">Customers</caption>
+              <thead>
+                <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col" class="num">Payment terms (days)</th></tr>
+              </thead>
+              <tbody>
+                {items.map((c) => (
+                  <tr key={c.id}>
+                    <td><a href={href(`/customers/${seg(c.id)}`)}>{c.name}</a></td>
+                    <td>{c.email ?? <span class="muted">–</span>}</td>
+                    <td class="num">{c.paymentTermsDays}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </PagedList>
     </section>
   );
 }

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import { read } from '../api.js';
+import { read, type Page } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
+import { readAll, usePaged } from '../paging.js';
 import { href, replaceQuery, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Employee } from '../types.js';
-import { Day, Header, Money, Show, Status, TableWrap } from '../ui.js';
+import { Day, Header, Money, PagedList, Show, Status, TableWrap } from '../ui.js';
 import { EmployeeForm } from './employee-form.js';
 import { TerminateDialog } from './employee-terminate.js';
 
@@ -17,10 +18,10 @@ const concernsEmployees = (c: { employees: string[] }) => c.employees.length > 0
 export function EmployeesList({ query }: ScreenProps) {
   const department = query.get('department') ?? '';
   const status = query.get('status') ?? '';
-  const list = useLoad(() => read<{ items: Employee[] }>('employees', { department, status }), [department, status], concernsEmployees);
+  const list = usePaged((limit, cursor) => read<Page<Employee>>('employees', { department, status, limit, cursor }), [department, status], concernsEmployees);
   // The departments to choose from: every one anyone has ever been in.
-  const all = useLoad(() => read<{ items: Employee[] }>('employees'), [], concernsEmployees);
-  const departments = [...new Set((all.data?.items ?? []).map((e) => e.department).concat(department ? [department] : []))].sort();
+  const all = useLoad(() => readAll<Employee>('employees'), [], concernsEmployees);
+  const departments = [...new Set((all.data ?? []).map((e) => e.department).concat(department ? [department] : []))].sort();
   const filter = (next: { department?: string; status?: string }) => {
     const v = { department, status, ...next };
     replaceQuery({ department: v.department || undefined, status: v.status || undefined });
@@ -51,9 +52,8 @@ export function EmployeesList({ query }: ScreenProps) {
           )}
         </Field>
       </form>
-      <Show loaded={list}>
-        {({ items }) => {
-          if (items.length === 0) return <p class="empty">No employees{department || status ? ' match these filters' : ' yet'}.</p>;
+      <PagedList paged={list} empty={`No employees${department || status ? ' match these filters' : ' yet'}.`}>
+        {(items) => {
           const pay = items.some((e) => e.salary !== undefined);
           return (
             <TableWrap label="Employees">
@@ -83,7 +83,7 @@ export function EmployeesList({ query }: ScreenProps) {
             </TableWrap>
           );
         }}
-      </Show>
+      </PagedList>
     </section>
   );
 }

@@ -2,9 +2,10 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { body as orderBody } from '../../../functions/create-order/schema.js';
 import { parseWholeNumber } from '../../../shared/domain/money.js';
 import { priceLine, totalsOf, type PricedLine, type PricedProduct } from '../../../shared/domain/pricing.js';
-import { read, run } from '../api.js';
+import { run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
+import { readAll } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Product, StockLevel } from '../types.js';
@@ -29,9 +30,9 @@ interface Line {
 export function NewOrder({ query }: ScreenProps) {
   const catalogue = useLoad(
     async () => {
-      const [products, stock] = await Promise.all([read<{ items: Product[] }>('products'), read<{ items: StockLevel[] }>('stock')]);
-      const available = new Map(stock.items.map((s) => [s.sku, s.available]));
-      return new Map<string, Offer>(products.items.map((p) => [p.sku, { ...p, available: available.get(p.sku) }]));
+      const [products, stock] = await Promise.all([readAll<Product>('products'), readAll<StockLevel>('stock')]);
+      const available = new Map(stock.map((s) => [s.sku, s.available]));
+      return new Map<string, Offer>(products.map((p) => [p.sku, { ...p, available: available.get(p.sku) }]));
     },
     [],
     (c) => c.skus.length > 0,

@@ -4,7 +4,7 @@ import { orderStatuses } from '../../../shared/domain/order-lifecycle.js';
 import { read, type Page } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
-import { usePaged } from '../paging.js';
+import { readAll, usePaged } from '../paging.js';
 import { href, replaceQuery, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Customer, Order } from '../types.js';
@@ -29,7 +29,7 @@ export function OrdersList({ roles, query }: ScreenProps) {
   useEffect(() => setF(applied), [key]);
   const set = (k: keyof Filters) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const orders = usePaged((limit, cursor) => read<Page<Order>>('orders', { ...applied, limit, cursor }), [key], (c) => c.orders.length > 0 || c.customers.length > 0);
-  const customers = useLoad(() => read<{ items: Customer[] }>('customers'), [], (c) => c.customers.length > 0);
+  const customers = useLoad(() => readAll<Customer>('customers'), [], (c) => c.customers.length > 0);
   const filtered = filterNames.some((n) => applied[n] !== '');
 
   return (
@@ -48,7 +48,7 @@ export function OrdersList({ roles, query }: ScreenProps) {
           {(p) => (
             <select {...p} value={f.customerId} onChange={set('customerId')}>
               <option value="">All customers</option>
-              {customerOptions(customers.data?.items ?? [], f.customerId).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {customerOptions(customers.data ?? [], f.customerId).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
             </select>
           )}
         </Field>

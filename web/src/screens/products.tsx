@@ -2,47 +2,44 @@ import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { amountText, bpToPercentText, parseAmount, parsePercentToBp, parseWholeNumber } from '../../../shared/domain/money.js';
 import { body as productBody } from '../../../functions/upsert-product/schema.js';
-import { read, run } from '../api.js';
+import { read, run, type Page } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
+import { usePaged } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Product } from '../types.js';
-import { Header, Money, Percent, SearchForm, Show } from '../ui.js';
+import { Header, Money, PagedList, Percent, SearchForm, Show } from '../ui.js';
 
 export function ProductsList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const products = useLoad(() => read<{ items: Product[] }>('products', { q }), [q], (c) => c.skus.length > 0);
+  const products = usePaged((limit, cursor) => read<Page<Product>>('products', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
   const canEdit = mayRun(roles, 'upsert-product');
   return (
     <section>
       <Header title="Products">{canEdit ? <a class="button" href={href('/products/new')}>New product</a> : null}</Header>
       <SearchForm label="Search products" placeholder="SKU or name" path="/products" q={q} />
-      <Show loaded={products}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <p class="empty">No products{q ? ` match “${q}”` : ' yet'}.</p>
-          ) : (
-            <table>
-              <caption class="sr-only">Products</caption>
-              <thead>
-                <tr><th scope="col">SKU</th><th scope="col">Name</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Tax rate</th><th scope="col" class="num">Reorder level</th></tr>
-              </thead>
-              <tbody>
-                {items.map((p) => (
-                  <tr key={p.sku}>
-                    <td>{canEdit ? <a href={href(`/products/${seg(p.sku)}`)}>{p.sku}</a> : p.sku}</td>
-                    <td>{p.name}</td>
-                    <td class="num"><Money minor={p.unitPrice} currency={p.currency} /></td>
-                    <td class="num"><Percent bp={p.taxRateBp} /></td>
-                    <td class="num">{p.reorderLevel}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Show>
+      <PagedList paged={products} empty={`No products${q ? ` match “${q}”` : ' yet'}.`}>
+        {(items) => (
+          <table>
+            <caption class="sr-only">Products</caption>
+            <thead>
+              <tr><th scope="col">SKU</th><th scope="col">Name</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Tax rate</th><th scope="col" class="num">Reorder level</th></tr>
+            </thead>
+            <tbody>
+              {items.map((p) => (
+                <tr key={p.sku}>
+                  <td>{canEdit ? <a href={href(`/products/${seg(p.sku)}`)}>{p.sku}</a> : p.sku}</td>
+                  <td>{p.name}</td>
+                  <td class="num"><Money minor={p.unitPrice} currency={p.currency} /></td>
+                  <td class="num"><Percent bp={p.taxRateBp} /></td>
+                  <td class="num">{p.reorderLevel}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedList>
     </section>
   );
 }

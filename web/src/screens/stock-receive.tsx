@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { body as receiveBody } from '../../../functions/receive-stock/schema.js';
 import { parseWholeNumber } from '../../../shared/domain/money.js';
-import { read, run } from '../api.js';
+import { run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
+import { readAll } from '../paging.js';
 import type { Product } from '../types.js';
 
 export interface Received {
@@ -16,7 +17,7 @@ export interface Received {
 /** Goods in: which product, how many, and a note (a delivery number) kept on the movement. */
 export function ReceiveForm({ sku, onDone, onCancel }: { sku?: string | undefined; onDone: (r: Received) => void; onCancel: () => void }) {
   const form = useForm();
-  const products = useLoad(() => read<{ items: Product[] }>('products'), []);
+  const products = useLoad(() => readAll<Product>('products'), []);
   const [f, setF] = useState({ sku: sku ?? '', quantity: '', note: '' });
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {
@@ -33,7 +34,7 @@ export function ReceiveForm({ sku, onDone, onCancel }: { sku?: string | undefine
       done: onDone,
     });
   };
-  const items = products.data?.items ?? [];
+  const items = products.data ?? [];
   return (
     <form class="card form" onSubmit={save} noValidate aria-label="Receive stock">
       <FormError form={form} />

@@ -6,7 +6,7 @@ import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Movement, StockLevel } from '../types.js';
 import { Header, PagedList, SearchForm, Show, TableWrap, When } from '../ui.js';
-import { usePaged } from '../paging.js';
+import { readAll, usePaged } from '../paging.js';
 import { ReceiveForm, type Received } from './stock-receive.js';
 
 // Stock on hand, what open orders hold, and what is left to sell; low and empty shelves stand out
@@ -37,54 +37,50 @@ function useReceive(roles: string[], after: () => void) {
 
 export function StockList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const stock = useLoad(() => read<{ items: StockLevel[] }>('stock', { q }), [q], (c) => c.skus.length > 0);
-  const receive = useReceive(roles, stock.reload);
+  const stock = usePaged((limit, cursor) => read<Page<StockLevel>>('stock', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
+  const receive = useReceive(roles, stock.loaded.reload);
   return (
     <section>
       <Header title="Stock">{receive.button}</Header>
       {receive.form()}
       <SearchForm label="Search stock" placeholder="SKU or name" path="/stock" q={q} />
-      <Show loaded={stock}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <p class="empty">No products{q ? ` match “${q}”` : ' yet'}.</p>
-          ) : (
-            <TableWrap label="Stock levels">
-              <table>
-                <caption class="sr-only">Stock levels</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">SKU</th>
-                    <th scope="col">Name</th>
-                    <th scope="col" class="num">On hand</th>
-                    <th scope="col" class="num">Reserved</th>
-                    <th scope="col" class="num">Available</th>
-                    <th scope="col" class="num">Reorder level</th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((s) => {
-                    const state = stockState(s);
-                    return (
-                      // The spaces between cells keep the row's text as separate words (find in page, copy, scripts).
-                      <tr key={s.sku} class={state === 'ok' ? undefined : 'low'}>
-                        <td><a href={href(`/stock/${seg(s.sku)}`)}>{s.sku}</a></td>{' '}
-                        <td>{s.name}</td>{' '}
-                        <td class="num">{s.onHand}</td>{' '}
-                        <td class="num">{s.reserved}</td>{' '}
-                        <td class="num">{s.available}</td>{' '}
-                        <td class="num">{s.reorderLevel}</td>{' '}
-                        <td>{state === 'ok' ? <span class="muted">ok</span> : <span class="status-badge low">{state}</span>}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </TableWrap>
-          )
-        }
-      </Show>
+      <PagedList paged={stock} empty={`No products${q ? ` match “${q}”` : ' yet'}.`}>
+        {(items) => (
+          <TableWrap label="Stock levels">
+            <table>
+              <caption class="sr-only">Stock levels</caption>
+              <thead>
+                <tr>
+                  <th scope="col">SKU</th>
+                  <th scope="col">Name</th>
+                  <th scope="col" class="num">On hand</th>
+                  <th scope="col" class="num">Reserved</th>
+                  <th scope="col" class="num">Available</th>
+                  <th scope="col" class="num">Reorder level</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((s) => {
+                  const state = stockState(s);
+                  return (
+                    // The spaces between cells keep the row's text as separate words (find in page, copy, scripts).
+                    <tr key={s.sku} class={state === 'ok' ? undefined : 'low'}>
+                      <td><a href={href(`/stock/${seg(s.sku)}`)}>{s.sku}</a></td>{' '}
+                      <td>{s.name}</td>{' '}
+                      <td class="num">{s.onHand}</td>{' '}
+                      <td class="num">{s.reserved}</td>{' '}
+                      <td class="num">{s.available}</td>{' '}
+                      <td class="num">{s.reorderLevel}</td>{' '}
+                      <td>{state === 'ok' ? <span class="muted">ok</span> : <span class="status-badge low">{state}</span>}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </PagedList>
     </section>
   );
 }
@@ -96,8 +92,8 @@ const delta = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
 export function StockMovements({ roles, params }: ScreenProps) {
   const sku = params.sku!;
   const mine = (c: { skus: string[] }) => c.skus.includes(sku);
-  // The stock read searches by sku prefix: pick the exact one.
-  const level = useLoad(() => read<{ items: StockLevel[] }>('stock', { q: sku }).then((r) => r.items.find((s) => s.sku === sku) ?? null), [sku], mine);
+  // The stock read searches by sku prefix or name: every row it finds (few), and the exact sku of them.
+  const level = useLoad(() => readAll<StockLevel>('stock', { q: sku }).then((items) => items.find((s) => s.sku === sku) ?? null), [sku], mine);
   const movements = usePaged((limit, cursor) => read<Page<Movement>>(`stock/${seg(sku)}/movements`, { limit, cursor }), [sku], mine);
   const receive = useReceive(roles, () => (level.reload(), movements.loaded.reload()));
   const title = level.data ? `${sku} — ${level.data.name}` : sku;
