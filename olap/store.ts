@@ -227,8 +227,11 @@ export class OlapStore {
         await this.connection();
       });
       await replay(async (batch) => {
+        // The replay reads the stream itself from its first message: where it starts is where the
+        // stream starts (past a purge, above 1), not a gap.
+        const first = events === 0 ? batch[0]?.seq : undefined;
         events += batch.length;
-        await this.apply(batch);
+        await this.apply(batch, undefined, first);
       });
       return { events, watermark: await this.watermark(), ms: Math.round(performance.now() - started) };
     } finally {

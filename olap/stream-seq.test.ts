@@ -60,4 +60,16 @@ describe('a batch that does not continue from the watermark', () => {
     expect((await store.apply(seqs(40, 41), undefined, 40)).watermark).toMatchObject({ seq: 41 });
     await store.close();
   });
+
+  it('is no gap in a rebuild, which reads the stream from where it starts', async () => {
+    const store = new OlapStore(join(dir, 'rebuilt.duckdb'));
+    const rebuilt = await store.rebuild(async (apply) => {
+      await apply(seqs(40, 45));
+      await apply(seqs(46, 50));
+    });
+    expect(rebuilt).toMatchObject({ events: 11, watermark: { seq: 50 } });
+    // Inside the replay, a hole is still one.
+    await expect(store.rebuild((apply) => apply(seqs(1, 3)).then(() => apply(seqs(5, 6))))).rejects.toMatchObject({ code: 'sequence_gap' });
+    await store.close();
+  });
 });

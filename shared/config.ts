@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { idempotencyWindowHours } from './idempotency/expiry.js';
 import { connectorClient } from './auth/roles.js';
-import { natsUsers } from './events/nats-users.js';
+import { natsPasswordSecret, natsUsers } from './events/nats-users.js';
 import type { NatsCredentials } from './events/bus.js';
 
 // Every setting erpbi reads from its environment, in one zod schema. Each process (a function, the
@@ -149,9 +149,10 @@ export function secret(fileName: string, envName: string, env: NodeJS.ProcessEnv
 }
 
 /** Settings a secret file may hold: faasd mounts each service's own. */
-const secretFiles: Partial<Record<Key, string | ((env: NodeJS.ProcessEnv) => string)>> = {
+const secretFiles: Partial<Record<Key, string | ((env: NodeJS.ProcessEnv) => string | undefined)>> = {
   DATABASE_URL: (env) => databaseUrlSecret(env.DATABASE_ACCESS),
-  NATS_PASSWORD: (env) => `nats-${env.NATS_USER ?? 'password'}`,
+  // no user, no password to look for
+  NATS_PASSWORD: (env) => (env.NATS_USER ? natsPasswordSecret(env.NATS_USER) : undefined),
   CLIENT_SECRET: 'connector-client-secret',
   S3_ACCESS_KEY_ID: 's3-access-key-id',
   S3_SECRET_ACCESS_KEY: 's3-secret-access-key',
@@ -197,6 +198,6 @@ export type Config = ReturnType<typeof functionConfig>;
 /** The NATS user and password of the settings, when a user is set (the password is then required). */
 export function natsCredentials(c: { NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined }): NatsCredentials | undefined {
   if (!c.NATS_USER) return undefined;
-  if (!c.NATS_PASSWORD) throw new Error(`erpbi: bad configuration: NATS_PASSWORD (or the secret nats-${c.NATS_USER}) is required with NATS_USER`);
+  if (!c.NATS_PASSWORD) throw new Error(`erpbi: bad configuration: NATS_PASSWORD (or the secret ${natsPasswordSecret(c.NATS_USER)}) is required with NATS_USER`);
   return { user: c.NATS_USER, password: c.NATS_PASSWORD };
 }

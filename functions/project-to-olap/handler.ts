@@ -144,23 +144,27 @@ export default defineFunction({
           const open = streamsOf.get(actor.sub) ?? 0;
           if (open >= settings.streamsPerUser) throw new AppError('too_many_streams', `${open} live streams are open for this user already`);
           streamsOf.set(actor.sub, open + 1);
-          const current = await store.watermark();
-          const channel = openSse(req, reply);
-          streams.add(channel);
-          // Access ends with the token: the page opens the stream again with a ticket from a fresh token.
-          const expiry = setTimeout(() => channel.end(), Math.min(2 ** 31 - 1, (actor.expiresAt ?? 0) * 1000 - Date.now()));
-          channel.send('watermark', current);
-          const off = store.onApplied((w) => channel.send('watermark', w));
-          // Sent after the batch's watermark: the page knows which figures and records to refetch.
-          const offChanges = store.onChanges((c) => channel.send('changes', c));
-          await channel.closed;
-          clearTimeout(expiry);
-          off();
-          offChanges();
-          streams.delete(channel);
-          const left = (streamsOf.get(actor.sub) ?? 1) - 1;
-          if (left > 0) streamsOf.set(actor.sub, left);
-          else streamsOf.delete(actor.sub);
+          try {
+            const current = await store.watermark();
+            const channel = openSse(req, reply);
+            streams.add(channel);
+            // Access ends with the token: the page opens the stream again with a ticket from a fresh token.
+            const expiry = setTimeout(() => channel.end(), Math.min(2 ** 31 - 1, (actor.expiresAt ?? 0) * 1000 - Date.now()));
+            channel.send('watermark', current);
+            const off = store.onApplied((w) => channel.send('watermark', w));
+            // Sent after the batch's watermark: the page knows which figures and records to refetch.
+            const offChanges = store.onChanges((c) => channel.send('changes', c));
+            await channel.closed;
+            clearTimeout(expiry);
+            off();
+            offChanges();
+            streams.delete(channel);
+          } finally {
+            // Whatever ended it (the client, the expiry, a failure before it opened), the slot is free again.
+            const left = (streamsOf.get(actor.sub) ?? 1) - 1;
+            if (left > 0) streamsOf.set(actor.sub, left);
+            else streamsOf.delete(actor.sub);
+          }
         });
 
         app.post('/rebuild', { onRequest: async (req) => void (await authorize(req.headers.authorization, ['admin', 'service'])) }, async () => {

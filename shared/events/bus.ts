@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { inboxPrefix, type NatsUser } from './nats-users.js';
 import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
 
 /** A user of erpbi's nats-server (shared/events/nats-users.ts); none where the server asks for none (tests). */
@@ -25,7 +26,8 @@ export async function connectBus(url: string, name: string, opts: { service?: bo
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: opts.service ?? false,
-    ...(opts.credentials ? { user: opts.credentials.user, pass: opts.credentials.password } : {}),
+    // Each user's replies under a prefix of its own, the only inboxes its permissions let it read.
+    ...(opts.credentials ? { user: opts.credentials.user, pass: opts.credentials.password, inboxPrefix: inboxPrefix(opts.credentials.user as NatsUser) } : {}),
   });
   return { nc, js: jetstream(nc, { timeout: 5000 }) };
 }

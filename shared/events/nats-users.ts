@@ -19,12 +19,17 @@ export interface NatsPermissions {
 /** The one consumer the projector's replay reads through (olap/replay.ts); its user may touch no other. */
 export const replayConsumer = 'olap-replay';
 
-// Replies to requests (a JetStream publish's ack, an API answer) come to the client's _INBOX.
-const replies = { allow: ['_INBOX.>'] };
+/**
+ * Where a user's replies come (a JetStream publish's ack, an API answer, a pull consumer's messages):
+ * an inbox prefix of its own (connectBus sets it). With the shared `_INBOX.>` any user could subscribe
+ * to every other's inboxes and read what the connector and the projector are delivered: every event.
+ */
+export const inboxPrefix = (user: NatsUser) => `_INBOX_${user}`;
+const replies = (user: NatsUser) => ({ allow: [`${inboxPrefix(user)}.>`] });
 
 /** What `user` may publish and subscribe to; undefined: everything (the operator). Any stream name. */
 export function natsPermissions(user: NatsUser, prefix: string): NatsPermissions | undefined {
-  if ((domains as readonly string[]).includes(user)) return { publish: { allow: [`${prefix}.${user as Domain}.>`] }, subscribe: replies };
+  if ((domains as readonly string[]).includes(user)) return { publish: { allow: [`${prefix}.${user as Domain}.>`] }, subscribe: replies(user) };
   switch (user) {
     case 'silent':
       return { publish: { deny: ['>'] }, subscribe: { deny: ['>'] } };
@@ -38,7 +43,7 @@ export function natsPermissions(user: NatsUser, prefix: string): NatsPermissions
             '$JS.API.CONSUMER.>', '$JS.ACK.>',
           ],
         },
-        subscribe: replies,
+        subscribe: replies(user),
       };
     case 'projector':
       // Reads the stream through its one replay consumer (olap/replay.ts) and nothing else: not the
@@ -51,7 +56,7 @@ export function natsPermissions(user: NatsUser, prefix: string): NatsPermissions
             `$JS.API.CONSUMER.CREATE.*.${replayConsumer}.>`, `$JS.ACK.*.${replayConsumer}.>`,
           ],
         },
-        subscribe: replies,
+        subscribe: replies(user),
       };
     default:
       return undefined;
@@ -61,6 +66,9 @@ export function natsPermissions(user: NatsUser, prefix: string): NatsPermissions
 /** What a NATS password must look like: nats-server reads it as an unquoted value, so a letter first (else
  *  `12-34...` reads as a date, `1e5...` as a number) and letters and digits after. */
 export const natsPasswordShape = /^[A-Za-z][A-Za-z0-9]{15,}$/;
+
+/** The secret file that holds a user's password (each service mounts its own). */
+export const natsPasswordSecret = (user: string) => `nats-${user}`;
 
 /** The environment variable nats-server reads a user's password from (set from the secret `nats-<user>`). */
 export const passwordVariable = (user: NatsUser) => `NATS_PASSWORD_${user.toUpperCase()}`;

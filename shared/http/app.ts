@@ -56,12 +56,13 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
   app.get('/_/health', async () => ({ status: 'ok', function: def.name }));
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
-  const authorizeHeader = async (authorization: string | undefined, allowed?: readonly Role[]): Promise<Principal> => {
+  // Roles are required: no route takes just any valid token (shared/auth/permissions.ts).
+  const authorizeHeader = async (authorization: string | undefined, allowed: readonly Role[]): Promise<Principal> => {
     const principal = await opts.verify(authorization);
-    if (allowed && !hasAnyRole(principal, allowed)) throw new AppError('forbidden', `this needs one of the roles: ${allowed.join(', ')}`);
+    if (!hasAnyRole(principal, allowed)) throw new AppError('forbidden', `this needs one of the roles: ${allowed.join(', ')}`);
     return principal;
   };
-  const authorize = (req: FastifyRequest, allowed: readonly Role[] | undefined) => authorizeHeader(req.headers.authorization, allowed);
+  const authorize = (req: FastifyRequest, allowed: readonly Role[]) => authorizeHeader(req.headers.authorization, allowed);
 
   for (const route of def.routes) {
     if (route.kind === 'command') registerCommand(app, def.name, route, deps, authorize, opts.idempotencyWindowMs ?? defaultIdempotencyWindowMs);
@@ -72,7 +73,7 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
   return app;
 }
 
-type Authorize = (req: FastifyRequest, allowed: readonly Role[] | undefined) => Promise<Principal>;
+type Authorize = (req: FastifyRequest, allowed: readonly Role[]) => Promise<Principal>;
 const principals = new WeakMap<FastifyRequest, Principal>();
 
 function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z.ZodType>, deps: Deps, authorize: Authorize, windowMs: number) {

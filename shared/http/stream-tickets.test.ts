@@ -24,4 +24,13 @@ describe('stream tickets', () => {
     expect(tickets.redeem(issued[0]!)).toBeUndefined(); // pushed out by the fourth
     expect(issued.slice(1).map((k) => tickets.redeem(k))).toEqual([ada, ada, ada]);
   });
+
+  it('lets one user push out only its own tickets', () => {
+    const tickets = createStreamTickets({ perUser: 2 });
+    const grace = { sub: 'grace', roles: ['clerk' as const] };
+    const hers = tickets.issue(grace).ticket;
+    const flood = [1, 2, 3, 4, 5].map(() => tickets.issue(ada).ticket);
+    expect(tickets.redeem(hers)).toEqual(grace);
+    expect(flood.map((k) => tickets.redeem(k) !== undefined)).toEqual([false, false, false, true, true]);
+  });
 });

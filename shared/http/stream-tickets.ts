@@ -18,19 +18,23 @@ export interface StreamTickets {
   redeem: (ticket: string) => Principal | undefined;
 }
 
-export function createStreamTickets(opts: { ttlMs?: number; max?: number; now?: () => number } = {}): StreamTickets {
+/** `max` tickets waiting in all; `perUser` of them for one `sub`, so one user's flood of POSTs pushes out only its own. */
+export function createStreamTickets(opts: { ttlMs?: number; max?: number; perUser?: number; now?: () => number } = {}): StreamTickets {
   const ttlMs = opts.ttlMs ?? 30_000;
   const max = opts.max ?? 10_000;
+  const perUser = opts.perUser ?? 20;
   const now = opts.now ?? Date.now;
   const open = new Map<string, { principal: Principal; expires: number }>();
-  const purge = () => {
+  const purge = (sub: string) => {
     for (const [t, e] of open) if (e.expires <= now()) open.delete(t);
-    // Still full (a flood of POSTs within one TTL): the oldest go first; Map keeps insertion order.
+    // Over a limit: the oldest go first (Map keeps insertion order), the user's own before anyone's.
+    const own = [...open].filter(([, e]) => e.principal.sub === sub).map(([t]) => t);
+    while (own.length >= perUser) open.delete(own.shift()!);
     while (open.size >= max) open.delete(open.keys().next().value!);
   };
   return {
     issue: (principal) => {
-      purge();
+      purge(principal.sub);
       const ticket = randomBytes(32).toString('base64url');
       const expires = now() + ttlMs;
       open.set(ticket, { principal, expires });

@@ -47,4 +47,16 @@ describe('NATS users', () => {
     expect(services.connector.environment.NATS_USER).toBe('connector');
     expect(services['project-to-olap'].environment.NATS_USER).toBe('projector');
   });
+
+  it('the shell loops that make and pass the passwords name every user (one missing stops nats-server at start)', () => {
+    const loops = (text: string) => [...text.matchAll(/for u in ([a-z ]+);/g)].map((m) => m[1]!.trim().split(/\s+/).sort());
+    const everyone = [...natsUsers].sort();
+    for (const file of ['compose/docker-compose.base.yml', 'compose/docker-compose.faasd-extras.yml']) expect(loops(read(file)), file).toEqual([everyone]);
+    const functionsUsers = [...new Set(Object.values<any>(stackFunctions()).map((f) => f.environment.NATS_USER))].sort();
+    // docs/deploy-pi.md (install and upgrade): every password made, then the functions' ones handed to faas-cli
+    const docs = loops(read('docs/deploy-pi.md'));
+    for (const l of docs) expect([everyone, functionsUsers]).toContainEqual(l);
+    expect(docs).toContainEqual(everyone);
+    expect(docs).toContainEqual(functionsUsers);
+  });
 });

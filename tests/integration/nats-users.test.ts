@@ -61,9 +61,11 @@ describe("erpbi's nats-server", () => {
     const billing = await as('billing');
     await expect(publish(billing, 'erp.billing.payment_received')).resolves.toMatchObject({ stream });
     await expect(publish(billing, 'erp.hr.employee_hired')).rejects.toThrow();
-    // Reading events (salaries, emails) is the connector's and projector's alone.
-    const peek = orders.nc.subscribe('erp.>');
-    await expect(peek.closed).resolves.toBeInstanceOf(Error);
+    // Reading events (salaries, emails) is the connector's and projector's alone: not from the subjects,
+    // nor from the inboxes JetStream delivers their consumers' messages to.
+    for (const subject of ['erp.>', '_INBOX.>', '_INBOX_connector.>', '_INBOX_projector.>', '>']) {
+      await expect(orders.nc.subscribe(subject).closed, subject).resolves.toBeInstanceOf(Error);
+    }
     await expect(jetstreamManager(orders.nc).then((m) => m.streams.info(stream))).rejects.toThrow();
   });
 
