@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readConfig } from '../shared/config.js';
 import { boxDatabaseUrl, dataDir, natsCredentialsOf, natsUrlOf, readBox } from './box.js';
 import { startProgress } from './progress.js';
+import type { DatabaseRole } from './postgres.js';
 
 // `erpbi backup` and `erpbi restore`: settings from the environment (as the services have them),
 // falling back to the local box of ERPBI_DATA started by `npm start`. Progress and notes go to stderr;
@@ -24,7 +25,7 @@ export const backupUsage = `  backup [--out DIR] [--tar] [--no-stream] [--plaint
 export const localIdentityName = 'backup-identity.txt';
 
 /** `as`: on a box of `npm start`, its role to connect as (backup: the reader, restore: the owner); else its superuser. */
-function settings(as?: 'owner' | 'reader') {
+function settings(as?: Extract<DatabaseRole, 'owner' | 'reader'>) {
   const dir = dataDir();
   const box = readBox(dir);
   const config = readConfig(['DATABASE_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'OLAP_FILE']);

@@ -284,20 +284,23 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
   }
 }
 
-/** A SHA-256 and byte count taken of the chunks passing through `step`. */
-function digestTap() {
+/** A SHA-256 and byte count taken of the chunks passing through `step` (`count`: told the bytes so far, chunk by chunk). */
+function digestTap(count: (bytes: number) => void = () => {}) {
   const hash = createHash('sha256');
   let bytes = 0;
+  const step = async function* (chunks: AsyncIterable<Buffer | Uint8Array>) {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      count(bytes);
+      yield chunk;
+    }
+  };
   return {
-    step: async function* (chunks: AsyncIterable<Buffer | Uint8Array>) {
-      for await (const chunk of chunks) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        yield chunk;
-      }
-    },
+    step,
+    /** `source` read through the tap, as a stream of its own. */
+    through: (source: Readable) => Readable.from(step(source), { objectMode: false }),
     digest: () => ({ bytes, sha256: hash.digest('hex') }),
-    bytes: () => bytes,
   };
 }
 
@@ -313,16 +316,8 @@ async function writeCounting(source: Readable, to: string, done: (d: { bytes: nu
  * calling `count` with the plaintext bytes passed so far. Returns the plaintext's digest and the stored file's.
  */
 async function seal(source: Readable, recipients: string[] | null, to: string, count: (bytes: number) => void): Promise<{ plain: { bytes: number; sha256: string }; kept: { bytes: number; sha256: string } }> {
-  const plain = digestTap();
-  const counted = Readable.from(
-    (async function* () {
-      for await (const chunk of plain.step(source)) {
-        count(plain.bytes());
-        yield chunk;
-      }
-    })(),
-    { objectMode: false },
-  );
+  const plain = digestTap(count);
+  const counted = plain.through(source);
   let out: Readable = counted;
   if (recipients) {
     const e = new Encrypter();
@@ -547,22 +542,14 @@ async function unpack(path: string, tmp: string, start: StartProgress): Promise<
   const sumFile = `${path}.sha256`;
   const want = existsSync(sumFile) ? /^([0-9a-f]{64})\b/i.exec(readFileSync(sumFile, 'utf8').trim())?.[1]?.toLowerCase() : undefined;
   if (existsSync(sumFile) && !want) throw new BackupRefused(`${sumFile} holds no SHA-256`);
-  const tap = digestTap();
+  let report = (_bytes: number) => {};
+  const tap = digestTap((bytes) => report(bytes));
   // tar reads the archive from its stdin: the bytes fed are the bytes of the archive read so far.
   try {
-    await tracked(start('restore unpack', { unit: 'bytes', total: statSync(path).size }), (progress) =>
-      run('tar', ['-xzf', '-', '--no-same-owner', '-C', tmp], {
-        env: minimalEnv(),
-        stdin: Readable.from(
-          (async function* () {
-            for await (const chunk of tap.step(createReadStream(path))) {
-              progress.update(tap.bytes());
-              yield chunk;
-            }
-          })(),
-        ),
-      }),
-    );
+    await tracked(start('restore unpack', { unit: 'bytes', total: statSync(path).size }), (progress) => {
+      report = (bytes) => progress.update(bytes);
+      return run('tar', ['-xzf', '-', '--no-same-owner', '-C', tmp], { env: minimalEnv(), stdin: tap.through(createReadStream(path)) });
+    });
   } catch (err) {
     if (want && (await digestOf(path)).sha256 !== want) throw new BackupRefused(`${path} does not match ${sumFile}: the archive was altered or cut short`);
     throw new BackupRefused(`${path} cannot be unpacked, it is damaged or cut short (${(err as Error).message})`);
@@ -615,23 +602,31 @@ async function digestOf(file: string): Promise<{ bytes: number; sha256: string }
 
 /** Feeds the plaintext of `c` to `to` (a process's stdin or a file), checking its size and SHA-256 against the manifest at the end. */
 async function feedChecked(opened: Opened, c: Content, count: (bytes: number) => void): Promise<{ stream: Readable; checked: () => void }> {
-  const tap = digestTap();
-  const source = await opened.open(c.file);
-  const stream = Readable.from(
-    (async function* () {
-      for await (const chunk of tap.step(source)) {
-        count(tap.bytes());
-        yield chunk;
-      }
-    })(),
-  );
+  const tap = digestTap(count);
   return {
-    stream,
+    stream: tap.through(await opened.open(c.file)),
     checked: () => {
       const got = tap.digest();
       if (got.bytes !== c.bytes || got.sha256 !== c.sha256) throw new Error(`${c.file} decrypted to other content than was backed up (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${c.bytes}, ${c.sha256})`);
     },
   };
+}
+
+/** The DuckDB snapshot's files (the database and, when there was one, its WAL) of a backup. */
+const olapParts = (m: Manifest): Content[] => (m.olap ? [m.olap.db, m.olap.wal].filter((c): c is Content => !!c) : []);
+const olapBytes = (m: Manifest) => olapParts(m).reduce((sum, c) => sum + c.bytes, 0);
+
+/** Decrypts each file of the DuckDB snapshot into the sink `to` gives it, checked against the manifest, under one progress. */
+async function feedOlap(opened: Opened, progress: Progress, to: (c: Content) => Writable): Promise<void> {
+  await tracked(progress, async (p) => {
+    let before = 0;
+    for (const c of olapParts(opened.manifest)) {
+      const { stream, checked } = await feedChecked(opened, c, (n) => p.update(before + n));
+      await pipeline(stream, to(c));
+      checked();
+      before += c.bytes;
+    }
+  });
 }
 
 /** pg_restore of the backup's dump into `url`, in one transaction, fed from the decrypting stream. */
@@ -715,25 +710,18 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       const same = manifest.stream !== null && position !== null && !opts.republishEvents && position.name === manifest.stream.name && position.lastSeq >= manifest.stream.lastSeq;
       if (same) {
         mkdirSync(dirname(target), { recursive: true });
-        const copies: [Content, string][] = [[manifest.olap.db, target]];
-        if (manifest.olap.wal) copies.push([manifest.olap.wal, `${target}.wal`]);
-        const total = copies.reduce((sum, [c]) => sum + c.bytes, 0);
+        const to = (c: Content) => (c === manifest.olap!.wal ? `${target}.wal` : target);
         try {
-          await tracked(start('restore olap', { unit: 'bytes', total }), async (progress) => {
-            let before = 0;
-            for (const [c, to] of copies) {
-              const { stream, checked } = await feedChecked(opened, c, (n) => progress.update(before + n));
-              await pipeline(stream, createWriteStream(to, { flags: 'wx', mode: 0o600 }));
-              checked();
-              before += c.bytes;
-            }
-          });
+          await feedOlap(opened, start('restore olap', { unit: 'bytes', total: olapBytes(manifest) }), (c) => createWriteStream(to(c), { flags: 'wx', mode: 0o600 }));
         } catch (err) {
-          for (const [, to] of copies) rmSync(to, { force: true });
+          for (const c of olapParts(manifest)) rmSync(to(c), { force: true });
           throw err;
         }
         olap = 'restored';
-        log(`olap: ${target} restored; the projector catches up from sequence ${manifest.stream!.lastSeq}`);
+        log(
+          `olap: ${target} restored at sequence ${manifest.stream!.lastSeq}; the projector goes on from there where the feed is there too. ` +
+            'Where the feed is already past it (a restore onto the same box), it refuses the gap (sequence_gap): rebuild OLAP from the stream',
+        );
       } else {
         olap = 'skipped';
         log('olap: snapshot not restored (the target stream is not the one it was taken from); rebuild OLAP from the stream (`npx erpbi rebuild-olap`)');
@@ -787,16 +775,7 @@ export async function drill(opts: DrillOptions): Promise<DrillResult> {
     const { manifest } = opened;
     log(`backup of ${manifest.createdAt}: every file matches its manifest${manifest.encryption ? ', and the identity opens it' : ''}`);
     if (manifest.olap) {
-      const parts = [manifest.olap.db, manifest.olap.wal].filter((c): c is Content => !!c);
-      await tracked(start('drill olap', { unit: 'bytes', total: parts.reduce((s, c) => s + c.bytes, 0) }), async (progress) => {
-        let before = 0;
-        for (const c of parts) {
-          const { stream, checked } = await feedChecked(opened, c, (n) => progress.update(before + n));
-          await pipeline(stream, new Writable({ write: (_c, _e, cb) => cb() }));
-          checked();
-          before += c.bytes;
-        }
-      });
+      await feedOlap(opened, start('drill olap', { unit: 'bytes', total: olapBytes(manifest) }), () => new Writable({ write: (_c, _e, cb) => cb() }));
       log('olap: the DuckDB copy decrypts whole, as backed up');
     }
 

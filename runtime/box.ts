@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { natsCredentials, readConfig } from '../shared/config.js';
 import type { NatsCredentials } from '../shared/events/bus.js';
 import type { NatsUser } from '../shared/events/nats-users.js';
+import type { DatabaseRole } from './postgres.js';
 
 // One box = one data dir. Its settings (chosen once, then reused) live in box.json beside the data.
 export interface BoxFile {
@@ -15,7 +16,7 @@ export interface BoxFile {
   /** The box's own nats-server's users' passwords (runtime/nats.ts); absent when NATS_URL names a server. */
   natsPasswords?: Record<NatsUser, string>;
   /** The embedded Postgres's roles' passwords, erpbi_owner, erpbi_app, erpbi_reader (runtime/postgres.ts); absent when DATABASE_URL names a server. */
-  pgPasswords?: Record<'owner' | 'app' | 'reader', string>;
+  pgPasswords?: Record<DatabaseRole, string>;
   issuer?: string;
   gatewayUrl?: string;
 }
@@ -41,7 +42,7 @@ export function natsCredentialsOf(box: BoxFile): NatsCredentials | undefined {
 }
 
 /** The URL of the box's embedded Postgres as erpbi_<role>, once `npm start` has made the roles. */
-export function boxDatabaseUrl(box: BoxFile, role: 'owner' | 'app' | 'reader'): string | undefined {
+export function boxDatabaseUrl(box: BoxFile, role: DatabaseRole): string | undefined {
   return box.pgPort && box.pgPasswords ? `postgres://erpbi_${role}:${box.pgPasswords[role]}@127.0.0.1:${box.pgPort}/erpbi` : undefined;
 }
 

@@ -31,7 +31,7 @@ const app = await buildGateway({
   // answered 413 here, not streamed to a function that answers 413 unread; of-watchdog (Go) reads at
   // most 256 kB of an unread body, then closes the connection while the gateway is still writing it:
   // a 502 instead of the 413, as with `npm start`'s gateway (runtime/gateway.ts).
-  bodyLimit: functionBodyLimits(stack.filter((f) => f.batch).map((f) => f.name)),
+  bodyLimit: functionBodyLimits(stack),
   // Traefik's security-headers middleware sets them on the Pi (compose/traefik/dynamic.yml).
   securityHeaders: false,
 });

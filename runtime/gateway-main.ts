@@ -43,7 +43,7 @@ const app = await buildGateway({
   webDir: env.WEB_DIR,
   // The functions' own limits, from the same environment (the supervisor passes the runtime's to all);
   // the batch functions of the stack.yml the runtime started them from take larger batches at /batch.
-  bodyLimit: functionBodyLimits(readStack(join(import.meta.dirname, '..', 'stack.yml')).filter((f) => f.batch).map((f) => f.name)),
+  bodyLimit: functionBodyLimits(readStack(join(import.meta.dirname, '..', 'stack.yml'))),
 });
 app.get('/_/health', async () => ({ status: 'ok', function: 'gateway' }));
 await app.listen({ port: env.PORT, host: '127.0.0.1' });

@@ -115,7 +115,7 @@ describe('the gateway and a body over the function limit', () => {
   });
 
   it("takes the functions' limits from their settings: BODY_LIMIT_BYTES, a batch function's /batch OLAP_BATCH_BODY_LIMIT_BYTES", () => {
-    const limits = functionBodyLimits(['project-to-olap'], {});
+    const limits = functionBodyLimits([{ name: 'project-to-olap', batch: 500 }, { name: 'create-order', batch: undefined }], {});
     expect([limits('create-order', '/'), limits('project-to-olap', '/batch'), limits('project-to-olap', '/live'), limits('query', '/batch')]).toEqual([100 * 1024, 32 * 1024 * 1024, 100 * 1024, 100 * 1024]);
     expect(functionBodyLimits([], { BODY_LIMIT_BYTES: '2048' })('create-order', '/')).toBe(2048);
   });

@@ -6,6 +6,7 @@ import replyFrom from '@fastify/reply-from';
 import { AppError, errorBody } from '../shared/errors.js';
 import { toHttp } from '../shared/http/errors-to-http.js';
 import { readConfig } from '../shared/config.js';
+import type { StackFunction } from '../triggers/stack.js';
 import { registerDevIssuer, type DevIssuerOptions } from './dev-issuer.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -40,9 +41,9 @@ export type BodyLimit = (name: string, path: string) => number;
  * BODY_LIMIT_BYTES on every route, OLAP_BATCH_BODY_LIMIT_BYTES on /batch of the batch functions
  * (stack.yml's erpbi.batch: the projector, fed by the connector through the gateway).
  */
-export function functionBodyLimits(batchFunctions: Iterable<string> = [], env: NodeJS.ProcessEnv = process.env): BodyLimit {
+export function functionBodyLimits(stack: readonly Pick<StackFunction, 'name' | 'batch'>[] = [], env: NodeJS.ProcessEnv = process.env): BodyLimit {
   const limits = readConfig(['BODY_LIMIT_BYTES', 'OLAP_BATCH_BODY_LIMIT_BYTES'], { env });
-  const batch = new Set(batchFunctions);
+  const batch = new Set(stack.filter((f) => f.batch).map((f) => f.name));
   return (name, path) => (batch.has(name) && path === '/batch' ? limits.OLAP_BATCH_BODY_LIMIT_BYTES : limits.BODY_LIMIT_BYTES);
 }
 

@@ -17,8 +17,10 @@ export function databasePasswords(known: Partial<Record<DatabaseRole, string>> =
   return Object.fromEntries(databaseRoles.map((r) => [r, known[r] ?? randomBytes(24).toString('base64url')])) as Record<DatabaseRole, string>;
 }
 
-/** The SQL that makes the roles: one text for the Pi's init script (20-erpbi-roles.sh) and the box. */
+/** The SQL that makes the roles, and the one that keeps PUBLIC off the cluster's other databases: one
+ *  text each for the Pi's init script (20-erpbi-roles.sh) and the box. */
 const rolesSql = join(import.meta.dirname, '..', 'compose', 'postgres', 'init', 'erpbi-roles.pgsql');
+const connectOnlySql = join(import.meta.dirname, '..', 'compose', 'postgres', 'init', 'erpbi-connect-only.pgsql');
 
 /**
  * Makes (or brings up to date) the roles `<prefix>_owner`, `_app`, `_reader` with these passwords, as
@@ -84,9 +86,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, say: (s: 
   try {
     await setupRoles(setup, 'erpbi', passwords);
     // CONNECT on erpbi only, as on the Pi: no PUBLIC connect on the cluster's other databases.
-    await setup.query(`do $$ declare d text; begin
-      for d in select datname from pg_database where datname <> 'erpbi' and datallowconn loop execute format('revoke connect on database %I from public', d); end loop;
-    end $$`);
+    await setup.query(readFileSync(connectOnlySql, 'utf8'));
   } finally {
     await setup.end();
   }

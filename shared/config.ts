@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { idempotencyWindowHours } from './idempotency/expiry.js';
 import { connectorClient } from './auth/roles.js';
-import { natsPasswordSecret, natsUsers } from './events/nats-users.js';
+import { natsPasswordSecret, natsUsers, type NatsUser } from './events/nats-users.js';
 import type { NatsCredentials } from './events/bus.js';
 
 // Every setting erpbi reads from its environment, in one zod schema. Each process (a function, the
@@ -196,7 +196,7 @@ export function functionConfig(env: NodeJS.ProcessEnv = process.env, needs: { po
 export type Config = ReturnType<typeof functionConfig>;
 
 /** The NATS user and password of the settings, when a user is set (the password is then required). */
-export function natsCredentials(c: { NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined }): NatsCredentials | undefined {
+export function natsCredentials(c: { NATS_USER?: NatsUser | undefined; NATS_PASSWORD?: string | undefined }): NatsCredentials | undefined {
   if (!c.NATS_USER) return undefined;
   if (!c.NATS_PASSWORD) throw new Error(`erpbi: bad configuration: NATS_PASSWORD (or the secret ${natsPasswordSecret(c.NATS_USER)}) is required with NATS_USER`);
   return { user: c.NATS_USER, password: c.NATS_PASSWORD };

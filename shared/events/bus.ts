@@ -4,7 +4,7 @@ import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type
 
 /** A user of erpbi's nats-server (shared/events/nats-users.ts); none where the server asks for none (tests). */
 export interface NatsCredentials {
-  user: string;
+  user: NatsUser;
   password: string;
 }
 
@@ -27,7 +27,7 @@ export async function connectBus(url: string, name: string, opts: { service?: bo
     reconnectTimeWait: 250,
     waitOnFirstConnect: opts.service ?? false,
     // Each user's replies under a prefix of its own, the only inboxes its permissions let it read.
-    ...(opts.credentials ? { user: opts.credentials.user, pass: opts.credentials.password, inboxPrefix: inboxPrefix(opts.credentials.user as NatsUser) } : {}),
+    ...(opts.credentials ? { user: opts.credentials.user, pass: opts.credentials.password, inboxPrefix: inboxPrefix(opts.credentials.user) } : {}),
   });
   return { nc, js: jetstream(nc, { timeout: 5000 }) };
 }

@@ -15,8 +15,5 @@ set erpbi.owner_password = :'owner_pw';
 set erpbi.app_password = :'app_pw';
 set erpbi.reader_password = :'reader_pw';
 \i $here/erpbi-roles.pgsql
--- CONNECT on erpbi's database only: no PUBLIC connect on the cluster's others (postgres, template1,
--- keycloak); their owners and the superuser keep theirs. erpbi's own is the migrations' (009-roles).
-select format('revoke connect on database %I from public', datname) from pg_database
- where datname <> current_database() and datallowconn \gexec
+\i $here/erpbi-connect-only.pgsql
 SQL
