@@ -1,11 +1,10 @@
-import { unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../shared/config.js';
 import { readStack } from '../triggers/stack.js';
 import { buildGateway, functionBodyLimits } from './gateway.js';
 import { watchHealth } from './health.js';
 import { loadOrCreateKeys } from './issuer.js';
-import { readPortsFile } from './ports-file.js';
+import { followPortsFile } from './ports-file.js';
 import { stopOnSignal } from '../shared/lifecycle.js';
 
 // The gateway as a process of its own, supervised like a function: when it dies, the runtime starts it
@@ -16,26 +15,22 @@ const env = readConfig(
   { required: ['AUTH_ISSUER', 'CLIENT_SECRET', 'WEB_DIR', 'GATEWAY_PORTS_FILE'] },
 );
 
-let ports = readPortsFile(env.GATEWAY_PORTS_FILE);
 // The supervisor rewrites the file whenever a (re)started process reports its port (runtime/supervisor.ts).
-watchFile(env.GATEWAY_PORTS_FILE, { interval: 250 }, () => {
-  try {
-    ports = readPortsFile(env.GATEWAY_PORTS_FILE);
-  } catch {
-    // being replaced: the next change event reads it
-  }
-});
+const portsFile = followPortsFile(env.GATEWAY_PORTS_FILE);
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 // /healthz: every process answers its /_/health (probed each second, as the supervisor does).
-const health = await watchHealth(() => Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, url(port)])), { everyMs: 1000, timeoutMs: 900, byName: true });
+const health = await watchHealth(() => Object.fromEntries(Object.entries(portsFile.current()).map(([name, port]) => [name, url(port)])), { everyMs: 1000, timeoutMs: 900, byName: true });
 
 // Not ready while a process has not said where it listens yet, or does not answer there.
 const expected = [...env.GATEWAY_FUNCTIONS, ...env.GATEWAY_ALSO_WATCH];
-const waiting = () => [...expected.filter((name) => !Object.hasOwn(ports, name)), ...health.waiting()];
+const waiting = () => [...expected.filter((name) => !Object.hasOwn(portsFile.current(), name)), ...health.waiting()];
 
 const app = await buildGateway({
-  upstream: (name) => (env.GATEWAY_FUNCTIONS.has(name) && Object.hasOwn(ports, name) ? url(ports[name]!) : undefined),
+  upstream: (name) => {
+    const ports = portsFile.current();
+    return env.GATEWAY_FUNCTIONS.has(name) && Object.hasOwn(ports, name) ? url(ports[name]!) : undefined;
+  },
   // Out of ports.json between its death and its restart's report (runtime/supervisor.ts): 503, retried.
   starting: (name) => env.GATEWAY_FUNCTIONS.has(name),
   waiting,
@@ -49,4 +44,4 @@ app.get('/_/health', async () => ({ status: 'ok', function: 'gateway' }));
 await app.listen({ port: env.PORT, host: '127.0.0.1' });
 
 // Also when the runtime dies without stopping us (its IPC channel closes): see shared/lifecycle.ts.
-stopOnSignal([() => health.stop(), () => unwatchFile(env.GATEWAY_PORTS_FILE), () => app.close()]);
+stopOnSignal([() => health.stop(), () => portsFile.stop(), () => app.close()]);

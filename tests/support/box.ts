@@ -74,14 +74,16 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
       if (group) process.kill(-child.pid!, signal);
       else child.kill(signal);
     });
+  let lastHealth = '(no answer)'; // /healthz names what it waits for: the first thing to read when a box never gets ready
   try {
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`box exited with ${child.exitCode}:\n${out}`);
         const res = await fetch(`${url}/healthz`).catch(() => undefined);
+        if (res) lastHealth = `${res.status} ${await res.text().catch(() => '')}`;
         return res?.status === 200;
       },
-      { timeoutMs: opts.readyTimeoutMs ?? 90_000, what: () => `box /healthz 200\n${out}` },
+      { timeoutMs: opts.readyTimeoutMs ?? 90_000, what: () => `box /healthz 200 (last: ${lastHealth})\n${out}` },
     );
   } catch (err) {
     // A box that did not come up in time is stopped, not left running (no test holds it to stop it later).
