@@ -5,6 +5,7 @@
 import S3rver from 's3rver';
 import { readConfig } from '../shared/config.js';
 import { stopOnSignal } from '../shared/lifecycle.js';
+import { writeObjectsWhole } from './s3rver-whole-objects.js';
 
 const { S3RVER_DIR: directory, S3RVER_PORT: port, S3_BUCKET: bucket, S3RVER_ADDRESS: address } = readConfig(['S3RVER_DIR', 'S3RVER_PORT', 'S3_BUCKET', 'S3RVER_ADDRESS'], {
   required: ['S3RVER_DIR', 'S3RVER_PORT'],
@@ -13,6 +14,7 @@ const { S3RVER_DIR: directory, S3RVER_PORT: port, S3_BUCKET: bucket, S3RVER_ADDR
 // Path-style only, as erpbi's client addresses it: with vhostBuckets on, s3rver would read a host
 // name such as `minio` (the container test's stand-in) as a bucket name.
 const server = new S3rver({ address, port, directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket, configs: [] }] });
+writeObjectsWhole(server.store);
 await server.run();
 console.log(`object storage (s3rver) on ${address}:${port}, bucket ${bucket}, files in ${directory}`);
 // Also when the runtime that started us dies without stopping us (its IPC channel closes).

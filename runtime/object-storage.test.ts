@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentStore, type DocumentStore } from '../shared/documents/storage.js';
+import { startTestStorage, type TestStorage } from '../tests/support/object-storage.js';
+
+// s3rver wrote an object in place and answered the PUT before its bytes were on disk: a GET in that
+// moment read an empty or partial file (an invoice PDF came back as 200 with 0 bytes). MinIO's PUT is
+// atomic; the box's own storage must be too, or `npm start` serves half a document.
+let storage: TestStorage;
+let store: DocumentStore;
+beforeAll(async () => {
+  storage = await startTestStorage();
+  store = documentStore(storage.env);
+});
+afterAll(() => storage.remove());
+
+const same = (a: Uint8Array | undefined, b: Uint8Array) => a !== undefined && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+describe("the box's object storage", () => {
+  it('shows a reader no object or the whole one, never part of it, while it is written and once the write has answered', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = `atomic/${round}.pdf`;
+      const bytes = randomBytes(4 * 1024 * 1024);
+      const seen: string[] = [];
+      let written = false;
+      const put = store.put(key, bytes).then(() => (written = true));
+      while (!written) {
+        const got = await store.get(key);
+        if (got !== undefined && !same(got, bytes)) seen.push(`${got.length} of ${bytes.length} bytes during the write`);
+      }
+      await put;
+      // The write has answered: from now on every reader gets all of it.
+      const after = await store.get(key);
+      if (!same(after, bytes)) seen.push(`${after?.length ?? 'no'} of ${bytes.length} bytes after the write answered`);
+      expect(seen, `round ${round}`).toEqual([]);
+    }
+  });
+
+  it('replaces an object whole: a reader gets the old bytes or the new, never a mix', async () => {
+    const key = 'atomic/replaced.pdf';
+    const old = randomBytes(4 * 1024 * 1024);
+    await store.put(key, old);
+    const next = randomBytes(4 * 1024 * 1024);
+    const seen: string[] = [];
+    let written = false;
+    const put = store.put(key, next).then(() => (written = true));
+    while (!written) {
+      const got = await store.get(key);
+      if (!same(got, old) && !same(got, next)) seen.push(`${got?.length ?? 'no'} bytes, neither the old object nor the new`);
+    }
+    await put;
+    expect(same(await store.get(key), next)).toBe(true);
+    expect(seen).toEqual([]);
+  });
+});
