@@ -16,19 +16,25 @@ afterAll(() => storage.remove());
 
 const same = (a: Uint8Array | undefined, b: Uint8Array) => a !== undefined && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
+/** Reads `key` again and again while `bytes` are written to it: what it read that `fine` refuses. */
+async function readWhileWriting(key: string, bytes: Uint8Array, fine: (got: Uint8Array | undefined) => boolean): Promise<string[]> {
+  const seen: string[] = [];
+  let written = false;
+  const put = store.put(key, bytes).then(() => (written = true));
+  while (!written) {
+    const got = await store.get(key);
+    if (!fine(got)) seen.push(`${got?.length ?? 'no'} of ${bytes.length} bytes during the write`);
+  }
+  await put;
+  return seen;
+}
+
 describe("the box's object storage", () => {
   it('shows a reader no object or the whole one, never part of it, while it is written and once the write has answered', async () => {
     for (let round = 0; round < 5; round++) {
       const key = `atomic/${round}.pdf`;
       const bytes = randomBytes(4 * 1024 * 1024);
-      const seen: string[] = [];
-      let written = false;
-      const put = store.put(key, bytes).then(() => (written = true));
-      while (!written) {
-        const got = await store.get(key);
-        if (got !== undefined && !same(got, bytes)) seen.push(`${got.length} of ${bytes.length} bytes during the write`);
-      }
-      await put;
+      const seen = await readWhileWriting(key, bytes, (got) => got === undefined || same(got, bytes));
       // The write has answered: from now on every reader gets all of it.
       const after = await store.get(key);
       if (!same(after, bytes)) seen.push(`${after?.length ?? 'no'} of ${bytes.length} bytes after the write answered`);
@@ -38,18 +44,14 @@ describe("the box's object storage", () => {
 
   it('replaces an object whole: a reader gets the old bytes or the new, never a mix', async () => {
     const key = 'atomic/replaced.pdf';
-    const old = randomBytes(4 * 1024 * 1024);
+    let old = randomBytes(4 * 1024 * 1024);
     await store.put(key, old);
-    const next = randomBytes(4 * 1024 * 1024);
-    const seen: string[] = [];
-    let written = false;
-    const put = store.put(key, next).then(() => (written = true));
-    while (!written) {
-      const got = await store.get(key);
-      if (!same(got, old) && !same(got, next)) seen.push(`${got?.length ?? 'no'} bytes, neither the old object nor the new`);
+    for (let round = 0; round < 5; round++) {
+      const next = randomBytes(4 * 1024 * 1024);
+      const seen = await readWhileWriting(key, next, (got) => same(got, old) || same(got, next));
+      expect(same(await store.get(key), next), `round ${round}: the new bytes once written`).toBe(true);
+      expect(seen, `round ${round}`).toEqual([]);
+      old = next;
     }
-    await put;
-    expect(same(await store.get(key), next)).toBe(true);
-    expect(seen).toEqual([]);
   });
 });
