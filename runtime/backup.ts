@@ -263,11 +263,8 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
       // The files are sealed already: the archive only bundles them (gzip gains little but keeps the
       // name every script knows). Written by us, not by tar, so that it is 0600 from its first byte.
       path = `${dir}.tar.gz`;
-      const digest = { bytes: 0, sha256: '' };
       try {
-        await runReading('tar', ['-czf', '-', '-C', dirname(dir), basename(dir)], minimalEnv(), (out) =>
-          writeCounting(out, path, (d) => Object.assign(digest, d)),
-        );
+        const digest = await runReading('tar', ['-czf', '-', '-C', dirname(dir), basename(dir)], minimalEnv(), (out) => writeCounting(out, path));
         checksum = `${path}.sha256`;
         writeFileSync(checksum, `${digest.sha256}  ${basename(path)}\n`, { flag: 'wx', mode: 0o600 });
       } catch (err) {
@@ -305,10 +302,10 @@ function digestTap(count: (bytes: number) => void = () => {}) {
 }
 
 /** Writes `source` to a new file `to` (0600, never an existing one), returning its size and SHA-256. */
-async function writeCounting(source: Readable, to: string, done: (d: { bytes: number; sha256: string }) => void): Promise<void> {
+async function writeCounting(source: Readable, to: string): Promise<{ bytes: number; sha256: string }> {
   const tap = digestTap();
   await pipeline(source, tap.step, createWriteStream(to, { flags: 'wx', mode: 0o600 }));
-  done(tap.digest());
+  return tap.digest();
 }
 
 /**
@@ -324,8 +321,7 @@ async function seal(source: Readable, recipients: string[] | null, to: string, c
     for (const r of recipients) e.addRecipient(r);
     out = Readable.fromWeb(await e.encrypt(Readable.toWeb(counted) as ReadableStream<Uint8Array>) as import('node:stream/web').ReadableStream<Uint8Array>);
   }
-  let kept = { bytes: 0, sha256: '' };
-  await writeCounting(out, to, (d) => (kept = d));
+  const kept = await writeCounting(out, to);
   return { plain: plain.digest(), kept };
 }
 
@@ -518,17 +514,14 @@ export async function openBackup(from: string, opts: OpenOptions, start: StartPr
         throw new BackupRefused(`${file} of ${path} does not match the manifest (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${want.bytes} bytes, ${want.sha256}): it was altered or cut short`);
       }
     }
-    const listed = [manifest.database, manifest.olap?.db, manifest.olap?.wal].filter((c): c is Content => !!c);
-    for (const c of listed) {
+    for (const c of [manifest.database, ...olapParts(manifest)]) {
       if (!manifest.files[c.file]) throw new BackupRefused(`the manifest of ${path} has no checksum for ${c.file}`);
       if (c.file.endsWith(sealed) !== (manifest.encryption !== null)) throw new BackupRefused(`the manifest of ${path} names ${c.file}, which contradicts its encryption`);
     }
     const open = async (file: string): Promise<Readable> => {
       const raw = createReadStream(join(dir, file));
       if (!manifest.encryption) return raw;
-      const d = new Decrypter();
-      for (const identity of opts.identities) d.addIdentity(identity);
-      return Readable.fromWeb((await d.decrypt(Readable.toWeb(raw) as ReadableStream<Uint8Array>)) as import('node:stream/web').ReadableStream<Uint8Array>);
+      return Readable.fromWeb((await decrypterFor(opts.identities).decrypt(Readable.toWeb(raw) as ReadableStream<Uint8Array>)) as import('node:stream/web').ReadableStream<Uint8Array>);
     };
     return { dir, manifest, open, cleanup };
   } catch (err) {
@@ -565,10 +558,8 @@ async function readManifest(dir: string, path: string, opts: OpenOptions): Promi
   let text: string;
   if (existsSync(sealedManifest)) {
     if (opts.identities.length === 0) throw new Error(`${path} is encrypted: give the age identity that opens it (--identity FILE, or ERPBI_BACKUP_IDENTITY_FILE)`);
-    const d = new Decrypter();
-    for (const identity of opts.identities) d.addIdentity(identity);
     try {
-      text = await d.decrypt(readFileSync(sealedManifest), 'text');
+      text = await decrypterFor(opts.identities).decrypt(readFileSync(sealedManifest), 'text');
     } catch (err) {
       if (/no identity matched/.test((err as Error).message)) throw new BackupRefused(`the identity given does not open ${path} (it was encrypted to other recipients)`);
       throw new BackupRefused(`the manifest of ${path} is damaged or was altered (${(err as Error).message})`);
@@ -594,9 +585,18 @@ async function readManifest(dir: string, path: string, opts: OpenOptions): Promi
   return parsed.data;
 }
 
+function decrypterFor(identities: string[]): Decrypter {
+  const d = new Decrypter();
+  for (const identity of identities) d.addIdentity(identity);
+  return d;
+}
+
+/** A sink that keeps nothing: for reading a stream through a check. */
+const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
+
 async function digestOf(file: string): Promise<{ bytes: number; sha256: string }> {
   const tap = digestTap();
-  await pipeline(createReadStream(file), tap.step, new Writable({ write: (_c, _e, cb) => cb() }));
+  await pipeline(createReadStream(file), tap.step, discard());
   return tap.digest();
 }
 
@@ -629,24 +629,39 @@ async function feedOlap(opened: Opened, progress: Progress, to: (c: Content) => 
   });
 }
 
-/** pg_restore of the backup's dump into `url`, in one transaction, fed from the decrypting stream. */
-async function restoreDump(opened: Opened, url: string, progress: Progress): Promise<void> {
-  const { stream, checked } = await feedChecked(opened, opened.manifest.database, (n) => progress.update(n));
-  await withPgConnection(url, (conn) => run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', ...conn.args], { env: conn.env, stdin: stream }));
-  checked();
+/**
+ * pg_restore of the backup's dump into `url`, in one transaction, fed from the decrypting stream under
+ * `progress` (pg_restore reads the dump from its stdin, so the bytes it has taken are the bytes fed to
+ * it); then every table's rows compared with those recorded at backup time. Throws `differs: <what>`
+ * when a count is not as backed up.
+ */
+async function restoreDump(opened: Opened, url: string, progress: Progress, differs: string): Promise<{ tables: number; rows: number }> {
+  await tracked(progress, async (p) => {
+    const { stream, checked } = await feedChecked(opened, opened.manifest.database, (n) => p.update(n));
+    await withPgConnection(url, (conn) => run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', ...conn.args], { env: conn.env, stdin: stream }));
+    checked();
+  });
+  const rows = await compareRows(url, opened.manifest.database.rows);
+  if (rows.differences.length > 0) throw new Error(`${differs}: ${rows.differences.join('; ')}`);
+  return rows;
 }
 
 /** Differences between the rows recorded at backup time and those of `url`, as lines. */
 async function compareRows(url: string, recorded: Record<string, number>): Promise<{ tables: number; rows: number; differences: string[] }> {
+  const got = await withClient(url, countRows);
+  const differences: string[] = [];
+  for (const t of new Set([...Object.keys(recorded), ...Object.keys(got)])) {
+    if (recorded[t] !== got[t]) differences.push(`${t}: ${got[t] ?? 'no table'} restored, ${recorded[t] ?? 'no table'} backed up`);
+  }
+  return { tables: Object.keys(got).length, rows: Object.values(got).reduce((a, b) => a + b, 0), differences };
+}
+
+/** `work` with a connection of its own to `url`, closed after. */
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const got = await countRows(client);
-    const differences: string[] = [];
-    for (const t of new Set([...Object.keys(recorded), ...Object.keys(got)])) {
-      if (recorded[t] !== got[t]) differences.push(`${t}: ${got[t] ?? 'no table'} restored, ${recorded[t] ?? 'no table'} backed up`);
-    }
-    return { tables: Object.keys(got).length, rows: Object.values(got).reduce((a, b) => a + b, 0), differences };
+    return await work(client);
   } finally {
     await client.end();
   }
@@ -686,10 +701,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     if (manifest.olap && existsSync(target)) throw new Error(`${target} exists: stop the projector and move the file away first`);
     await assertEmptyDatabase(opts.databaseUrl);
 
-    // pg_restore reads the dump from its stdin, so the bytes it has taken are the bytes fed to it.
-    await tracked(start('restore database', { unit: 'bytes', total: manifest.database.bytes }), (progress) => restoreDump(opened, opts.databaseUrl, progress));
-    const rows = await compareRows(opts.databaseUrl, manifest.database.rows);
-    if (rows.differences.length > 0) throw new Error(`the restored database differs from the backup: ${rows.differences.join('; ')}`);
+    const rows = await restoreDump(opened, opts.databaseUrl, start('restore database', { unit: 'bytes', total: manifest.database.bytes }), 'the restored database differs from the backup');
     log(`database restored from ${manifest.createdAt}: ${rows.tables} tables, ${rows.rows} rows, as backed up`);
 
     let republished = 0;
@@ -775,7 +787,7 @@ export async function drill(opts: DrillOptions): Promise<DrillResult> {
     const { manifest } = opened;
     log(`backup of ${manifest.createdAt}: every file matches its manifest${manifest.encryption ? ', and the identity opens it' : ''}`);
     if (manifest.olap) {
-      await feedOlap(opened, start('drill olap', { unit: 'bytes', total: olapBytes(manifest) }), () => new Writable({ write: (_c, _e, cb) => cb() }));
+      await feedOlap(opened, start('drill olap', { unit: 'bytes', total: olapBytes(manifest) }), discard);
       log('olap: the DuckDB copy decrypts whole, as backed up');
     }
 
@@ -787,33 +799,21 @@ export async function drill(opts: DrillOptions): Promise<DrillResult> {
     } else {
       const adminUrl = opts.target.scratchFrom;
       const name = `erpbi_drill_${new Date(began).toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      try {
-        await admin.query(`create database ${name}`);
-      } catch (err) {
-        throw new Error(`cannot create the drill's scratch database (${(err as Error).message}): give a role that may create databases (ERPBI_DRILL_DATABASE_URL), or an empty database with --into URL`);
-      } finally {
-        await admin.end();
-      }
+      await withClient(adminUrl, (admin) =>
+        admin.query(`create database ${name}`).catch((err: unknown) => {
+          throw new Error(`cannot create the drill's scratch database (${(err as Error).message}): give a role that may create databases (ERPBI_DRILL_DATABASE_URL), or an empty database with --into URL`);
+        }),
+      );
       const u = new URL(adminUrl);
       u.pathname = `/${name}`;
       url = u.toString();
       drop = async () => {
-        const c = new pg.Client({ connectionString: adminUrl });
-        await c.connect();
-        try {
-          await c.query(`drop database if exists ${name} with (force)`);
-        } finally {
-          await c.end();
-        }
+        await withClient(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
       };
     }
     const database = new URL(url).pathname.slice(1);
     try {
-      await tracked(start('drill database', { unit: 'bytes', total: manifest.database.bytes }), (progress) => restoreDump(opened, url, progress));
-      const rows = await compareRows(url, manifest.database.rows);
-      if (rows.differences.length > 0) throw new Error(`the drill's restore differs from the backup: ${rows.differences.join('; ')}`);
+      const rows = await restoreDump(opened, url, start('drill database', { unit: 'bytes', total: manifest.database.bytes }), "the drill's restore differs from the backup");
       log(`database: restored into ${database}${drop ? ' (scratch, dropped after)' : ''}; ${rows.tables} tables, ${rows.rows} rows, every count as backed up`);
       return { manifest, database, tables: rows.tables, rows: rows.rows, olap: manifest.olap ? 'checked' : 'absent', seconds: (now() - began) / 1000 };
     } finally {
@@ -836,16 +836,10 @@ async function tracked<T>(progress: Progress, work: (progress: Progress) => Prom
 }
 
 async function assertEmptyDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(
-      `select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`,
-    );
-    if (rows[0]!.n > 0) throw new Error('the target database is not empty: restore only into a fresh database (createdb erpbi_restored)');
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withClient(url, (client) =>
+    client.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`),
+  );
+  if (rows[0]!.n > 0) throw new Error('the target database is not empty: restore only into a fresh database (createdb erpbi_restored)');
 }
 
 async function republishOutbox(databaseUrl: string, nats: NatsTarget, prefix: string): Promise<number> {
