@@ -1,10 +1,9 @@
 import type { Pool } from './pool.js';
 import { migrations } from './migrations/index.js';
-import { sql as grants } from './migrations/009-roles.js';
 
 // Applies pending migrations in order, once, under an advisory lock so two starters cannot race; then
-// states the roles' privileges again (009-roles: a restored dump carries none, and roles made after
-// that migration ran got none from it). Run as the owner role (database-url-migrate).
+// states again those marked `reapply` that were applied before (009-roles: the roles' privileges, which a
+// restored dump carries none of). Run as the owner role (database-url-migrate).
 export async function migrate(pool: Pool): Promise<string[]> {
   const client = await pool.connect();
   const applied: string[] = [];
@@ -28,7 +27,7 @@ export async function migrate(pool: Pool): Promise<string[]> {
         throw new Error(`migration ${m.name} failed: ${(err as Error).message}`);
       }
     }
-    if (done.has('009-roles')) await client.query(grants);
+    for (const m of migrations) if (m.reapply && done.has(m.name)) await client.query(m.sql);
   } finally {
     await client.query('select pg_advisory_unlock(7411)').catch(() => {});
     client.release();

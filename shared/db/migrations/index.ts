@@ -8,8 +8,9 @@ import { sql as invoiceBuyer } from './007-invoice-buyer.js';
 import { sql as retention } from './008-retention.js';
 import { sql as roles } from './009-roles.js';
 
-// Append only: a released migration is never edited, a change is a new entry.
-export const migrations: { name: string; sql: string }[] = [
+// Append only: a released migration is never edited, a change is a new entry. `reapply`: stated again
+// at every migrate once applied (grants: a restored dump carries none, and roles made after it ran got none).
+export const migrations: { name: string; sql: string; reapply?: true }[] = [
   { name: '001-platform', sql: platform },
   { name: '002-inventory', sql: inventory },
   { name: '003-orders', sql: orders },
@@ -18,5 +19,5 @@ export const migrations: { name: string; sql: string }[] = [
   { name: '006-workspace-reads', sql: workspaceReads },
   { name: '007-invoice-buyer', sql: invoiceBuyer },
   { name: '008-retention', sql: retention },
-  { name: '009-roles', sql: roles },
+  { name: '009-roles', sql: roles, reapply: true },
 ];
