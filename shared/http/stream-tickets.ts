@@ -26,7 +26,12 @@ export function createStreamTickets(opts: { ttlMs?: number; max?: number; perUse
   const now = opts.now ?? Date.now;
   const open = new Map<string, { principal: Principal; expires: number }>();
   const purge = (sub: string) => {
-    for (const [t, e] of open) if (e.expires <= now()) open.delete(t);
+    // Every ticket lives as long and the Map keeps insertion order: the expired ones are the first.
+    const at = now();
+    for (const [t, e] of open) {
+      if (e.expires > at) break;
+      open.delete(t);
+    }
     // Over a limit: the oldest go first (Map keeps insertion order), the user's own before anyone's.
     const own = [...open].filter(([, e]) => e.principal.sub === sub).map(([t]) => t);
     while (own.length >= perUser) open.delete(own.shift()!);
