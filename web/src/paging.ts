@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { allPages } from '../../shared/query/all-pages.js';
 import { read, type Page } from './api.js';
 import type { Changes } from './live.js';
 import { useLoad, type Loaded } from './load.js';
@@ -47,11 +48,6 @@ export function usePaged<T>(
  */
 export async function readAll<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T[]> {
   const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await read<Page<T>>(path, { ...params, limit: maxLimit, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  for await (const item of allPages((q) => read<Page<T>>(path, { ...params, ...q }), { limit: maxLimit }, maxLimit)) items.push(item);
   return items;
 }
