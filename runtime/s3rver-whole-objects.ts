@@ -30,8 +30,9 @@ export function writeObjectsWhole(store: FilesystemStore): void {
       // Before the object appears: a reader of a new object never finds it without its content type.
       await store.putMetadata(object.bucket, object.key, object.metadata, md5);
       await rename(part, path);
-    } finally {
+    } catch (err) {
       await rm(part, { force: true });
+      throw err;
     }
     return { size: bytes.length, md5 };
   };
