@@ -32,7 +32,7 @@ export const errorCatalogue = {
   invoice_not_payable: { kind: 'conflict', doc: 'The invoice is paid in full or credited.' },
   invalid_transition: { kind: 'conflict', doc: 'The record is in a state that does not allow this.' },
   idempotency_key_reused: { kind: 'unprocessable', doc: 'The Idempotency-Key was used before with another body.' },
-  sequence_gap: { kind: 'conflict', doc: "A batch for the projector that does not continue from its watermark one sequence at a time; the feed retries it, and the lag alert fires if it never fits." },
+  sequence_gap: { kind: 'conflict', doc: "A batch for the projector that does not continue from its watermark one sequence at a time; the feed starts again after the last event it had acknowledged, and the lag alert fires if it never fits." },
   email_taken: { kind: 'conflict', doc: 'An active employee already has this email.' },
   invalid_dates: { kind: 'unprocessable', doc: 'A date is before another it must follow.' },
   unhandled_event: { kind: 'unprocessable', doc: 'A reaction was sent an event type it does not handle (a subscription that does not match its handlers); the connector dead-letters it.' },

@@ -40,32 +40,39 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
     ack_wait: 120 * 1e9,
     max_ack_pending: opts.batchSize,
   };
-  // A feed that died holding a batch (SIGKILL) left it delivered but unacked: the server would hand the
-  // next feed newer messages first and redeliver the held ones only after ack_wait, below a watermark
-  // that has moved past them (and AckPolicy.All would ack them unseen): they would never be projected.
-  // Start again right after the last acknowledged message instead, in stream order.
-  const previous = await jsm.consumers.info(opts.stream, durable).catch(() => undefined);
-  if (previous && previous.num_ack_pending > 0) {
-    await jsm.consumers.delete(opts.stream, durable);
-    await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: previous.ack_floor.stream_seq + 1 });
-    opts.log.warn({ fn: opts.fn, from: previous.ack_floor.stream_seq + 1, unacked: previous.num_ack_pending }, 'batch feed restarts after the last acknowledged message');
-  } else if (!previous) {
-    await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.All });
-  }
-  const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: opts.batchSize });
+  // Messages the server handed out that this worker does not hold come again only after ack_wait, and
+  // then below a watermark that has moved past them (AckPolicy.All acks them unseen): never projected.
+  // A feed that died holding a batch (SIGKILL) leaves them so; so does a connection that dropped with
+  // messages in flight (nats-server restarted), and the projector then refuses the next batch as a
+  // sequence_gap. Either way the consumer starts again right after the last acknowledged message.
+  const open = async (): Promise<ConsumerMessages> => {
+    const previous = await jsm.consumers.info(opts.stream, durable).catch(() => undefined);
+    if (previous && previous.num_ack_pending > 0) {
+      await jsm.consumers.delete(opts.stream, durable);
+      await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: previous.ack_floor.stream_seq + 1 });
+      opts.log.warn({ fn: opts.fn, from: previous.ack_floor.stream_seq + 1, unacked: previous.num_ack_pending }, 'batch feed restarts after the last acknowledged message');
+    } else if (!previous) {
+      await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.All });
+    }
+    const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
+    return consumer.consume({ max_messages: opts.batchSize });
+  };
   const buffer: JsMsg[] = [];
   let wake: (() => void) | undefined;
   let running = true;
-
-  const reader = (async () => {
-    for await (const msg of messages) {
-      buffer.push(msg);
-      wake?.();
-    }
-  })();
+  const read = (from: ConsumerMessages) =>
+    (async () => {
+      for await (const msg of from) {
+        buffer.push(msg);
+        wake?.();
+      }
+    })();
+  let messages = await open();
+  let reader = read(messages);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   let lastBatch = 0;
+  let gaps = 0; // sequence_gaps in a row: a gap the stream cannot fill (the lag alert's case) is retried ever more slowly
   const worker = (async () => {
     while (running) {
       if (buffer.length === 0) {
@@ -77,11 +84,30 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
       // under a steady flow, events gather for up to minIntervalMs into fewer, larger batches (bench/:
       // a third of the box's CPU went to tiny batches). The first event after a quiet spell goes at once.
       const wait = lastBatch + (opts.minIntervalMs ?? 100) - Date.now();
-      if (wait > 0 && buffer.length < opts.batchSize) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0 && buffer.length < opts.batchSize) await sleep(wait);
       lastBatch = Date.now();
       const batch = buffer.splice(0, opts.batchSize);
-      const ok = await deliverBatch(batch, opts, () => running);
-      if (!ok) return; // stopping: the unacked messages come back to the next connector
+      const outcome = await deliverBatch(batch, opts, () => running);
+      if (outcome === 'stopping') return; // the unacked messages come back to the next connector
+      if (outcome === 'applied') {
+        gaps = 0;
+        continue;
+      }
+      // A gap: what the buffer holds follows it, so it goes too, and the consumer starts again.
+      await sleep(delaysMs[Math.min(gaps++, delaysMs.length - 1)]!);
+      await messages.close().catch(() => undefined);
+      await reader.catch(() => undefined);
+      buffer.length = 0;
+      for (let attempt = 0; running; attempt++) {
+        try {
+          messages = await open();
+          reader = read(messages);
+          break;
+        } catch (err) {
+          opts.log.warn({ fn: opts.fn, err: (err as Error).message, attempt }, 'batch feed cannot reopen its consumer; retrying');
+          await sleep(delaysMs[Math.min(attempt, delaysMs.length - 1)]!);
+        }
+      }
     }
   })();
 
@@ -89,12 +115,14 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
   return async () => {
     running = false;
     wake?.();
-    await messages.close();
-    await Promise.allSettled([reader, worker]);
+    await Promise.allSettled([worker]); // it may be opening the consumer again: then `messages` is the one it opened
+    await messages.close().catch(() => undefined);
+    await Promise.allSettled([reader]);
   };
 }
 
-async function deliverBatch(batch: JsMsg[], opts: BatchFeedOptions, running: () => boolean): Promise<boolean> {
+/** Delivers one batch, retrying it in place until it is applied; a sequence_gap is the worker's to heal. */
+async function deliverBatch(batch: JsMsg[], opts: BatchFeedOptions, running: () => boolean): Promise<'applied' | 'gap' | 'stopping'> {
   // Where the stream ends, as the server said when it handed over the batch's last message (that message
   // plus those still pending after it): with it the projector tells "up to date" from "behind" (its
   // watermark alone cannot). Schema: functions/project-to-olap/schema.ts.
@@ -107,15 +135,16 @@ async function deliverBatch(batch: JsMsg[], opts: BatchFeedOptions, running: () 
       opts.metrics?.deliveries.inc({ function: opts.fn, outcome: 'ack' }, batch.length);
       // AckPolicy.All: acking the last message acks the whole batch; wait for the server to confirm.
       await batch[batch.length - 1]!.ackAck().catch(() => false);
-      return true;
+      return 'applied';
     }
     opts.metrics?.deliveries.inc({ function: opts.fn, outcome: 'retry' }, batch.length);
-    const delay = delaysMs[Math.min(attempt, delaysMs.length - 1)]!;
     opts.log.warn({ fn: opts.fn, status, detail: detail.slice(0, 300), first: batch[0]!.seq, size: batch.length, attempt }, 'batch not applied; retrying');
-    if (!running()) return false;
+    if (!running()) return 'stopping';
+    // The same batch again would be refused again: events before it are missing.
+    if (status === 409 && detail.includes('sequence_gap')) return 'gap';
     for (const m of batch) m.working(); // keep the batch ours while we retry
-    await new Promise((r) => setTimeout(r, delay));
-    if (!running()) return false;
+    await new Promise((r) => setTimeout(r, delaysMs[Math.min(attempt, delaysMs.length - 1)]!));
+    if (!running()) return 'stopping';
   }
 }
 
