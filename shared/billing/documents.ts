@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Pool, Tx } from '../db/pool.js';
-import { readCompanyProfile } from '../documents/company.js';
-import { documentKey, type BillingDocument } from '../documents/model.js';
+import { readCompanyProfile, type CompanyProfile } from '../documents/company.js';
+import { documentKey, type BillingDocument, type DocumentSeller } from '../documents/model.js';
 import { renderPdf } from '../documents/render-pdf.js';
 import { documentStore } from '../documents/storage.js';
 import type { Event } from '../events/envelope.js';
@@ -39,6 +39,10 @@ const creditNoteFields = z.object({ invoiceId: z.string(), number: z.string(), r
 
 type Db = Pool | Tx;
 
+function sellerOf(company: CompanyProfile): DocumentSeller {
+  return { name: company.name, vatId: company.vatId, email: company.email, phone: company.phone, bank: company.bank };
+}
+
 function invoiceDocument(i: InvoiceFields): BillingDocument {
   return {
     kind: 'invoice',
@@ -47,12 +51,16 @@ function invoiceDocument(i: InvoiceFields): BillingDocument {
     dueDate: i.dueDate,
     paymentTermsDays: Math.round((Date.parse(i.dueDate) - Date.parse(i.issueDate)) / 86_400_000),
     currency: i.currency,
+    seller: sellerOf(readCompanyProfile()),
     buyer: { id: i.customerId, name: i.customerName ?? i.customerId, email: i.customerEmail ?? undefined },
     orderId: i.orderId,
-    lines: i.lines,
+    // Lines issued before VAT categories were kept: standard rate when taxed, zero rated otherwise.
+    lines: i.lines.map((l) => ({ ...l, vatCategory: l.taxRateBp > 0 ? 'S' : 'Z' })),
     subtotal: i.subtotal,
     tax: i.tax,
     total: i.total,
+    amountDue: i.total,
+    notes: [],
   };
 }
 

@@ -78,7 +78,7 @@ const principals = new WeakMap<FastifyRequest, Principal>();
 
 function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z.ZodType>, deps: Deps, authorize: Authorize, windowMs: number) {
   // Authenticated in onRequest, before the body is read: no token is a 401 whatever the body.
-  app.post('/', { onRequest: async (req) => void (principals.set(req, await authorize(req, route.roles))) }, async (req, reply) => {
+  app.post(route.path ?? '/', { onRequest: async (req) => void (principals.set(req, await authorize(req, route.roles))) }, async (req, reply) => {
     const actor = principals.get(req)!;
     const input = parseInput(route.body, req.body);
     const cause = { correlationId: req.id, causationId: null, actor: actor.sub };
@@ -90,7 +90,7 @@ function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z
     }
     const key = parseInput(idempotencyKey, rawKey);
     // Claim, replay, expiry and the body's canonical hash: shared/idempotency/.
-    const answer = await runIdempotent(deps, cause, { scope: `${fn}:${actor.sub}`, key, body: req.body, status, windowMs }, (uow) => route.run(uow, input, actor));
+    const answer = await runIdempotent(deps, cause, { scope: `${fn}${route.path ?? ''}:${actor.sub}`, key, body: req.body, status, windowMs }, (uow) => route.run(uow, input, actor));
     if (answer.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(answer.status).send(answer.body);
   });

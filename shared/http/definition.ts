@@ -17,6 +17,9 @@ export interface Answer {
 /** A POST that changes state in one unit of work; `idempotent` honours the Idempotency-Key header. */
 export interface CommandRoute<S extends z.ZodType> {
   kind: 'command';
+  /** Where under the function it is posted: '/' (the default) is `POST /function/<name>`; a function
+   *  hosting more than one command (faasd CE deploys at most 15 functions) names the others, e.g. '/refund'. */
+  path?: string;
   roles: readonly Role[];
   body: S;
   idempotent?: boolean;

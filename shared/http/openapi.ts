@@ -89,7 +89,7 @@ function operations(def: FunctionDefinition): Op[] {
     switch (route.kind) {
       case 'command':
         return [{
-          fn, kind: 'command', method: 'POST', route: '/', summary: fn, roles: route.roles, body: route.body, idempotent: route.idempotent === true,
+          fn, kind: 'command', method: 'POST', route: route.path ?? '/', summary: route.path ? `${fn} ${route.path}` : fn, roles: route.roles, body: route.body, idempotent: route.idempotent === true,
           responses: { [route.successStatus ?? 200]: { description: "The command's answer (its fields: docs/api.md).", mediaTypes: json } },
           errors: domainCodes,
         }];

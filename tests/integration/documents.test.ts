@@ -133,8 +133,8 @@ describe('invoice and credit-note PDFs in object storage', () => {
 
   it('lays a long invoice out over pages: the table header on each, every line once, page numbers', async () => {
     const long = 'A product whose name is long enough to wrap over several lines of its column in the table '.repeat(3);
-    const lines = Array.from({ length: 45 }, (_, i) => ({ sku: `LONG-${String(i).padStart(2, '0')}`, name: i % 4 === 0 ? `${long}${i}` : `Item ${i}`, quantity: 1, unitPrice: 100, taxRateBp: 1900, net: 100, tax: 19 }));
-    const doc = { kind: 'invoice' as const, number: 'INV-2026-999999', issueDate: '2026-11-30', dueDate: '2026-12-14', paymentTermsDays: 14, currency: 'EUR', buyer: { id: 'b', name: 'Buyer' }, orderId: 'o', lines, subtotal: 4500, tax: 855, total: 5355 };
+    const lines = Array.from({ length: 45 }, (_, i) => ({ sku: `LONG-${String(i).padStart(2, '0')}`, name: i % 4 === 0 ? `${long}${i}` : `Item ${i}`, quantity: 1, unitPrice: 100, taxRateBp: 1900, net: 100, tax: 19, vatCategory: 'S' as const }));
+    const doc = { kind: 'invoice' as const, number: 'INV-2026-999999', issueDate: '2026-11-30', dueDate: '2026-12-14', paymentTermsDays: 14, currency: 'EUR', seller: { name: company.name }, buyer: { id: 'b', name: 'Buyer' }, orderId: 'o', lines, subtotal: 4500, tax: 855, total: 5355, amountDue: 5355, notes: [] };
     const pdf = await renderPdf(doc, company);
     writeFileSync(join(out, 'long-invoice.pdf'), pdf);
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', ['-'], { input: pdf }).toString())![1]);
