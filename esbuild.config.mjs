@@ -17,8 +17,8 @@ const external = ['@duckdb/*', 'pg-native'];
 // pino and pg are CommonJS; an ESM bundle needs a require() for them.
 const banner = { js: "import { createRequire as __erpbiRequire } from 'node:module'; const require = __erpbiRequire(import.meta.url);" };
 // What every Node bundle shares (the functions, the connector, the OpenAPI generator). The invoice font
-// (shared/documents/fonts.ts) travels inside the bundle as bytes.
-const nodeBundle = { bundle: true, platform: 'node', target: 'node20', format: 'esm', external, banner, loader: { '.ttf': 'binary' } };
+// (shared/documents/fonts.ts) and the PDF/A colour profile (shared/documents/factur-x.ts) travel inside the bundle as bytes.
+export const nodeBundle = { bundle: true, platform: 'node', target: 'node20', format: 'esm', external, banner, loader: { '.ttf': 'binary', '.icc': 'binary' } };
 
 export function functionNames() {
   return readdirSync(join(root, 'functions')).filter((d) => existsSync(join(root, 'functions', d, 'handler.ts'))).sort();

@@ -3,6 +3,7 @@ import { formatMoney } from '../domain/money.js';
 import { taxSubtotals } from '../domain/invoice.js';
 import { bpToPercentText } from '../domain/money.js';
 import type { CompanyProfile } from './company.js';
+import { asFacturX, pdfA3b } from './factur-x.js';
 import { loadFonts } from './fonts.js';
 import type { BillingDocument } from './model.js';
 
@@ -20,11 +21,17 @@ const columns = [
 ] as const;
 type Column = (typeof columns)[number]['key'];
 
+export interface RenderOptions {
+  locale?: string;
+  /** The document's CII XML (EN 16931): given, the PDF is Factur-X, PDF/A-3b with the XML embedded (factur-x.ts). */
+  facturX?: { xml: string };
+}
+
 /**
  * The document as PDF bytes. Deterministic: the same document gives the same bytes (the PDF's dates
  * are its issue date, fonts are subset the same way), so a redelivered event rewrites an identical object.
  */
-export async function renderPdf(doc: BillingDocument, company: CompanyProfile, locale = 'en-GB'): Promise<Buffer> {
+export async function renderPdf(doc: BillingDocument, company: CompanyProfile, { locale = 'en-GB', facturX }: RenderOptions = {}): Promise<Buffer> {
   const fonts = await loadFonts();
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
@@ -36,7 +43,9 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, l
     font: fonts.regular as unknown as string,
     info: { Title: `${title} ${doc.number}`, Author: company.name, Creator: 'erpbi', Producer: 'erpbi', CreationDate: issued, ModDate: issued },
     bufferPages: true,
+    ...(facturX ? pdfA3b : {}),
   });
+  if (facturX) await asFacturX(pdf, facturX.xml, issued);
   pdf.registerFont('regular', fonts.regular);
   pdf.registerFont('bold', fonts.bold);
   const chunks: Buffer[] = [];
