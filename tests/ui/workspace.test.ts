@@ -223,6 +223,11 @@ describe('the workspace', () => {
     await page.getByRole('button', { name: 'Save payment' }).click();
     await expect.poll(() => main.locator('.status-badge').first().textContent(), { timeout: 10_000 }).toBe('paid');
     await inspect(page, 'invoice');
+    // The EN 16931 e-invoices: links to the query function's XML, fetched with the token when clicked.
+    for (const format of ['UBL', 'CII']) {
+      const link = page.getByRole('link', { name: `E-invoice (${format})`, exact: true });
+      expect(await link.getAttribute('href')).toBe(`/function/query/invoices/${invoice.id}/einvoice?format=${format.toLowerCase()}`);
+    }
     // The stored PDF opens in a new tab (fetched with the session's token, shown from a blob: URL).
     const [tab] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'PDF', exact: true }).click()]);
     await expect.poll(() => tab.url(), { timeout: 15_000 }).toMatch(/^blob:/);

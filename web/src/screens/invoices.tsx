@@ -11,6 +11,7 @@ import { Day, Header, Money, PagedList, Show, Status, statusText, TableWrap, Whe
 import { InvoiceFigures } from './invoice-parts.js';
 import { methodText, PaymentForm } from './invoice-payment.js';
 import { usePaged } from '../paging.js';
+import { EInvoiceLinks } from './einvoice-links.js';
 import { PdfLink } from './pdf-link.js';
 
 export { InvoicePrint } from './invoice-print.js';
@@ -107,6 +108,7 @@ export function InvoicePage({ roles, params }: ScreenProps) {
     <section>
       <Header title={i ? `Invoice ${i.number}` : 'Invoice'}>
         {i ? <PdfLink path={`invoices/${seg(id)}/pdf`} label="PDF" filename={`${i.number}.pdf`} /> : null}
+        {i ? <EInvoiceLinks path={`invoices/${seg(id)}`} number={i.number} /> : null}
         {i ? <a class="button secondary" href={href(`/invoices/${seg(id)}/print`)}>Print</a> : null}
         {mayPay ? (
           <button type="button" aria-expanded={paying} onClick={() => (setPaying(!paying), setSaved(undefined))}>
@@ -184,7 +186,10 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
                     <td><When at={n.issuedAt} /></td>
                     <td class="num"><Money minor={n.amount} currency={i.currency} /></td>
                     <td>{n.reason ?? <span class="muted">–</span>}</td>
-                    <td><PdfLink path={`credit-notes/${seg(n.id)}/pdf`} label="PDF" filename={`${n.number}.pdf`} /></td>
+                    <td>
+                      <PdfLink path={`credit-notes/${seg(n.id)}/pdf`} label="PDF" filename={`${n.number}.pdf`} />{' '}
+                      <EInvoiceLinks path={`credit-notes/${seg(n.id)}`} number={n.number} inRow />
+                    </td>
                   </tr>
                 ))}
               </tbody>
