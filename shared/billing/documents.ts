@@ -91,6 +91,15 @@ export async function loadCreditNoteDocument(db: Db, creditNoteId: string): Prom
 
 
 /**
+ * CII SEAM: the CII XML (EN 16931) the stored PDF embeds as factur-x.xml. Undefined, so a plain PDF,
+ * until the CII generator is merged; then it is `ciiXml(doc)` from shared/einvoice/cii.ts.
+ */
+export function embeddedCii(doc: BillingDocument): string | undefined {
+  void doc;
+  return undefined;
+}
+
+/**
  * The PDF as stored: Factur-X (PDF/A-3b with the CII XML embedded as factur-x.xml) when the document's
  * CII XML is given, a plain PDF otherwise.
  */
@@ -101,8 +110,7 @@ export function documentPdf(doc: BillingDocument, ciiXml: string | undefined): P
 async function renderAndStore(doc: BillingDocument | undefined, what: string): Promise<void> {
   // Issued in the transaction that emitted the event, so it exists: a missing record is a bug, and a 500 retried.
   if (!doc) throw new Error(`${what} is not in billing's records`);
-  // CII SEAM: `ciiXml(doc)` (shared/einvoice/cii.ts) goes here once it is merged; until then a plain PDF.
-  const bytes = await documentPdf(doc, undefined);
+  const bytes = await documentPdf(doc, embeddedCii(doc));
   await documentStore().put(documentKey(doc), bytes);
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCreditNoteDocument, loadInvoiceDocument } from '../../shared/billing/documents.js';
+import { documentPdf, embeddedCii, loadCreditNoteDocument, loadInvoiceDocument } from '../../shared/billing/documents.js';
 import { renderPdf } from '../../shared/documents/render-pdf.js';
 import { companyProfile } from '../../shared/documents/company.js';
 import { formatMoney } from '../../shared/domain/money.js';
@@ -91,7 +91,8 @@ describe('invoice and credit-note PDFs in object storage', () => {
     expect(invoice.total).toBe(7470 + 13900 + 523 + 2641);
 
     // Deterministic: rendering the same invoice again gives the stored bytes exactly.
-    const again = await renderPdf((await loadInvoiceDocument(h.db.pool, invoice.id))!, company);
+    const doc = (await loadInvoiceDocument(h.db.pool, invoice.id))!;
+    const again = await documentPdf(doc, embeddedCii(doc));
     expect(Buffer.compare(again, res.raw)).toBe(0);
     // A redelivered event changes nothing.
     expect((await render(event)).body).toEqual({ outcome: 'duplicate' });
