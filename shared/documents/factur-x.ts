@@ -16,7 +16,7 @@ const fxNamespace = 'urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#';
 
 /** The fields Factur-X reads from the XMP (for an invoice and a credit note alike: both are INVOICE). */
 const fxFields = [
-  { name: 'DocumentType', value: 'INVOICE', description: 'INVOICE' },
+  { name: 'DocumentType', value: 'INVOICE', description: 'The type of the hybrid document, in capital letters: INVOICE' },
   { name: 'DocumentFileName', value: facturXFileName, description: 'The name of the embedded XML document' },
   { name: 'Version', value: '1.0', description: 'The actual version of the Factur-X XML schema' },
   { name: 'ConformanceLevel', value: 'EN 16931', description: 'The conformance level of the embedded Factur-X data' },
