@@ -11,6 +11,6 @@ export default defineFunction({
   name: 'render-document',
   routes: [
     reaction({ on: { invoice_created: renderAndDeliverInvoice, credit_note_issued: renderAndDeliverCreditNote, document_delivery_requested: sendDelivery } }),
-    command({ path: '/send', roles: commandRoles['render-document/send'], body: sendBody, idempotent: true, successStatus: 202, run: (uow, input, actor) => requestDelivery(uow, input, actor) }),
+    command({ path: '/send', roles: commandRoles['render-document/send'], body: sendBody, idempotent: true, successStatus: 202, run: (uow, input) => requestDelivery(uow, input) }),
   ],
 });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/roles.js';
 import type { Pool, Tx } from '../db/pool.js';
 import { emailOnIssue } from '../documents/company.js';
 import { documentKey, type BillingDocument } from '../documents/model.js';
@@ -76,8 +75,9 @@ async function addDelivery(
   return { deliveryId, kind, documentId, number: doc.number, recipient, status: 'requested' };
 }
 
-/** The Send by e-mail command: a delivery to the customer's billing address, sent after commit. */
-export async function requestDelivery(uow: UnitOfWork, input: { kind: DeliverableKind; id: string }, _actor: Principal): Promise<DeliveryAnswer> {
+/** The Send by e-mail command: a delivery to the customer's billing address, sent after commit; the
+ *  requester (the token's sub) is the unit of work's actor. */
+export async function requestDelivery(uow: UnitOfWork, input: { kind: DeliverableKind; id: string }): Promise<DeliveryAnswer> {
   const settings = emailSettings();
   if (!settings) throw new AppError('email_not_configured', 'e-mail is off on this box: set SMTP_HOST and EMAIL_FROM to send documents');
   const found = await documentOf(uow.tx, input.kind, input.id);
