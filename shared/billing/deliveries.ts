@@ -78,10 +78,10 @@ async function addDelivery(
 /** The Send by e-mail command: a delivery to the customer's billing address, sent after commit; the
  *  requester (the token's sub) is the unit of work's actor. */
 export async function requestDelivery(uow: UnitOfWork, input: { kind: DeliverableKind; id: string }): Promise<DeliveryAnswer> {
-  const settings = emailSettings();
-  if (!settings) throw new AppError('email_not_configured', 'e-mail is off on this box: set SMTP_HOST and EMAIL_FROM to send documents');
   const found = await documentOf(uow.tx, input.kind, input.id);
   if (!found) throw new AppError('not_found', `no ${kindLabel[input.kind].toLowerCase()} ${input.id}`);
+  const settings = emailSettings();
+  if (!settings) throw new AppError('email_not_configured', 'e-mail is off on this box: set SMTP_HOST and EMAIL_FROM to send documents');
   const recipient = found.doc.buyer.email;
   if (!recipient) {
     throw new AppError('no_billing_email', `the customer ${found.doc.buyer.name} has no e-mail address to send ${found.doc.number} to: add one to the customer`, { customerId: found.doc.buyer.id });
