@@ -92,7 +92,7 @@ export async function requestDelivery(uow: UnitOfWork, input: { kind: Deliverabl
 /** After a new document's PDF is stored (render-document): its delivery, when the company profile asks
  *  for it, e-mail is configured and the customer has an address; otherwise nothing. */
 export async function deliverOnIssue(uow: UnitOfWork, kind: DeliverableKind, documentId: string): Promise<void> {
-  if (!emailOnIssue()) return;
+  if (!(await emailOnIssue(uow.tx))) return;
   const settings = emailSettings();
   if (!settings) return;
   const found = await documentOf(uow.tx, kind, documentId);

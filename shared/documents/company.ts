@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secret } from '../config.js';
+import type { Pool, Tx } from '../db/pool.js';
 
 // The seller on every invoice and credit note. One JSON document, from the secret `company-profile`
 // (faasd and compose mount it as a file) or the COMPANY_PROFILE variable (npm start passes
@@ -38,7 +39,7 @@ export function readCompanyProfile(): CompanyProfile {
 }
 
 /** Whether documents go to the customer by e-mail as they are issued. The one place the setting is read:
- *  when the profile moves into Postgres, this is what changes. */
-export function emailOnIssue(): boolean {
+ *  when the profile moves into Postgres, this is what changes (hence the database and the promise). */
+export async function emailOnIssue(_db: Pool | Tx): Promise<boolean> {
   return readCompanyProfile().emailOnIssue;
 }
