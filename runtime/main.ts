@@ -16,6 +16,7 @@ import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
 import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
 import { companyProfileFile } from './company-file.js';
+import { emailSettings, emailSummary } from '../shared/email/settings.js';
 import { stopLeftovers } from './leftovers.js';
 // @ts-expect-error: plain JS build script
 import { buildAll, isStale } from '../esbuild.config.mjs';
@@ -30,6 +31,9 @@ process.env.ERPBI_DATA = dir;
 const port = gatewayPort();
 // What the box takes from its environment (shared/config.ts): each part it is not given, it runs itself.
 const config = readConfig(['EVENTS_PREFIX', 'EVENTS_STREAM', 'DATABASE_URL', 'NATS_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
+// E-mail is optional: its settings (SMTP_HOST, EMAIL_FROM, ...) pass to the functions with the environment;
+// checked here so a half-configured server stops the start with one message, not a failed send later.
+const email = emailSettings();
 const prefix = config.EVENTS_PREFIX;
 const stream = config.EVENTS_STREAM;
 mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -188,6 +192,7 @@ async function main() {
   say(`  health      ${gatewayUrl}/healthz`);
   say(`  functions   ${gatewayUrl}/function/<name>`);
   say(`  a token     ERPBI_DATA=${dir} npx erpbi token --role admin`);
+  say(`  e-mail      ${emailSummary(email)}`);
   say('Ctrl-C stops everything.');
 }
 

@@ -92,6 +92,22 @@ export const settings = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 
+  // ---- e-mail to customers (shared/email/): off while SMTP_HOST is unset
+  /** The SMTP server documents are sent through (the firm's mail provider or relay). */
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: port.default(587),
+  /** `starttls`: plain connection upgraded with STARTTLS, refused without it (port 587); `tls`: TLS from the
+   *  first byte (port 465); `none`: no TLS at all, only for a relay on the same host or a test sink. */
+  SMTP_SECURITY: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+  /** Sign-in at the server, when it asks for one; the password is the secret smtp-password. */
+  SMTP_USER: z.string().min(1).optional(),
+  /** Empty counts as none: the secret file exists on every box, empty where the server asks for no sign-in. */
+  SMTP_PASSWORD: z.string().optional().transform((v) => v || undefined),
+  /** The From of every message (`Firm <billing@firm.example>` or a bare address); required with SMTP_HOST. */
+  EMAIL_FROM: z.string().min(3).optional(),
+  /** Where customers' answers go, when not to EMAIL_FROM. */
+  EMAIL_REPLY_TO: z.string().min(3).optional(),
+
   // ---- backups (npx erpbi backup): where a copy goes off the box, when set (runtime/backup.ts)
   ERPBI_BACKUP_RCLONE_REMOTE: z.string().min(1).optional(),
   /** restic's own variable; restic reads its password settings itself. */
@@ -156,6 +172,7 @@ const secretFiles: Partial<Record<Key, string | ((env: NodeJS.ProcessEnv) => str
   CLIENT_SECRET: 'connector-client-secret',
   S3_ACCESS_KEY_ID: 's3-access-key-id',
   S3_SECRET_ACCESS_KEY: 's3-secret-access-key',
+  SMTP_PASSWORD: 'smtp-password',
 };
 
 /**

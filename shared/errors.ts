@@ -38,6 +38,9 @@ export const errorCatalogue = {
   unhandled_event: { kind: 'unprocessable', doc: 'A reaction was sent an event type it does not handle (a subscription that does not match its handlers); the connector dead-letters it.' },
   unknown_event_version: { kind: 'unprocessable', doc: 'An event whose data version is newer than the code reading it; dead-lettered until that code is deployed.' },
   too_many_streams: { kind: 'too_many_requests', doc: 'The user already holds as many live streams open as allowed; close a tab or wait for one to end.' },
+  no_billing_email: { kind: 'unprocessable', doc: 'The customer the document was issued to has no e-mail address to send it to; add one to the customer.' },
+  email_not_configured: { kind: 'unavailable', doc: 'E-mail is off on this box (no SMTP_HOST); nothing was written.' },
+  email_not_sent: { kind: 'unavailable', doc: "The SMTP server did not take the message (or could not be reached); the delivery records the server's answer and the connector tries again later." },
   not_ready: { kind: 'unavailable', doc: 'A dependency is not ready yet.' },
   internal: { kind: 'internal', doc: 'An unexpected error; details are in the log, never in the answer.' },
 } as const satisfies Record<string, { kind: ErrorKind; doc: string }>;

@@ -10,6 +10,8 @@ export const commandRoles = {
   'cancel-order': ['admin', 'clerk'],
   'fulfil-order': ['admin', 'clerk'],
   'record-payment': ['admin', 'accountant'],
+  // A function's further commands are keyed by their path under /function/ (shared/http/definition.ts).
+  'render-document/send': ['admin', 'accountant'],
   'hire-employee': ['admin'],
   'update-employee': ['admin'],
   'terminate-employee': ['admin'],

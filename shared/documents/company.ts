@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secret } from '../config.js';
+import type { Pool, Tx } from '../db/pool.js';
 
 // The seller on every invoice and credit note. One JSON document, from the secret `company-profile`
 // (faasd and compose mount it as a file) or the COMPANY_PROFILE variable (npm start passes
@@ -13,6 +14,8 @@ export const companyProfile = z
     email: z.string().email().optional(),
     phone: z.string().min(1).max(40).optional(),
     bank: z.object({ name: z.string().min(1).max(100).optional(), iban: z.string().min(1).max(40), bic: z.string().min(1).max(20).optional() }).strict().optional(),
+    /** E-mail each invoice and credit note to the customer as soon as its PDF is rendered (shared/billing/deliveries.ts). */
+    emailOnIssue: z.boolean().default(false),
   })
   .strict();
 export type CompanyProfile = z.infer<typeof companyProfile>;
@@ -24,6 +27,7 @@ export const exampleCompany: CompanyProfile = {
   vatId: 'XX000000000',
   email: 'billing@example.com',
   bank: { name: 'Example Bank', iban: 'XX00 0000 0000 0000 0000 00', bic: 'EXAMPLEXXX' },
+  emailOnIssue: false,
 };
 
 export function readCompanyProfile(): CompanyProfile {
@@ -32,4 +36,10 @@ export function readCompanyProfile(): CompanyProfile {
   const parsed = companyProfile.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new Error(`the company profile is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+/** Whether documents go to the customer by e-mail as they are issued. The one place the setting is read:
+ *  when the profile moves into Postgres, this is what changes (hence the database and the promise). */
+export async function emailOnIssue(_db: Pool | Tx): Promise<boolean> {
+  return readCompanyProfile().emailOnIssue;
 }

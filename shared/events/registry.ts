@@ -1,6 +1,7 @@
 import { z, ZodError } from 'zod';
 import { AppError } from '../errors.js';
 import { orderStatuses } from '../domain/order-lifecycle.js';
+import { deliverableKinds } from '../billing/deliverable-kinds.js';
 
 // The event contract, in one place: every event type with the domain whose subject carries it
 // (`<prefix>.<domain>.<type>`), the version of its data, the zod schema of that data, and the aggregate
@@ -157,6 +158,14 @@ export const eventRegistry = {
     data: z.object({
       creditNoteId: id, number: z.string(), invoiceId: id, invoiceNumber: z.string(), orderId: id, customerId: id, currency,
       amount: money, amountPaid: money.nonnegative(), refundDue: money.nonnegative(),
+    }),
+  }),
+  document_delivery_requested: spec({
+    domain: 'billing', version: 1, aggregate: invoiceAggregate,
+    summary: "Someone (or the issue itself, when the company profile says so) asked for an invoice or credit note to be e-mailed to the customer; render-document sends it after commit.",
+    data: z.object({
+      deliveryId: id, kind: z.enum(deliverableKinds), documentId: id, number: z.string(), invoiceId: id, customerId: id,
+      recipient: z.string(), trigger: z.enum(['manual', 'on_issue']),
     }),
   }),
   employee_hired: spec({

@@ -6,7 +6,7 @@ import { hasAnyRole, type Principal, type Role } from '../auth/roles.js';
 import type { Verifier } from '../auth/verify.js';
 import { envelopeSchema, parseEvent, type Event } from '../events/envelope.js';
 import { runUnitOfWork, type Deps, type UnitOfWork } from '../unit-of-work.js';
-import type { CommandRoute, FunctionDefinition, QueryRoute, ReactionRoute } from './definition.js';
+import type { CommandRoute, FunctionDefinition, QueryRoute, ReactionContext, ReactionRoute } from './definition.js';
 import { parseInput, toHttp } from './errors-to-http.js';
 import { runIdempotent } from '../idempotency/idempotent.js';
 import { defaultIdempotencyWindowMs } from '../idempotency/expiry.js';
@@ -99,14 +99,14 @@ function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z
 function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute, deps: Deps, authorize: Authorize) {
   app.post('/', { onRequest: async (req) => void (await authorize(req, ['service'])) }, async (req, reply) => {
     const received = parseInput(envelopeSchema, req.body);
-    const handle = route.on[received.type] as ((uow: UnitOfWork, e: Event) => Promise<void>) | undefined;
+    const handle = route.on[received.type] as ((uow: UnitOfWork, e: Event, ctx: ReactionContext) => Promise<void>) | undefined;
     // Subscribed (stack.yml) but not handled: a deployment mistake, dead-lettered where it shows, not a silent 200.
     if (!handle) throw new AppError('unhandled_event', `${fn} does not handle ${received.type}: its subscriptions and its handlers disagree`, { type: received.type });
     const event = parseEvent(received);
     const cause = { correlationId: event.correlationId, causationId: event.id, actor: `service:${fn}` };
     const outcome = await runUnitOfWork(deps, cause, async (uow) => {
       if (!(await firstDelivery(uow.tx, fn, event.id))) return 'duplicate';
-      await handle(uow, event);
+      await handle(uow, event, { db: deps.db, log: deps.log });
       return 'applied';
     });
     return reply.code(200).send({ outcome });

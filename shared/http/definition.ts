@@ -6,6 +6,7 @@ import type { Event } from '../events/envelope.js';
 import type { EventType } from '../events/registry.js';
 import type { Pool } from '../db/pool.js';
 import type { Deps, UnitOfWork } from '../unit-of-work.js';
+import type { Logger } from '../log.js';
 import type { ErrorCode } from '../errors.js';
 import type { CsvExport } from './csv.js';
 
@@ -27,8 +28,15 @@ export interface CommandRoute<S extends z.ZodType> {
   run: (uow: UnitOfWork, input: z.infer<S>, actor: Principal) => Promise<unknown>;
 }
 
+/** What a reaction may use beside its unit of work: the pool, for a write that must stay committed
+ *  whatever becomes of the reaction's transaction (an e-mail's delivery state, shared/billing/deliveries.ts). */
+export interface ReactionContext {
+  db: Pool;
+  log: Logger;
+}
+
 /** What a reaction does per event type; each handler gets the event with its data parsed by the registry. */
-export type EventHandlers = { [K in EventType]?: (uow: UnitOfWork, event: Event<K>) => Promise<void> };
+export type EventHandlers = { [K in EventType]?: (uow: UnitOfWork, event: Event<K>, ctx: ReactionContext) => Promise<void> };
 
 /** An event reaction, invoked by the connector with the service role; each event's effect happens once.
  *  The types in `on` are exactly the subjects stack.yml subscribes it to (tests/deploy/asyncapi.test.ts);

@@ -11,14 +11,20 @@ const overdue = `(i.due_date < (now() at time zone 'UTC')::date and i.balance > 
 const withCustomer = `(select i.*, c.name as customer_name, ${overdue} as overdue from billing.invoice_view i
   left join orders.customer_directory c on c.id = i.customer_id) i`;
 
-// As issued (the jsonb the invoice keeps), then its payments oldest first and its credit notes.
+// As issued (the jsonb the invoice keeps), then its payments oldest first, its credit notes, and the
+// e-mails of it and its credit notes (shared/billing/deliveries.ts) oldest first.
 const details = `lines,
   (select coalesce(json_agg(json_build_object('id', p.id, 'amount', p.amount, 'method', p.method, 'reference', p.reference,
           'receivedAt', ${isoUtc('p.received_at')}) order by p.received_at, p.id), '[]')
      from billing.payment_view p where p.invoice_id = i.id) as payments,
   (select coalesce(json_agg(json_build_object('id', n.id, 'number', n.number, 'amount', n.amount, 'reason', n.reason,
           'issuedAt', ${isoUtc('n.issued_at')}) order by n.issued_at, n.id), '[]')
-     from billing.credit_note_view n where n.invoice_id = i.id) as "creditNotes"`;
+     from billing.credit_note_view n where n.invoice_id = i.id) as "creditNotes",
+  (select coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'documentId', d.document_id, 'number', d.document_number,
+          'recipient', d.recipient, 'trigger', d.trigger, 'status', d.status, 'attempts', d.attempts, 'serverAnswer', d.server_answer,
+          'messageId', d.message_id, 'requestedBy', d.requested_by, 'requestedAt', ${isoUtc('d.requested_at')},
+          'lastAttemptAt', ${isoUtc('d.last_attempt_at')}, 'sentAt', ${isoUtc('d.sent_at')}) order by d.requested_at, d.id), '[]')
+     from billing.document_deliveries d where d.invoice_id = i.id) as deliveries`;
 
 interface InvoiceItem {
   id: string;

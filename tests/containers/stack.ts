@@ -49,6 +49,7 @@ export function prepare(): Stack {
   put('minio-root-user', localStorageKeys.accessKeyId);
   put('minio-root-password', localStorageKeys.secretAccessKey);
   put('company-profile', JSON.stringify(exampleCompany));
+  put('smtp-password', ''); // no SMTP_HOST: e-mail off, as on a fresh Pi
   const secret = (name: string) => readFileSync(join(dir, 'secrets', name), 'utf8');
   // each part as its own role (compose/postgres/init/20-erpbi-roles.sh), as docs/deploy-pi.md step 5 makes them
   put('database-url', `postgres://erpbi_app:${secret('postgres-app-password')}@postgres:5432/erpbi`);

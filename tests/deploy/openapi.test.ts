@@ -95,9 +95,10 @@ describe('/openapi.json and the routes the functions serve', () => {
 
   it('gives each command its roles and Idempotency-Key, each reaction the service role and the envelope', () => {
     for (const { path, op } of operationsOf(doc)) {
-      const { kind, function: fn, roles } = op['x-erpbi'];
+      const { kind, function: fn, roles, route } = op['x-erpbi'];
       if (kind === 'command') {
-        expect(roles, path).toEqual(commandRoles[fn as keyof typeof commandRoles]);
+        // a function's further commands are keyed by their path (render-document/send)
+        expect(roles, path).toEqual(commandRoles[(route === '/' ? fn : `${fn}${route}`) as keyof typeof commandRoles]);
         expect(op.parameters, path).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
       }
       if (kind === 'reaction') {

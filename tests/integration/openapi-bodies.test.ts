@@ -48,6 +48,8 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     await h.settle();
     expect((await h.post('cancel-order', { id: cancelled.body.id, reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
     await h.settle();
+    // Send by e-mail (tests/integration/email.test.ts sends for real): an unknown document is 404 whether e-mail is on or off.
+    expect((await h.call('render-document', '/send', { role: 'accountant', body: { kind: 'credit_note', id: 'no-such-note' } })).status).toBe(404);
 
     const hired = await h.post('hire-employee', { name: 'Grace', email: 'grace@example.com', department: 'Ops', title: 'Lead', salary: 450_000, currency: 'EUR', hiredAt: '2024-01-15' }, { role: 'admin' });
     expect(hired.status).toBe(201);

@@ -39,6 +39,9 @@ export const sampleData: { [K in EventType]: EventData<K> } = {
     creditNoteId: 'cn1', number: 'CN-2026-000001', invoiceId: 'i1', invoiceNumber: 'INV-2026-000001', orderId: 'o1', customerId: 'c1', currency: 'EUR',
     amount: 1200, amountPaid: 0, refundDue: 0,
   },
+  document_delivery_requested: {
+    deliveryId: 'd1', kind: 'invoice', documentId: 'i1', number: 'INV-2026-000001', invoiceId: 'i1', customerId: 'c1', recipient: 'ada@example.com', trigger: 'manual',
+  },
   employee_hired: employee,
   employee_updated: { ...employee, version: 2, title: 'Head', changed: ['title'] },
   employee_terminated: { ...employee, version: 3, status: 'terminated', terminatedAt: '2026-11-30' },

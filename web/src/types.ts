@@ -50,6 +50,25 @@ export interface InvoiceDetail extends Invoice {
   lines: OrderLine[];
   payments: { id: string; amount: number; method: string; reference: string | null; receivedAt: string }[];
   creditNotes: { id: string; number: string; amount: number; reason: string | null; issuedAt: string }[];
+  deliveries: Delivery[];
+}
+
+/** An e-mail of an invoice or credit note (shared/billing/deliveries.ts). */
+export interface Delivery {
+  id: string;
+  kind: 'invoice' | 'credit_note';
+  documentId: string;
+  number: string;
+  recipient: string;
+  trigger: 'manual' | 'on_issue';
+  status: 'requested' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  serverAnswer: string | null;
+  messageId: string;
+  requestedBy: string;
+  requestedAt: string;
+  lastAttemptAt: string | null;
+  sentAt: string | null;
 }
 
 export interface StockLevel {

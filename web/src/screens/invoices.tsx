@@ -13,6 +13,7 @@ import { methodText, PaymentForm } from './invoice-payment.js';
 import { usePaged } from '../paging.js';
 import { EInvoiceLinks } from './einvoice-links.js';
 import { PdfLink } from './pdf-link.js';
+import { DeliveriesTable, SendByEmail, useFollowDeliveries } from './invoice-email.js';
 
 export { InvoicePrint } from './invoice-print.js';
 
@@ -104,6 +105,9 @@ export function InvoicePage({ roles, params }: ScreenProps) {
   const [saved, setSaved] = useState<string>();
   const i = invoice.data;
   const mayPay = !!i && mayRun(roles, 'record-payment') && payable(i);
+  const maySend = mayRun(roles, 'render-document/send');
+  useFollowDeliveries(i?.deliveries, invoice.reload);
+  const sent = (message: string) => (setSaved(message), invoice.reload());
   return (
     <section>
       <Header title={i ? `Invoice ${i.number}` : 'Invoice'}>
@@ -115,6 +119,7 @@ export function InvoicePage({ roles, params }: ScreenProps) {
             Record payment
           </button>
         ) : null}
+        {i && maySend ? <SendByEmail kind="invoice" id={id} onSent={sent} /> : null}
       </Header>
       {i && mayPay && paying ? (
         <PaymentForm
@@ -128,12 +133,12 @@ export function InvoicePage({ roles, params }: ScreenProps) {
         />
       ) : null}
       {saved ? <p role="status" class="hint">{saved}</p> : null}
-      <Show loaded={invoice}>{(i) => <InvoiceBody invoice={i} />}</Show>
+      <Show loaded={invoice}>{(i) => <InvoiceBody invoice={i} maySend={maySend} onSent={sent} />}</Show>
     </section>
   );
 }
 
-function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
+function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; maySend: boolean; onSent: (message: string) => void }) {
   return (
     <>
       <div class="kpis" role="group" aria-label="Invoice">
@@ -177,12 +182,15 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
             <table>
               <caption class="sr-only">Credit notes</caption>
               <thead>
-                <tr><th scope="col">Number</th><th scope="col">When</th><th scope="col" class="num">Amount</th><th scope="col">Reason</th><th scope="col">Document</th></tr>
+                <tr>
+                  <th scope="col">Number</th><th scope="col">When</th><th scope="col" class="num">Amount</th><th scope="col">Reason</th><th scope="col">Document</th>
+                  {maySend ? <th scope="col">E-mail</th> : null}
+                </tr>
               </thead>
               <tbody>
                 {i.creditNotes.map((n) => (
                   <tr key={n.id}>
-                    <td>{n.number}</td>
+                    <td id={`cn-${n.id}`}>{n.number}</td>
                     <td><When at={n.issuedAt} /></td>
                     <td class="num"><Money minor={n.amount} currency={i.currency} /></td>
                     <td>{n.reason ?? <span class="muted">–</span>}</td>
@@ -190,6 +198,7 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
                       <PdfLink path={`credit-notes/${seg(n.id)}/pdf`} label="PDF" filename={`${n.number}.pdf`} />{' '}
                       <EInvoiceLinks path={`credit-notes/${seg(n.id)}`} number={n.number} inRow />
                     </td>
+                    {maySend ? <td><SendByEmail kind="credit_note" id={n.id} describedBy={`cn-${n.id}`} onSent={onSent} /></td> : null}
                   </tr>
                 ))}
               </tbody>
@@ -197,6 +206,8 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
           </TableWrap>
         </>
       ) : null}
+      <h2>E-mails</h2>
+      <DeliveriesTable deliveries={i.deliveries} />
     </>
   );
 }

@@ -1,0 +1,8 @@
+// The billing documents that can be e-mailed to a customer: the send command's body, the event and the
+// delivery table take their kinds from here. A reminder is one more entry (and its loader in
+// shared/billing/deliveries.ts, `documentOf`).
+export const deliverableKinds = ['invoice', 'credit_note'] as const;
+export type DeliverableKind = (typeof deliverableKinds)[number];
+
+/** What a person calls it: the first words of the subject line and of the message. */
+export const kindLabel: Record<DeliverableKind, string> = { invoice: 'Invoice', credit_note: 'Credit note' };

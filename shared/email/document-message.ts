@@ -1,0 +1,26 @@
+import { kindLabel } from '../billing/deliverable-kinds.js';
+import { formatMoney } from '../domain/money.js';
+import type { BillingDocument } from '../documents/model.js';
+import type { Attachment } from './transport.js';
+
+// What a customer receives for one billing document: the words and the files. Built from the document
+// as issued, like the PDF; the PDF's bytes are the stored object's (shared/billing/deliveries.ts).
+
+/** Every file sent with a document, in one place. The EN 16931 e-invoice is one more entry here:
+ *  `{ filename: \`${doc.number}.xml\`, content: Buffer.from(ublXml(doc)), contentType: 'application/xml' }`. */
+export function documentAttachments(doc: BillingDocument, pdf: Uint8Array): Attachment[] {
+  return [{ filename: `${doc.number}.pdf`, content: pdf, contentType: 'application/pdf' }];
+}
+
+export function documentSubject(doc: BillingDocument): string {
+  return `${kindLabel[doc.kind]} ${doc.number} from ${doc.seller.name}`;
+}
+
+export function documentText(doc: BillingDocument): string {
+  const total = formatMoney(doc.total, doc.currency, 'en-GB');
+  const what =
+    doc.kind === 'credit_note'
+      ? `please find attached our credit note ${doc.number} of ${doc.issueDate}${doc.credits ? ` for invoice ${doc.credits.number}` : ''}, crediting ${total}.`
+      : `please find attached our invoice ${doc.number} of ${doc.issueDate} for ${total}${doc.dueDate ? `, due on ${doc.dueDate}` : ''}.`;
+  return [`Dear ${doc.buyer.name},`, '', what, '', 'Kind regards,', doc.seller.name, ''].join('\n');
+}

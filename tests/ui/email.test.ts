@@ -1,0 +1,91 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBus } from '../../shared/events/bus.js';
+import { startBox, type Box } from '../support/box.js';
+import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
+import { natsUrl } from '../support/nats.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { waitFor } from '../support/wait.js';
+
+// Send by e-mail through the workspace, on `npm start`'s box with e-mail on (SMTP_* in its environment,
+// a real SMTP server on 127.0.0.1): the accountant presses the button, the page says where it goes and
+// then shows it sent with the server's answer; the message at the server has the invoice's PDF.
+
+let box: Box;
+let db: TestDatabase;
+let smtp: SmtpSink;
+let browser: Browser;
+const tag = Date.now().toString(36).toUpperCase();
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  db = await createTestDatabase('mailui');
+  box = await startBox({ databaseUrl: db.url, natsUrl, env: { ...smtp.env, EMAIL_FROM: 'Your Company Ltd <billing@example.com>' }, readyTimeoutMs: 170_000 });
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await box?.stop();
+  box?.remove();
+  await db?.drop();
+  await smtp?.close();
+  if (!box) return;
+  const bus = await connectBus(natsUrl, 'email-ui-test-cleanup');
+  const jsm = await jetstreamManager(bus.nc);
+  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
+  await bus.nc.close();
+});
+
+describe('Send by e-mail in the workspace', () => {
+  it('npm start says e-mail is on and where it goes', () => {
+    expect(box.output()).toContain(`e-mail      e-mail via 127.0.0.1:${smtp.port} (none) from Your Company Ltd <billing@example.com>`);
+  });
+
+  it('accountant: sends the invoice, sees the outcome and the e-mail sent with the server\'s answer', async () => {
+    const ok = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+    ok(await box.api('/function/upsert-product', { role: 'admin', body: { sku: `M${tag}`, name: 'Mug', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 } }));
+    ok(await box.api('/function/receive-stock', { role: 'clerk', body: { sku: `M${tag}`, quantity: 5 } }));
+    const customer = await box.api('/function/upsert-customer', { role: 'clerk', body: { name: `Mail ${tag} Ltd`, email: 'accounts@customer.example', paymentTermsDays: 30 } });
+    ok(customer);
+    const order = await box.api('/function/create-order', { role: 'clerk', body: { customerId: customer.body.id, lines: [{ sku: `M${tag}`, quantity: 2 }] } });
+    ok(order);
+    const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${order.body.id}`, { role: 'accountant' })).body.items?.[0], { timeoutMs: 30_000, what: 'the invoice' });
+    await waitFor(async () => (await box.api(`/function/query/invoices/${invoice.id}/pdf`, { role: 'accountant' })).status === 200, { timeoutMs: 30_000, what: 'the PDF' });
+
+    const context = await browser.newContext({ viewport: desktop });
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${box.url}/#/invoices/${invoice.id}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.click('a.user[data-role="accountant"]');
+    await page.getByRole('heading', { name: `Invoice ${invoice.number}` }).waitFor();
+    await expect.poll(() => page.getByText('Not sent by e-mail yet.').isVisible()).toBe(true);
+
+    await page.getByRole('main').getByRole('button', { name: 'Send by e-mail', exact: true }).click();
+    await page.getByRole('main').getByText(`${invoice.number} is being sent to accounts@customer.example`).waitFor();
+    const row = page.getByRole('region', { name: 'E-mails' }).getByRole('row').nth(1);
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/sent/);
+    expect(await row.textContent()).toMatch(/accounts@customer\.example.*sent.*250 /);
+
+    const mail = smtp.received.find((m) => m.subject === `Invoice ${invoice.number} from Your Company Ltd`);
+    expect(mail?.attachments.map((a) => a.filename)).toEqual([`${invoice.number}.pdf`]);
+    await inspect(page, 'invoice-emailed');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('clerk: no Send by e-mail button', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const page = await context.newPage();
+    const invoices = (await box.api('/function/query/invoices', { role: 'clerk' })).body.items;
+    await page.goto(`${box.url}/#/invoices/${invoices[0].id}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.click('a.user[data-role="clerk"]');
+    await page.getByRole('heading', { name: `Invoice ${invoices[0].number}` }).waitFor();
+    await page.getByRole('heading', { name: 'E-mails' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Send by e-mail' }).count()).toBe(0);
+    await context.close();
+  });
+});
