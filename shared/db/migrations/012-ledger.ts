@@ -4,13 +4,16 @@
 // (shared/billing/ledger.ts); the lines already booked get it from their posting id (`invoice:<id>`,
 // `payment:<id>`, `credit-note:<id>`, the only kinds posted before this migration).
 // The journal reads a period in (at, posting_id) order; the view adds the invoice's customer and number.
-export const sql = `
-alter table billing.ledger_entries add column invoice_id text references billing.invoices (id);
-update billing.ledger_entries e set invoice_id = case split_part(e.posting_id, ':', 1)
+/** The invoice of each line already booked, from its posting id (tests/integration/ledger.test.ts runs it again). */
+export const backfillInvoiceIds = `update billing.ledger_entries e set invoice_id = case split_part(e.posting_id, ':', 1)
   when 'invoice' then split_part(e.posting_id, ':', 2)
   when 'payment' then (select p.invoice_id from billing.payments p where p.id = split_part(e.posting_id, ':', 2))
   when 'credit-note' then (select n.invoice_id from billing.credit_notes n where n.id = split_part(e.posting_id, ':', 2))
-end;
+end`;
+
+export const sql = `
+alter table billing.ledger_entries add column invoice_id text references billing.invoices (id);
+${backfillInvoiceIds};
 create index ledger_at on billing.ledger_entries (at, posting_id);
 create index ledger_invoice on billing.ledger_entries (invoice_id);
 create view billing.ledger_view as
