@@ -83,7 +83,7 @@ export async function trialBalanceAsOf(db: Pool, q: AsOfQuery) {
   const asOf = q.asOf ?? todayUtc();
   const { rows } = await db.query<AccountSums>(
     `select currency, account, sum(debit)::bigint as debits, sum(credit)::bigint as credits
-     from billing.ledger_entries where at < ${dayEnd('$1')} group by currency, account`,
+     from billing.ledger_view where at < ${dayEnd('$1')} group by currency, account`,
     [asOf],
   );
   return { asOf, ...trialBalance(rows) };
