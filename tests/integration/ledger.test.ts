@@ -104,6 +104,10 @@ beforeAll(async () => {
   );
   backdated = [...new Set(rows.map((r) => r.posting_id))];
   expect(backdated).toHaveLength(2);
+  // On the edges of that day: the invoice at its first microsecond, the payment at its last (both inclusive).
+  const edge = (kind: string, at: string) => h.db.pool.query(`update billing.ledger_entries set at = $2 where invoice_id = $1 and posting_id like $3`, [i4!.id, at, `${kind}:%`]);
+  await edge('invoice', `${threeDaysAgo}T00:00:00.000000Z`);
+  await edge('payment', `${threeDaysAgo}T23:59:59.999999Z`);
 }, 60_000);
 
 afterAll(async () => {
@@ -164,6 +168,8 @@ describe('the journal', () => {
     expect(back.map((p) => p.postingId).sort()).toEqual([...backdated].sort());
     expect(back.every((p) => p.at.startsWith(threeDaysAgo))).toBe(true);
     expect(await wholeJournal(`from=${day(-2)}&to=${day(-1)}`)).toEqual([]);
+    expect(await wholeJournal(`to=${day(-4)}`)).toEqual([]);
+    expect(back.map((p) => p.at)).toEqual([`${threeDaysAgo}T00:00:00.000000Z`, `${threeDaysAgo}T23:59:59.999999Z`]);
     const recent = await wholeJournal(`from=${day(-2)}&to=${today}`);
     expect(recent.map((p) => p.postingId).sort()).toEqual(everything.map((p) => p.postingId).filter((id) => !backdated.includes(id)).sort());
     expect(await wholeJournal(`from=${threeDaysAgo}`)).toEqual(everything);
