@@ -8,12 +8,15 @@ import { getCustomer, listCustomers } from '../../shared/query/customers.js';
 import { listMovements } from '../../shared/query/movements.js';
 import { getEmployee, listEmployees } from '../../shared/query/employees.js';
 import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockCsv } from '../../shared/query/csv-exports.js';
-import { byId, bySku, employeeList, invoiceList, movementList, orderList, searchList } from './schema.js';
+import { journal, receivablesAsOf, trialBalanceAsOf } from '../../shared/query/ledger.js';
+import { journalCsv, receivablesCsv, trialBalanceCsv } from '../../shared/query/ledger-csv.js';
+import { asOf, byId, bySku, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, searchList } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
 // A run answering undefined is a 404. Every record is read by the people's roles (pay in the employee
-// answers only by admins: shared/query/employees.ts).
+// answers only by admins: shared/query/employees.ts); the ledger only by those who keep the books.
 const roles = readRoles.records;
+const books = readRoles.ledger;
 export default defineFunction({
   name: 'query',
   routes: [
@@ -29,6 +32,9 @@ export default defineFunction({
     query({ path: '/customers', roles, input: searchList, run: (db, q) => listCustomers(db, q), csv: customersCsv }),
     query({ path: '/employees/:id', roles, input: byId, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
     query({ path: '/employees', roles, input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor), csv: employeesCsv }),
+    query({ path: '/ledger/journal', roles: books, input: journalList, run: (db, q) => journal(db, q), csv: journalCsv }),
+    query({ path: '/ledger/trial-balance', roles: books, input: asOf, run: (db, q) => trialBalanceAsOf(db, q), csv: trialBalanceCsv }),
+    query({ path: '/ledger/receivables', roles: books, input: receivablesList, run: (db, q) => receivablesAsOf(db, q), csv: receivablesCsv }),
     mount({ register: registerDocumentRoutes, describe: documentOperations }),
   ],
 });

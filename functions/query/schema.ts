@@ -29,3 +29,11 @@ export const movementList = z.object({ sku, ...pageParams }).strict();
 /** Stock, products, customers: a search and a page, in the list's own order (shared/query/paging.ts, keyPage). */
 export const searchList = z.object({ ...search, ...pageParams }).strict();
 export const employeeList = z.object({ department: text(100).optional(), status: z.enum(employeeStatuses).optional(), ...pageParams }).strict();
+/** The journal of a period: UTC days, both inclusive, either may be left out. */
+export const journalList = z
+  .object({ from: day.optional(), to: day.optional(), ...pageParams })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'to is before from' });
+/** As of the end of a UTC day (today when left out). */
+export const asOf = z.object({ asOf: day.optional() }).strict();
+export const receivablesList = z.object({ asOf: day.optional(), ...pageParams }).strict();

@@ -31,4 +31,6 @@ export const readRoles = {
   figures: ['admin', 'accountant', 'clerk', 'bi-reader'],
   /** Pay (payroll by department); also Grafana's payroll data source. */
   payroll: ['admin', 'bi-payroll'],
+  /** The books: the journal, the trial balance, accounts receivable per customer (docs/ledger.md). */
+  ledger: ['admin', 'accountant'],
 } as const satisfies Record<string, readonly Role[]>;

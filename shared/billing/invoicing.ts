@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Event } from '../events/envelope.js';
 import { creditNoteSeries, invoiceDates, invoiceSeries } from '../domain/invoice.js';
-import { creditNotePosting, invoicePosting } from '../domain/ledger.js';
+import { creditNotePosting, invoicePosting, postingRef } from '../domain/ledger.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { nextNumber } from './numbering.js';
 import { post } from './ledger.js';
@@ -26,7 +26,7 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13, $13)`,
     [id, number, order.orderId, order.customerId, issueDate, dueDate, order.currency, order.subtotal, order.tax, order.total, JSON.stringify(order.lines), JSON.stringify(buyer), uow.now],
   );
-  await post(uow.tx, `invoice:${id}`, order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
+  await post(uow.tx, postingRef.invoice(id), order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
   uow.emit('invoice_created', {
     invoiceId: id, number, orderId: order.orderId, customerId: order.customerId, customerName: order.customerName,
     issueDate, dueDate, currency: order.currency, subtotal: order.subtotal, tax: order.tax, total: order.total, lines: order.lines,
@@ -53,7 +53,7 @@ export async function creditCancelledOrder(uow: UnitOfWork, event: Event<'order_
     id, number, invoice.id, invoice.total, 'order cancelled', uow.now,
   ]);
   await uow.tx.query(`update billing.invoices set credited = total, status = 'credited', updated_at = now() where id = $1`, [invoice.id]);
-  await post(uow.tx, `credit-note:${id}`, invoice.currency, creditNotePosting(invoice.subtotal, invoice.tax), uow.now);
+  await post(uow.tx, postingRef.creditNote(id, invoice.id), invoice.currency, creditNotePosting(invoice.subtotal, invoice.tax), uow.now);
   uow.emit('credit_note_issued', {
     creditNoteId: id, number, invoiceId: invoice.id, invoiceNumber: invoice.number, orderId, customerId: invoice.customer_id,
     currency: invoice.currency, amount: invoice.total, amountPaid: invoice.amount_paid,

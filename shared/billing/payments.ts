@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../errors.js';
 import { applyPayment, type InvoiceStatus } from '../domain/invoice.js';
-import { paymentPosting } from '../domain/ledger.js';
+import { paymentPosting, postingRef } from '../domain/ledger.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { post } from './ledger.js';
 
@@ -27,7 +27,7 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
     paymentId, invoice.id, input.amount, input.method, input.reference ?? null, uow.now,
   ]);
   await uow.tx.query('update billing.invoices set amount_paid = $2, status = $3, updated_at = now() where id = $1', [invoice.id, outcome.amountPaid, outcome.status]);
-  await post(uow.tx, `payment:${paymentId}`, invoice.currency, paymentPosting(input.amount), uow.now);
+  await post(uow.tx, postingRef.payment(paymentId, invoice.id), invoice.currency, paymentPosting(input.amount), uow.now);
   const common = { invoiceId: invoice.id, orderId: invoice.order_id, customerId: invoice.customer_id, currency: invoice.currency };
   uow.emit('payment_received', {
     ...common, paymentId, amount: input.amount, method: input.method, amountPaid: outcome.amountPaid, balance: outcome.balance, invoiceStatus: outcome.status, receivedAt: uow.now.toISOString(),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { creditNotePosting, invoicePosting, isBalanced, paymentPosting } from './ledger.js';
+import { accounts, creditNotePosting, invoicePosting, isBalanced, paymentPosting, postingProblem, postingRef, type Entry } from './ledger.js';
 
 describe('double-entry postings', () => {
   it('every posting balances', () => {
@@ -20,6 +20,19 @@ describe('double-entry postings', () => {
   });
 
   it('detects an unbalanced posting', () => {
-    expect(isBalanced([{ account: 'a', debit: 1, credit: 0 }])).toBe(false);
+    expect(isBalanced([{ account: accounts.cash, debit: 1, credit: 0 }])).toBe(false);
+    expect(postingProblem(postingRef.payment('p1', 'i1'), [{ account: accounts.cash, debit: 1, credit: 0 }])).toMatch(/does not balance/);
+  });
+
+  it('refuses receivables that name no invoice, so AR per customer never loses a line', () => {
+    expect(postingProblem({ id: 'manual:1', invoiceId: null }, paymentPosting(100))).toMatch(/without naming its invoice/);
+    expect(postingProblem({ id: 'manual:1', invoiceId: null }, [{ account: accounts.cash, debit: 5, credit: 0 }, { account: accounts.ownersEquity, debit: 0, credit: 5 }])).toBeNull();
+    expect(postingProblem(postingRef.invoice('i1'), invoicePosting(1000, 200))).toBeNull();
+  });
+
+  it('takes only accounts of the chart (checked by the compiler)', () => {
+    // @ts-expect-error: '9999-suspense' is not an account of the chart
+    const wrong: Entry = { account: '9999-suspense', debit: 1, credit: 0 };
+    expect(wrong.account).toBe('9999-suspense');
   });
 });

@@ -1,17 +1,32 @@
-// Double-entry postings for billing. Each posting's debits equal its credits, by construction and by test.
+import { chart, type AccountCode, type AccountKey } from './chart-of-accounts.js';
 
-export const accounts = {
-  cash: '1000-cash',
-  receivable: '1200-accounts-receivable',
-  taxPayable: '2200-tax-payable',
-  revenue: '4000-revenue',
-} as const;
+// Double-entry postings for billing. Each posting's debits equal its credits, by construction and by test;
+// every account is one of the chart's (shared/domain/chart-of-accounts.ts), checked by the compiler.
+
+/** The chart's codes by key (`accounts.receivable` is '1200-accounts-receivable'). */
+export const accounts = Object.fromEntries(Object.entries(chart).map(([key, a]) => [key, a.code])) as { [K in AccountKey]: (typeof chart)[K]['code'] };
 
 export interface Entry {
-  account: string;
+  account: AccountCode;
   debit: number;
   credit: number;
 }
+
+/**
+ * Which document a posting books (`id`, `<kind>:<document id>`, unique per posting) and the invoice its
+ * receivable lines belong to: accounts receivable per customer and per invoice is read from it
+ * (billing.ledger_view), so a posting that touches receivables must name its invoice.
+ */
+export interface PostingRef {
+  id: string;
+  invoiceId: string | null;
+}
+
+export const postingRef = {
+  invoice: (invoiceId: string): PostingRef => ({ id: `invoice:${invoiceId}`, invoiceId }),
+  payment: (paymentId: string, invoiceId: string): PostingRef => ({ id: `payment:${paymentId}`, invoiceId }),
+  creditNote: (creditNoteId: string, invoiceId: string): PostingRef => ({ id: `credit-note:${creditNoteId}`, invoiceId }),
+};
 
 export function invoicePosting(subtotal: number, tax: number): Entry[] {
   return [
@@ -35,4 +50,11 @@ export function creditNotePosting(subtotal: number, tax: number): Entry[] {
 
 export function isBalanced(entries: Entry[]): boolean {
   return entries.reduce((s, e) => s + e.debit - e.credit, 0) === 0;
+}
+
+/** Why a posting may not be written (our bug, not the user's input), or null. */
+export function postingProblem(ref: PostingRef, entries: Entry[]): string | null {
+  if (!isBalanced(entries)) return `posting ${ref.id} does not balance`;
+  if (ref.invoiceId === null && entries.some((e) => e.account === accounts.receivable)) return `posting ${ref.id} books receivables without naming its invoice`;
+  return null;
 }

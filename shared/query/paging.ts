@@ -33,7 +33,7 @@ function readCursor<T>(cursor: string, accept: (key: unknown[]) => T | undefined
 }
 
 /** `limit` rows of the `limit + 1` read, and the cursor after the last one when there are more. */
-function pageOf<T>(rows: T[], limit: number, keyOf: (last: T) => unknown[]): { items: T[]; nextCursor: string | null } {
+export function pageOf<T>(rows: T[], limit: number, keyOf: (last: T) => unknown[]): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify(keyOf(last))).toString('base64url') : null;

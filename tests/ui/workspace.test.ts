@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +188,8 @@ describe('the workspace', () => {
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
     await inspect(page, 'not-allowed');
     expect(await nav(page, 'Employees').count()).toBe(0);
+    expect(await nav(page, 'Ledger').count()).toBe(0);
+    expect((await box.api('/function/query/ledger/trial-balance', { role: 'clerk' })).status).toBe(403);
     const invoice = await invoiceOfOrder();
     await page.goto(`${box.url}/#/invoices/${invoice.id}`);
     await page.getByRole('heading', { name: new RegExp(invoice.number) }).waitFor();
@@ -253,6 +256,32 @@ describe('the workspace', () => {
     await inspect(page, 'dashboard-workspace');
     expect(problems.filter((p) => !/^422 POST .*record-payment$/.test(p))).toEqual([]);
   }, 120_000);
+
+  it('accountant: the ledger shows the trial balance balanced, receivables and the journal, each as CSV', async () => {
+    const invoice = await invoiceOfOrder();
+    const { page, problems } = await signIn('accountant', '/invoices');
+    await nav(page, 'Ledger').click();
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { name: 'Trial balance', exact: true }).waitFor();
+    await main.getByRole('heading', { name: 'Journal', exact: true }).waitFor();
+    const tb = main.getByRole('region', { name: 'Trial balance in EUR' });
+    await expect.poll(() => tb.locator('tfoot').textContent(), { timeout: 10_000 }).toMatch(/^Total\b/);
+    expect(await main.getByRole('alert').count()).toBe(0);
+    await main.getByRole('region', { name: 'Journal' }).getByRole('link', { name: invoice.number }).first().waitFor();
+    await inspect(page, 'ledger');
+    const today = new Date().toISOString().slice(0, 10);
+    const [download] = await Promise.all([page.waitForEvent('download'), main.getByRole('button', { name: 'Download CSV of the trial balance' }).click()]);
+    expect(download.suggestedFilename()).toBe(`trial_balance-${today}.csv`);
+    const csv = readFileSync(await download.path(), 'utf8').split('\r\n');
+    expect(csv[0]).toBe('currency,account,number,name,type,normalBalance,debit,debit_formatted,credit,credit_formatted,balance,balance_formatted');
+    const total = csv.find((l) => l.startsWith('EUR,,,Total'))!.split(',');
+    expect(total[3]).toBe('Total');
+    expect(Number(total[6])).toBeGreaterThan(0);
+    expect([total[8], total[10]]).toEqual([total[6], '0']); // credits = debits, difference 0
+    const [journal] = await Promise.all([page.waitForEvent('download'), main.getByRole('button', { name: 'Download CSV of the journal' }).click()]);
+    expect(readFileSync(await journal.path(), 'utf8')).toContain(invoice.number);
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
 
 async function customerId(): Promise<string> {

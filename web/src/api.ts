@@ -53,12 +53,24 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, hea
   return answer as T;
 }
 
-/** A read of the query function, e.g. read('orders', {status: 'paid'}). Empty parameters are left out. */
-export function read<T>(path: string, params: Record<string, string | number | undefined | null> = {}): Promise<T> {
+type ReadParams = Record<string, string | number | undefined | null>;
+
+/** The query function's address for a read; empty parameters are left out. */
+function queryUrl(path: string, params: ReadParams): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const qs = q.toString();
-  return call<T>('GET', `/function/query/${path}${qs ? `?${qs}` : ''}`);
+  return `/function/query/${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** A read of the query function, e.g. read('orders', {status: 'paid'}). Empty parameters are left out. */
+export function read<T>(path: string, params: ReadParams = {}): Promise<T> {
+  return call<T>('GET', queryUrl(path, params));
+}
+
+/** A list read as CSV (every row, all pages: docs/api.md "CSV export"), as a Blob to save. */
+export function readCsv(path: string, params: ReadParams = {}): Promise<Blob> {
+  return call<Blob>('GET', queryUrl(path, params), undefined, { accept: 'text/csv' }, true);
 }
 
 /** A document of the query function as a Blob (an invoice's PDF): a link cannot carry the bearer token. */

@@ -1,9 +1,10 @@
 import type { FunctionComponent } from 'preact';
-import { mayRun, type CommandName } from '../../shared/auth/permissions.js';
+import { mayRun, readRoles, type CommandName } from '../../shared/auth/permissions.js';
 import { Dashboard } from './dashboard/dashboard.js';
 import { CustomerEdit, CustomerPage, CustomersList } from './screens/customers.js';
 import { EmployeeEdit, EmployeesList } from './screens/employees.js';
 import { InvoicePage, InvoicePrint, InvoicesList } from './screens/invoices.js';
+import { Ledger } from './screens/ledger.js';
 import { NewOrder } from './screens/order-new.js';
 import { OrderPage } from './screens/order-page.js';
 import { OrdersList } from './screens/orders.js';
@@ -26,6 +27,8 @@ interface Screen {
 }
 
 const needs = (command: CommandName) => (roles: string[]) => mayRun(roles, command);
+/** The books: the roles the ledger reads take (shared/auth/permissions.ts). */
+const keepsBooks = (roles: string[]) => readRoles.ledger.some((r) => roles.includes(r));
 
 // Order matters: '/orders/new' before '/orders/:id'.
 export const screens: Screen[] = [
@@ -48,6 +51,7 @@ export const screens: Screen[] = [
   { pattern: '/employees', view: EmployeesList, allowed: needs('hire-employee'), what: 'manage employees' },
   { pattern: '/employees/new', view: EmployeeEdit, allowed: needs('hire-employee'), what: 'hire employees' },
   { pattern: '/employees/:id', view: EmployeeEdit, allowed: needs('update-employee'), what: 'edit employees' },
+  { pattern: '/ledger', view: Ledger, allowed: keepsBooks, what: 'see the ledger' },
   { pattern: '/dashboard', view: Dashboard, what: 'see the dashboard' },
 ];
 
@@ -58,6 +62,7 @@ const nav = [
   { path: '/products', label: 'Products' },
   { path: '/customers', label: 'Customers' },
   { path: '/employees', label: 'Employees' },
+  { path: '/ledger', label: 'Ledger' },
   { path: '/dashboard', label: 'Dashboard' },
 ];
 
