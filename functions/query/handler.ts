@@ -1,6 +1,7 @@
 import { defineFunction, mount, query } from '../../shared/http/definition.js';
 import { readRoles } from '../../shared/auth/permissions.js';
 import { documentOperations, registerDocumentRoutes } from '../../shared/billing/document-routes.js';
+import { einvoiceOperations, registerEInvoiceRoutes } from '../../shared/billing/einvoice-routes.js';
 import { getOrder, listOrders } from '../../shared/query/orders.js';
 import { getInvoice, listInvoices } from '../../shared/query/invoices.js';
 import { getProduct, listProducts, listStock } from '../../shared/query/catalogue.js';
@@ -30,5 +31,6 @@ export default defineFunction({
     query({ path: '/employees/:id', roles, input: byId, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
     query({ path: '/employees', roles, input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor), csv: employeesCsv }),
     mount({ register: registerDocumentRoutes, describe: documentOperations }),
+    mount({ register: registerEInvoiceRoutes, describe: einvoiceOperations }),
   ],
 });

@@ -31,7 +31,7 @@ describe('the EN 16931 validator itself', () => {
     const found = await fatal('ubl', brokenUbl);
     expect(ids(found)).toEqual(expect.arrayContaining(['BR-07', 'BR-03']));
     expect(found.find((a) => a.id === 'BR-07')).toMatchObject({ flag: 'fatal', text: expect.stringContaining('Buyer name') });
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('UBL and CII from a BillingDocument', () => {
@@ -42,7 +42,7 @@ describe('UBL and CII from a BillingDocument', () => {
       expect(await fatal('ubl', ubl), `${doc.number} UBL`).toEqual([]);
       expect(await fatal('cii', cii), `${doc.number} CII`).toEqual([]);
     }
-  }, 180_000);
+  }, 300_000);
 
   it('says what the document is: profile, type, parties, payment, VAT by category and rate, totals', () => {
     const doc = exampleInvoice();
