@@ -2,6 +2,7 @@ import { AppError } from '../errors.js';
 import type { BillingDocument, DocumentLine } from '../documents/model.js';
 import type { PostalAddress, VatCategoryCode } from '../domain/parties.js';
 import { amountText, bpToPercentText, minorDigits } from '../domain/money.js';
+import { xmlText } from './xml.js';
 
 // What an EN 16931 e-invoice says, once, from a BillingDocument: the semantic model (BT-/BG- numbers)
 // both syntaxes write out (ubl.ts, cii.ts). Amounts are decimals in currency units with the currency's
@@ -79,7 +80,7 @@ export function missingForEInvoice(doc: BillingDocument): string[] {
   const missing: string[] = [];
   const party = (who: 'seller' | 'buyer') => {
     const p = doc[who];
-    if (!p.name.trim()) missing.push(`${who}.name`); // BR-06, BR-07
+    if (!xmlText(p.name).trim()) missing.push(`${who}.name`); // BR-06, BR-07
     if (!p.address) missing.push(`${who}.address`); // BR-08, BR-10
     else if (!/^[A-Z]{2}$/.test(p.address.country)) missing.push(`${who}.address.country`); // BR-09, BR-11
   };

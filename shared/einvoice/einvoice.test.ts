@@ -16,6 +16,10 @@ import { ublXml } from './ubl.js';
 // the rules (about half a minute, then cached under node_modules/.cache/en16931/).
 const ids = (asserts: { id: string }[]) => asserts.map((a) => a.id);
 const example = (file: string) => readFileSync(join(fixtures, file), 'utf8');
+/** The buyer's name (BT-44, the legal entity's registration name in UBL) and the issue date (BT-2) dropped. */
+const dropUbl = (xml: string) =>
+  xml.replace(/(<cac:AccountingCustomerParty>[\s\S]*?)<cac:PartyLegalEntity>[\s\S]*?<\/cac:PartyLegalEntity>/, '$1').replace(/<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/, '');
+const dropCii = (xml: string) => xml.replace(/(<ram:BuyerTradeParty>[\s\S]*?)<ram:Name>[^<]*<\/ram:Name>/, '$1').replace(/<ram:IssueDateTime>[\s\S]*?<\/ram:IssueDateTime>/, '');
 
 describe('the EN 16931 validator itself', () => {
   it('passes the official examples and fails them with the buyer name and issue date dropped', async () => {
@@ -24,9 +28,7 @@ describe('the EN 16931 validator itself', () => {
     expect(await fatal('ubl', ubl)).toEqual([]);
     expect(await fatal('cii', cii)).toEqual([]);
 
-    const brokenUbl = ubl
-      .replace(/(<cac:AccountingCustomerParty>[\s\S]*?)<cac:PartyLegalEntity>[\s\S]*?<\/cac:PartyLegalEntity>/, '$1')
-      .replace(/<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/, '');
+    const brokenUbl = dropUbl(ubl);
     expect(brokenUbl).not.toBe(ubl);
     const found = await fatal('ubl', brokenUbl);
     expect(ids(found)).toEqual(expect.arrayContaining(['BR-07', 'BR-03']));
@@ -102,14 +104,34 @@ describe('UBL and CII from a BillingDocument', () => {
 
   it('a broken document fails the same check: buyer name and issue date dropped give BR-07 and BR-03', async () => {
     const doc = exampleInvoice();
-    const ubl = ublXml(doc)
-      .replace(/(<cac:AccountingCustomerParty>[\s\S]*?)<cac:PartyLegalEntity>[\s\S]*?<\/cac:PartyLegalEntity>/, '$1')
-      .replace(/<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/, '');
+    const ubl = dropUbl(ublXml(doc));
+    expect(ubl).not.toContain('<cbc:IssueDate>');
     expect(ids(await fatal('ubl', ubl))).toEqual(expect.arrayContaining(['BR-07', 'BR-03']));
-    const cii = ciiXml(doc)
-      .replace(/(<ram:BuyerTradeParty>[\s\S]*?)<ram:Name>[^<]*<\/ram:Name>/, '$1')
-      .replace(/<ram:IssueDateTime>[\s\S]*?<\/ram:IssueDateTime>/, '');
+    const cii = dropCii(ciiXml(doc));
+    expect(cii).not.toContain('<ram:IssueDateTime>');
     expect(ids(await fatal('cii', cii))).toEqual(expect.arrayContaining(['BR-07', 'BR-03']));
+  });
+
+  it('property: a random document broken (buyer name and issue date dropped) fails with BR-07 and BR-03 in both syntaxes', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitraryDocument(), async (doc) => {
+        const ubl = dropUbl(ublXml(doc));
+        const cii = dropCii(ciiXml(doc));
+        expect(ids(await fatal('ubl', ubl))).toEqual(expect.arrayContaining(['BR-07', 'BR-03']));
+        expect(ids(await fatal('cii', cii))).toEqual(expect.arrayContaining(['BR-07', 'BR-03']));
+      }),
+      { numRuns: 5 },
+    );
+  }, 120_000);
+
+  it('leaves out what XML cannot carry (a noncharacter in a name) rather than writing an unreadable document', async () => {
+    const doc = exampleInvoice();
+    const odd = { ...doc, buyer: { ...doc.buyer, name: 'Acme\uFFFE Ltd' }, lines: doc.lines.map((l) => ({ ...l, name: `${l.name}\uFFFF` })) };
+    const ubl = ublXml(odd);
+    expect(ubl).toContain('<cbc:RegistrationName>Acme Ltd</cbc:RegistrationName>');
+    expect(await fatal('ubl', ubl)).toEqual([]);
+    expect(await fatal('cii', ciiXml(odd))).toEqual([]);
+    expect(missingForEInvoice({ ...doc, buyer: { ...doc.buyer, name: '\uFFFE' } })).toEqual(['buyer.name']);
   });
 
   it('documents the limit of per-line tax rounding: yen lines whose rounding adds up to a whole yen break BR-S-09', async () => {

@@ -5,6 +5,15 @@ import { create } from 'xmlbuilder2';
 
 export type Node = ReturnType<typeof create>;
 
+/**
+ * Characters XML 1.0 cannot carry at all (C0 controls but tab, CR and LF; U+FFFE, U+FFFF; lone
+ * surrogates), which xmlbuilder2 would write as they are, making the whole document unreadable. The
+ * API's text fields refuse controls and surrogates already (shared/schemas/common.ts); this drops
+ * whatever else reaches an e-invoice, e.g. a noncharacter in a name.
+ */
+const notXml = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+export const xmlText = (text: string) => text.replace(notXml, '');
+
 export interface Doc {
   /** A child element; with text when given. */
   el: (parent: Node, qname: string, text?: string, attrs?: Record<string, string>) => Node;
@@ -25,14 +34,14 @@ export function xmlDocument(rootName: string, rootNs: string, namespaces: Record
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(nsOf(rootName), rootName, declarations);
   const el: Doc['el'] = (parent, qname, text, attrs) => {
     const node = parent.ele(nsOf(qname), qname, attrs);
-    if (text !== undefined) node.txt(text);
+    if (text !== undefined) node.txt(xmlText(text));
     return node;
   };
   return {
     root,
     el,
     opt: (parent, qname, text, attrs) => {
-      if (text !== undefined && text.trim() !== '') el(parent, qname, text, attrs);
+      if (text !== undefined && xmlText(text).trim() !== '') el(parent, qname, text, attrs);
     },
     end: () => root.end({ prettyPrint: true }),
   };
