@@ -3,7 +3,7 @@ import { loadCreditNoteDocument, loadInvoiceDocument } from '../../shared/billin
 import { einvoiceOf } from '../../shared/billing/einvoice-routes.js';
 import { missingForEInvoice } from '../../shared/einvoice/core.js';
 import { createHarness, type Harness } from '../support/harness.js';
-import { fatal } from '../support/en16931.js';
+import { compileTimeout, fatal, loadRules } from '../support/en16931.js';
 import { exampleCreditNote, exampleInvoice } from '../support/billing-documents.js';
 
 // GET /function/query/invoices/<id>/einvoice and /credit-notes/<id>/einvoice?format=ubl|cii on the real
@@ -16,6 +16,7 @@ beforeAll(async () => {
   process.env.COMPANY_PROFILE = JSON.stringify(company);
   h = await createHarness('einvoice');
 });
+beforeAll(loadRules, compileTimeout);
 afterAll(async () => {
   await h?.close();
 });
@@ -88,5 +89,5 @@ describe('e-invoice routes', () => {
         expect(await fatal(format, xml)).toEqual([]);
       }
     }
-  }, 300_000);
+  });
 });

@@ -45,6 +45,15 @@ export async function validate(syntax: Syntax, xml: string): Promise<FailedAsser
   return found as FailedAssert[];
 }
 
+/**
+ * Compiles (or reads from the cache) both rule sets, side by side. Call it from a `beforeAll` with a long
+ * timeout (`compileTimeout`): a first compile on a busy machine can take minutes, which belongs to no test.
+ */
+export async function loadRules(): Promise<void> {
+  await Promise.all([stylesheet('ubl'), stylesheet('cii')]);
+}
+export const compileTimeout = 600_000;
+
 /** Only the broken business rules (flag "fatal"); warnings are advice. */
 export async function fatal(syntax: Syntax, xml: string): Promise<FailedAssert[]> {
   return (await validate(syntax, xml)).filter((a) => a.flag === 'fatal');
@@ -65,7 +74,7 @@ async function sefFile(syntax: Syntax): Promise<string> {
   const target = join(cacheDir, `${syntax}-${hash}.sef.json`);
   mkdirSync(cacheDir, { recursive: true });
   const lock = `${target}.lock`;
-  const deadline = Date.now() + 300_000;
+  const deadline = Date.now() + compileTimeout;
   for (;;) {
     if (exists(target)) return target;
     if (takeLock(lock)) break;
@@ -94,22 +103,34 @@ function exists(path: string): boolean {
   }
 }
 
-/** mkdir is atomic: one process gets the lock. A lock older than 5 minutes is a dead run's, taken over. */
+/**
+ * mkdir is atomic: one process gets the lock, and writes its pid into it. A lock whose process is gone
+ * (a run killed while compiling) is taken over.
+ */
 function takeLock(lock: string): boolean {
   try {
     mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.pid));
     return true;
   } catch {
     try {
-      if (Date.now() - statSync(lock).mtimeMs > 300_000) {
+      const holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      if (holder > 0 && !alive(holder)) {
         rmSync(lock, { recursive: true, force: true });
-        mkdirSync(lock);
-        writeFileSync(join(lock, 'pid'), String(process.pid));
-        return true;
+        return takeLock(lock);
       }
     } catch {
-      // another process took or removed it meanwhile: try again
+      // the holder has not written its pid yet, or has just released the lock: try again
     }
     return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
