@@ -4,10 +4,7 @@ import type { MountContext, MountOperation } from '../http/definition.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../http/errors-to-http.js';
 import { id } from '../schemas/common.js';
-import type { BillingDocument } from '../documents/model.js';
-import { incomplete, missingForEInvoice } from '../einvoice/core.js';
-import { ublXml } from '../einvoice/ubl.js';
-import { ciiXml } from '../einvoice/cii.js';
+import { einvoiceFile, einvoiceFormats as formats } from '../einvoice/attachment.js';
 import { documentReaders } from './document-routes.js';
 import { loadCreditNoteDocument, loadInvoiceDocument } from './documents.js';
 
@@ -15,7 +12,6 @@ import { loadCreditNoteDocument, loadInvoiceDocument } from './documents.js';
 // document as an EN 16931 e-invoice, written from billing's records on each request (the XML is small
 // and deterministic; nothing to store). The same readers as the PDFs. A mount: the answer is XML.
 const byId = z.object({ id }).strict();
-const formats = { ubl: { write: ublXml, name: 'UBL 2.1 (Peppol BIS Billing 3.0)' }, cii: { write: ciiXml, name: 'UN/CEFACT CII D16B' } } as const;
 export const einvoiceQuery = z.object({ format: z.enum(['ubl', 'cii']) }).strict();
 
 const documents = [
@@ -39,13 +35,6 @@ export const einvoiceOperations: MountOperation[] = documents.map((d) => ({
   errors: ['not_found', 'einvoice_incomplete'],
 }));
 
-/** The e-invoice of a loaded document in one syntax; `einvoice_incomplete` naming what it lacks. */
-export function einvoiceOf(doc: BillingDocument, format: keyof typeof formats): { filename: string; xml: string } {
-  const missing = missingForEInvoice(doc);
-  if (missing.length > 0) throw incomplete(doc, missing);
-  return { filename: `${doc.number}-${format}.xml`, xml: formats[format].write(doc) };
-}
-
 export function registerEInvoiceRoutes(app: FastifyInstance, { deps, authorize }: MountContext) {
   for (const { path, what, load } of documents) {
     app.get(path, async (req, reply) => {
@@ -54,7 +43,7 @@ export function registerEInvoiceRoutes(app: FastifyInstance, { deps, authorize }
       const { format } = parseInput(einvoiceQuery, req.query);
       const doc = await load(deps.db, docId);
       if (!doc) throw new AppError('not_found', `no such ${what}`);
-      const { filename, xml } = einvoiceOf(doc, format);
+      const { filename, xml } = einvoiceFile(doc, format);
       return reply
         .type('application/xml; charset=utf-8')
         .header('content-disposition', `attachment; filename="${filename}"`)

@@ -22,7 +22,8 @@ export function ciiXml(doc: BillingDocument): string {
 /** 2026-12-06 -> 20261206, format 102 (CCYYMMDD). */
 const day = (date: string) => date.replaceAll('-', '');
 
-function ciiOf(e: EInvoice): string {
+/** The mapped model as CII (ciiXml checks the document first). */
+export function ciiOf(e: EInvoice): string {
   const x = xmlDocument('rsm:CrossIndustryInvoice', ns.rsm, ns);
   const { el, opt, root } = x;
   const date = (parent: Node, qname: string, value: string, type: 'udt' | 'qdt' = 'udt') => el(el(parent, qname), `${type}:DateTimeString`, day(value), { format: '102' });

@@ -96,14 +96,41 @@ export function missingForEInvoice(doc: BillingDocument): string[] {
     if ((l.vatCategory === 'S') !== l.taxRateBp > 0) missing.push(`lines.${i}.taxRateBp`);
   });
   if (doc.lines.length === 0) missing.push('lines'); // BR-16
-  if (minorDigits(doc.currency) > 2) missing.push('currency'); // BR-DEC-*: at most two decimals
+  const digits = minorDigits(doc.currency);
+  if (digits > 2) missing.push('currency'); // BR-DEC-*: at most two decimals
+  else if (vatBreakdown(doc.lines).some((g) => !taxWithinTolerance(g, digits))) missing.push('tax'); // BR-S-09, BR-CO-17
   return missing;
+}
+
+/**
+ * BR-S-09 / BR-CO-17: a breakdown's tax (here the sum of its lines' tax, each rounded by pricing.ts)
+ * must be within one currency unit, exclusive, of its taxable amount x rate rounded to two decimals.
+ * Per-line rounding moves at most half a minor unit a line: with two digits and at most 100 lines
+ * (create-order's limit) never a whole unit; in a currency without minor units (JPY) two lines may.
+ * Exact, in hundredths of the currency unit.
+ */
+function taxWithinTolerance(g: VatGroup, digits: number): boolean {
+  const unit = 10n ** BigInt(digits);
+  const scaled = BigInt(g.net) * BigInt(g.rateBp); // the exact tax x 10000, in minor units
+  const divisor = 100n * unit; // -> hundredths of a currency unit
+  const expected = scaled >= 0n ? (scaled * 2n + divisor) / (2n * divisor) : -((-scaled * 2n + divisor) / (2n * divisor));
+  const stated = BigInt(g.tax) * 100n; // minor units -> hundredths x unit
+  const diff = stated - expected * unit;
+  return (diff < 0n ? -diff : diff) < 100n * unit;
 }
 
 /** The e-invoice of a complete document; `einvoice_incomplete` (422) naming what it lacks otherwise. */
 export function toEInvoice(doc: BillingDocument): EInvoice {
   const missing = missingForEInvoice(doc);
   if (missing.length > 0) throw incomplete(doc, missing);
+  return mapDocument(doc);
+}
+
+/**
+ * The mapping itself, unchecked: for tests that hold missingForEInvoice to the official rules (what it
+ * refuses, they must reject). Writers use toEInvoice.
+ */
+export function mapDocument(doc: BillingDocument): EInvoice {
   const money = (minor: number) => amountText(minor, doc.currency);
   const seller = doc.seller;
   const buyer = doc.buyer;
@@ -117,8 +144,8 @@ export function toEInvoice(doc: BillingDocument): EInvoice {
     orderReference: doc.orderId,
     notes: [...doc.notes, ...(doc.reason ? [doc.reason] : [])],
     preceding: doc.credits,
-    seller: { name: seller.name, address: seller.address!, vatId: seller.vatId, email: seller.email, phone: seller.phone, taxRegistration: seller.taxRegistration },
-    buyer: { id: buyer.id, name: buyer.name, address: buyer.address!, vatId: buyer.vatId, email: buyer.email },
+    seller: { name: seller.name, address: seller.address ?? noAddress, vatId: seller.vatId, email: seller.email, phone: seller.phone, taxRegistration: seller.taxRegistration },
+    buyer: { id: buyer.id, name: buyer.name, address: buyer.address ?? noAddress, vatId: buyer.vatId, email: buyer.email },
     payment: {
       meansCode: seller.bank ? '58' : '1',
       remittance: doc.number,
@@ -161,6 +188,9 @@ export function toEInvoice(doc: BillingDocument): EInvoice {
 export function incomplete(doc: Pick<BillingDocument, 'number'>, missing: string[]): AppError {
   return new AppError('einvoice_incomplete', `${doc.number} cannot be an EN 16931 e-invoice: it lacks ${missing.join(', ')}`, { missing });
 }
+
+/** Only for mapDocument on a document toEInvoice would refuse: an address with nothing in it. */
+const noAddress: PostalAddress = { lines: [], postalCode: '', city: '', country: '' };
 
 interface VatGroup {
   category: VatCategoryCode;

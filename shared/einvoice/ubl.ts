@@ -20,7 +20,8 @@ export function ublXml(doc: BillingDocument): string {
   return ublOf(toEInvoice(doc));
 }
 
-function ublOf(e: EInvoice): string {
+/** The mapped model as UBL (ublXml checks the document first). */
+export function ublOf(e: EInvoice): string {
   const credit = e.typeCode === '381';
   const rootName = credit ? 'CreditNote' : 'Invoice';
   const x = xmlDocument(rootName, `urn:oasis:names:specification:ubl:schema:xsd:${rootName}-2`, ns);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCreditNoteDocument, loadInvoiceDocument } from '../../shared/billing/documents.js';
-import { einvoiceOf } from '../../shared/billing/einvoice-routes.js';
+import { einvoiceFile } from '../../shared/einvoice/attachment.js';
 import { missingForEInvoice } from '../../shared/einvoice/core.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { compileTimeout, fatal, loadRules } from '../support/en16931.js';
@@ -84,7 +84,7 @@ describe('e-invoice routes', () => {
   it('names the attachment after the number and syntax, and what it answers passes the EN 16931 rules (a complete document)', async () => {
     for (const doc of [exampleInvoice(), exampleCreditNote()]) {
       for (const format of ['ubl', 'cii'] as const) {
-        const { filename, xml } = einvoiceOf(doc, format);
+        const { filename, xml } = einvoiceFile(doc, format);
         expect(filename).toBe(`${doc.number}-${format}.xml`);
         expect(await fatal(format, xml)).toEqual([]);
       }
