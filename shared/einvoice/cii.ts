@@ -61,15 +61,18 @@ export function ciiOf(e: EInvoice): string {
   el(trade, 'ram:ApplicableHeaderTradeDelivery');
 
   const settlement = el(trade, 'ram:ApplicableHeaderTradeSettlement');
-  el(settlement, 'ram:PaymentReference', e.payment.remittance); // BT-83
+  const payment = e.payment.means;
+  if (payment) el(settlement, 'ram:PaymentReference', payment.remittance); // BT-83
   el(settlement, 'ram:InvoiceCurrencyCode', e.currency); // BT-5
-  const means = el(settlement, 'ram:SpecifiedTradeSettlementPaymentMeans'); // BG-16
-  el(means, 'ram:TypeCode', e.payment.meansCode); // BT-81
-  if (e.payment.account) {
-    const account = el(means, 'ram:PayeePartyCreditorFinancialAccount');
-    el(account, 'ram:IBANID', e.payment.account.iban); // BT-84
-    opt(account, 'ram:AccountName', e.payment.account.name); // BT-85
-    if (e.payment.account.bic) el(el(means, 'ram:PayeeSpecifiedCreditorFinancialInstitution'), 'ram:BICID', e.payment.account.bic); // BT-86
+  if (payment) {
+    const means = el(settlement, 'ram:SpecifiedTradeSettlementPaymentMeans'); // BG-16
+    el(means, 'ram:TypeCode', payment.code); // BT-81
+    if (payment.account) {
+      const account = el(means, 'ram:PayeePartyCreditorFinancialAccount');
+      el(account, 'ram:IBANID', payment.account.iban); // BT-84
+      opt(account, 'ram:AccountName', payment.account.name); // BT-85
+      if (payment.account.bic) el(el(means, 'ram:PayeeSpecifiedCreditorFinancialInstitution'), 'ram:BICID', payment.account.bic); // BT-86
+    }
   }
   for (const v of e.vat) {
     const tax = el(settlement, 'ram:ApplicableTradeTax'); // BG-23

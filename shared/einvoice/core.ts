@@ -52,11 +52,12 @@ export interface EInvoice {
   seller: EParty & { phone?: string | undefined; taxRegistration?: string | undefined };
   buyer: EParty & { id: string };
   payment: {
-    /** BT-81: 58 SEPA credit transfer to the seller's IBAN; 1 (not defined) without one (BR-61: 58 needs the account). */
-    meansCode: '58' | '1';
-    /** BT-83: the remittance information, the document's number. */
-    remittance: string;
-    account?: { iban: string; name?: string | undefined; bic?: string | undefined } | undefined;
+    /**
+     * BG-16, invoices only (on a credit note the money goes the other way, to an account erpbi does not
+     * know): BT-81 58 SEPA credit transfer to the seller's IBAN, or 1 (not defined) without one (BR-61:
+     * 58 needs the account); BT-83 the remittance information, the invoice's number.
+     */
+    means?: { code: '58' | '1'; remittance: string; account?: { iban: string; name?: string | undefined; bic?: string | undefined } | undefined } | undefined;
     /** BT-20 (BR-CO-25: with an amount due, a due date or terms). */
     terms: string;
   };
@@ -147,9 +148,13 @@ export function mapDocument(doc: BillingDocument): EInvoice {
     seller: { name: seller.name, address: seller.address ?? noAddress, vatId: seller.vatId, email: seller.email, phone: seller.phone, taxRegistration: seller.taxRegistration },
     buyer: { id: buyer.id, name: buyer.name, address: buyer.address ?? noAddress, vatId: buyer.vatId, email: buyer.email },
     payment: {
-      meansCode: seller.bank ? '58' : '1',
-      remittance: doc.number,
-      account: seller.bank && { iban: seller.bank.iban.replace(/\s+/g, ''), name: seller.bank.name, bic: seller.bank.bic },
+      means: credit
+        ? undefined
+        : {
+            code: seller.bank ? '58' : '1',
+            remittance: doc.number,
+            account: seller.bank && { iban: seller.bank.iban.replace(/\s+/g, ''), name: seller.bank.name, bic: seller.bank.bic },
+          },
       terms: credit
         ? `${doc.credits ? `Credit for invoice ${doc.credits.number}: r` : 'R'}efunded or set off against open invoices`
         : doc.paymentTermsDays !== undefined

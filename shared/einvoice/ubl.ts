@@ -45,14 +45,17 @@ export function ublOf(e: EInvoice): string {
   party(x, el(root, 'cac:AccountingSupplierParty'), e.seller, { phone: e.seller.phone, taxRegistration: e.seller.taxRegistration });
   party(x, el(root, 'cac:AccountingCustomerParty'), e.buyer, { id: e.buyer.id });
 
-  const means = el(root, 'cac:PaymentMeans'); // BG-16
-  el(means, 'cbc:PaymentMeansCode', e.payment.meansCode); // BT-81
-  el(means, 'cbc:PaymentID', e.payment.remittance); // BT-83
-  if (e.payment.account) {
-    const account = el(means, 'cac:PayeeFinancialAccount');
-    el(account, 'cbc:ID', e.payment.account.iban); // BT-84
-    opt(account, 'cbc:Name', e.payment.account.name); // BT-85
-    if (e.payment.account.bic) el(el(account, 'cac:FinancialInstitutionBranch'), 'cbc:ID', e.payment.account.bic); // BT-86
+  const payment = e.payment.means;
+  if (payment) {
+    const means = el(root, 'cac:PaymentMeans'); // BG-16
+    el(means, 'cbc:PaymentMeansCode', payment.code); // BT-81
+    el(means, 'cbc:PaymentID', payment.remittance); // BT-83
+    if (payment.account) {
+      const account = el(means, 'cac:PayeeFinancialAccount');
+      el(account, 'cbc:ID', payment.account.iban); // BT-84
+      opt(account, 'cbc:Name', payment.account.name); // BT-85
+      if (payment.account.bic) el(el(account, 'cac:FinancialInstitutionBranch'), 'cbc:ID', payment.account.bic); // BT-86
+    }
   }
   el(el(root, 'cac:PaymentTerms'), 'cbc:Note', e.payment.terms); // BT-20
 
