@@ -90,7 +90,9 @@ export function missingForEInvoice(doc: BillingDocument): string[] {
   const categories = new Set(doc.lines.map((l) => l.vatCategory));
   // BR-S-02, BR-Z-02, BR-E-02, BR-AE-02: a VAT id or a tax registration; BR-G-02: the VAT id itself.
   if (!doc.seller.vatId && (categories.has('G') || !doc.seller.taxRegistration)) missing.push('seller.vatId');
+  else if (doc.seller.vatId && !countryPrefixed(doc.seller.vatId)) missing.push('seller.vatId'); // BR-CO-09
   if (categories.has('AE') && !doc.buyer.vatId) missing.push('buyer.vatId'); // BR-AE-02
+  else if (doc.buyer.vatId && !countryPrefixed(doc.buyer.vatId)) missing.push('buyer.vatId'); // BR-CO-09
   doc.lines.forEach((l, i) => {
     if (l.vatCategory === 'E' && !l.exemptionReason?.trim()) missing.push(`lines.${i}.exemptionReason`); // BR-E-10
     // BR-S-05: a standard rate above zero; BR-Z/E/AE/G-05: zero.
@@ -101,6 +103,15 @@ export function missingForEInvoice(doc: BillingDocument): string[] {
   if (digits > 2) missing.push('currency'); // BR-DEC-*: at most two decimals
   else if (vatBreakdown(doc.lines).some((g) => !taxWithinTolerance(g, digits))) missing.push('tax'); // BR-S-09, BR-CO-17
   return missing;
+}
+
+const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/** BR-CO-09: a VAT id begins with its country's ISO 3166-1 code (Greece's EL, Northern Ireland's XI). */
+function countryPrefixed(vatId: string): boolean {
+  const prefix = vatId.slice(0, 2);
+  if (prefix === 'EL' || prefix === 'XI') return true;
+  return /^[A-Z]{2}$/.test(prefix) && regions.of(prefix) !== undefined;
 }
 
 /**

@@ -103,7 +103,15 @@ describe('UBL and CII from a BillingDocument', () => {
     expect(missingForEInvoice(reverse)).toEqual(['buyer.vatId']);
     expect(missingForEInvoice({ ...doc, lines: [{ ...doc.lines[3]!, exemptionReason: ' ' }] })).toEqual(['lines.0.exemptionReason']);
     expect(missingForEInvoice({ ...doc, currency: 'BHD' })).toEqual(['currency']);
+    expect(missingForEInvoice({ ...doc, seller: { ...doc.seller, vatId: 'XX000000000' } })).toEqual(['seller.vatId']); // the example company.json's
     expect(missingForEInvoice(doc)).toEqual([]);
+  });
+
+  it('refuses a VAT id without a country prefix, as the rules do (BR-CO-09)', async () => {
+    const doc = { ...exampleInvoice(), seller: { ...exampleInvoice().seller, vatId: 'XX000000000' } };
+    expect(missingForEInvoice(doc)).toEqual(['seller.vatId']);
+    expect(ids(await fatal('ubl', ublOf(mapDocument(doc))))).toContain('BR-CO-09');
+    expect(missingForEInvoice({ ...doc, seller: { ...doc.seller, vatId: 'EL123456789' } })).toEqual([]);
   });
 
   it('a broken document fails the same check: buyer name and issue date dropped give BR-07 and BR-03', async () => {
