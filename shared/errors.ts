@@ -34,6 +34,7 @@ export const errorCatalogue = {
   idempotency_key_reused: { kind: 'unprocessable', doc: 'The Idempotency-Key was used before with another body.' },
   sequence_gap: { kind: 'conflict', doc: "A batch for the projector that does not continue from its watermark one sequence at a time; the feed starts again after the last event it had acknowledged, and the lag alert fires if it never fits." },
   email_taken: { kind: 'conflict', doc: 'An active employee already has this email.' },
+  einvoice_incomplete: { kind: 'unprocessable', doc: 'The document lacks what an EN 16931 e-invoice requires (details.missing names the fields, e.g. seller.address, buyer.vatId).' },
   invalid_dates: { kind: 'unprocessable', doc: 'A date is before another it must follow.' },
   unhandled_event: { kind: 'unprocessable', doc: 'A reaction was sent an event type it does not handle (a subscription that does not match its handlers); the connector dead-letters it.' },
   unknown_event_version: { kind: 'unprocessable', doc: 'An event whose data version is newer than the code reading it; dead-lettered until that code is deployed.' },

@@ -1,6 +1,7 @@
 import { defineFunction, mount, query } from '../../shared/http/definition.js';
 import { readRoles } from '../../shared/auth/permissions.js';
 import { documentOperations, registerDocumentRoutes } from '../../shared/billing/document-routes.js';
+import { einvoiceOperations, registerEInvoiceRoutes } from '../../shared/billing/einvoice-routes.js';
 import { getOrder, listOrders } from '../../shared/query/orders.js';
 import { getInvoice, listInvoices } from '../../shared/query/invoices.js';
 import { getProduct, listProducts, listStock } from '../../shared/query/catalogue.js';
@@ -36,5 +37,6 @@ export default defineFunction({
     query({ path: '/ledger/trial-balance', roles: books, input: asOf, run: (db, q) => trialBalanceAsOf(db, q), csv: trialBalanceCsv }),
     query({ path: '/ledger/receivables', roles: books, input: receivablesList, run: (db, q) => receivablesAsOf(db, q), csv: receivablesCsv }),
     mount({ register: registerDocumentRoutes, describe: documentOperations }),
+    mount({ register: registerEInvoiceRoutes, describe: einvoiceOperations }),
   ],
 });

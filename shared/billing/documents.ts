@@ -6,6 +6,8 @@ import { renderPdf } from '../documents/render-pdf.js';
 import { documentStore } from '../documents/storage.js';
 import type { Event } from '../events/envelope.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { ciiXml } from '../einvoice/cii.js';
+import { missingForEInvoice } from '../einvoice/core.js';
 import { orderLine } from '../events/registry.js';
 
 // Invoices and credit notes as PDF objects: rendered when billing issues them (the render-document
@@ -91,12 +93,12 @@ export async function loadCreditNoteDocument(db: Db, creditNoteId: string): Prom
 
 
 /**
- * CII SEAM: the CII XML (EN 16931) the stored PDF embeds as factur-x.xml. Undefined, so a plain PDF,
- * until the CII generator is merged; then it is `ciiXml(doc)` from shared/einvoice/cii.ts.
+ * The CII XML (EN 16931) the stored PDF embeds as factur-x.xml. Undefined, so a plain PDF, for a
+ * document that cannot be an e-invoice (a buyer without a postal address, a document issued before
+ * the parties' addresses were kept): its e-invoice routes answer 422 naming what it lacks.
  */
 export function embeddedCii(doc: BillingDocument): string | undefined {
-  void doc;
-  return undefined;
+  return missingForEInvoice(doc).length === 0 ? ciiXml(doc) : undefined;
 }
 
 /**
