@@ -10,6 +10,12 @@ export const commandRoles = {
   'cancel-order': ['admin', 'clerk'],
   'fulfil-order': ['admin', 'clerk'],
   'record-payment': ['admin', 'accountant'],
+  /** POST /function/fulfil-order/return */
+  'return-goods': ['admin', 'clerk'],
+  /** POST /function/record-payment/credit-note */
+  'issue-credit-note': ['admin', 'accountant'],
+  /** POST /function/record-payment/refund */
+  'record-refund': ['admin', 'accountant'],
   'hire-employee': ['admin'],
   'update-employee': ['admin'],
   'terminate-employee': ['admin'],

@@ -64,7 +64,7 @@ export interface StockLevel {
 
 export interface Movement {
   id: string | number;
-  kind: 'receipt' | 'reservation' | 'release' | 'shipment';
+  kind: 'receipt' | 'reservation' | 'release' | 'shipment' | 'return';
   onHandDelta: number;
   reservedDelta: number;
   orderId: string | null;
