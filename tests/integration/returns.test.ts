@@ -124,7 +124,11 @@ describe('a return of a paid, fulfilled order, its credit note and the refund', 
     const inv = await invoice(order.id);
     expect(inv).toMatchObject({ status: 'paid', credited: note.total, balance: -note.total });
     const doc = (await h.get('query', `/invoices/${inv.id}`, accountant)).body;
-    expect(doc.creditNotes.map((n: { number: string; amount: number }) => [n.number, n.amount])).toEqual([[note.number, note.total]]);
+    expect(doc.creditNotes.map((n: { number: string; amount: number; tax: number; returnId: string }) => [n.number, n.amount, n.tax, n.returnId])).toEqual([[note.number, note.total, note.tax, returnId]]);
+    expect(doc.returns.map((r: { id: string; creditNoteId: string | null }) => [r.id, r.creditNoteId])).toEqual([[returnId, note.id]]);
+    expect(doc.refundDue).toBe(note.total);
+    const orderRead = (await h.get('query', `/orders/${order.id}`, clerk)).body;
+    expect(orderRead.returns.map((r: { id: string; lines: { lineNo: number; quantity: number }[] }) => [r.id, r.lines.map((l) => [l.lineNo, l.quantity])])).toEqual([[returnId, [[1, 2], [2, 1]]]]);
   });
 
   it('refunds what is owed back, and no more', async () => {
