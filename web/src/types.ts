@@ -24,6 +24,8 @@ export interface Order {
   amountPaid: number;
   createdAt: string;
   updatedAt: string;
+  /** On the single order's read only. */
+  returns?: OrderReturn[];
 }
 
 export interface Invoice {
@@ -49,7 +51,18 @@ export interface Invoice {
 export interface InvoiceDetail extends Invoice {
   lines: OrderLine[];
   payments: { id: string; amount: number; method: string; reference: string | null; receivedAt: string }[];
-  creditNotes: { id: string; number: string; amount: number; reason: string | null; issuedAt: string }[];
+  creditNotes: { id: string; number: string; amount: number; reason: string | null; issuedAt: string; subtotal: number; tax: number; returnId: string | null }[];
+  refunded: number;
+  refundDue: number;
+  refunds: { id: string; creditNoteId: string; amount: number; method: string; reference: string | null; refundedAt: string }[];
+  /** The order's returns; `creditNoteId` null until the accountant credits it. */
+  returns: (OrderReturn & { creditNoteId: string | null })[];
+}
+
+export interface OrderReturn {
+  id: string;
+  returnedAt: string;
+  lines: { lineNo: number; sku: string; name: string; quantity: number; reason: string; disposition: 'restock' | 'scrap' }[];
 }
 
 export interface StockLevel {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
+import { IssueCreditNote, mayRefund, RefundForm } from './invoice-credit.js';
 import { formatMoney } from '../../../shared/domain/money.js';
 import { read, type Page } from '../api.js';
 import { Field, valueOf } from '../form.js';
@@ -100,9 +101,12 @@ export function InvoicePage({ roles, params }: ScreenProps) {
   const id = params.id!;
   const invoice = useLoad(() => read<InvoiceDetail>(`invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
   const [paying, setPaying] = useState(false);
+  const [refunding, setRefunding] = useState(false);
   const [saved, setSaved] = useState<string>();
   const i = invoice.data;
   const mayPay = !!i && mayRun(roles, 'record-payment') && payable(i);
+  const refundable = !!i && mayRefund(i, roles);
+  const after = (message: string) => (setRefunding(false), setSaved(message), invoice.reload());
   return (
     <section>
       <Header title={i ? `Invoice ${i.number}` : 'Invoice'}>
@@ -113,7 +117,14 @@ export function InvoicePage({ roles, params }: ScreenProps) {
             Record payment
           </button>
         ) : null}
+        {i ? <IssueCreditNote invoice={i} roles={roles} done={after} /> : null}
+        {refundable ? (
+          <button type="button" aria-expanded={refunding} onClick={() => (setRefunding(!refunding), setSaved(undefined))}>
+            Record refund
+          </button>
+        ) : null}
       </Header>
+      {i && refundable && refunding ? <RefundForm invoice={i} onCancel={() => setRefunding(false)} onDone={after} /> : null}
       {i && mayPay && paying ? (
         <PaymentForm
           invoice={i}
