@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../olap/aging.js';
+import { loadCreditNoteDocument } from '../../shared/billing/documents.js';
 import { chart } from '../../shared/domain/chart-of-accounts.js';
 import { taxOf } from '../../shared/domain/pricing.js';
 import { createHarness, type Harness } from '../support/harness.js';
@@ -15,6 +16,7 @@ import { caughtUp, feedProjector } from '../support/olap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'erpbi-returns-it-'));
 process.env.OLAP_FILE = join(dir, 'erpbi.duckdb');
+process.env.COMPANY_PROFILE = JSON.stringify({ name: 'Seller Ltd', address: ['1 Road', 'Town'] });
 let h: Harness;
 let feed: Awaited<ReturnType<typeof feedProjector>>;
 let a: { sku: string; customerId: string };
@@ -114,6 +116,12 @@ describe('a return of a paid, fulfilled order, its credit note and the refund', 
     expect(note.lines.map((l) => [l.lineNo, l.quantity, l.net, l.tax])).toEqual([[1, 2, lineA.net, lineA.tax], [2, 1, lineB.net, lineB.tax]]);
     expect([note.subtotal, note.tax, note.total]).toEqual([lineA.net + lineB.net, lineA.tax + lineB.tax, lineA.net + lineB.net + lineA.tax + lineB.tax]);
     expect(note.number).toMatch(/^CN-\d{4}-000001$/);
+
+    // Its document: its own lines and totals, crediting the invoice.
+    const printed = (await loadCreditNoteDocument(h.db.pool, note.id))!;
+    expect(printed).toMatchObject({ kind: 'credit_note', number: note.number, subtotal: note.subtotal, tax: note.tax, total: note.total, amountDue: note.total });
+    expect(printed.lines.map((l) => [l.sku, l.quantity, l.net, l.tax])).toEqual([[a.sku, 2, lineA.net, lineA.tax], [b.sku, 1, lineB.net, lineB.tax]]);
+    expect(printed.credits?.number).toMatch(/^INV-/);
 
     const twice = await creditNote({ returnId });
     expect([twice.status, twice.body.error?.code]).toEqual([409, 'return_already_credited']);
