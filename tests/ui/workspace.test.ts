@@ -280,6 +280,8 @@ describe('the workspace', () => {
     expect(after).toMatchObject({ balance: 0, refundDue: 0 });
     expect(after.refunded).toBe(after.credited);
     expect(await page.getByRole('button', { name: 'Record refund' }).count()).toBe(0);
+    await page.getByRole('heading', { name: 'Refunds' }).waitFor();
+    await inspect(page, 'invoice-refunded');
     expect(problems).toEqual([]);
   }, 120_000);
 });

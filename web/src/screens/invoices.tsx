@@ -154,6 +154,7 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
           <span>Due</span><b><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</b>
         </div>
         <div><span>Balance</span><b><Money minor={i.balance} currency={i.currency} /></b></div>
+        {i.refundDue > 0 ? <div><span>Owed back</span><b><Money minor={i.refundDue} currency={i.currency} /></b></div> : null}
       </div>
       <InvoiceFigures invoice={i} />
       <h2>Payments</h2>
@@ -196,6 +197,29 @@ function InvoiceBody({ invoice: i }: { invoice: InvoiceDetail }) {
                     <td class="num"><Money minor={n.amount} currency={i.currency} /></td>
                     <td>{n.reason ?? <span class="muted">–</span>}</td>
                     <td><PdfLink path={`credit-notes/${seg(n.id)}/pdf`} label="PDF" filename={`${n.number}.pdf`} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </>
+      ) : null}
+      {i.refunds.length ? (
+        <>
+          <h2>Refunds</h2>
+          <TableWrap label="Refunds">
+            <table>
+              <caption class="sr-only">Refunds, oldest first</caption>
+              <thead>
+                <tr><th scope="col">When</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr>
+              </thead>
+              <tbody>
+                {i.refunds.map((r) => (
+                  <tr key={r.id}>
+                    <td><When at={r.refundedAt} /></td>
+                    <td>{methodText(r.method)}</td>
+                    <td>{r.reference ?? <span class="muted">–</span>}</td>
+                    <td class="num"><Money minor={r.amount} currency={i.currency} /></td>
                   </tr>
                 ))}
               </tbody>
