@@ -96,4 +96,15 @@ describe('folding events into row changes', () => {
     const future = foldBatch([{ seq: 1, event: { ...v2, version: 3 } }], 0);
     expect({ used: future.used, ignored: future.ignored }).toEqual({ used: 0, ignored: 1 });
   });
+
+  it("follows partial credit notes by the invoice's credited total, in any order, and reads version 1 notes as full credits", () => {
+    const first = ev('credit_note_issued', { creditNoteId: 'cn1', amount: 300, credited: 300, returnId: 'rt1', invoiceStatus: 'open' }, 1);
+    const second = ev('credit_note_issued', { creditNoteId: 'cn2', amount: 200, credited: 500, returnId: 'rt2', invoiceStatus: 'open' }, 2);
+    for (const events of [[first, second], [second, first]]) {
+      expect(foldBatch(withSeq(events), 0).invoices.get('i1')).toMatchObject({ credited: 500 });
+    }
+    const { credited: _c, returnId: _r, invoiceStatus: _s, ...v1data } = ev('credit_note_issued', { amount: 1200 }).data as EventData<'credit_note_issued'>;
+    const v1 = { ...ev('credit_note_issued', {}), version: 1, data: v1data };
+    expect(foldBatch([{ seq: 1, event: v1 }], 0).invoices.get('i1')).toMatchObject({ credited: 1200 });
+  });
 });

@@ -254,7 +254,9 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
       i(invoicePart(event.data.invoiceId, { paidAt: event.data.paidAt }));
       return true;
     case 'credit_note_issued':
-      i(invoicePart(event.data.invoiceId, { credited: event.data.amount }));
+      // The invoice's credited total after the note (a version 1 note credited the invoice in full, so
+      // its amount is that total): a partial note lowers the open balance AR aging shows by its amount.
+      i(invoicePart(event.data.invoiceId, { credited: event.data.credited }));
       return true;
     case 'stock_changed': {
       const v = event.data;

@@ -10,7 +10,10 @@ export const commandRoles = {
   'cancel-order': ['admin', 'clerk'],
   'fulfil-order': ['admin', 'clerk'],
   'record-payment': ['admin', 'accountant'],
-  // A function's further commands are keyed by their path under /function/ (shared/http/definition.ts).
+  // A function's further commands are keyed by their route under /function/ (shared/http/definition.ts).
+  'fulfil-order/return': ['admin', 'clerk'],
+  'record-payment/credit-note': ['admin', 'accountant'],
+  'record-payment/refund': ['admin', 'accountant'],
   'render-document/send': ['admin', 'accountant'],
   'hire-employee': ['admin'],
   'update-employee': ['admin'],

@@ -37,7 +37,11 @@ const invoiceFields = z.object({
 });
 type InvoiceFields = z.infer<typeof invoiceFields>;
 
-const creditNoteFields = z.object({ invoiceId: z.string(), number: z.string(), reason: z.string().nullable(), issueDate: z.string() });
+// A credit note's own lines and totals (migration 013): the returned quantities, or the whole invoice on a cancel.
+const creditNoteFields = z.object({
+  invoiceId: z.string(), number: z.string(), reason: z.string().nullable(), issueDate: z.string(),
+  lines: z.array(orderLine), subtotal: z.number(), tax: z.number(), total: z.number(),
+});
 
 type Db = Pool | Tx;
 
@@ -77,17 +81,18 @@ export async function loadInvoiceDocument(db: Db, invoiceId: string): Promise<Bi
   return invoice && invoiceDocument(invoice);
 }
 
-/** A credit note as printed: the credited invoice's lines and totals (credit notes credit an invoice in full). */
+/** A credit note as printed: its own lines and totals, with the invoice's parties and the invoice it credits. */
 export async function loadCreditNoteDocument(db: Db, creditNoteId: string): Promise<BillingDocument | undefined> {
   const { rows } = await db.query(
-    `select invoice_id as "invoiceId", number, reason, to_char(issued_at at time zone 'UTC', 'YYYY-MM-DD') as "issueDate" from billing.credit_notes where id = $1`,
+    `select invoice_id as "invoiceId", number, reason, to_char(issued_at at time zone 'UTC', 'YYYY-MM-DD') as "issueDate", lines, subtotal, tax, amount as total
+     from billing.credit_notes where id = $1`,
     [creditNoteId],
   );
   if (rows[0] === undefined) return undefined;
   const note = creditNoteFields.parse(rows[0]);
   const invoice = await loadInvoice(db, note.invoiceId);
   if (!invoice) return undefined;
-  const base = invoiceDocument(invoice);
+  const base = invoiceDocument({ ...invoice, lines: note.lines, subtotal: note.subtotal, tax: note.tax, total: note.total });
   return { ...base, kind: 'credit_note', number: note.number, issueDate: note.issueDate, dueDate: undefined, paymentTermsDays: undefined, credits: { number: invoice.number, issueDate: invoice.issueDate }, reason: note.reason ?? undefined };
 }
 

@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Event } from '../events/envelope.js';
-import { creditNoteSeries, invoiceDates, invoiceSeries } from '../domain/invoice.js';
-import { creditNotePosting, invoicePosting, postingRef } from '../domain/ledger.js';
+import { invoiceDates, invoiceSeries } from '../domain/invoice.js';
+import { invoicePosting, postingRef } from '../domain/ledger.js';
+import { fullCredit, lockInvoice, writeCreditNote } from './credit-notes.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { nextNumber } from './numbering.js';
 import { post } from './ledger.js';
@@ -37,27 +38,12 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
 export async function creditCancelledOrder(uow: UnitOfWork, event: Event<'order_cancelled'>) {
   const { orderId } = event.data;
   await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [orderId]);
-  const { rows } = await uow.tx.query<{ id: string; number: string; customer_id: string; currency: string; subtotal: number; tax: number; total: number; amount_paid: number; status: string }>(
-    'select id, number, customer_id, currency, subtotal, tax, total, amount_paid, status from billing.invoices where order_id = $1 for update',
-    [orderId],
-  );
-  const invoice = rows[0];
+  const invoice = await lockInvoice(uow.tx, 'order_id', orderId);
   if (!invoice) {
     await uow.tx.query('insert into billing.cancelled_orders (order_id) values ($1) on conflict do nothing', [orderId]);
     return;
   }
   if (invoice.status === 'credited') return;
-  const id = uuidv7();
-  const number = await nextNumber(uow.tx, creditNoteSeries, uow.now.getUTCFullYear());
-  await uow.tx.query('insert into billing.credit_notes (id, number, invoice_id, amount, reason, issued_at) values ($1, $2, $3, $4, $5, $6)', [
-    id, number, invoice.id, invoice.total, 'order cancelled', uow.now,
-  ]);
-  await uow.tx.query(`update billing.invoices set credited = total, status = 'credited', updated_at = now() where id = $1`, [invoice.id]);
-  await post(uow.tx, postingRef.creditNote(id, invoice.id), invoice.currency, creditNotePosting(invoice.subtotal, invoice.tax), uow.now);
-  uow.emit('credit_note_issued', {
-    creditNoteId: id, number, invoiceId: invoice.id, invoiceNumber: invoice.number, orderId, customerId: invoice.customer_id,
-    currency: invoice.currency, amount: invoice.total, amountPaid: invoice.amount_paid,
-    // What the customer paid before the cancel is now owed back to them (refunds are a manual step).
-    refundDue: invoice.amount_paid,
-  });
+  // What the customer paid before the cancel is then owed back to them (refundDue), paid back by a refund.
+  await writeCreditNote(uow, invoice, fullCredit(invoice), { reason: 'order cancelled', returnId: null });
 }

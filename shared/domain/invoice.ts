@@ -20,6 +20,8 @@ export interface InvoiceAmounts {
   total: number;
   amountPaid: number;
   credited: number;
+  /** Paid back to the customer (refunds); absent is none. */
+  refunded?: number | undefined;
   status: InvoiceStatus;
 }
 
@@ -27,8 +29,48 @@ export type PaymentOutcome =
   | { ok: true; amountPaid: number; balance: number; status: InvoiceStatus }
   | { ok: false; code: 'overpayment' | 'invoice_not_payable'; message: string; balance: number };
 
-export function balanceOf(inv: Pick<InvoiceAmounts, 'total' | 'amountPaid' | 'credited'>): number {
-  return inv.total - inv.amountPaid - inv.credited;
+/** What is still owed on the invoice; negative when the customer paid more than is left invoiced
+ *  (a paid invoice partly credited): that much is owed back to them until refunded. */
+export function balanceOf(inv: Pick<InvoiceAmounts, 'total' | 'amountPaid' | 'credited' | 'refunded'>): number {
+  return inv.total - inv.credited - (inv.amountPaid - (inv.refunded ?? 0));
+}
+
+/** What a refund may still pay back: what was paid beyond what is still invoiced, less refunds made. */
+export function refundDueOf(inv: Pick<InvoiceAmounts, 'total' | 'amountPaid' | 'credited' | 'refunded'>): number {
+  return Math.max(0, -balanceOf(inv));
+}
+
+/** The status once `credited` of the invoice is credited: fully credited is 'credited'; otherwise it
+ *  follows what is still owed (nothing owed: 'paid', as far as a payment has been made). */
+export function statusOf(inv: Pick<InvoiceAmounts, 'total' | 'amountPaid' | 'credited' | 'refunded'>): InvoiceStatus {
+  if (inv.credited >= inv.total) return 'credited';
+  if (balanceOf(inv) <= 0) return 'paid';
+  return inv.amountPaid > 0 ? 'partially_paid' : 'open';
+}
+
+export type CreditOutcome =
+  | { ok: true; credited: number; status: InvoiceStatus; balance: number; refundDue: number }
+  | { ok: false; code: 'over_credit'; message: string; creditable: number };
+
+/** A credit note of `amount` on the invoice: never more credited in all than invoiced. */
+export function applyCredit(inv: InvoiceAmounts, amount: number): CreditOutcome {
+  const creditable = inv.total - inv.credited;
+  if (amount > creditable) return { ok: false, code: 'over_credit', message: `the amount ${amount} is above what is left to credit, ${creditable}`, creditable };
+  const next = { ...inv, credited: inv.credited + amount };
+  return { ok: true, credited: next.credited, status: statusOf(next), balance: balanceOf(next), refundDue: refundDueOf(next) };
+}
+
+export type RefundOutcome =
+  | { ok: true; refunded: number; refundDue: number }
+  | { ok: false; code: 'nothing_to_refund' | 'over_refund'; message: string; refundDue: number };
+
+/** A refund of `amount`: only of what is owed back (paid beyond what is still invoiced). */
+export function applyRefund(inv: InvoiceAmounts, amount: number): RefundOutcome {
+  const refundDue = refundDueOf(inv);
+  if (refundDue === 0) return { ok: false, code: 'nothing_to_refund', message: 'nothing is owed back on this invoice', refundDue };
+  if (amount > refundDue) return { ok: false, code: 'over_refund', message: `the amount ${amount} is above what is owed back, ${refundDue}`, refundDue };
+  const refunded = (inv.refunded ?? 0) + amount;
+  return { ok: true, refunded, refundDue: refundDue - amount };
 }
 
 export function applyPayment(inv: InvoiceAmounts, amount: number): PaymentOutcome {

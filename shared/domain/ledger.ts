@@ -26,6 +26,7 @@ export const postingRef = {
   invoice: (invoiceId: string): PostingRef => ({ id: `invoice:${invoiceId}`, invoiceId }),
   payment: (paymentId: string, invoiceId: string): PostingRef => ({ id: `payment:${paymentId}`, invoiceId }),
   creditNote: (creditNoteId: string, invoiceId: string): PostingRef => ({ id: `credit-note:${creditNoteId}`, invoiceId }),
+  refund: (refundId: string, invoiceId: string): PostingRef => ({ id: `refund:${refundId}`, invoiceId }),
 };
 
 export function invoicePosting(subtotal: number, tax: number): Entry[] {
@@ -43,9 +44,19 @@ export function paymentPosting(amount: number): Entry[] {
   ];
 }
 
-/** A full credit note reverses the invoice posting. */
+/** A credit note reverses the invoice posting for its amounts (the whole invoice's on a cancel, a
+ *  return's lines otherwise). On an invoice paid beyond what is left invoiced, the receivable turns
+ *  negative: a credit balance, what is owed back to the customer (the ledger reads' `credit` column). */
 export function creditNotePosting(subtotal: number, tax: number): Entry[] {
   return invoicePosting(subtotal, tax).map((e) => ({ account: e.account, debit: e.credit, credit: e.debit }));
+}
+
+/** A refund pays back what is owed: it settles the receivable's credit balance out of cash. */
+export function refundPosting(amount: number): Entry[] {
+  return [
+    { account: accounts.receivable, debit: amount, credit: 0 },
+    { account: accounts.cash, debit: 0, credit: amount },
+  ];
 }
 
 export function isBalanced(entries: Entry[]): boolean {

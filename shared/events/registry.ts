@@ -67,6 +67,9 @@ const employeeV1 = (data: unknown) => ({ ...(data as object), version: 0 });
 
 const invoiceStatus = z.enum(['open', 'partially_paid', 'paid', 'credited']);
 
+/** Version 1 credit notes were all full credits of a cancelled order's invoice. */
+const creditNoteV1 = (data: unknown) => ({ ...(data as { amount: number }), credited: (data as { amount: number }).amount, returnId: null, invoiceStatus: 'credited' });
+
 /** The domains: each publishes its own events' subjects (`<prefix>.<domain>.<type>`) and no other's. */
 export const domains = ['orders', 'inventory', 'billing', 'hr'] as const;
 export type Domain = (typeof domains)[number];
@@ -105,6 +108,18 @@ export const eventRegistry = {
     domain: 'orders', version: 1, summary: "Every change of an order's status, with what caused it.", aggregate: orderAggregate,
     data: z.object({ orderId: id, customerId: id, from: z.enum(orderStatuses), to: z.enum(orderStatuses), cause: z.string(), currency, total: money }),
   }),
+  goods_returned: spec({
+    domain: 'orders', version: 1, aggregate: orderAggregate,
+    summary: "Goods of a fulfilled order came back: the lines and quantities, each with its reason and disposition; inventory restocks the `restock` lines, billing credits the return when the accountant issues its credit note.",
+    data: z.object({
+      returnId: id, orderId: id, customerId: id,
+      lines: z.array(z.object({
+        lineNo: z.number().int().positive(), sku: z.string(), name: z.string(), quantity: z.number().int().positive(), reason: z.string(),
+        disposition: z.enum(['restock', 'scrap']),
+      })).min(1),
+      returnedAt: isoInstant,
+    }),
+  }),
   customer_upserted: spec({
     domain: 'orders', version: 1, summary: 'A customer was created or changed.', aggregate: { type: 'customer', id: (d) => d.id },
     data: z.object({ id, name: z.string(), email: z.string().nullable(), paymentTermsDays: z.number().int().nonnegative() }),
@@ -126,7 +141,7 @@ export const eventRegistry = {
     summary: "A product's stock moved; carries the new absolute levels and the movement id, which orders the levels of one sku.",
     data: z.object({
       sku: z.string(), name: z.string(), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int(),
-      reason: z.enum(['receipt', 'reservation', 'release', 'shipment']), orderId: z.string().nullable(), movementId: z.number().int().positive(),
+      reason: z.enum(['receipt', 'reservation', 'release', 'shipment', 'return']), orderId: z.string().nullable(), movementId: z.number().int().positive(),
     }),
   }),
   product_upserted: spec({
@@ -154,10 +169,20 @@ export const eventRegistry = {
     data: z.object({ invoiceId: id, orderId: id, customerId: id, currency, total: money, paidAt: isoInstant }),
   }),
   credit_note_issued: spec({
-    domain: 'billing', version: 1, summary: "A cancelled order's invoice was credited in full; refundDue is what the customer had paid.", aggregate: invoiceAggregate,
+    domain: 'billing', version: 2, aggregate: invoiceAggregate, upgrade: { 1: creditNoteV1 },
+    summary: "A credit note was issued: in full for a cancelled order's invoice, or for exactly what a return brought back. `amount` is the note's total, `credited` the invoice's credited total after it, `refundDue` what the customer is owed back after it (paid beyond what is still invoiced).",
     data: z.object({
       creditNoteId: id, number: z.string(), invoiceId: id, invoiceNumber: z.string(), orderId: id, customerId: id, currency,
       amount: money, amountPaid: money.nonnegative(), refundDue: money.nonnegative(),
+      credited: money.nonnegative(), returnId: z.string().nullable(), invoiceStatus,
+    }),
+  }),
+  refund_recorded: spec({
+    domain: 'billing', version: 1, aggregate: invoiceAggregate,
+    summary: "Money owed back on an invoice was paid back to the customer, against one of its credit notes; `refunded` is the invoice's refunded total after it, `refundDue` what is still owed back.",
+    data: z.object({
+      refundId: id, creditNoteId: id, invoiceId: id, orderId: id, customerId: id, currency, amount: money.positive(), method: z.string(),
+      refunded: money.nonnegative(), refundDue: money.nonnegative(), refundedAt: isoInstant,
     }),
   }),
   document_delivery_requested: spec({

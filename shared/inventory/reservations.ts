@@ -69,3 +69,14 @@ export async function shipForOrder(uow: UnitOfWork, event: Event<'order_fulfille
   }
   await saveReservation(uow, orderId, 'fulfilled', reservation.lines);
 }
+
+/** goods_returned: restocked lines come back on hand through a movement of kind return; scrapped ones do not. */
+export async function restockReturn(uow: UnitOfWork, event: Event<'goods_returned'>) {
+  const { orderId, returnId } = event.data;
+  const back = event.data.lines.filter((l) => l.disposition === 'restock');
+  if (back.length === 0) return;
+  const levels = await lockLevels(uow.tx, back);
+  for (const line of back) {
+    await moveStock(uow, levels.get(line.sku)!, { kind: 'return', onHandDelta: line.quantity, reservedDelta: 0, orderId, note: `return ${returnId}: ${line.reason}` });
+  }
+}

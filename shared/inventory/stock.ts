@@ -10,7 +10,7 @@ export interface LevelRow {
   reserved: number;
 }
 
-export type MovementKind = 'receipt' | 'reservation' | 'release' | 'shipment';
+export type MovementKind = 'receipt' | 'reservation' | 'release' | 'shipment' | 'return';
 
 /** Locks the level rows of these skus in a fixed order (no deadlocks) and returns them by sku. */
 export async function lockLevels(tx: Tx, wanted: Wanted[]): Promise<Map<string, LevelRow>> {

@@ -11,15 +11,23 @@ const overdue = `(i.due_date < (now() at time zone 'UTC')::date and i.balance > 
 const withCustomer = `(select i.*, c.name as customer_name, ${overdue} as overdue from billing.invoice_view i
   left join orders.customer_directory c on c.id = i.customer_id) i`;
 
-// As issued (the jsonb the invoice keeps), then its payments oldest first, its credit notes, and the
+// As issued (the jsonb the invoice keeps), then its payments oldest first, its credit notes, refunds, the order's returns
+// (each with the credit note that credits it, null until credited: the invoice page offers to credit those), and the
 // e-mails of it and its credit notes (shared/billing/deliveries.ts) oldest first.
 const details = `lines,
   (select coalesce(json_agg(json_build_object('id', p.id, 'amount', p.amount, 'method', p.method, 'reference', p.reference,
           'receivedAt', ${isoUtc('p.received_at')}) order by p.received_at, p.id), '[]')
      from billing.payment_view p where p.invoice_id = i.id) as payments,
   (select coalesce(json_agg(json_build_object('id', n.id, 'number', n.number, 'amount', n.amount, 'reason', n.reason,
-          'issuedAt', ${isoUtc('n.issued_at')}) order by n.issued_at, n.id), '[]')
+          'issuedAt', ${isoUtc('n.issued_at')}, 'subtotal', n.subtotal, 'tax', n.tax, 'returnId', n.return_id, 'lines', n.lines) order by n.issued_at, n.id), '[]')
      from billing.credit_note_view n where n.invoice_id = i.id) as "creditNotes",
+  refunded, greatest(-balance, 0) as "refundDue",
+  (select coalesce(json_agg(json_build_object('id', r.id, 'creditNoteId', r.credit_note_id, 'amount', r.amount, 'method', r.method,
+          'reference', r.reference, 'refundedAt', ${isoUtc('r.refunded_at')}) order by r.refunded_at, r.id), '[]')
+     from billing.refund_view r where r.invoice_id = i.id) as refunds,
+  (select coalesce(json_agg(json_build_object('id', t.id, 'returnedAt', ${isoUtc('t.returned_at')}, 'lines', t.lines,
+          'creditNoteId', (select n.id from billing.credit_note_view n where n.return_id = t.id)) order by t.returned_at, t.id), '[]')
+     from orders.return_view t where t.order_id = i.order_id) as returns,
   (select coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'documentId', d.document_id, 'number', d.document_number,
           'recipient', d.recipient, 'trigger', d.trigger, 'status', d.status, 'attempts', d.attempts, 'serverAnswer', d.server_answer,
           'messageId', d.message_id, 'requestedBy', d.requested_by, 'requestedAt', ${isoUtc('d.requested_at')},

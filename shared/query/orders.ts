@@ -29,7 +29,10 @@ export interface OrderListQuery {
 }
 
 export async function getOrder(db: Pool, id: string) {
-  const { rows } = await db.query<OrderItem>(`select ${columns}, invoice_number as "invoiceNumber" from ${withInvoice} where id = $1`, [id]);
+  // Its returns, oldest first, so a screen knows what of each line (by lineNo, 1-based in the order of `lines`) is still returnable.
+  const returns = `(select coalesce(json_agg(json_build_object('id', t.id, 'returnedAt', ${isoUtc('t.returned_at')}, 'lines', t.lines) order by t.returned_at, t.id), '[]')
+    from orders.return_view t where t.order_id = o.id) as returns`;
+  const { rows } = await db.query<OrderItem>(`select ${columns}, invoice_number as "invoiceNumber", ${returns} from ${withInvoice} where id = $1`, [id]);
   return rows[0];
 }
 

@@ -20,6 +20,11 @@ export interface Flow {
   receipts: Map<string, number>; // sku -> units received through accepted receive-stock calls
   cancels: number;
   fulfils: number;
+  /** Accepted returns by id: the order and units per line number. */
+  returns: Map<string, { orderId: string; lines: { lineNo: number; quantity: number; disposition: string }[] }>;
+  /** Accepted credit notes by id, with the return they credit. */
+  creditNotes: Map<string, { returnId: string; total: number }>;
+  refunds: Map<string, { creditNoteId: string; amount: number }>;
   refused: Record<string, number>; // expected business refusals (409/422) by command
   /** Logical operations given up without a definite answer: their outcome is unknown. */
   unknown: Record<string, number>;
@@ -42,7 +47,7 @@ export interface DriverOptions {
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
 
 export function newFlow(): Flow {
-  return { accepted: new Map(), payments: new Map(), receipts: new Map(), cancels: 0, fulfils: 0, refused: {}, unknown: {}, transient: {}, ops: 0, errors: [] };
+  return { accepted: new Map(), payments: new Map(), receipts: new Map(), cancels: 0, fulfils: 0, returns: new Map(), creditNotes: new Map(), refunds: new Map(), refused: {}, unknown: {}, transient: {}, ops: 0, errors: [] };
 }
 
 export function tokensFor(box: Box) {
@@ -140,6 +145,35 @@ export function drive(opts: DriverOptions): { flow: Flow; stop: () => Promise<Fl
       if (a?.status === 200) flow.fulfils += 1;
       else if (a?.status === 409) bump(flow.refused, 'fulfil-order');
       else if (a) flow.errors.push(`fulfil-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+    }],
+    [6, async () => {
+      // A return of one unit of a fulfilled order's line: refused (422) once the line is all back.
+      const ids = orderIds();
+      if (ids.length === 0) return;
+      const orderId = pick(ids);
+      const order = (await until('query', 'clerk', `/function/query/orders/${orderId}`, undefined))?.body;
+      if (order?.status !== 'fulfilled') return;
+      const lineNo = 1 + Math.floor(Math.random() * order.lines.length);
+      const lines = [{ lineNo, quantity: 1, reason: 'chaos', disposition: Math.random() < 0.7 ? 'restock' : 'scrap' }];
+      const a = await until('fulfil-order/return', 'clerk', '/function/fulfil-order/return', { orderId, lines }, `return-${process.pid}-${++n}`);
+      if (a?.status === 201) flow.returns.set(a.body.id, { orderId, lines });
+      else if (a && [409, 422].includes(a.status)) bump(flow.refused, 'fulfil-order/return');
+      else if (a) flow.errors.push(`return-goods ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+    }],
+    [6, async () => {
+      // The accountant credits a return (keyed by the return: two racing accountants are one note), then refunds what is owed back.
+      const returns = [...flow.returns.keys()];
+      if (returns.length === 0) return;
+      const returnId = pick(returns);
+      const c = await until('credit-note', 'accountant', '/function/record-payment/credit-note', { returnId }, `credit-${returnId}`);
+      if (c?.status === 201) flow.creditNotes.set(c.body.id, { returnId, total: c.body.total });
+      else if (c && [409, 422].includes(c.status)) return void bump(flow.refused, 'credit-note');
+      else if (c) return void flow.errors.push(`credit-note ${c.status} ${JSON.stringify(c.body).slice(0, 200)}`);
+      if (!c || c.body.refundDue <= 0) return;
+      const r = await until('refund', 'accountant', '/function/record-payment/refund', { creditNoteId: c.body.id, amount: c.body.refundDue, method: 'bank_transfer' }, `refund-${c.body.id}`);
+      if (r?.status === 201) flow.refunds.set(r.body.id, { creditNoteId: c.body.id, amount: c.body.refundDue });
+      else if (r && [409, 422].includes(r.status)) bump(flow.refused, 'refund');
+      else if (r) flow.errors.push(`refund ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
     }],
     [12, async () => {
       const sku = pick(skus);

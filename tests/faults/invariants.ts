@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Pool } from '../../shared/db/pool.js';
+import { chart } from '../../shared/domain/chart-of-accounts.js';
 import type { Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
 import { request, tokensFor, type Flow } from './driver.js';
@@ -107,7 +108,7 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
   // 3. Invoices: exactly one for every order that reached reserved; none for a rejected one; a cancelled
   //    invoiced order's invoice is credited by exactly one credit note.
   const orders = await q<{ id: string; status: string; invoices: number; invoice_status: string | null; credit_notes: number; amount_paid: number; inv_paid: number | null; invoice_id: string | null; inv_id: string | null }>(
-    `select o.id, o.status, o.amount_paid, o.invoice_id, count(i.id)::int as invoices, max(i.status) as invoice_status, max(i.id) as inv_id,
+    `select o.id, o.status, o.amount_paid, o.invoice_id, count(distinct i.id)::int as invoices, max(i.status) as invoice_status, max(i.id) as inv_id,
             max(i.amount_paid) as inv_paid, count(c.id)::int as credit_notes
      from orders.orders o left join billing.invoices i on i.order_id = o.id left join billing.credit_notes c on c.invoice_id = i.id
      group by o.id`,
@@ -166,6 +167,59 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
   const postings = await q<{ posting_id: string; debit: number; credit: number }>('select posting_id, sum(debit)::bigint as debit, sum(credit)::bigint as credit from billing.ledger_entries group by posting_id');
   for (const p of postings) expect(p.debit, `posting ${p.posting_id}`).toBe(p.credit);
   checked['ledger postings balanced'] = postings.length;
+
+  // 6b. Returns, credit notes, refunds: returned <= shipped per line (only fulfilled orders take returns),
+  //     restocked units came back as return movements; credited <= invoiced, = the sum of its notes, a
+  //     return credited at most once; refunded = the sum of refunds, never more than paid beyond what is
+  //     still invoiced; every accepted return, note and refund exists with what was answered; each
+  //     invoice's receivable in the ledger = its balance.
+  const returned = await q<{ order_id: string; line_no: number; quantity: number; returned: number; sum: number; status: string }>(
+    `select l.order_id, l.line_no, l.quantity, l.returned, o.status, coalesce((select sum(r.quantity) from orders.return_lines r where r.order_id = l.order_id and r.line_no = l.line_no), 0)::int as sum
+     from orders.order_lines l join orders.orders o on o.id = l.order_id where l.returned > 0 or exists (select 1 from orders.return_lines r where r.order_id = l.order_id)`,
+  );
+  for (const l of returned) {
+    expect(l.returned, `order ${l.order_id} line ${l.line_no}: returned = its return lines`).toBe(l.sum);
+    expect(l.returned, `order ${l.order_id} line ${l.line_no}: returned <= shipped`).toBeLessThanOrEqual(l.quantity);
+    expect(l.status, `order ${l.order_id}: returns only after fulfilment`).toBe('fulfilled');
+  }
+  checked['order lines returned <= shipped'] = returned.length;
+  const restocked = await q<{ sku: string; lines: number; moved: number }>(
+    `select s.sku, coalesce((select sum(r.quantity) from orders.return_lines r join orders.order_lines l using (order_id, line_no) where l.sku = s.sku and r.disposition = 'restock'), 0)::int as lines,
+            coalesce((select sum(on_hand_delta) from inventory.stock_movements m where m.sku = s.sku and m.kind = 'return'), 0)::int as moved
+     from inventory.stock_levels s`,
+  );
+  for (const r of restocked) expect(r.moved, `${r.sku}: restocked units = return movements`).toBe(r.lines);
+  checked['skus: return movements = restocked return lines'] = restocked.length;
+  const returnIds = [...flow.returns.keys()];
+  const gotReturns = await q<{ id: string }>('select id from orders.returns where id = any($1)', [returnIds]);
+  expect(gotReturns.length, 'accepted returns found').toBe(returnIds.length);
+  const credits = await q<{ id: string; total: number; credited: number; notes: number; amount_paid: number; refunded: number; refunds: number; balance: number; receivable: number }>(
+    `select i.id, i.total, i.credited, i.amount_paid, i.refunded, v.balance,
+            coalesce((select sum(amount) from billing.credit_notes n where n.invoice_id = i.id), 0)::bigint as notes,
+            coalesce((select sum(amount) from billing.refunds r where r.invoice_id = i.id), 0)::bigint as refunds,
+            coalesce((select sum(debit - credit) from billing.ledger_entries e where e.invoice_id = i.id and e.account = $1), 0)::bigint as receivable
+     from billing.invoices i join billing.invoice_view v using (id)`,
+    [chart.receivable.code],
+  );
+  for (const i of credits) {
+    expect(i.credited, `invoice ${i.id}: credited = its notes`).toBe(i.notes);
+    expect(i.credited, `invoice ${i.id}: credited <= invoiced`).toBeLessThanOrEqual(i.total);
+    expect(i.refunded, `invoice ${i.id}: refunded = its refunds`).toBe(i.refunds);
+    if (i.refunded > 0) expect(i.balance, `invoice ${i.id}: refunds only what was owed back`).toBeLessThanOrEqual(0);
+    expect(i.receivable, `invoice ${i.id}: receivable = balance`).toBe(i.balance);
+  }
+  checked['invoices: credited = notes <= invoiced, refunded = refunds <= owed, receivable = balance'] = credits.length;
+  const [once] = await q<{ notes: number; returns: number }>('select count(*)::int as notes, count(distinct return_id)::int as returns from billing.credit_notes where return_id is not null');
+  expect(once!.notes, 'credit notes per return').toBe(once!.returns);
+  const noteIds = [...flow.creditNotes.keys()];
+  const notes = await q<{ id: string; amount: number; return_id: string }>('select id, amount, return_id from billing.credit_notes where id = any($1)', [noteIds]);
+  expect(notes.map((n) => [n.id, n.return_id, n.amount]).sort(), 'accepted credit notes').toEqual(noteIds.map((id) => [id, flow.creditNotes.get(id)!.returnId, flow.creditNotes.get(id)!.total]).sort());
+  const refundIds = [...flow.refunds.keys()];
+  const refunds = await q<{ id: string; amount: number }>('select id, amount from billing.refunds where id = any($1)', [refundIds]);
+  expect(refunds.map((r) => [r.id, r.amount]).sort(), 'accepted refunds').toEqual(refundIds.map((id) => [id, flow.refunds.get(id)!.amount]).sort());
+  checked['accepted returns, credit notes, refunds exist'] = returnIds.length + noteIds.length + refundIds.length;
+  const [whole] = await q<{ debit: string; credit: string }>('select coalesce(sum(debit), 0)::text as debit, coalesce(sum(credit), 0)::text as credit from billing.ledger_entries');
+  expect(whole!.debit, 'the whole ledger balances').toBe(whole!.credit);
 
   // 7. Every outbox row published, and the stream holds at least one message per row.
   const [ob] = await q<{ rows: number; unpublished: number }>('select count(*)::int as rows, count(*) filter (where published_at is null)::int as unpublished from platform.outbox');

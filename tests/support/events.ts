@@ -20,6 +20,10 @@ export const sampleData: { [K in EventType]: EventData<K> } = {
   order_cancelled: { orderId: 'o1', customerId: 'c1', previousStatus: 'reserved', reason: null, invoiceId: null },
   order_fulfilled: { orderId: 'o1', customerId: 'c1' },
   order_status_changed: { orderId: 'o1', customerId: 'c1', from: 'pending', to: 'reserved', cause: 'stock_reserved', currency: 'EUR', total: 1200 },
+  goods_returned: {
+    returnId: 'rt1', orderId: 'o1', customerId: 'c1', returnedAt: '2026-11-27T09:00:00.000Z',
+    lines: [{ lineNo: 1, sku: 'A', name: 'Apple', quantity: 1, reason: 'damaged', disposition: 'restock' }],
+  },
   customer_upserted: { id: 'c1', name: 'Ada', email: null, paymentTermsDays: 30 },
   stock_reserved: order,
   stock_reservation_failed: { orderId: 'o1', shortages: [{ sku: 'A', requested: 2, available: 1 }] },
@@ -37,7 +41,11 @@ export const sampleData: { [K in EventType]: EventData<K> } = {
   invoice_paid: { invoiceId: 'i1', orderId: 'o1', customerId: 'c1', currency: 'EUR', total: 1200, paidAt: '2026-11-26T10:00:00.000Z' },
   credit_note_issued: {
     creditNoteId: 'cn1', number: 'CN-2026-000001', invoiceId: 'i1', invoiceNumber: 'INV-2026-000001', orderId: 'o1', customerId: 'c1', currency: 'EUR',
-    amount: 1200, amountPaid: 0, refundDue: 0,
+    amount: 1200, amountPaid: 0, refundDue: 0, credited: 1200, returnId: null, invoiceStatus: 'credited',
+  },
+  refund_recorded: {
+    refundId: 'r1', creditNoteId: 'cn1', invoiceId: 'i1', orderId: 'o1', customerId: 'c1', currency: 'EUR', amount: 300, method: 'bank_transfer',
+    refunded: 300, refundDue: 0, refundedAt: '2026-11-27T10:00:00.000Z',
   },
   document_delivery_requested: {
     deliveryId: 'd1', kind: 'invoice', documentId: 'i1', number: 'INV-2026-000001', invoiceId: 'i1', customerId: 'c1', recipient: 'ada@example.com', trigger: 'manual',

@@ -282,6 +282,41 @@ describe('the workspace', () => {
     expect(readFileSync(await journal.path(), 'utf8')).toContain(invoice.number);
     expect(problems).toEqual([]);
   }, 60_000);
+  it('clerk returns one unit of the paid order after fulfilling it; the accountant credits it and refunds it', async () => {
+    const clerk = await signIn('clerk', `/orders/${orderId}`);
+    const main = clerk.page.getByRole('main');
+    const status = main.locator('.status-badge').first();
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('paid');
+    await clerk.page.getByRole('button', { name: 'Fulfil order' }).click();
+    await clerk.page.getByRole('dialog').getByRole('button', { name: 'Yes, fulfil order' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('fulfilled');
+    await action(clerk.page, 'Return goods').click();
+    await clerk.page.getByLabel('Return quantity', { exact: true }).first().fill('1');
+    await clerk.page.getByLabel('Reason', { exact: true }).fill('arrived broken');
+    await inspect(clerk.page, 'return-form');
+    await clerk.page.getByRole('button', { name: 'Save return' }).click();
+    await clerk.page.getByRole('status').filter({ hasText: 'Return saved' }).waitFor();
+    expect(clerk.problems).toEqual([]);
+
+    const invoice = await invoiceOfOrder();
+    const { page, problems } = await signIn('accountant', `/invoices/${invoice.id}`);
+    const owed = page.getByRole('main');
+    await action(page, 'Issue credit note').click();
+    await page.getByRole('status').filter({ hasText: /Credit note CN-/ }).waitFor();
+    await expect.poll(() => owed.locator('.status-badge').first().textContent(), { timeout: 10_000 }).toBe('paid');
+    await action(page, 'Record refund').click();
+    await page.getByLabel('Reference').fill('RF-1');
+    await inspect(page, 'refund-form');
+    await page.getByRole('button', { name: 'Save refund' }).click();
+    await page.getByRole('status').filter({ hasText: 'Refund saved' }).waitFor();
+    const after = (await box.api(`/function/query/invoices/${invoice.id}`, { role: 'accountant' })).body as { balance: number; refundDue: number; refunded: number; credited: number };
+    expect(after).toMatchObject({ balance: 0, refundDue: 0 });
+    expect(after.refunded).toBe(after.credited);
+    expect(await page.getByRole('button', { name: 'Record refund' }).count()).toBe(0);
+    await page.getByRole('heading', { name: 'Refunds' }).waitFor();
+    await inspect(page, 'invoice-refunded');
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
 
 async function customerId(): Promise<string> {

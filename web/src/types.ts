@@ -24,6 +24,8 @@ export interface Order {
   amountPaid: number;
   createdAt: string;
   updatedAt: string;
+  /** On the single order's read only. */
+  returns?: OrderReturn[];
 }
 
 export interface Invoice {
@@ -49,8 +51,19 @@ export interface Invoice {
 export interface InvoiceDetail extends Invoice {
   lines: OrderLine[];
   payments: { id: string; amount: number; method: string; reference: string | null; receivedAt: string }[];
-  creditNotes: { id: string; number: string; amount: number; reason: string | null; issuedAt: string }[];
+  creditNotes: { id: string; number: string; amount: number; reason: string | null; issuedAt: string; subtotal: number; tax: number; returnId: string | null }[];
+  refunded: number;
+  refundDue: number;
+  refunds: { id: string; creditNoteId: string; amount: number; method: string; reference: string | null; refundedAt: string }[];
+  /** The order's returns; `creditNoteId` null until the accountant credits it. */
+  returns: (OrderReturn & { creditNoteId: string | null })[];
   deliveries: Delivery[];
+}
+
+export interface OrderReturn {
+  id: string;
+  returnedAt: string;
+  lines: { lineNo: number; sku: string; name: string; quantity: number; reason: string; disposition: 'restock' | 'scrap' }[];
 }
 
 /** An e-mail of an invoice or credit note (shared/billing/deliveries.ts). */
@@ -83,7 +96,7 @@ export interface StockLevel {
 
 export interface Movement {
   id: string | number;
-  kind: 'receipt' | 'reservation' | 'release' | 'shipment';
+  kind: 'receipt' | 'reservation' | 'release' | 'shipment' | 'return';
   onHandDelta: number;
   reservedDelta: number;
   orderId: string | null;

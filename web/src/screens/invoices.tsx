@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
+import { IssueCreditNote, mayRefund, RefundForm } from './invoice-credit.js';
 import { formatMoney } from '../../../shared/domain/money.js';
 import { read, type Page } from '../api.js';
 import { Field, valueOf } from '../form.js';
@@ -102,12 +103,15 @@ export function InvoicePage({ roles, params }: ScreenProps) {
   const id = params.id!;
   const invoice = useLoad(() => read<InvoiceDetail>(`invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
   const [paying, setPaying] = useState(false);
+  const [refunding, setRefunding] = useState(false);
   const [saved, setSaved] = useState<string>();
   const i = invoice.data;
   const mayPay = !!i && mayRun(roles, 'record-payment') && payable(i);
   const maySend = mayRun(roles, 'render-document/send');
   useFollowDeliveries(i?.deliveries, invoice.reload);
   const sent = (message: string) => (setSaved(message), invoice.reload());
+  const refundable = !!i && mayRefund(i, roles);
+  const after = (message: string) => (setRefunding(false), setSaved(message), invoice.reload());
   return (
     <section>
       <Header title={i ? `Invoice ${i.number}` : 'Invoice'}>
@@ -120,7 +124,14 @@ export function InvoicePage({ roles, params }: ScreenProps) {
           </button>
         ) : null}
         {i && maySend ? <SendByEmail kind="invoice" id={id} onSent={sent} /> : null}
+        {i ? <IssueCreditNote invoice={i} roles={roles} done={after} /> : null}
+        {refundable ? (
+          <button type="button" aria-expanded={refunding} onClick={() => (setRefunding(!refunding), setSaved(undefined))}>
+            Record refund
+          </button>
+        ) : null}
       </Header>
+      {i && refundable && refunding ? <RefundForm invoice={i} onCancel={() => setRefunding(false)} onDone={after} /> : null}
       {i && mayPay && paying ? (
         <PaymentForm
           invoice={i}
@@ -150,6 +161,7 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
           <span>Due</span><b><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</b>
         </div>
         <div><span>Balance</span><b><Money minor={i.balance} currency={i.currency} /></b></div>
+        {i.refundDue > 0 ? <div><span>Owed back</span><b><Money minor={i.refundDue} currency={i.currency} /></b></div> : null}
       </div>
       <InvoiceFigures invoice={i} />
       <h2>Payments</h2>
@@ -199,6 +211,29 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
                       <EInvoiceLinks path={`credit-notes/${seg(n.id)}`} number={n.number} inRow />
                     </td>
                     {maySend ? <td><SendByEmail kind="credit_note" id={n.id} describedBy={`cn-${n.id}`} onSent={onSent} /></td> : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </>
+      ) : null}
+      {i.refunds.length ? (
+        <>
+          <h2>Refunds</h2>
+          <TableWrap label="Refunds">
+            <table>
+              <caption class="sr-only">Refunds, oldest first</caption>
+              <thead>
+                <tr><th scope="col">When</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr>
+              </thead>
+              <tbody>
+                {i.refunds.map((r) => (
+                  <tr key={r.id}>
+                    <td><When at={r.refundedAt} /></td>
+                    <td>{methodText(r.method)}</td>
+                    <td>{r.reference ?? <span class="muted">–</span>}</td>
+                    <td class="num"><Money minor={r.amount} currency={i.currency} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -12,11 +12,13 @@ import type { Order } from '../types.js';
 import { Confirm, Header, Money, Show, Status, When } from '../ui.js';
 import { LinesTable } from './lines-table.js';
 import { OrderTimeline } from './order-timeline.js';
+import { ReturnGoods } from './order-return.js';
 import { shortId } from './orders.js';
 
 export function OrderPage({ params, query, roles }: ScreenProps) {
   const id = params.id!;
   const order = useLoad(() => read<Order>(`orders/${seg(id)}`), [id], (c) => c.orders.includes(id));
+  const [returned, setReturned] = useState<string>();
   if (order.error instanceof ApiError && order.error.status === 404) {
     return (
       <section>
@@ -34,7 +36,9 @@ export function OrderPage({ params, query, roles }: ScreenProps) {
           <>
             <Header title={<>Order <span title={o.id}>{shortId(o.id)}</span></>}>
               <OrderActions order={o} roles={roles} done={order.reload} />
+              <ReturnGoods order={o} roles={roles} done={(m) => (setReturned(m), order.reload())} />
             </Header>
+            {returned ? <p role="status" class="hint">{returned}</p> : null}
             <OrderFacts order={o} />
             <h2>Lines</h2>
             <LinesTable label="Order lines" lines={o.lines} currency={o.currency} />

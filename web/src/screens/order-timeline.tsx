@@ -27,6 +27,8 @@ const labels: Record<string, string> = {
   credit_note_issued: 'Credit note issued',
   order_fulfilled: 'Order fulfilled',
   order_rejected: 'Order rejected',
+  goods_returned: 'Goods returned',
+  refund_recorded: 'Refund recorded',
 };
 const labelOf = (type: string) => labels[type] ?? type;
 
@@ -63,6 +65,12 @@ function describe(e: TimelineEvent): ComponentChildren {
       return d.reason ? `Order cancelled: “${str(d.reason)}”` : 'Order cancelled';
     case 'credit_note_issued':
       return `Credit note ${str(d.number)} issued for ${money(d, 'amount')}${num(d.refundDue) > 0 ? `; ${money(d, 'refundDue')} to refund` : ''}`;
+    case 'goods_returned': {
+      const lines = Array.isArray(d.lines) ? (d.lines as { sku: string; quantity: number; disposition: string }[]) : [];
+      return `Goods returned: ${lines.map((l) => `${l.quantity} × ${l.sku} (${l.disposition})`).join(', ')}`;
+    }
+    case 'refund_recorded':
+      return `Refund of ${money(d, 'amount')}${d.method ? ` by ${statusText(str(d.method))}` : ''}; still owed back ${money(d, 'refundDue')}`;
     case 'order_rejected':
       return `Order rejected, not enough stock: ${shortagesText(d.shortages)}`;
     case 'stock_reservation_failed':

@@ -85,7 +85,7 @@ export function StockList({ roles, query }: ScreenProps) {
   );
 }
 
-const kindText: Record<Movement['kind'], string> = { receipt: 'receipt', reservation: 'reservation', release: 'release', shipment: 'shipment' };
+const kindText: Record<Movement['kind'], string> = { receipt: 'receipt', reservation: 'reservation', release: 'release', shipment: 'shipment', return: 'return' };
 /** +10, −3 (a real minus sign), 0. */
 const delta = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
 
