@@ -44,6 +44,13 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     expect((await h.post('record-payment', { invoiceId: invoice.id, amount: invoice.balance, method: 'card', reference: 'r-1' }, { role: 'accountant' })).status).toBe(201);
     await h.settle();
     expect((await h.post('fulfil-order', { id: paid.body.id }, { role: 'clerk' })).status).toBe(200);
+    // One unit comes back, is credited, and what was paid for it refunded.
+    const returned = await h.call('fulfil-order', '/return', { role: 'clerk', body: { orderId: paid.body.id, lines: [{ lineNo: 1, quantity: 1, reason: 'broken', disposition: 'scrap' }] } });
+    expect(returned.status).toBe(201);
+    const note = await h.call('record-payment', '/credit-note', { role: 'accountant', body: { returnId: returned.body.id, reason: 'broken on arrival' } });
+    expect(note.status).toBe(201);
+    expect(note.body.refundDue).toBeGreaterThan(0);
+    expect((await h.call('record-payment', '/refund', { role: 'accountant', body: { creditNoteId: note.body.id, amount: note.body.refundDue, method: 'bank_transfer', reference: 'rf-1' } })).status).toBe(201);
     const cancelled = await h.post('create-order', { customerId, lines: [{ sku, quantity: 1 }] }, { role: 'admin' });
     await h.settle();
     expect((await h.post('cancel-order', { id: cancelled.body.id, reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
