@@ -6,6 +6,8 @@ export const commandRoles = {
   'upsert-product': ['admin'],
   'receive-stock': ['admin', 'clerk'],
   'upsert-customer': ['admin', 'clerk'],
+  // The seller on every invoice (POST /function/upsert-customer/company): the owner's, not a clerk's.
+  'update-company': ['admin'],
   'create-order': ['admin', 'clerk'],
   'cancel-order': ['admin', 'clerk'],
   'fulfil-order': ['admin', 'clerk'],

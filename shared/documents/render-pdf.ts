@@ -2,9 +2,10 @@ import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/money.js';
 import { taxSubtotals } from '../domain/invoice.js';
 import { bpToPercentText } from '../domain/money.js';
-import type { CompanyProfile } from './company.js';
+import { vatCategoryLabel } from '../domain/vat-category.js';
+import { addressLines } from '../domain/postal-address.js';
 import { loadFonts } from './fonts.js';
-import type { BillingDocument } from './model.js';
+import type { BillingDocument, DocumentSeller } from './model.js';
 
 // A4 in points; one column grid for the lines table.
 const page = { margin: 50, width: 595.28, height: 841.89 };
@@ -24,7 +25,8 @@ type Column = (typeof columns)[number]['key'];
  * The document as PDF bytes. Deterministic: the same document gives the same bytes (the PDF's dates
  * are its issue date, fonts are subset the same way), so a redelivered event rewrites an identical object.
  */
-export async function renderPdf(doc: BillingDocument, company: CompanyProfile, locale = 'en-GB'): Promise<Buffer> {
+// `company` names the PDF's author (its metadata); what the document prints of the seller is doc.seller, as issued.
+export async function renderPdf(doc: BillingDocument, company: Pick<DocumentSeller, 'name'> = doc.seller, locale = 'en-GB'): Promise<Buffer> {
   const fonts = await loadFonts();
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
@@ -46,12 +48,14 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, l
   const money = (minor: number) => formatMoney(minor, doc.currency, locale);
   const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 
-  // Seller, top left; the document's title and facts, top right.
-  pdf.font('bold').fontSize(14).text(company.name, page.margin, page.margin, { width: 260 });
+  // Seller as issued (doc.seller), top left; the document's title and facts, top right.
+  const seller = doc.seller;
+  pdf.font('bold').fontSize(14).text(seller.name, page.margin, page.margin, { width: 260 });
   pdf.font('regular').fontSize(9);
-  for (const line of company.address) pdf.text(line, { width: 260 });
-  if (company.vatId) pdf.text(`VAT ID ${company.vatId}`, { width: 260 });
-  for (const contact of [company.email, company.phone]) if (contact) pdf.text(contact, { width: 260 });
+  for (const line of addressLines(seller.address)) pdf.text(line, { width: 260 });
+  if (seller.vatId) pdf.text(`VAT ID ${seller.vatId}`, { width: 260 });
+  if (seller.taxRegistration) pdf.text(`Tax registration ${seller.taxRegistration}`, { width: 260 });
+  for (const contact of [seller.email, seller.phone]) if (contact) pdf.text(contact, { width: 260 });
   const sellerBottom = pdf.y;
 
   const facts: [string, string][] = [
@@ -74,7 +78,10 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, l
   let y = Math.max(sellerBottom, pdf.y) + 24;
   pdf.font('regular').fontSize(8).fillColor('#555555').text('BILL TO', page.margin, y);
   pdf.fillColor('black').font('bold').fontSize(11).text(doc.buyer.name, { width: 300 });
-  pdf.font('regular').fontSize(9).text(`Customer ${doc.buyer.id}`, { width: 300 });
+  pdf.font('regular').fontSize(9);
+  for (const line of addressLines(doc.buyer.address)) pdf.text(line, { width: 300 });
+  if (doc.buyer.vatId) pdf.text(`VAT ID ${doc.buyer.vatId}`, { width: 300 });
+  pdf.text(`Customer ${doc.buyer.id}`, { width: 300 });
   if (doc.buyer.email) pdf.text(doc.buyer.email, { width: 300 });
   if (doc.reason) pdf.moveDown(0.5).text(`Reason: ${doc.reason}`, { width: 300 });
 
@@ -120,14 +127,14 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, l
   }
   pdf.moveTo(page.margin, y).lineTo(right, y).lineWidth(0.5).stroke();
 
-  // Tax by rate, then the totals, right-aligned under the money columns.
+  // Tax by category and rate (BG-23), then the totals, right-aligned under the money columns.
   const summary: [string, string, 'regular' | 'bold'][] = [
-    ...taxSubtotals(doc.lines).map((s): [string, string, 'regular'] => [`Tax ${bpToPercentText(s.taxRateBp)} % on ${money(s.net)}`, money(s.tax), 'regular']),
+    ...taxSubtotals(doc.lines).map((s): [string, string, 'regular'] => [`${vatCategoryLabel(s)} on ${money(s.net)}`, money(s.tax), 'regular']),
     ['Subtotal', money(doc.subtotal), 'regular'],
     ['Tax', money(doc.tax), 'regular'],
     [doc.kind === 'invoice' ? 'Total due' : 'Total credited', money(doc.total), 'bold'],
   ];
-  if (y + summary.length * 14 + 90 > page.height - page.margin) {
+  if (y + summary.length * 14 + doc.notes.length * 24 + 90 > page.height - page.margin) {
     pdf.addPage();
     y = page.margin;
   }
@@ -141,6 +148,11 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, l
 
   // How to pay (invoices), or what the credit means.
   y += 16;
+  // The legal notes (reverse charge, export), above how to pay.
+  for (const note of doc.notes) {
+    pdf.font('bold').fontSize(9).text(note, page.margin, y, { width: right - page.margin });
+    y = pdf.y + 6;
+  }
   pdf.font('regular').fontSize(9).text(
     doc.kind === 'invoice'
       ? `Please pay ${money(doc.total)}${doc.dueDate ? ` by ${day(doc.dueDate)}` : ''}, quoting ${doc.number}.`
@@ -149,8 +161,8 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, l
     y,
     { width: right - page.margin },
   );
-  if (doc.kind === 'invoice' && company.bank) {
-    const bank = company.bank;
+  if (doc.kind === 'invoice' && seller.bank) {
+    const bank = seller.bank;
     pdf.text([bank.name, `IBAN ${bank.iban}`, bank.bic ? `BIC ${bank.bic}` : undefined].filter(Boolean).join(' · '), { width: right - page.margin });
   }
 

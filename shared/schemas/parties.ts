@@ -14,7 +14,8 @@ export const countryCode = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as DE')
+  // Either case on input (the pattern is also what OpenAPI shows callers); stored upper case.
+  .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 code such as DE')
   .refine((c) => countries.isValid(c), 'not an ISO 3166-1 alpha-2 country code');
 
 /** EN 16931 BG-5/BG-8: 1-3 street lines, postal code, city, country (every field required once an address is given). */
@@ -75,7 +76,7 @@ export const language = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z]{2}$/, 'an ISO 639-1 language code such as en, de or fr');
+  .regex(/^[A-Za-z]{2}$/, 'an ISO 639-1 language code such as en, de or fr');
 
 export const phone = z.string().trim().min(3).max(40).regex(/^\+?[0-9 ()/.-]+$/, 'digits, spaces and + ( ) / . - only');
 

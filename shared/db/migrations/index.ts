@@ -7,6 +7,7 @@ import { sql as workspaceReads } from './006-workspace-reads.js';
 import { sql as invoiceBuyer } from './007-invoice-buyer.js';
 import { sql as retention } from './008-retention.js';
 import { sql as roles } from './009-roles.js';
+import { sql as parties } from './010-parties.js';
 
 // Append only: a released migration is never edited, a change is a new entry. `reapply`: stated again
 // at every migrate once applied (grants: a restored dump carries none, and roles made after it ran got none).
@@ -20,4 +21,5 @@ export const migrations: { name: string; sql: string; reapply?: true }[] = [
   { name: '007-invoice-buyer', sql: invoiceBuyer },
   { name: '008-retention', sql: retention },
   { name: '009-roles', sql: roles, reapply: true },
+  { name: '010-parties', sql: parties },
 ];
