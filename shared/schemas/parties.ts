@@ -1,6 +1,6 @@
 import countries from 'i18n-iso-countries';
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
-import { checkVAT, countries as vatCountries } from 'jsvat-next';
+import * as jsvatModule from 'jsvat-next';
 import { z } from 'zod';
 import type { PostalAddress } from '../domain/parties.js';
 import { email, text } from './common.js';
@@ -30,6 +30,10 @@ export const postalAddress = z
 
 // Prefixes that are VAT prefixes without being ISO countries: Greece's EL, Northern Ireland's XI, and
 // the EU's non-union OSS scheme (EU).
+// jsvat-next ships CommonJS (what Node loads: its exports are then under `default`, which Node's ESM
+// loader cannot name) and an ES build (what esbuild bundles: named exports, no default).
+const jsvat = (typeof jsvatModule.checkVAT === 'function' ? jsvatModule : Reflect.get(jsvatModule, 'default')) as typeof jsvatModule;
+
 const vatOnlyPrefixes = new Set(['EL', 'XI', 'EU']);
 
 /** Why a VAT id is refused, or undefined when it passes: jsvat-next's rules (format and check digit)
@@ -38,7 +42,7 @@ export function vatIdProblem(vatId: string): string | undefined {
   if (!/^[A-Z]{2}[A-Z0-9+*]{2,13}$/.test(vatId)) return 'a VAT id is a two-letter country prefix and 2 to 13 letters or digits, e.g. DE136695976';
   const prefix = vatId.slice(0, 2);
   if (!countries.isValid(prefix) && !vatOnlyPrefixes.has(prefix)) return `${prefix} is not a country prefix`;
-  const checked = checkVAT(vatId, vatCountries);
+  const checked = jsvat.checkVAT(vatId, jsvat.countries);
   if (!checked.isSupportedCountry) return undefined;
   if (!checked.isValidFormat) return `not the format of a ${checked.country?.name ?? prefix} VAT id`;
   if (!checked.isValid) return `the check digits of this ${checked.country?.name ?? prefix} VAT id do not match`;

@@ -1,6 +1,7 @@
 import type { FunctionComponent } from 'preact';
 import { mayRun, type CommandName } from '../../shared/auth/permissions.js';
 import { Dashboard } from './dashboard/dashboard.js';
+import { CompanyEdit } from './screens/company.js';
 import { CustomerEdit, CustomerPage, CustomersList } from './screens/customers.js';
 import { EmployeeEdit, EmployeesList } from './screens/employees.js';
 import { InvoicePage, InvoicePrint, InvoicesList } from './screens/invoices.js';
@@ -48,6 +49,8 @@ export const screens: Screen[] = [
   { pattern: '/employees', view: EmployeesList, allowed: needs('hire-employee'), what: 'manage employees' },
   { pattern: '/employees/new', view: EmployeeEdit, allowed: needs('hire-employee'), what: 'hire employees' },
   { pattern: '/employees/:id', view: EmployeeEdit, allowed: needs('update-employee'), what: 'edit employees' },
+  // The seller on every invoice: the administrator's.
+  { pattern: '/company', view: CompanyEdit, allowed: needs('update-company'), what: 'edit the company profile' },
   { pattern: '/dashboard', view: Dashboard, what: 'see the dashboard' },
 ];
 
@@ -58,6 +61,7 @@ const nav = [
   { path: '/products', label: 'Products' },
   { path: '/customers', label: 'Customers' },
   { path: '/employees', label: 'Employees' },
+  { path: '/company', label: 'Company' },
   { path: '/dashboard', label: 'Dashboard' },
 ];
 
