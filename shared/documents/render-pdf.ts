@@ -141,7 +141,7 @@ export async function renderPdf(doc: BillingDocument, company: Pick<DocumentSell
   y += 10;
   for (const [label, value, font] of summary) {
     pdf.font(font).fontSize(font === 'bold' ? 11 : 9);
-    pdf.text(label, 300, y, { width: 160 });
+    pdf.text(label, 240, y, { width: 220 }); // wide enough for "Reverse charge (AE) 0 % on €1,000,000.00" on one line
     pdf.text(value, 460, y, { width: right - 460, align: 'right' });
     y = pdf.y + 4;
   }
