@@ -18,8 +18,8 @@ interface StoredCompany {
 }
 
 export function CompanyEdit(_: ScreenProps) {
-  const [version, setVersion] = useState(0);
-  const stored = useLoad(() => read<StoredCompany>('company'), [version]);
+  // Reloaded in place after a save (the form, and its "Saved.", stay).
+  const stored = useLoad(() => read<StoredCompany>('company'), []);
   return (
     <section>
       <Header title="Company" />
@@ -31,7 +31,7 @@ export function CompanyEdit(_: ScreenProps) {
                 ? `The seller on invoices issued from now on. Last saved ${s.updatedAt ? new Date(s.updatedAt).toLocaleString() : ''}${s.updatedBy ? ` by ${s.updatedBy}` : ''}; invoices already issued keep the details they were issued with.`
                 : 'Not saved yet: invoices print the company profile configured at installation (company.json or the company-profile secret) until you save this form.'}
             </p>
-            <CompanyForm profile={s.profile ?? undefined} saved={() => setVersion(version + 1)} />
+            <CompanyForm profile={s.profile ?? undefined} saved={stored.reload} />
           </>
         )}
       </Show>
