@@ -11,7 +11,8 @@ import { getEmployee, listEmployees } from '../../shared/query/employees.js';
 import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockCsv } from '../../shared/query/csv-exports.js';
 import { journal, receivablesAsOf, trialBalanceAsOf } from '../../shared/query/ledger.js';
 import { journalCsv, receivablesCsv, trialBalanceCsv } from '../../shared/query/ledger-csv.js';
-import { asOf, byId, bySku, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, searchList } from './schema.js';
+import { companyProfileRead } from '../../shared/query/company.js';
+import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, searchList } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
 // A run answering undefined is a 404. Every record is read by the people's roles (pay in the employee
@@ -31,6 +32,7 @@ export default defineFunction({
     query({ path: '/products', roles, input: searchList, run: (db, q) => listProducts(db, q), csv: productsCsv }),
     query({ path: '/customers/:id', roles, input: byId, run: (db, q) => getCustomer(db, q.id) }),
     query({ path: '/customers', roles, input: searchList, run: (db, q) => listCustomers(db, q), csv: customersCsv }),
+    query({ path: '/company', roles, input: nothing, run: (db) => companyProfileRead(db) }),
     query({ path: '/employees/:id', roles, input: byId, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
     query({ path: '/employees', roles, input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor), csv: employeesCsv }),
     query({ path: '/ledger/journal', roles: books, input: journalList, run: (db, q) => journal(db, q), csv: journalCsv }),

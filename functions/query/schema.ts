@@ -10,6 +10,7 @@ const day = z.iso.date().refine((d) => !d.startsWith('0000'), 'a date from the y
 const search = { q: text(100).optional() };
 
 export const byId = z.object({ id }).strict();
+export const nothing = z.object({}).strict();
 export const bySku = z.object({ sku }).strict();
 export const orderList = z
   .object({ status: z.enum(orderStatuses).optional(), customerId: id.optional(), from: day.optional(), to: day.optional(), ...search, ...pageParams })

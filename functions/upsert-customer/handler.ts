@@ -1,9 +1,15 @@
 import { commandRoles } from '../../shared/auth/permissions.js';
+import { updateCompanyProfile } from '../../shared/billing/company-profile.js';
 import { command, defineFunction } from '../../shared/http/definition.js';
 import { upsertCustomer } from '../../shared/orders/customers.js';
-import { body } from './schema.js';
+import { body, companyBody } from './schema.js';
 
+// The parties of a sale: customers, and at /company the seller (faasd CE's 15 functions leave no room
+// for a function of its own).
 export default defineFunction({
   name: 'upsert-customer',
-  routes: [command({ roles: commandRoles['upsert-customer'], body, idempotent: true, run: (uow, input) => upsertCustomer(uow, input) })],
+  routes: [
+    command({ roles: commandRoles['upsert-customer'], body, idempotent: true, run: (uow, input) => upsertCustomer(uow, input) }),
+    command({ path: '/company', roles: commandRoles['upsert-customer/company'], body: companyBody, idempotent: true, run: (uow, input, actor) => updateCompanyProfile(uow, input, actor.sub) }),
+  ],
 });

@@ -12,6 +12,8 @@ export const commandRoles = {
   'record-payment': ['admin', 'accountant'],
   // A function's further commands are keyed by their route under /function/ (shared/http/definition.ts).
   'fulfil-order/return': ['admin', 'clerk'],
+  // The seller on every invoice: the owner's, not a clerk's.
+  'upsert-customer/company': ['admin'],
   'record-payment/credit-note': ['admin', 'accountant'],
   'record-payment/refund': ['admin', 'accountant'],
   'render-document/send': ['admin', 'accountant'],

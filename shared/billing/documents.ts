@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Pool, Tx } from '../db/pool.js';
-import { readCompanyProfile, type CompanyProfile } from '../documents/company.js';
-import { documentKey, type BillingDocument, type DocumentSeller } from '../documents/model.js';
+import { configuredSeller, readCompanyProfile } from '../documents/company.js';
+import { documentKey, type BillingDocument } from '../documents/model.js';
+import { categoryOf, notesFor } from '../domain/vat-category.js';
 import { renderPdf } from '../documents/render-pdf.js';
 import { documentStore } from '../documents/storage.js';
 import type { Event } from '../events/envelope.js';
@@ -11,22 +12,32 @@ import { missingForEInvoice } from '../einvoice/core.js';
 import { orderLine } from '../events/registry.js';
 
 // Invoices and credit notes as PDF objects: rendered when billing issues them (the render-document
-// reaction), read back by the query function. Rendered from billing's records as issued (the lines, the
-// buyer), not from the event or today's customer entry; the seller is the company profile when rendered.
+// reaction), read back by the query function. Rendered from billing's records as issued (the lines and
+// both parties, frozen on the invoice), not from the event or today's customer entry or profile.
+// Invoices from before a party was frozen: the buyer from the customer directory (name and e-mail, as
+// before), the seller from the configured company profile when rendered (shared/documents/company.ts).
 
-// The buyer as issued (billing.invoices.buyer); the directory's entry only for invoices from before it was kept.
 const invoiceRow = `select i.number, i.order_id as "orderId", i.customer_id as "customerId",
-  case when i.buyer is null then c.name else i.buyer->>'name' end as "customerName",
-  case when i.buyer is null then c.email else i.buyer->>'email' end as "customerEmail",
+  coalesce(i.buyer, jsonb_build_object('name', c.name, 'email', c.email)) as buyer, i.seller,
   i.issue_date as "issueDate", i.due_date as "dueDate", i.currency, i.subtotal, i.tax, i.total, i.lines
   from billing.invoices i left join orders.customer_directory c on c.id = i.customer_id`;
+
+// Snapshots are read as kept, not checked again: a rule that changed since (a VAT id format) must not
+// make an issued document unreadable.
+const address = z.object({ lines: z.array(z.string()), postalCode: z.string(), city: z.string(), country: z.string() });
+const opt = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
+const buyerSnapshot = z.object({ name: z.string().nullable(), email: opt(z.string()), address: opt(address), vatId: opt(z.string()) });
+const sellerSnapshot = z.object({
+  name: z.string(), address: opt(address), vatId: opt(z.string()), taxRegistration: opt(z.string()), email: opt(z.string()), phone: opt(z.string()),
+  bank: opt(z.object({ name: opt(z.string()), iban: z.string(), bic: opt(z.string()) })),
+});
 
 const invoiceFields = z.object({
   number: z.string(),
   orderId: z.string(),
   customerId: z.string(),
-  customerName: z.string().nullable(),
-  customerEmail: z.string().nullable(),
+  buyer: buyerSnapshot,
+  seller: sellerSnapshot.nullable(),
   issueDate: z.string(),
   dueDate: z.string(),
   currency: z.string(),
@@ -45,11 +56,8 @@ const creditNoteFields = z.object({
 
 type Db = Pool | Tx;
 
-function sellerOf(company: CompanyProfile): DocumentSeller {
-  return { name: company.name, vatId: company.vatId, email: company.email, phone: company.phone, bank: company.bank };
-}
-
 function invoiceDocument(i: InvoiceFields): BillingDocument {
+  const lines = i.lines.map((l) => ({ ...l, vatCategory: categoryOf(l) }));
   return {
     kind: 'invoice',
     number: i.number,
@@ -57,16 +65,15 @@ function invoiceDocument(i: InvoiceFields): BillingDocument {
     dueDate: i.dueDate,
     paymentTermsDays: Math.round((Date.parse(i.dueDate) - Date.parse(i.issueDate)) / 86_400_000),
     currency: i.currency,
-    seller: sellerOf(readCompanyProfile()),
-    buyer: { id: i.customerId, name: i.customerName ?? i.customerId, email: i.customerEmail ?? undefined },
+    seller: i.seller ?? configuredSeller(readCompanyProfile()),
+    buyer: { id: i.customerId, name: i.buyer.name ?? i.customerId, email: i.buyer.email, address: i.buyer.address, vatId: i.buyer.vatId },
     orderId: i.orderId,
-    // Lines issued before VAT categories were kept: standard rate when taxed, zero rated otherwise.
-    lines: i.lines.map((l) => ({ ...l, vatCategory: l.taxRateBp > 0 ? 'S' : 'Z' })),
+    lines,
     subtotal: i.subtotal,
     tax: i.tax,
     total: i.total,
     amountDue: i.total,
-    notes: [],
+    notes: notesFor(lines),
   };
 }
 
@@ -111,7 +118,7 @@ export function embeddedCii(doc: BillingDocument): string | undefined {
  * CII XML is given, a plain PDF otherwise.
  */
 export function documentPdf(doc: BillingDocument, ciiXml: string | undefined): Promise<Buffer> {
-  return renderPdf(doc, readCompanyProfile(), ciiXml === undefined ? {} : { facturX: { xml: ciiXml } });
+  return renderPdf(doc, ciiXml === undefined ? {} : { facturX: { xml: ciiXml } });
 }
 
 async function renderAndStore(doc: BillingDocument | undefined, what: string): Promise<void> {

@@ -6,6 +6,7 @@ import { fullCredit, lockInvoice, writeCreditNote } from './credit-notes.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { nextNumber } from './numbering.js';
 import { post } from './ledger.js';
+import { storedCompanyProfile } from './company-profile.js';
 
 /** stock_reserved: issue the order's invoice, numbered in this transaction. */
 export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved'>) {
@@ -19,13 +20,19 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
   const { issueDate, dueDate, year } = invoiceDates(uow.now, order.paymentTermsDays);
   const id = uuidv7();
   const number = await nextNumber(uow.tx, invoiceSeries, year);
-  // The buyer as issued, kept with the invoice for its printed copy (migration 007).
-  const { rows: customer } = await uow.tx.query<{ email: string | null }>('select email from orders.customer_directory where id = $1', [order.customerId]);
-  const buyer = { name: order.customerName, email: customer[0]?.email ?? null };
+  // Both parties as issued, kept with the invoice for its documents (migrations 007 and 010): a later
+  // edit of the customer or the company profile changes nothing issued. No stored profile: no seller
+  // snapshot, and the documents take the configured one (shared/documents/company.ts).
+  const { rows: customer } = await uow.tx.query<{ email: string | null; address: unknown; vat_id: string | null }>(
+    'select email, address, vat_id from orders.customer_directory where id = $1',
+    [order.customerId],
+  );
+  const buyer = { name: order.customerName, email: customer[0]?.email ?? null, address: customer[0]?.address ?? null, vatId: customer[0]?.vat_id ?? null };
+  const seller = (await storedCompanyProfile(uow.tx))?.profile ?? null;
   await uow.tx.query(
-    `insert into billing.invoices (id, number, order_id, customer_id, issue_date, due_date, currency, subtotal, tax, total, status, lines, buyer, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13, $13)`,
-    [id, number, order.orderId, order.customerId, issueDate, dueDate, order.currency, order.subtotal, order.tax, order.total, JSON.stringify(order.lines), JSON.stringify(buyer), uow.now],
+    `insert into billing.invoices (id, number, order_id, customer_id, issue_date, due_date, currency, subtotal, tax, total, status, lines, buyer, seller, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13, $14, $14)`,
+    [id, number, order.orderId, order.customerId, issueDate, dueDate, order.currency, order.subtotal, order.tax, order.total, JSON.stringify(order.lines), JSON.stringify(buyer), seller && JSON.stringify(seller), uow.now],
   );
   await post(uow.tx, postingRef.invoice(id), order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
   uow.emit('invoice_created', {

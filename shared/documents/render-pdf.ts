@@ -2,8 +2,9 @@ import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/money.js';
 import { taxSubtotals } from '../domain/invoice.js';
 import { bpToPercentText } from '../domain/money.js';
-import type { CompanyProfile } from './company.js';
 import { asFacturX, pdfA3b } from './factur-x.js';
+import { vatCategoryLabel } from '../domain/vat-category.js';
+import { addressLines } from '../domain/postal-address.js';
 import { loadFonts } from './fonts.js';
 import type { BillingDocument } from './model.js';
 
@@ -31,7 +32,8 @@ export interface RenderOptions {
  * The document as PDF bytes. Deterministic: the same document gives the same bytes (the PDF's dates
  * are its issue date, fonts are subset the same way), so a redelivered event rewrites an identical object.
  */
-export async function renderPdf(doc: BillingDocument, company: CompanyProfile, { locale = 'en-GB', facturX }: RenderOptions = {}): Promise<Buffer> {
+// What the document prints of the seller, and the PDF's author, is doc.seller, as issued.
+export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', facturX }: RenderOptions = {}): Promise<Buffer> {
   const fonts = await loadFonts();
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
@@ -41,7 +43,7 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, {
     // Never the 14 standard fonts: pdfkit would load them from node_modules, which a bundle does not
     // have. pdfkit takes font bytes here; @types/pdfkit only knows a font name.
     font: fonts.regular as unknown as string,
-    info: { Title: `${title} ${doc.number}`, Author: company.name, Creator: 'erpbi', Producer: 'erpbi', CreationDate: issued, ModDate: issued },
+    info: { Title: `${title} ${doc.number}`, Author: doc.seller.name, Creator: 'erpbi', Producer: 'erpbi', CreationDate: issued, ModDate: issued },
     bufferPages: true,
     ...(facturX ? pdfA3b : {}),
   });
@@ -55,12 +57,14 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, {
   const money = (minor: number) => formatMoney(minor, doc.currency, locale);
   const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 
-  // Seller, top left; the document's title and facts, top right.
-  pdf.font('bold').fontSize(14).text(company.name, page.margin, page.margin, { width: 260 });
+  // Seller as issued (doc.seller), top left; the document's title and facts, top right.
+  const seller = doc.seller;
+  pdf.font('bold').fontSize(14).text(seller.name, page.margin, page.margin, { width: 260 });
   pdf.font('regular').fontSize(9);
-  for (const line of company.address) pdf.text(line, { width: 260 });
-  if (company.vatId) pdf.text(`VAT ID ${company.vatId}`, { width: 260 });
-  for (const contact of [company.email, company.phone]) if (contact) pdf.text(contact, { width: 260 });
+  for (const line of addressLines(seller.address)) pdf.text(line, { width: 260 });
+  if (seller.vatId) pdf.text(`VAT ID ${seller.vatId}`, { width: 260 });
+  if (seller.taxRegistration) pdf.text(`Tax registration ${seller.taxRegistration}`, { width: 260 });
+  for (const contact of [seller.email, seller.phone]) if (contact) pdf.text(contact, { width: 260 });
   const sellerBottom = pdf.y;
 
   const facts: [string, string][] = [
@@ -83,7 +87,10 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, {
   let y = Math.max(sellerBottom, pdf.y) + 24;
   pdf.font('regular').fontSize(8).fillColor('#555555').text('BILL TO', page.margin, y);
   pdf.fillColor('black').font('bold').fontSize(11).text(doc.buyer.name, { width: 300 });
-  pdf.font('regular').fontSize(9).text(`Customer ${doc.buyer.id}`, { width: 300 });
+  pdf.font('regular').fontSize(9);
+  for (const line of addressLines(doc.buyer.address)) pdf.text(line, { width: 300 });
+  if (doc.buyer.vatId) pdf.text(`VAT ID ${doc.buyer.vatId}`, { width: 300 });
+  pdf.text(`Customer ${doc.buyer.id}`, { width: 300 });
   if (doc.buyer.email) pdf.text(doc.buyer.email, { width: 300 });
   if (doc.reason) pdf.moveDown(0.5).text(`Reason: ${doc.reason}`, { width: 300 });
 
@@ -129,27 +136,32 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, {
   }
   pdf.moveTo(page.margin, y).lineTo(right, y).lineWidth(0.5).stroke();
 
-  // Tax by rate, then the totals, right-aligned under the money columns.
+  // Tax by category and rate (BG-23), then the totals, right-aligned under the money columns.
   const summary: [string, string, 'regular' | 'bold'][] = [
-    ...taxSubtotals(doc.lines).map((s): [string, string, 'regular'] => [`Tax ${bpToPercentText(s.taxRateBp)} % on ${money(s.net)}`, money(s.tax), 'regular']),
+    ...taxSubtotals(doc.lines).map((s): [string, string, 'regular'] => [`${vatCategoryLabel(s)} on ${money(s.net)}`, money(s.tax), 'regular']),
     ['Subtotal', money(doc.subtotal), 'regular'],
     ['Tax', money(doc.tax), 'regular'],
     [doc.kind === 'invoice' ? 'Total due' : 'Total credited', money(doc.total), 'bold'],
   ];
-  if (y + summary.length * 14 + 90 > page.height - page.margin) {
+  if (y + summary.length * 14 + doc.notes.length * 24 + 90 > page.height - page.margin) {
     pdf.addPage();
     y = page.margin;
   }
   y += 10;
   for (const [label, value, font] of summary) {
     pdf.font(font).fontSize(font === 'bold' ? 11 : 9);
-    pdf.text(label, 300, y, { width: 160 });
+    pdf.text(label, 240, y, { width: 220 }); // wide enough for "Reverse charge (AE) 0 % on €1,000,000.00" on one line
     pdf.text(value, 460, y, { width: right - 460, align: 'right' });
     y = pdf.y + 4;
   }
 
   // How to pay (invoices), or what the credit means.
   y += 16;
+  // The legal notes (reverse charge, export), above how to pay.
+  for (const note of doc.notes) {
+    pdf.font('bold').fontSize(9).text(note, page.margin, y, { width: right - page.margin });
+    y = pdf.y + 6;
+  }
   pdf.font('regular').fontSize(9).text(
     doc.kind === 'invoice'
       ? `Please pay ${money(doc.total)}${doc.dueDate ? ` by ${day(doc.dueDate)}` : ''}, quoting ${doc.number}.`
@@ -158,8 +170,8 @@ export async function renderPdf(doc: BillingDocument, company: CompanyProfile, {
     y,
     { width: right - page.margin },
   );
-  if (doc.kind === 'invoice' && company.bank) {
-    const bank = company.bank;
+  if (doc.kind === 'invoice' && seller.bank) {
+    const bank = seller.bank;
     pdf.text([bank.name, `IBAN ${bank.iban}`, bank.bic ? `BIC ${bank.bic}` : undefined].filter(Boolean).join(' · '), { width: right - page.margin });
   }
 

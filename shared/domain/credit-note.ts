@@ -1,3 +1,4 @@
+import type { VatCategoryCode } from './parties.js';
 import { taxOf } from './pricing.js';
 
 // A partial credit note's lines: the returned quantities at the invoice's prices and tax rates. Tax is
@@ -14,6 +15,9 @@ export interface InvoicedLine {
   taxRateBp: number;
   net: number;
   tax: number;
+  /** As issued on the invoice line: a credit note takes back the same VAT treatment (absent on lines from before). */
+  vatCategory?: VatCategoryCode | undefined;
+  exemptionReason?: string | undefined;
 }
 
 export interface CreditedLine extends InvoicedLine {
@@ -45,7 +49,8 @@ export function creditLines(invoice: readonly InvoicedLine[], already: ReadonlyM
     const taxUpTo = (q: number) => (q === line.quantity ? line.tax : q === 0 ? 0 : taxOf(line.unitPrice * q, line.taxRateBp));
     const net = netOf(after) - netOf(before);
     const tax = taxUpTo(after) - taxUpTo(before);
-    lines.push({ lineNo: w.lineNo, sku: line.sku, name: line.name, quantity: w.quantity, unitPrice: line.unitPrice, taxRateBp: line.taxRateBp, net, tax });
+    const treatment = { ...(line.vatCategory ? { vatCategory: line.vatCategory } : {}), ...(line.exemptionReason ? { exemptionReason: line.exemptionReason } : {}) };
+    lines.push({ lineNo: w.lineNo, sku: line.sku, name: line.name, quantity: w.quantity, unitPrice: line.unitPrice, taxRateBp: line.taxRateBp, net, tax, ...treatment });
   }
   const subtotal = lines.reduce((s, l) => s + l.net, 0);
   const tax = lines.reduce((s, l) => s + l.tax, 0);

@@ -41,8 +41,13 @@ describe('invoice rules', () => {
   it('sums the tax summary per rate, lowest first, and the rows add up to the totals', () => {
     const line = (taxRateBp: number, net: number, tax: number) => ({ taxRateBp, net, tax });
     expect(taxSubtotals([line(2000, 500, 100), line(700, 1000, 70), line(700, 300, 21)])).toEqual([
-      { taxRateBp: 700, net: 1300, tax: 91 },
-      { taxRateBp: 2000, net: 500, tax: 100 },
+      { vatCategory: 'S', taxRateBp: 700, net: 1300, tax: 91 },
+      { vatCategory: 'S', taxRateBp: 2000, net: 500, tax: 100 },
+    ]);
+    // Two categories at the same rate are two rows (BG-23 is per category and rate).
+    expect(taxSubtotals([{ ...line(0, 400, 0), vatCategory: 'AE', exemptionReason: 'Reverse charge' }, line(0, 100, 0), { ...line(0, 50, 0), vatCategory: 'AE' }])).toEqual([
+      { vatCategory: 'AE', taxRateBp: 0, net: 450, tax: 0, exemptionReason: 'Reverse charge' },
+      { vatCategory: 'Z', taxRateBp: 0, net: 100, tax: 0 },
     ]);
     fc.assert(
       fc.property(
@@ -53,7 +58,7 @@ describe('invoice rules', () => {
           const rows = taxSubtotals(lines);
           expect(rows.reduce((n, r) => n + r.net, 0)).toBe(totals.subtotal);
           expect(rows.reduce((n, r) => n + r.tax, 0)).toBe(totals.tax);
-          expect(new Set(rows.map((r) => r.taxRateBp)).size).toBe(rows.length);
+          expect(new Set(rows.map((r) => `${r.vatCategory}/${r.taxRateBp}`)).size).toBe(rows.length);
           expect(rows.map((r) => r.taxRateBp)).toEqual([...rows.map((r) => r.taxRateBp)].sort((a, b) => a - b));
         },
       ),

@@ -1,3 +1,6 @@
+import type { VatCategoryCode } from './parties.js';
+import { categoryOf } from './vat-category.js';
+
 // Invoice rules: numbering, due dates, payment application.
 
 export const invoiceSeries = 'INV';
@@ -88,26 +91,34 @@ export interface TaxedLine {
   taxRateBp: number;
   net: number;
   tax: number;
+  vatCategory?: VatCategoryCode | undefined;
+  exemptionReason?: string | undefined;
 }
 
 export interface TaxSubtotal {
+  vatCategory: VatCategoryCode;
   taxRateBp: number;
   net: number;
   tax: number;
+  /** For E, AE, G: why no tax (BT-120), from the first line of the group. */
+  exemptionReason?: string;
 }
 
 /**
- * The tax summary an invoice shows (what a tax return asks for): net and tax per rate, lowest rate
- * first. Sums of the lines as issued (tax is rounded per line, see pricing.ts), so the rows add up to
- * the invoice's totals. The invoice page, its printable copy and the PDF all use this one.
+ * The tax summary an invoice shows (what a tax return asks for, EN 16931 BG-23): net and tax per VAT
+ * category and rate, lowest rate first, then by category. Sums of the lines as issued (tax is rounded
+ * per line, see pricing.ts), so the rows add up to the invoice's totals. The invoice page, its
+ * printable copy and the PDF all use this one.
  */
 export function taxSubtotals(lines: readonly TaxedLine[]): TaxSubtotal[] {
-  const byRate = new Map<number, TaxSubtotal>();
+  const groups = new Map<string, TaxSubtotal>();
   for (const l of lines) {
-    const s = byRate.get(l.taxRateBp) ?? { taxRateBp: l.taxRateBp, net: 0, tax: 0 };
+    const vatCategory = categoryOf(l);
+    const key = `${vatCategory}/${l.taxRateBp}`;
+    const s = groups.get(key) ?? { vatCategory, taxRateBp: l.taxRateBp, net: 0, tax: 0, ...(l.exemptionReason ? { exemptionReason: l.exemptionReason } : {}) };
     s.net += l.net;
     s.tax += l.tax;
-    byRate.set(l.taxRateBp, s);
+    groups.set(key, s);
   }
-  return [...byRate.values()].sort((a, b) => a.taxRateBp - b.taxRateBp);
+  return [...groups.values()].sort((a, b) => a.taxRateBp - b.taxRateBp || a.vatCategory.localeCompare(b.vatCategory));
 }

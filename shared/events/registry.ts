@@ -2,6 +2,7 @@ import { z, ZodError } from 'zod';
 import { AppError } from '../errors.js';
 import { orderStatuses } from '../domain/order-lifecycle.js';
 import { deliverableKinds } from '../billing/deliverable-kinds.js';
+import { vatCategoryCodes } from '../domain/parties.js';
 
 // The event contract, in one place: every event type with the domain whose subject carries it
 // (`<prefix>.<domain>.<type>`), the version of its data, the zod schema of that data, and the aggregate
@@ -27,7 +28,14 @@ export const orderLine = z.object({
   taxRateBp: z.number().int().nonnegative(),
   net: money.nonnegative(),
   tax: money.nonnegative(),
+  /** EN 16931 VAT category (shared/domain/vat-category.ts); absent on lines priced before categories were kept. */
+  vatCategory: z.enum(vatCategoryCodes).optional(),
+  /** Why no tax (E, and the legal ground of AE and G), printed and sent as BT-120. */
+  exemptionReason: z.string().optional(),
 });
+
+/** A postal address as kept (shared/schemas/parties.ts checks it on input). */
+const postalAddress = z.object({ lines: z.array(z.string()).min(1), postalCode: z.string(), city: z.string(), country: z.string().length(2) });
 
 /** The whole order as created: reserve-stock and billing work from it without calling back. */
 const orderSnapshot = z.object({
@@ -80,7 +88,7 @@ interface EventSpec<S extends z.ZodType> {
   summary: string;
   data: S;
   /** The aggregate the event is about and how its id is read from the data. */
-  aggregate: { type: 'order' | 'customer' | 'product' | 'invoice' | 'employee'; id: (data: z.infer<S>) => string };
+  aggregate: { type: 'order' | 'customer' | 'product' | 'invoice' | 'employee' | 'company'; id: (data: z.infer<S>) => string };
   /** From version n to n+1, by n; applied in turn to data older than `version`. */
   upgrade?: Readonly<Record<number, (data: unknown) => unknown>>;
 }
@@ -122,7 +130,21 @@ export const eventRegistry = {
   }),
   customer_upserted: spec({
     domain: 'orders', version: 1, summary: 'A customer was created or changed.', aggregate: { type: 'customer', id: (d) => d.id },
-    data: z.object({ id, name: z.string(), email: z.string().nullable(), paymentTermsDays: z.number().int().nonnegative() }),
+    // The party fields came with issue 19: optional, so the events from before still parse.
+    data: z.object({
+      id, name: z.string(), email: z.string().nullable(), paymentTermsDays: z.number().int().nonnegative(),
+      address: postalAddress.nullable().optional(), vatId: z.string().nullable().optional(),
+      language: z.string().nullable().optional(), currency: currency.nullable().optional(),
+    }),
+  }),
+  company_profile_updated: spec({
+    domain: 'billing', version: 1, summary: 'An admin saved the company profile (the seller); invoices issued from now on carry it.',
+    aggregate: { type: 'company', id: () => 'company' },
+    data: z.object({
+      name: z.string(), address: postalAddress, vatId: z.string().optional(), taxRegistration: z.string().optional(), email: z.string().optional(),
+      phone: z.string().optional(), bank: z.object({ name: z.string().optional(), iban: z.string(), bic: z.string().optional() }).optional(),
+      emailOnIssue: z.boolean(), updatedAt: isoInstant,
+    }),
   }),
   stock_reserved: spec({
     domain: 'inventory', version: 1, summary: "Every line of the order is reserved; carries the order, so billing invoices from it.",

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../errors.js';
 import { exceedsMaxTotal, maxOrderTotal, priceLine, totalsOf, type PricedProduct } from '../domain/pricing.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { vatCategory } from '../domain/vat-category.js';
 import type { EventData } from '../events/registry.js';
 
 export interface CreateOrderInput {
@@ -15,8 +16,8 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   if (repeated.length > 0) throw new AppError('duplicate_line', 'each sku may appear on one line only', { skus: [...new Set(repeated)], path: `lines.${skus.findIndex((s, i) => skus.indexOf(s) !== i)}.sku` });
 
   const customer = (
-    await uow.tx.query<{ id: string; name: string; payment_terms_days: number }>(
-      'select id, name, payment_terms_days from orders.customer_directory where id = $1',
+    await uow.tx.query<{ id: string; name: string; payment_terms_days: number; country: string | null; vat_id: string | null }>(
+      `select id, name, payment_terms_days, address->>'country' as country, vat_id from orders.customer_directory where id = $1`,
       [input.customerId],
     )
   ).rows[0];
@@ -38,7 +39,14 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   if (exceedsMaxTotal(input.lines.map((l) => ({ ...catalogue.get(l.sku)!, quantity: l.quantity })))) {
     throw new AppError('amount_too_large', 'the order total would exceed the largest amount taken', { max: maxOrderTotal });
   }
-  const lines = input.lines.map((l) => priceLine(catalogue.get(l.sku)!, l.quantity));
+  // Each line's VAT category decides the rate charged (reverse charge and export: none), so the order's
+  // total, its invoice and its events agree. The seller's country is the stored company profile's.
+  const { rows: seller } = await uow.tx.query<{ country: string | null }>(`select profile->'address'->>'country' as country from billing.company_profile where id = 1`);
+  const lines = input.lines.map((l) => {
+    const product = catalogue.get(l.sku)!;
+    const t = vatCategory({ sellerCountry: seller[0]?.country ?? undefined, buyerCountry: customer.country ?? undefined, buyerVatId: customer.vat_id ?? undefined, rateBp: product.taxRateBp });
+    return { ...priceLine({ ...product, taxRateBp: t.rateBp }, l.quantity), vatCategory: t.category, ...(t.exemptionReason ? { exemptionReason: t.exemptionReason } : {}) };
+  });
   const totals = totalsOf(lines, rows[0]!.currency);
   const id = uuidv7();
   await uow.tx.query(
@@ -47,10 +55,10 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
     [id, customer.id, totals.currency, totals.subtotal, totals.tax, totals.total, uow.now],
   );
   await uow.tx.query(
-    `insert into orders.order_lines (order_id, line_no, sku, name, quantity, unit_price, tax_rate_bp, net, tax)
-     select $1, n, sku, name, quantity, unit_price, tax_rate_bp, net, tax
-     from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::int[], $7::bigint[], $8::bigint[])
-       with ordinality as l(sku, name, quantity, unit_price, tax_rate_bp, net, tax, n)`,
+    `insert into orders.order_lines (order_id, line_no, sku, name, quantity, unit_price, tax_rate_bp, net, tax, vat_category, exemption_reason)
+     select $1, n, sku, name, quantity, unit_price, tax_rate_bp, net, tax, vat_category, exemption_reason
+     from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::text[])
+       with ordinality as l(sku, name, quantity, unit_price, tax_rate_bp, net, tax, vat_category, exemption_reason, n)`,
     [
       id,
       lines.map((l) => l.sku),
@@ -60,6 +68,8 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
       lines.map((l) => l.taxRateBp),
       lines.map((l) => l.net),
       lines.map((l) => l.tax),
+      lines.map((l) => l.vatCategory),
+      lines.map((l) => l.exemptionReason ?? null),
     ],
   );
   await uow.tx.query(`insert into orders.status_history (order_id, status, cause) values ($1, 'pending', 'created')`, [id]);

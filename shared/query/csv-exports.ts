@@ -1,4 +1,4 @@
-import { csvBoolean, csvLines, csvMoney, csvNumber, csvText, type CsvColumn, type CsvExport } from '../http/csv.js';
+import { csvBoolean, csvJson, csvLines, csvMoney, csvNumber, csvText, type CsvColumn, type CsvExport } from '../http/csv.js';
 import { allPages } from './all-pages.js';
 import { listOrders, type OrderListQuery } from './orders.js';
 import { listInvoices, type InvoiceListQuery } from './invoices.js';
@@ -43,7 +43,14 @@ const productColumns: readonly CsvColumn[] = [
   ...['taxRateBp', 'reorderLevel'].map(csvNumber),
 ];
 
-const customerColumns: readonly CsvColumn[] = [...['id', 'name', 'email'].map(csvText), csvNumber('paymentTermsDays')];
+// The billing address and the e-invoice's missing fields as their JSON text, like any nested value.
+const customerColumns: readonly CsvColumn[] = [
+  ...['id', 'name', 'email'].map(csvText),
+  csvNumber('paymentTermsDays'),
+  csvJson('address'),
+  ...['vatId', 'language', 'currency'].map(csvText),
+  csvJson('missingForEInvoice'),
+];
 
 const employeeColumns: readonly CsvColumn[] = ['id', 'name', 'email', 'department', 'title', 'status', 'hiredAt', 'terminatedAt'].map(csvText);
 // Pay columns only for those who see pay (shared/query/employees.ts, which does not even select them

@@ -1,4 +1,6 @@
 import type { Pool } from '../db/pool.js';
+import type { TaxedLine } from '../domain/invoice.js';
+import { notesFor } from '../domain/vat-category.js';
 import { filters, isoUtc, keysetPage } from './paging.js';
 import { addSearch } from './search.js';
 
@@ -8,13 +10,16 @@ const columns = `id, number, order_id as "orderId", customer_id as "customerId",
 
 // Overdue: past its due date (UTC day) with money still owed on an invoice that is still payable.
 const overdue = `(i.due_date < (now() at time zone 'UTC')::date and i.balance > 0 and i.status in ('open', 'partially_paid'))`;
-const withCustomer = `(select i.*, c.name as customer_name, ${overdue} as overdue from billing.invoice_view i
+const withCustomer = `(select i.*, c.name as customer_name, c.email as customer_email, ${overdue} as overdue from billing.invoice_view i
   left join orders.customer_directory c on c.id = i.customer_id) i`;
 
-// As issued (the jsonb the invoice keeps), then its payments oldest first, its credit notes, refunds, the order's returns
-// (each with the credit note that credits it, null until credited: the invoice page offers to credit those), and the
-// e-mails of it and its credit notes (shared/billing/deliveries.ts) oldest first.
+// As issued (the jsonb the invoice keeps: lines, buyer, seller), then its payments oldest first, its credit notes,
+// refunds, the order's returns (each with the credit note that credits it, null until credited: the invoice page
+// offers to credit those), and the e-mails of it and its credit notes (shared/billing/deliveries.ts) oldest first.
+// Invoices from before the buyer was frozen: the directory's name and e-mail; before the seller was: null (their
+// documents print the configured company profile).
 const details = `lines,
+  jsonb_build_object('id', customer_id) || coalesce(buyer, jsonb_build_object('name', customer_name, 'email', customer_email)) as buyer, seller,
   (select coalesce(json_agg(json_build_object('id', p.id, 'amount', p.amount, 'method', p.method, 'reference', p.reference,
           'receivedAt', ${isoUtc('p.received_at')}) order by p.received_at, p.id), '[]')
      from billing.payment_view p where p.invoice_id = i.id) as payments,
@@ -49,9 +54,10 @@ export interface InvoiceListQuery {
   cursor?: string | undefined;
 }
 
+/** One invoice as issued, with the legal notes its lines require (reverse charge, export). */
 export async function getInvoice(db: Pool, id: string) {
-  const { rows } = await db.query<InvoiceItem>(`select ${columns}, ${details} from ${withCustomer} where id = $1`, [id]);
-  return rows[0];
+  const { rows } = await db.query<InvoiceItem & { lines: TaxedLine[] }>(`select ${columns}, ${details} from ${withCustomer} where id = $1`, [id]);
+  return rows[0] && { ...rows[0], notes: notesFor(rows[0].lines) };
 }
 
 export async function listInvoices(db: Pool, q: InvoiceListQuery) {

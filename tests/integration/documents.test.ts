@@ -136,7 +136,7 @@ describe('invoice and credit-note PDFs in object storage', () => {
     const long = 'A product whose name is long enough to wrap over several lines of its column in the table '.repeat(3);
     const lines = Array.from({ length: 45 }, (_, i) => ({ sku: `LONG-${String(i).padStart(2, '0')}`, name: i % 4 === 0 ? `${long}${i}` : `Item ${i}`, quantity: 1, unitPrice: 100, taxRateBp: 1900, net: 100, tax: 19, vatCategory: 'S' as const }));
     const doc = { kind: 'invoice' as const, number: 'INV-2026-999999', issueDate: '2026-11-30', dueDate: '2026-12-14', paymentTermsDays: 14, currency: 'EUR', seller: { name: company.name }, buyer: { id: 'b', name: 'Buyer' }, orderId: 'o', lines, subtotal: 4500, tax: 855, total: 5355, amountDue: 5355, notes: [] };
-    const pdf = await renderPdf(doc, company);
+    const pdf = await renderPdf(doc);
     writeFileSync(join(out, 'long-invoice.pdf'), pdf);
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', ['-'], { input: pdf }).toString())![1]);
     expect(pages).toBeGreaterThanOrEqual(2);
@@ -186,5 +186,42 @@ describe('invoice and credit-note PDFs in object storage', () => {
     // The documents stored before the outage are still there (s3rver keeps them as files).
     expect((await storage.keys('invoices/')).length).toBeGreaterThanOrEqual(4);
     expect((await storage.keys('credit-notes/')).length).toBe(1);
+  });
+});
+
+// Last in this file: it stores a company profile, which every invoice issued after it carries.
+describe('documents with both parties as issued (issue 19)', () => {
+  it('prints buyer and seller addresses, VAT ids and tax registration, the reverse charge row and note, and keeps them after edits', async () => {
+    const seller = {
+      name: 'Rösterei Nord GmbH', address: { lines: ['Speicherstadt 7'], postalCode: '20457', city: 'Hamburg', country: 'DE' },
+      vatId: 'DE136695976', taxRegistration: '43/123/45678', bank: { name: 'Commerzbank', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
+    };
+    expect((await h.call('upsert-customer', '/company', { role: 'admin', body: seller })).status).toBe(200);
+    expect((await h.post('upsert-product', { sku: 'RC-1', name: 'Roaster part', unitPrice: 10000, currency: 'EUR', taxRateBp: 1900 }, { role: 'admin' })).status).toBe(200);
+    expect((await h.post('receive-stock', { sku: 'RC-1', quantity: 10 }, { role: 'clerk' })).status).toBe(200);
+    const buyer = { id: 'cafe-fr', name: 'Café Lumière SARL', paymentTermsDays: 30, address: { lines: ['12 Rue de Rivoli'], postalCode: '75001', city: 'Paris', country: 'FR' }, vatId: 'FR40303265045' };
+    expect((await h.post('upsert-customer', buyer, { role: 'clerk' })).status).toBe(200);
+    const order = await h.post('create-order', { customerId: 'cafe-fr', lines: [{ sku: 'RC-1', quantity: 2 }] }, { role: 'clerk' });
+    expect(order.body).toMatchObject({ subtotal: 20000, tax: 0, total: 20000 });
+    await h.settle();
+    const invoice = (await h.get('query', `/invoices?orderId=${order.body.id}`, { role: 'accountant' })).body.items[0];
+    const event = (await outboxEvents('invoice_created')).find((e) => e.data.invoiceId === invoice.id)!;
+    expect((await render(event)).body).toEqual({ outcome: 'applied' });
+    const stored = (await h.get('query', `/invoices/${invoice.id}/pdf`, { role: 'clerk' })).raw;
+    writeFileSync(join(out, 'invoice-reverse-charge.pdf'), stored);
+
+    const t = text(stored);
+    for (const expected of ['Rösterei Nord GmbH', 'Speicherstadt 7', '20457 Hamburg', 'VAT ID DE136695976', 'Tax registration 43/123/45678', 'DE89370400440532013000',
+      'Café Lumière SARL', '12 Rue de Rivoli', '75001 Paris', 'France', 'VAT ID FR40303265045', 'VAT reverse charge: the buyer accounts for the VAT']) {
+      expect(t).toContain(expected);
+    }
+    expect(t).toMatch(/Reverse charge \(AE\) 0 % on €200\.00\s+€0\.00/);
+
+    // Edited after issue: the invoice's document is rendered from its snapshots, byte for byte the same.
+    await h.post('upsert-customer', { ...buyer, name: 'Lumière Holding SA', address: { ...buyer.address, city: 'Lyon', postalCode: '69001' } }, { role: 'clerk' });
+    await h.call('upsert-customer', '/company', { role: 'admin', body: { ...seller, name: 'Rösterei Süd AG', taxRegistration: '99/999/99999' } });
+    const reloaded = (await loadInvoiceDocument(h.db.pool, invoice.id))!;
+    const again = await documentPdf(reloaded, embeddedCii(reloaded));
+    expect(Buffer.compare(again, stored)).toBe(0);
   });
 });

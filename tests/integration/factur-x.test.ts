@@ -193,7 +193,7 @@ describe('Factur-X PDF (PDF/A-3b, CII embedded as factur-x.xml)', () => {
           `import { renderPdf } from ${JSON.stringify(join(root, 'shared/documents/render-pdf.ts'))};`,
           "import { writeFileSync } from 'node:fs';",
           'const [doc, company, xml, file] = JSON.parse(process.argv[2]);',
-          'writeFileSync(file, await renderPdf(doc, company, { facturX: { xml } }));',
+          'writeFileSync(file, await renderPdf(doc, { facturX: { xml } }));',
         ].join('\n'),
         resolveDir: root,
         sourcefile: 'render-entry.ts',
@@ -205,6 +205,6 @@ describe('Factur-X PDF (PDF/A-3b, CII embedded as factur-x.xml)', () => {
     const file = join(dir, 'from-bundle.pdf');
     execFileSync(process.execPath, [out, JSON.stringify([invoice, company, cii, file])], { cwd: dir });
     const bundled = readFileSync(file);
-    expect(Buffer.compare(bundled, await renderPdf(invoice, company, { facturX: { xml: cii } }))).toBe(0);
+    expect(Buffer.compare(bundled, await renderPdf(invoice, { facturX: { xml: cii } }))).toBe(0);
   });
 });

@@ -63,6 +63,9 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     expect((await h.post('update-employee', { id: hired.body.id, title: 'Head of Ops' }, { role: 'admin' })).status).toBe(200);
     expect((await h.post('terminate-employee', { id: hired.body.id, terminatedAt: '2025-01-31', reason: 'moved' }, { role: 'admin' })).status).toBe(200);
 
+    const company = { name: 'Rösterei GmbH', address: { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' }, vatId: 'DE136695976', bank: { iban: 'DE89370400440532013000' } };
+    expect((await h.call('upsert-customer', '/company', { role: 'admin', body: company })).status).toBe(200);
+
     const feed = await feedProjector(h);
     try {
       await caughtUp(h);

@@ -167,7 +167,9 @@ describe('workspace reads: invoices', () => {
     const inv = await invoiceOf(id);
     const fresh = await read(`/invoices/${inv.id}`, 'accountant');
     expect(fresh).toMatchObject({ id: inv.id, customerName: expect.stringMatching(/^Customer /), overdue: false, payments: [], creditNotes: [] });
-    expect(fresh.lines).toEqual([{ sku, name: expect.any(String), quantity: 3, unitPrice: 1250, taxRateBp: 2000, net: 3750, tax: 750 }]);
+    expect(fresh.lines).toEqual([{ sku, name: expect.any(String), quantity: 3, unitPrice: 1250, taxRateBp: 2000, net: 3750, tax: 750, vatCategory: 'S' }]);
+    // Both parties as issued: no company profile stored here, so no seller snapshot; no legal notes for S.
+    expect(fresh).toMatchObject({ buyer: { id: expect.any(String), name: expect.stringMatching(/^Customer /) }, seller: null, notes: [] });
 
     await h.post('record-payment', { invoiceId: inv.id, amount: 1000, method: 'bank_transfer', reference: 'first' }, { role: 'accountant' });
     await h.post('record-payment', { invoiceId: inv.id, amount: 500, method: 'card' }, { role: 'accountant' });
@@ -295,6 +297,8 @@ describe('workspace reads: customers and employees', () => {
     const one = await read(`/customers/${id}`);
     expect(one).toEqual({
       id, name: `Owing_Co ${t}`, email: 'ap@example.com', paymentTermsDays: 14, createdAt: expect.any(String), updatedAt: expect.any(String),
+      address: null, vatId: null, language: null, currency: null,
+      missingForEInvoice: ['address.lines', 'address.postalCode', 'address.city', 'address.country'],
       openBalances: [{ currency: 'EUR', balance: 2000 + 600, invoices: 2 }, { currency: 'USD', balance: 900, invoices: 1 }],
     });
     expect((await read(`/customers/${idle}`)).openBalances).toEqual([]);
@@ -305,7 +309,10 @@ describe('workspace reads: customers and employees', () => {
     expect(ids(await read(`/customers?q=${q(`CUST-${t}`)}`))).toEqual([id]);
     expect(ids(await read(`/customers?q=${q(`ust-${t}`)}`))).toEqual([]); // id: prefix only
     expect(ids(await read(`/customers?q=${q(t)}`)).sort()).toEqual([id, idle].sort());
-    expect(await read(`/customers?q=${q(`owing_co ${t}`)}`)).toEqual({ items: [{ id, name: `Owing_Co ${t}`, email: 'ap@example.com', paymentTermsDays: 14 }], nextCursor: null });
+    expect(await read(`/customers?q=${q(`owing_co ${t}`)}`)).toEqual({
+      items: [{ id, name: `Owing_Co ${t}`, email: 'ap@example.com', paymentTermsDays: 14, address: null, vatId: null, language: null, currency: null, missingForEInvoice: one.missingForEInvoice }],
+      nextCursor: null,
+    });
     expectError(await h.get('query', '/customers?q=%00x', { role: 'clerk' }), 400, 'validation_failed');
   });
 

@@ -25,6 +25,10 @@ export const sampleData: { [K in EventType]: EventData<K> } = {
     lines: [{ lineNo: 1, sku: 'A', name: 'Apple', quantity: 1, reason: 'damaged', disposition: 'restock' }],
   },
   customer_upserted: { id: 'c1', name: 'Ada', email: null, paymentTermsDays: 30 },
+  company_profile_updated: {
+    name: 'Kaffeerösterei GmbH', address: { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' }, vatId: 'DE136695976',
+    bank: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' }, emailOnIssue: false, updatedAt: '2026-11-25T09:00:00.000Z',
+  },
   stock_reserved: order,
   stock_reservation_failed: { orderId: 'o1', shortages: [{ sku: 'A', requested: 2, available: 1 }] },
   stock_released: { orderId: 'o1', lines: [{ sku: 'A', quantity: 2 }] },

@@ -317,6 +317,53 @@ describe('the workspace', () => {
     await inspect(page, 'invoice-refunded');
     expect(problems).toEqual([]);
   }, 120_000);
+  it('admin: the company profile and a customer address, each bad field named beside it', async () => {
+    const { page, problems } = await signIn('admin', '/customers');
+    // The customer from the first test has no address: its page names what an e-invoice would need.
+    await page.getByRole('link', { name: customerName }).click();
+    await page.getByText('An e-invoice to this customer needs: Street, Postal code, City, Country').waitFor();
+
+    await nav(page, 'Company').click();
+    await page.getByRole('heading', { name: 'Company' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Rösterei Nord GmbH');
+    await page.getByLabel('Street').fill('Speicherstadt 7');
+    await page.getByLabel('Postal code').fill('20457');
+    await page.getByLabel('City').fill('Hamburg');
+    await page.getByLabel('Country').fill('DE');
+    await page.getByLabel('VAT ID').fill('DE136695977');
+    await page.getByLabel('IBAN').fill('DE89 3704 0044 0532 0130 00');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('the check digits of this Germany VAT id do not match').waitFor();
+    expect(await page.getByLabel('VAT ID').getAttribute('aria-invalid')).toBe('true');
+    await inspect(page, 'company-error');
+    await page.getByLabel('VAT ID').fill('DE136695976');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect((await box.api('/function/query/company', { role: 'accountant' })).body.profile).toMatchObject({
+      name: 'Rösterei Nord GmbH', vatId: 'DE136695976', address: { lines: ['Speicherstadt 7'], postalCode: '20457', city: 'Hamburg', country: 'DE' }, bank: { iban: 'DE89370400440532013000' },
+    });
+
+    await nav(page, 'Customers').click();
+    await action(page, 'New customer').click();
+    const name = `Café ${Date.now().toString(36)}`;
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Payment terms (days)').fill('30');
+    await page.getByLabel('Street').fill('12 Rue de Rivoli');
+    await page.getByLabel('Postal code').fill('75001');
+    await page.getByLabel('Country').fill('FR');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // Half an address is refused whole, the missing field named.
+    await page.locator('[aria-invalid="true"]').first().waitFor();
+    expect(await page.getByLabel('City').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('City').fill('Paris');
+    await page.getByLabel('VAT ID').fill('FR40303265045');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name }).waitFor();
+    await page.getByText('FR40303265045').waitFor();
+    expect(await page.getByText('An e-invoice to this customer needs').count()).toBe(0);
+    await inspect(page, 'customer-with-address');
+    expect(problems).toEqual([]);
+  }, 90_000);
 });
 
 async function customerId(): Promise<string> {

@@ -1,6 +1,7 @@
 import type { FunctionComponent } from 'preact';
 import { mayRun, readRoles, type CommandName } from '../../shared/auth/permissions.js';
 import { Dashboard } from './dashboard/dashboard.js';
+import { CompanyEdit } from './screens/company.js';
 import { CustomerEdit, CustomerPage, CustomersList } from './screens/customers.js';
 import { EmployeeEdit, EmployeesList } from './screens/employees.js';
 import { InvoicePage, InvoicePrint, InvoicesList } from './screens/invoices.js';
@@ -52,6 +53,8 @@ export const screens: Screen[] = [
   { pattern: '/employees/new', view: EmployeeEdit, allowed: needs('hire-employee'), what: 'hire employees' },
   { pattern: '/employees/:id', view: EmployeeEdit, allowed: needs('update-employee'), what: 'edit employees' },
   { pattern: '/ledger', view: Ledger, allowed: keepsBooks, what: 'see the ledger' },
+  // The seller on every invoice: the administrator's.
+  { pattern: '/company', view: CompanyEdit, allowed: needs('upsert-customer/company'), what: 'edit the company profile' },
   { pattern: '/dashboard', view: Dashboard, what: 'see the dashboard' },
 ];
 
@@ -63,6 +66,7 @@ const nav = [
   { path: '/customers', label: 'Customers' },
   { path: '/employees', label: 'Employees' },
   { path: '/ledger', label: 'Ledger' },
+  { path: '/company', label: 'Company' },
   { path: '/dashboard', label: 'Dashboard' },
 ];
 

@@ -1,3 +1,4 @@
+import type { PostalAddress, VatCategoryCode } from '../../shared/domain/parties.js';
 import type { Employee as EmployeeRecord } from '../../shared/domain/employee.js';
 import type { PricedLine } from '../../shared/domain/pricing.js';
 import type { TimelineRow } from '../../olap/timeline.js';
@@ -7,7 +8,7 @@ import type { TimelineRow } from '../../olap/timeline.js';
 // where it has them.
 
 /** A line as priced when the order was taken (snapshotted on the order and the invoice). */
-export type OrderLine = PricedLine;
+export type OrderLine = PricedLine & { vatCategory?: VatCategoryCode | undefined; exemptionReason?: string | undefined };
 
 export interface Order {
   id: string;
@@ -48,8 +49,22 @@ export interface Invoice {
   createdAt: string;
 }
 
+/** A party as frozen on the invoice (docs/api.md, "Parties and VAT categories"). */
+export interface InvoiceParty {
+  name: string;
+  email?: string | null | undefined;
+  address?: PostalAddress | null | undefined;
+  vatId?: string | null | undefined;
+  taxRegistration?: string | undefined;
+}
+
 export interface InvoiceDetail extends Invoice {
   lines: OrderLine[];
+  buyer: InvoiceParty & { id: string };
+  /** Null on invoices issued while no company profile was stored (their PDF prints the configured one). */
+  seller: InvoiceParty | null;
+  /** Legal notes its lines require (reverse charge, export). */
+  notes: string[];
   payments: { id: string; amount: number; method: string; reference: string | null; receivedAt: string }[];
   creditNotes: { id: string; number: string; amount: number; reason: string | null; issuedAt: string; subtotal: number; tax: number; returnId: string | null }[];
   refunded: number;
@@ -118,6 +133,12 @@ export interface Customer {
   name: string;
   email: string | null;
   paymentTermsDays: number;
+  address: PostalAddress | null;
+  vatId: string | null;
+  language: string | null;
+  currency: string | null;
+  /** Field paths an e-invoice to this customer needs and it lacks (shared/domain/e-invoice-readiness.ts). */
+  missingForEInvoice: string[];
 }
 
 export interface CustomerDetail extends Customer {

@@ -67,7 +67,7 @@ create index refunds_invoice on billing.refunds (invoice_id);
 -- Republished with new columns at the END (create or replace view may only append).
 create or replace view billing.invoice_view as
   select id, number, order_id, customer_id, issue_date, due_date, currency, subtotal, tax, total, amount_paid, credited,
-         total - amount_paid - credited + refunded as balance, status, created_at, lines, refunded
+         total - amount_paid - credited + refunded as balance, status, created_at, lines, buyer, seller, refunded
   from billing.invoices;
 create or replace view billing.credit_note_view as
   select id, number, invoice_id, amount, reason, issued_at, return_id, subtotal, tax, lines from billing.credit_notes;

@@ -7,6 +7,7 @@ import { sql as workspaceReads } from './006-workspace-reads.js';
 import { sql as invoiceBuyer } from './007-invoice-buyer.js';
 import { sql as retention } from './008-retention.js';
 import { sql as roles } from './009-roles.js';
+import { sql as parties } from './010-parties.js';
 import { sql as documentDeliveries } from './011-document-deliveries.js';
 import { sql as ledger } from './012-ledger.js';
 import { sql as returnsCreditNotes } from './013-returns-credit-notes.js';
@@ -23,6 +24,7 @@ export const migrations: { name: string; sql: string; reapply?: true }[] = [
   { name: '007-invoice-buyer', sql: invoiceBuyer },
   { name: '008-retention', sql: retention },
   { name: '009-roles', sql: roles, reapply: true },
+  { name: '010-parties', sql: parties },
   { name: '011-document-deliveries', sql: documentDeliveries },
   { name: '012-ledger', sql: ledger },
   { name: '013-returns-credit-notes', sql: returnsCreditNotes },

@@ -34,7 +34,7 @@ export function CustomerPicker(props: { value: string; onChange: (id: string) =>
   // An id from the address that no customer has (yet) stays visible: the server will say so beside the field.
   const picked =
     list.find((c) => c.id === props.value) ??
-    (chosen?.id === props.value ? chosen : preset.data?.id === props.value ? preset.data : props.value ? { id: props.value, name: props.value, email: null, paymentTermsDays: 0 } : undefined);
+    (chosen?.id === props.value ? chosen : preset.data?.id === props.value ? preset.data : props.value ? { id: props.value, name: props.value, email: null, paymentTermsDays: 0, address: null, vatId: null, language: null, currency: null, missingForEInvoice: [] } : undefined);
   const options = picked && !list.some((c) => c.id === picked.id) ? [picked, ...list] : list;
   const pick = (id: string) => {
     setChosen(options.find((c) => c.id === id));

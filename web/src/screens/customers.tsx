@@ -10,6 +10,8 @@ import type { ScreenProps } from '../screens.js';
 import type { Customer, CustomerDetail, Invoice, Order } from '../types.js';
 import { Header, Money, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
 import { usePaged } from '../paging.js';
+import { addressLines } from '../../../shared/domain/postal-address.js';
+import { AddressFields, addressDraft, addressValue, missingNames } from './address-fields.js';
 import { InvoicesTable } from './invoices.js';
 import { OrdersTable } from './orders.js';
 
@@ -61,9 +63,23 @@ export function CustomerPage({ roles, params }: ScreenProps) {
       </Header>
       <Show loaded={customer}>
         {(c) => (
+          <>
+          {c.missingForEInvoice.length > 0 ? (
+            <p class="notice" role="status">
+              An e-invoice to this customer needs: {missingNames(c.missingForEInvoice).join(', ')}.
+              {mayRun(roles, 'upsert-customer') ? <> <a href={href(`/customers/${seg(id)}/edit`)}>Add them</a>.</> : null}
+            </p>
+          ) : null}
           <div class="kpis" role="group" aria-label="Customer">
             <div><span>Email</span><b>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '–'}</b></div>
             <div><span>Payment terms</span><b>{c.paymentTermsDays} days</b></div>
+            <div>
+              <span>Billing address</span>
+              <b>{c.address ? addressLines(c.address).map((l, i) => <span class="line" key={i}>{l}</span>) : '–'}</b>
+            </div>
+            <div><span>VAT ID</span><b>{c.vatId ?? '–'}</b></div>
+            <div><span>Language</span><b>{c.language ?? '–'}</b></div>
+            <div><span>Currency</span><b>{c.currency ?? '–'}</b></div>
             <div>
               <span>Open balance</span>
               {c.openBalances.length === 0 ? (
@@ -77,6 +93,7 @@ export function CustomerPage({ roles, params }: ScreenProps) {
               )}
             </div>
           </div>
+          </>
         )}
       </Show>
       <h2>Orders</h2>
@@ -109,14 +126,22 @@ function CustomerForm({ customer }: { customer?: Customer | undefined }) {
     name: customer?.name ?? '',
     email: customer?.email ?? '',
     terms: String(customer?.paymentTermsDays ?? 30),
+    vatId: customer?.vatId ?? '',
+    language: customer?.language ?? '',
+    currency: customer?.currency ?? '',
   });
+  const [address, setAddress] = useState(addressDraft(customer?.address));
+  const optional = (v: string) => v.trim() || undefined;
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {
     e.preventDefault();
     const paymentTermsDays = parseWholeNumber(f.terms);
     void form.submit({
       schema: customerBody,
-      value: { ...(customer ? { id: customer.id } : {}), name: f.name, email: f.email.trim() || undefined, paymentTermsDays },
+      value: {
+        ...(customer ? { id: customer.id } : {}), name: f.name, email: optional(f.email), paymentTermsDays,
+        address: addressValue(address), vatId: optional(f.vatId), language: optional(f.language), currency: optional(f.currency)?.toUpperCase(),
+      },
       fieldErrors: paymentTermsDays === undefined ? { paymentTermsDays: 'a whole number of days such as 30' } : {},
       send: (b, key) => run<Customer>('upsert-customer', b, key),
       done: (c) => navigate(`/customers/${seg(c.id)}`),
@@ -133,6 +158,18 @@ function CustomerForm({ customer }: { customer?: Customer | undefined }) {
         </Field>
         <Field label="Payment terms (days)" error={form.error('paymentTermsDays')} hint="the invoice is due this many days after issue">
           {(p) => <input {...p} value={f.terms} onInput={set('terms')} inputMode="numeric" class="short" required />}
+        </Field>
+      </div>
+      <AddressFields form={form} value={address} onChange={setAddress} />
+      <div class="row">
+        <Field label="VAT ID" error={form.error('vatId')} hint="optional; with its country prefix, e.g. FR40303265045">
+          {(p) => <input {...p} value={f.vatId} onInput={set('vatId')} autoComplete="off" />}
+        </Field>
+        <Field label="Language" error={form.error('language')} hint="optional; for documents, e.g. en, de, fr">
+          {(p) => <input {...p} value={f.language} onInput={set('language')} maxLength={2} class="short" autoComplete="off" />}
+        </Field>
+        <Field label="Preferred currency" error={form.error('currency')} hint="optional, e.g. EUR">
+          {(p) => <input {...p} value={f.currency} onInput={set('currency')} maxLength={3} class="short" autoComplete="off" />}
         </Field>
       </div>
       <div class="actions">

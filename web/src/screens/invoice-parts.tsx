@@ -1,6 +1,8 @@
 import { taxSubtotals } from '../../../shared/domain/invoice.js';
-import type { InvoiceDetail, OrderLine } from '../types.js';
-import { Money, Percent } from '../ui.js';
+import { addressLines } from '../../../shared/domain/postal-address.js';
+import { vatCategoryLabel } from '../../../shared/domain/vat-category.js';
+import type { InvoiceDetail, InvoiceParty, OrderLine } from '../types.js';
+import { Money } from '../ui.js';
 import { LinesTable } from './lines-table.js';
 
 // The pieces the invoice page and its printable copy share: the lines as issued, the tax per rate (what
@@ -9,14 +11,14 @@ import { LinesTable } from './lines-table.js';
 function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string }) {
   return (
     <table>
-      <caption class="sr-only">Tax by rate</caption>
+      <caption class="sr-only">Tax by VAT category and rate</caption>
       <thead>
-        <tr><th scope="col">Tax rate</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax</th></tr>
+        <tr><th scope="col">VAT category and rate</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax</th></tr>
       </thead>
       <tbody>
         {taxSubtotals(lines).map((r) => (
-          <tr key={r.taxRateBp}>
-            <th scope="row"><Percent bp={r.taxRateBp} /></th>
+          <tr key={`${r.vatCategory}/${r.taxRateBp}`}>
+            <th scope="row">{vatCategoryLabel(r)}{r.exemptionReason && r.vatCategory !== 'E' ? <small class="muted"> ({r.exemptionReason})</small> : null}</th>
             <td class="num"><Money minor={r.net} currency={currency} /></td>
             <td class="num"><Money minor={r.tax} currency={currency} /></td>
           </tr>
@@ -49,15 +51,41 @@ function TotalsTable({ invoice: i }: { invoice: InvoiceDetail }) {
   );
 }
 
-/** The lines as issued, then the tax per rate beside the totals. */
+/** Seller and buyer as the invoice was issued (a later edit of either changes nothing here). */
+export function InvoiceParties({ invoice: i }: { invoice: InvoiceDetail }) {
+  const party = (p: InvoiceParty) => (
+    <>
+      <b>{p.name}</b>
+      {addressLines(p.address).map((l, n) => <span class="line" key={n}>{l}</span>)}
+      {p.vatId ? <span class="line">VAT ID {p.vatId}</span> : null}
+      {p.taxRegistration ? <span class="line">Tax registration {p.taxRegistration}</span> : null}
+      {p.email ? <span class="line">{p.email}</span> : null}
+    </>
+  );
+  return (
+    <div class="grid2 parties">
+      <div>
+        <h2>Seller</h2>
+        <p class="party">{i.seller ? party(i.seller) : <span class="muted">the company profile configured at installation (on the PDF)</span>}</p>
+      </div>
+      <div>
+        <h2>Bill to</h2>
+        <p class="party">{party(i.buyer)}</p>
+      </div>
+    </div>
+  );
+}
+
+/** The lines as issued, then the tax per category and rate beside the totals, then the legal notes. */
 export function InvoiceFigures({ invoice: i }: { invoice: InvoiceDetail }) {
   return (
     <>
+      <InvoiceParties invoice={i} />
       <h2>Lines</h2>
       <LinesTable label="Invoice lines" lines={i.lines} currency={i.currency} />
       <div class="grid2">
         <div>
-          <h2>Tax by rate</h2>
+          <h2>Tax by category and rate</h2>
           <TaxTable lines={i.lines} currency={i.currency} />
         </div>
         <div>
@@ -65,6 +93,12 @@ export function InvoiceFigures({ invoice: i }: { invoice: InvoiceDetail }) {
           <TotalsTable invoice={i} />
         </div>
       </div>
+      {i.notes.length > 0 ? (
+        <>
+          <h2>Notes</h2>
+          <ul class="notes">{i.notes.map((n) => <li key={n}>{n}</li>)}</ul>
+        </>
+      ) : null}
     </>
   );
 }
