@@ -1,5 +1,5 @@
 import { commandRoles } from '../../shared/auth/permissions.js';
-import { updateCompanyProfile } from '../../shared/billing/company-profile.js';
+import { updateCompanyProfile } from '../../shared/orders/company-profile.js';
 import { command, defineFunction } from '../../shared/http/definition.js';
 import { upsertCustomer } from '../../shared/orders/customers.js';
 import { body, companyBody } from './schema.js';

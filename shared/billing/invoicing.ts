@@ -6,7 +6,7 @@ import { fullCredit, lockInvoice, writeCreditNote } from './credit-notes.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { nextNumber } from './numbering.js';
 import { post } from './ledger.js';
-import { storedCompanyProfile } from './company-profile.js';
+import { storedCompanyProfile } from '../orders/company-profile.js';
 
 /** stock_reserved: issue the order's invoice, numbered in this transaction. */
 export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved'>) {

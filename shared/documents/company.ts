@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { secret } from '../config.js';
 import type { Pool, Tx } from '../db/pool.js';
-import { storedCompanyProfile } from '../billing/company-profile.js';
+import { storedCompanyProfile } from '../orders/company-profile.js';
 import type { PostalAddress } from '../domain/parties.js';
 import { companyProfile as storedProfile, countryCode, postalAddress } from '../schemas/parties.js';
 import type { DocumentSeller } from './model.js';

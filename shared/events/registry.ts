@@ -138,7 +138,7 @@ export const eventRegistry = {
     }),
   }),
   company_profile_updated: spec({
-    domain: 'billing', version: 1, summary: 'An admin saved the company profile (the seller); invoices issued from now on carry it.',
+    domain: 'orders', version: 1, summary: 'An admin saved the company profile (the seller); invoices issued from now on carry it. Orders domain: master data, saved by upsert-customer beside the customers.',
     aggregate: { type: 'company', id: () => 'company' },
     data: z.object({
       name: z.string(), address: postalAddress, vatId: z.string().optional(), taxRegistration: z.string().optional(), email: z.string().optional(),

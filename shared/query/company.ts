@@ -1,4 +1,4 @@
-import { storedCompanyProfile } from '../billing/company-profile.js';
+import { storedCompanyProfile } from '../orders/company-profile.js';
 import type { Pool } from '../db/pool.js';
 
 /** The stored company profile for the Company screen; `profile: null` while none was saved (documents

@@ -240,11 +240,11 @@ describe('the trial balance', () => {
 describe('accounts receivable per customer', () => {
   it("equals the invoices' open balances per customer and currency, and reconciles with the projector's ar_aging", async () => {
     const truth = await q<Receivable>(
-      `select customer_id as "customerId", c.name as "customerName", currency, sum(balance)::bigint as balance,
-              coalesce(sum(balance) filter (where balance > 0), 0)::bigint as open, coalesce(sum(balance) filter (where balance < 0), 0)::bigint as credit,
-              (count(*) filter (where balance > 0))::int as invoices
+      `select i.customer_id as "customerId", c.name as "customerName", i.currency, sum(i.balance)::bigint as balance,
+              coalesce(sum(i.balance) filter (where i.balance > 0), 0)::bigint as open, coalesce(sum(i.balance) filter (where i.balance < 0), 0)::bigint as credit,
+              (count(*) filter (where i.balance > 0))::int as invoices
        from billing.invoice_view i join orders.customer_directory c on c.id = i.customer_id
-       group by customer_id, c.name, currency having bool_or(balance <> 0) order by c.name, customer_id, currency`,
+       group by i.customer_id, c.name, i.currency having bool_or(i.balance <> 0) order by c.name, i.customer_id, i.currency`,
     );
     const all: Receivable[] = [];
     let cursor: string | null = null;

@@ -186,7 +186,7 @@ describe('workspace reads: invoices', () => {
     expect(after.payments[0].receivedAt <= after.payments[1].receivedAt).toBe(true);
     expect(after.creditNotes).toEqual([{ id: expect.any(String), number: expect.stringMatching(/^CN-\d{4}-\d{6}$/), amount: 4500, reason: 'order cancelled', issuedAt: expect.any(String),
       // A cancel credits every line in full; it credits no return.
-      subtotal: 3750, tax: 750, returnId: null, lines: [{ lineNo: 1, sku, name: expect.any(String), quantity: 3, unitPrice: 1250, taxRateBp: 2000, net: 3750, tax: 750 }] }]);
+      subtotal: 3750, tax: 750, returnId: null, lines: [{ lineNo: 1, sku, name: expect.any(String), quantity: 3, unitPrice: 1250, taxRateBp: 2000, net: 3750, tax: 750, vatCategory: 'S' }] }]);
     expect(after.overdue).toBe(false);
     expectError(await h.get('query', '/invoices/no-such-invoice', { role: 'accountant' }), 404, 'not_found');
   });

@@ -2,9 +2,10 @@ import type { Pool, Tx } from '../db/pool.js';
 import { companyProfile, type CompanyProfile } from '../schemas/parties.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
-// The seller as the admin keeps it: billing.company_profile, one row (migration 010). Empty on an
+// The seller as the admin keeps it: billing.company_profile, one row (migration 010), saved by
+// upsert-customer beside the customers (master data: the orders domain's event, company_profile_updated). Empty on an
 // install from before it: documents then take the configured profile (shared/documents/company.ts says
-// why it is not copied in). Each invoice freezes what is here when it is issued (invoicing.ts).
+// why it is not copied in). Each invoice freezes what is here when it is issued (shared/billing/invoicing.ts).
 
 /** The stored profile, or undefined while none was saved. A row that no longer passes the checks is a
  *  500 (our bug or a hand edit), never a half-read seller on an invoice. */
