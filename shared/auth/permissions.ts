@@ -12,6 +12,8 @@ export const commandRoles = {
   'record-payment': ['admin', 'accountant'],
   // A function's further commands are keyed by their path under /function/ (shared/http/definition.ts).
   'render-document/send': ['admin', 'accountant'],
+  // The reminder run: the schedule (the connector, as service) daily, the people who chase money on demand.
+  'create-invoice/reminders': ['service', 'admin', 'accountant'],
   'hire-employee': ['admin'],
   'update-employee': ['admin'],
   'terminate-employee': ['admin'],

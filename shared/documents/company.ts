@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secret } from '../config.js';
 import type { Pool, Tx } from '../db/pool.js';
+import { defaultReminderPolicy, policyProblem, type ReminderLevel } from '../domain/reminders.js';
 
 // The seller on every invoice and credit note. One JSON document, from the secret `company-profile`
 // (faasd and compose mount it as a file) or the COMPANY_PROFILE variable (npm start passes
@@ -16,6 +17,25 @@ export const companyProfile = z
     bank: z.object({ name: z.string().min(1).max(100).optional(), iban: z.string().min(1).max(40), bic: z.string().min(1).max(20).optional() }).strict().optional(),
     /** E-mail each invoice and credit note to the customer as soon as its PDF is rendered (shared/billing/deliveries.ts). */
     emailOnIssue: z.boolean().default(false),
+    /** Dunning levels (shared/domain/reminders.ts, docs/rules.md "Reminders"); fees in minor units of the
+     *  invoice's currency, `feeByCurrency` for a fee that differs per currency. Default: 7, 21, 35 days, no fees. */
+    reminders: z
+      .array(
+        z
+          .object({
+            level: z.number().int().min(1).max(9),
+            daysPastDue: z.number().int().min(1).max(3650),
+            fee: z.number().int().min(0).max(100_000_000).default(0),
+            feeByCurrency: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().int().min(0).max(100_000_000)).optional(),
+          })
+          .strict(),
+      )
+      .max(9)
+      .superRefine((levels, ctx) => {
+        const problem = policyProblem(levels);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
   })
   .strict();
 export type CompanyProfile = z.infer<typeof companyProfile>;
@@ -42,4 +62,10 @@ export function readCompanyProfile(): CompanyProfile {
  *  when the profile moves into Postgres, this is what changes (hence the database and the promise). */
 export async function emailOnIssue(_db: Pool | Tx): Promise<boolean> {
   return readCompanyProfile().emailOnIssue;
+}
+
+/** The reminder levels (dunning), read like `emailOnIssue`: the one place, so the profile's move into
+ *  Postgres changes only this. An empty list turns reminders off. */
+export async function reminderPolicy(_db: Pool | Tx): Promise<readonly ReminderLevel[]> {
+  return readCompanyProfile().reminders ?? defaultReminderPolicy;
 }

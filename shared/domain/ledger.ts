@@ -26,6 +26,7 @@ export const postingRef = {
   invoice: (invoiceId: string): PostingRef => ({ id: `invoice:${invoiceId}`, invoiceId }),
   payment: (paymentId: string, invoiceId: string): PostingRef => ({ id: `payment:${paymentId}`, invoiceId }),
   creditNote: (creditNoteId: string, invoiceId: string): PostingRef => ({ id: `credit-note:${creditNoteId}`, invoiceId }),
+  reminder: (reminderId: string, invoiceId: string): PostingRef => ({ id: `reminder:${reminderId}`, invoiceId }),
 };
 
 export function invoicePosting(subtotal: number, tax: number): Entry[] {
@@ -46,6 +47,15 @@ export function paymentPosting(amount: number): Entry[] {
 /** A full credit note reverses the invoice posting. */
 export function creditNotePosting(subtotal: number, tax: number): Entry[] {
   return invoicePosting(subtotal, tax).map((e) => ({ account: e.account, debit: e.credit, credit: e.debit }));
+}
+
+/** A reminder's fee: owed beside the invoice (1210), never in its balance (1200), so receivables still
+ *  equal the invoices' balances (docs/ledger.md, "Reminder fees"). */
+export function reminderFeePosting(fee: number): Entry[] {
+  return [
+    { account: accounts.reminderFeesReceivable, debit: fee, credit: 0 },
+    { account: accounts.reminderFees, debit: 0, credit: fee },
+  ];
 }
 
 export function isBalanced(entries: Entry[]): boolean {

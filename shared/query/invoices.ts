@@ -12,7 +12,7 @@ const withCustomer = `(select i.*, c.name as customer_name, ${overdue} as overdu
   left join orders.customer_directory c on c.id = i.customer_id) i`;
 
 // As issued (the jsonb the invoice keeps), then its payments oldest first, its credit notes, and the
-// e-mails of it and its credit notes (shared/billing/deliveries.ts) oldest first.
+// e-mails of it and its credit notes (shared/billing/deliveries.ts) oldest first, its reminders by level.
 const details = `lines,
   (select coalesce(json_agg(json_build_object('id', p.id, 'amount', p.amount, 'method', p.method, 'reference', p.reference,
           'receivedAt', ${isoUtc('p.received_at')}) order by p.received_at, p.id), '[]')
@@ -24,7 +24,10 @@ const details = `lines,
           'recipient', d.recipient, 'trigger', d.trigger, 'status', d.status, 'attempts', d.attempts, 'serverAnswer', d.server_answer,
           'messageId', d.message_id, 'requestedBy', d.requested_by, 'requestedAt', ${isoUtc('d.requested_at')},
           'lastAttemptAt', ${isoUtc('d.last_attempt_at')}, 'sentAt', ${isoUtc('d.sent_at')}) order by d.requested_at, d.id), '[]')
-     from billing.document_deliveries d where d.invoice_id = i.id) as deliveries`;
+     from billing.document_deliveries d where d.invoice_id = i.id) as deliveries,
+  (select coalesce(json_agg(json_build_object('id', r.id, 'number', r.number, 'level', r.level, 'issueDate', to_char(r.issue_date, 'YYYY-MM-DD'),
+          'daysPastDue', r.days_past_due, 'balance', r.balance, 'fee', r.fee) order by r.level), '[]')
+     from billing.reminders r where r.invoice_id = i.id) as reminders`;
 
 interface InvoiceItem {
   id: string;

@@ -39,6 +39,10 @@ export const sampleData: { [K in EventType]: EventData<K> } = {
     creditNoteId: 'cn1', number: 'CN-2026-000001', invoiceId: 'i1', invoiceNumber: 'INV-2026-000001', orderId: 'o1', customerId: 'c1', currency: 'EUR',
     amount: 1200, amountPaid: 0, refundDue: 0,
   },
+  reminder_issued: {
+    reminderId: 'r1', number: 'REM-2026-000001', invoiceId: 'i1', invoiceNumber: 'INV-2026-000001', customerId: 'c1', level: 1,
+    issueDate: '2026-02-07', daysPastDue: 7, currency: 'EUR', balance: 1190, fee: 0,
+  },
   document_delivery_requested: {
     deliveryId: 'd1', kind: 'invoice', documentId: 'i1', number: 'INV-2026-000001', invoiceId: 'i1', customerId: 'c1', recipient: 'ada@example.com', trigger: 'manual',
   },

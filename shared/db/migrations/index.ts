@@ -9,6 +9,7 @@ import { sql as retention } from './008-retention.js';
 import { sql as roles } from './009-roles.js';
 import { sql as documentDeliveries } from './011-document-deliveries.js';
 import { sql as ledger } from './012-ledger.js';
+import { sql as reminders } from './014-reminders.js';
 
 // Append only: a released migration is never edited, a change is a new entry. `reapply`: stated again
 // at every migrate once applied (grants: a restored dump carries none, and roles made after it ran got none).
@@ -24,4 +25,5 @@ export const migrations: { name: string; sql: string; reapply?: true }[] = [
   { name: '009-roles', sql: roles, reapply: true },
   { name: '011-document-deliveries', sql: documentDeliveries },
   { name: '012-ledger', sql: ledger },
+  { name: '014-reminders', sql: reminders },
 ];
