@@ -51,12 +51,25 @@ export interface InvoiceDetail extends Invoice {
   payments: { id: string; amount: number; method: string; reference: string | null; receivedAt: string }[];
   creditNotes: { id: string; number: string; amount: number; reason: string | null; issuedAt: string }[];
   deliveries: Delivery[];
+  /** Its reminders by level (shared/query/invoices.ts). */
+  reminders: InvoiceReminder[];
+}
+
+/** A reminder (dunning) of an invoice: what it owed when reminded, and the fee (minor units, the invoice's currency). */
+export interface InvoiceReminder {
+  id: string;
+  number: string;
+  level: number;
+  issueDate: string;
+  daysPastDue: number;
+  balance: number;
+  fee: number;
 }
 
 /** An e-mail of an invoice or credit note (shared/billing/deliveries.ts). */
 export interface Delivery {
   id: string;
-  kind: 'invoice' | 'credit_note';
+  kind: 'invoice' | 'credit_note' | 'reminder';
   documentId: string;
   number: string;
   recipient: string;

@@ -14,6 +14,7 @@ import { usePaged } from '../paging.js';
 import { EInvoiceLinks } from './einvoice-links.js';
 import { PdfLink } from './pdf-link.js';
 import { DeliveriesTable, SendByEmail, useFollowDeliveries } from './invoice-email.js';
+import { RemindersTable } from './invoice-reminders.js';
 
 export { InvoicePrint } from './invoice-print.js';
 
@@ -206,6 +207,8 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
           </TableWrap>
         </>
       ) : null}
+      <h2>Reminders</h2>
+      <RemindersTable invoice={i} maySend={maySend} onSent={onSent} />
       <h2>E-mails</h2>
       <DeliveriesTable deliveries={i.deliveries} />
     </>
