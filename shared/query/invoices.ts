@@ -4,11 +4,13 @@ import { addSearch } from './search.js';
 
 const columns = `id, number, order_id as "orderId", customer_id as "customerId", customer_name as "customerName", issue_date as "issueDate",
   due_date as "dueDate", currency, subtotal, tax, total, amount_paid as "amountPaid", credited, balance, status, overdue,
-  ${isoUtc('created_at')} as "createdAt"`;
+  reminder_level as "reminderLevel", ${isoUtc('created_at')} as "createdAt"`;
 
 // Overdue: past its due date (UTC day) with money still owed on an invoice that is still payable.
 const overdue = `(i.due_date < (now() at time zone 'UTC')::date and i.balance > 0 and i.status in ('open', 'partially_paid'))`;
-const withCustomer = `(select i.*, c.name as customer_name, ${overdue} as overdue from billing.invoice_view i
+// reminderLevel: the highest reminder level issued (shared/billing/reminders.ts), null for none.
+const withCustomer = `(select i.*, c.name as customer_name, ${overdue} as overdue,
+  (select max(r.level) from billing.reminders r where r.invoice_id = i.id) as reminder_level from billing.invoice_view i
   left join orders.customer_directory c on c.id = i.customer_id) i`;
 
 // As issued (the jsonb the invoice keeps), then its payments oldest first, its credit notes, and the

@@ -91,6 +91,8 @@ describe('the reminder run', () => {
       [2, addDays(due, 21), 21, 500],
       [3, addDays(due, 35), 35, 1000],
     ]);
+    // The invoices list flags the level reached.
+    expect((await h.get('query', `/invoices?orderId=${inv.orderId}`, { role: 'clerk' })).body.items[0].reminderLevel).toBe(3);
     // The event carries what its consumers need; one per reminder.
     const events = (await outbox('reminder_issued')).filter((e) => e.data.invoiceId === inv.id);
     expect(events.map((e) => [e.data.level, e.data.fee, e.data.balance])).toEqual([[1, 0, 2975], [2, 500, 2975], [3, 1000, 2975]]);
@@ -105,6 +107,7 @@ describe('the reminder run', () => {
     expect((await h.get('query', `/invoices/${credited.id}`, { role: 'clerk' })).body.status).toBe('credited');
     await run(addDays(paid.dueDate, 40));
     expect(await remindersOf(paid.id)).toEqual([]);
+    expect((await h.get('query', `/invoices?orderId=${paid.orderId}`, { role: 'clerk' })).body.items[0].reminderLevel).toBeNull();
     expect(await remindersOf(credited.id)).toEqual([]);
     expect((await remindersOf(part.id)).map((r) => [r.level, r.balance])).toEqual([[1, 2000]]);
   });

@@ -43,6 +43,8 @@ export interface Invoice {
   balance: number;
   status: string;
   overdue: boolean;
+  /** The highest reminder level issued; null for none. */
+  reminderLevel: number | null;
   createdAt: string;
 }
 

@@ -85,7 +85,10 @@ export function InvoicesTable({ items, ofCustomer = false }: { items: Invoice[];
               <td><a href={href(`/invoices/${seg(i.id)}`)}>{i.number}</a></td>
               {ofCustomer ? null : <td>{i.customerName}</td>}
               <td><Day day={i.issueDate} /></td>
-              <td><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</td>
+              <td>
+                <Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}
+                {i.reminderLevel ? <> <span class="tag">reminder {i.reminderLevel}</span></> : null}
+              </td>
               <td><Status status={i.status} /></td>
               <td class="num"><Money minor={i.total} currency={i.currency} /></td>
               <td class="num"><Money minor={i.balance} currency={i.currency} /></td>
