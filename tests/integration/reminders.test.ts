@@ -124,6 +124,11 @@ describe('the reminder run', () => {
     expect(mine(await run(asOf))).toEqual([]);
     const rows = await q<{ invoice_id: string; level: number; n: number }>('select invoice_id, level, count(*)::int as n from billing.reminders group by 1, 2 having count(*) > 1');
     expect(rows).toEqual([]);
+    // The backstop whatever the code does: Postgres itself refuses a second row for an invoice's level.
+    await expect(
+      h.db.pool.query(`insert into billing.reminders (id, number, invoice_id, level, issue_date, days_past_due, balance, fee, currency)
+                       select 'dup', 'REM-DUP', invoice_id, level, issue_date, days_past_due, balance, fee, currency from billing.reminders where invoice_id = $1`, [invoices[0]!.id]),
+    ).rejects.toMatchObject({ code: '23505' });
     // Numbers gapless: REM-<year>-000001 up to the count, each once.
     const numbers = (await q<{ number: string }>('select number from billing.reminders order by number')).map((r) => r.number);
     expect(numbers.length).toBeGreaterThan(before);
