@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeScheduled, scheduleOf } from './schedule.js';
+import { waitFor } from '../tests/support/wait.js';
+import { invokeScheduled, scheduleOf, startSchedules } from './schedule.js';
 import { readStack } from './stack.js';
 
 const log = pino({ level: 'silent' });
@@ -43,5 +44,16 @@ describe('scheduled invocations', () => {
     status = 503;
     expect(await invokeScheduled('create-invoice', '/reminders', { gatewayUrl, token, log })).toBe(false);
     expect(await invokeScheduled('create-invoice', '/reminders', { gatewayUrl: 'http://127.0.0.1:1', token, log })).toBe(false);
+  });
+});
+
+describe('startSchedules', () => {
+  it('runs each schedule once shortly after start, then stops cleanly', async () => {
+    status = 200;
+    const before = calls.length;
+    const stop = startSchedules([{ name: 'create-invoice', schedule: { cron: '20 5 * * *', path: '/reminders' } }, { name: 'query' }], { gatewayUrl, token: async () => 't', log, startDelayMs: 10 });
+    await waitFor(async () => calls.length > before, { timeoutMs: 5000, what: 'the run at start' });
+    stop();
+    expect(calls.slice(before).map((c) => c.url)).toEqual(['/function/create-invoice/reminders']);
   });
 });

@@ -8,8 +8,9 @@ import { postJson } from './invoke.js';
 // create-invoice is its event reaction, and on faasd CE a function annotated `topic: cron-function` could
 // not also take its NATS topics. So the connector that already feeds the functions keeps the clock.
 // What is scheduled must be harmless to run twice (two connectors, a restart, a run by hand at the same
-// time): the reminder run is (shared/billing/reminders.ts). It also runs once when the connector starts,
-// so a box that was off at the scheduled minute catches up the same day.
+// time): the reminder run is (shared/billing/reminders.ts). It also runs once 30 s after the connector
+// starts (the functions up by then, or the failure logged), so a box that was off at the scheduled minute
+// catches up the same day.
 
 export interface Schedule {
   cron: string;
@@ -34,22 +35,27 @@ export interface ScheduleOptions {
   gatewayUrl: string;
   token: () => Promise<string>;
   log: Logger;
-  /** Also run each once now (the default); tests turn it off to drive the clock themselves. */
+  /** Also run each once shortly after start (the default), once the functions are likely up; tests turn it off. */
   runAtStart?: boolean;
+  startDelayMs?: number;
 }
 
 /** Starts every schedule; the answer stops them. A run still going when the next falls due is not doubled. */
 export function startSchedules(fns: readonly { name: string; schedule?: Schedule | undefined }[], opts: ScheduleOptions): () => void {
+  const timers: NodeJS.Timeout[] = [];
   const jobs = fns.flatMap((f) => {
     const schedule = f.schedule;
     if (!schedule) return [];
     const run = async () => void (await invokeScheduled(f.name, schedule.path, opts));
     const job = new Cron(schedule.cron, { timezone: 'UTC', protect: true }, run);
-    if (opts.runAtStart ?? true) void run();
+    if (opts.runAtStart ?? true) timers.push(setTimeout(() => void run(), opts.startDelayMs ?? 30_000).unref());
     opts.log.info({ fn: f.name, path: schedule.path, cron: schedule.cron, next: job.nextRun()?.toISOString() }, 'schedule started');
     return [job];
   });
-  return () => jobs.forEach((j) => j.stop());
+  return () => {
+    timers.forEach(clearTimeout);
+    jobs.forEach((j) => j.stop());
+  };
 }
 
 /** One scheduled call; a failure is logged (the next run tries again), never thrown into the timer. */
