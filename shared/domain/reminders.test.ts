@@ -83,3 +83,18 @@ describe('reminder levels', () => {
     expect(policyProblem([{ level: 1, daysPastDue: 7, fee: 0 }, { level: 2, daysPastDue: 7, fee: 0 }])).toMatch(/daysPastDue must be above/);
   });
 });
+
+describe('the policy in the company profile', () => {
+  const base = { name: 'Firm', address: ['1 Street'] };
+  it('defaults to 7, 21, 35 days without fees, and says which level is wrong', async () => {
+    const { companyProfile } = await import('../documents/company.js');
+    expect(companyProfile.parse(base).reminders).toBeUndefined();
+    expect(defaultReminderPolicy.map((l) => [l.level, l.daysPastDue, l.fee])).toEqual([[1, 7, 0], [2, 21, 0], [3, 35, 0]]);
+    const ok = companyProfile.parse({ ...base, reminders: [{ level: 1, daysPastDue: 10 }, { level: 2, daysPastDue: 30, fee: 500, feeByCurrency: { USD: 600 } }] });
+    expect(ok.reminders).toEqual([{ level: 1, daysPastDue: 10, fee: 0 }, { level: 2, daysPastDue: 30, fee: 500, feeByCurrency: { USD: 600 } }]);
+    const bad = companyProfile.safeParse({ ...base, reminders: [{ level: 1, daysPastDue: 21 }, { level: 2, daysPastDue: 7 }] });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['reminders', expect.stringMatching(/reminders\[1\]\.daysPastDue must be above/)]]);
+    expect(companyProfile.safeParse({ ...base, reminders: [{ level: 1, daysPastDue: 7, fee: -1 }] }).success).toBe(false);
+  });
+});
