@@ -11,9 +11,10 @@ import { serviceTokenSource } from './service-token.js';
 import { readStack } from './stack.js';
 import { startSweeper } from './sweeper.js';
 import { startPruner } from './pruner.js';
+import { startSchedules } from './schedule.js';
 import { retentionFor } from './retention.js';
 
-// The connector process: stack.yml's topics -> function invocations, plus the outbox sweeper and the pruner.
+// The connector process: stack.yml's topics -> function invocations, its schedules, plus the outbox sweeper and the pruner.
 const env = readConfig(
   [
     'PORT', 'HOST', 'STACK_FILE', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_ID', 'CLIENT_SECRET',
@@ -43,6 +44,8 @@ const stopConnector = await startConnector(fns.filter((f) => !f.batch), {
 });
 const stopSweeper = startSweeper(db, bus.js, log, metrics);
 const stopPruner = startPruner(db, log, metrics, retention);
+// stack.yml's erpbi.schedule: the daily reminder run (triggers/schedule.ts).
+const stopSchedules = startSchedules(readStack(env.STACK_FILE, env.EVENTS_PREFIX), { gatewayUrl: env.GATEWAY_URL, token, log });
 
 const app = Fastify();
 app.get('/_/health', async () => ({ status: 'ok', function: 'connector' }));
@@ -52,4 +55,4 @@ await app.listen({ port: env.PORT, host: env.HOST });
 announceListening(app.server.address());
 log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0) }, 'connector ready');
 
-stopOnSignal([stopPruner, stopSweeper, stopFeeds, stopConnector, () => app.close(), () => bus.nc.drain(), () => db.end()]);
+stopOnSignal([stopSchedules, stopPruner, stopSweeper, stopFeeds, stopConnector, () => app.close(), () => bus.nc.drain(), () => db.end()]);

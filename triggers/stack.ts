@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { natsUsers, type NatsUser } from '../shared/events/nats-users.js';
 import { settings, type DatabaseAccess } from '../shared/config.js';
+import { scheduleOf, type Schedule } from './schedule.js';
 
 const entry = z.object({
   handler: z.string(),
@@ -27,6 +28,8 @@ export interface StackFunction {
   batch?: number | undefined;
   /** annotations `erpbi.max-deliver`: deliveries of a failing event before it is dead-lettered. */
   maxDeliver?: number | undefined;
+  /** annotations `erpbi.schedule` (a cron expression, UTC) and `erpbi.schedule-path`: the connector POSTs `{}` there on that schedule (triggers/schedule.ts). */
+  schedule?: Schedule | undefined;
   /** environment NATS_USER: who it is on erpbi's nats-server (shared/events/nats-users.ts). */
   natsUser: NatsUser;
   /** environment DATABASE_ACCESS: which database role it connects as (shared/config.ts; `app` unless said). */
@@ -47,6 +50,7 @@ export function readStack(path: string, prefix = 'erp'): StackFunction[] {
     databaseAccess: f.environment.DATABASE_ACCESS,
     batch: f.annotations?.['erpbi.batch'] ? z.coerce.number().int().min(1).max(10_000).parse(f.annotations['erpbi.batch']) : undefined,
     maxDeliver: f.annotations?.['erpbi.max-deliver'] ? z.coerce.number().int().min(1).max(100_000).parse(f.annotations['erpbi.max-deliver']) : undefined,
+    schedule: scheduleOf(name, f.annotations),
     topics: (f.annotations?.topic ?? '')
       .split(',')
       .map((t) => t.trim())

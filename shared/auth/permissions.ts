@@ -17,6 +17,8 @@ export const commandRoles = {
   'record-payment/credit-note': ['admin', 'accountant'],
   'record-payment/refund': ['admin', 'accountant'],
   'render-document/send': ['admin', 'accountant'],
+  // The reminder run: the schedule (the connector, as service) daily, the people who chase money on demand.
+  'create-invoice/reminders': ['service', 'admin', 'accountant'],
   'hire-employee': ['admin'],
   'update-employee': ['admin'],
   'terminate-employee': ['admin'],

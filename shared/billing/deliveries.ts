@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, Tx } from '../db/pool.js';
 import { emailOnIssue } from '../documents/company.js';
-import { documentKey, type BillingDocument } from '../documents/model.js';
+import { documentKey, type BillingDocument, type DocumentBuyer } from '../documents/model.js';
+import { reminderKey } from '../documents/reminder.js';
 import { documentStore } from '../documents/storage.js';
 import { documentAttachments, documentSubject, documentText } from '../email/document-message.js';
 import { emailSettings, type EmailSettings } from '../email/settings.js';
-import { fromDomain, sendMessage } from '../email/transport.js';
+import { reminderSubject, reminderText } from '../email/reminder-message.js';
+import { fromDomain, sendMessage, type Attachment } from '../email/transport.js';
 import { AppError } from '../errors.js';
 import type { Event } from '../events/envelope.js';
 import type { ReactionContext } from '../http/definition.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { kindLabel, type DeliverableKind } from './deliverable-kinds.js';
 import { loadCreditNoteDocument, loadInvoiceDocument, renderCreditNote, renderInvoice } from './documents.js';
+import { loadReminderDocument, renderReminder } from './reminder-documents.js';
 
 // E-mailing a billing document to its customer. A request (the Send by e-mail command, or the render
 // of a new document when the company profile says so) records a delivery and raises
@@ -34,22 +37,40 @@ export interface DeliveryAnswer {
   status: 'requested';
 }
 
+/** A document as e-mailed: who it is for, where its stored PDF is, and the message around the PDF. */
 interface Deliverable {
-  doc: BillingDocument;
+  number: string;
+  buyer: DocumentBuyer;
   invoiceId: string;
+  storageKey: string;
+  message: (pdf: Uint8Array) => { subject: string; text: string; attachments: Attachment[] };
 }
+
+const billingDeliverable = (doc: BillingDocument, invoiceId: string): Deliverable => ({
+  number: doc.number, buyer: doc.buyer, invoiceId, storageKey: documentKey(doc),
+  message: (pdf) => ({ subject: documentSubject(doc), text: documentText(doc), attachments: documentAttachments(doc, pdf) }),
+});
 
 /** The document of a kind as issued, with the invoice it belongs to (where its deliveries are listed). */
 async function documentOf(db: Db, kind: DeliverableKind, id: string): Promise<Deliverable | undefined> {
   switch (kind) {
     case 'invoice': {
       const doc = await loadInvoiceDocument(db, id);
-      return doc && { doc, invoiceId: id };
+      return doc && billingDeliverable(doc, id);
     }
     case 'credit_note': {
       const { rows } = await db.query<{ invoiceId: string }>('select invoice_id as "invoiceId" from billing.credit_notes where id = $1', [id]);
       const doc = rows[0] && (await loadCreditNoteDocument(db, id));
-      return doc && { doc, invoiceId: rows[0]!.invoiceId };
+      return doc && billingDeliverable(doc, rows[0]!.invoiceId);
+    }
+    case 'reminder': {
+      const doc = await loadReminderDocument(db, id);
+      return (
+        doc && {
+          number: doc.number, buyer: doc.buyer, invoiceId: doc.invoice.id, storageKey: reminderKey(doc.number),
+          message: (pdf) => ({ subject: reminderSubject(doc), text: reminderText(doc), attachments: [{ filename: `${doc.number}.pdf`, content: pdf, contentType: 'application/pdf' }] }),
+        }
+      );
     }
   }
 }
@@ -58,7 +79,7 @@ async function addDelivery(
   uow: UnitOfWork,
   kind: DeliverableKind,
   documentId: string,
-  { doc, invoiceId }: Deliverable,
+  { number, buyer, invoiceId }: Deliverable,
   recipient: string,
   settings: EmailSettings,
   trigger: 'manual' | 'on_issue',
@@ -67,12 +88,12 @@ async function addDelivery(
   const { rowCount } = await uow.tx.query(
     `insert into billing.document_deliveries (id, kind, document_id, document_number, invoice_id, recipient, message_id, trigger, requested_by, correlation_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing`,
-    [deliveryId, kind, documentId, doc.number, invoiceId, recipient, `<${deliveryId}@${fromDomain(settings.from)}>`, trigger, uow.cause.actor, uow.cause.correlationId],
+    [deliveryId, kind, documentId, number, invoiceId, recipient, `<${deliveryId}@${fromDomain(settings.from)}>`, trigger, uow.cause.actor, uow.cause.correlationId],
   );
   // on_issue: one per document (a unique index); another request for it already stands.
   if (rowCount === 0) return undefined;
-  uow.emit('document_delivery_requested', { deliveryId, kind, documentId, number: doc.number, invoiceId, customerId: doc.buyer.id, recipient, trigger });
-  return { deliveryId, kind, documentId, number: doc.number, recipient, status: 'requested' };
+  uow.emit('document_delivery_requested', { deliveryId, kind, documentId, number, invoiceId, customerId: buyer.id, recipient, trigger });
+  return { deliveryId, kind, documentId, number, recipient, status: 'requested' };
 }
 
 /** The Send by e-mail command: a delivery to the customer's billing address, sent after commit; the
@@ -82,9 +103,9 @@ export async function requestDelivery(uow: UnitOfWork, input: { kind: Deliverabl
   if (!found) throw new AppError('not_found', `no ${kindLabel[input.kind].toLowerCase()} ${input.id}`);
   const settings = emailSettings();
   if (!settings) throw new AppError('email_not_configured', 'e-mail is off on this box: set SMTP_HOST and EMAIL_FROM to send documents');
-  const recipient = found.doc.buyer.email;
+  const recipient = found.buyer.email;
   if (!recipient) {
-    throw new AppError('no_billing_email', `the customer ${found.doc.buyer.name} has no e-mail address to send ${found.doc.number} to: add one to the customer`, { customerId: found.doc.buyer.id });
+    throw new AppError('no_billing_email', `the customer ${found.buyer.name} has no e-mail address to send ${found.number} to: add one to the customer`, { customerId: found.buyer.id });
   }
   return (await addDelivery(uow, input.kind, input.id, found, recipient, settings, 'manual'))!;
 }
@@ -96,7 +117,7 @@ export async function deliverOnIssue(uow: UnitOfWork, kind: DeliverableKind, doc
   const settings = emailSettings();
   if (!settings) return;
   const found = await documentOf(uow.tx, kind, documentId);
-  const recipient = found?.doc.buyer.email;
+  const recipient = found?.buyer.email;
   if (!found || !recipient) return;
   await addDelivery(uow, kind, documentId, found, recipient, settings, 'on_issue');
 }
@@ -111,6 +132,12 @@ export async function renderAndDeliverInvoice(uow: UnitOfWork, event: Event<'inv
 export async function renderAndDeliverCreditNote(uow: UnitOfWork, event: Event<'credit_note_issued'>): Promise<void> {
   await renderCreditNote(uow, event);
   await deliverOnIssue(uow, 'credit_note', event.data.creditNoteId);
+}
+
+/** reminder_issued: likewise (shared/billing/reminder-documents.ts). */
+export async function renderAndDeliverReminder(uow: UnitOfWork, event: Event<'reminder_issued'>): Promise<void> {
+  await renderReminder(uow, event);
+  await deliverOnIssue(uow, 'reminder', event.data.reminderId);
 }
 
 interface DeliveryRow {
@@ -147,8 +174,8 @@ export async function sendDelivery(uow: UnitOfWork, event: Event<'document_deliv
   const found = await documentOf(uow.tx, delivery.kind, delivery.documentId);
   if (!found) throw new Error(`${delivery.kind} ${delivery.documentId} of delivery ${deliveryId} is not in billing's records`);
   // The stored PDF, byte for byte what the query function serves; not rendered yet: 503, tried again.
-  const pdf = await documentStore().get(documentKey(found.doc));
-  if (!pdf) throw new AppError('not_ready', `the PDF of ${found.doc.number} is not rendered yet`);
+  const pdf = await documentStore().get(found.storageKey);
+  if (!pdf) throw new AppError('not_ready', `the PDF of ${found.number} is not rendered yet`);
 
   const claimed = await ctx.db.query<{ attempts: number }>(
     `update billing.document_deliveries set status = 'sending', attempts = attempts + 1, last_attempt_at = now()
@@ -158,23 +185,17 @@ export async function sendDelivery(uow: UnitOfWork, event: Event<'document_deliv
   if (claimed.rowCount === 0) return;
   const attempts = claimed.rows[0]!.attempts;
 
-  const outcome = await sendMessage(settings, {
-    to: delivery.recipient,
-    subject: documentSubject(found.doc),
-    text: documentText(found.doc),
-    messageId: delivery.messageId,
-    attachments: documentAttachments(found.doc, pdf),
-  });
+  const outcome = await sendMessage(settings, { to: delivery.recipient, messageId: delivery.messageId, ...found.message(pdf) });
   if (outcome.sent) {
     await ctx.db.query(
       `update billing.document_deliveries set status = 'sent', sent_at = now(), server_answer = $2, message_id = $3 where id = $1`,
       [deliveryId, outcome.response, outcome.messageId],
     );
-    ctx.log.info({ deliveryId, number: found.doc.number, attempts }, 'document e-mailed');
+    ctx.log.info({ deliveryId, number: found.number, attempts }, 'document e-mailed');
     return;
   }
   await recordFailure(ctx.db, deliveryId, outcome.response);
-  ctx.log.warn({ deliveryId, number: found.doc.number, attempts, response: outcome.response }, 'document e-mail refused');
+  ctx.log.warn({ deliveryId, number: found.number, attempts, response: outcome.response }, 'document e-mail refused');
   // Refused for good after a few tries: acknowledged, the delivery stays failed with the server's answer.
   if (outcome.permanent && attempts >= permanentFailureAttempts) return;
   throw new AppError('email_not_sent', `the SMTP server did not take the message: ${outcome.response}`, { deliveryId, response: outcome.response });

@@ -6,17 +6,26 @@ import { readRoles } from '../auth/permissions.js';
 import { parseInput } from '../http/errors-to-http.js';
 import { id } from '../schemas/common.js';
 import type { Pool } from '../db/pool.js';
-import { documentKey, type BillingDocument } from '../documents/model.js';
+import { documentKey } from '../documents/model.js';
+import { reminderKey } from '../documents/reminder.js';
 import { documentStore } from '../documents/storage.js';
 
-// GET /invoices/:id/pdf and /credit-notes/:id/pdf in the query function: the stored document as
+// GET /invoices/:id/pdf, /credit-notes/:id/pdf and /reminders/:id/pdf in the query function: the stored document as
 // application/pdf, for the roles that see invoices. A mount, because the answer is bytes, not JSON.
 export const documentReaders = readRoles.records;
 const byId = z.object({ id }).strict();
 const documents = [
   { path: '/invoices/:id/pdf', kind: 'invoice', what: 'invoice' },
   { path: '/credit-notes/:id/pdf', kind: 'credit_note', what: 'credit note' },
+  { path: '/reminders/:id/pdf', kind: 'reminder', what: 'reminder' },
 ] as const;
+type StoredKind = (typeof documents)[number]['kind'];
+/** Where each kind's number is, and its object's key from the number. */
+const stored: Record<StoredKind, { table: string; key: (number: string) => string }> = {
+  invoice: { table: 'billing.invoices', key: (number) => documentKey({ kind: 'invoice', number }) },
+  credit_note: { table: 'billing.credit_notes', key: (number) => documentKey({ kind: 'credit_note', number }) },
+  reminder: { table: 'billing.reminders', key: reminderKey },
+};
 
 /** The routes below for /openapi.json. */
 export const documentOperations: MountOperation[] = documents.map((d) => ({
@@ -51,17 +60,14 @@ export function registerDocumentRoutes(app: FastifyInstance, { deps, authorize }
 }
 
 /**
- * The stored PDF of an invoice or credit note: undefined for an unknown id (a 404); a document that
+ * The stored PDF of an invoice, credit note or reminder: undefined for an unknown id (a 404); a document that
  * is not rendered yet (or storage that is down) is a 503 `not_ready`, to try again shortly.
  */
-export async function storedPdf(db: Pool, kind: BillingDocument['kind'], id: string): Promise<{ filename: string; bytes: Uint8Array } | undefined> {
-  const { rows } = await db.query<{ number: string }>(
-    kind === 'invoice' ? 'select number from billing.invoices where id = $1' : 'select number from billing.credit_notes where id = $1',
-    [id],
-  );
+export async function storedPdf(db: Pool, kind: StoredKind, id: string): Promise<{ filename: string; bytes: Uint8Array } | undefined> {
+  const { rows } = await db.query<{ number: string }>(`select number from ${stored[kind].table} where id = $1`, [id]);
   const number = rows[0]?.number;
   if (number === undefined) return undefined;
-  const bytes = await documentStore().get(documentKey({ kind, number }));
+  const bytes = await documentStore().get(stored[kind].key(number));
   if (!bytes) throw new AppError('not_ready', `the PDF of ${number} is not rendered yet; try again shortly`);
   return { filename: `${number}.pdf`, bytes };
 }

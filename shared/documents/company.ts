@@ -3,8 +3,9 @@ import { secret } from '../config.js';
 import type { Pool, Tx } from '../db/pool.js';
 import { storedCompanyProfile } from '../orders/company-profile.js';
 import type { PostalAddress } from '../domain/parties.js';
-import { companyProfile as storedProfile, countryCode, postalAddress } from '../schemas/parties.js';
+import { companyProfile as storedProfile, countryCode, postalAddress, reminderLevels } from '../schemas/parties.js';
 import type { DocumentSeller } from './model.js';
+import { defaultReminderPolicy, type ReminderLevel } from '../domain/reminders.js';
 
 // The seller on every invoice and credit note. Kept in Postgres (billing.company_profile, one row),
 // edited by an admin on the Company screen (`POST upsert-customer/company`); each invoice freezes it as
@@ -34,6 +35,7 @@ export const companyProfile = z
     bank: z.object({ name: z.string().min(1).max(100).optional(), iban: z.string().min(1).max(40), bic: z.string().min(1).max(20).optional() }).strict().optional(),
     /** E-mail each invoice and credit note to the customer as soon as its PDF is rendered (shared/billing/deliveries.ts). */
     emailOnIssue: z.boolean().default(false),
+    reminders: reminderLevels.optional(),
   })
   .strict();
 export type CompanyProfile = z.infer<typeof companyProfile>;
@@ -90,4 +92,11 @@ export function storedSeller(profile: z.infer<typeof storedProfile>): DocumentSe
 export async function emailOnIssue(db: Pool | Tx): Promise<boolean> {
   const stored = await storedCompanyProfile(db);
   return (stored?.profile ?? readCompanyProfile()).emailOnIssue;
+}
+
+/** The reminder levels (dunning): the stored profile's (the Company screen's), else the configured
+ *  one's, else 7, 21, 35 days without fees. An empty list turns reminders off. */
+export async function reminderPolicy(db: Pool | Tx): Promise<readonly ReminderLevel[]> {
+  const stored = await storedCompanyProfile(db);
+  return (stored?.profile ?? readCompanyProfile()).reminders ?? defaultReminderPolicy;
 }

@@ -23,6 +23,8 @@ export const chart = {
   cash: { number: 1000, code: '1000-cash', name: 'Cash', type: 'asset', normalBalance: 'debit' },
   bank: { number: 1010, code: '1010-bank', name: 'Bank account', type: 'asset', normalBalance: 'debit' },
   receivable: { number: 1200, code: '1200-accounts-receivable', name: 'Accounts receivable', type: 'asset', normalBalance: 'debit' },
+  // A reminder's fee is owed beside the invoice, not in its balance (docs/ledger.md, "Reminder fees").
+  reminderFeesReceivable: { number: 1210, code: '1210-reminder-fees-receivable', name: 'Reminder fees receivable', type: 'asset', normalBalance: 'debit' },
   inventory: { number: 1300, code: '1300-inventory', name: 'Inventory', type: 'asset', normalBalance: 'debit' },
   inputTax: { number: 1400, code: '1400-input-tax', name: 'Input VAT receivable', type: 'asset', normalBalance: 'debit' },
   payable: { number: 2000, code: '2000-accounts-payable', name: 'Accounts payable', type: 'liability', normalBalance: 'credit' },

@@ -27,6 +27,7 @@ export const postingRef = {
   payment: (paymentId: string, invoiceId: string): PostingRef => ({ id: `payment:${paymentId}`, invoiceId }),
   creditNote: (creditNoteId: string, invoiceId: string): PostingRef => ({ id: `credit-note:${creditNoteId}`, invoiceId }),
   refund: (refundId: string, invoiceId: string): PostingRef => ({ id: `refund:${refundId}`, invoiceId }),
+  reminder: (reminderId: string, invoiceId: string): PostingRef => ({ id: `reminder:${reminderId}`, invoiceId }),
 };
 
 export function invoicePosting(subtotal: number, tax: number): Entry[] {
@@ -56,6 +57,15 @@ export function refundPosting(amount: number): Entry[] {
   return [
     { account: accounts.receivable, debit: amount, credit: 0 },
     { account: accounts.cash, debit: 0, credit: amount },
+  ];
+}
+
+/** A reminder's fee: owed beside the invoice (1210), never in its balance (1200), so receivables still
+ *  equal the invoices' balances (docs/ledger.md, "Reminder fees"). */
+export function reminderFeePosting(fee: number): Entry[] {
+  return [
+    { account: accounts.reminderFeesReceivable, debit: fee, credit: 0 },
+    { account: accounts.reminderFees, debit: 0, credit: fee },
   ];
 }
 

@@ -207,6 +207,14 @@ export const eventRegistry = {
       refunded: money.nonnegative(), refundDue: money.nonnegative(), refundedAt: isoInstant,
     }),
   }),
+  reminder_issued: spec({
+    domain: 'billing', version: 1, aggregate: invoiceAggregate,
+    summary: "An overdue invoice got its next reminder level (the daily schedule, or POST /function/create-invoice/reminders); once per level. render-document renders its PDF and e-mails it when the profile says so.",
+    data: z.object({
+      reminderId: id, number: z.string(), invoiceId: id, invoiceNumber: z.string(), customerId: id, level: z.number().int().min(1),
+      issueDate: z.iso.date(), daysPastDue: z.number().int().min(1), currency, balance: money.positive(), fee: money.nonnegative(),
+    }),
+  }),
   document_delivery_requested: spec({
     domain: 'billing', version: 1, aggregate: invoiceAggregate,
     summary: "Someone (or the issue itself, when the company profile says so) asked for an invoice or credit note to be e-mailed to the customer; render-document sends it after commit.",

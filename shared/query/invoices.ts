@@ -6,16 +6,18 @@ import { addSearch } from './search.js';
 
 const columns = `id, number, order_id as "orderId", customer_id as "customerId", customer_name as "customerName", issue_date as "issueDate",
   due_date as "dueDate", currency, subtotal, tax, total, amount_paid as "amountPaid", credited, balance, status, overdue,
-  ${isoUtc('created_at')} as "createdAt"`;
+  reminder_level as "reminderLevel", ${isoUtc('created_at')} as "createdAt"`;
 
 // Overdue: past its due date (UTC day) with money still owed on an invoice that is still payable.
 const overdue = `(i.due_date < (now() at time zone 'UTC')::date and i.balance > 0 and i.status in ('open', 'partially_paid'))`;
-const withCustomer = `(select i.*, c.name as customer_name, c.email as customer_email, ${overdue} as overdue from billing.invoice_view i
+const withCustomer = `(select i.*, c.name as customer_name, c.email as customer_email, ${overdue} as overdue,
+  (select max(r.level) from billing.reminders r where r.invoice_id = i.id) as reminder_level from billing.invoice_view i
   left join orders.customer_directory c on c.id = i.customer_id) i`;
 
 // As issued (the jsonb the invoice keeps: lines, buyer, seller), then its payments oldest first, its credit notes,
 // refunds, the order's returns (each with the credit note that credits it, null until credited: the invoice page
-// offers to credit those), and the e-mails of it and its credit notes (shared/billing/deliveries.ts) oldest first.
+// offers to credit those), and the e-mails of it and its credit notes (shared/billing/deliveries.ts) oldest first, its reminders by level; reminderLevel: the highest reminder level
+// issued (shared/billing/reminders.ts), null for none.
 // Invoices from before the buyer was frozen: the directory's name and e-mail; before the seller was: null (their
 // documents print the configured company profile).
 const details = `lines,
@@ -37,7 +39,10 @@ const details = `lines,
           'recipient', d.recipient, 'trigger', d.trigger, 'status', d.status, 'attempts', d.attempts, 'serverAnswer', d.server_answer,
           'messageId', d.message_id, 'requestedBy', d.requested_by, 'requestedAt', ${isoUtc('d.requested_at')},
           'lastAttemptAt', ${isoUtc('d.last_attempt_at')}, 'sentAt', ${isoUtc('d.sent_at')}) order by d.requested_at, d.id), '[]')
-     from billing.document_deliveries d where d.invoice_id = i.id) as deliveries`;
+     from billing.document_deliveries d where d.invoice_id = i.id) as deliveries,
+  (select coalesce(json_agg(json_build_object('id', r.id, 'number', r.number, 'level', r.level, 'issueDate', to_char(r.issue_date, 'YYYY-MM-DD'),
+          'daysPastDue', r.days_past_due, 'balance', r.balance, 'fee', r.fee) order by r.level), '[]')
+     from billing.reminders r where r.invoice_id = i.id) as reminders`;
 
 interface InvoiceItem {
   id: string;

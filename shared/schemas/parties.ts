@@ -2,6 +2,7 @@ import countries from 'i18n-iso-countries';
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import * as jsvatModule from 'jsvat-next';
 import { z } from 'zod';
+import { policyProblem } from '../domain/reminders.js';
 import type { PostalAddress } from '../domain/parties.js';
 import { email, text } from './common.js';
 
@@ -85,6 +86,25 @@ export const language = z
 export const phone = z.string().trim().min(3).max(40).regex(/^\+?[0-9 ()/.-]+$/, 'digits, spaces and + ( ) / . - only');
 
 /** The seller as erpbi keeps it: the company_profile table, `POST upsert-customer/company` and the configured file. */
+/** Dunning levels (shared/domain/reminders.ts, docs/rules.md "Reminders"); fees in minor units of the
+ *  invoice's currency, `feeByCurrency` for a fee that differs per currency. Default: 7, 21, 35 days, no fees. */
+export const reminderLevels = z
+  .array(
+    z
+      .object({
+        level: z.number().int().min(1).max(9),
+        daysPastDue: z.number().int().min(1).max(3650),
+        fee: z.number().int().min(0).max(100_000_000).default(0),
+        feeByCurrency: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().int().min(0).max(100_000_000)).optional(),
+      })
+      .strict(),
+  )
+  .max(9)
+  .superRefine((levels, ctx) => {
+    const problem = policyProblem(levels);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const companyProfile = z
   .object({
     name: text(200),
@@ -97,6 +117,7 @@ export const companyProfile = z
     bank: z.object({ name: text(100).optional(), iban, bic: bic.optional() }).strict().optional(),
     /** E-mail an invoice to the customer when it is issued (read by the e-mail reaction). */
     emailOnIssue: z.boolean().default(false),
+    reminders: reminderLevels.optional(),
   })
   .strict();
 export type CompanyProfile = z.infer<typeof companyProfile>;

@@ -155,13 +155,25 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
   checked['invoices: amount paid = sum of payments <= total'] = paid.length;
 
   // 5. Gapless numbers per series and year.
-  for (const [series, table] of [['INV', 'billing.invoices'], ['CN', 'billing.credit_notes']] as const) {
+  for (const [series, table] of [['INV', 'billing.invoices'], ['CN', 'billing.credit_notes'], ['REM', 'billing.reminders']] as const) {
     const nums = await q<{ year: string; n: number }>(`select split_part(number, '-', 2) as year, split_part(number, '-', 3)::int as n from ${table} order by 1, 2`);
     const years = new Map<string, number[]>();
     for (const r of nums) years.set(r.year, [...(years.get(r.year) ?? []), r.n]);
     for (const [year, ns] of years) expect(ns, `${series}-${year} numbers`).toEqual(Array.from({ length: ns.length }, (_, i) => i + 1));
     checked[`${series} numbers gapless`] = nums.length;
   }
+
+  // 5b. Reminders once per level: each invoice's levels are 1..k, each once, each with one reminder_issued.
+  const reminded = await q<{ invoice_id: string; levels: number[]; events: number }>(
+    `select r.invoice_id, array_agg(r.level order by r.level) as levels,
+            (select count(*) from platform.outbox o where o.payload->>'type' = 'reminder_issued' and o.payload->'data'->>'invoiceId' = r.invoice_id)::int as events
+     from billing.reminders r group by r.invoice_id`,
+  );
+  for (const r of reminded) {
+    expect(r.levels, `invoice ${r.invoice_id}: reminder levels`).toEqual(r.levels.map((_, i) => i + 1));
+    expect(r.events, `invoice ${r.invoice_id}: reminder_issued events`).toBe(r.levels.length);
+  }
+  checked['reminders once per level'] = reminded.length;
 
   // 6. Ledger: every posting balances, and so does the whole.
   const postings = await q<{ posting_id: string; debit: number; credit: number }>('select posting_id, sum(debit)::bigint as debit, sum(credit)::bigint as credit from billing.ledger_entries group by posting_id');

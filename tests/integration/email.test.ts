@@ -215,7 +215,8 @@ describe('Send by e-mail', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
     expect((await send({ kind: 'credit_note', id: invoice.id })).status).toBe(404);
-    for (const body of [{ kind: 'reminder', id: invoice.id }, { kind: 'invoice' }, { kind: 'invoice', id: invoice.id, to: 'x@y.example' }]) {
+    expect((await send({ kind: 'reminder', id: invoice.id })).status).toBe(404);
+    for (const body of [{ kind: 'order', id: invoice.id }, { kind: 'invoice' }, { kind: 'invoice', id: invoice.id, to: 'x@y.example' }]) {
       const bad = await send(body);
       expect(bad.status, JSON.stringify(body)).toBe(400);
       expect(bad.body.error.code).toBe('validation_failed');

@@ -51,6 +51,10 @@ export const sampleData: { [K in EventType]: EventData<K> } = {
     refundId: 'r1', creditNoteId: 'cn1', invoiceId: 'i1', orderId: 'o1', customerId: 'c1', currency: 'EUR', amount: 300, method: 'bank_transfer',
     refunded: 300, refundDue: 0, refundedAt: '2026-11-27T10:00:00.000Z',
   },
+  reminder_issued: {
+    reminderId: 'r1', number: 'REM-2026-000001', invoiceId: 'i1', invoiceNumber: 'INV-2026-000001', customerId: 'c1', level: 1,
+    issueDate: '2026-02-07', daysPastDue: 7, currency: 'EUR', balance: 1190, fee: 0,
+  },
   document_delivery_requested: {
     deliveryId: 'd1', kind: 'invoice', documentId: 'i1', number: 'INV-2026-000001', invoiceId: 'i1', customerId: 'c1', recipient: 'ada@example.com', trigger: 'manual',
   },

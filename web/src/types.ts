@@ -46,6 +46,8 @@ export interface Invoice {
   balance: number;
   status: string;
   overdue: boolean;
+  /** The highest reminder level issued; null for none. */
+  reminderLevel: number | null;
   createdAt: string;
 }
 
@@ -73,6 +75,19 @@ export interface InvoiceDetail extends Invoice {
   /** The order's returns; `creditNoteId` null until the accountant credits it. */
   returns: (OrderReturn & { creditNoteId: string | null })[];
   deliveries: Delivery[];
+  /** Its reminders by level (shared/query/invoices.ts). */
+  reminders: InvoiceReminder[];
+}
+
+/** A reminder (dunning) of an invoice: what it owed when reminded, and the fee (minor units, the invoice's currency). */
+export interface InvoiceReminder {
+  id: string;
+  number: string;
+  level: number;
+  issueDate: string;
+  daysPastDue: number;
+  balance: number;
+  fee: number;
 }
 
 export interface OrderReturn {
@@ -84,7 +99,7 @@ export interface OrderReturn {
 /** An e-mail of an invoice or credit note (shared/billing/deliveries.ts). */
 export interface Delivery {
   id: string;
-  kind: 'invoice' | 'credit_note';
+  kind: 'invoice' | 'credit_note' | 'reminder';
   documentId: string;
   number: string;
   recipient: string;

@@ -11,6 +11,7 @@ import { sql as parties } from './010-parties.js';
 import { sql as documentDeliveries } from './011-document-deliveries.js';
 import { sql as ledger } from './012-ledger.js';
 import { sql as returnsCreditNotes } from './013-returns-credit-notes.js';
+import { sql as reminders } from './014-reminders.js';
 
 // Append only: a released migration is never edited, a change is a new entry. `reapply`: stated again
 // at every migrate once applied (grants: a restored dump carries none, and roles made after it ran got none).
@@ -28,4 +29,5 @@ export const migrations: { name: string; sql: string; reapply?: true }[] = [
   { name: '011-document-deliveries', sql: documentDeliveries },
   { name: '012-ledger', sql: ledger },
   { name: '013-returns-credit-notes', sql: returnsCreditNotes },
+  { name: '014-reminders', sql: reminders },
 ];

@@ -1,11 +1,12 @@
 import { useEffect } from 'preact/hooks';
+import type { DeliverableKind } from '../../../shared/billing/deliverable-kinds.js';
 import { sendBody } from '../../../functions/render-document/schema.js';
 import { run } from '../api.js';
 import { FormError, useForm } from '../form.js';
 import type { Delivery } from '../types.js';
 import { TableWrap, When } from '../ui.js';
 
-// E-mailing an invoice or a credit note to the customer (render-document /send) and what became of each
+// E-mailing an invoice, a credit note or a reminder to the customer (render-document /send) and what became of each
 // e-mail. The send is accepted at once and goes out a moment later, so the page says so and follows it.
 
 interface SendAnswer {
@@ -15,7 +16,7 @@ interface SendAnswer {
 }
 
 /** The Send by e-mail button of one document; `onSent` gets the sentence to show. */
-export function SendByEmail({ kind, id, describedBy, onSent }: { kind: 'invoice' | 'credit_note'; id: string; describedBy?: string; onSent: (message: string) => void }) {
+export function SendByEmail({ kind, id, describedBy, onSent }: { kind: DeliverableKind; id: string; describedBy?: string; onSent: (message: string) => void }) {
   const form = useForm();
   const send = () =>
     void form.submit({

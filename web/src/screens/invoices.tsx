@@ -15,6 +15,7 @@ import { usePaged } from '../paging.js';
 import { EInvoiceLinks } from './einvoice-links.js';
 import { PdfLink } from './pdf-link.js';
 import { DeliveriesTable, SendByEmail, useFollowDeliveries } from './invoice-email.js';
+import { RemindersTable } from './invoice-reminders.js';
 
 export { InvoicePrint } from './invoice-print.js';
 
@@ -85,7 +86,10 @@ export function InvoicesTable({ items, ofCustomer = false }: { items: Invoice[];
               <td><a href={href(`/invoices/${seg(i.id)}`)}>{i.number}</a></td>
               {ofCustomer ? null : <td>{i.customerName}</td>}
               <td><Day day={i.issueDate} /></td>
-              <td><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</td>
+              <td>
+                <Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}
+                {i.reminderLevel ? <> <span class="tag">reminder {i.reminderLevel}</span></> : null}
+              </td>
               <td><Status status={i.status} /></td>
               <td class="num"><Money minor={i.total} currency={i.currency} /></td>
               <td class="num"><Money minor={i.balance} currency={i.currency} /></td>
@@ -241,6 +245,8 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
           </TableWrap>
         </>
       ) : null}
+      <h2>Reminders</h2>
+      <RemindersTable invoice={i} maySend={maySend} onSent={onSent} />
       <h2>E-mails</h2>
       <DeliveriesTable deliveries={i.deliveries} />
     </>

@@ -1,0 +1,94 @@
+import PDFDocument from 'pdfkit';
+import { formatMoney } from '../domain/money.js';
+import { addressLines } from '../domain/postal-address.js';
+import { loadFonts } from './fonts.js';
+import { levelName, type ReminderDocument } from './reminder.js';
+
+// A reminder as a one-page A4 letter: the seller, the customer, the overdue invoice and what is owed.
+// Deterministic like render-pdf.ts (dates from the issue date, the same fonts), so a redelivered
+// reminder_issued rewrites identical bytes.
+const page = { margin: 50, width: 595.28, height: 841.89 };
+const right = page.width - page.margin;
+
+// The seller is the reminded invoice's, as issued (doc.seller).
+export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB'): Promise<Buffer> {
+  const company = doc.seller;
+  const fonts = await loadFonts();
+  const issued = new Date(`${doc.issueDate}T00:00:00Z`);
+  const title = levelName(doc.level);
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margin: page.margin,
+    font: fonts.regular as unknown as string,
+    info: { Title: `${title} ${doc.number}`, Author: company.name, Creator: 'erpbi', Producer: 'erpbi', CreationDate: issued, ModDate: issued },
+  });
+  pdf.registerFont('regular', fonts.regular);
+  pdf.registerFont('bold', fonts.bold);
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((done) => pdf.on('end', () => done()));
+  const money = (minor: number) => formatMoney(minor, doc.currency, locale);
+  const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+
+  pdf.font('bold').fontSize(14).text(company.name, page.margin, page.margin, { width: 260 });
+  pdf.font('regular').fontSize(9);
+  for (const line of addressLines(company.address)) pdf.text(line, { width: 260 });
+  if (company.vatId) pdf.text(`VAT ID ${company.vatId}`, { width: 260 });
+  for (const contact of [company.email, company.phone]) if (contact) pdf.text(contact, { width: 260 });
+  const sellerBottom = pdf.y;
+
+  pdf.font('bold').fontSize(18).text(title.toUpperCase(), 300, page.margin, { width: right - 300, align: 'right' });
+  pdf.fontSize(9);
+  const facts: [string, string][] = [
+    ['Number', doc.number],
+    ['Date', day(doc.issueDate)],
+    ['Level', String(doc.level)],
+    ['Invoice', doc.invoice.number],
+  ];
+  for (const [label, value] of facts) {
+    const y = pdf.y;
+    pdf.font('regular').text(label, 330, y, { width: 80 });
+    pdf.font('bold').text(value, 410, y, { width: right - 410, align: 'right' });
+  }
+
+  let y = Math.max(sellerBottom, pdf.y) + 24;
+  pdf.font('regular').fontSize(8).fillColor('#555555').text('TO', page.margin, y);
+  pdf.fillColor('black').font('bold').fontSize(11).text(doc.buyer.name, { width: 300 });
+  pdf.font('regular').fontSize(9).text(`Customer ${doc.buyer.id}`, { width: 300 });
+  if (doc.buyer.email) pdf.text(doc.buyer.email, { width: 300 });
+
+  y = pdf.y + 24;
+  pdf.font('regular').fontSize(10).text(
+    `Our invoice ${doc.invoice.number} of ${day(doc.invoice.issueDate)}, due on ${day(doc.invoice.dueDate)}, is ${doc.daysPastDue} days overdue. ` +
+      `According to our records ${money(doc.balance)} of its ${money(doc.invoice.total)} is still unpaid.`,
+    page.margin,
+    y,
+    { width: right - page.margin },
+  );
+  y = pdf.y + 14;
+  const rows: [string, string, 'regular' | 'bold'][] = [
+    [`Unpaid on invoice ${doc.invoice.number}`, money(doc.balance), 'regular'],
+    ...(doc.fee > 0 ? ([['Reminder fee', money(doc.fee), 'regular']] as [string, string, 'regular'][]) : []),
+    ['Total to pay', money(doc.balance + doc.fee), 'bold'],
+  ];
+  for (const [label, value, font] of rows) {
+    pdf.font(font).fontSize(font === 'bold' ? 11 : 10);
+    pdf.text(label, 280, y, { width: 180 });
+    pdf.text(value, 460, y, { width: right - 460, align: 'right' });
+    y = pdf.y + 4;
+  }
+  y += 14;
+  pdf.font('regular').fontSize(10).text(
+    `Please pay ${money(doc.balance + doc.fee)} promptly, quoting ${doc.invoice.number}. If you have paid in the meantime, please disregard this reminder.`,
+    page.margin,
+    y,
+    { width: right - page.margin },
+  );
+  if (company.bank) {
+    const bank = company.bank;
+    pdf.text([bank.name, `IBAN ${bank.iban}`, bank.bic ? `BIC ${bank.bic}` : undefined].filter(Boolean).join(' · '), { width: right - page.margin });
+  }
+  pdf.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
