@@ -25,6 +25,8 @@ export interface Flow {
   /** Accepted credit notes by id, with the return they credit. */
   creditNotes: Map<string, { returnId: string; total: number }>;
   refunds: Map<string, { creditNoteId: string; amount: number }>;
+  /** Reminders the runs answered as issued. */
+  reminders: number;
   refused: Record<string, number>; // expected business refusals (409/422) by command
   /** Logical operations given up without a definite answer: their outcome is unknown. */
   unknown: Record<string, number>;
@@ -47,7 +49,7 @@ export interface DriverOptions {
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
 
 export function newFlow(): Flow {
-  return { accepted: new Map(), payments: new Map(), receipts: new Map(), cancels: 0, fulfils: 0, returns: new Map(), creditNotes: new Map(), refunds: new Map(), refused: {}, unknown: {}, transient: {}, ops: 0, errors: [] };
+  return { accepted: new Map(), payments: new Map(), receipts: new Map(), cancels: 0, fulfils: 0, returns: new Map(), creditNotes: new Map(), refunds: new Map(), reminders: 0, refused: {}, unknown: {}, transient: {}, ops: 0, errors: [] };
 }
 
 export function tokensFor(box: Box) {
@@ -174,6 +176,14 @@ export function drive(opts: DriverOptions): { flow: Flow; stop: () => Promise<Fl
       if (r?.status === 201) flow.refunds.set(r.body.id, { creditNoteId: c.body.id, amount: c.body.refundDue });
       else if (r && [409, 422].includes(r.status)) bump(flow.refused, 'refund');
       else if (r) flow.errors.push(`refund ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+    }],
+    [2, async () => {
+      // The reminder run (create-invoice/reminders) as schedulers on several boxes would start it: at once,
+      // for a day 0-100 days ahead, so open invoices are overdue; each level must still be issued once.
+      const asOf = new Date(Date.now() + Math.floor(Math.random() * 100) * 86_400_000).toISOString().slice(0, 10);
+      const a = await until('reminders', 'accountant', '/function/create-invoice/reminders', { asOf });
+      if (a?.status === 200) flow.reminders += a.body.issued.length;
+      else if (a) flow.errors.push(`reminders ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
     }],
     [12, async () => {
       const sku = pick(skus);
