@@ -27,6 +27,7 @@ const invoiceColumns: readonly CsvColumn[] = [
   ...['subtotal', 'tax', 'total', 'amountPaid', 'credited', 'balance'].flatMap((k) => csvMoney(k)),
   csvText('status'),
   csvBoolean('overdue'),
+  csvNumber('reminderLevel'),
   csvText('createdAt'),
 ];
 

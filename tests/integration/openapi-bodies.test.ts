@@ -55,6 +55,9 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     await h.settle();
     expect((await h.post('cancel-order', { id: cancelled.body.id, reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
     await h.settle();
+    // The reminder run (its body is what is checked here; tests/integration/reminders.test.ts issues them).
+    const later = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    expect((await h.call('create-invoice', '/reminders', { role: 'accountant', body: { asOf: later } })).status).toBe(200);
     // Send by e-mail (tests/integration/email.test.ts sends for real): an unknown document is 404 whether e-mail is on or off.
     expect((await h.call('render-document', '/send', { role: 'accountant', body: { kind: 'credit_note', id: 'no-such-note' } })).status).toBe(404);
 
