@@ -10,5 +10,13 @@ export const body = z
     taxRateBp: z.number().int().min(0).max(10_000).optional(),
     // Absent on an update keeps the stored level (a price change must not reset it).
     reorderLevel: z.number().int().min(0).max(1_000_000).optional(),
+    // Set: the product is exempt from VAT (category E, BT-120 on every line it is sold on). Absent on an
+    // update clears it, like taxRateBp: the body states the product's whole tax treatment.
+    vatExemptionReason: text(500).optional(),
   })
-  .strict();
+  .strict()
+  // An exempt product charges no VAT: a rate next to a reason is a contradiction, not a choice to make.
+  .refine((b) => b.vatExemptionReason === undefined || (b.taxRateBp ?? 0) === 0, {
+    path: ['taxRateBp'],
+    message: 'must be 0 (or absent) when vatExemptionReason is given: an exempt product charges no VAT',
+  });

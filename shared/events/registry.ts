@@ -170,6 +170,8 @@ export const eventRegistry = {
     domain: 'inventory', version: 1, summary: 'A product was created or changed.', aggregate: { type: 'product', id: (d) => d.sku },
     data: z.object({
       sku: z.string(), name: z.string(), unitPrice: money.nonnegative(), currency, taxRateBp: z.number().int().nonnegative(), reorderLevel: z.number().int().nonnegative(),
+      // Set when the product is exempt from VAT (its lines are category E with this reason); absent before 015.
+      vatExemptionReason: z.string().optional(),
     }),
   }),
   invoice_created: spec({

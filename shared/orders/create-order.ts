@@ -24,10 +24,12 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   if (!customer) throw new AppError('unknown_customer', `no customer ${input.customerId}`, { customerId: input.customerId, path: 'customerId' });
 
   // Prices come from inventory's published catalogue and are snapshotted on the lines.
-  const { rows } = await uow.tx.query<{ sku: string; name: string; unit_price: number; currency: string; tax_rate_bp: number }>(
-    'select sku, name, unit_price, currency, tax_rate_bp from inventory.product_catalogue where sku = any($1)',
+  const { rows } = await uow.tx.query<{ sku: string; name: string; unit_price: number; currency: string; tax_rate_bp: number; vat_exemption_reason: string | null }>(
+    'select sku, name, unit_price, currency, tax_rate_bp, vat_exemption_reason from inventory.product_catalogue where sku = any($1)',
     [skus],
   );
+  // An exempt product's reason decides its lines' category (E) before any cross-border rule does.
+  const exemptions = new Map(rows.map((r) => [r.sku, r.vat_exemption_reason ?? undefined]));
   const catalogue = new Map<string, PricedProduct>(
     rows.map((r) => [r.sku, { sku: r.sku, name: r.name, unitPrice: r.unit_price, currency: r.currency, taxRateBp: r.tax_rate_bp }]),
   );
@@ -44,7 +46,10 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   const { rows: seller } = await uow.tx.query<{ country: string | null }>(`select profile->'address'->>'country' as country from billing.company_profile where id = 1`);
   const lines = input.lines.map((l) => {
     const product = catalogue.get(l.sku)!;
-    const t = vatCategory({ sellerCountry: seller[0]?.country ?? undefined, buyerCountry: customer.country ?? undefined, buyerVatId: customer.vat_id ?? undefined, rateBp: product.taxRateBp });
+    const t = vatCategory({
+      sellerCountry: seller[0]?.country ?? undefined, buyerCountry: customer.country ?? undefined, buyerVatId: customer.vat_id ?? undefined, rateBp: product.taxRateBp,
+      exemptionReason: exemptions.get(l.sku),
+    });
     return { ...priceLine({ ...product, taxRateBp: t.rateBp }, l.quantity), vatCategory: t.category, ...(t.exemptionReason ? { exemptionReason: t.exemptionReason } : {}) };
   });
   const totals = totalsOf(lines, rows[0]!.currency);

@@ -42,6 +42,7 @@ const productColumns: readonly CsvColumn[] = [
   ...csvMoney('unitPrice'),
   csvText('currency'),
   ...['taxRateBp', 'reorderLevel'].map(csvNumber),
+  csvText('vatExemptionReason'),
 ];
 
 // The billing address and the e-invoice's missing fields as their JSON text, like any nested value.

@@ -1,8 +1,11 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInvoiceDocument } from '../../shared/billing/documents.js';
+import { einvoiceFile } from '../../shared/einvoice/attachment.js';
 import { reverseChargeNote } from '../../shared/domain/vat-category.js';
 import { createHarness, type Harness } from '../support/harness.js';
-import { seed } from '../support/fixtures.js';
+import { counts, seed } from '../support/fixtures.js';
+import { compileTimeout, fatal, loadRules } from '../support/en16931.js';
 
 // Issue 19, parties and VAT categories, against the real Postgres and JetStream: customers with an
 // address and VAT id (whole or refused), the company profile (the seller) on its admin command, both
@@ -149,5 +152,72 @@ describe('the company profile and the parties frozen on invoices', () => {
     const deInvoice = await invoiceOf(deOrder.body.id);
     expect(deInvoice.lines[0]).toMatchObject({ vatCategory: 'S', taxRateBp: 1900 });
     expect(deInvoice.notes).toEqual([]);
+  });
+});
+
+describe('VAT-exempt products (category E)', () => {
+  const medical = 'Exempt medical care, Article 132(1)(c) Council Directive 2006/112/EC';
+  // The official rules, compiled once (or read from the cache) before the e-invoices are checked.
+  beforeAll(loadRules, compileTimeout);
+
+  it('refuses a reason next to a non-zero rate, naming taxRateBp, and writes nothing (nor changes a stored product)', async () => {
+    const before = await counts(h);
+    const bad = await h.post('upsert-product', { sku: 'EXEMPT-BAD', name: 'Check-up', unitPrice: 5000, currency: 'EUR', taxRateBp: 1900, vatExemptionReason: medical }, { role: 'admin' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('validation_failed');
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(['taxRateBp']);
+    const { sku } = await seed(h, { taxRateBp: 700 });
+    const afterSeed = await counts(h);
+    const onExisting = await h.post('upsert-product', { sku, name: 'Renamed', unitPrice: 1, currency: 'EUR', taxRateBp: 700, vatExemptionReason: medical }, { role: 'admin' });
+    expect(onExisting.status).toBe(400);
+    expect(await counts(h)).toEqual(afterSeed);
+    expect(afterSeed.products).toBe(before.products + 1);
+    expect((await h.get('query', '/products/EXEMPT-BAD', { role: 'clerk' })).status).toBe(404);
+    expect((await h.get('query', `/products/${sku}`, { role: 'clerk' })).body).toMatchObject({ name: expect.stringMatching(/^Product /), taxRateBp: 700, vatExemptionReason: null });
+  });
+
+  it("sells an exempt product as E at 0 with its reason, beside a standard line, and the invoice's UBL and CII pass EN 16931", async () => {
+    const saved = await h.post('upsert-product', { sku: 'EXEMPT-CARE', name: 'Physiotherapy session', unitPrice: 6000, currency: 'EUR', vatExemptionReason: medical }, { role: 'admin' });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ taxRateBp: 0, vatExemptionReason: medical });
+    expect((await h.post('receive-stock', { sku: 'EXEMPT-CARE', quantity: 5 }, { role: 'clerk' })).status).toBe(200);
+    expect((await h.get('query', '/products/EXEMPT-CARE', { role: 'clerk' })).body).toMatchObject({ taxRateBp: 0, vatExemptionReason: medical });
+    const event = await h.db.pool.query(`select payload from platform.outbox where payload->>'type' = 'product_upserted' and payload->'data'->>'sku' = 'EXEMPT-CARE'`);
+    expect(event.rows[0].payload.data).toMatchObject({ vatExemptionReason: medical, taxRateBp: 0 });
+    const csv = await h.get('query', '/products?q=EXEMPT-CARE', { role: 'clerk', headers: { accept: 'text/csv' } });
+    expect(String(csv.headers['content-type'])).toMatch(/^text\/csv/);
+    expect(parse(String(csv.body), { columns: true })).toEqual([expect.objectContaining({ sku: 'EXEMPT-CARE', taxRateBp: '0', vatExemptionReason: medical })]);
+
+    const { sku } = await seed(h, { unitPrice: 1000, taxRateBp: 1900 });
+    const patient = await h.post('upsert-customer', { name: 'Max Muster', paymentTermsDays: 14, address: { lines: ['Ringstr. 3'], postalCode: '04109', city: 'Leipzig', country: 'DE' } }, { role: 'clerk' });
+    const order = await h.post('create-order', { customerId: patient.body.id, lines: [{ sku: 'EXEMPT-CARE', quantity: 2 }, { sku, quantity: 1 }] }, { role: 'clerk' });
+    expect(order.status).toBe(201);
+    expect(order.body).toMatchObject({ subtotal: 13000, tax: 190, total: 13190 });
+    const read = await h.get('query', `/orders/${order.body.id}`, { role: 'clerk' });
+    expect(read.body.lines[0]).toMatchObject({ sku: 'EXEMPT-CARE', vatCategory: 'E', taxRateBp: 0, tax: 0, exemptionReason: medical });
+
+    const invoice = await invoiceOf(order.body.id);
+    expect(invoice).toMatchObject({ subtotal: 13000, tax: 190, total: 13190, notes: [] });
+    expect(invoice.lines[0]).toMatchObject({ vatCategory: 'E', taxRateBp: 0, net: 12000, tax: 0, exemptionReason: medical });
+    expect(invoice.lines[1]).toMatchObject({ vatCategory: 'S', taxRateBp: 1900, tax: 190 });
+    const doc = (await loadInvoiceDocument(h.db.pool, invoice.id))!;
+    expect(doc.lines[0]).toMatchObject({ vatCategory: 'E', exemptionReason: medical });
+    for (const format of ['ubl', 'cii'] as const) {
+      const { xml } = einvoiceFile(doc, format);
+      expect(xml).toContain(medical);
+      expect(await fatal(format, xml), format).toEqual([]);
+    }
+
+    // A French business too: the exemption comes before reverse charge (the reason decides the category).
+    const fr = await h.post('create-order', { customerId: 'fr-biz', lines: [{ sku: 'EXEMPT-CARE', quantity: 1 }] }, { role: 'clerk' });
+    expect(fr.body).toMatchObject({ subtotal: 6000, tax: 0, total: 6000 });
+    const frInvoice = await invoiceOf(fr.body.id);
+    expect(frInvoice.lines[0]).toMatchObject({ vatCategory: 'E', exemptionReason: medical });
+    expect(frInvoice.notes).toEqual([]);
+
+    // The body states the whole tax treatment: leaving the reason out clears it.
+    const cleared = await h.post('upsert-product', { sku: 'EXEMPT-CARE', name: 'Physiotherapy session', unitPrice: 6000, currency: 'EUR' }, { role: 'admin' });
+    expect(cleared.body).not.toHaveProperty('vatExemptionReason');
+    expect((await h.get('query', '/products/EXEMPT-CARE', { role: 'clerk' })).body.vatExemptionReason).toBeNull();
   });
 });

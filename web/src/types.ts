@@ -141,6 +141,8 @@ export interface Product {
   currency: string;
   taxRateBp: number;
   reorderLevel: number;
+  /** Set: the product is exempt from VAT for this reason (its rate is 0). */
+  vatExemptionReason: string | null;
 }
 
 export interface Customer {

@@ -65,6 +65,7 @@ function ProductForm({ product }: { product?: Product | undefined }) {
     currency: product?.currency ?? 'EUR',
     taxRate: product ? bpToPercentText(product.taxRateBp) : '0',
     reorderLevel: String(product?.reorderLevel ?? 0),
+    vatExemptionReason: product?.vatExemptionReason ?? '',
   });
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {
@@ -72,9 +73,11 @@ function ProductForm({ product }: { product?: Product | undefined }) {
     const unitPrice = parseAmount(f.unitPrice, f.currency);
     const taxRateBp = parsePercentToBp(f.taxRate);
     const reorderLevel = parseWholeNumber(f.reorderLevel);
+    // Blank: not exempt (the body leaves the field out, which also clears a stored reason).
+    const vatExemptionReason = f.vatExemptionReason.trim() || undefined;
     void form.submit({
       schema: productBody,
-      value: { sku: f.sku, name: f.name, unitPrice, currency: f.currency.trim().toUpperCase(), taxRateBp, reorderLevel },
+      value: { sku: f.sku, name: f.name, unitPrice, currency: f.currency.trim().toUpperCase(), taxRateBp, reorderLevel, vatExemptionReason },
       fieldErrors: {
         ...(unitPrice === undefined ? { unitPrice: `an amount such as 12.50` } : {}),
         ...(taxRateBp === undefined ? { taxRateBp: 'a percentage such as 20 or 7.5' } : {}),
@@ -95,6 +98,9 @@ function ProductForm({ product }: { product?: Product | undefined }) {
         <Field label="Tax rate" error={form.error('taxRateBp')} hint="percent">{(p) => <input {...p} value={f.taxRate} onInput={set('taxRate')} inputMode="decimal" class="short" />}</Field>
         <Field label="Reorder level" error={form.error('reorderLevel')} hint="low stock at or below">{(p) => <input {...p} value={f.reorderLevel} onInput={set('reorderLevel')} inputMode="numeric" class="short" />}</Field>
       </div>
+      <Field label="VAT exemption reason" error={form.error('vatExemptionReason')} hint="optional; an exempt product's tax rate is 0">
+        {(p) => <input {...p} value={f.vatExemptionReason} onInput={set('vatExemptionReason')} maxLength={500} placeholder="Exempt medical care, Article 132(1)(c) Council Directive 2006/112/EC" />}
+      </Field>
       <div class="actions">
         <a class="button secondary" href={href('/products')}>Back</a>
         <button type="submit" disabled={form.busy}>Save</button>
