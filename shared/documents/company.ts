@@ -87,16 +87,21 @@ export function storedSeller(profile: z.infer<typeof storedProfile>): DocumentSe
   return { name: profile.name, address: profile.address, vatId: profile.vatId, taxRegistration: profile.taxRegistration, email: profile.email, phone: profile.phone, bank: profile.bank };
 }
 
-/** Whether documents go to the customer by e-mail as they are issued: the stored profile's setting (the
- *  Company screen), else the configured one's. */
-export async function emailOnIssue(db: Pool | Tx): Promise<boolean> {
+/** The company's settings: the stored profile's (the Company screen's), else the configured one's, else
+ *  the defaults: a box with no profile at all still runs reminders and sends nothing by itself (a
+ *  configured profile that does not parse is still a loud failure). */
+async function settings(db: Pool | Tx): Promise<Pick<CompanyProfile, 'emailOnIssue' | 'reminders'>> {
   const stored = await storedCompanyProfile(db);
-  return (stored?.profile ?? readCompanyProfile()).emailOnIssue;
+  if (stored) return stored.profile;
+  return secret('company-profile', 'COMPANY_PROFILE') ? readCompanyProfile() : { emailOnIssue: false };
 }
 
-/** The reminder levels (dunning): the stored profile's (the Company screen's), else the configured
- *  one's, else 7, 21, 35 days without fees. An empty list turns reminders off. */
+/** Whether documents go to the customer by e-mail as they are issued. */
+export async function emailOnIssue(db: Pool | Tx): Promise<boolean> {
+  return (await settings(db)).emailOnIssue;
+}
+
+/** The reminder levels (dunning); default 7, 21, 35 days without fees. An empty list turns reminders off. */
 export async function reminderPolicy(db: Pool | Tx): Promise<readonly ReminderLevel[]> {
-  const stored = await storedCompanyProfile(db);
-  return (stored?.profile ?? readCompanyProfile()).reminders ?? defaultReminderPolicy;
+  return (await settings(db)).reminders ?? defaultReminderPolicy;
 }
