@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { Field, FormError, valueOf, type Form } from '../form.js';
+import { Money, TableWrap, When } from '../ui.js';
 
-// Money moved against an invoice, in (payments) or out (refunds): one form and its methods for both.
+// Money moved against an invoice, in (payments) or out (refunds): one form and one table for both.
 
 export const methods = [
   ['bank_transfer', 'Bank transfer'],
@@ -56,5 +57,38 @@ export function MoneyForm(props: { form: Form; name: string; submitText: string;
         <button type="submit" disabled={form.busy}>{props.submitText}</button>
       </div>
     </form>
+  );
+}
+
+/** One movement as the table shows it: when, how, the reference, how much. */
+export interface MoneyMove {
+  id: string;
+  at: string;
+  method: string;
+  reference: string | null;
+  amount: number;
+}
+
+/** The payments or the refunds of an invoice, oldest first. */
+export function MoneyMovesTable({ label, moves, currency }: { label: string; moves: MoneyMove[]; currency: string }) {
+  return (
+    <TableWrap label={label}>
+      <table>
+        <caption class="sr-only">{label}, oldest first</caption>
+        <thead>
+          <tr><th scope="col">When</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr>
+        </thead>
+        <tbody>
+          {moves.map((m) => (
+            <tr key={m.id}>
+              <td><When at={m.at} /></td>
+              <td>{methodText(m.method)}</td>
+              <td>{m.reference ?? <span class="muted">–</span>}</td>
+              <td class="num"><Money minor={m.amount} currency={currency} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
   );
 }
