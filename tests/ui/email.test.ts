@@ -1,8 +1,7 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus } from '../../shared/events/bus.js';
 import { startBox, type Box } from '../support/box.js';
+import { discardBox } from '../support/discard-box.js';
 import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -27,15 +26,8 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
-  await box?.stop();
-  box?.remove();
-  await db?.drop();
+  await discardBox(box, db);
   await smtp?.close();
-  if (!box) return;
-  const bus = await connectBus(natsUrl, 'email-ui-test-cleanup');
-  const jsm = await jetstreamManager(bus.nc);
-  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
-  await bus.nc.close();
 });
 
 describe('Send by e-mail in the workspace', () => {

@@ -1,8 +1,7 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus } from '../../shared/events/bus.js';
 import { startBox, type Box } from '../support/box.js';
+import { discardBox } from '../support/discard-box.js';
 import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -24,14 +23,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
-  await box?.stop();
-  box?.remove();
-  await db?.drop();
-  if (!box) return;
-  const bus = await connectBus(natsUrl, 'reminders-ui-test-cleanup');
-  const jsm = await jetstreamManager(bus.nc);
-  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
-  await bus.nc.close();
+  await discardBox(box, db);
 });
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus } from '../../shared/events/bus.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { startBox, type Box } from '../support/box.js';
+import { discardBox } from '../support/discard-box.js';
 import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -30,13 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
-  await box?.stop();
-  box?.remove();
-  await db?.drop();
-  const bus = await connectBus(natsUrl, 'workspace-test-cleanup');
-  const jsm = await jetstreamManager(bus.nc);
-  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
-  await bus.nc.close();
+  await discardBox(box, db);
 });
 
 /** A person's own browser: signs in through the dev issuer's page at the screen given. */
