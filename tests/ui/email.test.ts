@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBox, type Box } from '../support/box.js';
 import { discardBox } from '../support/discard-box.js';
+import { invoicedOrder } from '../support/invoiced-order.js';
 import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -36,14 +37,7 @@ describe('Send by e-mail in the workspace', () => {
   });
 
   it('accountant: sends the invoice, sees the outcome and the e-mail sent with the server\'s answer', async () => {
-    const ok = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-    ok(await box.api('/function/upsert-product', { role: 'admin', body: { sku: `M${tag}`, name: 'Mug', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 } }));
-    ok(await box.api('/function/receive-stock', { role: 'clerk', body: { sku: `M${tag}`, quantity: 5 } }));
-    const customer = await box.api('/function/upsert-customer', { role: 'clerk', body: { name: `Mail ${tag} Ltd`, email: 'accounts@customer.example', paymentTermsDays: 30 } });
-    ok(customer);
-    const order = await box.api('/function/create-order', { role: 'clerk', body: { customerId: customer.body.id, lines: [{ sku: `M${tag}`, quantity: 2 }] } });
-    ok(order);
-    const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${order.body.id}`, { role: 'accountant' })).body.items?.[0], { timeoutMs: 30_000, what: 'the invoice' });
+    const invoice = await invoicedOrder(box, { sku: `M${tag}`, customerName: `Mail ${tag} Ltd`, email: 'accounts@customer.example', paymentTermsDays: 30 });
     await waitFor(async () => (await box.api(`/function/query/invoices/${invoice.id}/pdf`, { role: 'accountant' })).status === 200, { timeoutMs: 30_000, what: 'the PDF' });
 
     const context = await browser.newContext({ viewport: desktop });

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBox, type Box } from '../support/box.js';
 import { discardBox } from '../support/discard-box.js';
+import { invoicedOrder, ok } from '../support/invoiced-order.js';
 import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -30,14 +31,7 @@ const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00
 
 describe('Reminders in the workspace', () => {
   it("accountant: the invoice page lists the reminder with its PDF and Send by e-mail; the list shows its level", async () => {
-    const ok = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-    ok(await box.api('/function/upsert-product', { role: 'admin', body: { sku: `R${tag}`, name: 'Mug', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 } }));
-    ok(await box.api('/function/receive-stock', { role: 'clerk', body: { sku: `R${tag}`, quantity: 5 } }));
-    const customer = await box.api('/function/upsert-customer', { role: 'clerk', body: { name: `Late ${tag} Ltd`, email: 'accounts@late.example', paymentTermsDays: 14 } });
-    ok(customer);
-    const order = await box.api('/function/create-order', { role: 'clerk', body: { customerId: customer.body.id, lines: [{ sku: `R${tag}`, quantity: 2 }] } });
-    ok(order);
-    const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${order.body.id}`, { role: 'accountant' })).body.items?.[0], { timeoutMs: 30_000, what: 'the invoice' });
+    const invoice = await invoicedOrder(box, { sku: `R${tag}`, customerName: `Late ${tag} Ltd`, email: 'accounts@late.example', paymentTermsDays: 14 });
     const run = await box.api('/function/create-invoice/reminders', { role: 'accountant', body: { asOf: addDays(invoice.dueDate, 7) } });
     ok(run);
     const reminder = run.body.issued.find((r: { invoiceId: string }) => r.invoiceId === invoice.id);
