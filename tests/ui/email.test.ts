@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBox, type Box } from '../support/box.js';
 import { discardBox } from '../support/discard-box.js';
 import { invoicedOrder } from '../support/invoiced-order.js';
-import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
+import { inspect, launchChromium, signInAt } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
@@ -40,12 +40,7 @@ describe('Send by e-mail in the workspace', () => {
     const invoice = await invoicedOrder(box, { sku: `M${tag}`, customerName: `Mail ${tag} Ltd`, email: 'accounts@customer.example', paymentTermsDays: 30 });
     await waitFor(async () => (await box.api(`/function/query/invoices/${invoice.id}/pdf`, { role: 'accountant' })).status === 200, { timeoutMs: 30_000, what: 'the PDF' });
 
-    const context = await browser.newContext({ viewport: desktop });
-    const page = await context.newPage();
-    const problems = watch(page);
-    await page.goto(`${box.url}/#/invoices/${invoice.id}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.click('a.user[data-role="accountant"]');
+    const { context, page, problems } = await signInAt(browser, `${box.url}/#/invoices/${invoice.id}`, 'accountant');
     await page.getByRole('heading', { name: `Invoice ${invoice.number}` }).waitFor();
     await expect.poll(() => page.getByText('Not sent by e-mail yet.').isVisible()).toBe(true);
 
@@ -63,12 +58,8 @@ describe('Send by e-mail in the workspace', () => {
   });
 
   it('clerk: no Send by e-mail button', async () => {
-    const context = await browser.newContext({ viewport: desktop });
-    const page = await context.newPage();
     const invoices = (await box.api('/function/query/invoices', { role: 'clerk' })).body.items;
-    await page.goto(`${box.url}/#/invoices/${invoices[0].id}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.click('a.user[data-role="clerk"]');
+    const { context, page } = await signInAt(browser, `${box.url}/#/invoices/${invoices[0].id}`, 'clerk');
     await page.getByRole('heading', { name: `Invoice ${invoices[0].number}` }).waitFor();
     await page.getByRole('heading', { name: 'E-mails' }).waitFor();
     expect(await page.getByRole('button', { name: 'Send by e-mail' }).count()).toBe(0);

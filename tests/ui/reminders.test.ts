@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBox, type Box } from '../support/box.js';
 import { discardBox } from '../support/discard-box.js';
 import { invoicedOrder, ok } from '../support/invoiced-order.js';
-import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
+import { inspect, launchChromium, signInAt } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { waitFor } from '../support/wait.js';
@@ -38,12 +38,7 @@ describe('Reminders in the workspace', () => {
     expect(reminder).toMatchObject({ level: 1, fee: 0 });
     await waitFor(async () => (await box.api(`/function/query/reminders/${reminder.reminderId}/pdf`, { role: 'accountant' })).status === 200, { timeoutMs: 30_000, what: 'the reminder PDF' });
 
-    const context = await browser.newContext({ viewport: desktop });
-    const page = await context.newPage();
-    const problems = watch(page);
-    await page.goto(`${box.url}/#/invoices/${invoice.id}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.click('a.user[data-role="accountant"]');
+    const { context, page, problems } = await signInAt(browser, `${box.url}/#/invoices/${invoice.id}`, 'accountant');
     await page.getByRole('heading', { name: `Invoice ${invoice.number}` }).waitFor();
     await page.getByRole('heading', { name: 'Reminders' }).waitFor();
     const row = page.getByRole('region', { name: 'Reminders' }).getByRole('row').nth(1);
