@@ -7,10 +7,9 @@ import { vatCategoryLabel } from '../domain/vat-category.js';
 import { addressLines } from '../domain/postal-address.js';
 import { loadFonts } from './fonts.js';
 import type { BillingDocument } from './model.js';
+import { page, printBank, printFacts, printSeller, right } from './pdf-letterhead.js';
 
-// A4 in points; one column grid for the lines table.
-const page = { margin: 50, width: 595.28, height: 841.89 };
-const right = page.width - page.margin;
+// One column grid for the lines table (A4, the letterhead's page).
 const columns = [
   { key: 'sku', title: 'SKU', width: 70, align: 'left' },
   { key: 'name', title: 'Description', width: 145, align: 'left' },
@@ -59,13 +58,7 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
 
   // Seller as issued (doc.seller), top left; the document's title and facts, top right.
   const seller = doc.seller;
-  pdf.font('bold').fontSize(14).text(seller.name, page.margin, page.margin, { width: 260 });
-  pdf.font('regular').fontSize(9);
-  for (const line of addressLines(seller.address)) pdf.text(line, { width: 260 });
-  if (seller.vatId) pdf.text(`VAT ID ${seller.vatId}`, { width: 260 });
-  if (seller.taxRegistration) pdf.text(`Tax registration ${seller.taxRegistration}`, { width: 260 });
-  for (const contact of [seller.email, seller.phone]) if (contact) pdf.text(contact, { width: 260 });
-  const sellerBottom = pdf.y;
+  const sellerBottom = printSeller(pdf, seller);
 
   const facts: [string, string][] = [
     ['Number', doc.number],
@@ -77,11 +70,7 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
   ];
   pdf.font('bold').fontSize(20).text(title.toUpperCase(), 330, page.margin, { width: right - 330, align: 'right' });
   pdf.fontSize(9);
-  for (const [label, value] of facts) {
-    const y = pdf.y;
-    pdf.font('regular').text(label, 330, y, { width: 80 });
-    pdf.font('bold').text(value, 410, y, { width: right - 410, align: 'right' });
-  }
+  printFacts(pdf, facts);
 
   // The buyer.
   let y = Math.max(sellerBottom, pdf.y) + 24;
@@ -170,10 +159,7 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
     y,
     { width: right - page.margin },
   );
-  if (doc.kind === 'invoice' && seller.bank) {
-    const bank = seller.bank;
-    pdf.text([bank.name, `IBAN ${bank.iban}`, bank.bic ? `BIC ${bank.bic}` : undefined].filter(Boolean).join(' · '), { width: right - page.margin });
-  }
+  if (doc.kind === 'invoice' && seller.bank) printBank(pdf, seller.bank);
 
   // Page numbers, once every page exists.
   const pages = pdf.bufferedPageRange();

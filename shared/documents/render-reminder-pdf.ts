@@ -1,14 +1,12 @@
 import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/money.js';
-import { addressLines } from '../domain/postal-address.js';
 import { loadFonts } from './fonts.js';
+import { page, printBank, printFacts, printSeller, right } from './pdf-letterhead.js';
 import { levelName, type ReminderDocument } from './reminder.js';
 
 // A reminder as a one-page A4 letter: the seller, the customer, the overdue invoice and what is owed.
 // Deterministic like render-pdf.ts (dates from the issue date, the same fonts), so a redelivered
 // reminder_issued rewrites identical bytes.
-const page = { margin: 50, width: 595.28, height: 841.89 };
-const right = page.width - page.margin;
 
 // The seller is the reminded invoice's, as issued (doc.seller).
 export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB'): Promise<Buffer> {
@@ -30,12 +28,7 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
   const money = (minor: number) => formatMoney(minor, doc.currency, locale);
   const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 
-  pdf.font('bold').fontSize(14).text(company.name, page.margin, page.margin, { width: 260 });
-  pdf.font('regular').fontSize(9);
-  for (const line of addressLines(company.address)) pdf.text(line, { width: 260 });
-  if (company.vatId) pdf.text(`VAT ID ${company.vatId}`, { width: 260 });
-  for (const contact of [company.email, company.phone]) if (contact) pdf.text(contact, { width: 260 });
-  const sellerBottom = pdf.y;
+  const sellerBottom = printSeller(pdf, company, { taxRegistration: false });
 
   pdf.font('bold').fontSize(18).text(title.toUpperCase(), 300, page.margin, { width: right - 300, align: 'right' });
   pdf.fontSize(9);
@@ -45,11 +38,7 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
     ['Level', String(doc.level)],
     ['Invoice', doc.invoice.number],
   ];
-  for (const [label, value] of facts) {
-    const y = pdf.y;
-    pdf.font('regular').text(label, 330, y, { width: 80 });
-    pdf.font('bold').text(value, 410, y, { width: right - 410, align: 'right' });
-  }
+  printFacts(pdf, facts);
 
   let y = Math.max(sellerBottom, pdf.y) + 24;
   pdf.font('regular').fontSize(8).fillColor('#555555').text('TO', page.margin, y);
@@ -84,10 +73,7 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
     y,
     { width: right - page.margin },
   );
-  if (company.bank) {
-    const bank = company.bank;
-    pdf.text([bank.name, `IBAN ${bank.iban}`, bank.bic ? `BIC ${bank.bic}` : undefined].filter(Boolean).join(' · '), { width: right - page.margin });
-  }
+  if (company.bank) printBank(pdf, company.bank);
   pdf.end();
   await ended;
   return Buffer.concat(chunks);

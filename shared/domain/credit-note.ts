@@ -1,5 +1,5 @@
 import type { VatCategoryCode } from './parties.js';
-import { taxOf } from './pricing.js';
+import { taxOf, type PricedLine } from './pricing.js';
 
 // A partial credit note's lines: the returned quantities at the invoice's prices and tax rates. Tax is
 // rounded per line as pricing.ts does, but on the line's credited quantity so far: a note's tax on a line
@@ -7,14 +7,7 @@ import { taxOf } from './pricing.js';
 // add up to exactly the invoice line's tax once all of it is credited, and never exceed it, however the
 // quantity is split (rounding each part on its own could: three halves rounded up are more than one and a half).
 
-export interface InvoicedLine {
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPrice: number;
-  taxRateBp: number;
-  net: number;
-  tax: number;
+export interface InvoicedLine extends PricedLine {
   /** As issued on the invoice line: a credit note takes back the same VAT treatment (absent on lines from before). */
   vatCategory?: VatCategoryCode | undefined;
   exemptionReason?: string | undefined;

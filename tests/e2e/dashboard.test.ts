@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus } from '../../shared/events/bus.js';
 import { startBox, type Box } from '../support/box.js';
+import { discardBox } from '../support/discard-box.js';
 import { launchChromium, results } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -26,13 +27,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
-  await box?.stop();
-  box?.remove();
-  await db?.drop();
-  const bus = await connectBus(natsUrl, 'dashboard-test-cleanup');
-  const jsm = await jetstreamManager(bus.nc);
-  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
-  await bus.nc.close();
+  await discardBox(box, db);
 });
 
 async function seedShop() {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Role } from '../../shared/auth/roles.js';
 
 // Debian's Chromium driven by playwright-core (no browser download), and what every screen test
 // checks: no page error, no console error, no 404, no serious accessibility violation.
@@ -30,6 +31,17 @@ export function watch(page: Page, expected: number[] = []) {
     if (r.status() >= 400 && !expected.includes(r.status())) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
   });
   return problems;
+}
+
+/** A person's own browser context at `url` (the box's, with the screen's hash), signed in as `role` through the dev issuer's page. */
+export async function signInAt(browser: Browser, url: string, role: Role, expected: number[] = []) {
+  const context = await browser.newContext({ viewport: desktop });
+  const page = await context.newPage();
+  const problems = watch(page, expected);
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.click(`a.user[data-role="${role}"]`);
+  return { context, page, problems };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

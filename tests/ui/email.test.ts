@@ -1,9 +1,9 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus } from '../../shared/events/bus.js';
 import { startBox, type Box } from '../support/box.js';
-import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
+import { discardBox } from '../support/discard-box.js';
+import { invoicedOrder } from '../support/invoiced-order.js';
+import { inspect, launchChromium, signInAt } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
@@ -27,15 +27,8 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
-  await box?.stop();
-  box?.remove();
-  await db?.drop();
+  await discardBox(box, db);
   await smtp?.close();
-  if (!box) return;
-  const bus = await connectBus(natsUrl, 'email-ui-test-cleanup');
-  const jsm = await jetstreamManager(bus.nc);
-  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
-  await bus.nc.close();
 });
 
 describe('Send by e-mail in the workspace', () => {
@@ -44,22 +37,10 @@ describe('Send by e-mail in the workspace', () => {
   });
 
   it('accountant: sends the invoice, sees the outcome and the e-mail sent with the server\'s answer', async () => {
-    const ok = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-    ok(await box.api('/function/upsert-product', { role: 'admin', body: { sku: `M${tag}`, name: 'Mug', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 } }));
-    ok(await box.api('/function/receive-stock', { role: 'clerk', body: { sku: `M${tag}`, quantity: 5 } }));
-    const customer = await box.api('/function/upsert-customer', { role: 'clerk', body: { name: `Mail ${tag} Ltd`, email: 'accounts@customer.example', paymentTermsDays: 30 } });
-    ok(customer);
-    const order = await box.api('/function/create-order', { role: 'clerk', body: { customerId: customer.body.id, lines: [{ sku: `M${tag}`, quantity: 2 }] } });
-    ok(order);
-    const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${order.body.id}`, { role: 'accountant' })).body.items?.[0], { timeoutMs: 30_000, what: 'the invoice' });
+    const invoice = await invoicedOrder(box, { sku: `M${tag}`, customerName: `Mail ${tag} Ltd`, email: 'accounts@customer.example', paymentTermsDays: 30 });
     await waitFor(async () => (await box.api(`/function/query/invoices/${invoice.id}/pdf`, { role: 'accountant' })).status === 200, { timeoutMs: 30_000, what: 'the PDF' });
 
-    const context = await browser.newContext({ viewport: desktop });
-    const page = await context.newPage();
-    const problems = watch(page);
-    await page.goto(`${box.url}/#/invoices/${invoice.id}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.click('a.user[data-role="accountant"]');
+    const { context, page, problems } = await signInAt(browser, `${box.url}/#/invoices/${invoice.id}`, 'accountant');
     await page.getByRole('heading', { name: `Invoice ${invoice.number}` }).waitFor();
     await expect.poll(() => page.getByText('Not sent by e-mail yet.').isVisible()).toBe(true);
 
@@ -77,12 +58,8 @@ describe('Send by e-mail in the workspace', () => {
   });
 
   it('clerk: no Send by e-mail button', async () => {
-    const context = await browser.newContext({ viewport: desktop });
-    const page = await context.newPage();
     const invoices = (await box.api('/function/query/invoices', { role: 'clerk' })).body.items;
-    await page.goto(`${box.url}/#/invoices/${invoices[0].id}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.click('a.user[data-role="clerk"]');
+    const { context, page } = await signInAt(browser, `${box.url}/#/invoices/${invoices[0].id}`, 'clerk');
     await page.getByRole('heading', { name: `Invoice ${invoices[0].number}` }).waitFor();
     await page.getByRole('heading', { name: 'E-mails' }).waitFor();
     expect(await page.getByRole('button', { name: 'Send by e-mail' }).count()).toBe(0);

@@ -1,9 +1,9 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus } from '../../shared/events/bus.js';
 import { startBox, type Box } from '../support/box.js';
-import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
+import { discardBox } from '../support/discard-box.js';
+import { invoicedOrder, ok } from '../support/invoiced-order.js';
+import { inspect, launchChromium, signInAt } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { waitFor } from '../support/wait.js';
@@ -24,40 +24,21 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
-  await box?.stop();
-  box?.remove();
-  await db?.drop();
-  if (!box) return;
-  const bus = await connectBus(natsUrl, 'reminders-ui-test-cleanup');
-  const jsm = await jetstreamManager(bus.nc);
-  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
-  await bus.nc.close();
+  await discardBox(box, db);
 });
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe('Reminders in the workspace', () => {
   it("accountant: the invoice page lists the reminder with its PDF and Send by e-mail; the list shows its level", async () => {
-    const ok = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-    ok(await box.api('/function/upsert-product', { role: 'admin', body: { sku: `R${tag}`, name: 'Mug', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 } }));
-    ok(await box.api('/function/receive-stock', { role: 'clerk', body: { sku: `R${tag}`, quantity: 5 } }));
-    const customer = await box.api('/function/upsert-customer', { role: 'clerk', body: { name: `Late ${tag} Ltd`, email: 'accounts@late.example', paymentTermsDays: 14 } });
-    ok(customer);
-    const order = await box.api('/function/create-order', { role: 'clerk', body: { customerId: customer.body.id, lines: [{ sku: `R${tag}`, quantity: 2 }] } });
-    ok(order);
-    const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${order.body.id}`, { role: 'accountant' })).body.items?.[0], { timeoutMs: 30_000, what: 'the invoice' });
+    const invoice = await invoicedOrder(box, { sku: `R${tag}`, customerName: `Late ${tag} Ltd`, email: 'accounts@late.example', paymentTermsDays: 14 });
     const run = await box.api('/function/create-invoice/reminders', { role: 'accountant', body: { asOf: addDays(invoice.dueDate, 7) } });
     ok(run);
     const reminder = run.body.issued.find((r: { invoiceId: string }) => r.invoiceId === invoice.id);
     expect(reminder).toMatchObject({ level: 1, fee: 0 });
     await waitFor(async () => (await box.api(`/function/query/reminders/${reminder.reminderId}/pdf`, { role: 'accountant' })).status === 200, { timeoutMs: 30_000, what: 'the reminder PDF' });
 
-    const context = await browser.newContext({ viewport: desktop });
-    const page = await context.newPage();
-    const problems = watch(page);
-    await page.goto(`${box.url}/#/invoices/${invoice.id}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.click('a.user[data-role="accountant"]');
+    const { context, page, problems } = await signInAt(browser, `${box.url}/#/invoices/${invoice.id}`, 'accountant');
     await page.getByRole('heading', { name: `Invoice ${invoice.number}` }).waitFor();
     await page.getByRole('heading', { name: 'Reminders' }).waitFor();
     const row = page.getByRole('region', { name: 'Reminders' }).getByRole('row').nth(1);

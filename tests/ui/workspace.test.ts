@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus } from '../../shared/events/bus.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { startBox, type Box } from '../support/box.js';
-import { desktop, inspect, launchChromium, watch } from '../support/browser.js';
+import { discardBox } from '../support/discard-box.js';
+import { inspect, launchChromium, signInAt } from '../support/browser.js';
 import { natsUrl } from '../support/nats.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { waitFor } from '../support/wait.js';
@@ -30,24 +29,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
-  await box?.stop();
-  box?.remove();
-  await db?.drop();
-  const bus = await connectBus(natsUrl, 'workspace-test-cleanup');
-  const jsm = await jetstreamManager(bus.nc);
-  for (const s of [box.stream, `${box.stream}_DLQ`]) await jsm.streams.delete(s).catch(() => undefined);
-  await bus.nc.close();
+  await discardBox(box, db);
 });
 
 /** A person's own browser: signs in through the dev issuer's page at the screen given. */
 async function signIn(role: Role, screen: string, expectedStatuses: number[] = []): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: desktop });
+  const { context, page, problems } = await signInAt(browser, `${box.url}/#${screen}`, role, expectedStatuses);
   contexts.push(context);
-  const page = await context.newPage();
-  const problems = watch(page, expectedStatuses);
-  await page.goto(`${box.url}/#${screen}`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.click(`a.user[data-role="${role}"]`);
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
   expect(page.url()).toBe(`${box.url}/#${screen}`);
   return { page, problems };

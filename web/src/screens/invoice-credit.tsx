@@ -1,11 +1,10 @@
-import { useState } from 'preact/hooks';
 import { amountText, formatMoney, parseAmount } from '../../../shared/domain/money.js';
 import { creditNoteBody, refundBody } from '../../../functions/record-payment/schema.js';
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { run } from '../api.js';
-import { Field, FormError, useForm, valueOf } from '../form.js';
+import { FormError, useForm } from '../form.js';
 import type { InvoiceDetail } from '../types.js';
-import { methods } from './invoice-payment.js';
+import { MoneyForm, type MoneyEntry } from './money-moves.js';
 
 /** Returns of the invoice's order that no credit note credits yet, oldest first. */
 const uncredited = (i: InvoiceDetail) => i.returns.filter((r) => r.creditNoteId === null);
@@ -37,10 +36,7 @@ export const mayRefund = (i: InvoiceDetail, roles: string[]) => i.refundDue > 0 
 export function RefundForm({ invoice, onDone, onCancel }: { invoice: InvoiceDetail; onDone: (message: string) => void; onCancel: () => void }) {
   const form = useForm();
   const note = invoice.creditNotes[invoice.creditNotes.length - 1]!;
-  const [f, setF] = useState({ amount: amountText(invoice.refundDue, invoice.currency), method: 'bank_transfer', reference: '' });
-  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
-  const save = (e: Event) => {
-    e.preventDefault();
+  const save = (f: MoneyEntry) => {
     const amount = parseAmount(f.amount, invoice.currency);
     void form.submit({
       schema: refundBody,
@@ -51,29 +47,7 @@ export function RefundForm({ invoice, onDone, onCancel }: { invoice: InvoiceDeta
     });
   };
   return (
-    <form class="card form" onSubmit={save} noValidate aria-label="Record refund">
-      <FormError form={form} />
-      <div class="row">
-        <Field label="Amount" error={form.error('amount')} hint={`${invoice.currency}; owed back ${amountText(invoice.refundDue, invoice.currency)}, against ${note.number}`}>
-          {(p) => <input {...p} value={f.amount} onInput={set('amount')} inputMode="decimal" required autoFocus autoComplete="off" />}
-        </Field>
-        <Field label="Method" error={form.error('method')}>
-          {(p) => (
-            <select {...p} value={f.method} onChange={set('method')}>
-              {methods.map(([v, text]) => (
-                <option key={v} value={v}>{text}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Reference" error={form.error('reference')} hint="optional, e.g. the bank's reference">
-          {(p) => <input {...p} value={f.reference} onInput={set('reference')} maxLength={200} autoComplete="off" />}
-        </Field>
-      </div>
-      <div class="actions">
-        <button type="button" class="secondary" onClick={onCancel}>Close</button>
-        <button type="submit" disabled={form.busy}>Save refund</button>
-      </div>
-    </form>
+    <MoneyForm form={form} name="Record refund" submitText="Save refund" amount={amountText(invoice.refundDue, invoice.currency)}
+      amountHint={`${invoice.currency}; owed back ${amountText(invoice.refundDue, invoice.currency)}, against ${note.number}`} onSave={save} onCancel={onCancel} />
   );
 }

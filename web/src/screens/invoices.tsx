@@ -10,7 +10,8 @@ import type { ScreenProps } from '../screens.js';
 import type { Invoice, InvoiceDetail } from '../types.js';
 import { Day, Header, Money, PagedList, Show, Status, statusText, TableWrap, When } from '../ui.js';
 import { InvoiceFigures } from './invoice-parts.js';
-import { methodText, PaymentForm } from './invoice-payment.js';
+import { PaymentForm } from './invoice-payment.js';
+import { MoneyMovesTable } from './money-moves.js';
 import { usePaged } from '../paging.js';
 import { EInvoiceLinks } from './einvoice-links.js';
 import { PdfLink } from './pdf-link.js';
@@ -172,24 +173,7 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
       {i.payments.length === 0 ? (
         <p class="empty">No payments yet.</p>
       ) : (
-        <TableWrap label="Payments">
-          <table>
-            <caption class="sr-only">Payments, oldest first</caption>
-            <thead>
-              <tr><th scope="col">When</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr>
-            </thead>
-            <tbody>
-              {i.payments.map((p) => (
-                <tr key={p.id}>
-                  <td><When at={p.receivedAt} /></td>
-                  <td>{methodText(p.method)}</td>
-                  <td>{p.reference ?? <span class="muted">–</span>}</td>
-                  <td class="num"><Money minor={p.amount} currency={i.currency} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <MoneyMovesTable label="Payments" moves={i.payments.map((p) => ({ ...p, at: p.receivedAt }))} currency={i.currency} />
       )}
       {i.creditNotes.length ? (
         <>
@@ -225,24 +209,7 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
       {i.refunds.length ? (
         <>
           <h2>Refunds</h2>
-          <TableWrap label="Refunds">
-            <table>
-              <caption class="sr-only">Refunds, oldest first</caption>
-              <thead>
-                <tr><th scope="col">When</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr>
-              </thead>
-              <tbody>
-                {i.refunds.map((r) => (
-                  <tr key={r.id}>
-                    <td><When at={r.refundedAt} /></td>
-                    <td>{methodText(r.method)}</td>
-                    <td>{r.reference ?? <span class="muted">–</span>}</td>
-                    <td class="num"><Money minor={r.amount} currency={i.currency} /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <MoneyMovesTable label="Refunds" moves={i.refunds.map((r) => ({ ...r, at: r.refundedAt }))} currency={i.currency} />
         </>
       ) : null}
       <h2>Reminders</h2>
