@@ -53,7 +53,7 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
     const targets: [string, NodeJS.Signals][] = [...[...functions, 'connector', 'gateway', 'nats-server', 'postgres', 'object-storage'].map((t): [string, NodeJS.Signals] => [t, 'SIGKILL']), ['nats-server', 'SIGTERM'], ['postgres', 'SIGINT']];
     const rounds = long ? 3 : 1;
     const plan = Array.from({ length: rounds }, () => [...targets].sort(() => Math.random() - 0.5)).flat();
-    const run = drive({ box, skus, customers, ratePerSecond: long ? 12 : 10, workers: 4 });
+    const run = drive({ box, skus, customers, ratePerSecond: long ? 12 : 10, workers: 4, remindersEveryMs: 15_000 });
     const faults: Fault[] = [];
     const started = Date.now();
 
