@@ -49,6 +49,12 @@ export const errorCatalogue = {
   no_billing_email: { kind: 'unprocessable', doc: 'The customer the document was issued to has no e-mail address to send it to; add one to the customer.' },
   email_not_configured: { kind: 'unavailable', doc: 'E-mail is off on this box (no SMTP_HOST); nothing was written.' },
   email_not_sent: { kind: 'unavailable', doc: "The SMTP server did not take the message (or could not be reached); the delivery records the server's answer and the connector tries again later." },
+  unknown_supplier: { kind: 'unprocessable', doc: 'A supplier with this id does not exist.' },
+  unknown_purchase_order: { kind: 'unprocessable', doc: 'A purchase order with this id does not exist.' },
+  over_receipt: { kind: 'unprocessable', doc: 'A receipt of more of a purchase order line than is still open (ordered minus received); nothing was received.' },
+  below_reserved: { kind: 'unprocessable', doc: 'The adjustment or count would leave less on hand than is reserved for orders (or less than nothing).' },
+  nothing_to_reorder: { kind: 'conflict', doc: 'No product of this supplier is at or under its reorder level (available plus on order).' },
+  import_invalid: { kind: 'unprocessable', doc: 'The CSV file has rows that cannot be imported; details.rows names each by line number and field. Nothing was imported.' },
   not_ready: { kind: 'unavailable', doc: 'A dependency is not ready yet.' },
   internal: { kind: 'internal', doc: 'An unexpected error; details are in the log, never in the answer.' },
 } as const satisfies Record<string, { kind: ErrorKind; doc: string }>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
-import { quantity, sku, text } from '../../shared/schemas/common.js';
+import { minorUnits, quantity, sku, text } from '../../shared/schemas/common.js';
 
-export const body = z.object({ sku, quantity, note: text(500).optional() }).strict();
+// unitCost: per unit, in the product's currency; absent, the goods come in at the average cost (shared/inventory/stock.ts).
+export const body = z.object({ sku, quantity, unitCost: minorUnits.optional(), note: text(500).optional() }).strict();

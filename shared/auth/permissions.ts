@@ -19,6 +19,19 @@ export const commandRoles = {
   'render-document/send': ['admin', 'accountant'],
   // The reminder run: the schedule (the connector, as service) daily, the people who chase money on demand.
   'create-invoice/reminders': ['service', 'admin', 'accountant'],
+  // Buying and stock control (docs/deploy-pi.md, "Fifteen functions"): hosted by the inventory
+  // functions, which publish inventory's events. Suppliers and imports beside products; purchase orders,
+  // receipts, adjustments and counts beside receiving. Who receives today (admin, clerk) buys and counts.
+  'upsert-product/supplier': ['admin', 'clerk'],
+  'upsert-product/import': ['admin'],
+  'upsert-customer/import': ['admin'],
+  'receive-stock/purchase-order': ['admin', 'clerk'],
+  'receive-stock/purchase-order/send': ['admin', 'clerk'],
+  'receive-stock/purchase-order/receive': ['admin', 'clerk'],
+  'receive-stock/purchase-order/cancel': ['admin', 'clerk'],
+  'receive-stock/reorder': ['admin', 'clerk'],
+  'receive-stock/adjustment': ['admin', 'clerk'],
+  'receive-stock/count': ['admin', 'clerk'],
   'hire-employee': ['admin'],
   'update-employee': ['admin'],
   'terminate-employee': ['admin'],

@@ -3,6 +3,8 @@ import { AppError } from '../errors.js';
 import { orderStatuses } from '../domain/order-lifecycle.js';
 import { deliverableKinds } from '../billing/deliverable-kinds.js';
 import { vatCategoryCodes } from '../domain/parties.js';
+import { purchaseOrderStatuses } from '../domain/purchase-order-lifecycle.js';
+import { adjustmentReasons, movementReasons } from '../domain/stock-movements.js';
 
 // The event contract, in one place: every event type with the domain whose subject carries it
 // (`<prefix>.<domain>.<type>`), the version of its data, the zod schema of that data, and the aggregate
@@ -51,6 +53,11 @@ const orderSnapshot = z.object({
   createdAt: isoInstant,
 });
 
+/** A purchase order line as ordered: unit cost in the purchase order's (the supplier's) currency. */
+const purchaseOrderLine = z.object({
+  lineNo: z.number().int().positive(), sku: z.string(), name: z.string(), supplierSku: z.string().nullable(), quantity: z.number().int().positive(), unitCost: money.nonnegative(),
+});
+
 const shortage = z.object({ sku: z.string(), requested: z.number().int(), available: z.number().int() });
 
 /** Pay fields included: events stay inside the platform, and the BI side serves payroll to admins only.
@@ -88,7 +95,7 @@ interface EventSpec<S extends z.ZodType> {
   summary: string;
   data: S;
   /** The aggregate the event is about and how its id is read from the data. */
-  aggregate: { type: 'order' | 'customer' | 'product' | 'invoice' | 'employee' | 'company'; id: (data: z.infer<S>) => string };
+  aggregate: { type: 'order' | 'customer' | 'product' | 'invoice' | 'employee' | 'company' | 'supplier' | 'purchase_order'; id: (data: z.infer<S>) => string };
   /** From version n to n+1, by n; applied in turn to data older than `version`. */
   upgrade?: Readonly<Record<number, (data: unknown) => unknown>>;
 }
@@ -97,6 +104,8 @@ const spec = <S extends z.ZodType>(s: EventSpec<S>) => s;
 const orderAggregate = { type: 'order', id: (d: { orderId: string }) => d.orderId } as const;
 const invoiceAggregate = { type: 'invoice', id: (d: { invoiceId: string }) => d.invoiceId } as const;
 const employeeAggregate = { type: 'employee', id: (d: { employeeId: string }) => d.employeeId } as const;
+const supplierAggregate = { type: 'supplier', id: (d: { supplierId: string }) => d.supplierId } as const;
+const purchaseOrderAggregate = { type: 'purchase_order', id: (d: { purchaseOrderId: string }) => d.purchaseOrderId } as const;
 
 export const eventRegistry = {
   order_created: spec({ domain: 'orders', version: 1, summary: 'An order was entered: the whole order, priced.', data: orderSnapshot, aggregate: orderAggregate }),
@@ -163,7 +172,57 @@ export const eventRegistry = {
     summary: "A product's stock moved; carries the new absolute levels and the movement id, which orders the levels of one sku.",
     data: z.object({
       sku: z.string(), name: z.string(), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int(),
-      reason: z.enum(['receipt', 'reservation', 'release', 'shipment', 'return']), orderId: z.string().nullable(), movementId: z.number().int().positive(),
+      reason: z.enum(['receipt', 'reservation', 'release', 'shipment', 'return', 'adjustment']), orderId: z.string().nullable(), movementId: z.number().int().positive(),
+      // At cost, in the product's currency (shared/domain/stock-cost.ts); absent on events from before 016.
+      value: money.nonnegative().optional(), valueDelta: money.optional(), currency: currency.optional(),
+      /** An adjustment's reason, or where a receipt came from (purchase_order, unordered, opening). */
+      movementReason: z.enum(movementReasons).optional(),
+      purchaseOrderId: z.string().optional(),
+    }),
+  }),
+  supplier_upserted: spec({
+    domain: 'inventory', version: 1, summary: 'A supplier was created or changed.', aggregate: supplierAggregate,
+    data: z.object({
+      supplierId: id, name: z.string(), address: postalAddress.nullable(), vatId: z.string().nullable(), paymentTermsDays: z.number().int().nonnegative(),
+      currency, email: z.string().nullable(),
+    }),
+  }),
+  purchase_order_created: spec({
+    domain: 'inventory', version: 1, summary: 'A purchase order was drafted: its supplier, lines and unit costs in the supplier currency.', aggregate: purchaseOrderAggregate,
+    data: z.object({
+      purchaseOrderId: id, number: z.string(), supplierId: id, supplierName: z.string(), currency, total: money.nonnegative(),
+      lines: z.array(purchaseOrderLine).min(1), createdAt: isoInstant,
+    }),
+  }),
+  purchase_order_sent: spec({
+    domain: 'inventory', version: 1, summary: 'A purchase order went to its supplier (the PDF, by e-mail where e-mail is set up).', aggregate: purchaseOrderAggregate,
+    data: z.object({ purchaseOrderId: id, number: z.string(), supplierId: id, sentAt: isoInstant }),
+  }),
+  purchase_order_cancelled: spec({
+    domain: 'inventory', version: 1, summary: 'A purchase order was cancelled; what was received stays, the rest is no longer on order.', aggregate: purchaseOrderAggregate,
+    data: z.object({ purchaseOrderId: id, number: z.string(), supplierId: id, previousStatus: z.enum(purchaseOrderStatuses), cancelledAt: isoInstant }),
+  }),
+  goods_received: spec({
+    domain: 'inventory', version: 1,
+    summary: 'Goods came in: against a purchase order (its lines, in parts) or without one; each line at its unit cost, entered into stock at cost.',
+    aggregate: { type: 'purchase_order', id: (d) => d.purchaseOrderId ?? `unordered:${d.receiptId}` },
+    data: z.object({
+      receiptId: id, purchaseOrderId: z.string().nullable(), supplierId: z.string().nullable(), currency,
+      lines: z.array(z.object({
+        lineNo: z.number().int().positive().nullable(), sku: z.string(), quantity: z.number().int().positive(), unitCost: money.nonnegative(), value: money.nonnegative(),
+      })).min(1),
+      /** The purchase order's status after the receipt; null without one. */
+      purchaseOrderStatus: z.enum(purchaseOrderStatuses).nullable(),
+      receivedAt: isoInstant,
+    }),
+  }),
+  stock_adjusted: spec({
+    domain: 'inventory', version: 1,
+    summary: "A product's on-hand quantity was corrected by a signed quantity for a reason (count, damage, theft, correction), valued at cost; a count names itself.",
+    aggregate: { type: 'product', id: (d) => d.sku },
+    data: z.object({
+      sku: z.string(), quantityDelta: z.number().int(), reason: z.enum(adjustmentReasons), valueDelta: money, currency,
+      countId: z.string().nullable(), note: z.string().nullable(), movementId: z.number().int().positive(), adjustedAt: isoInstant,
     }),
   }),
   product_upserted: spec({
@@ -172,6 +231,8 @@ export const eventRegistry = {
       sku: z.string(), name: z.string(), unitPrice: money.nonnegative(), currency, taxRateBp: z.number().int().nonnegative(), reorderLevel: z.number().int().nonnegative(),
       // Set when the product is exempt from VAT (its lines are category E with this reason); absent before 015.
       vatExemptionReason: z.string().optional(),
+      // Buying (016): absent before it, and when not set.
+      preferredSupplierId: z.string().optional(), supplierSku: z.string().optional(), reorderQuantity: z.number().int().nonnegative().optional(),
     }),
   }),
   invoice_created: spec({

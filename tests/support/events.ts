@@ -34,6 +34,23 @@ export const sampleData: { [K in EventType]: EventData<K> } = {
   stock_released: { orderId: 'o1', lines: [{ sku: 'A', quantity: 2 }] },
   stock_changed: { sku: 'A', name: 'Apple', onHand: 10, reserved: 2, available: 8, reason: 'reservation', orderId: 'o1', movementId: 1 },
   product_upserted: { sku: 'A', name: 'Apple', unitPrice: 500, currency: 'EUR', taxRateBp: 2000, reorderLevel: 0 },
+  supplier_upserted: {
+    supplierId: 's1', name: 'Bohnen Import AG', address: { lines: ['Kaiserkai 1'], postalCode: '20457', city: 'Hamburg', country: 'DE' }, vatId: null,
+    paymentTermsDays: 30, currency: 'EUR', email: 'orders@bohnen.example',
+  },
+  purchase_order_created: {
+    purchaseOrderId: 'po1', number: 'PO-000001', supplierId: 's1', supplierName: 'Bohnen Import AG', currency: 'EUR', total: 3000,
+    lines: [{ lineNo: 1, sku: 'A', name: 'Apple', supplierSku: null, quantity: 10, unitCost: 300 }], createdAt: '2026-11-25T09:00:00.000Z',
+  },
+  purchase_order_sent: { purchaseOrderId: 'po1', number: 'PO-000001', supplierId: 's1', sentAt: '2026-11-25T10:00:00.000Z' },
+  purchase_order_cancelled: { purchaseOrderId: 'po1', number: 'PO-000001', supplierId: 's1', previousStatus: 'sent', cancelledAt: '2026-11-26T10:00:00.000Z' },
+  goods_received: {
+    receiptId: 'gr1', purchaseOrderId: 'po1', supplierId: 's1', currency: 'EUR', lines: [{ lineNo: 1, sku: 'A', quantity: 4, unitCost: 300, value: 1200 }],
+    purchaseOrderStatus: 'partially_received', receivedAt: '2026-11-27T09:00:00.000Z',
+  },
+  stock_adjusted: {
+    sku: 'A', quantityDelta: -1, reason: 'damage', valueDelta: -300, currency: 'EUR', countId: null, note: 'dropped', movementId: 2, adjustedAt: '2026-11-28T09:00:00.000Z',
+  },
   invoice_created: {
     invoiceId: 'i1', number: 'INV-2026-000001', orderId: 'o1', customerId: 'c1', customerName: 'Ada', issueDate: '2026-11-25', dueDate: '2026-12-25',
     currency: 'EUR', subtotal: 1000, tax: 200, total: 1200, lines: [line],
