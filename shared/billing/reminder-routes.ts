@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { commandRoles } from '../auth/permissions.js';
 import type { MountContext, MountOperation } from '../http/definition.js';
 import { parseInput } from '../http/errors-to-http.js';
+import { idempotencyKey } from '../http/app.js';
 import { runReminders, utcDay } from './reminders.js';
 
 // POST /function/create-invoice/reminders: the reminder run (shared/billing/reminders.ts). A mount, not
@@ -31,7 +32,9 @@ export const reminderOperations: MountOperation[] = [
 export function registerReminderRoutes(app: FastifyInstance, { deps, authorize }: MountContext) {
   app.post('/reminders', async (req) => {
     const actor = await authorize(req.headers.authorization, reminderRunners);
-    const input = parseInput(remindersBody, req.body ?? {});
+    // No key needed, but a malformed one is refused as on every other POST; a JSON `null` is not "no body".
+    parseInput(idempotencyKey.optional(), req.headers['idempotency-key']);
+    const input = parseInput(remindersBody, req.body === undefined ? {} : req.body);
     return runReminders(deps, { correlationId: req.id, causationId: null, actor: actor.sub }, input.asOf ?? utcDay(new Date()));
   });
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/roles.js';
 import { createHarness, type Harness, type Reply } from '../support/harness.js';
 import { seed } from '../support/fixtures.js';
+import { deliverableKinds } from '../../shared/billing/deliverable-kinds.js';
 import { changedTables, fingerprint, isErrorShape, report, runs } from './support.js';
 
 // Generated bad input against every command, in-process on real Postgres and JetStream: the answer is
@@ -66,7 +67,25 @@ const badId = fc.oneof(
 const badCurrency = fc.oneof(notAString, fc.constantFrom('', 'eur', 'EURO', 'EU', 'E1R', 'ÉUR', ' EUR', 'EUR\u0000'));
 const badEmail = fc.oneof(notAString, fc.string({ maxLength: 30 }).filter((s) => !s.includes('@')), fc.constantFrom('a@', '@b.c', 'a@b@c.d', 'a b@c.d', 'x'.repeat(250) + '@e.com'));
 const badDate = fc.oneof(notAString, fc.constantFrom('2024-13-01', '2024-02-30', '0000-01-01', '1899-12-31', '3000-01-01', '20240101', 'yesterday', '2024-01-01T00:00:00Z', ''));
-const badEnum = fc.oneof(notAString, fc.string({ maxLength: 12 }).filter((s) => !['bank_transfer', 'card', 'cash', 'cheque', 'other'].includes(s)));
+const badEnumOf = (allowed: readonly string[]) => fc.oneof(notAString, fc.string({ maxLength: 12 }).filter((s) => !allowed.includes(s)));
+const badEnum = badEnumOf(['bank_transfer', 'card', 'cash', 'cheque', 'other']);
+/** A list field: not a list, empty, or items of the wrong shape (`item` makes one bad item). */
+const badList = (item: fc.Arbitrary<unknown>, max: number) =>
+  fc.oneof(
+    notAString.filter((v) => !Array.isArray(v)),
+    fc.constant([]),
+    fc.array(item, { minLength: 1, maxLength: 3 }),
+    fc.integer({ min: max + 1, max: max + 20 }).chain((n) => fc.array(item, { minLength: n, maxLength: n })),
+  );
+const badCountry = fc.oneof(notAString, fc.constantFrom('', 'de', 'DEU', 'XX', 'ZZ', '1A', ' DE'));
+const badAddress = fc.oneof(
+  notAString,
+  fc.constant({}),
+  fc.record({ lines: fc.constant(['Hauptstraße 5']), postalCode: fc.constant('10115'), city: fc.constant('Berlin'), country: badCountry }),
+  fc.record({ lines: fc.constantFrom([], ['a', 'b', 'c', 'd'], [''], [1]), postalCode: fc.constant('10115'), city: fc.constant('Berlin'), country: fc.constant('DE') }),
+  fc.record({ lines: fc.constant(['Hauptstraße 5']), postalCode: badText(20), city: fc.constant('Berlin'), country: fc.constant('DE') }),
+);
+const address = { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' };
 
 // ---- hostile values that may be valid: never a 5xx; a 4xx writes nothing ----
 const hostileText = fc.oneof(
@@ -86,6 +105,8 @@ interface Field {
 }
 interface Command {
   fn: string;
+  /** A further command of the function (shared/http/definition.ts), e.g. '/refund'; '/' when absent. */
+  path?: string;
   role: Role;
   fields: Field[];
   /** Invalid whole bodies beyond field-by-field ones (duplicate lines, ...). */
@@ -170,6 +191,76 @@ const commands: Command[] = [
     ],
   },
   {
+    fn: 'fulfil-order',
+    path: '/return',
+    role: 'clerk',
+    fields: [
+      { name: 'orderId', required: true, valid: () => fc.constant(fx.orderId), bad: badId },
+      {
+        name: 'lines',
+        required: true,
+        valid: () => fc.constant([{ lineNo: 1, quantity: 1, reason: 'damaged', disposition: 'restock' }]),
+        bad: badList(
+          fc.oneof(
+            fc.record({ lineNo: badInt(1, 10_000), quantity: fc.constant(1), reason: fc.constant('x'), disposition: fc.constant('restock') }),
+            fc.record({ lineNo: fc.constant(1), quantity: badInt(1, 1_000_000), reason: fc.constant('x'), disposition: fc.constant('restock') }),
+            fc.record({ lineNo: fc.constant(1), quantity: fc.constant(1), reason: badText(200), disposition: fc.constant('scrap') }),
+            fc.record({ lineNo: fc.constant(1), quantity: fc.constant(1), reason: fc.constant('x'), disposition: badEnumOf(['restock', 'scrap']) }),
+          ),
+          500,
+        ),
+      },
+    ],
+  },
+  {
+    fn: 'record-payment',
+    path: '/credit-note',
+    role: 'accountant',
+    fields: [
+      { name: 'returnId', required: true, valid: () => fc.constant('no-such-return'), bad: badId },
+      { name: 'reason', required: false, valid: () => fc.constant('returned'), bad: badText(200) },
+    ],
+  },
+  {
+    fn: 'record-payment',
+    path: '/refund',
+    role: 'accountant',
+    fields: [
+      { name: 'creditNoteId', required: true, valid: () => fc.constant('no-such-credit-note'), bad: badId },
+      { name: 'amount', required: true, valid: () => fc.constant(1), bad: badInt(1, 1_000_000_000_000) },
+      { name: 'method', required: true, valid: () => fc.constant('card'), bad: badEnum },
+      { name: 'reference', required: false, valid: () => fc.constant('ref-1'), bad: badText(200) },
+    ],
+  },
+  {
+    fn: 'render-document',
+    path: '/send',
+    role: 'accountant',
+    fields: [
+      { name: 'kind', required: true, valid: () => fc.constant('invoice'), bad: badEnumOf(deliverableKinds) },
+      { name: 'id', required: true, valid: () => fc.constant(fx.invoiceId), bad: badId },
+    ],
+  },
+  {
+    fn: 'upsert-customer',
+    path: '/company',
+    role: 'admin',
+    fields: [
+      name('name'),
+      { name: 'address', required: true, valid: () => fc.constant(address), bad: badAddress },
+      { name: 'vatId', required: false, valid: () => fc.constant('DE136695976'), bad: fc.oneof(notAString, fc.constantFrom('', 'DE', 'DE12345678', 'XX123456789', 'DE 136 695 976 x')) },
+      { name: 'email', required: false, valid: () => fc.constant('office@example.com'), bad: badEmail },
+      { name: 'emailOnIssue', required: false, valid: () => fc.boolean(), bad: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) },
+    ],
+  },
+  {
+    fn: 'create-invoice',
+    path: '/reminders',
+    role: 'accountant',
+    // Any real day is a run's day (a later one tests the policy, an earlier one catches up): only non-days are bad.
+    fields: [{ name: 'asOf', required: false, valid: () => fc.constant('2026-01-15'), bad: fc.oneof(notAString, fc.constantFrom('2024-13-01', '2024-02-30', '0000-01-01', '20240101', 'yesterday', '2024-01-01T00:00:00Z', '')) }],
+  },
+  {
     fn: 'hire-employee',
     role: 'admin',
     fields: [
@@ -235,22 +326,24 @@ function hostileBodies(c: Command): fc.Arbitrary<Record<string, unknown>> | unde
 
 async function send(c: Command, raw: { body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<Reply> {
   const opts = raw.rawBody !== undefined ? { role: c.role, rawBody: raw.rawBody, ...(raw.headers ? { headers: raw.headers } : {}) } : { role: c.role, body: raw.body, ...(raw.headers ? { headers: raw.headers } : {}) };
-  return h.call(c.fn, '/', opts);
+  return h.call(c.fn, c.path ?? '/', opts);
 }
 
 /** The 4xx with the error shape, and not a single row changed anywhere. */
 async function expectRefusedUntouched(c: Command, kind: string, raw: Parameters<typeof send>[1]) {
   const before = await fingerprint(h.db.pool);
   const res = await send(c, raw);
-  count(c.fn, kind);
-  const what = `${c.fn} ${kind}: ${JSON.stringify(raw).slice(0, 300)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+  count(label(c), kind);
+  const what = `${label(c)} ${kind}: ${JSON.stringify(raw).slice(0, 300)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
   expect(res.status, what).toBeGreaterThanOrEqual(400);
   expect(res.status, what).toBeLessThan(500);
   expect(isErrorShape(res.body), what).toBe(true);
   expect(changedTables(before, await fingerprint(h.db.pool)), what).toEqual([]);
 }
 
-describe.each(commands.map((c) => [c.fn, c] as const))('bad input to %s', (_fn, c) => {
+const label = (c: Command) => `${c.fn}${c.path ?? ''}`;
+
+describe.each(commands.map((c) => [label(c), c] as const))('bad input to %s', (_fn, c) => {
   it('generated invalid bodies: 4xx with the error shape, nothing written', async () => {
     await fc.assert(fc.asyncProperty(invalidBodies(c), async ({ kind, body }) => expectRefusedUntouched(c, kind, { body })), { numRuns: runs * 3 });
   });
@@ -292,8 +385,8 @@ describe.each(commands.map((c) => [c.fn, c] as const))('bad input to %s', (_fn, 
       fc.asyncProperty(hostile!, async (body) => {
         const before = await fingerprint(h.db.pool);
         const res = await send(c, { body });
-        count(c.fn, 'hostile');
-        const what = `${c.fn} hostile: ${JSON.stringify(body).slice(0, 300)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+        count(label(c), 'hostile');
+        const what = `${label(c)} hostile: ${JSON.stringify(body).slice(0, 300)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
         expect(res.status, what).toBeLessThan(500);
         if (res.status >= 400) {
           expect(isErrorShape(res.body), what).toBe(true);
