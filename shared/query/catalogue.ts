@@ -5,7 +5,8 @@ import { addSearch, type SearchListQuery } from './search.js';
 const stockColumns = `sku, name, on_hand as "onHand", reserved, available, reorder_level as "reorderLevel",
   available <= reorder_level as low`;
 const productColumns = `sku, name, unit_price as "unitPrice", currency, tax_rate_bp as "taxRateBp", reorder_level as "reorderLevel",
-  vat_exemption_reason as "vatExemptionReason"`;
+  vat_exemption_reason as "vatExemptionReason", preferred_supplier_id as "preferredSupplierId", supplier_sku as "supplierSku",
+  reorder_quantity as "reorderQuantity"`;
 
 // Both lists by sku, paged on it: a catalogue may hold thousands of products.
 const bySku: SortKey<{ sku: string }> = { columns: ['sku'], of: (row) => [row.sku] };
