@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { orderStatuses } from '../../shared/domain/order-lifecycle.js';
 import { employeeStatuses } from '../../shared/domain/employee.js';
+import { purchaseOrderStatuses } from '../../shared/domain/purchase-order-lifecycle.js';
 import { id, sku, text } from '../../shared/schemas/common.js';
 import { pageParams } from '../../shared/query/paging.js';
 
@@ -26,6 +27,7 @@ export const invoiceList = z
     ...pageParams,
   })
   .strict();
+export const purchaseOrderList = z.object({ status: z.enum(purchaseOrderStatuses).optional(), supplierId: id.optional(), ...pageParams }).strict();
 export const movementList = z.object({ sku, ...pageParams }).strict();
 /** Stock, products, customers: a search and a page, in the list's own order (shared/query/paging.ts, keyPage). */
 export const searchList = z.object({ ...search, ...pageParams }).strict();

@@ -1,9 +1,26 @@
 import { commandRoles } from '../../shared/auth/permissions.js';
 import { command, defineFunction } from '../../shared/http/definition.js';
 import { receiveStock } from '../../shared/inventory/stock.js';
-import { body } from './schema.js';
+import { createPurchaseOrder } from '../../shared/purchasing/create.js';
+import { cancelPurchaseOrder, sendPurchaseOrder } from '../../shared/purchasing/status.js';
+import { receivePurchaseOrder } from '../../shared/purchasing/receive.js';
+import { body, cancelBody, purchaseOrderBody, receiptBody, sendBody } from './schema.js';
 
+// Receiving, and buying beside it (faasd CE's 15 functions: docs/deploy-pi.md): purchase orders and the
+// goods received against them are sub-paths of this function, which publishes inventory's events.
 export default defineFunction({
   name: 'receive-stock',
-  routes: [command({ roles: commandRoles['receive-stock'], body, idempotent: true, run: (uow, input) => receiveStock(uow, input) })],
+  routes: [
+    command({ roles: commandRoles['receive-stock'], body, idempotent: true, run: (uow, input) => receiveStock(uow, input) }),
+    command({
+      path: '/purchase-order', roles: commandRoles['receive-stock/purchase-order'], body: purchaseOrderBody, idempotent: true, successStatus: 201,
+      run: (uow, input) => createPurchaseOrder(uow, input),
+    }),
+    command({ path: '/purchase-order/send', roles: commandRoles['receive-stock/purchase-order/send'], body: sendBody, idempotent: true, run: (uow, input) => sendPurchaseOrder(uow, input) }),
+    command({
+      path: '/purchase-order/receive', roles: commandRoles['receive-stock/purchase-order/receive'], body: receiptBody, idempotent: true,
+      run: (uow, input) => receivePurchaseOrder(uow, input),
+    }),
+    command({ path: '/purchase-order/cancel', roles: commandRoles['receive-stock/purchase-order/cancel'], body: cancelBody, idempotent: true, run: (uow, input) => cancelPurchaseOrder(uow, input) }),
+  ],
 });
