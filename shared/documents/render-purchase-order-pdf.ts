@@ -11,13 +11,13 @@ import type { PurchaseOrderDocument, PurchaseOrderDocumentLine } from './purchas
 
 type Column = 'lineNo' | 'sku' | 'supplierSku' | 'name' | 'quantity' | 'unitCost' | 'total';
 const columns: readonly TableColumn<Column>[] = [
-  { key: 'lineNo', title: '#', width: 25, align: 'right' },
-  { key: 'sku', title: 'Our SKU', width: 70, align: 'left' },
-  { key: 'supplierSku', title: 'Your SKU', width: 70, align: 'left' },
-  { key: 'name', title: 'Description', width: 150, align: 'left' },
-  { key: 'quantity', title: 'Qty', width: 40, align: 'right' },
+  { key: 'lineNo', title: '#', width: 20, align: 'right' },
+  { key: 'sku', title: 'Our SKU', width: 90, align: 'left' },
+  { key: 'supplierSku', title: 'Your SKU', width: 80, align: 'left' },
+  { key: 'name', title: 'Description', width: 125, align: 'left' },
+  { key: 'quantity', title: 'Qty', width: 35, align: 'right' },
   { key: 'unitCost', title: 'Unit cost', width: 70, align: 'right' },
-  { key: 'total', title: 'Line total', width: 70, align: 'right' },
+  { key: 'total', title: 'Line total', width: 75, align: 'right' },
 ];
 
 export async function renderPurchaseOrderPdf(doc: PurchaseOrderDocument, locale = 'en-GB'): Promise<Buffer> {
