@@ -237,7 +237,7 @@ describe('CSV export of the list reads', () => {
   });
 
   it('exports stock, products and customers whole, as their JSON', async () => {
-    for (const [path, money] of [['/stock', []], ['/products', ['unitPrice']], ['/customers', []], ['/customers?q=bulk', []]] as const) {
+    for (const [path, money] of [['/stock', ['value', 'averageCost']], ['/products', ['unitPrice']], ['/customers', []], ['/customers?q=bulk', []]] as const) {
       const json = await h.get('query', path, { role: 'clerk' });
       expectSame(await csv(queryApp, path, 'clerk'), json.body.items, money);
     }
