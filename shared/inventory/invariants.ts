@@ -30,6 +30,17 @@ export const inventoryLedgerEqualsValueSql = `
   from ledger l full join stock s on s.currency = l.currency
   where coalesce(l.balance, 0) <> coalesce(s.value, 0)`;
 
+/**
+ * The same at any past instant $2 (inclusive): the 1300 balance booked up to then equals the value of
+ * the movements up to then, per currency (what GET query/stock/valuation?at= answers). Rows: the differences.
+ */
+export const inventoryLedgerEqualsValueAtSql = `
+  with ledger as (select currency, sum(debit - credit) as balance from billing.ledger_entries where account = $1 and at <= $2 group by currency),
+       stock as (select p.currency, sum(m.value_delta) as value from inventory.stock_movements m join inventory.products p using (sku) where m.at <= $2 group by p.currency)
+  select coalesce(l.currency, s.currency) as currency, coalesce(l.balance, 0)::bigint as ledger, coalesce(s.value, 0)::bigint as value
+  from ledger l full join stock s on s.currency = l.currency
+  where coalesce(l.balance, 0) <> coalesce(s.value, 0)`;
+
 /** Every stock posting (`stock:<movement id>`) balances and books exactly its movement's value on 1300. $1: the 1300 account code. */
 export const stockPostingsMatchMovementsSql = `
   with postings as (select posting_id, sum(debit) as debit, sum(credit) as credit,

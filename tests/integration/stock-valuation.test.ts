@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '../../shared/domain/ledger.js';
 import { subjectFor } from '../../shared/events/registry.js';
-import { stockValueProblems } from '../../shared/inventory/invariants.js';
+import { inventoryLedgerEqualsValueAtSql, stockValueProblems } from '../../shared/inventory/invariants.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 // Stock at cost (docs/rules.md "Stock", docs/ledger.md "Inventory at cost") against real Postgres and
@@ -303,6 +303,7 @@ describe('valuation and the ledger', () => {
     const ledgerThen = await q<{ currency: string; value: number }>(
       'select currency, sum(debit - credit)::int as value from billing.ledger_entries where account = $1 and at <= $2 group by currency order by currency', [accounts.inventory, at]);
     expect(ledgerThen).toEqual(then.totals);
+    expect(await q(inventoryLedgerEqualsValueAtSql, [accounts.inventory, at])).toEqual([]);
 
     // Later movements change now, never then.
     await receive(usd, 1, 1);
