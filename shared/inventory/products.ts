@@ -1,4 +1,5 @@
 import type { UnitOfWork } from '../unit-of-work.js';
+import { refuseCurrencyChangeOfValuedStock } from './stock-currency.js';
 
 export interface ProductInput {
   sku: string;
@@ -12,6 +13,7 @@ export interface ProductInput {
 }
 
 export async function upsertProduct(uow: UnitOfWork, input: ProductInput) {
+  await refuseCurrencyChangeOfValuedStock(uow.tx, input.sku, input.currency);
   const taxRateBp = input.taxRateBp ?? 0;
   const vatExemptionReason = input.vatExemptionReason ?? null;
   // reorder_level: 0 on create when not given, the stored value on update when not given.

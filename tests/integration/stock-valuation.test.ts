@@ -321,6 +321,19 @@ describe('valuation and the ledger', () => {
     }
   });
 
+  it('fixes a product\'s currency once its stock has a value: no exchange rates, so 1300 and the stock stay in one currency', async () => {
+    const valued = await product();
+    await receive(valued, 1, 10);
+    const before = await written();
+    const res = await h.post('upsert-product', { sku: valued, name: 'Valued', unitPrice: 2000, currency: 'USD', taxRateBp: 2000 }, admin);
+    expect([res.status, res.body.error?.code, res.body.error?.details]).toEqual([422, 'currency_mismatch', { sku: valued, currency: 'EUR', path: 'currency' }]);
+    expect(await written()).toBe(before);
+    expect((await h.post('upsert-product', { sku: valued, name: 'Valued, renamed', unitPrice: 2100, currency: 'EUR', taxRateBp: 2000 }, admin)).status).toBe(200);
+    const free = await product();
+    await receive(free, 1); // no cost: no value yet
+    expect((await h.post('upsert-product', { sku: free, name: 'Free', unitPrice: 2000, currency: 'USD', taxRateBp: 2000 }, admin)).status).toBe(200);
+  });
+
   it('holds the invariants: levels = movements, value >= 0, ledger 1300 = value per currency; and they catch a corrupted level', async () => {
     await h.settle();
     expect(await stockValueProblems(h.db.pool)).toEqual([]);
