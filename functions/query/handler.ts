@@ -9,13 +9,14 @@ import { getCustomer, listCustomers } from '../../shared/query/customers.js';
 import { getSupplier, listSuppliers } from '../../shared/query/suppliers.js';
 import { reorderSuggestions } from '../../shared/inventory/reorder.js';
 import { listMovements } from '../../shared/query/movements.js';
+import { stockValuation } from '../../shared/query/valuation.js';
 import { getEmployee, listEmployees } from '../../shared/query/employees.js';
 import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockCsv, suppliersCsv } from '../../shared/query/csv-exports.js';
 import { journal, receivablesAsOf, trialBalanceAsOf } from '../../shared/query/ledger.js';
 import { journalCsv, receivablesCsv, trialBalanceCsv } from '../../shared/query/ledger-csv.js';
 import { companyProfileRead } from '../../shared/query/company.js';
 import { getPurchaseOrder, listPurchaseOrders } from '../../shared/query/purchase-orders.js';
-import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, purchaseOrderList, receivablesList, reorderList, searchList } from './schema.js';
+import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, purchaseOrderList, receivablesList, reorderList, searchList, valuationAt } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
 // A run answering undefined is a 404. Every record is read by the people's roles (pay in the employee
@@ -29,6 +30,7 @@ export default defineFunction({
     query({ path: '/orders', roles, input: orderList, run: (db, q) => listOrders(db, q), csv: ordersCsv }),
     query({ path: '/invoices/:id', roles, input: byId, run: (db, q) => getInvoice(db, q.id) }),
     query({ path: '/invoices', roles, input: invoiceList, run: (db, q) => listInvoices(db, q), csv: invoicesCsv }),
+    query({ path: '/stock/valuation', roles, input: valuationAt, run: (db, q) => stockValuation(db, q) }),
     query({ path: '/stock/:sku/movements', roles, input: movementList, run: (db, q) => listMovements(db, q) }),
     query({ path: '/stock', roles, input: searchList, run: (db, q) => listStock(db, q), csv: stockCsv }),
     query({ path: '/products/:sku', roles, input: bySku, run: (db, q) => getProduct(db, q.sku) }),

@@ -6,7 +6,9 @@ import { cancelPurchaseOrder, sendPurchaseOrder } from '../../shared/purchasing/
 import { receivePurchaseOrder } from '../../shared/purchasing/receive.js';
 import { reorderFromSuggestions } from '../../shared/purchasing/reorder.js';
 import { reorderSuggestions } from '../../shared/inventory/reorder.js';
-import { body, cancelBody, purchaseOrderBody, receiptBody, reorderBody, sendBody } from './schema.js';
+import { adjustStock } from '../../shared/inventory/adjustments.js';
+import { countStock } from '../../shared/inventory/counts.js';
+import { adjustmentBody, body, cancelBody, countBody, purchaseOrderBody, receiptBody, reorderBody, sendBody } from './schema.js';
 
 // Receiving, and buying beside it (faasd CE's 15 functions: docs/deploy-pi.md): purchase orders and the
 // goods received against them are sub-paths of this function, which publishes inventory's events.
@@ -28,5 +30,8 @@ export default defineFunction({
       run: (uow, input) => reorderFromSuggestions(uow, input, reorderSuggestions),
     }),
     command({ path: '/purchase-order/cancel', roles: commandRoles['receive-stock/purchase-order/cancel'], body: cancelBody, idempotent: true, run: (uow, input) => cancelPurchaseOrder(uow, input) }),
+    // Corrections of on-hand live beside receiving (faasd CE's 15-function cap: docs/deploy-pi.md, "Fifteen functions").
+    command({ path: '/adjustment', roles: commandRoles['receive-stock/adjustment'], body: adjustmentBody, idempotent: true, run: (uow, input) => adjustStock(uow, input) }),
+    command({ path: '/count', roles: commandRoles['receive-stock/count'], body: countBody, idempotent: true, run: (uow, input) => countStock(uow, input) }),
   ],
 });
