@@ -161,7 +161,7 @@ export const panels: Panel[] = [
         xAxis: { type: 'category', data: days },
         yAxis: { type: 'value', splitLine: grid },
         series: currencies.map((c) => ({
-          name: c, type: 'line', showSymbol: false, areaStyle: { opacity: 0.15 },
+          name: c, type: 'line', showSymbol: days.length < 2, areaStyle: { opacity: 0.15 },
           data: days.map((d) => major(rows.find((r) => r.day === d && r.currency === c)?.value ?? 0, c)),
         })),
       };
