@@ -25,4 +25,8 @@ export const biCsvColumns = {
   ],
   // `data` differs by event type: kept whole, as its JSON text.
   order_timeline: [csvNumber('seq'), ...text('id', 'type', 'occurredAt', 'actor', 'causationId', 'correlationId'), csvJson('data')],
+  gross_margin: [...text('month', 'sku', 'name', 'currency'), ...['revenue', 'cogs', 'margin'].flatMap((k) => csvMoney(k)), csvNumber('marginPercent')],
+  inventory_value: [...text('day', 'currency'), ...csvMoney('value')],
+  purchase_spend: [...text('month', 'supplierId', 'supplierName', 'currency'), ...numbers('receipts', 'quantity'), ...csvMoney('value')],
+  stock_on_order: [...text('sku', 'name', 'supplierId', 'supplierName', 'currency'), ...numbers('ordered', 'received', 'onOrder'), ...csvMoney('value')],
 } satisfies Record<string, readonly CsvColumn[]>;

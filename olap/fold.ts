@@ -1,6 +1,7 @@
 import { envelopeSchema, parseEvent, type Envelope, type Event } from '../shared/events/envelope.js';
 import { rank, statusAnnouncedBy, type OrderStatus } from '../shared/domain/order-lifecycle.js';
 import { addToTimeline, type TimelineRow } from './timeline.js';
+import { emptyBuying, foldBuying, type BuyingChanges } from './buying-fold.js';
 
 // Folding a batch of events into row changes. Each event is read by the registry (shared/events/registry.ts);
 // one that does not match is skipped. An order's status is the highest-ranked status any event
@@ -110,6 +111,8 @@ export interface BatchChanges {
   employees: Map<string, EmployeeChange>;
   /** Rows of the order timelines, by `seq:orderId` (one per event and order it names). */
   timeline: Map<string, TimelineRow>;
+  /** The facts behind margin, inventory value, purchase spend and stock on order (olap/buying-fold.ts). */
+  buying: BuyingChanges;
   /** Events that were folded into the fact tables (others are of no interest to the aggregates or malformed;
    *  the timeline keeps every event naming an order, whatever these counters say). */
   used: number;
@@ -117,7 +120,7 @@ export interface BatchChanges {
 }
 
 export function emptyChanges(): BatchChanges {
-  return { orders: new Map(), lines: [], invoices: new Map(), payments: [], stock: new Map(), employees: new Map(), timeline: new Map(), used: 0, ignored: 0 };
+  return { orders: new Map(), lines: [], invoices: new Map(), payments: [], stock: new Map(), employees: new Map(), timeline: new Map(), buying: emptyBuying(), used: 0, ignored: 0 };
 }
 
 const max = (a: number, b: number) => (a > b ? a : b);
@@ -208,6 +211,8 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
   const event = envelope && readEvent(envelope);
   if (!event) return false;
   const at = event.occurredAt;
+  // The buying facts first: some of their events (goods_received, purchase orders) mean nothing below.
+  const bought = foldBuying(into.buying, seq, event);
   const o = (c: OrderChange) => put(into.orders, c.orderId, c, mergeOrder);
   const i = (c: InvoiceChange) => put(into.invoices, c.invoiceId, c, mergeInvoice);
   // The status the lifecycle table says this event announces, for the events that carry no more than that.
@@ -279,7 +284,7 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
       return true;
     }
     default:
-      return false;
+      return bought;
   }
 }
 

@@ -92,6 +92,90 @@ create table if not exists order_events (
   data varchar not null,
   primary key (order_id, seq)
 );
+-- Buying and margin (issue 20): facts kept as they come, aggregated by the named queries of
+-- olap/buying-queries.ts. Each row is written once per event (insert or ignore), so a redelivery or a
+-- rebuild writes the same rows; values absent on events from before 016 are null and left out.
+-- Every movement of stock with its value after it (stock_changed): COGS, and inventory value over time.
+create table if not exists stock_movements (
+  sku varchar not null,
+  movement_id bigint not null,
+  kind varchar not null,
+  movement_reason varchar,
+  order_id varchar,
+  purchase_order_id varchar,
+  on_hand bigint not null,
+  value bigint,
+  value_delta bigint,
+  currency varchar,
+  occurred_at timestamp not null,
+  primary key (sku, movement_id)
+);
+-- Invoice lines as issued (revenue net of tax, at the invoice's issue date in invoices).
+create table if not exists invoice_lines (
+  invoice_id varchar not null,
+  line_no integer not null,
+  sku varchar not null,
+  name varchar not null,
+  quantity integer not null,
+  unit_price bigint not null,
+  net bigint not null,
+  primary key (invoice_id, line_no)
+);
+-- Credit notes: a full one (no return) credits every line of its invoice; a return's credits what came back.
+create table if not exists credit_notes (
+  credit_note_id varchar primary key,
+  invoice_id varchar not null,
+  return_id varchar,
+  currency varchar not null,
+  amount bigint not null,
+  issued_at timestamp not null,
+  seq bigint not null
+);
+create table if not exists return_lines (
+  return_id varchar not null,
+  line_no integer not null,
+  sku varchar not null,
+  quantity integer not null,
+  primary key (return_id, line_no)
+);
+create table if not exists purchase_orders (
+  purchase_order_id varchar primary key,
+  number varchar,
+  supplier_id varchar,
+  supplier_name varchar,
+  currency varchar,
+  created_at timestamp,
+  cancelled_at timestamp
+);
+create table if not exists purchase_order_lines (
+  purchase_order_id varchar not null,
+  line_no integer not null,
+  sku varchar not null,
+  name varchar not null,
+  quantity integer not null,
+  unit_cost bigint not null,
+  primary key (purchase_order_id, line_no)
+);
+-- Receipt lines by position in their goods_received event (an unordered line has no line number).
+create table if not exists receipt_lines (
+  receipt_id varchar not null,
+  position integer not null,
+  purchase_order_id varchar,
+  supplier_id varchar,
+  currency varchar not null,
+  line_no integer,
+  sku varchar not null,
+  quantity integer not null,
+  unit_cost bigint not null,
+  value bigint not null,
+  received_at timestamp not null,
+  primary key (receipt_id, position)
+);
+create table if not exists suppliers (
+  supplier_id varchar primary key,
+  name varchar not null,
+  seq bigint not null
+);
 `;
 
 // Staging tables live per connection: the appender fills them, one set-based upsert per table empties them.
@@ -107,6 +191,17 @@ create temp table stage_employees (employee_id varchar, name varchar, department
   status varchar, seq bigint, version bigint);
 create temp table stage_order_events (order_id varchar, seq bigint, event_id varchar, type varchar, occurred_at varchar, actor varchar,
   causation_id varchar, correlation_id varchar, data varchar);
+create temp table stage_movements (sku varchar, movement_id bigint, kind varchar, movement_reason varchar, order_id varchar, purchase_order_id varchar,
+  on_hand bigint, value bigint, value_delta bigint, currency varchar, occurred_at varchar);
+create temp table stage_invoice_lines (invoice_id varchar, line_no integer, sku varchar, name varchar, quantity integer, unit_price bigint, net bigint);
+create temp table stage_credit_notes (credit_note_id varchar, invoice_id varchar, return_id varchar, currency varchar, amount bigint, issued_at varchar, seq bigint);
+create temp table stage_return_lines (return_id varchar, line_no integer, sku varchar, quantity integer);
+create temp table stage_purchase_orders (purchase_order_id varchar, number varchar, supplier_id varchar, supplier_name varchar, currency varchar,
+  created_at varchar, cancelled_at varchar);
+create temp table stage_purchase_order_lines (purchase_order_id varchar, line_no integer, sku varchar, name varchar, quantity integer, unit_cost bigint);
+create temp table stage_receipt_lines (receipt_id varchar, position integer, purchase_order_id varchar, supplier_id varchar, currency varchar,
+  line_no integer, sku varchar, quantity integer, unit_cost bigint, value bigint, received_at varchar);
+create temp table stage_suppliers (supplier_id varchar, name varchar, seq bigint);
 `;
 
 // mergeEmployee of olap/fold.ts: the higher record version wins, the later stream sequence between equal ones.
@@ -165,4 +260,29 @@ export const upsertSql = [
      seq = case when ${newerEmployee} then excluded.seq else employees.seq end,
      version = case when ${newerEmployee} then excluded.version else employees.version end`,
   `insert into order_events select * from stage_order_events on conflict do nothing`,
+  // Buying and margin (in the order of BuyingChanges' tables in olap/store.ts).
+  `insert into stock_movements select sku, movement_id, kind, movement_reason, order_id, purchase_order_id, on_hand, value, value_delta, currency,
+     cast(occurred_at as timestamp) from stage_movements on conflict do nothing`,
+  `insert into invoice_lines select * from stage_invoice_lines on conflict do nothing`,
+  `insert into credit_notes select credit_note_id, invoice_id, return_id, currency, amount, cast(issued_at as timestamp), seq from stage_credit_notes
+   on conflict do nothing`,
+  `insert into return_lines select * from stage_return_lines on conflict do nothing`,
+  // Created and cancelled may come in either order: each fills what it knows.
+  `insert into purchase_orders select purchase_order_id, number, supplier_id, supplier_name, currency, cast(created_at as timestamp),
+     cast(cancelled_at as timestamp) from stage_purchase_orders
+   on conflict (purchase_order_id) do update set
+     number = coalesce(purchase_orders.number, excluded.number),
+     supplier_id = coalesce(purchase_orders.supplier_id, excluded.supplier_id),
+     supplier_name = coalesce(purchase_orders.supplier_name, excluded.supplier_name),
+     currency = coalesce(purchase_orders.currency, excluded.currency),
+     created_at = coalesce(purchase_orders.created_at, excluded.created_at),
+     cancelled_at = coalesce(purchase_orders.cancelled_at, excluded.cancelled_at)`,
+  `insert into purchase_order_lines select * from stage_purchase_order_lines on conflict do nothing`,
+  `insert into receipt_lines select receipt_id, position, purchase_order_id, supplier_id, currency, line_no, sku, quantity, unit_cost, value,
+     cast(received_at as timestamp) from stage_receipt_lines on conflict do nothing`,
+  // The name of the latest supplier_upserted by stream sequence.
+  `insert into suppliers select * from stage_suppliers
+   on conflict (supplier_id) do update set
+     name = case when excluded.seq > suppliers.seq then excluded.name else suppliers.name end,
+     seq = greatest(suppliers.seq, excluded.seq)`,
 ];

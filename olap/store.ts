@@ -171,6 +171,7 @@ export class OlapStore {
   }
 
   private async write(conn: DuckDBConnection, c: BatchChanges): Promise<void> {
+    const b = c.buying;
     const staged: [string, Kind[], Cell[][]][] = [
       ['stage_orders', ['v', 'v', 'v', 'v', 'b', 'b', 'b', 'v', 'v', 'i', 'b', 'v', 'v', 'b'], [...c.orders.values()].map((o) => [
         o.orderId, o.customerId, o.customerName, o.currency, o.subtotal, o.tax, o.total, o.createdAt, o.status, o.statusRank, o.amountPaid, o.invoiceId, o.updatedAt, o.lastSeq,
@@ -187,6 +188,21 @@ export class OlapStore {
       ['stage_order_events', ['v', 'b', 'v', 'v', 'v', 'v', 'v', 'v', 'v'], [...c.timeline.values()].map((t) => [
         t.orderId, t.seq, t.id, t.type, t.occurredAt, t.actor, t.causationId, t.correlationId, t.data,
       ])],
+      // Buying and margin (olap/buying-fold.ts), in the order of their upserts in schema.ts.
+      ['stage_movements', ['v', 'b', 'v', 'v', 'v', 'v', 'b', 'b', 'b', 'v', 'v'], b.movements.map((m) => [
+        m.sku, m.movementId, m.kind, m.movementReason, m.orderId, m.purchaseOrderId, m.onHand, m.value, m.valueDelta, m.currency, m.occurredAt,
+      ])],
+      ['stage_invoice_lines', ['v', 'i', 'v', 'v', 'i', 'b', 'b'], b.invoiceLines.map((l) => [l.invoiceId, l.lineNo, l.sku, l.name, l.quantity, l.unitPrice, l.net])],
+      ['stage_credit_notes', ['v', 'v', 'v', 'v', 'b', 'v', 'b'], b.creditNotes.map((n) => [n.creditNoteId, n.invoiceId, n.returnId, n.currency, n.amount, n.issuedAt, n.seq])],
+      ['stage_return_lines', ['v', 'i', 'v', 'i'], b.returnLines.map((l) => [l.returnId, l.lineNo, l.sku, l.quantity])],
+      ['stage_purchase_orders', ['v', 'v', 'v', 'v', 'v', 'v', 'v'], [...b.purchaseOrders.values()].map((p) => [
+        p.purchaseOrderId, p.number, p.supplierId, p.supplierName, p.currency, p.createdAt, p.cancelledAt,
+      ])],
+      ['stage_purchase_order_lines', ['v', 'i', 'v', 'v', 'i', 'b'], b.purchaseOrderLines.map((l) => [l.purchaseOrderId, l.lineNo, l.sku, l.name, l.quantity, l.unitCost])],
+      ['stage_receipt_lines', ['v', 'i', 'v', 'v', 'v', 'i', 'v', 'i', 'b', 'b', 'v'], b.receiptLines.map((l) => [
+        l.receiptId, l.position, l.purchaseOrderId, l.supplierId, l.currency, l.lineNo, l.sku, l.quantity, l.unitCost, l.value, l.receivedAt,
+      ])],
+      ['stage_suppliers', ['v', 'v', 'b'], [...b.suppliers.values()].map((s) => [s.supplierId, s.name, s.seq])],
     ];
     for (const [n, [table, kinds, rows]] of staged.entries()) {
       if (rows.length === 0) continue;

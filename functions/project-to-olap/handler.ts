@@ -11,6 +11,7 @@ import { todayUtc } from '../../olap/aging.js';
 import { olapSettings } from '../../olap/config.js';
 import { toSeqEvent } from '../../olap/fold.js';
 import * as q from '../../olap/queries.js';
+import * as buying from '../../olap/buying-queries.js';
 import { replayStream } from '../../olap/replay.js';
 import { OlapStore } from '../../olap/store.js';
 import { batch, liveParams, queryName, queryParams, type QueryName } from './schema.js';
@@ -28,6 +29,10 @@ const named: { [N in QueryName]: (p: Params<N>, now: Date) => q.NamedSql } = {
   payroll_by_department: () => q.payrollByDepartment,
   order: (p) => q.projectedOrder(p.id),
   order_timeline: (p) => q.orderTimeline(p.id),
+  gross_margin: (p, now) => buying.grossMargin(p.months, now),
+  inventory_value: (p, now) => buying.inventoryValue(p.days, now),
+  purchase_spend: (p, now) => buying.purchaseSpend(p.months, now),
+  stock_on_order: () => buying.stockOnOrder,
 };
 
 // Who may ask each named query (shared/auth/permissions.ts): figures for the people and Grafana's
@@ -42,6 +47,10 @@ const queryRoles: Record<QueryName, readonly Role[]> = {
   payroll_by_department: readRoles.payroll,
   order: readRoles.records,
   order_timeline: readRoles.records,
+  gross_margin: readRoles.figures,
+  inventory_value: readRoles.figures,
+  purchase_spend: readRoles.figures,
+  stock_on_order: readRoles.figures,
 };
 // Checked before the name is parsed, so a token that may ask no query at all learns nothing (not even
 // which names exist) from a 400.

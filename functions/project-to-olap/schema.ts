@@ -25,6 +25,11 @@ export const queryParams = {
   payroll_by_department: none,
   order: z.object({ id: z.string().min(1).max(100) }).strict(),
   order_timeline: z.object({ id: z.string().min(1).max(100) }).strict(),
+  // Buying and margin (olap/buying-queries.ts): the last `months` calendar months, the last `days` days (UTC).
+  gross_margin: z.object({ months: z.coerce.number().int().min(1).max(120).default(12) }).strict(),
+  inventory_value: z.object({ days: z.coerce.number().int().min(1).max(3660).default(90) }).strict(),
+  purchase_spend: z.object({ months: z.coerce.number().int().min(1).max(120).default(12) }).strict(),
+  stock_on_order: none,
 } as const;
 export type QueryName = keyof typeof queryParams;
 export const queryName = z.object({ name: z.enum(Object.keys(queryParams) as [QueryName, ...QueryName[]]) }).strict();

@@ -83,7 +83,10 @@ describe('Grafana provisioning', () => {
 
   it('the BI dashboard has a panel per named query, each against /function/project-to-olap/query/<name>', () => {
     const urls = bi.panels.map((p: any) => p.targets[0].url);
-    const names = ['sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department'];
+    const names = [
+      'sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department',
+      'gross_margin', 'inventory_value', 'purchase_spend', 'stock_on_order',
+    ];
     expect(urls.sort()).toEqual(names.map((n) => `/function/project-to-olap/query/${n}`).sort());
     for (const p of bi.panels) {
       expect(uids.has(p.datasource.uid), p.title).toBe(true);

@@ -33,7 +33,7 @@ afterAll(async () => {
 async function seedShop() {
   const sku = `MUG-${Date.now().toString(36)}`;
   expect((await box.api('/function/upsert-product', { role: 'admin', body: { sku, name: 'Blue mug', unitPrice: 1450, currency: 'EUR', taxRateBp: 2000 } })).status).toBe(200);
-  expect((await box.api('/function/receive-stock', { role: 'clerk', body: { sku, quantity: 500 } })).status).toBe(200);
+  expect((await box.api('/function/receive-stock', { role: 'clerk', body: { sku, quantity: 500, unitCost: 600 } })).status).toBe(200);
   const customer = await box.api('/function/upsert-customer', { role: 'clerk', body: { name: 'Café Nord', paymentTermsDays: 14 } });
   return { sku, customerId: customer.body.id as string };
 }
@@ -114,6 +114,30 @@ describe('the live dashboard', () => {
     );
     await bus.nc.close();
     for (const label of idle.labels) expect(label).toBe(`as of event ${idle.last}, up to date`);
+
+    // The margin panel: once the order is invoiced and shipped, this month's margin in its heading is the
+    // projector's (revenue net of tax less the shipment's cost), with the order's net revenue in it.
+    await expect.poll(() => page.getByRole('heading', { name: /margin/i }).count()).toBe(1);
+    await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${created.body.id}`, { role: 'accountant' })).body.items?.[0], { what: 'the invoice' });
+    expect((await box.api('/function/fulfil-order', { role: 'clerk', body: { id: created.body.id } })).status).toBe(200);
+    const month = new Date().toISOString().slice(0, 7);
+    const shipped = await waitFor(
+      async () => {
+        const res = await box.api('/function/project-to-olap/query/gross_margin?months=1', { role: 'admin' });
+        const rows = (res.body.rows as { month: string; sku: string; revenue: number; cogs: number; margin: number }[]).filter((r) => r.month === month);
+        const mine = rows.find((r) => r.sku === shop.sku);
+        // The shipment's cost as Postgres booked it (valueDelta: absent before movements carried it, so 0).
+        const moved = await box.api(`/function/query/stock/${shop.sku}/movements`, { role: 'clerk' });
+        const shipments = (moved.body.items as { kind: string; valueDelta?: number }[] | undefined ?? []).filter((m) => m.kind === 'shipment');
+        const cogs = -shipments.reduce((n, m) => n + (m.valueDelta ?? 0), 0);
+        if (!mine || mine.revenue !== created.body.subtotal || shipments.length !== 1 || mine.cogs !== cogs) return undefined;
+        return { total: rows.reduce((n, r) => n + r.margin, 0), mine };
+      },
+      { timeoutMs: 15_000, what: 'the shipped order in gross_margin' },
+    );
+    await page.waitForFunction((v) => (document.querySelector('#margin-total') as HTMLElement | null)?.dataset.value === String(v), shipped.total, { timeout: 10_000 });
+    expect(await page.textContent('#margin-total')).toMatch(/\d/);
+    expect(shipped.mine.margin).toBe(created.body.subtotal - shipped.mine.cogs);
     await page.screenshot({ path: join(results, 'dashboard.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 }); // a phone
     await page.screenshot({ path: join(results, 'dashboard-phone.png'), fullPage: true });
@@ -164,7 +188,10 @@ describe('the live dashboard', () => {
 
   it('rebuilds the OLAP store from the stream with the CLI while the box runs, with identical aggregates', async () => {
     const admin = await box.token('admin');
-    const names = ['sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department'];
+    const names = [
+      'sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department',
+      'gross_margin', 'inventory_value', 'purchase_spend', 'stock_on_order',
+    ];
     const snapshot = async () => Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await box.api(`/function/project-to-olap/query/${n}`, { token: admin })).body.rows])));
     const before = await snapshot();
     const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), 'rebuild-olap'], { env: { ...process.env, ERPBI_DATA: box.dataDir } });

@@ -6,12 +6,20 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { agingBucket, daysPastDue, todayUtc } from '../../olap/aging.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { seed } from '../support/fixtures.js';
-import { allAggregates, caughtUp, feedProjector, lastSeq, projectorSeq } from '../support/olap.js';
+import { allAggregates, buyingParams, caughtUp, feedProjector, lastSeq, projectorSeq } from '../support/olap.js';
+import { buyingReference } from '../support/buying-reference.js';
+import { sampleEvent } from '../support/events.js';
+import { subjectFor, type EventData, type EventType } from '../../shared/events/registry.js';
+import { replayStream } from '../../olap/replay.js';
+import type { SeqEvent } from '../../olap/fold.js';
 import { waitFor } from '../support/wait.js';
 import { batchConsumerName } from '../../triggers/batch-feed.js';
 
 // The projector's aggregates against the truth in Postgres, after a mixed stream: orders, rejections,
-// cancellations (before and after invoicing), partial and full payments, fulfilments, hires and moves.
+// cancellations (before and after invoicing), partial and full payments, fulfilments, hires and moves;
+// and buying and margin: goods in at a cost, a return restocked and credited, and purchase orders and
+// receipts (published as events: last month and this, two currencies, one cancelled, one without an order),
+// against the figures computed from the stream's events (tests/support/buying-reference.ts) and Postgres.
 
 const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-it-'));
 process.env.OLAP_FILE = join(dir, 'erpbi.duckdb');
@@ -47,6 +55,8 @@ async function driveMixedStream() {
   const c = await seed(h, { stock: 100, unitPrice: 30, taxRateBp: 0, terms: 30 });
   const d = await seed(h, { stock: 2, unitPrice: 5000, taxRateBp: 2000, terms: 60 });
   const customers = [a.customerId, b.customerId, c.customerId, d.customerId];
+  // Goods at a cost: shipments of this product leave at the moving average cost.
+  expect((await h.post('receive-stock', { sku: a.sku, quantity: 10, unitCost: 700 }, { role: 'clerk' })).status).toBe(200);
   const ids: string[] = [];
   for (let i = 0; i < 12; i++) {
     ids.push(await order(customers[i % 4]!, [{ sku: a.sku, quantity: 1 + (i % 3) }, ...(i % 2 ? [{ sku: c.sku, quantity: 5 + i }] : [])]));
@@ -87,6 +97,15 @@ async function driveMixedStream() {
   await h.post('receive-stock', { sku: b.sku, quantity: 7 }, { role: 'clerk' });
   await h.settle();
 
+  // A shipped and paid order's unit comes back, restocked, and is credited.
+  const ret = await h.call('fulfil-order', '/return', { role: 'clerk', body: { orderId: ids[2], lines: [{ lineNo: 1, quantity: 1, reason: 'damaged', disposition: 'restock' }] } });
+  expect(ret.status, JSON.stringify(ret.body)).toBe(201);
+  await h.settle();
+  const note = await h.call('record-payment', '/credit-note', { role: 'accountant', body: { returnId: ret.body.id } });
+  expect(note.status, JSON.stringify(note.body)).toBe(201);
+  await h.settle();
+  await publishPurchases(a.sku, c.sku);
+
   // HR: hires in three departments, a move, a raise, a termination.
   const hire = async (name: string, department: string, salary: number) =>
     (await h.post('hire-employee', { name, email: `${name.toLowerCase()}@example.com`, department, title: 'Staff', salary, currency: 'EUR' }, { role: 'admin' })).body.id as string;
@@ -100,6 +119,46 @@ async function driveMixedStream() {
   expect((await h.post('terminate-employee', { id: e4 }, { role: 'admin' })).status).toBe(200);
   await h.settle();
   return ids;
+}
+
+/**
+ * Suppliers, purchase orders and receipts as their events (the commands come with other work of issue
+ * 20): nothing but the projector reads them. Last month and this, euros and dollars, a cancelled order
+ * partly received, goods in without an order.
+ */
+async function publishPurchases(skuA: string, skuC: string) {
+  const now = new Date();
+  const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15, 12)).toISOString();
+  const at = now.toISOString();
+  const run = Math.random().toString(36).slice(2, 7);
+  const line = (lineNo: number, sku: string, quantity: number, unitCost: number) => ({ lineNo, sku, name: sku, supplierSku: null, quantity, unitCost });
+  const gr = (receiptId: string, purchaseOrderId: string | null, supplierId: string | null, currency: string, lines: { lineNo: number | null; sku: string; quantity: number; unitCost: number }[], when: string) =>
+    ['goods_received', { receiptId, purchaseOrderId, supplierId, currency, lines: lines.map((l) => ({ ...l, value: l.quantity * l.unitCost })), purchaseOrderStatus: null, receivedAt: when }, when] as const;
+  const events: (readonly [EventType, Partial<EventData<EventType>>, string])[] = [
+    ['supplier_upserted', { supplierId: `eur-${run}`, name: 'Bohnen AG', currency: 'EUR' }, lastMonth],
+    ['supplier_upserted', { supplierId: `usd-${run}`, name: 'Rain Inc', currency: 'USD' }, lastMonth],
+    ['purchase_order_created', { purchaseOrderId: `po1-${run}`, number: 'PO-000001', supplierId: `eur-${run}`, supplierName: 'Bohnen AG', currency: 'EUR', total: 14_000, lines: [line(1, skuA, 20, 650), line(2, skuC, 50, 20)], createdAt: lastMonth }, lastMonth],
+    gr(`gr1-${run}`, `po1-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuA, quantity: 5, unitCost: 650 }], lastMonth),
+    gr(`gr2-${run}`, `po1-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuA, quantity: 5, unitCost: 650 }, { lineNo: 2, sku: skuC, quantity: 50, unitCost: 20 }], at),
+    ['purchase_order_created', { purchaseOrderId: `po2-${run}`, number: 'PO-000002', supplierId: `eur-${run}`, supplierName: 'Bohnen AG', currency: 'EUR', total: 700, lines: [line(1, skuA, 1, 700)], createdAt: at }, at],
+    gr(`gr3-${run}`, `po2-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuA, quantity: 0 + 1, unitCost: 700 }], at),
+    ['purchase_order_created', { purchaseOrderId: `po3-${run}`, number: 'PO-000003', supplierId: `eur-${run}`, supplierName: 'Bohnen AG', currency: 'EUR', total: 1300, lines: [line(1, skuC, 65, 20)], createdAt: at }, at],
+    gr(`gr4-${run}`, `po3-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuC, quantity: 15, unitCost: 20 }], at),
+    ['purchase_order_cancelled', { purchaseOrderId: `po3-${run}`, number: 'PO-000003', supplierId: `eur-${run}`, previousStatus: 'partially_received', cancelledAt: at }, at],
+    ['purchase_order_created', { purchaseOrderId: `po4-${run}`, number: 'PO-000004', supplierId: `usd-${run}`, supplierName: 'Rain Inc', currency: 'USD', total: 1000, lines: [line(1, `UMB-${run}`, 4, 250)], createdAt: at }, at],
+    gr(`gr5-${run}`, null, null, 'USD', [{ lineNo: null, sku: `UMB-${run}`, quantity: 3, unitCost: 200 }], at),
+  ];
+  for (const [type, data, when] of events) {
+    const e = sampleEvent(type, data, new Date(when));
+    await h.bus.bus.js.publish(subjectFor(h.bus.prefix, type), JSON.stringify(e), { msgID: e.id });
+  }
+}
+
+/** Every message of the stream, as the projector reads it. */
+async function streamEvents(): Promise<SeqEvent[]> {
+  const all: SeqEvent[] = [];
+  await replayStream(h.bus.bus.js, h.bus.stream, async (batch) => void all.push(...batch));
+  return all;
 }
 
 async function truth() {
@@ -166,6 +225,34 @@ describe('the OLAP projection against Postgres', () => {
       expect(res.status).toBe(200);
       expect(res.body.rows[0]).toMatchObject(o);
     }
+
+    // Buying and margin: as computed from the stream's events, and against Postgres where it keeps the same figure.
+    const now = new Date();
+    const want = buyingReference(await streamEvents(), now, buyingParams);
+    for (const name of ['gross_margin', 'inventory_value', 'purchase_spend', 'stock_on_order'] as const) expect(got[name], name).toEqual(want[name]);
+    const month = now.toISOString().slice(0, 7);
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+    type Margin = { month: string; currency: string; revenue: number; cogs: number; margin: number; marginPercent: number | null };
+    const margin = (got.gross_margin as Margin[]).filter((r) => r.month === month);
+    const [billed] = await h.db.pool.query<{ revenue: string; cogs: string }>(`
+      select (select coalesce(sum(subtotal), 0) from billing.invoices where to_char(issue_date, 'YYYY-MM') = $1)
+           - (select coalesce(sum(subtotal), 0) from billing.credit_notes where to_char(issued_at at time zone 'UTC', 'YYYY-MM') = $1) as revenue,
+             (select coalesce(-sum(value_delta), 0) from inventory.stock_movements where kind in ('shipment', 'return')) as cogs`, [month]).then((r) => r.rows);
+    expect(margin.reduce((n, r) => n + r.revenue, 0)).toBe(Number(billed!.revenue));
+    expect(margin.reduce((n, r) => n + r.cogs, 0)).toBe(Number(billed!.cogs));
+    for (const r of margin) expect(r.margin).toBe(r.revenue - r.cogs);
+    const valued = await h.db.pool.query<{ currency: string; value: string }>(
+      'select p.currency, sum(s.value)::bigint as value from inventory.stock_levels s join inventory.products p using (sku) group by 1 order by 1');
+    expect((got.inventory_value as { day: string; currency: string; value: number }[]).filter((r) => r.day === now.toISOString().slice(0, 10)).map((r) => [r.currency, r.value]))
+      .toEqual(valued.rows.map((r) => [r.currency, Number(r.value)]));
+    type Spend = { month: string; supplierName: string; currency: string; value: number };
+    const spend = got.purchase_spend as Spend[];
+    expect(spend.filter((r) => r.supplierName === 'Bohnen AG').map((r) => [r.month, r.value])).toEqual([[lastMonth, 3250], [month, 3250 + 1000 + 700 + 300]]);
+    expect(spend.find((r) => r.currency === 'USD')).toMatchObject({ supplierName: 'without purchase order', value: 600 });
+    type OnOrder = { sku: string; currency: string; onOrder: number; value: number };
+    const onOrder = got.stock_on_order as OnOrder[];
+    // po1's first line is half in and its second all in; po2 is all in; po3 was cancelled; po4 awaits everything.
+    expect(onOrder.map((r) => [r.currency, r.onOrder, r.value]).sort()).toEqual([['EUR', 10, 6500], ['USD', 4, 1000]]);
     expect(ids.length).toBeGreaterThan(10);
     expect(seq).toBeGreaterThan(100);
     before = got;

@@ -5,6 +5,9 @@ import type { Harness } from './harness.js';
 import { waitFor } from './wait.js';
 
 export const aggregateNames = ['sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department'] as const;
+/** Buying and margin (olap/buying-queries.ts), with the parameters allAggregates asks them with. */
+export const buyingQueries = { gross_margin: '?months=12', inventory_value: '?days=90', purchase_spend: '?months=12', stock_on_order: '' } as const;
+export const buyingParams = { months: 12, days: 90 };
 
 /** Runs the connector's real batch feed against the harness's stream, POSTing into the in-process projector. */
 export async function feedProjector(h: Harness, opts: { batchSize?: number } = {}) {
@@ -53,5 +56,6 @@ export async function allAggregates(h: Harness, asOf: string[]): Promise<Record<
   };
   for (const name of aggregateNames) out[name] = await get(`/query/${name}${name === 'sales_by_hour' ? '?hours=48' : name === 'top_products' ? '?limit=100' : ''}`);
   for (const d of asOf) out[`ar_aging@${d}`] = await get(`/query/ar_aging?asOf=${d}`);
+  for (const [name, params] of Object.entries(buyingQueries)) out[name] = await get(`/query/${name}${params}`);
   return out;
 }

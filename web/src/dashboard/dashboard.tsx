@@ -63,6 +63,8 @@ export function Dashboard() {
   }, []);
 
   const sales = data['panel-sales']?.rows;
+  // This UTC month's rows of the margin panel (the KPI in its heading).
+  const margin = data['panel-margin']?.rows.filter((r) => r.month === new Date().toISOString().slice(0, 7));
   const seqs = panels.map((p) => data[p.id]?.watermark.seq ?? 0);
   return (
     <section id="dashboard" data-seq={String(Math.min(...seqs))}>
@@ -77,6 +79,10 @@ export function Dashboard() {
                 <span class="kpi">
                   last 24 h: <b id="revenue-total" data-value={sales ? String(sales.reduce((n, r) => n + r.revenue, 0)) : ''}>{sales ? moneyByCurrency(sales, 'revenue') : '–'}</b> ·{' '}
                   <b id="orders-total">{sales ? sales.reduce((n, r) => n + r.orders, 0) : '–'}</b> orders
+                </span>
+              ) : p.id === 'panel-margin' ? (
+                <span class="kpi">
+                  this month: <b id="margin-total" data-value={margin ? String(margin.reduce((n, r) => n + r.margin, 0)) : ''}>{margin ? moneyByCurrency(margin, 'margin') : '–'}</b>
                 </span>
               ) : p.id === 'panel-aging' ? (
                 <span class="kpi">

@@ -1,6 +1,6 @@
 import { formatMoney, minorDigits } from '../../../shared/domain/money.js';
 
-// The five BI panels: which named query each draws and the chart options for its rows. Money is drawn
+// The BI panels: which named query each draws and the chart options for its rows. Money is drawn
 // in currency units (axis labels), and every label says its currency.
 
 /** A row of a named BI query: each panel reads the fields its query returns (docs/api.md, BI). */
@@ -122,6 +122,75 @@ export const panels: Panel[] = [
           name: 'net revenue', type: 'bar',
           label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatMoney(rows[p.dataIndex]!.revenue, rows[p.dataIndex]!.currency) },
           data: rows.map((r) => major(r.revenue, r.currency)),
+        }],
+      };
+    },
+  },
+  {
+    id: 'panel-margin',
+    title: 'Gross margin by month',
+    wide: true,
+    query: { name: 'gross_margin', params: { months: 12 } },
+    option(rows) {
+      // Per currency and month: revenue net of tax, cost of goods sold, and the margin between them (olap/buying-queries.ts).
+      const months = [...new Set(rows.map((r) => r.month as string))].sort();
+      const currencies = [...new Set(rows.map((r) => r.currency as string))];
+      const sum = (m: string, c: string, f: string) => rows.filter((r) => r.month === m && r.currency === c).reduce((n, r) => n + r[f], 0);
+      return {
+        ...base,
+        tooltip: shadow,
+        xAxis: { type: 'category', data: months },
+        yAxis: { type: 'value', splitLine: grid },
+        series: currencies.flatMap((c) => [
+          { name: `revenue ${c}`, type: 'bar', data: months.map((m) => major(sum(m, c, 'revenue'), c)) },
+          { name: `cost of goods sold ${c}`, type: 'bar', data: months.map((m) => major(sum(m, c, 'cogs'), c)) },
+          { name: `margin ${c}`, type: 'line', data: months.map((m) => major(sum(m, c, 'margin'), c)) },
+        ]),
+      };
+    },
+  },
+  {
+    id: 'panel-inventory',
+    title: 'Inventory value at cost',
+    query: { name: 'inventory_value', params: { days: 90 } },
+    option(rows) {
+      const days = [...new Set(rows.map((r) => r.day as string))].sort();
+      const currencies = [...new Set(rows.map((r) => r.currency as string))];
+      return {
+        ...base,
+        xAxis: { type: 'category', data: days },
+        yAxis: { type: 'value', splitLine: grid },
+        series: currencies.map((c) => ({
+          name: c, type: 'line', showSymbol: days.length < 2, areaStyle: { opacity: 0.15 },
+          data: days.map((d) => major(rows.find((r) => r.day === d && r.currency === c)?.value ?? 0, c)),
+        })),
+      };
+    },
+  },
+  {
+    id: 'panel-spend',
+    title: 'Purchase spend by supplier',
+    query: { name: 'purchase_spend', params: { months: 12 } },
+    option(rows) {
+      // The last 12 months per supplier and currency, largest first.
+      const totals = new Map<string, { label: string; currency: string; value: number }>();
+      for (const r of rows) {
+        const key = `${r.supplierId ?? ''}|${r.currency}`;
+        const t = totals.get(key) ?? { label: `${r.supplierName} (${r.currency})`, currency: r.currency, value: 0 };
+        t.value += r.value;
+        totals.set(key, t);
+      }
+      const shown = [...totals.values()].sort((a, b) => b.value - a.value).slice(0, 10);
+      return {
+        ...base,
+        legend: { show: false },
+        tooltip: shadow,
+        xAxis: { type: 'value', splitLine: grid },
+        yAxis: { type: 'category', inverse: true, data: shown.map((t) => t.label), axisLabel: { width: 140, overflow: 'truncate' } },
+        series: [{
+          name: 'spend', type: 'bar',
+          label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatMoney(shown[p.dataIndex]!.value, shown[p.dataIndex]!.currency) },
+          data: shown.map((t) => major(t.value, t.currency)),
         }],
       };
     },
