@@ -27,8 +27,14 @@ export const invoiceList = z
   })
   .strict();
 export const movementList = z.object({ sku, ...pageParams }).strict();
+/** Stock at cost as of an instant (now when left out): ISO 8601 with Z or an offset, from the year 0001 on. */
+export const valuationAt = z
+  .object({ at: z.iso.datetime({ offset: true }).refine((t) => !t.startsWith('0000'), 'an instant from the year 0001 on').optional() })
+  .strict();
 /** Stock, products, customers: a search and a page, in the list's own order (shared/query/paging.ts, keyPage). */
 export const searchList = z.object({ ...search, ...pageParams }).strict();
+/** Reorder suggestions: every supplier's, or one's (`supplierId`). */
+export const reorderList = z.object({ supplierId: id.optional() }).strict();
 export const employeeList = z.object({ department: text(100).optional(), status: z.enum(employeeStatuses).optional(), ...pageParams }).strict();
 /** The journal of a period: UTC days, both inclusive, either may be left out. */
 export const journalList = z
