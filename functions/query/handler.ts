@@ -15,7 +15,8 @@ import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockC
 import { journal, receivablesAsOf, trialBalanceAsOf } from '../../shared/query/ledger.js';
 import { journalCsv, receivablesCsv, trialBalanceCsv } from '../../shared/query/ledger-csv.js';
 import { companyProfileRead } from '../../shared/query/company.js';
-import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, reorderList, searchList, valuationAt } from './schema.js';
+import { getPurchaseOrder, listPurchaseOrders } from '../../shared/query/purchase-orders.js';
+import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, purchaseOrderList, receivablesList, reorderList, searchList, valuationAt } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
 // A run answering undefined is a 404. Every record is read by the people's roles (pay in the employee
@@ -39,6 +40,8 @@ export default defineFunction({
     query({ path: '/suppliers/:id', roles, input: byId, run: (db, q) => getSupplier(db, q.id) }),
     query({ path: '/suppliers', roles, input: searchList, run: (db, q) => listSuppliers(db, q), csv: suppliersCsv }),
     query({ path: '/reorder-suggestions', roles, input: reorderList, run: async (db, q) => ({ groups: await reorderSuggestions(db, q.supplierId) }) }),
+    query({ path: '/purchase-orders/:id', roles, input: byId, run: (db, q) => getPurchaseOrder(db, q.id) }),
+    query({ path: '/purchase-orders', roles, input: purchaseOrderList, run: (db, q) => listPurchaseOrders(db, q) }),
     query({ path: '/company', roles, input: nothing, run: (db) => companyProfileRead(db) }),
     query({ path: '/employees/:id', roles, input: byId, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
     query({ path: '/employees', roles, input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor), csv: employeesCsv }),
