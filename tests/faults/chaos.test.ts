@@ -19,9 +19,10 @@ let db: Pool;
 let nc: NatsConnection;
 const skus = ['CHAOS-A', 'CHAOS-B', 'CHAOS-C', 'CHAOS-D', 'CHAOS-E', 'CHAOS-F'];
 let customers: string[] = [];
+let suppliers: string[] = [];
 
 beforeAll(async () => {
-  ({ box, db, nc, customers } = await openStockedBox({
+  ({ box, db, nc, customers, suppliers } = await openStockedBox({
     skus: skus.map((sku, i) => ({ sku, name: `Chaos ${sku}`, unitPrice: 500 + 250 * i })),
     customers: Array.from({ length: 5 }, (_, i) => ({ id: `chaos-${i}`, name: `Chaos customer ${i}`, paymentTermsDays: 30 * (i % 3) })),
   }));
@@ -53,7 +54,7 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
     const targets: [string, NodeJS.Signals][] = [...[...functions, 'connector', 'gateway', 'nats-server', 'postgres', 'object-storage'].map((t): [string, NodeJS.Signals] => [t, 'SIGKILL']), ['nats-server', 'SIGTERM'], ['postgres', 'SIGINT']];
     const rounds = long ? 3 : 1;
     const plan = Array.from({ length: rounds }, () => [...targets].sort(() => Math.random() - 0.5)).flat();
-    const run = drive({ box, skus, customers, ratePerSecond: long ? 12 : 10, workers: 4, remindersEveryMs: 15_000 });
+    const run = drive({ box, skus, customers, suppliers, ratePerSecond: long ? 12 : 10, workers: 4, remindersEveryMs: 15_000 });
     const faults: Fault[] = [];
     const started = Date.now();
 
@@ -107,6 +108,10 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
     // A client that retries with its key got a definite answer for (nearly) everything.
     expect(flow.errors, 'unexpected answers').toEqual([]);
     expect(flow.accepted.size).toBeGreaterThan(20);
+    // Buying ran beside the orders: something was bought, received against its order and adjusted.
+    expect(flow.purchaseOrders.size, 'purchase orders accepted').toBeGreaterThan(0);
+    expect(flow.poReceipts.size, 'goods receipts accepted').toBeGreaterThan(0);
+    expect(flow.adjustments.size, 'adjustments accepted').toBeGreaterThan(0);
 
     // Still serving after all that: a new order goes all the way to invoiced.
     const token = tokensFor(box);
@@ -128,6 +133,10 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
       paymentsAccepted: flow.payments.size,
       cancels: flow.cancels,
       fulfils: flow.fulfils,
+      purchaseOrders: flow.purchaseOrders.size,
+      goodsReceipts: flow.poReceipts.size,
+      unitsReceivedOnOrders: [...flow.poReceipts.values()].reduce((n, r) => n + r.lines.reduce((m, l) => m + l.quantity, 0), 0),
+      adjustments: flow.adjustments.size,
       receipts: [...flow.receipts.values()].reduce((a, b) => a + b, 0),
       refused: flow.refused,
       transientAnswersRetried: flow.transient,

@@ -25,6 +25,12 @@ export interface Flow {
   /** Accepted credit notes by id, with the return they credit. */
   creditNotes: Map<string, { returnId: string; total: number }>;
   refunds: Map<string, { creditNoteId: string; amount: number }>;
+  /** Purchase orders answered 201, with the lines asked for. */
+  purchaseOrders: Map<string, { supplierId: string; lines: { sku: string; quantity: number; unitCost: number }[] }>;
+  /** Goods receipts against a purchase order answered 200, by receipt id. */
+  poReceipts: Map<string, { purchaseOrderId: string; lines: { lineNo: number; quantity: number }[] }>;
+  /** Adjustments answered 200, by movement id. */
+  adjustments: Map<string, { sku: string; quantityDelta: number; valueDelta: number; reason: string }>;
   /** Reminders the runs answered as issued. */
   reminders: number;
   refused: Record<string, number>; // expected business refusals (409/422) by command
@@ -40,6 +46,8 @@ export interface DriverOptions {
   box: Box;
   skus: string[];
   customers: string[];
+  /** Suppliers (in the skus' currency) the flow buys from; no purchases without one. */
+  suppliers?: string[];
   ratePerSecond: number;
   workers: number;
   /** Give a logical operation this long to get a definite answer. */
@@ -53,7 +61,7 @@ export interface DriverOptions {
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
 
 export function newFlow(): Flow {
-  return { accepted: new Map(), payments: new Map(), receipts: new Map(), cancels: 0, fulfils: 0, returns: new Map(), creditNotes: new Map(), refunds: new Map(), reminders: 0, refused: {}, unknown: {}, transient: {}, ops: 0, errors: [] };
+  return { accepted: new Map(), payments: new Map(), receipts: new Map(), cancels: 0, fulfils: 0, returns: new Map(), creditNotes: new Map(), refunds: new Map(), purchaseOrders: new Map(), poReceipts: new Map(), adjustments: new Map(), reminders: 0, refused: {}, unknown: {}, transient: {}, ops: 0, errors: [] };
 }
 
 export function tokensFor(box: Box) {
@@ -110,6 +118,65 @@ export function drive(opts: DriverOptions): { flow: Flow; stop: () => Promise<Fl
     }
     bump(flow.unknown, cmd);
     return undefined;
+  }
+
+  /**
+   * Buying (issue 20), at a modest rate beside the order flow: purchase orders drafted and sent, goods
+   * received against them in parts (a 422 over_receipt when two workers receive the same open units, a
+   * 409 once it is received or cancelled: both allowed), now and then one cancelled; small adjustments,
+   * which a 422 below_reserved may refuse.
+   */
+  function buying(): [number, () => Promise<void>][] {
+    const suppliers = opts.suppliers ?? [];
+    if (suppliers.length === 0) return [];
+    const refusedOr = (cmd: string, a: Answer | undefined, codes: number[]) => {
+      if (a && codes.includes(a.status)) bump(flow.refused, cmd);
+      else if (a) flow.errors.push(`${cmd} ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+    };
+    return [
+      [4, async () => {
+        const chosen = [...skus].sort(() => Math.random() - 0.5).slice(0, 1 + Math.floor(Math.random() * 2));
+        const lines = chosen.map((sku) => ({ sku, quantity: 5 + Math.floor(Math.random() * 16), unitCost: 100 + Math.floor(Math.random() * 300) }));
+        const supplierId = pick(suppliers);
+        const po = await until('purchase-order', 'clerk', '/function/receive-stock/purchase-order', { supplierId, lines, note: 'chaos' }, `po-${process.pid}-${++n}`);
+        if (po?.status !== 201) return refusedOr('purchase-order', po, []);
+        flow.purchaseOrders.set(po.body.id, { supplierId, lines });
+        const sent = await until('purchase-order/send', 'clerk', '/function/receive-stock/purchase-order/send', { purchaseOrderId: po.body.id }, `po-send-${po.body.id}`);
+        if (sent?.status !== 200) refusedOr('purchase-order/send', sent, [409]);
+      }],
+      [6, async () => {
+        const ids = [...flow.purchaseOrders.keys()];
+        if (ids.length === 0) return;
+        const po = (await until('query', 'clerk', `/function/query/purchase-orders/${pick(ids)}`, undefined))?.body;
+        if (!po || !['sent', 'partially_received'].includes(po.status)) return;
+        // Each open line with probability 2/3, in parts: 1 to all of what is open.
+        const lines = (po.lines as { lineNo: number; quantity: number; received: number }[])
+          .filter((l) => l.received < l.quantity && Math.random() < 0.67)
+          .map((l) => ({ lineNo: l.lineNo, quantity: 1 + Math.floor(Math.random() * (l.quantity - l.received)) }));
+        if (lines.length === 0) return;
+        const a = await until('purchase-order/receive', 'clerk', '/function/receive-stock/purchase-order/receive', { purchaseOrderId: po.id, lines }, `gr-${process.pid}-${++n}`);
+        if (a?.status === 200) flow.poReceipts.set(a.body.receiptId, { purchaseOrderId: po.id, lines });
+        else refusedOr('purchase-order/receive', a, [409, 422]);
+      }],
+      [1, async () => {
+        const ids = [...flow.purchaseOrders.keys()];
+        if (ids.length === 0) return;
+        const purchaseOrderId = pick(ids);
+        const a = await until('purchase-order/cancel', 'clerk', '/function/receive-stock/purchase-order/cancel', { purchaseOrderId, reason: 'chaos' }, `po-cancel-${purchaseOrderId}`);
+        if (a?.status !== 200) refusedOr('purchase-order/cancel', a, [409]);
+      }],
+      [4, async () => {
+        // Mostly losses (damage, theft), sometimes a unit found; never more than a few units.
+        const sku = pick(skus);
+        const gain = Math.random() < 0.3;
+        const quantity = (gain ? 1 : -1) * (1 + Math.floor(Math.random() * 3));
+        const reason = gain ? pick(['count', 'correction']) : pick(['damage', 'theft', 'count', 'correction']);
+        const body = { sku, quantity, reason, ...(gain && Math.random() < 0.5 ? { unitCost: 100 + Math.floor(Math.random() * 300) } : {}), note: 'chaos' };
+        const a = await until('adjustment', 'clerk', '/function/receive-stock/adjustment', body, `adj-${process.pid}-${++n}`);
+        if (a?.status === 200) flow.adjustments.set(String(a.body.movementId), { sku, quantityDelta: a.body.quantityDelta, valueDelta: a.body.valueDelta, reason });
+        else refusedOr('adjustment', a, [422]);
+      }],
+    ];
   }
 
   let lastReminderRun = 0;
@@ -196,10 +263,13 @@ export function drive(opts: DriverOptions): { flow: Flow; stop: () => Promise<Fl
     [12, async () => {
       const sku = pick(skus);
       const quantity = 5 + Math.floor(Math.random() * 10);
-      const a = await until('receive-stock', 'clerk', '/function/receive-stock', { sku, quantity }, `receipt-${process.pid}-${++n}`);
+      // Unordered goods at a cost of their own: the average cost moves, the ledger books GRNI.
+      const unitCost = 100 + Math.floor(Math.random() * 300);
+      const a = await until('receive-stock', 'clerk', '/function/receive-stock', { sku, quantity, unitCost }, `receipt-${process.pid}-${++n}`);
       if (a?.status === 200) flow.receipts.set(sku, (flow.receipts.get(sku) ?? 0) + quantity);
       else if (a) flow.errors.push(`receive-stock ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
     }],
+    ...buying(),
   ];
   const weight = ops.reduce((s, [w]) => s + w, 0);
   const choose = () => {
@@ -282,7 +352,7 @@ export async function openStockedBox(opts: { skus: { sku: string; name: string; 
   const token = tokensFor(box);
   for (const p of opts.skus) {
     const product = await request(box, await token('admin'), '/function/upsert-product', { ...p, currency: 'EUR', taxRateBp: 2000 });
-    const stock = await request(box, await token('clerk'), '/function/receive-stock', { sku: p.sku, quantity: 1000 });
+    const stock = await request(box, await token('clerk'), '/function/receive-stock', { sku: p.sku, quantity: 1000, unitCost: 200 });
     if (product.status !== 200 || stock.status !== 200) throw new Error(`loading ${p.sku}: ${product.status}/${stock.status}`);
   }
   const customers: string[] = [];
@@ -291,5 +361,12 @@ export async function openStockedBox(opts: { skus: { sku: string; name: string; 
     if (res.status !== 200) throw new Error(`loading customer ${c.id}: ${res.status}`);
     customers.push(res.body.id);
   }
-  return { box, db, nc, customers };
+  // Suppliers billing in the skus' currency: purchases (issue 20) join the flow when the routes exist.
+  const suppliers: string[] = [];
+  for (const name of ['Faults Supplies', 'Faults Wholesale']) {
+    const res = await request(box, await token('admin'), '/function/upsert-product/supplier', { name, currency: 'EUR', paymentTermsDays: 30 });
+    if (res.status !== 200) throw new Error(`loading supplier ${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+    suppliers.push(res.body.supplierId);
+  }
+  return { box, db, nc, customers, suppliers };
 }

@@ -22,9 +22,10 @@ let db: Pool;
 let nc: NatsConnection;
 const skus = ['LOAD-A', 'LOAD-B', 'LOAD-C', 'LOAD-D', 'LOAD-E', 'LOAD-F', 'LOAD-G', 'LOAD-H'];
 let customers: string[] = [];
+let suppliers: string[] = [];
 
 beforeAll(async () => {
-  ({ box, db, nc, customers } = await openStockedBox({
+  ({ box, db, nc, customers, suppliers } = await openStockedBox({
     skus: skus.map((sku) => ({ sku, name: `Load ${sku}`, unitPrice: 990 })),
     customers: Array.from({ length: 8 }, (_, i) => ({ id: `load-${i}`, name: `Load ${i}`, paymentTermsDays: 14 })),
   }));
@@ -57,7 +58,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 describe(`load held at ${rate} operations/s`, () => {
   it('memory of every process stays flat and no request fails', async () => {
     const pids = readPids(box);
-    const run = drive({ box, skus, customers, ratePerSecond: rate, workers: 6, opDeadlineMs: 10_000 });
+    const run = drive({ box, skus, customers, suppliers, ratePerSecond: rate, workers: 6, opDeadlineMs: 10_000 });
     const warmEnd = Date.now() + warmupMs;
     // Restock as the flow drains it, so orders keep reserving rather than being rejected.
     const restock = setInterval(async () => {
@@ -127,6 +128,10 @@ describe(`load held at ${rate} operations/s`, () => {
       paymentsAccepted: flow.payments.size,
       cancels: flow.cancels,
       fulfils: flow.fulfils,
+      purchaseOrders: flow.purchaseOrders.size,
+      goodsReceipts: flow.poReceipts.size,
+      unitsReceivedOnOrders: [...flow.poReceipts.values()].reduce((n, r) => n + r.lines.reduce((m, l) => m + l.quantity, 0), 0),
+      adjustments: flow.adjustments.size,
       settleMs: settled.ms,
       memory,
       checked: { ...checked, ...olap },

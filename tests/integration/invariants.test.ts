@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, loadDefinitions, type Harness } from '../support/harness.js';
 import { counts, seed } from '../support/fixtures.js';
+import { checkStockAtCost, stockInvariants } from '../faults/stock-invariants.js';
 
 // The promises of issue 2, each against real Postgres and JetStream through the functions themselves.
 let h: Harness;
@@ -193,5 +194,15 @@ describe('events', () => {
     const stray = await h.deliver('reserve-stock', { ...created, id: '01900000-0000-7000-8000-0000000000b3', type: 'invoice_paid' });
     expect([stray.status, stray.body.error.code]).toEqual([422, 'unhandled_event']);
     expect(await counts(h)).toEqual(before);
+  });
+});
+
+describe('stock at cost', () => {
+  // Last in the file: after the reservations, shipments, cancels and replays above, the book of stock at
+  // cost still adds up (the fault suite's checks, tests/faults/stock-invariants.ts).
+  it('every stock-at-cost invariant holds after everything above', async () => {
+    const report = await checkStockAtCost(async (sql, params = []) => (await h.db.pool.query(sql, params)).rows);
+    expect(report.violations).toEqual({});
+    expect(report.checked[stockInvariants.value]).toBeGreaterThan(0);
   });
 });
