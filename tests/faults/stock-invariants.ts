@@ -1,5 +1,6 @@
 import { chart } from '../../shared/domain/chart-of-accounts.js';
 import { adjustmentReasons } from '../../shared/domain/stock-movements.js';
+import { inventoryLedgerEqualsValueSql, levelsEqualMovementsSql, stockPostingsMatchMovementsSql } from '../../shared/inventory/invariants.js';
 
 // Stock at cost and buying (issue 20), checked against Postgres alone (migration 016's tables): the
 // fault suite runs them after its flow has settled, tests/integration/stock-invariants.test.ts corrupts
@@ -17,7 +18,7 @@ export interface StockReport {
 }
 
 export const stockInvariants = {
-  value: 'skus: value = sum of the movements\' value_delta, >= 0, 0 when nothing is on hand',
+  value: 'skus: on hand, reserved and value = the sums of their movements, value >= 0, 0 when nothing is on hand',
   ledger: 'ledger 1300 (inventory) per currency = sum of stock_levels.value',
   postings: 'movements with a value change: one balanced posting stock:<id>, inventory side = value_delta; no other stock posting',
   poLines: 'purchase order lines: received = its goods receipts\' quantities = its receipt movements <= ordered',
@@ -32,45 +33,13 @@ export async function checkStockAtCost(q: Query): Promise<StockReport> {
   const violations: Record<string, string[]> = {};
   const fail = (k: StockInvariant, what: string) => void (violations[stockInvariants[k]] ??= []).push(what);
 
-  const levels = await q<{ sku: string; on_hand: string; value: string; m_value: string }>(
-    `select l.sku, l.on_hand::text, l.value::text, coalesce(sum(m.value_delta), 0)::text as m_value
-     from inventory.stock_levels l left join inventory.stock_movements m using (sku) group by l.sku, l.on_hand, l.value`,
-  );
-  for (const l of levels) {
-    if (l.value !== l.m_value) fail('value', `${l.sku}: value ${l.value}, movements ${l.m_value}`);
-    if (BigInt(l.value) < 0n) fail('value', `${l.sku}: value ${l.value} < 0`);
-    if (l.on_hand === '0' && l.value !== '0') fail('value', `${l.sku}: nothing on hand worth ${l.value}`);
-  }
-  checked[stockInvariants.value] = levels.length;
-
-  const ledger = await q<{ currency: string; balance: string; value: string }>(
-    `with ledger as (select currency, sum(debit - credit) as balance from billing.ledger_entries where account = $1 group by currency),
-          stock as (select p.currency, sum(l.value) as value from inventory.stock_levels l join inventory.products p using (sku) group by p.currency)
-     select coalesce(l.currency, s.currency) as currency, coalesce(l.balance, 0)::text as balance, coalesce(s.value, 0)::text as value
-     from ledger l full join stock s using (currency)`,
-    [chart.inventory.code],
-  );
-  for (const c of ledger) if (c.balance !== c.value) fail('ledger', `${c.currency}: ledger ${c.balance}, stock ${c.value}`);
-  checked[stockInvariants.ledger] = ledger.length;
-
-  const postings = await q<{ id: string | null; value_delta: string | null; posting_id: string | null; debit: string | null; credit: string | null; inventory: string | null; postings: number }>(
-    `with p as (
-       select posting_id, sum(debit)::text as debit, sum(credit)::text as credit,
-              coalesce(sum(debit - credit) filter (where account = $1), 0)::text as inventory
-       from billing.ledger_entries where posting_id like 'stock:%' group by posting_id)
-     select m.id::text, m.value_delta::text, p.posting_id, p.debit, p.credit, p.inventory
-     from (select * from inventory.stock_movements where value_delta <> 0) m full join p on p.posting_id = 'stock:' || m.id`,
-    [chart.inventory.code],
-  );
-  for (const p of postings) {
-    if (p.id === null) fail('postings', `${p.posting_id}: no movement with a value change`);
-    else if (p.posting_id === null) fail('postings', `movement ${p.id} (value ${p.value_delta}): no posting`);
-    else {
-      if (p.debit !== p.credit) fail('postings', `${p.posting_id}: debit ${p.debit}, credit ${p.credit}`);
-      if (p.inventory !== p.value_delta) fail('postings', `${p.posting_id}: inventory ${p.inventory}, movement ${p.value_delta}`);
-    }
-  }
-  checked[stockInvariants.postings] = postings.length;
+  // The three of stock at cost have one source, shared/inventory/invariants.ts (each query returns what breaks it).
+  for (const r of await q(levelsEqualMovementsSql)) fail('value', JSON.stringify(r));
+  checked[stockInvariants.value] = Number((await q<{ n: string }>('select count(*) as n from inventory.stock_levels'))[0]!.n);
+  for (const r of await q(inventoryLedgerEqualsValueSql, [chart.inventory.code])) fail('ledger', JSON.stringify(r));
+  checked[stockInvariants.ledger] = Number((await q<{ n: string }>('select count(distinct currency) as n from inventory.products'))[0]!.n);
+  for (const r of await q(stockPostingsMatchMovementsSql, [chart.inventory.code])) fail('postings', JSON.stringify(r));
+  checked[stockInvariants.postings] = Number((await q<{ n: string }>("select count(*) as n from inventory.stock_movements where value_delta <> 0"))[0]!.n);
 
   const lines = await q<{ po: string; line_no: number; quantity: string; received: string; in_receipts: string; moved: string }>(
     `select l.purchase_order_id as po, l.line_no, l.quantity::text, l.received::text,
