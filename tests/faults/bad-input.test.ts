@@ -9,7 +9,7 @@ import { changedTables, fingerprint, isErrorShape, report, runs } from './suppor
 // Generated bad input against every command, in-process on real Postgres and JetStream: the answer is
 // a 4xx with the error shape of API.md, never a 5xx, and no table changes (counts and rows).
 let h: Harness;
-let fx: { sku: string; hugeSku: string; customerId: string; orderId: string; invoiceId: string; employeeId: string; supplierId: string };
+let fx: { sku: string; hugeSku: string; customerId: string; orderId: string; invoiceId: string; employeeId: string; supplierId: string; purchaseOrderId: string };
 const tally: Record<string, Record<string, number>> = {};
 const count = (cmd: string, kind: string) => {
   tally[cmd] ??= {};
@@ -31,7 +31,13 @@ beforeAll(async () => {
   expect(employee.status).toBeLessThan(300);
   const supplier = await h.call('upsert-product', '/supplier', { role: 'clerk', body: { id: 'fz-supplier', name: 'Fuzz Supplies', currency: 'EUR' } });
   expect(supplier.status).toBe(200);
-  fx = { sku, hugeSku, customerId, orderId: order.body.id, invoiceId: invoice.body.items[0].id, employeeId: employee.body.id, supplierId: supplier.body.supplierId };
+  const po = await h.call('receive-stock', '/purchase-order', { role: 'clerk', body: { supplierId: supplier.body.supplierId, lines: [{ sku, quantity: 5, unitCost: 100 }] } });
+  expect(po.status).toBe(201);
+  expect((await h.call('receive-stock', '/purchase-order/send', { role: 'clerk', body: { purchaseOrderId: po.body.id } })).status).toBe(200);
+  fx = {
+    sku, hugeSku, customerId, orderId: order.body.id, invoiceId: invoice.body.items[0].id, employeeId: employee.body.id, supplierId: supplier.body.supplierId,
+    purchaseOrderId: po.body.id,
+  };
 });
 afterAll(async () => {
   report('bad-input', { requests: Object.fromEntries(Object.entries(tally).map(([k, v]) => [k, v])) });
@@ -278,6 +284,84 @@ const commands: Command[] = [
     role: 'accountant',
     // Any real day is a run's day (a later one tests the policy, an earlier one catches up): only non-days are bad.
     fields: [{ name: 'asOf', required: false, valid: () => fc.constant('2026-01-15'), bad: fc.oneof(notAString, fc.constantFrom('2024-13-01', '2024-02-30', '0000-01-01', '20240101', 'yesterday', '2024-01-01T00:00:00Z', '')) }],
+  },
+  {
+    fn: 'receive-stock',
+    path: '/purchase-order',
+    role: 'clerk',
+    fields: [
+      { name: 'supplierId', required: true, valid: () => fc.constant(fx.supplierId), bad: badId },
+      {
+        name: 'lines',
+        required: true,
+        valid: () => fc.constant([{ sku: fx.sku, quantity: 1, unitCost: 100 }]),
+        bad: badList(
+          fc.oneof(
+            fc.record({ sku: badId, quantity: fc.constant(1), unitCost: fc.constant(1) }),
+            fc.record({ sku: fc.constant('A'), quantity: badInt(1, 1_000_000), unitCost: fc.constant(1) }),
+            fc.record({ sku: fc.constant('A'), quantity: fc.constant(1), unitCost: badInt(0, 1_000_000_000_000) }),
+          ),
+          100,
+        ),
+      },
+      { name: 'note', required: false, valid: () => fc.constant('winter'), bad: badText(500), hostile: hostileText },
+    ],
+    extraBad: () => fc.integer({ min: 2, max: 4 }).map((n) => ({ supplierId: fx.supplierId, lines: Array.from({ length: n }, () => ({ sku: fx.sku, quantity: 1, unitCost: 1 })) })),
+  },
+  ...(['/purchase-order/send', '/purchase-order/cancel'] as const).map((path): Command => ({
+    fn: 'receive-stock',
+    path,
+    role: 'clerk',
+    fields: [{ name: 'purchaseOrderId', required: true, valid: () => fc.constant('no-such-po'), bad: badId }],
+  })),
+  {
+    fn: 'receive-stock',
+    path: '/purchase-order/receive',
+    role: 'clerk',
+    fields: [
+      { name: 'purchaseOrderId', required: true, valid: () => fc.constant(fx.purchaseOrderId), bad: badId },
+      {
+        name: 'lines',
+        required: true,
+        valid: () => fc.constant([{ lineNo: 1, quantity: 1 }]),
+        bad: badList(fc.oneof(fc.record({ lineNo: badInt(1, 1000), quantity: fc.constant(1) }), fc.record({ lineNo: fc.constant(1), quantity: badInt(1, 1_000_000) })), 100),
+      },
+      { name: 'note', required: false, valid: () => fc.constant('truck 1'), bad: badText(500) },
+    ],
+    extraBad: () => fc.constant({ purchaseOrderId: fx.purchaseOrderId, lines: [{ lineNo: 1, quantity: 1 }, { lineNo: 1, quantity: 1 }] }),
+  },
+  { fn: 'receive-stock', path: '/reorder', role: 'clerk', fields: [{ name: 'supplierId', required: true, valid: () => fc.constant(fx.supplierId), bad: badId }] },
+  {
+    fn: 'receive-stock',
+    path: '/adjustment',
+    role: 'clerk',
+    fields: [
+      { name: 'sku', required: true, valid: () => fc.constant(fx.sku), bad: badId },
+      { name: 'quantity', required: true, valid: () => fc.constantFrom(-1, 1), bad: fc.oneof(notANumber, fc.constantFrom(0, 0.5, -1.5, 1_000_001, -1_000_001, 2 ** 53, 1e308)) },
+      { name: 'reason', required: true, valid: () => fc.constantFrom('count', 'damage', 'theft', 'correction'), bad: badEnumOf(['count', 'damage', 'theft', 'correction']) },
+      { name: 'note', required: false, valid: () => fc.constant('dropped'), bad: badText(500), hostile: hostileText },
+    ],
+  },
+  {
+    fn: 'receive-stock',
+    path: '/count',
+    role: 'clerk',
+    fields: [
+      {
+        name: 'lines',
+        required: true,
+        valid: () => fc.constant([{ sku: fx.sku, counted: 50 }]),
+        bad: badList(fc.oneof(fc.record({ sku: badId, counted: fc.constant(1) }), fc.record({ sku: fc.constant('A'), counted: badInt(0, 1_000_000) })), 5000),
+      },
+      { name: 'note', required: false, valid: () => fc.constant('year end'), bad: badText(500) },
+    ],
+    extraBad: () => fc.constant({ lines: [{ sku: fx.sku, counted: 1 }, { sku: fx.sku, counted: 2 }] }),
+  },
+  {
+    fn: 'render-document',
+    path: '/send-purchase-order',
+    role: 'clerk',
+    fields: [{ name: 'purchaseOrderId', required: true, valid: () => fc.constant(fx.purchaseOrderId), bad: badId }],
   },
   {
     fn: 'hire-employee',
