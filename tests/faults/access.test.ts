@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/roles.js';
+import { commandRoles, type CommandName } from '../../shared/auth/permissions.js';
 import { createHarness, type Harness, type Reply } from '../support/harness.js';
 import { seed } from '../support/fixtures.js';
 import { testAudience, testIssuer } from '../support/tokens.js';
@@ -16,7 +17,7 @@ import { changedTables, fingerprint, isErrorShape, report } from './support.js';
 const olapDir = mkdtempSync(join(tmpdir(), 'erpbi-faults-olap-'));
 process.env.OLAP_FILE = join(olapDir, 'erpbi.duckdb');
 let h: Harness;
-let fx: { sku: string; customerId: string; orderId: string; invoiceId: string; employeeId: string };
+let fx: { sku: string; customerId: string; orderId: string; invoiceId: string; employeeId: string; supplierId: string; purchaseOrderId: string };
 const tally: Record<string, number> = {};
 
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
@@ -30,7 +31,13 @@ beforeAll(async () => {
   await h.settle();
   const invoice = await h.get('query', `/invoices?orderId=${order.body.id}`, { role: 'accountant' });
   const employee = await h.post('hire-employee', { name: 'Grace Hopper', email: 'grace@example.com', department: 'Finance', title: 'CFO', salary: 987_654_321, currency: 'EUR' }, { role: 'admin' });
-  fx = { sku, customerId, orderId: order.body.id, invoiceId: invoice.body.items[0].id, employeeId: employee.body.id };
+  const supplier = await h.call('upsert-product', '/supplier', { role: 'clerk', body: { id: 'ac-supplier', name: 'Access Supplies', currency: 'EUR' } });
+  const po = await h.call('receive-stock', '/purchase-order', { role: 'clerk', body: { supplierId: supplier.body.supplierId, lines: [{ sku, quantity: 5, unitCost: 100 }] } });
+  expect(po.status).toBe(201);
+  fx = {
+    sku, customerId, orderId: order.body.id, invoiceId: invoice.body.items[0].id, employeeId: employee.body.id, supplierId: supplier.body.supplierId,
+    purchaseOrderId: po.body.id,
+  };
 });
 afterAll(async () => {
   report('access', { attempts: tally });
@@ -38,19 +45,41 @@ afterAll(async () => {
   rmSync(olapDir, { recursive: true, force: true });
 });
 
-/** A valid body per command, so a refusal can only come from the token or the role. */
-const commands = (): { fn: string; body: unknown; roles: Role[] }[] => [
-  { fn: 'upsert-product', body: { sku: fx.sku, name: 'Renamed by an attacker', unitPrice: 1, currency: 'EUR' }, roles: ['admin'] },
-  { fn: 'receive-stock', body: { sku: fx.sku, quantity: 1000 }, roles: ['admin', 'clerk'] },
-  { fn: 'upsert-customer', body: { id: fx.customerId, name: 'Hijacked', paymentTermsDays: 365 }, roles: ['admin', 'clerk'] },
-  { fn: 'create-order', body: { customerId: fx.customerId, lines: [{ sku: fx.sku, quantity: 1 }] }, roles: ['admin', 'clerk'] },
-  { fn: 'cancel-order', body: { id: fx.orderId }, roles: ['admin', 'clerk'] },
-  { fn: 'fulfil-order', body: { id: fx.orderId }, roles: ['admin', 'clerk'] },
-  { fn: 'record-payment', body: { invoiceId: fx.invoiceId, amount: 1, method: 'cash' }, roles: ['admin', 'accountant'] },
-  { fn: 'hire-employee', body: { name: 'Mallory', email: 'mallory@example.com', department: 'Finance', title: 'Boss', salary: 1, currency: 'EUR' }, roles: ['admin'] },
-  { fn: 'update-employee', body: { id: fx.employeeId, salary: 1 }, roles: ['admin'] },
-  { fn: 'terminate-employee', body: { id: fx.employeeId }, roles: ['admin'] },
-];
+/** A valid body per command (keyed as shared/auth/permissions.ts keys them), so a refusal can only come
+ *  from the token or the role; who may run each is read from that table. The imports take CSV, not JSON:
+ *  tests/integration/import.test.ts holds their roles. */
+const bodies = (): Partial<Record<CommandName, unknown>> => ({
+  'upsert-product': { sku: fx.sku, name: 'Renamed by an attacker', unitPrice: 1, currency: 'EUR' },
+  'upsert-product/supplier': { id: fx.supplierId, name: 'Hijacked', currency: 'EUR' },
+  'receive-stock': { sku: fx.sku, quantity: 1000 },
+  'receive-stock/purchase-order': { supplierId: fx.supplierId, lines: [{ sku: fx.sku, quantity: 1000, unitCost: 1 }] },
+  'receive-stock/purchase-order/send': { purchaseOrderId: fx.purchaseOrderId },
+  'receive-stock/purchase-order/receive': { purchaseOrderId: fx.purchaseOrderId, lines: [{ lineNo: 1, quantity: 1 }] },
+  'receive-stock/purchase-order/cancel': { purchaseOrderId: fx.purchaseOrderId },
+  'receive-stock/reorder': { supplierId: fx.supplierId },
+  'receive-stock/adjustment': { sku: fx.sku, quantity: -1, reason: 'theft' },
+  'receive-stock/count': { lines: [{ sku: fx.sku, counted: 0 }] },
+  'upsert-customer': { id: fx.customerId, name: 'Hijacked', paymentTermsDays: 365 },
+  'upsert-customer/company': { name: 'Hijacked GmbH', address: { lines: ['Evil 1'], postalCode: '10115', city: 'Berlin', country: 'DE' } },
+  'create-order': { customerId: fx.customerId, lines: [{ sku: fx.sku, quantity: 1 }] },
+  'cancel-order': { id: fx.orderId },
+  'fulfil-order': { id: fx.orderId },
+  'fulfil-order/return': { orderId: fx.orderId, lines: [{ lineNo: 1, quantity: 1, reason: 'fraud', disposition: 'restock' }] },
+  'record-payment': { invoiceId: fx.invoiceId, amount: 1, method: 'cash' },
+  'record-payment/credit-note': { returnId: 'no-such-return' },
+  'record-payment/refund': { creditNoteId: 'no-such-credit-note', amount: 1, method: 'cash' },
+  'render-document/send': { kind: 'invoice', id: fx.invoiceId },
+  'render-document/send-purchase-order': { purchaseOrderId: fx.purchaseOrderId },
+  'create-invoice/reminders': {},
+  'hire-employee': { name: 'Mallory', email: 'mallory@example.com', department: 'Finance', title: 'Boss', salary: 1, currency: 'EUR' },
+  'update-employee': { id: fx.employeeId, salary: 1 },
+  'terminate-employee': { id: fx.employeeId },
+});
+const commands = (): { fn: string; path: string; body: unknown; roles: readonly Role[] }[] =>
+  Object.entries(bodies()).map(([key, body]) => {
+    const [fn, ...rest] = key.split('/');
+    return { fn: fn!, path: `/${rest.join('/')}`, body, roles: commandRoles[key as CommandName] };
+  });
 const reactions = ['reserve-stock', 'create-invoice', 'sync-order-status'];
 
 async function refused(kind: string, fn: string, call: () => Promise<Reply>, statuses: number[]) {
@@ -63,6 +92,11 @@ async function refused(kind: string, fn: string, call: () => Promise<Reply>, sta
   expect(changedTables(before, await fingerprint(h.db.pool)), what).toEqual([]);
   return res;
 }
+
+it('covers every JSON command of the permissions table', () => {
+  const covered = new Set(Object.keys(bodies()));
+  expect(Object.keys(commandRoles).filter((k) => !covered.has(k) && !k.endsWith('/import'))).toEqual([]);
+});
 
 describe('tokens that must not pass', () => {
   const forged = async (): Promise<Record<string, string | null>> => {
@@ -101,12 +135,12 @@ describe('tokens that must not pass', () => {
     const tokens = await forged();
     for (const c of commands()) {
       for (const [kind, token] of Object.entries(tokens)) {
-        await refused(`token ${kind}`, c.fn, () => h.call(c.fn, '/', { token, body: c.body }), [401]);
+        await refused(`token ${kind}`, c.fn, () => h.call(c.fn, c.path, { token, body: c.body }), [401]);
       }
       // A scheme other than Bearer, or the token twice.
       const valid = await h.keys.token('admin');
-      await refused('Basic scheme', c.fn, () => h.call(c.fn, '/', { token: null, body: c.body, headers: { authorization: `Basic ${b64('admin:admin')}` } }), [401]);
-      await refused('two tokens', c.fn, () => h.call(c.fn, '/', { token: null, body: c.body, headers: { authorization: `Bearer ${valid} ${valid}` } }), [401]);
+      await refused('Basic scheme', c.fn, () => h.call(c.fn, c.path, { token: null, body: c.body, headers: { authorization: `Basic ${b64('admin:admin')}` } }), [401]);
+      await refused('two tokens', c.fn, () => h.call(c.fn, c.path, { token: null, body: c.body, headers: { authorization: `Bearer ${valid} ${valid}` } }), [401]);
     }
   });
 
@@ -126,12 +160,12 @@ describe('roles', () => {
     for (const c of commands()) {
       for (const role of ['admin', 'accountant', 'clerk', 'service'] as Role[]) {
         if (c.roles.includes(role)) continue;
-        await refused(`${role} calls ${c.fn}`, c.fn, () => h.post(c.fn, c.body, { role }), [403]);
+        await refused(`${role} calls ${c.fn}${c.path}`, c.fn, () => h.call(c.fn, c.path, { role, body: c.body }), [403]);
       }
       const roleless = await h.keys.sign({ roles: [] });
-      await refused('no role', c.fn, () => h.call(c.fn, '/', { token: roleless, body: c.body }), [403]);
+      await refused('no role', c.fn, () => h.call(c.fn, c.path, { token: roleless, body: c.body }), [403]);
       const unknownRole = await h.keys.sign({ roles: ['superuser', 'root'] });
-      await refused('unknown role', c.fn, () => h.call(c.fn, '/', { token: unknownRole, body: c.body }), [403]);
+      await refused('unknown role', c.fn, () => h.call(c.fn, c.path, { token: unknownRole, body: c.body }), [403]);
     }
   });
 
