@@ -1,4 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
+// The browser build (with its own Buffer): the workspace's import dialog makes the sample in the page.
+import { stringify } from 'csv-stringify/browser/esm/sync';
 import { columnsFor, type ImportKind } from './columns.js';
 
 // A file per kind that imports as it is ("Download a sample" in the import dialog): every column,
