@@ -7,7 +7,7 @@ import { errorBody, AppError } from '../errors.js';
 import type { MountOperation, MountRoute } from '../http/definition.js';
 import { parseInput, toHttp } from '../http/errors-to-http.js';
 import { columnsFor, type ImportKind } from './columns.js';
-import { importCsv } from './run.js';
+import { importCsv, type Writers } from './run.js';
 
 // POST /function/upsert-product/import?kind=products|suppliers and POST /function/upsert-customer/import:
 // a text/csv body, answered as JSON, or with `Accept: application/x-ndjson` as progress lines.
@@ -42,7 +42,7 @@ function describe(path: string, summary: string, kinds: readonly ImportKind[], r
 }
 
 /** The import route of a function: `kinds` it takes (more than one: chosen by `?kind=`). */
-export function importMount(fn: 'upsert-product' | 'upsert-customer', roles: readonly Role[]): Omit<MountRoute, 'kind'> {
+export function importMount(fn: 'upsert-product' | 'upsert-customer', roles: readonly Role[], writers: Writers): Omit<MountRoute, 'kind'> {
   const kinds: readonly ImportKind[] = fn === 'upsert-product' ? ['products', 'suppliers'] : ['customers'];
   const query = fn === 'upsert-product' ? productQuery : customerQuery;
   return {
@@ -59,13 +59,13 @@ export function importMount(fn: 'upsert-product' | 'upsert-customer', roles: rea
           if (!Buffer.isBuffer(req.body)) throw new AppError('unsupported_media_type', 'the body must be the CSV file, sent as text/csv');
           const bytes = req.body;
           const options = { dryRun: q.dryRun === 'true' };
-          if (!wantsProgress(req.headers.accept)) return importCsv(deps, actor.sub, req.id, kind, bytes, options);
+          if (!wantsProgress(req.headers.accept)) return importCsv(deps, writers, actor.sub, req.id, kind, bytes, options);
 
           const out = new PassThrough();
           const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
           let streaming = false;
           try {
-            const result = await importCsv(deps, actor.sub, req.id, kind, bytes, {
+            const result = await importCsv(deps, writers, actor.sub, req.id, kind, bytes, {
               ...options,
               onChecked: () => {
                 streaming = true;

@@ -1,10 +1,5 @@
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
-import { upsertProduct } from '../inventory/products.js';
-import { lockLevels, moveStock } from '../inventory/stock.js';
-import { upsertSupplier } from '../inventory/suppliers.js';
-import { upsertCustomer } from '../orders/customers.js';
-import { inflowValue } from '../domain/stock-cost.js';
 import { body as productBody } from '../../functions/upsert-product/schema.js';
 import { body as customerBody } from '../../functions/upsert-customer/schema.js';
 import { supplierBody } from '../schemas/supplier.js';
@@ -47,9 +42,20 @@ export function importInvalid(errors: readonly RowError[]): AppError {
   return new AppError('import_invalid', `${n} problem${n === 1 ? '' : 's'} in the file (first on line ${rows[0]?.line}); nothing was imported`, { rows, total: n });
 }
 
-type ProductRow = z.output<typeof productBody>;
-type CustomerRow = z.output<typeof customerBody>;
-type SupplierRow = z.output<typeof supplierBody>;
+export type ProductRow = z.output<typeof productBody>;
+export type CustomerRow = z.output<typeof customerBody>;
+export type SupplierRow = z.output<typeof supplierBody>;
+
+/**
+ * How each kind's planned rows are written: the use cases of the function that hosts the import,
+ * handed in by its handler (shared/import/write-*.ts), so a function's bundle holds only its own
+ * domain's writes and raises only its own events (tests/deploy/fifteen-functions.test.ts).
+ */
+export interface Writers {
+  products?: (uow: UnitOfWork, p: Planned<ProductRow>) => Promise<unknown>;
+  suppliers?: (uow: UnitOfWork, p: Planned<SupplierRow>) => Promise<unknown>;
+  customers?: (uow: UnitOfWork, p: Planned<CustomerRow>) => Promise<unknown>;
+}
 
 // Each kind's checked rows, typed by its own schema.
 type Checked =
@@ -66,17 +72,8 @@ function check(kind: ImportKind, bytes: Uint8Array): Checked {
   return withParse({ kind, ...checkRows(kind, supplierBody, parsed.records) });
 }
 
-async function writeProduct(uow: UnitOfWork, p: Planned<ProductRow>) {
-  if (p.action !== 'unchanged') await upsertProduct(uow, p.row.body);
-  const quantity = p.row.extra.openingStock ?? 0;
-  if (!p.openingStock || quantity <= 0) return;
-  const unitCost = p.row.extra.unitCost ?? 0;
-  const level = (await lockLevels(uow.tx, [{ sku: p.row.body.sku, quantity }])).get(p.row.body.sku)!;
-  await moveStock(uow, level, { kind: 'receipt', reason: 'opening', onHandDelta: quantity, reservedDelta: 0, valueDelta: inflowValue(quantity, unitCost), unitCost, note: 'opening stock (import)' });
-}
-
 /** Checks the file and, unless a dry run, imports it: every row or none. Bad rows throw `import_invalid`. */
-export async function importCsv(deps: Deps, actor: string, correlationId: string, kind: ImportKind, bytes: Uint8Array, opts: ImportOptions): Promise<ImportResult> {
+export async function importCsv(deps: Deps, writers: Writers, actor: string, correlationId: string, kind: ImportKind, bytes: Uint8Array, opts: ImportOptions): Promise<ImportResult> {
   const checked = check(kind, bytes);
   const total = checked.rows.length + checked.errors.length;
   if (checked.errors.length > 0) throw importInvalid(checked.errors);
@@ -85,7 +82,7 @@ export async function importCsv(deps: Deps, actor: string, correlationId: string
   return runUnitOfWork(deps, cause, async (uow) => {
     // One import of a kind at a time: two at once could both create the party a name and postal code match.
     await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [`erpbi-import:${kind}`]);
-    const planned = await plan(uow, checked);
+    const planned = await plan(uow, checked, writers);
     opts.onChecked?.();
     opts.onProgress?.('check', total, total);
     const result: ImportResult = {
@@ -111,21 +108,28 @@ async function writeAll<P extends { action: string; openingStock: boolean }>(ite
   }
 }
 
-async function plan(uow: UnitOfWork, checked: Checked): Promise<{ items: Planned<unknown>[]; write: (progress: (done: number) => void) => Promise<void> }> {
+async function plan(uow: UnitOfWork, checked: Checked, writers: Writers): Promise<{ items: Planned<unknown>[]; write: (progress: (done: number) => void) => Promise<void> }> {
   const refuse = (errors: RowError[]) => {
     if (errors.length > 0) throw importInvalid(errors);
+  };
+  const writerOf = <W>(w: W | undefined): W => {
+    if (!w) throw new Error(`this function does not import ${checked.kind}`); // the route's ?kind= allows only what it hosts
+    return w;
   };
   if (checked.kind === 'products') {
     const { planned, errors } = await planRows(uow.tx, 'products', checked.rows);
     refuse(errors);
-    return { items: planned, write: (progress) => writeAll(planned, (p) => writeProduct(uow, p), progress) };
+    const write = writerOf(writers.products);
+    return { items: planned, write: (progress) => writeAll(planned, (p) => write(uow, p), progress) };
   }
   if (checked.kind === 'customers') {
     const { planned, errors } = await planRows(uow.tx, 'customers', checked.rows);
     refuse(errors);
-    return { items: planned, write: (progress) => writeAll(planned, (p) => upsertCustomer(uow, { ...p.row.body, id: p.id ?? p.row.body.id }), progress) };
+    const write = writerOf(writers.customers);
+    return { items: planned, write: (progress) => writeAll(planned, (p) => write(uow, p), progress) };
   }
   const { planned, errors } = await planRows(uow.tx, 'suppliers', checked.rows);
   refuse(errors);
-  return { items: planned, write: (progress) => writeAll(planned, (p) => upsertSupplier(uow, { ...p.row.body, id: p.id ?? p.row.body.id }), progress) };
+  const write = writerOf(writers.suppliers);
+  return { items: planned, write: (progress) => writeAll(planned, (p) => write(uow, p), progress) };
 }
