@@ -2,6 +2,8 @@ import type { PostalAddress, VatCategoryCode } from '../../shared/domain/parties
 import type { Employee as EmployeeRecord } from '../../shared/domain/employee.js';
 import type { PricedLine } from '../../shared/domain/pricing.js';
 import type { TimelineRow } from '../../olap/timeline.js';
+import type { PurchaseOrderStatus } from '../../shared/domain/purchase-order-lifecycle.js';
+import type { MovementKind, MovementReason } from '../../shared/domain/stock-movements.js';
 
 // What the reads answer (docs/api.md). The reads have no zod schemas of their answers yet; until they
 // do, these types are the workspace's reading of that contract, derived from the server's own types
@@ -122,14 +124,27 @@ export interface StockLevel {
   available: number;
   reorderLevel: number;
   low: boolean;
+  /** At cost, minor units of `currency` (the product's). */
+  value: number;
+  averageCost: number | null;
+  currency: string;
+  /** Units on purchase orders not yet received (draft, sent, partially received). */
+  onOrder: number;
+  reorderQuantity: number;
+  preferredSupplierId: string | null;
 }
 
 export interface Movement {
   id: string | number;
-  kind: 'receipt' | 'reservation' | 'release' | 'shipment' | 'return';
+  kind: MovementKind;
   onHandDelta: number;
   reservedDelta: number;
+  /** At cost, minor units of the product's currency. */
+  valueDelta: number;
+  reason: MovementReason | null;
   orderId: string | null;
+  purchaseOrderId: string | null;
+  actor: string | null;
   note: string | null;
   at: string;
 }
@@ -143,6 +158,82 @@ export interface Product {
   reorderLevel: number;
   /** Set: the product is exempt from VAT for this reason (its rate is 0). */
   vatExemptionReason: string | null;
+  preferredSupplierId: string | null;
+  supplierSku: string | null;
+  reorderQuantity: number;
+}
+
+export interface Supplier {
+  id: string;
+  name: string;
+  address: PostalAddress | null;
+  vatId: string | null;
+  paymentTermsDays: number;
+  /** What the supplier bills in: its purchase orders are in it. */
+  currency: string;
+  email: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A purchase order in a list (GET /purchase-orders). */
+export interface PurchaseOrderSummary {
+  id: string;
+  number: string;
+  supplierId: string;
+  supplierName: string;
+  status: PurchaseOrderStatus;
+  currency: string;
+  total: number;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface PurchaseOrderLine {
+  lineNo: number;
+  sku: string;
+  name: string;
+  supplierSku: string | null;
+  quantity: number;
+  unitCost: number;
+  received: number;
+}
+
+export interface GoodsReceipt {
+  id: string;
+  receivedAt: string;
+  actor: string;
+  note: string | null;
+  lines: { lineNo: number; sku: string; quantity: number; unitCost: number; value: number }[];
+}
+
+/** A purchase order whole: every command's answer and GET /purchase-orders/:id. */
+export interface PurchaseOrder extends PurchaseOrderSummary {
+  note: string | null;
+  createdBy: string;
+  updatedAt: string;
+  lines: PurchaseOrderLine[];
+  receipts: GoodsReceipt[];
+}
+
+export interface ReorderLine {
+  sku: string;
+  name: string;
+  supplierSku: string | null;
+  available: number;
+  onOrder: number;
+  reorderLevel: number;
+  reorderQuantity: number;
+  suggested: number;
+  unitCost: number | null;
+}
+
+/** GET /reorder-suggestions: supplierId null holds the products without a preferred supplier. */
+export interface ReorderGroup {
+  supplierId: string | null;
+  supplierName: string | null;
+  currency: string | null;
+  lines: ReorderLine[];
 }
 
 export interface Customer {
