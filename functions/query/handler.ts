@@ -7,12 +7,13 @@ import { getInvoice, listInvoices } from '../../shared/query/invoices.js';
 import { getProduct, listProducts, listStock } from '../../shared/query/catalogue.js';
 import { getCustomer, listCustomers } from '../../shared/query/customers.js';
 import { listMovements } from '../../shared/query/movements.js';
+import { stockValuation } from '../../shared/query/valuation.js';
 import { getEmployee, listEmployees } from '../../shared/query/employees.js';
 import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockCsv } from '../../shared/query/csv-exports.js';
 import { journal, receivablesAsOf, trialBalanceAsOf } from '../../shared/query/ledger.js';
 import { journalCsv, receivablesCsv, trialBalanceCsv } from '../../shared/query/ledger-csv.js';
 import { companyProfileRead } from '../../shared/query/company.js';
-import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, searchList } from './schema.js';
+import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, searchList, valuationAt } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
 // A run answering undefined is a 404. Every record is read by the people's roles (pay in the employee
@@ -26,6 +27,7 @@ export default defineFunction({
     query({ path: '/orders', roles, input: orderList, run: (db, q) => listOrders(db, q), csv: ordersCsv }),
     query({ path: '/invoices/:id', roles, input: byId, run: (db, q) => getInvoice(db, q.id) }),
     query({ path: '/invoices', roles, input: invoiceList, run: (db, q) => listInvoices(db, q), csv: invoicesCsv }),
+    query({ path: '/stock/valuation', roles, input: valuationAt, run: (db, q) => stockValuation(db, q) }),
     query({ path: '/stock/:sku/movements', roles, input: movementList, run: (db, q) => listMovements(db, q) }),
     query({ path: '/stock', roles, input: searchList, run: (db, q) => listStock(db, q), csv: stockCsv }),
     query({ path: '/products/:sku', roles, input: bySku, run: (db, q) => getProduct(db, q.sku) }),

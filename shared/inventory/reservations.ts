@@ -1,5 +1,8 @@
 import type { Event } from '../events/envelope.js';
+import { AppError } from '../errors.js';
 import { planReservation } from '../domain/stock.js';
+import { outflowValue } from '../domain/stock-cost.js';
+import { returnValue } from '../domain/return-cost.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { lockLevels, moveStock } from './stock.js';
 
@@ -58,25 +61,57 @@ export async function releaseForOrder(uow: UnitOfWork, event: Event<'order_cance
   uow.emit('stock_released', { orderId, lines: reservation.lines });
 }
 
-/** order_fulfilled: the goods leave, so on hand and reserved both drop. */
+/** order_fulfilled: the goods leave, so on hand and reserved both drop, taking their share of the value at average cost (COGS). */
 export async function shipForOrder(uow: UnitOfWork, event: Event<'order_fulfilled'>) {
   const { orderId } = event.data;
   const reservation = await lockReservation(uow, orderId);
   if (!reservation || reservation.status !== 'reserved') return;
   const levels = await lockLevels(uow.tx, reservation.lines);
   for (const line of reservation.lines) {
-    await moveStock(uow, levels.get(line.sku)!, { kind: 'shipment', onHandDelta: -line.quantity, reservedDelta: -line.quantity, orderId });
+    // Read the level again for each line: an order may name one sku on two lines, and the first took value out.
+    const level = levels.get(line.sku)!;
+    const next = await moveStock(uow, level, {
+      kind: 'shipment', onHandDelta: -line.quantity, reservedDelta: -line.quantity, valueDelta: -outflowValue(level, line.quantity), orderId,
+    });
+    levels.set(line.sku, next);
   }
   await saveReservation(uow, orderId, 'fulfilled', reservation.lines);
 }
 
-/** goods_returned: restocked lines come back on hand through a movement of kind return; scrapped ones do not. */
+/** What this order's shipments of `sku` took out, and what its restocks have brought back so far. */
+async function shippedAndReturned(uow: UnitOfWork, orderId: string, sku: string) {
+  const { rows } = await uow.tx.query<{ shipped_q: string; shipped_v: string; returned_q: string; returned_v: string }>(
+    `select coalesce(-sum(on_hand_delta) filter (where kind = 'shipment'), 0) as shipped_q, coalesce(-sum(value_delta) filter (where kind = 'shipment'), 0) as shipped_v,
+            coalesce(sum(on_hand_delta) filter (where kind = 'return'), 0) as returned_q, coalesce(sum(value_delta) filter (where kind = 'return'), 0) as returned_v
+     from inventory.stock_movements where order_id = $1 and sku = $2 and kind in ('shipment', 'return')`,
+    [orderId, sku],
+  );
+  const r = rows[0]!;
+  return { shipped: { quantity: Number(r.shipped_q), value: Number(r.shipped_v) }, returned: { quantity: Number(r.returned_q), value: Number(r.returned_v) } };
+}
+
+/**
+ * goods_returned: restocked lines come back on hand through a movement of kind return, at the cost they
+ * left with (shared/domain/return-cost.ts: their share of the order's shipment value, so returning all of
+ * it gives back exactly what the shipment took); scrapped ones move no stock and no value. A return can
+ * only follow fulfilment, but the shipment is this function's own reaction to order_fulfilled: a return
+ * that overtakes it answers not_ready and the connector brings it again, so it is valued once shipped.
+ */
 export async function restockReturn(uow: UnitOfWork, event: Event<'goods_returned'>) {
   const { orderId, returnId } = event.data;
   const back = event.data.lines.filter((l) => l.disposition === 'restock');
   if (back.length === 0) return;
+  // The reservation row first, as shipForOrder locks it: the two serialise and never deadlock.
+  const reservation = await lockReservation(uow, orderId);
+  if (reservation?.status === 'reserved') throw new AppError('not_ready', `order ${orderId} is not shipped yet; its return is valued once it is`);
+  // The level rows serialise returns of one sku, so each reads what the ones before it took back.
   const levels = await lockLevels(uow.tx, back);
   for (const line of back) {
-    await moveStock(uow, levels.get(line.sku)!, { kind: 'return', onHandDelta: line.quantity, reservedDelta: 0, orderId, note: `return ${returnId}: ${line.reason}` });
+    const { shipped, returned } = await shippedAndReturned(uow, orderId, line.sku);
+    const next = await moveStock(uow, levels.get(line.sku)!, {
+      kind: 'return', onHandDelta: line.quantity, reservedDelta: 0, valueDelta: returnValue(shipped, returned, line.quantity), orderId,
+      note: `return ${returnId}: ${line.reason}`,
+    });
+    levels.set(line.sku, next);
   }
 }

@@ -75,7 +75,7 @@ export interface Move {
  * the movement id, which orders the levels of one sku even when publishes reach the stream out of order.
  * A change of value is booked to the ledger in the same transaction (posting `stock:<movement id>`).
  */
-export async function moveStock(uow: UnitOfWork, level: LevelRow, move: Move): Promise<LevelRow> {
+export async function moveStock(uow: UnitOfWork, level: LevelRow, move: Move): Promise<LevelRow & { movementId: number }> {
   const valueDelta = move.valueDelta ?? 0;
   const movement = await uow.tx.query<{ id: string }>(
     `insert into inventory.stock_movements (sku, kind, on_hand_delta, reserved_delta, order_id, note, value_delta, purchase_order_id, receipt_id, reason, actor, at)
@@ -99,7 +99,7 @@ export async function moveStock(uow: UnitOfWork, level: LevelRow, move: Move): P
     orderId: move.orderId ?? null, movementId, value: next.value, valueDelta, currency: level.currency,
     ...(move.reason ? { movementReason: move.reason } : {}), ...(move.purchaseOrderId ? { purchaseOrderId: move.purchaseOrderId } : {}),
   });
-  return next;
+  return { ...next, movementId };
 }
 
 export function levelView(l: LevelRow) {

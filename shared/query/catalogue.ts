@@ -2,8 +2,11 @@ import type { Pool } from '../db/pool.js';
 import { filters, keyPage, type SortKey } from './paging.js';
 import { addSearch, type SearchListQuery } from './search.js';
 
+// value and averageCost at cost in the product's currency (shared/domain/stock-cost.ts); averageCost is
+// null with nothing on hand. onOrder: ordered from suppliers and not yet received (open purchase orders).
 const stockColumns = `sku, name, on_hand as "onHand", reserved, available, reorder_level as "reorderLevel",
-  available <= reorder_level as low`;
+  available <= reorder_level as low, value, average_cost as "averageCost", currency, on_order as "onOrder",
+  reorder_quantity as "reorderQuantity", preferred_supplier_id as "preferredSupplierId"`;
 const productColumns = `sku, name, unit_price as "unitPrice", currency, tax_rate_bp as "taxRateBp", reorder_level as "reorderLevel",
   vat_exemption_reason as "vatExemptionReason"`;
 

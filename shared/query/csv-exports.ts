@@ -35,6 +35,11 @@ const stockColumns: readonly CsvColumn[] = [
   ...['sku', 'name'].map(csvText),
   ...['onHand', 'reserved', 'available', 'reorderLevel'].map(csvNumber),
   csvBoolean('low'),
+  ...csvMoney('value'),
+  ...csvMoney('averageCost'),
+  csvText('currency'),
+  ...['onOrder', 'reorderQuantity'].map(csvNumber),
+  csvText('preferredSupplierId'),
 ];
 
 const productColumns: readonly CsvColumn[] = [
