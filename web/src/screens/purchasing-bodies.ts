@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { adjustmentReasons } from '../../../shared/domain/stock-movements.js';
 import { id, minorUnits, quantity, sku, text } from '../../../shared/schemas/common.js';
 
 // The bodies of the buying commands as the HTTP contract states them (issue 20, "The HTTP contract
@@ -19,12 +18,3 @@ export const receiptBody = z
   .strict();
 
 export const reorderBody = z.object({ supplierId: id }).strict();
-
-const signedQuantity = z.number().int().min(-1_000_000).max(1_000_000).refine((n) => n !== 0, 'not 0: a positive number adds, a negative one takes away');
-export const adjustmentBody = z
-  .object({ sku, quantity: signedQuantity, reason: z.enum(adjustmentReasons), unitCost: minorUnits.optional(), note: text(500).optional() })
-  .strict();
-
-export const countBody = z
-  .object({ lines: z.array(z.object({ sku, counted: z.number().int().min(0).max(1_000_000) }).strict()).min(1), note: text(500).optional() })
-  .strict();

@@ -6,7 +6,7 @@ import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll } from '../paging.js';
 import type { Product } from '../types.js';
-import { adjustmentBody } from './purchasing-bodies.js';
+import { adjustmentBody } from '../../../functions/receive-stock/schema.js';
 
 // Correcting on-hand by hand: a signed quantity and why (a count, damage, theft, a wrong entry). It is
 // booked at cost (a loss at the average cost, a find at the cost given or the average); the server

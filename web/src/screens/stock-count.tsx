@@ -4,7 +4,7 @@ import { run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import type { StockLevel } from '../types.js';
 import { TableWrap } from '../ui.js';
-import { countBody } from './purchasing-bodies.js';
+import { countBody } from '../../../functions/receive-stock/schema.js';
 
 // A stock count: what is on the shelf per product listed. Only the products the person filled in are
 // counted (a blank is "not counted", never 0); the server books each difference as one adjustment with
