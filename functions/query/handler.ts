@@ -6,14 +6,16 @@ import { getOrder, listOrders } from '../../shared/query/orders.js';
 import { getInvoice, listInvoices } from '../../shared/query/invoices.js';
 import { getProduct, listProducts, listStock } from '../../shared/query/catalogue.js';
 import { getCustomer, listCustomers } from '../../shared/query/customers.js';
+import { getSupplier, listSuppliers } from '../../shared/query/suppliers.js';
+import { reorderSuggestions } from '../../shared/inventory/reorder.js';
 import { listMovements } from '../../shared/query/movements.js';
 import { stockValuation } from '../../shared/query/valuation.js';
 import { getEmployee, listEmployees } from '../../shared/query/employees.js';
-import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockCsv } from '../../shared/query/csv-exports.js';
+import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockCsv, suppliersCsv } from '../../shared/query/csv-exports.js';
 import { journal, receivablesAsOf, trialBalanceAsOf } from '../../shared/query/ledger.js';
 import { journalCsv, receivablesCsv, trialBalanceCsv } from '../../shared/query/ledger-csv.js';
 import { companyProfileRead } from '../../shared/query/company.js';
-import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, searchList, valuationAt } from './schema.js';
+import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, reorderList, searchList, valuationAt } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
 // A run answering undefined is a 404. Every record is read by the people's roles (pay in the employee
@@ -34,6 +36,9 @@ export default defineFunction({
     query({ path: '/products', roles, input: searchList, run: (db, q) => listProducts(db, q), csv: productsCsv }),
     query({ path: '/customers/:id', roles, input: byId, run: (db, q) => getCustomer(db, q.id) }),
     query({ path: '/customers', roles, input: searchList, run: (db, q) => listCustomers(db, q), csv: customersCsv }),
+    query({ path: '/suppliers/:id', roles, input: byId, run: (db, q) => getSupplier(db, q.id) }),
+    query({ path: '/suppliers', roles, input: searchList, run: (db, q) => listSuppliers(db, q), csv: suppliersCsv }),
+    query({ path: '/reorder-suggestions', roles, input: reorderList, run: async (db, q) => ({ groups: await reorderSuggestions(db, q.supplierId) }) }),
     query({ path: '/company', roles, input: nothing, run: (db) => companyProfileRead(db) }),
     query({ path: '/employees/:id', roles, input: byId, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
     query({ path: '/employees', roles, input: employeeList, run: (db, q, actor) => listEmployees(db, q, actor), csv: employeesCsv }),

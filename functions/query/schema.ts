@@ -33,6 +33,8 @@ export const valuationAt = z
   .strict();
 /** Stock, products, customers: a search and a page, in the list's own order (shared/query/paging.ts, keyPage). */
 export const searchList = z.object({ ...search, ...pageParams }).strict();
+/** Reorder suggestions: every supplier's, or one's (`supplierId`). */
+export const reorderList = z.object({ supplierId: id.optional() }).strict();
 export const employeeList = z.object({ department: text(100).optional(), status: z.enum(employeeStatuses).optional(), ...pageParams }).strict();
 /** The journal of a period: UTC days, both inclusive, either may be left out. */
 export const journalList = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currency, minorUnits, sku, text } from '../../shared/schemas/common.js';
+import { currency, id, minorUnits, sku, text } from '../../shared/schemas/common.js';
 
 export const body = z
   .object({
@@ -13,6 +13,12 @@ export const body = z
     // Set: the product is exempt from VAT (category E, BT-120 on every line it is sold on). Absent on an
     // update clears it, like taxRateBp: the body states the product's whole tax treatment.
     vatExemptionReason: text(500).optional(),
+    // Buying: whom it is bought from and under which of their codes, and how many at least per order
+    // (shared/domain/reorder.ts). Absent on an update keeps the stored value, as reorderLevel; null clears
+    // the supplier or its code (a reorder quantity is never unset: 0 is "just enough").
+    preferredSupplierId: id.nullable().optional(),
+    supplierSku: text(100).nullable().optional(),
+    reorderQuantity: z.number().int().min(0).max(1_000_000).optional(),
   })
   .strict()
   // An exempt product charges no VAT: a rate next to a reason is a contradiction, not a choice to make.
@@ -20,3 +26,6 @@ export const body = z
     path: ['taxRateBp'],
     message: 'must be 0 (or absent) when vatExemptionReason is given: an exempt product charges no VAT',
   });
+
+/** A supplier (POST /function/upsert-product/supplier): one schema, shared with the supplier import. */
+export { supplierBody } from '../../shared/schemas/supplier.js';

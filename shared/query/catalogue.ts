@@ -8,7 +8,8 @@ const stockColumns = `sku, name, on_hand as "onHand", reserved, available, reord
   available <= reorder_level as low, value, average_cost as "averageCost", currency, on_order as "onOrder",
   reorder_quantity as "reorderQuantity", preferred_supplier_id as "preferredSupplierId"`;
 const productColumns = `sku, name, unit_price as "unitPrice", currency, tax_rate_bp as "taxRateBp", reorder_level as "reorderLevel",
-  vat_exemption_reason as "vatExemptionReason"`;
+  vat_exemption_reason as "vatExemptionReason", preferred_supplier_id as "preferredSupplierId", supplier_sku as "supplierSku",
+  reorder_quantity as "reorderQuantity"`;
 
 // Both lists by sku, paged on it: a catalogue may hold thousands of products.
 const bySku: SortKey<{ sku: string }> = { columns: ['sku'], of: (row) => [row.sku] };

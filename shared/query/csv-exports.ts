@@ -4,6 +4,7 @@ import { listOrders, type OrderListQuery } from './orders.js';
 import { listInvoices, type InvoiceListQuery } from './invoices.js';
 import { listProducts, listStock } from './catalogue.js';
 import { listCustomers } from './customers.js';
+import { listSuppliers } from './suppliers.js';
 import { listEmployees, seesPay, type EmployeeListQuery } from './employees.js';
 import type { SearchListQuery } from './search.js';
 
@@ -47,7 +48,8 @@ const productColumns: readonly CsvColumn[] = [
   ...csvMoney('unitPrice'),
   csvText('currency'),
   ...['taxRateBp', 'reorderLevel'].map(csvNumber),
-  csvText('vatExemptionReason'),
+  ...['vatExemptionReason', 'preferredSupplierId', 'supplierSku'].map(csvText),
+  csvNumber('reorderQuantity'),
 ];
 
 // The billing address and the e-invoice's missing fields as their JSON text, like any nested value.
@@ -57,6 +59,14 @@ const customerColumns: readonly CsvColumn[] = [
   csvJson('address'),
   ...['vatId', 'language', 'currency'].map(csvText),
   csvJson('missingForEInvoice'),
+];
+
+const supplierColumns: readonly CsvColumn[] = [
+  ...['id', 'name'].map(csvText),
+  csvJson('address'),
+  csvText('vatId'),
+  csvNumber('paymentTermsDays'),
+  ...['currency', 'email', 'createdAt', 'updatedAt'].map(csvText),
 ];
 
 const employeeColumns: readonly CsvColumn[] = ['id', 'name', 'email', 'department', 'title', 'status', 'hiredAt', 'terminatedAt'].map(csvText);
@@ -81,6 +91,8 @@ export const stockCsv: CsvExport<SearchListQuery> = { name: 'stock', columns: ()
 export const productsCsv: CsvExport<SearchListQuery> = { name: 'products', columns: () => productColumns, rows: (db, q) => allPages((p) => listProducts(db, p), q) };
 
 export const customersCsv: CsvExport<SearchListQuery> = { name: 'customers', columns: () => customerColumns, rows: (db, q) => allPages((p) => listCustomers(db, p), q) };
+
+export const suppliersCsv: CsvExport<SearchListQuery> = { name: 'suppliers', columns: () => supplierColumns, rows: (db, q) => allPages((p) => listSuppliers(db, p), q) };
 
 export const employeesCsv: CsvExport<EmployeeListQuery> = {
   name: 'employees',
