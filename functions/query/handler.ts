@@ -15,7 +15,8 @@ import { customersCsv, employeesCsv, invoicesCsv, ordersCsv, productsCsv, stockC
 import { journal, receivablesAsOf, trialBalanceAsOf } from '../../shared/query/ledger.js';
 import { journalCsv, receivablesCsv, trialBalanceCsv } from '../../shared/query/ledger-csv.js';
 import { companyProfileRead } from '../../shared/query/company.js';
-import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, receivablesList, reorderList, searchList, valuationAt } from './schema.js';
+import { getPurchaseOrder, listPurchaseOrders } from '../../shared/query/purchase-orders.js';
+import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, purchaseOrderList, receivablesList, reorderList, searchList, valuationAt } from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
 // A run answering undefined is a 404. Every record is read by the people's roles (pay in the employee
@@ -36,6 +37,8 @@ export default defineFunction({
     query({ path: '/products', roles, input: searchList, run: (db, q) => listProducts(db, q), csv: productsCsv }),
     query({ path: '/customers/:id', roles, input: byId, run: (db, q) => getCustomer(db, q.id) }),
     query({ path: '/customers', roles, input: searchList, run: (db, q) => listCustomers(db, q), csv: customersCsv }),
+    query({ path: '/purchase-orders/:id', roles, input: byId, run: (db, q) => getPurchaseOrder(db, q.id) }),
+    query({ path: '/purchase-orders', roles, input: purchaseOrderList, run: (db, q) => listPurchaseOrders(db, q) }),
     query({ path: '/suppliers/:id', roles, input: byId, run: (db, q) => getSupplier(db, q.id) }),
     query({ path: '/suppliers', roles, input: searchList, run: (db, q) => listSuppliers(db, q), csv: suppliersCsv }),
     query({ path: '/reorder-suggestions', roles, input: reorderList, run: async (db, q) => ({ groups: await reorderSuggestions(db, q.supplierId) }) }),

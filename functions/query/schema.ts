@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { orderStatuses } from '../../shared/domain/order-lifecycle.js';
 import { employeeStatuses } from '../../shared/domain/employee.js';
+import { purchaseOrderStatuses } from '../../shared/domain/purchase-order-lifecycle.js';
 import { id, sku, text } from '../../shared/schemas/common.js';
 import { pageParams } from '../../shared/query/paging.js';
 
@@ -26,6 +27,7 @@ export const invoiceList = z
     ...pageParams,
   })
   .strict();
+export const purchaseOrderList = z.object({ status: z.enum(purchaseOrderStatuses).optional(), supplierId: id.optional(), ...pageParams }).strict();
 export const movementList = z.object({ sku, ...pageParams }).strict();
 /** Stock at cost as of an instant (now when left out): ISO 8601 with Z or an offset, from the year 0001 on. */
 export const valuationAt = z

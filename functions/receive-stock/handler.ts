@@ -3,8 +3,13 @@ import { command, defineFunction } from '../../shared/http/definition.js';
 import { receiveStock } from '../../shared/inventory/stock.js';
 import { adjustStock } from '../../shared/inventory/adjustments.js';
 import { countStock } from '../../shared/inventory/counts.js';
-import { adjustmentBody, body, countBody } from './schema.js';
+import { createPurchaseOrder } from '../../shared/purchasing/create.js';
+import { cancelPurchaseOrder, sendPurchaseOrder } from '../../shared/purchasing/status.js';
+import { receivePurchaseOrder } from '../../shared/purchasing/receive.js';
+import { adjustmentBody, body, cancelBody, countBody, purchaseOrderBody, receiptBody, sendBody } from './schema.js';
 
+// Receiving, and buying beside it (faasd CE's 15 functions: docs/deploy-pi.md): purchase orders and the
+// goods received against them are sub-paths of this function, which publishes inventory's events.
 export default defineFunction({
   name: 'receive-stock',
   routes: [
@@ -12,5 +17,15 @@ export default defineFunction({
     // Corrections of on-hand live beside receiving (faasd CE's 15-function cap: docs/deploy-pi.md, "Fifteen functions").
     command({ path: '/adjustment', roles: commandRoles['receive-stock/adjustment'], body: adjustmentBody, idempotent: true, run: (uow, input) => adjustStock(uow, input) }),
     command({ path: '/count', roles: commandRoles['receive-stock/count'], body: countBody, idempotent: true, run: (uow, input) => countStock(uow, input) }),
+    command({
+      path: '/purchase-order', roles: commandRoles['receive-stock/purchase-order'], body: purchaseOrderBody, idempotent: true, successStatus: 201,
+      run: (uow, input) => createPurchaseOrder(uow, input),
+    }),
+    command({ path: '/purchase-order/send', roles: commandRoles['receive-stock/purchase-order/send'], body: sendBody, idempotent: true, run: (uow, input) => sendPurchaseOrder(uow, input) }),
+    command({
+      path: '/purchase-order/receive', roles: commandRoles['receive-stock/purchase-order/receive'], body: receiptBody, idempotent: true,
+      run: (uow, input) => receivePurchaseOrder(uow, input),
+    }),
+    command({ path: '/purchase-order/cancel', roles: commandRoles['receive-stock/purchase-order/cancel'], body: cancelBody, idempotent: true, run: (uow, input) => cancelPurchaseOrder(uow, input) }),
   ],
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { minorUnits, quantity, sku, text } from '../../shared/schemas/common.js';
+import { id, minorUnits, quantity, sku, text } from '../../shared/schemas/common.js';
 import { adjustmentReasons } from '../../shared/domain/stock-movements.js';
 
 // unitCost: per unit, in the product's currency; absent, the goods come in at the average cost (shared/inventory/stock.ts).
@@ -17,3 +17,15 @@ export const adjustmentBody = z
 export const countBody = z
   .object({ lines: z.array(z.object({ sku, counted: z.number().int().min(0).max(1_000_000) }).strict()).min(1).max(5000), note: text(500).optional() })
   .strict();
+
+// Purchase orders (docs/rules.md, "Purchase orders"): unit costs in minor units of the supplier's currency.
+export const purchaseOrderBody = z
+  .object({ supplierId: id, lines: z.array(z.object({ sku, quantity, unitCost: minorUnits }).strict()).min(1).max(100), note: text(500).optional() })
+  .strict();
+export const sendBody = z.object({ purchaseOrderId: id }).strict();
+export const cancelBody = z.object({ purchaseOrderId: id, reason: text(500).optional() }).strict();
+/** lineNo: the purchase order line's number, as its read lists them; quantity: what came in now (above 0). */
+export const receiptBody = z
+  .object({ purchaseOrderId: id, lines: z.array(z.object({ lineNo: z.number().int().positive().max(1000), quantity }).strict()).min(1).max(100), note: text(500).optional() })
+  .strict();
+export const reorderBody = z.object({ supplierId: id }).strict();

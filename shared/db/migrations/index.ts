@@ -15,6 +15,7 @@ import { sql as reminders } from './014-reminders.js';
 import { sql as productVatExemption } from './015-product-vat-exemption.js';
 import { sql as purchasing } from './016-purchasing.js';
 import { sql as stockValuation } from './017-stock-valuation.js';
+import { sql as purchaseOrderReceipts } from './017-purchase-order-receipts.js';
 
 // Append only: a released migration is never edited, a change is a new entry. `reapply`: stated again
 // at every migrate once applied (grants: a restored dump carries none, and roles made after it ran got none).
@@ -36,4 +37,5 @@ export const migrations: { name: string; sql: string; reapply?: true }[] = [
   { name: '015-product-vat-exemption', sql: productVatExemption },
   { name: '016-purchasing', sql: purchasing },
   { name: '017-stock-valuation', sql: stockValuation },
+  { name: '017-purchase-order-receipts', sql: purchaseOrderReceipts },
 ];
