@@ -216,25 +216,8 @@ export interface PurchaseOrder extends PurchaseOrderSummary {
   receipts: GoodsReceipt[];
 }
 
-export interface ReorderLine {
-  sku: string;
-  name: string;
-  supplierSku: string | null;
-  available: number;
-  onOrder: number;
-  reorderLevel: number;
-  reorderQuantity: number;
-  suggested: number;
-  unitCost: number | null;
-}
-
-/** GET /reorder-suggestions: supplierId null holds the products without a preferred supplier. */
-export interface ReorderGroup {
-  supplierId: string | null;
-  supplierName: string | null;
-  currency: string | null;
-  lines: ReorderLine[];
-}
+/** GET /reorder-suggestions: the server's own rule's groups (supplierId null: products without a preferred supplier). */
+export type { ReorderGroup, ReorderLine } from '../../shared/domain/reorder.js';
 
 export interface Customer {
   id: string;

@@ -124,7 +124,7 @@ function ProductForm({ product }: { product?: Product | undefined }) {
             )}
           </Field>
           <Field label="Supplier SKU" error={form.error('supplierSku')} hint="optional; the supplier's own number, printed on purchase orders">
-            {(p) => <input {...p} value={f.supplierSku} onInput={set('supplierSku')} maxLength={64} autoComplete="off" />}
+            {(p) => <input {...p} value={f.supplierSku} onInput={set('supplierSku')} maxLength={100} autoComplete="off" />}
           </Field>
         </div>
       </fieldset>
