@@ -6,7 +6,9 @@ import { countStock } from '../../shared/inventory/counts.js';
 import { createPurchaseOrder } from '../../shared/purchasing/create.js';
 import { cancelPurchaseOrder, sendPurchaseOrder } from '../../shared/purchasing/status.js';
 import { receivePurchaseOrder } from '../../shared/purchasing/receive.js';
-import { adjustmentBody, body, cancelBody, countBody, purchaseOrderBody, receiptBody, sendBody } from './schema.js';
+import { reorderFromSuggestions } from '../../shared/purchasing/reorder.js';
+import { reorderSuggestions } from '../../shared/inventory/reorder.js';
+import { adjustmentBody, body, cancelBody, countBody, purchaseOrderBody, receiptBody, reorderBody, sendBody } from './schema.js';
 
 // Receiving, and buying beside it (faasd CE's 15 functions: docs/deploy-pi.md): purchase orders and the
 // goods received against them are sub-paths of this function, which publishes inventory's events.
@@ -25,6 +27,10 @@ export default defineFunction({
     command({
       path: '/purchase-order/receive', roles: commandRoles['receive-stock/purchase-order/receive'], body: receiptBody, idempotent: true,
       run: (uow, input) => receivePurchaseOrder(uow, input),
+    }),
+    command({
+      path: '/reorder', roles: commandRoles['receive-stock/reorder'], body: reorderBody, idempotent: true, successStatus: 201,
+      run: (uow, input) => reorderFromSuggestions(uow, input, reorderSuggestions),
     }),
     command({ path: '/purchase-order/cancel', roles: commandRoles['receive-stock/purchase-order/cancel'], body: cancelBody, idempotent: true, run: (uow, input) => cancelPurchaseOrder(uow, input) }),
   ],

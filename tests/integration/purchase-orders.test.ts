@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayStream } from '../../olap/replay.js';
 import type { Envelope } from '../../shared/events/envelope.js';
-import { upsertSupplier } from '../../shared/inventory/suppliers.js';
-import { supplierBody, type SupplierInput } from '../../shared/schemas/supplier.js';
-import { runUnitOfWork } from '../../shared/unit-of-work.js';
+import type { SupplierInput } from '../../shared/schemas/supplier.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { waitFor } from '../support/wait.js';
 
@@ -46,12 +43,13 @@ const written = async () =>
       || '/' || (select string_agg(status, ',' order by id) from inventory.purchase_orders) as n`))[0]!.n;
 
 async function supplier(input: SupplierInput) {
-  const deps = { db: h.db.pool, js: h.bus.bus.js, prefix: h.bus.prefix, log: pino({ level: 'silent' }) };
-  return runUnitOfWork(deps, { correlationId: randomUUID(), causationId: null, actor: 'test-admin' }, (uow) => upsertSupplier(uow, supplierBody.parse(input)));
+  const res = await h.call('upsert-product', '/supplier', { role: 'admin', body: input });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as { supplierId: string; name: string };
 }
 
-async function product(sku: string, currency: string) {
-  const res = await h.post('upsert-product', { sku, name: `Product ${sku}`, unitPrice: 1000, currency, taxRateBp: 2000 }, { role: 'admin' });
+async function product(sku: string, currency: string, buying: Record<string, unknown> = {}) {
+  const res = await h.post('upsert-product', { sku, name: `Product ${sku}`, unitPrice: 1000, currency, taxRateBp: 2000, ...buying }, { role: 'admin' });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
@@ -69,11 +67,10 @@ beforeAll(async () => {
   const s = await supplier({ name: 'Bohnen Import AG', currency: 'EUR', paymentTermsDays: 30, email: 'orders@bohnen.example' });
   eur = { supplierId: s.supplierId, name: s.name };
   usd = { supplierId: (await supplier({ name: 'Beans Inc', currency: 'USD' })).supplierId };
-  await product(skus.beans, 'EUR');
+  // The supplier's own sku is printed on the line when the supplier is the product's preferred one.
+  await product(skus.beans, 'EUR', { preferredSupplierId: eur.supplierId, supplierSku: 'BI-7' });
   await product(skus.filters, 'EUR');
   await product(skus.dollar, 'USD');
-  // The supplier's own sku is printed on the line when the supplier is the product's preferred one.
-  await h.db.pool.query('update inventory.products set preferred_supplier_id = $2, supplier_sku = $3 where sku = $1', [skus.beans, eur.supplierId, 'BI-7']);
 }, 60_000);
 
 afterAll(async () => {
@@ -289,5 +286,40 @@ describe('the reads', () => {
     expect(seen.find((e) => e.type === 'stock_changed')!.data).toMatchObject({ reason: 'receipt', movementReason: 'purchase_order', valueDelta: 200, currency: 'EUR' });
     expect(seen.find((e) => e.type === 'purchase_order_cancelled')!.data).toMatchObject({ previousStatus: 'partially_received' });
     expect(seen.every((e) => e.actor === 'test-clerk')).toBe(true);
+  });
+});
+
+describe('reorder', () => {
+  const due = { none: `R0-${randomUUID().slice(0, 6)}`, some: `R1-${randomUUID().slice(0, 6)}`, ok: `R2-${randomUUID().slice(0, 6)}` };
+
+  it('turns the supplier suggestions into one draft purchase order; then there is nothing left to order', async () => {
+    const s = await supplier({ name: 'Filter Werk GmbH', currency: 'EUR' });
+    // Never bought and nothing on hand: its cost is unknown, drafted at 0. Bought before at 3.20: that cost.
+    await product(due.none, 'EUR', { preferredSupplierId: s.supplierId, reorderLevel: 5, reorderQuantity: 10 });
+    await product(due.some, 'EUR', { preferredSupplierId: s.supplierId, supplierSku: 'FW-1', reorderLevel: 3 });
+    await product(due.ok, 'EUR', { preferredSupplierId: s.supplierId, reorderLevel: 1 });
+    for (const [sku, quantity] of [[due.some, 2], [due.ok, 5]] as const) expect((await h.post('receive-stock', { sku, quantity, unitCost: 320 }, clerk)).status).toBe(200);
+
+    const before = await written();
+    const unknown = await cmd('/reorder', { supplierId: 'no-such-supplier' });
+    expect([unknown.status, unknown.body.error?.code]).toEqual([422, 'unknown_supplier']);
+    const other = await cmd('/reorder', { supplierId: usd.supplierId });
+    expect([other.status, other.body.error?.code]).toEqual([409, 'nothing_to_reorder']);
+    expect(await written()).toBe(before);
+
+    const res = await cmd('/reorder', { supplierId: s.supplierId });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ status: 'draft', supplierId: s.supplierId, currency: 'EUR', createdBy: 'test-clerk', total: 2 * 320 });
+    expect(res.body.lines.map((l: { sku: string; quantity: number; unitCost: number; supplierSku: string | null }) => [l.sku, l.quantity, l.unitCost, l.supplierSku]))
+      .toEqual([[due.none, 10, 0, null], [due.some, 2, 320, 'FW-1']]);
+    // The draft is on order: asked again, nothing is due.
+    const again = await cmd('/reorder', { supplierId: s.supplierId });
+    expect([again.status, again.body.error?.code]).toEqual([409, 'nothing_to_reorder']);
+
+    // Two at once after the draft is cancelled: the supplier's row is locked, one drafts, the other finds it on order.
+    expect((await cancel(res.body.id)).status).toBe(200);
+    const both = await Promise.all([cmd('/reorder', { supplierId: s.supplierId }), cmd('/reorder', { supplierId: s.supplierId })]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await stock(due.none)).on_order).toBe(10);
   });
 });
