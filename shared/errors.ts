@@ -47,6 +47,7 @@ export const errorCatalogue = {
   unknown_event_version: { kind: 'unprocessable', doc: 'An event whose data version is newer than the code reading it; dead-lettered until that code is deployed.' },
   too_many_streams: { kind: 'too_many_requests', doc: 'The user already holds as many live streams open as allowed; close a tab or wait for one to end.' },
   no_billing_email: { kind: 'unprocessable', doc: 'The customer the document was issued to has no e-mail address to send it to; add one to the customer.' },
+  no_supplier_email: { kind: 'unprocessable', doc: 'The supplier of the purchase order has no e-mail address to send it to; add one to the supplier.' },
   email_not_configured: { kind: 'unavailable', doc: 'E-mail is off on this box (no SMTP_HOST); nothing was written.' },
   email_not_sent: { kind: 'unavailable', doc: "The SMTP server did not take the message (or could not be reached); the delivery records the server's answer and the connector tries again later." },
   unknown_supplier: { kind: 'unprocessable', doc: 'A supplier with this id does not exist.' },

@@ -17,6 +17,8 @@ export const commandRoles = {
   'record-payment/credit-note': ['admin', 'accountant'],
   'record-payment/refund': ['admin', 'accountant'],
   'render-document/send': ['admin', 'accountant'],
+  // A purchase order to its supplier: whoever buys (who may send the order) e-mails it, as billing's people do theirs.
+  'render-document/send-purchase-order': ['admin', 'clerk'],
   // The reminder run: the schedule (the connector, as service) daily, the people who chase money on demand.
   'create-invoice/reminders': ['service', 'admin', 'accountant'],
   // Buying and stock control (docs/deploy-pi.md, "Fifteen functions"): hosted by the inventory

@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, Tx } from '../db/pool.js';
 import { emailOnIssue } from '../documents/company.js';
-import { documentKey, type BillingDocument, type DocumentBuyer } from '../documents/model.js';
+import { documentKey, type BillingDocument } from '../documents/model.js';
+import { purchaseOrderKey } from '../documents/purchase-order.js';
 import { reminderKey } from '../documents/reminder.js';
 import { documentStore } from '../documents/storage.js';
 import { documentAttachments, documentSubject, documentText } from '../email/document-message.js';
 import { emailSettings, type EmailSettings } from '../email/settings.js';
 import { reminderSubject, reminderText } from '../email/reminder-message.js';
+import { purchaseOrderSubject, purchaseOrderText } from '../email/purchase-order-message.js';
 import { fromDomain, sendMessage, type Attachment } from '../email/transport.js';
 import { AppError } from '../errors.js';
 import type { Event } from '../events/envelope.js';
 import type { ReactionContext } from '../http/definition.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import { kindLabel, type DeliverableKind } from './deliverable-kinds.js';
+import { kindLabel, type DeliverableKind, type DeliveryKind } from './deliverable-kinds.js';
 import { loadCreditNoteDocument, loadInvoiceDocument, renderCreditNote, renderInvoice } from './documents.js';
 import { loadReminderDocument, renderReminder } from './reminder-documents.js';
+import { loadPurchaseOrder, renderPurchaseOrder } from './purchase-order-documents.js';
 
-// E-mailing a billing document to its customer. A request (the Send by e-mail command, or the render
+// E-mailing a document: a billing document to its customer, a purchase order to its supplier. A request (the Send by e-mail command, or the render
 // of a new document when the company profile says so) records a delivery and raises
 // document_delivery_requested in one transaction; render-document's reaction sends it after commit.
 // The states, the retries and the crash between the server's 250 and our commit: docs/rules.md, "E-mail".
@@ -30,29 +33,33 @@ export const permanentFailureAttempts = 5;
 
 export interface DeliveryAnswer {
   deliveryId: string;
-  kind: DeliverableKind;
+  kind: DeliveryKind;
   documentId: string;
   number: string;
   recipient: string;
   status: 'requested';
 }
 
-/** A document as e-mailed: who it is for, where its stored PDF is, and the message around the PDF. */
+/** A document as e-mailed: who it goes to, what it belongs to (where its deliveries are listed), where
+ *  its stored PDF is, and the message around the PDF. */
 interface Deliverable {
   number: string;
-  buyer: DocumentBuyer;
-  invoiceId: string;
+  /** The customer (billing documents) or the supplier (purchase orders), with the address it goes to. */
+  recipient: { name: string; email?: string | undefined };
+  owner: { invoiceId: string; customerId: string; purchaseOrderId?: undefined; supplierId?: undefined } | { purchaseOrderId: string; supplierId: string; invoiceId?: undefined; customerId?: undefined };
   storageKey: string;
   message: (pdf: Uint8Array) => { subject: string; text: string; attachments: Attachment[] };
 }
 
+const pdfAttachment = (number: string, pdf: Uint8Array): Attachment => ({ filename: `${number}.pdf`, content: pdf, contentType: 'application/pdf' });
+
 const billingDeliverable = (doc: BillingDocument, invoiceId: string): Deliverable => ({
-  number: doc.number, buyer: doc.buyer, invoiceId, storageKey: documentKey(doc),
+  number: doc.number, recipient: doc.buyer, owner: { invoiceId, customerId: doc.buyer.id }, storageKey: documentKey(doc),
   message: (pdf) => ({ subject: documentSubject(doc), text: documentText(doc), attachments: documentAttachments(doc, pdf) }),
 });
 
-/** The document of a kind as issued, with the invoice it belongs to (where its deliveries are listed). */
-async function documentOf(db: Db, kind: DeliverableKind, id: string): Promise<Deliverable | undefined> {
+/** The document of a kind as issued (a purchase order: as sent; a draft is no document yet). */
+async function documentOf(db: Db, kind: DeliveryKind, id: string): Promise<Deliverable | undefined> {
   switch (kind) {
     case 'invoice': {
       const doc = await loadInvoiceDocument(db, id);
@@ -67,8 +74,17 @@ async function documentOf(db: Db, kind: DeliverableKind, id: string): Promise<De
       const doc = await loadReminderDocument(db, id);
       return (
         doc && {
-          number: doc.number, buyer: doc.buyer, invoiceId: doc.invoice.id, storageKey: reminderKey(doc.number),
-          message: (pdf) => ({ subject: reminderSubject(doc), text: reminderText(doc), attachments: [{ filename: `${doc.number}.pdf`, content: pdf, contentType: 'application/pdf' }] }),
+          number: doc.number, recipient: doc.buyer, owner: { invoiceId: doc.invoice.id, customerId: doc.buyer.id }, storageKey: reminderKey(doc.number),
+          message: (pdf) => ({ subject: reminderSubject(doc), text: reminderText(doc), attachments: [pdfAttachment(doc.number, pdf)] }),
+        }
+      );
+    }
+    case 'purchase_order': {
+      const doc = (await loadPurchaseOrder(db, id))?.document;
+      return (
+        doc && {
+          number: doc.number, recipient: doc.supplier, owner: { purchaseOrderId: id, supplierId: doc.supplier.id }, storageKey: purchaseOrderKey(doc.number),
+          message: (pdf) => ({ subject: purchaseOrderSubject(doc), text: purchaseOrderText(doc), attachments: [pdfAttachment(doc.number, pdf)] }),
         }
       );
     }
@@ -77,22 +93,24 @@ async function documentOf(db: Db, kind: DeliverableKind, id: string): Promise<De
 
 async function addDelivery(
   uow: UnitOfWork,
-  kind: DeliverableKind,
+  kind: DeliveryKind,
   documentId: string,
-  { number, buyer, invoiceId }: Deliverable,
+  { number, owner }: Deliverable,
   recipient: string,
   settings: EmailSettings,
   trigger: 'manual' | 'on_issue',
 ): Promise<DeliveryAnswer | undefined> {
   const deliveryId = randomUUID();
   const { rowCount } = await uow.tx.query(
-    `insert into billing.document_deliveries (id, kind, document_id, document_number, invoice_id, recipient, message_id, trigger, requested_by, correlation_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing`,
-    [deliveryId, kind, documentId, number, invoiceId, recipient, `<${deliveryId}@${fromDomain(settings.from)}>`, trigger, uow.cause.actor, uow.cause.correlationId],
+    `insert into billing.document_deliveries (id, kind, document_id, document_number, invoice_id, purchase_order_id, recipient, message_id, trigger, requested_by, correlation_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict do nothing`,
+    [deliveryId, kind, documentId, number, owner.invoiceId ?? null, owner.purchaseOrderId ?? null, recipient, `<${deliveryId}@${fromDomain(settings.from)}>`, trigger, uow.cause.actor, uow.cause.correlationId],
   );
   // on_issue: one per document (a unique index); another request for it already stands.
   if (rowCount === 0) return undefined;
-  uow.emit('document_delivery_requested', { deliveryId, kind, documentId, number, invoiceId, customerId: buyer.id, recipient, trigger });
+  uow.emit('document_delivery_requested', {
+    deliveryId, kind, documentId, number, invoiceId: owner.invoiceId ?? null, customerId: owner.customerId ?? null, supplierId: owner.supplierId ?? null, recipient, trigger,
+  });
   return { deliveryId, kind, documentId, number, recipient, status: 'requested' };
 }
 
@@ -101,23 +119,46 @@ async function addDelivery(
 export async function requestDelivery(uow: UnitOfWork, input: { kind: DeliverableKind; id: string }): Promise<DeliveryAnswer> {
   const found = await documentOf(uow.tx, input.kind, input.id);
   if (!found) throw new AppError('not_found', `no ${kindLabel[input.kind].toLowerCase()} ${input.id}`);
-  const settings = emailSettings();
-  if (!settings) throw new AppError('email_not_configured', 'e-mail is off on this box: set SMTP_HOST and EMAIL_FROM to send documents');
-  const recipient = found.buyer.email;
+  const settings = configuredEmail();
+  const recipient = found.recipient.email;
   if (!recipient) {
-    throw new AppError('no_billing_email', `the customer ${found.buyer.name} has no e-mail address to send ${found.number} to: add one to the customer`, { customerId: found.buyer.id });
+    throw new AppError('no_billing_email', `the customer ${found.recipient.name} has no e-mail address to send ${found.number} to: add one to the customer`, { customerId: found.owner.customerId });
   }
   return (await addDelivery(uow, input.kind, input.id, found, recipient, settings, 'manual'))!;
 }
 
+/** Send by e-mail for a purchase order (render-document /send-purchase-order): to the supplier's address,
+ *  once the order was sent (a draft has no PDF yet and may still change; a cancelled order is void). */
+export async function requestPurchaseOrderDelivery(uow: UnitOfWork, input: { purchaseOrderId: string }): Promise<DeliveryAnswer> {
+  const order = await loadPurchaseOrder(uow.tx, input.purchaseOrderId);
+  if (!order) throw new AppError('unknown_purchase_order', `no purchase order ${input.purchaseOrderId}`, { purchaseOrderId: input.purchaseOrderId });
+  if (order.status === 'cancelled' || !order.document) {
+    const why = order.status === 'cancelled' ? 'is cancelled' : 'is a draft: send it first (receive-stock/purchase-order/send), which renders its PDF';
+    throw new AppError('invalid_transition', `purchase order ${order.number} ${why}`, { status: order.status });
+  }
+  const settings = configuredEmail();
+  const found = (await documentOf(uow.tx, 'purchase_order', input.purchaseOrderId))!;
+  const recipient = found.recipient.email;
+  if (!recipient) {
+    throw new AppError('no_supplier_email', `the supplier ${order.supplierName} has no e-mail address to send ${order.number} to: add one to the supplier`, { supplierId: order.supplierId });
+  }
+  return (await addDelivery(uow, 'purchase_order', input.purchaseOrderId, found, recipient, settings, 'manual'))!;
+}
+
+function configuredEmail(): EmailSettings {
+  const settings = emailSettings();
+  if (!settings) throw new AppError('email_not_configured', 'e-mail is off on this box: set SMTP_HOST and EMAIL_FROM to send documents');
+  return settings;
+}
+
 /** After a new document's PDF is stored (render-document): its delivery, when the company profile asks
- *  for it, e-mail is configured and the customer has an address; otherwise nothing. */
-export async function deliverOnIssue(uow: UnitOfWork, kind: DeliverableKind, documentId: string): Promise<void> {
+ *  for it, e-mail is configured and the customer (the supplier) has an address; otherwise nothing. */
+export async function deliverOnIssue(uow: UnitOfWork, kind: DeliveryKind, documentId: string): Promise<void> {
   if (!(await emailOnIssue(uow.tx))) return;
   const settings = emailSettings();
   if (!settings) return;
   const found = await documentOf(uow.tx, kind, documentId);
-  const recipient = found?.buyer.email;
+  const recipient = found?.recipient.email;
   if (!found || !recipient) return;
   await addDelivery(uow, kind, documentId, found, recipient, settings, 'on_issue');
 }
@@ -140,8 +181,15 @@ export async function renderAndDeliverReminder(uow: UnitOfWork, event: Event<'re
   await deliverOnIssue(uow, 'reminder', event.data.reminderId);
 }
 
+/** purchase_order_sent: the purchase order's PDF (shared/billing/purchase-order-documents.ts), then its
+ *  delivery to the supplier when the profile e-mails documents as they are issued. */
+export async function renderAndDeliverPurchaseOrder(uow: UnitOfWork, event: Event<'purchase_order_sent'>): Promise<void> {
+  await renderPurchaseOrder(uow, event);
+  await deliverOnIssue(uow, 'purchase_order', event.data.purchaseOrderId);
+}
+
 interface DeliveryRow {
-  kind: DeliverableKind;
+  kind: DeliveryKind;
   documentId: string;
   recipient: string;
   messageId: string;
@@ -172,7 +220,7 @@ export async function sendDelivery(uow: UnitOfWork, event: Event<'document_deliv
     throw new AppError('email_not_configured', 'e-mail is off on this box: the delivery waits until SMTP_HOST is set');
   }
   const found = await documentOf(uow.tx, delivery.kind, delivery.documentId);
-  if (!found) throw new Error(`${delivery.kind} ${delivery.documentId} of delivery ${deliveryId} is not in billing's records`);
+  if (!found) throw new Error(`${delivery.kind} ${delivery.documentId} of delivery ${deliveryId} is not in the records`);
   // The stored PDF, byte for byte what the query function serves; not rendered yet: 503, tried again.
   const pdf = await documentStore().get(found.storageKey);
   if (!pdf) throw new AppError('not_ready', `the PDF of ${found.number} is not rendered yet`);

@@ -87,6 +87,13 @@ export function storedSeller(profile: z.infer<typeof storedProfile>): DocumentSe
   return { name: profile.name, address: profile.address, vatId: profile.vatId, taxRegistration: profile.taxRegistration, email: profile.email, phone: profile.phone, bank: profile.bank };
 }
 
+/** The company as it stands: the stored profile, else the configured one. For the documents that
+ *  freeze no seller (a purchase order prints us as its buyer when it is rendered). */
+export async function currentCompany(db: Pool | Tx): Promise<DocumentSeller> {
+  const stored = await storedCompanyProfile(db);
+  return stored ? storedSeller(stored.profile) : configuredSeller(readCompanyProfile());
+}
+
 /** The company's settings: the stored profile's (the Company screen's), else the configured one's, else
  *  the defaults: a box with no profile at all still runs reminders and sends nothing by itself (a
  *  configured profile that does not parse is still a loud failure). */

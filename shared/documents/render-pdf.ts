@@ -1,13 +1,13 @@
-import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/money.js';
 import { taxSubtotals } from '../domain/invoice.js';
 import { bpToPercentText } from '../domain/money.js';
 import { asFacturX, pdfA3b } from './factur-x.js';
 import { vatCategoryLabel } from '../domain/vat-category.js';
 import { addressLines } from '../domain/postal-address.js';
-import { loadFonts } from './fonts.js';
 import type { BillingDocument } from './model.js';
 import { page, printBank, printFacts, printSeller, right } from './pdf-letterhead.js';
+import { startPdf } from './pdf-start.js';
+import { printPageNumbers, printTable } from './pdf-table.js';
 
 // One column grid for the lines table (A4, the letterhead's page).
 const columns = [
@@ -33,25 +33,12 @@ export interface RenderOptions {
  */
 // What the document prints of the seller, and the PDF's author, is doc.seller, as issued.
 export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', facturX }: RenderOptions = {}): Promise<Buffer> {
-  const fonts = await loadFonts();
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
-  const pdf = new PDFDocument({
-    size: 'A4',
-    margin: page.margin,
-    // Never the 14 standard fonts: pdfkit would load them from node_modules, which a bundle does not
-    // have. pdfkit takes font bytes here; @types/pdfkit only knows a font name.
-    font: fonts.regular as unknown as string,
-    info: { Title: `${title} ${doc.number}`, Author: doc.seller.name, Creator: 'erpbi', Producer: 'erpbi', CreationDate: issued, ModDate: issued },
-    bufferPages: true,
-    ...(facturX ? pdfA3b : {}),
+  const { pdf, finish } = await startPdf({
+    title: `${title} ${doc.number}`, author: doc.seller.name, date: issued, options: { bufferPages: true, ...(facturX ? pdfA3b : {}) },
   });
   if (facturX) await asFacturX(pdf, facturX.xml, issued);
-  pdf.registerFont('regular', fonts.regular);
-  pdf.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((done) => pdf.on('end', () => done()));
 
   const money = (minor: number) => formatMoney(minor, doc.currency, locale);
   const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
@@ -83,7 +70,7 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
   if (doc.buyer.email) pdf.text(doc.buyer.email, { width: 300 });
   if (doc.reason) pdf.moveDown(0.5).text(`Reason: ${doc.reason}`, { width: 300 });
 
-  // The lines, with the header repeated on every page they run onto.
+  // The lines (pdf-table.ts: the header repeated on every page they run onto).
   y = pdf.y + 20;
   const cell = (line: BillingDocument['lines'][number], key: Column): string => {
     switch (key) {
@@ -96,34 +83,7 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
       case 'tax': return money(line.tax);
     }
   };
-  const rowHeight = (values: (key: Column) => string, font: 'regular' | 'bold'): number => {
-    pdf.font(font).fontSize(9);
-    return Math.max(...columns.map((c) => pdf.heightOfString(values(c.key), { width: c.width - 6 }))) + 6;
-  };
-  const row = (values: (key: Column) => string, font: 'regular' | 'bold', top: number): number => {
-    const height = rowHeight(values, font);
-    let x = page.margin;
-    for (const c of columns) {
-      pdf.text(values(c.key), x + 3, top, { width: c.width - 6, align: c.align });
-      x += c.width;
-    }
-    return top + height;
-  };
-  const header = (top: number) => {
-    const bottom = row((k) => columns.find((c) => c.key === k)!.title, 'bold', top);
-    pdf.moveTo(page.margin, bottom - 3).lineTo(right, bottom - 3).lineWidth(0.5).stroke();
-    return bottom + 2;
-  };
-  y = header(y);
-  for (const line of doc.lines) {
-    // Measured first: a row never starts on one page and ends on the next (a long name wraps to many lines).
-    if (y + rowHeight((k) => cell(line, k), 'regular') > page.height - page.margin) {
-      pdf.addPage();
-      y = header(page.margin);
-    }
-    y = row((k) => cell(line, k), 'regular', y);
-  }
-  pdf.moveTo(page.margin, y).lineTo(right, y).lineWidth(0.5).stroke();
+  y = printTable(pdf, columns, doc.lines, cell, y);
 
   // Tax by category and rate (BG-23), then the totals, right-aligned under the money columns.
   const summary: [string, string, 'regular' | 'bold'][] = [
@@ -162,15 +122,6 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
   if (doc.kind === 'invoice' && seller.bank) printBank(pdf, seller.bank);
 
   // Page numbers, once every page exists.
-  const pages = pdf.bufferedPageRange();
-  for (let i = 0; i < pages.count; i++) {
-    pdf.switchToPage(pages.start + i);
-    pdf.page.margins.bottom = 0; // the footer sits in the bottom margin; without this pdfkit starts a new page
-    pdf.font('regular').fontSize(8).fillColor('#555555');
-    pdf.text(`${doc.number} · page ${i + 1} of ${pages.count}`, page.margin, page.height - page.margin + 10, { width: right - page.margin, align: 'center', lineBreak: false });
-    pdf.fillColor('black');
-  }
-  pdf.end();
-  await ended;
-  return Buffer.concat(chunks);
+  printPageNumbers(pdf, doc.number);
+  return finish();
 }

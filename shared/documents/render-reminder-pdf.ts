@@ -1,30 +1,18 @@
-import PDFDocument from 'pdfkit';
 import { formatMoney } from '../domain/money.js';
-import { loadFonts } from './fonts.js';
+import { startPdf } from './pdf-start.js';
 import { page, printBank, printFacts, printSeller, right } from './pdf-letterhead.js';
 import { levelName, type ReminderDocument } from './reminder.js';
 
 // A reminder as a one-page A4 letter: the seller, the customer, the overdue invoice and what is owed.
-// Deterministic like render-pdf.ts (dates from the issue date, the same fonts), so a redelivered
+// Deterministic (pdf-start.ts: dates from the issue date, the same fonts), so a redelivered
 // reminder_issued rewrites identical bytes.
 
 // The seller is the reminded invoice's, as issued (doc.seller).
 export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB'): Promise<Buffer> {
   const company = doc.seller;
-  const fonts = await loadFonts();
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = levelName(doc.level);
-  const pdf = new PDFDocument({
-    size: 'A4',
-    margin: page.margin,
-    font: fonts.regular as unknown as string,
-    info: { Title: `${title} ${doc.number}`, Author: company.name, Creator: 'erpbi', Producer: 'erpbi', CreationDate: issued, ModDate: issued },
-  });
-  pdf.registerFont('regular', fonts.regular);
-  pdf.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((done) => pdf.on('end', () => done()));
+  const { pdf, finish } = await startPdf({ title: `${title} ${doc.number}`, author: company.name, date: issued });
   const money = (minor: number) => formatMoney(minor, doc.currency, locale);
   const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 
@@ -74,7 +62,5 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
     { width: right - page.margin },
   );
   if (company.bank) printBank(pdf, company.bank);
-  pdf.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return finish();
 }

@@ -1,7 +1,7 @@
 import { z, ZodError } from 'zod';
 import { AppError } from '../errors.js';
 import { orderStatuses } from '../domain/order-lifecycle.js';
-import { deliverableKinds } from '../billing/deliverable-kinds.js';
+import { deliveryKinds } from '../billing/deliverable-kinds.js';
 import { vatCategoryCodes } from '../domain/parties.js';
 import { purchaseOrderStatuses } from '../domain/purchase-order-lifecycle.js';
 import { adjustmentReasons, movementReasons } from '../domain/stock-movements.js';
@@ -85,6 +85,9 @@ const invoiceStatus = z.enum(['open', 'partially_paid', 'paid', 'credited']);
 /** Version 1 credit notes were all full credits of a cancelled order's invoice. */
 const creditNoteV1 = (data: unknown) => ({ ...(data as { amount: number }), credited: (data as { amount: number }).amount, returnId: null, invoiceStatus: 'credited' });
 
+/** Version 1 deliveries were all of billing documents, to a customer. */
+const deliveryV1 = (data: unknown) => ({ ...(data as object), supplierId: null });
+
 /** The domains: each publishes its own events' subjects (`<prefix>.<domain>.<type>`) and no other's. */
 export const domains = ['orders', 'inventory', 'billing', 'hr'] as const;
 export type Domain = (typeof domains)[number];
@@ -95,7 +98,7 @@ interface EventSpec<S extends z.ZodType> {
   summary: string;
   data: S;
   /** The aggregate the event is about and how its id is read from the data. */
-  aggregate: { type: 'order' | 'customer' | 'product' | 'invoice' | 'employee' | 'company' | 'supplier' | 'purchase_order'; id: (data: z.infer<S>) => string };
+  aggregate: { type: 'order' | 'customer' | 'product' | 'invoice' | 'employee' | 'company' | 'supplier' | 'purchase_order' | 'delivery'; id: (data: z.infer<S>) => string };
   /** From version n to n+1, by n; applied in turn to data older than `version`. */
   upgrade?: Readonly<Record<number, (data: unknown) => unknown>>;
 }
@@ -279,10 +282,12 @@ export const eventRegistry = {
     }),
   }),
   document_delivery_requested: spec({
-    domain: 'billing', version: 1, aggregate: invoiceAggregate,
-    summary: "Someone (or the issue itself, when the company profile says so) asked for an invoice or credit note to be e-mailed to the customer; render-document sends it after commit.",
+    // Version 2: purchase orders, e-mailed to their supplier, belong to no invoice or customer. The
+    // aggregate is the delivery itself (it was the invoice, which a purchase order's delivery has not).
+    domain: 'billing', version: 2, aggregate: { type: 'delivery', id: (d) => d.deliveryId }, upgrade: { 1: deliveryV1 },
+    summary: "Someone (or the issue itself, when the company profile says so) asked for a document to be e-mailed: an invoice, credit note or reminder to the customer (invoiceId, customerId), a purchase order to its supplier (supplierId; documentId is the purchase order's); render-document sends it after commit.",
     data: z.object({
-      deliveryId: id, kind: z.enum(deliverableKinds), documentId: id, number: z.string(), invoiceId: id, customerId: id,
+      deliveryId: id, kind: z.enum(deliveryKinds), documentId: id, number: z.string(), invoiceId: id.nullable(), customerId: id.nullable(), supplierId: id.nullable(),
       recipient: z.string(), trigger: z.enum(['manual', 'on_issue']),
     }),
   }),

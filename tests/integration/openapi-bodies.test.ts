@@ -60,6 +60,8 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     expect((await h.call('create-invoice', '/reminders', { role: 'accountant', body: { asOf: later } })).status).toBe(200);
     // Send by e-mail (tests/integration/email.test.ts sends for real): an unknown document is 404 whether e-mail is on or off.
     expect((await h.call('render-document', '/send', { role: 'accountant', body: { kind: 'credit_note', id: 'no-such-note' } })).status).toBe(404);
+    // And a purchase order's (tests/integration/purchase-order-documents.test.ts sends for real): an unknown one is 422.
+    expect((await h.call('render-document', '/send-purchase-order', { role: 'clerk', body: { purchaseOrderId: 'no-such-order' } })).status).toBe(422);
 
     const hired = await h.post('hire-employee', { name: 'Grace', email: 'grace@example.com', department: 'Ops', title: 'Lead', salary: 450_000, currency: 'EUR', hiredAt: '2024-01-15' }, { role: 'admin' });
     expect(hired.status).toBe(201);

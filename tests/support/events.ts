@@ -73,7 +73,7 @@ export const sampleData: { [K in EventType]: EventData<K> } = {
     issueDate: '2026-02-07', daysPastDue: 7, currency: 'EUR', balance: 1190, fee: 0,
   },
   document_delivery_requested: {
-    deliveryId: 'd1', kind: 'invoice', documentId: 'i1', number: 'INV-2026-000001', invoiceId: 'i1', customerId: 'c1', recipient: 'ada@example.com', trigger: 'manual',
+    deliveryId: 'd1', kind: 'invoice', documentId: 'i1', number: 'INV-2026-000001', invoiceId: 'i1', customerId: 'c1', supplierId: null, recipient: 'ada@example.com', trigger: 'manual',
   },
   employee_hired: employee,
   employee_updated: { ...employee, version: 2, title: 'Head', changed: ['title'] },

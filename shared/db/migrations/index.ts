@@ -16,6 +16,7 @@ import { sql as productVatExemption } from './015-product-vat-exemption.js';
 import { sql as purchasing } from './016-purchasing.js';
 import { sql as stockValuation } from './017-stock-valuation.js';
 import { sql as purchaseOrderReceipts } from './017-purchase-order-receipts.js';
+import { sql as purchaseOrderDeliveries } from './018-purchase-order-deliveries.js';
 
 // Append only: a released migration is never edited, a change is a new entry. `reapply`: stated again
 // at every migrate once applied (grants: a restored dump carries none, and roles made after it ran got none).
@@ -38,4 +39,5 @@ export const migrations: { name: string; sql: string; reapply?: true }[] = [
   { name: '016-purchasing', sql: purchasing },
   { name: '017-stock-valuation', sql: stockValuation },
   { name: '017-purchase-order-receipts', sql: purchaseOrderReceipts },
+  { name: '018-purchase-order-deliveries', sql: purchaseOrderDeliveries },
 ];
