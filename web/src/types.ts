@@ -3,6 +3,7 @@ import type { Employee as EmployeeRecord } from '../../shared/domain/employee.js
 import type { PricedLine } from '../../shared/domain/pricing.js';
 import type { TimelineRow } from '../../olap/timeline.js';
 import type { PurchaseOrderStatus } from '../../shared/domain/purchase-order-lifecycle.js';
+import type { PurchaseOrderRead } from '../../shared/purchasing/read.js';
 import type { MovementKind, MovementReason } from '../../shared/domain/stock-movements.js';
 
 // What the reads answer (docs/api.md). The reads have no zod schemas of their answers yet; until they
@@ -189,32 +190,10 @@ export interface PurchaseOrderSummary {
   sentAt: string | null;
 }
 
-export interface PurchaseOrderLine {
-  lineNo: number;
-  sku: string;
-  name: string;
-  supplierSku: string | null;
-  quantity: number;
-  unitCost: number;
-  received: number;
-}
-
-export interface GoodsReceipt {
-  id: string;
-  receivedAt: string;
-  actor: string;
-  note: string | null;
-  lines: { lineNo: number; sku: string; quantity: number; unitCost: number; value: number }[];
-}
-
-/** A purchase order whole: every command's answer and GET /purchase-orders/:id. */
-export interface PurchaseOrder extends PurchaseOrderSummary {
-  note: string | null;
-  createdBy: string;
-  updatedAt: string;
-  lines: PurchaseOrderLine[];
-  receipts: GoodsReceipt[];
-}
+/** A purchase order whole: every command's answer and GET /purchase-orders/:id (the server's one read, shared/purchasing/read.ts). */
+export type PurchaseOrder = Omit<PurchaseOrderRead, 'status'> & { status: PurchaseOrderStatus };
+export type PurchaseOrderLine = PurchaseOrder['lines'][number];
+export type GoodsReceipt = PurchaseOrder['receipts'][number];
 
 /** GET /reorder-suggestions: the server's own rule's groups (supplierId null: products without a preferred supplier). */
 export type { ReorderGroup, ReorderLine } from '../../shared/domain/reorder.js';

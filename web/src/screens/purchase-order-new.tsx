@@ -8,7 +8,7 @@ import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Product, PurchaseOrder, StockLevel, Supplier } from '../types.js';
 import { Header, Money, Show } from '../ui.js';
-import { purchaseOrderBody } from './purchasing-bodies.js';
+import { purchaseOrderBody } from '../../../functions/receive-stock/schema.js';
 
 // A purchase order as a draft: the supplier, then lines of product, quantity and unit cost in the
 // supplier's currency. Only products priced in that currency are offered (erpbi keeps no exchange

@@ -11,7 +11,7 @@ import { Confirm, Header, Money, Show, Status, TableWrap, When } from '../ui.js'
 import { PdfLink } from './pdf-link.js';
 import { PurchaseOrderEmail } from './purchase-order-email.js';
 import { ReceiveGoodsForm, type Receipt } from './purchase-order-receive.js';
-import { purchaseOrderCancelBody, purchaseOrderRef } from './purchasing-bodies.js';
+import { cancelBody, sendBody } from '../../../functions/receive-stock/schema.js';
 
 // One purchase order: where it stands, what was ordered and what came, each receipt, and what may be
 // done next. Which actions show follows the lifecycle table (purchaseOrderStep), as the server does.
@@ -65,6 +65,7 @@ export function PurchaseOrderPage({ params, roles }: ScreenProps) {
               <div><dt>Sent</dt><dd>{o.sentAt ? <When at={o.sentAt} /> : <span class="muted">not yet</span>}</dd></div>
               <div><dt>Total</dt><dd><Money minor={o.total} currency={o.currency} /></dd></div>
               {o.note ? <div><dt>Note</dt><dd>{o.note}</dd></div> : null}
+              {o.cancelledAt ? <div><dt>Cancelled</dt><dd><When at={o.cancelledAt} />{o.cancelReason ? <> <small class="muted">({o.cancelReason})</small></> : null}</dd></div> : null}
             </dl>
             <h2>Lines</h2>
             <PurchaseOrderLines order={o} />
@@ -165,13 +166,13 @@ function PurchaseOrderActions({ order, roles, done }: { order: PurchaseOrder; ro
   const confirm = () =>
     action === 'send'
       ? void sendForm.submit({
-          schema: purchaseOrderRef,
+          schema: sendBody,
           value: { purchaseOrderId: order.id },
           send: (b, key) => run<PurchaseOrder>('receive-stock/purchase-order/send', b, key),
           done: finish(`${order.number} is marked sent; its goods count as on order.`),
         })
       : void cancelForm.submit({
-          schema: purchaseOrderCancelBody,
+          schema: cancelBody,
           value: { purchaseOrderId: order.id, reason: reason.trim() || undefined },
           send: (b, key) => run<PurchaseOrder>('receive-stock/purchase-order/cancel', b, key),
           done: finish(`${order.number} is cancelled.`),

@@ -3,7 +3,7 @@ import { parseWholeNumber } from '../../../shared/domain/money.js';
 import { run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import type { PurchaseOrder } from '../types.js';
-import { receiptBody } from './purchasing-bodies.js';
+import { receiptBody } from '../../../functions/receive-stock/schema.js';
 
 // Goods in against a purchase order: how many of each open line came, in parts if need be. The server
 // refuses more than is still open (over_receipt) and books the rest into stock at the line's cost.

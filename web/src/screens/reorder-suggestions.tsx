@@ -6,7 +6,7 @@ import { useLoad } from '../load.js';
 import { href, navigate, seg } from '../router.js';
 import type { PurchaseOrder, ReorderGroup } from '../types.js';
 import { Money, Show, TableWrap } from '../ui.js';
-import { reorderBody } from './purchasing-bodies.js';
+import { reorderBody } from '../../../functions/receive-stock/schema.js';
 
 // What to order next: products at or under their reorder level (available plus on order), grouped by
 // their preferred supplier, each group one press away from a draft purchase order. The rule and the
