@@ -6,12 +6,14 @@ import { dataDir, readBox } from './box.js';
 import { loadOrCreateKeys, signToken } from './issuer.js';
 import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
 import { rebuildOlap, rebuildOlapUsage } from './rebuild-olap.js';
+import { importCommand, importUsage } from './import-cli.js';
 
 const usage = `usage: erpbi <command>
   token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data); TTL at most 86400
   migrate                                                  apply database migrations to DATABASE_URL
 ${backupUsage}
-${rebuildOlapUsage}`;
+${rebuildOlapUsage}
+${importUsage}`;
 
 // A dev token is a bearer credential nobody can revoke (the functions only check its signature and
 // expiry): it may live a working day at most, and a longer need is met by minting another.
@@ -47,7 +49,7 @@ async function migrateCommand() {
 }
 
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand, 'rebuild-olap': rebuildOlap };
+const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand, 'rebuild-olap': rebuildOlap, import: importCommand };
 const run = command ? commands[command] : undefined;
 if (!run) {
   console.error(usage);

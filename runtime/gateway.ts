@@ -9,6 +9,7 @@ import { readConfig } from '../shared/config.js';
 import type { StackFunction } from '../triggers/stack.js';
 import { registerDevIssuer, type DevIssuerOptions } from './dev-issuer.js';
 import { securityHeaders } from './security-headers.js';
+import { isImportRoute } from '../shared/import/limits.js';
 
 export interface GatewayOptions {
   /** The base URL of a function (http://127.0.0.1:<port>, http://<name>:8080), or undefined for an unknown name. */
@@ -39,12 +40,16 @@ export type BodyLimit = (name: string, path: string) => number;
 /**
  * The limits the functions apply themselves (shared/config.ts, read from the same environment):
  * BODY_LIMIT_BYTES on every route, OLAP_BATCH_BODY_LIMIT_BYTES on /batch of the batch functions
- * (stack.yml's erpbi.batch: the projector, fed by the connector through the gateway).
+ * (stack.yml's erpbi.batch: the projector, fed by the connector through the gateway), and
+ * IMPORT_BODY_LIMIT_BYTES on the CSV imports (shared/import/limits.ts).
  */
 export function functionBodyLimits(stack: readonly Pick<StackFunction, 'name' | 'batch'>[] = [], env: NodeJS.ProcessEnv = process.env): BodyLimit {
-  const limits = readConfig(['BODY_LIMIT_BYTES', 'OLAP_BATCH_BODY_LIMIT_BYTES'], { env });
+  const limits = readConfig(['BODY_LIMIT_BYTES', 'OLAP_BATCH_BODY_LIMIT_BYTES', 'IMPORT_BODY_LIMIT_BYTES'], { env });
   const batch = new Set(stack.filter((f) => f.batch).map((f) => f.name));
-  return (name, path) => (batch.has(name) && path === '/batch' ? limits.OLAP_BATCH_BODY_LIMIT_BYTES : limits.BODY_LIMIT_BYTES);
+  return (name, path) => {
+    if (batch.has(name) && path === '/batch') return limits.OLAP_BATCH_BODY_LIMIT_BYTES;
+    return isImportRoute(name, path) ? limits.IMPORT_BODY_LIMIT_BYTES : limits.BODY_LIMIT_BYTES;
+  };
 }
 
 const tooLarge = (limit: number) => new AppError('body_too_large', `the body is larger than the limit of ${limit} bytes`);

@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress';
 
-// Progress of the long CLI commands (backup, restore, rebuild-olap), always on stderr so that stdout
+// Progress of the long CLI commands (backup, restore, rebuild-olap, import), always on stderr so that stdout
 // keeps only the command's result (a path, a summary line) for scripts. On a terminal: a cli-progress
 // bar redrawn in place. Anywhere else (a pipe, a log file, cron): plain lines at a modest cadence,
 // with no control characters, so logs stay readable and greppable.
 
-export type Unit = 'bytes' | 'events';
+export type Unit = 'bytes' | 'events' | 'rows';
 
 /** Where a task stands; `estimate` marks a total that is a guess (the size a pg_dump will have). */
 export interface Reading {
@@ -73,9 +73,9 @@ export function summary(r: Reading): string {
   const total = r.estimate ? Math.max(r.total, r.done) : r.total;
   const counts = r.unit === 'bytes'
     ? `${formatBytes(r.done)}/${r.estimate ? '~' : ''}${formatBytes(total)}`
-    : `${amount(r.done, r.unit)}/${r.estimate ? '~' : ''}${amount(total, r.unit)} events`;
+    : `${amount(r.done, r.unit)}/${r.estimate ? '~' : ''}${amount(total, r.unit)} ${r.unit}`;
   const perSecond = rate(r.done, r.elapsedMs);
-  const speed = r.unit === 'bytes' ? `${formatBytes(perSecond)}/s` : `${Math.round(perSecond)} events/s`;
+  const speed = r.unit === 'bytes' ? `${formatBytes(perSecond)}/s` : `${Math.round(perSecond)} ${r.unit}/s`;
   const left = secondsLeft(r.done, r.total, r.elapsedMs);
   const time = r.finished ? `done in ${formatDuration(r.elapsedMs / 1000)}` : `${left === undefined ? '?' : formatDuration(left)} left`;
   return `${counts}${r.estimate ? ' (total estimated)' : ''}, ${percent(r)}%, ${speed}, ${time}`;

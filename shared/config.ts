@@ -58,6 +58,8 @@ export const settings = z.object({
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ROLES_CLAIM: z.string().default('roles'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100 * 1024),
+  /** The largest CSV file an import takes (POST upsert-product/import, upsert-customer/import): 10,000 rows are about 2 MB. */
+  IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   PG_POOL_MAX: z.coerce.number().int().positive().default(5),
   /** How long an Idempotency-Key's answer is replayed (why at least 24 h: shared/idempotency/expiry.ts). */
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().min(idempotencyWindowHours.min).default(idempotencyWindowHours.default),

@@ -1,6 +1,7 @@
 import { commandRoles } from '../../shared/auth/permissions.js';
 import { updateCompanyProfile } from '../../shared/orders/company-profile.js';
-import { command, defineFunction } from '../../shared/http/definition.js';
+import { command, defineFunction, mount } from '../../shared/http/definition.js';
+import { importMount } from '../../shared/import/routes.js';
 import { upsertCustomer } from '../../shared/orders/customers.js';
 import { body, companyBody } from './schema.js';
 
@@ -10,6 +11,8 @@ export default defineFunction({
   name: 'upsert-customer',
   routes: [
     command({ roles: commandRoles['upsert-customer'], body, idempotent: true, run: (uow, input) => upsertCustomer(uow, input) }),
+    // Moving in: customers from CSV (shared/import/).
+    mount(importMount('upsert-customer', commandRoles['upsert-customer/import'])),
     command({ path: '/company', roles: commandRoles['upsert-customer/company'], body: companyBody, idempotent: true, run: (uow, input, actor) => updateCompanyProfile(uow, input, actor.sub) }),
   ],
 });

@@ -1,5 +1,6 @@
 import { commandRoles } from '../../shared/auth/permissions.js';
-import { command, defineFunction } from '../../shared/http/definition.js';
+import { command, defineFunction, mount } from '../../shared/http/definition.js';
+import { importMount } from '../../shared/import/routes.js';
 import { upsertProduct } from '../../shared/inventory/products.js';
 import { upsertSupplier } from '../../shared/inventory/suppliers.js';
 import { body, supplierBody } from './schema.js';
@@ -11,5 +12,7 @@ export default defineFunction({
   routes: [
     command({ roles: commandRoles['upsert-product'], body, idempotent: true, run: (uow, input) => upsertProduct(uow, input) }),
     command({ path: '/supplier', roles: commandRoles['upsert-product/supplier'], body: supplierBody, idempotent: true, run: (uow, input) => upsertSupplier(uow, input) }),
+    // Moving in: products (with opening stock) and suppliers from CSV (shared/import/).
+    mount(importMount('upsert-product', commandRoles['upsert-product/import'])),
   ],
 });

@@ -38,7 +38,7 @@ export interface CsvColumn {
 
 // OWASP CSV injection: a spreadsheet runs a cell beginning with one of these as a formula. The full-width
 // forms are there because some spreadsheets normalise them (csv-stringify's escape_formulas lists them).
-const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+export const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** Text that a spreadsheet would read as a formula, prefixed with `'` so it stays text. */
 export const neutralise = (text: string): string => (formulaStart.test(text) ? `'${text}` : text);

@@ -18,7 +18,8 @@ export interface CallOptions {
   role?: Role;
   token?: string | null;
   body?: unknown;
-  rawBody?: string;
+  /** A body sent as is (a Buffer for bytes that are not UTF-8 text); set its content-type in `headers`. */
+  rawBody?: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -91,7 +92,7 @@ export async function createHarness(label = 'h', opts: { leaveOut?: string[]; db
       },
       ...(isGet ? {} : { payload: opts.rawBody ?? JSON.stringify(opts.body) }),
     });
-    if (!isGet) checkRequest(fn, path, opts.rawBody ?? JSON.stringify(opts.body), res.statusCode);
+    if (!isGet) checkRequest(fn, path, opts.rawBody === undefined ? JSON.stringify(opts.body) : String(opts.rawBody), res.statusCode);
     const type = String(res.headers['content-type'] ?? '');
     // JSON is parsed; anything else (a PDF, a CSV) is kept as text in body and as bytes in raw.
     return { status: res.statusCode, headers: res.headers, raw: res.rawPayload, body: !res.body ? undefined : type.startsWith('application/json') ? JSON.parse(res.body) : res.body };

@@ -101,3 +101,59 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** One line of an import's progress stream (docs/api.md "Moving in"). */
+export interface ImportProgress {
+  phase: 'check' | 'write';
+  done: number;
+  total: number;
+}
+
+/**
+ * A CSV file to an import route (`upsert-product/import?kind=...`, `upsert-customer/import`), answered
+ * as NDJSON progress lines (`onProgress` for each) and the result. A refused file is a plain JSON error,
+ * thrown as an ApiError whose details hold the rows.
+ */
+export async function importFile<T>(path: string, file: Blob, onProgress: (p: ImportProgress) => void): Promise<T> {
+  const token = auth?.token();
+  if (!token) {
+    onSignedOut();
+    throw new ApiError(401, 'unauthenticated', 'your session ended; sign in again');
+  }
+  let res: Response;
+  try {
+    res = await fetch(`/function/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', accept: 'application/x-ndjson' }, body: file });
+  } catch {
+    throw new ApiError(0, 'offline', 'the box cannot be reached; check the connection and try again');
+  }
+  if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson')) {
+    const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (res.status === 401) {
+      auth?.signOut();
+      onSignedOut();
+    }
+    const e = answer.error ?? {};
+    throw new ApiError(res.status, e.code ?? 'internal', e.message ?? `the box answered ${res.status}`, e.details);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let outcome: { result?: T; error?: { code?: string; message?: string } } = {};
+  const take = (line: string) => {
+    if (!line.trim()) return;
+    const msg = JSON.parse(line) as Partial<ImportProgress> & { result?: T; error?: { code?: string; message?: string } };
+    if (msg.phase && typeof msg.done === 'number' && typeof msg.total === 'number') onProgress({ phase: msg.phase, done: msg.done, total: msg.total });
+    if (msg.result !== undefined || msg.error !== undefined) outcome = msg;
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += value;
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+      take(buffer.slice(0, end));
+      buffer = buffer.slice(end + 1);
+    }
+  }
+  take(buffer);
+  if (outcome.result !== undefined) return outcome.result;
+  throw new ApiError(500, outcome.error?.code ?? 'internal', outcome.error?.message ?? 'the import ended without a result; nothing was imported');
+}

@@ -13,6 +13,7 @@ import { usePaged } from '../paging.js';
 import { addressLines } from '../../../shared/domain/postal-address.js';
 import { AddressFields, addressDraft, addressValue, missingNames } from './address-fields.js';
 import { InvoicesTable } from './invoices.js';
+import { ImportCsv } from './import-csv.js';
 import { OrdersTable } from './orders.js';
 
 // Who buys: their terms (the invoice's due date follows them), what they owe, and their orders and invoices.
@@ -22,7 +23,10 @@ export function CustomersList({ roles, query }: ScreenProps) {
   const customers = usePaged((limit, cursor) => read<Page<Customer>>('customers', { q, limit, cursor }), [q], (c) => c.customers.length > 0);
   return (
     <section>
-      <Header title="Customers">{mayRun(roles, 'upsert-customer') ? <a class="button" href={href('/customers/new')}>New customer</a> : null}</Header>
+      <Header title="Customers">
+        {mayRun(roles, 'upsert-customer') ? <a class="button" href={href('/customers/new')}>New customer</a> : null}
+        {mayRun(roles, 'upsert-customer/import') ? <ImportCsv kind="customers" onImported={customers.loaded.reload} /> : null}
+      </Header>
       <SearchForm label="Search customers" placeholder="Name" path="/customers" q={q} />
       <PagedList paged={customers} empty={`No customers${q ? ` match “${q}”` : ' yet'}.`}>
         {(items) => (

@@ -10,6 +10,7 @@ import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Product, Supplier } from '../types.js';
 import { Header, Money, PagedList, Percent, SearchForm, Show } from '../ui.js';
+import { ImportCsv } from './import-csv.js';
 
 export function ProductsList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
@@ -17,7 +18,10 @@ export function ProductsList({ roles, query }: ScreenProps) {
   const canEdit = mayRun(roles, 'upsert-product');
   return (
     <section>
-      <Header title="Products">{canEdit ? <a class="button" href={href('/products/new')}>New product</a> : null}</Header>
+      <Header title="Products">
+        {canEdit ? <a class="button" href={href('/products/new')}>New product</a> : null}
+        {mayRun(roles, 'upsert-product/import') ? <ImportCsv kind="products" onImported={products.loaded.reload} /> : null}
+      </Header>
       <SearchForm label="Search products" placeholder="SKU or name" path="/products" q={q} />
       <PagedList paged={products} empty={`No products${q ? ` match “${q}”` : ' yet'}.`}>
         {(items) => (

@@ -1,0 +1,47 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBox, type Box } from '../support/box.js';
+import { discardBox } from '../support/discard-box.js';
+import { launchChromium, signInAt } from '../support/browser.js';
+import { natsUrl } from '../support/nats.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+// Moving in through the workspace: Import on the products screen, a bad file shows each problem by line
+// and field and imports nothing; a good one is checked, imported with progress, and its product listed.
+
+let box: Box;
+let db: TestDatabase;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const sku = `IMPUI${Date.now().toString(36).toUpperCase()}`;
+
+beforeAll(async () => {
+  db = await createTestDatabase('import_ui');
+  box = await startBox({ databaseUrl: db.url, natsUrl });
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await discardBox(box, db);
+});
+
+describe('Import on the products screen', () => {
+  it('a bad file shows its line and field; a good one imports and the product appears', async () => {
+    const { context, page, problems } = await signInAt(browser, `${box.url}/#/products`, 'admin', [422]);
+    contexts.push(context);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import products' });
+    await dialog.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`sku,name,unitPrice,currency\n${sku},Mug,12.50,EUR\n`) });
+    const problemsTable = dialog.getByRole('table', { name: 'Problems in the file' });
+    await problemsTable.waitFor();
+    const cells = await problemsTable.getByRole('row').nth(1).getByRole('cell').allInnerTexts();
+    expect(cells.slice(0, 2)).toEqual(['2', 'unitPrice']);
+
+    await dialog.getByLabel('CSV file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(`sku,name,unitPrice,currency,openingStock,unitCost\n${sku},Imported mug,1250,EUR,5,400\n`) });
+    await dialog.getByRole('button', { name: 'Import 1 rows' }).click();
+    await expect.poll(() => dialog.getByRole('status').innerText(), { timeout: 15_000 }).toMatch(/Imported: 1 rows: 1 new/);
+    await page.getByRole('main').getByRole('cell', { name: sku }).waitFor({ timeout: 15_000 });
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
