@@ -82,6 +82,21 @@ describe('buying and stock control in the workspace', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('admin: imports a supplier from CSV on the Suppliers screen', async () => {
+    const { page, problems } = await signIn('admin', '/suppliers');
+    await page.getByRole('link', { name: supplierName }).waitFor();
+    await action(page, 'Import').click();
+    const dialog = page.getByRole('dialog', { name: 'Import suppliers' });
+    const csv = `name,street,postalCode,city,country,currency,email\nNuts ${tag} GmbH,Fabrikstraße 3,95100,Selb,DE,EUR,orders@nuts.example\n`;
+    await dialog.getByLabel('CSV file').setInputFiles({ name: 'suppliers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await dialog.getByRole('button', { name: 'Import 1 rows' }).click();
+    await expect.poll(() => dialog.getByRole('status').innerText(), { timeout: 15_000 }).toMatch(/Imported: 1 rows: 1 new/);
+    await page.keyboard.press('Escape');
+    await page.getByRole('link', { name: `Nuts ${tag} GmbH` }).waitFor({ timeout: 15_000 });
+    await inspect(page, 'suppliers-imported');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('admin: a product bought from that supplier, with a reorder level and quantity', async () => {
     const { page, problems } = await signIn('admin', '/products');
     await action(page, 'New product').click();
@@ -120,12 +135,16 @@ describe('buying and stock control in the workspace', () => {
     await expect.poll(() => status(page).textContent()).toBe('draft');
     await page.getByRole('heading', { name: /PO-\d{6}/ }).waitFor();
     expect(await action(page, 'Receive goods').count()).toBe(0); // a draft is not received against
+    expect(await action(page, 'PDF').count()).toBe(0); // made when it is sent
     await inspect(page, 'purchase-order-draft');
 
     await action(page, 'Send').click();
     await page.getByRole('dialog').getByRole('button', { name: 'Yes, mark sent' }).click();
     await expect.poll(() => status(page).textContent(), { timeout: 10_000 }).toBe('sent');
     expect(await action(page, 'Send').count()).toBe(0);
+    // Sent: its PDF, and Send by e-mail since the supplier has an address (the e-mail itself: tests/integration/purchase-order-documents.test.ts).
+    expect(await action(page, 'PDF').count()).toBe(1);
+    expect(await action(page, 'Send by e-mail').count()).toBe(1);
 
     await action(page, 'Receive goods').click();
     await page.getByLabel('Quantity received').fill('4');

@@ -12,6 +12,7 @@ import type { ScreenProps } from '../screens.js';
 import type { PurchaseOrderSummary, Supplier } from '../types.js';
 import { Header, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
 import { AddressFields, addressDraft, addressValue } from './address-fields.js';
+import { ImportCsv } from './import-csv.js';
 import { PurchaseOrdersTable } from './purchase-orders.js';
 
 // Who we buy from: their terms and currency (a purchase order is in the supplier's currency), their
@@ -22,7 +23,10 @@ export function SuppliersList({ roles, query }: ScreenProps) {
   const suppliers = usePaged((limit, cursor) => read<Page<Supplier>>('suppliers', { q, limit, cursor }), [q]);
   return (
     <section>
-      <Header title="Suppliers">{mayRun(roles, 'upsert-product/supplier') ? <a class="button" href={href('/suppliers/new')}>New supplier</a> : null}</Header>
+      <Header title="Suppliers">
+        {mayRun(roles, 'upsert-product/import') ? <ImportCsv kind="suppliers" onImported={suppliers.loaded.reload} /> : null}
+        {mayRun(roles, 'upsert-product/supplier') ? <a class="button" href={href('/suppliers/new')}>New supplier</a> : null}
+      </Header>
       <SearchForm label="Search suppliers" placeholder="Name" path="/suppliers" q={q} />
       <PagedList paged={suppliers} empty={`No suppliers${q ? ` match “${q}”` : ' yet'}.`}>
         {(items) => (
