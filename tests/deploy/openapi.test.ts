@@ -90,7 +90,7 @@ describe('/openapi.json and the routes the functions serve', () => {
 
   it('documents text/csv on every list read', () => {
     const csv = operationsOf(doc).filter(({ op }) => op['x-erpbi'].function === 'query' && op.responses['200']?.content?.['text/csv']);
-    const lists = ['customers', 'employees', 'invoices', 'orders', 'products', 'stock', 'ledger/journal', 'ledger/trial-balance', 'ledger/receivables'];
+    const lists = ['customers', 'employees', 'invoices', 'orders', 'products', 'stock', 'suppliers', 'ledger/journal', 'ledger/trial-balance', 'ledger/receivables'];
     expect(csv.map(({ path }) => path).sort()).toEqual(lists.map((r) => `/function/query/${r}`).sort());
   });
 

@@ -8,7 +8,7 @@ import { changedTables, fingerprint, isErrorShape, report, runs } from './suppor
 // Generated bad input against every command, in-process on real Postgres and JetStream: the answer is
 // a 4xx with the error shape of API.md, never a 5xx, and no table changes (counts and rows).
 let h: Harness;
-let fx: { sku: string; hugeSku: string; customerId: string; orderId: string; invoiceId: string; employeeId: string };
+let fx: { sku: string; hugeSku: string; customerId: string; orderId: string; invoiceId: string; employeeId: string; supplierId: string };
 const tally: Record<string, Record<string, number>> = {};
 const count = (cmd: string, kind: string) => {
   tally[cmd] ??= {};
@@ -28,7 +28,9 @@ beforeAll(async () => {
   const invoice = await h.get('query', `/invoices?orderId=${order.body.id}`, { role: 'accountant' });
   const employee = await h.post('hire-employee', { name: 'Ada', email: 'ada@example.com', department: 'Ops', title: 'Lead', salary: 400_000, currency: 'EUR' }, { role: 'admin' });
   expect(employee.status).toBeLessThan(300);
-  fx = { sku, hugeSku, customerId, orderId: order.body.id, invoiceId: invoice.body.items[0].id, employeeId: employee.body.id };
+  const supplier = await h.call('upsert-product', '/supplier', { role: 'clerk', body: { id: 'fz-supplier', name: 'Fuzz Supplies', currency: 'EUR' } });
+  expect(supplier.status).toBe(200);
+  fx = { sku, hugeSku, customerId, orderId: order.body.id, invoiceId: invoice.body.items[0].id, employeeId: employee.body.id, supplierId: supplier.body.supplierId };
 });
 afterAll(async () => {
   report('bad-input', { requests: Object.fromEntries(Object.entries(tally).map(([k, v]) => [k, v])) });
@@ -86,6 +88,8 @@ interface Field {
 }
 interface Command {
   fn: string;
+  /** A further command of the function (`/supplier`); '/' when left out. */
+  path?: string;
   role: Role;
   fields: Field[];
   /** Invalid whole bodies beyond field-by-field ones (duplicate lines, ...). */
@@ -104,6 +108,23 @@ const commands: Command[] = [
       { name: 'unitPrice', required: true, valid: () => int(0, 1_000_000_000_000), bad: badInt(0, 1_000_000_000_000) },
       { name: 'currency', required: true, valid: () => fc.constant('EUR'), bad: badCurrency },
       { name: 'taxRateBp', required: false, valid: () => int(0, 10_000), bad: badInt(0, 10_000) },
+      // null is valid for these two (it clears them)
+      { name: 'preferredSupplierId', required: false, valid: () => fc.constant(fx.supplierId), bad: badId.filter((v) => v !== null) },
+      { name: 'supplierSku', required: false, valid: () => fc.constant('SUP-1'), bad: badText(100).filter((v) => v !== null), hostile: hostileText },
+      { name: 'reorderQuantity', required: false, valid: () => int(0, 1_000_000), bad: badInt(0, 1_000_000) },
+    ],
+  },
+  {
+    fn: 'upsert-product',
+    path: '/supplier',
+    role: 'clerk',
+    fields: [
+      { name: 'id', required: false, valid: () => fc.constant(fx.supplierId), bad: badId },
+      name('name'),
+      { name: 'currency', required: true, valid: () => fc.constant('EUR'), bad: badCurrency },
+      { name: 'paymentTermsDays', required: false, valid: () => int(0, 365), bad: badInt(0, 365) },
+      { name: 'vatId', required: false, valid: () => fc.constant('DE136695976'), bad: fc.oneof(notAString, fc.constantFrom('', 'DE136695977', 'XX123456789', 'DE', 'FR40303265046')) },
+      { name: 'email', required: false, valid: () => fc.constant('orders@example.com'), bad: badEmail },
     ],
   },
   {
@@ -235,7 +256,7 @@ function hostileBodies(c: Command): fc.Arbitrary<Record<string, unknown>> | unde
 
 async function send(c: Command, raw: { body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<Reply> {
   const opts = raw.rawBody !== undefined ? { role: c.role, rawBody: raw.rawBody, ...(raw.headers ? { headers: raw.headers } : {}) } : { role: c.role, body: raw.body, ...(raw.headers ? { headers: raw.headers } : {}) };
-  return h.call(c.fn, '/', opts);
+  return h.call(c.fn, c.path ?? '/', opts);
 }
 
 /** The 4xx with the error shape, and not a single row changed anywhere. */
@@ -250,7 +271,7 @@ async function expectRefusedUntouched(c: Command, kind: string, raw: Parameters<
   expect(changedTables(before, await fingerprint(h.db.pool)), what).toEqual([]);
 }
 
-describe.each(commands.map((c) => [c.fn, c] as const))('bad input to %s', (_fn, c) => {
+describe.each(commands.map((c) => [`${c.fn}${c.path ?? ''}`, c] as const))('bad input to %s', (_fn, c) => {
   it('generated invalid bodies: 4xx with the error shape, nothing written', async () => {
     await fc.assert(fc.asyncProperty(invalidBodies(c), async ({ kind, body }) => expectRefusedUntouched(c, kind, { body })), { numRuns: runs * 3 });
   });

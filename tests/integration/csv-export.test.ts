@@ -236,8 +236,10 @@ describe('CSV export of the list reads', () => {
     expectSame(await csv(queryApp, `/invoices?customerId=${bulkCustomer}&status=paid`, 'accountant'), await jsonAll(`/invoices?customerId=${bulkCustomer}&status=paid`, 'accountant'), invoiceMoney);
   });
 
-  it('exports stock, products and customers whole, as their JSON', async () => {
-    for (const [path, money] of [['/stock', []], ['/products', ['unitPrice']], ['/customers', []], ['/customers?q=bulk', []]] as const) {
+  it('exports stock, products, customers and suppliers whole, as their JSON', async () => {
+    const supplier = { name: '=cmd|" /C calc"!A0', address: { lines: ['1 Dock Rd'], postalCode: 'E1 1AA', city: 'London', country: 'GB' }, currency: 'GBP' };
+    expect((await h.call('upsert-product', '/supplier', { role: 'clerk', body: supplier })).status).toBe(200);
+    for (const [path, money] of [['/stock', []], ['/products', ['unitPrice']], ['/customers', []], ['/customers?q=bulk', []], ['/suppliers', []]] as const) {
       const json = await h.get('query', path, { role: 'clerk' });
       expectSame(await csv(queryApp, path, 'clerk'), json.body.items, money);
     }

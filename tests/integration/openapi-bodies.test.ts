@@ -70,6 +70,8 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
 
     const company = { name: 'Rösterei GmbH', address: { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' }, vatId: 'DE136695976', bank: { iban: 'DE89370400440532013000' } };
     expect((await h.call('upsert-customer', '/company', { role: 'admin', body: company })).status).toBe(200);
+    const supplier = { name: 'Bohnen Import AG', address: { lines: ['Kaiserkai 1'], postalCode: '20457', city: 'Hamburg', country: 'DE' }, paymentTermsDays: 14, currency: 'EUR', email: 'orders@bohnen.example' };
+    expect((await h.call('upsert-product', '/supplier', { role: 'clerk', body: supplier })).status).toBe(200);
 
     const feed = await feedProjector(h);
     try {

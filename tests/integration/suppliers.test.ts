@@ -205,6 +205,21 @@ describe("products' buying fields", () => {
     expect(res.body.error).toMatchObject({ code: 'currency_mismatch', details: { path: 'currency', skus: ['BEAN-1'] } });
   });
 
+  it("a supplier's currency change racing products that pick it never leaves a product preferring a supplier in another currency", async () => {
+    for (let round = 0; round < 6; round += 1) {
+      const id = `race-${round}`;
+      await supplier({ id, name: 'Race Ltd', currency: 'EUR' });
+      const results = await Promise.all([
+        supplier({ id, name: 'Race Ltd', currency: 'USD' }),
+        ...['A', 'B', 'C'].map((x) => product({ sku: `RACE-${round}-${x}`, preferredSupplierId: id })),
+      ]);
+      for (const r of results) if (r.status !== 200) expect(r.body.error.code).toBe('currency_mismatch');
+      expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+      const crossed = await h.db.pool.query('select p.sku from inventory.products p join inventory.suppliers s on s.id = p.preferred_supplier_id where p.currency <> s.currency');
+      expect(crossed.rows).toEqual([]);
+    }
+  });
+
   it('a product is written by admin alone, buying fields and all', async () => {
     expect((await h.post('upsert-product', { sku: 'CLERK-1', name: 'x', unitPrice: 1, currency: 'EUR', preferredSupplierId: 'bohnen' }, { role: 'clerk' })).status).toBe(403);
   });

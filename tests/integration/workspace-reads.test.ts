@@ -255,7 +255,7 @@ describe('workspace reads: stock, movements, products', () => {
     expect(await product({ sku, name: 'Reorder me', reorderLevel: 7 })).toMatchObject({ reorderLevel: 7, created: false });
     const kept = await product({ sku, name: 'Reorder me, renamed', unitPrice: 1100 });
     expect(kept).toMatchObject({ reorderLevel: 7, unitPrice: 1100, created: false });
-    expect(await read(`/products/${sku}`)).toEqual({ sku, name: 'Reorder me, renamed', unitPrice: 1100, currency: 'EUR', taxRateBp: 2000, reorderLevel: 7, vatExemptionReason: null });
+    expect(await read(`/products/${sku}`)).toEqual({ sku, name: 'Reorder me, renamed', unitPrice: 1100, currency: 'EUR', taxRateBp: 2000, reorderLevel: 7, vatExemptionReason: null, preferredSupplierId: null, supplierSku: null, reorderQuantity: 0 });
     expect((await read(`/products?q=${q(sku.toLowerCase())}`)).items).toEqual([expect.objectContaining({ sku, reorderLevel: 7 })]);
     expect((await read(`/products?q=${q('RENAMED')}`)).items.map((p: { sku: string }) => p.sku)).toEqual([sku]);
     expect(await product({ sku, name: 'Reorder me', reorderLevel: 0 })).toMatchObject({ reorderLevel: 0 });
