@@ -31,7 +31,7 @@ export const errorCatalogue = {
   amount_too_large: { kind: 'unprocessable', doc: 'An order total above the largest amount taken (2^53 - 1 minor units).' },
   invoice_not_payable: { kind: 'conflict', doc: 'The invoice is paid in full or credited.' },
   invalid_transition: { kind: 'conflict', doc: 'The record is in a state that does not allow this.' },
-  unknown_line: { kind: 'unprocessable', doc: 'A return names a line number the order does not have.' },
+  unknown_line: { kind: 'unprocessable', doc: 'A return names a line number the order does not have, or a goods receipt one the purchase order does not have.' },
   over_return: { kind: 'unprocessable', doc: 'A return of more of a line than was shipped and not yet returned.' },
   over_credit: { kind: 'unprocessable', doc: 'A credit note would credit more than was invoiced.' },
   return_already_credited: { kind: 'conflict', doc: 'The return has a credit note already; a return is credited once.' },

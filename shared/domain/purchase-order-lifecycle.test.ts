@@ -59,10 +59,11 @@ describe('the purchase order lifecycle table', () => {
   it('is the table docs/rules.md shows', () => {
     const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'rules.md'), 'utf8');
     for (const m of purchaseOrderLifecycle) {
-      const row = `| ${[m.to, m.from.join(', '), `receive-stock/purchase-order/${m.command}`, m.when ?? ''].join(' | ')} |`.replace('|  |', '| |');
+      // The command first: a row starting with a status would be counted as one of the orders' table (cancelled is in both).
+      const row = `| ${[`receive-stock/purchase-order/${m.command}`, m.from.join(', '), m.to, m.when ?? ''].join(' | ')} |`.replace('|  |', '| |');
       expect(doc, m.to).toContain(row);
     }
-    const rows = doc.match(new RegExp(`^  \\| (${purchaseOrderStatuses.join('|')}) \\| .* receive-stock/purchase-order/`, 'gm'));
+    const rows = doc.match(/^ {2}\| receive-stock\/purchase-order\/\w+ \|/gm);
     expect(rows?.length, 'purchase order rows in docs/rules.md').toBe(purchaseOrderLifecycle.length);
   });
 });

@@ -73,6 +73,18 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     const supplier = { name: 'Bohnen Import AG', address: { lines: ['Kaiserkai 1'], postalCode: '20457', city: 'Hamburg', country: 'DE' }, paymentTermsDays: 14, currency: 'EUR', email: 'orders@bohnen.example' };
     expect((await h.call('upsert-product', '/supplier', { role: 'clerk', body: supplier })).status).toBe(200);
 
+    // Buying (tests/integration/purchase-orders.test.ts runs it for real): a purchase order drafted, sent, received in part and
+    // cancelled; a reorder with nothing due.
+    const supplier = await h.call('upsert-product', '/supplier', { role: 'admin', body: { name: 'Bohnen Import AG', currency: 'EUR' } });
+    expect(supplier.status).toBe(200);
+    const buy = (path: string, body: unknown) => h.call('receive-stock', path, { role: 'clerk', body });
+    const po = await buy('/purchase-order', { supplierId: supplier.body.supplierId, lines: [{ sku, quantity: 4, unitCost: 300 }], note: 'winter' });
+    expect(po.status).toBe(201);
+    expect((await buy('/purchase-order/send', { purchaseOrderId: po.body.id })).status).toBe(200);
+    expect((await buy('/purchase-order/receive', { purchaseOrderId: po.body.id, lines: [{ lineNo: 1, quantity: 1 }], note: 'truck 1' })).status).toBe(200);
+    expect((await buy('/purchase-order/cancel', { purchaseOrderId: po.body.id, reason: 'out of stock' })).status).toBe(200);
+    expect((await buy('/reorder', { supplierId: supplier.body.supplierId })).status).toBe(409);
+
     const feed = await feedProjector(h);
     try {
       await caughtUp(h);
