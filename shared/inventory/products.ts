@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Tx } from '../db/pool.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { refuseCurrencyChangeOfValuedStock } from './stock-currency.js';
 
 export interface ProductInput {
   sku: string;
@@ -19,6 +20,7 @@ export interface ProductInput {
 }
 
 export async function upsertProduct(uow: UnitOfWork, input: ProductInput) {
+  await refuseCurrencyChangeOfValuedStock(uow.tx, input.sku, input.currency);
   const taxRateBp = input.taxRateBp ?? 0;
   const vatExemptionReason = input.vatExemptionReason ?? null;
   if (input.preferredSupplierId) await lockSupplier(uow.tx, input.preferredSupplierId);

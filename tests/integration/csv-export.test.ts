@@ -239,7 +239,7 @@ describe('CSV export of the list reads', () => {
   it('exports stock, products, customers and suppliers whole, as their JSON', async () => {
     const supplier = { name: '=cmd|" /C calc"!A0', address: { lines: ['1 Dock Rd'], postalCode: 'E1 1AA', city: 'London', country: 'GB' }, currency: 'GBP' };
     expect((await h.call('upsert-product', '/supplier', { role: 'clerk', body: supplier })).status).toBe(200);
-    for (const [path, money] of [['/stock', []], ['/products', ['unitPrice']], ['/customers', []], ['/customers?q=bulk', []], ['/suppliers', []]] as const) {
+    for (const [path, money] of [['/stock', ['value', 'averageCost']], ['/products', ['unitPrice']], ['/customers', []], ['/customers?q=bulk', []], ['/suppliers', []]] as const) {
       const json = await h.get('query', path, { role: 'clerk' });
       expectSame(await csv(queryApp, path, 'clerk'), json.body.items, money);
     }

@@ -63,6 +63,10 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     // And a purchase order's (tests/integration/purchase-order-documents.test.ts sends for real): an unknown one is 422.
     expect((await h.call('render-document', '/send-purchase-order', { role: 'clerk', body: { purchaseOrderId: 'no-such-order' } })).status).toBe(422);
 
+    // Stock corrections (tests/integration/stock-valuation.test.ts books them at cost).
+    expect((await h.call('receive-stock', '/adjustment', { role: 'clerk', body: { sku, quantity: 1, reason: 'correction', unitCost: 100, note: 'found' } })).status).toBe(200);
+    expect((await h.call('receive-stock', '/count', { role: 'clerk', body: { lines: [{ sku, counted: 20 }], note: 'year end' } })).status).toBe(200);
+
     const hired = await h.post('hire-employee', { name: 'Grace', email: 'grace@example.com', department: 'Ops', title: 'Lead', salary: 450_000, currency: 'EUR', hiredAt: '2024-01-15' }, { role: 'admin' });
     expect(hired.status).toBe(201);
     expect((await h.post('update-employee', { id: hired.body.id, title: 'Head of Ops' }, { role: 'admin' })).status).toBe(200);
