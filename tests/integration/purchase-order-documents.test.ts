@@ -32,7 +32,7 @@ let smtp: SmtpSink;
 let withEmail: string;
 let withoutEmail: string;
 const tag = randomUUID().slice(0, 6);
-const skus = { beans: `PO-BEANS-${tag}`, filters: `PO-FILT-${tag}` };
+const skus = { beans: `BEAN-${tag}`, filters: `FILT-${tag}` }; // short enough for one line of the sku column
 
 async function supplier(input: SupplierInput): Promise<string> {
   const deps = { db: h.db.pool, js: h.bus.bus.js, prefix: h.bus.prefix, log: pino({ level: 'silent' }) };
