@@ -74,8 +74,8 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
 
     const company = { name: 'Rösterei GmbH', address: { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' }, vatId: 'DE136695976', bank: { iban: 'DE89370400440532013000' } };
     expect((await h.call('upsert-customer', '/company', { role: 'admin', body: company })).status).toBe(200);
-    const supplier = { name: 'Bohnen Import AG', address: { lines: ['Kaiserkai 1'], postalCode: '20457', city: 'Hamburg', country: 'DE' }, paymentTermsDays: 14, currency: 'EUR', email: 'orders@bohnen.example' };
-    expect((await h.call('upsert-product', '/supplier', { role: 'clerk', body: supplier })).status).toBe(200);
+    const supplierInput = { name: 'Bohnen Import AG', address: { lines: ['Kaiserkai 1'], postalCode: '20457', city: 'Hamburg', country: 'DE' }, paymentTermsDays: 14, currency: 'EUR', email: 'orders@bohnen.example' };
+    expect((await h.call('upsert-product', '/supplier', { role: 'clerk', body: supplierInput })).status).toBe(200);
 
     // Buying (tests/integration/purchase-orders.test.ts runs it for real): a purchase order drafted, sent, received in part and
     // cancelled; a reorder with nothing due.

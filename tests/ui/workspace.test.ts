@@ -53,7 +53,7 @@ describe('the workspace', () => {
     const { page, problems } = await signIn('admin', '/products');
     await inspect(page, 'products-empty');
     await action(page, 'New product').click();
-    await page.getByLabel('SKU').fill(sku);
+    await page.getByLabel('SKU', { exact: true }).fill(sku);
     await page.getByLabel('Name', { exact: true }).fill('Blue mug');
     await page.getByLabel('Unit price').fill('12.50');
     await page.getByLabel('Currency').fill('EUR');

@@ -10,7 +10,11 @@ import { NewOrder } from './screens/order-new.js';
 import { OrderPage } from './screens/order-page.js';
 import { OrdersList } from './screens/orders.js';
 import { ProductEdit, ProductsList } from './screens/products.js';
+import { NewPurchaseOrder } from './screens/purchase-order-new.js';
+import { PurchaseOrderPage } from './screens/purchase-order-page.js';
+import { PurchaseOrdersList } from './screens/purchase-orders.js';
 import { StockList, StockMovements } from './screens/stock.js';
+import { SupplierEdit, SupplierPage, SuppliersList } from './screens/suppliers.js';
 
 export interface ScreenProps {
   params: Record<string, string>;
@@ -44,6 +48,13 @@ export const screens: Screen[] = [
   { pattern: '/products', view: ProductsList, what: 'see products' },
   { pattern: '/products/new', view: ProductEdit, allowed: needs('upsert-product'), what: 'create products' },
   { pattern: '/products/:sku', view: ProductEdit, allowed: needs('upsert-product'), what: 'edit products' },
+  { pattern: '/purchase-orders', view: PurchaseOrdersList, what: 'see purchase orders' },
+  { pattern: '/purchase-orders/new', view: NewPurchaseOrder, allowed: needs('receive-stock/purchase-order'), what: 'enter purchase orders' },
+  { pattern: '/purchase-orders/:id', view: PurchaseOrderPage, what: 'see purchase orders' },
+  { pattern: '/suppliers', view: SuppliersList, what: 'see suppliers' },
+  { pattern: '/suppliers/new', view: SupplierEdit, allowed: needs('upsert-product/supplier'), what: 'create suppliers' },
+  { pattern: '/suppliers/:id', view: SupplierPage, what: 'see suppliers' },
+  { pattern: '/suppliers/:id/edit', view: SupplierEdit, allowed: needs('upsert-product/supplier'), what: 'edit suppliers' },
   { pattern: '/customers', view: CustomersList, what: 'see customers' },
   { pattern: '/customers/new', view: CustomerEdit, allowed: needs('upsert-customer'), what: 'create customers' },
   { pattern: '/customers/:id', view: CustomerPage, what: 'see customers' },
@@ -63,6 +74,8 @@ const nav = [
   { path: '/invoices', label: 'Invoices' },
   { path: '/stock', label: 'Stock' },
   { path: '/products', label: 'Products' },
+  { path: '/purchase-orders', label: 'Purchase orders' },
+  { path: '/suppliers', label: 'Suppliers' },
   { path: '/customers', label: 'Customers' },
   { path: '/employees', label: 'Employees' },
   { path: '/ledger', label: 'Ledger' },

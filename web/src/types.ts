@@ -2,6 +2,9 @@ import type { PostalAddress, VatCategoryCode } from '../../shared/domain/parties
 import type { Employee as EmployeeRecord } from '../../shared/domain/employee.js';
 import type { PricedLine } from '../../shared/domain/pricing.js';
 import type { TimelineRow } from '../../olap/timeline.js';
+import type { PurchaseOrderStatus } from '../../shared/domain/purchase-order-lifecycle.js';
+import type { PurchaseOrderRead } from '../../shared/purchasing/read.js';
+import type { MovementKind, MovementReason } from '../../shared/domain/stock-movements.js';
 
 // What the reads answer (docs/api.md). The reads have no zod schemas of their answers yet; until they
 // do, these types are the workspace's reading of that contract, derived from the server's own types
@@ -122,14 +125,27 @@ export interface StockLevel {
   available: number;
   reorderLevel: number;
   low: boolean;
+  /** At cost, minor units of `currency` (the product's). */
+  value: number;
+  averageCost: number | null;
+  currency: string;
+  /** Units on purchase orders not yet received (draft, sent, partially received). */
+  onOrder: number;
+  reorderQuantity: number;
+  preferredSupplierId: string | null;
 }
 
 export interface Movement {
   id: string | number;
-  kind: 'receipt' | 'reservation' | 'release' | 'shipment' | 'return';
+  kind: MovementKind;
   onHandDelta: number;
   reservedDelta: number;
+  /** At cost, minor units of the product's currency. */
+  valueDelta: number;
+  reason: MovementReason | null;
   orderId: string | null;
+  purchaseOrderId: string | null;
+  actor: string | null;
   note: string | null;
   at: string;
 }
@@ -143,7 +159,44 @@ export interface Product {
   reorderLevel: number;
   /** Set: the product is exempt from VAT for this reason (its rate is 0). */
   vatExemptionReason: string | null;
+  preferredSupplierId: string | null;
+  supplierSku: string | null;
+  reorderQuantity: number;
 }
+
+export interface Supplier {
+  id: string;
+  name: string;
+  address: PostalAddress | null;
+  vatId: string | null;
+  paymentTermsDays: number;
+  /** What the supplier bills in: its purchase orders are in it. */
+  currency: string;
+  email: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A purchase order in a list (GET /purchase-orders). */
+export interface PurchaseOrderSummary {
+  id: string;
+  number: string;
+  supplierId: string;
+  supplierName: string;
+  status: PurchaseOrderStatus;
+  currency: string;
+  total: number;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** A purchase order whole: every command's answer and GET /purchase-orders/:id (the server's one read, shared/purchasing/read.ts). */
+export type PurchaseOrder = Omit<PurchaseOrderRead, 'status'> & { status: PurchaseOrderStatus };
+export type PurchaseOrderLine = PurchaseOrder['lines'][number];
+export type GoodsReceipt = PurchaseOrder['receipts'][number];
+
+/** GET /reorder-suggestions: the server's own rule's groups (supplierId null: products without a preferred supplier). */
+export type { ReorderGroup, ReorderLine } from '../../shared/domain/reorder.js';
 
 export interface Customer {
   id: string;

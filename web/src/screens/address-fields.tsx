@@ -27,13 +27,14 @@ export function addressValue(d: AddressDraft): unknown {
 
 const error = (form: Form, key: string) => form.error(`address.${key}`);
 
-export function AddressFields({ form, value, onChange, required }: { form: Form; value: AddressDraft; onChange: (d: AddressDraft) => void; required?: boolean }) {
+/** `legend`: what the address is of; by default a customer's billing address, or the company's "Address" when required. */
+export function AddressFields({ form, value, onChange, required, legend }: { form: Form; value: AddressDraft; onChange: (d: AddressDraft) => void; required?: boolean; legend?: string }) {
   const set = (k: keyof AddressDraft) => (e: Event) => onChange({ ...value, [k]: valueOf(e) });
   // The whole address is one error when it is missing where required (path "address").
   const whole = form.error('address');
   return (
     <fieldset class="address">
-      <legend>{required ? 'Address' : 'Billing address'}</legend>
+      <legend>{legend ?? (required ? 'Address' : 'Billing address')}</legend>
       {whole ? <p class="field-error">{whole}</p> : null}
       <Field label="Street" error={error(form, 'lines')} hint="up to 3 lines">
         {(p) => <textarea {...p} rows={2} value={value.street} onInput={set('street')} autoComplete="street-address" />}

@@ -5,10 +5,10 @@ import { body as productBody } from '../../../functions/upsert-product/schema.js
 import { read, run, type Page } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
-import { usePaged } from '../paging.js';
+import { readAll, usePaged } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { Product } from '../types.js';
+import type { Product, Supplier } from '../types.js';
 import { Header, Money, PagedList, Percent, SearchForm, Show } from '../ui.js';
 import { ImportCsv } from './import-csv.js';
 
@@ -69,23 +69,34 @@ function ProductForm({ product }: { product?: Product | undefined }) {
     currency: product?.currency ?? 'EUR',
     taxRate: product ? bpToPercentText(product.taxRateBp) : '0',
     reorderLevel: String(product?.reorderLevel ?? 0),
+    reorderQuantity: String(product?.reorderQuantity ?? 0),
+    preferredSupplierId: product?.preferredSupplierId ?? '',
+    supplierSku: product?.supplierSku ?? '',
     vatExemptionReason: product?.vatExemptionReason ?? '',
   });
+  const suppliers = useLoad(() => readAll<Supplier>('suppliers'), []);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {
     e.preventDefault();
     const unitPrice = parseAmount(f.unitPrice, f.currency);
     const taxRateBp = parsePercentToBp(f.taxRate);
     const reorderLevel = parseWholeNumber(f.reorderLevel);
+    const reorderQuantity = parseWholeNumber(f.reorderQuantity);
+    // Blank clears a stored supplier or supplier SKU (null); on a new product there is nothing to clear.
+    const blank = product ? null : undefined;
     // Blank: not exempt (the body leaves the field out, which also clears a stored reason).
     const vatExemptionReason = f.vatExemptionReason.trim() || undefined;
     void form.submit({
       schema: productBody,
-      value: { sku: f.sku, name: f.name, unitPrice, currency: f.currency.trim().toUpperCase(), taxRateBp, reorderLevel, vatExemptionReason },
+      value: {
+        sku: f.sku, name: f.name, unitPrice, currency: f.currency.trim().toUpperCase(), taxRateBp, reorderLevel, vatExemptionReason,
+        reorderQuantity, preferredSupplierId: f.preferredSupplierId || blank, supplierSku: f.supplierSku.trim() || blank,
+      },
       fieldErrors: {
         ...(unitPrice === undefined ? { unitPrice: `an amount such as 12.50` } : {}),
         ...(taxRateBp === undefined ? { taxRateBp: 'a percentage such as 20 or 7.5' } : {}),
         ...(reorderLevel === undefined ? { reorderLevel: 'a whole number of units' } : {}),
+        ...(reorderQuantity === undefined ? { reorderQuantity: 'a whole number of units' } : {}),
       },
       send: (b, key) => run('upsert-product', b, key),
       done: () => navigate('/products'),
@@ -100,8 +111,27 @@ function ProductForm({ product }: { product?: Product | undefined }) {
         <Field label="Unit price" error={form.error('unitPrice')}>{(p) => <input {...p} value={f.unitPrice} onInput={set('unitPrice')} inputMode="decimal" placeholder="12.50" required />}</Field>
         <Field label="Currency" error={form.error('currency')}>{(p) => <input {...p} value={f.currency} onInput={set('currency')} maxLength={3} class="short" required />}</Field>
         <Field label="Tax rate" error={form.error('taxRateBp')} hint="percent">{(p) => <input {...p} value={f.taxRate} onInput={set('taxRate')} inputMode="decimal" class="short" />}</Field>
-        <Field label="Reorder level" error={form.error('reorderLevel')} hint="low stock at or below">{(p) => <input {...p} value={f.reorderLevel} onInput={set('reorderLevel')} inputMode="numeric" class="short" />}</Field>
       </div>
+      <fieldset>
+        <legend>Buying</legend>
+        <div class="row">
+          <Field label="Reorder level" error={form.error('reorderLevel')} hint="low stock at or below; 0: never suggested">{(p) => <input {...p} value={f.reorderLevel} onInput={set('reorderLevel')} inputMode="numeric" class="short" />}</Field>
+          <Field label="Reorder quantity" error={form.error('reorderQuantity')} hint="the least to order at a time">{(p) => <input {...p} value={f.reorderQuantity} onInput={set('reorderQuantity')} inputMode="numeric" class="short" />}</Field>
+          <Field label="Preferred supplier" error={form.error('preferredSupplierId')} hint="optional; reorder suggestions are grouped by it">
+            {(p) => (
+              <select {...p} value={f.preferredSupplierId} onChange={set('preferredSupplierId')}>
+                <option value="">{suppliers.data ? 'None' : 'Loading suppliers…'}</option>
+                {/* The stored one stays choosable before the list has loaded. */}
+                {f.preferredSupplierId && !suppliers.data?.some((s) => s.id === f.preferredSupplierId) ? <option value={f.preferredSupplierId}>{f.preferredSupplierId}</option> : null}
+                {(suppliers.data ?? []).map((s) => <option key={s.id} value={s.id}>{s.name} ({s.currency})</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label="Supplier SKU" error={form.error('supplierSku')} hint="optional; the supplier's own number, printed on purchase orders">
+            {(p) => <input {...p} value={f.supplierSku} onInput={set('supplierSku')} maxLength={100} autoComplete="off" />}
+          </Field>
+        </div>
+      </fieldset>
       <Field label="VAT exemption reason" error={form.error('vatExemptionReason')} hint="optional; an exempt product's tax rate is 0">
         {(p) => <input {...p} value={f.vatExemptionReason} onInput={set('vatExemptionReason')} maxLength={500} placeholder="Exempt medical care, Article 132(1)(c) Council Directive 2006/112/EC" />}
       </Field>

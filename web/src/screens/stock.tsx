@@ -5,12 +5,17 @@ import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Movement, StockLevel } from '../types.js';
-import { Header, PagedList, SearchForm, Show, TableWrap, When } from '../ui.js';
+import { Header, Money, PagedList, SearchForm, Show, TableWrap, When } from '../ui.js';
 import { readAll, usePaged } from '../paging.js';
+import { AdjustForm, type Adjusted } from './stock-adjust.js';
+import { CountForm, type Counted } from './stock-count.js';
 import { ReceiveForm, type Received } from './stock-receive.js';
 
 // Stock on hand, what open orders hold, and what is left to sell; low and empty shelves stand out
 // (in words, not only colour) so goods get reordered in time.
+
+/** +10, −3 (a real minus sign), 0. */
+const delta = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
 
 const stockState = (s: StockLevel) => (s.available <= 0 ? 'out' : s.low ? 'low' : 'ok');
 
@@ -35,14 +40,61 @@ function useReceive(roles: string[], after: () => void) {
   return { button, form };
 }
 
+/** "Adjust stock" and its inline form: a signed correction with a reason. */
+function useAdjust(roles: string[], after: () => void) {
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState<Adjusted>();
+  const may = mayRun(roles, 'receive-stock/adjustment');
+  const button = may ? (
+    <button type="button" class="secondary" aria-expanded={open} onClick={() => (setOpen(!open), setDone(undefined))}>
+      Adjust stock
+    </button>
+  ) : null;
+  const form = (sku?: string) =>
+    may && open ? (
+      <AdjustForm sku={sku} onCancel={() => setOpen(false)} onDone={(a) => (setOpen(false), setDone(a), after())} />
+    ) : done ? (
+      <p role="status" class="hint">
+        Adjusted {done.sku} by {delta(done.quantityDelta)} (<Money minor={done.valueDelta} currency={done.currency} /> at cost): now {done.onHand} on hand, {done.available} available.
+      </p>
+    ) : null;
+  return { button, form };
+}
+
+/** "Count stock": a counted quantity per product listed; the differences become adjustments. */
+function useCount(roles: string[], after: () => void) {
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState<Counted>();
+  const may = mayRun(roles, 'receive-stock/count');
+  const button = may ? (
+    <button type="button" class="secondary" aria-expanded={open} onClick={() => (setOpen(!open), setDone(undefined))}>
+      Count stock
+    </button>
+  ) : null;
+  const form = (items: StockLevel[] | undefined) =>
+    may && open && items ? (
+      <CountForm items={items} onCancel={() => setOpen(false)} onDone={(c) => (setOpen(false), setDone(c), after())} />
+    ) : done ? (
+      <p role="status" class="hint">
+        Counted {done.lines.length} {done.lines.length === 1 ? 'product' : 'products'}:{' '}
+        {done.lines.every((l) => l.difference === 0) ? 'everything matched.' : done.lines.filter((l) => l.difference !== 0).map((l) => `${l.sku} ${delta(l.difference)}`).join(', ')}
+      </p>
+    ) : null;
+  return { button, form };
+}
+
 export function StockList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
   const stock = usePaged((limit, cursor) => read<Page<StockLevel>>('stock', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
   const receive = useReceive(roles, stock.loaded.reload);
+  const adjust = useAdjust(roles, stock.loaded.reload);
+  const count = useCount(roles, stock.loaded.reload);
   return (
     <section>
-      <Header title="Stock">{receive.button}</Header>
+      <Header title="Stock">{receive.button}{adjust.button}{count.button}</Header>
       {receive.form()}
+      {adjust.form()}
+      {count.form(stock.loaded.data?.items)}
       <SearchForm label="Search stock" placeholder="SKU or name" path="/stock" q={q} />
       <PagedList paged={stock} empty={`No products${q ? ` match “${q}”` : ' yet'}.`}>
         {(items) => (
@@ -56,7 +108,10 @@ export function StockList({ roles, query }: ScreenProps) {
                   <th scope="col" class="num">On hand</th>
                   <th scope="col" class="num">Reserved</th>
                   <th scope="col" class="num">Available</th>
+                  <th scope="col" class="num">On order</th>
                   <th scope="col" class="num">Reorder level</th>
+                  <th scope="col" class="num">Average cost</th>
+                  <th scope="col" class="num">Value</th>
                   <th scope="col">Status</th>
                 </tr>
               </thead>
@@ -71,7 +126,10 @@ export function StockList({ roles, query }: ScreenProps) {
                       <td class="num">{s.onHand}</td>{' '}
                       <td class="num">{s.reserved}</td>{' '}
                       <td class="num">{s.available}</td>{' '}
+                      <td class="num">{s.onOrder}</td>{' '}
                       <td class="num">{s.reorderLevel}</td>{' '}
+                      <td class="num">{s.averageCost === null ? <span class="muted">–</span> : <Money minor={s.averageCost} currency={s.currency} />}</td>{' '}
+                      <td class="num"><Money minor={s.value} currency={s.currency} /></td>{' '}
                       <td>{state === 'ok' ? <span class="muted">ok</span> : <span class="status-badge low">{state}</span>}</td>
                     </tr>
                   );
@@ -85,9 +143,9 @@ export function StockList({ roles, query }: ScreenProps) {
   );
 }
 
-const kindText: Record<Movement['kind'], string> = { receipt: 'receipt', reservation: 'reservation', release: 'release', shipment: 'shipment', return: 'return' };
-/** +10, −3 (a real minus sign), 0. */
-const delta = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
+const kindText: Record<Movement['kind'], string> = { receipt: 'receipt', reservation: 'reservation', release: 'release', shipment: 'shipment', return: 'return', adjustment: 'adjustment' };
+/** Why it moved, where the kind alone does not say: an adjustment's reason, a receipt's source. */
+const reasonText: Record<string, string> = { purchase_order: 'purchase order', unordered: 'without an order', opening: 'opening stock' };
 
 export function StockMovements({ roles, params }: ScreenProps) {
   const sku = params.sku!;
@@ -96,11 +154,13 @@ export function StockMovements({ roles, params }: ScreenProps) {
   const level = useLoad(() => readAll<StockLevel>('stock', { q: sku }).then((items) => items.find((s) => s.sku === sku) ?? null), [sku], mine);
   const movements = usePaged((limit, cursor) => read<Page<Movement>>(`stock/${seg(sku)}/movements`, { limit, cursor }), [sku], mine);
   const receive = useReceive(roles, () => (level.reload(), movements.loaded.reload()));
+  const adjust = useAdjust(roles, () => (level.reload(), movements.loaded.reload()));
   const title = level.data ? `${sku} — ${level.data.name}` : sku;
   return (
     <section>
       <Header title={title}>
         {receive.button}
+        {adjust.button}
         <a class="button secondary" href={href('/stock')}>All stock</a>
       </Header>
       <Show loaded={level}>
@@ -112,13 +172,17 @@ export function StockMovements({ roles, params }: ScreenProps) {
               <div><span>On hand</span><b>{s.onHand}</b></div>
               <div><span>Reserved</span><b>{s.reserved}</b></div>
               <div><span>Available</span><b>{s.available}</b></div>
+              <div><span>On order</span><b>{s.onOrder}</b></div>
               <div><span>Reorder level</span><b>{s.reorderLevel}</b></div>
+              <div><span>Average cost</span><b>{s.averageCost === null ? '–' : <Money minor={s.averageCost} currency={s.currency} />}</b></div>
+              <div><span>Value</span><b><Money minor={s.value} currency={s.currency} /></b></div>
               <div class={stockState(s) === 'ok' ? undefined : 'low'}><span>Status</span><b>{stockState(s)}</b></div>
             </div>
           )
         }
       </Show>
       {receive.form(sku)}
+      {adjust.form(sku)}
       <h2>Movements</h2>
       <PagedList paged={movements} empty="No movements yet.">
         {(items) => (
@@ -131,7 +195,9 @@ export function StockMovements({ roles, params }: ScreenProps) {
                   <th scope="col">Kind</th>
                   <th scope="col" class="num">On hand</th>
                   <th scope="col" class="num">Reserved</th>
+                  <th scope="col" class="num">Value</th>
                   <th scope="col">Order</th>
+                  <th scope="col">By</th>
                   <th scope="col">Note</th>
                 </tr>
               </thead>
@@ -139,10 +205,16 @@ export function StockMovements({ roles, params }: ScreenProps) {
                 {items.map((m) => (
                   <tr key={m.id}>
                     <td><When at={m.at} /></td>
-                    <td>{kindText[m.kind] ?? m.kind}</td>
+                    <td>{kindText[m.kind] ?? m.kind}{m.reason ? <> <small class="muted">({reasonText[m.reason] ?? m.reason})</small></> : null}</td>
                     <td class="num">{delta(m.onHandDelta)}</td>
                     <td class="num">{delta(m.reservedDelta)}</td>
-                    <td>{m.orderId ? <a href={href(`/orders/${seg(m.orderId)}`)}>{m.orderId}</a> : <span class="muted">–</span>}</td>
+                    <td class="num">{m.valueDelta && level.data ? <Money minor={m.valueDelta} currency={level.data.currency} /> : <span class="muted">–</span>}</td>
+                    <td>
+                      {m.orderId ? <a href={href(`/orders/${seg(m.orderId)}`)}>{m.orderId}</a>
+                        : m.purchaseOrderId ? <a href={href(`/purchase-orders/${seg(m.purchaseOrderId)}`)}>purchase order</a>
+                        : <span class="muted">–</span>}
+                    </td>
+                    <td>{m.actor ?? <span class="muted">–</span>}</td>
                     <td>{m.note ?? ''}</td>
                   </tr>
                 ))}
