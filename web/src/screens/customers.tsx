@@ -1,9 +1,7 @@
-import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
-import { parseWholeNumber } from '../../../shared/domain/money.js';
 import { body as customerBody } from '../../../functions/upsert-customer/schema.js';
 import { read, run, type Page } from '../api.js';
-import { Field, FormError, useForm, valueOf } from '../form.js';
+import { Field, FormError, useForm } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
@@ -11,10 +9,11 @@ import type { Customer, CustomerDetail, Invoice, Order } from '../types.js';
 import { Header, Money, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
 import { usePaged } from '../paging.js';
 import { addressLines } from '../../../shared/domain/postal-address.js';
-import { AddressFields, addressDraft, addressValue, missingNames } from './address-fields.js';
+import { AddressFields, missingNames } from './address-fields.js';
 import { InvoicesTable } from './invoices.js';
 import { ImportCsv } from './import-csv.js';
 import { OrdersTable } from './orders.js';
+import { EmailField, FormActions, NameField, PaymentTermsField, VatIdField, optional, usePartyDraft } from './party-form-fields.js';
 
 // Who buys: their terms (the invoice's due date follows them), what they owe, and their orders and invoices.
 
@@ -126,60 +125,37 @@ export function CustomerEdit({ params }: ScreenProps) {
 
 function CustomerForm({ customer }: { customer?: Customer | undefined }) {
   const form = useForm();
-  const [f, setF] = useState({
-    name: customer?.name ?? '',
-    email: customer?.email ?? '',
-    terms: String(customer?.paymentTermsDays ?? 30),
-    vatId: customer?.vatId ?? '',
-    language: customer?.language ?? '',
-    currency: customer?.currency ?? '',
-  });
-  const [address, setAddress] = useState(addressDraft(customer?.address));
-  const optional = (v: string) => v.trim() || undefined;
-  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
+  const draft = usePartyDraft(customer, { language: customer?.language ?? '', currency: customer?.currency ?? '' });
   const save = (e: Event) => {
     e.preventDefault();
-    const paymentTermsDays = parseWholeNumber(f.terms);
+    const { value, fieldErrors } = draft.body();
     void form.submit({
       schema: customerBody,
-      value: {
-        ...(customer ? { id: customer.id } : {}), name: f.name, email: optional(f.email), paymentTermsDays,
-        address: addressValue(address), vatId: optional(f.vatId), language: optional(f.language), currency: optional(f.currency)?.toUpperCase(),
-      },
-      fieldErrors: paymentTermsDays === undefined ? { paymentTermsDays: 'a whole number of days such as 30' } : {},
+      value: { ...(customer ? { id: customer.id } : {}), ...value, language: optional(draft.f.language), currency: optional(draft.f.currency)?.toUpperCase() },
+      fieldErrors,
       send: (b, key) => run<Customer>('upsert-customer', b, key),
       done: (c) => navigate(`/customers/${seg(c.id)}`),
     });
   };
-  const back = customer ? href(`/customers/${seg(customer.id)}`) : href('/customers');
   return (
     <form class="card form" onSubmit={save} noValidate>
       <FormError form={form} />
-      <Field label="Name" error={form.error('name')}>{(p) => <input {...p} value={f.name} onInput={set('name')} required autoComplete="organization" />}</Field>
+      <NameField form={form} draft={draft} />
       <div class="row">
-        <Field label="Email" error={form.error('email')} hint="optional">
-          {(p) => <input {...p} type="email" value={f.email} onInput={set('email')} autoComplete="email" />}
-        </Field>
-        <Field label="Payment terms (days)" error={form.error('paymentTermsDays')} hint="the invoice is due this many days after issue">
-          {(p) => <input {...p} value={f.terms} onInput={set('terms')} inputMode="numeric" class="short" required />}
-        </Field>
+        <EmailField form={form} draft={draft} hint="optional" />
+        <PaymentTermsField form={form} draft={draft} hint="the invoice is due this many days after issue" />
       </div>
-      <AddressFields form={form} value={address} onChange={setAddress} />
+      <AddressFields form={form} value={draft.address} onChange={draft.setAddress} />
       <div class="row">
-        <Field label="VAT ID" error={form.error('vatId')} hint="optional; with its country prefix, e.g. FR40303265045">
-          {(p) => <input {...p} value={f.vatId} onInput={set('vatId')} autoComplete="off" />}
-        </Field>
+        <VatIdField form={form} draft={draft} />
         <Field label="Language" error={form.error('language')} hint="optional; for documents, e.g. en, de, fr">
-          {(p) => <input {...p} value={f.language} onInput={set('language')} maxLength={2} class="short" autoComplete="off" />}
+          {(p) => <input {...p} value={draft.f.language} onInput={draft.set('language')} maxLength={2} class="short" autoComplete="off" />}
         </Field>
         <Field label="Preferred currency" error={form.error('currency')} hint="optional, e.g. EUR">
-          {(p) => <input {...p} value={f.currency} onInput={set('currency')} maxLength={3} class="short" autoComplete="off" />}
+          {(p) => <input {...p} value={draft.f.currency} onInput={draft.set('currency')} maxLength={3} class="short" autoComplete="off" />}
         </Field>
       </div>
-      <div class="actions">
-        <a class="button secondary" href={back}>Back</a>
-        <button type="submit" disabled={form.busy}>Save</button>
-      </div>
+      <FormActions form={form} back={customer ? href(`/customers/${seg(customer.id)}`) : href('/customers')} />
     </form>
   );
 }

@@ -1,18 +1,17 @@
-import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
-import { parseWholeNumber } from '../../../shared/domain/money.js';
 import { addressLines } from '../../../shared/domain/postal-address.js';
 import { supplierBody } from '../../../shared/schemas/supplier.js';
 import { read, run, type Page } from '../api.js';
-import { Field, FormError, useForm, valueOf } from '../form.js';
+import { Field, FormError, useForm } from '../form.js';
 import { useLoad } from '../load.js';
 import { usePaged } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { PurchaseOrderSummary, Supplier } from '../types.js';
 import { Header, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
-import { AddressFields, addressDraft, addressValue } from './address-fields.js';
+import { AddressFields } from './address-fields.js';
 import { ImportCsv } from './import-csv.js';
+import { EmailField, FormActions, NameField, PaymentTermsField, VatIdField, usePartyDraft } from './party-form-fields.js';
 import { PurchaseOrdersTable } from './purchase-orders.js';
 
 // Who we buy from: their terms and currency (a purchase order is in the supplier's currency), their
@@ -100,54 +99,32 @@ export function SupplierEdit({ params }: ScreenProps) {
 
 function SupplierForm({ supplier }: { supplier?: Supplier | undefined }) {
   const form = useForm();
-  const [f, setF] = useState({
-    name: supplier?.name ?? '',
-    email: supplier?.email ?? '',
-    terms: String(supplier?.paymentTermsDays ?? 30),
-    vatId: supplier?.vatId ?? '',
-    currency: supplier?.currency ?? 'EUR',
-  });
-  const [address, setAddress] = useState(addressDraft(supplier?.address));
-  const optional = (v: string) => v.trim() || undefined;
-  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
+  const draft = usePartyDraft(supplier, { currency: supplier?.currency ?? 'EUR' });
   const save = (e: Event) => {
     e.preventDefault();
-    const paymentTermsDays = parseWholeNumber(f.terms);
+    const { value, fieldErrors } = draft.body();
     void form.submit({
       schema: supplierBody,
-      value: {
-        ...(supplier ? { id: supplier.id } : {}), name: f.name, email: optional(f.email), paymentTermsDays,
-        address: addressValue(address), vatId: optional(f.vatId), currency: f.currency.trim().toUpperCase(),
-      },
-      fieldErrors: paymentTermsDays === undefined ? { paymentTermsDays: 'a whole number of days such as 30' } : {},
+      value: { ...(supplier ? { id: supplier.id } : {}), ...value, currency: draft.f.currency.trim().toUpperCase() },
+      fieldErrors,
       send: (b, key) => run<{ supplierId: string }>('upsert-product/supplier', b, key),
       done: (s) => navigate(`/suppliers/${seg(s.supplierId)}`),
     });
   };
-  const back = supplier ? href(`/suppliers/${seg(supplier.id)}`) : href('/suppliers');
   return (
     <form class="card form" onSubmit={save} noValidate>
       <FormError form={form} />
-      <Field label="Name" error={form.error('name')}>{(p) => <input {...p} value={f.name} onInput={set('name')} required autoComplete="organization" />}</Field>
+      <NameField form={form} draft={draft} />
       <div class="row">
-        <Field label="Email" error={form.error('email')} hint="optional; purchase orders are e-mailed here">
-          {(p) => <input {...p} type="email" value={f.email} onInput={set('email')} autoComplete="email" />}
-        </Field>
-        <Field label="Payment terms (days)" error={form.error('paymentTermsDays')} hint="days the supplier gives us to pay">
-          {(p) => <input {...p} value={f.terms} onInput={set('terms')} inputMode="numeric" class="short" required />}
-        </Field>
+        <EmailField form={form} draft={draft} hint="optional; purchase orders are e-mailed here" />
+        <PaymentTermsField form={form} draft={draft} hint="days the supplier gives us to pay" />
         <Field label="Currency" error={form.error('currency')} hint="what the supplier bills in, e.g. EUR">
-          {(p) => <input {...p} value={f.currency} onInput={set('currency')} maxLength={3} class="short" required autoComplete="off" />}
+          {(p) => <input {...p} value={draft.f.currency} onInput={draft.set('currency')} maxLength={3} class="short" required autoComplete="off" />}
         </Field>
       </div>
-      <AddressFields form={form} value={address} onChange={setAddress} legend="Address" />
-      <Field label="VAT ID" error={form.error('vatId')} hint="optional; with its country prefix, e.g. FR40303265045">
-        {(p) => <input {...p} value={f.vatId} onInput={set('vatId')} autoComplete="off" />}
-      </Field>
-      <div class="actions">
-        <a class="button secondary" href={back}>Back</a>
-        <button type="submit" disabled={form.busy}>Save</button>
-      </div>
+      <AddressFields form={form} value={draft.address} onChange={draft.setAddress} legend="Address" />
+      <VatIdField form={form} draft={draft} />
+      <FormActions form={form} back={supplier ? href(`/suppliers/${seg(supplier.id)}`) : href('/suppliers')} />
     </form>
   );
 }
