@@ -1,14 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { orderStatuses } from '../../../shared/domain/order-lifecycle.js';
 import { read, type Page } from '../api.js';
-import { Field, valueOf } from '../form.js';
+import { Field } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
-import { href, replaceQuery, seg } from '../router.js';
+import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { Customer, Order } from '../types.js';
-import { Header, Money, PagedList, Status, statusText, TableWrap, When } from '../ui.js';
+import { Header, Money, PagedList, Status, TableWrap, When } from '../ui.js';
+import { StatusFilter, useQueryFilters } from './list-filters.js';
 
 /**
  * The part of an order id people read out and compare: ids are UUIDv7, whose first characters are the
@@ -17,33 +17,17 @@ import { Header, Money, PagedList, Status, statusText, TableWrap, When } from '.
 export const shortId = (id: string) => (id.length > 8 ? id.slice(-8) : id);
 
 const filterNames = ['status', 'customerId', 'from', 'to', 'q'] as const;
-type Filters = Record<(typeof filterNames)[number], string>;
-const filtersOf = (query: URLSearchParams): Filters =>
-  Object.fromEntries(filterNames.map((n) => [n, query.get(n) ?? ''])) as Filters;
 
 export function OrdersList({ roles, query }: ScreenProps) {
-  const applied = filtersOf(query);
-  const key = JSON.stringify(applied);
-  const [f, setF] = useState(applied);
-  // The address is the truth: a nav click or Back replaces the filters shown.
-  useEffect(() => setF(applied), [key]);
-  const set = (k: keyof Filters) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
+  const { applied, key, f, set, filtered, apply } = useQueryFilters(query, filterNames);
   const orders = usePaged((limit, cursor) => read<Page<Order>>('orders', { ...applied, limit, cursor }), [key], (c) => c.orders.length > 0 || c.customers.length > 0);
   const customers = useLoad(() => readAll<Customer>('customers'), [], (c) => c.customers.length > 0);
-  const filtered = filterNames.some((n) => applied[n] !== '');
 
   return (
     <section>
       <Header title="Orders">{mayRun(roles, 'create-order') ? <a class="button" href={href('/orders/new')}>New order</a> : null}</Header>
-      <form role="search" aria-label="Filter orders" class="filters" onSubmit={(e) => (e.preventDefault(), replaceQuery(f))}>
-        <Field label="Status">
-          {(p) => (
-            <select {...p} value={f.status} onChange={set('status')}>
-              <option value="">All statuses</option>
-              {orderStatuses.map((s) => <option key={s} value={s}>{statusText(s)}</option>)}
-            </select>
-          )}
-        </Field>
+      <form role="search" aria-label="Filter orders" class="filters" onSubmit={apply}>
+        <StatusFilter statuses={orderStatuses} value={f.status} onChange={set('status')} />
         <Field label="Customer">
           {(p) => (
             <select {...p} value={f.customerId} onChange={set('customerId')}>

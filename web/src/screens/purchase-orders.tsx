@@ -1,49 +1,34 @@
-import { useEffect, useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { purchaseOrderStatuses } from '../../../shared/domain/purchase-order-lifecycle.js';
 import { read, type Page } from '../api.js';
-import { Field, valueOf } from '../form.js';
+import { Field } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
-import { href, replaceQuery, seg } from '../router.js';
+import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
 import type { PurchaseOrderSummary, Supplier } from '../types.js';
-import { Header, Money, PagedList, Status, statusText, TableWrap, When } from '../ui.js';
+import { Header, Money, PagedList, Status, TableWrap, When } from '../ui.js';
+import { StatusFilter, useQueryFilters } from './list-filters.js';
 import { ReorderSuggestions } from './reorder-suggestions.js';
 
 // What we have ordered from whom, newest first, and below it what should be ordered next.
 
 const filterNames = ['status', 'supplierId'] as const;
-type Filters = Record<(typeof filterNames)[number], string>;
-const filtersOf = (query: URLSearchParams): Filters => Object.fromEntries(filterNames.map((n) => [n, query.get(n) ?? ''])) as Filters;
 
 /** Receipts and stock changes name skus: a batch that moved stock may have moved a purchase order too. */
 const stockMoved = (c: { skus: string[] }) => c.skus.length > 0;
 
 export function PurchaseOrdersList({ roles, query }: ScreenProps) {
-  const applied = filtersOf(query);
-  const key = JSON.stringify(applied);
-  const [f, setF] = useState(applied);
-  // The address is the truth: a nav click or Back replaces the filters shown.
-  useEffect(() => setF(applied), [key]);
-  const set = (k: keyof Filters) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
+  const { applied, key, f, set, filtered, apply } = useQueryFilters(query, filterNames);
   const orders = usePaged((limit, cursor) => read<Page<PurchaseOrderSummary>>('purchase-orders', { ...applied, limit, cursor }), [key], stockMoved);
   const suppliers = useLoad(() => readAll<Supplier>('suppliers'), []);
-  const filtered = filterNames.some((n) => applied[n] !== '');
   return (
     <section>
       <Header title="Purchase orders">
         {mayRun(roles, 'receive-stock/purchase-order') ? <a class="button" href={href('/purchase-orders/new')}>New purchase order</a> : null}
       </Header>
-      <form role="search" aria-label="Filter purchase orders" class="filters" onSubmit={(e) => (e.preventDefault(), replaceQuery(f))}>
-        <Field label="Status">
-          {(p) => (
-            <select {...p} value={f.status} onChange={set('status')}>
-              <option value="">All statuses</option>
-              {purchaseOrderStatuses.map((s) => <option key={s} value={s}>{statusText(s)}</option>)}
-            </select>
-          )}
-        </Field>
+      <form role="search" aria-label="Filter purchase orders" class="filters" onSubmit={apply}>
+        <StatusFilter statuses={purchaseOrderStatuses} value={f.status} onChange={set('status')} />
         <Field label="Supplier">
           {(p) => (
             <select {...p} value={f.supplierId} onChange={set('supplierId')}>
