@@ -1,4 +1,3 @@
-import { formatMoney } from '../domain/money.js';
 import { taxSubtotals } from '../domain/invoice.js';
 import { bpToPercentText } from '../domain/money.js';
 import { asFacturX, pdfA3b } from './factur-x.js';
@@ -6,6 +5,7 @@ import { vatCategoryLabel } from '../domain/vat-category.js';
 import { addressLines } from '../domain/postal-address.js';
 import type { BillingDocument } from './model.js';
 import { page, printBank, printFacts, printSeller, right } from './pdf-letterhead.js';
+import { documentFormat } from './document-format.js';
 import { startPdf } from './pdf-start.js';
 import { printPageNumbers, printTable } from './pdf-table.js';
 
@@ -40,8 +40,7 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
   });
   if (facturX) await asFacturX(pdf, facturX.xml, issued);
 
-  const money = (minor: number) => formatMoney(minor, doc.currency, locale);
-  const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  const { money, day } = documentFormat(doc.currency, locale);
 
   // Seller as issued (doc.seller), top left; the document's title and facts, top right.
   const seller = doc.seller;

@@ -1,6 +1,6 @@
 import { addressLines } from '../domain/postal-address.js';
-import { formatMoney } from '../domain/money.js';
 import { page, printFacts, printSeller, right } from './pdf-letterhead.js';
+import { documentFormat } from './document-format.js';
 import { startPdf } from './pdf-start.js';
 import { printPageNumbers, printTable, type TableColumn } from './pdf-table.js';
 import type { PurchaseOrderDocument, PurchaseOrderDocumentLine } from './purchase-order.js';
@@ -24,8 +24,7 @@ export async function renderPurchaseOrderPdf(doc: PurchaseOrderDocument, locale 
   const { pdf, finish } = await startPdf({
     title: `Purchase order ${doc.number}`, author: doc.buyer.name, date: new Date(`${doc.orderDate}T00:00:00Z`), options: { bufferPages: true },
   });
-  const money = (minor: number) => formatMoney(minor, doc.currency, locale);
-  const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  const { money, day } = documentFormat(doc.currency, locale);
 
   // We are the buyer: our letterhead top left (the VAT id a supplier in another member state invoices against).
   const letterheadBottom = printSeller(pdf, doc.buyer);

@@ -1,4 +1,4 @@
-import { formatMoney } from '../domain/money.js';
+import { documentFormat } from './document-format.js';
 import { startPdf } from './pdf-start.js';
 import { page, printBank, printFacts, printSeller, right } from './pdf-letterhead.js';
 import { levelName, type ReminderDocument } from './reminder.js';
@@ -13,8 +13,7 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = levelName(doc.level);
   const { pdf, finish } = await startPdf({ title: `${title} ${doc.number}`, author: company.name, date: issued });
-  const money = (minor: number) => formatMoney(minor, doc.currency, locale);
-  const day = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  const { money, day } = documentFormat(doc.currency, locale);
 
   const sellerBottom = printSeller(pdf, company, { taxRegistration: false });
 
