@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { companyProfile } from '../../shared/documents/company.js';
 import { permanentFailureAttempts } from '../../shared/billing/deliveries.js';
-import { createHarness, type CallOptions, type Harness } from '../support/harness.js';
-import { startTestStorage, type TestStorage } from '../support/object-storage.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import type { CallOptions, Harness } from '../support/harness.js';
+import type { SmtpSink } from '../support/smtp-sink.js';
+import { startDocumentServices, type DocumentServices } from '../support/document-services.js';
 import { waitFor } from '../support/wait.js';
 
 // E-mailing invoices and credit notes end to end: real Postgres, NATS, object storage (s3rver) and a real
@@ -17,20 +17,15 @@ const company = {
 };
 const setProfile = (emailOnIssue: boolean) => (process.env.COMPANY_PROFILE = JSON.stringify(companyProfile.parse({ ...company, emailOnIssue })));
 
+let services: DocumentServices;
 let h: Harness;
-let storage: TestStorage;
 let smtp: SmtpSink;
 
 beforeAll(async () => {
-  [storage, smtp] = await Promise.all([startTestStorage(), startSmtpSink()]);
-  Object.assign(process.env, storage.env, smtp.env, { EMAIL_FROM: `${company.name} <${company.email}>`, EMAIL_REPLY_TO: 'accounts@roesterei.example' });
   setProfile(false);
-  h = await createHarness('email');
+  ({ h, smtp } = services = await startDocumentServices('email', { EMAIL_FROM: `${company.name} <${company.email}>`, EMAIL_REPLY_TO: 'accounts@roesterei.example' }));
 });
-afterAll(async () => {
-  await h?.close();
-  await Promise.all([storage?.remove(), smtp?.close()]);
-});
+afterAll(() => services?.close());
 beforeEach(() => {
   smtp.refuseNext(0, '', 0);
   setProfile(false);

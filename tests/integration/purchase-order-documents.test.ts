@@ -8,9 +8,10 @@ import { parseEventData } from '../../shared/events/registry.js';
 import { upsertSupplier } from '../../shared/inventory/suppliers.js';
 import { supplierBody, type SupplierInput } from '../../shared/schemas/supplier.js';
 import { runUnitOfWork } from '../../shared/unit-of-work.js';
-import { createHarness, type CallOptions, type Harness } from '../support/harness.js';
-import { startTestStorage, type TestStorage } from '../support/object-storage.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import type { CallOptions, Harness } from '../support/harness.js';
+import type { TestStorage } from '../support/object-storage.js';
+import type { SmtpSink } from '../support/smtp-sink.js';
+import { startDocumentServices, type DocumentServices } from '../support/document-services.js';
 import { waitFor } from '../support/wait.js';
 
 // Purchase orders as documents end to end: real Postgres, JetStream, object storage (s3rver) and SMTP
@@ -26,6 +27,7 @@ const company = {
 };
 const setProfile = (emailOnIssue: boolean) => (process.env.COMPANY_PROFILE = JSON.stringify(companyProfile.parse({ ...company, emailOnIssue })));
 
+let services: DocumentServices;
 let h: Harness;
 let storage: TestStorage;
 let smtp: SmtpSink;
@@ -41,10 +43,8 @@ async function supplier(input: SupplierInput): Promise<string> {
 }
 
 beforeAll(async () => {
-  [storage, smtp] = await Promise.all([startTestStorage(), startSmtpSink()]);
-  Object.assign(process.env, storage.env, smtp.env, { EMAIL_FROM: `${company.name} <${company.email}>` });
   setProfile(false);
-  h = await createHarness('podocs');
+  ({ h, storage, smtp } = services = await startDocumentServices('podocs', { EMAIL_FROM: `${company.name} <${company.email}>` }));
   withEmail = await supplier({
     name: 'Bohnen Import AG', currency: 'EUR', paymentTermsDays: 14, email: 'orders@bohnen.example', vatId: 'FR40303265045',
     address: { lines: ['12 Rue du Café'], postalCode: '75001', city: 'Paris', country: 'FR' },
@@ -56,10 +56,7 @@ beforeAll(async () => {
   // The supplier's own number is put on the line when it is the product's preferred supplier.
   await h.db.pool.query('update inventory.products set preferred_supplier_id = $2, supplier_sku = $3 where sku = $1', [skus.beans, withEmail, 'BI-7734']);
 }, 60_000);
-afterAll(async () => {
-  await h?.close();
-  await Promise.all([storage?.remove(), smtp?.close()]);
-});
+afterAll(() => services?.close());
 beforeEach(() => setProfile(false));
 
 interface Payload {

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { companyProfile } from '../../shared/documents/company.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { chart } from '../../shared/domain/chart-of-accounts.js';
-import { createHarness, type Harness } from '../support/harness.js';
-import { startTestStorage, type TestStorage } from '../support/object-storage.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import type { Harness } from '../support/harness.js';
+import type { TestStorage } from '../support/object-storage.js';
+import type { SmtpSink } from '../support/smtp-sink.js';
+import { startDocumentServices, type DocumentServices } from '../support/document-services.js';
 import { waitFor } from '../support/wait.js';
 
 // Reminders (dunning) end to end: real Postgres, NATS, object storage and an SMTP sink. The test drives
@@ -17,20 +18,16 @@ const policy = [
 ];
 const setProfile = (emailOnIssue: boolean) => (process.env.COMPANY_PROFILE = JSON.stringify(companyProfile.parse({ ...company, emailOnIssue, reminders: policy })));
 
+let services: DocumentServices;
 let h: Harness;
 let storage: TestStorage;
 let smtp: SmtpSink;
 
 beforeAll(async () => {
-  [storage, smtp] = await Promise.all([startTestStorage(), startSmtpSink()]);
-  Object.assign(process.env, storage.env, smtp.env, { EMAIL_FROM: `${company.name} <${company.email}>` });
   setProfile(false);
-  h = await createHarness('reminders');
+  ({ h, storage, smtp } = services = await startDocumentServices('reminders', { EMAIL_FROM: `${company.name} <${company.email}>` }));
 });
-afterAll(async () => {
-  await h?.close();
-  await Promise.all([storage?.remove(), smtp?.close()]);
-});
+afterAll(() => services?.close());
 beforeEach(() => setProfile(false));
 
 interface Payload {
