@@ -1,35 +1,20 @@
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBox, type Box } from '../support/box.js';
-import { discardBox } from '../support/discard-box.js';
-import { launchChromium, signInAt } from '../support/browser.js';
-import { natsUrl } from '../support/nats.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { startWorkspaceBox, type WorkspaceBox } from '../support/workspace-box.js';
 
 // Moving in through the workspace: Import on the products screen, a bad file shows each problem by line
 // and field and imports nothing; a good one is checked, imported with progress, and its product listed.
 
-let box: Box;
-let db: TestDatabase;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let ws: WorkspaceBox;
 const sku = `IMPUI${Date.now().toString(36).toUpperCase()}`;
 
 beforeAll(async () => {
-  db = await createTestDatabase('import_ui');
-  box = await startBox({ databaseUrl: db.url, natsUrl });
-  browser = await launchChromium();
+  ws = await startWorkspaceBox('import_ui');
 }, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await discardBox(box, db);
-});
+afterAll(() => ws?.close());
 
 describe('Import on the products screen', () => {
   it('a bad file shows its line and field; a good one imports and the product appears', async () => {
-    const { context, page, problems } = await signInAt(browser, `${box.url}/#/products`, 'admin', [422]);
-    contexts.push(context);
+    const { page, problems } = await ws.signIn('admin', '/products', [422]);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Import products' });
     await dialog.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`sku,name,unitPrice,currency\n${sku},Mug,12.50,EUR\n`) });

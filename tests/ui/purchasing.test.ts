@@ -1,12 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/roles.js';
-import { startBox, type Box } from '../support/box.js';
-import { discardBox } from '../support/discard-box.js';
-import { inspect, launchChromium, signInAt } from '../support/browser.js';
-import { natsUrl } from '../support/nats.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import type { Box } from '../support/box.js';
+import { inspect } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
+import { startWorkspaceBox, type WorkspaceBox } from '../support/workspace-box.js';
 
 // Buying and stock control through the workspace only, by its accessible names (issue 20): the clerk
 // enters a supplier, the admin a product bought from it with a reorder level, the clerk orders it,
@@ -15,10 +13,8 @@ import { waitFor } from '../support/wait.js';
 // suggestion that follows into a draft purchase order. Every screen is screenshotted and checked by
 // axe; no page may log an error or hit a 404.
 
+let ws: WorkspaceBox;
 let box: Box;
-let db: TestDatabase;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const tag = Date.now().toString(36).toUpperCase();
 const sku = `BOLT${tag}`;
 const supplierName = `Bolts ${tag} SARL`;
@@ -27,22 +23,12 @@ let purchaseOrderId = '';
 let draftId = '';
 
 beforeAll(async () => {
-  db = await createTestDatabase('buy');
-  box = await startBox({ databaseUrl: db.url, natsUrl });
-  browser = await launchChromium();
+  ws = await startWorkspaceBox('buy');
+  box = ws.box;
 }, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await discardBox(box, db);
-});
+afterAll(() => ws?.close());
 
-async function signIn(role: Role, screen: string, expectedStatuses: number[] = []): Promise<{ page: Page; problems: string[] }> {
-  const { context, page, problems } = await signInAt(browser, `${box.url}/#${screen}`, role, expectedStatuses);
-  contexts.push(context);
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  return { page, problems };
-}
+const signIn = (role: Role, screen: string, expectedStatuses: number[] = []) => ws.signIn(role, screen, expectedStatuses);
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const live = (page: Page) => page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'live');

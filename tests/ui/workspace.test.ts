@@ -1,42 +1,31 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/roles.js';
-import { startBox, type Box } from '../support/box.js';
-import { discardBox } from '../support/discard-box.js';
-import { inspect, launchChromium, signInAt } from '../support/browser.js';
-import { natsUrl } from '../support/nats.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import type { Box } from '../support/box.js';
+import { inspect } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
+import { startWorkspaceBox, type WorkspaceBox } from '../support/workspace-box.js';
 
 // The workspace through the UI only, as three people use it on one box: the admin sets up a product
 // and a customer, the clerk receives stock and enters an order that turns invoiced by itself, the
 // accountant records a partial and then a full payment. Every screen is screenshotted at desktop and
 // phone width and checked by axe-core; no page may log an error or hit a 404.
 
+let ws: WorkspaceBox;
 let box: Box;
-let db: TestDatabase;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const sku = `MUG${Date.now().toString(36).toUpperCase()}`;
 const customerName = `Acme ${Date.now().toString(36)}`;
 
 beforeAll(async () => {
-  db = await createTestDatabase('ws');
-  box = await startBox({ databaseUrl: db.url, natsUrl });
-  browser = await launchChromium();
+  ws = await startWorkspaceBox('ws');
+  box = ws.box;
 }, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await discardBox(box, db);
-});
+afterAll(() => ws?.close());
 
 /** A person's own browser: signs in through the dev issuer's page at the screen given. */
 async function signIn(role: Role, screen: string, expectedStatuses: number[] = []): Promise<{ page: Page; problems: string[] }> {
-  const { context, page, problems } = await signInAt(browser, `${box.url}/#${screen}`, role, expectedStatuses);
-  contexts.push(context);
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  const { page, problems } = await ws.signIn(role, screen, expectedStatuses);
   expect(page.url()).toBe(`${box.url}/#${screen}`);
   return { page, problems };
 }
