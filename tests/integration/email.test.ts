@@ -5,6 +5,7 @@ import { permanentFailureAttempts } from '../../shared/billing/deliveries.js';
 import type { CallOptions, Harness } from '../support/harness.js';
 import type { SmtpSink } from '../support/smtp-sink.js';
 import { startDocumentServices, type DocumentServices } from '../support/document-services.js';
+import { countRows, outboxEvents } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
 
 // E-mailing invoices and credit notes end to end: real Postgres, NATS, object storage (s3rver) and a real
@@ -31,14 +32,8 @@ beforeEach(() => {
   setProfile(false);
 });
 
-interface Payload {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-}
-const outbox = async (type: string) =>
-  (await h.db.pool.query<{ payload: Payload }>(`select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`, [type])).rows.map((r) => r.payload);
-const count = async (sql: string, params: unknown[] = []) => (await h.db.pool.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n;
+const outbox = (type: string) => outboxEvents(h.db.pool, type);
+const count = (sql: string, params: unknown[] = []) => countRows(h.db.pool, sql, params);
 const delivery = async (id: string) => (await h.db.pool.query('select * from billing.document_deliveries where id = $1', [id])).rows[0];
 const deliver = (event: unknown) => h.deliver('render-document', event);
 const send = (body: unknown, opts: CallOptions = { role: 'accountant' }) => h.call('render-document', '/send', { ...opts, body });

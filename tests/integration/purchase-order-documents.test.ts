@@ -12,6 +12,7 @@ import type { CallOptions, Harness } from '../support/harness.js';
 import type { TestStorage } from '../support/object-storage.js';
 import type { SmtpSink } from '../support/smtp-sink.js';
 import { startDocumentServices, type DocumentServices } from '../support/document-services.js';
+import { countRows, outboxEvents } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
 
 // Purchase orders as documents end to end: real Postgres, JetStream, object storage (s3rver) and SMTP
@@ -59,14 +60,8 @@ beforeAll(async () => {
 afterAll(() => services?.close());
 beforeEach(() => setProfile(false));
 
-interface Payload {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-}
-const outbox = async (type: string) =>
-  (await h.db.pool.query<{ payload: Payload }>(`select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`, [type])).rows.map((r) => r.payload);
-const count = async (sql: string, params: unknown[] = []) => (await h.db.pool.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n;
+const outbox = (type: string) => outboxEvents(h.db.pool, type);
+const count = (sql: string, params: unknown[] = []) => countRows(h.db.pool, sql, params);
 const render = (event: unknown) => h.deliver('render-document', event);
 const pdfOf = (id: string, opts: CallOptions = { role: 'clerk' }) => h.get('query', `/purchase-orders/${id}/pdf`, opts);
 const emailIt = (body: unknown, opts: CallOptions = { role: 'clerk' }) => h.call('render-document', '/send-purchase-order', { ...opts, body });

@@ -6,6 +6,7 @@ import type { Harness } from '../support/harness.js';
 import type { TestStorage } from '../support/object-storage.js';
 import type { SmtpSink } from '../support/smtp-sink.js';
 import { startDocumentServices, type DocumentServices } from '../support/document-services.js';
+import { outboxEvents } from '../support/outbox.js';
 import { waitFor } from '../support/wait.js';
 
 // Reminders (dunning) end to end: real Postgres, NATS, object storage and an SMTP sink. The test drives
@@ -30,11 +31,6 @@ beforeAll(async () => {
 afterAll(() => services?.close());
 beforeEach(() => setProfile(false));
 
-interface Payload {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-}
 interface Reminder {
   id: string;
   number: string;
@@ -45,7 +41,7 @@ interface Reminder {
   fee: number;
 }
 const q = async <T>(sql: string, params: unknown[] = []) => (await h.db.pool.query(sql, params)).rows as T[];
-const outbox = async (type: string) => (await q<{ payload: Payload }>(`select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`, [type])).map((r) => r.payload);
+const outbox = (type: string) => outboxEvents(h.db.pool, type);
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const run = (asOf: string | undefined, role: Role = 'service') => h.call('create-invoice', '/reminders', { role, body: asOf === undefined ? {} : { asOf } });
 const remindersOf = async (invoiceId: string) => (await h.get('query', `/invoices/${invoiceId}`, { role: 'clerk' })).body.reminders as Reminder[];
