@@ -7,6 +7,7 @@ import { useLoad } from '../load.js';
 import { readAll } from '../paging.js';
 import type { Product } from '../types.js';
 import { adjustmentBody } from '../../../functions/receive-stock/schema.js';
+import { ProductSelect } from './product-select.js';
 
 // Correcting on-hand by hand: a signed quantity and why (a count, damage, theft, a wrong entry). It is
 // booked at cost (a loss at the average cost, a find at the cost given or the average); the server
@@ -65,15 +66,7 @@ export function AdjustForm({ sku, onDone, onCancel }: { sku?: string | undefined
     <form class="card form" onSubmit={save} noValidate aria-label="Adjust stock">
       <FormError form={form} />
       <div class="row">
-        <Field label="Product" error={form.error('sku')}>
-          {(p) => (
-            <select {...p} value={f.sku} onChange={set('sku')} required autoFocus>
-              <option value="">{products.data ? 'Choose a product' : 'Loading products…'}</option>
-              {sku && !items.some((i) => i.sku === sku) ? <option value={sku}>{sku}</option> : null}
-              {items.map((i) => <option key={i.sku} value={i.sku}>{i.sku} — {i.name}</option>)}
-            </select>
-          )}
-        </Field>
+        <ProductSelect form={form} products={products.data} preset={sku} value={f.sku} onChange={set('sku')} />
         <Field label="Quantity" error={form.error('quantity')} hint="signed: -3 takes three away, 5 adds five">
           {(p) => <input {...p} value={f.quantity} onInput={set('quantity')} inputMode="text" class="short" required autoComplete="off" />}
         </Field>

@@ -6,6 +6,7 @@ import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll } from '../paging.js';
 import type { Product } from '../types.js';
+import { ProductSelect } from './product-select.js';
 
 export interface Received {
   sku: string;
@@ -34,25 +35,11 @@ export function ReceiveForm({ sku, onDone, onCancel }: { sku?: string | undefine
       done: onDone,
     });
   };
-  const items = products.data ?? [];
   return (
     <form class="card form" onSubmit={save} noValidate aria-label="Receive stock">
       <FormError form={form} />
       <div class="row">
-        <Field label="Product" error={form.error('sku')}>
-          {(p) => (
-            <select {...p} value={f.sku} onChange={set('sku')} required autoFocus>
-              <option value="">{products.data ? 'Choose a product' : 'Loading products…'}</option>
-              {/* A preset sku stays choosable even before the catalogue has loaded. */}
-              {sku && !items.some((i) => i.sku === sku) ? <option value={sku}>{sku}</option> : null}
-              {items.map((i) => (
-                <option key={i.sku} value={i.sku}>
-                  {i.sku} — {i.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ProductSelect form={form} products={products.data} preset={sku} value={f.sku} onChange={set('sku')} />
         <Field label="Quantity" error={form.error('quantity')}>
           {(p) => <input {...p} value={f.quantity} onInput={set('quantity')} inputMode="numeric" class="short" required autoComplete="off" />}
         </Field>
