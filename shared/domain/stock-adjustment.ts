@@ -1,4 +1,4 @@
-import { averageCost, inflowValue, outflowValue, type Valued } from './stock-cost.js';
+import { incomingUnitCost, valueDelta, type Valued } from './stock-cost.js';
 
 // An adjustment (or a count's difference) corrects on-hand by a signed quantity. It may never take
 // on-hand below what is reserved for orders: those goods are promised, so a loss that eats into them is
@@ -19,8 +19,5 @@ export function planAdjustment(level: AdjustableLevel, quantity: number, unitCos
   if (level.onHand + quantity < level.reserved) {
     return { ok: false, code: 'below_reserved', onHand: level.onHand, reserved: level.reserved, quantity };
   }
-  const valueDelta = quantity < 0
-    ? -outflowValue(level, -quantity)
-    : inflowValue(quantity, unitCost ?? averageCost(level) ?? level.lastUnitCost ?? 0);
-  return { ok: true, quantityDelta: quantity, valueDelta };
+  return { ok: true, quantityDelta: quantity, valueDelta: valueDelta(level, quantity, incomingUnitCost(level, unitCost)) };
 }

@@ -30,6 +30,15 @@ export function averageCost(level: Valued): number | null {
   return level.onHand > 0 ? outflowValue(level, 1) : null;
 }
 
+/**
+ * The unit cost goods coming in are valued at: their own when known, else the shelf's average, else the
+ * last receipt's (an empty shelf), else nothing (a shelf that never received anything). An unordered
+ * receipt and a positive adjustment both come in this way.
+ */
+export function incomingUnitCost(level: Valued & { lastUnitCost: number | null }, given?: number): number {
+  return given ?? averageCost(level) ?? level.lastUnitCost ?? 0;
+}
+
 /** The value delta of a signed quantity change: in at `unitCost` when positive, out at average when negative. */
 export function valueDelta(level: Valued, quantityDelta: number, unitCost: number): number {
   return quantityDelta >= 0 ? inflowValue(quantityDelta, unitCost) : -outflowValue(level, -quantityDelta);

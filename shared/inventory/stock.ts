@@ -6,7 +6,7 @@ import { accounts, type Entry } from '../domain/ledger.js';
 import type { AccountCode } from '../domain/chart-of-accounts.js';
 import { post } from '../billing/ledger.js';
 import type { MovementKind, MovementReason } from '../domain/stock-movements.js';
-import { averageCost, inflowValue } from '../domain/stock-cost.js';
+import { averageCost, incomingUnitCost, inflowValue } from '../domain/stock-cost.js';
 
 export interface LevelRow {
   sku: string;
@@ -115,7 +115,7 @@ export async function receiveStock(uow: UnitOfWork, input: { sku: string; quanti
   const levels = await lockLevels(uow.tx, [input]);
   const level = levels.get(input.sku);
   if (!level) throw new AppError('unknown_sku', `no product with sku ${input.sku}`, { sku: input.sku, path: 'sku' });
-  const unitCost = input.unitCost ?? averageCost(level) ?? level.lastUnitCost ?? 0;
+  const unitCost = incomingUnitCost(level, input.unitCost);
   const next = await moveStock(uow, level, {
     kind: 'receipt', reason: 'unordered', onHandDelta: input.quantity, reservedDelta: 0, valueDelta: inflowValue(input.quantity, unitCost),
     ...(input.unitCost !== undefined ? { unitCost: input.unitCost } : {}), note: input.note,
