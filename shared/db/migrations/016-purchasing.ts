@@ -70,6 +70,8 @@ create table inventory.purchase_order_lines (
   primary key (purchase_order_id, line_no),
   unique (purchase_order_id, sku)
 );
+-- stock_view's on_order (and the reorder suggestions that read it) sums each product's open lines.
+create index purchase_order_lines_sku on inventory.purchase_order_lines (sku);
 create table inventory.goods_receipts (
   id text primary key,
   purchase_order_id text references inventory.purchase_orders (id),
