@@ -55,7 +55,7 @@ const composeRoot: Record<string, string> = {
 /** Plain-compose services whose root filesystem stays writable, and why: third-party images not run read-only here. */
 const composeWritableRoot: Record<string, string> = {
   traefik: 'the official image is stood in for by nginx in the container test: read-only not proven',
-  keycloak: 'kc.sh start re-augments into /opt/keycloak/lib at every start (no pre-built image)',
+  keycloak: "kc.sh start rebuilds into /opt/keycloak/lib when its build options (database, health, metrics, cache) differ from the image's, as ours do",
   postgres: 'the official entrypoint writes /var/run/postgresql and its own files: not proven read-only here',
   'erpbi-nats': 'not proven read-only here',
   'nats-exporter': 'left out of the container test: not proven read-only',
@@ -189,6 +189,18 @@ describe('faasd extras: every service', () => {
       const source = s.spec.volumes.find((m: any) => m.target === target).source.replace('./erpbi/', '');
       expect(made.get(source), `docs/deploy-pi.md step 4: install -d -o/-g for ${source}`).toBe(s.spec.user);
     }
+  });
+
+  it("docs/deploy-pi.md's \"Hardening on faasd\" gives each service's uid and names the root ones", () => {
+    const docs = readFileSync(join(root, 'docs/deploy-pi.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('### Hardening on faasd'), docs.indexOf('## 5. Secrets'));
+    expect(section.length, 'the section exists').toBeGreaterThan(100);
+    for (const s of extras) {
+      if (faasdRoot[s.name]) continue;
+      const uid = String(s.spec.user).split(':')[0]!;
+      expect(section, `${s.name} runs as ${uid}`).toMatch(new RegExp(`\\b${uid}\\b`));
+    }
+    for (const caps of Object.values(faasdRoot)) for (const c of caps.caps) expect(section, c).toContain(`\`${c}\``);
   });
 
   it('the allow-lists name only services that exist', () => {
