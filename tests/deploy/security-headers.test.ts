@@ -20,7 +20,8 @@ describe('the security headers of the front door', () => {
       expect(routers[name]!.rule, name).toContain(`Host(\`${domain}\`)`);
       expect(routers[name]!.middlewares, name).toContain('security-headers');
     }
-    expect(routers.auth!.rule).toBe(`Host(\`auth.${domain}\`)`);
+    // Keycloak's host: only the erpbi realm and the theme's files (tests/deploy/front-door.test.ts).
+    expect(routers.auth!.rule).toMatch(new RegExp(`^Host\\(\`auth\\.${domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\`\\) && `));
     const h = dyn.http.middlewares['security-headers'].headers as Record<string, unknown>;
     expect(Object.keys(h).sort()).toEqual(['contentSecurityPolicy', 'contentTypeNosniff', 'frameDeny', 'referrerPolicy', 'stsSeconds']);
     expect(String(h.contentSecurityPolicy)).toContain(`https://auth.${domain}`);
@@ -42,11 +43,14 @@ describe('the security headers of the front door', () => {
     const conf = readFileSync(join(root, 'tests', 'containers', 'front-door.conf'), 'utf8');
     const server = conf.split(/^server \{/m).find((block) => /^\s*server_name erpbi\.lan;/m.test(block));
     expect(server).toBeDefined();
+    // Retry-After (the rate limits' 429s, tests/deploy/front-door.test.ts) is no security header: left out here.
     const lines = [...server!.matchAll(/^\s*add_header\s+(\S+)\s+"([^"]*)"\s+(always)?;/gm)];
+    const others = (server!.match(/^\s*add_header\s+Retry-After\s/gm) ?? []).length;
     expect(Object.fromEntries(lines.map(([, name, value]) => [name!.toLowerCase(), value]))).toEqual(expected);
     expect(lines.every(([, , , always]) => always === 'always'), 'with `always`: on error answers too').toBe(true);
     // A location with an add_header of its own would inherit none of these (nginx).
     expect(server!.split('\n').filter((l) => /^\s*location\b.*add_header/.test(l))).toEqual([]);
-    expect((server!.match(/add_header/g) ?? []).length).toBe(lines.length);
+    expect(others).toBe(1);
+    expect((server!.match(/add_header/g) ?? []).length).toBe(lines.length + others);
   });
 });
