@@ -233,6 +233,10 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
     expect(keycloak.ports).toEqual(['127.0.0.1:8081:8080']);
     expect(keycloak.environment.KC_HOSTNAME_ADMIN).toBe('http://127.0.0.1:8081');
     expect(keycloak.environment.KC_HOSTNAME).toBe('https://auth.${ERPBI_DOMAIN:-erpbi.lan}');
+    // faasd's keycloak the same (its environment is a list of NAME=value)
+    const faasd = readYaml('compose/docker-compose.faasd-extras.yml').services.keycloak;
+    expect(faasd.ports).toEqual(['127.0.0.1:8081:8080']);
+    expect(faasd.environment).toContain('KC_HOSTNAME_ADMIN=http://127.0.0.1:8081');
   });
 
   it('SECURITY.md states the limits as runtime/rate-limits.ts has them', () => {
