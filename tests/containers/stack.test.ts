@@ -13,13 +13,23 @@ import { launchChromium, results, watch } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
 import { drive, request, type Flow } from '../faults/driver.js';
 import { checkInvariants, checkOlap, settle } from '../faults/invariants.js';
-import { compose, containerId, docker, front, prepare, root, signIn, state, stats, type Stack } from './stack.js';
+import { arches, compose, containerId, docker, dockerRegistry, front, imageMeasures, prepare, registryTag, root, signIn, startRegistry, startTimes, state, stats, type Registry, type Stack } from './stack.js';
+import { stackFunctions } from '../deploy/support.js';
 
 // Issue 11: the deployment, run for real. Builds the local stand-in bases and erpbi's images, starts
 // the runbook's three compose files (+ tests/containers/docker-compose.stand-ins.yml) and checks the
 // stack through its front door, https://erpbi.lan on 127.0.0.1:443. Postgres, NATS and Prometheus are
 // read on their containers' bridge addresses, never published.
+// Issue 21: erpbi's images are built for linux/amd64 and linux/arm64 and pushed to a local registry
+// (Debian's docker-registry on 127.0.0.1); the amd64 stack runs the tests below, then the arm64
+// images run the same stack under qemu for a smoke test (the third-party stand-ins stay amd64: their
+// upstream images are multi-arch, these are this machine's own).
 let stack: Stack;
+let registry: Registry | undefined;
+/** erpbi's images: the service image and one per stack.yml function. */
+const images = ['erpbi', ...Object.keys(stackFunctions())];
+/** The containers run from erpbi's images (the keycloak and minio stand-ins are the service image too). */
+const ownServices = ['migrate', 'connector', 'gateway', 'project-to-olap', 'keycloak', 'minio', ...Object.keys(stackFunctions())];
 let db: Pool;
 let nc: NatsConnection;
 const measures: Record<string, unknown> = {};
@@ -38,6 +48,9 @@ const timed = (what: string, f: () => void) => {
 const ip = (service: string) => state(containerId(stack, service)).ip;
 const healthy = () => waitFor(async () => (await fetch(`${front}/healthz`).catch(() => undefined))?.status === 200, { timeoutMs: 180_000, intervalMs: 500, what: 'the front door /healthz to answer 200' });
 
+/** Memory in use per container of the project, in MB, once the stack has started and settled. */
+const idleMb = async () => Object.fromEntries(Object.entries(await stats()).map(([n, s]) => [n, Math.round(s.used / 2 ** 20)]));
+
 async function openData() {
   db = createPool(`postgres://erpbi:${stack.secret('postgres-password')}@${ip('postgres')}:5432/erpbi`, 2);
   nc = await connect({ servers: `nats://${ip('erpbi-nats')}:4222`, name: 'container-test', maxReconnectAttempts: -1, reconnectTimeWait: 250, user: 'operator', pass: stack.secret('nats-operator') });
@@ -51,19 +64,25 @@ beforeAll(async () => {
   stack = prepare();
   timed('bases (compose/bases/build.sh)', () => execFileSync(join(root, 'compose/bases/build.sh'), { stdio: 'inherit', env: stack.env }));
   if (!existsSync(join(root, 'build/functions/query/index.js'))) execFileSync('node', ['esbuild.config.mjs'], { cwd: root, stdio: 'inherit' });
-  timed('images (compose/build-images.sh)', () => execFileSync(join(root, 'compose/build-images.sh'), { stdio: 'inherit', env: { ...stack.env, ERPBI_LOCAL_BASES: '1' } }));
-  measures.imageSizesMb = Object.fromEntries(
-    docker(['images', '--format', '{{.Repository}}:{{.Tag}}\t{{.Size}}', '--filter', 'reference=ghcr.io/erpbi/*']).split('\n').map((l) => l.split('\t') as [string, string]),
-  );
+  registry = await startRegistry(stack);
+  // both arches, one multi-arch tag each pushed to the registry, and into Docker's store (amd64 under
+  // the compose files' names, arm64 under erpbi-arm64/): cached layers make a second run quick
+  const push = { ERPBI_LOCAL_BASES: '1', ERPBI_PUSH: `${registry.host}/erpbi`, ERPBI_PUSH_TLS_VERIFY: 'false', ERPBI_TO_DOCKER: '1' };
+  timed('images, amd64 + arm64, pushed (compose/build-images.sh)', () => execFileSync(join(root, 'compose/build-images.sh'), { stdio: 'inherit', env: { ...stack.env, ...push } }));
+  const sizes = await imageMeasures(registry.host, images);
+  measures.images = sizes.perImage;
+  measures.imagesUniquePullMb = sizes.uniquePullMb;
   compose(stack, ['down', '-v', '--remove-orphans']); // what an earlier run of this test left
   const started = Date.now();
   compose(stack, ['up', '-d']);
+  const starts = startTimes(ownServices, 180_000);
   await healthy();
+  measures.startSeconds = { amd64: await starts };
   // First 200 of a function through the front door, the token from the issuer behind it.
   const token = await waitFor(() => signIn('clerk').catch(() => undefined), { timeoutMs: 60_000, intervalMs: 500, what: 'a sign-in at auth.erpbi.lan' });
   await waitFor(async () => (await request(box, token, '/function/query/orders')).status === 200, { timeoutMs: 60_000, intervalMs: 500, what: 'GET /function/query/orders to answer 200' });
   measures['stack start to first 200'] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  measures.idleMb = Object.fromEntries(Object.entries(await stats()).map(([n, s]) => [n, Math.round(s.used / 2 ** 20)]));
+  measures.idleMb = { amd64: await idleMb() };
   await openData();
 }, 1_800_000);
 
@@ -72,11 +91,36 @@ afterAll(async () => {
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, 'containers.json'), `${JSON.stringify(measures, null, 2)}\n`);
   console.log(`CONTAINERS ${JSON.stringify(measures)}`);
+  await registry?.stop();
   if (stack && !process.env.ERPBI_CT_KEEP) {
     compose(stack, ['down', '-v', '--remove-orphans']);
     rmSync(stack.dir, { recursive: true, force: true });
   }
 }, 300_000);
+
+describe("erpbi's images", () => {
+  it('the registry holds one tag per image listing linux/amd64 and linux/arm64; Docker holds both, each recorded as its arch, each with Node 24', async () => {
+    for (const image of images) {
+      const tag = await registryTag(registry!.host, `erpbi/${image}`, '0.1.0');
+      expect(tag.mediaType, image).toMatch(/manifest\.list|image\.index/);
+      expect(Object.keys(tag.platforms).sort(), image).toEqual(['linux/amd64', 'linux/arm64']);
+      for (const arch of arches) {
+        const name = `${dockerRegistry(arch)}/${image}:0.1.0`;
+        expect(docker(['image', 'inspect', '-f', '{{.Os}}/{{.Architecture}}', name]), name).toBe(`linux/${arch}`);
+        // the binary as the kernel runs it (arm64 through qemu-aarch64), not only the label
+        const out = docker(['run', '--rm', '--network', 'none', name, 'node', '-p', 'process.version + " " + process.arch']);
+        expect(out, name).toMatch(new RegExp(`^v24\\.\\d+\\.\\d+ ${arch === 'amd64' ? 'x64' : 'arm64'}$`));
+      }
+    }
+    // the service image's native addons are its arch's: DuckDB answers a query, esbuild (the CLI's tsx) runs
+    for (const arch of arches) {
+      const name = `${dockerRegistry(arch)}/erpbi:0.1.0`;
+      const duckdb = `const { DuckDBInstance } = require('@duckdb/node-api'); DuckDBInstance.create(':memory:').then((i) => i.connect()).then((c) => c.runAndReadAll('select sum(i)::varchar as s from range(100000) t(i)')).then((r) => console.log(r.getRowObjects()[0].s))`;
+      expect(docker(['run', '--rm', '--network', 'none', name, 'node', '-e', duckdb]), `${name} DuckDB`).toBe('4999950000');
+      expect(docker(['run', '--rm', '--network', 'none', name, 'node', '-p', "require('esbuild').transformSync('let a: number = 1', { loader: 'ts' }).code.trim()"]), `${name} esbuild`).toBe('let a = 1;');
+    }
+  });
+});
 
 describe('the compose stack, through its front door', () => {
   it('serves the workspace: every asset of / loads, and the sign-in at auth.erpbi.lan works', async () => {
@@ -386,5 +430,61 @@ describe('the compose stack, through its front door', () => {
     } finally {
       spawnSync('docker', ['rm', '-f', id]);
     }
+  });
+});
+
+// Issue 21, item 4: the same compose stack from erpbi's arm64 images (REGISTRY=erpbi-arm64, the names
+// build-images.sh gives them in Docker's store), run by qemu-aarch64 through binfmt_misc. Emulation
+// is 5-20 times slower than the host: deadlines here are minutes where the amd64 stack's are seconds.
+describe('the arm64 images under emulation (qemu): every health check, a BI query, an order to cash', () => {
+  const emulated = { timeoutMs: 600_000, intervalMs: 1000 };
+  beforeAll(async () => {
+    await closeData();
+    compose(stack, ['down', '-v', '--remove-orphans']);
+    stack.env = { ...stack.env, REGISTRY: dockerRegistry('arm64') };
+    stack.extraFiles = ['tests/containers/docker-compose.emulated.yml'];
+    const started = Date.now();
+    compose(stack, ['up', '-d'], { timeoutMs: 900_000 });
+    const starts = startTimes(ownServices, 900_000);
+    await waitFor(async () => (await fetch(`${front}/healthz`).catch(() => undefined))?.status === 200, { ...emulated, what: 'the front door /healthz to answer 200 (arm64)' });
+    (measures.startSeconds as Record<string, unknown>).arm64 = await starts;
+    const token = await waitFor(() => signIn('clerk').catch(() => undefined), { ...emulated, what: 'a sign-in at auth.erpbi.lan (arm64 issuer)' });
+    await waitFor(async () => (await request(box, token, '/function/query/orders')).status === 200, { ...emulated, what: 'GET /function/query/orders to answer 200 (arm64)' });
+    measures['arm64 stack start to first 200'] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    (measures.idleMb as Record<string, unknown>).arm64 = await idleMb();
+    await openData();
+  }, 1_800_000);
+
+  it("runs every erpbi container from its arm64 image, each answering its health check; DuckDB's addon is the arm64 one", () => {
+    for (const service of ownServices) {
+      const image = JSON.parse(docker(['inspect', containerId(stack, service)]))[0].Image as string;
+      expect(docker(['image', 'inspect', '-f', '{{.Os}}/{{.Architecture}}', image]), service).toBe('linux/arm64');
+    }
+    expect(Object.keys((measures.startSeconds as Record<string, object>).arm64!).sort()).toEqual([...ownServices].sort());
+    const projector = containerId(stack, 'project-to-olap');
+    expect(docker(['exec', projector, 'node', '-p', 'process.arch + " " + require.resolve("@duckdb/node-bindings-linux-arm64/duckdb.node")'])).toBe('arm64 /app/node_modules/@duckdb/node-bindings-linux-arm64/duckdb.node');
+    expect(docker(['exec', projector, 'ls', 'node_modules/@duckdb']).split('\n').filter((d) => d.includes('linux-x64'))).toEqual([]);
+  });
+
+  it('takes an order from create-order to invoiced and paid through the front door, and the projector answers the BI query', async () => {
+    const admin = await signIn('admin');
+    const clerk = await signIn('clerk');
+    expect((await request(box, admin, '/function/upsert-product', { sku: 'ARM-A', name: 'Arm64 A', unitPrice: 990, currency: 'EUR', taxRateBp: 2000 })).status).toBe(200);
+    expect((await request(box, clerk, '/function/receive-stock', { sku: 'ARM-A', quantity: 10 })).status).toBe(200);
+    expect((await request(box, clerk, '/function/upsert-customer', { id: 'arm-1', name: 'Customer arm-1', paymentTermsDays: 14 })).status).toBe(200);
+    const order = await request(box, clerk, '/function/create-order', { customerId: 'arm-1', lines: [{ sku: 'ARM-A', quantity: 2 }] }, { 'idempotency-key': 'arm64-order' });
+    expect(order.status).toBe(201);
+    const invoiced = await waitFor(async () => {
+      const o = await request(box, clerk, `/function/query/orders/${order.body.id}`);
+      return o.body?.status === 'invoiced' && o.body.invoiceId ? o.body : undefined;
+    }, { ...emulated, what: 'the order to be invoiced (arm64)' });
+    const paid = await request(box, admin, '/function/record-payment', { invoiceId: invoiced.invoiceId, amount: order.body.total, method: 'bank_transfer' }, { 'idempotency-key': 'arm64-payment' });
+    expect(paid.status).toBe(201);
+    await waitFor(async () => (await request(box, clerk, `/function/query/orders/${order.body.id}`)).body?.status === 'paid', { ...emulated, what: 'the order to be paid (arm64)' });
+    const funnel = await waitFor(async () => {
+      const f = await request(box, admin, '/function/project-to-olap/query/order_funnel');
+      return f.status === 200 && (f.body.rows as { status: string; orders: number }[]).some((r) => r.status === 'paid' && Number(r.orders) === 1) ? f.body.rows : undefined;
+    }, { ...emulated, what: 'the BI order funnel to count the paid order (arm64 projector)' });
+    expect(funnel).toContainEqual(expect.objectContaining({ status: 'paid' }));
   });
 });

@@ -71,7 +71,7 @@ describe('compose files', () => {
   it('plain Docker runs every stack.yml function as a container of the image faas-cli builds, with its environment and limit', () => {
     const fns = stackFunctions();
     const erp = readYaml('compose/docker-compose.erp.yml').services as Record<string, any>;
-    const containers = Object.keys(erp).filter((n) => String(erp[n].image).startsWith('ghcr.io/erpbi/') && n !== 'migrate' && n !== 'connector' && n !== 'gateway');
+    const containers = Object.keys(erp).filter((n) => String(erp[n].image).startsWith('${REGISTRY:-ghcr.io/erpbi}/') && n !== 'migrate' && n !== 'connector' && n !== 'gateway');
     expect(containers.sort()).toEqual(Object.keys(fns).sort());
     for (const [name, f] of Object.entries<any>(fns)) {
       expect(erp[name].image, name).toBe(f.image);

@@ -23,7 +23,8 @@ describe('stack.yml for faas-cli up on faasd', () => {
     expect(stack.provider.name).toBe('openfaas');
     expect(stack.provider.gateway).toMatch(/^http:\/\/127\.0\.0\.1:8080$/);
     expect(stack.configuration.copy).toContain('./build/functions');
-    expect(stack.configuration.copy).toContain('./package-lock.json');
+    // the pinned Node.js per arch (build/node/<arch>), which the template copies for the target
+    expect(stack.configuration.copy).toContain('./build/node');
   });
 
   it.each(Object.keys(fns))('%s: template, handler, image, memory limit, secrets by name only', (name) => {
@@ -72,9 +73,10 @@ describe('template/erpbi-node', () => {
   it('runs the bundle behind the multi-arch of-watchdog in http mode on 127.0.0.1:3000', () => {
     // the watchdog is a build argument too (a stand-in where ghcr.io cannot be reached), OpenFaaS's by default
     expect(dockerfile).toMatch(/ARG WATCHDOG_IMAGE=ghcr\.io\/openfaas\/of-watchdog:\$\{WATCHDOG_VERSION\}/);
-    expect(dockerfile).toMatch(/FROM --platform=\$\{TARGETPLATFORM:-linux\/amd64\} \$\{WATCHDOG_IMAGE\} AS watchdog/);
+    expect(dockerfile).toMatch(/^FROM \$\{WATCHDOG_IMAGE\} AS watchdog$/m);
     expect(dockerfile).toMatch(/ARG WATCHDOG_VERSION=\d+\.\d+\.\d+/);
-    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:20-/);
+    // Debian + our pinned Node (tests/deploy/images.test.ts), the official Debian image by default
+    expect(dockerfile).toMatch(/^ARG DEBIAN_IMAGE=debian:bookworm-slim$/m);
     expect(dockerfile).toContain('mode="http"');
     expect(dockerfile).toContain('upstream_url="http://127.0.0.1:3000"');
     expect(dockerfile).toContain('fprocess="node index.js"');
@@ -86,9 +88,9 @@ describe('template/erpbi-node', () => {
     expect(tpl.language).toBe('erpbi-node');
   });
 
-  it('one template serves every function: native addons would come by build arg (DuckDB is in the service image)', () => {
-    expect(dockerfile.split('\n')).toContain('ARG NATIVE_DEPS=""');
-    for (const [name, f] of Object.entries(fns)) expect(f.build_args?.NATIVE_DEPS, name).toBeUndefined();
+  it('one template serves every function: no native addons, no npm (DuckDB is in the service image)', () => {
+    expect(dockerfile.split('\n').filter((l) => !l.startsWith('#')).join('\n')).not.toMatch(/NATIVE_DEPS|\bnpm\b/);
+    for (const [name, f] of Object.entries(fns)) expect(f.build_args, name).toBeUndefined();
     expect(existsSync(join(root, 'template', 'erpbi-node-duckdb'))).toBe(false);
   });
 
