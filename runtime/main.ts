@@ -1,3 +1,5 @@
+// First: refuses an unsupported Node.js before anything else loads (node-check.ts).
+import './node-check.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
