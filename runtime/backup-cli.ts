@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../shared/config.js';
-import { boxDatabaseUrl, dataDir, natsCredentialsOf, natsUrlOf, readBox } from './box.js';
+import { boxDatabaseUrl, boxSuperuserUrl, dataDir, natsCredentialsOf, natsUrlOf, readBox } from './box.js';
 import { startProgress } from './progress.js';
 import type { DatabaseRole } from './postgres.js';
 
@@ -29,7 +29,7 @@ function settings(as?: Extract<DatabaseRole, 'owner' | 'reader'>) {
   const dir = dataDir();
   const box = readBox(dir);
   const config = readConfig(['DATABASE_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'OLAP_FILE']);
-  const databaseUrl = config.DATABASE_URL ?? (as && boxDatabaseUrl(box, as)) ?? (box.pgPort ? `postgres://postgres:erpbi-local@127.0.0.1:${box.pgPort}/erpbi` : undefined);
+  const databaseUrl = config.DATABASE_URL ?? (as && boxDatabaseUrl(box, as)) ?? boxSuperuserUrl(box, dir);
   if (!databaseUrl) throw new Error('DATABASE_URL (or the secret database-url) is required, or a box started with `npm start` in ERPBI_DATA');
   return { dir, databaseUrl, natsUrl: natsUrlOf(box), natsCredentials: natsCredentialsOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE, localBox: !config.DATABASE_URL };
 }

@@ -6,6 +6,7 @@ import { natsCredentials, readConfig } from '../shared/config.js';
 import type { NatsCredentials } from '../shared/events/bus.js';
 import type { NatsUser } from '../shared/events/nats-users.js';
 import type { DatabaseRole } from './postgres.js';
+import { readSuperuserPassword } from './postgres-superuser.js';
 
 // One box = one data dir. Its settings (chosen once, then reused) live in box.json beside the data.
 export interface BoxFile {
@@ -44,6 +45,12 @@ export function natsCredentialsOf(box: BoxFile): NatsCredentials | undefined {
 /** The URL of the box's embedded Postgres as erpbi_<role>, once `npm start` has made the roles. */
 export function boxDatabaseUrl(box: BoxFile, role: DatabaseRole): string | undefined {
   return box.pgPort && box.pgPasswords ? `postgres://erpbi_${role}:${box.pgPasswords[role]}@127.0.0.1:${box.pgPort}/erpbi` : undefined;
+}
+
+/** The URL of the box's embedded Postgres as its superuser, once `npm start` has made its password (postgres-superuser.ts). */
+export function boxSuperuserUrl(box: BoxFile, dir = dataDir()): string | undefined {
+  const password = box.pgPort ? readSuperuserPassword(dir) : undefined;
+  return password ? `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${box.pgPort}/erpbi` : undefined;
 }
 
 export function readBox(dir = dataDir()): BoxFile {

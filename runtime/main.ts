@@ -1,3 +1,5 @@
+// First: refuses an unsupported Node.js before anything else loads (node-check.ts).
+import './node-check.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import { endpoints, loadOrCreateKeys } from './issuer.js';
 import { natsPasswords, natsServerMissing, startNats } from './nats.js';
 import { databasePasswords, databaseRoles, roleOf, startEmbeddedPostgres, type DatabaseRole } from './postgres.js';
 import { Supervisor } from './supervisor.js';
+import { childNodeFlags } from './node-flags.js';
 import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
 import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
@@ -153,7 +156,7 @@ async function main() {
   supervisor.start({
     name: 'gateway',
     command: process.execPath,
-    args: ['--import', import.meta.resolve('tsx'), join(root, 'runtime', 'gateway-main.ts')],
+    args: [...childNodeFlags, '--import', import.meta.resolve('tsx'), join(root, 'runtime', 'gateway-main.ts')],
     env: {
       ERPBI_DATA: dir,
       AUTH_ISSUER: box.issuer,
@@ -172,7 +175,7 @@ async function main() {
     supervisor.start({
       name: fn.name,
       command: process.execPath,
-      args: [join(root, 'build', 'functions', fn.name, 'index.js')],
+      args: [...childNodeFlags, join(root, 'build', 'functions', fn.name, 'index.js')],
       env: {
         ...common, ...documents, ...natsAs(fn.natsUser), FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb'),
         // its role's URL, and its name in pg_stat_activity (application_name)
@@ -183,7 +186,7 @@ async function main() {
   supervisor.start({
     name: 'connector',
     command: process.execPath,
-    args: [join(root, 'build', 'triggers', 'connector.js')],
+    args: [...childNodeFlags, join(root, 'build', 'triggers', 'connector.js')],
     env: { ...common, ...natsAs('connector'), PGAPPNAME: 'connector', STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}${endpoints.token}`, CLIENT_SECRET: box.clientSecret },
   });
   await supervisor.waitHealthy(120_000);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childNodeFlags } from './node-flags.js';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Service } from './keep-alive.js';
@@ -13,7 +14,7 @@ export async function startObjectStorage(dir: string, port: number): Promise<Ser
   const directory = join(dir, 's3');
   mkdirSync(directory, { recursive: true });
   const log = createWriteStream(join(dir, 'logs', 'object-storage.log'), { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'object-storage-main.ts')], {
+  const child = spawn(process.execPath, [...childNodeFlags, '--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'object-storage-main.ts')], {
     env: { ...process.env, S3RVER_DIR: directory, S3RVER_PORT: String(port), S3_BUCKET: documentsBucket },
     // The IPC channel carries nothing: it closes when the runtime dies, and s3rver then ends (shared/lifecycle.ts).
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

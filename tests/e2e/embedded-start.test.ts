@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readSuperuserPassword } from '../../runtime/postgres-superuser.js';
 import { startBox, type Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
 
@@ -33,7 +34,7 @@ async function checkRoles(box: Box, pgPort: number) {
   expect(statSync(file).mode & 0o777).toBe(0o600);
   const passwords = (JSON.parse(readFileSync(file, 'utf8')) as { pgPasswords: Record<string, string> }).pgPasswords;
   expect(Object.keys(passwords).sort()).toEqual(['app', 'owner', 'reader']);
-  const su = new pg.Client({ connectionString: `postgres://postgres:erpbi-local@127.0.0.1:${pgPort}/erpbi` });
+  const su = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: readSuperuserPassword(box.dataDir), database: 'erpbi' });
   await su.connect();
   try {
     const expected = ['query', 'upsert-product', 'create-order', 'reserve-stock', 'create-invoice', 'connector'];

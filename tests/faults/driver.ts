@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Role } from '../../shared/auth/roles.js';
 import { startBox, type Box } from '../support/box.js';
 import { createPool } from '../../shared/db/pool.js';
+import { readSuperuserPassword } from '../../runtime/postgres-superuser.js';
 import { connectNats } from './invariants.js';
 
 // A steady order flow through the gateway, as a careful client drives it: every command that creates
@@ -347,7 +348,8 @@ export function alive(pid: number): boolean {
 export async function openStockedBox(opts: { skus: { sku: string; name: string; unitPrice: number }[]; customers: { id: string; name: string; paymentTermsDays: number }[] }) {
   const box = await startBox({ readyTimeoutMs: 150_000 });
   const { pgPort, natsPort, natsOperatorPassword } = boxPorts(box);
-  const db = createPool(`postgres://postgres:erpbi-local@127.0.0.1:${pgPort}/erpbi`, 3);
+  // the box's superuser, with the password it made at its first start (runtime/postgres-superuser.ts)
+  const db = createPool(`postgres://postgres:${encodeURIComponent(readSuperuserPassword(box.dataDir)!)}@127.0.0.1:${pgPort}/erpbi`, 3);
   const nc = await connectNats(natsPort, natsOperatorPassword);
   const token = tokensFor(box);
   for (const p of opts.skus) {
