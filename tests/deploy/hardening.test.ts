@@ -24,9 +24,10 @@ const isRoot = (user: unknown) => /^(0|root)(:|$)/.test(String(user));
 /** The image a service runs: erpbi's own (built here, from which Dockerfile) or a third party's. */
 function ownDockerfile(image: unknown): string | undefined {
   const ref = String(image);
-  if (/ERPBI_IMAGE|ghcr\.io\/erpbi\/erpbi:/.test(ref)) return 'compose/Dockerfile';
-  if (/ghcr\.io\/erpbi\//.test(ref)) return 'template/erpbi-node/Dockerfile';
-  return undefined;
+  // erpbi's own images: `${REGISTRY:-ghcr.io/erpbi}/<name>:<tag>` in compose, ghcr.io/erpbi/ on faasd
+  const own = /^(?:\$\{REGISTRY:-ghcr\.io\/erpbi\}|ghcr\.io\/erpbi)\/([a-z0-9-]+):/.exec(ref);
+  if (!own) return undefined;
+  return own[1] === 'erpbi' ? 'compose/Dockerfile' : 'template/erpbi-node/Dockerfile';
 }
 /** The user a Dockerfile leaves its image running as (its last USER). */
 function dockerfileUser(file: string): string | undefined {
