@@ -92,7 +92,7 @@ beforeAll(async () => {
   }
   // Enough people for payroll_by_department to show rows (no department of fewer than 3 is shown
   // apart): Ops of 3 on its own; +Sales (1) and Support (2) added into one row without a department.
-  for (const [name, department] of [['Di', 'Ops'], ['Eve', 'Ops'], ['Fay', 'Support'], ['Gus', 'Support']]) {
+  for (const [name, department] of [['Di', 'Ops'], ['Eve', 'Ops'], ['Fay', 'Support'], ['Gus', 'Support']] as const) {
     const res = await h.post('hire-employee', { name, email: `${name.toLowerCase()}.${Math.random().toString(36).slice(2, 7)}@example.com`, department, title: 'Rep', salary: 310_000, currency: 'EUR' }, { role: 'admin' });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
