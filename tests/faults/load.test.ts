@@ -91,7 +91,7 @@ describe(`load held at ${rate} operations/s`, () => {
     expect(readPids(box)).toEqual(pids);
 
     // Growth that stops is warm-up (caches, heaps); growth that goes on to the end is a leak
-    // (tests/faults/memory-trend.ts): judged on the second half of the hold.
+    // (tests/faults/memory-trend.ts): judged on the growth and on the second half of the hold.
     const memory: Record<string, ReturnType<typeof memoryTrend>> = {};
     const grew: string[] = [];
     for (const [name, s] of samples) {

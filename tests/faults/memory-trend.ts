@@ -1,10 +1,11 @@
 // Whether a process's memory under a held load leaks or only warms up. Both rise at first: caches fill
 // (JetStream's message blocks, V8's and Go's heaps grow to their working size), and a leak rises too.
 // What tells them apart is the end of the hold: a cache that has filled stops growing, a leak goes on.
-// So the verdict rests on the line fitted through the second half of the samples: projected over the
-// whole hold, it must stay within the tolerance. The rise from first to last alone is reported, not
-// judged: nats-server rose 42.5 -> 63.7 MB over a 300 s hold (issue 21) and the old check failed it
-// whether or not it had levelled off.
+// So a process leaks when it both grew (its last third above its first by more than the tolerance)
+// and is still growing at the end (the line fitted through the second half of the samples, carried
+// over the whole hold, rises by more than the tolerance). The rise alone was the old check: it failed
+// nats-server's 42.5 -> 63.7 MB over a 300 s hold (issue 21) whether or not it had levelled off. The
+// late slope alone fails on noise in a short hold (a heap's sawtooth over 20 s), hence both.
 
 export interface Sample {
   /** Seconds since the hold began. */
@@ -44,8 +45,9 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
 
 /**
- * A leak: the second half's fitted line, carried over a hold as long as the one sampled, rises by more
- * than the tolerance (20% of the starting size, at least 16 MB: below that, heaps breathe).
+ * A leak: grown by more than the tolerance (20% of the starting size, at least 16 MB: below that, heaps
+ * breathe), and the second half's fitted line, carried over a hold as long as the one sampled, rising
+ * by more than the tolerance too.
  */
 export function memoryTrend(samples: readonly Sample[]): Trend {
   const third = Math.max(1, Math.floor(samples.length / 3));
@@ -64,7 +66,7 @@ export function memoryTrend(samples: readonly Sample[]): Trend {
     lateSlopeKbPerMin: Math.round(kLate * 60),
     lateGrowthKb: Math.round(lateGrowthKb),
     toleranceKb: Math.round(toleranceKb),
-    leaking: lateGrowthKb > toleranceKb,
+    leaking: last - first > toleranceKb && lateGrowthKb > toleranceKb,
     samples: samples.length,
   };
 }
