@@ -8,14 +8,17 @@ export interface OlapSettings {
   duckdb: { memory_limit: string; threads: string };
   /** Live streams one user may hold open at once (a tab each). */
   streamsPerUser: number;
+  /** The fewest people payroll_by_department shows a department's pay for (olap/payroll-groups.ts). */
+  payrollMinGroup: number;
 }
 
 export function olapSettings(env: NodeJS.ProcessEnv = process.env): OlapSettings {
-  const e = readConfig(['OLAP_FILE', 'ERPBI_DATA', 'OLAP_BATCH_BODY_LIMIT_BYTES', 'OLAP_MEMORY_LIMIT', 'OLAP_THREADS', 'OLAP_LIVE_STREAMS_PER_USER'], { env });
+  const e = readConfig(['OLAP_FILE', 'ERPBI_DATA', 'OLAP_BATCH_BODY_LIMIT_BYTES', 'OLAP_MEMORY_LIMIT', 'OLAP_THREADS', 'OLAP_LIVE_STREAMS_PER_USER', 'PAYROLL_MIN_GROUP_SIZE'], { env });
   return {
     file: resolve(e.OLAP_FILE ?? join(e.ERPBI_DATA, 'olap', 'erpbi.duckdb')),
     batchBodyLimit: e.OLAP_BATCH_BODY_LIMIT_BYTES,
     duckdb: { memory_limit: e.OLAP_MEMORY_LIMIT, threads: String(e.OLAP_THREADS) },
     streamsPerUser: e.OLAP_LIVE_STREAMS_PER_USER,
+    payrollMinGroup: e.PAYROLL_MIN_GROUP_SIZE,
   };
 }

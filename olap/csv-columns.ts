@@ -15,7 +15,8 @@ export const biCsvColumns = {
   order_funnel: [csvText('status'), ...numbers('orders', 'value')],
   top_products: [...text('sku', 'name', 'currency'), csvNumber('quantity'), ...csvMoney('revenue')],
   headcount_by_department: [csvText('department'), csvNumber('headcount')],
-  payroll_by_department: [...text('department', 'currency'), csvNumber('headcount'), ...csvMoney('monthlySalary')],
+  // `department` is empty on the row of departments too small to show apart (olap/payroll-groups.ts).
+  payroll_by_department: [...text('department', 'currency'), csvNumber('headcount'), ...csvMoney('monthlySalary'), csvNumber('departments')],
   order: [
     ...text('id', 'status', 'customerId', 'customerName', 'currency'),
     ...['subtotal', 'tax', 'total', 'amountPaid'].flatMap((k) => csvMoney(k)),

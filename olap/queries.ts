@@ -1,4 +1,5 @@
 import { agingBucketSql } from './aging.js';
+import { suppressSmallGroups, type PayrollRow } from './payroll-groups.js';
 
 // The named aggregates of API.md: each is SQL over the fact tables with bound parameters only.
 // Money columns are cast to BIGINT (integer minor units); instants leave as ISO 8601 UTC strings.
@@ -10,6 +11,8 @@ export interface NamedSql {
   values: (string | number)[];
   /** Columns holding JSON text, parsed on the way out. */
   json?: readonly string[];
+  /** A rule over the whole answer the SQL cannot say simply (payroll's small groups), applied by the store to every caller. */
+  rows?: (rows: Record<string, unknown>[]) => Record<string, unknown>[];
 }
 
 export const salesByHour = (hours: number, now: Date): NamedSql => ({
@@ -63,11 +66,15 @@ export const headcountByDepartment: NamedSql = {
   values: [],
 };
 
-export const payrollByDepartment: NamedSql = {
+const payrollRow = (r: Record<string, unknown>): PayrollRow => ({ department: String(r.department), currency: String(r.currency), headcount: Number(r.headcount), monthlySalary: Number(r.monthlySalary) });
+
+/** Pay by department, with no department of fewer than `minGroup` people shown apart (olap/payroll-groups.ts). */
+export const payrollByDepartment = (minGroup: number): NamedSql => ({
   sql: `select department, currency, count(*)::bigint as headcount, sum(salary)::bigint as "monthlySalary"
         from employees where status = 'active' group by department, currency order by department, currency`,
   values: [],
-};
+  rows: (rows) => suppressSmallGroups(rows.map(payrollRow), minGroup),
+});
 
 export const projectedOrder = (id: string): NamedSql => ({
   sql: `select o.order_id as id, o.status, o.customer_id as "customerId", o.customer_name as "customerName", o.currency,

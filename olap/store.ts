@@ -222,7 +222,7 @@ export class OlapStore {
       const reader = await conn.runAndReadAll(named.sql, named.values);
       const rows = reader.getRowObjectsJS().map((r) => plain(r) as Record<string, unknown>);
       for (const row of rows) for (const column of named.json ?? []) row[column] = JSON.parse(row[column] as string);
-      return { watermark, rows };
+      return { watermark, rows: named.rows ? named.rows(rows) : rows };
     });
   }
 

@@ -86,6 +86,8 @@ export const settings = z.object({
   // DuckDB takes 80% of the machine's RAM and every core by default; the projector shares a Pi.
   OLAP_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i).default('256MB'),
   OLAP_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /** payroll_by_department shows no department of fewer active employees than this apart (olap/payroll-groups.ts). */
+  PAYROLL_MIN_GROUP_SIZE: z.coerce.number().int().min(1).default(3),
 
   // ---- documents in object storage (shared/documents/)
   S3_ENDPOINT: z.string().url().optional(),

@@ -8,7 +8,7 @@ import { parseInput } from '../../shared/http/errors-to-http.js';
 import { openSse, type SseChannel } from '../../shared/http/sse.js';
 import { createStreamTickets } from '../../shared/http/stream-tickets.js';
 import { todayUtc } from '../../olap/aging.js';
-import { olapSettings } from '../../olap/config.js';
+import { olapSettings, type OlapSettings } from '../../olap/config.js';
 import { toSeqEvent } from '../../olap/fold.js';
 import * as q from '../../olap/queries.js';
 import * as buying from '../../olap/buying-queries.js';
@@ -19,14 +19,14 @@ import { prefersCsv, sendCsv, type CsvColumn } from '../../shared/http/csv.js';
 import { biCsvColumns } from '../../olap/csv-columns.js';
 
 type Params<N extends QueryName> = z.infer<(typeof queryParams)[N]>;
-const named: { [N in QueryName]: (p: Params<N>, now: Date) => q.NamedSql } = {
+const named: { [N in QueryName]: (p: Params<N>, now: Date, settings: OlapSettings) => q.NamedSql } = {
   sales_by_hour: (p, now) => q.salesByHour(p.hours, now),
   ar_aging: (p, now) => q.arAging(p.asOf ?? todayUtc(now)),
   stock_levels: () => q.stockLevels,
   order_funnel: () => q.orderFunnel,
   top_products: (p) => q.topProducts(p.limit),
   headcount_by_department: () => q.headcountByDepartment,
-  payroll_by_department: () => q.payrollByDepartment,
+  payroll_by_department: (_p, _now, s) => q.payrollByDepartment(s.payrollMinGroup),
   order: (p) => q.projectedOrder(p.id),
   order_timeline: (p) => q.orderTimeline(p.id),
   gross_margin: (p, now) => buying.grossMargin(p.months, now),
@@ -59,8 +59,8 @@ const allBiRoles = [...new Set(Object.values(queryRoles).flat())];
 // Every named query has its CSV columns: a query added without them does not compile.
 const csvColumns: Record<QueryName, readonly CsvColumn[]> = biCsvColumns;
 
-function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date): q.NamedSql {
-  return named[name](parseInput(queryParams[name], raw) as Params<N>, now);
+function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date, settings: OlapSettings): q.NamedSql {
+  return named[name](parseInput(queryParams[name], raw) as Params<N>, now, settings);
 }
 
 // What the mount below serves, for /openapi.json (shared/http/openapi.ts): every route it registers, with
@@ -132,7 +132,7 @@ export default defineFunction({
           await authorize(req.headers.authorization, allBiRoles);
           const { name } = parseInput(queryName, req.params);
           await authorize(req.headers.authorization, queryRoles[name]);
-          const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date()));
+          const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date(), settings));
           if (name === 'order' && !rows[0]) throw new AppError('not_found', 'the order is not projected (yet)');
           // CSV export (shared/http/csv.ts): the same rows; the watermark moves to a header.
           reply.header('vary', 'accept');

@@ -5,12 +5,15 @@ import { createVerifier } from '../auth/verify.js';
 import { rootLogger } from '../log.js';
 import { announceListening, stopOnSignal } from '../lifecycle.js';
 import { buildApp } from './app.js';
+import { surviveDependencyOutages } from '../dependency-outage.js';
 import type { FunctionDefinition } from './definition.js';
 
 /** The bundle's entry: the upstream that of-watchdog (http mode) or runtime/ runs. */
 export async function serve(def: FunctionDefinition): Promise<void> {
   const config = functionConfig({ FUNCTION_NAME: def.name, ...process.env }, { postgres: def.postgres !== false });
   const log = rootLogger.child({ fn: def.name });
+  // Postgres, NATS or object storage going away must not end the function (shared/dependency-outage.ts).
+  surviveDependencyOutages(log);
   // pg connects on the first query only, so a function without Postgres holds an idle, unused pool.
   const db = createPool(config.DATABASE_URL ?? 'postgres://unused.invalid/none', config.PG_POOL_MAX);
   const bus = await connectBus(config.NATS_URL, def.name, { service: true, credentials: natsCredentials(config) });

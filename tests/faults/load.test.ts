@@ -7,6 +7,7 @@ import type { Box } from '../support/box.js';
 import { drive, openStockedBox, readPids, request, rssKb, tokensFor } from './driver.js';
 import { checkInvariants, checkOlap, olapPresent, settle } from './invariants.js';
 import { long, report } from './support.js';
+import { curve, memoryTrend, type Sample } from './memory-trend.js';
 
 // Issue 7, part 5: load held at a steady rate (5 minutes in the long mode, 45 s in the short one) on a
 // box of its own, RSS of every process of pids.json sampled each second: no growth trend, no error.
@@ -16,7 +17,11 @@ const rate = Number(process.env.FAULTS_RATE ?? (long ? 30 : 20));
 // to its working size, +8 to +31 MB over a 45 s hold, and failed the check once in CI; over 180-240 s
 // holds it is flat (151.8 -> 145.8 MB, 166.6 -> 155.1 MB): warm-up, not a leak.
 const warmupMs = 30_000;
-const holdMs = Number(process.env.FAULTS_HOLD_SECONDS ?? (long ? 300 : 45)) * 1000;
+// The long hold is 600 s: at 30 operations/s nats-server's JetStream caches and Go heap fill for about
+// 5 minutes (+9.4 MB/min, 12 -> ~65 MB) and then stay (+1.1 MB/min over 300-600 s, -0.3 over the last
+// 200 s; GC swings it between 54 and 79 MB). Judged on the second half (memory-trend.ts), a 300 s hold
+// still caught the filling.
+const holdMs = Number(process.env.FAULTS_HOLD_SECONDS ?? (long ? 600 : 45)) * 1000;
 let box: Box;
 let db: Pool;
 let nc: NatsConnection;
@@ -40,21 +45,6 @@ afterAll(async () => {
   }
 });
 
-/** Least-squares slope of y over x. */
-function slope(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    num += (xs[i]! - mx) * (ys[i]! - my);
-    den += (xs[i]! - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
-}
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 describe(`load held at ${rate} operations/s`, () => {
   it('memory of every process stays flat and no request fails', async () => {
     const pids = readPids(box);
@@ -70,7 +60,7 @@ describe(`load held at ${rate} operations/s`, () => {
       }
     }, 10_000);
     // Sampling is a clock, not a wait for an event: one sample of every pid per second.
-    const samples = new Map<string, { t: number; kb: number }[]>();
+    const samples = new Map<string, Sample[]>();
     const holdEnd = warmEnd + holdMs;
     const sampler = setInterval(() => {
       const t = Date.now();
@@ -100,19 +90,17 @@ describe(`load held at ${rate} operations/s`, () => {
     expect(tails, 'processes that exited under load').toEqual([]);
     expect(readPids(box)).toEqual(pids);
 
-    const memory: Record<string, { firstMb: number; lastMb: number; slopeKbPerMin: number; samples: number }> = {};
+    // Growth that stops is warm-up (caches, heaps); growth that goes on to the end is a leak
+    // (tests/faults/memory-trend.ts): judged on the growth and on the second half of the hold.
+    const memory: Record<string, ReturnType<typeof memoryTrend>> = {};
     const grew: string[] = [];
     for (const [name, s] of samples) {
-      const third = Math.max(1, Math.floor(s.length / 3));
-      const first = mean(s.slice(0, third).map((x) => x.kb));
-      const last = mean(s.slice(-third).map((x) => x.kb));
-      const k = slope(s.map((x) => x.t), s.map((x) => x.kb));
-      memory[name] = { firstMb: Math.round(first / 102.4) / 10, lastMb: Math.round(last / 102.4) / 10, slopeKbPerMin: Math.round(k * 60), samples: s.length };
-      // A trend, not noise: the last third above the first by more than 20% and 16 MB, and the fitted
-      // line rising by more than that over the window.
-      const tolerance = Math.max(0.2 * first, 16 * 1024);
-      if (last - first > tolerance && k * (holdMs / 1000) > tolerance) grew.push(`${name}: ${memory[name].firstMb} -> ${memory[name].lastMb} MB`);
+      memory[name] = memoryTrend(s);
+      if (memory[name].leaking) grew.push(`${name}: ${memory[name].firstMb} -> ${memory[name].lastMb} MB, still ${memory[name].lateSlopeKbPerMin} kB/min in the second half`);
     }
+    // Reported before it is judged: the curve is what tells a leak from a cache.
+    const judged = new Set(['nats-server', ...grew.map((g) => g.split(':')[0]!)]);
+    report('load-memory', { rate, holdSeconds: holdMs / 1000, memory, curvesMb: Object.fromEntries([...judged].map((n) => [n, curve(samples.get(n) ?? [])])) });
     expect(samples.size).toBe(Object.keys(pids).length);
     expect(grew, 'processes whose memory grew').toEqual([]);
 

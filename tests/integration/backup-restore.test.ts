@@ -55,7 +55,7 @@ const now = new Date();
 /** Every named BI query, with fixed parameters. */
 async function aggregates(store: OlapStore): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const named = { sales: q.salesByHour(48, now), aging: q.arAging(now.toISOString().slice(0, 10)), stock: q.stockLevels, funnel: q.orderFunnel, top: q.topProducts(10), head: q.headcountByDepartment, pay: q.payrollByDepartment };
+  const named = { sales: q.salesByHour(48, now), aging: q.arAging(now.toISOString().slice(0, 10)), stock: q.stockLevels, funnel: q.orderFunnel, top: q.topProducts(10), head: q.headcountByDepartment, pay: q.payrollByDepartment(3) };
   for (const [name, sql] of Object.entries(named)) out[name] = (await store.query(sql)).rows;
   return out;
 }

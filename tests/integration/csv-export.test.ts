@@ -90,6 +90,12 @@ beforeAll(async () => {
     );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
+  // Enough people for payroll_by_department to show rows (no department of fewer than 3 is shown
+  // apart): Ops of 3 on its own; +Sales (1) and Support (2) added into one row without a department.
+  for (const [name, department] of [['Di', 'Ops'], ['Eve', 'Ops'], ['Fay', 'Support'], ['Gus', 'Support']] as const) {
+    const res = await h.post('hire-employee', { name, email: `${name.toLowerCase()}.${Math.random().toString(36).slice(2, 7)}@example.com`, department, title: 'Rep', salary: 310_000, currency: 'EUR' }, { role: 'admin' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
 
   for (const [n, name] of controlled.entries()) {
     await h.db.pool.query(`insert into orders.customers (id, name, payment_terms_days) values ($1, $2, 30)`, [`ctl-${n}`, name]);
@@ -342,6 +348,11 @@ describe('CSV export of the BI queries', () => {
     expect(order.rows[0]).toMatchObject({ id: flowOrder, customerName: `'${evil[0]}`, status: 'cancelled' });
     expect((await csv(olapApp, '/query/headcount_by_department', 'clerk')).rows).toContainEqual({ department: "'+Sales", headcount: '1' });
     expect((await csv(olapApp, '/query/stock_levels', 'clerk')).rows.map((r) => r.name)).toContain("'=1+2 Mug");
+    // Pay in CSV as in JSON: Ops (3) apart, +Sales and Support (3 together) in one row without a department, JPY's one person nowhere.
+    expect((await csv(olapApp, '/query/payroll_by_department', 'admin')).rows).toEqual([
+      { department: 'Ops', currency: 'EUR', headcount: '3', monthlySalary: '920000', monthlySalary_formatted: '9200.00', departments: '1' },
+      { department: '', currency: 'EUR', headcount: '3', monthlySalary: '920001', monthlySalary_formatted: '9200.01', departments: '2' },
+    ]);
     for (const [url, role, status, code] of [
       ['/query/payroll_by_department', 'clerk', 403, 'forbidden'],
       ['/query/sales_by_hour?hours=0', 'clerk', 400, 'validation_failed'],
