@@ -19,17 +19,11 @@ export interface ReorderCandidate {
   supplier: { id: string; name: string; currency: string } | null;
 }
 
-export interface ReorderLine {
-  sku: string;
-  name: string;
-  supplierSku: string | null;
-  available: number;
-  onOrder: number;
-  reorderLevel: number;
-  reorderQuantity: number;
+/** A product due, as a purchase order line would take it: its figures, how many to order and at what cost. */
+export type ReorderLine = Pick<ReorderCandidate, 'sku' | 'name' | 'supplierSku' | 'available' | 'onOrder' | 'reorderLevel' | 'reorderQuantity'> & {
   suggested: number;
   unitCost: number | null;
-}
+};
 
 export interface ReorderGroup {
   /** null: products with no preferred supplier (listed last). */

@@ -1,26 +1,13 @@
 import { useState } from 'preact/hooks';
 import type { ImportKind } from '../../../shared/import/columns.js';
+import type { RowError } from '../../../shared/import/parse.js';
+import type { ImportResult as Result } from '../../../shared/import/run.js';
 import { sampleCsv } from '../../../shared/import/samples.js';
 import { ApiError, importFile, type ImportProgress } from '../api.js';
 
 // Moving in from a spreadsheet (docs/api.md "Moving in"): pick a CSV file, see a dry run (every problem
 // by line and field, or what would change), then import it with progress. One component for products,
 // customers and suppliers; the kind picks the route.
-
-interface Result {
-  kind: ImportKind;
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  openingStock: number;
-}
-interface RowError {
-  line: number;
-  field: string | null;
-  message: string;
-}
 
 const routeOf = (kind: ImportKind, dryRun: boolean) => {
   const q = dryRun ? 'dryRun=true' : '';
