@@ -72,11 +72,9 @@ for arch in $arches; do
 done
 
 # The amd64 root into Docker's store, for the stand-ins below (skipped when Docker has this very image).
-if [ -n "$(buildah_id erpbi-local/debian:bookworm-amd64)" ]; then
-  id="$(buildah inspect --type image --format '{{.FromImageID}}' erpbi-local/debian:bookworm-amd64)"
-  if [ "$(docker image inspect -f '{{.Id}}' erpbi-local/debian:bookworm 2>/dev/null)" != "sha256:$id" ]; then
-    skopeo copy --quiet containers-storage:localhost/erpbi-local/debian:bookworm-amd64 docker-daemon:erpbi-local/debian:bookworm 2> >(grep -v "using prior storage driver" >&2)
-  fi
+id="$(buildah_id erpbi-local/debian:bookworm-amd64)"
+if [ -n "$id" ] && [ "$(docker image inspect -f '{{.Id}}' erpbi-local/debian:bookworm 2>/dev/null)" != "sha256:$id" ]; then
+  skopeo copy --quiet containers-storage:localhost/erpbi-local/debian:bookworm-amd64 docker-daemon:erpbi-local/debian:bookworm 2> >(grep -v "using prior storage driver" >&2)
 fi
 
 # Nothing to do when every stand-in was built from these very inputs (their label says which).
