@@ -1,0 +1,23 @@
+import { parseArgs } from 'node:util';
+
+// `erpbi install <step>`: the steps of the installer (install.sh) that are TypeScript, each reading
+// the installer's files and writing one of its own.
+
+export const installUsage = `  install seaweedfs-identities --secrets DIR               SeaweedFS's S3 identities (DIR/seaweedfs-s3.json, 0600) from the six
+                                                           s3-{writer,reader,admin}-{access-key-id,secret-access-key} files in DIR`;
+
+async function seaweedfsIdentitiesStep(args: string[]) {
+  const { values } = parseArgs({ args, options: { secrets: { type: 'string' } } });
+  if (!values.secrets) throw new Error(`--secrets DIR is required (the folder of the s3-* key files)\n${installUsage}`);
+  const { writeSeaweedfsIdentities } = await import('./seaweedfs-identities.js');
+  console.log(writeSeaweedfsIdentities(values.secrets));
+}
+
+const steps: Record<string, (args: string[]) => Promise<void>> = { 'seaweedfs-identities': seaweedfsIdentitiesStep };
+
+export async function installCommand(args: string[]): Promise<void> {
+  const [step, ...rest] = args;
+  const run = step ? steps[step] : undefined;
+  if (!run) throw new Error(`${step ? `no install step ${step}` : 'which install step?'}\nusage:\n${installUsage}`);
+  await run(rest);
+}
