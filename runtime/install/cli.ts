@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 // the installer's files and writing one of its own.
 
 export const installUsage = `  install seaweedfs-identities --secrets DIR               SeaweedFS's S3 identities (DIR/seaweedfs-s3.json, 0600) from the six
-                                                           s3-{writer,reader,admin}-{access-key-id,secret-access-key} files in DIR`;
+                                                           s3-{writer,reader,admin}-{access-key-id,secret-access-key} files in DIR
+  install storage-bucket                                   create the documents' bucket (S3_BUCKET at S3_ENDPOINT) with the admin key
+                                                           pair (S3_KEYS=admin); one already there is fine`;
 
 async function seaweedfsIdentitiesStep(args: string[]) {
   const { values } = parseArgs({ args, options: { secrets: { type: 'string' } } });
@@ -13,7 +15,13 @@ async function seaweedfsIdentitiesStep(args: string[]) {
   console.log(writeSeaweedfsIdentities(values.secrets));
 }
 
-const steps: Record<string, (args: string[]) => Promise<void>> = { 'seaweedfs-identities': seaweedfsIdentitiesStep };
+async function storageBucketStep(args: string[]) {
+  if (args.length > 0) throw new Error(`install storage-bucket takes no arguments (its settings are S3_*)\n${installUsage}`);
+  const { createDocumentsBucket } = await import('./storage-bucket.js');
+  console.log(`the documents' bucket: ${await createDocumentsBucket()}`);
+}
+
+const steps: Record<string, (args: string[]) => Promise<void>> = { 'seaweedfs-identities': seaweedfsIdentitiesStep, 'storage-bucket': storageBucketStep };
 
 export async function installCommand(args: string[]): Promise<void> {
   const [step, ...rest] = args;

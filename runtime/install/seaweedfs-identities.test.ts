@@ -17,10 +17,10 @@ const sample: Record<(typeof storageKeyUses)[number], KeyPair> = {
 };
 
 describe('seaweedfsIdentities', () => {
-  it('gives each use its own identity, bound to the bucket: writer writes, reader reads and lists, admin administers', () => {
+  it('gives each use its own identity, bound to the bucket: writer writes (and reads back to e-mail), reader reads and lists, admin administers', () => {
     expect(seaweedfsIdentities(sample)).toEqual({
       identities: [
-        { name: 'erpbi-writer', credentials: [{ accessKey: 'WRITERKEY', secretKey: 'writer/secret+1' }], actions: ['Write:erpbi-documents'] },
+        { name: 'erpbi-writer', credentials: [{ accessKey: 'WRITERKEY', secretKey: 'writer/secret+1' }], actions: ['Write:erpbi-documents', 'Read:erpbi-documents'] },
         { name: 'erpbi-reader', credentials: [{ accessKey: 'READERKEY', secretKey: 'reader-secret-2' }], actions: ['Read:erpbi-documents', 'List:erpbi-documents'] },
         { name: 'erpbi-admin', credentials: [{ accessKey: 'ADMINKEY', secretKey: 'admin-secret-3' }], actions: ['Admin:erpbi-documents'] },
       ],

@@ -9,7 +9,7 @@ import { storageKeySecrets, storageKeyUses, type StorageKeyUse } from '../../sha
 // identity here gets an unbound action. What each S3 request needs is set by SeaweedFS's router
 // (weed/s3api/s3api_server.go): PutObject and DeleteObject need Write, GetObject and HeadBucket
 // Read, ListObjects List, CreateBucket Admin. Delete cannot be told apart from put there: the writer
-// can delete what it could overwrite anyway, and nothing else.
+// may delete what it may overwrite anyway; it cannot list the bucket or create or remove one.
 
 export interface KeyPair {
   accessKeyId: string;
@@ -33,7 +33,9 @@ export const seaweedfsConfigFile = 'seaweedfs-s3.json';
 export function storageActions(use: StorageKeyUse, bucket: string): string[] {
   switch (use) {
     case 'writer':
-      return [`Write:${bucket}`]; // render-document puts PDFs; restore puts them back. No read, no list.
+      // render-document puts PDFs (restore puts them back) and reads its own back to e-mail them
+      // (shared/billing/deliveries.ts): no listing, no bucket administration
+      return [`Write:${bucket}`, `Read:${bucket}`];
     case 'reader':
       return [`Read:${bucket}`, `List:${bucket}`]; // query serves a PDF; the backup lists and copies them all.
     case 'admin':
