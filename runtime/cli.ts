@@ -7,13 +7,16 @@ import { loadOrCreateKeys, signToken } from './issuer.js';
 import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
 import { rebuildOlap, rebuildOlapUsage } from './rebuild-olap.js';
 import { importCommand, importUsage } from './import-cli.js';
+import { migrateCommand, migrateUsage } from './migrate-cli.js';
+import { installCommand, installUsage } from './install/cli.js';
 
 const usage = `usage: erpbi <command>
   token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data); TTL at most 86400
-  migrate                                                  apply database migrations to DATABASE_URL
+${migrateUsage}
 ${backupUsage}
 ${rebuildOlapUsage}
-${importUsage}`;
+${importUsage}
+${installUsage}`;
 
 // A dev token is a bearer credential nobody can revoke (the functions only check its signature and
 // expiry): it may live a working day at most, and a longer need is met by minting another.
@@ -38,18 +41,8 @@ async function token(args: string[]) {
   console.log(await signToken(keys, { issuer: box.issuer, audience: 'erpbi', sub: values.sub ?? `dev-${values.role}`, roles: [values.role], ttlSeconds: ttl }));
 }
 
-async function migrateCommand() {
-  const { createPool } = await import('../shared/db/pool.js');
-  const { migrate } = await import('../shared/db/migrate.js');
-  const { readConfig } = await import('../shared/config.js');
-  const db = createPool(readConfig(['DATABASE_URL'], { required: ['DATABASE_URL'] }).DATABASE_URL, 1);
-  const applied = await migrate(db);
-  await db.end();
-  console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
-}
-
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand, 'rebuild-olap': rebuildOlap, import: importCommand };
+const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand, 'rebuild-olap': rebuildOlap, import: importCommand, install: installCommand };
 const run = command ? commands[command] : undefined;
 if (!run) {
   console.error(usage);
