@@ -151,7 +151,7 @@ describe('compose files', () => {
     const source = (name: string) => extras.find((s) => s.name === name)!.spec.volumes.map((m: any) => m.source);
     expect(source('postgres')).toContain('./erpbi/pgdata');
     expect(source('erpbi-nats')).toContain('./erpbi/nats_stream');
-    expect(source('minio')).toContain('./erpbi/minio_data');
+    expect(source('seaweedfs')).toContain('./erpbi/seaweedfs_data');
     expect(source('project-to-olap')).toContain('./erpbi/olap');
   });
 
