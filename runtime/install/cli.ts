@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { faasdCompose } from './faasd-compose.js';
+import { faasdCompose, faasdSecretReaders } from './faasd-compose.js';
 
 // `erpbi install <step>`: the steps of install.sh that are TypeScript (the installer calls them; a
 // person rarely does). Each prints what it made, or writes it to --out.
@@ -10,7 +10,8 @@ const extrasFile = join(import.meta.dirname, '..', '..', 'compose', 'docker-comp
 
 export const installUsage = `  install faasd-compose --faasd FILE --domain DOMAIN [--registry HOST/erpbi] [--secrets DIR] [--extras FILE] [--out FILE]
                                                            faasd's compose file: FILE's own services + erpbi's extras for DOMAIN, images
-                                                           from the registry, secrets mounted from DIR (docs/faasd.md)`;
+                                                           from the registry, secrets mounted from DIR (docs/faasd.md)
+  install faasd-secret-readers [--extras FILE]             each secret the faasd extras mount, with the uids that read it: \`NAME UID[,UID]\` lines`;
 
 /** Writes by rename, so faasd never reads half a file. */
 function writeWhole(path: string, text: string) {
@@ -34,7 +35,13 @@ async function faasdComposeCommand(args: string[]) {
   else process.stdout.write(yaml);
 }
 
-const steps: Record<string, (args: string[]) => Promise<void>> = { 'faasd-compose': faasdComposeCommand };
+async function faasdSecretReadersCommand(args: string[]) {
+  const { values } = parseArgs({ args, options: { extras: { type: 'string' } } });
+  const readers = faasdSecretReaders(readFileSync(values.extras ?? extrasFile, 'utf8'));
+  for (const [name, uids] of Object.entries(readers)) console.log(`${name} ${uids.join(',')}`);
+}
+
+const steps: Record<string, (args: string[]) => Promise<void>> = { 'faasd-compose': faasdComposeCommand, 'faasd-secret-readers': faasdSecretReadersCommand };
 
 export async function installCommand(args: string[]): Promise<void> {
   const [step, ...rest] = args;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { faasdCompose, faasdCoreServices, placeholderDomain } from './faasd-compose.js';
+import { faasdCompose, faasdCoreServices, faasdSecretReaders, placeholderDomain } from './faasd-compose.js';
 
 const extras = readFileSync(join(import.meta.dirname, '..', '..', 'compose', 'docker-compose.faasd-extras.yml'), 'utf8');
 // The shape of faasd's own docker-compose.yaml (its installer writes it; its content stays theirs):
@@ -76,6 +76,15 @@ describe('faasdCompose: faasd compose file for one Pi', () => {
     }
   });
 
+  it('reads the same as YAML 1.1, as faasd\'s parser does: users like 472:0 stay strings, not base-60 numbers', () => {
+    const as11 = parse(out, { version: '1.1' }).services as Record<string, any>;
+    expect(as11).toEqual(s);
+    expect(as11.grafana.user).toBe('472:0');
+    expect(as11.keycloak.user).toBe('1000:0');
+    // unquoted, YAML 1.1 would have read it as 28320
+    expect(parse('user: 472:0', { version: '1.1' }).user).toBe(28320);
+  });
+
   it("re-run on its own output changes nothing (erpbi's services replaced, faasd's kept)", () => {
     expect(faasdCompose(out, extras, opts)).toBe(out);
   });
@@ -97,5 +106,33 @@ describe('faasdCompose: faasd compose file for one Pi', () => {
     for (const core of faasdCoreServices) {
       expect(() => faasdCompose(faasdOwn, `services:\n  ${core}:\n    image: x\n`, opts), core).toThrow(new RegExp(`names faasd's own services ${core}`));
     }
+  });
+});
+
+describe('faasdSecretReaders: who reads each secret on faasd', () => {
+  const readers = faasdSecretReaders(extras);
+
+  it('lists every secret the extras mount, with the uid of each service mounting it', () => {
+    const mounted = new Set(Object.values(services(extras)).flatMap((spec) => (spec.volumes ?? []).map((m: any) => String(m.source))).filter((src) => src.startsWith('./erpbi/secrets/')).map((src) => src.slice('./erpbi/secrets/'.length)));
+    expect(Object.keys(readers).sort()).toEqual([...mounted].sort());
+    expect(readers['postgres-password']).toEqual([999]);
+    expect(readers['database-url-migrate']).toEqual([1000]);
+    expect(readers['seaweedfs-s3.json']).toEqual([10002]);
+    expect(readers.tls).toEqual([0]);
+  });
+
+  it('names the secrets two users read, which one file owner cannot serve', () => {
+    const shared = Object.fromEntries(Object.entries(readers).filter(([, uids]) => uids.length > 1));
+    expect(shared).toEqual({
+      'keycloak-db-password': [999, 1000],
+      'nats-connector': [1000, 10001],
+      'nats-projector': [1000, 10001],
+      'grafana-client-secret': [472, 1000],
+      'grafana-hr-client-secret': [472, 1000],
+    });
+  });
+
+  it('refuses a user that is not numbers', () => {
+    expect(() => faasdSecretReaders('services:\n  x:\n    image: i\n    user: postgres\n    volumes: [{ type: bind, source: ./erpbi/secrets/a, target: /run/secrets/a }]\n')).toThrow(/x: user postgres is not uid:gid in numbers/);
   });
 });

@@ -80,7 +80,32 @@ export function faasdCompose(faasd: string, extras: string, opts: FaasdComposeOp
   for (const [name, spec] of Object.entries(base.services)) if (!(name in ours.services)) services[name] = name === 'gateway' ? gatewayOnLoopback(spec) : spec;
   for (const [name, spec] of Object.entries(ours.services)) services[name] = localise(spec, o);
   // faasd's `version` first, as in its file
-  const doc = new Document({ ...('version' in base ? { version: base.version } : {}), ...base, services });
+  // YAML 1.1, as faasd's parser (gopkg.in/yaml.v2) reads it: 472:0 or 1000:0 unquoted would be
+  // base-60 integers there (and `on`, `yes` booleans), so such strings are written quoted.
+  const doc = new Document({ ...('version' in base ? { version: base.version } : {}), ...base, services }, { version: '1.1' });
   doc.commentBefore = ` faasd's services and erpbi's, written by \`erpbi install faasd-compose\` (runtime/install/faasd-compose.ts)\n from compose/docker-compose.faasd-extras.yml: change that file and re-run the installer, not this one.`;
   return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * Who reads each secret on faasd: secret name -> the uids of the services that mount it, sorted. A
+ * secret file is bind-mounted as it is (same inode, same owner and mode) into every service that names
+ * it, and five are read by two services running as different users (keycloak-db-password by Postgres
+ * 999 and Keycloak 1000, nats-connector and nats-projector by erpbi-nats 10001 and the reader 1000,
+ * grafana-*-client-secret by Keycloak 1000 and Grafana 472): one owner cannot serve both, so the
+ * installer gives each file to root, 0600, plus a read ACL per uid here (setfacl -m u:UID:r).
+ * A service without `user` runs as root (its image's user is root for every such extra: the test
+ * tests/deploy/faasd-extras.test.ts checks each image's user).
+ */
+export function faasdSecretReaders(extras: string): Record<string, number[]> {
+  const readers: Record<string, Set<number>> = {};
+  for (const [name, spec] of Object.entries(parseCompose(extras, 'the extras file').services)) {
+    const uid = spec.user === undefined ? 0 : Number(String(spec.user).split(':')[0]);
+    if (!Number.isInteger(uid) || uid < 0) throw new Error(`${name}: user ${String(spec.user)} is not uid:gid in numbers`);
+    for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) {
+      const source = (v as { source?: unknown }).source;
+      if (typeof source === 'string' && source.startsWith(`${placeholderSecrets}/`)) (readers[source.slice(placeholderSecrets.length + 1)] ??= new Set()).add(uid);
+    }
+  }
+  return Object.fromEntries(Object.entries(readers).map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
 }
