@@ -76,7 +76,7 @@ describe('faasdCompose: faasd compose file for one Pi', () => {
     }
   });
 
-  it('reads the same as YAML 1.1, as faasd\'s parser does: users like 472:0 stay strings, not base-60 numbers', () => {
+  it('reads the same to a YAML 1.1 reader: users like 472:0 stay strings, not base-60 numbers', () => {
     const as11 = parse(out, { version: '1.1' }).services as Record<string, any>;
     expect(as11).toEqual(s);
     expect(as11.grafana.user).toBe('472:0');

@@ -80,8 +80,9 @@ export function faasdCompose(faasd: string, extras: string, opts: FaasdComposeOp
   for (const [name, spec] of Object.entries(base.services)) if (!(name in ours.services)) services[name] = name === 'gateway' ? gatewayOnLoopback(spec) : spec;
   for (const [name, spec] of Object.entries(ours.services)) services[name] = localise(spec, o);
   // faasd's `version` first, as in its file
-  // YAML 1.1, as faasd's parser (gopkg.in/yaml.v2) reads it: 472:0 or 1000:0 unquoted would be
-  // base-60 integers there (and `on`, `yes` booleans), so such strings are written quoted.
+  // Written for YAML 1.1 readers: unquoted, 472:0 and 1000:0 are base-60 integers to them (docker-compose
+  // 1.x's PyYAML refuses such a user) and `on`, `yes` booleans. faasd's gopkg.in/yaml.v2 decodes no
+  // base 60 but quotes such strings itself when it writes: quoted, the file reads the same everywhere.
   const doc = new Document({ ...('version' in base ? { version: base.version } : {}), ...base, services }, { version: '1.1' });
   doc.commentBefore = ` faasd's services and erpbi's, written by \`erpbi install faasd-compose\` (runtime/install/faasd-compose.ts)\n from compose/docker-compose.faasd-extras.yml: change that file and re-run the installer, not this one.`;
   return doc.toString({ lineWidth: 0 });
