@@ -1,16 +1,18 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, parseEnv } from 'node:util';
 import { faasdCompose, faasdSecretReaders } from './faasd-compose.js';
 
 // `erpbi install <step>`: the steps of install.sh that are TypeScript (the installer calls them; a
-// person rarely does). Each prints what it made, or writes it to --out.
+// person rarely does). A step that writes a file prints `ok <what>`, `done <what>` or, with --check or
+// ERPBI_CHECK=1, `would <what>`, and exits 3 when it changed (or would change) something.
 
 const extrasFile = join(import.meta.dirname, '..', '..', 'compose', 'docker-compose.faasd-extras.yml');
 
-export const installUsage = `  install faasd-compose --faasd FILE --domain DOMAIN [--registry HOST/erpbi] [--secrets DIR] [--extras FILE] [--out FILE]
-                                                           faasd's compose file: FILE's own services + erpbi's extras for DOMAIN, images
-                                                           from the registry, secrets mounted from DIR (docs/faasd.md)
+export const installUsage = `  install faasd-compose --faasd DIR|FILE [--etc DIR] [--domain D] [--registry HOST/PATH] [--secrets DIR] [--out FILE] [--check]
+                                                           faasd's compose file (DIR/docker-compose.yaml, rewritten in place): its own
+                                                           services + erpbi's extras for the domain, images from the registry, secrets
+                                                           mounted from DIR (defaults: ERPBI_DOMAIN, REGISTRY of --etc's erpbi.env, its secrets/)
   install faasd-secret-readers [--extras FILE]             each secret the faasd extras mount, with the uids that read it: \`NAME UID[,UID]\` lines`;
 
 /** Writes by rename, so faasd never reads half a file. */
@@ -19,20 +21,58 @@ function writeWhole(path: string, text: string) {
   renameSync(`${path}.part`, path);
 }
 
+/** The installer's settings file (/etc/erpbi/erpbi.env): KEY=value lines. */
+function envFileOf(etc: string | undefined): Record<string, string | undefined> {
+  if (!etc) return {};
+  const file = join(etc, 'erpbi.env');
+  if (!existsSync(file)) throw new Error(`--etc ${etc}: no erpbi.env in it`);
+  return parseEnv(readFileSync(file, 'utf8'));
+}
+
 async function faasdComposeCommand(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { faasd: { type: 'string' }, domain: { type: 'string' }, registry: { type: 'string' }, secrets: { type: 'string' }, extras: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      faasd: { type: 'string' },
+      etc: { type: 'string' },
+      domain: { type: 'string' },
+      registry: { type: 'string' },
+      secrets: { type: 'string' },
+      extras: { type: 'string' },
+      out: { type: 'string' },
+      check: { type: 'boolean', default: false },
+    },
   });
-  if (!values.faasd) throw new Error('--faasd FILE is required: faasd\'s own compose file (as its installer wrote it, e.g. /var/lib/faasd/docker-compose.yaml.orig)');
-  if (!values.domain) throw new Error('--domain is required (ERPBI_DOMAIN of /etc/erpbi/erpbi.env)');
-  const yaml = faasdCompose(readFileSync(values.faasd, 'utf8'), readFileSync(values.extras ?? extrasFile, 'utf8'), {
-    domain: values.domain,
-    ...(values.registry ? { registry: values.registry } : {}),
-    ...(values.secrets ? { secretsDir: values.secrets.replace(/\/+$/, '') } : {}),
+  if (!values.faasd) throw new Error("--faasd is required: faasd's working directory (/var/lib/faasd, whose docker-compose.yaml is rewritten) or a compose file of faasd's");
+  const env = envFileOf(values.etc);
+  const domain = values.domain ?? env.ERPBI_DOMAIN;
+  if (!domain) throw new Error('--domain is required, or --etc DIR with ERPBI_DOMAIN in DIR/erpbi.env');
+  const registry = values.registry ?? env.REGISTRY;
+  const secrets = values.secrets ?? (values.etc ? join(values.etc, 'secrets') : undefined);
+  // a directory: faasd's own, its compose file rewritten in place (the function changes nothing on its own output)
+  const inPlace = statSync(values.faasd).isDirectory();
+  const source = inPlace ? join(values.faasd, 'docker-compose.yaml') : values.faasd;
+  const out = values.out ?? (inPlace ? source : undefined);
+  const yaml = faasdCompose(readFileSync(source, 'utf8'), readFileSync(values.extras ?? extrasFile, 'utf8'), {
+    domain,
+    ...(registry ? { registry } : {}),
+    ...(secrets ? { secretsDir: secrets.replace(/\/+$/, '') } : {}),
   });
-  if (values.out) writeWhole(values.out, yaml);
-  else process.stdout.write(yaml);
+  if (!out) {
+    process.stdout.write(yaml);
+    return;
+  }
+  const what = `faasd compose file ${out} (domain ${domain}${registry ? `, images from ${registry}` : ''})`;
+  if (existsSync(out) && readFileSync(out, 'utf8') === yaml) {
+    console.log(`ok ${what}`);
+    return;
+  }
+  if (values.check || process.env.ERPBI_CHECK === '1') console.log(`would ${what}`);
+  else {
+    writeWhole(out, yaml);
+    console.log(`done ${what}`);
+  }
+  process.exitCode = 3;
 }
 
 async function faasdSecretReadersCommand(args: string[]) {
