@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,5 +62,35 @@ describe('erpbi install faasd-compose --faasd DIR --etc DIR', () => {
     const bad = await erpbi('faasd-compose', '--faasd', faasdDir, '--etc', etc, '--domain', 'Books.Example.org');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--domain must be a lower-case DNS name/);
+  });
+});
+
+// chown to the services' uids needs root, as install.sh has
+describe.runIf(process.getuid?.() === 0)('erpbi install faasd-dirs --faasd DIR', () => {
+  const root = join(work, 'faasd-dirs');
+  const owner = (p: string) => {
+    const st = statSync(join(root, 'erpbi', p));
+    return `${st.uid}:${st.gid} ${(st.mode & 0o777).toString(8)}`;
+  };
+
+  it('makes each data directory 0700 for its service, then finds nothing to do; --check reports a wrong mode', async () => {
+    mkdirSync(join(root, 'erpbi', 'pgdata'), { recursive: true, mode: 0o755 }); // as faasd would have made it: root's
+    const first = await erpbi('faasd-dirs', '--faasd', root);
+    expect(first, first.stderr).toMatchObject({ code: 3 });
+    expect(first.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
+    expect(owner('pgdata')).toBe('999:999 700');
+    expect(owner('nats_stream')).toBe('10001:10001 700');
+    expect(owner('seaweedfs_data')).toBe('10002:10002 700');
+    expect(owner('grafana_data')).toBe('472:0 700');
+    expect(owner('olap')).toBe('1000:1000 700');
+
+    const again = await erpbi('faasd-dirs', '--faasd', root);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toMatch(/^(done|would)/m);
+
+    chmodSync(join(root, 'erpbi', 'olap'), 0o755);
+    const checked = await erpbi('faasd-dirs', '--faasd', root, '--check');
+    expect(checked).toMatchObject({ code: 3, stdout: expect.stringMatching(/^would project-to-olap's data directory .*olap \(1000:1000, 0700\)$/m) });
+    expect(owner('olap')).toBe('1000:1000 755');
   });
 });

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
-import { faasdCompose, faasdSecretReaders } from './faasd-compose.js';
+import { faasdCompose, faasdDataDirs, faasdSecretReaders } from './faasd-compose.js';
 
 // `erpbi install <step>`: the steps of install.sh that are TypeScript (the installer calls them; a
 // person rarely does). A step that writes a file prints `ok <what>`, `done <what>` or, with --check or
@@ -13,6 +13,8 @@ export const installUsage = `  install faasd-compose --faasd DIR|FILE [--etc DIR
                                                            faasd's compose file (DIR/docker-compose.yaml, rewritten in place): its own
                                                            services + erpbi's extras for the domain, images from the registry, secrets
                                                            mounted from DIR (defaults: ERPBI_DOMAIN, REGISTRY of --etc's erpbi.env, its secrets/)
+  install faasd-dirs --faasd DIR [--check]                  the extras' data directories under DIR (faasd's working directory), each 0700 and
+                                                           owned by the uid:gid its service runs as
   install faasd-secret-readers [--extras FILE]             each secret the faasd extras mount, with the uids that read it: \`NAME UID[,UID]\` lines`;
 
 /** Writes by rename, so faasd never reads half a file. */
@@ -75,13 +77,45 @@ async function faasdComposeCommand(args: string[]) {
   process.exitCode = 3;
 }
 
+async function faasdDirsCommand(args: string[]) {
+  const { values } = parseArgs({ args, options: { faasd: { type: 'string' }, extras: { type: 'string' }, check: { type: 'boolean', default: false } } });
+  if (!values.faasd) throw new Error("--faasd DIR is required: faasd's working directory (/var/lib/faasd)");
+  const check = values.check || process.env.ERPBI_CHECK === '1';
+  let changed = false;
+  for (const d of faasdDataDirs(readFileSync(values.extras ?? extrasFile, 'utf8'))) {
+    const path = join(values.faasd, d.path);
+    const what = `${d.service}'s data directory ${path} (${d.uid}:${d.gid}, 0700)`;
+    const st = existsSync(path) ? statSync(path) : undefined;
+    if (st && !st.isDirectory()) throw new Error(`${path} is not a directory`);
+    // contents are the service's own: only the directory itself is made right, never its files
+    if (st && st.uid === d.uid && st.gid === d.gid && (st.mode & 0o777) === 0o700) {
+      console.log(`ok ${what}`);
+      continue;
+    }
+    changed = true;
+    if (check) {
+      console.log(`would ${what}`);
+      continue;
+    }
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    chownSync(path, d.uid, d.gid);
+    chmodSync(path, 0o700);
+    console.log(`done ${what}`);
+  }
+  if (changed) process.exitCode = 3;
+}
+
 async function faasdSecretReadersCommand(args: string[]) {
   const { values } = parseArgs({ args, options: { extras: { type: 'string' } } });
   const readers = faasdSecretReaders(readFileSync(values.extras ?? extrasFile, 'utf8'));
   for (const [name, uids] of Object.entries(readers)) console.log(`${name} ${uids.join(',')}`);
 }
 
-const steps: Record<string, (args: string[]) => Promise<void>> = { 'faasd-compose': faasdComposeCommand, 'faasd-secret-readers': faasdSecretReadersCommand };
+const steps: Record<string, (args: string[]) => Promise<void>> = {
+  'faasd-compose': faasdComposeCommand,
+  'faasd-dirs': faasdDirsCommand,
+  'faasd-secret-readers': faasdSecretReadersCommand,
+};
 
 export async function installCommand(args: string[]): Promise<void> {
   const [step, ...rest] = args;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { faasdCompose, faasdCoreServices, faasdSecretReaders, placeholderDomain } from './faasd-compose.js';
+import { faasdCompose, faasdCoreServices, faasdDataDirs, faasdSecretReaders, placeholderDomain } from './faasd-compose.js';
 
 const extras = readFileSync(join(import.meta.dirname, '..', '..', 'compose', 'docker-compose.faasd-extras.yml'), 'utf8');
 // The shape of faasd's own docker-compose.yaml (its installer writes it; its content stays theirs):
@@ -134,5 +134,18 @@ describe('faasdSecretReaders: who reads each secret on faasd', () => {
 
   it('refuses a user that is not numbers', () => {
     expect(() => faasdSecretReaders('services:\n  x:\n    image: i\n    user: postgres\n    volumes: [{ type: bind, source: ./erpbi/secrets/a, target: /run/secrets/a }]\n')).toThrow(/x: user postgres is not uid:gid in numbers/);
+  });
+});
+
+describe('faasdDataDirs: the directories the installer makes before faasd starts', () => {
+  it("is each service's one writable mount, with the uid:gid it runs as", () => {
+    expect(faasdDataDirs(extras)).toEqual([
+      { path: 'erpbi/pgdata', uid: 999, gid: 999, service: 'postgres' },
+      { path: 'erpbi/nats_stream', uid: 10001, gid: 10001, service: 'erpbi-nats' },
+      { path: 'erpbi/seaweedfs_data', uid: 10002, gid: 10002, service: 'seaweedfs' },
+      { path: 'erpbi/prometheus_data', uid: 65534, gid: 65534, service: 'erpbi-prometheus' },
+      { path: 'erpbi/grafana_data', uid: 472, gid: 0, service: 'grafana' },
+      { path: 'erpbi/olap', uid: 1000, gid: 1000, service: 'project-to-olap' },
+    ]);
   });
 });

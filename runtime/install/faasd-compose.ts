@@ -110,3 +110,31 @@ export function faasdSecretReaders(extras: string): Record<string, number[]> {
   }
   return Object.fromEntries(Object.entries(readers).map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
 }
+
+/** A data directory of the extras: its path under faasd's working directory, and who owns it. */
+export interface FaasdDataDir {
+  path: string;
+  uid: number;
+  gid: number;
+  service: string;
+}
+
+/**
+ * The extras' data directories, each the one writable mount of its service (every other mount is
+ * read-only: tests/deploy/hardening.test.ts), to be made before faasd starts, owned by the uid:gid the
+ * service runs as: faasd would make a missing one itself, root's and 0744, which a non-root service
+ * cannot write (Postgres would not even start).
+ */
+export function faasdDataDirs(extras: string): FaasdDataDir[] {
+  const dirs: FaasdDataDir[] = [];
+  for (const [service, spec] of Object.entries(parseCompose(extras, 'the extras file').services)) {
+    const [uid, gid] = spec.user === undefined ? [0, 0] : String(spec.user).split(':').map(Number);
+    for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) {
+      const m = v as { source?: unknown; read_only?: unknown };
+      if (m.read_only === true || typeof m.source !== 'string' || !m.source.startsWith('./')) continue;
+      if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`${service}: user ${String(spec.user)} is not uid:gid in numbers`);
+      dirs.push({ path: m.source.slice(2), uid: uid!, gid: gid!, service });
+    }
+  }
+  return dirs;
+}
