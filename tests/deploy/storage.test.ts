@@ -156,7 +156,8 @@ describe('who holds which key pair', () => {
 describe('MinIO', () => {
   it('is gone: named by no file of the repository but the page on moving off it', () => {
     const files = execFileSync('git', ['grep', '-l', '-i', 'minio'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
-    expect(files.sort()).toEqual(['docs/object-storage.md', 'tests/deploy/storage.test.ts']);
+    // faasd-extras.test.ts names MinIO's image as one the reader must refuse
+    expect(files.sort()).toEqual(['docs/object-storage.md', 'tests/deploy/faasd-extras.test.ts', 'tests/deploy/storage.test.ts']);
   });
 
   it('docs/deploy-pi.md sizes seaweedfs and storage-init as the compose files do', () => {
