@@ -228,7 +228,7 @@ describe('the nightly job on plain compose (the default), with docker stood in f
     expect(more).toEqual([]);
     const [argv, seen] = backup!.split(' | ');
     expect(argv).toMatch(/^compose -p erpbi --env-file \/etc\/erpbi\/erpbi\.env -f docker-compose\.base\.yml -f docker-compose\.erp\.yml -f docker-compose\.bi\.yml run --rm -T --no-deps -u 0 /);
-    expect(argv).toContain(`-v ${backups}:/backups -v ${join(b, 'status')}:/status -v erpbi_olap_data:/data/olap:ro -e ERPBI_DATA=/data -v ${join(b, 'drill.key')}:/run/erpbi/backup-identity:ro`);
+    expect(argv).toContain(`-v ${backups}:/backups -v ${join(b, 'status')}:/status -v erpbi_olap_data:/data/olap:ro -e ERPBI_DATA=/data -e TMPDIR=/backups/.work -v ${join(b, 'drill.key')}:/run/erpbi/backup-identity:ro`);
     expect(argv).toMatch(/ connector node bin\/erpbi\.mjs backup --tar --out \/backups$/);
     // names only on the command line: no password, key or URL
     for (const secret of ['readpw', 'superpw', 'kcpw', 'reader-secret', 'natspw']) expect(argv).not.toContain(secret);

@@ -604,6 +604,50 @@ describe('off the box with restic (compose/systemd/erpbi-backup-push)', () => {
     expect(snapshots().map((sn) => sn.paths)).toEqual([[second.path, second.checksum].sort()]);
   });
 
+  it.skipIf(!hasRestic)('the nightly job for real (faasd runtime: node on the host): backup, drill, push; the status file says so', () => {
+    // faasd's layout in miniature: its hosts file points the services' names at this machine.
+    const box = join(work, 'faasd-box');
+    const secrets = join(box, 'secrets');
+    mkdirSync(secrets, { recursive: true });
+    writeFileSync(join(box, 'hosts'), '127.0.0.1\tpostgres\n127.0.0.1\terpbi-nats\n');
+    const db = new URL(h.db.url);
+    writeFileSync(join(secrets, 'database-url-read'), `postgres://${db.username}:unused@postgres:${db.port || 5432}${db.pathname}`);
+    writeFileSync(join(secrets, 'postgres-password'), 'unused');
+    const backups = join(box, 'backups');
+    const status = join(box, 'status');
+    const r = spawnSync('sh', [join(import.meta.dirname, '..', '..', 'compose', 'systemd', 'erpbi-backup')], {
+      env: {
+        ...env,
+        ERPBI_RUNTIME: 'faasd',
+        ERPBI_HOME: join(import.meta.dirname, '..', '..'),
+        NODE: process.execPath,
+        FAASD_HOSTS: join(box, 'hosts'),
+        ERPBI_SECRETS: secrets,
+        ERPBI_DATA: join(work, 'box-a'),
+        ERPBI_BACKUP_DIR: backups,
+        ERPBI_BACKUP_STATUS_DIR: status,
+        POSTGRES_USER: db.username,
+        EVENTS_STREAM: h.bus.stream,
+        ERPBI_BACKUP_RECIPIENTS: recipient,
+        ERPBI_BACKUP_IDENTITY_FILE: keyFile,
+        ERPBI_BACKUP_TARGET: join(work, 'restic-job'),
+      },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/erpbi-backup: backup written: \S+erpbi-backup-\w+\.tar\.gz/);
+    expect(r.stdout).toMatch(/^drill passed: the backup of \S+ restored into erpbi_drill_\w+, .*; olap checked; keycloak absent; documents absent; /m);
+    expect(r.stderr).toMatch(/erpbi-backup-push: pushed erpbi-backup-\w+\.tar\.gz to .*restic-job; retention applied, repository checked/);
+    const archives = readdirSync(backups).filter((f) => f.endsWith('.tar.gz'));
+    expect(archives).toHaveLength(1);
+    expect(statSync(backups).mode & 0o777).toBe(0o700);
+    const recorded = readBackupStatus(join(status, 'backup-status.json'))!;
+    expect(recorded.backup.lastSuccess!.bytes).toBe(statSync(join(backups, archives[0]!)).size);
+    expect(recorded.backup.lastFailure).toBeNull();
+    expect(recorded.drill.lastSuccess).not.toBeNull();
+    expect(JSON.parse(restic(['snapshots', '--json'], { RESTIC_REPOSITORY: join(work, 'restic-job') }))).toHaveLength(1);
+  });
+
   it.skipIf(!hasRestic)('a wrong password or no target fails the push, and makes no second repository', () => {
     const wrong = join(work, 'restic-wrong');
     writeFileSync(wrong, 'not the password', { mode: 0o600 });
