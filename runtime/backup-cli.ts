@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../shared/config.js';
-import { boxDatabaseUrl, boxSuperuserUrl, dataDir, natsCredentialsOf, natsUrlOf, readBox } from './box.js';
+import { boxDatabaseUrl, boxSuperuserUrl, dataDir, natsCredentialsOf, natsUrlOf, readBox, type BoxFile } from './box.js';
 import { startProgress } from './progress.js';
 import type { DatabaseRole } from './postgres.js';
 
@@ -34,7 +34,16 @@ function settings(as?: Extract<DatabaseRole, 'owner' | 'reader'>) {
   const config = readConfig(['DATABASE_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'OLAP_FILE', 'KEYCLOAK_DATABASE_URL']);
   const databaseUrl = config.DATABASE_URL ?? (as && boxDatabaseUrl(box, as)) ?? boxSuperuserUrl(box, dir);
   if (!databaseUrl) throw new Error('DATABASE_URL (or the secret database-url) is required, or a box started with `npm start` in ERPBI_DATA');
-  return { dir, databaseUrl, natsUrl: natsUrlOf(box), natsCredentials: natsCredentialsOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE, keycloakDatabaseUrl: config.KEYCLOAK_DATABASE_URL, localBox: !config.DATABASE_URL };
+  return { dir, databaseUrl, natsUrl: natsUrlOf(box), natsCredentials: natsCredentialsOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE, keycloakDatabaseUrl: config.KEYCLOAK_DATABASE_URL, localBox: !config.DATABASE_URL, box };
+}
+
+/** The documents' storage: the S3_* settings, else (a box of `npm start`) the box's own s3rver, whose one key pair reads and writes. */
+async function documentsTarget(s: { box: BoxFile; localBox: boolean }) {
+  const { s3TargetFromEnv } = await import('./backup-documents.js');
+  const given = s3TargetFromEnv();
+  if (given || !s.localBox || !s.box.s3Port) return given;
+  const { documentsBucket, localStorageKeys } = await import('./object-storage.js');
+  return { endpoint: `http://127.0.0.1:${s.box.s3Port}`, region: 'us-east-1', bucket: documentsBucket, ...localStorageKeys };
 }
 
 /**
@@ -117,7 +126,6 @@ async function takeBackup(args: string[]): Promise<void> {
   const encryptTo = await backupRecipients(s, values.plaintext);
   if (!s.natsUrl && !values['no-stream']) throw new Error('NATS_URL is required to record the stream position (or pass --no-stream)');
   const { backup } = await import('./backup.js');
-  const { s3TargetFromEnv } = await import('./backup-documents.js');
   const result = await backup({
     databaseUrl: s.databaseUrl,
     dataDir: s.dir,
@@ -126,7 +134,7 @@ async function takeBackup(args: string[]): Promise<void> {
     encryptTo,
     ...(values['no-stream'] || !s.natsUrl ? {} : { nats: { url: s.natsUrl, stream: s.stream, credentials: s.natsCredentials } }),
     keycloakDatabaseUrl: s.keycloakDatabaseUrl,
-    documents: s3TargetFromEnv(),
+    documents: await documentsTarget(s),
     tar: values.tar,
     log: (line) => console.error(line),
     progress: startProgress,
@@ -144,7 +152,6 @@ export async function restoreCommand(args: string[]): Promise<void> {
   if (positionals.length !== 1) throw new Error(`restore takes one backup directory or .tar.gz\n${backupUsage}`);
   const s = settings('owner');
   const { restore, restorableParts } = await import('./backup.js');
-  const { s3TargetFromEnv } = await import('./backup-documents.js');
   const leaveOut = (values['leave-out'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   const unknown = leaveOut.filter((p) => !(restorableParts as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--leave-out takes ${restorableParts.join(', ')} (comma-separated), not ${unknown.join(', ')}`);
@@ -158,7 +165,7 @@ export async function restoreCommand(args: string[]): Promise<void> {
     ...(s.natsUrl ? { nats: { url: s.natsUrl, stream: s.stream, credentials: s.natsCredentials } } : {}),
     ...(values['republish-events'] ? { republishEvents: { prefix: s.prefix } } : {}),
     keycloakDatabaseUrl: s.keycloakDatabaseUrl,
-    documents: s3TargetFromEnv(),
+    documents: await documentsTarget(s),
     leaveOut: leaveOut as (typeof restorableParts)[number][],
     log: (line) => console.error(line),
     progress: startProgress,

@@ -32,7 +32,8 @@ export interface NatsTarget {
 // pg_dump custom-format archive, Keycloak's database likewise when given, a copy of the DuckDB file if
 // there is one, every stored document (object) of the bucket when the S3 settings are given, and the
 // manifest: the SHA-256 of every file, the row count of every table (read in pg_dump's own snapshot),
-// each document's key, and the event stream's position. Every file is sealed with age to the configured recipients (`<name>.age`), the
+// each document's key, and the event stream's position. Every file is sealed with age to the
+// configured recipients (`<name>.age`), the
 // manifest too: only whoever holds an identity reads it, and a manifest that a restore accepts can only
 // have been written by someone who had the recipients (an age header does not name them). Plaintext
 // is written, and read back, only on an explicit `plaintext`. Files are 0600, directories 0700, and
