@@ -37,11 +37,11 @@ function settings(as?: Extract<DatabaseRole, 'owner' | 'reader'>) {
   return { dir, databaseUrl, natsUrl: natsUrlOf(box), natsCredentials: natsCredentialsOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE, keycloakDatabaseUrl: config.KEYCLOAK_DATABASE_URL, localBox: !config.DATABASE_URL, box };
 }
 
-/** The documents' storage: the S3_* settings, else (a box of `npm start`) the box's own s3rver, whose one key pair reads and writes. */
-async function documentsTarget(s: { box: BoxFile; localBox: boolean }) {
+/** The documents' storage: the S3_* settings, else (a box of `npm start` in ERPBI_DATA) the box's own s3rver, whose one key pair reads and writes. */
+async function documentsTarget(s: { box: BoxFile }) {
   const { s3TargetFromEnv } = await import('./backup-documents.js');
   const given = s3TargetFromEnv();
-  if (given || !s.localBox || !s.box.s3Port) return given;
+  if (given || !s.box.s3Port) return given;
   const { documentsBucket, localStorageKeys } = await import('./object-storage.js');
   return { endpoint: `http://127.0.0.1:${s.box.s3Port}`, region: 'us-east-1', bucket: documentsBucket, ...localStorageKeys };
 }

@@ -860,6 +860,16 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     expect(afterPush.drill).toEqual(afterDrill.drill);
   });
 
+  it("a box of npm start without S3_ENDPOINT: the documents of its own s3rver (box.json's s3Port), backed up and restored", async () => {
+    const box = join(work, 'box-s3');
+    writeBox({ clientSecret: 'test', s3Port: Number(new URL(storage.url).port) }, box);
+    const { stdout } = await cli(['backup', '--out', join(work, 'cli-s3'), '--tar', '--no-stream'], { DATABASE_URL: h.db.url, ERPBI_DATA: box, ERPBI_BACKUP_RECIPIENTS: recipient });
+    const into = join(work, 'box-s3-restored');
+    writeBox({ clientSecret: 'test', s3Port: Number(new URL(blank.url).port) }, into);
+    const restored = await cli(['restore', stdout.trim(), '--identity', keyFile], { DATABASE_URL: await createEmptyDatabase(), ERPBI_DATA: into });
+    expect(restored.stdout).toMatch(new RegExp(`; keycloak absent; ${pdfs.size} documents restored\\n$`));
+  });
+
   it("rebuild-olap: events replayed of the stream's message count", async () => {
     // A box of its own: the projector behind a gateway, and the dev issuer's keys the CLI signs with.
     const box = join(work, 'box-r');
