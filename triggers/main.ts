@@ -7,6 +7,7 @@ import { readConfig, natsCredentials } from '../shared/config.js';
 import { startConnector } from './connector.js';
 import { startBatchFeeds } from './batch-feed.js';
 import { createConnectorMetrics } from './metrics.js';
+import { registerBackupMetrics } from './backup-metrics.js';
 import { serviceTokenSource } from './service-token.js';
 import { readStack } from './stack.js';
 import { startSweeper } from './sweeper.js';
@@ -20,12 +21,15 @@ const env = readConfig(
     'PORT', 'HOST', 'STACK_FILE', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_ID', 'CLIENT_SECRET',
     // The retention windows and the pruner's pace (why each: retention.ts).
     'PROCESSED_EVENTS_KEEP_HOURS', 'PUBLISHED_OUTBOX_KEEP_HOURS', 'PRUNE_EVERY_SECONDS', 'PRUNE_BATCH_ROWS',
+    // What Prometheus alerts on besides the events: the nightly backup's outcome, the certificate's expiry.
+    'ERPBI_BACKUP_STATUS_FILE', 'TLS_CERT_FILE',
   ],
   { required: ['DATABASE_URL', 'NATS_URL', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_SECRET'] },
 );
 
 const log = rootLogger.child({ fn: 'connector' });
 const metrics = createConnectorMetrics();
+registerBackupMetrics(metrics.registry, { statusFile: env.ERPBI_BACKUP_STATUS_FILE, certFile: env.TLS_CERT_FILE });
 const db = createPool(env.DATABASE_URL, 2);
 const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true, credentials: natsCredentials(env) });
 await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);

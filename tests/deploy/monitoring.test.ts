@@ -37,6 +37,21 @@ describe('Prometheus', () => {
     expect(r.status, r.out).toBe(0);
   });
 
+  it.skipIf(!promtool)('promtool test rules: each backup, drill and certificate alert fires when it should and stays quiet otherwise', () => {
+    const r = spawnSync('promtool', ['test', 'rules', 'erpbi-backups.test.yml'], { cwd: join(root, 'prometheus/rule-tests'), encoding: 'utf8' });
+    expect(`${r.stdout}\n${r.stderr}`).toContain('SUCCESS');
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  });
+
+  it('alerts on a failed or missing backup or drill, and a certificate within 21 days of expiry', () => {
+    const alert = (name: string) => rules.find((r) => r.alert === name)!;
+    expect(alert('ErpbiBackupFailed').expr).toBe('erpbi_backup_last_failure_timestamp_seconds > erpbi_backup_last_success_timestamp_seconds');
+    expect(alert('ErpbiBackupMissing').expr).toBe('time() - erpbi_backup_last_success_timestamp_seconds > 26 * 3600');
+    expect(alert('ErpbiBackupNeverRecorded').expr).toMatch(/^absent\(erpbi_backup_last_success_timestamp_seconds\)/);
+    expect(alert('ErpbiBackupDrillFailed').expr).toContain('erpbi_backup_drill_last_failure_timestamp_seconds');
+    expect(alert('ErpbiCertificateExpiresSoon').expr).toBe('erpbi_tls_certificate_expiry_timestamp_seconds - time() < 21 * 86400');
+  });
+
   it('scrapes every function of stack.yml (through the gateway), the projector, the connector and nats-server', () => {
     const targets: string[] = job('erpbi-functions').static_configs.flatMap((c: { targets: string[] }) => c.targets);
     const expected = Object.keys(stackFunctions()).filter((n) => n !== 'project-to-olap');
