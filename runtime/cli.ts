@@ -7,13 +7,15 @@ import { loadOrCreateKeys, signToken } from './issuer.js';
 import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
 import { rebuildOlap, rebuildOlapUsage } from './rebuild-olap.js';
 import { importCommand, importUsage } from './import-cli.js';
+import { Changed, installCommand, installUsage } from './install-cli.js';
 
 const usage = `usage: erpbi <command>
   token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data); TTL at most 86400
   migrate                                                  apply database migrations to DATABASE_URL
 ${backupUsage}
 ${rebuildOlapUsage}
-${importUsage}`;
+${importUsage}
+${installUsage}`;
 
 // A dev token is a bearer credential nobody can revoke (the functions only check its signature and
 // expiry): it may live a working day at most, and a longer need is met by minting another.
@@ -49,13 +51,15 @@ async function migrateCommand() {
 }
 
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand, 'rebuild-olap': rebuildOlap, import: importCommand };
+const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand, 'rebuild-olap': rebuildOlap, import: importCommand, install: installCommand };
 const run = command ? commands[command] : undefined;
 if (!run) {
   console.error(usage);
   process.exit(2);
 }
 run(rest).catch((err: Error) => {
+  // an install step that changed something (install.sh counts it): not a failure
+  if (err instanceof Changed) process.exit(3);
   console.error(`erpbi ${command}: ${err.message}`);
   process.exit(1);
 });
