@@ -173,8 +173,16 @@ compose() { "${compose_cmd[@]}" -p "$project" --env-file "$env_file" "${file_arg
 if [ "$runtime" = compose ] && image_present "$service_image" && [ -d "$etc" ]; then
   # ---- 4. secrets (the set: compose/docker-compose.base.yml's top-level secrets), web's config.json, the override naming them ----
   install_step secrets --compose "$repo/compose/docker-compose.base.yml" --dir "$secrets"
+  # SeaweedFS's S3 identities, derived from the s3-* key files (rewritten each run; changed only when they did)
   if grep -q 'seaweedfs-s3.json' "$repo/compose/docker-compose.base.yml"; then
-    install_step seaweedfs-identities --secrets "$secrets"
+    identities="$secrets/seaweedfs-s3.json"
+    was="$(sha256sum "$identities" 2>/dev/null || true)"
+    if [ "$check" = 1 ]; then
+      if [ -n "$was" ]; then ok "SeaweedFS identities $identities (present)"; else echo "would SeaweedFS identities $identities"; changed=1; fi
+    else
+      erpbi_install seaweedfs-identities --secrets "$secrets" >/dev/null
+      if [ "$(sha256sum "$identities")" = "$was" ]; then ok "SeaweedFS identities $identities"; else changed=1; echo "done SeaweedFS identities $identities"; fi
+    fi
   fi
   install_step web-config --domain "$domain" --template "$repo/compose/web/config.json" --out "$etc/web/config.json"
   install_step compose-override --compose "$repo/compose/docker-compose.base.yml" --etc "$etc" --out "$etc/compose.override.yml"

@@ -7,7 +7,7 @@ import { loadOrCreateKeys, signToken } from './issuer.js';
 import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
 import { rebuildOlap, rebuildOlapUsage } from './rebuild-olap.js';
 import { importCommand, importUsage } from './import-cli.js';
-import { Changed, installCommand, installUsage } from './install-cli.js';
+import { Changed, installCommand, installUsage } from './install/cli.js';
 
 const usage = `usage: erpbi <command>
   token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data); TTL at most 86400

@@ -100,7 +100,7 @@ async function main() {
     natsAs = (user) => ({ NATS_USER: user, NATS_PASSWORD: passwords[user] });
   }
 
-  // Object storage for the invoice PDFs: the box's own unless S3_ENDPOINT names one (e.g. a MinIO).
+  // Object storage for the invoice PDFs: the box's own unless S3_ENDPOINT names one (e.g. a SeaweedFS).
   let storage: Record<string, string> = {
     S3_ENDPOINT: config.S3_ENDPOINT ?? '',
     S3_BUCKET: config.S3_BUCKET,

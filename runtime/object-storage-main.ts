@@ -1,6 +1,6 @@
-// The box's object storage when there is no MinIO: s3rver, an S3-protocol server keeping objects as
+// The box's object storage when there is no SeaweedFS: s3rver, an S3-protocol server keeping objects as
 // files under <data>/s3. Run as its own process by runtime/object-storage.ts, bound to 127.0.0.1
-// (the container test's MinIO stand-in binds S3RVER_ADDRESS=0.0.0.0 inside its container).
+// (the container test's SeaweedFS stand-in binds S3RVER_ADDRESS=0.0.0.0 inside its container).
 // @ts-expect-error: s3rver ships no type declarations
 import S3rver from 's3rver';
 import { readConfig } from '../shared/config.js';
@@ -12,7 +12,7 @@ const { S3RVER_DIR: directory, S3RVER_PORT: port, S3_BUCKET: bucket, S3RVER_ADDR
 });
 
 // Path-style only, as erpbi's client addresses it: with vhostBuckets on, s3rver would read a host
-// name such as `minio` (the container test's stand-in) as a bucket name.
+// name such as `seaweedfs` (the container test's stand-in) as a bucket name.
 const server = new S3rver({ address, port, directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket, configs: [] }] });
 writeObjectsWhole(server.store);
 await server.run();

@@ -4,8 +4,8 @@ import { documentStore, type DocumentStore } from '../shared/documents/storage.j
 import { startTestStorage, type TestStorage } from '../tests/support/object-storage.js';
 
 // s3rver wrote an object in place and answered the PUT before its bytes were on disk: a GET in that
-// moment read an empty or partial file (an invoice PDF came back as 200 with 0 bytes). MinIO's PUT is
-// atomic; the box's own storage must be too, or `npm start` serves half a document.
+// moment read an empty or partial file (an invoice PDF came back as 200 with 0 bytes). An S3 store's PUT
+// replaces an object whole; the box's own storage must too, or `npm start` serves half a document.
 let storage: TestStorage;
 let store: DocumentStore;
 beforeAll(async () => {

@@ -6,8 +6,8 @@ import { buffer } from 'node:stream/consumers';
 
 // s3rver (3.7) writes an object in place, truncating the old file first, and answers the PUT before
 // the bytes are on disk: a GET meanwhile read an empty or partial file, so `npm start` once served an
-// invoice PDF of 0 bytes, and a re-rendered document could be read half old, half missing. MinIO's PUT
-// is atomic. Here an object is written whole under another name, its metadata first, then renamed into
+// invoice PDF of 0 bytes, and a re-rendered document could be read half old, half missing. An S3
+// store's PUT replaces an object whole. Here an object is written whole under another name, its metadata first, then renamed into
 // place: a reader finds no object (a 503 `not_ready`, retried) or the whole one, old or new.
 
 /** The part of s3rver's FilesystemStore this replaces and uses (lib/stores/filesystem.js). */

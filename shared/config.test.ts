@@ -50,5 +50,23 @@ describe('configuration', () => {
       expect(() => functionConfig(fn)).toThrow(/DATABASE_URL \(or the secret database-url-read\) is required/);
       expect(() => functionConfig({ ...fn, DATABASE_ACCESS: 'admin', DATABASE_URL: base.DATABASE_URL })).toThrow(/bad configuration: DATABASE_ACCESS/);
     });
+
+    it("S3_KEYS names the bucket's key pair: writer -> s3-writer-*, reader -> s3-reader-*; unset, the environment's alone", () => {
+      writeFileSync(join(dir, 's3-writer-access-key-id'), 'W\n');
+      writeFileSync(join(dir, 's3-writer-secret-access-key'), 'w-secret\n');
+      writeFileSync(join(dir, 's3-reader-access-key-id'), 'R');
+      writeFileSync(join(dir, 's3-reader-secret-access-key'), 'r-secret');
+      const keys = ['S3_KEYS', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+      const pair = (env: Record<string, string>) => {
+        const c = readConfig(keys, { env: { SECRETS_DIR: dir, ...env } });
+        return [c.S3_ACCESS_KEY_ID, c.S3_SECRET_ACCESS_KEY];
+      };
+      expect(pair({ S3_KEYS: 'writer' })).toEqual(['W', 'w-secret']);
+      expect(pair({ S3_KEYS: 'reader', S3_ACCESS_KEY_ID: 'env', S3_SECRET_ACCESS_KEY: 'env' })).toEqual(['R', 'r-secret']);
+      // no admin files here: the admin's pair is not some other use's
+      expect(pair({ S3_KEYS: 'admin' })).toEqual([undefined, undefined]);
+      expect(pair({ S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' })).toEqual(['S3RVER', 'S3RVER']);
+      expect(() => pair({ S3_KEYS: 'root' })).toThrow(/bad configuration: S3_KEYS/);
+    });
   });
 });

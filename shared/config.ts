@@ -4,6 +4,7 @@ import { idempotencyWindowHours } from './idempotency/expiry.js';
 import { connectorClient } from './auth/roles.js';
 import { natsPasswordSecret, natsUsers, type NatsUser } from './events/nats-users.js';
 import type { NatsCredentials } from './events/bus.js';
+import { isStorageKeyUse, storageKeySecrets, storageKeyUses } from './documents/storage-keys.js';
 
 // Every setting erpbi reads from its environment, in one zod schema. Each process (a function, the
 // connector, the projector, the gateway, `npm start`, the CLI) reads the part it needs through
@@ -93,6 +94,9 @@ export const settings = z.object({
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('erpbi-documents'),
+  /** Which of the bucket's key pairs a process uses (shared/documents/storage-keys.ts): the secrets
+   *  s3-<S3_KEYS>-access-key-id and -secret-access-key; render-document `writer`, query `reader`. */
+  S3_KEYS: z.enum(storageKeyUses).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 
@@ -187,8 +191,9 @@ const secretFiles: Partial<Record<Key, string | ((env: NodeJS.ProcessEnv) => str
   // no user, no password to look for
   NATS_PASSWORD: (env) => (env.NATS_USER ? natsPasswordSecret(env.NATS_USER) : undefined),
   CLIENT_SECRET: 'connector-client-secret',
-  S3_ACCESS_KEY_ID: 's3-access-key-id',
-  S3_SECRET_ACCESS_KEY: 's3-secret-access-key',
+  // no S3_KEYS, no file to look for: the pair is then the environment's (npm start's own storage)
+  S3_ACCESS_KEY_ID: (env) => (isStorageKeyUse(env.S3_KEYS) ? storageKeySecrets(env.S3_KEYS).accessKeyId : undefined),
+  S3_SECRET_ACCESS_KEY: (env) => (isStorageKeyUse(env.S3_KEYS) ? storageKeySecrets(env.S3_KEYS).secretAccessKey : undefined),
   SMTP_PASSWORD: 'smtp-password',
   KC_DB_PASSWORD: 'keycloak-db-password',
   KC_BOOTSTRAP_ADMIN_PASSWORD: 'keycloak-admin-password',

@@ -13,7 +13,7 @@ import { launchChromium, results, watch } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
 import { drive, request, type Flow } from '../faults/driver.js';
 import { checkInvariants, checkOlap, settle } from '../faults/invariants.js';
-import { arches, compose, containerId, docker, dockerRegistry, front, imageMeasures, person, prepare, registryTag, root, signIn, startRegistry, startTimes, state, stats, type Registry, type Stack } from './stack.js';
+import { arches, compose, containerId, docker, dockerRegistry, front, imageMeasures, jobs, person, prepare, registryTag, root, signIn, startRegistry, startTimes, state, stats, type Registry, type Stack } from './stack.js';
 import { stackFunctions } from '../deploy/support.js';
 
 // Issue 11: the deployment, run for real. Builds the local stand-in bases and erpbi's images, starts
@@ -28,8 +28,8 @@ let stack: Stack;
 let registry: Registry | undefined;
 /** erpbi's images: the service image and one per stack.yml function. */
 const images = ['erpbi', ...Object.keys(stackFunctions())];
-/** The containers run from erpbi's images (the keycloak and minio stand-ins are the service image too). */
-const ownServices = ['migrate', 'connector', 'gateway', 'project-to-olap', 'keycloak', 'minio', ...Object.keys(stackFunctions())];
+/** The containers run from erpbi's images (the keycloak and seaweedfs stand-ins are the service image too). */
+const ownServices = ['migrate', 'storage-init', 'connector', 'gateway', 'project-to-olap', 'keycloak', 'seaweedfs', ...Object.keys(stackFunctions())];
 let db: Pool;
 let nc: NatsConnection;
 const measures: Record<string, unknown> = {};
@@ -170,7 +170,7 @@ describe('the compose stack, through its front door', () => {
       const o = await request(box, clerk, `/function/query/orders/${order.body.id}`);
       return o.body?.status === 'invoiced' && o.body.invoiceId ? o.body : undefined;
     }, { timeoutMs: 60_000, what: 'the order to be invoiced' });
-    // Its PDF, rendered by the render-document container into object storage (MinIO's stand-in).
+    // Its PDF, rendered by the render-document container into object storage (SeaweedFS's stand-in).
     const pdf = await waitFor(async () => {
       const res = await fetch(`${front}/function/query/invoices/${invoiced.invoiceId}/pdf`, { headers: { authorization: `Bearer ${clerk}` } });
       return res.status === 200 ? { type: res.headers.get('content-type'), head: Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString() } : undefined;
@@ -273,7 +273,7 @@ describe('the compose stack, through its front door', () => {
     for (const [name, s] of Object.entries(peak)) expect(s.used, `${name} at its limit`).toBeLessThan(s.limit);
     for (const id of compose(stack, ['ps', '-q']).split('\n').filter(Boolean)) {
       const s = state(id);
-      if (s.name === 'migrate') continue; // a job: it has exited
+      if (jobs.includes(s.name)) continue; // a job: it has exited
       expect(s.oomKilled, `${s.name} was OOM-killed`).toBe(false);
       expect(s.running, `${s.name} running`).toBe(true);
     }

@@ -8,6 +8,7 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import type { Role } from '../../shared/auth/roles.js';
 import { exampleCompany } from '../../shared/documents/company.js';
 import { localStorageKeys } from '../../runtime/object-storage.js';
+import { seaweedfsIdentities } from '../../runtime/install/seaweedfs-identities.js';
 import { natsUsers } from '../../shared/events/nats-users.js';
 import { freePort } from '../../runtime/box.js';
 import { stringify } from 'yaml';
@@ -50,9 +51,13 @@ export function prepare(): Stack {
   }
   // made as docs/deploy-pi.md makes them: a letter first (nats-server reads them as unquoted values)
   for (const u of natsUsers) put(`nats-${u}`, `n${randomBytes(24).toString('hex')}`);
-  // MinIO's stand-in (s3rver) takes only its own fixed key pair
-  put('minio-root-user', localStorageKeys.accessKeyId);
-  put('minio-root-password', localStorageKeys.secretAccessKey);
+  // SeaweedFS's stand-in (s3rver) takes only its own fixed key pair: every use's key secrets are it
+  // (docker-compose.stand-ins.yml); the identities file SeaweedFS would read is made as the installer
+  // makes it, from a key pair per use, and mounted though s3rver reads none
+  put('s3rver-access-key-id', localStorageKeys.accessKeyId);
+  put('s3rver-secret-access-key', localStorageKeys.secretAccessKey);
+  const pair = () => ({ accessKeyId: randomBytes(10).toString('hex'), secretAccessKey: randomBytes(20).toString('hex') });
+  put('seaweedfs-s3.json', JSON.stringify(seaweedfsIdentities({ writer: pair(), reader: pair(), admin: pair() })));
   put('company-profile', JSON.stringify(exampleCompany));
   put('smtp-password', ''); // no SMTP_HOST: e-mail off, as on a fresh Pi
   put('ct-people-password', randomBytes(12).toString('hex')); // the test's users' (person()), not a compose secret
@@ -267,10 +272,13 @@ export async function registryTag(host: string, repo: string, tag: string): Prom
   return { mediaType: list.mediaType, platforms };
 }
 
-/** Where each erpbi container answers its health check, from inside the bridge; a job (migrate) is healthy once it exited 0. */
+/** The one-shot jobs of the compose files: done once exited 0, never restarted after. */
+export const jobs = ['migrate', 'storage-init'];
+
+/** Where each erpbi container answers its health check, from inside the bridge; a job is healthy once it exited 0. */
 export function healthUrl(service: string, ip: string): string | undefined {
-  const own: Record<string, string> = { connector: ':3000/_/health', gateway: ':8080/healthz', 'project-to-olap': ':3000/_/health', keycloak: ':8080/realms/erpbi/.well-known/openid-configuration', minio: ':9000/' };
-  if (service === 'migrate') return undefined;
+  const own: Record<string, string> = { connector: ':3000/_/health', gateway: ':8080/healthz', 'project-to-olap': ':3000/_/health', keycloak: ':8080/realms/erpbi/.well-known/openid-configuration', seaweedfs: ':8333/' };
+  if (jobs.includes(service)) return undefined;
   return `http://${ip}${own[service] ?? ':8080/_/health'}`;
 }
 
@@ -288,14 +296,14 @@ export async function startTimes(services: string[], timeoutMs: number): Promise
     await Promise.all(containers.map(async (s) => {
       const service = s.Config.Labels['com.docker.compose.service']!;
       if (!services.includes(service) || service in result) return;
-      if (service === 'migrate') {
+      if (jobs.includes(service)) {
         if (!s.State.Running && s.State.ExitCode === 0 && Date.parse(s.State.FinishedAt) > 0) result[service] = (Date.parse(s.State.FinishedAt) - Date.parse(s.State.StartedAt)) / 1000;
         return;
       }
       const ip = Object.values(s.NetworkSettings.Networks)[0]?.IPAddress;
       if (!s.State.Running || !ip) return;
       const res = await fetch(healthUrl(service, ip)!, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-      if (res && (res.status === 200 || service === 'minio')) result[service] = Math.round((Date.now() - Date.parse(s.State.StartedAt)) / 100) / 10;
+      if (res && (res.status === 200 || service === 'seaweedfs')) result[service] = Math.round((Date.now() - Date.parse(s.State.StartedAt)) / 100) / 10;
     }));
     return services.every((s) => s in result);
   }, { timeoutMs, intervalMs: 250, what: () => `health checks of ${services.filter((s) => !(s in result)).join(', ')}` });

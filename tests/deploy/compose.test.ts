@@ -40,7 +40,7 @@ export function dockerBudget() {
 describe('compose files', () => {
   it('parse, and hold the services the box needs', () => {
     const names = all.map((s) => s.name);
-    for (const needed of ['traefik', 'keycloak', 'postgres', 'erpbi-nats', 'minio', 'prometheus', 'grafana', 'connector', 'migrate', 'project-to-olap']) {
+    for (const needed of ['traefik', 'keycloak', 'postgres', 'erpbi-nats', 'seaweedfs', 'prometheus', 'grafana', 'connector', 'migrate', 'storage-init', 'project-to-olap']) {
       expect(names, needed).toContain(needed);
     }
     expect(new Set(names).size, 'a service name is defined twice across the files').toBe(names.length);
@@ -71,13 +71,13 @@ describe('compose files', () => {
   it('plain Docker runs every stack.yml function as a container of the image faas-cli builds, with its environment and limit', () => {
     const fns = stackFunctions();
     const erp = readYaml('compose/docker-compose.erp.yml').services as Record<string, any>;
-    const containers = Object.keys(erp).filter((n) => String(erp[n].image).startsWith('${REGISTRY:-ghcr.io/erpbi}/') && n !== 'migrate' && n !== 'connector' && n !== 'gateway');
+    const containers = Object.keys(erp).filter((n) => String(erp[n].image).startsWith('${REGISTRY:-ghcr.io/erpbi}/') && !isJob(erp[n]) && n !== 'connector' && n !== 'gateway');
     expect(containers.sort()).toEqual(Object.keys(fns).sort());
     for (const [name, f] of Object.entries<any>(fns)) {
       expect(erp[name].image, name).toBe(f.image);
       expect(serviceMemoryMb(erp[name]), name).toBe(memoryMb(f.limits.memory));
       const env = environmentOf(erp[name]);
-      for (const k of ['NATS_URL', 'NATS_USER', 'DATABASE_ACCESS', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'AUTH_JWKS_URL']) expect(env[k], `${name} ${k}`).toBe(f.environment[k]);
+      for (const k of ['NATS_URL', 'NATS_USER', 'DATABASE_ACCESS', 'S3_KEYS', 'S3_ENDPOINT', 'S3_BUCKET', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'AUTH_JWKS_URL']) expect(env[k], `${name} ${k}`).toBe(f.environment[k]);
       expect(erp[name].secrets, name).toEqual(f.secrets);
     }
     // the projector is a service on both paths, never a faasd function
@@ -116,13 +116,13 @@ describe('compose files', () => {
     }
   });
 
-  it('named volumes pgdata, nats_stream, minio_data, olap_data, each mounted by its one owner', () => {
+  it('named volumes pgdata, nats_stream, seaweedfs_data, olap_data, each mounted by its one owner', () => {
     const declared = Object.assign({}, ...composeFiles.map((f) => readYaml(f).volumes ?? {}));
-    for (const v of ['pgdata', 'nats_stream', 'minio_data', 'olap_data']) expect(Object.keys(declared)).toContain(v);
+    for (const v of ['pgdata', 'nats_stream', 'seaweedfs_data', 'olap_data']) expect(Object.keys(declared)).toContain(v);
     const mounts = (name: string) => all.filter((s) => (s.spec.volumes ?? []).some((m: unknown) => String(m).startsWith(`${name}:`))).map((s) => s.name);
     expect(mounts('pgdata')).toEqual(['postgres']);
     expect(mounts('nats_stream')).toEqual(['erpbi-nats']);
-    expect(mounts('minio_data')).toEqual(['minio']);
+    expect(mounts('seaweedfs_data')).toEqual(['seaweedfs']);
     // The DuckDB file has one writer: only the projector mounts it.
     expect(mounts('olap_data')).toEqual(['project-to-olap']);
     const projector = all.find((s) => s.name === 'project-to-olap')!;
@@ -151,7 +151,7 @@ describe('compose files', () => {
     const source = (name: string) => extras.find((s) => s.name === name)!.spec.volumes.map((m: any) => m.source);
     expect(source('postgres')).toContain('./erpbi/pgdata');
     expect(source('erpbi-nats')).toContain('./erpbi/nats_stream');
-    expect(source('minio')).toContain('./erpbi/minio_data');
+    expect(source('seaweedfs')).toContain('./erpbi/seaweedfs_data');
     expect(source('project-to-olap')).toContain('./erpbi/olap');
   });
 

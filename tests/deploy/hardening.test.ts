@@ -49,7 +49,7 @@ const composeRoot: Record<string, string> = {
   traefik: 'binds 80/443 and reads the 700 root-owned certificate directory as its owner',
   postgres: 'the official entrypoint chowns the data directory as root, then drops to postgres (gosu)',
   'erpbi-nats': "the official image runs as root and its JetStream store is a named volume Docker creates root's",
-  minio: "the official image runs as root and minio_data, on boxes already installed, is root's",
+  seaweedfs: "the official image runs as root and has no user of its own; the seaweedfs_data volume starts as a copy of its root-owned /data, which no other user could write (on faasd, where the data directory is made for it, it runs as its own uid)",
   web: 'nginx: the root master binds 80, the workers run as nginx',
 };
 
@@ -60,7 +60,7 @@ const composeWritableRoot: Record<string, string> = {
   postgres: 'the official entrypoint writes /var/run/postgresql and its own files: not proven read-only here',
   'erpbi-nats': 'not proven read-only here',
   'nats-exporter': 'left out of the container test: not proven read-only',
-  minio: 'stood in for by s3rver in the container test: not proven read-only',
+  seaweedfs: 'stood in for by s3rver in the container test: not proven read-only',
   prometheus: 'not proven read-only here',
   grafana: 'installs its plugin at start; left out of the container test',
   web: 'nginx writes its cache and pid under /var: not proven read-only here',
@@ -133,7 +133,7 @@ const faasdRoot: Record<string, { caps: string[]; why: string }> = {
 const faasdData: Record<string, string> = {
   postgres: '/var/lib/postgresql/data',
   'erpbi-nats': '/data',
-  minio: '/data',
+  seaweedfs: '/data',
   'erpbi-prometheus': '/prometheus',
   grafana: '/var/lib/grafana',
   'project-to-olap': '/data/olap',

@@ -1,0 +1,18 @@
+// The documents' bucket is reached with one key pair per use, never one pair for all (docs/object-storage.md):
+// `writer` puts PDFs (render-document; restore puts them back), `reader` gets and lists them (query; the
+// backup), `admin` only creates the bucket (storage-init). The single source for the secret files' names:
+// the installer writes them, SeaweedFS's identities are generated from them
+// (runtime/install/seaweedfs-identities.ts), stack.yml and compose mount them, and a process picks its
+// pair by S3_KEYS (shared/config.ts).
+
+export const storageKeyUses = ['writer', 'reader', 'admin'] as const;
+export type StorageKeyUse = (typeof storageKeyUses)[number];
+
+export function isStorageKeyUse(v: unknown): v is StorageKeyUse {
+  return typeof v === 'string' && (storageKeyUses as readonly string[]).includes(v);
+}
+
+/** The two secret files holding a use's pair: `s3-<use>-access-key-id`, `s3-<use>-secret-access-key`. */
+export function storageKeySecrets(use: StorageKeyUse): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: `s3-${use}-access-key-id`, secretAccessKey: `s3-${use}-secret-access-key` };
+}
