@@ -7,11 +7,12 @@ import { loadOrCreateKeys, signToken } from './issuer.js';
 import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
 import { rebuildOlap, rebuildOlapUsage } from './rebuild-olap.js';
 import { importCommand, importUsage } from './import-cli.js';
+import { migrateCommand, migrateUsage } from './migrate-cli.js';
 import { Changed, installCommand, installUsage } from './install/cli.js';
 
 const usage = `usage: erpbi <command>
   token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data); TTL at most 86400
-  migrate                                                  apply database migrations to DATABASE_URL
+${migrateUsage}
 ${backupUsage}
 ${rebuildOlapUsage}
 ${importUsage}
@@ -38,16 +39,6 @@ async function token(args: string[]) {
     console.error('erpbi token: warning: a service token lets its holder post events to every reaction as the connector does (and rebuild the BI store); keep it out of shells and files others can read');
   }
   console.log(await signToken(keys, { issuer: box.issuer, audience: 'erpbi', sub: values.sub ?? `dev-${values.role}`, roles: [values.role], ttlSeconds: ttl }));
-}
-
-async function migrateCommand() {
-  const { createPool } = await import('../shared/db/pool.js');
-  const { migrate } = await import('../shared/db/migrate.js');
-  const { readConfig } = await import('../shared/config.js');
-  const db = createPool(readConfig(['DATABASE_URL'], { required: ['DATABASE_URL'] }).DATABASE_URL, 1);
-  const applied = await migrate(db);
-  await db.end();
-  console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
 }
 
 const [command, ...rest] = process.argv.slice(2);

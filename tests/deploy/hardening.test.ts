@@ -8,10 +8,10 @@ import { composeFiles, faasdExtras, root, services, type ServiceEntry } from './
  * - plain Docker Compose (base, erp, bi): no capability but those named below, no gaining any, a
  *   read-only root and a non-root user, each exception named with its reason;
  * - the container test's stand-ins overlay: it replaces images, never loosens what base gives them;
- * - faasd's extras: only the keys faasd reads (a key it ignores would look like protection and be
- *   none), a non-root uid:gid, capabilities within an allow-list, configuration mounted read-only.
- * What faasd reads and does is from openfaas/faasd pkg/supervisor.go (ParseCompose, Supervisor.Start):
- * docs/deploy-pi.md, "Hardening on faasd".
+ * - faasd's extras: a non-root uid:gid, capabilities within an allow-list, configuration mounted
+ *   read-only. That faasd would start each of them at all, with only keys it reads, is
+ *   tests/deploy/faasd-extras.test.ts. What faasd reads and does is from openfaas/faasd
+ *   pkg/supervisor.go (ParseCompose, Supervisor.Start): docs/faasd.md.
  */
 
 const standIns = 'tests/containers/docker-compose.stand-ins.yml';
@@ -116,13 +116,6 @@ describe("the container test's stand-ins overlay", () => {
 
 // ---- faasd ----------------------------------------------------------------------------------------
 
-/**
- * The keys of a service that faasd reads (pkg/supervisor.go ParseCompose: Image, Environment,
- * Volumes, CapAdd, Command, DependsOn, Ports, User). Any other key is parsed and dropped: restart,
- * deploy (memory limits), entrypoint, cap_drop, security_opt, read_only, tmpfs, healthcheck...
- */
-const faasdReads = ['image', 'environment', 'volumes', 'cap_add', 'command', 'depends_on', 'ports', 'user'];
-
 /** faasd services that run as root (no user:), with the capabilities they get, and why. */
 const faasdRoot: Record<string, { caps: string[]; why: string }> = {
   traefik: { caps: ['CAP_NET_BIND_SERVICE'], why: 'binds 80 and 443 in its network namespace; faasd gives no ambient capabilities, so a non-root process could not' },
@@ -141,11 +134,6 @@ const faasdData: Record<string, string> = {
 
 describe('faasd extras: every service', () => {
   const twin = (name: string) => plain.find((p) => p.name === (name === 'erpbi-prometheus' ? 'prometheus' : name));
-
-  it.each(extras.map((s) => [label(s), s] as const))('%s: holds only keys faasd reads', (_n, s) => {
-    const ignored = Object.keys(s.spec).filter((k) => !faasdReads.includes(k));
-    expect(ignored, `faasd ignores ${ignored.join(', ')} of ${s.name}: it would protect nothing`).toEqual([]);
-  });
 
   it.each(extras.map((s) => [label(s), s] as const))('%s: runs as a non-root uid:gid, or is a named root service', (_n, s) => {
     if (faasdRoot[s.name]) {
@@ -182,19 +170,21 @@ describe('faasd extras: every service', () => {
     });
   });
 
-  it('the runbook makes each data directory owned by the uid:gid its service runs as', () => {
-    const docs = readFileSync(join(root, 'docs/deploy-pi.md'), 'utf8');
-    const made = new Map([...docs.matchAll(/install -d -o (\d+) +-g (\d+) +\$E\/(\S+)/g)].map((m) => [m[3]!, `${m[1]}:${m[2]}`]));
+  // docs/faasd.md's table of data directories is what the installer makes (install -d -o UID -g GID)
+  const faasdDoc = readFileSync(join(root, 'docs/faasd.md'), 'utf8');
+
+  it("docs/faasd.md's data directories are each service's writable mount, owned by the uid:gid it runs as", () => {
+    const table = new Map([...faasdDoc.matchAll(/^\| `([\w-]+)` \| ([\w-]+) \| `(\d+:\d+)` \|$/gm)].map((m) => [m[1]!, { service: m[2]!, owner: m[3]! }]));
+    expect([...table.values()].map((r) => r.service).sort()).toEqual(Object.keys(faasdData).sort());
     for (const [name, target] of Object.entries(faasdData)) {
       const s = extras.find((e) => e.name === name)!;
       const source = s.spec.volumes.find((m: any) => m.target === target).source.replace('./erpbi/', '');
-      expect(made.get(source), `docs/deploy-pi.md step 4: install -d -o/-g for ${source}`).toBe(s.spec.user);
+      expect(table.get(source), `docs/faasd.md: a row for ${source}`).toEqual({ service: name, owner: s.spec.user });
     }
   });
 
-  it("docs/deploy-pi.md's \"Hardening on faasd\" gives each service's uid and names the root ones", () => {
-    const docs = readFileSync(join(root, 'docs/deploy-pi.md'), 'utf8');
-    const section = docs.slice(docs.indexOf('### Hardening on faasd'), docs.indexOf('## 5. Secrets'));
+  it("docs/faasd.md's \"Hardening on faasd\" gives each service's uid and names the root ones' capabilities", () => {
+    const section = faasdDoc.slice(faasdDoc.indexOf('## Hardening on faasd'), faasdDoc.indexOf('## Memory on faasd'));
     expect(section.length, 'the section exists').toBeGreaterThan(100);
     for (const s of extras) {
       if (faasdRoot[s.name]) continue;
