@@ -64,20 +64,23 @@ todo=()
 
 [ "$(id -u)" = 0 ] || die "run it as root: sudo $0 $*"
 
-# ---- settings: /etc/erpbi/erpbi.env, one KEY=value a line (compose reads it with --env-file) ----
-env_file="$etc/erpbi.env"
-setting() { if [ -f "$env_file" ]; then sed -n "s/^$1=//p" "$env_file" | tail -n1; fi; }
-put_setting() {
-  local key=$1 value=$2 tmp
-  mkdir -p "$etc"
-  tmp="$(mktemp "$etc/.erpbi.env.XXXXXX")"
-  { if [ -f "$env_file" ]; then grep -v "^$key=" "$env_file" || true; fi; echo "$key=$value"; } >"$tmp"
-  chmod 0644 "$tmp" && mv "$tmp" "$env_file"
+# ---- settings files, one KEY=value a line: /etc/erpbi/erpbi.env (compose reads it with --env-file),
+# /etc/erpbi/backup.env (erpbi-backup.service's EnvironmentFile) ----
+env_file="$etc/erpbi.env" backup_env="$etc/backup.env"
+# value FILE KEY: the value of KEY in FILE, empty when none
+value() { if [ -f "$1" ]; then sed -n "s/^$2=//p" "$1" | tail -n1; fi; }
+setting() { value "$env_file" "$1"; }
+put_value() {
+  local file=$1 mode=$2 key=$3 val=$4 tmp
+  tmp="$(mktemp "$file.XXXXXX")"
+  { if [ -f "$file" ]; then grep -v "^$key=" "$file" || true; fi; echo "$key=$val"; } >"$tmp"
+  chmod "$mode" "$tmp" && mv "$tmp" "$file"
 }
-ensure_setting() {
-  local key=$1 value=$2
-  if [ "$(setting "$key")" = "$value" ]; then ok "setting $key=$value"; else did "setting $key=$value ($env_file)" put_setting "$key" "$value"; fi
+# ensure_value FILE MODE KEY VALUE: KEY=VALUE in FILE, the other lines kept
+ensure_value() {
+  if [ "$(value "$1" "$3")" = "$4" ]; then ok "setting $3=$4 ($1)"; else did "setting $3=$4 ($1)" put_value "$@"; fi
 }
+ensure_setting() { ensure_value "$env_file" 0644 "$1" "$2"; }
 
 # ---- 1. prerequisites ----
 packages=()
@@ -164,9 +167,9 @@ install_step() {
   case "$rc" in 0) ;; 3) changed=1 ;; *) die "erpbi install $1 failed ($rc)" ;; esac
 }
 
-files=("$repo/compose/docker-compose.base.yml" "$repo/compose/docker-compose.erp.yml" "$repo/compose/docker-compose.bi.yml")
+# the override (this box's paths) after the three files; a test's extra files (the stand-ins) last
+files=("$repo/compose/docker-compose.base.yml" "$repo/compose/docker-compose.erp.yml" "$repo/compose/docker-compose.bi.yml" "$etc/compose.override.yml")
 if [ -n "${ERPBI_COMPOSE_EXTRA:-}" ]; then IFS=: read -r -a extra <<<"$ERPBI_COMPOSE_EXTRA"; files+=("${extra[@]}"); fi
-files+=("$etc/compose.override.yml")
 file_args=(); for f in "${files[@]}"; do file_args+=(-f "$f"); done
 compose() { "${compose_cmd[@]}" -p "$project" --env-file "$env_file" "${file_args[@]}" "$@"; }
 
@@ -245,15 +248,15 @@ else
     else changed=1; echo "done images pulled from $registry"; fi
   fi
   # Unchanged when every service has its container, made from the configuration it has now (compose's
-  # config hash), running (migrate: exited 0, a one-shot job).
+  # config hash), running; a one-shot job (restart policy on-failure: migrate, storage-init) exited 0.
   stack_state() {
     local service hash id
     while read -r service hash; do
       id="$(docker ps -aq --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$service" | head -n1)"
       [ -n "$id" ] || { echo "$service not started yet"; return; }
       [ "$(docker inspect -f '{{index .Config.Labels "com.docker.compose.config-hash"}}' "$id")" = "$hash" ] || { echo "$service's configuration changed"; return; }
-      if [ "$service" = migrate ]; then
-        [ "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$id")" = "exited 0" ] || { echo "migrate did not finish"; return; }
+      if [ "$(docker inspect -f '{{.HostConfig.RestartPolicy.Name}}' "$id")" = on-failure ]; then
+        [ "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$id")" = "exited 0" ] || { echo "$service did not finish"; return; }
       else
         [ "$(docker inspect -f '{{.State.Running}}' "$id")" = true ] || { echo "$service is not running"; return; }
       fi
@@ -321,20 +324,18 @@ if [ "$check" = 0 ] && [ "$runtime" = compose ]; then
 fi
 
 # ---- 9. backups: the target (for erpbi-backup's job) and the nightly timer ----
-backup_env="$etc/backup.env"
+# where erpbi-backup finds this box (its defaults are these, but for a test's ERPBI_ETC and project)
+ensure_value "$backup_env" 0600 ERPBI_RUNTIME "$runtime"
+ensure_value "$backup_env" 0600 ERPBI_PROJECT "$project"
+ensure_value "$backup_env" 0600 ERPBI_ENV_FILE "$env_file"
+ensure_value "$backup_env" 0600 ERPBI_SECRETS "$secrets"
 if [ -n "$backup_target" ]; then
-  if [ -f "$backup_env" ] && grep -qx "RESTIC_REPOSITORY=$backup_target" "$backup_env"; then ok "backup target $backup_target"
-  else
-    write_backup_env() {
-      [ -f "$secrets/restic-password" ] || secret_file restic-password "$(password)"
-      { if [ -f "$backup_env" ]; then grep -v '^RESTIC_REPOSITORY=\|^RESTIC_PASSWORD_FILE=' "$backup_env" || true; fi
-        echo "RESTIC_REPOSITORY=$backup_target"; echo "RESTIC_PASSWORD_FILE=$secrets/restic-password"; } >"$backup_env.new"
-      chmod 0600 "$backup_env.new" && mv "$backup_env.new" "$backup_env"
-    }
-    did "backup target $backup_target ($backup_env)" write_backup_env
-  fi
-elif [ ! -f "$backup_env" ] || ! grep -q '^RESTIC_REPOSITORY=' "$backup_env"; then
-  todo+=("Backups stay on this box until you give a target: sudo ./install.sh --backup-target sftp:user@host:/srv/erpbi (or s3:, rest:, rclone:)")
+  if [ -f "$secrets/restic-password" ]; then ok "secret restic-password (the backup repository's)"
+  else did "secret restic-password (the backup repository's)" secret_file restic-password "$(password)"; fi
+  ensure_value "$backup_env" 0600 ERPBI_BACKUP_TARGET "$backup_target"
+  ensure_value "$backup_env" 0600 RESTIC_PASSWORD_FILE "$secrets/restic-password"
+elif [ -z "$(value "$backup_env" ERPBI_BACKUP_TARGET)" ]; then
+  todo+=("Backups stay on this box until you give a target: sudo ./install.sh --backup-target sftp:user@host:/srv/erpbi (or a path, s3:, rest:, rclone:)")
 fi
 if [ "$systemd" = 0 ]; then ok "backup timer skipped: no systemd here (run compose/systemd/erpbi-backup from cron or the host's scheduler)"
 else

@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../runtime/box.js';
-import { docker, root } from './stack.js';
+import { localStorageKeys } from '../../runtime/object-storage.js';
+import { request } from '../faults/driver.js';
+import type { Box } from '../support/box.js';
+import { docker, front, keycloakAdmin, root, signInAs } from './stack.js';
 
 // Issue 22: install.sh on a blank box. A Debian bookworm container (compose/bases/build.sh's root)
 // stands in for the Pi: it has nothing but Debian, gets the host's Docker socket, and runs install.sh
 // from a copy of the checkout. Everything the installer names (the checkout, /etc/erpbi as ERPBI_ETC)
 // lives under one test directory mounted at the same path inside and out, so the bind mounts compose
 // asks the host's dockerd for point at the same files. The stack is the compose files plus the
-// stand-ins file (ERPBI_COMPOSE_EXTRA), from the local images, on 127.0.0.1 and free ports.
+// stand-ins file (ERPBI_COMPOSE_EXTRA), from the local images, its front door on 127.0.0.1:443.
 // Run it alone under the stack lock (Keycloak's admin port is 127.0.0.1:8081 on every stack):
 //   flock /tmp/erpbi-stack.lock npx vitest run --config vitest.containers.config.ts tests/containers/install.test.ts
 
@@ -26,7 +28,6 @@ const standIns = { POSTGRES_IMAGE: 'erpbi-local/postgres:15-bookworm', NATS_IMAG
 let dir: string;
 let checkout: string;
 let etc: string;
-let httpsPort: number;
 /** The blank Pi's container: one for all the runs, as a box is one box. */
 let pi: string | undefined;
 const runs: { first?: Run; second?: Run; check?: Run } = {};
@@ -45,7 +46,7 @@ interface Run {
 /** install.sh inside the blank Pi, as root, with the test-only settings; its output and exit status. */
 function install(args: string[], env: Record<string, string>): Run {
   const started = Date.now();
-  const all: Record<string, string> = { ...env, ...standIns, ERPBI_ETC: etc, ERPBI_PROJECT: project, ERPBI_COMPOSE_EXTRA: join(checkout, 'tests/containers/docker-compose.stand-ins.yml'), ERPBI_TEST_DIR: etc, ERPBI_LISTEN: '127.0.0.1', ERPBI_HTTPS_PORT: String(httpsPort), ERPBI_HEALTH_TIMEOUT: '300', DEBIAN_FRONTEND: 'noninteractive' };
+  const all: Record<string, string> = { ...env, ...standIns, ERPBI_ETC: etc, ERPBI_PROJECT: project, ERPBI_COMPOSE_EXTRA: join(checkout, 'tests/containers/docker-compose.stand-ins.yml'), ERPBI_TEST_DIR: etc, ERPBI_LISTEN: '127.0.0.1', ERPBI_HEALTH_TIMEOUT: '300', DEBIAN_FRONTEND: 'noninteractive' };
   const r = spawnSync('docker', ['exec', '-w', checkout, ...Object.entries(all).flatMap(([k, v]) => ['-e', `${k}=${v}`]), pi!, 'bash', join(checkout, 'install.sh'), ...args], { encoding: 'utf8', timeout: 1_200_000, maxBuffer: 64 * 1024 * 1024 });
   const out = `${r.stdout}${r.stderr}`;
   return { status: r.status, out, seconds: Math.round((Date.now() - started) / 100) / 10 };
@@ -56,11 +57,10 @@ const steps = (run: Run) => run.out.split('\nBy hand')[0]!.split('\n').filter(Bo
 const containers = () => docker(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`]).split('\n').filter(Boolean).sort();
 const secretHashes = () => Object.fromEntries(readdirSync(join(etc, 'secrets')).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(etc, 'secrets', f))).digest('hex')]));
 
-/** The front door and the issuer at erpbi.lan / auth.erpbi.lan, on 127.0.0.1:<httpsPort>, trusting only the installer's CA. */
-function frontDoor() {
+/** Every request of this process to erpbi.lan / auth.erpbi.lan goes to the front door on 127.0.0.1, trusting only the installer's CA. */
+function trustInstallersCa() {
   const lookup = (_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) => (o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
-  const dispatcher = new Agent({ connect: { ca: readFileSync(join(etc, 'ca', 'ca.crt')), lookup: lookup as never } });
-  return (url: string, init: Parameters<typeof undiciFetch>[1] = {}) => undiciFetch(url.replace(/^https:\/\/([^/]+)/, `https://$1:${httpsPort}`), { ...init, dispatcher });
+  setGlobalDispatcher(new Agent({ connect: { ca: readFileSync(join(etc, 'ca', 'ca.crt')), lookup: lookup as never } }));
 }
 
 function removeStack() {
@@ -86,7 +86,10 @@ beforeAll(async () => {
   const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root }).toString('utf8').split('\0').filter(Boolean);
   execFileSync('tar', ['-C', root, '--null', '-T', '-', '-cf', join(dir, 'checkout.tar')], { input: tracked.join('\0') });
   execFileSync('tar', ['-C', checkout, '-xf', join(dir, 'checkout.tar')]);
-  httpsPort = await freePort();
+  // s3rver, the object storage's stand-in, knows one key pair: the stand-ins file mounts it as every use's keys
+  mkdirSync(join(etc, 'secrets'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(etc, 'secrets', 's3rver-access-key-id'), localStorageKeys.accessKeyId, { mode: 0o444 });
+  writeFileSync(join(etc, 'secrets', 's3rver-secret-access-key'), localStorageKeys.secretAccessKey, { mode: 0o444 });
   // the Pi: its own network namespace is the host's (Keycloak's admin port and the front door are on
   // 127.0.0.1), Docker's socket, the test directory; nothing else of the host
   pi = docker(['run', '-d', '--network', 'host', '-v', '/var/run/docker.sock:/var/run/docker.sock', '-v', `${dir}:${dir}`, blankPi, 'sleep', 'infinity']);
@@ -118,20 +121,20 @@ describe('install.sh on a blank Debian box', () => {
   });
 
   it('serves the front door with a certificate from its own CA, and the first admin signs in with the printed password', async () => {
-    const get = frontDoor();
-    expect((await get('https://erpbi.lan/healthz')).status).toBe(200);
-    const config = (await (await get('https://erpbi.lan/config.json')).json()) as { issuer: string };
+    trustInstallersCa();
+    expect((await fetch(`${front}/healthz`)).status).toBe(200);
+    const config = (await (await fetch(`${front}/config.json`)).json()) as { issuer: string };
     expect(config.issuer).toBe('https://auth.erpbi.lan/realms/erpbi');
     const password = /done erpbi's admin boss, password (\S+)/.exec(runs.first!.out)?.[1];
     expect(password).toBe(readFileSync(join(etc, 'secrets', 'erpbi-admin-password'), 'utf8'));
-    const res = await get('https://auth.erpbi.lan/realms/erpbi/protocol/openid-connect/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'boss', password: password! }) });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const token = ((await res.json()) as { access_token: string }).access_token;
+    const token = await signInAs('boss', password!);
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { realm_access?: { roles?: string[] } };
     expect(claims.realm_access?.roles).toContain('admin');
-    // the bootstrap admin is gone: its password no longer opens the master realm
-    const bootstrap = await fetch('http://127.0.0.1:8081/realms/master/protocol/openid-connect/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: readFileSync(join(etc, 'secrets', 'keycloak-admin-password'), 'utf8') }) });
-    expect(bootstrap.status).toBe(401);
+    expect((await request({ url: front } as unknown as Box, token, '/function/query/orders')).status).toBe(200);
+    // the bootstrap admin is gone: its password no longer opens the master realm; the permanent admin's does
+    const master = (username: string, pass: string) => fetch(`${keycloakAdmin}/realms/master/protocol/openid-connect/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username, password: pass }) });
+    expect((await master('admin', readFileSync(join(etc, 'secrets', 'keycloak-admin-password'), 'utf8'))).status).toBe(401);
+    expect((await master('erpbi-admin', readFileSync(join(etc, 'secrets', 'keycloak-permanent-admin'), 'utf8'))).status).toBe(200);
   });
 
   it('keeps the secrets root’s: 0700 directory, and a user of the box other than root reads none of them', () => {
