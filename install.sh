@@ -113,7 +113,11 @@ runtime="${runtime:-$(setting ERPBI_RUNTIME)}"; runtime="${runtime:-compose}"
 case "$runtime" in compose | faasd) ;; *) die "--runtime must be compose or faasd, not $runtime" ;; esac
 case "$images" in
   registry:?*) registry="${images#registry:}" ;;
-  tarball:?*) [ -f "${images#tarball:}" ] || die "--images ${images}: no such file"; registry="$(setting REGISTRY)" ;;
+  tarball:?*)
+    [ -f "${images#tarball:}" ] || die "--images ${images}: no such file"
+    # the REGISTRY its images are named under (docker save's manifest.json: <registry>/erpbi:<tag>, ...)
+    registry="$(tar -xOf "${images#tarball:}" manifest.json | jq -r '.[].RepoTags[]?' | sed -n 's#/erpbi:[^/:]*$##p' | head -n1)"
+    [ -n "$registry" ] || die "--images ${images}: no <registry>/erpbi:<tag> image in it (a docker save of erpbi's images)" ;;
   '') registry="$(setting REGISTRY)" ;;
   *) die "--images must be registry:HOST/PATH or tarball:FILE, not $images" ;;
 esac
@@ -173,7 +177,7 @@ if [ -n "${ERPBI_COMPOSE_EXTRA:-}" ]; then IFS=: read -r -a extra <<<"$ERPBI_COM
 file_args=(); for f in "${files[@]}"; do file_args+=(-f "$f"); done
 compose() { "${compose_cmd[@]}" -p "$project" --env-file "$env_file" "${file_args[@]}" "$@"; }
 
-if [ "$runtime" = compose ] && image_present "$service_image" && [ -d "$etc" ]; then
+if image_present "$service_image" && [ -d "$etc" ]; then
   # ---- 4. secrets (the set: compose/docker-compose.base.yml's top-level secrets), web's config.json, the override naming them ----
   install_step secrets --compose "$repo/compose/docker-compose.base.yml" --dir "$secrets"
   # SeaweedFS's S3 identities, derived from the s3-* key files (rewritten each run; changed only when they did)
@@ -187,9 +191,11 @@ if [ "$runtime" = compose ] && image_present "$service_image" && [ -d "$etc" ]; 
       if [ "$(sha256sum "$identities")" = "$was" ]; then ok "SeaweedFS identities $identities"; else changed=1; echo "done SeaweedFS identities $identities"; fi
     fi
   fi
-  install_step web-config --domain "$domain" --template "$repo/compose/web/config.json" --out "$etc/web/config.json"
-  install_step compose-override --compose "$repo/compose/docker-compose.base.yml" --etc "$etc" --out "$etc/compose.override.yml"
-  install_step web-root --out "$etc/web/root"
+  if [ "$runtime" = compose ]; then
+    install_step web-config --domain "$domain" --template "$repo/compose/web/config.json" --out "$etc/web/config.json"
+    install_step compose-override --compose "$repo/compose/docker-compose.base.yml" --etc "$etc" --out "$etc/compose.override.yml"
+    install_step web-root --out "$etc/web/root"
+  fi
 fi
 
 # ---- 5. TLS: a local CA (its key never leaves /etc/erpbi/ca) and the server certificate it signs ----
@@ -236,10 +242,21 @@ if [ "$runtime" = faasd ]; then
   if [ -n "$licence" ] && ! cmp -s "$licence" /var/lib/faasd/secrets/openfaas_license 2>/dev/null; then
     did "OpenFaaS Edge licence (/var/lib/faasd/secrets/openfaas_license)" install -m 0600 "$licence" /var/lib/faasd/secrets/openfaas_license
   fi
-  install_step faasd-compose --etc "$etc" --faasd /var/lib/faasd
+  # faasd's compose file: faasd's own services (kept as it installed them) + erpbi's extras, for this domain
+  faasd_file=/var/lib/faasd/docker-compose.yaml
+  if [ -f "$faasd_file.orig" ]; then ok "faasd's own compose file kept ($faasd_file.orig)"
+  else did "faasd's own compose file kept ($faasd_file.orig)" cp -p "$faasd_file" "$faasd_file.orig"; fi
+  if [ -f "$faasd_file.orig" ]; then
+    wanted="$(docker run --rm --network none --cap-drop ALL --user 0:0 -v "$repo/bin:/app/bin:ro" -v "$repo/runtime:/app/runtime:ro" \
+      -v "$repo/shared:/app/shared:ro" -v "$repo/compose:/app/compose:ro" -v /var/lib/faasd:/var/lib/faasd:ro "$service_image" \
+      node bin/erpbi.mjs install faasd-compose --faasd "$faasd_file.orig" --domain "$domain" --registry "$registry" --secrets "$secrets")"
+    write_faasd() { printf '%s\n' "$wanted" >"$faasd_file.new" && mv "$faasd_file.new" "$faasd_file" && systemctl restart faasd; }
+    if [ "$(cat "$faasd_file")" = "$wanted" ]; then ok "faasd's compose file with erpbi's services"
+    else did "faasd's compose file with erpbi's services (faasd restarted)" write_faasd; fi
+  fi
   if [ "$check" = 0 ]; then
     ERPBI_DOMAIN="$domain" REGISTRY="$registry" faas-cli deploy -f "$repo/stack.yml" >/dev/null
-    echo "done faas-cli deploy -f stack.yml (ERPBI_DOMAIN=$domain REGISTRY=$registry)"
+    ok "faas-cli deploy -f stack.yml (ERPBI_DOMAIN=$domain REGISTRY=$registry)"
   fi
 else
   if [ "${compose_pull:-0}" = 1 ]; then
@@ -280,7 +297,7 @@ wait_for() {
     sleep 2
   done
 }
-if [ "$check" = 0 ] && [ "$runtime" = compose ]; then
+if [ "$check" = 0 ]; then
   wait_for "https://$domain/healthz" curl -fsS --max-time 5 --cacert "$ca/ca.crt" --resolve "$domain:$https_port:127.0.0.1" "https://$domain:$https_port/healthz"
   wait_for "Keycloak's master realm on $kc" curl -fsS --max-time 5 "$kc/realms/master/.well-known/openid-configuration"
   ok "health (https://$domain/healthz 200, Keycloak on $kc)"
@@ -301,7 +318,7 @@ add_user() {
   kc_api POST "$realm/users/$id/role-mappings/realm" -d "[$(kc_api GET "$realm/roles/$role")]" >/dev/null
 }
 permanent=erpbi-admin
-if [ "$check" = 0 ] && [ "$runtime" = compose ]; then
+if [ "$check" = 0 ]; then
   token=''
   [ -f "$secrets/keycloak-permanent-admin" ] && token="$(kc_token "$permanent" "$(cat "$secrets/keycloak-permanent-admin")" || true)"
   if [ -n "$token" ]; then ok "Keycloak's permanent admin $permanent"
