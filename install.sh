@@ -141,6 +141,8 @@ case "$images" in
     if [ "$check" = 1 ]; then
       if image_present "$service_image"; then ok "images from $registry (present; a pull may update them)"; else did "images pulled from $registry" true; fi
     else
+      # the service image now (the next steps run in it), the others with compose's pull below
+      docker pull -q "$service_image" >/dev/null || die "docker pull $service_image failed"
       compose_pull=1
     fi ;;
   tarball:*)
