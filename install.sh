@@ -269,7 +269,9 @@ else
   # Unchanged when every service has its container, made from the configuration it has now (compose's
   # config hash), running; a one-shot job (restart policy on-failure: migrate, storage-init) exited 0.
   stack_state() {
-    local service hash id
+    local service hash id hashes
+    hashes="$(compose config --hash='*' 2>/dev/null)" || { echo "compose cannot read its files"; return; }
+    [ -n "$hashes" ] || { echo "no services"; return; }
     while read -r service hash; do
       id="$(docker ps -aq --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$service" | head -n1)"
       [ -n "$id" ] || { echo "$service not started yet"; return; }
@@ -279,7 +281,7 @@ else
       else
         [ "$(docker inspect -f '{{.State.Running}}' "$id")" = true ] || { echo "$service is not running"; return; }
       fi
-    done < <(compose config --hash='*')
+    done <<<"$hashes"
   }
   compose_up() { compose up -d --remove-orphans >"$etc/compose-up.log" 2>&1 || { tail -n 30 "$etc/compose-up.log" >&2; die "compose up failed"; }; }
   if [ -f "$etc/compose.override.yml" ]; then
