@@ -292,7 +292,8 @@ else
   fi
 fi
 
-# ---- 7. health: the front door's /healthz through the certificate just made (Traefik -> gateway), then Keycloak's admin port ----
+# ---- 7. health: the front door's /healthz through the certificate just made (Traefik -> gateway), then
+# Keycloak on its admin port (the erpbi realm imported) ----
 https_port="${ERPBI_HTTPS_PORT:-443}" kc="http://127.0.0.1:8081"
 wait_for() {
   local what=$1 deadline=$((SECONDS + ${ERPBI_HEALTH_TIMEOUT:-300})); shift
@@ -303,7 +304,7 @@ wait_for() {
 }
 if [ "$check" = 0 ]; then
   wait_for "https://$domain/healthz" curl -fsS --max-time 5 --cacert "$ca/ca.crt" --resolve "$domain:$https_port:127.0.0.1" "https://$domain:$https_port/healthz"
-  wait_for "Keycloak's master realm on $kc" curl -fsS --max-time 5 "$kc/realms/master/.well-known/openid-configuration"
+  wait_for "Keycloak on $kc" curl -fsS --max-time 5 "$kc/realms/erpbi/.well-known/openid-configuration"
   ok "health (https://$domain/healthz 200, Keycloak on $kc)"
 fi
 

@@ -46,7 +46,8 @@ export function secretRule(name: string): SecretRule | undefined {
   if (name === 'company-profile') return { what: 'the seller on invoices (example values until an admin saves the Company screen)', make: () => JSON.stringify(exampleCompany, null, 2) };
   if (name === 'smtp-password') return { what: 'SMTP password (empty: no e-mail until SMTP_HOST is set)', make: () => '' };
   if (name === 'seaweedfs-s3.json') return { what: "SeaweedFS's S3 identities", make: () => '', derived: true };
-  if (/-(password|secret|secret-access-key)$/.test(name)) return { what: 'password', make: () => hex(24) };
+  if (/-secret-access-key$/.test(name)) return { what: 'S3 secret access key', make: () => hex(24) };
+  if (/-(password|secret)$/.test(name)) return { what: 'password', make: () => hex(24) };
   return undefined;
 }
 
