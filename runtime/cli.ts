@@ -8,7 +8,7 @@ import { backupCommand, backupUsage, restoreCommand } from './backup-cli.js';
 import { rebuildOlap, rebuildOlapUsage } from './rebuild-olap.js';
 import { importCommand, importUsage } from './import-cli.js';
 import { migrateCommand, migrateUsage } from './migrate-cli.js';
-import { installCommand, installUsage } from './install/cli.js';
+import { Changed, installCommand, installUsage } from './install/cli.js';
 
 const usage = `usage: erpbi <command>
   token --role <${roles.join('|')}> [--sub NAME] [--ttl SECONDS]   print a dev-issuer token for the box in ERPBI_DATA (default ./data); TTL at most 86400
@@ -49,6 +49,8 @@ if (!run) {
   process.exit(2);
 }
 run(rest).catch((err: Error) => {
+  // an install step that changed something (install.sh counts it): not a failure
+  if (err instanceof Changed) process.exit(3);
   console.error(`erpbi ${command}: ${err.message}`);
   process.exit(1);
 });

@@ -2,11 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../shared/auth/roles.js';
+import { readForm } from './raw-body.js';
 import { signToken, type IssuerKeys } from './issuer.js';
 
 // The dev issuer's OAuth2 authorization-code flow with PKCE, so the dashboard signs in exactly as it
 // would against Keycloak: discovery -> /authorize -> code -> /token with the code_verifier. Instead of
-// a password, the page lets one pick a demo user of a role. Codes live in memory for a minute, and
+// a password, the page lets one pick a demo user of a role, unless a login form is given (the Keycloak
+// stand-in's users with their passwords, runtime/keycloak-stand-in/). Codes live in memory for a minute, and
 // no more than `maxPending` of them: the page needs no sign-in, so anyone who reaches it could
 // otherwise fill the memory with codes never exchanged.
 
@@ -38,8 +40,23 @@ const codeGrant = (webClientId: string) => z.object({
   code_verifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/),
 });
 
+/** Who a code is for: the token's subject, name and roles. */
+export interface SignedIn {
+  sub: string;
+  name: string;
+  roles: Role[];
+}
+
+/** A sign-in with credentials in place of the demo users' page. */
+export interface LoginForm {
+  /** The page asking for them; the form posts to `action` (the authorize URL with its query). */
+  page: (action: string, problem?: string) => string;
+  /** Who the posted form's credentials are, or undefined when they are wrong. */
+  check: (form: Record<string, string>) => Promise<SignedIn | undefined>;
+}
+
 interface Pending {
-  user: (typeof demoUsers)[number];
+  user: SignedIn;
   challenge: string;
   redirectUri: string;
   nonce?: string | undefined;
@@ -47,7 +64,8 @@ interface Pending {
 }
 
 const codeTtlMs = 60_000;
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Escaped for HTML text and attribute values. */
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface CodeFlowOptions {
   issuer: string;
@@ -63,6 +81,8 @@ export interface CodeFlowOptions {
   maxPending?: number;
   /** Runs before the sign-in page (the dev issuer's Host check). */
   onRequest?: onRequestHookHandler;
+  /** Sign in with credentials (GET shows the form, POST checks it) instead of picking a demo user. */
+  login?: LoginForm;
 }
 
 export interface CodeFlow {
@@ -90,14 +110,48 @@ export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): C
   const grant = codeGrant(opts.webClientId);
   const oauthError = (reply: FastifyReply, status: number, error: string, description: string) => reply.code(status).send({ error, error_description: description });
 
-  app.get(opts.authorizePath, opts.onRequest ? { onRequest: opts.onRequest } : {}, async (req, reply) => {
-    const q = query.safeParse(req.query);
-    if (!q.success) return oauthError(reply, 400, 'invalid_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const issueCode = (q: z.infer<typeof query>, user: SignedIn, reply: FastifyReply) => {
+    const code = randomBytes(24).toString('base64url');
+    const now = Date.now();
+    purge(now);
+    pending.set(code, { user, challenge: q.code_challenge, redirectUri: q.redirect_uri, nonce: q.nonce, expires: now + codeTtlMs });
+    const target = new URL(q.redirect_uri);
+    target.searchParams.set('code', code);
+    if (q.state) target.searchParams.set('state', q.state);
+    return reply.redirect(target.toString(), 302);
+  };
+  /** The authorize request's query, checked, or the error answered. */
+  const authorizeRequest = (raw: unknown, reply: FastifyReply) => {
+    const q = query.safeParse(raw);
+    if (!q.success) return void oauthError(reply, 400, 'invalid_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     // Only the workspace's own pages may receive a code: a dev issuer must not hand tokens to other sites.
-    if (!opts.redirectOrigins.includes(new URL(q.data.redirect_uri).origin)) return oauthError(reply, 400, 'invalid_request', 'redirect_uri is not a page of the workspace');
-    const user = demoUsers.find((u) => u.role === q.data.user);
-    if (!user) {
-      const params = new URLSearchParams(Object.entries(q.data).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'user'));
+    if (!opts.redirectOrigins.includes(new URL(q.data.redirect_uri).origin)) return void oauthError(reply, 400, 'invalid_request', 'redirect_uri is not a page of the workspace');
+    return q.data;
+  };
+  const hooks = opts.onRequest ? { onRequest: opts.onRequest } : {};
+
+  if (opts.login) {
+    const login = opts.login;
+    const action = (q: Record<string, unknown>) => `${opts.authorizePath}?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'))}`;
+    const page = (reply: FastifyReply, status: number, html: string) => reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+    app.get(opts.authorizePath, hooks, async (req, reply) => {
+      const q = authorizeRequest(req.query, reply);
+      return q ? page(reply, 200, login.page(action(q))) : reply;
+    });
+    app.post(opts.authorizePath, hooks, async (req, reply) => {
+      const q = authorizeRequest(req.query, reply);
+      if (!q) return reply;
+      const user = await login.check(await readForm(req));
+      // Keycloak's answer to wrong credentials: the form again, with its message.
+      return user ? issueCode(q, user, reply) : page(reply, 401, login.page(action(q), 'Invalid username or password.'));
+    });
+  } else {
+    app.get(opts.authorizePath, hooks, async (req, reply) => {
+      const q = authorizeRequest(req.query, reply);
+      if (!q) return reply;
+      const demo = demoUsers.find((u) => u.role === q.user);
+      if (demo) return issueCode(q, { sub: demo.id, name: demo.name, roles: [demo.role] }, reply);
+      const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'user'));
       const links = demoUsers
         .map((u) => `<li><a class="user" data-role="${u.role}" href="${esc(opts.authorizePath)}?${esc(params.toString())}&amp;user=${u.role}"><b>${esc(u.name)}</b><span>${u.role}</span></a></li>`)
         .join('');
@@ -107,16 +161,8 @@ export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): C
 main{background:#1e293b;padding:2rem;border-radius:12px;max-width:24rem;width:90%}ul{list-style:none;padding:0}a.user{display:flex;justify-content:space-between;padding:.9rem 1rem;margin:.5rem 0;background:#334155;color:inherit;border-radius:8px;text-decoration:none}
 a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9rem}</style>
 <main><h1>erpbi</h1><p>Development sign-in: pick a demo user. Production signs in through Keycloak.</p><ul>${links}</ul></main></html>`);
-    }
-    const code = randomBytes(24).toString('base64url');
-    const now = Date.now();
-    purge(now);
-    pending.set(code, { user, challenge: q.data.code_challenge, redirectUri: q.data.redirect_uri, nonce: q.data.nonce, expires: now + codeTtlMs });
-    const target = new URL(q.data.redirect_uri);
-    target.searchParams.set('code', code);
-    if (q.data.state) target.searchParams.set('state', q.data.state);
-    return reply.redirect(target.toString(), 302);
-  });
+    });
+  }
 
   return {
     pendingCodes: () => pending.size,
@@ -130,7 +176,7 @@ a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9r
         return oauthError(reply, 400, 'invalid_grant', 'the code is unknown, expired, or does not match the verifier or redirect_uri');
       }
       const ttl = 8 * 3600;
-      const claims = { issuer: opts.issuer, sub: entry.user.id, roles: [entry.user.role], rolesClaim: opts.rolesClaim, ttlSeconds: ttl, name: entry.user.name, client: opts.webClientId };
+      const claims = { issuer: opts.issuer, sub: entry.user.sub, roles: entry.user.roles, rolesClaim: opts.rolesClaim, ttlSeconds: ttl, name: entry.user.name, client: opts.webClientId };
       const [accessToken, idToken] = await Promise.all([
         signToken(opts.keys, { ...claims, audience: opts.audience }),
         signToken(opts.keys, { ...claims, audience: opts.webClientId }),

@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import { connectorClient } from '../shared/auth/roles.js';
-import { defaultWebClientId, registerCodeFlow } from './code-flow.js';
+import { defaultWebClientId, registerCodeFlow, type LoginForm } from './code-flow.js';
+import { readForm } from './raw-body.js';
 import { discoveryDocument, endpoints, signToken, type IssuerKeys } from './issuer.js';
 
 export interface DevIssuerOptions {
@@ -23,6 +24,8 @@ export interface DevIssuerOptions {
    * for its token (ISSUER_EXTRA_HOSTS).
    */
   allowedHosts?: string[];
+  /** Sign-in with credentials instead of the demo users (the Keycloak stand-in, runtime/keycloak-stand-in/). */
+  login?: LoginForm;
 }
 
 // A Host header as a name, an IPv4 or a bracketed IPv6 address, with an optional port: nothing a URL
@@ -84,12 +87,11 @@ export function registerDevIssuer(app: FastifyInstance, opts: DevIssuerOptions):
     rolesClaim,
     redirectOrigins: opts.redirectOrigins ?? [new URL(opts.issuer).origin],
     onRequest,
+    ...(opts.login ? { login: opts.login } : {}),
   });
   const tokenForm = z.object({ grant_type: z.literal('client_credentials'), client_id: z.literal(connectorClient), client_secret: z.string() });
   app.post(`${base}${endpoints.token}`, { onRequest }, async (req, reply) => {
-    let raw = '';
-    for await (const chunk of req.body as AsyncIterable<Buffer>) if ((raw += chunk).length > 4096) break;
-    const fields = Object.fromEntries(new URLSearchParams(raw));
+    const fields = await readForm(req);
     if (fields.grant_type === 'authorization_code') return codeFlow.exchange(fields, reply);
     const form = tokenForm.safeParse(fields);
     if (!form.success || !sameSecret(form.data.client_secret, opts.clientSecret)) {

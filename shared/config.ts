@@ -163,6 +163,19 @@ export const settings = z.object({
   REDIRECT_ORIGINS: z.string().transform((s) => s.split(',').map((o) => new URL(o.trim()).origin)).optional(),
   /** Host header values (host[:port], comma-separated) its sign-in page and token endpoint also answer to, beside the issuer URL's host. */
   ISSUER_EXTRA_HOSTS: names.default(new Set<string>()),
+
+  // ---- Keycloak's own settings, which the container test's stand-in reads as Keycloak does
+  // (runtime/keycloak-stand-in/): set, the dev issuer keeps its users in Keycloak's database and answers
+  // Keycloak's admin API; unset (npm start), it signs in its demo users.
+  /** Keycloak's database, as Keycloak takes it: jdbc:postgresql://host:port/database. */
+  KC_DB_URL: z.string().regex(/^jdbc:postgresql:\/\/[^/]+\/[^/?]+$/, 'is not jdbc:postgresql://host[:port]/database').optional(),
+  KC_DB_USERNAME: z.string().min(1).optional(),
+  /** The secret keycloak-db-password. */
+  KC_DB_PASSWORD: z.string().min(1).optional(),
+  /** The master realm's temporary admin, made on a first start with no user in master (Keycloak 26). */
+  KC_BOOTSTRAP_ADMIN_USERNAME: z.string().min(1).optional(),
+  /** The secret keycloak-admin-password. */
+  KC_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(1).optional(),
 });
 export type Settings = z.infer<typeof settings>;
 type Key = keyof Settings;
@@ -188,6 +201,8 @@ const secretFiles: Partial<Record<Key, string | ((env: NodeJS.ProcessEnv) => str
   S3_ACCESS_KEY_ID: (env) => (isStorageKeyUse(env.S3_KEYS) ? storageKeySecrets(env.S3_KEYS).accessKeyId : undefined),
   S3_SECRET_ACCESS_KEY: (env) => (isStorageKeyUse(env.S3_KEYS) ? storageKeySecrets(env.S3_KEYS).secretAccessKey : undefined),
   SMTP_PASSWORD: 'smtp-password',
+  KC_DB_PASSWORD: 'keycloak-db-password',
+  KC_BOOTSTRAP_ADMIN_PASSWORD: 'keycloak-admin-password',
 };
 
 /**

@@ -2,14 +2,20 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { faasdCompose, faasdDataDirs, faasdSecretReaders } from './faasd-compose.js';
+import { installSteps } from './steps.js';
 
-// `erpbi install <step>`: the steps of install.sh that are TypeScript (the installer calls them; a
-// person rarely does). A step that writes a file prints `ok <what>`, `done <what>` or, with --check or
-// ERPBI_CHECK=1, `would <what>`, and exits 3 when it changed (or would change) something.
+// `erpbi install <step>`: the steps of install.sh that are TypeScript (the installer calls them, with
+// the service image's Node on a blank Pi; a person rarely does). A step that writes a file prints
+// `ok <what>`, `done <what>` or, with --check or ERPBI_CHECK=1, `would <what>`, and exits 3 when it
+// changed (or would change) something.
+
+export { Changed } from './steps.js';
 
 const extrasFile = join(import.meta.dirname, '..', '..', 'compose', 'docker-compose.faasd-extras.yml');
 
-export const installUsage = `  install seaweedfs-identities --secrets DIR               SeaweedFS's S3 identities (DIR/seaweedfs-s3.json, 0600) from the six
+export const installUsage = `${Object.values(installSteps).map((s) => s.usage).join('\n')}
+  (those four: --check or ERPBI_CHECK=1 reports only; exit 3 when something changed or would change)
+  install seaweedfs-identities --secrets DIR               SeaweedFS's S3 identities (DIR/seaweedfs-s3.json, 0600) from the six
                                                            s3-{writer,reader,admin}-{access-key-id,secret-access-key} files in DIR
   install storage-bucket                                   create the documents' bucket (S3_BUCKET at S3_ENDPOINT) with the admin key
                                                            pair (S3_KEYS=admin); one already there is fine
@@ -129,6 +135,7 @@ async function faasdSecretReadersCommand(args: string[]) {
 }
 
 const steps: Record<string, (args: string[]) => Promise<void>> = {
+  ...Object.fromEntries(Object.entries(installSteps).map(([name, step]) => [name, (args: string[]) => step.run(args, installUsage)])),
   'seaweedfs-identities': seaweedfsIdentitiesStep,
   'storage-bucket': storageBucketStep,
   'faasd-compose': faasdComposeCommand,

@@ -13,7 +13,7 @@ import { launchChromium, results, watch } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
 import { drive, request, type Flow } from '../faults/driver.js';
 import { checkInvariants, checkOlap, settle } from '../faults/invariants.js';
-import { arches, compose, containerId, docker, dockerRegistry, front, imageMeasures, jobs, prepare, registryTag, root, signIn, startRegistry, startTimes, state, stats, type Registry, type Stack } from './stack.js';
+import { arches, compose, containerId, docker, dockerRegistry, front, imageMeasures, jobs, person, prepare, registryTag, root, signIn, startRegistry, startTimes, state, stats, type Registry, type Stack } from './stack.js';
 import { stackFunctions } from '../deploy/support.js';
 
 // Issue 11: the deployment, run for real. Builds the local stand-in bases and erpbi's images, starts
@@ -124,6 +124,8 @@ describe("erpbi's images", () => {
 
 describe('the compose stack, through its front door', () => {
   it('serves the workspace: every asset of / loads, and the sign-in at auth.erpbi.lan works', async () => {
+    const clerk = person('clerk');
+    await signIn('clerk'); // made through the admin API, if the stack does not have it yet
     const browser = await launchChromium(['--host-resolver-rules=MAP erpbi.lan 127.0.0.1, MAP auth.erpbi.lan 127.0.0.1', '--ignore-certificate-errors']);
     try {
       const page = await browser.newPage();
@@ -133,7 +135,10 @@ describe('the compose stack, through its front door', () => {
       await page.goto(`${front}/`);
       await page.click('#signin');
       await page.waitForURL(/auth\.erpbi\.lan\/realms\/erpbi\/protocol\/openid-connect\/auth/);
-      await page.locator('a.user[data-role="clerk"]').click();
+      // the login form of Keycloak's stand-in, with the ids of Keycloak's own
+      await page.locator('#username').fill(clerk.username);
+      await page.locator('#password').fill(clerk.password);
+      await page.locator('#kc-login').click();
       await page.waitForURL(/^https:\/\/erpbi\.lan\//);
       await page.getByRole('heading', { name: 'Orders' }).waitFor({ timeout: 30_000 });
       await page.screenshot({ path: join(results, 'containers-orders.png') });
@@ -370,7 +375,7 @@ describe('the compose stack, through its front door', () => {
     }
     expect(got).toEqual(expected);
     // Keycloak's host: the admin console, the master realm and the management endpoints answer the front
-    // door's 404 (the issuer stand-in has no admin console, but it answers /health/ready: not any more).
+    // door's 404 (the stand-in answers the admin API, master's token endpoint and /health/ready on its own port).
     const keycloak = 'https://auth.erpbi.lan';
     for (const path of ['/admin/', '/admin/master/console/', '/admin/realms/erpbi/users', '/realms/master/.well-known/openid-configuration', '/realms/master/protocol/openid-connect/token', '/health/ready', '/metrics', '/']) {
       const res = await fetch(`${keycloak}${path}`);

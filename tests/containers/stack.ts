@@ -60,6 +60,7 @@ export function prepare(): Stack {
   put('seaweedfs-s3.json', JSON.stringify(seaweedfsIdentities({ writer: pair(), reader: pair(), admin: pair() })));
   put('company-profile', JSON.stringify(exampleCompany));
   put('smtp-password', ''); // no SMTP_HOST: e-mail off, as on a fresh Pi
+  put('ct-people-password', randomBytes(12).toString('hex')); // the test's users' (person()), not a compose secret
   const secret = (name: string) => readFileSync(join(dir, 'secrets', name), 'utf8');
   // each part as its own role (compose/postgres/init/20-erpbi-roles.sh), as docs/deploy-pi.md step 5 makes them
   put('database-url', `postgres://erpbi_app:${secret('postgres-app-password')}@postgres:5432/erpbi`);
@@ -73,7 +74,8 @@ export function prepare(): Stack {
   // (Node asks for every address when it may try several: `all`.)
   const lookup = (_host: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) => (opts.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
   setGlobalDispatcher(new Agent({ connect: { ca: readFileSync(join(dir, 'tls', 'erpbi.crt')), lookup: lookup as never } }));
-  return { dir, env, secret };
+  current = { dir, env, secret };
+  return current;
 }
 
 export function compose(stack: Stack, args: string[], opts: { timeoutMs?: number } = {}): string {
@@ -132,18 +134,75 @@ export async function stats(): Promise<Record<string, { used: number; limit: num
 
 export const front = 'https://erpbi.lan';
 const auth = 'https://auth.erpbi.lan/realms/erpbi/protocol/openid-connect';
+/** Keycloak's admin port, published on the box's 127.0.0.1 only (compose/docker-compose.base.yml). */
+export const keycloakAdmin = 'http://127.0.0.1:8081';
 
-/** Signs in as the demo user of a role through the issuer at auth.erpbi.lan: code + PKCE, as the workspace does. */
-export async function signIn(role: Role): Promise<string> {
+/** The stack the test's people sign in to (prepare's): its bootstrap admin's password and theirs. */
+let current: Stack | undefined;
+
+export interface Person {
+  username: string;
+  password: string;
+  roles: Role[];
+}
+
+/** The test's person of a role: one user of Keycloak's (its stand-in's) per role, with the stack's password for them. */
+export function person(role: Role): Person {
+  if (!current) throw new Error('prepare() first: the people belong to a stack');
+  return { username: `ct-${role}`, password: current.secret('ct-people-password'), roles: [role] };
+}
+
+/** An access token of master's bootstrap admin (KC_BOOTSTRAP_ADMIN_USERNAME admin, the secret keycloak-admin-password). */
+export async function adminToken(stack: Stack): Promise<string> {
+  const res = await fetch(`${keycloakAdmin}/realms/master/protocol/openid-connect/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: stack.secret('keycloak-admin-password') }) });
+  if (res.status !== 200) throw new Error(`master's admin token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** The user through Keycloak's admin API, as install.sh makes the first admin: looked up, else created with its password, and its realm roles mapped. */
+export async function ensureUser(stack: Stack, p: Person): Promise<string> {
+  const token = await adminToken(stack);
+  const api = (path: string, init: RequestInit = {}) => fetch(`${keycloakAdmin}/admin/realms/erpbi${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+  const found = (await (await api(`/users?${new URLSearchParams({ username: p.username, exact: 'true' })}`)).json()) as { id: string }[];
+  if (found[0]) return found[0].id;
+  const made = await api('/users', { method: 'POST', body: JSON.stringify({ username: p.username, enabled: true, credentials: [{ type: 'password', value: p.password, temporary: false }] }) });
+  if (made.status !== 201) throw new Error(`creating ${p.username}: ${made.status} ${await made.text()}`);
+  const id = made.headers.get('location')!.split('/').at(-1)!;
+  const roles = await Promise.all(p.roles.map(async (r) => (await api(`/roles/${r}`)).json()));
+  const mapped = await api(`/users/${id}/role-mappings/realm`, { method: 'POST', body: JSON.stringify(roles) });
+  if (mapped.status !== 204) throw new Error(`roles of ${p.username}: ${mapped.status} ${await mapped.text()}`);
+  return id;
+}
+
+export class SignInRefused extends Error {}
+
+/**
+ * Signs in at auth.erpbi.lan with a username and password: code + PKCE, as the workspace does, the
+ * credentials posted where the login page's form posts them (its URL is the authorize request's).
+ */
+export async function signInAs(username: string, password: string): Promise<string> {
   const verifier = randomBytes(32).toString('base64url');
   const redirect = `${front}/`;
-  const q = new URLSearchParams({ response_type: 'code', client_id: 'erpbi-dashboard', redirect_uri: redirect, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', user: role });
-  const res = await fetch(`${auth}/auth?${q}`, { redirect: 'manual' });
+  const q = new URLSearchParams({ response_type: 'code', client_id: 'erpbi-dashboard', redirect_uri: redirect, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
+  const res = await fetch(`${auth}/auth?${q}`, { method: 'POST', body: new URLSearchParams({ username, password }), redirect: 'manual' });
   const code = new URL(res.headers.get('location') ?? 'x:').searchParams.get('code');
-  if (res.status !== 302 || !code) throw new Error(`sign-in as ${role}: ${res.status} ${await res.text()}`);
+  if (res.status === 401) throw new SignInRefused(`sign-in as ${username}: refused`);
+  if (res.status !== 302 || !code) throw new Error(`sign-in as ${username}: ${res.status} ${await res.text()}`);
   const token = await fetch(`${auth}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: 'erpbi-dashboard', code_verifier: verifier }) });
-  if (token.status !== 200) throw new Error(`token for ${role}: ${token.status} ${await token.text()}`);
+  if (token.status !== 200) throw new Error(`token for ${username}: ${token.status} ${await token.text()}`);
   return ((await token.json()) as { access_token: string }).access_token;
+}
+
+/** Signs in as the test's person of a role, made through the admin API the first time a stack is asked for it. */
+export async function signIn(role: Role): Promise<string> {
+  const p = person(role);
+  try {
+    return await signInAs(p.username, p.password);
+  } catch (err) {
+    if (!(err instanceof SignInRefused)) throw err;
+    await ensureUser(current!, p);
+    return signInAs(p.username, p.password);
+  }
 }
 
 // --- erpbi's images: the local registry they are pushed to, their sizes, their start ---
