@@ -11,14 +11,17 @@ import type { DatabaseRole } from './postgres.js';
 // stdout gets only the result (the backup's path), so `dir=$(npx erpbi backup)` works.
 
 export const backupUsage = `  backup [--out DIR] [--tar] [--no-stream] [--plaintext]  pg_dump + DuckDB snapshot + stream position into DIR (default $ERPBI_DATA/backups),
-                                                           encrypted to ERPBI_BACKUP_RECIPIENTS / _FILE (age); pushed with rclone
-                                                           (ERPBI_BACKUP_RCLONE_REMOTE) or restic (RESTIC_REPOSITORY) when set
+                                                           + Keycloak's database (KEYCLOAK_DATABASE_URL) + every stored document (S3_*, reader keys)
+                                                           when set; encrypted to ERPBI_BACKUP_RECIPIENTS / _FILE (age); copied with rclone
+                                                           (ERPBI_BACKUP_RCLONE_REMOTE) when set; outcome into ERPBI_BACKUP_STATUS_FILE when set
   backup keygen --out FILE                                 a new age key pair: the identity into FILE (0600), the recipient on stdout
   backup verify <DIR|FILE.tar.gz> [--identity FILE] [--into URL] [--plaintext]
                                                            the restore drill: check, restore into a scratch database (ERPBI_DRILL_DATABASE_URL,
                                                            else DATABASE_URL; or the EMPTY database URL), compare every table's rows, drop it
-  restore <DIR|FILE.tar.gz> [--identity FILE] [--republish-events] [--plaintext]
-                                                           into the EMPTY database DATABASE_URL and the data dir ERPBI_DATA;
+  backup record-failure <STEP>                             the nightly job: STEP (e.g. push) failed, into ERPBI_BACKUP_STATUS_FILE
+  restore <DIR|FILE.tar.gz> [--identity FILE] [--republish-events] [--plaintext] [--leave-out keycloak,documents]
+                                                           into the EMPTY database DATABASE_URL and the data dir ERPBI_DATA, Keycloak's into the
+                                                           EMPTY KEYCLOAK_DATABASE_URL, the documents with S3_* (writer keys);
                                                            decrypted with ERPBI_BACKUP_IDENTITY_FILE (or --identity)`;
 
 /** Where a box of `npm start` keeps the key pair made at its first backup when no recipient is configured. */
@@ -28,10 +31,10 @@ export const localIdentityName = 'backup-identity.txt';
 function settings(as?: Extract<DatabaseRole, 'owner' | 'reader'>) {
   const dir = dataDir();
   const box = readBox(dir);
-  const config = readConfig(['DATABASE_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'OLAP_FILE']);
+  const config = readConfig(['DATABASE_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'OLAP_FILE', 'KEYCLOAK_DATABASE_URL']);
   const databaseUrl = config.DATABASE_URL ?? (as && boxDatabaseUrl(box, as)) ?? boxSuperuserUrl(box, dir);
   if (!databaseUrl) throw new Error('DATABASE_URL (or the secret database-url) is required, or a box started with `npm start` in ERPBI_DATA');
-  return { dir, databaseUrl, natsUrl: natsUrlOf(box), natsCredentials: natsCredentialsOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE, localBox: !config.DATABASE_URL };
+  return { dir, databaseUrl, natsUrl: natsUrlOf(box), natsCredentials: natsCredentialsOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE, keycloakDatabaseUrl: config.KEYCLOAK_DATABASE_URL, localBox: !config.DATABASE_URL };
 }
 
 /**
@@ -76,14 +79,45 @@ async function backupIdentities(dir: string, given: string | undefined): Promise
   return file ? readIdentityFile(file) : [];
 }
 
+/** Records an outcome in ERPBI_BACKUP_STATUS_FILE when it is set (the nightly job's; a backup by hand records nothing). */
+async function recordStatus(event: import('./backup-status.js').BackupEvent): Promise<void> {
+  const file = readConfig(['ERPBI_BACKUP_STATUS_FILE']).ERPBI_BACKUP_STATUS_FILE;
+  if (!file) return;
+  const { recordBackupStatus } = await import('./backup-status.js');
+  recordBackupStatus(file, event);
+}
+
+/** Runs `work`; when it throws, records `failed` first (an alert must not depend on the log being read). */
+async function recordingFailure<T>(failed: import('./backup-status.js').BackupEvent, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await recordStatus(failed).catch((e: unknown) => console.error(`erpbi backup: could not record the failure in ERPBI_BACKUP_STATUS_FILE: ${(e as Error).message}`));
+    throw err;
+  }
+}
+
 export async function backupCommand(args: string[]): Promise<void> {
   if (args[0] === 'keygen') return keygenCommand(args.slice(1));
   if (args[0] === 'verify') return verifyCommand(args.slice(1));
+  if (args[0] === 'record-failure') return recordFailureCommand(args.slice(1));
+  return recordingFailure({ kind: 'backup', ok: false, step: 'backup' }, () => takeBackup(args));
+}
+
+async function recordFailureCommand(args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1 || !/^[a-z-]{1,40}$/.test(positionals[0]!)) throw new Error(`backup record-failure takes the step that failed (lower-case letters and dashes, e.g. push)\n${backupUsage}`);
+  if (!readConfig(['ERPBI_BACKUP_STATUS_FILE']).ERPBI_BACKUP_STATUS_FILE) throw new Error('backup record-failure needs ERPBI_BACKUP_STATUS_FILE');
+  await recordStatus({ kind: 'backup', ok: false, step: positionals[0]! });
+}
+
+async function takeBackup(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, tar: { type: 'boolean', default: false }, 'no-stream': { type: 'boolean', default: false }, plaintext: { type: 'boolean', default: false } } });
   const s = settings('reader');
   const encryptTo = await backupRecipients(s, values.plaintext);
   if (!s.natsUrl && !values['no-stream']) throw new Error('NATS_URL is required to record the stream position (or pass --no-stream)');
   const { backup } = await import('./backup.js');
+  const { s3TargetFromEnv } = await import('./backup-documents.js');
   const result = await backup({
     databaseUrl: s.databaseUrl,
     dataDir: s.dir,
@@ -91,10 +125,13 @@ export async function backupCommand(args: string[]): Promise<void> {
     outDir: values.out ?? join(s.dir, 'backups'),
     encryptTo,
     ...(values['no-stream'] || !s.natsUrl ? {} : { nats: { url: s.natsUrl, stream: s.stream, credentials: s.natsCredentials } }),
+    keycloakDatabaseUrl: s.keycloakDatabaseUrl,
+    documents: s3TargetFromEnv(),
     tar: values.tar,
     log: (line) => console.error(line),
     progress: startProgress,
   });
+  await recordStatus({ kind: 'backup', ok: true, bytes: result.bytes });
   console.log(result.path);
 }
 
@@ -102,11 +139,15 @@ export async function restoreCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'republish-events': { type: 'boolean', default: false }, identity: { type: 'string' }, plaintext: { type: 'boolean', default: false } },
+    options: { 'republish-events': { type: 'boolean', default: false }, identity: { type: 'string' }, plaintext: { type: 'boolean', default: false }, 'leave-out': { type: 'string' } },
   });
   if (positionals.length !== 1) throw new Error(`restore takes one backup directory or .tar.gz\n${backupUsage}`);
   const s = settings('owner');
-  const { restore } = await import('./backup.js');
+  const { restore, restorableParts } = await import('./backup.js');
+  const { s3TargetFromEnv } = await import('./backup-documents.js');
+  const leaveOut = (values['leave-out'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const unknown = leaveOut.filter((p) => !(restorableParts as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`--leave-out takes ${restorableParts.join(', ')} (comma-separated), not ${unknown.join(', ')}`);
   const result = await restore({
     from: positionals[0]!,
     identities: await backupIdentities(s.dir, values.identity),
@@ -116,10 +157,14 @@ export async function restoreCommand(args: string[]): Promise<void> {
     olapFile: s.olapFile,
     ...(s.natsUrl ? { nats: { url: s.natsUrl, stream: s.stream, credentials: s.natsCredentials } } : {}),
     ...(values['republish-events'] ? { republishEvents: { prefix: s.prefix } } : {}),
+    keycloakDatabaseUrl: s.keycloakDatabaseUrl,
+    documents: s3TargetFromEnv(),
+    leaveOut: leaveOut as (typeof restorableParts)[number][],
     log: (line) => console.error(line),
     progress: startProgress,
   });
-  console.log(`restored the backup of ${result.manifest.createdAt}; olap ${result.olap}${result.republished ? `; ${result.republished} events republished` : ''}`);
+  const documents = typeof result.documents === 'number' ? `${result.documents} documents restored` : `documents ${result.documents}`;
+  console.log(`restored the backup of ${result.manifest.createdAt}; olap ${result.olap}; keycloak ${result.keycloak}; ${documents}${result.republished ? `; ${result.republished} events republished` : ''}`);
 }
 
 async function keygenCommand(args: string[]): Promise<void> {
@@ -139,16 +184,21 @@ async function verifyCommand(args: string[]): Promise<void> {
   const s = settings();
   const scratchFrom = readConfig(['ERPBI_DRILL_DATABASE_URL']).ERPBI_DRILL_DATABASE_URL ?? s.databaseUrl;
   const { drill } = await import('./backup.js');
-  const result = await drill({
-    from: positionals[0]!,
-    identities: await backupIdentities(s.dir, values.identity),
-    plaintext: values.plaintext,
-    target: values.into ? { into: values.into } : { scratchFrom },
-    log: (line) => console.error(line),
-    progress: startProgress,
-  });
+  const result = await recordingFailure({ kind: 'drill', ok: false }, async () =>
+    drill({
+      from: positionals[0]!,
+      identities: await backupIdentities(s.dir, values.identity),
+      plaintext: values.plaintext,
+      target: values.into ? { into: values.into } : { scratchFrom },
+      log: (line) => console.error(line),
+      progress: startProgress,
+    }),
+  );
+  await recordStatus({ kind: 'drill', ok: true, seconds: result.seconds });
+  const keycloak = typeof result.keycloak === 'string' ? result.keycloak : `${result.keycloak.tables} tables and ${result.keycloak.rows} rows as backed up`;
+  const documents = typeof result.documents === 'number' ? `${result.documents} checked` : result.documents;
   console.log(
     `drill passed: the backup of ${result.manifest.createdAt} restored into ${result.database}, ${result.tables} tables and ${result.rows} rows as backed up; ` +
-      `olap ${result.olap}; ${result.seconds.toFixed(1)} s`,
+      `olap ${result.olap}; keycloak ${keycloak}; documents ${documents}; ${result.seconds.toFixed(1)} s`,
   );
 }

@@ -19,6 +19,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connectBus, type NatsCredentials } from '../shared/events/bus.js';
 import { readConfig } from '../shared/config.js';
 import { noProgress, type Progress, type StartProgress } from './progress.js';
+import { listDocuments, readDocument, s3Client, writeDocument, type S3Target } from './backup-documents.js';
 
 /** The events stream a backup records and a restore republishes into, and who to sign in as there. */
 export interface NatsTarget {
@@ -28,20 +29,23 @@ export interface NatsTarget {
 }
 
 // A backup is one directory (or its .tar.gz, with a `.sha256` file beside it): the database as a
-// pg_dump custom-format archive, a copy of the DuckDB file if there is one, and the manifest: the
-// SHA-256 of every file, the row count of every table (read in pg_dump's own snapshot) and the event
-// stream's position. Every file is sealed with age to the configured recipients (`<name>.age`), the
+// pg_dump custom-format archive, Keycloak's database likewise when given, a copy of the DuckDB file if
+// there is one, every stored document (object) of the bucket when the S3 settings are given, and the
+// manifest: the SHA-256 of every file, the row count of every table (read in pg_dump's own snapshot),
+// each document's key, and the event stream's position. Every file is sealed with age to the configured recipients (`<name>.age`), the
 // manifest too: only whoever holds an identity reads it, and a manifest that a restore accepts can only
 // have been written by someone who had the recipients (an age header does not name them). Plaintext
 // is written, and read back, only on an explicit `plaintext`. Files are 0600, directories 0700, and
 // the dump never touches the disk unencrypted: pg_dump writes to a pipe that is sealed as it comes.
 // The DuckDB copy is a convenience: OLAP can always be rebuilt from the event stream.
 
-const names = { manifest: 'manifest.json', dump: 'postgres.dump', olap: 'olap/erpbi.duckdb', wal: 'olap/erpbi.duckdb.wal' } as const;
+const names = { manifest: 'manifest.json', dump: 'postgres.dump', keycloak: 'keycloak.dump', olap: 'olap/erpbi.duckdb', wal: 'olap/erpbi.duckdb.wal', documents: 'documents' } as const;
+/** A document's file in the backup: its place in the listing, not its key (a key may hold any character). */
+const documentFile = (i: number) => `${names.documents}/${String(i).padStart(6, '0')}`;
 const sealed = '.age';
 const stored = (name: string, encrypted: boolean) => (encrypted ? `${name}${sealed}` : name);
 /** The files a backup may hold: a manifest naming anything else is refused (no path leaves the backup). */
-const storedFile = z.string().regex(/^(postgres\.dump|olap\/erpbi\.duckdb(\.wal)?)(\.age)?$/);
+const storedFile = z.string().regex(/^(postgres\.dump|keycloak\.dump|olap\/erpbi\.duckdb(\.wal)?|documents\/\d{6,})(\.age)?$/);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const count = z.number().int().nonnegative();
 
@@ -52,20 +56,39 @@ export type StreamPosition = z.infer<typeof streamPosition>;
 const content = z.object({ file: storedFile, bytes: count, sha256: sha256Hex }).strict();
 type Content = z.infer<typeof content>;
 
-export const manifestSchema = z
-  .object({
-    format: z.literal(2),
-    createdAt: z.string(),
-    /** Recipients the files were sealed to; null for a `--plaintext` backup. */
-    encryption: z.object({ scheme: z.literal('age'), recipients: z.array(z.string()).min(1) }).strict().nullable(),
-    /** Every file of the backup as stored (the manifest aside): checked before a restore touches anything. */
-    files: z.record(storedFile, z.object({ bytes: count, sha256: sha256Hex }).strict()),
-    database: content.extend({ format: z.literal('pg_dump-custom'), rows: z.record(z.string(), count) }).strict(),
-    olap: z.object({ db: content, wal: content.nullable() }).strict().nullable(),
-    stream: streamPosition.nullable(),
-  })
-  .strict();
-export type Manifest = z.infer<typeof manifestSchema>;
+/** A database's dump: its file's content, and the rows of every table in the dump's snapshot. */
+const databaseDump = content.extend({ format: z.literal('pg_dump-custom'), rows: z.record(z.string(), count) }).strict();
+type DatabaseDump = z.infer<typeof databaseDump>;
+/** A stored document: its key in the bucket, its content type, and its file in the backup. */
+const documentEntry = content.extend({ key: z.string().min(1), contentType: z.string().nullable() }).strict();
+type DocumentEntry = z.infer<typeof documentEntry>;
+
+const manifestParts = z.object({
+  createdAt: z.string(),
+  /** Recipients the files were sealed to; null for a `--plaintext` backup. */
+  encryption: z.object({ scheme: z.literal('age'), recipients: z.array(z.string()).min(1) }).strict().nullable(),
+  /** Every file of the backup as stored (the manifest aside): checked before a restore touches anything. */
+  files: z.record(storedFile, z.object({ bytes: count, sha256: sha256Hex }).strict()),
+  /** erpbi's database. */
+  database: databaseDump,
+  /** Keycloak's database (its users, their credentials and roles), dumped as its own role; null when not asked for. */
+  keycloak: databaseDump.nullable(),
+  olap: z.object({ db: content, wal: content.nullable() }).strict().nullable(),
+  stream: streamPosition.nullable(),
+  /** Every object of the documents' bucket; null when the backup was not given the S3 settings. */
+  documents: z.object({ bucket: z.string().min(1), objects: z.array(documentEntry) }).strict().nullable(),
+});
+/** The format this erpbi writes. Format 2 (before Keycloak's database and the documents) is still read, as a backup without them. */
+export const manifestFormat = 3;
+export const manifestSchema = z.union([
+  manifestParts.extend({ format: z.literal(manifestFormat) }).strict(),
+  manifestParts
+    .omit({ keycloak: true, documents: true })
+    .extend({ format: z.literal(2) })
+    .strict()
+    .transform((m) => ({ ...m, keycloak: null, documents: null })),
+]);
+export type Manifest = z.output<typeof manifestSchema>;
 
 /** A backup that must not be restored: damaged, altered, cut short, or not for this identity. Nothing was restored. */
 export class BackupRefused extends Error {
@@ -150,6 +173,10 @@ export interface BackupOptions {
   encryptTo: string[] | 'plaintext';
   /** Reads the stream position when given; a backup without it records `stream: null`. */
   nats?: NatsTarget;
+  /** Keycloak's database, as its own role (`keycloak`): dumped too when given; `keycloak: null` otherwise. */
+  keycloakDatabaseUrl?: string | undefined;
+  /** The documents' bucket and the READER's keys: every object is copied when given; `documents: null` otherwise. */
+  documents?: S3Target | undefined;
   tar?: boolean;
   log?: (line: string) => void;
   /** Reports bytes written (the dump, then the DuckDB copy); silent by default. */
@@ -159,6 +186,8 @@ export interface BackupOptions {
 
 export interface BackupResult {
   path: string;
+  /** The archive's size (with `tar`), or the sum of the directory's files. */
+  bytes: number;
   /** The archive's checksum file (`<archive>.sha256`, sha256sum's format), with `tar`. */
   checksum: string | null;
   manifest: Manifest;
@@ -208,20 +237,7 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
       // (Its archive then has no data offsets, which only `pg_restore -j` and selective restores need;
       // restore feeds it to pg_restore's stdin in one pass.) The row counts are read in the snapshot
       // pg_dump dumps, so a restore can be checked table by table against them.
-      const snapshot = await exportSnapshot(opts.databaseUrl);
-      try {
-        const dumped = await withPgConnection(opts.databaseUrl, (conn) =>
-          runReading(
-            'pg_dump',
-            ['--format=custom', '--no-owner', '--no-privileges', '--compress=6', `--snapshot=${snapshot.id}`, ...conn.args],
-            conn.env,
-            (out) => save(names.dump, out, (n) => progress.update(n)),
-          ),
-        );
-        database = { ...dumped, format: 'pg_dump-custom', rows: snapshot.rows };
-      } finally {
-        await snapshot.release();
-      }
+      database = await dumpDatabase(opts.databaseUrl, (out) => save(names.dump, out, (n) => progress.update(n)));
       progress.setTotal(database.bytes + copyBytes, false);
       progress.update(database.bytes);
       lines.push(`database: ${Object.keys(database.rows).length} tables, ${Object.values(database.rows).reduce((a, b) => a + b, 0)} rows, ${database.bytes} bytes${encrypted ? ', encrypted' : ''}`);
@@ -246,14 +262,31 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
     // After the bar, not under it: a line written while the terminal bar is drawn would be torn.
     lines.forEach((line) => log(line));
 
+    let keycloak: Manifest['keycloak'] = null;
+    if (opts.keycloakDatabaseUrl) {
+      const url = opts.keycloakDatabaseUrl;
+      keycloak = await tracked(opts.progress ? opts.progress('backup keycloak', { unit: 'bytes', total: await estimateDumpBytes(url), estimate: true }) : noProgress, (p) =>
+        dumpDatabase(url, (out) => save(names.keycloak, out, (n) => p.update(n))),
+      );
+      log(`keycloak: ${Object.keys(keycloak.rows).length} tables, ${Object.values(keycloak.rows).reduce((a, b) => a + b, 0)} rows, ${keycloak.bytes} bytes${encrypted ? ', encrypted' : ''}`);
+    }
+
+    let documents: Manifest['documents'] = null;
+    if (opts.documents) {
+      documents = await backupDocuments(opts.documents, dir, save, opts.progress);
+      log(`documents: ${documents.objects.length} objects of bucket ${documents.bucket}, ${documents.objects.reduce((a, o) => a + o.bytes, 0)} bytes${encrypted ? ', encrypted' : ''}`);
+    }
+
     const manifest: Manifest = {
-      format: 2,
+      format: manifestFormat,
       createdAt: (opts.now ?? new Date()).toISOString(),
       encryption: recipients ? { scheme: 'age', recipients } : null,
       files,
       database,
+      keycloak,
       olap,
       stream,
+      documents,
     };
     await seal(Readable.from([Buffer.from(JSON.stringify(manifest, null, 2) + '\n')]), recipients, join(dir, stored(names.manifest, encrypted)), () => {});
 
@@ -274,10 +307,63 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
       rmSync(dir, { recursive: true, force: true });
     }
     log(`backup: ${path}${encrypted ? '' : ' (NOT encrypted)'}`);
-    return { path, checksum, manifest, pushed: await push(path, checksum, log) };
+    const bytes = opts.tar ? statSync(path).size : Object.values(files).reduce((a, f) => a + f.bytes, 0);
+    return { path, bytes, checksum, manifest, pushed: await push(path, checksum, log) };
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/**
+ * pg_dump of `url` into `save` (which seals it as it comes: the dump is never on disk in plaintext),
+ * with every table's rows counted in the very snapshot pg_dump dumps. (Its archive then has no data
+ * offsets, which only `pg_restore -j` and selective restores need; restore feeds it to pg_restore's
+ * stdin in one pass.)
+ */
+async function dumpDatabase(url: string, save: (out: Readable) => Promise<Content>): Promise<DatabaseDump> {
+  const snapshot = await exportSnapshot(url);
+  try {
+    const dumped = await withPgConnection(url, (conn) =>
+      runReading('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--compress=6', `--snapshot=${snapshot.id}`, ...conn.args], conn.env, save),
+    );
+    return { ...dumped, format: 'pg_dump-custom', rows: snapshot.rows };
+  } finally {
+    await snapshot.release();
+  }
+}
+
+/**
+ * Every object of the bucket into `documents/<n>` of the backup (sealed like the rest), with its key,
+ * content type, size and SHA-256 in the manifest. PDFs are written once and never changed (a document
+ * rendered again has the same bytes), so a listing followed by reads is a consistent copy; one written
+ * meanwhile is in the next night's backup, and the database row that names it can be rendered again.
+ */
+async function backupDocuments(
+  target: S3Target,
+  dir: string,
+  save: (name: string, source: Readable, count: (bytes: number) => void) => Promise<Content>,
+  start: StartProgress | undefined,
+): Promise<NonNullable<Manifest['documents']>> {
+  const client = s3Client(target);
+  try {
+    const listed = await listDocuments(client, target.bucket);
+    if (listed === 'no bucket') return { bucket: target.bucket, objects: [] };
+    mkdirSync(join(dir, names.documents), { mode: 0o700 });
+    const total = listed.reduce((a, o) => a + o.bytes, 0);
+    return await tracked(start ? start('backup documents', { unit: 'bytes', total }) : noProgress, async (p) => {
+      const objects: DocumentEntry[] = [];
+      let before = 0;
+      for (const [i, o] of listed.entries()) {
+        const { body, contentType } = await readDocument(client, target.bucket, o.key);
+        const saved = await save(documentFile(i), body, (n) => p.update(before + n));
+        objects.push({ ...saved, key: o.key, contentType });
+        before += saved.bytes;
+      }
+      return { bucket: target.bucket, objects };
+    });
+  } finally {
+    client.destroy();
   }
 }
 
@@ -434,17 +520,17 @@ export async function readStreamPosition(nats: NatsTarget): Promise<StreamPositi
 }
 
 /**
- * Off-box copies, each only when configured AND its binary is on the PATH:
- * ERPBI_BACKUP_RCLONE_REMOTE (e.g. `b2:erpbi-backups`) -> `rclone copy`; RESTIC_REPOSITORY (+ restic's
- * own RESTIC_PASSWORD_FILE etc.) -> `restic backup`. The archive's checksum file goes with it. A failed
- * push fails the command: a backup that was meant to leave the box and did not is not a success.
+ * A copy with rclone when ERPBI_BACKUP_RCLONE_REMOTE (e.g. `b2:erpbi-backups`) is set AND rclone is on
+ * the PATH: `rclone copyto`, the archive's checksum file with it. A failed copy fails the command: a
+ * backup that was meant to leave the box and did not is not a success. The nightly job's copy off the
+ * box is restic's, on the host (compose/systemd/erpbi-backup-push): it has the target's settings, and
+ * the backup may run in a container that has neither restic nor the target's mounts and keys.
  */
 async function push(path: string, checksum: string | null, log: (line: string) => void): Promise<string[]> {
   const pushed: string[] = [];
-  const env = readConfig(['ERPBI_BACKUP_RCLONE_REMOTE', 'RESTIC_REPOSITORY']);
-  // rclone and restic read their own settings from the environment; ours with secrets stay behind.
-  const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|ERPBI_DRILL_DATABASE_URL|PGPASSWORD|NATS_PASSWORD|CLIENT_SECRET|S3_SECRET_ACCESS_KEY)$/.test(k)));
-  const remote = env.ERPBI_BACKUP_RCLONE_REMOTE;
+  const remote = readConfig(['ERPBI_BACKUP_RCLONE_REMOTE']).ERPBI_BACKUP_RCLONE_REMOTE;
+  // rclone reads its own settings from the environment; ours with secrets stay behind.
+  const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|KEYCLOAK_DATABASE_URL|ERPBI_DRILL_DATABASE_URL|PGPASSWORD|NATS_PASSWORD|CLIENT_SECRET|S3_SECRET_ACCESS_KEY)$/.test(k)));
   if (remote) {
     if (!(await onPath('rclone'))) log('rclone: ERPBI_BACKUP_RCLONE_REMOTE is set but rclone is not on the PATH; not pushed');
     else {
@@ -453,14 +539,6 @@ async function push(path: string, checksum: string | null, log: (line: string) =
       if (checksum) await run('rclone', ['copyto', checksum, `${target}.sha256`], { env: childEnv });
       pushed.push(`rclone:${target}`);
       log(`pushed to ${target}`);
-    }
-  }
-  if (env.RESTIC_REPOSITORY) {
-    if (!(await onPath('restic'))) log('restic: RESTIC_REPOSITORY is set but restic is not on the PATH; not pushed');
-    else {
-      await run('restic', ['backup', '--tag', 'erpbi', path, ...(checksum ? [checksum] : [])], { env: childEnv });
-      pushed.push(`restic:${env.RESTIC_REPOSITORY}`);
-      log(`pushed to restic repository ${env.RESTIC_REPOSITORY}`);
     }
   }
   return pushed;
@@ -514,7 +592,7 @@ export async function openBackup(from: string, opts: OpenOptions, start: StartPr
         throw new BackupRefused(`${file} of ${path} does not match the manifest (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${want.bytes} bytes, ${want.sha256}): it was altered or cut short`);
       }
     }
-    for (const c of [manifest.database, ...olapParts(manifest)]) {
+    for (const c of [manifest.database, ...(manifest.keycloak ? [manifest.keycloak] : []), ...olapParts(manifest), ...(manifest.documents?.objects ?? [])]) {
       if (!manifest.files[c.file]) throw new BackupRefused(`the manifest of ${path} has no checksum for ${c.file}`);
       if (c.file.endsWith(sealed) !== (manifest.encryption !== null)) throw new BackupRefused(`the manifest of ${path} names ${c.file}, which contradicts its encryption`);
     }
@@ -576,7 +654,11 @@ async function readManifest(dir: string, path: string, opts: OpenOptions): Promi
   } catch {
     throw new BackupRefused(`the manifest of ${path} is not JSON`);
   }
-  if ((json as { format?: unknown }).format === 1) {
+  const format = (json as { format?: unknown }).format;
+  if (typeof format === 'number' && format > manifestFormat) {
+    throw new BackupRefused(`${path} was written by a newer erpbi (manifest format ${format}; this one reads 2 and ${manifestFormat}): restore it with that version or a later one`);
+  }
+  if (format === 1) {
     throw new BackupRefused(`${path} was written by an older erpbi (manifest format 1: not encrypted, no checksums); take a new backup, or restore it with the erpbi version that wrote it`);
   }
   const parsed = manifestSchema.safeParse(json);
@@ -635,13 +717,13 @@ async function feedOlap(opened: Opened, progress: Progress, to: (c: Content) => 
  * it); then every table's rows compared with those recorded at backup time. Throws `differs: <what>`
  * when a count is not as backed up.
  */
-async function restoreDump(opened: Opened, url: string, progress: Progress, differs: string): Promise<{ tables: number; rows: number }> {
+async function restoreDump(opened: Opened, dump: DatabaseDump, url: string, progress: Progress, differs: string): Promise<{ tables: number; rows: number }> {
   await tracked(progress, async (p) => {
-    const { stream, checked } = await feedChecked(opened, opened.manifest.database, (n) => p.update(n));
+    const { stream, checked } = await feedChecked(opened, dump, (n) => p.update(n));
     await withPgConnection(url, (conn) => run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', ...conn.args], { env: conn.env, stdin: stream }));
     checked();
   });
-  const rows = await compareRows(url, opened.manifest.database.rows);
+  const rows = await compareRows(url, dump.rows);
   if (rows.differences.length > 0) throw new Error(`${differs}: ${rows.differences.join('; ')}`);
   return rows;
 }
@@ -680,14 +762,27 @@ export interface RestoreOptions extends OpenOptions {
   nats?: NatsTarget;
   /** Publish the restored outbox (every event, oldest first) into an EMPTY stream. */
   republishEvents?: { prefix: string };
+  /** The EMPTY Keycloak database to restore the backup's into, as its role (`keycloak`): required when the backup holds one, unless left out. */
+  keycloakDatabaseUrl?: string | undefined;
+  /** The documents' bucket and the WRITER's keys: required when the backup holds documents, unless left out. */
+  documents?: S3Target | undefined;
+  /** Parts of the backup not to restore (on purpose: a restore of erpbi's data alone). */
+  leaveOut?: readonly RestorablePart[];
   log?: (line: string) => void;
   /** Reports bytes read, step by step (unpacking the archive, the dump, the DuckDB copy); silent by default. */
   progress?: StartProgress;
 }
 
+/** The parts of a backup besides erpbi's database that a restore may be told to leave out. */
+export const restorableParts = ['keycloak', 'documents'] as const;
+export type RestorablePart = (typeof restorableParts)[number];
+
 export interface RestoreResult {
   manifest: Manifest;
   olap: 'restored' | 'absent' | 'skipped';
+  keycloak: 'restored' | 'absent' | 'left out';
+  /** Documents written back, or why none were. */
+  documents: number | 'absent' | 'left out';
   republished: number;
 }
 
@@ -699,10 +794,35 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     const { manifest } = opened;
     const target = opts.olapFile ?? olapFile(opts.dataDir);
     if (manifest.olap && existsSync(target)) throw new Error(`${target} exists: stop the projector and move the file away first`);
+    const leftOut = new Set(opts.leaveOut ?? []);
+    // Every target is checked before anything is written: a restore that stops halfway leaves a box
+    // with half its parts.
+    const keycloakUrl = manifest.keycloak && !leftOut.has('keycloak') ? opts.keycloakDatabaseUrl : undefined;
+    if (manifest.keycloak && !leftOut.has('keycloak') && !keycloakUrl) {
+      throw new Error("the backup holds Keycloak's database (the users and their passwords): give KEYCLOAK_DATABASE_URL, an EMPTY keycloak database as role keycloak, or leave it out on purpose (--leave-out keycloak)");
+    }
+    const documentsTarget = manifest.documents && !leftOut.has('documents') ? opts.documents : undefined;
+    if (manifest.documents && !leftOut.has('documents') && !documentsTarget) {
+      throw new Error('the backup holds the stored documents (the PDFs): give S3_ENDPOINT, S3_BUCKET and the WRITER keys (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), or leave them out on purpose (--leave-out documents)');
+    }
     await assertEmptyDatabase(opts.databaseUrl);
+    if (keycloakUrl) await assertEmptyDatabase(keycloakUrl, 'keycloak');
 
-    const rows = await restoreDump(opened, opts.databaseUrl, start('restore database', { unit: 'bytes', total: manifest.database.bytes }), 'the restored database differs from the backup');
+    const rows = await restoreDump(opened, manifest.database, opts.databaseUrl, start('restore database', { unit: 'bytes', total: manifest.database.bytes }), 'the restored database differs from the backup');
     log(`database restored from ${manifest.createdAt}: ${rows.tables} tables, ${rows.rows} rows, as backed up`);
+
+    let keycloak: RestoreResult['keycloak'] = manifest.keycloak ? 'left out' : 'absent';
+    if (manifest.keycloak && keycloakUrl) {
+      const kc = await restoreDump(opened, manifest.keycloak, keycloakUrl, start('restore keycloak', { unit: 'bytes', total: manifest.keycloak.bytes }), "the restored Keycloak database differs from the backup");
+      keycloak = 'restored';
+      log(`keycloak: ${kc.tables} tables, ${kc.rows} rows, as backed up`);
+    } else if (manifest.keycloak) log("keycloak: left out (--leave-out keycloak): the users of the backup are not restored");
+
+    let documents: RestoreResult['documents'] = manifest.documents ? 'left out' : 'absent';
+    if (manifest.documents && documentsTarget) {
+      documents = await restoreDocuments(opened, manifest.documents.objects, documentsTarget, start);
+      log(`documents: ${documents} objects written back into bucket ${documentsTarget.bucket}, each as backed up`);
+    } else if (manifest.documents) log('documents: left out (--leave-out documents)');
 
     let republished = 0;
     let position: StreamPosition | null = opts.nats ? await readStreamPosition(opts.nats).catch(() => null) : null;
@@ -739,9 +859,35 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
         log('olap: snapshot not restored (the target stream is not the one it was taken from); rebuild OLAP from the stream (`npx erpbi rebuild-olap`)');
       }
     }
-    return { manifest, olap, republished };
+    return { manifest, olap, keycloak, documents, republished };
   } finally {
     opened.cleanup();
+  }
+}
+
+/** A document's plaintext, whole, checked against the manifest (size and SHA-256) before anyone gets it. */
+async function documentBytes(opened: Opened, o: DocumentEntry, count: (bytes: number) => void): Promise<Buffer> {
+  const { stream, checked } = await feedChecked(opened, o, count);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  checked();
+  return Buffer.concat(chunks);
+}
+
+/** Writes every document of the backup back under its key, each checked against the manifest before it is written. */
+async function restoreDocuments(opened: Opened, objects: DocumentEntry[], target: S3Target, start: StartProgress): Promise<number> {
+  const client = s3Client(target);
+  try {
+    return await tracked(start('restore documents', { unit: 'bytes', total: objects.reduce((a, o) => a + o.bytes, 0) }), async (p) => {
+      let before = 0;
+      for (const o of objects) {
+        await writeDocument(client, target.bucket, o.key, await documentBytes(opened, o, (n) => p.update(before + n)), o.contentType);
+        before += o.bytes;
+      }
+      return objects.length;
+    });
+  } finally {
+    client.destroy();
   }
 }
 
@@ -768,13 +914,18 @@ export interface DrillResult {
   tables: number;
   rows: number;
   olap: 'checked' | 'absent';
+  /** Keycloak's dump: restored into a scratch database of its own and its rows compared; only decrypted and checked with `into`. */
+  keycloak: { tables: number; rows: number } | 'checked' | 'absent';
+  /** Documents decrypted and checked against the manifest, byte for byte. */
+  documents: number | 'absent';
   seconds: number;
 }
 
 /**
- * The restore drill: everything a restore does to the database, into a database nobody uses. Opens and
- * checks the backup (as restore does: identity, checksums), decrypts the DuckDB copy to check it is
- * whole, restores the dump, and compares every table's row count with those recorded at backup time.
+ * The restore drill: everything a restore does to the databases, into databases nobody uses. Opens and
+ * checks the backup (as restore does: identity, checksums), decrypts the DuckDB copy and every document
+ * to check each is whole, restores the dumps (erpbi's, and Keycloak's into a scratch database of its
+ * own), and compares every table's row count with those recorded at backup time.
  * Throws (BackupRefused, or an Error saying what differs) when the backup could not be restored.
  */
 export async function drill(opts: DrillOptions): Promise<DrillResult> {
@@ -783,6 +934,7 @@ export async function drill(opts: DrillOptions): Promise<DrillResult> {
   const log = opts.log ?? (() => {});
   const start = opts.progress ?? (() => noProgress);
   const opened = await openBackup(opts.from, opts, start);
+  const drops: (() => Promise<void>)[] = [];
   try {
     const { manifest } = opened;
     log(`backup of ${manifest.createdAt}: every file matches its manifest${manifest.encryption ? ', and the identity opens it' : ''}`);
@@ -790,36 +942,68 @@ export async function drill(opts: DrillOptions): Promise<DrillResult> {
       await feedOlap(opened, start('drill olap', { unit: 'bytes', total: olapBytes(manifest) }), discard);
       log('olap: the DuckDB copy decrypts whole, as backed up');
     }
+    let documents: DrillResult['documents'] = 'absent';
+    if (manifest.documents) {
+      const objects = manifest.documents.objects;
+      documents = await tracked(start('drill documents', { unit: 'bytes', total: objects.reduce((a, o) => a + o.bytes, 0) }), async (p) => {
+        let before = 0;
+        for (const o of objects) {
+          await documentBytes(opened, o, (n) => p.update(before + n));
+          before += o.bytes;
+        }
+        return objects.length;
+      });
+      log(`documents: ${documents} objects decrypt whole, each as backed up`);
+    }
 
-    let url: string;
-    let drop: (() => Promise<void>) | null = null;
-    if ('into' in opts.target) {
-      url = opts.target.into;
-      await assertEmptyDatabase(url);
-    } else {
-      const adminUrl = opts.target.scratchFrom;
-      const name = `erpbi_drill_${new Date(began).toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
+    const stamp = `erpbi_drill_${new Date(began).toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
+    const scratch = async (adminUrl: string, name: string): Promise<string> => {
       await withClient(adminUrl, (admin) =>
         admin.query(`create database ${name}`).catch((err: unknown) => {
           throw new Error(`cannot create the drill's scratch database (${(err as Error).message}): give a role that may create databases (ERPBI_DRILL_DATABASE_URL), or an empty database with --into URL`);
         }),
       );
+      drops.push(async () => {
+        await withClient(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+      });
       const u = new URL(adminUrl);
       u.pathname = `/${name}`;
-      url = u.toString();
-      drop = async () => {
-        await withClient(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
-      };
+      return u.toString();
+    };
+    let url: string;
+    if ('into' in opts.target) {
+      url = opts.target.into;
+      await assertEmptyDatabase(url);
+    } else {
+      url = await scratch(opts.target.scratchFrom, stamp);
     }
     const database = new URL(url).pathname.slice(1);
-    try {
-      const rows = await restoreDump(opened, url, start('drill database', { unit: 'bytes', total: manifest.database.bytes }), "the drill's restore differs from the backup");
-      log(`database: restored into ${database}${drop ? ' (scratch, dropped after)' : ''}; ${rows.tables} tables, ${rows.rows} rows, every count as backed up`);
-      return { manifest, database, tables: rows.tables, rows: rows.rows, olap: manifest.olap ? 'checked' : 'absent', seconds: (now() - began) / 1000 };
-    } finally {
-      if (drop) await drop();
+    const scratched = drops.length > 0;
+    const rows = await restoreDump(opened, manifest.database, url, start('drill database', { unit: 'bytes', total: manifest.database.bytes }), "the drill's restore differs from the backup");
+    log(`database: restored into ${database}${scratched ? ' (scratch, dropped after)' : ''}; ${rows.tables} tables, ${rows.rows} rows, every count as backed up`);
+
+    let keycloak: DrillResult['keycloak'] = 'absent';
+    if (manifest.keycloak) {
+      const progress = start('drill keycloak', { unit: 'bytes', total: manifest.keycloak.bytes });
+      if ('scratchFrom' in opts.target) {
+        const kcUrl = await scratch(opts.target.scratchFrom, `${stamp}_keycloak`);
+        const kc = await restoreDump(opened, manifest.keycloak, kcUrl, progress, "the drill's restore of Keycloak's database differs from the backup");
+        keycloak = { tables: kc.tables, rows: kc.rows };
+        log(`keycloak: restored into ${stamp}_keycloak (scratch, dropped after); ${keycloak.tables} tables, ${keycloak.rows} rows, every count as backed up`);
+      } else {
+        const dump = manifest.keycloak;
+        await tracked(progress, async (p) => {
+          const { stream, checked } = await feedChecked(opened, dump, (n) => p.update(n));
+          await pipeline(stream, discard());
+          checked();
+        });
+        keycloak = 'checked';
+        log("keycloak: the dump decrypts whole, as backed up (not restored: --into names erpbi's database only)");
+      }
     }
+    return { manifest, database, tables: rows.tables, rows: rows.rows, olap: manifest.olap ? 'checked' : 'absent', keycloak, documents, seconds: (now() - began) / 1000 };
   } finally {
+    for (const drop of drops) await drop().catch(() => undefined);
     opened.cleanup();
   }
 }
@@ -835,11 +1019,15 @@ async function tracked<T>(progress: Progress, work: (progress: Progress) => Prom
   }
 }
 
-async function assertEmptyDatabase(url: string): Promise<void> {
+async function assertEmptyDatabase(url: string, which: 'erpbi' | 'keycloak' = 'erpbi'): Promise<void> {
   const { rows } = await withClient(url, (client) =>
     client.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`),
   );
-  if (rows[0]!.n > 0) throw new Error('the target database is not empty: restore only into a fresh database (createdb erpbi_restored)');
+  if (rows[0]!.n === 0) return;
+  if (which === 'keycloak') {
+    throw new Error("the target Keycloak database is not empty (Keycloak makes its tables at its first start): stop keycloak, drop and create the database keycloak again (owner keycloak), restore, then start keycloak");
+  }
+  throw new Error('the target database is not empty: restore only into a fresh database (createdb erpbi_restored)');
 }
 
 async function republishOutbox(databaseUrl: string, nats: NatsTarget, prefix: string): Promise<number> {

@@ -114,8 +114,6 @@ export const settings = z.object({
 
   // ---- backups (npx erpbi backup): where a copy goes off the box, when set (runtime/backup.ts)
   ERPBI_BACKUP_RCLONE_REMOTE: z.string().min(1).optional(),
-  /** restic's own variable; restic reads its password settings itself. */
-  RESTIC_REPOSITORY: z.string().min(1).optional(),
   /** age recipients (`age1...`, comma- or space-separated) every backup is encrypted to. */
   ERPBI_BACKUP_RECIPIENTS: z.string().min(1).optional(),
   /** A file of age recipients (`age -R`'s format: one or more a line, `#` comments); adds to ERPBI_BACKUP_RECIPIENTS. */
@@ -125,6 +123,14 @@ export const settings = z.object({
   /** The drill's server (`erpbi backup verify`): a URL of a role that may create databases; the scratch
    *  database is made beside its database and dropped after. DATABASE_URL when unset. */
   ERPBI_DRILL_DATABASE_URL: z.string().min(1).optional(),
+  /** Keycloak's database (its users) as its own role `keycloak`: `erpbi backup` dumps it too, `erpbi restore`
+   *  restores the backup's into it (then it must be EMPTY). Unset: no Keycloak database in the backup. */
+  KEYCLOAK_DATABASE_URL: z.string().min(1).optional(),
+  /** Where `erpbi backup` and `backup verify` record their outcome (runtime/backup-status.ts), and where
+   *  the connector reads it for Prometheus. Unset: nothing recorded, no backup gauges. */
+  ERPBI_BACKUP_STATUS_FILE: z.string().min(1).optional(),
+  /** The certificate Traefik serves (PEM), read by the connector for erpbi_tls_certificate_expiry_timestamp_seconds. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
 
   // ---- npm start (runtime/main.ts) and the processes it wires together
   /** The box's port for people (the gateway). */

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,9 +77,9 @@ describe('the nightly backup units', () => {
   });
 });
 
-describe('the nightly job (compose/systemd/erpbi-backup), with node stood in for', () => {
+describe('the nightly job (compose/systemd/erpbi-backup) on faasd, with node and the push stood in for', () => {
   /** A faasd box in miniature: its hosts file and secrets, an erpbi checkout whose `node` logs what it is asked. */
-  function box(opts: { verifyExit?: number; identity?: boolean; backupExit?: number; readRole?: boolean } = {}) {
+  function box(opts: { verifyExit?: number; identity?: boolean; backupExit?: number; readRole?: boolean; pushExit?: number } = {}) {
     const b = mkdtempSync(join(work, 'box-'));
     const secrets = join(b, 'secrets');
     const backups = join(b, 'backups');
@@ -106,8 +106,14 @@ describe('the nightly job (compose/systemd/erpbi-backup), with node stood in for
         `exit ${opts.verifyExit ?? 0}\n`,
     );
     chmodSync(node, 0o755);
+    const push = join(b, 'push');
+    writeFileSync(push, `#!/bin/sh\necho "push $*" >> '${log}'\nexit ${opts.pushExit ?? 0}\n`);
+    chmodSync(push, 0o755);
     const env = {
       PATH: process.env.PATH!,
+      ERPBI_RUNTIME: 'faasd',
+      ERPBI_BACKUP_PUSH: push,
+      ERPBI_BACKUP_STATUS_DIR: join(b, 'status'),
       NODE: node,
       ERPBI_HOME: b,
       ERPBI_BACKUP_DIR: backups,
@@ -125,11 +131,12 @@ describe('the nightly job (compose/systemd/erpbi-backup), with node stood in for
     const t = box();
     const r = t.run();
     expect(r.status, r.stderr).toBe(0);
-    const [backup, verify, ...more] = t.calls();
+    const [backup, verify, push, ...more] = t.calls();
     expect(more).toEqual([]);
     const env = `DATABASE_URL=postgres://erpbi_reader:readpw@10.62.0.5:5432/erpbi DRILL=postgres://erpbi:superpw@10.62.0.5:5432/postgres NATS_URL=nats://10.62.0.7:4222 NATS_USER=operator NATS_PASSWORD=natspw SECRETS_DIR=/nonexistent ERPBI_DATA=${join(t.b, 'data')} PWD=${t.b}`;
     expect(backup).toBe(`bin/erpbi.mjs backup --tar --out ${t.backups} | ${env}`);
     expect(verify).toBe(`bin/erpbi.mjs backup verify ${join(t.backups, 'erpbi-backup-new.tar.gz')} | ${env}`);
+    expect(push).toBe(`push ${join(t.backups, 'erpbi-backup-new.tar.gz')}`);
     expect([existsSync(t.old), existsSync(`${t.old}.sha256`), existsSync(t.recent), existsSync(`${t.recent}.sha256`)]).toEqual([false, false, true, true]);
     expect(r.stderr).toContain(`erpbi-backup: removed ${t.old}`);
   });
@@ -156,8 +163,17 @@ describe('the nightly job (compose/systemd/erpbi-backup), with node stood in for
     const t = box({ identity: false });
     const r = t.run();
     expect(r.status, r.stderr).toBe(0);
-    expect(t.calls()).toHaveLength(1);
+    expect(t.calls().map((c) => c.split(' ')[1])).toEqual(['backup', join(t.backups, 'erpbi-backup-new.tar.gz')]); // the backup, then its push
     expect(r.stderr).toMatch(/no drill tonight: ERPBI_BACKUP_IDENTITY_FILE is not set; run `npx erpbi backup verify \S+erpbi-backup-new\.tar\.gz` where the identity is/);
+  });
+
+  it('a push that failed fails the night and is recorded (the local prune still ran: the backup and drill passed)', () => {
+    const t = box({ pushExit: 1 });
+    const r = t.run();
+    expect(r.status).not.toBe(0);
+    expect(t.calls().slice(2)).toEqual([`push ${join(t.backups, 'erpbi-backup-new.tar.gz')}`, expect.stringMatching(/^bin\/erpbi\.mjs backup record-failure push \| /)]);
+    expect(r.stderr).toMatch(/the copy off the box failed .*: the backup is only on this box/);
+    expect(existsSync(t.old)).toBe(false);
   });
 
   it('faasd down (postgres not in its hosts file): fails before running anything', () => {
@@ -167,5 +183,62 @@ describe('the nightly job (compose/systemd/erpbi-backup), with node stood in for
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/postgres is not in .*hosts \(is faasd running\?\)/);
     expect(t.calls()).toEqual([]);
+  });
+});
+
+describe('the nightly job on plain compose (the default), with docker stood in for', () => {
+  it('runs the CLI in the erpbi image on the project network: settings by name only, the archive, status and DuckDB volume mounted', () => {
+    const b = mkdtempSync(join(work, 'compose-'));
+    const secrets = join(b, 'secrets');
+    const backups = join(b, 'backups');
+    mkdirSync(secrets);
+    mkdirSync(join(b, 'compose'));
+    writeFileSync(join(secrets, 'database-url-read'), 'postgres://erpbi_reader:readpw@postgres:5432/erpbi');
+    writeFileSync(join(secrets, 'postgres-password'), 'superpw');
+    writeFileSync(join(secrets, 'keycloak-db-password'), 'kcpw');
+    writeFileSync(join(secrets, 's3-reader-access-key-id'), 'reader-id');
+    writeFileSync(join(secrets, 's3-reader-secret-access-key'), 'reader-secret');
+    writeFileSync(join(secrets, 'nats-operator'), 'natspw');
+    const log = join(b, 'docker.log');
+    const bin = join(b, 'bin');
+    mkdirSync(bin);
+    // `docker compose version` answers; `... run ... backup --tar --out /backups` writes an archive where /backups is mounted.
+    writeFileSync(
+      join(bin, 'docker'),
+      `#!/bin/sh\n[ "$2" = version ] && exit 0\necho "$* | PWD=$PWD DATABASE_URL=$DATABASE_URL KEYCLOAK=$KEYCLOAK_DATABASE_URL S3=$S3_ENDPOINT $S3_ACCESS_KEY_ID NATS=$NATS_URL STATUS=$ERPBI_BACKUP_STATUS_FILE ID=$ERPBI_BACKUP_IDENTITY_FILE" >> '${log}'\n` +
+        `case "$*" in *"backup --tar --out /backups"*) : > '${backups}/erpbi-backup-new.tar.gz'; echo /backups/erpbi-backup-new.tar.gz;; esac\nexit 0\n`,
+    );
+    chmodSync(join(bin, 'docker'), 0o755);
+    const push = join(b, 'push');
+    writeFileSync(push, `#!/bin/sh\necho "push $*" >> '${log}'\n`);
+    chmodSync(push, 0o755);
+    const env = {
+      PATH: `${bin}:${process.env.PATH}`,
+      ERPBI_HOME: b,
+      ERPBI_SECRETS: secrets,
+      ERPBI_BACKUP_DIR: backups,
+      ERPBI_BACKUP_STATUS_DIR: join(b, 'status'),
+      ERPBI_BACKUP_PUSH: push,
+      ERPBI_BACKUP_RECIPIENTS: 'age1office',
+      ERPBI_BACKUP_IDENTITY_FILE: join(b, 'drill.key'),
+    };
+    const r = spawnSync('sh', [join(dir, 'erpbi-backup')], { env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const [backup, verify, pushed, ...more] = readFileSync(log, 'utf8').trim().split('\n');
+    expect(more).toEqual([]);
+    const [argv, seen] = backup!.split(' | ');
+    expect(argv).toMatch(/^compose -p erpbi --env-file \/etc\/erpbi\/erpbi\.env -f docker-compose\.base\.yml -f docker-compose\.erp\.yml -f docker-compose\.bi\.yml run --rm -T --no-deps -u 0 /);
+    expect(argv).toContain(`-v ${backups}:/backups -v ${join(b, 'status')}:/status -v erpbi_olap_data:/data/olap:ro -e ERPBI_DATA=/data -v ${join(b, 'drill.key')}:/run/erpbi/backup-identity:ro`);
+    expect(argv).toMatch(/ connector node bin\/erpbi\.mjs backup --tar --out \/backups$/);
+    // names only on the command line: no password, key or URL
+    for (const secret of ['readpw', 'superpw', 'kcpw', 'reader-secret', 'natspw']) expect(argv).not.toContain(secret);
+    for (const n of ['DATABASE_URL', 'ERPBI_DRILL_DATABASE_URL', 'KEYCLOAK_DATABASE_URL', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'NATS_PASSWORD', 'ERPBI_BACKUP_RECIPIENTS', 'ERPBI_BACKUP_IDENTITY_FILE', 'ERPBI_BACKUP_STATUS_FILE']) expect(argv).toContain(`-e ${n} `);
+    expect(seen).toBe(
+      `PWD=${join(b, 'compose')} DATABASE_URL=postgres://erpbi_reader:readpw@postgres:5432/erpbi KEYCLOAK=postgres://keycloak:kcpw@postgres:5432/keycloak S3=http://seaweedfs:8333 reader-id ` +
+        'NATS=nats://erpbi-nats:4222 STATUS=/status/backup-status.json ID=/run/erpbi/backup-identity',
+    );
+    expect(verify).toMatch(/ connector node bin\/erpbi\.mjs backup verify \/backups\/erpbi-backup-new\.tar\.gz \| /);
+    expect(pushed).toBe(`push ${join(backups, 'erpbi-backup-new.tar.gz')}`);
+    expect(statSync(backups).mode & 0o777).toBe(0o700);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -12,7 +12,12 @@ import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Decrypter, Encrypter } from 'age-encryption';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { backup, drill, olapFile, restore, writeKeyPair, readIdentityFile, type BackupResult } from '../../runtime/backup.js';
+import { ensureBucket, type S3Target } from '../../runtime/backup-documents.js';
+import { readBackupStatus } from '../../runtime/backup-status.js';
+import { documentsBucket, localStorageKeys } from '../../runtime/object-storage.js';
+import { startTestStorage, type TestStorage } from '../support/object-storage.js';
 import { createPool } from '../../shared/db/pool.js';
 import { migrate } from '../../shared/db/migrate.js';
 import { ensureStreams } from '../../shared/events/bus.js';
@@ -32,9 +37,10 @@ import { formatBytes } from '../../runtime/progress.js';
 import projector from '../../functions/project-to-olap/handler.js';
 
 // A box with orders, invoices, payments, a credit note and an employee is backed up (pg_dump, DuckDB
-// file, stream position), encrypted with age, then restored into a FRESH database and data dir: every
-// table must come back row for row, and the BI aggregates rebuilt from the restored events must equal
-// the original ones. A backup that is altered, cut short or opened with the wrong key is refused
+// file, stream position), with a Keycloak database of its own role and the stored PDFs of its object
+// storage (s3rver), encrypted with age, then restored into a FRESH database, Keycloak database, data
+// dir and storage: every table must come back row for row, every document byte for byte, and the BI
+// aggregates rebuilt from the restored events must equal the original ones. A backup that is altered, cut short or opened with the wrong key is refused
 // before the database is touched, and the restore drill proves a backup restores.
 
 let h: Harness;
@@ -51,6 +57,38 @@ const fresh: { name: string; url: string }[] = [];
 let olapBytes: Buffer;
 let aggregatesBefore: Record<string, unknown>;
 const now = new Date();
+/** The box's object storage (s3rver) holding its PDFs, and a second, blank one to restore into. */
+let storage: TestStorage;
+let blank: TestStorage;
+/** Documents as stored: key -> bytes (one key with spaces and non-ASCII: keys may hold anything). */
+const pdfs = new Map<string, Buffer>();
+/** Keycloak's database as its own role (`keycloak` on the Pi; a name of this test's here, as the server is shared). */
+const kc = { role: `kc_bkp_${randomBytes(4).toString('hex')}`, password: `kc-${randomBytes(6).toString('hex')}`, dbs: [] as string[] };
+const kcUrl = (db: string) => adminUrl.replace(/^postgres:\/\/[^@]+@/, `postgres://${kc.role}:${kc.password}@`).replace(/\/[^/]*$/, `/${db}`);
+let keycloakUrl: string;
+
+/** A database owned by the Keycloak role, empty. */
+async function createKeycloakDatabase(): Promise<string> {
+  const name = `${kc.role}_${kc.dbs.length}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name} owner ${kc.role}`);
+  await admin.end();
+  kc.dbs.push(name);
+  return kcUrl(name);
+}
+
+const s3 = (t: TestStorage) => new S3Client({ endpoint: t.url, region: 'us-east-1', forcePathStyle: true, credentials: localStorageKeys });
+const target = (t: TestStorage): S3Target => ({ endpoint: t.url, region: 'us-east-1', bucket: documentsBucket, ...localStorageKeys });
+async function objectBytes(t: TestStorage, key: string): Promise<{ bytes: Buffer; contentType: string | undefined }> {
+  const client = s3(t);
+  try {
+    const res = await client.send(new GetObjectCommand({ Bucket: documentsBucket, Key: key }));
+    return { bytes: Buffer.from(await res.Body!.transformToByteArray()), contentType: res.ContentType };
+  } finally {
+    client.destroy();
+  }
+}
 
 /** Every named BI query, with fixed parameters. */
 async function aggregates(store: OlapStore): Promise<Record<string, unknown>> {
@@ -188,17 +226,55 @@ beforeAll(async () => {
   expect((aggregatesBefore.funnel as unknown[]).length).toBeGreaterThan(0);
   olapBytes = readFileSync(olapFile(data));
 
+  // Keycloak's users, in a database its own role owns.
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create role ${kc.role} login password '${kc.password}'`);
+  await admin.end();
+  keycloakUrl = await createKeycloakDatabase();
+  const kcClient = new pg.Client({ connectionString: keycloakUrl });
+  await kcClient.connect();
+  await kcClient.query(`create table user_entity (id text primary key, username text not null, email text);
+    create table credential (id text primary key, user_id text not null references user_entity, secret_data text not null);
+    insert into user_entity values ('u1', 'admin', 'admin@firm.example'), ('u2', 'clerk', 'clerk@firm.example');
+    insert into credential values ('c1', 'u1', '{"value":"scrypt$abc"}'), ('c2', 'u2', '{"value":"scrypt$def"}');`);
+  await kcClient.end();
+
+  // The stored documents: PDFs under the keys render-document uses, one with a customer's name inside.
+  storage = await startTestStorage();
+  blank = await startTestStorage();
+  pdfs.set('invoices/INV-2026-000001.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(`Bill to: ${customerName}\n`), randomBytes(40_000)]));
+  pdfs.set('credit-notes/CN-2026-000001.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(3_000)]));
+  pdfs.set('invoices/Ünïcode and spaces + plus.pdf', Buffer.from('%PDF-1.7\n%%EOF\n'));
+  const client = s3(storage);
+  await ensureBucket(client, documentsBucket);
+  for (const [key, bytes] of pdfs) await client.send(new PutObjectCommand({ Bucket: documentsBucket, Key: key, Body: bytes, ContentType: 'application/pdf' }));
+  client.destroy();
+
   keyFile = join(work, 'keys', 'identity.txt');
   recipient = await writeKeyPair(keyFile);
   identities = readIdentityFile(keyFile);
-  made = await backup({ databaseUrl: h.db.url, dataDir: data, outDir: join(work, 'backups'), encryptTo: [recipient], nats: { url: natsUrl, stream: h.bus.stream }, tar: true });
+  made = await backup({
+    databaseUrl: h.db.url,
+    dataDir: data,
+    outDir: join(work, 'backups'),
+    encryptTo: [recipient],
+    nats: { url: natsUrl, stream: h.bus.stream },
+    keycloakDatabaseUrl: keycloakUrl,
+    documents: target(storage),
+    tar: true,
+  });
 });
 
 afterAll(async () => {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   for (const db of fresh) await admin.query(`drop database if exists ${db.name} with (force)`);
+  for (const db of kc.dbs) await admin.query(`drop database if exists ${db} with (force)`);
+  await admin.query(`drop role if exists ${kc.role}`);
   await admin.end();
+  await storage?.remove();
+  await blank?.remove();
   await h?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -207,7 +283,7 @@ describe('erpbi backup and restore', () => {
   it('writes one archive (0600) and its checksum: the dump, the DuckDB snapshot, the stream position, every table\'s rows', async () => {
     expect(made.path.endsWith('.tar.gz')).toBe(true);
     expect(existsSync(made.path)).toBe(true);
-    expect(made.manifest.format).toBe(2);
+    expect(made.manifest.format).toBe(3);
     expect(made.manifest.encryption).toEqual({ scheme: 'age', recipients: [recipient] });
     expect(made.manifest.olap!.db).toMatchObject({ file: 'olap/erpbi.duckdb.age', bytes: olapBytes.length });
     const outbox = Number((await h.db.pool.query('select count(*) from platform.outbox')).rows[0].count);
@@ -219,7 +295,13 @@ describe('erpbi backup and restore', () => {
     expect(made.manifest.database.rows['hr.employees']).toBe(1);
     expect(made.manifest.database.rows['platform.outbox']).toBe(outbox);
     // Every stored file has its SHA-256 in the manifest, and the archive its own in <archive>.sha256.
-    expect(Object.keys(made.manifest.files).sort()).toEqual(['olap/erpbi.duckdb.age', 'postgres.dump.age']);
+    expect(Object.keys(made.manifest.files).sort()).toEqual(['documents/000000.age', 'documents/000001.age', 'documents/000002.age', 'keycloak.dump.age', 'olap/erpbi.duckdb.age', 'postgres.dump.age']);
+    // Keycloak's rows, and every document with its key, size and SHA-256 (keys in the order S3 lists them).
+    expect(made.manifest.keycloak!.rows).toEqual({ 'public.credential': 2, 'public.user_entity': 2 });
+    expect(made.manifest.documents!.bucket).toBe(documentsBucket);
+    expect(made.manifest.documents!.objects.map((o) => [o.key, o.bytes, o.sha256, o.contentType])).toEqual(
+      [...pdfs.keys()].sort().map((k) => [k, pdfs.get(k)!.length, createHash('sha256').update(pdfs.get(k)!).digest('hex'), 'application/pdf']),
+    );
     const sha = execFileSync('sha256sum', [made.path]).toString().split(' ')[0];
     expect(made.checksum).toBe(`${made.path}.sha256`);
     expect(readFileSync(made.checksum!, 'utf8')).toBe(`${sha}  ${basename(made.path)}\n`);
@@ -230,8 +312,10 @@ describe('erpbi backup and restore', () => {
     for (const file of [made.path, made.checksum!]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
     expect(statSync(join(work, 'backups')).mode & 0o777).toBe(0o700);
     const members = tarMembers(made.path);
-    expect(members.map(([name]) => name.replace(/^[^/]+\//, '')).sort()).toEqual(['manifest.json.age', 'olap/erpbi.duckdb.age', 'postgres.dump.age']);
-    const needles = [customerName, 'Quirinus Backupsson', String(salary)].map((n) => Buffer.from(n));
+    expect(members.map(([name]) => name.replace(/^[^/]+\//, '')).sort()).toEqual([
+      'documents/000000.age', 'documents/000001.age', 'documents/000002.age', 'keycloak.dump.age', 'manifest.json.age', 'olap/erpbi.duckdb.age', 'postgres.dump.age',
+    ]);
+    const needles = [customerName, 'Quirinus Backupsson', String(salary), 'clerk@firm.example', 'Bill to:', '%PDF', ...[...pdfs.keys()].map((k) => k.replace(/^.*\//, ''))].map((n) => Buffer.from(n));
     const scratch = join(work, 'scan');
     mkdirSync(scratch);
     for (const [name, bytes] of members) {
@@ -248,16 +332,30 @@ describe('erpbi backup and restore', () => {
     const inner = join(scratch, basename(made.path, '.tar.gz'));
     expect(statSync(inner).mode & 0o777).toBe(0o700);
     expect(statSync(join(inner, 'olap')).mode & 0o777).toBe(0o700);
-    for (const f of ['manifest.json.age', 'postgres.dump.age', 'olap/erpbi.duckdb.age']) expect(statSync(join(inner, f)).mode & 0o777, f).toBe(0o600);
+    expect(statSync(join(inner, 'documents')).mode & 0o777).toBe(0o700);
+    for (const f of ['manifest.json.age', 'postgres.dump.age', 'keycloak.dump.age', 'olap/erpbi.duckdb.age', 'documents/000000.age']) expect(statSync(join(inner, f)).mode & 0o777, f).toBe(0o600);
     // ... and Debian's age CLI reads them, when it is installed (the disaster path without erpbi).
     const age = await promisify(execFile)('age', ['-d', '-i', keyFile, join(inner, 'manifest.json.age')]).then((r) => r.stdout, () => null);
     if (age !== null) expect(JSON.parse(age).createdAt).toBe(made.manifest.createdAt);
   });
 
-  it('restores into a fresh database the same orders, invoices, payments, ledger and every other row', async () => {
+  it('restores into a fresh database the same orders, invoices, payments, ledger and every other row; Keycloak\'s rows; every document byte for byte', async () => {
     const url = await createEmptyDatabase();
     const data = join(work, 'box-b');
-    const result = await restore({ from: made.path, identities, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream } });
+    const kcInto = await createKeycloakDatabase();
+    const blankClient = s3(blank);
+    await ensureBucket(blankClient, documentsBucket); // the installer makes the bucket with the admin keys
+    blankClient.destroy();
+    expect(await blank.keys('')).toEqual([]);
+    const result = await restore({ from: made.path, identities, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream }, keycloakDatabaseUrl: kcInto, documents: target(blank) });
+    expect([result.keycloak, result.documents]).toEqual(['restored', pdfs.size]);
+    expect(await snapshot(kcInto)).toEqual(await snapshot(keycloakUrl));
+    expect((await blank.keys('')).sort()).toEqual([...pdfs.keys()].sort());
+    for (const [key, bytes] of pdfs) {
+      const got = await objectBytes(blank, key);
+      expect(got.bytes.equals(bytes), key).toBe(true);
+      expect(got.contentType, key).toBe('application/pdf');
+    }
 
     const before = await snapshot(h.db.url);
     const after = await snapshot(url);
@@ -292,9 +390,52 @@ describe('erpbi backup and restore', () => {
 
   it('refuses a database that is not empty, and changes nothing in it', async () => {
     const before = await snapshot(h.db.url);
-    await expect(restore({ from: made.path, identities, databaseUrl: h.db.url, dataDir: join(work, 'box-c') })).rejects.toThrow(/not empty/);
+    await expect(restore({ from: made.path, identities, databaseUrl: h.db.url, dataDir: join(work, 'box-c'), leaveOut: ['keycloak', 'documents'] })).rejects.toThrow(/not empty/);
     expect(await snapshot(h.db.url)).toEqual(before);
     expect(existsSync(olapFile(join(work, 'box-c')))).toBe(false);
+  });
+
+  it("refuses, before anything is written: no target for Keycloak's database or the documents, or a Keycloak database that holds tables", async () => {
+    const url = await createEmptyDatabase();
+    const base = { from: made.path, identities, databaseUrl: url, dataDir: join(work, 'box-k') };
+    await expect(restore({ ...base, documents: target(blank) })).rejects.toThrow(/the backup holds Keycloak's database .*KEYCLOAK_DATABASE_URL.*--leave-out keycloak/);
+    await expect(restore({ ...base, keycloakDatabaseUrl: await createKeycloakDatabase() })).rejects.toThrow(/the backup holds the stored documents .*WRITER keys.*--leave-out documents/);
+    // Keycloak's own database, with the tables it made at its first start:
+    await expect(restore({ ...base, keycloakDatabaseUrl: keycloakUrl, documents: target(blank) })).rejects.toThrow(/the target Keycloak database is not empty .*stop keycloak, drop and create the database keycloak again/);
+    expect(await tableCount(url)).toBe(0);
+    expect(existsSync(olapFile(join(work, 'box-k')))).toBe(false);
+  });
+
+  it('refuses a backup whose stored document was altered, before it touches anything', async () => {
+    const dir = unpacked('document');
+    const doc = join(dir, 'documents', '000001.age');
+    const bytes = readFileSync(doc);
+    bytes[bytes.length - 10]! ^= 0x20;
+    writeFileSync(doc, bytes);
+    await expect(restore({ from: dir, identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-x'), keycloakDatabaseUrl: nowhereUrl(), documents: target(blank) })).rejects.toThrow(
+      /^refused: documents\/000001\.age of .* does not match the manifest .*: it was altered or cut short; nothing was restored$/,
+    );
+  });
+
+  it('reads a backup of manifest format 2 (before Keycloak and the documents) as one without them', async () => {
+    const dir = unpacked('format2');
+    const d = new Decrypter();
+    d.addIdentity(identities[0]!);
+    const m = JSON.parse(await d.decrypt(readFileSync(join(dir, 'manifest.json.age')), 'text'));
+    const { keycloak: _k, documents: _d, ...rest } = m;
+    const v2 = { ...rest, format: 2, files: Object.fromEntries(Object.entries(m.files).filter(([f]) => f === 'postgres.dump.age' || f.startsWith('olap/'))) };
+    rmSync(join(dir, 'keycloak.dump.age'));
+    rmSync(join(dir, 'documents'), { recursive: true });
+    const e = new Encrypter();
+    e.addRecipient(recipient);
+    writeFileSync(join(dir, 'manifest.json.age'), await e.encrypt(JSON.stringify(v2)));
+    const url = await createEmptyDatabase();
+    const result = await restore({ from: dir, identities, databaseUrl: url, dataDir: join(work, 'box-2') });
+    expect([result.manifest.format, result.keycloak, result.documents]).toEqual([2, 'absent', 'absent']);
+    expect(await snapshot(url)).toEqual(await snapshot(h.db.url));
+    // ... and a manifest of a newer erpbi is refused, saying so.
+    writeFileSync(join(dir, 'manifest.json.age'), await e.encrypt(JSON.stringify({ ...v2, format: 4 })));
+    await expect(restore({ from: dir, identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-2n') })).rejects.toThrow(/^refused: .* was written by a newer erpbi \(manifest format 4/);
   });
 
   it('onto a new, empty stream: republishes the outbox in order and leaves the stale DuckDB snapshot out', async () => {
@@ -304,7 +445,8 @@ describe('erpbi backup and restore', () => {
     const stream = `${prefix.toUpperCase()}_EVENTS`;
     await ensureStreams(h.bus.bus.nc, stream, prefix);
     try {
-      const result = await restore({ from: made.path, identities, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream }, republishEvents: { prefix } });
+      const result = await restore({ from: made.path, identities, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream }, republishEvents: { prefix }, leaveOut: ['keycloak', 'documents'] });
+      expect([result.keycloak, result.documents]).toEqual(['left out', 'left out']);
       const outbox = Number((await h.db.pool.query('select count(*) from platform.outbox')).rows[0].count);
       expect(result.republished).toBe(outbox);
       expect(await streamLastSeq(stream)).toBe(outbox);
@@ -387,11 +529,14 @@ describe('erpbi backup and restore', () => {
     expect(result.tables).toBe(Object.keys(made.manifest.database.rows).length);
     expect(result.rows).toBe(Object.values(made.manifest.database.rows).reduce((a, b) => a + b, 0));
     expect(result.olap).toBe('checked');
+    expect(result.keycloak).toEqual({ tables: 2, rows: 4 });
+    expect(result.documents).toBe(pdfs.size);
     expect(lines.join('\n')).toMatch(/every count as backed up/);
+    expect(lines.join('\n')).toMatch(/keycloak: restored into erpbi_drill_\w+_keycloak \(scratch, dropped after\); 2 tables, 4 rows/);
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
-      expect((await admin.query('select 1 from pg_database where datname = $1', [result.database])).rowCount).toBe(0);
+      expect((await admin.query('select 1 from pg_database where datname = any($1)', [[result.database, `${result.database}_keycloak`]])).rowCount).toBe(0);
     } finally {
       await admin.end();
     }
@@ -484,17 +629,27 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     }
   });
 
-  /** What the stand-ins logged of `tool`'s last run. */
-  const spawned = (tool: string) => readFileSync(spawnLog, 'utf8').split(/^== /m).filter((b) => b.startsWith(`${tool}\n`)).at(-1)!;
+  /** What the stand-ins logged of `tool`'s runs, oldest first. */
+  const runsOf = (tool: string) => readFileSync(spawnLog, 'utf8').split(/^== /m).filter((b) => b.startsWith(`${tool}\n`));
+  const spawned = (tool: string) => runsOf(tool).at(-1)!;
+  /** The nightly job's status file (runtime/backup-status.ts), as the connector would read it. */
+  const statusFile = () => join(work, 'status', 'backup-status.json');
+  /** Keycloak's database and the documents as the CLI reads them (the password: the one no tool may show). */
+  const parts = () => ({ KEYCLOAK_DATABASE_URL: kcUrl(kc.dbs[0]!).replace(`:${kc.password}@`, `:${encodeURIComponent(password)}@`), ...storage.env });
 
   it('backup: refuses to write a plaintext backup on a server with no recipient configured, and writes nothing', async () => {
     const out = join(work, 'cli-refused');
-    const failed = await cli(['backup', '--out', out, '--tar', '--no-stream'], { DATABASE_URL: h.db.url, ERPBI_DATA: join(work, 'box-a') }).then(
+    const failed = await cli(['backup', '--out', out, '--tar', '--no-stream'], { DATABASE_URL: h.db.url, ERPBI_DATA: join(work, 'box-a'), ERPBI_BACKUP_STATUS_FILE: statusFile() }).then(
       () => null,
       (err: { stderr: string }) => err.stderr,
     );
     expect(failed).toMatch(/erpbi backup: no backup recipient: set ERPBI_BACKUP_RECIPIENTS .*--plaintext writes a backup unencrypted/);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    // ... and the failure is recorded for Prometheus, with nothing else.
+    const status = readBackupStatus(statusFile())!;
+    expect(status.backup.lastSuccess).toBeNull();
+    expect(status.backup.lastFailure).toMatchObject({ step: 'backup' });
+    expect(status.drill).toEqual({ lastSuccess: null, lastFailure: null });
   });
 
   it('backup: bytes written of the total, then only the path on stdout; no password in the argv or environment of pg_dump', async () => {
@@ -504,8 +659,10 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
       EVENTS_STREAM: h.bus.stream,
       ERPBI_DATA: join(work, 'box-a'),
       ERPBI_BACKUP_RECIPIENTS: recipient,
+      ERPBI_BACKUP_STATUS_FILE: statusFile(),
       PATH: `${binDir}:${process.env.PATH}`,
       PGPASSWORD: password,
+      ...parts(),
     });
     archive = stdout.trim();
     expect(archive).toMatch(/erpbi-backup-\w+\.tar\.gz$/);
@@ -515,17 +672,27 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     expect(finalLine(lines, 'backup')).toMatch(/^[\d.]+ (B|KiB|MiB)$/);
     expect(lines.filter((l) => /^backup: .*, \d+%, /.test(l)).slice(0, -1).every((l) => / left$/.test(l))).toBe(true);
     expect(lines).toContain(`backup: ${archive}`);
-    // The password reached pg_dump only through its PGPASSFILE: 0600 in a 0700 directory, gone afterwards.
-    const run = spawned('pg_dump');
-    const argv = run.split('\n').filter((l) => l.startsWith('argv: '));
-    expect(argv.some((l) => l.includes(`--dbname=${h.db.url}`))).toBe(true);
-    expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
-    expect(run).not.toMatch(/^env: (DATABASE_URL|PGPASSWORD)=/m);
-    const [, passfile, mode, dirMode] = /^passfile: (\S+) (\d+) (\d+)$/m.exec(run)!;
-    expect([mode, dirMode]).toEqual(['600', '700']);
-    expect(run).toContain(`passfile-line: *:*:*:*:${password}`);
-    expect(existsSync(passfile!)).toBe(false);
+    finalLine(lines, 'backup keycloak');
+    expect(finalLine(lines, 'backup documents')).toBe(formatBytes([...pdfs.values()].reduce((a, b) => a + b.length, 0)));
+    // The password reached pg_dump only through its PGPASSFILE: 0600 in a 0700 directory, gone afterwards:
+    // erpbi's dump, then Keycloak's (as its own role).
+    const [erpbiRun, keycloakRun] = runsOf('pg_dump').slice(-2);
+    for (const [run, url] of [[erpbiRun!, h.db.url], [keycloakRun!, kcUrl(kc.dbs[0]!).replace(`:${kc.password}@`, '@')]] as const) {
+      const argv = run.split('\n').filter((l) => l.startsWith('argv: '));
+      expect(argv.some((l) => l.includes(`--dbname=${url}`)), url).toBe(true);
+      expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
+      expect(run).not.toMatch(/^env: (DATABASE_URL|KEYCLOAK_DATABASE_URL|PGPASSWORD|S3_SECRET_ACCESS_KEY)=/m);
+      const [, passfile, mode, dirMode] = /^passfile: (\S+) (\d+) (\d+)$/m.exec(run)!;
+      expect([mode, dirMode]).toEqual(['600', '700']);
+      expect(run).toContain(`passfile-line: *:*:*:*:${password}`);
+      expect(existsSync(passfile!)).toBe(false);
+    }
     expect(statSync(archive).mode & 0o777).toBe(0o600);
+    // The night's success is recorded after the earlier failure, with the archive's size.
+    const status = readBackupStatus(statusFile())!;
+    expect(status.backup.lastSuccess!.bytes).toBe(statSync(archive).size);
+    expect(Date.parse(status.backup.lastSuccess!.at)).toBeGreaterThan(Date.parse(status.backup.lastFailure!.at));
+    expect(statSync(statusFile()).mode & 0o777).toBe(0o644);
   });
 
   it('restore: bytes read of the archive, the dump and the DuckDB file', async () => {
@@ -536,13 +703,18 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
       ERPBI_DATA: join(work, 'box-e'),
       ERPBI_BACKUP_IDENTITY_FILE: keyFile,
       PATH: `${binDir}:${process.env.PATH}`,
+      ...parts(),
+      KEYCLOAK_DATABASE_URL: withPassword(await createKeycloakDatabase()),
+      ...blank.env,
     });
-    expect(stdout).toMatch(/^restored the backup of \S+; olap restored\n$/);
+    expect(stdout).toMatch(new RegExp(`^restored the backup of \\S+; olap restored; keycloak restored; ${pdfs.size} documents restored\n$`));
     const lines = plain(stderr);
     expect(finalLine(lines, 'restore unpack')).toBe(formatBytes(readFileSync(archive).length));
     finalLine(lines, 'restore database');
     expect(finalLine(lines, 'restore olap')).toBe(formatBytes(olapBytes.length));
     expect(readFileSync(olapFile(join(work, 'box-e'))).equals(olapBytes)).toBe(true);
+    finalLine(lines, 'restore keycloak');
+    finalLine(lines, 'restore documents');
     const run = spawned('pg_restore');
     expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
     expect(run).toMatch(/^passfile: \S+ 600 700$/m);
@@ -553,13 +725,34 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
       DATABASE_URL: withPassword(h.db.url),
       ERPBI_DRILL_DATABASE_URL: withPassword(adminUrl),
       ERPBI_DATA: join(work, 'box-v'),
+      ERPBI_BACKUP_STATUS_FILE: statusFile(),
       PATH: `${binDir}:${process.env.PATH}`,
     });
-    expect(stdout).toMatch(/^drill passed: the backup of \S+ restored into erpbi_drill_\w+, \d+ tables and \d+ rows as backed up; olap checked; [\d.]+ s\n$/);
+    expect(stdout).toMatch(
+      new RegExp(`^drill passed: the backup of \\S+ restored into erpbi_drill_\\w+, \\d+ tables and \\d+ rows as backed up; olap checked; keycloak 2 tables and 4 rows as backed up; documents ${pdfs.size} checked; [\\d.]+ s\n$`),
+    );
     finalLine(plain(stderr), 'drill database');
     const run = spawned('pg_restore');
     expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
     expect(run).toMatch(/^passfile: \S+ 600 700$/m);
+    expect(readBackupStatus(statusFile())!.drill).toMatchObject({ lastSuccess: { seconds: expect.any(Number) }, lastFailure: null });
+  });
+
+  it('backup verify of an altered archive, and a push the nightly job saw fail: recorded as failures', async () => {
+    const bad = join(work, 'cli-bad.tar.gz');
+    const bytes = readFileSync(archive);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(bad, bytes);
+    const env = { DATABASE_URL: h.db.url, ERPBI_DATA: join(work, 'box-v'), ERPBI_BACKUP_STATUS_FILE: statusFile() };
+    const failed = await cli(['backup', 'verify', bad, '--identity', keyFile], env).then(() => null, (err: { stderr: string }) => err.stderr);
+    expect(failed).toMatch(/refused: /);
+    const afterDrill = readBackupStatus(statusFile())!;
+    expect(Date.parse(afterDrill.drill.lastFailure!.at)).toBeGreaterThanOrEqual(Date.parse(afterDrill.drill.lastSuccess!.at));
+    await cli(['backup', 'record-failure', 'push'], env);
+    const afterPush = readBackupStatus(statusFile())!;
+    expect(afterPush.backup.lastFailure!.step).toBe('push');
+    expect(Date.parse(afterPush.backup.lastFailure!.at)).toBeGreaterThanOrEqual(Date.parse(afterPush.backup.lastSuccess!.at));
+    expect(afterPush.drill).toEqual(afterDrill.drill);
   });
 
   it("rebuild-olap: events replayed of the stream's message count", async () => {
