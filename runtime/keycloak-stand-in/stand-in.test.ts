@@ -98,6 +98,9 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
 
   it("makes master's temporary admin on the first start only, and signs it in with admin-cli's password grant", async () => {
     app = await start();
+    // what install.sh waits for before it signs in
+    const discovery = await app.inject({ url: '/realms/master/.well-known/openid-configuration', headers: { host: '127.0.0.1:8081' } });
+    expect(discovery.json()).toMatchObject({ issuer: 'https://auth.erpbi.lan/realms/master', token_endpoint: 'https://auth.erpbi.lan/realms/master/protocol/openid-connect/token' });
     const t = await adminToken(app);
     expect(t.status, JSON.stringify(t.body)).toBe(200);
     expect(t.body).toMatchObject({ token_type: 'Bearer', expires_in: 60 });
