@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { signToken, type IssuerKeys } from '../issuer.js';
+import { endpoints, signToken, type IssuerKeys } from '../issuer.js';
 import { readForm, readJson } from '../raw-body.js';
 import { newUserRepresentation, problems, roleMappings, userRepresentation } from './representations.js';
 import type { Store } from './store.js';
@@ -48,7 +48,17 @@ export function registerAdminApi(app: FastifyInstance, opts: AdminApiOptions): v
   const realms = new Set(['master', erpbiRealm]);
   const jwks = createLocalJWKSet({ keys: [opts.keys.publicJwk] });
 
-  app.post('/realms/master/protocol/openid-connect/token', async (req, reply) => {
+  // Master's discovery and keys: install.sh waits for the discovery document before it signs in.
+  app.get('/realms/master/.well-known/openid-configuration', async () => ({
+    issuer: masterIssuer,
+    token_endpoint: `${masterIssuer}${endpoints.token}`,
+    jwks_uri: `${masterIssuer}${endpoints.jwks}`,
+    grant_types_supported: ['password'],
+    id_token_signing_alg_values_supported: ['ES256'],
+  }));
+  app.get(`/realms/master${endpoints.jwks}`, async () => ({ keys: [opts.keys.publicJwk] }));
+
+  app.post(`/realms/master${endpoints.token}`, async (req, reply) => {
     const form = passwordGrant.safeParse(await readForm(req));
     if (!form.success) return reply.code(400).send({ error: 'invalid_request', error_description: problems(form.error) });
     if (form.data.client_id !== 'admin-cli') return reply.code(401).send({ error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });

@@ -98,6 +98,9 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
 
   it("makes master's temporary admin on the first start only, and signs it in with admin-cli's password grant", async () => {
     app = await start();
+    // what install.sh waits for before it signs in
+    const discovery = await app.inject({ url: '/realms/master/.well-known/openid-configuration', headers: { host: '127.0.0.1:8081' } });
+    expect(discovery.json()).toMatchObject({ issuer: 'https://auth.erpbi.lan/realms/master', token_endpoint: 'https://auth.erpbi.lan/realms/master/protocol/openid-connect/token' });
     const t = await adminToken(app);
     expect(t.status, JSON.stringify(t.body)).toBe(200);
     expect(t.body).toMatchObject({ token_type: 'Bearer', expires_in: 60 });
@@ -186,6 +189,14 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
     expect((await signIn(app, 'nopass', 'anything')).status).toBe(401);
     // a master user does not sign in at erpbi
     expect((await signIn(app, 'admin', adminPassword)).status).toBe(401);
+    // the login form answers only at the issuer's hosts, as the demo users' page (DNS rebinding)
+    const q = new URLSearchParams({ response_type: 'code', client_id: 'erpbi-dashboard', redirect_uri: 'https://erpbi.lan/', code_challenge: 'c'.repeat(43), code_challenge_method: 'S256' });
+    const elsewhere = await app.inject({ method: 'POST', url: `/realms/erpbi${endpoints.authorize}?${q}`, headers: { host: 'evil.example', ...form }, payload: 'username=clara.clerk&password=clara-secret-1' });
+    expect(elsewhere.statusCode).toBe(421);
+    // and gives codes only to the workspace's pages
+    q.set('redirect_uri', 'https://evil.example/');
+    const away = await app.inject({ method: 'POST', url: `/realms/erpbi${endpoints.authorize}?${q}`, headers: { ...host, ...form }, payload: 'username=clara.clerk&password=clara-secret-1' });
+    expect([away.statusCode, away.json().error_description]).toEqual([400, 'redirect_uri is not a page of the workspace']);
   });
 
   it('lets only master admins in: no token or a bad one 401, an erpbi token or a master user without admin 403', async () => {
