@@ -16,7 +16,7 @@ import { z } from 'zod';
 // sealing (X25519 + ChaCha20-Poly1305 STREAM, authenticated chunk by chunk), node:crypto the SHA-256.
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectBus, type NatsCredentials } from '../shared/events/bus.js';
+import { connectBus, ensureStreams, type NatsCredentials } from '../shared/events/bus.js';
 import { readConfig } from '../shared/config.js';
 import { noProgress, type Progress, type StartProgress } from './progress.js';
 import { listDocuments, readDocument, s3Client, writeDocument, type S3Target } from './backup-documents.js';
@@ -1037,6 +1037,9 @@ async function republishOutbox(databaseUrl: string, nats: NatsTarget, prefix: st
   const bus = await connectBus(nats.url, 'erpbi-restore', { credentials: nats.credentials });
   let n = 0;
   try {
+    // A new box's stream does not exist until its connector first starts: make it (and its dead
+    // letters) as the connector would, so the events have somewhere to go.
+    await ensureStreams(bus.nc, nats.stream, prefix);
     const { rows } = await client.query<{ id: string; subject: string; payload: unknown }>('select id, subject, payload from platform.outbox order by created_at, id');
     for (const row of rows) {
       const subject = row.subject.replace(/^[^.]+\./, `${prefix}.`);

@@ -25,7 +25,7 @@ import { compose, containerId, ensureUser, front, prepare, root, SignInRefused, 
 
 const projectName = 'erpbi-ct-restore';
 /** The object storage's stand-in (s3rver in the service image) and its port, as the stand-ins file names it. */
-const storage = { service: 'minio', port: 9000 };
+const storage = { service: 'seaweedfs', port: 8333 };
 const box = { url: front } as unknown as Box;
 const measures: Record<string, unknown> = {};
 let stack: Stack;
@@ -187,9 +187,8 @@ describe('a backup of one box restored onto a second, blank one', () => {
     const restored = await timed('restore (erpbi restore)', () => compose(stack, ['run', '--rm', '--no-deps', '-v', `${backups}:/backups`, '-v', `${projectName}_olap_data:/data/olap`,
       '-v', `${stack.dir}/secrets/database-url-migrate:/run/secrets/database-url-migrate:ro`,
       ...Object.entries({ DATABASE_ACCESS: 'migrate', NATS_URL: 'nats://erpbi-nats:4222', ERPBI_BACKUP_IDENTITY_FILE: '/backups/backup-identity.txt', ...keycloakAndDocuments() }).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-      // (without --republish-events: on a new box the stream ERP_EVENTS does not exist until the connector
-      // starts, and the republish stops at "jetstream is not enabled"; OLAP is not what this test checks)
-      'connector', 'sh', '-c', `node bin/erpbi.mjs restore ${archive} 2>&1`]));
+      // a new box's stream is empty (restore makes it): A's events go in again, so B's projector rebuilds OLAP from them
+      'connector', 'sh', '-c', `node bin/erpbi.mjs restore ${archive} --republish-events 2>&1`]));
     expect(restored, restored).toMatch(/keycloak restored/);
     // the documents are back in B's storage before anything could render them again
     expect(await storedObjects()).toEqual(before.objects);
@@ -218,6 +217,12 @@ describe('a backup of one box restored onto a second, blank one', () => {
       const pdf = await waitFor(() => invoicePdf(admin, o.invoiceId), { timeoutMs: 60_000, what: `the PDF of invoice ${o.invoiceId} on box B` });
       expect(sha256(pdf), `invoice ${o.invoiceId}`).toBe(before.pdfSha256[o.invoiceId]);
     }
+    // OLAP on B, rebuilt by its projector from the republished events: A's invoiced orders are counted
+    await waitFor(async () => {
+      const f = await request(box, admin, '/function/project-to-olap/query/order_funnel');
+      const invoiced = f.status === 200 ? (f.body.rows as { status: string; orders: number }[]).filter((r) => r.status === 'invoiced').reduce((n, r) => n + Number(r.orders), 0) : 0;
+      return invoiced >= before.orders.filter((o) => o.status === 'invoiced').length && invoiced > 0;
+    }, { timeoutMs: 60_000, what: "the BI order funnel on box B to count A's invoiced orders" });
     // and B works on: a new order of the restored clerk is invoiced
     const next = await request(box, clerk, '/function/create-order', { customerId: 'rs-1', lines: [{ sku: 'RS-A', quantity: 1 }] }, { 'idempotency-key': 'restore-order-on-b' });
     expect(next.status, JSON.stringify(next.body)).toBe(201);
