@@ -130,9 +130,13 @@ export const settings = z.object({
   /** Keycloak's database (its users) as its own role `keycloak`: `erpbi backup` dumps it too, `erpbi restore`
    *  restores the backup's into it (then it must be EMPTY). Unset: no Keycloak database in the backup. */
   KEYCLOAK_DATABASE_URL: z.string().min(1).optional(),
-  /** Where `erpbi backup` and `backup verify` record their outcome (runtime/backup-status.ts), and where
-   *  the connector reads it for Prometheus. Unset: nothing recorded, no backup gauges. */
+  /** Where `erpbi backup` and `backup verify` record their outcome (runtime/backup-status.ts): the
+   *  nightly job sets it. Unset: nothing recorded (a backup by hand). */
   ERPBI_BACKUP_STATUS_FILE: z.string().min(1).optional(),
+  /** The same file as the connector reads it for Prometheus (no gauges when unset). A name of its own: a
+   *  backup run by hand in the connector's container (`compose run connector ...`) inherits the
+   *  connector's environment, and must not try to write the connector's read-only mount. */
+  ERPBI_BACKUP_STATUS_EXPORT_FILE: z.string().min(1).optional(),
   /** The certificate Traefik serves (PEM), read by the connector for erpbi_tls_certificate_expiry_timestamp_seconds. */
   TLS_CERT_FILE: z.string().min(1).optional(),
 

@@ -22,14 +22,14 @@ const env = readConfig(
     // The retention windows and the pruner's pace (why each: retention.ts).
     'PROCESSED_EVENTS_KEEP_HOURS', 'PUBLISHED_OUTBOX_KEEP_HOURS', 'PRUNE_EVERY_SECONDS', 'PRUNE_BATCH_ROWS',
     // What Prometheus alerts on besides the events: the nightly backup's outcome, the certificate's expiry.
-    'ERPBI_BACKUP_STATUS_FILE', 'TLS_CERT_FILE',
+    'ERPBI_BACKUP_STATUS_EXPORT_FILE', 'TLS_CERT_FILE',
   ],
   { required: ['DATABASE_URL', 'NATS_URL', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_SECRET'] },
 );
 
 const log = rootLogger.child({ fn: 'connector' });
 const metrics = createConnectorMetrics();
-registerBackupMetrics(metrics.registry, { statusFile: env.ERPBI_BACKUP_STATUS_FILE, certFile: env.TLS_CERT_FILE });
+registerBackupMetrics(metrics.registry, { statusFile: env.ERPBI_BACKUP_STATUS_EXPORT_FILE, certFile: env.TLS_CERT_FILE });
 const db = createPool(env.DATABASE_URL, 2);
 const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true, credentials: natsCredentials(env) });
 await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);

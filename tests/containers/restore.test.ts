@@ -145,9 +145,7 @@ describe('a backup of one box restored onto a second, blank one', () => {
     const recipient = /age1[0-9a-z]+/.exec(cli(['backup', 'keygen', '--out', '/backups/backup-identity.txt'], {}))?.[0];
     expect(recipient).toBeDefined();
     const out = await timed('backup (erpbi backup --tar)', () => compose(stack, ['run', '--rm', '--no-deps', '-v', `${backups}:/backups`, '-v', `${projectName}_olap_data:/data/olap:ro`,
-      // the status file as the nightly job gives it, in a folder the run may write (the connector's own
-      // setting, which `run` inherits, is its read-only mount of the host's status folder)
-      ...Object.entries({ NATS_URL: 'nats://erpbi-nats:4222', ERPBI_BACKUP_RECIPIENTS: recipient!, ERPBI_BACKUP_STATUS_FILE: '/backups/backup-status.json', ...keycloakAndDocuments() }).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      ...Object.entries({ NATS_URL: 'nats://erpbi-nats:4222', ERPBI_BACKUP_RECIPIENTS: recipient!, ...keycloakAndDocuments() }).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
       'connector', 'sh', '-c', 'node bin/erpbi.mjs backup --tar --out /backups 2>&1']));
     const archive = /\/backups\/\S+\.tar\.gz/.exec(out)?.[0];
     expect(archive, out).toBeDefined();
