@@ -1,8 +1,8 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { faasdCompose, faasdDataDirs, faasdSecretReaders } from './faasd-compose.js';
-import { installSteps } from './steps.js';
+import { installSteps, report, writeIfChanged } from './steps.js';
 
 // `erpbi install <step>`: the steps of install.sh that are TypeScript (the installer calls them, with
 // the service image's Node on a blank Pi; a person rarely does). A step that writes a file prints
@@ -38,12 +38,6 @@ async function storageBucketStep(args: string[]) {
   if (args.length > 0) throw new Error(`install storage-bucket takes no arguments (its settings are S3_*)\n${installUsage}`);
   const { createDocumentsBucket } = await import('./storage-bucket.js');
   console.log(`the documents' bucket: ${await createDocumentsBucket()}`);
-}
-
-/** Writes by rename, so faasd never reads half a file. */
-function writeWhole(path: string, text: string) {
-  writeFileSync(`${path}.part`, text, { mode: 0o644 });
-  renameSync(`${path}.part`, path);
 }
 
 /** The installer's settings file (/etc/erpbi/erpbi.env): KEY=value lines. */
@@ -88,16 +82,8 @@ async function faasdComposeCommand(args: string[]) {
     return;
   }
   const what = `faasd compose file ${out} (domain ${domain}${registry ? `, images from ${registry}` : ''})`;
-  if (existsSync(out) && readFileSync(out, 'utf8') === yaml) {
-    console.log(`ok ${what}`);
-    return;
-  }
-  if (values.check || process.env.ERPBI_CHECK === '1') console.log(`would ${what}`);
-  else {
-    writeWhole(out, yaml);
-    console.log(`done ${what}`);
-  }
-  process.exitCode = 3;
+  const [line, changed] = writeIfChanged(out, yaml, what, values.check || process.env.ERPBI_CHECK === '1');
+  report([line], changed);
 }
 
 async function faasdDirsCommand(args: string[]) {
@@ -125,7 +111,7 @@ async function faasdDirsCommand(args: string[]) {
     chmodSync(path, 0o700);
     console.log(`done ${what}`);
   }
-  if (changed) process.exitCode = 3;
+  report([], changed);
 }
 
 async function faasdSecretReadersCommand(args: string[]) {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { composeSecretFiles, ensureSecrets } from './secrets.js';
 import { webConfigFor } from './web-config.js';
@@ -24,16 +24,20 @@ function options(args: string[], usage: string) {
   return { need, check: values.check === true || process.env.ERPBI_CHECK === '1' };
 }
 
-/** Writes `text` to `file` unless it holds it already: the line to print and whether it changed. */
-function writeIfChanged(file: string, text: string, what: string, check: boolean, mode = 0o644): [string, boolean] {
+/**
+ * Writes `text` to `file` unless it holds it already: the line to print and whether it changed. By
+ * rename, so that compose or faasd never reads half a file.
+ */
+export function writeIfChanged(file: string, text: string, what: string, check: boolean, mode = 0o644): [string, boolean] {
   if (existsSync(file) && readFileSync(file, 'utf8') === text) return [`ok ${what}`, false];
   if (check) return [`would ${what}`, true];
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text, { mode });
+  writeFileSync(`${file}.part`, text, { mode });
+  renameSync(`${file}.part`, file);
   return [`done ${what}`, true];
 }
 
-function report(lines: string[], changed: boolean): void {
+export function report(lines: string[], changed: boolean): void {
   for (const l of lines) console.log(l);
   if (changed) throw new Changed();
 }
