@@ -72,7 +72,33 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-export function freePort(): Promise<number> {
+/** The range the kernel picks outgoing connections' local ports from (Linux; elsewhere the IANA range). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [49152, 65535];
+}
+
+/**
+ * A free port to listen on later, from below the ephemeral range. A port the kernel handed out by
+ * listen(0) is in that range, so between our closing it and the real listener binding it, any process's
+ * outgoing connection (a pool opening to Postgres, say) may take it as its local port and hold it for
+ * as long as it lives: the listener then fails with EADDRINUSE on every restart (seen in CI, a box's
+ * gateway). Ports below the range are only ever taken by listeners, which isPortFree sees.
+ */
+export async function freePort(): Promise<number> {
+  const [low] = ephemeralRange();
+  const floor = 10_000;
+  if (low - floor >= 1000) {
+    for (let i = 0; i < 50; i++) {
+      const port = floor + Math.floor(Math.random() * (low - floor));
+      if (await isPortFree(port)) return port;
+    }
+  }
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.once('error', fail);

@@ -56,6 +56,8 @@ export interface QueryRoute<S extends z.ZodType> {
   run: (db: Pool, input: z.infer<S>, actor: Principal) => Promise<unknown>;
   /** Optional: `Accept: text/csv` answers every row as CSV, all pages streamed (shared/http/csv.ts). */
   csv?: CsvExport<z.infer<S>>;
+  /** The answer's schema (issue 23): OpenAPI's success schema, the workspace's type, checked in tests. */
+  answer?: z.ZodType;
 }
 
 /** Routes that fit none of the above (batches, server-sent events): the function adds them to the app
@@ -83,7 +85,7 @@ export interface MountOperation {
   query?: z.ZodType;
   body?: z.ZodType;
   /** Success answers by status: what they hold and their media types. */
-  responses: Readonly<Record<number, { description: string; mediaTypes: readonly string[] }>>;
+  responses: Readonly<Record<number, { description: string; mediaTypes: readonly string[]; /** The JSON answer's schema (issue 23). */ schema?: z.ZodType }>>;
   /** Codes the route answers beyond those of every route (token, role, validation, not_ready, internal). */
   errors?: readonly ErrorCode[];
 }

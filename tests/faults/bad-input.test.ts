@@ -85,7 +85,9 @@ const badList = (item: fc.Arbitrary<unknown>, max: number) =>
     fc.array(item, { minLength: 1, maxLength: 3 }),
     fc.integer({ min: max + 1, max: max + 20 }).chain((n) => fc.array(item, { minLength: n, maxLength: n })),
   );
-const badCountry = fc.oneof(notAString, fc.constantFrom('', 'de', 'DEU', 'XX', 'ZZ', '1A', ' DE'));
+// Case and surrounding spaces are normalised on purpose ('de', ' DE' are Germany: shared/schemas/parties.ts);
+// these stay wrong after that.
+const badCountry = fc.oneof(notAString, fc.constantFrom('', 'DEU', 'XX', 'ZZ', '1A', 'D E', 'DE.', 'd\u0000'));
 const badAddress = fc.oneof(
   notAString,
   fc.constant({}),
