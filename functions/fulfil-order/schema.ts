@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dispositions } from '../../shared/domain/returns.js';
 import { id, quantity, text } from '../../shared/schemas/common.js';
 
 export const body = z.object({ id }).strict();
@@ -8,7 +9,7 @@ export const returnBody = z
   .object({
     orderId: id,
     lines: z
-      .array(z.object({ lineNo: z.number().int().positive().max(10_000), quantity, reason: text(200), disposition: z.enum(['restock', 'scrap']) }).strict())
+      .array(z.object({ lineNo: z.number().int().positive().max(10_000), quantity, reason: text(200), disposition: z.enum(dispositions) }).strict())
       .min(1)
       .max(500),
   })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { orderStatuses } from '../../shared/domain/order-lifecycle.js';
 import { employeeStatuses } from '../../shared/domain/employee.js';
+import { invoiceStatuses } from '../../shared/domain/invoice.js';
 import { purchaseOrderStatuses } from '../../shared/domain/purchase-order-lifecycle.js';
 import { id, sku, text } from '../../shared/schemas/common.js';
 import { pageParams } from '../../shared/query/paging.js';
@@ -21,7 +22,7 @@ export const invoiceList = z
   .object({
     orderId: id.optional(),
     customerId: id.optional(),
-    status: z.enum(['open', 'partially_paid', 'paid', 'credited']).optional(),
+    status: z.enum(invoiceStatuses).optional(),
     overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     ...search,
     ...pageParams,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, Tx } from '../db/pool.js';
+import type { DeliveryStatus, DeliveryTrigger } from '../domain/delivery-lifecycle.js';
 import { emailOnIssue } from '../documents/company.js';
 import { documentKey, type BillingDocument } from '../documents/model.js';
 import { purchaseOrderKey } from '../documents/purchase-order.js';
@@ -98,7 +99,7 @@ async function addDelivery(
   { number, owner }: Deliverable,
   recipient: string,
   settings: EmailSettings,
-  trigger: 'manual' | 'on_issue',
+  trigger: DeliveryTrigger,
 ): Promise<DeliveryAnswer | undefined> {
   const deliveryId = randomUUID();
   const { rowCount } = await uow.tx.query(
@@ -193,7 +194,7 @@ interface DeliveryRow {
   documentId: string;
   recipient: string;
   messageId: string;
-  status: 'requested' | 'sending' | 'sent' | 'failed';
+  status: DeliveryStatus;
 }
 
 /**

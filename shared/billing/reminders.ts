@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { reminderPolicy } from '../documents/company.js';
-import { balanceOf, type InvoiceStatus } from '../domain/invoice.js';
+import { balanceOf, unpaidInvoiceStatuses, type InvoiceStatus } from '../domain/invoice.js';
 import { postingRef, reminderFeePosting } from '../domain/ledger.js';
 import { reminderDue, type ReminderLevel } from '../domain/reminders.js';
 import type { Causation } from '../events/envelope.js';
@@ -60,9 +60,9 @@ export async function runReminders(deps: Deps, cause: Causation, asOf: string): 
   if (!first) return { asOf, examined: 0, issued: [], failed: 0 };
   // Only invoices at least the first level's days past due can be due anything; the rule decides the rest.
   const { rows } = await deps.db.query<{ id: string }>(
-    `select id from billing.invoices where status in ('open', 'partially_paid') and total - amount_paid - credited > 0
+    `select id from billing.invoices where status = any($3::text[]) and total - amount_paid - credited > 0
        and due_date <= $1::date - $2::int order by due_date, id`,
-    [asOf, first.daysPastDue],
+    [asOf, first.daysPastDue, unpaidInvoiceStatuses],
   );
   const issued: IssuedReminderAnswer[] = [];
   let failed = 0;

@@ -1,8 +1,14 @@
 // Employee rules. Dates are ISO 'YYYY-MM-DD' calendar days in UTC, so comparing the strings compares
 // the days; salary is integer minor units per month.
 
+/** The one list: events, reads, screens derive from it; hr.employees' CHECK is held equal to it
+ *  (tests/integration/status-constraints.test.ts): a change here needs a migration. */
 export const employeeStatuses = ['active', 'terminated'] as const;
 export type EmployeeStatus = (typeof employeeStatuses)[number];
+
+/** What made a version of an employee's record (hr.employee_history.change; its CHECK is held equal to this). */
+export const employeeChanges = ['hired', 'updated', 'terminated'] as const;
+export type EmployeeChange = (typeof employeeChanges)[number];
 
 export interface Employee {
   id: string;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { priceLine, totalsOf } from './pricing.js';
-import { applyPayment, documentNumber, invoiceDates, taxSubtotals } from './invoice.js';
+import { applyPayment, documentNumber, invoiceDates, invoiceStatuses, isUnpaid, statusOf, taxSubtotals, type InvoiceStatus } from './invoice.js';
 
 describe('invoice rules', () => {
   it('numbers as INV-<year>-<6 digits>', () => {
@@ -27,13 +27,28 @@ describe('invoice rules', () => {
   it('never lets the amount paid exceed the total, whatever the sequence of payments', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 500_000 }), { maxLength: 30 }), (total, payments) => {
-        let inv = { total, amountPaid: 0, credited: 0, status: 'open' as 'open' | 'partially_paid' | 'paid' | 'credited' };
+        let inv = { total, amountPaid: 0, credited: 0, status: 'open' as InvoiceStatus };
         for (const p of payments) {
           const r = applyPayment(inv, p);
           if (r.ok) inv = { ...inv, amountPaid: r.amountPaid, status: r.status };
           expect(inv.amountPaid).toBeLessThanOrEqual(total);
         }
         expect(inv.status === 'paid').toBe(inv.amountPaid === total);
+      }),
+    );
+  });
+
+  it('takes a payment only in an unpaid status, and every status it or a credit leads to is in the set', () => {
+    const amounts = fc.record({ total: fc.integer({ min: 1, max: 100_000 }), paid: fc.integer({ min: 0, max: 100_000 }), credited: fc.integer({ min: 0, max: 100_000 }) });
+    fc.assert(
+      fc.property(amounts, fc.constantFrom(...invoiceStatuses), fc.integer({ min: 1, max: 100_000 }), ({ total, paid, credited }, status, amount) => {
+        const inv = { total, amountPaid: Math.min(paid, total), credited: Math.min(credited, total), status };
+        const r = applyPayment(inv, amount);
+        if (r.ok) {
+          expect(isUnpaid(status)).toBe(true);
+          expect(invoiceStatuses).toContain(r.status);
+        } else if (!isUnpaid(status)) expect(r.code).toBe('invoice_not_payable');
+        expect(invoiceStatuses).toContain(statusOf(inv));
       }),
     );
   });

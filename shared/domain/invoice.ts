@@ -17,7 +17,14 @@ export function invoiceDates(now: Date, paymentTermsDays: number): { issueDate: 
   return { issueDate: issue.toISOString().slice(0, 10), dueDate: due.toISOString().slice(0, 10), year: issue.getUTCFullYear() };
 }
 
-export type InvoiceStatus = 'open' | 'partially_paid' | 'paid' | 'credited';
+/** Every status an invoice can be in; statusOf and applyPayment below are its moves. The one list: the
+ *  events, the reads' filters and the screens derive from it, and billing.invoices' CHECK is held equal to
+ *  it (tests/integration/status-constraints.test.ts): a change here needs a migration. */
+export const invoiceStatuses = ['open', 'partially_paid', 'paid', 'credited'] as const;
+export type InvoiceStatus = (typeof invoiceStatuses)[number];
+/** The statuses that still await money: payments apply to these, reminders go to these. */
+export const unpaidInvoiceStatuses = ['open', 'partially_paid'] as const satisfies readonly InvoiceStatus[];
+export const isUnpaid = (status: string): boolean => (unpaidInvoiceStatuses as readonly string[]).includes(status);
 
 export interface InvoiceAmounts {
   total: number;
@@ -78,7 +85,7 @@ export function applyRefund(inv: InvoiceAmounts, amount: number): RefundOutcome 
 
 export function applyPayment(inv: InvoiceAmounts, amount: number): PaymentOutcome {
   const balance = balanceOf(inv);
-  if (inv.status === 'paid' || inv.status === 'credited' || balance <= 0) {
+  if (!isUnpaid(inv.status) || balance <= 0) {
     return { ok: false, code: 'invoice_not_payable', message: `the invoice is ${inv.status}`, balance };
   }
   if (amount > balance) return { ok: false, code: 'overpayment', message: `the amount ${amount} is above the balance ${balance}`, balance };

@@ -8,6 +8,9 @@ import type { EventType } from '../events/registry.js';
 // (a payment can be synced before the invoice is) but never goes back: every move goes up in `rank`,
 // and rejected, cancelled and fulfilled are final (tested in order-lifecycle.test.ts).
 
+/** The one list of order statuses: the events, the reads' filters, the screens and the dashboard derive
+ *  from it, and orders.orders' CHECK is held equal to it (tests/integration/status-constraints.test.ts):
+ *  a change here needs a migration. */
 export const orderStatuses = ['pending', 'reserved', 'invoiced', 'partially_paid', 'paid', 'fulfilled', 'rejected', 'cancelled'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 

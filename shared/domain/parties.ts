@@ -12,7 +12,8 @@ export interface PostalAddress {
 /**
  * EN 16931 VAT category codes (UNCL5305, BT-151) that erpbi issues:
  * S standard rate, Z zero rated, E exempt (with a reason), AE reverse charge (EU business buyer with a
- * VAT id in another member state), G export outside the EU.
+ * VAT id in another member state), G export outside the EU. orders.order_lines.vat_category's CHECK is
+ * held equal to this (tests/integration/status-constraints.test.ts): a change here needs a migration.
  */
 export const vatCategoryCodes = ['S', 'Z', 'E', 'AE', 'G'] as const;
 export type VatCategoryCode = (typeof vatCategoryCodes)[number];

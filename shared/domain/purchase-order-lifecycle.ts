@@ -6,6 +6,8 @@
 // (partially_received) until every line is in (received). Cancelling ends an order that is not fully
 // received: what came in stays in stock, the rest is no longer on order. received and cancelled are final.
 
+/** The one list: events, reads, screens derive from it; inventory.purchase_orders' CHECK is held equal to it
+ *  (tests/integration/status-constraints.test.ts): a change here needs a migration. */
 export const purchaseOrderStatuses = ['draft', 'sent', 'partially_received', 'received', 'cancelled'] as const;
 export type PurchaseOrderStatus = (typeof purchaseOrderStatuses)[number];
 
@@ -38,5 +40,6 @@ export function purchaseOrderStep(from: PurchaseOrderStatus, command: PurchaseOr
   return { ok: false, code: 'invalid_transition', message: `a ${from} purchase order cannot be ${command === 'send' ? 'sent' : command === 'receive' ? 'received against' : 'cancelled'} (only ${allowed})` };
 }
 
-/** Statuses whose open quantities count as on order (stock on order, reorder suggestions). */
+/** Statuses whose open quantities count as on order (stock on order, reorder suggestions). inventory.stock_view's
+ *  on_order lists them too, held equal by tests/integration/status-constraints.test.ts: a change needs a migration. */
 export const onOrderStatuses: readonly PurchaseOrderStatus[] = ['draft', 'sent', 'partially_received'];

@@ -8,6 +8,8 @@
 // fourteen days later (21 - 7), level 3 fourteen days after that: the customer always has the time
 // between levels that the policy promises, whenever the schedule first sees the invoice.
 
+import { isUnpaid, type InvoiceStatus } from './invoice.js';
+
 export interface ReminderLevel {
   level: number;
   daysPastDue: number;
@@ -24,7 +26,7 @@ export const defaultReminderPolicy: readonly ReminderLevel[] = [
 ];
 
 export interface DunnedInvoice {
-  status: 'open' | 'partially_paid' | 'paid' | 'credited';
+  status: InvoiceStatus;
   balance: number;
   currency: string;
   /** UTC day, YYYY-MM-DD. */
@@ -61,7 +63,7 @@ export function feeOf(level: ReminderLevel, currency: string): number {
 
 /** The level to issue for `invoice` on the UTC day `asOf`, or null (nothing due, or nothing owed). */
 export function reminderDue(invoice: DunnedInvoice, issued: readonly IssuedReminder[], asOf: string, policy: readonly ReminderLevel[]): DueReminder | null {
-  if (invoice.balance <= 0 || (invoice.status !== 'open' && invoice.status !== 'partially_paid')) return null;
+  if (invoice.balance <= 0 || !isUnpaid(invoice.status)) return null;
   const late = daysBetween(invoice.dueDate, asOf);
   const last = issued.reduce<IssuedReminder | undefined>((a, r) => (!a || r.level > a.level ? r : a), undefined);
   const next = policy[last ? last.level : 0];

@@ -2,7 +2,10 @@
 // never brings back more of a line than was shipped less what earlier returns brought back. Fulfilment
 // ships every line in full, so a line's shipped quantity is its ordered quantity.
 
-export type Disposition = 'restock' | 'scrap';
+/** What becomes of a returned line: back on the shelf, or written off. orders.return_lines' CHECK is held
+ *  equal to this (tests/integration/status-constraints.test.ts): a change here needs a migration. */
+export const dispositions = ['restock', 'scrap'] as const;
+export type Disposition = (typeof dispositions)[number];
 
 export interface ShippedLine {
   lineNo: number;

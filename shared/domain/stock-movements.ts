@@ -1,4 +1,6 @@
-// What moves stock and why (inventory.stock_movements.kind and .reason; the stock_changed event).
+// What moves stock and why (inventory.stock_movements.kind and .reason; the stock_changed event). The
+// CHECKs on kind and reason are held equal to movementKinds and movementReasons
+// (tests/integration/status-constraints.test.ts): a change to either needs a migration.
 
 export const movementKinds = ['receipt', 'reservation', 'release', 'shipment', 'return', 'adjustment'] as const;
 export type MovementKind = (typeof movementKinds)[number];

@@ -4,7 +4,11 @@ import { orderStatuses } from '../domain/order-lifecycle.js';
 import { deliveryKinds } from '../billing/deliverable-kinds.js';
 import { vatCategoryCodes } from '../domain/parties.js';
 import { purchaseOrderStatuses } from '../domain/purchase-order-lifecycle.js';
-import { adjustmentReasons, movementReasons } from '../domain/stock-movements.js';
+import { adjustmentReasons, movementKinds, movementReasons } from '../domain/stock-movements.js';
+import { employeeStatuses } from '../domain/employee.js';
+import { invoiceStatuses } from '../domain/invoice.js';
+import { dispositions } from '../domain/returns.js';
+import { deliveryTriggers } from '../domain/delivery-lifecycle.js';
 
 // The event contract, in one place: every event type with the domain whose subject carries it
 // (`<prefix>.<domain>.<type>`), the version of its data, the zod schema of that data, and the aggregate
@@ -74,13 +78,13 @@ const employeeSnapshot = z.object({
   currency,
   hiredAt: z.iso.date(),
   terminatedAt: z.iso.date().nullable(),
-  status: z.enum(['active', 'terminated']),
+  status: z.enum(employeeStatuses),
 });
 /** Version 1 snapshots carried no record version; 0 ranks them below every versioned one (and among
  *  themselves the projection falls back to the stream order, as it did then). */
 const employeeV1 = (data: unknown) => ({ ...(data as object), version: 0 });
 
-const invoiceStatus = z.enum(['open', 'partially_paid', 'paid', 'credited']);
+const invoiceStatus = z.enum(invoiceStatuses);
 
 /** Version 1 credit notes were all full credits of a cancelled order's invoice. */
 const creditNoteV1 = (data: unknown) => ({ ...(data as { amount: number }), credited: (data as { amount: number }).amount, returnId: null, invoiceStatus: 'credited' });
@@ -135,7 +139,7 @@ export const eventRegistry = {
       returnId: id, orderId: id, customerId: id,
       lines: z.array(z.object({
         lineNo: z.number().int().positive(), sku: z.string(), name: z.string(), quantity: z.number().int().positive(), reason: z.string(),
-        disposition: z.enum(['restock', 'scrap']),
+        disposition: z.enum(dispositions),
       })).min(1),
       returnedAt: isoInstant,
     }),
@@ -175,7 +179,7 @@ export const eventRegistry = {
     summary: "A product's stock moved; carries the new absolute levels and the movement id, which orders the levels of one sku.",
     data: z.object({
       sku: z.string(), name: z.string(), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int(),
-      reason: z.enum(['receipt', 'reservation', 'release', 'shipment', 'return', 'adjustment']), orderId: z.string().nullable(), movementId: z.number().int().positive(),
+      reason: z.enum(movementKinds), orderId: z.string().nullable(), movementId: z.number().int().positive(),
       // At cost, in the product's currency (shared/domain/stock-cost.ts); absent on events from before 016.
       value: money.nonnegative().optional(), valueDelta: money.optional(), currency: currency.optional(),
       /** An adjustment's reason, or where a receipt came from (purchase_order, unordered, opening). */
@@ -288,7 +292,7 @@ export const eventRegistry = {
     summary: "Someone (or the issue itself, when the company profile says so) asked for a document to be e-mailed: an invoice, credit note or reminder to the customer (invoiceId, customerId), a purchase order to its supplier (supplierId; documentId is the purchase order's); render-document sends it after commit.",
     data: z.object({
       deliveryId: id, kind: z.enum(deliveryKinds), documentId: id, number: z.string(), invoiceId: id.nullable(), customerId: id.nullable(), supplierId: id.nullable(),
-      recipient: z.string(), trigger: z.enum(['manual', 'on_issue']),
+      recipient: z.string(), trigger: z.enum(deliveryTriggers),
     }),
   }),
   employee_hired: spec({

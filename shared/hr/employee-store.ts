@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Tx } from '../db/pool.js';
-import type { Employee } from '../domain/employee.js';
+import type { Employee, EmployeeChange } from '../domain/employee.js';
 import type { EventData } from '../events/registry.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
@@ -28,7 +28,7 @@ export async function guardEmail<T>(email: string, write: () => Promise<T>): Pro
 }
 
 /** Copies the row as it now stands into the history, so every version stays readable; returns its version. */
-export async function recordVersion(uow: UnitOfWork, id: string, change: 'hired' | 'updated' | 'terminated', changed: readonly string[]): Promise<number> {
+export async function recordVersion(uow: UnitOfWork, id: string, change: EmployeeChange, changed: readonly string[]): Promise<number> {
   const { rows } = await uow.tx.query<{ version: number }>(
     `insert into hr.employee_history (employee_id, version, change, changed_fields, name, email, department, title, salary, currency,
        status, hired_at, terminated_at, termination_reason, actor, correlation_id, recorded_at)

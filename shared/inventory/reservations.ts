@@ -3,10 +3,10 @@ import { AppError } from '../errors.js';
 import { planReservation } from '../domain/stock.js';
 import { outflowValue } from '../domain/stock-cost.js';
 import { returnValue } from '../domain/return-cost.js';
+import type { ReservationStatus } from '../domain/reservation-lifecycle.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { lockLevels, moveStock } from './stock.js';
 
-type ReservationStatus = 'reserved' | 'failed' | 'released' | 'fulfilled' | 'cancelled';
 interface Reservation {
   status: ReservationStatus;
   lines: { sku: string; quantity: number }[];

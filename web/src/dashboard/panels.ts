@@ -1,4 +1,5 @@
 import { formatMoney, minorDigits } from '../../../shared/domain/money.js';
+import { orderStatuses } from '../../../shared/domain/order-lifecycle.js';
 
 // The BI panels: which named query each draws and the chart options for its rows. Money is drawn
 // in currency units (axis labels), and every label says its currency.
@@ -14,7 +15,7 @@ export interface Panel {
   option: (rows: Row[]) => Record<string, unknown>;
 }
 
-const statusOrder = ['pending', 'reserved', 'invoiced', 'partially_paid', 'paid', 'fulfilled', 'rejected', 'cancelled'];
+const statusOrder = orderStatuses;
 const bucketOrder = ['current', '1-30', '31-60', '61-90', '90+'];
 export const palette = ['#3b82f6', '#22c55e', '#f59e0b', '#a855f7', '#ef4444', '#14b8a6', '#eab308', '#64748b'];
 const major = (minor: number, currency: string) => minor / 10 ** minorDigits(currency);

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { employeeStatuses } from '../../../shared/domain/employee.js';
 import { read, type Page } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
@@ -46,8 +47,9 @@ export function EmployeesList({ query }: ScreenProps) {
           {(p) => (
             <select {...p} value={status} onChange={(e) => filter({ status: valueOf(e) })}>
               <option value="">Any status</option>
-              <option value="active">active</option>
-              <option value="terminated">terminated</option>
+              {employeeStatuses.map((s) => (
+                <option key={s} value={s}>{s}</option>
+              ))}
             </select>
           )}
         </Field>

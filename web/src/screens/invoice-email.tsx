@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import type { DeliverableKind } from '../../../shared/billing/deliverable-kinds.js';
+import type { DeliveryStatus } from '../../../shared/domain/delivery-lifecycle.js';
 import { sendBody } from '../../../functions/render-document/schema.js';
 import { run } from '../api.js';
 import { FormError, useForm } from '../form.js';
@@ -35,7 +36,7 @@ export function SendByEmail({ kind, id, describedBy, onSent }: { kind: Deliverab
   );
 }
 
-const statusText: Record<Delivery['status'], string> = { requested: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed' };
+const statusText: Record<DeliveryStatus, string> = { requested: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed' };
 
 /** Whether the page should look again soon: an e-mail on its way, or one the connector will retry. */
 export function deliveriesInFlight(deliveries: Delivery[], now = Date.now()): boolean {

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { IssueCreditNote, mayRefund, RefundForm } from './invoice-credit.js';
 import { formatMoney } from '../../../shared/domain/money.js';
+import { invoiceStatuses, isUnpaid } from '../../../shared/domain/invoice.js';
 import { read, type Page } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
@@ -22,8 +23,6 @@ export { InvoicePrint } from './invoice-print.js';
 
 // What customers owe: the accountant's list (overdue first to the eye), one invoice with its payments
 // and credit notes, and recording money as it comes in.
-
-const invoiceStatuses = ['open', 'partially_paid', 'paid', 'credited'] as const;
 
 export function InvoicesList({ query }: ScreenProps) {
   const q = query.get('q') ?? '';
@@ -102,7 +101,7 @@ export function InvoicesTable({ items, ofCustomer = false }: { items: Invoice[];
   );
 }
 
-const payable = (i: InvoiceDetail) => i.balance > 0 && (i.status === 'open' || i.status === 'partially_paid');
+const payable = (i: InvoiceDetail) => i.balance > 0 && isUnpaid(i.status);
 
 export function InvoicePage({ roles, params }: ScreenProps) {
   const id = params.id!;
