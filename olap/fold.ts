@@ -1,5 +1,6 @@
-import { envelopeSchema, parseEvent, type Envelope, type Event } from '../shared/events/envelope.js';
+import { parseEvent, type Envelope, type Event } from '../shared/events/envelope.js';
 import { rank, statusAnnouncedBy, type OrderStatus } from '../shared/domain/order-lifecycle.js';
+import type { SeqEvent } from './seq-event.js';
 import { addToTimeline } from './timeline.js';
 import { foldBuying } from './buying-fold.js';
 import { emptyBatch, type Batch } from './schema.js';
@@ -18,17 +19,8 @@ import type { invoices, orders } from './tables/facts.js';
 // table (olap/tables/): the same rule in SQL merges a change into what is stored, and the order in
 // which events of one order arrive does not matter.
 
-/** A stream message: its sequence and its event, or null when it is not a valid envelope (skipped, but
- *  its sequence still counts toward the watermark, so one bad message never blocks the feed). */
-export interface SeqEvent {
-  seq: number;
-  event: Envelope | null;
-}
-
-export function toSeqEvent(seq: number, payload: unknown): SeqEvent {
-  const parsed = envelopeSchema.safeParse(payload);
-  return { seq, event: parsed.success ? parsed.data : null };
-}
+// Where a stream message is read (olap/seq-event.ts), re-exported for the fold's callers.
+export { toSeqEvent, type SeqEvent } from './seq-event.js';
 
 export type OrderChange = Row<typeof orders>;
 export type InvoiceChange = Row<typeof invoices>;

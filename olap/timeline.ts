@@ -1,4 +1,4 @@
-import type { SeqEvent } from './fold.js';
+import type { SeqEvent } from './seq-event.js';
 import type { Row } from './tables/declare.js';
 import type { orderEvents } from './tables/facts.js';
 import type { TableRows } from './tables/rows.js';
