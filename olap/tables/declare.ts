@@ -80,6 +80,8 @@ export const date = () => col<string>('date');
 export interface ColumnDef extends ColumnSpec {
   readonly field: string;
   readonly column: string;
+  /** Part of the primary key: never merged, the key is what the versions share. */
+  readonly inKey: boolean;
 }
 
 export interface Table<R> {
@@ -104,7 +106,8 @@ export function table<C extends Record<string, Col<unknown>>>(
   columns: C,
   options: { key: (keyof C & string)[]; onConflict: 'keep' | 'merge' },
 ): Table<RowOf<C>> {
-  const defs: ColumnDef[] = Object.entries(columns).map(([field, c]) => ({ ...c.spec, field, column: c.spec.column ?? snake(field) }));
+  const keys = new Set<string>(options.key);
+  const defs: ColumnDef[] = Object.entries(columns).map(([field, c]) => ({ ...c.spec, field, column: c.spec.column ?? snake(field), inKey: keys.has(field) }));
   const byField = new Map(defs.map((d) => [d.field, d]));
   const mustBeSet = (field: string, what: string) => {
     const d = byField.get(field);

@@ -46,9 +46,8 @@ function mergeCell(merge: Merge, c: ColumnDef, kept: unknown, incoming: unknown)
 /** Two versions of one row (same key) as one; `kept` is the stored or earlier one. */
 export function mergeRows<R>(t: Table<R>, kept: R, incoming: R): R {
   if (t.onConflict === 'keep') return kept;
-  const keys = new Set(t.key);
   const merged: Record<string, Value> = {};
-  for (const c of t.columns) merged[c.field] = keys.has(c.field) ? cell(kept, c.field) : mergeCell(c.merge, c, kept, incoming);
+  for (const c of t.columns) merged[c.field] = c.inKey ? cell(kept, c.field) : mergeCell(c.merge, c, kept, incoming);
   return merged as R;
 }
 

@@ -60,8 +60,7 @@ export function upsertSql(t: Table<unknown>): string {
   const names = t.columns.map((c) => c.column);
   const values = t.columns.map((c) => (staged(c) === c.type ? c.column : `cast(${c.column} as ${c.type})`));
   const insert = `insert into ${t.name} (${names.join(', ')}) select ${values.join(', ')} from ${stageName(t)}`;
-  const keys = new Set(t.key);
-  const sets = t.columns.filter((c) => !keys.has(c.field)).map((c) => `${c.column} = ${mergeSql(t, c, c.merge)}`);
+  const sets = t.columns.filter((c) => !c.inKey).map((c) => `${c.column} = ${mergeSql(t, c, c.merge)}`);
   if (t.onConflict === 'keep' || sets.length === 0) return `${insert}\non conflict do nothing`;
   return `${insert}\non conflict (${keyColumns(t).join(', ')}) do update set\n  ${sets.join(',\n  ')}`;
 }
