@@ -1,4 +1,4 @@
-import type { SeqEvent } from './fold.js';
+import type { SeqEvent } from './seq-event.js';
 
 // What an applied batch touched, for the live page: it refreshes only what it shows of these ids.
 // Taken from the batch's events alone (no DuckDB read), so it costs one pass over what was applied.

@@ -31,9 +31,9 @@ const snapshot = (events: SeqEvent[]) => {
   return {
     orders: [...c.orders.values()].map(({ lastSeq: _s, updatedAt: _u, ...rest }) => rest),
     invoices: [...c.invoices.values()],
-    payments: [...c.payments].sort((a, b) => a.paymentId.localeCompare(b.paymentId)),
+    payments: [...c.payments.values()].sort((a, b) => a.paymentId.localeCompare(b.paymentId)),
     stock: [...c.stock.values()].map(({ name, onHand, reserved, version }) => ({ name, onHand, reserved, version })),
-    lines: c.lines,
+    lines: [...c.lines.values()],
   };
 };
 
@@ -42,9 +42,9 @@ describe('folding events into row changes', () => {
     const c = foldBatch(withSeq(lifecycle), 0);
     expect(c.orders.get('o1')).toMatchObject({ status: 'paid', amountPaid: 1200, invoiceId: 'i1', total: 1200, customerName: 'Ada', lastSeq: 8 });
     expect(c.invoices.get('i1')).toMatchObject({ number: 'INV-2026-000001', dueDate: '2026-12-25', amountPaid: 1200, credited: 0, total: 1200 });
-    expect(c.payments.map((p) => p.amount)).toEqual([500, 700]);
+    expect([...c.payments.values()].map((p) => p.amount)).toEqual([500, 700]);
     expect(c.stock.get('A')).toMatchObject({ onHand: 8, reserved: 0, version: 9 });
-    expect(c.lines).toEqual([{ orderId: 'o1', lineNo: 1, sku: 'A', name: 'Apple', quantity: 2, net: 1000, tax: 200 }]);
+    expect([...c.lines.values()]).toEqual([{ orderId: 'o1', lineNo: 1, sku: 'A', name: 'Apple', quantity: 2, net: 1000, tax: 200 }]);
     expect({ used: c.used, ignored: c.ignored }).toEqual({ used: 10, ignored: 1 });
   });
 

@@ -1,7 +1,11 @@
-import { envelopeSchema, parseEvent, type Envelope, type Event } from '../shared/events/envelope.js';
+import { parseEvent, type Envelope, type Event } from '../shared/events/envelope.js';
 import { rank, statusAnnouncedBy, type OrderStatus } from '../shared/domain/order-lifecycle.js';
-import { addToTimeline, type TimelineRow } from './timeline.js';
-import { emptyBuying, foldBuying, type BuyingChanges } from './buying-fold.js';
+import type { SeqEvent } from './seq-event.js';
+import { addToTimeline } from './timeline.js';
+import { foldBuying } from './buying-fold.js';
+import { emptyBatch, type Batch } from './schema.js';
+import type { Row } from './tables/declare.js';
+import type { invoices, orders } from './tables/facts.js';
 
 // Folding a batch of events into row changes. Each event is read by the registry (shared/events/registry.ts);
 // one that does not match is skipped. An order's status is the highest-ranked status any event
@@ -11,108 +15,19 @@ import { emptyBuying, foldBuying, type BuyingChanges } from './buying-fold.js';
 // facts saves the hop through sync-order-status. Rejection is taken from order_rejected, not from the
 // reservation failure: that may lose to a cancel, and both rank as final.
 //
-// Every merge is commutative and idempotent (max rank, max amount, newest version), so the same rule
-// in SQL merges a change into what is stored, and the order in which events of one order arrive does
-// not matter.
+// Every merge is commutative and idempotent (max rank, max amount, newest version), declared once per
+// table (olap/tables/): the same rule in SQL merges a change into what is stored, and the order in
+// which events of one order arrive does not matter.
 
-/** A stream message: its sequence and its event, or null when it is not a valid envelope (skipped, but
- *  its sequence still counts toward the watermark, so one bad message never blocks the feed). */
-export interface SeqEvent {
-  seq: number;
-  event: Envelope | null;
-}
+// Where a stream message is read (olap/seq-event.ts), re-exported for the fold's callers.
+export { toSeqEvent, type SeqEvent } from './seq-event.js';
 
-export function toSeqEvent(seq: number, payload: unknown): SeqEvent {
-  const parsed = envelopeSchema.safeParse(payload);
-  return { seq, event: parsed.success ? parsed.data : null };
-}
+export type OrderChange = Row<typeof orders>;
+export type InvoiceChange = Row<typeof invoices>;
 
-export interface OrderChange {
-  orderId: string;
-  customerId: string | null;
-  customerName: string | null;
-  currency: string | null;
-  subtotal: number | null;
-  tax: number | null;
-  total: number | null;
-  createdAt: string | null;
-  status: OrderStatus;
-  statusRank: number;
-  amountPaid: number;
-  invoiceId: string | null;
-  updatedAt: string;
-  lastSeq: number;
-}
-
-export interface LineRow {
-  orderId: string;
-  lineNo: number;
-  sku: string;
-  name: string;
-  quantity: number;
-  net: number;
-  tax: number;
-}
-
-export interface InvoiceChange {
-  invoiceId: string;
-  number: string | null;
-  orderId: string | null;
-  customerId: string | null;
-  customerName: string | null;
-  issueDate: string | null;
-  dueDate: string | null;
-  currency: string | null;
-  total: number | null;
-  amountPaid: number;
-  credited: number;
-  paidAt: string | null;
-}
-
-export interface PaymentRow {
-  paymentId: string;
-  invoiceId: string;
-  orderId: string;
-  currency: string;
-  amount: number;
-  receivedAt: string;
-}
-
-/** Levels win by movement version; the name by stream sequence (a rename is a product_upserted). */
-export interface StockChange {
-  sku: string;
-  name: string | null;
-  nameSeq: number;
-  onHand: number;
-  reserved: number;
-  version: number;
-}
-
-/** The record's version wins (an older snapshot redelivered late loses); among version-less (version 1)
- *  events, which all carry version 0, the stream sequence. */
-export interface EmployeeChange {
-  employeeId: string;
-  name: string;
-  department: string;
-  title: string;
-  salary: number;
-  currency: string;
-  status: string;
-  version: number;
-  seq: number;
-}
-
-export interface BatchChanges {
-  orders: Map<string, OrderChange>;
-  lines: LineRow[];
-  invoices: Map<string, InvoiceChange>;
-  payments: PaymentRow[];
-  stock: Map<string, StockChange>;
-  employees: Map<string, EmployeeChange>;
-  /** Rows of the order timelines, by `seq:orderId` (one per event and order it names). */
-  timeline: Map<string, TimelineRow>;
-  /** The facts behind margin, inventory value, purchase spend and stock on order (olap/buying-fold.ts). */
-  buying: BuyingChanges;
+/** A batch's row changes: one collection per fact table (olap/schema.ts), merged by each table's
+ *  declared rules as they are put, so the upsert merges them into the stored rows by the same rules. */
+export interface BatchChanges extends Batch {
   /** Events that were folded into the fact tables (others are of no interest to the aggregates or malformed;
    *  the timeline keeps every event naming an order, whatever these counters say). */
   used: number;
@@ -120,63 +35,7 @@ export interface BatchChanges {
 }
 
 export function emptyChanges(): BatchChanges {
-  return { orders: new Map(), lines: [], invoices: new Map(), payments: [], stock: new Map(), employees: new Map(), timeline: new Map(), buying: emptyBuying(), used: 0, ignored: 0 };
-}
-
-const max = (a: number, b: number) => (a > b ? a : b);
-const maxIso = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
-
-export function mergeOrder(a: OrderChange, b: OrderChange): OrderChange {
-  const later = b.statusRank > a.statusRank ? b : a;
-  return {
-    orderId: a.orderId,
-    customerId: a.customerId ?? b.customerId,
-    customerName: a.customerName ?? b.customerName,
-    currency: a.currency ?? b.currency,
-    subtotal: a.subtotal ?? b.subtotal,
-    tax: a.tax ?? b.tax,
-    total: a.total ?? b.total,
-    createdAt: a.createdAt ?? b.createdAt,
-    status: later.status,
-    statusRank: later.statusRank,
-    amountPaid: max(a.amountPaid, b.amountPaid),
-    invoiceId: a.invoiceId ?? b.invoiceId,
-    updatedAt: maxIso(a.updatedAt, b.updatedAt)!,
-    lastSeq: max(a.lastSeq, b.lastSeq),
-  };
-}
-
-export function mergeInvoice(a: InvoiceChange, b: InvoiceChange): InvoiceChange {
-  return {
-    invoiceId: a.invoiceId,
-    number: a.number ?? b.number,
-    orderId: a.orderId ?? b.orderId,
-    customerId: a.customerId ?? b.customerId,
-    customerName: a.customerName ?? b.customerName,
-    issueDate: a.issueDate ?? b.issueDate,
-    dueDate: a.dueDate ?? b.dueDate,
-    currency: a.currency ?? b.currency,
-    total: a.total ?? b.total,
-    amountPaid: max(a.amountPaid, b.amountPaid),
-    credited: max(a.credited, b.credited),
-    paidAt: maxIso(a.paidAt, b.paidAt),
-  };
-}
-
-export function mergeStock(a: StockChange, b: StockChange): StockChange {
-  const levels = b.version > a.version ? b : a;
-  const named = b.nameSeq > a.nameSeq ? b : a;
-  return { sku: a.sku, name: named.name, nameSeq: named.nameSeq, onHand: levels.onHand, reserved: levels.reserved, version: levels.version };
-}
-
-export function mergeEmployee(a: EmployeeChange, b: EmployeeChange): EmployeeChange {
-  const newer = b.version > a.version || (b.version === a.version && b.seq > a.seq);
-  return newer ? b : a;
-}
-
-function put<T>(map: Map<string, T>, key: string, value: T, merge: (a: T, b: T) => T) {
-  const prev = map.get(key);
-  map.set(key, prev ? merge(prev, value) : value);
+  return { ...emptyBatch(), used: 0, ignored: 0 };
 }
 
 function orderPart(orderId: string, seq: number, at: string, part: Partial<OrderChange>): OrderChange {
@@ -212,9 +71,9 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
   if (!event) return false;
   const at = event.occurredAt;
   // The buying facts first: some of their events (goods_received, purchase orders) mean nothing below.
-  const bought = foldBuying(into.buying, seq, event);
-  const o = (c: OrderChange) => put(into.orders, c.orderId, c, mergeOrder);
-  const i = (c: InvoiceChange) => put(into.invoices, c.invoiceId, c, mergeInvoice);
+  const bought = foldBuying(into, seq, event);
+  const o = (c: OrderChange) => into.orders.put(c);
+  const i = (c: InvoiceChange) => into.invoices.put(c);
   // The status the lifecycle table says this event announces, for the events that carry no more than that.
   const announced = (orderId: string) => {
     const to = statusAnnouncedBy(event.type);
@@ -228,7 +87,7 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
         customerId: v.customerId, customerName: v.customerName, currency: v.currency, subtotal: v.subtotal, tax: v.tax, total: v.total,
         createdAt: v.createdAt, status: 'pending', statusRank: rank.pending,
       }));
-      v.lines.forEach((l, n) => into.lines.push({ orderId: v.orderId, lineNo: n + 1, sku: l.sku, name: l.name, quantity: l.quantity, net: l.net, tax: l.tax }));
+      v.lines.forEach((l, n) => into.lines.put({ orderId: v.orderId, lineNo: n + 1, sku: l.sku, name: l.name, quantity: l.quantity, net: l.net, tax: l.tax }));
       return true;
     }
     case 'order_status_changed':
@@ -250,7 +109,7 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
     }
     case 'payment_received': {
       const v = event.data;
-      into.payments.push({ paymentId: v.paymentId, invoiceId: v.invoiceId, orderId: v.orderId, currency: v.currency, amount: v.amount, receivedAt: v.receivedAt });
+      into.payments.put({ paymentId: v.paymentId, invoiceId: v.invoiceId, orderId: v.orderId, currency: v.currency, amount: v.amount, receivedAt: v.receivedAt });
       i(invoicePart(v.invoiceId, { orderId: v.orderId, amountPaid: v.amountPaid }));
       o({ ...moveTo(v.orderId, seq, at, statusAnnouncedBy(event.type, v.invoiceStatus)), amountPaid: v.amountPaid, invoiceId: v.invoiceId });
       return true;
@@ -265,22 +124,21 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
       return true;
     case 'stock_changed': {
       const v = event.data;
-      // Publishes of two transactions on one sku may reach the stream in either order; the movement id
-      // (taken under the sku's row lock) orders them.
-      put(into.stock, v.sku, { sku: v.sku, name: v.name, nameSeq: seq, onHand: v.onHand, reserved: v.reserved, version: v.movementId }, mergeStock);
+      // The movement id orders the levels (olap/tables/facts.ts, stock).
+      into.stock.put({ sku: v.sku, name: v.name, nameSeq: seq, onHand: v.onHand, reserved: v.reserved, version: v.movementId });
       return true;
     }
     case 'product_upserted':
-      put(into.stock, event.data.sku, { sku: event.data.sku, name: event.data.name, nameSeq: seq, onHand: 0, reserved: 0, version: 0 }, mergeStock);
+      into.stock.put({ sku: event.data.sku, name: event.data.name, nameSeq: seq, onHand: 0, reserved: 0, version: 0 });
       return true;
     case 'employee_hired':
     case 'employee_updated':
     case 'employee_terminated': {
       const v = event.data;
-      put(into.employees, v.employeeId, {
+      into.employees.put({
         employeeId: v.employeeId, name: v.name, department: v.department, title: v.title, salary: v.salary, currency: v.currency, status: v.status,
         version: v.version, seq,
-      }, mergeEmployee);
+      });
       return true;
     }
     default:

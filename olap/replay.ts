@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { replayConsumer } from '../shared/events/nats-users.js';
-import { toSeqEvent, type SeqEvent } from './fold.js';
+import { toSeqEvent, type SeqEvent } from './seq-event.js';
 
 
 /**

@@ -1,12 +1,15 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { summarize, type ChangeSummary } from './change-summary.js';
-import { foldBatch, type BatchChanges, type SeqEvent } from './fold.js';
+import { foldBatch, type BatchChanges } from './fold.js';
+import type { SeqEvent } from './seq-event.js';
 import type { NamedSql } from './queries.js';
-import { schemaSql, stagingSql, upsertSql } from './schema.js';
+import { batchRows, schemaSql, stagingSql, watermarkTable } from './schema.js';
+import { TableRows } from './tables/rows.js';
+import { writeRows } from './tables/write.js';
 
 export interface Watermark {
   seq: number;
@@ -37,21 +40,6 @@ export function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plain);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
-}
-
-type Cell = string | number | null;
-type Kind = 'v' | 'b' | 'i';
-
-function appendRows(appender: DuckDBAppender, kinds: Kind[], rows: Cell[][]): void {
-  for (const row of rows) {
-    row.forEach((cell, n) => {
-      if (cell === null) appender.appendNull();
-      else if (kinds[n] === 'v') appender.appendVarchar(String(cell));
-      else if (kinds[n] === 'b') appender.appendBigInt(BigInt(cell));
-      else appender.appendInteger(Number(cell));
-    });
-    appender.endRow();
-  }
 }
 
 /** The single owner of the DuckDB file: every read and write goes through one queue on one connection. */
@@ -148,12 +136,7 @@ export class OlapStore {
       const watermark: Watermark = { seq: last.seq, eventTime, appliedAt: new Date().toISOString(), streamSeq: streamSeq === undefined ? null : Math.max(streamSeq, last.seq) };
       await conn.run('begin transaction');
       try {
-        await this.write(conn, changes);
-        await conn.run(
-          `insert into watermark values (1, $1, cast($2 as timestamp), cast($3 as timestamp))
-           on conflict (id) do update set seq = excluded.seq, event_time = excluded.event_time, applied_at = excluded.applied_at`,
-          [watermark.seq, watermark.eventTime, watermark.appliedAt!],
-        );
+        await this.write(conn, changes, watermark);
         await conn.run('commit');
         this.mark = watermark;
       } catch (err) {
@@ -170,48 +153,12 @@ export class OlapStore {
     });
   }
 
-  private async write(conn: DuckDBConnection, c: BatchChanges): Promise<void> {
-    const b = c.buying;
-    const staged: [string, Kind[], Cell[][]][] = [
-      ['stage_orders', ['v', 'v', 'v', 'v', 'b', 'b', 'b', 'v', 'v', 'i', 'b', 'v', 'v', 'b'], [...c.orders.values()].map((o) => [
-        o.orderId, o.customerId, o.customerName, o.currency, o.subtotal, o.tax, o.total, o.createdAt, o.status, o.statusRank, o.amountPaid, o.invoiceId, o.updatedAt, o.lastSeq,
-      ])],
-      ['stage_lines', ['v', 'i', 'v', 'v', 'i', 'b', 'b'], c.lines.map((l) => [l.orderId, l.lineNo, l.sku, l.name, l.quantity, l.net, l.tax])],
-      ['stage_invoices', ['v', 'v', 'v', 'v', 'v', 'v', 'v', 'v', 'b', 'b', 'b', 'v'], [...c.invoices.values()].map((i) => [
-        i.invoiceId, i.number, i.orderId, i.customerId, i.customerName, i.issueDate, i.dueDate, i.currency, i.total, i.amountPaid, i.credited, i.paidAt,
-      ])],
-      ['stage_payments', ['v', 'v', 'v', 'v', 'b', 'v'], c.payments.map((p) => [p.paymentId, p.invoiceId, p.orderId, p.currency, p.amount, p.receivedAt])],
-      ['stage_stock', ['v', 'v', 'b', 'b', 'b', 'b'], [...c.stock.values()].map((s) => [s.sku, s.name, s.nameSeq, s.onHand, s.reserved, s.version])],
-      ['stage_employees', ['v', 'v', 'v', 'v', 'b', 'v', 'v', 'b', 'b'], [...c.employees.values()].map((e) => [
-        e.employeeId, e.name, e.department, e.title, e.salary, e.currency, e.status, e.seq, e.version,
-      ])],
-      ['stage_order_events', ['v', 'b', 'v', 'v', 'v', 'v', 'v', 'v', 'v'], [...c.timeline.values()].map((t) => [
-        t.orderId, t.seq, t.id, t.type, t.occurredAt, t.actor, t.causationId, t.correlationId, t.data,
-      ])],
-      // Buying and margin (olap/buying-fold.ts), in the order of their upserts in schema.ts.
-      ['stage_movements', ['v', 'b', 'v', 'v', 'v', 'v', 'b', 'b', 'b', 'v', 'v'], b.movements.map((m) => [
-        m.sku, m.movementId, m.kind, m.movementReason, m.orderId, m.purchaseOrderId, m.onHand, m.value, m.valueDelta, m.currency, m.occurredAt,
-      ])],
-      ['stage_invoice_lines', ['v', 'i', 'v', 'v', 'i', 'b', 'b'], b.invoiceLines.map((l) => [l.invoiceId, l.lineNo, l.sku, l.name, l.quantity, l.unitPrice, l.net])],
-      ['stage_credit_notes', ['v', 'v', 'v', 'v', 'b', 'v', 'b'], b.creditNotes.map((n) => [n.creditNoteId, n.invoiceId, n.returnId, n.currency, n.amount, n.issuedAt, n.seq])],
-      ['stage_return_lines', ['v', 'i', 'v', 'i'], b.returnLines.map((l) => [l.returnId, l.lineNo, l.sku, l.quantity])],
-      ['stage_purchase_orders', ['v', 'v', 'v', 'v', 'v', 'v', 'v'], [...b.purchaseOrders.values()].map((p) => [
-        p.purchaseOrderId, p.number, p.supplierId, p.supplierName, p.currency, p.createdAt, p.cancelledAt,
-      ])],
-      ['stage_purchase_order_lines', ['v', 'i', 'v', 'v', 'i', 'b'], b.purchaseOrderLines.map((l) => [l.purchaseOrderId, l.lineNo, l.sku, l.name, l.quantity, l.unitCost])],
-      ['stage_receipt_lines', ['v', 'i', 'v', 'v', 'v', 'i', 'v', 'i', 'b', 'b', 'v'], b.receiptLines.map((l) => [
-        l.receiptId, l.position, l.purchaseOrderId, l.supplierId, l.currency, l.lineNo, l.sku, l.quantity, l.unitCost, l.value, l.receivedAt,
-      ])],
-      ['stage_suppliers', ['v', 'v', 'b'], [...b.suppliers.values()].map((s) => [s.supplierId, s.name, s.seq])],
-    ];
-    for (const [n, [table, kinds, rows]] of staged.entries()) {
-      if (rows.length === 0) continue;
-      const appender = await conn.createAppender(table, 'main', 'temp');
-      appendRows(appender, kinds, rows);
-      appender.closeSync();
-      await conn.run(upsertSql[n]!);
-      await conn.run(`delete from ${table}`);
-    }
+  // Each table's rows through its stage table and upsert, all derived from its declaration (olap/tables/).
+  private async write(conn: DuckDBConnection, c: BatchChanges, watermark: Watermark): Promise<void> {
+    for (const rows of batchRows(c)) await writeRows(conn, rows);
+    const mark = new TableRows(watermarkTable);
+    mark.put({ id: 1, seq: watermark.seq, eventTime: watermark.eventTime, appliedAt: watermark.appliedAt! });
+    await writeRows(conn, mark);
   }
 
   /** A named query and the watermark it is consistent with (both read between two batches). */

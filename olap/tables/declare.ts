@@ -1,0 +1,124 @@
+// One declaration per DuckDB table: its columns (name, type, nullability, default), its key and how
+// two versions of a row meet. Everything else is derived from it (olap/tables/sql.ts: the DDL, the
+// upgrade of older files, the stage table and the upsert; olap/tables/rows.ts: the fold's merge and
+// the row type; olap/tables/write.ts: the appender), so a column is written once, in one place.
+
+export type SqlType = 'varchar' | 'bigint' | 'integer' | 'timestamp' | 'date';
+
+/**
+ * How a column combines two versions of its row: `kept` (the row stored, or the one folded earlier in
+ * the batch) and `incoming`. The same rule runs in the fold (JS) and in the upsert (SQL), so a batch
+ * merged before it meets the stored row gives what merging one event at a time would.
+ * - first: kept unless null (facts that do not change once known: an order's customer, a total);
+ * - last: incoming (the watermark: each batch moves it);
+ * - max: the greater, nulls ignored (amounts paid so far, the latest instant);
+ * - newest: incoming's when its `by` columns, compared in order, are greater than kept's, else kept's
+ *   (columns that go together: a status with its rank, stock levels with their movement's version).
+ */
+export type Merge = { kind: 'first' } | { kind: 'last' } | { kind: 'max' } | { kind: 'newest'; by: readonly string[] };
+
+export interface ColumnSpec {
+  readonly type: SqlType;
+  readonly nullable: boolean;
+  readonly merge: Merge;
+  /** The SQL name when it is not the field's name in snake_case. */
+  readonly column?: string;
+  readonly default?: string | number;
+  /** Added after files were made: `alter table ... add column if not exists` brings an older file up to date. */
+  readonly addedLater?: boolean;
+}
+
+/** A column while it is declared; T is the field's type in a row (ISO text for instants and days). */
+export class Col<T> {
+  declare readonly value: T;
+  constructor(readonly spec: ColumnSpec) {}
+
+  private with(change: Partial<ColumnSpec>): Col<T> {
+    return new Col<T>({ ...this.spec, ...change });
+  }
+
+  nullable(): Col<T | null> {
+    return new Col<T | null>({ ...this.spec, nullable: true });
+  }
+
+  max(): Col<T> {
+    return this.with({ merge: { kind: 'max' } });
+  }
+
+  last(): Col<T> {
+    return this.with({ merge: { kind: 'last' } });
+  }
+
+  /** Taken from the row whose `by` fields (compared in order) are the greater; ties keep what is kept. */
+  newest(...by: string[]): Col<T> {
+    return this.with({ merge: { kind: 'newest', by } });
+  }
+
+  named(column: string): Col<T> {
+    return this.with({ column });
+  }
+
+  default(value: string | number): Col<T> {
+    return this.with({ default: value });
+  }
+
+  /** Rows of files made before the column existed take its default (or null). */
+  addedLater(): Col<T> {
+    return this.with({ addedLater: true });
+  }
+}
+
+const col = <T>(type: SqlType) => new Col<T>({ type, nullable: false, merge: { kind: 'first' } });
+export const varchar = <T extends string = string>() => col<T>('varchar');
+export const bigint = () => col<number>('bigint');
+export const integer = () => col<number>('integer');
+/** An instant, ISO 8601 in UTC in the row; staged as text and cast. */
+export const timestamp = () => col<string>('timestamp');
+/** A day, YYYY-MM-DD in the row. */
+export const date = () => col<string>('date');
+
+export interface ColumnDef extends ColumnSpec {
+  readonly field: string;
+  readonly column: string;
+  /** Part of the primary key: never merged, the key is what the versions share. */
+  readonly inKey: boolean;
+}
+
+export interface Table<R> {
+  readonly name: string;
+  readonly columns: readonly ColumnDef[];
+  /** Fields of the primary key, in order. */
+  readonly key: readonly string[];
+  /** keep: a row is written once and never changed (facts keyed by what the event names); merge: per column. */
+  readonly onConflict: 'keep' | 'merge';
+  /** Type only: the row this table holds. */
+  readonly row?: R;
+}
+
+export type RowOf<C extends Record<string, Col<unknown>>> = { -readonly [K in keyof C]: C[K]['value'] };
+export type Row<T> = T extends Table<infer R> ? R : never;
+
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Declares a table; refuses a declaration whose key or merge names a missing or nullable field. */
+export function table<C extends Record<string, Col<unknown>>>(
+  name: string,
+  columns: C,
+  options: { key: (keyof C & string)[]; onConflict: 'keep' | 'merge' },
+): Table<RowOf<C>> {
+  const keys = new Set<string>(options.key);
+  const defs: ColumnDef[] = Object.entries(columns).map(([field, c]) => ({ ...c.spec, field, column: c.spec.column ?? snake(field), inKey: keys.has(field) }));
+  const byField = new Map(defs.map((d) => [d.field, d]));
+  const mustBeSet = (field: string, what: string) => {
+    const d = byField.get(field);
+    if (!d) throw new Error(`${name}: ${what} names ${field}, which is not a column`);
+    if (d.nullable) throw new Error(`${name}: ${what} names ${field}, which may be null`);
+  };
+  if (options.key.length === 0) throw new Error(`${name}: a table needs a key`);
+  for (const field of options.key) mustBeSet(field, 'the key');
+  for (const d of defs) {
+    if (d.merge.kind === 'newest') for (const field of d.merge.by) mustBeSet(field, `${d.field}'s merge`);
+    if (d.addedLater && !d.nullable && d.default === undefined) throw new Error(`${name}: ${d.field} is added later, so it needs a default or null`);
+  }
+  return { name, columns: defs, key: options.key, onConflict: options.onConflict };
+}

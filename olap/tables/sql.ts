@@ -1,0 +1,73 @@
+import type { ColumnDef, Merge, Table } from './declare.js';
+
+// The SQL of a table, derived from its declaration (olap/tables/declare.ts). Columns are always named,
+// never taken by position: a file made before a column was added has it at the end, wherever the
+// declaration puts it.
+
+const literal = (value: string | number) => (typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`);
+const keyColumns = (t: Table<unknown>) => t.key.map((field) => t.columns.find((c) => c.field === field)!.column);
+
+function columnDdl(c: ColumnDef, upgrade = false): string {
+  // A column added to a file with rows cannot be declared not null: its default fills them instead.
+  const parts = [c.column, c.type, c.nullable || upgrade ? '' : 'not null', c.default === undefined ? '' : `default ${literal(c.default)}`];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** `create table if not exists`, then the additions that bring an older file up to date. */
+export function createSql(t: Table<unknown>): string {
+  const lines = [...t.columns.map((c) => columnDdl(c)), `primary key (${keyColumns(t).join(', ')})`];
+  const create = `create table if not exists ${t.name} (\n  ${lines.join(',\n  ')}\n);`;
+  const upgrades = t.columns.filter((c) => c.addedLater).map((c) => `alter table ${t.name} add column if not exists ${columnDdl(c, true)};`);
+  return [create, ...upgrades].join('\n');
+}
+
+export const stageName = (t: Table<unknown>) => `stage_${t.name}`;
+
+// Instants and days are staged as their ISO text and cast on the way in: the appender takes them as text.
+const staged = (c: ColumnDef) => (c.type === 'timestamp' || c.type === 'date' ? 'varchar' : c.type);
+
+/** The per-connection table the appender fills, one column per declared column, in declaration order. */
+export function stageSql(t: Table<unknown>): string {
+  return `create temp table if not exists ${stageName(t)} (${t.columns.map((c) => `${c.column} ${staged(c)}`).join(', ')});`;
+}
+
+/** `incoming` is newer than `kept` by these columns, compared in order. */
+function newer(table: string, by: readonly string[]): string {
+  const [first, ...rest] = by;
+  const gt = `excluded.${first} > ${table}.${first}`;
+  return rest.length === 0 ? gt : `(${gt} or (excluded.${first} = ${table}.${first} and ${newer(table, rest)}))`;
+}
+
+function mergeSql(t: Table<unknown>, c: ColumnDef, merge: Merge): string {
+  const kept = `${t.name}.${c.column}`;
+  const incoming = `excluded.${c.column}`;
+  switch (merge.kind) {
+    case 'first':
+      return `coalesce(${kept}, ${incoming})`;
+    case 'last':
+      return incoming;
+    case 'max':
+      return `greatest(${kept}, ${incoming})`; // DuckDB's greatest passes over nulls, as the fold's max does
+    case 'newest': {
+      const by = merge.by.map((field) => t.columns.find((d) => d.field === field)!.column);
+      return `case when ${newer(t.name, by)} then ${incoming} else ${kept} end`;
+    }
+  }
+}
+
+/** Moves the stage table's rows into the table, merging each with the stored row by the declared rules. */
+export function upsertSql(t: Table<unknown>): string {
+  const names = t.columns.map((c) => c.column);
+  const values = t.columns.map((c) => (staged(c) === c.type ? c.column : `cast(${c.column} as ${c.type})`));
+  const insert = `insert into ${t.name} (${names.join(', ')}) select ${values.join(', ')} from ${stageName(t)}`;
+  const sets = t.columns.filter((c) => !c.inKey).map((c) => `${c.column} = ${mergeSql(t, c, c.merge)}`);
+  if (t.onConflict === 'keep' || sets.length === 0) return `${insert}\non conflict do nothing`;
+  return `${insert}\non conflict (${keyColumns(t).join(', ')}) do update set\n  ${sets.join(',\n  ')}`;
+}
+
+/** Every row of the table as the fold holds it (instants as ISO text, days as YYYY-MM-DD), in key order. */
+export function selectRowsSql(t: Table<unknown>): string {
+  const read = (c: ColumnDef) =>
+    c.type === 'timestamp' ? `strftime(${c.column}, '%Y-%m-%dT%H:%M:%S.%gZ')` : c.type === 'date' ? `strftime(${c.column}, '%Y-%m-%d')` : c.column;
+  return `select ${t.columns.map((c) => `${read(c)} as "${c.field}"`).join(', ')} from ${t.name} order by ${keyColumns(t).join(', ')}`;
+}
