@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { todayUtc } from '../../olap/aging.js';
-import { rowSchemas, type QueryName } from '../../olap/catalogue.js';
+import { catalogue, catalogueAnswer, queryNames, rowSchemas, type QueryName } from '../../olap/catalogue.js';
 import * as ref from '../../olap/catalogue/reference.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { seed } from '../support/fixtures.js';
@@ -309,6 +309,20 @@ describe('the OLAP projection against Postgres', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ events: seq, watermark: { seq } });
     expect(await allAggregates(h, asOfDays)).toEqual(before);
+  });
+
+  it('serves the catalogue to every BI reader, payroll\'s entry to those who may read pay only', async () => {
+    const names = async (role: 'admin' | 'clerk' | 'bi-reader' | 'bi-payroll') => {
+      const res = await h.get('project-to-olap', '/catalogue', { role });
+      expect(res.status, role).toBe(200);
+      return catalogueAnswer.parse(res.body).queries.map((q) => q.name);
+    };
+    expect(await names('admin')).toEqual(queryNames);
+    expect(await names('clerk')).not.toContain('payroll_by_department');
+    expect(await names('bi-reader')).toEqual(queryNames.filter((n) => catalogue[n].access === 'figures'));
+    expect(await names('bi-payroll')).toEqual(['payroll_by_department']);
+    expect((await h.get('project-to-olap', '/catalogue', { token: null })).status).toBe(401);
+    expect((await h.get('project-to-olap', '/catalogue', { role: 'service' })).status).toBe(403);
   });
 
   it('keeps payroll for admins and validates every parameter', async () => {
