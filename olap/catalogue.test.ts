@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { z } from 'zod';
+import * as ref from './catalogue/reference.js';
 import { describe, expect, it } from 'vitest';
 import { answerSchema, catalogue, catalogueAnswer, catalogueFor, queryNames, queryParams, queryRoles, rowSchemas } from './catalogue.js';
 import { biCsvColumns } from './csv-columns.js';
@@ -65,5 +68,48 @@ describe('the metric catalogue', () => {
     }
     const panels = (JSON.parse(grafana) as { panels: { description?: string; targets?: { url?: string }[] }[] }).panels;
     for (const p of panels) expect(p.description, `panel of ${panelQuery(p)}`).toContain(catalogue[panelQuery(p)!].description);
+  });
+
+  it('has answer schemas OpenAPI can carry (zod\'s JSON Schema)', () => {
+    for (const name of queryNames) expect(z.toJSONSchema(answerSchema(name), { io: 'output' }), name).toHaveProperty('properties.rows');
+    expect(z.toJSONSchema(catalogueAnswer)).toHaveProperty('properties.queries');
+  });
+});
+
+describe('the catalogue\'s reference', () => {
+  const order = fc.record({
+    status: fc.constantFrom('pending', 'invoiced', 'paid', 'rejected', 'cancelled' as const),
+    currency: fc.constantFrom('EUR', 'USD', 'JPY'),
+    total: fc.integer({ min: 0, max: 1_000_000 }),
+    createdAt: fc.integer({ min: 0, max: 72 * 3_600_000 }).map((ago) => new Date(Date.UTC(2026, 11, 7, 10, 30) - ago).toISOString()),
+    lines: fc.constant([]),
+  });
+  const facts = (orders: ref.OrderFact[]): ref.Facts => ({ orders, invoices: [], productNames: new Map(), employees: [] });
+
+  it('sales_by_hour: every hour of the window for every currency ordered in it, and never adds currencies', () => {
+    fc.assert(
+      fc.property(fc.array(order, { maxLength: 30 }), fc.integer({ min: 1, max: 96 }), (orders, hours) => {
+        const now = new Date(Date.UTC(2026, 11, 7, 10, 30));
+        const rows = ref.salesByHour(facts(orders), { hours }, now);
+        const currencies = new Set(rows.map((r) => r.currency));
+        expect(rows).toHaveLength(hours * currencies.size);
+        for (const c of currencies) {
+          const mine = rows.filter((r) => r.currency === c);
+          const counted = orders.filter((o) => o.currency === c && Date.parse(o.createdAt) >= now.getTime() - (hours - 1) * 3_600_000 - 30 * 60_000);
+          expect(mine.reduce((n, r) => n + r.orders, 0)).toBe(counted.length);
+          expect(mine.reduce((n, r) => n + r.revenue, 0)).toBe(counted.filter((o) => o.status !== 'rejected' && o.status !== 'cancelled').reduce((n, o) => n + o.total, 0));
+        }
+      }),
+    );
+  });
+
+  it('order_funnel: each order counted once, in its status and currency', () => {
+    fc.assert(
+      fc.property(fc.array(order, { maxLength: 30 }), (orders) => {
+        const rows = ref.orderFunnel(facts(orders));
+        expect(rows.reduce((n, r) => n + r.orders, 0)).toBe(orders.length);
+        expect(new Set(rows.map((r) => `${r.status} ${r.currency}`)).size).toBe(rows.length);
+      }),
+    );
   });
 });

@@ -15,7 +15,7 @@ export interface OrderFact {
   /** Gross: net plus tax. */
   total: number;
   createdAt: string;
-  lines: { sku: string; name: string; quantity: number; net: number }[];
+  lines: readonly { sku: string; name: string; quantity: number; net: number }[];
 }
 export interface InvoiceFact { issueDate: string; dueDate: string; currency: string; balance: number }
 export interface EmployeeFact { department: string; status: string; salary: number; currency: string }
