@@ -1,8 +1,11 @@
-// AR aging rules, shared by the DuckDB query (as SQL) and by tests computing the truth.
+// AR aging rules, shared by the DuckDB query (as SQL), the catalogue's reference and the tests.
+// Buckets are half-open ranges of whole days past the due date: `1-30` is days 1..30, `91+` day 91 on.
 
-export const agingBuckets = ['current', '1-30', '31-60', '61-90', '90+'] as const;
+export const agingBuckets = ['current', '1-30', '31-60', '61-90', '91+'] as const;
 export type AgingBucket = (typeof agingBuckets)[number];
 
+/** The last day past due of each bucket but the open-ended one (`current`: due today or later). */
+const upTo: readonly [AgingBucket, number][] = [['current', 0], ['1-30', 30], ['31-60', 60], ['61-90', 90]];
 const dayMs = 86_400_000;
 
 /** Whole days from the due date to `asOf` (both UTC calendar days); negative when not yet due. */
@@ -12,16 +15,17 @@ export function daysPastDue(dueDate: string, asOf: string): number {
 
 /** Due today or later is current; the first day after the due date is 1 day past due. */
 export function agingBucket(days: number): AgingBucket {
-  if (days <= 0) return 'current';
-  if (days <= 30) return '1-30';
-  if (days <= 60) return '31-60';
-  if (days <= 90) return '61-90';
-  return '90+';
+  return upTo.find(([, last]) => days <= last)?.[0] ?? '91+';
 }
 
 /** The same rule for DuckDB, over an integer expression of days past due. */
 export function agingBucketSql(days: string): string {
-  return `case when ${days} <= 0 then 'current' when ${days} <= 30 then '1-30' when ${days} <= 60 then '31-60' when ${days} <= 90 then '61-90' else '90+' end`;
+  return `case ${upTo.map(([b, last]) => `when ${days} <= ${last} then '${b}'`).join(' ')} else '91+' end`;
+}
+
+/** The bucket's place in agingBuckets, for ordering rows in SQL. */
+export function agingBucketOrderSql(bucket: string): string {
+  return `case ${agingBuckets.map((b, i) => `when ${bucket} = '${b}' then ${i}`).join(' ')} end`;
 }
 
 export function todayUtc(now = new Date()): string {

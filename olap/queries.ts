@@ -1,7 +1,8 @@
-import { agingBucketSql } from './aging.js';
+import { agingBucketOrderSql, agingBucketSql, agingBuckets } from './aging.js';
+import { unbooked } from './catalogue/sales.js';
 import { suppressSmallGroups, type PayrollRow } from './payroll-groups.js';
 
-// The named aggregates of API.md: each is SQL over the fact tables with bound parameters only.
+// The named aggregates of the metric catalogue (olap/catalogue.ts), which defines each: each is SQL over the fact tables with bound parameters only.
 // Money columns are cast to BIGINT (integer minor units); instants leave as ISO 8601 UTC strings.
 
 export const iso = (col: string) => `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
@@ -15,28 +16,43 @@ export interface NamedSql {
   rows?: (rows: Record<string, unknown>[]) => Record<string, unknown>[];
 }
 
+const notBooked = `(${unbooked.map((s) => `'${s}'`).join(', ')})`;
+
+/** The first UTC clock hour of the last `hours` ending with `now`'s (which is included, partial). */
+export const firstHour = (hours: number, now: Date) => new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000);
+
 export const salesByHour = (hours: number, now: Date): NamedSql => ({
-  // Booked revenue: orders not rejected nor cancelled, by the hour they were created in (UTC).
-  sql: `select ${iso("date_trunc('hour', created_at)")} as hour, currency,
-          count(*)::bigint as orders,
-          count(*) filter (where status not in ('rejected', 'cancelled'))::bigint as booked,
-          coalesce(sum(total) filter (where status not in ('rejected', 'cancelled')), 0)::bigint as revenue,
-          count(*) filter (where status = 'rejected')::bigint as rejected,
-          count(*) filter (where status = 'cancelled')::bigint as cancelled
-        from orders
-        where created_at is not null and created_at >= cast($1 as timestamp)
-        group by all order by hour, currency`,
-  values: [new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000).toISOString()],
+  // olap/catalogue/sales.ts: every hour of the window for every currency ordered in it; revenue gross, of orders booked.
+  sql: `with facts as (
+          select date_trunc('hour', created_at) as h, currency, status, total from orders
+          where created_at is not null and currency is not null and created_at >= cast($1 as timestamp) and created_at < cast($2 as timestamp) + interval 1 hour
+        ),
+        hours as (select unnest(generate_series(cast($1 as timestamp), cast($2 as timestamp), interval 1 hour)) as h),
+        currencies as (select distinct currency from facts)
+        select ${iso('g.h')} as hour, c.currency,
+          count(f.status)::bigint as orders,
+          count(f.status) filter (where f.status not in ${notBooked})::bigint as booked,
+          coalesce(sum(f.total) filter (where f.status not in ${notBooked}), 0)::bigint as revenue,
+          count(f.status) filter (where f.status = 'rejected')::bigint as rejected,
+          count(f.status) filter (where f.status = 'cancelled')::bigint as cancelled
+        from hours g cross join currencies c left join facts f on f.h = g.h and f.currency = c.currency
+        group by g.h, c.currency order by g.h, c.currency`,
+  values: [firstHour(hours, now).toISOString(), firstHour(1, now).toISOString()],
 });
 
 export const arAging = (asOf: string): NamedSql => ({
-  // Open balance of every invoice neither paid nor credited, by days past its due date as of `asOf`.
+  // olap/catalogue/sales.ts: open balances of invoices issued by asOf, five buckets per currency with any.
   sql: `with open as (
           select currency, total - amount_paid - credited as balance, date_diff('day', due_date, cast($1 as date)) as days
-          from invoices where due_date is not null and total - amount_paid - credited > 0
-        )
-        select ${agingBucketSql('days')} as bucket, currency, count(*)::bigint as invoices, sum(balance)::bigint as balance
-        from open group by all order by currency, min(days)`,
+          from invoices
+          where due_date is not null and issue_date is not null and issue_date <= cast($1 as date) and currency is not null
+            and total - amount_paid - credited > 0
+        ),
+        buckets as (select unnest([${agingBuckets.map((b) => `'${b}'`).join(', ')}]) as bucket),
+        facts as (select ${agingBucketSql('days')} as bucket, currency, balance from open)
+        select b.bucket, c.currency, count(f.balance)::bigint as invoices, coalesce(sum(f.balance), 0)::bigint as balance
+        from buckets b cross join (select distinct currency from open) c left join facts f on f.bucket = b.bucket and f.currency = c.currency
+        group by b.bucket, c.currency order by c.currency, ${agingBucketOrderSql('b.bucket')}`,
   values: [asOf],
 });
 
@@ -47,17 +63,22 @@ export const stockLevels: NamedSql = {
 };
 
 export const orderFunnel: NamedSql = {
-  sql: `select status, count(*)::bigint as orders, coalesce(sum(total), 0)::bigint as value
-        from orders where created_at is not null group by status order by min(status_rank), status`,
+  // Orders now in each status, per currency; value = their gross totals.
+  sql: `select status, currency, count(*)::bigint as orders, coalesce(sum(total), 0)::bigint as value
+        from orders where created_at is not null and currency is not null group by status, currency order by min(status_rank), status, currency`,
   values: [],
 };
 
 export const topProducts = (limit: number): NamedSql => ({
-  // Lines of orders that still stand (not rejected nor cancelled), by net revenue.
-  sql: `select l.sku, any_value(l.name) as name, o.currency, sum(l.quantity)::bigint as quantity, sum(l.net)::bigint as revenue
-        from order_lines l join orders o using (order_id)
-        where o.status not in ('rejected', 'cancelled')
-        group by l.sku, o.currency order by revenue desc, quantity desc, l.sku limit $1`,
+  // Net revenue of booked orders' lines, ranked within each currency; the product's current name.
+  sql: `with sums as (
+          select l.sku, o.currency, max(l.name) as line_name, sum(l.quantity) as quantity, sum(l.net) as revenue
+          from order_lines l join orders o using (order_id)
+          where o.status not in ${notBooked} and o.currency is not null group by l.sku, o.currency
+        ),
+        ranked as (select *, row_number() over (partition by currency order by revenue desc, quantity desc, sku) as rank from sums)
+        select x.sku, coalesce(s.name, x.line_name) as name, x.currency, x.rank::bigint as rank, x.quantity::bigint as quantity, x.revenue::bigint as revenue
+        from ranked x left join stock s using (sku) where x.rank <= $1 order by x.currency, x.rank`,
   values: [limit],
 });
 

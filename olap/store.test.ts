@@ -55,10 +55,14 @@ describe('the DuckDB store', () => {
 
     expect(once.order).toEqual([expect.objectContaining({ id: 'o1', status: 'partially_paid', amountPaid: 200, invoiceNumber: 'INV-1', lines: [{ sku: 'A', name: 'Apple', quantity: 2, net: 1000, tax: 200 }] })]);
     expect(once.stock).toEqual([{ sku: 'A', name: 'Apple', onHand: 10, reserved: 2, available: 8 }]);
-    expect(once.aging).toEqual([{ bucket: '31-60', currency: 'EUR', invoices: 1, balance: 1000 }]);
-    expect(once.funnel).toEqual([{ status: 'partially_paid', orders: 1, value: 1200 }, { status: 'rejected', orders: 1, value: 1200 }]);
-    expect(once.sales).toEqual([expect.objectContaining({ currency: 'EUR', orders: 2, booked: 1, revenue: 1200, rejected: 1 })]);
-    expect(once.top).toEqual([{ sku: 'A', name: 'Apple', currency: 'EUR', quantity: 2, revenue: 1000 }]);
+    // The five buckets of the currency, empty ones as zeros (olap/catalogue/sales.ts).
+    expect(once.aging).toEqual(['current', '1-30', '31-60', '61-90', '91+'].map((bucket) => ({ bucket, currency: 'EUR', invoices: bucket === '31-60' ? 1 : 0, balance: bucket === '31-60' ? 1000 : 0 })));
+    expect(once.funnel).toEqual([{ status: 'partially_paid', currency: 'EUR', orders: 1, value: 1200 }, { status: 'rejected', currency: 'EUR', orders: 1, value: 1200 }]);
+    // Every hour of the window, the current one holding both orders.
+    expect(once.sales).toHaveLength(48);
+    expect((once.sales as { orders: number }[]).at(-1)).toEqual(expect.objectContaining({ currency: 'EUR', orders: 2, booked: 1, revenue: 1200, rejected: 1 }));
+    expect((once.sales as { orders: number }[]).slice(0, -1).every((r) => r.orders === 0)).toBe(true);
+    expect(once.top).toEqual([{ sku: 'A', name: 'Apple', currency: 'EUR', rank: 1, quantity: 2, revenue: 1000 }]);
     // Eve is Ops' only employee: her pay is not shown (olap/payroll-groups.ts), only her headcount.
     expect(once.head).toEqual([{ department: 'Ops', headcount: 1 }]);
     expect(once.pay).toEqual([]);

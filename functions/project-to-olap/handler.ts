@@ -1,8 +1,6 @@
-import type { z } from 'zod';
 import { watchLag } from '../../olap/metrics.js';
 import { AppError } from '../../shared/errors.js';
 import { readRoles } from '../../shared/auth/permissions.js';
-import type { Role } from '../../shared/auth/roles.js';
 import { defineFunction, mount, type MountOperation } from '../../shared/http/definition.js';
 import { parseInput } from '../../shared/http/errors-to-http.js';
 import { openSse, type SseChannel } from '../../shared/http/sse.js';
@@ -15,10 +13,10 @@ import * as buying from '../../olap/buying-queries.js';
 import { replayStream } from '../../olap/replay.js';
 import { OlapStore } from '../../olap/store.js';
 import { batch, liveParams, queryName, queryParams, type QueryName } from './schema.js';
+import { answerSchema, catalogueAnswer, catalogueFor, catalogueRoles, catalogue, queryRoles, type Params } from '../../olap/catalogue.js';
 import { prefersCsv, sendCsv, type CsvColumn } from '../../shared/http/csv.js';
 import { biCsvColumns } from '../../olap/csv-columns.js';
 
-type Params<N extends QueryName> = z.infer<(typeof queryParams)[N]>;
 const named: { [N in QueryName]: (p: Params<N>, now: Date, settings: OlapSettings) => q.NamedSql } = {
   sales_by_hour: (p, now) => q.salesByHour(p.hours, now),
   ar_aging: (p, now) => q.arAging(p.asOf ?? todayUtc(now)),
@@ -35,29 +33,23 @@ const named: { [N in QueryName]: (p: Params<N>, now: Date, settings: OlapSetting
   stock_on_order: () => buying.stockOnOrder,
 };
 
-// Who may ask each named query (shared/auth/permissions.ts): figures for the people and Grafana's
-// reader, pay for admins and Grafana's payroll source, single orders for the people only.
-const queryRoles: Record<QueryName, readonly Role[]> = {
-  sales_by_hour: readRoles.figures,
-  ar_aging: readRoles.figures,
-  stock_levels: readRoles.figures,
-  order_funnel: readRoles.figures,
-  top_products: readRoles.figures,
-  headcount_by_department: readRoles.figures,
-  payroll_by_department: readRoles.payroll,
-  order: readRoles.records,
-  order_timeline: readRoles.records,
-  gross_margin: readRoles.figures,
-  inventory_value: readRoles.figures,
-  purchase_spend: readRoles.figures,
-  stock_on_order: readRoles.figures,
-};
+// Who may ask each named query is the catalogue's (olap/catalogue.ts: figures for the people and Grafana's
+// reader, pay for admins and Grafana's payroll source, single orders for the people only).
 // Checked before the name is parsed, so a token that may ask no query at all learns nothing (not even
 // which names exist) from a 400.
-const allBiRoles = [...new Set(Object.values(queryRoles).flat())];
+const allBiRoles = catalogueRoles;
 
 // Every named query has its CSV columns: a query added without them does not compile.
 const csvColumns: Record<QueryName, readonly CsvColumn[]> = biCsvColumns;
+
+// Under test (vitest sets VITEST) every answer is held to the catalogue's schema: a wrong answer fails as
+// our 500, never as a client's surprise, and production pays no parse per row.
+const checkAnswers = process.env.VITEST === 'true';
+function checked<T extends { name: QueryName }>(name: QueryName, answer: T): T {
+  const result = checkAnswers ? answerSchema(name).safeParse(answer) : undefined;
+  if (result && !result.success) throw new Error(`the ${name} answer breaks its catalogue schema: ${result.error.message}`);
+  return answer;
+}
 
 function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date, settings: OlapSettings): q.NamedSql {
   return named[name](parseInput(queryParams[name], raw) as Params<N>, now, settings);
@@ -65,7 +57,7 @@ function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date, settings:
 
 // What the mount below serves, for /openapi.json (shared/http/openapi.ts): every route it registers, with
 // the schemas each parses with. One entry per named query, since each takes parameters of its own.
-const answer = '`{name, watermark: {seq, eventTime, appliedAt, streamSeq}, rows}` (rows per query: docs/api.md); with `Accept: text/csv`, the rows as CSV.';
+const answer = '`{name, watermark: {seq, eventTime, appliedAt, streamSeq}, rows}` (the columns of each: GET catalogue, docs/api.md); with `Accept: text/csv`, the rows as CSV.';
 const described: MountOperation[] = [
   {
     method: 'POST', path: '/batch', summary: "The connector's batch feed", roles: ['service'], body: batch, errors: ['not_ready', 'sequence_gap'],
@@ -73,11 +65,17 @@ const described: MountOperation[] = [
     responses: { 200: { description: '`{applied, skipped, ignored, watermark, ms}`', mediaTypes: ['application/json'] } },
   },
   ...(Object.keys(queryParams) as QueryName[]).map((name): MountOperation => ({
-    method: 'GET', path: '/query/:name', fixed: { name }, summary: `BI: ${name}`, query: queryParams[name],
+    method: 'GET', path: '/query/:name', fixed: { name }, summary: `BI: ${catalogue[name].title}`, query: queryParams[name],
     roles: queryRoles[name],
-    ...(name === 'order' ? { errors: ['not_found'] as const, description: '404 until the order is projected.' } : {}),
-    responses: { 200: { description: answer, mediaTypes: ['application/json', 'text/csv'] } },
+    description: `${catalogue[name].description} Grain: ${catalogue[name].grain}. Empty groups: ${catalogue[name].empty} As of: ${catalogue[name].asOf} (GET catalogue defines every column.)`,
+    ...(name === 'order' ? { errors: ['not_found'] as const } : {}),
+    responses: { 200: { description: answer, mediaTypes: ['application/json', 'text/csv'], schema: answerSchema(name) } },
   })),
+  {
+    method: 'GET', path: '/catalogue', summary: 'The metric catalogue: what every BI query and column means', roles: catalogueRoles,
+    description: "Each named query the caller may ask (payroll's only to those who may read pay): title, description, grain, every column's definition and unit, parameters, how empty groups appear, the as-of rule and who may read it. `/metrics` is Prometheus'.",
+    responses: { 200: { description: '`{queries: [{name, title, description, grain, columns, parameters, empty, asOf, roles}]}`', mediaTypes: ['application/json'], schema: catalogueAnswer } },
+  },
   {
     method: 'POST', path: '/live/ticket', summary: 'A ticket to open the live stream with', roles: readRoles.records,
     description: 'EventSource cannot send the token: trade it here (in the header) for a ticket, good once and for 30 seconds, and open `live?ticket=`.',
@@ -132,7 +130,7 @@ export default defineFunction({
           await authorize(req.headers.authorization, allBiRoles);
           const { name } = parseInput(queryName, req.params);
           await authorize(req.headers.authorization, queryRoles[name]);
-          const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date(), settings));
+          const { watermark, rows } = checked(name, { name, ...(await store.query(sqlFor(name, req.query, new Date(), settings))) });
           if (name === 'order' && !rows[0]) throw new AppError('not_found', 'the order is not projected (yet)');
           // CSV export (shared/http/csv.ts): the same rows; the watermark moves to a header.
           reply.header('vary', 'accept');
@@ -142,6 +140,8 @@ export default defineFunction({
           }
           return { name, watermark, rows };
         });
+
+        app.get('/catalogue', async (req) => catalogueFor((await authorize(req.headers.authorization, catalogueRoles)).roles));
 
         app.post('/live/ticket', async (req) => tickets.issue(await authorize(req.headers.authorization, readRoles.records)));
 

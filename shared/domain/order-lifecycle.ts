@@ -14,6 +14,10 @@ import type { EventType } from '../events/registry.js';
 export const orderStatuses = ['pending', 'reserved', 'invoiced', 'partially_paid', 'paid', 'fulfilled', 'rejected', 'cancelled'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
+/** Orders that were never sold (rejected for stock) or were called off: no booked revenue (the BI
+ *  catalogue's measures), greyed on the dashboard's funnel. */
+export const unbookedStatuses = ['rejected', 'cancelled'] as const satisfies readonly OrderStatus[];
+
 /** Orders statuses for merges that see events out of order (the projector keeps the highest). */
 export const rank: Record<OrderStatus, number> = {
   pending: 0,

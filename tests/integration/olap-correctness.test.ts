@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { agingBucket, daysPastDue, todayUtc } from '../../olap/aging.js';
-import { suppressSmallGroups, type PayrollRow } from '../../olap/payroll-groups.js';
+import { todayUtc } from '../../olap/aging.js';
+import { catalogue, catalogueAnswer, queryNames, rowSchemas, type QueryName } from '../../olap/catalogue.js';
+import * as ref from '../../olap/catalogue/reference.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { seed } from '../support/fixtures.js';
 import { allAggregates, buyingParams, caughtUp, feedProjector, lastSeq, projectorSeq } from '../support/olap.js';
@@ -26,8 +27,9 @@ const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-it-'));
 process.env.OLAP_FILE = join(dir, 'erpbi.duckdb');
 let h: Harness;
 let feed: Awaited<ReturnType<typeof feedProjector>>;
-const day = (offset: number) => todayUtc(new Date(Date.now() + offset * 86_400_000));
-const asOfDays = [0, 10, 20, 45, 75, 120].map(day);
+const day = (offset: number, from = Date.now()) => todayUtc(new Date(from + offset * 86_400_000));
+// Today and later, plus the boundary days of one open invoice (set once the stream is driven).
+let asOfDays = [0, 10, 20, 45, 75, 120].map((d) => day(d));
 
 beforeAll(async () => {
   h = await createHarness('olap');
@@ -107,6 +109,15 @@ async function driveMixedStream() {
   await h.settle();
   await publishPurchases(a.sku, c.sku);
 
+  // A second currency: a dollar product and its order, invoiced and left open.
+  const usd = `USD-${Math.random().toString(36).slice(2, 7)}`;
+  expect((await h.post('upsert-product', { sku: usd, name: 'Umbrella', unitPrice: 2000, currency: 'USD', taxRateBp: 1000 }, { role: 'admin' })).status).toBe(200);
+  expect((await h.post('receive-stock', { sku: usd, quantity: 5 }, { role: 'clerk' })).status).toBe(200);
+  ids.push(await order(c.customerId, [{ sku: usd, quantity: 2 }]));
+  // A rename after the product sold: BI shows the new name (olap/catalogue/sales.ts, top_products).
+  expect((await h.post('upsert-product', { sku: a.sku, name: 'Renamed after it sold', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 }, { role: 'admin' })).status).toBe(200);
+  await h.settle();
+
   // HR: hires in three departments, a move, a raise, a termination.
   const hire = async (name: string, department: string, salary: number) =>
     (await h.post('hire-employee', { name, email: `${name.toLowerCase()}@example.com`, department, title: 'Staff', salary, currency: 'EUR' }, { role: 'admin' })).body.id as string;
@@ -162,38 +173,27 @@ async function streamEvents(): Promise<SeqEvent[]> {
   return all;
 }
 
+/** The facts as Postgres holds them now, for the catalogue's reference (olap/catalogue/reference.ts). */
+async function facts(): Promise<ref.Facts> {
+  const q = <T>(sql: string) => h.db.pool.query<T & Record<string, unknown>>(sql).then((r) => r.rows);
+  const orders = await q<ref.OrderFact & { createdAt: Date }>(`
+    select o.status, o.currency, o.total::int as total, o.created_at as "createdAt",
+      coalesce((select json_agg(json_build_object('sku', l.sku, 'name', l.name, 'quantity', l.quantity, 'net', l.net) order by l.line_no)
+                from orders.order_lines l where l.order_id = o.id), '[]') as lines
+    from orders.orders o`);
+  const invoices = await q<ref.InvoiceFact>(`
+    select to_char(issue_date, 'YYYY-MM-DD') as "issueDate", to_char(due_date, 'YYYY-MM-DD') as "dueDate", currency,
+      (total - amount_paid - credited)::int as balance from billing.invoices`);
+  const products = await q<{ sku: string; name: string }>('select sku, name from inventory.products');
+  const employees = await q<ref.EmployeeFact>('select department, status, salary::int as salary, currency from hr.employees');
+  return { orders: orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })), invoices, productNames: new Map(products.map((p) => [p.sku, p.name])), employees };
+}
+
 async function truth() {
   const q = <T>(sql: string) => h.db.pool.query<T & Record<string, unknown>>(sql).then((r) => r.rows);
-  const sales = await q(`
-    select to_char(date_trunc('hour', created_at at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"') as hour, currency,
-      count(*)::int as orders, (count(*) filter (where status not in ('rejected', 'cancelled')))::int as booked,
-      coalesce(sum(total) filter (where status not in ('rejected', 'cancelled')), 0)::bigint as revenue,
-      (count(*) filter (where status = 'rejected'))::int as rejected, (count(*) filter (where status = 'cancelled'))::int as cancelled
-    from orders.orders group by 1, 2 order by 1, 2`);
   const stock = await q(`select sku, name, on_hand as "onHand", reserved, available from inventory.stock_view order by sku`);
-  const funnel = await q<{ status: string }>(`select status, count(*)::int as orders, sum(total)::bigint as value from orders.orders group by status`);
-  const top = await q(`
-    select l.sku, l.name, o.currency, sum(l.quantity)::int as quantity, sum(l.net)::bigint as revenue
-    from orders.order_lines l join orders.orders o on o.id = l.order_id where o.status not in ('rejected', 'cancelled')
-    group by l.sku, l.name, o.currency order by revenue desc, quantity desc, sku`);
-  const head = await q(`select department, count(*)::int as headcount from hr.employees where status = 'active' group by 1 order by 1`);
-  const pay = await q<PayrollRow>(`select department, currency, count(*)::int as headcount, sum(salary)::bigint as "monthlySalary" from hr.employees where status = 'active' group by 1, 2 order by 1, 2`);
-  const invoices = await q<{ due: string; currency: string; balance: number }>(`select due_date as due, currency, total - amount_paid - credited as balance from billing.invoices`);
-  const aging = (asOf: string) => {
-    const buckets = new Map<string, { bucket: string; currency: string; invoices: number; balance: number; minDays: number }>();
-    for (const i of invoices.filter((x) => x.balance > 0)) {
-      const days = daysPastDue(i.due, asOf);
-      const key = `${i.currency}/${agingBucket(days)}`;
-      const b = buckets.get(key) ?? { bucket: agingBucket(days), currency: i.currency, invoices: 0, balance: 0, minDays: days };
-      b.invoices += 1;
-      b.balance += i.balance;
-      b.minDays = Math.min(b.minDays, days);
-      buckets.set(key, b);
-    }
-    return [...buckets.values()].sort((x, y) => x.currency.localeCompare(y.currency) || x.minDays - y.minDays).map(({ minDays: _m, ...rest }) => rest);
-  };
   const orders = await q<{ id: string }>(`select id, status, total, amount_paid as "amountPaid", invoice_id as "invoiceId", customer_id as "customerId" from orders.orders`);
-  return { sales, stock, funnel, top, head, pay, aging, orders };
+  return { stock, orders };
 }
 
 describe('the OLAP projection against Postgres', () => {
@@ -202,28 +202,50 @@ describe('the OLAP projection against Postgres', () => {
   it('matches every aggregate after a mixed stream', async () => {
     const ids = await driveMixedStream();
     const seq = await caughtUp(h);
+    const f = await facts();
+    // The boundary days of the oldest open euro invoice: 30/31 and 90/91 days past due, and the day before it was issued.
+    const open = f.invoices.filter((i) => i.balance > 0 && i.currency === 'EUR').sort((x, y) => x.dueDate.localeCompare(y.dueDate))[0]!;
+    const due = Date.parse(`${open.dueDate}T00:00:00Z`);
+    const edges = [30, 31, 90, 91].map((d) => day(d, due));
+    asOfDays = [...asOfDays, ...edges, day(-1, Date.parse(`${f.invoices.map((i) => i.issueDate).sort()[0]}T00:00:00Z`))];
+    const asked = new Date();
     const got = await allAggregates(h, asOfDays);
+    const answered = new Date();
     const t = await truth();
-    const statuses = new Set((await h.db.pool.query<{ status: string }>('select status from orders.orders')).rows.map((r) => r.status));
-    expect([...statuses].sort()).toEqual(['cancelled', 'fulfilled', 'invoiced', 'paid', 'partially_paid', 'rejected'].filter((s) => statuses.has(s)).sort());
+    // Every answer holds to its row schema in the catalogue.
+    for (const [key, rows] of Object.entries(got)) for (const r of rows as unknown[]) rowSchemas[key.split('@')[0] as QueryName].parse(r);
+    const statuses = new Set(f.orders.map((o) => o.status));
     expect(statuses.has('rejected') && statuses.has('cancelled') && statuses.has('partially_paid') && statuses.has('paid') && statuses.has('fulfilled')).toBe(true);
+    expect(new Set(f.orders.map((o) => o.currency))).toEqual(new Set(['EUR', 'USD']));
 
-    expect(got.sales_by_hour).toEqual(t.sales);
+    // The catalogue's definitions over the facts (the hour may turn between the answer and now: either side of it).
+    expect([ref.salesByHour(f, { hours: 48 }, asked), ref.salesByHour(f, { hours: 48 }, answered)]).toContainEqual(got.sales_by_hour);
+    expect((got.sales_by_hour as { orders: number }[]).filter((r) => r.orders === 0).length, 'empty hours listed as zeros').toBeGreaterThan(0);
     expect(got.stock_levels).toEqual(t.stock);
-    expect(new Map((got.order_funnel as { status: string }[]).map((r) => [r.status, r]))).toEqual(new Map(t.funnel.map((r) => [r.status, r])));
-    expect(got.top_products).toEqual(t.top);
-    expect(got.headcount_by_department).toEqual(t.head);
-    // Pay as Postgres has it, with the departments of fewer than 3 taken apart by the same rule (olap/payroll-groups.ts).
-    expect(got.payroll_by_department).toEqual(suppressSmallGroups(t.pay, 3));
+    expect(got.order_funnel).toEqual(ref.orderFunnel(f));
+    expect(got.top_products).toEqual(ref.topProducts(f, { limit: 100 }));
+    expect((got.top_products as { name: string }[]).map((r) => r.name)).toContain('Renamed after it sold');
+    expect(got.headcount_by_department).toEqual(ref.headcountByDepartment(f));
+    expect(got.payroll_by_department).toEqual(ref.payrollByDepartment(f, 3));
     // Eli is Sales' only one left: her pay goes into one row with Engineering's 3 (the smallest other), never alone.
     expect(got.payroll_by_department).toEqual([{ department: null, currency: 'EUR', headcount: 4, monthlySalary: 550000 + 480000 + 360000 + 330000, departments: 2 }]);
     expect((got.headcount_by_department as unknown[]).length).toBe(2);
     const buckets = new Set<string>();
     for (const d of asOfDays) {
-      expect(got[`ar_aging@${d}`], `ar_aging as of ${d}`).toEqual(t.aging(d));
-      for (const r of got[`ar_aging@${d}`] as { bucket: string }[]) buckets.add(r.bucket);
+      expect(got[`ar_aging@${d}`], `ar_aging as of ${d}`).toEqual(ref.arAging(f, { asOf: d }));
+      for (const r of got[`ar_aging@${d}`] as { bucket: string; invoices: number }[]) if (r.invoices > 0) buckets.add(r.bucket);
     }
-    expect([...buckets].sort()).toEqual(['1-30', '31-60', '61-90', '90+', 'current']);
+    expect([...buckets].sort()).toEqual(['1-30', '31-60', '61-90', '91+', 'current']);
+    // The boundary days put the invoice where the buckets' names say, and before any issue date nothing is receivable.
+    const bucketOf = (d: string) => (got[`ar_aging@${d}`] as { bucket: string; currency: string; invoices: number }[]).filter((r) => r.currency === 'EUR' && r.invoices > 0).map((r) => r.bucket);
+    expect(bucketOf(edges[0]!)).toContain('1-30');
+    expect(bucketOf(edges[1]!)).toContain('31-60');
+    expect(bucketOf(edges[2]!)).toContain('61-90');
+    expect(bucketOf(edges[3]!)).toContain('91+');
+    expect(got[`ar_aging@${asOfDays.at(-1)}`]).toEqual([]);
+    // Cancelled after invoicing and credited in full: in no revenue and no receivable.
+    const cancelled = f.orders.filter((o) => o.status === 'cancelled');
+    expect(cancelled.length).toBeGreaterThan(1);
     for (const o of t.orders) {
       const res = await h.get('project-to-olap', `/query/order?id=${o.id}`, { role: 'clerk' });
       expect(res.status).toBe(200);
@@ -287,6 +309,20 @@ describe('the OLAP projection against Postgres', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ events: seq, watermark: { seq } });
     expect(await allAggregates(h, asOfDays)).toEqual(before);
+  });
+
+  it('serves the catalogue to every BI reader, payroll\'s entry to those who may read pay only', async () => {
+    const names = async (role: 'admin' | 'clerk' | 'bi-reader' | 'bi-payroll') => {
+      const res = await h.get('project-to-olap', '/catalogue', { role });
+      expect(res.status, role).toBe(200);
+      return catalogueAnswer.parse(res.body).queries.map((q) => q.name);
+    };
+    expect(await names('admin')).toEqual(queryNames);
+    expect(await names('clerk')).not.toContain('payroll_by_department');
+    expect(await names('bi-reader')).toEqual(queryNames.filter((n) => catalogue[n].access === 'figures'));
+    expect(await names('bi-payroll')).toEqual(['payroll_by_department']);
+    expect((await h.get('project-to-olap', '/catalogue', { token: null })).status).toBe(401);
+    expect((await h.get('project-to-olap', '/catalogue', { role: 'service' })).status).toBe(403);
   });
 
   it('keeps payroll for admins and validates every parameter', async () => {

@@ -4,6 +4,8 @@ import { onWatermark } from '../live.js';
 import { Header } from '../ui.js';
 import { freshness } from './freshness.js';
 import { moneyByCurrency, panels, type Panel, type Row } from './panels.js';
+import { catalogue } from '../../../olap/catalogue.js';
+import type { Entry } from '../../../olap/catalogue/types.js';
 
 // The live BI panels over the projector's named queries, redrawn when the live stream says a batch
 // was applied (no polling, no reload). Each panel says which event it shows and whether the projection
@@ -72,7 +74,7 @@ export function Dashboard() {
       {error ? <p class="form-error" role="alert">{error}</p> : null}
       <div class="panels">
         {panels.map((p) => (
-          <article class={`panel ${p.wide ? 'wide' : ''}`} id={p.id} key={p.id} aria-labelledby={`${p.id}-title`}>
+          <article class={`panel ${p.wide ? 'wide' : ''}`} id={p.id} key={p.id} aria-labelledby={`${p.id}-title`} aria-describedby={`${p.id}-description`}>
             <h2 id={`${p.id}-title`}>
               {p.title}
               {p.id === 'panel-sales' ? (
@@ -92,10 +94,31 @@ export function Dashboard() {
             </h2>
             <Freshness watermark={data[p.id]?.watermark} />
             <div class="chart" role="img" aria-label={`${p.title} chart`} ref={(el) => void (holders.current[p.id] = el)} />
+            <Definition id={p.id} entry={catalogue[p.query.name]} />
           </article>
         ))}
       </div>
     </section>
+  );
+}
+
+/** The panel's definition from the metric catalogue: its description, and each column's (as the CSV's header names it) as a tooltip. */
+function Definition({ id, entry }: { id: string; entry: Entry }) {
+  return (
+    <details class="hint">
+      <summary>What these figures are</summary>
+      <p id={`${id}-description`}>{entry.description}</p>
+      <table>
+        <tbody>
+          {Object.entries(entry.columns).map(([name, c]) => (
+            <tr key={name}>
+              <th scope="row" title={c.definition}>{name}</th>
+              <td>{c.definition}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 

@@ -1,5 +1,7 @@
 import { formatMoney, minorDigits } from '../../../shared/domain/money.js';
-import { orderStatuses } from '../../../shared/domain/order-lifecycle.js';
+import { orderStatuses, unbookedStatuses } from '../../../shared/domain/order-lifecycle.js';
+import { agingBuckets } from '../../../olap/aging.js';
+import type { QueryName } from '../../../olap/catalogue.js';
 
 // The BI panels: which named query each draws and the chart options for its rows. Money is drawn
 // in currency units (axis labels), and every label says its currency.
@@ -10,13 +12,14 @@ export type Row = Record<string, any>;
 export interface Panel {
   id: string;
   title: string;
-  query: { name: string; params?: Record<string, string | number> };
+  /** A query of the metric catalogue (olap/catalogue.ts), whose definitions the panel shows. */
+  query: { name: QueryName; params?: Record<string, string | number> };
   wide?: boolean;
   option: (rows: Row[]) => Record<string, unknown>;
 }
 
 const statusOrder = orderStatuses;
-const bucketOrder = ['current', '1-30', '31-60', '61-90', '90+'];
+const bucketOrder = agingBuckets;
 export const palette = ['#3b82f6', '#22c55e', '#f59e0b', '#a855f7', '#ef4444', '#14b8a6', '#eab308', '#64748b'];
 const major = (minor: number, currency: string) => minor / 10 ** minorDigits(currency);
 const grid = { lineStyle: { color: '#22304a' } };
@@ -80,13 +83,14 @@ export const panels: Panel[] = [
     title: 'Order funnel',
     query: { name: 'order_funnel' },
     option(rows) {
-      const count = (s: string) => rows.find((r) => r.status === s)?.orders ?? 0;
+      // Rows are per status and currency (olap/catalogue/sales.ts): a count adds them, a status with none is 0.
+      const count = (s: string) => rows.filter((r) => r.status === s).reduce((n, r) => n + r.orders, 0);
       return {
         ...base,
         tooltip: shadow,
         xAxis: { type: 'value', minInterval: 1, splitLine: grid },
         yAxis: { type: 'category', inverse: true, data: statusOrder.map((s) => s.replace('_', ' ')) },
-        series: [{ name: 'orders', type: 'bar', label: { show: true, position: 'right' }, data: statusOrder.map((s, i) => ({ value: count(s), itemStyle: { color: i >= 6 ? '#64748b' : palette[i % 6] } })) }],
+        series: [{ name: 'orders', type: 'bar', label: { show: true, position: 'right' }, data: statusOrder.map((s, i) => ({ value: count(s), itemStyle: { color: (unbookedStatuses as readonly string[]).includes(s) ? '#64748b' : palette[i % 6] } })) }],
       };
     },
   },
@@ -118,7 +122,8 @@ export const panels: Panel[] = [
         legend: { show: false },
         tooltip: shadow,
         xAxis: { type: 'value', splitLine: grid },
-        yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name), axisLabel: { width: 110, overflow: 'truncate' } },
+        // Ranked within each currency; the currency in the label when there are several.
+        yAxis: { type: 'category', inverse: true, data: rows.map((r) => (new Set(rows.map((x) => x.currency)).size > 1 ? `${r.name} (${r.currency})` : r.name)), axisLabel: { width: 110, overflow: 'truncate' } },
         series: [{
           name: 'net revenue', type: 'bar',
           label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatMoney(rows[p.dataIndex]!.revenue, rows[p.dataIndex]!.currency) },
