@@ -69,7 +69,7 @@ export async function createHarness(label = 'h', opts: { leaveOut?: string[]; db
   const log = pino({ level: 'silent' });
   const apps = new Map<string, FastifyInstance>();
   for (const def of defs) {
-    apps.set(def.name, buildApp(def, { deps: { db: opts.poolOf?.(def.name) ?? db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier }));
+    apps.set(def.name, buildApp(def, { deps: { db: opts.poolOf?.(def.name) ?? db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier, checkAnswers: 'refuse' }));
   }
   const topics = readStack(join(root, 'stack.yml'), bus.prefix).filter((f) => f.topics.length > 0 && !leaveOut.has(f.name));
   const serviceToken = await keys.token('service', 'connector');
