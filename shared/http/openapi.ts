@@ -73,7 +73,7 @@ interface Op {
   query?: z.ZodType;
   body?: z.ZodType;
   idempotent: boolean;
-  responses: Readonly<Record<number, { description: string; mediaTypes: readonly string[] }>>;
+  responses: Readonly<Record<number, { description: string; mediaTypes: readonly string[]; schema?: z.ZodType | undefined }>>;
   errors: readonly ErrorCode[];
 }
 
@@ -90,7 +90,7 @@ function operations(def: FunctionDefinition): Op[] {
       case 'command':
         return [{
           fn, kind: 'command', method: 'POST', route: route.path ?? '/', summary: route.path ? `${fn} ${route.path}` : fn, roles: route.roles, body: route.body, idempotent: route.idempotent === true,
-          responses: { [route.successStatus ?? 200]: { description: "The command's answer (its fields: docs/api.md).", mediaTypes: json } },
+          responses: { [route.successStatus ?? 200]: { description: "The command's answer (its fields: docs/api.md).", mediaTypes: json, schema: route.answer } },
           errors: domainCodes,
         }];
       case 'reaction': {
@@ -109,7 +109,7 @@ function operations(def: FunctionDefinition): Op[] {
         return [{
           fn, kind: 'query', method: 'GET', route: route.path, summary: `${fn} ${route.path}`, roles: route.roles, input: route.input, idempotent: false,
           ...(route.csv ? { description: 'With `Accept: text/csv`: every row (all pages) as CSV.' } : {}),
-          responses: { 200: { description: 'The record, or a page of `{items, nextCursor}` (fields: docs/api.md).', mediaTypes: route.csv ? [...json, 'text/csv'] : json } },
+          responses: { 200: { description: 'The record, or a page of `{items, nextCursor}` (fields: docs/api.md).', mediaTypes: route.csv ? [...json, 'text/csv'] : json, schema: route.answer } },
           errors: ['not_found'],
         }];
       case 'mount':
@@ -121,9 +121,10 @@ function operations(def: FunctionDefinition): Op[] {
   });
 }
 
-/** z.toJSONSchema of what a request may carry (the input side of transforms and defaults). */
-function jsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...out } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+/** z.toJSONSchema of what a request may carry (the input side of transforms and defaults), or with
+ *  `output` of what an answer holds. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _dialect, ...out } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   // Definitions inside a schema would resolve against the whole document once inlined there.
   if ('$defs' in out) throw new Error('openapi: a schema with $defs (a recursive one?) needs its definitions moved to components');
   return out;
@@ -184,13 +185,15 @@ function rolesText(roles: readonly Role[]): string {
   return `Roles: ${roles.join(', ')} (any one of them).`;
 }
 
-function operation(op: Op, bodyRef: (op: Op) => string): OpenApiOperation {
+function operation(op: Op, bodyRef: (op: Op) => string, answerRef: (op: Op, status: string, schema: z.ZodType) => string): OpenApiOperation {
   const responses: Record<string, Response> = {};
   for (const [status, r] of Object.entries(op.responses)) {
+    // A declared answer schema is the JSON answer's (the route's `answer`, a mount's `responses[status].schema`).
+    const content = (t: string): Content => (r.schema && t === 'application/json' ? { schema: { $ref: answerRef(op, status, r.schema) } } : {});
     responses[status] = {
       description: r.description,
       ...(op.idempotent ? { headers: { 'Idempotent-Replayed': { description: 'Present on the replay of a request with a known Idempotency-Key.', schema: jsonSchema(z.literal('true')) } } } : {}),
-      content: Object.fromEntries(r.mediaTypes.map((t) => [t, {}])),
+      content: Object.fromEntries(r.mediaTypes.map((t) => [t, content(t)])),
     };
   }
   const byStatus = new Map<number, ErrorCode[]>();
@@ -236,6 +239,19 @@ export function openApiDocument(defs: readonly FunctionDefinition[], opts: { ver
     }
     return `#/components/schemas/${name}`;
   };
+  // An answer schema is one component too, named after the first route answering it (a schema shared by
+  // routes, the purchase order of a read and of the commands, is named once).
+  const answerRef = (op: Op, status: string, schema: z.ZodType): string => {
+    let name = named.get(schema);
+    if (!name) {
+      const route = op.route.replace(/:(\w+)/g, (_m, p: string) => op.fixed?.[p] ?? p);
+      name = `${pascal(op.fn)}${route === '/' ? '' : pascal(route)}${op.method === 'GET' ? '' : 'Post'}${status === '200' ? '' : status}Answer`;
+      if (schemas[name]) throw new Error(`openapi: two answers named ${name}`);
+      named.set(schema, name);
+      schemas[name] = jsonSchema(schema, 'output');
+    }
+    return `#/components/schemas/${name}`;
+  };
 
   const paths: OpenApiDocument['paths'] = {};
   const tags = new Map<string, string | undefined>([
@@ -248,7 +264,7 @@ export function openApiDocument(defs: readonly FunctionDefinition[], opts: { ver
       const method = op.method === 'GET' ? 'get' : 'post';
       const item = (paths[path] ??= {});
       if (item[method]) throw new Error(`openapi: ${op.method} ${path} is described twice`);
-      item[method] = operation(op, bodyRef);
+      item[method] = operation(op, bodyRef, answerRef);
       const tag = item[method].tags[0]!;
       if (!tags.has(tag)) tags.set(tag, undefined);
     }

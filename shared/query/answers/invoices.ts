@@ -34,7 +34,7 @@ export const invoiceItem = z.strictObject({
 /** A party as frozen on the invoice (docs/api.md, "Parties and VAT categories"); older invoices hold less. */
 const buyer = z.strictObject({
   id: z.string(),
-  name: z.string().nullable(),
+  name: z.string(),
   email: z.string().nullable().optional(),
   address: address.nullable().optional(),
   vatId: z.string().nullable().optional(),

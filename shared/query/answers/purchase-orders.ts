@@ -45,3 +45,6 @@ export const purchaseOrder = purchaseOrderSummary.extend({
   lines: z.array(purchaseOrderLine),
   receipts: z.array(goodsReceipt),
 });
+
+/** receive-stock/purchase-order/receive's answer: the receipt's id and lines, and the order as it now stands. */
+export const purchaseReceipt = z.strictObject({ receiptId: z.string(), purchaseOrder, lines: goodsReceipt.shape.lines });
