@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { FunctionDefinition } from './definition.js';
 import type { AnswerCheck } from './answer-check-modes.js';
+import { reactionAnswer } from './reaction-answer.js';
 
 // The server holding its own answers to their schemas (issue 23). A success answer that does not match
 // the schema its route declares is our bug: with CHECK_ANSWERS=refuse (the tests: tests/support/harness.ts,
@@ -26,6 +27,7 @@ export function declaredAnswers(def: FunctionDefinition): Map<string, Declared[]
   const add = (method: string, url: string, d: Declared) => out.set(`${method} ${url}`, [...(out.get(`${method} ${url}`) ?? []), d]);
   for (const route of def.routes) {
     if (route.kind === 'query') add('GET', route.path, { byStatus: new Map([[200, route.answer]]) });
+    else if (route.kind === 'reaction') add('POST', '/', { byStatus: new Map([[200, reactionAnswer]]) });
     else if (route.kind === 'command' && route.answer) add('POST', route.path ?? '/', { byStatus: new Map([[route.successStatus ?? 200, route.answer]]) });
     else if (route.kind === 'mount') {
       for (const m of route.describe ?? []) {

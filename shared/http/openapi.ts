@@ -3,6 +3,7 @@ import type { Role } from '../auth/roles.js';
 import { errorCatalogue, httpStatus, type ErrorCode } from '../errors.js';
 import { envelopeSchema } from '../events/envelope.js';
 import { idempotencyKey } from './app.js';
+import { reactionAnswer } from './reaction-answer.js';
 import type { FunctionDefinition, MountOperation } from './definition.js';
 
 // /openapi.json (OpenAPI 3.1), derived from the function definitions: the zod schemas the routes parse
@@ -101,7 +102,7 @@ function operations(def: FunctionDefinition): Op[] {
             'any other type is answered 422 `unhandled_event` (stack.yml subscribes it to exactly these, so the connector dead-letters a stray one). ' +
             'The data is checked against the event registry (docs/asyncapi.json): 400 when it does not match, 422 `unknown_event_version` when newer than this code. ' +
             'Each event takes effect once: a redelivery is answered `{"outcome": "duplicate"}`.',
-          responses: { 200: { description: '`{"outcome": "applied" | "duplicate"}`', mediaTypes: json } },
+          responses: { 200: { description: '`{"outcome": "applied" | "duplicate"}`', mediaTypes: json, schema: reactionAnswer } },
           errors: [...domainCodes, 'unhandled_event', 'unknown_event_version'],
         }];
       }
@@ -245,7 +246,7 @@ export function openApiDocument(defs: readonly FunctionDefinition[], opts: { ver
     let name = named.get(schema);
     if (!name) {
       const route = op.route.replace(/:(\w+)/g, (_m, p: string) => op.fixed?.[p] ?? p);
-      name = `${pascal(op.fn)}${route === '/' ? '' : pascal(route)}${op.method === 'GET' ? '' : 'Post'}${status === '200' ? '' : status}Answer`;
+      name = schema === reactionAnswer ? 'ReactionAnswer' : `${pascal(op.fn)}${route === '/' ? '' : pascal(route)}${op.method === 'GET' ? '' : 'Post'}${status === '200' ? '' : status}Answer`;
       if (schemas[name]) throw new Error(`openapi: two answers named ${name}`);
       named.set(schema, name);
       schemas[name] = jsonSchema(schema, 'output');

@@ -29,12 +29,22 @@ describe('success schemas in /openapi.json', () => {
     expect(reads.length).toBeGreaterThan(20);
     for (const { path, op } of reads) {
       const ref = jsonAnswer(op);
-      expect(ref, path).toMatch(/^#\/components\/schemas\/Query\w+Answer$/);
+      expect(ref, path).toMatch(/^#\/components\/schemas\/\w+Answer$/);
       const schema = resolveRef(doc, ref!);
       expect(schema.type, path).toBe('object');
       expect(schema.additionalProperties, path).toBe(false);
     }
     expect(resolveRef(doc, jsonAnswer(doc.paths['/function/query/orders']!.get!)!)).toEqual(expect.objectContaining({ required: ['items', 'nextCursor'] }));
+  });
+
+  it("gives every reaction the one reaction answer, and every declaring command its own", () => {
+    const ops = operations(doc);
+    const reactions = ops.filter(({ op }) => op['x-erpbi'].kind === 'reaction');
+    expect(reactions.length).toBeGreaterThan(2);
+    for (const { path, op } of reactions) expect(jsonAnswer(op), path).toBe('#/components/schemas/ReactionAnswer');
+    const send = doc.paths['/function/receive-stock/purchase-order/send']!.post!;
+    expect(jsonAnswer(send)).toBe(jsonAnswer(doc.paths['/function/query/purchase-orders/{id}']!.get!));
+    expect(jsonAnswer(doc.paths['/function/hire-employee']!.post!, '201')).toMatch(/Answer$/);
   });
 
   it("carries a mount's declared schema, the reminder run's", () => {
