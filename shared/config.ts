@@ -4,6 +4,7 @@ import { idempotencyWindowHours } from './idempotency/expiry.js';
 import { connectorClient } from './auth/roles.js';
 import { natsPasswordSecret, natsUsers, type NatsUser } from './events/nats-users.js';
 import type { NatsCredentials } from './events/bus.js';
+import { answerChecks } from './http/answer-check-modes.js';
 import { isStorageKeyUse, storageKeySecrets, storageKeyUses } from './documents/storage-keys.js';
 
 // Every setting erpbi reads from its environment, in one zod schema. Each process (a function, the
@@ -64,6 +65,10 @@ export const settings = z.object({
   PG_POOL_MAX: z.coerce.number().int().positive().default(5),
   /** How long an Idempotency-Key's answer is replayed (why at least 24 h: shared/idempotency/expiry.ts). */
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().min(idempotencyWindowHours.min).default(idempotencyWindowHours.default),
+  /** Each success answer against its route's schema (shared/http/answer-check.ts): `refuse` answers a mismatch 500
+   *  (the tests), `log` logs it and sends the answer (the default: about 0.5 ms per 100-row page, a mismatch in
+   *  production is seen without a working read turning into a 500), `off` checks nothing. */
+  CHECK_ANSWERS: z.enum(answerChecks).default('log'),
 
   // ---- the connector (triggers/main.ts)
   STACK_FILE: z.string().min(1).default('stack.yml'),
@@ -240,7 +245,7 @@ export function readConfig<K extends Key, R extends K = never>(
 export function functionConfig(env: NodeJS.ProcessEnv = process.env, needs: { postgres: boolean } = { postgres: true }) {
   const keys = [
     'FUNCTION_NAME', 'PORT', 'HOST', 'DATABASE_URL', 'DATABASE_ACCESS', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL',
-    'AUTH_ROLES_CLAIM', 'CLIENT_ID', 'BODY_LIMIT_BYTES', 'PG_POOL_MAX', 'IDEMPOTENCY_WINDOW_HOURS',
+    'AUTH_ROLES_CLAIM', 'CLIENT_ID', 'BODY_LIMIT_BYTES', 'PG_POOL_MAX', 'IDEMPOTENCY_WINDOW_HOURS', 'CHECK_ANSWERS',
   ] as const;
   return needs.postgres ? readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL', 'DATABASE_URL'] }) : readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL'] });
 }

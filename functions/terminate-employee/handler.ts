@@ -1,3 +1,4 @@
+import { employee } from '../../shared/query/answers/employees.js';
 import { commandRoles } from '../../shared/auth/permissions.js';
 import { command, defineFunction } from '../../shared/http/definition.js';
 import { terminateEmployee } from '../../shared/hr/terminate-employee.js';
@@ -5,5 +6,5 @@ import { body } from './schema.js';
 
 export default defineFunction({
   name: 'terminate-employee',
-  routes: [command({ roles: commandRoles['terminate-employee'], body, idempotent: true, run: (uow, input) => terminateEmployee(uow, input) })],
+  routes: [command({ roles: commandRoles['terminate-employee'], body, idempotent: true, answer: employee, run: (uow, input) => terminateEmployee(uow, input) })],
 });

@@ -1,3 +1,4 @@
+import { employee } from '../../shared/query/answers/employees.js';
 import { commandRoles } from '../../shared/auth/permissions.js';
 import { command, defineFunction } from '../../shared/http/definition.js';
 import { updateEmployee } from '../../shared/hr/update-employee.js';
@@ -5,5 +6,5 @@ import { body } from './schema.js';
 
 export default defineFunction({
   name: 'update-employee',
-  routes: [command({ roles: commandRoles['update-employee'], body, idempotent: true, run: (uow, input) => updateEmployee(uow, input) })],
+  routes: [command({ roles: commandRoles['update-employee'], body, idempotent: true, answer: employee, run: (uow, input) => updateEmployee(uow, input) })],
 });

@@ -4,7 +4,7 @@ import { commandRoles } from '../auth/permissions.js';
 import type { MountContext, MountOperation } from '../http/definition.js';
 import { parseInput } from '../http/errors-to-http.js';
 import { idempotencyKey } from '../http/app.js';
-import { runReminders, utcDay } from './reminders.js';
+import { runReminders, utcDay, type ReminderRunAnswer } from './reminders.js';
 
 // POST /function/create-invoice/reminders: the reminder run (shared/billing/reminders.ts). A mount, not
 // a command, because it is many transactions (one per invoice), not one unit of work: what is issued
@@ -16,6 +16,18 @@ const day = z.iso.date().refine((d) => !d.startsWith('0000'), 'a date from the y
 /** `asOf`: the UTC day to run as; today when left out (another day catches up a missed one, or tests the policy). */
 export const remindersBody = z.object({ asOf: day.optional() }).strict();
 
+/** The run's answer (shared/billing/reminders.ts, ReminderRunAnswer). */
+export const reminderRunAnswer = z.strictObject({
+  asOf: z.iso.date(),
+  /** Overdue invoices looked at. */
+  examined: z.number().int(),
+  issued: z.array(
+    z.strictObject({ reminderId: z.string(), number: z.string(), invoiceId: z.string(), invoiceNumber: z.string(), level: z.number().int(), fee: z.number().int(), currency: z.string() }),
+  ),
+  /** Invoices whose transaction failed (logged; the next run tries them again). */
+  failed: z.number().int(),
+}) satisfies z.ZodType<ReminderRunAnswer>;
+
 export const reminderOperations: MountOperation[] = [
   {
     method: 'POST',
@@ -25,7 +37,7 @@ export const reminderOperations: MountOperation[] = [
       'Each open or partially paid invoice with a balance gets its next reminder level when the company profile\'s policy says it is due on `asOf` (docs/rules.md, "Reminders"): one level at a time, each level once per invoice whatever runs it and however often. Each reminder is numbered REM-<year>-<6 digits>, its fee (if any) booked, and `reminder_issued` raised; render-document renders its PDF. Answers what it issued.',
     roles: reminderRunners,
     body: remindersBody,
-    responses: { 200: { description: 'the run: `{ asOf, examined, issued: [{ reminderId, number, invoiceId, invoiceNumber, level, fee, currency }], failed }`', mediaTypes: ['application/json'] } },
+    responses: { 200: { description: 'the run: `{ asOf, examined, issued: [{ reminderId, number, invoiceId, invoiceNumber, level, fee, currency }], failed }`', mediaTypes: ['application/json'], schema: reminderRunAnswer } },
   },
 ];
 

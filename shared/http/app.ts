@@ -13,6 +13,8 @@ import { defaultIdempotencyWindowMs } from '../idempotency/expiry.js';
 import { firstDelivery } from '../events/inbox.js';
 import { createMetrics } from './metrics.js';
 import { prefersCsv, sendCsv } from './csv.js';
+import { answerCheck } from './answer-check.js';
+import type { AnswerCheck } from './answer-check-modes.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -20,6 +22,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** How long an Idempotency-Key's answer is replayed (shared/idempotency/expiry.ts); default 24 h. */
   idempotencyWindowMs?: number;
+  /** Each success answer checked against its route's schema (shared/http/answer-check.ts); `off` when left out. */
+  checkAnswers?: AnswerCheck;
 }
 
 export const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
@@ -64,6 +68,8 @@ export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInst
   };
   const authorize = (req: FastifyRequest, allowed: readonly Role[]) => authorizeHeader(req.headers.authorization, allowed);
 
+  // Before the routes, so it also holds for the mounts' own scopes.
+  if (opts.checkAnswers && opts.checkAnswers !== 'off') app.addHook('preSerialization', answerCheck(def, deps.log, opts.checkAnswers));
   for (const route of def.routes) {
     if (route.kind === 'command') registerCommand(app, def.name, route, deps, authorize, opts.idempotencyWindowMs ?? defaultIdempotencyWindowMs);
     else if (route.kind === 'reaction') registerReaction(app, def.name, route, deps, authorize);

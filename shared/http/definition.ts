@@ -25,6 +25,8 @@ export interface CommandRoute<S extends z.ZodType> {
   body: S;
   idempotent?: boolean;
   successStatus?: number;
+  /** Optional: the success answer's schema, as a read's `answer` (OpenAPI, the workspace, CHECK_ANSWERS). */
+  answer?: z.ZodType;
   run: (uow: UnitOfWork, input: z.infer<S>, actor: Principal) => Promise<unknown>;
 }
 
@@ -56,8 +58,9 @@ export interface QueryRoute<S extends z.ZodType> {
   run: (db: Pool, input: z.infer<S>, actor: Principal) => Promise<unknown>;
   /** Optional: `Accept: text/csv` answers every row as CSV, all pages streamed (shared/http/csv.ts). */
   csv?: CsvExport<z.infer<S>>;
-  /** The answer's schema (issue 23): OpenAPI's success schema, the workspace's type, checked in tests. */
-  answer?: z.ZodType;
+  /** Required: the answer's schema (shared/query/answers/): OpenAPI's success schema, the workspace's type,
+   *  and checked against every answer where CHECK_ANSWERS is on (shared/http/answer-check.ts). */
+  answer: z.ZodType;
 }
 
 /** Routes that fit none of the above (batches, server-sent events): the function adds them to the app

@@ -3,6 +3,7 @@ import type { Role } from '../auth/roles.js';
 import { errorCatalogue, httpStatus, type ErrorCode } from '../errors.js';
 import { envelopeSchema } from '../events/envelope.js';
 import { idempotencyKey } from './app.js';
+import { reactionAnswer } from './reaction-answer.js';
 import type { FunctionDefinition, MountOperation } from './definition.js';
 
 // /openapi.json (OpenAPI 3.1), derived from the function definitions: the zod schemas the routes parse
@@ -73,7 +74,7 @@ interface Op {
   query?: z.ZodType;
   body?: z.ZodType;
   idempotent: boolean;
-  responses: Readonly<Record<number, { description: string; mediaTypes: readonly string[] }>>;
+  responses: Readonly<Record<number, { description: string; mediaTypes: readonly string[]; schema?: z.ZodType | undefined }>>;
   errors: readonly ErrorCode[];
 }
 
@@ -90,7 +91,7 @@ function operations(def: FunctionDefinition): Op[] {
       case 'command':
         return [{
           fn, kind: 'command', method: 'POST', route: route.path ?? '/', summary: route.path ? `${fn} ${route.path}` : fn, roles: route.roles, body: route.body, idempotent: route.idempotent === true,
-          responses: { [route.successStatus ?? 200]: { description: "The command's answer (its fields: docs/api.md).", mediaTypes: json } },
+          responses: { [route.successStatus ?? 200]: { description: "The command's answer (its fields: docs/api.md).", mediaTypes: json, schema: route.answer } },
           errors: domainCodes,
         }];
       case 'reaction': {
@@ -101,7 +102,7 @@ function operations(def: FunctionDefinition): Op[] {
             'any other type is answered 422 `unhandled_event` (stack.yml subscribes it to exactly these, so the connector dead-letters a stray one). ' +
             'The data is checked against the event registry (docs/asyncapi.json): 400 when it does not match, 422 `unknown_event_version` when newer than this code. ' +
             'Each event takes effect once: a redelivery is answered `{"outcome": "duplicate"}`.',
-          responses: { 200: { description: '`{"outcome": "applied" | "duplicate"}`', mediaTypes: json } },
+          responses: { 200: { description: '`{"outcome": "applied" | "duplicate"}`', mediaTypes: json, schema: reactionAnswer } },
           errors: [...domainCodes, 'unhandled_event', 'unknown_event_version'],
         }];
       }
@@ -109,7 +110,7 @@ function operations(def: FunctionDefinition): Op[] {
         return [{
           fn, kind: 'query', method: 'GET', route: route.path, summary: `${fn} ${route.path}`, roles: route.roles, input: route.input, idempotent: false,
           ...(route.csv ? { description: 'With `Accept: text/csv`: every row (all pages) as CSV.' } : {}),
-          responses: { 200: { description: 'The record, or a page of `{items, nextCursor}` (fields: docs/api.md).', mediaTypes: route.csv ? [...json, 'text/csv'] : json } },
+          responses: { 200: { description: 'The record, or a page of `{items, nextCursor}` (fields: docs/api.md).', mediaTypes: route.csv ? [...json, 'text/csv'] : json, schema: route.answer } },
           errors: ['not_found'],
         }];
       case 'mount':
@@ -121,9 +122,10 @@ function operations(def: FunctionDefinition): Op[] {
   });
 }
 
-/** z.toJSONSchema of what a request may carry (the input side of transforms and defaults). */
-function jsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...out } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+/** z.toJSONSchema of what a request may carry (the input side of transforms and defaults), or with
+ *  `output` of what an answer holds. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _dialect, ...out } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   // Definitions inside a schema would resolve against the whole document once inlined there.
   if ('$defs' in out) throw new Error('openapi: a schema with $defs (a recursive one?) needs its definitions moved to components');
   return out;
@@ -184,13 +186,15 @@ function rolesText(roles: readonly Role[]): string {
   return `Roles: ${roles.join(', ')} (any one of them).`;
 }
 
-function operation(op: Op, bodyRef: (op: Op) => string): OpenApiOperation {
+function operation(op: Op, bodyRef: (op: Op) => string, answerRef: (op: Op, status: string, schema: z.ZodType) => string): OpenApiOperation {
   const responses: Record<string, Response> = {};
   for (const [status, r] of Object.entries(op.responses)) {
+    // A declared answer schema is the JSON answer's (the route's `answer`, a mount's `responses[status].schema`).
+    const content = (t: string): Content => (r.schema && t === 'application/json' ? { schema: { $ref: answerRef(op, status, r.schema) } } : {});
     responses[status] = {
       description: r.description,
       ...(op.idempotent ? { headers: { 'Idempotent-Replayed': { description: 'Present on the replay of a request with a known Idempotency-Key.', schema: jsonSchema(z.literal('true')) } } } : {}),
-      content: Object.fromEntries(r.mediaTypes.map((t) => [t, {}])),
+      content: Object.fromEntries(r.mediaTypes.map((t) => [t, content(t)])),
     };
   }
   const byStatus = new Map<number, ErrorCode[]>();
@@ -236,6 +240,19 @@ export function openApiDocument(defs: readonly FunctionDefinition[], opts: { ver
     }
     return `#/components/schemas/${name}`;
   };
+  // An answer schema is one component too, named after the first route answering it (a schema shared by
+  // routes, the purchase order of a read and of the commands, is named once).
+  const answerRef = (op: Op, status: string, schema: z.ZodType): string => {
+    let name = named.get(schema);
+    if (!name) {
+      const route = op.route.replace(/:(\w+)/g, (_m, p: string) => op.fixed?.[p] ?? p);
+      name = schema === reactionAnswer ? 'ReactionAnswer' : `${pascal(op.fn)}${route === '/' ? '' : pascal(route)}${op.method === 'GET' ? '' : 'Post'}${status === '200' ? '' : status}Answer`;
+      if (schemas[name]) throw new Error(`openapi: two answers named ${name}`);
+      named.set(schema, name);
+      schemas[name] = jsonSchema(schema, 'output');
+    }
+    return `#/components/schemas/${name}`;
+  };
 
   const paths: OpenApiDocument['paths'] = {};
   const tags = new Map<string, string | undefined>([
@@ -248,7 +265,7 @@ export function openApiDocument(defs: readonly FunctionDefinition[], opts: { ver
       const method = op.method === 'GET' ? 'get' : 'post';
       const item = (paths[path] ??= {});
       if (item[method]) throw new Error(`openapi: ${op.method} ${path} is described twice`);
-      item[method] = operation(op, bodyRef);
+      item[method] = operation(op, bodyRef, answerRef);
       const tag = item[method].tags[0]!;
       if (!tags.has(tag)) tags.set(tag, undefined);
     }

@@ -10,7 +10,7 @@ import type { Pool } from '../../shared/db/pool.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { createTestBus, type TestBus } from './nats.js';
 import { createTestKeys, type TestKeys } from './tokens.js';
-import { createRequestCheck } from './openapi-check.js';
+import { createAnswerCheck, createRequestCheck } from './openapi-check.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -69,13 +69,15 @@ export async function createHarness(label = 'h', opts: { leaveOut?: string[]; db
   const log = pino({ level: 'silent' });
   const apps = new Map<string, FastifyInstance>();
   for (const def of defs) {
-    apps.set(def.name, buildApp(def, { deps: { db: opts.poolOf?.(def.name) ?? db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier }));
+    apps.set(def.name, buildApp(def, { deps: { db: opts.poolOf?.(def.name) ?? db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier, checkAnswers: 'refuse' }));
   }
   const topics = readStack(join(root, 'stack.yml'), bus.prefix).filter((f) => f.topics.length > 0 && !leaveOut.has(f.name));
   const serviceToken = await keys.token('service', 'connector');
   const dispatched = new Set<string>();
   // Every body an integration test POSTs is held against /openapi.json (tests/support/openapi-check.ts).
   const checkRequest = createRequestCheck(defs);
+  // And every success answer against its schema there (the same zod schemas, as JSON Schema).
+  const checkAnswer = createAnswerCheck(defs);
 
   const call = async (fn: string, path: string, opts: CallOptions = {}): Promise<Reply> => {
     const app = apps.get(fn);
@@ -95,7 +97,9 @@ export async function createHarness(label = 'h', opts: { leaveOut?: string[]; db
     if (!isGet) checkRequest(fn, path, opts.rawBody === undefined ? JSON.stringify(opts.body) : String(opts.rawBody), res.statusCode);
     const type = String(res.headers['content-type'] ?? '');
     // JSON is parsed; anything else (a PDF, a CSV) is kept as text in body and as bytes in raw.
-    return { status: res.statusCode, headers: res.headers, raw: res.rawPayload, body: !res.body ? undefined : type.startsWith('application/json') ? JSON.parse(res.body) : res.body };
+    const body: unknown = !res.body ? undefined : type.startsWith('application/json') ? JSON.parse(res.body) : res.body;
+    checkAnswer(isGet ? 'get' : 'post', fn, path, res.statusCode, type, body);
+    return { status: res.statusCode, headers: res.headers, raw: res.rawPayload, body };
   };
   const deliver = (fn: string, event: unknown) => call(fn, '/', { token: serviceToken, body: event });
 

@@ -63,3 +63,27 @@ export function createRequestCheck(defs: readonly FunctionDefinition[]) {
     if (process.env.ERPBI_OPENAPI_LOG) appendFileSync(process.env.ERPBI_OPENAPI_LOG, `${expect.getState().testPath}\t${op.operationId}\t${status}\n`);
   };
 }
+
+/** How many answers were checked per operationId, in this worker. */
+export const checkedAnswers = new Map<string, number>();
+
+/**
+ * The integration tests' success answers held against /openapi.json: a JSON 2xx answer of an operation
+ * that declares its schema must validate against it (ajv), so the document says what is served, as the
+ * functions' own check (CHECK_ANSWERS) says it of the zod schemas the document is written from.
+ */
+export function createAnswerCheck(defs: readonly FunctionDefinition[]) {
+  const doc = openApiDocument(defs, { version: 'test' });
+  const ajv = createAjv();
+  return (method: 'get' | 'post', fn: string, url: string, status: number, contentType: string, body: unknown): void => {
+    if (!inIntegrationTest() || status >= 300 || !contentType.startsWith('application/json')) return;
+    const op = findOperation(doc, method, fn, url);
+    const ref = (op?.responses[String(status)]?.content?.['application/json']?.schema as { $ref?: string } | undefined)?.$ref;
+    if (!op || !ref) return;
+    const validate = ajv.getSchema(ref) ?? (ajv.addSchema(resolveRef(doc, ref), ref), ajv.getSchema(ref)!);
+    if (!validate(body)) {
+      throw new Error(`the answer of ${method.toUpperCase()} /function/${fn}${url} (${status}) does not validate against openapi.json ${ref}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+    }
+    checkedAnswers.set(op.operationId, (checkedAnswers.get(op.operationId) ?? 0) + 1);
+  };
+}

@@ -1,8 +1,11 @@
+import type { z } from 'zod';
 import type { Auth } from './auth.js';
-import type { Watermark as ProjectedWatermark } from '../../olap/store.js';
+import { anyRow, biAnswer, liveTicket as liveTicketAnswer, type watermark } from '../../shared/query/answers/bi.js';
 
 // Every call the workspace makes: the bearer token, JSON both ways, and the API's error shape
-// ({error: {code, message, details}}) turned into an ApiError a form can place beside its field.
+// ({error: {code, message, details}}) turned into an ApiError a form can place beside its field. A read's
+// answer is parsed with its schema (shared/query/answers/, the ones the server checks its answers with):
+// an answer that does not match is an error on screen, never a record of the wrong shape.
 
 export class ApiError extends Error {
   constructor(
@@ -24,7 +27,10 @@ export function bindSession(a: Auth, signedOut: () => void) {
   onSignedOut = signedOut;
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}, binary = false): Promise<T> {
+/** The answer of a call: JSON (unknown until a schema parses it), or the bytes of a binary one. */
+async function call(method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string>, binary: true): Promise<Blob>;
+async function call(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<unknown>;
+async function call(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}, binary = false): Promise<unknown> {
   const token = auth?.token();
   if (!token) {
     onSignedOut();
@@ -40,17 +46,27 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, hea
   } catch {
     throw new ApiError(0, 'offline', 'the box cannot be reached; check the connection and try again');
   }
-  if (res.ok && binary) return (await res.blob()) as T;
-  const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: unknown } };
+  if (res.ok && binary) return res.blob();
+  const answer: unknown = await res.json().catch(() => ({}));
   if (res.status === 401) {
     auth?.signOut();
     onSignedOut();
   }
   if (!res.ok) {
-    const e = answer.error ?? {};
+    const e = (answer as { error?: { code?: string; message?: string; details?: unknown } }).error ?? {};
     throw new ApiError(res.status, e.code ?? 'internal', e.message ?? `the box answered ${res.status}`, e.details);
   }
-  return answer as T;
+  return answer;
+}
+
+/** An answer parsed with its schema; a mismatch (a server and a workspace of different versions, or a
+ *  bug) is an ApiError naming the first field that differs, shown where the record would have been. */
+export function parseAnswer<S extends z.ZodType>(schema: S, answer: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(answer);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  throw new ApiError(0, 'unexpected_answer', `the box answered ${what} in a shape this page does not know${where}: ${issue?.message ?? 'no details'}; reload the page`, parsed.error.issues);
 }
 
 type ReadParams = Record<string, string | number | undefined | null>;
@@ -63,44 +79,51 @@ function queryUrl(path: string, params: ReadParams): string {
   return `/function/query/${path}${qs ? `?${qs}` : ''}`;
 }
 
-/** A read of the query function, e.g. read('orders', {status: 'paid'}). Empty parameters are left out. */
-export function read<T>(path: string, params: ReadParams = {}): Promise<T> {
-  return call<T>('GET', queryUrl(path, params));
+/** A read of the query function, parsed with its answer's schema, e.g. read(orderPage, 'orders', {status: 'paid'}).
+ *  Empty parameters are left out. */
+export async function read<S extends z.ZodType>(schema: S, path: string, params: ReadParams = {}): Promise<z.output<S>> {
+  return parseAnswer(schema, await call('GET', queryUrl(path, params)), `GET ${path}`);
 }
 
 /** A list read as CSV (every row, all pages: docs/api.md "CSV export"), as a Blob to save. */
 export function readCsv(path: string, params: ReadParams = {}): Promise<Blob> {
-  return call<Blob>('GET', queryUrl(path, params), undefined, { accept: 'text/csv' }, true);
+  return call('GET', queryUrl(path, params), undefined, { accept: 'text/csv' }, true);
 }
 
 /** A document of the query function as a Blob (an invoice's PDF): a link cannot carry the bearer token. */
 export function download(path: string): Promise<Blob> {
-  return call<Blob>('GET', `/function/query/${path}`, undefined, {}, true);
+  return call('GET', `/function/query/${path}`, undefined, {}, true);
 }
 
-/** A named query of the projector (the BI side and the order timeline). */
-export function bi<T>(name: string, params: Record<string, string | number> = {}): Promise<{ name: string; watermark: Watermark; rows: T[] }> {
+/** A named query of the projector (the BI side and the order timeline), its rows parsed with `row`
+ *  (any row, read by name, when left out: the dashboard's panels). */
+export async function bi(name: string, params?: Record<string, string | number>): Promise<z.output<ReturnType<typeof biAnswer<typeof anyRow>>>>;
+export async function bi<S extends z.ZodType>(name: string, params: Record<string, string | number>, row: S): Promise<z.output<ReturnType<typeof biAnswer<S>>>>;
+export async function bi(name: string, params: Record<string, string | number> = {}, row: z.ZodType = anyRow): Promise<unknown> {
   const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
-  return call('GET', `/function/project-to-olap/query/${name}${qs ? `?${qs}` : ''}`);
+  return parseAnswer(biAnswer(row), await call('GET', `/function/project-to-olap/query/${name}${qs ? `?${qs}` : ''}`), `the ${name} figures`);
 }
 
 /** A ticket to open the projector's live stream with: EventSource cannot send the token, and a token in a URL would be logged. */
-export function liveTicket(): Promise<{ ticket: string; expiresAt: string }> {
-  return call('POST', '/function/project-to-olap/live/ticket');
+export async function liveTicket(): Promise<z.output<typeof liveTicketAnswer>> {
+  return parseAnswer(liveTicketAnswer, await call('POST', '/function/project-to-olap/live/ticket'), 'a live ticket');
 }
 
-/** A command; the key makes a retried or double-clicked submit one effect. */
-export function run<T>(fn: string, body: unknown, idempotencyKey: string): Promise<T> {
-  return call<T>('POST', `/function/${fn}`, body, { 'idempotency-key': idempotencyKey });
+/** A command; the key makes a retried or double-clicked submit one effect. Its answer parsed with
+ *  `answer`, the command's declared schema (CommandRoute.answer), where the caller reads it. */
+export async function run<S extends z.ZodType>(fn: string, body: unknown, idempotencyKey: string, answer: S): Promise<z.output<S>>;
+/** A command with no declared answer schema yet (docs/api.md says its fields): `T` is the caller's reading. */
+export async function run<T = unknown>(fn: string, body: unknown, idempotencyKey: string): Promise<T>;
+export async function run(fn: string, body: unknown, idempotencyKey: string, answer?: z.ZodType): Promise<unknown> {
+  const sent = await call('POST', `/function/${fn}`, body, { 'idempotency-key': idempotencyKey });
+  return answer ? parseAnswer(answer, sent, `POST ${fn}`) : sent;
 }
 
 /** The projector's watermark (olap/store.ts); `streamSeq` is absent from a projector older than the feed's. */
-export type Watermark = Omit<ProjectedWatermark, 'streamSeq'> & Partial<Pick<ProjectedWatermark, 'streamSeq'>>;
+export type Watermark = z.output<typeof watermark>;
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** A page of a list read (shared/query/answers/common.ts). */
+export type { Page } from '../../shared/query/answers/common.js';
 
 /** One line of an import's progress stream (docs/api.md "Moving in"). */
 export interface ImportProgress {

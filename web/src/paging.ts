@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { z } from 'zod';
 import { allPages } from '../../shared/query/all-pages.js';
-import { read, type Page } from './api.js';
+import type { Page } from '../../shared/query/answers/common.js';
+import { read } from './api.js';
 import type { Changes } from './live.js';
 import { useLoad, type Loaded } from './load.js';
 
@@ -46,8 +48,8 @@ export function usePaged<T>(
  * customers of a filter, the departments), which one page would cut short. Lists shown as tables
  * page with usePaged instead.
  */
-export async function readAll<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T[]> {
+export async function readAll<T>(pageSchema: z.ZodType<Page<T>>, path: string, params: Record<string, string | undefined> = {}): Promise<T[]> {
   const items: T[] = [];
-  for await (const item of allPages((q) => read<Page<T>>(path, { ...params, ...q }), { limit: maxLimit }, maxLimit)) items.push(item);
+  for await (const item of allPages((q) => read(pageSchema, path, { ...params, ...q }), { limit: maxLimit }, maxLimit)) items.push(item);
   return items;
 }

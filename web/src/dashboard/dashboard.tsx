@@ -39,7 +39,7 @@ export function Dashboard() {
         do {
           again = false;
           const { init } = await lib;
-          const answers = await Promise.all(panels.map(async (p) => [p, await bi<Row>(p.query.name, p.query.params)] as const));
+          const answers = await Promise.all(panels.map(async (p) => [p, await bi(p.query.name, p.query.params)] as const));
           if (!alive) return;
           for (const [p, a] of answers) draw(p, a.rows, init as never);
           setData(Object.fromEntries(answers.map(([p, a]) => [p.id, { rows: a.rows, watermark: a.watermark }])));

@@ -7,19 +7,14 @@ import { useLoad } from '../load.js';
 import type { ScreenProps } from '../screens.js';
 import { Header, Show } from '../ui.js';
 import { AddressFields, addressDraft, addressValue } from './address-fields.js';
+import { storedCompany } from '../../../shared/query/answers/parties.js';
 
 // The seller on every invoice (admin only). Invoices freeze it when issued: saving here changes the
 // ones issued from now on, never one already issued.
 
-interface StoredCompany {
-  profile: CompanyProfile | null;
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
-
 export function CompanyEdit(_: ScreenProps) {
   // Reloaded in place after a save (the form, and its "Saved.", stay).
-  const stored = useLoad(() => read<StoredCompany>('company'), []);
+  const stored = useLoad(() => read(storedCompany, 'company'), []);
   return (
     <section>
       <Header title="Company" />

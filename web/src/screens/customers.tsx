@@ -1,11 +1,11 @@
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { body as customerBody } from '../../../functions/upsert-customer/schema.js';
-import { read, run, type Page } from '../api.js';
+import { read, run } from '../api.js';
 import { Field, FormError, useForm } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { Customer, CustomerDetail, Invoice, Order } from '../types.js';
+import type { Customer } from '../types.js';
 import { Header, Money, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
 import { usePaged } from '../paging.js';
 import { addressLines } from '../../../shared/domain/postal-address.js';
@@ -14,12 +14,15 @@ import { InvoicesTable } from './invoices.js';
 import { ImportCsv } from './import-csv.js';
 import { OrdersTable } from './orders.js';
 import { EmailField, FormActions, NameField, PaymentTermsField, VatIdField, optional, usePartyDraft } from './party-form-fields.js';
+import { invoicePage } from '../../../shared/query/answers/invoices.js';
+import { orderPage } from '../../../shared/query/answers/orders.js';
+import { customerDetail, customerPage } from '../../../shared/query/answers/parties.js';
 
 // Who buys: their terms (the invoice's due date follows them), what they owe, and their orders and invoices.
 
 export function CustomersList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const customers = usePaged((limit, cursor) => read<Page<Customer>>('customers', { q, limit, cursor }), [q], (c) => c.customers.length > 0);
+  const customers = usePaged((limit, cursor) => read(customerPage, 'customers', { q, limit, cursor }), [q], (c) => c.customers.length > 0);
   return (
     <section>
       <Header title="Customers">
@@ -56,9 +59,9 @@ export function CustomerPage({ roles, params }: ScreenProps) {
   const id = params.id!;
   // Orders, invoices and payments all name their customer, so one id covers every change that matters here.
   const mine = (c: { customers: string[] }) => c.customers.includes(id);
-  const customer = useLoad(() => read<CustomerDetail>(`customers/${seg(id)}`), [id], mine);
-  const orders = usePaged((limit, cursor) => read<Page<Order>>('orders', { customerId: id, limit, cursor }), [id], mine, 20);
-  const invoices = usePaged((limit, cursor) => read<Page<Invoice>>('invoices', { customerId: id, limit, cursor }), [id], mine, 20);
+  const customer = useLoad(() => read(customerDetail, `customers/${seg(id)}`), [id], mine);
+  const orders = usePaged((limit, cursor) => read(orderPage, 'orders', { customerId: id, limit, cursor }), [id], mine, 20);
+  const invoices = usePaged((limit, cursor) => read(invoicePage, 'invoices', { customerId: id, limit, cursor }), [id], mine, 20);
   return (
     <section>
       <Header title={customer.data?.name ?? 'Customer'}>
@@ -114,7 +117,7 @@ export function CustomerPage({ roles, params }: ScreenProps) {
 /** New customer (no id in the address) or an edit; the id stays, upsert-customer replaces the record. */
 export function CustomerEdit({ params }: ScreenProps) {
   const id = params.id;
-  const existing = useLoad(() => (id ? read<CustomerDetail>(`customers/${seg(id)}`) : Promise.resolve(undefined)), [id]);
+  const existing = useLoad(() => (id ? read(customerDetail, `customers/${seg(id)}`) : Promise.resolve(undefined)), [id]);
   return (
     <section>
       <Header title={id ? `Edit ${existing.data?.name ?? 'customer'}` : 'New customer'} />

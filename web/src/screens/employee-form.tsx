@@ -6,6 +6,7 @@ import { run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { href, navigate } from '../router.js';
 import type { Employee } from '../types.js';
+import { employee as employeeAnswer } from '../../../shared/query/answers/employees.js';
 
 /** Today as the person at the keyboard sees it (YYYY-MM-DD, local). */
 export const today = () => {
@@ -45,7 +46,7 @@ export function EmployeeForm({ employee, onSaved }: { employee?: Employee | unde
         schema: hireBody,
         value: fields,
         fieldErrors: salaryError,
-        send: (b, key) => run<Employee>('hire-employee', b, key),
+        send: (b, key) => run('hire-employee', b, key, employeeAnswer),
         done: () => navigate('/employees'),
       });
     }
@@ -61,7 +62,7 @@ export function EmployeeForm({ employee, onSaved }: { employee?: Employee | unde
       schema: updateBody,
       value: { id: employee.id, ...changed },
       fieldErrors: { ...salaryError, ...(Object.keys(changed).length ? {} : { '': 'nothing changed: edit a field first' }) },
-      send: (b, key) => run<Employee>('update-employee', b, key),
+      send: (b, key) => run('update-employee', b, key, employeeAnswer),
       done: (saved: Employee) => onSaved?.(saved),
     });
   };

@@ -5,6 +5,7 @@ import { Field, FormError, useForm, valueOf } from '../form.js';
 import type { Employee } from '../types.js';
 import { Confirm } from '../ui.js';
 import { today } from './employee-form.js';
+import { employee } from '../../../shared/query/answers/employees.js';
 
 /** The last day and why; a last day before the hire date comes back beside "Last day". */
 export function TerminateDialog(props: { employee: Employee; open: boolean; onClose: () => void; onDone: (e: Employee) => void }) {
@@ -15,7 +16,7 @@ export function TerminateDialog(props: { employee: Employee; open: boolean; onCl
     void form.submit({
       schema: terminateBody,
       value: { id: props.employee.id, terminatedAt: f.terminatedAt || undefined, reason: f.reason.trim() || undefined },
-      send: (b, key) => run<Employee>('terminate-employee', b, key),
+      send: (b, key) => run('terminate-employee', b, key, employee),
       done: props.onDone,
     });
   return (

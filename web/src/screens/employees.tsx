@@ -1,15 +1,15 @@
 import { useState } from 'preact/hooks';
 import { employeeStatuses } from '../../../shared/domain/employee.js';
-import { read, type Page } from '../api.js';
+import { read } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
 import { href, replaceQuery, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { Employee } from '../types.js';
 import { Day, Header, Money, PagedList, Show, Status, TableWrap } from '../ui.js';
 import { EmployeeForm } from './employee-form.js';
 import { TerminateDialog } from './employee-terminate.js';
+import { employee, employeePage } from '../../../shared/query/answers/employees.js';
 
 // HR, the administrator's: who works here, in which department, since when, and for how much. Salary
 // comes only in the administrator's answers; the columns follow what the answer holds.
@@ -19,9 +19,9 @@ const concernsEmployees = (c: { employees: string[] }) => c.employees.length > 0
 export function EmployeesList({ query }: ScreenProps) {
   const department = query.get('department') ?? '';
   const status = query.get('status') ?? '';
-  const list = usePaged((limit, cursor) => read<Page<Employee>>('employees', { department, status, limit, cursor }), [department, status], concernsEmployees);
+  const list = usePaged((limit, cursor) => read(employeePage, 'employees', { department, status, limit, cursor }), [department, status], concernsEmployees);
   // The departments to choose from: every one anyone has ever been in.
-  const all = useLoad(() => readAll<Employee>('employees'), [], concernsEmployees);
+  const all = useLoad(() => readAll(employeePage, 'employees'), [], concernsEmployees);
   const departments = [...new Set((all.data ?? []).map((e) => e.department).concat(department ? [department] : []))].sort();
   const filter = (next: { department?: string; status?: string }) => {
     const v = { department, status, ...next };
@@ -93,7 +93,7 @@ export function EmployeesList({ query }: ScreenProps) {
 /** #/employees/new hires; #/employees/<id> edits, and terminates an active employee. */
 export function EmployeeEdit({ params }: ScreenProps) {
   const id = params.id;
-  const existing = useLoad(() => (id ? read<Employee>(`employees/${seg(id)}`) : Promise.resolve(undefined)), [id], (c) => !!id && c.employees.includes(id));
+  const existing = useLoad(() => (id ? read(employee, `employees/${seg(id)}`) : Promise.resolve(undefined)), [id], (c) => !!id && c.employees.includes(id));
   const [terminating, setTerminating] = useState(false);
   const [done, setDone] = useState<string>();
   const e = existing.data;

@@ -58,7 +58,7 @@ export function InvoiceParties({ invoice: i }: { invoice: InvoiceDetail }) {
       <b>{p.name}</b>
       {addressLines(p.address).map((l, n) => <span class="line" key={n}>{l}</span>)}
       {p.vatId ? <span class="line">VAT ID {p.vatId}</span> : null}
-      {p.taxRegistration ? <span class="line">Tax registration {p.taxRegistration}</span> : null}
+      {'taxRegistration' in p && p.taxRegistration ? <span class="line">Tax registration {p.taxRegistration}</span> : null}
       {p.email ? <span class="line">{p.email}</span> : null}
     </>
   );

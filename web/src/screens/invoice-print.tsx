@@ -5,6 +5,7 @@ import type { ScreenProps } from '../screens.js';
 import type { InvoiceDetail } from '../types.js';
 import { Day, Header, Money, Show, statusText } from '../ui.js';
 import { InvoiceFigures } from './invoice-parts.js';
+import { invoiceDetail } from '../../../shared/query/answers/invoices.js';
 
 // The invoice as the customer gets it on paper or as a PDF from the browser's print dialog. The style
 // sheet hides the app's frame and the buttons when printing; this is only the document.
@@ -14,7 +15,7 @@ const termsDays = (i: InvoiceDetail) => Math.round((Date.parse(`${i.dueDate}T00:
 
 export function InvoicePrint({ params }: ScreenProps) {
   const id = params.id!;
-  const invoice = useLoad(() => read<InvoiceDetail>(`invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
+  const invoice = useLoad(() => read(invoiceDetail, `invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
   return (
     <Show loaded={invoice}>
       {(i) => (

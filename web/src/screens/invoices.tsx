@@ -3,7 +3,7 @@ import { mayRun } from '../../../shared/auth/permissions.js';
 import { IssueCreditNote, mayRefund, RefundForm } from './invoice-credit.js';
 import { formatMoney } from '../../../shared/domain/money.js';
 import { invoiceStatuses, isUnpaid } from '../../../shared/domain/invoice.js';
-import { read, type Page } from '../api.js';
+import { read } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, navigate, replaceQuery, seg } from '../router.js';
@@ -18,6 +18,7 @@ import { EInvoiceLinks } from './einvoice-links.js';
 import { PdfLink } from './pdf-link.js';
 import { DeliveriesTable, SendByEmail, useFollowDeliveries } from './invoice-email.js';
 import { RemindersTable } from './invoice-reminders.js';
+import { invoiceDetail, invoicePage } from '../../../shared/query/answers/invoices.js';
 
 export { InvoicePrint } from './invoice-print.js';
 
@@ -30,7 +31,7 @@ export function InvoicesList({ query }: ScreenProps) {
   const overdue = query.get('overdue') === 'true';
   const [text, setText] = useState(q);
   const list = usePaged(
-    (limit, cursor) => read<Page<Invoice>>('invoices', { q, status, overdue: overdue ? 'true' : undefined, limit, cursor }),
+    (limit, cursor) => read(invoicePage, 'invoices', { q, status, overdue: overdue ? 'true' : undefined, limit, cursor }),
     [q, status, overdue],
     (c) => c.invoices.length > 0,
   );
@@ -105,7 +106,7 @@ const payable = (i: InvoiceDetail) => i.balance > 0 && isUnpaid(i.status);
 
 export function InvoicePage({ roles, params }: ScreenProps) {
   const id = params.id!;
-  const invoice = useLoad(() => read<InvoiceDetail>(`invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
+  const invoice = useLoad(() => read(invoiceDetail, `invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
   const [paying, setPaying] = useState(false);
   const [refunding, setRefunding] = useState(false);
   const [saved, setSaved] = useState<string>();

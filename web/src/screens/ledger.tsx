@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CustomerReceivable, JournalPosting } from '../../../shared/query/ledger.js';
-import type { CurrencyTrialBalance, TrialBalance } from '../../../shared/domain/trial-balance.js';
-import { read, type Page } from '../api.js';
+import type { CurrencyTrialBalance } from '../../../shared/domain/trial-balance.js';
+import { read } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { usePaged } from '../paging.js';
@@ -10,6 +9,7 @@ import type { ComponentChildren } from 'preact';
 import type { ScreenProps } from '../screens.js';
 import { Header, Money, PagedList, Show, TableWrap, When } from '../ui.js';
 import { CsvDownload } from './csv-download.js';
+import { journalPage, receivables, trialBalance } from '../../../shared/query/answers/ledger.js';
 
 // The accountant's books (docs/ledger.md): the trial balance and accounts receivable as of a day, the
 // journal of a period, each downloadable as CSV. Days are UTC, as the server counts them.
@@ -55,7 +55,7 @@ export function Ledger({ query }: ScreenProps) {
 }
 
 function TrialBalanceSection({ asOf }: { asOf: string }) {
-  const tb = useLoad(() => read<TrialBalance & { asOf: string }>('ledger/trial-balance', { asOf }), [asOf], booksChanged);
+  const tb = useLoad(() => read(trialBalance, 'ledger/trial-balance', { asOf }), [asOf], booksChanged);
   return (
     <section aria-labelledby="tb-heading">
       <SectionHeader id="tb-heading" title="Trial balance">
@@ -110,7 +110,7 @@ function CurrencyTable({ tb, asOf }: { tb: CurrencyTrialBalance; asOf: string })
 }
 
 function ReceivablesSection({ asOf }: { asOf: string }) {
-  const list = usePaged((limit, cursor) => read<Page<CustomerReceivable>>('ledger/receivables', { asOf, limit, cursor }), [asOf], booksChanged);
+  const list = usePaged((limit, cursor) => read(receivables, 'ledger/receivables', { asOf, limit, cursor }), [asOf], booksChanged);
   return (
     <section aria-labelledby="ar-heading">
       <SectionHeader id="ar-heading" title="Accounts receivable">
@@ -149,7 +149,7 @@ function ReceivablesSection({ asOf }: { asOf: string }) {
 const kindText: Record<string, string> = { invoice: 'Invoice', payment: 'Payment', 'credit-note': 'Credit note' };
 
 function JournalSection({ from, to }: { from: string; to: string }) {
-  const list = usePaged((limit, cursor) => read<Page<JournalPosting>>('ledger/journal', { from, to, limit, cursor }), [from, to], booksChanged);
+  const list = usePaged((limit, cursor) => read(journalPage, 'ledger/journal', { from, to, limit, cursor }), [from, to], booksChanged);
   const bad = from > to;
   return (
     <section aria-labelledby="journal-heading">

@@ -8,9 +8,9 @@ import { useLoad } from '../load.js';
 import { readAll } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { Product, StockLevel } from '../types.js';
 import { Header, Money, Show } from '../ui.js';
 import { CustomerPicker } from './customer-picker.js';
+import { productPage, stockPage } from '../../../shared/query/answers/stock.js';
 
 // Entering an order: the preview prices lines with the server's own rules (pricing.ts), and shows
 // the stock available as a hint only: reservation happens after the order is taken, and the server
@@ -30,7 +30,7 @@ interface Line {
 export function NewOrder({ query }: ScreenProps) {
   const catalogue = useLoad(
     async () => {
-      const [products, stock] = await Promise.all([readAll<Product>('products'), readAll<StockLevel>('stock')]);
+      const [products, stock] = await Promise.all([readAll(productPage, 'products'), readAll(stockPage, 'stock')]);
       const available = new Map(stock.map((s) => [s.sku, s.available]));
       return new Map<string, Offer>(products.map((p) => [p.sku, { ...p, available: available.get(p.sku) }]));
     },

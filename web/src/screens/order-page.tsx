@@ -8,16 +8,17 @@ import { Field, FormError, useForm, valueOf, type Form } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { Order } from '../types.js';
+import type { OrderDetail as Order } from '../types.js';
 import { Confirm, Header, Money, Show, Status, When } from '../ui.js';
 import { LinesTable } from './lines-table.js';
 import { OrderTimeline } from './order-timeline.js';
 import { ReturnGoods } from './order-return.js';
 import { shortId } from './orders.js';
+import { orderDetail } from '../../../shared/query/answers/orders.js';
 
 export function OrderPage({ params, query, roles }: ScreenProps) {
   const id = params.id!;
-  const order = useLoad(() => read<Order>(`orders/${seg(id)}`), [id], (c) => c.orders.includes(id));
+  const order = useLoad(() => read(orderDetail, `orders/${seg(id)}`), [id], (c) => c.orders.includes(id));
   const [returned, setReturned] = useState<string>();
   if (order.error instanceof ApiError && order.error.status === 404) {
     return (

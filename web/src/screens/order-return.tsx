@@ -3,7 +3,7 @@ import { returnBody } from '../../../functions/fulfil-order/schema.js';
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
-import type { Order } from '../types.js';
+import type { OrderDetail as Order } from '../types.js';
 
 /** What of each line (by lineNo, 1-based) is still returnable: shipped less what earlier returns took back. */
 export function returnable(order: Order): number[] {

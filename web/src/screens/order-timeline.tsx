@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { formatMoney } from '../../../shared/domain/money.js';
+import { timelineRow } from '../../../shared/query/answers/bi.js';
 import { bi } from '../api.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
@@ -91,7 +92,7 @@ function focusEntry(eventId: string) {
 
 export function OrderTimeline({ orderId, focus }: { orderId: string; focus?: string | undefined }) {
   // An order the projector has not seen yet has no rows (not a 404).
-  const events = useLoad(async () => (await bi<TimelineEvent>('order_timeline', { id: orderId })).rows, [orderId], (c) => c.orders.includes(orderId));
+  const events = useLoad(async () => (await bi('order_timeline', { id: orderId }, timelineRow)).rows, [orderId], (c) => c.orders.includes(orderId));
   const rows = events.data;
   useEffect(() => {
     if (focus && rows) focusEntry(focus);

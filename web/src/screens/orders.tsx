@@ -1,6 +1,6 @@
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { orderStatuses } from '../../../shared/domain/order-lifecycle.js';
-import { read, type Page } from '../api.js';
+import { read } from '../api.js';
 import { Field } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
@@ -9,6 +9,8 @@ import type { ScreenProps } from '../screens.js';
 import type { Customer, Order } from '../types.js';
 import { Header, Money, PagedList, Status, TableWrap, When } from '../ui.js';
 import { StatusFilter, useQueryFilters } from './list-filters.js';
+import { orderPage } from '../../../shared/query/answers/orders.js';
+import { customerPage } from '../../../shared/query/answers/parties.js';
 
 /**
  * The part of an order id people read out and compare: ids are UUIDv7, whose first characters are the
@@ -20,8 +22,8 @@ const filterNames = ['status', 'customerId', 'from', 'to', 'q'] as const;
 
 export function OrdersList({ roles, query }: ScreenProps) {
   const { applied, key, f, set, filtered, apply } = useQueryFilters(query, filterNames);
-  const orders = usePaged((limit, cursor) => read<Page<Order>>('orders', { ...applied, limit, cursor }), [key], (c) => c.orders.length > 0 || c.customers.length > 0);
-  const customers = useLoad(() => readAll<Customer>('customers'), [], (c) => c.customers.length > 0);
+  const orders = usePaged((limit, cursor) => read(orderPage, 'orders', { ...applied, limit, cursor }), [key], (c) => c.orders.length > 0 || c.customers.length > 0);
+  const customers = useLoad(() => readAll(customerPage, 'customers'), [], (c) => c.customers.length > 0);
 
   return (
     <section>

@@ -2,19 +2,21 @@ import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { amountText, bpToPercentText, parseAmount, parsePercentToBp, parseWholeNumber } from '../../../shared/domain/money.js';
 import { body as productBody } from '../../../functions/upsert-product/schema.js';
-import { read, run, type Page } from '../api.js';
+import { read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { Product, Supplier } from '../types.js';
+import type { Product } from '../types.js';
 import { Header, Money, PagedList, Percent, SearchForm, Show } from '../ui.js';
 import { ImportCsv } from './import-csv.js';
+import { supplierPage } from '../../../shared/query/answers/parties.js';
+import { product, productPage } from '../../../shared/query/answers/stock.js';
 
 export function ProductsList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const products = usePaged((limit, cursor) => read<Page<Product>>('products', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
+  const products = usePaged((limit, cursor) => read(productPage, 'products', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
   const canEdit = mayRun(roles, 'upsert-product');
   return (
     <section>
@@ -51,7 +53,7 @@ export function ProductsList({ roles, query }: ScreenProps) {
 /** New product (no sku in the address) or edit of an existing one; the sku is the key and stays. */
 export function ProductEdit({ params }: ScreenProps) {
   const editing = params.sku;
-  const existing = useLoad(() => (editing ? read<Product>(`products/${seg(editing)}`) : Promise.resolve(undefined)), [editing]);
+  const existing = useLoad(() => (editing ? read(product, `products/${seg(editing)}`) : Promise.resolve(undefined)), [editing]);
   return (
     <section>
       <Header title={editing ? `Product ${editing}` : 'New product'} />
@@ -74,7 +76,7 @@ function ProductForm({ product }: { product?: Product | undefined }) {
     supplierSku: product?.supplierSku ?? '',
     vatExemptionReason: product?.vatExemptionReason ?? '',
   });
-  const suppliers = useLoad(() => readAll<Supplier>('suppliers'), []);
+  const suppliers = useLoad(() => readAll(supplierPage, 'suppliers'), []);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {
     e.preventDefault();

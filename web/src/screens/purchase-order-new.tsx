@@ -6,9 +6,12 @@ import { useLoad } from '../load.js';
 import { readAll } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { Product, PurchaseOrder, StockLevel, Supplier } from '../types.js';
+import type { Product, Supplier } from '../types.js';
 import { Header, Money, Show } from '../ui.js';
 import { purchaseOrderBody } from '../../../functions/receive-stock/schema.js';
+import { supplierPage } from '../../../shared/query/answers/parties.js';
+import { productPage, stockPage } from '../../../shared/query/answers/stock.js';
+import { purchaseOrder } from '../../../shared/query/answers/purchase-orders.js';
 
 // A purchase order as a draft: the supplier, then lines of product, quantity and unit cost in the
 // supplier's currency. Only products priced in that currency are offered (erpbi keeps no exchange
@@ -28,7 +31,7 @@ interface Line {
 
 export function NewPurchaseOrder({ query }: ScreenProps) {
   const data = useLoad(async () => {
-    const [suppliers, products, stock] = await Promise.all([readAll<Supplier>('suppliers'), readAll<Product>('products'), readAll<StockLevel>('stock')]);
+    const [suppliers, products, stock] = await Promise.all([readAll(supplierPage, 'suppliers'), readAll(productPage, 'products'), readAll(stockPage, 'stock')]);
     const cost = new Map(stock.map((s) => [s.sku, s.averageCost ?? null]));
     return { suppliers, offers: products.map((p): Offer => ({ ...p, averageCost: cost.get(p.sku) ?? null })) };
   }, []);
@@ -119,7 +122,7 @@ function PurchaseOrderForm({ suppliers, offers, supplierId: preset }: { supplier
         note: note.trim() || undefined,
       },
       fieldErrors,
-      send: (b, key) => run<PurchaseOrder>('receive-stock/purchase-order', b, key),
+      send: (b, key) => run('receive-stock/purchase-order', b, key, purchaseOrder),
       done: (po) => navigate(`/purchase-orders/${seg(po.id)}`),
     });
   };

@@ -6,12 +6,14 @@ import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { PurchaseOrder, Supplier } from '../types.js';
+import type { PurchaseOrder } from '../types.js';
 import { Confirm, Header, Money, Show, Status, TableWrap, When } from '../ui.js';
 import { PdfLink } from './pdf-link.js';
 import { PurchaseOrderEmail } from './purchase-order-email.js';
 import { ReceiveGoodsForm, type Receipt } from './purchase-order-receive.js';
 import { cancelBody, sendBody } from '../../../functions/receive-stock/schema.js';
+import { supplier as supplierAnswer } from '../../../shared/query/answers/parties.js';
+import { purchaseOrder } from '../../../shared/query/answers/purchase-orders.js';
 
 // One purchase order: where it stands, what was ordered and what came, each receipt, and what may be
 // done next. Which actions show follows the lifecycle table (purchaseOrderStep), as the server does.
@@ -19,9 +21,9 @@ import { cancelBody, sendBody } from '../../../functions/receive-stock/schema.js
 export function PurchaseOrderPage({ params, roles }: ScreenProps) {
   const id = params.id!;
   // A receipt moves stock of the order's skus: the live stream names those, not the purchase order.
-  const order = useLoad(() => read<PurchaseOrder>(`purchase-orders/${seg(id)}`), [id], (c) => c.skus.length > 0);
+  const order = useLoad(() => read(purchaseOrder, `purchase-orders/${seg(id)}`), [id], (c) => c.skus.length > 0);
   const supplierId = order.data?.supplierId;
-  const supplier = useLoad(() => (supplierId ? read<Supplier>(`suppliers/${seg(supplierId)}`) : Promise.resolve(undefined)), [supplierId]);
+  const supplier = useLoad(() => (supplierId ? read(supplierAnswer, `suppliers/${seg(supplierId)}`) : Promise.resolve(undefined)), [supplierId]);
   const [receiving, setReceiving] = useState(false);
   const [saved, setSaved] = useState<string>();
   if (order.error instanceof ApiError && order.error.status === 404) {
@@ -168,13 +170,13 @@ function PurchaseOrderActions({ order, roles, done }: { order: PurchaseOrder; ro
       ? void sendForm.submit({
           schema: sendBody,
           value: { purchaseOrderId: order.id },
-          send: (b, key) => run<PurchaseOrder>('receive-stock/purchase-order/send', b, key),
+          send: (b, key) => run('receive-stock/purchase-order/send', b, key, purchaseOrder),
           done: finish(`${order.number} is marked sent; its goods count as on order.`),
         })
       : void cancelForm.submit({
           schema: cancelBody,
           value: { purchaseOrderId: order.id, reason: reason.trim() || undefined },
-          send: (b, key) => run<PurchaseOrder>('receive-stock/purchase-order/cancel', b, key),
+          send: (b, key) => run('receive-stock/purchase-order/cancel', b, key, purchaseOrder),
           done: finish(`${order.number} is cancelled.`),
         });
   const form = action === 'send' ? sendForm : cancelForm;

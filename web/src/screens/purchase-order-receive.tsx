@@ -1,18 +1,17 @@
 import { useState } from 'preact/hooks';
+import type { z } from 'zod';
 import { parseWholeNumber } from '../../../shared/domain/money.js';
 import { run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import type { PurchaseOrder } from '../types.js';
 import { receiptBody } from '../../../functions/receive-stock/schema.js';
+import { purchaseReceipt } from '../../../shared/query/answers/purchase-orders.js';
 
 // Goods in against a purchase order: how many of each open line came, in parts if need be. The server
 // refuses more than is still open (over_receipt) and books the rest into stock at the line's cost.
 
-export interface Receipt {
-  receiptId: string;
-  purchaseOrder: PurchaseOrder;
-  lines: { lineNo: number; sku: string; quantity: number; unitCost: number; value: number }[];
-}
+/** What receiving answers: the receipt's lines and the order as it now stands. */
+export type Receipt = z.output<typeof purchaseReceipt>;
 
 export function ReceiveGoodsForm({ order, onDone, onCancel }: { order: PurchaseOrder; onDone: (r: Receipt) => void; onCancel: () => void }) {
   const form = useForm();
@@ -42,7 +41,7 @@ export function ReceiveGoodsForm({ order, onDone, onCancel }: { order: PurchaseO
       schema: receiptBody,
       value: { purchaseOrderId: order.id, lines: filled.map((l) => ({ lineNo: l.lineNo, quantity: parseWholeNumber(qty[l.lineNo]!) ?? 0 })), note: note.trim() || undefined },
       fieldErrors,
-      send: (b, key) => run<Receipt>('receive-stock/purchase-order/receive', b, key),
+      send: (b, key) => run('receive-stock/purchase-order/receive', b, key, purchaseReceipt),
       done: onDone,
     });
   };

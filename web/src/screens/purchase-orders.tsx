@@ -1,15 +1,17 @@
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { purchaseOrderStatuses } from '../../../shared/domain/purchase-order-lifecycle.js';
-import { read, type Page } from '../api.js';
+import { read } from '../api.js';
 import { Field } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
 import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { PurchaseOrderSummary, Supplier } from '../types.js';
+import type { PurchaseOrderSummary } from '../types.js';
 import { Header, Money, PagedList, Status, TableWrap, When } from '../ui.js';
 import { StatusFilter, useQueryFilters } from './list-filters.js';
 import { ReorderSuggestions } from './reorder-suggestions.js';
+import { supplierPage } from '../../../shared/query/answers/parties.js';
+import { purchaseOrderPage } from '../../../shared/query/answers/purchase-orders.js';
 
 // What we have ordered from whom, newest first, and below it what should be ordered next.
 
@@ -20,8 +22,8 @@ const stockMoved = (c: { skus: string[] }) => c.skus.length > 0;
 
 export function PurchaseOrdersList({ roles, query }: ScreenProps) {
   const { applied, key, f, set, filtered, apply } = useQueryFilters(query, filterNames);
-  const orders = usePaged((limit, cursor) => read<Page<PurchaseOrderSummary>>('purchase-orders', { ...applied, limit, cursor }), [key], stockMoved);
-  const suppliers = useLoad(() => readAll<Supplier>('suppliers'), []);
+  const orders = usePaged((limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { ...applied, limit, cursor }), [key], stockMoved);
+  const suppliers = useLoad(() => readAll(supplierPage, 'suppliers'), []);
   return (
     <section>
       <Header title="Purchase orders">

@@ -4,9 +4,11 @@ import { read, run } from '../api.js';
 import { FormError, useForm } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, navigate, seg } from '../router.js';
-import type { PurchaseOrder, ReorderGroup } from '../types.js';
+import type { ReorderGroup } from '../types.js';
 import { Money, Show, TableWrap } from '../ui.js';
 import { reorderBody } from '../../../functions/receive-stock/schema.js';
+import { reorderAnswer } from '../../../shared/query/answers/stock.js';
+import { purchaseOrder } from '../../../shared/query/answers/purchase-orders.js';
 
 // What to order next: products at or under their reorder level (available plus on order), grouped by
 // their preferred supplier, each group one press away from a draft purchase order. The rule and the
@@ -14,7 +16,7 @@ import { reorderBody } from '../../../functions/receive-stock/schema.js';
 
 export function ReorderSuggestions({ roles }: { roles: string[] }) {
   // Any stock change (a sale, a receipt, a new purchase order's lines) can move a product across its level.
-  const suggestions = useLoad(() => read<{ groups: ReorderGroup[] }>('reorder-suggestions'), [], (c) => c.skus.length > 0);
+  const suggestions = useLoad(() => read(reorderAnswer, 'reorder-suggestions'), [], (c) => c.skus.length > 0);
   return (
     <section aria-labelledby="reorder-heading">
       <h2 id="reorder-heading">Reorder suggestions</h2>
@@ -38,7 +40,7 @@ function ReorderGroupView({ group: g, roles }: { group: ReorderGroup; roles: str
     void form.submit({
       schema: reorderBody,
       value: { supplierId },
-      send: (b, key) => run<PurchaseOrder>('receive-stock/reorder', b, key),
+      send: (b, key) => run('receive-stock/reorder', b, key, purchaseOrder),
       done: (po) => navigate(`/purchase-orders/${seg(po.id)}`),
     });
   const name = g.supplierId ? (g.supplierName ?? g.supplierId) : 'No preferred supplier';

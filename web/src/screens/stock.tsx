@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { mayRun } from '../../../shared/auth/permissions.js';
-import { read, type Page } from '../api.js';
+import { read } from '../api.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
@@ -10,6 +10,7 @@ import { readAll, usePaged } from '../paging.js';
 import { AdjustForm, type Adjusted } from './stock-adjust.js';
 import { CountForm, type Counted } from './stock-count.js';
 import { ReceiveForm, type Received } from './stock-receive.js';
+import { movementPage, stockPage } from '../../../shared/query/answers/stock.js';
 
 // Stock on hand, what open orders hold, and what is left to sell; low and empty shelves stand out
 // (in words, not only colour) so goods get reordered in time.
@@ -85,7 +86,7 @@ function useCount(roles: string[], after: () => void) {
 
 export function StockList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const stock = usePaged((limit, cursor) => read<Page<StockLevel>>('stock', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
+  const stock = usePaged((limit, cursor) => read(stockPage, 'stock', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
   const receive = useReceive(roles, stock.loaded.reload);
   const adjust = useAdjust(roles, stock.loaded.reload);
   const count = useCount(roles, stock.loaded.reload);
@@ -151,8 +152,8 @@ export function StockMovements({ roles, params }: ScreenProps) {
   const sku = params.sku!;
   const mine = (c: { skus: string[] }) => c.skus.includes(sku);
   // The stock read searches by sku prefix or name: every row it finds (few), and the exact sku of them.
-  const level = useLoad(() => readAll<StockLevel>('stock', { q: sku }).then((items) => items.find((s) => s.sku === sku) ?? null), [sku], mine);
-  const movements = usePaged((limit, cursor) => read<Page<Movement>>(`stock/${seg(sku)}/movements`, { limit, cursor }), [sku], mine);
+  const level = useLoad(() => readAll(stockPage, 'stock', { q: sku }).then((items) => items.find((s) => s.sku === sku) ?? null), [sku], mine);
+  const movements = usePaged((limit, cursor) => read(movementPage, `stock/${seg(sku)}/movements`, { limit, cursor }), [sku], mine);
   const receive = useReceive(roles, () => (level.reload(), movements.loaded.reload()));
   const adjust = useAdjust(roles, () => (level.reload(), movements.loaded.reload()));
   const title = level.data ? `${sku} — ${level.data.name}` : sku;

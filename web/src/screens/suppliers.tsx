@@ -1,25 +1,27 @@
 import { mayRun } from '../../../shared/auth/permissions.js';
 import { addressLines } from '../../../shared/domain/postal-address.js';
 import { supplierBody } from '../../../shared/schemas/supplier.js';
-import { read, run, type Page } from '../api.js';
+import { read, run } from '../api.js';
 import { Field, FormError, useForm } from '../form.js';
 import { useLoad } from '../load.js';
 import { usePaged } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
 import type { ScreenProps } from '../screens.js';
-import type { PurchaseOrderSummary, Supplier } from '../types.js';
+import type { Supplier } from '../types.js';
 import { Header, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
 import { AddressFields } from './address-fields.js';
 import { ImportCsv } from './import-csv.js';
 import { EmailField, FormActions, NameField, PaymentTermsField, VatIdField, usePartyDraft } from './party-form-fields.js';
 import { PurchaseOrdersTable } from './purchase-orders.js';
+import { supplier as supplierAnswer, supplierPage } from '../../../shared/query/answers/parties.js';
+import { purchaseOrderPage } from '../../../shared/query/answers/purchase-orders.js';
 
 // Who we buy from: their terms and currency (a purchase order is in the supplier's currency), their
 // address and VAT id for the purchase order's PDF, their e-mail to send it to.
 
 export function SuppliersList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const suppliers = usePaged((limit, cursor) => read<Page<Supplier>>('suppliers', { q, limit, cursor }), [q]);
+  const suppliers = usePaged((limit, cursor) => read(supplierPage, 'suppliers', { q, limit, cursor }), [q]);
   return (
     <section>
       <Header title="Suppliers">
@@ -55,8 +57,8 @@ export function SuppliersList({ roles, query }: ScreenProps) {
 
 export function SupplierPage({ roles, params }: ScreenProps) {
   const id = params.id!;
-  const supplier = useLoad(() => read<Supplier>(`suppliers/${seg(id)}`), [id]);
-  const orders = usePaged((limit, cursor) => read<Page<PurchaseOrderSummary>>('purchase-orders', { supplierId: id, limit, cursor }), [id], undefined, 20);
+  const supplier = useLoad(() => read(supplierAnswer, `suppliers/${seg(id)}`), [id]);
+  const orders = usePaged((limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { supplierId: id, limit, cursor }), [id], undefined, 20);
   return (
     <section>
       <Header title={supplier.data?.name ?? 'Supplier'}>
@@ -88,7 +90,7 @@ export function SupplierPage({ roles, params }: ScreenProps) {
 /** New supplier (no id in the address) or an edit; the id stays, the command replaces the record. */
 export function SupplierEdit({ params }: ScreenProps) {
   const id = params.id;
-  const existing = useLoad(() => (id ? read<Supplier>(`suppliers/${seg(id)}`) : Promise.resolve(undefined)), [id]);
+  const existing = useLoad(() => (id ? read(supplierAnswer, `suppliers/${seg(id)}`) : Promise.resolve(undefined)), [id]);
   return (
     <section>
       <Header title={id ? `Edit ${existing.data?.name ?? 'supplier'}` : 'New supplier'} />
