@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { errorLines } from './import-cli.js';
+import { errorLines } from './import.js';
 
 // `npx erpbi import`, run as a user runs it: a wrong kind is the usage and exit 1; no box is said so;
 // a refused file prints each problem as `line N, field: message`. (The import itself: tests/integration/import.test.ts.)

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importKinds, type ImportKind } from '../shared/import/columns.js';
-import { dataDir, readBox } from './box.js';
-import { loadOrCreateKeys, signToken } from './issuer.js';
+import { dataDir, readBox } from '../runtime/box/box.js';
+import { loadOrCreateKeys, signToken } from '../runtime/dev-issuer/issuer.js';
 import { noProgress, startProgress, type Progress } from './progress.js';
 
 export const importUsage = `  import <${importKinds.join('|')}> <file> [--dry-run]       import a CSV file into the running box (docs/api.md "Moving in"); exit 1 on a refused file`;

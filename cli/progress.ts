@@ -205,3 +205,14 @@ export const startProgress: StartProgress = (label, opts) => {
     },
   };
 };
+
+/** Runs `work` under `progress`: the final line on success, the terminal released either way. */
+export async function tracked<T>(progress: Progress, work: (progress: Progress) => Promise<T>): Promise<T> {
+  try {
+    const result = await work(progress);
+    progress.finish();
+    return result;
+  } finally {
+    progress.stop();
+  }
+}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataDir, natsCredentialsOf, natsUrlOf, readBox } from './box.js';
-import { loadOrCreateKeys, signToken } from './issuer.js';
+import { dataDir, natsCredentialsOf, natsUrlOf, readBox } from '../runtime/box/box.js';
+import { loadOrCreateKeys, signToken } from '../runtime/dev-issuer/issuer.js';
 import { readConfig } from '../shared/config.js';
 import { noProgress, startProgress, type Progress } from './progress.js';
 
@@ -26,7 +26,7 @@ export async function rebuildOlap(): Promise<void> {
 
   const natsUrl = natsUrlOf(box);
   const stream = readConfig(['EVENTS_STREAM']).EVENTS_STREAM;
-  const { readStreamPosition } = await import('./backup.js');
+  const { readStreamPosition } = await import('./backup/stream.js');
   const position = natsUrl
     ? await readStreamPosition({ url: natsUrl, stream, credentials: natsCredentialsOf(box) }).catch((err: Error) => {
         console.error(`rebuild-olap: no progress shown (stream ${stream}: ${err.message})`);

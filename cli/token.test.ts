@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBox } from './box.js';
-import { loadOrCreateKeys } from './issuer.js';
+import { writeBox } from '../runtime/box/box.js';
+import { loadOrCreateKeys } from '../runtime/dev-issuer/issuer.js';
 
 // `npx erpbi token`, run as a user runs it: a token's lifetime is capped, and a `service` token (which
 // posts events to the reactions as the connector does) is minted only with a warning. Stdout stays

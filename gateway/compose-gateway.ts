@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { readConfig } from '../shared/config.js';
 import { Counter } from 'prom-client';
-import { readStack } from '../triggers/stack.js';
+import { readStack } from '../shared/stack.js';
 import { createMetrics } from '../shared/http/metrics.js';
 import { buildGateway, functionBodyLimits } from './gateway.js';
 import { watchHealth } from './health.js';
@@ -30,7 +30,7 @@ const app = await buildGateway({
   // The functions' limits (BODY_LIMIT_BYTES, default 100 kB; compose sets none): a body over it is
   // answered 413 here, not streamed to a function that answers 413 unread; of-watchdog (Go) reads at
   // most 256 kB of an unread body, then closes the connection while the gateway is still writing it:
-  // a 502 instead of the 413, as with `npm start`'s gateway (runtime/gateway.ts).
+  // a 502 instead of the 413, as with `npm start`'s gateway (gateway/gateway.ts).
   bodyLimit: functionBodyLimits(stack),
   // Traefik's security-headers middleware sets them on the Pi (compose/traefik/dynamic.yml).
   securityHeaders: false,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { buildGateway, functionBodyLimits } from './gateway.js';
-import { loadOrCreateKeys } from './issuer.js';
+import { loadOrCreateKeys } from '../runtime/dev-issuer/issuer.js';
 
 // A function between its death and its restart has no upstream: callers must get a retryable 503, not
 // the 404 of a name that does not exist (the chaos suite's driver counted those as wrong answers).
@@ -121,7 +121,7 @@ describe('the gateway and a body over the function limit', () => {
   });
 });
 
-describe("the gateway's security headers (runtime/security-headers.ts)", () => {
+describe("the gateway's security headers (gateway/security-headers.ts)", () => {
   it('sets them on the workspace, its files, the docs page and the API, not on the dev issuer; no HSTS over plain HTTP', async () => {
     const web = mkdtempSync(join(tmpdir(), 'erpbi-gateway-web-'));
     mkdirSync(join(web, 'docs'));

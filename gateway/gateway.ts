@@ -6,8 +6,8 @@ import replyFrom from '@fastify/reply-from';
 import { AppError, errorBody } from '../shared/errors.js';
 import { toHttp } from '../shared/http/errors-to-http.js';
 import { readConfig } from '../shared/config.js';
-import type { StackFunction } from '../triggers/stack.js';
-import { registerDevIssuer, type DevIssuerOptions } from './dev-issuer.js';
+import type { StackFunction } from '../shared/stack.js';
+import { registerDevIssuer, type DevIssuerOptions } from '../runtime/dev-issuer/dev-issuer.js';
 import { securityHeaders } from './security-headers.js';
 import { isImportRoute } from '../shared/import/limits.js';
 
@@ -28,7 +28,7 @@ export interface GatewayOptions {
    */
   bodyLimit?: BodyLimit;
   /**
-   * Set on every answer but the dev issuer's (runtime/security-headers.ts): by default those of
+   * Set on every answer but the dev issuer's (gateway/security-headers.ts): by default those of
    * `npm start` (plain HTTP, the dev issuer's origin). `false` for the compose gateway, behind Traefik,
    * which sets them on the Pi.
    */

@@ -1,6 +1,6 @@
 // The security headers of what the browser gets from erpbi: the workspace, its static files, the API
 // docs page (/docs) and the API (/function/...). One source of the values: `npm start`'s gateway sets
-// them (runtime/gateway.ts); on the Pi Traefik's `security-headers` middleware sets them
+// them (gateway/gateway.ts); on the Pi Traefik's `security-headers` middleware sets them
 // (compose/traefik/dynamic.yml), in the container test the nginx stand-in for Traefik
 // (tests/containers/front-door.conf). Neither file can import this one: tests/deploy/security-headers.test.ts
 // checks that both say exactly this. The sign-in pages are the issuer's own (Keycloak, or the dev

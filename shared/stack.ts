@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { natsUsers, type NatsUser } from '../shared/events/nats-users.js';
-import { settings, type DatabaseAccess } from '../shared/config.js';
-import { scheduleOf, type Schedule } from './schedule.js';
+import { natsUsers, type NatsUser } from './events/nats-users.js';
+import { settings, type DatabaseAccess } from './config.js';
+import { Cron } from 'croner';
 
 const entry = z.object({
   handler: z.string(),
@@ -16,6 +16,29 @@ const stackSchema = z.object({
   /** Fed like functions, deployed as compose services (the projector: it needs a volume). */
   'x-erpbi-services': z.record(z.string(), entry).default({}),
 });
+
+// stack.yml's reader: every function and service erpbi deploys, their topics, users and schedules. The
+// runtime, the connector, the gateways and the AsyncAPI document all read stack.yml through this.
+
+/** A scheduled invocation (triggers/schedule.ts runs them). */
+export interface Schedule {
+  cron: string;
+  path: string;
+}
+
+/** The schedule a stack entry's annotations give, checked when stack.yml is read (a bad one fails the start). */
+export function scheduleOf(name: string, annotations: Record<string, string> | undefined): Schedule | undefined {
+  const cron = annotations?.['erpbi.schedule'];
+  const path = annotations?.['erpbi.schedule-path'];
+  if (cron === undefined && path === undefined) return undefined;
+  if (!cron || !path?.startsWith('/')) throw new Error(`stack.yml ${name}: erpbi.schedule and erpbi.schedule-path (starting with /) go together`);
+  try {
+    new Cron(cron, { paused: true }).stop();
+  } catch (err) {
+    throw new Error(`stack.yml ${name}: erpbi.schedule "${cron}" is not a cron expression: ${(err as Error).message}`);
+  }
+  return { cron, path };
+}
 
 export interface StackFunction {
   name: string;

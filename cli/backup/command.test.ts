@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backupRecipients, localIdentityName } from './backup-cli.js';
-import { parseIdentities, parseRecipients, readIdentityFile, recipientsOf } from './backup.js';
+import { backupRecipients, localIdentityName } from './command.js';
+import { parseIdentities, parseRecipients, readIdentityFile, recipientsOf } from './age.js';
 
 // Who a backup is encrypted to when nobody said: the box of `npm start` makes its own key pair and says
 // where the identity is; a server (DATABASE_URL set, the Pi) refuses unless --plaintext is given.

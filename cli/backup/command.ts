@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConfig } from '../shared/config.js';
-import { boxDatabaseUrl, boxSuperuserUrl, dataDir, natsCredentialsOf, natsUrlOf, readBox, type BoxFile } from './box.js';
-import { startProgress } from './progress.js';
-import type { DatabaseRole } from './postgres.js';
+import { readConfig } from '../../shared/config.js';
+import { boxDatabaseUrl, boxSuperuserUrl, dataDir, natsCredentialsOf, natsUrlOf, readBox, type BoxFile } from '../../runtime/box/box.js';
+import { startProgress } from '../progress.js';
+import type { DatabaseRole } from '../../runtime/box/postgres.js';
 
 // `erpbi backup` and `erpbi restore`: settings from the environment (as the services have them),
 // falling back to the local box of ERPBI_DATA started by `npm start`. Progress and notes go to stderr;
@@ -39,10 +39,10 @@ function settings(as?: Extract<DatabaseRole, 'owner' | 'reader'>) {
 
 /** The documents' storage: the S3_* settings, else (a box of `npm start` in ERPBI_DATA) the box's own s3rver, whose one key pair reads and writes. */
 async function documentsTarget(s: { box: BoxFile }) {
-  const { s3TargetFromEnv } = await import('./backup-documents.js');
+  const { s3TargetFromEnv } = await import('./documents.js');
   const given = s3TargetFromEnv();
   if (given || !s.box.s3Port) return given;
-  const { documentsBucket, localStorageKeys } = await import('./object-storage.js');
+  const { documentsBucket, localStorageKeys } = await import('../../runtime/box/object-storage.js');
   return { endpoint: `http://127.0.0.1:${s.box.s3Port}`, region: 'us-east-1', bucket: documentsBucket, ...localStorageKeys };
 }
 
@@ -53,7 +53,7 @@ async function documentsTarget(s: { box: BoxFile }) {
  * restic and borg will not write a repository without a key unless told `--insecure`/`none`.
  */
 export async function backupRecipients(s: { dir: string; localBox: boolean }, plaintext: boolean, log: (line: string) => void = (l) => console.error(l)): Promise<string[] | 'plaintext'> {
-  const { parseRecipients, recipientsOf, readIdentityFile, writeKeyPair } = await import('./backup.js');
+  const { parseRecipients, recipientsOf, readIdentityFile, writeKeyPair } = await import('./age.js');
   const config = readConfig(['ERPBI_BACKUP_RECIPIENTS', 'ERPBI_BACKUP_RECIPIENTS_FILE']);
   const recipients = [
     ...parseRecipients(config.ERPBI_BACKUP_RECIPIENTS ?? ''),
@@ -82,22 +82,22 @@ export async function backupRecipients(s: { dir: string; localBox: boolean }, pl
 
 /** The identities to open a backup with: --identity, else ERPBI_BACKUP_IDENTITY_FILE, else the box's own (npm start). */
 async function backupIdentities(dir: string, given: string | undefined): Promise<string[]> {
-  const { readIdentityFile } = await import('./backup.js');
+  const { readIdentityFile } = await import('./age.js');
   const local = join(dir, localIdentityName);
   const file = given ?? readConfig(['ERPBI_BACKUP_IDENTITY_FILE']).ERPBI_BACKUP_IDENTITY_FILE ?? (existsSync(local) ? local : undefined);
   return file ? readIdentityFile(file) : [];
 }
 
 /** Records an outcome in ERPBI_BACKUP_STATUS_FILE when it is set (the nightly job's; a backup by hand records nothing). */
-async function recordStatus(event: import('./backup-status.js').BackupEvent): Promise<void> {
+async function recordStatus(event: import('../../shared/backup-status.js').BackupEvent): Promise<void> {
   const file = readConfig(['ERPBI_BACKUP_STATUS_FILE']).ERPBI_BACKUP_STATUS_FILE;
   if (!file) return;
-  const { recordBackupStatus } = await import('./backup-status.js');
+  const { recordBackupStatus } = await import('../../shared/backup-status.js');
   recordBackupStatus(file, event);
 }
 
 /** Runs `work`; when it throws, records `failed` first (an alert must not depend on the log being read). */
-async function recordingFailure<T>(failed: import('./backup-status.js').BackupEvent, work: () => Promise<T>): Promise<T> {
+async function recordingFailure<T>(failed: import('../../shared/backup-status.js').BackupEvent, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -151,7 +151,7 @@ export async function restoreCommand(args: string[]): Promise<void> {
   });
   if (positionals.length !== 1) throw new Error(`restore takes one backup directory or .tar.gz\n${backupUsage}`);
   const s = settings('owner');
-  const { restore, restorableParts } = await import('./backup.js');
+  const { restore, restorableParts } = await import('./restore.js');
   const leaveOut = (values['leave-out'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   const unknown = leaveOut.filter((p) => !(restorableParts as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--leave-out takes ${restorableParts.join(', ')} (comma-separated), not ${unknown.join(', ')}`);
@@ -177,20 +177,20 @@ export async function restoreCommand(args: string[]): Promise<void> {
 async function keygenCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
   if (!values.out) throw new Error(`backup keygen needs --out FILE (the identity: keep it off the box)\n${backupUsage}`);
-  const { writeKeyPair } = await import('./backup.js');
+  const { writeKeyPair } = await import('./age.js');
   const recipient = await writeKeyPair(values.out);
   console.error(`backup keygen: the identity is in ${values.out} (0600): it opens every backup made for the recipient below; keep it, and a second copy, off the box`);
   console.error('backup keygen: on the box, set ERPBI_BACKUP_RECIPIENTS to the recipient:');
   console.log(recipient);
 }
 
-/** `backup verify`: the restore drill (runtime/backup.ts drill()). */
+/** `backup verify`: the restore drill (cli/backup/drill.ts). */
 async function verifyCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { identity: { type: 'string' }, into: { type: 'string' }, plaintext: { type: 'boolean', default: false } } });
   if (positionals.length !== 1) throw new Error(`backup verify takes one backup directory or .tar.gz\n${backupUsage}`);
   const s = settings();
   const scratchFrom = readConfig(['ERPBI_DRILL_DATABASE_URL']).ERPBI_DRILL_DATABASE_URL ?? s.databaseUrl;
-  const { drill } = await import('./backup.js');
+  const { drill } = await import('./drill.js');
   const result = await recordingFailure({ kind: 'drill', ok: false }, async () =>
     drill({
       from: positionals[0]!,

@@ -1,6 +1,6 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
-import { readConfig } from '../shared/config.js';
+import { readConfig } from '../../shared/config.js';
 
 // The stored documents (invoice and credit-note PDFs) as the backup reads them and a restore writes
 // them back: every object of the bucket, through the S3 API only, so that SeaweedFS on the Pi and

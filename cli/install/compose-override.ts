@@ -12,7 +12,7 @@ export function composeOverride(baseYaml: string, etc: string): string {
   const doc = parse(baseYaml, { merge: true, maxAliasCount: 1000 }) as { secrets: Record<string, { file: string }> };
   composeSecretFiles(baseYaml); // every secret a file, or a clear error
   const secrets = Object.fromEntries(Object.entries(doc.secrets).map(([name, s]) => [name, { file: join(etc, 'secrets', basename(s.file)) }]));
-  const header = '# Made by install.sh (runtime/install/compose-override.ts) from compose/docker-compose.base.yml; do not edit: a re-run rewrites it.\n';
+  const header = '# Made by install.sh (cli/install/compose-override.ts) from compose/docker-compose.base.yml; do not edit: a re-run rewrites it.\n';
   return header + stringify({
     services: {
       traefik: { volumes: [`${join(etc, 'tls')}:/etc/traefik/certs:ro`] },

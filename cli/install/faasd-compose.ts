@@ -84,7 +84,7 @@ export function faasdCompose(faasd: string, extras: string, opts: FaasdComposeOp
   // 1.x's PyYAML refuses such a user) and `on`, `yes` booleans. faasd's gopkg.in/yaml.v2 decodes no
   // base 60 but quotes such strings itself when it writes: quoted, the file reads the same everywhere.
   const doc = new Document({ ...('version' in base ? { version: base.version } : {}), ...base, services }, { version: '1.1' });
-  doc.commentBefore = ` faasd's services and erpbi's, written by \`erpbi install faasd-compose\` (runtime/install/faasd-compose.ts)\n from compose/docker-compose.faasd-extras.yml: change that file and re-run the installer, not this one.`;
+  doc.commentBefore = ` faasd's services and erpbi's, written by \`erpbi install faasd-compose\` (cli/install/faasd-compose.ts)\n from compose/docker-compose.faasd-extras.yml: change that file and re-run the installer, not this one.`;
   return doc.toString({ lineWidth: 0 });
 }
 

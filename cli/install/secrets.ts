@@ -69,7 +69,7 @@ export interface SecretsResult {
  */
 export function ensureSecrets(dir: string, files: string[], opts: { check?: boolean } = {}): SecretsResult {
   const missingRule = files.filter((f) => !secretRule(f));
-  if (missingRule.length) throw new Error(`no rule to make the secret(s) ${missingRule.join(', ')}: add one to runtime/install/secrets.ts (secretRule)`);
+  if (missingRule.length) throw new Error(`no rule to make the secret(s) ${missingRule.join(', ')}: add one to cli/install/secrets.ts (secretRule)`);
   const lines: string[] = [];
   let changed = false;
   if (!existsSync(dir)) {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localStorageKeys } from '../object-storage.js';
+import { localStorageKeys } from '../../runtime/box/object-storage.js';
 import { startTestStorage, type TestStorage } from '../../tests/support/object-storage.js';
 import { createDocumentsBucket } from './storage-bucket.js';
 

@@ -2,7 +2,7 @@ import { CreateBucketCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { storageClient } from '../../shared/documents/storage.js';
 
 // storage-init (a one-shot job of the compose files): the documents' bucket made with the admin key
-// pair, the one pair allowed to (runtime/install/seaweedfs-identities.ts), so that render-document's
+// pair, the one pair allowed to (cli/install/seaweedfs-identities.ts), so that render-document's
 // writer pair never needs to. Run at every start of the stack: a bucket already there is success.
 
 /** How many times the SDK sends CreateBucket (its own backoff between): SeaweedFS's S3 port answers before its filer. */

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { natsCredentials, readConfig } from '../shared/config.js';
-import type { NatsCredentials } from '../shared/events/bus.js';
-import type { NatsUser } from '../shared/events/nats-users.js';
+import { natsCredentials, readConfig } from '../../shared/config.js';
+import type { NatsCredentials } from '../../shared/events/bus.js';
+import type { NatsUser } from '../../shared/events/nats-users.js';
 import type { DatabaseRole } from './postgres.js';
 import { readSuperuserPassword } from './postgres-superuser.js';
 
@@ -14,9 +14,9 @@ export interface BoxFile {
   natsPort?: number;
   s3Port?: number;
   clientSecret: string;
-  /** The box's own nats-server's users' passwords (runtime/nats.ts); absent when NATS_URL names a server. */
+  /** The box's own nats-server's users' passwords (runtime/box/nats.ts); absent when NATS_URL names a server. */
   natsPasswords?: Record<NatsUser, string>;
-  /** The embedded Postgres's roles' passwords, erpbi_owner, erpbi_app, erpbi_reader (runtime/postgres.ts); absent when DATABASE_URL names a server. */
+  /** The embedded Postgres's roles' passwords, erpbi_owner, erpbi_app, erpbi_reader (runtime/box/postgres.ts); absent when DATABASE_URL names a server. */
   pgPasswords?: Record<DatabaseRole, string>;
   issuer?: string;
   gatewayUrl?: string;

@@ -17,7 +17,7 @@ export async function waitUntilUp(child: ChildProcess, up: () => Promise<boolean
   }
 }
 
-/** The running child as runtime/keep-alive.ts keeps it: stop() ends it (SIGTERM) and waits; onExit reports an exit stop() did not cause. */
+/** The running child as runtime/box/keep-alive.ts keeps it: stop() ends it (SIGTERM) and waits; onExit reports an exit stop() did not cause. */
 export function childService(child: ChildProcess, url: string): Service {
   let stopping = false;
   return {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { companyProfile, exampleCompany } from '../shared/documents/company.js';
+import { companyProfile, exampleCompany } from '../../shared/documents/company.js';
 
 /**
  * The configured seller, from <data>/company.json: written with example values on the first start for

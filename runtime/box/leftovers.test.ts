@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopLeftovers } from './leftovers.js';
-import { waitFor } from '../tests/support/wait.js';
+import { waitFor } from '../../tests/support/wait.js';
 
 // The next start after a SIGKILLed runtime stops what it left (nats-server, postgres), and only that:
 // a pid in pids.json may belong to any process by now.
@@ -76,8 +76,8 @@ describe('stopping what a killed runtime left', () => {
 
   it('refuses to start when the runtime of the box is still running, touching none of its processes', async () => {
     const dir = join(root, 'c');
-    mkdirSync(join(dir, 'runtime'), { recursive: true });
-    const main = join(dir, 'runtime', 'main.ts'); // a stand-in with the runtime's command line
+    mkdirSync(join(dir, 'runtime', 'box'), { recursive: true });
+    const main = join(dir, 'runtime', 'box', 'main.ts'); // a stand-in with the runtime's command line
     writeFileSync(main, "setInterval(() => {}, 1000); console.log('up');");
     const runtime = await sleeper({ script: main, env: { ERPBI_DATA: dir } });
     const nats = await sleeper({ args: ['-sd', join(dir, 'nats')] });

@@ -43,7 +43,7 @@ function inspect(pid: number): Proc | undefined {
 
 /**
  * Whether a process is one the runtime of `dir` started: the box's processes carry ERPBI_DATA=<dir> in
- * their environment (runtime/main.ts sets it before starting any), and nats-server and postgres also name
+ * their environment (runtime/box/main.ts sets it before starting any), and nats-server and postgres also name
  * a file or folder of it on their command line (-c <dir>/nats/nats-server.conf, -D <dir>/pg).
  */
 export function startedFor(dir: string, proc: Proc): boolean {
@@ -52,7 +52,7 @@ export function startedFor(dir: string, proc: Proc): boolean {
 
 /** Whether a process is an erpbi runtime on `dir`: its data dir is ERPBI_DATA or ./data, from where it was started. */
 function runtimeOf(dir: string, proc: Proc): boolean {
-  if (!proc.args.some((a) => a.endsWith('runtime/main.ts'))) return false;
+  if (!proc.args.some((a) => a.endsWith('runtime/box/main.ts'))) return false;
   const given = proc.env?.find((v) => v.startsWith('ERPBI_DATA='))?.slice('ERPBI_DATA='.length);
   return proc.cwd !== undefined && resolve(proc.cwd, given ?? './data') === dir;
 }

@@ -3,14 +3,14 @@ import './node-check.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPool } from '../shared/db/pool.js';
-import { migrate } from '../shared/db/migrate.js';
-import { connectBus, ensureStreams } from '../shared/events/bus.js';
-import { readStack } from '../triggers/stack.js';
-import { natsCredentials, readConfig } from '../shared/config.js';
-import type { NatsUser } from '../shared/events/nats-users.js';
+import { createPool } from '../../shared/db/pool.js';
+import { migrate } from '../../shared/db/migrate.js';
+import { connectBus, ensureStreams } from '../../shared/events/bus.js';
+import { readStack } from '../../shared/stack.js';
+import { natsCredentials, readConfig } from '../../shared/config.js';
+import type { NatsUser } from '../../shared/events/nats-users.js';
 import { boxDatabaseUrl, dataDir, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
-import { endpoints, loadOrCreateKeys } from './issuer.js';
+import { endpoints, loadOrCreateKeys } from '../dev-issuer/issuer.js';
 import { natsPasswords, natsServerMissing, startNats } from './nats.js';
 import { databasePasswords, databaseRoles, roleOf, startEmbeddedPostgres, type DatabaseRole } from './postgres.js';
 import { Supervisor } from './supervisor.js';
@@ -19,13 +19,13 @@ import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
 import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
 import { companyProfileFile } from './company-file.js';
-import { emailSettings, emailSummary } from '../shared/email/settings.js';
+import { emailSettings, emailSummary } from '../../shared/email/settings.js';
 import { stopLeftovers } from './leftovers.js';
 // @ts-expect-error: plain JS build script
-import { buildAll, isStale } from '../esbuild.config.mjs';
+import { buildAll, isStale } from '../../esbuild.config.mjs';
 
 // `npm start`: the whole box on one machine, without faasd.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (line: string) => console.log(line);
 const started = Date.now();
 const dir = dataDir();
@@ -156,7 +156,7 @@ async function main() {
   supervisor.start({
     name: 'gateway',
     command: process.execPath,
-    args: [...childNodeFlags, '--import', import.meta.resolve('tsx'), join(root, 'runtime', 'gateway-main.ts')],
+    args: [...childNodeFlags, '--import', import.meta.resolve('tsx'), join(root, 'runtime', 'box', 'gateway-main.ts')],
     env: {
       ERPBI_DATA: dir,
       AUTH_ISSUER: box.issuer,

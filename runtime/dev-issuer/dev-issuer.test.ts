@@ -31,7 +31,7 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
 });
 
-/** An app as dev-issuer-main.ts builds it: bodies stream through to the token endpoint. */
+/** An app as runtime/dev-issuer/main.ts builds it: bodies stream through to the token endpoint. */
 function app(): FastifyInstance {
   const a = Fastify();
   a.removeAllContentTypeParsers();

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
-import { connectorClient } from '../shared/auth/roles.js';
+import { connectorClient } from '../../shared/auth/roles.js';
 import { defaultWebClientId, registerCodeFlow, type LoginForm } from './code-flow.js';
 import { readForm } from './raw-body.js';
 import { discoveryDocument, endpoints, signToken, type IssuerKeys } from './issuer.js';
@@ -24,7 +24,7 @@ export interface DevIssuerOptions {
    * for its token (ISSUER_EXTRA_HOSTS).
    */
   allowedHosts?: string[];
-  /** Sign-in with credentials instead of the demo users (the Keycloak stand-in, runtime/keycloak-stand-in/). */
+  /** Sign-in with credentials instead of the demo users (the Keycloak stand-in, runtime/dev-issuer/keycloak-stand-in/). */
   login?: LoginForm;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { connectorClient, type Role } from '../shared/auth/roles.js';
+import { connectorClient, type Role } from '../../shared/auth/roles.js';
 
 // The dev issuer: an ES256 key pair kept in the box's data dir, so tokens outlive a restart and
 // `erpbi token` can sign from another shell. Production uses Keycloak (or another OIDC issuer).

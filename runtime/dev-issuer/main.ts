@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import cors from '@fastify/cors';
-import { readConfig } from '../shared/config.js';
+import { readConfig } from '../../shared/config.js';
 import { registerDevIssuer } from './dev-issuer.js';
 import { loadOrCreateKeys } from './issuer.js';
 import { startKeycloakStandIn } from './keycloak-stand-in/stand-in.js';
@@ -12,7 +12,7 @@ import { startKeycloakStandIn } from './keycloak-stand-in/stand-in.js';
 // Its settings (shared/config.ts); the connector's client secret is read where the connector reads it
 // (SECRETS_DIR/connector-client-secret). The roles claim is Keycloak's unless AUTH_ROLES_CLAIM says otherwise.
 // With Keycloak's database settings (KC_DB_URL, as the compose service gives Keycloak), it is the
-// Keycloak stand-in of runtime/keycloak-stand-in/: users with passwords in that database, Keycloak's
+// Keycloak stand-in of runtime/dev-issuer/keycloak-stand-in/: users with passwords in that database, Keycloak's
 // admin API, no demo users.
 const env = readConfig(['PORT', 'ERPBI_DATA', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'WEB_CLIENT_ID', 'REDIRECT_ORIGINS', 'ISSUER_EXTRA_HOSTS', 'CLIENT_SECRET',
   'KC_DB_URL', 'KC_DB_USERNAME', 'KC_DB_PASSWORD', 'KC_BOOTSTRAP_ADMIN_USERNAME', 'KC_BOOTSTRAP_ADMIN_PASSWORD'], {

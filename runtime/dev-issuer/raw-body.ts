@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 
-// Bodies read from the raw stream: the issuers register no body parsers (dev-issuer-main.ts), so
+// Bodies read from the raw stream: the issuers register no body parsers (runtime/dev-issuer/main.ts), so
 // each route reads what it expects, at most `limit` characters.
 
 async function readRaw(req: FastifyRequest, limit: number): Promise<{ text: string; whole: boolean }> {

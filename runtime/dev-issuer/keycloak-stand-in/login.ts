@@ -1,8 +1,8 @@
-import { isRole } from '../../shared/auth/roles.js';
+import { isRole } from '../../../shared/auth/roles.js';
 import { esc, type LoginForm } from '../code-flow.js';
 import type { Store } from './store.js';
 
-// The erpbi realm's sign-in with a username and password, for the code flow (runtime/code-flow.ts).
+// The erpbi realm's sign-in with a username and password, for the code flow (runtime/dev-issuer/code-flow.ts).
 // The fields carry the ids of Keycloak's login page (username, password, kc-login), so a browser
 // test fills it as it would Keycloak's.
 

@@ -3,14 +3,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminUrl } from '../../tests/support/postgres.js';
+import { adminUrl } from '../../../tests/support/postgres.js';
 import { registerDevIssuer } from '../dev-issuer.js';
 import { endpoints, type IssuerKeys } from '../issuer.js';
 import { startKeycloakStandIn, type StandIn } from './stand-in.js';
 
 // Keycloak's stand-in on the real local Postgres: a database and an owner role of this run's own, as
 // compose/postgres/init/10-keycloak.sh makes Keycloak's (dropped after). The app is built as
-// dev-issuer-main.ts builds it; the admin API is called as install.sh calls Keycloak's.
+// runtime/dev-issuer/main.ts builds it; the admin API is called as install.sh calls Keycloak's.
 
 const id = randomBytes(4).toString('hex');
 const database = `erpbi_kc_${id}`;
@@ -36,7 +36,7 @@ async function superuser<T>(work: (c: pg.Client) => Promise<T>, db = 'postgres')
   }
 }
 
-/** The stand-in as dev-issuer-main.ts starts it. */
+/** The stand-in as runtime/dev-issuer/main.ts starts it. */
 async function start(bootstrap = { username: 'admin', password: adminPassword }) {
   const standIn = await startKeycloakStandIn({ dbUrl: jdbc, dbUser: role, dbPassword, bootstrapAdmin: bootstrap, issuer, keys });
   const app = Fastify();

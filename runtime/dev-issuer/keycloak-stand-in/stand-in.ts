@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createPool, type Pool } from '../../shared/db/pool.js';
+import { createPool, type Pool } from '../../../shared/db/pool.js';
 import type { LoginForm } from '../code-flow.js';
 import type { IssuerKeys } from '../issuer.js';
 import { realmOf, registerAdminApi } from './admin-api.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from '../../shared/db/pool.js';
-import { roles as erpbiRoles } from '../../shared/auth/roles.js';
+import type { Pool } from '../../../shared/db/pool.js';
+import { roles as erpbiRoles } from '../../../shared/auth/roles.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 // The stand-in's users, their passwords (hashed) and realm roles, in Keycloak's database (the role
