@@ -8,7 +8,7 @@ import type { Role } from '../../shared/auth/roles.js';
 import type { NatsCredentials } from '../../shared/events/bus.js';
 import { Client } from './http.js';
 
-export const pgPassword = 'erpbi-local'; // runtime/box/postgres.ts: the embedded Postgres' local password
+export const pgPassword = 'erpbi-local'; // runtime/postgres.ts: the embedded Postgres' local password
 
 export interface BenchBox {
   box: Box;
@@ -20,7 +20,7 @@ export interface BenchBox {
   pgUrl: (database?: string) => string;
 }
 
-/** A fresh box (runtime/box/main.ts as a child process, as `npm start` runs it) on a data dir and port of its own. */
+/** A fresh box (runtime/main.ts as a child process, as `npm start` runs it) on a data dir and port of its own. */
 export async function startBenchBox(dataDir: string, env: Record<string, string> = {}): Promise<BenchBox> {
   mkdirSync(dataDir, { recursive: true });
   const box = await startBox({ dataDir, readyTimeoutMs: 180_000, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env } }); // info: what `npm start` logs
@@ -37,7 +37,7 @@ export async function startBenchBox(dataDir: string, env: Record<string, string>
     tokens,
     pgPort,
     natsUrl: `nats://127.0.0.1:${file.natsPort}`,
-    // The box's nats-server lets no one in without a user (runtime/box/nats.ts): the bench reads as its operator.
+    // The box's nats-server lets no one in without a user (runtime/nats.ts): the bench reads as its operator.
     natsCredentials: file.natsPasswords ? { user: 'operator', password: file.natsPasswords.operator } : undefined,
     pgUrl: (database = 'erpbi') => `postgres://postgres:${pgPassword}@127.0.0.1:${pgPort}/${database}`,
   };

@@ -144,7 +144,7 @@ describe('the compose stack, through its front door', () => {
       await page.screenshot({ path: join(results, 'containers-orders.png') });
       expect(problems).toEqual([]);
       expect(assets.filter((a) => /^\d+ https:\/\/erpbi\.lan\/(assets|style|favicon|config)/.test(a)).length, 'page assets requested').toBeGreaterThan(2);
-      // The front door's security headers (gateway/security-headers.ts) on the page and on an API answer (a 401).
+      // The front door's security headers (runtime/security-headers.ts) on the page and on an API answer (a 401).
       for (const path of ['/', '/function/query/orders']) {
         const res = await fetch(`${front}${path}`);
         expect([res.headers.get('content-security-policy'), res.headers.get('x-content-type-options')], path).toEqual([contentSecurityPolicy('https://auth.erpbi.lan'), 'nosniff']);

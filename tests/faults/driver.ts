@@ -317,7 +317,7 @@ export function readPids(box: Box): Record<string, number> {
   throw new Error('pids.json unreadable');
 }
 
-/** The box's embedded Postgres and nats-server, and its NATS operator's password (runtime/box/nats.ts). */
+/** The box's embedded Postgres and nats-server, and its NATS operator's password (runtime/nats.ts). */
 export function boxPorts(box: Box): { pgPort: number; natsPort: number; natsOperatorPassword: string } {
   const file = JSON.parse(readFileSync(join(box.dataDir, 'box.json'), 'utf8')) as { pgPort: number; natsPort: number; natsPasswords: { operator: string } };
   return { pgPort: file.pgPort, natsPort: file.natsPort, natsOperatorPassword: file.natsPasswords.operator };
@@ -348,7 +348,7 @@ export function alive(pid: number): boolean {
 export async function openStockedBox(opts: { skus: { sku: string; name: string; unitPrice: number }[]; customers: { id: string; name: string; paymentTermsDays: number }[] }) {
   const box = await startBox({ readyTimeoutMs: 150_000 });
   const { pgPort, natsPort, natsOperatorPassword } = boxPorts(box);
-  // the box's superuser, with the password it made at its first start (runtime/box/postgres-superuser.ts)
+  // the box's superuser, with the password it made at its first start (runtime/postgres-superuser.ts)
   const db = createPool(`postgres://postgres:${encodeURIComponent(readSuperuserPassword(box.dataDir)!)}@127.0.0.1:${pgPort}/erpbi`, 3);
   const nc = await connectNats(natsPort, natsOperatorPassword);
   const token = tokensFor(box);
