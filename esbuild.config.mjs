@@ -31,7 +31,7 @@ function entries() {
   }));
   list.push({ out: join(buildDir, 'triggers', 'connector.js'), contents: `import ${JSON.stringify(join(root, 'triggers/main.ts'))};\n` });
   // the OpenFaaS gateway's stand-in on plain Docker (compose/docker-compose.erp.yml)
-  list.push({ out: join(buildDir, 'runtime', 'compose-gateway.js'), contents: `import ${JSON.stringify(join(root, 'runtime/compose-gateway.ts'))};\n` });
+  list.push({ out: join(buildDir, 'gateway', 'compose-gateway.js'), contents: `import ${JSON.stringify(join(root, 'gateway/compose-gateway.ts'))};\n` });
   return list;
 }
 
@@ -111,7 +111,7 @@ export async function buildApiDocs({ outDir = webDir, quiet = false } = {}) {
     ...names.map((n, i) => `import f${i} from ${JSON.stringify(join(root, 'functions', n, 'handler.ts'))};`),
     `import { openApiDocument } from ${JSON.stringify(join(root, 'shared/http/openapi.ts'))};`,
     `import { asyncApiDocument } from ${JSON.stringify(join(root, 'shared/events/asyncapi.ts'))};`,
-    `import { readStack } from ${JSON.stringify(join(root, 'triggers/stack.ts'))};`,
+    `import { readStack } from ${JSON.stringify(join(root, 'shared/stack.ts'))};`,
     "import { writeFileSync } from 'node:fs';",
     "import { join } from 'node:path';",
     `writeFileSync(join(process.argv[2], 'openapi.json'), JSON.stringify(openApiDocument([${names.map((_, i) => `f${i}`).join(', ')}], { version: process.argv[3] })));`,

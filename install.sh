@@ -158,11 +158,11 @@ case "$images" in
 esac
 
 # The checkout's install code run by the Node of erpbi's service image (a blank Pi has no Node 24):
-# the image's node_modules, this checkout's runtime/ and shared/, the compose files and /etc/erpbi at
+# the image's node_modules, this checkout's bin/, cli/, runtime/ and shared/, the compose files and /etc/erpbi at
 # their own paths; no network, no capability (root owns what it writes).
 erpbi_install() {
   docker run --rm --network none --cap-drop ALL --security-opt no-new-privileges --user 0:0 \
-    -v "$repo/bin:/app/bin:ro" -v "$repo/runtime:/app/runtime:ro" -v "$repo/shared:/app/shared:ro" \
+    -v "$repo/bin:/app/bin:ro" -v "$repo/cli:/app/cli:ro" -v "$repo/runtime:/app/runtime:ro" -v "$repo/shared:/app/shared:ro" \
     -v "$repo/compose:$repo/compose:ro" -v "$etc:$etc" -e ERPBI_CHECK="$check" \
     "$service_image" node bin/erpbi.mjs install "$@"
 }
@@ -251,7 +251,7 @@ if [ "$runtime" = faasd ]; then
   if [ -f "$faasd_file.orig" ]; then ok "faasd's own compose file kept ($faasd_file.orig)"
   else did "faasd's own compose file kept ($faasd_file.orig)" cp -p "$faasd_file" "$faasd_file.orig"; fi
   if [ -f "$faasd_file.orig" ]; then
-    wanted="$(docker run --rm --network none --cap-drop ALL --user 0:0 -v "$repo/bin:/app/bin:ro" -v "$repo/runtime:/app/runtime:ro" \
+    wanted="$(docker run --rm --network none --cap-drop ALL --user 0:0 -v "$repo/bin:/app/bin:ro" -v "$repo/cli:/app/cli:ro" -v "$repo/runtime:/app/runtime:ro" \
       -v "$repo/shared:/app/shared:ro" -v "$repo/compose:/app/compose:ro" -v /var/lib/faasd:/var/lib/faasd:ro "$service_image" \
       node bin/erpbi.mjs install faasd-compose --faasd "$faasd_file.orig" --domain "$domain" --registry "$registry" --secrets "$secrets")"
     write_faasd() { printf '%s\n' "$wanted" >"$faasd_file.new" && mv "$faasd_file.new" "$faasd_file" && systemctl restart faasd; }

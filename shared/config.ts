@@ -44,7 +44,7 @@ export const settings = z.object({
   EVENTS_PREFIX: z.string().regex(/^[a-z][a-z0-9_]*$/).default('erp'),
   /** The address a process listens on: 127.0.0.1 on a box, 0.0.0.0 in a container. */
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** 0: a port the OS picks (runtime/supervisor.ts learns it from the process). */
+  /** 0: a port the OS picks (runtime/box/supervisor.ts learns it from the process). */
   PORT: port.default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where secret files are (faasd mounts them there; compose at /run/secrets). */
@@ -121,7 +121,7 @@ export const settings = z.object({
   /** Where customers' answers go, when not to EMAIL_FROM. */
   EMAIL_REPLY_TO: z.string().min(3).optional(),
 
-  // ---- backups (npx erpbi backup): where a copy goes off the box, when set (runtime/backup.ts)
+  // ---- backups (npx erpbi backup): where a copy goes off the box, when set (cli/backup/backup.ts)
   ERPBI_BACKUP_RCLONE_REMOTE: z.string().min(1).optional(),
   /** age recipients (`age1...`, comma- or space-separated) every backup is encrypted to. */
   ERPBI_BACKUP_RECIPIENTS: z.string().min(1).optional(),
@@ -135,7 +135,7 @@ export const settings = z.object({
   /** Keycloak's database (its users) as its own role `keycloak`: `erpbi backup` dumps it too, `erpbi restore`
    *  restores the backup's into it (then it must be EMPTY). Unset: no Keycloak database in the backup. */
   KEYCLOAK_DATABASE_URL: z.string().min(1).optional(),
-  /** Where `erpbi backup` and `backup verify` record their outcome (runtime/backup-status.ts): the
+  /** Where `erpbi backup` and `backup verify` record their outcome (shared/backup-status.ts): the
    *  nightly job sets it. Unset: nothing recorded (a backup by hand). */
   ERPBI_BACKUP_STATUS_FILE: z.string().min(1).optional(),
   /** The same file as the connector reads it for Prometheus (no gauges when unset). A name of its own: a
@@ -145,28 +145,28 @@ export const settings = z.object({
   /** The certificate Traefik serves (PEM), read by the connector for erpbi_tls_certificate_expiry_timestamp_seconds. */
   TLS_CERT_FILE: z.string().min(1).optional(),
 
-  // ---- npm start (runtime/main.ts) and the processes it wires together
+  // ---- npm start (runtime/box/main.ts) and the processes it wires together
   /** The box's port for people (the gateway). */
   ERPBI_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   /** The workspace's built files, served by the gateway. */
   WEB_DIR: z.string().min(1).optional(),
-  /** {process name: port} of the functions and the connector, followed by the gateway (runtime/ports-file.ts). */
+  /** {process name: port} of the functions and the connector, followed by the gateway (runtime/box/ports-file.ts). */
   GATEWAY_PORTS_FILE: z.string().min(1).optional(),
   /** The names /function/<name> reaches. */
   GATEWAY_FUNCTIONS: names.default(new Set<string>()),
   /** Processes /healthz also waits for (the connector), not routed. */
   GATEWAY_ALSO_WATCH: names.default(new Set<string>()),
-  /** The box's object storage process (runtime/object-storage-main.ts): its files, port and address. */
+  /** The box's object storage process (runtime/box/object-storage-main.ts): its files, port and address. */
   S3RVER_DIR: z.string().min(1).optional(),
   S3RVER_PORT: port.optional(),
   S3RVER_ADDRESS: z.string().min(1).default('127.0.0.1'),
 
-  // ---- plain Docker's gateway (runtime/compose-gateway.ts): faasd's names and ports
+  // ---- plain Docker's gateway (gateway/compose-gateway.ts): faasd's names and ports
   METRICS_PORT: port.default(8082),
   /** The port every function container listens on. */
   FUNCTION_PORT: port.default(8080),
 
-  // ---- the dev issuer on its own (runtime/dev-issuer-main.ts, the container test's Keycloak stand-in)
+  // ---- the dev issuer on its own (runtime/dev-issuer/main.ts, the container test's Keycloak stand-in)
   WEB_CLIENT_ID: z.string().min(1).default('erpbi-dashboard'),
   /** Origins of the workspace (comma-separated), like the client's redirect URIs in the realm. */
   REDIRECT_ORIGINS: z.string().transform((s) => s.split(',').map((o) => new URL(o.trim()).origin)).optional(),
@@ -174,7 +174,7 @@ export const settings = z.object({
   ISSUER_EXTRA_HOSTS: names.default(new Set<string>()),
 
   // ---- Keycloak's own settings, which the container test's stand-in reads as Keycloak does
-  // (runtime/keycloak-stand-in/): set, the dev issuer keeps its users in Keycloak's database and answers
+  // (runtime/dev-issuer/keycloak-stand-in/): set, the dev issuer keeps its users in Keycloak's database and answers
   // Keycloak's admin API; unset (npm start), it signs in its demo users.
   /** Keycloak's database, as Keycloak takes it: jdbc:postgresql://host:port/database. */
   KC_DB_URL: z.string().regex(/^jdbc:postgresql:\/\/[^/]+\/[^/?]+$/, 'is not jdbc:postgresql://host[:port]/database').optional(),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../tests/support/wait.js';
 
-// runtime/supervisor.ts starts every bundle with an IPC channel. When the runtime is SIGKILLed nothing
+// runtime/box/supervisor.ts starts every bundle with an IPC channel. When the runtime is SIGKILLed nothing
 // stops them: they must see the channel close and leave by themselves, not live on as orphans.
 // A zombie (exited, not yet reaped by whoever inherited it) counts as gone.
 const alive = (pid: number) => {

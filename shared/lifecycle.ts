@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * On SIGTERM/SIGINT, runs the steps in order (each failure ignored: we are leaving anyway), then exits 0.
- * Also when the IPC channel to the process that started us closes: runtime/supervisor.ts is gone
+ * Also when the IPC channel to the process that started us closes: runtime/box/supervisor.ts is gone
  * (SIGKILLed, crashed) and will neither stop nor SIGKILL us, so we leave by ourselves, within a deadline,
  * instead of living on holding our port and connections. Without such a channel (a container) nothing changes.
  */
@@ -25,7 +25,7 @@ export function stopOnSignal(steps: (() => unknown)[]): void {
 }
 
 /**
- * Tells the process that started us (runtime/supervisor.ts, over its IPC channel) which port we listen
+ * Tells the process that started us (runtime/box/supervisor.ts, over its IPC channel) which port we listen
  * on: with PORT=0 the OS picked it. Nothing happens without such a parent (a container, a test).
  */
 export function announceListening(address: ReturnType<import('node:net').Server['address']>): void {

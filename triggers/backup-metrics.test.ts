@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordBackupStatus } from '../runtime/backup-status.js';
+import { recordBackupStatus } from '../shared/backup-status.js';
 import { registerBackupMetrics } from './backup-metrics.js';
 
 // The gauges Prometheus alerts on, read from the files as the connector finds them at each scrape.

@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Gauge, type Registry } from 'prom-client';
-import { readBackupStatus, type BackupStatus } from '../runtime/backup-status.js';
+import { readBackupStatus, type BackupStatus } from '../shared/backup-status.js';
 
-// The nightly backup's outcome (runtime/backup-status.ts) and the TLS certificate's expiry, as gauges
+// The nightly backup's outcome (shared/backup-status.ts) and the TLS certificate's expiry, as gauges
 // of the connector, which Prometheus scrapes already (prometheus/rules/erpbi-backups.yml alerts on
 // them). Read at each scrape: the files change under a running connector. A gauge with nothing to say
 // has no sample at all (not a 0, which would read as 1970): `absent()` then tells "never recorded".

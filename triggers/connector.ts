@@ -2,7 +2,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstreamManager, type JsMsg, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
-import type { StackFunction } from './stack.js';
+import type { StackFunction } from '../shared/stack.js';
 import { ackWaitMs, consumerMaxDeliver, invokeTimeoutMs, maxDeliver, verdict } from './retry-policy.js';
 import { postJson } from './invoke.js';
 import type { ConnectorMetrics } from './metrics.js';

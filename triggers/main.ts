@@ -9,7 +9,7 @@ import { startBatchFeeds } from './batch-feed.js';
 import { createConnectorMetrics } from './metrics.js';
 import { registerBackupMetrics } from './backup-metrics.js';
 import { serviceTokenSource } from './service-token.js';
-import { readStack } from './stack.js';
+import { readStack } from '../shared/stack.js';
 import { startSweeper } from './sweeper.js';
 import { startPruner } from './pruner.js';
 import { startSchedules } from './schedule.js';

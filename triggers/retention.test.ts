@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { maxDeliver, redeliveryHorizonMs } from './retry-policy.js';
 import { readConfig } from '../shared/config.js';
 import { retentionFor } from './retention.js';
-import { readStack } from './stack.js';
+import { readStack } from '../shared/stack.js';
 
 const hour = 3600_000;
 const fns = readStack(join(import.meta.dirname, '..', 'stack.yml')).filter((f) => f.topics.length > 0);

@@ -1,6 +1,6 @@
 import type { Settings } from '../shared/config.js';
 import { maxDeliver, redeliveryHorizonMs } from './retry-policy.js';
-import type { StackFunction } from './stack.js';
+import type { StackFunction } from '../shared/stack.js';
 
 const hour = 3600_000;
 

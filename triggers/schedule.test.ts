@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../tests/support/wait.js';
-import { invokeScheduled, scheduleOf, startSchedules } from './schedule.js';
-import { readStack } from './stack.js';
+import { invokeScheduled, startSchedules } from './schedule.js';
+import { scheduleOf } from '../shared/stack.js';
+import { readStack } from '../shared/stack.js';
 
 const log = pino({ level: 'silent' });
 const calls: { url: string; auth: string | undefined; body: string }[] = [];

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { Logger } from '../shared/log.js';
 import { postJson } from './invoke.js';
+import type { Schedule } from '../shared/stack.js';
 
 // Scheduled invocations: a function's route POSTed on a cron schedule (UTC), from stack.yml's annotations
 //   erpbi.schedule: "20 5 * * *"        erpbi.schedule-path: "/reminders"
@@ -11,25 +12,6 @@ import { postJson } from './invoke.js';
 // time): the reminder run is (shared/billing/reminders.ts). It also runs once 30 s after the connector
 // starts (the functions up by then, or the failure logged), so a box that was off at the scheduled minute
 // catches up the same day.
-
-export interface Schedule {
-  cron: string;
-  path: string;
-}
-
-/** The schedule a stack entry's annotations give, checked when stack.yml is read (a bad one fails the start). */
-export function scheduleOf(name: string, annotations: Record<string, string> | undefined): Schedule | undefined {
-  const cron = annotations?.['erpbi.schedule'];
-  const path = annotations?.['erpbi.schedule-path'];
-  if (cron === undefined && path === undefined) return undefined;
-  if (!cron || !path?.startsWith('/')) throw new Error(`stack.yml ${name}: erpbi.schedule and erpbi.schedule-path (starting with /) go together`);
-  try {
-    new Cron(cron, { paused: true }).stop();
-  } catch (err) {
-    throw new Error(`stack.yml ${name}: erpbi.schedule "${cron}" is not a cron expression: ${(err as Error).message}`);
-  }
-  return { cron, path };
-}
 
 export interface ScheduleOptions {
   gatewayUrl: string;

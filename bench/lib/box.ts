@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startBox, type Box } from '../../tests/support/box.js';
 import { waitFor } from '../../tests/support/wait.js';
-import type { BoxFile } from '../../runtime/box.js';
+import type { BoxFile } from '../../runtime/box/box.js';
 import type { Role } from '../../shared/auth/roles.js';
 import type { NatsCredentials } from '../../shared/events/bus.js';
 import { Client } from './http.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../runtime/box.js';
+import { freePort } from '../../runtime/box/box.js';
 import { now, sleep } from './stats.js';
 
 export interface ColdStart {

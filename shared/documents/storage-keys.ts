@@ -2,7 +2,7 @@
 // `writer` puts PDFs (render-document; restore puts them back), `reader` gets and lists them (query; the
 // backup), `admin` only creates the bucket (storage-init). The single source for the secret files' names:
 // the installer writes them, SeaweedFS's identities are generated from them
-// (runtime/install/seaweedfs-identities.ts), stack.yml and compose mount them, and a process picks its
+// (cli/install/seaweedfs-identities.ts), stack.yml and compose mount them, and a process picks its
 // pair by S3_KEYS (shared/config.ts).
 
 export const storageKeyUses = ['writer', 'reader', 'admin'] as const;

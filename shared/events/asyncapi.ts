@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StackFunction } from '../../triggers/stack.js';
+import type { StackFunction } from '../stack.js';
 import { envelopeSchema } from './envelope.js';
 import { eventRegistry, eventTypes, type EventType } from './registry.js';
 

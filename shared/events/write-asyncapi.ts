@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readStack } from '../../triggers/stack.js';
+import { readStack } from '../stack.js';
 import { asyncApiDocument } from './asyncapi.js';
 
 // `npm run docs:asyncapi`: writes docs/asyncapi.json, the events' description kept in the repo for

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localStorageKeys } from '../../runtime/object-storage.js';
+import { localStorageKeys } from '../../runtime/box/object-storage.js';
 import { request } from '../faults/driver.js';
 import type { Box } from '../support/box.js';
 import { docker, front, keycloakAdmin, root, signInAs } from './stack.js';

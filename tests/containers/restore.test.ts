@@ -10,7 +10,7 @@ import type { Box } from '../support/box.js';
 import { results } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
 import { request } from '../faults/driver.js';
-import { localStorageKeys } from '../../runtime/object-storage.js';
+import { localStorageKeys } from '../../runtime/box/object-storage.js';
 import { compose, containerId, ensureUser, front, prepare, root, SignInRefused, signInAs, state, type Person, type Stack } from './stack.js';
 
 // Issue 22, item 5: a restore onto a second, blank box. Stack A (the runbook's compose files + the

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { Agent, setGlobalDispatcher } from 'undici';
 import type { Role } from '../../shared/auth/roles.js';
 import { exampleCompany } from '../../shared/documents/company.js';
-import { localStorageKeys } from '../../runtime/object-storage.js';
-import { seaweedfsIdentities } from '../../runtime/install/seaweedfs-identities.js';
+import { localStorageKeys } from '../../runtime/box/object-storage.js';
+import { seaweedfsIdentities } from '../../cli/install/seaweedfs-identities.js';
 import { natsUsers } from '../../shared/events/nats-users.js';
-import { freePort } from '../../runtime/box.js';
+import { freePort } from '../../runtime/box/box.js';
 import { stringify } from 'yaml';
 import { waitFor } from '../support/wait.js';
 

@@ -83,7 +83,7 @@ describe('compose files', () => {
     // the projector is a service on both paths, never a faasd function
     expect(fns['project-to-olap']).toBeUndefined();
     expect(readYaml('stack.yml')['x-erpbi-services']['project-to-olap'].annotations.topic).toBe('erp.>');
-    expect(erp.gateway.command).toEqual(['node', 'build/runtime/compose-gateway.js']);
+    expect(erp.gateway.command).toEqual(['node', 'build/gateway/compose-gateway.js']);
   });
 
   it('faasd extras: the same services (prometheus is erpbi-prometheus there), sized as their twins, no more memory', () => {

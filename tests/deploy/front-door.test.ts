@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { rateLimits, retryAfterSeconds, type RateLimitName } from '../../runtime/rate-limits.js';
+import { rateLimits, retryAfterSeconds, type RateLimitName } from '../../gateway/rate-limits.js';
 import { readYaml, root, stackFunctions } from './support.js';
 import { all, location, one, parseNginx, server, type Directive } from './nginx-conf.js';
 import { route, type Request, type Router } from './traefik-rules.js';
@@ -177,7 +177,7 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
     }
   });
 
-  it("Traefik's limits are runtime/rate-limits.ts's, per client address (X-Forwarded-For not believed)", () => {
+  it("Traefik's limits are gateway/rate-limits.ts's, per client address (X-Forwarded-For not believed)", () => {
     const defined = Object.keys(middlewares).filter((m) => /^(rate|inflight)-/.test(m)).sort();
     expect(defined).toEqual(names.flatMap((n) => [`inflight-${n}`, `rate-${n}`]).sort());
     const byAddress = { ipStrategy: { depth: 0 } };
@@ -239,7 +239,7 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
     expect(faasd.environment).toContain('KC_HOSTNAME_ADMIN=http://127.0.0.1:8081');
   });
 
-  it('SECURITY.md states the limits as runtime/rate-limits.ts has them', () => {
+  it('SECURITY.md states the limits as gateway/rate-limits.ts has them', () => {
     const doc = readFileSync(join(root, 'SECURITY.md'), 'utf8');
     for (const n of names) {
       const l = rateLimits[n];

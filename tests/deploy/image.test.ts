@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../runtime/box.js';
+import { freePort } from '../../runtime/box/box.js';
 import { root } from './support.js';
 import { natsUrl } from '../support/nats.js';
 import { adminUrl } from '../support/postgres.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeSecretFiles, secretRule } from '../../runtime/install/secrets.js';
+import { composeSecretFiles, secretRule } from '../../cli/install/secrets.js';
 import { composeFiles, readYaml, root } from './support.js';
 
 // install.sh, read: it parses and lints, it makes the secrets the compose files use, and the runbook
@@ -54,7 +54,7 @@ describe("the runbook's commands", () => {
 
   it('names only repository paths that exist', () => {
     // `compose/...`, `runtime/...`, ... in code spans: the repository's own top-level folders and files
-    const top = ['compose', 'runtime', 'shared', 'tests', 'docs', 'functions', 'template', 'prometheus', 'grafana', 'web', 'bin', 'triggers'] // (not olap/: the backup's files are named so too);
+    const top = ['compose', 'runtime', 'gateway', 'cli', 'shared', 'tests', 'docs', 'functions', 'template', 'prometheus', 'grafana', 'web', 'bin', 'triggers'] // (not olap/: the backup's files are named so too);
     const paths = [...runbook.matchAll(/`((?:[\w.-]+\/)*[\w.-]+)`/g)].map((m) => m[1]!).filter((p) => top.includes(p.split('/')[0]!) && p.includes('/'));
     expect(paths.length).toBeGreaterThan(5);
     for (const p of new Set(paths)) expect(existsSync(join(root, p.replace(/\/$/, ''))), `docs/deploy-pi.md names ${p}`).toBe(true);

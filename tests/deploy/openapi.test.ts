@@ -13,7 +13,7 @@ import { defineFunction, mount, type FunctionDefinition } from '../../shared/htt
 import { openApiDocument, type OpenApiDocument, type OpenApiOperation } from '../../shared/http/openapi.js';
 import type { Deps } from '../../shared/unit-of-work.js';
 import { queryParams } from '../../functions/project-to-olap/schema.js';
-import { buildGateway } from '../../runtime/gateway.js';
+import { buildGateway } from '../../gateway/gateway.js';
 import { loadDefinitions } from '../support/harness.js';
 import { createAjv } from '../support/openapi-check.js';
 import { readYaml, root } from './support.js';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { securityHeaders } from '../../runtime/security-headers.js';
+import { securityHeaders } from '../../gateway/security-headers.js';
 import { readYaml, root } from './support.js';
 
-// The security headers have one source, runtime/security-headers.ts (`npm start`'s gateway sets them);
+// The security headers have one source, gateway/security-headers.ts (`npm start`'s gateway sets them);
 // the Pi's Traefik and the container test's nginx stand-in for it cannot import it: they must say the
 // same, with the issuer at https://auth.<domain> (Keycloak, compose's AUTH_ISSUER).
 
@@ -13,7 +13,7 @@ const domain = '{{ env "ERPBI_DOMAIN" }}';
 const expected = securityHeaders({ issuer: 'https://auth.erpbi.lan/realms/erpbi', https: true });
 
 describe('the security headers of the front door', () => {
-  it("Traefik's web, functions and bi routers carry the security-headers middleware, with runtime/security-headers.ts's values", () => {
+  it("Traefik's web, functions and bi routers carry the security-headers middleware, with gateway/security-headers.ts's values", () => {
     const dyn = readYaml('compose/traefik/dynamic.yml');
     const routers = dyn.http.routers as Record<string, { rule: string; middlewares?: string[] }>;
     for (const name of ['web', 'functions', 'bi']) {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { storageKeySecrets, storageKeyUses, type StorageKeyUse } from '../../shared/documents/storage-keys.js';
-import { seaweedfsConfigFile, seaweedfsIdentities } from '../../runtime/install/seaweedfs-identities.js';
+import { seaweedfsConfigFile, seaweedfsIdentities } from '../../cli/install/seaweedfs-identities.js';
 import { composeFiles, environmentOf, root, serviceMemoryMb, services, stackFunctions } from './support.js';
 
 // The invoice PDFs' object storage as issue 22 wants it: SeaweedFS pinned by digest and started by a

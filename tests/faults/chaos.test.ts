@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from '../../shared/db/pool.js';
-import { readStack } from '../../triggers/stack.js';
+import { readStack } from '../../shared/stack.js';
 import type { Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
 import { alive, drive, openStockedBox, readPids, request, tokensFor } from './driver.js';

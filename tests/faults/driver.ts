@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Role } from '../../shared/auth/roles.js';
 import { startBox, type Box } from '../support/box.js';
 import { createPool } from '../../shared/db/pool.js';
-import { readSuperuserPassword } from '../../runtime/postgres-superuser.js';
+import { readSuperuserPassword } from '../../runtime/box/postgres-superuser.js';
 import { connectNats } from './invariants.js';
 
 // A steady order flow through the gateway, as a careful client drives it: every command that creates

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, ensureStreams, type Bus } from '../../shared/events/bus.js';
 import { natsPasswordShape, natsUsers, type NatsUser } from '../../shared/events/nats-users.js';
 import { replayStream } from '../../olap/replay.js';
-import { freePort } from '../../runtime/box.js';
-import { natsPasswords, startNats } from '../../runtime/nats.js';
-import type { Service } from '../../runtime/keep-alive.js';
+import { freePort } from '../../runtime/box/box.js';
+import { natsPasswords, startNats } from '../../runtime/box/nats.js';
+import type { Service } from '../../runtime/box/keep-alive.js';
 
 // erpbi's NATS users (shared/events/nats-users.ts) on a real nats-server started as `npm start` starts
 // its own: who may publish, read and delete what. The same block is compose/nats/users.conf on the Pi.

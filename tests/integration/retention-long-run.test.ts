@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneOnce } from '../../triggers/pruner.js';
 import { readConfig } from '../../shared/config.js';
 import { retentionFor } from '../../triggers/retention.js';
-import { readStack } from '../../triggers/stack.js';
+import { readStack } from '../../shared/stack.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { counts, seed } from '../support/fixtures.js';
 

@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../runtime/box.js';
-import { signToken, type IssuerKeys } from '../../runtime/issuer.js';
+import { freePort } from '../../runtime/box/box.js';
+import { signToken, type IssuerKeys } from '../../runtime/dev-issuer/issuer.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { waitFor } from './wait.js';
 
@@ -41,7 +41,7 @@ export interface BoxOptions {
   terminal?: boolean;
 }
 
-/** Starts `npm start`'s code (runtime/main.ts) as a child process and waits for /healthz. */
+/** Starts `npm start`'s code (runtime/box/main.ts) as a child process and waits for /healthz. */
 export async function startBox(opts: BoxOptions = {}): Promise<Box> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'erpbi-box-'));
   chmodSync(dataDir, 0o755); // the embedded Postgres runs as the postgres user and must reach its data dir
@@ -64,7 +64,7 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
   delete env.NATS_URL;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   if (opts.natsUrl) env.NATS_URL = opts.natsUrl;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.terminal ?? false });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'box', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.terminal ?? false });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

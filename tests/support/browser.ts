@@ -48,7 +48,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 /** axe-core in the page: the serious and critical violations, as "rule: target" lines. */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  // evaluate, not an inline <script>: the workspace's CSP (runtime/security-headers.ts) refuses inline scripts.
+  // evaluate, not an inline <script>: the workspace's CSP (gateway/security-headers.ts) refuses inline scripts.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;

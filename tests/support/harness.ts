@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Role } from '../../shared/auth/roles.js';
 import type { FunctionDefinition } from '../../shared/http/definition.js';
 import { buildApp } from '../../shared/http/app.js';
-import { readStack } from '../../triggers/stack.js';
+import { readStack } from '../../shared/stack.js';
 import type { Pool } from '../../shared/db/pool.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { createTestBus, type TestBus } from './nats.js';

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { documentsBucket, localStorageKeys, startObjectStorage } from '../../runtime/object-storage.js';
-import type { Service } from '../../runtime/keep-alive.js';
-import { freePort } from '../../runtime/box.js';
+import { documentsBucket, localStorageKeys, startObjectStorage } from '../../runtime/box/object-storage.js';
+import type { Service } from '../../runtime/box/keep-alive.js';
+import { freePort } from '../../runtime/box/box.js';
 
 /**
- * The box's own S3-protocol storage (runtime/object-storage.ts: s3rver, file-backed) for one test file,
+ * The box's own S3-protocol storage (runtime/box/object-storage.ts: s3rver, file-backed) for one test file,
  * that can be stopped and started again on the same port and files.
  */
 export interface TestStorage {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JS build script
 import { buildApiDocs } from '../../esbuild.config.mjs';
-import { buildGateway } from '../../runtime/gateway.js';
+import { buildGateway } from '../../gateway/gateway.js';
 import { launchChromium, watch } from '../support/browser.js';
 
 // The API docs page (/docs, Swagger UI over /openapi.json) in Chromium, as the build writes it and the

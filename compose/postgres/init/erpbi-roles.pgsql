@@ -2,7 +2,7 @@
 -- connected to erpbi's database, after setting (set_config) erpbi.role_prefix and the three passwords
 -- erpbi.owner_password, erpbi.app_password, erpbi.reader_password. The one text of this setup: the
 -- Pi's init script (20-erpbi-roles.sh, through psql) and `npm start` for its embedded Postgres
--- (runtime/postgres.ts) both run it. The postgres image's entrypoint runs only *.sh and *.sql here, not
+-- (runtime/box/postgres.ts) both run it. The postgres image's entrypoint runs only *.sh and *.sql here, not
 -- this file by itself.
 --
 -- Idempotent: run again, each role gets the password it is given now, and a database that was set up

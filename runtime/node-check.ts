@@ -1,5 +1,0 @@
-// Imported first by runtime/main.ts (`npm start`): ES modules run their imports in order, so this
-// refuses an unsupported Node.js before any other module of the box is loaded or anything is started.
-import { refuseUnsupportedNode } from './node-support.mjs';
-
-refuseUnsupportedNode();
