@@ -4,11 +4,10 @@ import pg from 'pg';
 import { startBox, type Box } from '../../tests/support/box.js';
 import { waitFor } from '../../tests/support/wait.js';
 import type { BoxFile } from '../../runtime/box.js';
+import { readSuperuserPassword } from '../../runtime/postgres-superuser.js';
 import type { Role } from '../../shared/auth/roles.js';
 import type { NatsCredentials } from '../../shared/events/bus.js';
 import { Client } from './http.js';
-
-export const pgPassword = 'erpbi-local'; // runtime/postgres.ts: the embedded Postgres' local password
 
 export interface BenchBox {
   box: Box;
@@ -31,6 +30,8 @@ export async function startBenchBox(dataDir: string, env: Record<string, string>
   const tokens = {} as Record<Role, string>;
   for (const role of ['admin', 'clerk', 'accountant', 'service'] as Role[]) tokens[role] = await box.token(role, `bench-${role}`);
   const pgPort = file.pgPort;
+  // The embedded Postgres' superuser has a password of the data dir's own (runtime/postgres-superuser.ts).
+  const pgPassword = encodeURIComponent(readSuperuserPassword(dataDir) ?? '');
   return {
     box,
     http: new Client(box.url),
