@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../shared/db/pool.js';
 import { waitFor } from '../../support/wait.js';
 import { drive, request, type Flow } from '../../faults/driver.js';
-import { checkInvariants, checkOlap, settle } from '../../faults/invariants.js';
+import { checkInvariants, settle } from '../../faults/invariants.js';
+import { checkOlap } from '../../faults/olap-invariants.js';
 import { compose, containerId, jobs, signIn, state, stats } from '../stack.js';
 import { box, ct, customers, measures, skus, walkThrough, ip, healthy, openData, closeData } from './context.js';
 
