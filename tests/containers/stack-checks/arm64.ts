@@ -1,7 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../support/wait.js';
 import { request } from '../../faults/driver.js';
-import { compose, containerId, docker, dockerRegistry, front, signIn, startTimes } from '../stack.js';
+import { compose, containerId, docker, front, signIn } from '../stack.js';
+import { dockerRegistry, startTimes } from '../images.js';
 import { box, ct, measures, ownServices, idleMb, openData, closeData } from './context.js';
 
 // Issue 21, item 4: the same compose stack from erpbi's arm64 images (REGISTRY=erpbi-arm64, the names

@@ -3,7 +3,8 @@ import { createPool, type Pool } from '../../../shared/db/pool.js';
 import type { Box } from '../../support/box.js';
 import { waitFor } from '../../support/wait.js';
 import { stackFunctions } from '../../deploy/support.js';
-import { containerId, front, signIn, state, stats, type Registry, type Stack } from '../stack.js';
+import { containerId, front, signIn, state, stats, type Stack } from '../stack.js';
+import { type Registry } from '../images.js';
 
 // What the container test's checks share: the running stack, the registry, the connections to its
 // Postgres and NATS (remade after each down and up), the measures written at the end, and the data

@@ -4,7 +4,8 @@ import { waitFor } from '../../support/wait.js';
 import { drive, request, type Flow } from '../../faults/driver.js';
 import { checkInvariants, settle } from '../../faults/invariants.js';
 import { checkOlap } from '../../faults/olap-invariants.js';
-import { compose, containerId, jobs, signIn, state, stats } from '../stack.js';
+import { compose, containerId, signIn, state, stats } from '../stack.js';
+import { jobs } from '../images.js';
 import { box, ct, customers, measures, skus, walkThrough, ip, healthy, openData, closeData } from './context.js';
 
 // What the stack keeps: a load with kill -9 of a function, the connector and the projector, the named

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { arches, docker, dockerRegistry, registryTag } from '../stack.js';
+import { docker } from '../stack.js';
+import { arches, dockerRegistry, registryTag } from '../images.js';
 import { ct, images } from './context.js';
 
 // erpbi's images in the local registry and in Docker's store: both arches, each one's Node and native addons.

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { results } from '../../support/browser.js';
 import { waitFor } from '../../support/wait.js';
 import { request } from '../../faults/driver.js';
-import { compose, imageMeasures, prepare, root, signIn, startRegistry, startTimes } from '../stack.js';
+import { compose, prepare, root, signIn } from '../stack.js';
+import { imageMeasures, startRegistry, startTimes } from '../images.js';
 import { box, ct, measures, images, ownServices, healthy, idleMb, openData, closeData, timed } from './context.js';
 
 // The amd64 stack up for the checks: the bases, both arches' images pushed to the local registry, the
