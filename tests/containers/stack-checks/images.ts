@@ -21,7 +21,12 @@ export function imageChecks(): void {
     // the service image's native addons are its arch's: DuckDB answers a query, esbuild (the CLI's tsx) runs
     for (const arch of arches) {
       const name = `${dockerRegistry(arch)}/erpbi:0.1.0`;
-      const duckdb = `const { DuckDBInstance } = require('@duckdb/node-api'); DuckDBInstance.create(':memory:').then((i) => i.connect()).then((c) => c.runAndReadAll('select sum(i)::varchar as s from range(100000) t(i)')).then((r) => console.log(r.getRowObjects()[0].s))`;
+      const duckdb = [
+        "const { DuckDBInstance } = require('@duckdb/node-api'); ",
+        "DuckDBInstance.create(':memory:').then((i) => i.connect())",
+        ".then((c) => c.runAndReadAll('select sum(i)::varchar as s from range(100000) t(i)'))",
+        '.then((r) => console.log(r.getRowObjects()[0].s))',
+      ].join('');
       expect(docker(['run', '--rm', '--network', 'none', name, 'node', '-e', duckdb]), `${name} DuckDB`).toBe('4999950000');
       expect(
         docker(['run', '--rm', '--network', 'none', name, 'node', '-p', "require('esbuild').transformSync('let a: number = 1', { loader: 'ts' }).code.trim()"]),
