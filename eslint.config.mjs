@@ -1,6 +1,9 @@
-// npm run lint (part of npm test): ESLint's and typescript-eslint's recommended rules over all the code;
-// the compiler (tsc --noEmit: strict, noUnusedLocals, noUnusedParameters) checks the types.
+// npm run lint (part of npm test): ESLint's and typescript-eslint's recommended rules over all the code,
+// then Prettier's check of its format (.prettierrc.json; `npm run format` writes it). eslint-config-prettier,
+// last, turns off the rules that would argue with Prettier over layout. The compiler (tsc --noEmit:
+// strict, noUnusedLocals, noUnusedParameters) checks the types.
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -21,4 +24,5 @@ export default tseslint.config(
     files: ['tests/**', '**/*.test.ts', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  prettier,
 );

@@ -4,11 +4,10 @@ import pg from 'pg';
 import { startBox, type Box } from '../../tests/support/box.js';
 import { waitFor } from '../../tests/support/wait.js';
 import type { BoxFile } from '../../runtime/box/box.js';
+import { readSuperuserPassword } from '../../runtime/box/postgres-superuser.js';
 import type { Role } from '../../shared/auth/roles.js';
 import type { NatsCredentials } from '../../shared/events/bus.js';
 import { Client } from './http.js';
-
-export const pgPassword = 'erpbi-local'; // runtime/postgres.ts: the embedded Postgres' local password
 
 export interface BenchBox {
   box: Box;
@@ -20,7 +19,7 @@ export interface BenchBox {
   pgUrl: (database?: string) => string;
 }
 
-/** A fresh box (runtime/main.ts as a child process, as `npm start` runs it) on a data dir and port of its own. */
+/** A fresh box (runtime/box/main.ts as a child process, as `npm start` runs it) on a data dir and port of its own. */
 export async function startBenchBox(dataDir: string, env: Record<string, string> = {}): Promise<BenchBox> {
   mkdirSync(dataDir, { recursive: true });
   const box = await startBox({ dataDir, readyTimeoutMs: 180_000, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env } }); // info: what `npm start` logs
@@ -31,13 +30,15 @@ export async function startBenchBox(dataDir: string, env: Record<string, string>
   const tokens = {} as Record<Role, string>;
   for (const role of ['admin', 'clerk', 'accountant', 'service'] as Role[]) tokens[role] = await box.token(role, `bench-${role}`);
   const pgPort = file.pgPort;
+  // The embedded Postgres' superuser has a password of the data dir's own (runtime/box/postgres-superuser.ts).
+  const pgPassword = encodeURIComponent(readSuperuserPassword(dataDir) ?? '');
   return {
     box,
     http: new Client(box.url),
     tokens,
     pgPort,
     natsUrl: `nats://127.0.0.1:${file.natsPort}`,
-    // The box's nats-server lets no one in without a user (runtime/nats.ts): the bench reads as its operator.
+    // The box's nats-server lets no one in without a user (runtime/box/nats.ts): the bench reads as its operator.
     natsCredentials: file.natsPasswords ? { user: 'operator', password: file.natsPasswords.operator } : undefined,
     pgUrl: (database = 'erpbi') => `postgres://postgres:${pgPassword}@127.0.0.1:${pgPort}/${database}`,
   };

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Bus } from '../../shared/events/bus.js';
 import type { BenchBox, Catalogue } from './box.js';
-import type { OlapWatch } from './flow.js';
+import type { OlapWatch } from './olap-watch.js';
 import { now, sleep, summarize, type Summary } from './stats.js';
 
 // OLAP at volume: synthetic orders published straight into the box's stream on a subject of their own

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { pgPassword, pgQuery } from './box.js';
+import { pgQuery } from './box.js';
 
 const run = promisify(execFile);
 
@@ -22,7 +22,7 @@ export interface PgbenchResult {
 export async function runPgbench(pgPort: number, adminUrl: string, opts: { scale: number; clients: number; threads: number; seconds: number }): Promise<PgbenchResult> {
   await pgQuery(adminUrl, 'drop database if exists pgbench');
   await pgQuery(adminUrl, 'create database pgbench');
-  const env = { ...process.env, PGPASSWORD: pgPassword };
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(new URL(adminUrl).password) };
   const conn = ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres'];
   await run('/usr/bin/pgbench', ['-i', '-q', '-s', String(opts.scale), ...conn, 'pgbench'], { env, timeout: 300_000 });
   const { stdout } = await run('/usr/bin/pgbench', ['-T', String(opts.seconds), '-c', String(opts.clients), '-j', String(opts.threads), ...conn, 'pgbench'], { env, timeout: (opts.seconds + 120) * 1000 });

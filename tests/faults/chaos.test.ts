@@ -5,8 +5,10 @@ import type { Pool } from '../../shared/db/pool.js';
 import { readStack } from '../../shared/stack.js';
 import type { Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
-import { alive, drive, openStockedBox, readPids, request, tokensFor } from './driver.js';
-import { checkInvariants, checkOlap, olapPresent, settle } from './invariants.js';
+import { drive, request, tokensFor } from './driver.js';
+import { alive, openStockedBox, readPids } from './fault-box.js';
+import { checkInvariants, settle } from './invariants.js';
+import { checkOlap, olapPresent } from './olap-invariants.js';
 import { long, report } from './support.js';
 
 // Issue 7, parts 1-3: a box of its own (embedded Postgres, private nats-server) under a steady order

@@ -5,7 +5,8 @@ import type { Pool } from '../../shared/db/pool.js';
 import { readStack } from '../../shared/stack.js';
 import type { Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
-import { alive, drive, openStockedBox, readPids, request, tokensFor } from './driver.js';
+import { drive, request, tokensFor } from './driver.js';
+import { alive, openStockedBox, readPids } from './fault-box.js';
 import { long, report } from './support.js';
 
 // Issue 21: a function must outlive a restart of what it depends on. In containers nothing like

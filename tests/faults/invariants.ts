@@ -1,25 +1,16 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Pool } from '../../shared/db/pool.js';
 import { chart } from '../../shared/domain/chart-of-accounts.js';
 import type { Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
-import { request, tokensFor, type Flow } from './driver.js';
+import type { Flow } from './driver.js';
+import { checkPurchases } from './purchase-invariants.js';
 import { checkStockAtCost } from './stock-invariants.js';
 
 // After the flow stops: wait (polling, with a deadline) until the box has settled, then check what
 // Postgres says against what the driver was told. Each check counts what it compared.
-
-const root = join(import.meta.dirname, '..', '..');
-export const olapPresent = existsSync(join(root, 'functions', 'project-to-olap', 'handler.ts'));
-
-/** The box's own nats-server, as its operator (every client of it signs in: shared/events/nats-users.ts). */
-export async function connectNats(port: number, operatorPassword: string): Promise<NatsConnection> {
-  return connect({ servers: `nats://127.0.0.1:${port}`, name: 'faults-suite', maxReconnectAttempts: -1, reconnectTimeWait: 250, user: 'operator', pass: operatorPassword });
-}
 
 /** Settled: no unpublished outbox row, every consumer caught up and nothing in flight, no order pending. */
 export async function settle(box: Box, db: Pool, nc: NatsConnection, timeoutMs: number): Promise<{ ms: number }> {
@@ -268,81 +259,5 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
   checked['dead letters'] = dlq.state.messages;
 
   for (const [status, n] of Object.entries(byStatus)) checked[`orders now ${status}`] = n;
-  return checked;
-}
-
-/**
- * What the driver was told about buying against Postgres: every purchase order it got a 201 for exists
- * once with its lines; every receipt it got a 200 for exists once with the quantities it asked for; one
- * receipt per Idempotency-Key (a receipt retried after a SIGKILL with its key was never booked twice);
- * every adjustment it got a 200 for is one movement with the deltas answered.
- */
-async function checkPurchases(q: <T = any>(sql: string, params?: unknown[]) => Promise<T[]>, flow: Flow, checked: Checked): Promise<void> {
-  const poIds = [...flow.purchaseOrders.keys()];
-  const pos = await q<{ id: string; lines: string }>(
-    `select o.id, jsonb_agg(jsonb_build_array(l.sku, l.quantity, l.unit_cost) order by l.line_no)::text as lines
-     from inventory.purchase_orders o join inventory.purchase_order_lines l on l.purchase_order_id = o.id where o.id = any($1) group by o.id`,
-    [poIds],
-  );
-  expect(pos.length, 'accepted purchase orders found').toBe(poIds.length);
-  for (const o of pos) expect(JSON.parse(o.lines), `purchase order ${o.id} lines`).toEqual(flow.purchaseOrders.get(o.id)!.lines.map((l) => [l.sku, l.quantity, l.unitCost]));
-  const [poKeys] = await q<{ keyed: number; created: number }>(
-    `select (select count(*) from platform.idempotency where scope like 'receive-stock/purchase-order:%' and status = 201)::int as keyed,
-            (select count(*) from inventory.purchase_orders)::int as created`,
-  );
-  expect(poKeys!.created, 'purchase orders vs keyed creates').toBe(poKeys!.keyed);
-  checked['accepted purchase orders exist once, with their lines'] = poIds.length;
-
-  const receiptIds = [...flow.poReceipts.keys()];
-  const receipts = await q<{ id: string; purchase_order_id: string; lines: { lineNo: number; quantity: number }[] }>(
-    'select id, purchase_order_id, lines from inventory.goods_receipts where id = any($1)',
-    [receiptIds],
-  );
-  expect(receipts.length, 'accepted goods receipts found').toBe(receiptIds.length);
-  for (const r of receipts) {
-    const told = flow.poReceipts.get(r.id)!;
-    expect({ po: r.purchase_order_id, lines: r.lines.map((l) => [l.lineNo, Number(l.quantity)]) }, `receipt ${r.id}`).toEqual({ po: told.purchaseOrderId, lines: told.lines.map((l) => [l.lineNo, l.quantity]) });
-  }
-  const [rKeys] = await q<{ keyed: number; distinct_ids: number; booked: number }>(
-    `select (select count(*) from platform.idempotency where scope like 'receive-stock/purchase-order/receive:%' and status = 200)::int as keyed,
-            (select count(distinct response->>'receiptId') from platform.idempotency where scope like 'receive-stock/purchase-order/receive:%' and status = 200)::int as distinct_ids,
-            (select count(*) from inventory.goods_receipts where purchase_order_id is not null)::int as booked`,
-  );
-  expect(rKeys!.distinct_ids, 'goods receipts per Idempotency-Key').toBe(rKeys!.keyed);
-  expect(rKeys!.booked, 'goods receipts vs keyed receipts').toBe(rKeys!.keyed);
-  checked['accepted goods receipts exist once (one per key)'] = receiptIds.length;
-
-  const movementIds = [...flow.adjustments.keys()];
-  const moves = await q<{ id: string; sku: string; on_hand_delta: string; value_delta: string; reason: string }>(
-    "select id::text, sku, on_hand_delta::text, value_delta::text, reason from inventory.stock_movements where kind = 'adjustment' and id = any($1::bigint[])",
-    [movementIds],
-  );
-  expect(moves.map((m) => [m.id, m.sku, Number(m.on_hand_delta), Number(m.value_delta), m.reason]).sort(), 'accepted adjustments')
-    .toEqual(movementIds.map((id) => { const a = flow.adjustments.get(id)!; return [id, a.sku, a.quantityDelta, a.valueDelta, a.reason]; }).sort());
-  checked['accepted adjustments are one movement each, as answered'] = movementIds.length;
-}
-
-/** 9. OLAP aggregates equal Postgres, once the projector has caught up (polled with a deadline). */
-export async function checkOlap(box: Box, db: Pool): Promise<Checked> {
-  const checked: Checked = {};
-  const q = async <T = any>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as T[];
-  const token = await tokensFor(box)('admin');
-  const pgFunnel = await q<{ status: string; orders: number; value: number }>('select status, count(*)::int as orders, sum(total)::bigint as value from orders.orders group by status order by status');
-  const pgStock = await q<{ sku: string; onHand: number; reserved: number }>('select sku, on_hand as "onHand", reserved from inventory.stock_view order by sku');
-  let lastOlap = '';
-  await waitFor(
-    async () => {
-      const funnel = await request(box, token, '/function/project-to-olap/query/order_funnel');
-      const levels = await request(box, token, '/function/project-to-olap/query/stock_levels');
-      if (funnel.status !== 200 || levels.status !== 200) return false;
-      const f = (funnel.body.rows as { status: string; orders: number; value: number }[]).map((r) => ({ status: r.status, orders: Number(r.orders), value: Number(r.value) })).sort((a, b) => a.status.localeCompare(b.status));
-      const s = (levels.body.rows as { sku: string; onHand: number; reserved: number }[]).map((r) => ({ sku: r.sku, onHand: Number(r.onHand), reserved: Number(r.reserved) })).sort((a, b) => a.sku.localeCompare(b.sku));
-      lastOlap = JSON.stringify({ olapFunnel: f, pgFunnel, olapStock: s, pgStock });
-      return JSON.stringify(f) === JSON.stringify(pgFunnel) && JSON.stringify(s) === JSON.stringify(pgStock);
-    },
-    { timeoutMs: 60_000, intervalMs: 500, what: () => `OLAP order_funnel and stock_levels to equal Postgres: ${lastOlap.slice(0, 2000)}` },
-  );
-  checked['OLAP funnel statuses = Postgres'] = pgFunnel.length;
-  checked['OLAP stock skus = Postgres'] = pgStock.length;
   return checked;
 }

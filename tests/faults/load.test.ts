@@ -4,8 +4,10 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from '../../shared/db/pool.js';
 import type { Box } from '../support/box.js';
-import { drive, openStockedBox, readPids, request, rssKb, tokensFor } from './driver.js';
-import { checkInvariants, checkOlap, olapPresent, settle } from './invariants.js';
+import { drive, request, tokensFor } from './driver.js';
+import { openStockedBox, readPids, rssKb } from './fault-box.js';
+import { checkInvariants, settle } from './invariants.js';
+import { checkOlap, olapPresent } from './olap-invariants.js';
 import { long, report } from './support.js';
 import { curve, memoryTrend, type Sample } from './memory-trend.js';
 

@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/roles.js';
-import { amountText } from '../../shared/domain/money.js';
 import { buildApp } from '../../shared/http/app.js';
 import { exportPageSize } from '../../shared/query/all-pages.js';
 import { startBatchFeed } from '../../triggers/batch-feed.js';
@@ -17,6 +16,7 @@ import { createHarness, type Harness } from '../support/harness.js';
 import { seed } from '../support/fixtures.js';
 import { aggregateNames, lastSeq } from '../support/olap.js';
 import { waitFor } from '../support/wait.js';
+import { expected, expectSame } from './csv-expected.js';
 
 // `Accept: text/csv` on the list reads and the BI queries (issue: CSV export), against real Postgres,
 // JetStream and DuckDB: every row of every page, equal to the JSON answers, parsed with csv-parse.
@@ -167,37 +167,6 @@ async function jsonAll(path: string, role: Role): Promise<Record<string, unknown
     cursor = res.body.nextCursor;
   } while (cursor);
   return items;
-}
-
-// The documented cell rules, written out independently of shared/http/csv.ts.
-const formula = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
-const textCell = (s: string) => (formula.test(s) ? `'${s}` : s);
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return textCell(typeof value === 'string' ? value : JSON.stringify(value));
-}
-const linesCell = (lines: unknown) => z.array(z.object({ sku: z.string(), quantity: z.number() })).parse(lines).map((l) => `${l.quantity} x ${l.sku}`).join('; ');
-
-/** What the CSV row of a JSON item must be: every field in its order, `<money>_formatted` after each money field. */
-function expected(item: Record<string, unknown>, money: readonly string[]): { header: string[]; row: Record<string, string> } {
-  const header: string[] = [];
-  const row: Record<string, string> = {};
-  for (const [key, value] of Object.entries(item)) {
-    header.push(key);
-    row[key] = key === 'lines' ? linesCell(value) : cell(value);
-    if (money.includes(key)) {
-      header.push(`${key}_formatted`);
-      row[`${key}_formatted`] = typeof value === 'number' && typeof item.currency === 'string' ? amountText(value, item.currency) : '';
-    }
-  }
-  return { header, row };
-}
-
-function expectSame(got: { header: string[]; rows: Record<string, string>[] }, items: Record<string, unknown>[], money: readonly string[]) {
-  expect(items.length).toBeGreaterThan(0);
-  expect(got.header).toEqual(expected(items[0]!, money).header);
-  expect(got.rows).toEqual(items.map((i) => expected(i, money).row));
 }
 
 const orderMoney = ['subtotal', 'tax', 'total', 'amountPaid'];

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../olap/aging.js';
 import { backfillInvoiceIds } from '../../shared/db/migrations/012-ledger.js';
@@ -10,6 +9,7 @@ import { amountText } from '../../shared/domain/money.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { seed } from '../support/fixtures.js';
 import { caughtUp, feedProjector } from '../support/olap.js';
+import { ledgerReads, type Receivable } from './ledger-reads.js';
 
 // The accountant's ledger reads (docs/ledger.md) against real Postgres, JetStream and DuckDB, after a
 // flow in two currencies: invoices, partial and full payments, a cancel of a partly paid invoice (its
@@ -20,40 +20,12 @@ const dir = mkdtempSync(join(tmpdir(), 'erpbi-ledger-it-'));
 process.env.OLAP_FILE = join(dir, 'erpbi.duckdb');
 let h: Harness;
 let feed: Awaited<ReturnType<typeof feedProjector>>;
+const { read, wholeJournal, csv, q } = ledgerReads(() => h);
 
 const dayMs = 86_400_000;
 const day = (offset: number) => todayUtc(new Date(Date.now() + offset * dayMs));
 const today = day(0);
 const threeDaysAgo = day(-3);
-
-interface Line {
-  account: string;
-  number: number | null;
-  name: string | null;
-  debit: number;
-  credit: number;
-}
-interface Posting {
-  postingId: string;
-  kind: string;
-  at: string;
-  currency: string;
-  invoiceId: string | null;
-  customerId: string | null;
-  customerName: string | null;
-  lines: Line[];
-  totalDebit: number;
-  totalCredit: number;
-}
-type Receivable = {
-  customerId: string;
-  customerName: string;
-  currency: string;
-  balance: number;
-  open: number;
-  credit: number;
-  invoices: number;
-};
 
 let backdated: string[] = []; // posting ids moved three days back
 
@@ -116,33 +88,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const read = async (path: string, role: 'accountant' | 'admin' = 'accountant') => {
-  const res = await h.get('query', path, { role });
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
-  return res.body;
-};
-
-async function wholeJournal(params: string, limit = 3): Promise<Posting[]> {
-  const all: Posting[] = [];
-  let cursor: string | null = null;
-  do {
-    const body = await read(`/ledger/journal?${params}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(body.items.length).toBeLessThanOrEqual(limit);
-    all.push(...body.items);
-    cursor = body.nextCursor;
-  } while (cursor);
-  return all;
-}
-
-async function csv(path: string, role: 'accountant' | 'admin' = 'accountant') {
-  const res = await h.get('query', path, { role, headers: { accept: 'text/csv' } });
-  expect(res.status, String(res.body)).toBe(200);
-  expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-  expect(res.headers['content-disposition']).toMatch(/^attachment; filename="[a-z_]+-\d{4}-\d\d-\d\d\.csv"$/);
-  return parse(String(res.body), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-}
-
-const q = <T extends Record<string, unknown>>(sql: string, values: unknown[] = []) => h.db.pool.query<T>(sql, values).then((r) => r.rows);
 
 describe('the journal', () => {
   it('lists every posting of the period once and none outside it, with its lines as booked', async () => {

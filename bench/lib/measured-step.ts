@@ -1,0 +1,80 @@
+import { commits, type BenchBox } from './box.js';
+import { cpuSeconds, cpuTicks, machineBusy } from './cpu.js';
+import type { EventTap } from './event-tap.js';
+import { runStep, type FlowContext, type StepResult } from './flow.js';
+import { cfg, profileDir, profiling, say } from './options.js';
+import { readProfiles, type ProcessProfile } from './profile.js';
+import { now, sleep, triple } from './stats.js';
+
+// One step of the flow with what it cost the machine: Postgres commits, CPU per process, how busy
+// the machine and the bench client were, and (with --profile) where each process spent its CPU.
+
+export interface StepReport extends StepResult {
+  profile?: ProcessProfile[];
+  commitsPerSec: number;
+  commitsPerOrder: number;
+  cpuSeconds: Record<string, number>;
+  benchCpuPct: number;
+  machineBusyPct: number;
+  pass: boolean;
+}
+
+const passes = (s: StepResult) => s.errorCount === 0 && s.flowMs.p99 < cfg.sloMs;
+
+/** --profile: every node process of the box samples its CPU; SIGUSR2 cuts a window (cpu-profile-preload.mjs). */
+async function cutProfiles(pids: Record<string, number>): Promise<void> {
+  for (const [name, pid] of Object.entries(pids)) {
+    if (name === 'postgres' || name === 'nats-server') continue;
+    try {
+      process.kill(pid, 'SIGUSR2');
+    } catch {
+      // gone
+    }
+  }
+  await sleep(1500); // profiles are written asynchronously
+}
+
+export async function measuredStep(ctx: FlowContext, b: BenchBox, pids: Record<string, number>, rate: number, seconds: number): Promise<StepReport> {
+  const c0 = await commits(b.pgUrl('postgres'));
+  const cpu0 = cpuTicks(pids);
+  const busy0 = machineBusy();
+  const self0 = process.cpuUsage();
+  if (profiling) await cutProfiles(pids);
+  const s = await runStep(ctx, rate, seconds, cfg.drainMs);
+  if (profiling) await cutProfiles(pids);
+  await sleep(1100); // pg_stat_database is flushed about once a second
+  const c1 = await commits(b.pgUrl('postgres'));
+  const busy1 = machineBusy();
+  const self = process.cpuUsage(self0);
+  const wallS = (s.wallMs + 1100) / 1000;
+  const report: StepReport = {
+    ...s,
+    commitsPerSec: (c1 - c0) / wallS,
+    commitsPerOrder: (c1 - c0) / Math.max(1, s.orders),
+    cpuSeconds: cpuSeconds(cpu0, cpuTicks(pids)),
+    benchCpuPct: ((self.user + self.system) / 1e6 / wallS) * 100,
+    machineBusyPct: (1 - (busy1.idle - busy0.idle) / Math.max(1, busy1.total - busy0.total)) * 100,
+    pass: passes(s),
+    ...(profiling ? { profile: readProfiles(profileDir) } : {}),
+  };
+  if (Object.keys(s.errorSamples).length) say(`  first answers of each error: ${JSON.stringify(s.errorSamples)}`);
+  const verdict = `${report.commitsPerSec.toFixed(0)} commits/s; machine ${report.machineBusyPct.toFixed(0)}% busy -> ${report.pass ? 'pass' : 'FAIL'}`;
+  say(
+    `  ${rate}/s x ${seconds}s: ${s.orders} orders, ${s.errorCount} errors ${JSON.stringify(s.errors)}; flow p50/p95/p99/max ${triple(s.flowMs)} ms; ${verdict}`,
+  );
+  return report;
+}
+
+/** Waits until the box has been quiet (no new event) for a second. */
+export async function settle(tap: EventTap, maxMs = 20_000) {
+  const until = now() + maxMs;
+  let last = tap.events;
+  let quietSince = now();
+  while (now() < until) {
+    await sleep(200);
+    if (tap.events !== last) {
+      last = tap.events;
+      quietSince = now();
+    } else if (now() - quietSince > 1000) return;
+  }
+}
