@@ -21,7 +21,9 @@ const banner = { js: "import { createRequire as __erpbiRequire } from 'node:modu
 export const nodeBundle = { bundle: true, platform: 'node', target: 'node20', format: 'esm', external, banner, loader: { '.ttf': 'binary', '.icc': 'binary' } };
 
 export function functionNames() {
-  return readdirSync(join(root, 'functions')).filter((d) => existsSync(join(root, 'functions', d, 'handler.ts'))).sort();
+  return readdirSync(join(root, 'functions'))
+    .filter((d) => existsSync(join(root, 'functions', d, 'handler.ts')))
+    .sort();
 }
 
 function entries() {
@@ -47,7 +49,11 @@ function newestSource(dir) {
 
 /** True when a bundle is missing or older than any source it may include. */
 export function isStale() {
-  const sources = Math.max(...['functions', 'shared', 'triggers', 'olap', 'web'].filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, 'package-lock.json')).mtimeMs, statSync(join(root, 'stack.yml')).mtimeMs);
+  const sources = Math.max(
+    ...['functions', 'shared', 'triggers', 'olap', 'web'].filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))),
+    statSync(join(root, 'package-lock.json')).mtimeMs,
+    statSync(join(root, 'stack.yml')).mtimeMs,
+  );
   const outs = [...entries().map((e) => e.out), join(webDir, 'index.html'), join(webDir, 'openapi.json'), join(webDir, 'asyncapi.json')];
   return outs.some((out) => !existsSync(out) || statSync(out).mtimeMs < sources);
 }
@@ -81,7 +87,10 @@ export async function buildWeb({ quiet = false } = {}) {
   for (const f of readdirSync(join(webDir, 'assets'))) if (!outputs.has(join(webDir, 'assets', f))) rmSync(join(webDir, 'assets', f));
   writeFileSync(join(buildDir, 'web-meta.json'), JSON.stringify(r.metafile.outputs));
   const sizes = webSizes();
-  if (!quiet) console.log(`  build/web  workspace JS ${sizes.initialKb.toFixed(1)} kB gzipped at first load, ${sizes.lazyKb.toFixed(1)} kB more for the dashboard's charts`);
+  if (!quiet)
+    console.log(
+      `  build/web  workspace JS ${sizes.initialKb.toFixed(1)} kB gzipped at first load, ${sizes.lazyKb.toFixed(1)} kB more for the dashboard's charts`,
+    );
   return sizes;
 }
 
@@ -119,7 +128,9 @@ export async function buildApiDocs({ outDir = webDir, quiet = false } = {}) {
   ].join('\n');
   await build({
     stdin: { contents, resolveDir: root, sourcefile: 'openapi-entry.ts', loader: 'ts' },
-    ...nodeBundle, outfile: generator, logLevel: 'warning',
+    ...nodeBundle,
+    outfile: generator,
+    logLevel: 'warning',
   });
   mkdirSync(join(outDir, 'docs'), { recursive: true });
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -131,7 +142,10 @@ export async function buildApiDocs({ outDir = webDir, quiet = false } = {}) {
   const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   for (const f of swaggerFiles) copyFileSync(join(swaggerDir, f), join(outDir, 'docs', f));
   for (const f of ['index.html', 'init.js']) copyFileSync(join(root, 'web', 'docs', f), join(outDir, 'docs', f));
-  if (!quiet) console.log(`  build/web  openapi.json ${(statSync(join(outDir, 'openapi.json')).size / 1024).toFixed(0)} kB, asyncapi.json ${(statSync(join(outDir, 'asyncapi.json')).size / 1024).toFixed(0)} kB, docs/ (Swagger UI)`);
+  if (!quiet)
+    console.log(
+      `  build/web  openapi.json ${(statSync(join(outDir, 'openapi.json')).size / 1024).toFixed(0)} kB, asyncapi.json ${(statSync(join(outDir, 'asyncapi.json')).size / 1024).toFixed(0)} kB, docs/ (Swagger UI)`,
+    );
 }
 
 export async function buildAll({ quiet = false } = {}) {

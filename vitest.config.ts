@@ -4,7 +4,18 @@ import { binaryImports } from './tests/support/binary-imports.js';
 export default defineConfig({
   plugins: [binaryImports()],
   test: {
-    include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'triggers/**/*.test.ts', 'olap/**/*.test.ts', 'runtime/**/*.test.ts', 'gateway/**/*.test.ts', 'cli/**/*.test.ts', 'bin/**/*.test.ts', 'web/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'shared/**/*.test.ts',
+      'functions/**/*.test.ts',
+      'triggers/**/*.test.ts',
+      'olap/**/*.test.ts',
+      'runtime/**/*.test.ts',
+      'gateway/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'bin/**/*.test.ts',
+      'web/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
     // tests/ui/ and tests/faults/ are suites of their own (npm run test:ui, test:faults), run by npm test after this one;
     // tests/containers/ (npm run test:containers) needs root and a Docker engine: .ci/run runs it after npm test.
     exclude: [...configDefaults.exclude, 'tests/faults/**', 'tests/ui/**', 'tests/containers/**'],

@@ -39,8 +39,17 @@ describe('erpbi import', () => {
   });
 
   it('row errors as `line N, field: message`, with how many were not listed', () => {
-    expect(errorLines({ message: '3 problems', details: { rows: [{ line: 2, field: 'sku', message: 'bad' }, { line: 5, field: null, message: 'not valid CSV' }], total: 3 } })).toEqual([
-      '3 problems', 'line 2, sku: bad', 'line 5: not valid CSV', '... and 1 more',
-    ]);
+    expect(
+      errorLines({
+        message: '3 problems',
+        details: {
+          rows: [
+            { line: 2, field: 'sku', message: 'bad' },
+            { line: 5, field: null, message: 'not valid CSV' },
+          ],
+          total: 3,
+        },
+      }),
+    ).toEqual(['3 problems', 'line 2, sku: bad', 'line 5: not valid CSV', '... and 1 more']);
   });
 });

@@ -10,8 +10,16 @@ export const importUsage = `  import <${importKinds.join('|')}> <file> [--dry-ru
 
 const isKind = (k: string | undefined): k is ImportKind => (importKinds as readonly string[]).includes(k ?? '');
 
-interface RowError { line: number; field: string | null; message: string }
-interface ErrorBody { code?: string; message?: string; details?: { rows?: RowError[]; total?: number } }
+interface RowError {
+  line: number;
+  field: string | null;
+  message: string;
+}
+interface ErrorBody {
+  code?: string;
+  message?: string;
+  details?: { rows?: RowError[]; total?: number };
+}
 
 /** `line N, field: message` per problem, and how many more there were than listed. */
 export function errorLines(error: ErrorBody): string[] {
@@ -38,9 +46,10 @@ export async function importCommand(args: string[]): Promise<void> {
   }
   const token = await signToken(await loadOrCreateKeys(dir), { issuer: box.issuer, audience: 'erpbi', sub: 'cli-import', roles: ['admin'], ttlSeconds: 3600 });
   const dryRun = values['dry-run'] ? 'dryRun=true' : '';
-  const url = kind === 'customers'
-    ? `${box.gatewayUrl}/function/upsert-customer/import${dryRun ? `?${dryRun}` : ''}`
-    : `${box.gatewayUrl}/function/upsert-product/import?kind=${kind}${dryRun ? `&${dryRun}` : ''}`;
+  const url =
+    kind === 'customers'
+      ? `${box.gatewayUrl}/function/upsert-customer/import${dryRun ? `?${dryRun}` : ''}`
+      : `${box.gatewayUrl}/function/upsert-product/import?kind=${kind}${dryRun ? `&${dryRun}` : ''}`;
   const res = await fetch(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', accept: 'application/x-ndjson' },
@@ -89,5 +98,7 @@ export async function importCommand(args: string[]): Promise<void> {
   }
   if (!result) throw new Error('the box ended the answer without a result; nothing was imported');
   const r = result;
-  console.log(`${r.dryRun ? 'dry run: would import' : 'imported'} ${String(r.rows)} ${kind} rows: ${String(r.created)} created, ${String(r.updated)} updated, ${String(r.unchanged)} unchanged${kind === 'products' ? `, opening stock for ${String(r.openingStock)}` : ''}`);
+  console.log(
+    `${r.dryRun ? 'dry run: would import' : 'imported'} ${String(r.rows)} ${kind} rows: ${String(r.created)} created, ${String(r.updated)} updated, ${String(r.unchanged)} unchanged${kind === 'products' ? `, opening stock for ${String(r.openingStock)}` : ''}`,
+  );
 }

@@ -14,7 +14,15 @@ ${importUsage}
 ${installUsage}`;
 
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (a: string[]) => Promise<void>> = { token, migrate: migrateCommand, backup: backupCommand, restore: restoreCommand, 'rebuild-olap': rebuildOlap, import: importCommand, install: installCommand };
+const commands: Record<string, (a: string[]) => Promise<void>> = {
+  token,
+  migrate: migrateCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  'rebuild-olap': rebuildOlap,
+  import: importCommand,
+  install: installCommand,
+};
 const run = command ? commands[command] : undefined;
 if (!run) {
   console.error(usage);

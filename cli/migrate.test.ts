@@ -41,7 +41,10 @@ async function relayOn(port: number): Promise<Server> {
   const relay = createServer((client) => {
     const upstream = createConnection(Number(pgAddress.port || 5432), pgAddress.hostname);
     client.pipe(upstream).pipe(client);
-    const close = () => { client.destroy(); upstream.destroy(); };
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('error', close);
     upstream.on('error', close);
   });
@@ -71,7 +74,10 @@ describe('erpbi migrate --wait', () => {
     const port = await freePort();
     const run = migrate(urlAt(port), '--wait', '60');
     // it has tried and been refused at least twice before Postgres "comes up"
-    await waitFor(async () => (run.out.stderr.match(/not answering yet/g)?.length ?? 0) >= 2, { timeoutMs: 20_000, what: () => `two refused attempts (stderr: ${run.out.stderr})` });
+    await waitFor(async () => (run.out.stderr.match(/not answering yet/g)?.length ?? 0) >= 2, {
+      timeoutMs: 20_000,
+      what: () => `two refused attempts (stderr: ${run.out.stderr})`,
+    });
     const relay = await relayOn(port);
     try {
       expect(await run.exit, run.out.stderr).toBe(0);

@@ -34,7 +34,9 @@ export async function migrateCommand(args: string[]): Promise<void> {
     } catch (err) {
       if (!isDependencyOutage(err) || Date.now() >= deadline) throw err;
       const left = Math.ceil((deadline - Date.now()) / 1000);
-      console.error(`erpbi migrate: Postgres is not answering yet (${(err as Error).message || (err as NodeJS.ErrnoException).code}); retrying for up to ${left} s more`);
+      console.error(
+        `erpbi migrate: Postgres is not answering yet (${(err as Error).message || (err as NodeJS.ErrnoException).code}); retrying for up to ${left} s more`,
+      );
     } finally {
       await db.end();
     }

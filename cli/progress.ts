@@ -71,9 +71,10 @@ function amount(n: number, unit: Unit): string {
 export function summary(r: Reading): string {
   // Past an estimated total, the done amount is the best guess of the total there is.
   const total = r.estimate ? Math.max(r.total, r.done) : r.total;
-  const counts = r.unit === 'bytes'
-    ? `${formatBytes(r.done)}/${r.estimate ? '~' : ''}${formatBytes(total)}`
-    : `${amount(r.done, r.unit)}/${r.estimate ? '~' : ''}${amount(total, r.unit)} ${r.unit}`;
+  const counts =
+    r.unit === 'bytes'
+      ? `${formatBytes(r.done)}/${r.estimate ? '~' : ''}${formatBytes(total)}`
+      : `${amount(r.done, r.unit)}/${r.estimate ? '~' : ''}${amount(total, r.unit)} ${r.unit}`;
   const perSecond = rate(r.done, r.elapsedMs);
   const speed = r.unit === 'bytes' ? `${formatBytes(perSecond)}/s` : `${Math.round(perSecond)} ${r.unit}/s`;
   const left = secondsLeft(r.done, r.total, r.elapsedMs);

@@ -5,7 +5,8 @@ import { loadOrCreateKeys, signToken } from '../runtime/dev-issuer/issuer.js';
 import { readConfig } from '../shared/config.js';
 import { noProgress, startProgress, type Progress } from './progress.js';
 
-export const rebuildOlapUsage = '  rebuild-olap                                             delete the DuckDB file and replay the event stream into it (the box keeps running)';
+export const rebuildOlapUsage =
+  '  rebuild-olap                                             delete the DuckDB file and replay the event stream into it (the box keeps running)';
 
 /**
  * Asks the running box's projector to rebuild: it is the only process that may open the DuckDB file,
@@ -21,7 +22,13 @@ export async function rebuildOlap(): Promise<void> {
   if (!box.issuer || !box.gatewayUrl || !existsSync(join(dir, 'issuer', 'keys.json'))) {
     throw new Error(`no erpbi box has started with data in ${dir}; run \`npm start\` first or set ERPBI_DATA`);
   }
-  const token = await signToken(await loadOrCreateKeys(dir), { issuer: box.issuer, audience: 'erpbi', sub: 'cli-rebuild-olap', roles: ['admin'], ttlSeconds: 600 });
+  const token = await signToken(await loadOrCreateKeys(dir), {
+    issuer: box.issuer,
+    audience: 'erpbi',
+    sub: 'cli-rebuild-olap',
+    roles: ['admin'],
+    ttlSeconds: 600,
+  });
   const projector = `${box.gatewayUrl}/function/project-to-olap`;
 
   const natsUrl = natsUrlOf(box);
@@ -40,7 +47,9 @@ export async function rebuildOlap(): Promise<void> {
   try {
     if (position) {
       progress = startProgress('rebuild-olap', { unit: 'events', total: position.messages });
-      const follow = followWatermark(`${projector}/live`, token, (seq) => progress.update(Math.min(position.messages, Math.max(0, seq - position.firstSeq + 1))));
+      const follow = followWatermark(`${projector}/live`, token, (seq) =>
+        progress.update(Math.min(position.messages, Math.max(0, seq - position.firstSeq + 1))),
+      );
       following = follow;
       // The live feed first says where the projection stands BEFORE the rebuild; wait for that (briefly)
       // so it is not taken for progress. Without it, the bar only moves at the end.

@@ -27,7 +27,9 @@ export async function token(args: string[]): Promise<void> {
   if (ttl > maxTtlSeconds) throw new Error(`--ttl must be at most ${maxTtlSeconds} seconds (24 h); mint a new token when it runs out`);
   // On stderr, so `$(npx erpbi token ...)` still captures the token alone.
   if (values.role === 'service') {
-    console.error('erpbi token: warning: a service token lets its holder post events to every reaction as the connector does (and rebuild the BI store); keep it out of shells and files others can read');
+    console.error(
+      'erpbi token: warning: a service token lets its holder post events to every reaction as the connector does (and rebuild the BI store); keep it out of shells and files others can read',
+    );
   }
   console.log(await signToken(keys, { issuer: box.issuer, audience: 'erpbi', sub: values.sub ?? `dev-${values.role}`, roles: [values.role], ttlSeconds: ttl }));
 }

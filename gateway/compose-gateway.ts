@@ -22,7 +22,12 @@ const health = await watchHealth(upstreams, { everyMs: 2000, timeoutMs: 1500, by
 
 const metrics = createMetrics('gateway');
 // OpenFaaS's gateway counts invocations under this name; the operations dashboard reads it on both paths.
-const invocations = new Counter({ name: 'gateway_function_invocation_total', help: 'Requests routed to a function, by function and status', labelNames: ['function_name', 'code'] as const, registers: [metrics.registry] });
+const invocations = new Counter({
+  name: 'gateway_function_invocation_total',
+  help: 'Requests routed to a function, by function and status',
+  labelNames: ['function_name', 'code'] as const,
+  registers: [metrics.registry],
+});
 
 const app = await buildGateway({
   upstream: (name) => (Object.hasOwn(upstreams, name) ? upstreams[name] : undefined),

@@ -105,7 +105,10 @@ describe('the gateway and a body over the function limit', () => {
     const { url, agent, close } = await setUp(10 * 1024 * 1024);
     try {
       for (let i = 0; i < 10; i++) {
-        const first = await post(url, agent, body(600)).then((r) => r.status, (err: NodeJS.ErrnoException) => err.code ?? err.message);
+        const first = await post(url, agent, body(600)).then(
+          (r) => r.status,
+          (err: NodeJS.ErrnoException) => err.code ?? err.message,
+        );
         expect([413, 502, 'ECONNRESET', 'EPIPE']).toContain(first);
         expect((await post(url, agent, body(1))).status).toBe(200);
       }
@@ -115,8 +118,19 @@ describe('the gateway and a body over the function limit', () => {
   });
 
   it("takes the functions' limits from their settings: BODY_LIMIT_BYTES, a batch function's /batch OLAP_BATCH_BODY_LIMIT_BYTES", () => {
-    const limits = functionBodyLimits([{ name: 'project-to-olap', batch: 500 }, { name: 'create-order', batch: undefined }], {});
-    expect([limits('create-order', '/'), limits('project-to-olap', '/batch'), limits('project-to-olap', '/live'), limits('query', '/batch')]).toEqual([100 * 1024, 32 * 1024 * 1024, 100 * 1024, 100 * 1024]);
+    const limits = functionBodyLimits(
+      [
+        { name: 'project-to-olap', batch: 500 },
+        { name: 'create-order', batch: undefined },
+      ],
+      {},
+    );
+    expect([limits('create-order', '/'), limits('project-to-olap', '/batch'), limits('project-to-olap', '/live'), limits('query', '/batch')]).toEqual([
+      100 * 1024,
+      32 * 1024 * 1024,
+      100 * 1024,
+      100 * 1024,
+    ]);
     expect(functionBodyLimits([], { BODY_LIMIT_BYTES: '2048' })('create-order', '/')).toBe(2048);
   });
 });
@@ -139,7 +153,8 @@ describe("the gateway's security headers (gateway/security-headers.ts)", () => {
       issuer: { issuer, audience: 'erpbi', keys: await loadOrCreateKeys(web), clientSecret: 'test' },
     });
     try {
-      const csp = "default-src 'self'; connect-src 'self' blob: http://127.0.0.1:8080; img-src 'self' data:; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self' http://127.0.0.1:8080";
+      const csp =
+        "default-src 'self'; connect-src 'self' blob: http://127.0.0.1:8080; img-src 'self' data:; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self' http://127.0.0.1:8080";
       const expected = { 'content-security-policy': csp, 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
       for (const url of ['/', '/style.css', '/docs/', '/function/query/orders', '/function/query/nothing', '/function/no-such', '/healthz']) {
         const res = await gateway.inject({ url });

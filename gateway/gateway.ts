@@ -87,7 +87,15 @@ function capped(raw: Readable, limit: number, over: () => void): Readable {
   return raw.pipe(out);
 }
 
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png', '.map': 'application/json' };
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.map': 'application/json',
+};
 
 /** A stand-in for the OpenFaaS gateway: /function/<name>[/<path>] and /healthz; for `npm start` also the dev issuer and the web page. */
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
@@ -161,7 +169,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     if (!file.startsWith(webDir) || !existsSync(file) || !statSync(file).isFile()) throw new AppError('not_found', 'no such page');
     // The page is always asked again (a new build takes effect at once); its scripts may be cached briefly.
     const cache = extname(file) === '.html' || file.endsWith('config.json') ? 'no-cache' : 'public, max-age=300';
-    return reply.type(types[extname(file)] ?? 'application/octet-stream').header('cache-control', cache).send(readFileSync(file));
+    return reply
+      .type(types[extname(file)] ?? 'application/octet-stream')
+      .header('cache-control', cache)
+      .send(readFileSync(file));
   });
   return app;
 }

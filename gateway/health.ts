@@ -48,7 +48,10 @@ export async function watchHealth(
   await probe();
   const timer = setInterval(() => void probe(), opts.everyMs);
   return {
-    waiting: () => Object.entries(targets()).filter(([n, url]) => !(seen.get(n)?.url === url && seen.get(n)?.healthy)).map(([n]) => n),
+    waiting: () =>
+      Object.entries(targets())
+        .filter(([n, url]) => !(seen.get(n)?.url === url && seen.get(n)?.healthy))
+        .map(([n]) => n),
     /** One more round of probes now (the timer goes on). */
     probe,
     stop: () => clearInterval(timer),

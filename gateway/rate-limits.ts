@@ -27,7 +27,13 @@ export const rateLimits = {
   public: { average: 50, period: '1s', burst: 100, inFlight: 30, what: 'every route of erpbi.<domain>, auth.<domain>, grafana.<domain>' },
   // Keycloak's sign-in page, its form posts and the token endpoint: a password check costs the Pi CPU
   // (Keycloak hashes it); the realm's own brute-force protection locks accounts on top of this.
-  'sign-in': { average: 30, period: '1m', burst: 20, inFlight: 5, what: 'auth.<domain>/realms/erpbi/protocol/openid-connect/{auth,token} and /realms/erpbi/login-actions/' },
+  'sign-in': {
+    average: 30,
+    period: '1m',
+    burst: 20,
+    inFlight: 5,
+    what: 'auth.<domain>/realms/erpbi/protocol/openid-connect/{auth,token} and /realms/erpbi/login-actions/',
+  },
   // A PDF read streams a file from object storage.
   pdf: { average: 2, period: '1s', burst: 10, inFlight: 4, what: 'GET /function/query/<...>/pdf' },
   // A CSV export reads every row of a list (Accept: text/csv on /function/query/...).

@@ -4,7 +4,18 @@ import { agingBucket, agingBuckets, daysPastDue } from './aging.js';
 
 describe('AR aging buckets', () => {
   it('puts the edges where the names say', () => {
-    expect([-5, 0, 1, 30, 31, 60, 61, 90, 91, 400].map(agingBucket)).toEqual(['current', 'current', '1-30', '1-30', '31-60', '31-60', '61-90', '61-90', '91+', '91+']);
+    expect([-5, 0, 1, 30, 31, 60, 61, 90, 91, 400].map(agingBucket)).toEqual([
+      'current',
+      'current',
+      '1-30',
+      '1-30',
+      '31-60',
+      '31-60',
+      '61-90',
+      '61-90',
+      '91+',
+      '91+',
+    ]);
   });
   it('counts whole UTC days past the due date', () => {
     expect(daysPastDue('2026-01-31', '2026-01-31')).toBe(0);
@@ -22,8 +33,6 @@ describe('AR aging buckets', () => {
     );
   });
   it('never skips a bucket as days grow', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: -1000, max: 1000 }), (d) => agingBuckets.indexOf(agingBucket(d + 1)) - agingBuckets.indexOf(agingBucket(d)) <= 1),
-    );
+    fc.assert(fc.property(fc.integer({ min: -1000, max: 1000 }), (d) => agingBuckets.indexOf(agingBucket(d + 1)) - agingBuckets.indexOf(agingBucket(d)) <= 1));
   });
 });

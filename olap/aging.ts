@@ -5,7 +5,12 @@ export const agingBuckets = ['current', '1-30', '31-60', '61-90', '91+'] as cons
 export type AgingBucket = (typeof agingBuckets)[number];
 
 /** The last day past due of each bucket but the open-ended one (`current`: due today or later). */
-const upTo: readonly [AgingBucket, number][] = [['current', 0], ['1-30', 30], ['31-60', 60], ['61-90', 90]];
+const upTo: readonly [AgingBucket, number][] = [
+  ['current', 0],
+  ['1-30', 30],
+  ['31-60', 60],
+  ['61-90', 90],
+];
 const dayMs = 86_400_000;
 
 /** Whole days from the due date to `asOf` (both UTC calendar days); negative when not yet due. */

@@ -13,7 +13,14 @@ import type { purchaseOrders } from './tables/buying.js';
 export type PurchaseOrderChange = Row<typeof purchaseOrders>;
 
 const purchaseOrderPart = (purchaseOrderId: string, part: Partial<PurchaseOrderChange>): PurchaseOrderChange => ({
-  purchaseOrderId, number: null, supplierId: null, supplierName: null, currency: null, createdAt: null, cancelledAt: null, ...part,
+  purchaseOrderId,
+  number: null,
+  supplierId: null,
+  supplierName: null,
+  currency: null,
+  createdAt: null,
+  cancelledAt: null,
+  ...part,
 });
 
 /** Adds the event's buying and margin facts to `into`; false when it carries none. */
@@ -23,20 +30,44 @@ export function foldBuying(into: Batch, seq: number, event: Event): boolean {
     case 'stock_changed': {
       const v = event.data;
       into.movements.put({
-        sku: v.sku, movementId: v.movementId, kind: v.reason, movementReason: v.movementReason ?? null, orderId: v.orderId,
-        purchaseOrderId: v.purchaseOrderId ?? null, onHand: v.onHand, value: v.value ?? null, valueDelta: v.valueDelta ?? null,
-        currency: v.currency ?? null, occurredAt: event.occurredAt,
+        sku: v.sku,
+        movementId: v.movementId,
+        kind: v.reason,
+        movementReason: v.movementReason ?? null,
+        orderId: v.orderId,
+        purchaseOrderId: v.purchaseOrderId ?? null,
+        onHand: v.onHand,
+        value: v.value ?? null,
+        valueDelta: v.valueDelta ?? null,
+        currency: v.currency ?? null,
+        occurredAt: event.occurredAt,
       });
       return true;
     }
     case 'invoice_created':
-      event.data.lines.forEach((l, n) => into.invoiceLines.put({
-        invoiceId: event.data.invoiceId, lineNo: n + 1, sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unitPrice, net: l.net,
-      }));
+      event.data.lines.forEach((l, n) =>
+        into.invoiceLines.put({
+          invoiceId: event.data.invoiceId,
+          lineNo: n + 1,
+          sku: l.sku,
+          name: l.name,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          net: l.net,
+        }),
+      );
       return true;
     case 'credit_note_issued': {
       const v = event.data;
-      into.creditNotes.put({ creditNoteId: v.creditNoteId, invoiceId: v.invoiceId, returnId: v.returnId, currency: v.currency, amount: v.amount, issuedAt: event.occurredAt, seq });
+      into.creditNotes.put({
+        creditNoteId: v.creditNoteId,
+        invoiceId: v.invoiceId,
+        returnId: v.returnId,
+        currency: v.currency,
+        amount: v.amount,
+        issuedAt: event.occurredAt,
+        seq,
+      });
       return true;
     }
     case 'goods_returned':
@@ -48,8 +79,24 @@ export function foldBuying(into: Batch, seq: number, event: Event): boolean {
     }
     case 'purchase_order_created': {
       const v = event.data;
-      po(purchaseOrderPart(v.purchaseOrderId, { number: v.number, supplierId: v.supplierId, supplierName: v.supplierName, currency: v.currency, createdAt: v.createdAt }));
-      for (const l of v.lines) into.purchaseOrderLines.put({ purchaseOrderId: v.purchaseOrderId, lineNo: l.lineNo, sku: l.sku, name: l.name, quantity: l.quantity, unitCost: l.unitCost });
+      po(
+        purchaseOrderPart(v.purchaseOrderId, {
+          number: v.number,
+          supplierId: v.supplierId,
+          supplierName: v.supplierName,
+          currency: v.currency,
+          createdAt: v.createdAt,
+        }),
+      );
+      for (const l of v.lines)
+        into.purchaseOrderLines.put({
+          purchaseOrderId: v.purchaseOrderId,
+          lineNo: l.lineNo,
+          sku: l.sku,
+          name: l.name,
+          quantity: l.quantity,
+          unitCost: l.unitCost,
+        });
       return true;
     }
     case 'purchase_order_cancelled':
@@ -57,10 +104,21 @@ export function foldBuying(into: Batch, seq: number, event: Event): boolean {
       return true;
     case 'goods_received': {
       const v = event.data;
-      v.lines.forEach((l, n) => into.receiptLines.put({
-        receiptId: v.receiptId, position: n + 1, purchaseOrderId: v.purchaseOrderId, supplierId: v.supplierId, currency: v.currency, lineNo: l.lineNo,
-        sku: l.sku, quantity: l.quantity, unitCost: l.unitCost, value: l.value, receivedAt: v.receivedAt,
-      }));
+      v.lines.forEach((l, n) =>
+        into.receiptLines.put({
+          receiptId: v.receiptId,
+          position: n + 1,
+          purchaseOrderId: v.purchaseOrderId,
+          supplierId: v.supplierId,
+          currency: v.currency,
+          lineNo: l.lineNo,
+          sku: l.sku,
+          quantity: l.quantity,
+          unitCost: l.unitCost,
+          value: l.value,
+          receivedAt: v.receivedAt,
+        }),
+      );
       return true;
     }
     default:

@@ -7,10 +7,12 @@ import type { NamedSql } from './queries.js';
 // the correctness tests.
 
 /** 'YYYY-MM' of the first month of the last `months` months up to `now`'s (UTC). */
-export const firstMonth = (months: number, now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1)).toISOString().slice(0, 7);
+export const firstMonth = (months: number, now: Date) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1)).toISOString().slice(0, 7);
 
 /** 'YYYY-MM-DD' of the first of the last `days` days up to `now`'s (UTC), and `now`'s. */
-export const dayRange = (days: number, now: Date) => [new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10), now.toISOString().slice(0, 10)] as const;
+export const dayRange = (days: number, now: Date) =>
+  [new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10), now.toISOString().slice(0, 10)] as const;
 
 /** The supplier's latest name (supplier_upserted), else the one its purchase orders carry, else its id. */
 const supplierName = (id: string) =>

@@ -19,7 +19,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const now = new Date();
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
 const ev = <K extends EventType>(type: K, data: Partial<EventData<K>>, at: Date | string = now): Envelope => sampleEvent(type, data, new Date(at));
-const line = (sku: string, name: string, quantity: number, net: number) => ({ sku, name, quantity, unitPrice: net / quantity, taxRateBp: 2000, net, tax: net / 5 });
+const line = (sku: string, name: string, quantity: number, net: number) => ({
+  sku,
+  name,
+  quantity,
+  unitPrice: net / quantity,
+  taxRateBp: 2000,
+  net,
+  tax: net / 5,
+});
 
 type Line = ReturnType<typeof line>;
 const order = (orderId: string, currency: string, lines: Line[], createdAt: string) => {
@@ -78,9 +86,10 @@ beforeAll(async () => {
 afterAll(() => store?.close());
 const rows = async (name: keyof typeof rowSchemas, sql: q.NamedSql) => (await store.query(sql)).rows.map((r) => rowSchemas[name].parse(r));
 
-describe('the catalogue\'s decisions, through DuckDB', () => {
+describe("the catalogue's decisions, through DuckDB", () => {
   it('ages on half-open buckets: day 30 in 1-30, 31 in 31-60, 90 in 61-90, 91 in 91+; not before the issue date', async () => {
-    const bucketOf = async (asOf: string) => (await rows('ar_aging', q.arAging(asOf))).filter((r) => r.currency === 'EUR' && Number(r.invoices) > 0).map((r) => r.bucket);
+    const bucketOf = async (asOf: string) =>
+      (await rows('ar_aging', q.arAging(asOf))).filter((r) => r.currency === 'EUR' && Number(r.invoices) > 0).map((r) => r.bucket);
     expect(await bucketOf('2026-01-31')).toEqual(['1-30']);
     expect(await bucketOf('2026-02-01')).toEqual(['31-60']);
     expect(await bucketOf('2026-04-01')).toEqual(['61-90']);
@@ -108,7 +117,12 @@ describe('the catalogue\'s decisions, through DuckDB', () => {
   it('counts orders now in each status, per currency', async () => {
     const got = await rows('order_funnel', q.orderFunnel);
     expect(got).toEqual(ref.orderFunnel(facts));
-    expect(got.map((r) => `${r.status} ${r.currency} ${r.orders} ${r.value}`)).toEqual(['invoiced EUR 1 1200', 'invoiced USD 1 6000', 'cancelled EUR 1 6000', 'rejected EUR 1 1680']);
+    expect(got.map((r) => `${r.status} ${r.currency} ${r.orders} ${r.value}`)).toEqual([
+      'invoiced EUR 1 1200',
+      'invoiced USD 1 6000',
+      'cancelled EUR 1 6000',
+      'rejected EUR 1 1680',
+    ]);
   });
 
   it('ranks products within each currency by net revenue, under their current name', async () => {

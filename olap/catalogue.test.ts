@@ -10,7 +10,7 @@ import { docsFile, generated, grafanaFile } from './catalogue/write.js';
 import type { Entry } from './catalogue/types.js';
 
 describe('the metric catalogue', () => {
-  it('says every figure\'s definition: grain, columns, parameters, empty groups, as-of', () => {
+  it("says every figure's definition: grain, columns, parameters, empty groups, as-of", () => {
     for (const name of queryNames) {
       const e: Entry = catalogue[name];
       for (const text of [e.title, e.description, e.grain, e.empty, e.asOf]) expect(text.length, name).toBeGreaterThan(3);
@@ -34,7 +34,9 @@ describe('the metric catalogue', () => {
     expect(() => rowSchemas.sales_by_hour.parse({ ...row, extra: 1 })).toThrow();
     expect(() => rowSchemas.sales_by_hour.parse({ ...row, currency: null })).toThrow();
     expect(() => rowSchemas.ar_aging.parse({ bucket: '90+', currency: 'EUR', invoices: 1, balance: 1 })).toThrow();
-    expect(answerSchema('ar_aging').parse({ name: 'ar_aging', watermark: { seq: 1, eventTime: null, appliedAt: null, streamSeq: null }, rows: [] })).toBeTruthy();
+    expect(
+      answerSchema('ar_aging').parse({ name: 'ar_aging', watermark: { seq: 1, eventTime: null, appliedAt: null, streamSeq: null }, rows: [] }),
+    ).toBeTruthy();
   });
 
   it('gives payroll to those who may read pay only, every other figure to every BI reader', () => {
@@ -70,13 +72,13 @@ describe('the metric catalogue', () => {
     for (const p of panels) expect(p.description, `panel of ${panelQuery(p)}`).toContain(catalogue[panelQuery(p)!].description);
   });
 
-  it('has answer schemas OpenAPI can carry (zod\'s JSON Schema)', () => {
+  it("has answer schemas OpenAPI can carry (zod's JSON Schema)", () => {
     for (const name of queryNames) expect(z.toJSONSchema(answerSchema(name), { io: 'output' }), name).toHaveProperty('properties.rows');
     expect(z.toJSONSchema(catalogueAnswer)).toHaveProperty('properties.queries');
   });
 });
 
-describe('the catalogue\'s reference', () => {
+describe("the catalogue's reference", () => {
   const order = fc.record({
     status: fc.constantFrom('pending', 'invoiced', 'paid', 'rejected', 'cancelled' as const),
     currency: fc.constantFrom('EUR', 'USD', 'JPY'),
@@ -97,7 +99,9 @@ describe('the catalogue\'s reference', () => {
           const mine = rows.filter((r) => r.currency === c);
           const counted = orders.filter((o) => o.currency === c && Date.parse(o.createdAt) >= now.getTime() - (hours - 1) * 3_600_000 - 30 * 60_000);
           expect(mine.reduce((n, r) => n + r.orders, 0)).toBe(counted.length);
-          expect(mine.reduce((n, r) => n + r.revenue, 0)).toBe(counted.filter((o) => o.status !== 'rejected' && o.status !== 'cancelled').reduce((n, o) => n + o.total, 0));
+          expect(mine.reduce((n, r) => n + r.revenue, 0)).toBe(
+            counted.filter((o) => o.status !== 'rejected' && o.status !== 'cancelled').reduce((n, o) => n + o.total, 0),
+          );
         }
       }),
     );

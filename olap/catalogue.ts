@@ -50,11 +50,20 @@ export const answerSchema = (name: QueryName) => z.object({ name: z.literal(name
 /** Any role that may read some BI figure: the catalogue's readers. */
 export const catalogueRoles = [...new Set(queryNames.flatMap((n) => queryRoles[n]))];
 
-const columnView = z.object({ name: z.string(), kind: z.enum(['dimension', 'measure']), unit: z.string(), definition: z.string(), nullable: z.boolean() }).strict();
+const columnView = z
+  .object({ name: z.string(), kind: z.enum(['dimension', 'measure']), unit: z.string(), definition: z.string(), nullable: z.boolean() })
+  .strict();
 const entryView = z
   .object({
-    name: z.string(), title: z.string(), description: z.string(), grain: z.string(), columns: z.array(columnView),
-    parameters: z.array(z.object({ name: z.string(), definition: z.string() }).strict()), empty: z.string(), asOf: z.string(), roles: z.array(z.string()),
+    name: z.string(),
+    title: z.string(),
+    description: z.string(),
+    grain: z.string(),
+    columns: z.array(columnView),
+    parameters: z.array(z.object({ name: z.string(), definition: z.string() }).strict()),
+    empty: z.string(),
+    asOf: z.string(),
+    roles: z.array(z.string()),
   })
   .strict();
 /** GET /catalogue's answer. */
@@ -68,10 +77,21 @@ export function catalogueFor(roles: readonly string[]): z.infer<typeof catalogue
     queries: readable.map((name) => {
       const e: Entry = catalogue[name];
       return {
-        name, title: e.title, description: e.description, grain: e.grain,
-        columns: Object.entries(e.columns).map(([col, c]) => ({ name: col, kind: c.kind, unit: c.unit, definition: c.definition, nullable: c.nullable ?? false })),
+        name,
+        title: e.title,
+        description: e.description,
+        grain: e.grain,
+        columns: Object.entries(e.columns).map(([col, c]) => ({
+          name: col,
+          kind: c.kind,
+          unit: c.unit,
+          definition: c.definition,
+          nullable: c.nullable ?? false,
+        })),
         parameters: Object.entries(e.parameters).map(([p, definition]) => ({ name: p, definition })),
-        empty: e.empty, asOf: e.asOf, roles: [...queryRoles[name]],
+        empty: e.empty,
+        asOf: e.asOf,
+        roles: [...queryRoles[name]],
       };
     }),
   };

@@ -19,7 +19,13 @@ export interface ChangeSummary {
 export const maxIds = 200;
 
 type Kind = 'orders' | 'invoices' | 'skus' | 'customers' | 'employees';
-const dataKeys: [string, Kind][] = [['orderId', 'orders'], ['invoiceId', 'invoices'], ['sku', 'skus'], ['customerId', 'customers'], ['employeeId', 'employees']];
+const dataKeys: [string, Kind][] = [
+  ['orderId', 'orders'],
+  ['invoiceId', 'invoices'],
+  ['sku', 'skus'],
+  ['customerId', 'customers'],
+  ['employeeId', 'employees'],
+];
 const aggregates: Record<string, Kind> = { order: 'orders', invoice: 'invoices', product: 'skus', customer: 'customers', employee: 'employees' };
 
 export function summarize(events: SeqEvent[], seq: number): ChangeSummary {
@@ -39,7 +45,13 @@ export function summarize(events: SeqEvent[], seq: number): ChangeSummary {
     if (kind) add(kind, event.aggregateId);
   }
   return {
-    seq, types: [...types], orders: [...ids.orders], invoices: [...ids.invoices], skus: [...ids.skus], customers: [...ids.customers],
-    employees: [...ids.employees], more,
+    seq,
+    types: [...types],
+    orders: [...ids.orders],
+    invoices: [...ids.invoices],
+    skus: [...ids.skus],
+    customers: [...ids.customers],
+    employees: [...ids.employees],
+    more,
   };
 }

@@ -13,7 +13,10 @@ export interface OlapSettings {
 }
 
 export function olapSettings(env: NodeJS.ProcessEnv = process.env): OlapSettings {
-  const e = readConfig(['OLAP_FILE', 'ERPBI_DATA', 'OLAP_BATCH_BODY_LIMIT_BYTES', 'OLAP_MEMORY_LIMIT', 'OLAP_THREADS', 'OLAP_LIVE_STREAMS_PER_USER', 'PAYROLL_MIN_GROUP_SIZE'], { env });
+  const e = readConfig(
+    ['OLAP_FILE', 'ERPBI_DATA', 'OLAP_BATCH_BODY_LIMIT_BYTES', 'OLAP_MEMORY_LIMIT', 'OLAP_THREADS', 'OLAP_LIVE_STREAMS_PER_USER', 'PAYROLL_MIN_GROUP_SIZE'],
+    { env },
+  );
   return {
     file: resolve(e.OLAP_FILE ?? join(e.ERPBI_DATA, 'olap', 'erpbi.duckdb')),
     batchBodyLimit: e.OLAP_BATCH_BODY_LIMIT_BYTES,

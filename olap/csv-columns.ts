@@ -8,12 +8,19 @@ import type { Column } from './catalogue/types.js';
 
 function csvColumns(key: string, c: Column): CsvColumn[] {
   switch (c.unit) {
-    case 'text': return [csvText(key)];
-    case 'money': return csvMoney(key);
-    case 'json': return [csvJson(key)];
-    case 'lines': return [csvLines(key)];
-    default: return [csvNumber(key)];
+    case 'text':
+      return [csvText(key)];
+    case 'money':
+      return csvMoney(key);
+    case 'json':
+      return [csvJson(key)];
+    case 'lines':
+      return [csvLines(key)];
+    default:
+      return [csvNumber(key)];
   }
 }
 
-export const biCsvColumns = perQuery((n): readonly CsvColumn[] => Object.entries(catalogue[n].columns as Record<string, Column>).flatMap(([k, c]) => csvColumns(k, c)));
+export const biCsvColumns = perQuery((n): readonly CsvColumn[] =>
+  Object.entries(catalogue[n].columns as Record<string, Column>).flatMap(([k, c]) => csvColumns(k, c)),
+);

@@ -9,17 +9,59 @@ const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 9, 0, s));
 const ev = <K extends EventType>(type: K, data: Partial<EventData<K>>, s = 0): Envelope => sampleEvent(type, data, at(s));
 
 const order = {
-  orderId: 'o1', customerId: 'c1', customerName: 'Ada', paymentTermsDays: 30, currency: 'EUR', subtotal: 1000, tax: 200, total: 1200,
-  lines: [{ sku: 'A', name: 'Apple', quantity: 2, unitPrice: 500, taxRateBp: 2000, net: 1000, tax: 200 }], createdAt: at(0).toISOString(),
+  orderId: 'o1',
+  customerId: 'c1',
+  customerName: 'Ada',
+  paymentTermsDays: 30,
+  currency: 'EUR',
+  subtotal: 1000,
+  tax: 200,
+  total: 1200,
+  lines: [{ sku: 'A', name: 'Apple', quantity: 2, unitPrice: 500, taxRateBp: 2000, net: 1000, tax: 200 }],
+  createdAt: at(0).toISOString(),
 };
 const lifecycle: Envelope[] = [
   ev('order_created', order, 0),
   ev('order_status_changed', { orderId: 'o1', to: 'reserved', from: 'pending' }, 1),
-  ev('invoice_created', { invoiceId: 'i1', number: 'INV-2026-000001', orderId: 'o1', customerId: 'c1', customerName: 'Ada', issueDate: '2026-11-25', dueDate: '2026-12-25', currency: 'EUR', subtotal: 1000, tax: 200, total: 1200, lines: [] }, 2),
+  ev(
+    'invoice_created',
+    {
+      invoiceId: 'i1',
+      number: 'INV-2026-000001',
+      orderId: 'o1',
+      customerId: 'c1',
+      customerName: 'Ada',
+      issueDate: '2026-11-25',
+      dueDate: '2026-12-25',
+      currency: 'EUR',
+      subtotal: 1000,
+      tax: 200,
+      total: 1200,
+      lines: [],
+    },
+    2,
+  ),
   ev('order_status_changed', { orderId: 'o1', to: 'invoiced', from: 'reserved' }, 3),
-  ev('payment_received', { paymentId: 'p1', invoiceId: 'i1', orderId: 'o1', currency: 'EUR', amount: 500, amountPaid: 500, invoiceStatus: 'partially_paid', receivedAt: at(4).toISOString() }, 4),
+  ev(
+    'payment_received',
+    {
+      paymentId: 'p1',
+      invoiceId: 'i1',
+      orderId: 'o1',
+      currency: 'EUR',
+      amount: 500,
+      amountPaid: 500,
+      invoiceStatus: 'partially_paid',
+      receivedAt: at(4).toISOString(),
+    },
+    4,
+  ),
   ev('order_status_changed', { orderId: 'o1', to: 'partially_paid', from: 'invoiced' }, 5),
-  ev('payment_received', { paymentId: 'p2', invoiceId: 'i1', orderId: 'o1', currency: 'EUR', amount: 700, amountPaid: 1200, invoiceStatus: 'paid', receivedAt: at(6).toISOString() }, 6),
+  ev(
+    'payment_received',
+    { paymentId: 'p2', invoiceId: 'i1', orderId: 'o1', currency: 'EUR', amount: 700, amountPaid: 1200, invoiceStatus: 'paid', receivedAt: at(6).toISOString() },
+    6,
+  ),
   ev('order_status_changed', { orderId: 'o1', to: 'paid', from: 'partially_paid' }, 7),
   ev('stock_changed', { sku: 'A', name: 'Apple', onHand: 10, reserved: 2, movementId: 7 }, 8),
   ev('stock_changed', { sku: 'A', name: 'Apple', onHand: 8, reserved: 0, movementId: 9 }, 9),
@@ -74,7 +116,14 @@ describe('folding events into row changes', () => {
   });
 
   it('counts a malformed event as ignored without failing the batch', () => {
-    const c = foldBatch([{ seq: 1, event: null }, { seq: 2, event: { ...ev('order_created', {}), data: { orderId: 'x' } } }, ...withSeq(lifecycle.slice(0, 1)).map((e) => ({ ...e, seq: 3 }))], 0);
+    const c = foldBatch(
+      [
+        { seq: 1, event: null },
+        { seq: 2, event: { ...ev('order_created', {}), data: { orderId: 'x' } } },
+        ...withSeq(lifecycle.slice(0, 1)).map((e) => ({ ...e, seq: 3 })),
+      ],
+      0,
+    );
     expect({ used: c.used, ignored: c.ignored, orders: c.orders.size }).toEqual({ used: 1, ignored: 2, orders: 1 });
   });
 
@@ -82,7 +131,14 @@ describe('folding events into row changes', () => {
     const hired = ev('employee_hired', { employeeId: 'e1', version: 1, title: 'Analyst' });
     const promoted = ev('employee_updated', { employeeId: 'e1', version: 2, title: 'Lead', changed: ['title'] });
     // The sweeper republished the hire after the dedupe window: a new stream sequence for an old record.
-    const c = foldBatch([{ seq: 1, event: hired }, { seq: 2, event: promoted }, { seq: 3, event: hired }], 0);
+    const c = foldBatch(
+      [
+        { seq: 1, event: hired },
+        { seq: 2, event: promoted },
+        { seq: 3, event: hired },
+      ],
+      0,
+    );
     expect(c.employees.get('e1')).toMatchObject({ title: 'Lead', version: 2, seq: 2 });
   });
 
@@ -90,7 +146,13 @@ describe('folding events into row changes', () => {
     const { version: _v, ...v1data } = ev('employee_hired', { employeeId: 'e2', title: 'Old' }).data;
     const v1 = { ...ev('employee_hired', {}), version: 1, data: v1data };
     const v2 = ev('employee_updated', { employeeId: 'e2', version: 2, title: 'New', changed: ['title'] });
-    const c = foldBatch([{ seq: 1, event: v2 }, { seq: 2, event: v1 }], 0);
+    const c = foldBatch(
+      [
+        { seq: 1, event: v2 },
+        { seq: 2, event: v1 },
+      ],
+      0,
+    );
     expect(c.employees.get('e2')).toMatchObject({ title: 'New', version: 2 });
     // An event newer than this code is skipped, not guessed at.
     const future = foldBatch([{ seq: 1, event: { ...v2, version: 3 } }], 0);
@@ -100,7 +162,10 @@ describe('folding events into row changes', () => {
   it("follows partial credit notes by the invoice's credited total, in any order, and reads version 1 notes as full credits", () => {
     const first = ev('credit_note_issued', { creditNoteId: 'cn1', amount: 300, credited: 300, returnId: 'rt1', invoiceStatus: 'open' }, 1);
     const second = ev('credit_note_issued', { creditNoteId: 'cn2', amount: 200, credited: 500, returnId: 'rt2', invoiceStatus: 'open' }, 2);
-    for (const events of [[first, second], [second, first]]) {
+    for (const events of [
+      [first, second],
+      [second, first],
+    ]) {
       expect(foldBatch(withSeq(events), 0).invoices.get('i1')).toMatchObject({ credited: 500 });
     }
     const { credited: _c, returnId: _r, invoiceStatus: _s, ...v1data } = ev('credit_note_issued', { amount: 1200 }).data as EventData<'credit_note_issued'>;

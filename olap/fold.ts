@@ -40,15 +40,39 @@ export function emptyChanges(): BatchChanges {
 
 function orderPart(orderId: string, seq: number, at: string, part: Partial<OrderChange>): OrderChange {
   return {
-    orderId, customerId: null, customerName: null, currency: null, subtotal: null, tax: null, total: null, createdAt: null,
-    status: 'pending', statusRank: -1, amountPaid: 0, invoiceId: null, updatedAt: at, lastSeq: seq, ...part,
+    orderId,
+    customerId: null,
+    customerName: null,
+    currency: null,
+    subtotal: null,
+    tax: null,
+    total: null,
+    createdAt: null,
+    status: 'pending',
+    statusRank: -1,
+    amountPaid: 0,
+    invoiceId: null,
+    updatedAt: at,
+    lastSeq: seq,
+    ...part,
   };
 }
 
 function invoicePart(invoiceId: string, part: Partial<InvoiceChange>): InvoiceChange {
   return {
-    invoiceId, number: null, orderId: null, customerId: null, customerName: null, issueDate: null, dueDate: null, currency: null,
-    total: null, amountPaid: 0, credited: 0, paidAt: null, ...part,
+    invoiceId,
+    number: null,
+    orderId: null,
+    customerId: null,
+    customerName: null,
+    issueDate: null,
+    dueDate: null,
+    currency: null,
+    total: null,
+    amountPaid: 0,
+    credited: 0,
+    paidAt: null,
+    ...part,
   };
 }
 
@@ -83,10 +107,19 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
   switch (event.type) {
     case 'order_created': {
       const v = event.data;
-      o(orderPart(v.orderId, seq, at, {
-        customerId: v.customerId, customerName: v.customerName, currency: v.currency, subtotal: v.subtotal, tax: v.tax, total: v.total,
-        createdAt: v.createdAt, status: 'pending', statusRank: rank.pending,
-      }));
+      o(
+        orderPart(v.orderId, seq, at, {
+          customerId: v.customerId,
+          customerName: v.customerName,
+          currency: v.currency,
+          subtotal: v.subtotal,
+          tax: v.tax,
+          total: v.total,
+          createdAt: v.createdAt,
+          status: 'pending',
+          statusRank: rank.pending,
+        }),
+      );
       v.lines.forEach((l, n) => into.lines.put({ orderId: v.orderId, lineNo: n + 1, sku: l.sku, name: l.name, quantity: l.quantity, net: l.net, tax: l.tax }));
       return true;
     }
@@ -100,16 +133,31 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
       return announced(event.data.orderId);
     case 'invoice_created': {
       const v = event.data;
-      i(invoicePart(v.invoiceId, {
-        number: v.number, orderId: v.orderId, customerId: v.customerId, customerName: v.customerName, issueDate: v.issueDate,
-        dueDate: v.dueDate, currency: v.currency, total: v.total,
-      }));
+      i(
+        invoicePart(v.invoiceId, {
+          number: v.number,
+          orderId: v.orderId,
+          customerId: v.customerId,
+          customerName: v.customerName,
+          issueDate: v.issueDate,
+          dueDate: v.dueDate,
+          currency: v.currency,
+          total: v.total,
+        }),
+      );
       o({ ...moveTo(v.orderId, seq, at, statusAnnouncedBy(event.type)), invoiceId: v.invoiceId });
       return true;
     }
     case 'payment_received': {
       const v = event.data;
-      into.payments.put({ paymentId: v.paymentId, invoiceId: v.invoiceId, orderId: v.orderId, currency: v.currency, amount: v.amount, receivedAt: v.receivedAt });
+      into.payments.put({
+        paymentId: v.paymentId,
+        invoiceId: v.invoiceId,
+        orderId: v.orderId,
+        currency: v.currency,
+        amount: v.amount,
+        receivedAt: v.receivedAt,
+      });
       i(invoicePart(v.invoiceId, { orderId: v.orderId, amountPaid: v.amountPaid }));
       o({ ...moveTo(v.orderId, seq, at, statusAnnouncedBy(event.type, v.invoiceStatus)), amountPaid: v.amountPaid, invoiceId: v.invoiceId });
       return true;
@@ -136,8 +184,15 @@ export function foldEvent(into: BatchChanges, { seq, event: envelope }: SeqEvent
     case 'employee_terminated': {
       const v = event.data;
       into.employees.put({
-        employeeId: v.employeeId, name: v.name, department: v.department, title: v.title, salary: v.salary, currency: v.currency, status: v.status,
-        version: v.version, seq,
+        employeeId: v.employeeId,
+        name: v.name,
+        department: v.department,
+        title: v.title,
+        salary: v.salary,
+        currency: v.currency,
+        status: v.status,
+        version: v.version,
+        seq,
       });
       return true;
     }

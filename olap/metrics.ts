@@ -7,7 +7,11 @@ import type { OlapStore } from './store.js';
  * The alert rule "projector lag > 2 s" reads it.
  */
 export function watchLag(store: Pick<OlapStore, 'onApplied'>, registry: Registry): void {
-  const lag = new Gauge({ name: 'erpbi_projector_lag_seconds', help: 'Applied time minus event time of the newest event in the last applied batch', registers: [registry] });
+  const lag = new Gauge({
+    name: 'erpbi_projector_lag_seconds',
+    help: 'Applied time minus event time of the newest event in the last applied batch',
+    registers: [registry],
+  });
   const seq = new Gauge({ name: 'erpbi_projector_watermark_seq', help: 'Stream sequence of the last applied event', registers: [registry] });
   lag.set(0);
   store.onApplied((w) => {

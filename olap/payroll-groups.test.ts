@@ -8,7 +8,12 @@ import { suppressSmallGroups, type PayrollRow } from './payroll-groups.js';
 import * as q from './queries.js';
 import { OlapStore } from './store.js';
 
-const row = (department: string, headcount: number, monthlySalary: number, currency = 'EUR'): PayrollRow => ({ department, currency, headcount, monthlySalary });
+const row = (department: string, headcount: number, monthlySalary: number, currency = 'EUR'): PayrollRow => ({
+  department,
+  currency,
+  headcount,
+  monthlySalary,
+});
 
 describe('payroll groups too small to show apart (the pure rule)', () => {
   it('shows departments of 3 or more as they are, and adds the smaller ones into one row without a name', () => {
@@ -41,7 +46,12 @@ describe('payroll groups too small to show apart (the pure rule)', () => {
 
   // The invariants an auditor would check, over any departments, sizes and currencies.
   const departments = fc.uniqueArray(
-    fc.record({ department: fc.string({ maxLength: 6 }), currency: fc.constantFrom('EUR', 'CHF', 'GBP'), headcount: fc.integer({ min: 1, max: 8 }), monthlySalary: fc.integer({ min: 0, max: 5_000_000 }) }),
+    fc.record({
+      department: fc.string({ maxLength: 6 }),
+      currency: fc.constantFrom('EUR', 'CHF', 'GBP'),
+      headcount: fc.integer({ min: 1, max: 8 }),
+      monthlySalary: fc.integer({ min: 0, max: 5_000_000 }),
+    }),
     { selector: (r) => `${r.currency}/${r.department}`, maxLength: 12 },
   );
   it('every row covers at least the minimum; what a currency total leaves unshown is none, or at least the minimum; nothing is counted twice', () => {
@@ -58,7 +68,8 @@ describe('payroll groups too small to show apart (the pure rule)', () => {
           else expect(seen).toEqual(total); // the rows add up to the currency's payroll: nothing lost, nothing doubled
           // At most one unnamed row per currency, and a named row is a department exactly as it is.
           expect(shown.filter((g) => g.department === null).length).toBeLessThanOrEqual(1);
-          for (const g of shown.filter((x) => x.department !== null)) expect(all).toContainEqual({ department: g.department, currency, headcount: g.headcount, monthlySalary: g.monthlySalary });
+          for (const g of shown.filter((x) => x.department !== null))
+            expect(all).toContainEqual({ department: g.department, currency, headcount: g.headcount, monthlySalary: g.monthlySalary });
           expect(shown.reduce((s, g) => s + g.departments, 0)).toBe(shown.length === 0 ? 0 : all.length);
         }
       }),
@@ -74,12 +85,28 @@ describe('payroll_by_department in DuckDB (the projector store)', () => {
     const store = new OlapStore(join(dir, 'pay.duckdb'));
     const staff: [string, string, number][] = [
       ['ceo', 'Direction', 1_200_000],
-      ['o1', 'Ops', 300_000], ['o2', 'Ops', 310_000], ['o3', 'Ops', 320_000], ['o4', 'Ops', 330_000],
-      ['s1', 'Sales', 400_000], ['s2', 'Sales', 410_000], ['s3', 'Sales', 420_000],
+      ['o1', 'Ops', 300_000],
+      ['o2', 'Ops', 310_000],
+      ['o3', 'Ops', 320_000],
+      ['o4', 'Ops', 330_000],
+      ['s1', 'Sales', 400_000],
+      ['s2', 'Sales', 410_000],
+      ['s3', 'Sales', 420_000],
     ];
     const hired = staff.map(([id, department, salary], n) => ({
       seq: n + 1,
-      event: sampleEvent('employee_hired', { employeeId: id, name: id, email: `${id}@x`, department, title: 'T', salary, currency: 'EUR', hiredAt: '2026-01-01', terminatedAt: null, status: 'active' }),
+      event: sampleEvent('employee_hired', {
+        employeeId: id,
+        name: id,
+        email: `${id}@x`,
+        department,
+        title: 'T',
+        salary,
+        currency: 'EUR',
+        hiredAt: '2026-01-01',
+        terminatedAt: null,
+        status: 'active',
+      }),
     }));
     await store.apply(hired);
     const { rows } = await store.query(q.payrollByDepartment(3));
@@ -90,7 +117,11 @@ describe('payroll_by_department in DuckDB (the projector store)', () => {
     ]);
     for (const r of rows) expect(r.monthlySalary).not.toBe(1_200_000);
     // The headcount stays exact: it is not pay.
-    expect((await store.query(q.headcountByDepartment)).rows).toEqual([{ department: 'Direction', headcount: 1 }, { department: 'Ops', headcount: 4 }, { department: 'Sales', headcount: 3 }]);
+    expect((await store.query(q.headcountByDepartment)).rows).toEqual([
+      { department: 'Direction', headcount: 1 },
+      { department: 'Ops', headcount: 4 },
+      { department: 'Sales', headcount: 3 },
+    ]);
     await store.close();
   });
 });

@@ -37,7 +37,10 @@ export function suppressSmallGroups(rows: readonly PayrollRow[], minGroup: numbe
   const out: PayrollGroup[] = [];
   for (const currency of [...byCurrency.keys()].sort()) {
     // Smallest first (then by name, so the same data always merges the same departments).
-    const groups = byCurrency.get(currency)!.slice().sort((a, b) => a.headcount - b.headcount || byName(a.department, b.department));
+    const groups = byCurrency
+      .get(currency)!
+      .slice()
+      .sort((a, b) => a.headcount - b.headcount || byName(a.department, b.department));
     let people = 0;
     let merged = 0;
     for (const g of groups) {

@@ -87,7 +87,12 @@ export const headcountByDepartment: NamedSql = {
   values: [],
 };
 
-const payrollRow = (r: Record<string, unknown>): PayrollRow => ({ department: String(r.department), currency: String(r.currency), headcount: Number(r.headcount), monthlySalary: Number(r.monthlySalary) });
+const payrollRow = (r: Record<string, unknown>): PayrollRow => ({
+  department: String(r.department),
+  currency: String(r.currency),
+  headcount: Number(r.headcount),
+  monthlySalary: Number(r.monthlySalary),
+});
 
 /** Pay by department, with no department of fewer than `minGroup` people shown apart (olap/payroll-groups.ts). */
 export const payrollByDepartment = (minGroup: number): NamedSql => ({

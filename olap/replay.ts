@@ -2,7 +2,6 @@ import { AckPolicy, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstre
 import { replayConsumer } from '../shared/events/nats-users.js';
 import { toSeqEvent, type SeqEvent } from './seq-event.js';
 
-
 /**
  * Reads `stream` from its first message up to the last one that exists when called, through a consumer
  * of a fixed name (removed at the end, and by the server a minute after a crash), handing batches to

@@ -8,9 +8,22 @@ import { createSql, stageSql, upsertSql as upsertOf } from './tables/sql.js';
 
 /** The tables the fold fills, by the name a batch calls them (olap/fold.ts, olap/buying-fold.ts). */
 export const factTables = {
-  orders, lines: orderLines, invoices, payments, stock, employees, timeline: orderEvents,
+  orders,
+  lines: orderLines,
+  invoices,
+  payments,
+  stock,
+  employees,
+  timeline: orderEvents,
   // Buying and margin (olap/buying-fold.ts).
-  movements: stockMovements, invoiceLines, creditNotes, returnLines, purchaseOrders, purchaseOrderLines, receiptLines, suppliers,
+  movements: stockMovements,
+  invoiceLines,
+  creditNotes,
+  returnLines,
+  purchaseOrders,
+  purchaseOrderLines,
+  receiptLines,
+  suppliers,
 };
 
 export { watermark as watermarkTable };

@@ -133,7 +133,12 @@ export class OlapStore {
       const last = fresh[fresh.length - 1]!;
       const eventTime = [...fresh].reverse().find((e) => e.event)?.event?.occurredAt ?? before.eventTime;
       // A batch without streamSeq (a replay, an older feed) leaves it unknown rather than stale.
-      const watermark: Watermark = { seq: last.seq, eventTime, appliedAt: new Date().toISOString(), streamSeq: streamSeq === undefined ? null : Math.max(streamSeq, last.seq) };
+      const watermark: Watermark = {
+        seq: last.seq,
+        eventTime,
+        appliedAt: new Date().toISOString(),
+        streamSeq: streamSeq === undefined ? null : Math.max(streamSeq, last.seq),
+      };
       await conn.run('begin transaction');
       try {
         await this.write(conn, changes, watermark);
@@ -219,7 +224,8 @@ export class OlapStore {
 function checkContiguous(fresh: SeqEvent[], after: number, streamFirstSeq: number | undefined): void {
   const first = fresh[0]!.seq;
   const startsRight = first === after + 1 || (streamFirstSeq !== undefined && first === streamFirstSeq && streamFirstSeq > after + 1);
-  if (!startsRight) throw new AppError('sequence_gap', `the batch starts at ${first}, the projection is at ${after}: events are missing`, { expected: after + 1, got: first });
+  if (!startsRight)
+    throw new AppError('sequence_gap', `the batch starts at ${first}, the projection is at ${after}: events are missing`, { expected: after + 1, got: first });
   fresh.forEach((e, i) => {
     if (i > 0 && e.seq !== fresh[i - 1]!.seq + 1) {
       throw new AppError('sequence_gap', `the batch jumps from ${fresh[i - 1]!.seq} to ${e.seq}`, { expected: fresh[i - 1]!.seq + 1, got: e.seq });

@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const seqs = (from: number, to: number): SeqEvent[] => Array.from({ length: to - from + 1 }, (_, n) => ({ seq: from + n, event: null }));
 
 describe('the watermark and where the stream ends', () => {
-  it('carries the stream\'s last sequence from the batch to the answers and the live listeners', async () => {
+  it("carries the stream's last sequence from the batch to the answers and the live listeners", async () => {
     const file = join(dir, 'tail.duckdb');
     const store = new OlapStore(file);
     expect(await store.watermark()).toMatchObject({ seq: 0, streamSeq: null });
@@ -22,7 +22,10 @@ describe('the watermark and where the stream ends', () => {
 
     expect((await store.apply(seqs(1, 2), 5)).watermark).toMatchObject({ seq: 2, streamSeq: 5 }); // 3 events behind
     expect((await store.apply(seqs(3, 5), 5)).watermark).toMatchObject({ seq: 5, streamSeq: 5 }); // up to date
-    expect(live.map((w) => [w.seq, w.streamSeq])).toEqual([[2, 5], [5, 5]]);
+    expect(live.map((w) => [w.seq, w.streamSeq])).toEqual([
+      [2, 5],
+      [5, 5],
+    ]);
     expect((await store.query({ sql: 'select 1 as one', values: [] })).watermark).toMatchObject({ seq: 5, streamSeq: 5 });
 
     // A redelivered batch applies nothing, but may say the stream went on.
@@ -53,7 +56,7 @@ describe('a batch that does not continue from the watermark', () => {
     await store.close();
   });
 
-  it('is taken when it starts at the stream\'s first sequence, past events the stream no longer holds', async () => {
+  it("is taken when it starts at the stream's first sequence, past events the stream no longer holds", async () => {
     const store = new OlapStore(join(dir, 'purged.duckdb'));
     await expect(store.apply(seqs(40, 41))).rejects.toMatchObject({ code: 'sequence_gap' });
     await expect(store.apply(seqs(40, 41), undefined, 39)).rejects.toMatchObject({ code: 'sequence_gap' }); // the stream has 39: missing

@@ -20,21 +20,70 @@ function chain(steps: Step[]): Envelope[] {
   const out: Envelope[] = [];
   steps.forEach(({ type, data }, n) => {
     const prev = out[n - 1];
-    out.push(sampleEvent(type, data, new Date(now.getTime() + n * 1000), { correlationId: 'corr-1', causationId: prev ? prev.id : null, actor: n === 0 ? 'clerk-1' : `service:step-${n}` }));
+    out.push(
+      sampleEvent(type, data, new Date(now.getTime() + n * 1000), {
+        correlationId: 'corr-1',
+        causationId: prev ? prev.id : null,
+        actor: n === 0 ? 'clerk-1' : `service:step-${n}`,
+      }),
+    );
   });
   return out;
 }
 
 const line = { sku: 'A', name: 'Apple', quantity: 2, unitPrice: 500, taxRateBp: 2000, net: 1000, tax: 200 };
 const snapshot = (orderId: string) => ({
-  orderId, customerId: 'c1', customerName: 'Ada', paymentTermsDays: 30, currency: 'EUR', subtotal: 1000, tax: 200, total: 1200, lines: [line], createdAt: now.toISOString(),
+  orderId,
+  customerId: 'c1',
+  customerName: 'Ada',
+  paymentTermsDays: 30,
+  currency: 'EUR',
+  subtotal: 1000,
+  tax: 200,
+  total: 1200,
+  lines: [line],
+  createdAt: now.toISOString(),
 });
 const o1 = chain([
   { type: 'order_created', data: snapshot('o1') },
   { type: 'stock_reserved', data: snapshot('o1') },
-  { type: 'order_status_changed', data: { orderId: 'o1', customerId: 'c1', from: 'pending', to: 'reserved', cause: 'stock_reserved', currency: 'EUR', total: 1200 } },
-  { type: 'invoice_created', data: { invoiceId: 'i1', number: 'INV-2026-000001', orderId: 'o1', customerId: 'c1', customerName: 'Ada', issueDate: '2026-11-25', dueDate: '2026-12-25', currency: 'EUR', subtotal: 1000, tax: 200, total: 1200, lines: [line] } },
-  { type: 'payment_received', data: { paymentId: 'p1', invoiceId: 'i1', orderId: 'o1', customerId: 'c1', currency: 'EUR', amount: 1200, method: 'card', amountPaid: 1200, balance: 0, invoiceStatus: 'paid', receivedAt: now.toISOString() } },
+  {
+    type: 'order_status_changed',
+    data: { orderId: 'o1', customerId: 'c1', from: 'pending', to: 'reserved', cause: 'stock_reserved', currency: 'EUR', total: 1200 },
+  },
+  {
+    type: 'invoice_created',
+    data: {
+      invoiceId: 'i1',
+      number: 'INV-2026-000001',
+      orderId: 'o1',
+      customerId: 'c1',
+      customerName: 'Ada',
+      issueDate: '2026-11-25',
+      dueDate: '2026-12-25',
+      currency: 'EUR',
+      subtotal: 1000,
+      tax: 200,
+      total: 1200,
+      lines: [line],
+    },
+  },
+  {
+    type: 'payment_received',
+    data: {
+      paymentId: 'p1',
+      invoiceId: 'i1',
+      orderId: 'o1',
+      customerId: 'c1',
+      currency: 'EUR',
+      amount: 1200,
+      method: 'card',
+      amountPaid: 1200,
+      balance: 0,
+      invoiceStatus: 'paid',
+      receivedAt: now.toISOString(),
+    },
+  },
 ]);
 const other = <K extends EventType>(type: K, data: Partial<EventData<K>>) =>
   sampleEvent(type, data, now, { correlationId: 'corr-2', causationId: null, actor: 'admin-1' });
@@ -42,7 +91,18 @@ const noise = [
   other('product_upserted', { sku: 'A', name: 'Apple', unitPrice: 500, currency: 'EUR', taxRateBp: 2000, reorderLevel: 3 }),
   other('order_created', snapshot('o2')),
   other('stock_changed', { sku: 'A', name: 'Apple', onHand: 10, reserved: 2, available: 8, reason: 'reservation', orderId: 'o1', movementId: 4 }),
-  other('employee_hired', { employeeId: 'e1', name: 'Eve', email: 'e@x', department: 'Ops', title: 'T', salary: 300000, currency: 'EUR', hiredAt: '2026-01-01', terminatedAt: null, status: 'active' }),
+  other('employee_hired', {
+    employeeId: 'e1',
+    name: 'Eve',
+    email: 'e@x',
+    department: 'Ops',
+    title: 'T',
+    salary: 300000,
+    currency: 'EUR',
+    hiredAt: '2026-01-01',
+    terminatedAt: null,
+    status: 'active',
+  }),
   other('customer_upserted', { id: 'c9', name: 'Bo', email: null, paymentTermsDays: 0 }),
 ];
 // o1's chain with the other events between its steps: seq 1..10.
@@ -57,11 +117,23 @@ describe('the order timeline table', () => {
     await store.apply(seqd);
     const rows = await timelineOf(store, 'o1');
     expect(rows.map((r) => [r.seq, r.type])).toEqual([
-      [2, 'order_created'], [4, 'stock_reserved'], [5, 'stock_changed'], [6, 'order_status_changed'], [7, 'invoice_created'], [9, 'payment_received'],
+      [2, 'order_created'],
+      [4, 'stock_reserved'],
+      [5, 'stock_changed'],
+      [6, 'order_status_changed'],
+      [7, 'invoice_created'],
+      [9, 'payment_received'],
     ]);
     const byType = new Map(rows.map((r) => [r.type, r]));
     expect(byType.get('order_created')).toEqual({
-      seq: 2, id: o1[0]!.id, type: 'order_created', occurredAt: o1[0]!.occurredAt, actor: 'clerk-1', causationId: null, correlationId: 'corr-1', data: o1[0]!.data,
+      seq: 2,
+      id: o1[0]!.id,
+      type: 'order_created',
+      occurredAt: o1[0]!.occurredAt,
+      actor: 'clerk-1',
+      causationId: null,
+      correlationId: 'corr-1',
+      data: o1[0]!.data,
     });
     expect(byType.get('stock_reserved')!.causationId).toBe(o1[0]!.id);
     expect(byType.get('order_status_changed')!.causationId).toBe(o1[1]!.id);
@@ -110,7 +182,9 @@ describe('the per-batch change summary', () => {
     store.onApplied((w) => marks.push(w));
 
     await store.apply(seqd.slice(0, 3));
-    expect(told).toEqual([{ seq: 3, types: ['product_upserted', 'order_created'], orders: ['o1', 'o2'], invoices: [], skus: ['A'], customers: ['c1'], employees: [], more: false }]);
+    expect(told).toEqual([
+      { seq: 3, types: ['product_upserted', 'order_created'], orders: ['o1', 'o2'], invoices: [], skus: ['A'], customers: ['c1'], employees: [], more: false },
+    ]);
 
     await store.apply(seqd.slice(0, 3)); // a redelivery: nothing applied, nothing told
     expect(told).toHaveLength(1);
@@ -119,7 +193,12 @@ describe('the per-batch change summary', () => {
     expect(told[1]).toEqual({
       seq: 9,
       types: ['stock_reserved', 'stock_changed', 'order_status_changed', 'invoice_created', 'employee_hired', 'payment_received'],
-      orders: ['o1'], invoices: ['i1'], skus: ['A'], customers: ['c1'], employees: ['e1'], more: false,
+      orders: ['o1'],
+      invoices: ['i1'],
+      skus: ['A'],
+      customers: ['c1'],
+      employees: ['e1'],
+      more: false,
     });
     await store.apply(seqd);
     expect(told.map((c) => c.seq)).toEqual([3, 9, 10]);

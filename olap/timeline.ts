@@ -25,8 +25,15 @@ export function addToTimeline(into: TableRows<TimelineRow>, { seq, event }: SeqE
   const data = JSON.stringify(event.data);
   for (const orderId of orders) {
     into.put({
-      orderId, seq, id: event.id, type: event.type, occurredAt: event.occurredAt, actor: event.actor,
-      causationId: event.causationId, correlationId: event.correlationId, data,
+      orderId,
+      seq,
+      id: event.id,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      actor: event.actor,
+      causationId: event.causationId,
+      correlationId: event.correlationId,
+      data,
     });
   }
 }

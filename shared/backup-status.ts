@@ -18,7 +18,10 @@ export const backupStatusSchema = z
       .object({
         lastSuccess: outcome.extend({ bytes: z.number().int().nonnegative() }).strict().nullable(),
         /** `step`: what failed (backup, push, ...). */
-        lastFailure: outcome.extend({ step: z.string().regex(/^[a-z-]{1,40}$/) }).strict().nullable(),
+        lastFailure: outcome
+          .extend({ step: z.string().regex(/^[a-z-]{1,40}$/) })
+          .strict()
+          .nullable(),
       })
       .strict(),
     drill: z
@@ -43,7 +46,8 @@ const empty = (): BackupStatus => ({ backup: { lastSuccess: null, lastFailure: n
 export function readBackupStatus(file: string): BackupStatus | null {
   if (!existsSync(file)) return null;
   const parsed = backupStatusSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a backup status file (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  if (!parsed.success)
+    throw new Error(`${file} is not a backup status file (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
   return parsed.data;
 }
 

@@ -6,7 +6,12 @@ import { functionConfig, readConfig } from './config.js';
 
 // One schema for every setting: each process reads its part through it, so a value is refused the same
 // way wherever it is read (the connector once took any EVENTS_PREFIX a function refused).
-const base = { FUNCTION_NAME: 'create-order', AUTH_ISSUER: 'http://127.0.0.1:1/issuer', NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: 'postgres://x@127.0.0.1/db' };
+const base = {
+  FUNCTION_NAME: 'create-order',
+  AUTH_ISSUER: 'http://127.0.0.1:1/issuer',
+  NATS_URL: 'nats://127.0.0.1:4222',
+  DATABASE_URL: 'postgres://x@127.0.0.1/db',
+};
 
 describe('configuration', () => {
   it('refuses a bad EVENTS_PREFIX alike for a function, the connector and the CLI', () => {
@@ -17,13 +22,24 @@ describe('configuration', () => {
   });
 
   it('names every missing required setting at once, with the secret that may hold it', () => {
-    expect(() => functionConfig({})).toThrow(/FUNCTION_NAME is required; AUTH_ISSUER is required; NATS_URL is required; DATABASE_URL \(or the secret database-url\) is required/);
+    expect(() => functionConfig({})).toThrow(
+      /FUNCTION_NAME is required; AUTH_ISSUER is required; NATS_URL is required; DATABASE_URL \(or the secret database-url\) is required/,
+    );
     expect(() => functionConfig({ FUNCTION_NAME: 'query', AUTH_ISSUER: base.AUTH_ISSUER, NATS_URL: base.NATS_URL }, { postgres: false })).not.toThrow();
   });
 
   it('gives the documented defaults and parses numbers and lists', () => {
-    const c = readConfig(['HOST', 'PORT', 'EVENTS_STREAM', 'IDEMPOTENCY_WINDOW_HOURS', 'GATEWAY_FUNCTIONS', 'PRUNE_BATCH_ROWS'], { env: { PORT: '0', GATEWAY_FUNCTIONS: 'query, create-order,' } });
-    expect(c).toEqual({ HOST: '127.0.0.1', PORT: 0, EVENTS_STREAM: 'ERP_EVENTS', IDEMPOTENCY_WINDOW_HOURS: 24, GATEWAY_FUNCTIONS: new Set(['query', 'create-order']), PRUNE_BATCH_ROWS: 2000 });
+    const c = readConfig(['HOST', 'PORT', 'EVENTS_STREAM', 'IDEMPOTENCY_WINDOW_HOURS', 'GATEWAY_FUNCTIONS', 'PRUNE_BATCH_ROWS'], {
+      env: { PORT: '0', GATEWAY_FUNCTIONS: 'query, create-order,' },
+    });
+    expect(c).toEqual({
+      HOST: '127.0.0.1',
+      PORT: 0,
+      EVENTS_STREAM: 'ERP_EVENTS',
+      IDEMPOTENCY_WINDOW_HOURS: 24,
+      GATEWAY_FUNCTIONS: new Set(['query', 'create-order']),
+      PRUNE_BATCH_ROWS: 2000,
+    });
     expect(() => readConfig(['IDEMPOTENCY_WINDOW_HOURS'], { env: { IDEMPOTENCY_WINDOW_HOURS: '12' } })).toThrow(/IDEMPOTENCY_WINDOW_HOURS/);
   });
 

@@ -16,7 +16,15 @@ import { isStorageKeyUse, storageKeySecrets, storageKeyUses } from './documents/
 const port = z.coerce.number().int().min(0).max(65535);
 const hours = z.coerce.number().positive();
 /** A comma-separated list of names. */
-const names = z.string().transform((s) => new Set(s.split(',').map((n) => n.trim()).filter(Boolean)));
+const names = z.string().transform(
+  (s) =>
+    new Set(
+      s
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+);
 
 /** Who a process is on erpbi's Postgres (docs/architecture.md, "Who connects as whom"): `app` the
  *  functions and the connector (read and write erpbi's tables, no DDL), `read` the query function and
@@ -39,9 +47,15 @@ export const settings = z.object({
   NATS_USER: z.enum(natsUsers).optional(),
   /** That user's password: the secret `nats-<NATS_USER>` (each service mounts its own), else this variable. */
   NATS_PASSWORD: z.string().min(1).optional(),
-  EVENTS_STREAM: z.string().regex(/^[\w-]+$/).default('ERP_EVENTS'),
+  EVENTS_STREAM: z
+    .string()
+    .regex(/^[\w-]+$/)
+    .default('ERP_EVENTS'),
   /** The first token of every subject: two boxes may share a nats-server under different prefixes. */
-  EVENTS_PREFIX: z.string().regex(/^[a-z][a-z0-9_]*$/).default('erp'),
+  EVENTS_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .default('erp'),
   /** The address a process listens on: 127.0.0.1 on a box, 0.0.0.0 in a container. */
   HOST: z.string().min(1).default('127.0.0.1'),
   /** 0: a port the OS picks (runtime/box/supervisor.ts learns it from the process). */
@@ -59,9 +73,17 @@ export const settings = z.object({
   AUTH_AUDIENCE: z.string().default('erpbi'),
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ROLES_CLAIM: z.string().default('roles'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1024),
   /** The largest CSV file an import takes (POST upsert-product/import, upsert-customer/import): 10,000 rows are about 2 MB. */
-  IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  IMPORT_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   PG_POOL_MAX: z.coerce.number().int().positive().default(5),
   /** How long an Idempotency-Key's answer is replayed (why at least 24 h: shared/idempotency/expiry.ts). */
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().min(idempotencyWindowHours.min).default(idempotencyWindowHours.default),
@@ -88,9 +110,16 @@ export const settings = z.object({
   OLAP_FILE: z.string().min(1).optional(),
   /** Live streams (SSE) one user may hold open at the projector at once; one more is 429. */
   OLAP_LIVE_STREAMS_PER_USER: z.coerce.number().int().positive().default(8),
-  OLAP_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  OLAP_BATCH_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
   // DuckDB takes 80% of the machine's RAM and every core by default; the projector shares a Pi.
-  OLAP_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i).default('256MB'),
+  OLAP_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
+    .default('256MB'),
   OLAP_THREADS: z.coerce.number().int().min(1).max(64).default(2),
   /** payroll_by_department shows no department of fewer active employees than this apart (olap/payroll-groups.ts). */
   PAYROLL_MIN_GROUP_SIZE: z.coerce.number().int().min(1).default(3),
@@ -98,7 +127,10 @@ export const settings = z.object({
   // ---- documents in object storage (shared/documents/)
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().default('us-east-1'),
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('erpbi-documents'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .default('erpbi-documents'),
   /** Which of the bucket's key pairs a process uses (shared/documents/storage-keys.ts): the secrets
    *  s3-<S3_KEYS>-access-key-id and -secret-access-key; render-document `writer`, query `reader`. */
   S3_KEYS: z.enum(storageKeyUses).optional(),
@@ -115,7 +147,10 @@ export const settings = z.object({
   /** Sign-in at the server, when it asks for one; the password is the secret smtp-password. */
   SMTP_USER: z.string().min(1).optional(),
   /** Empty counts as none: the secret file exists on every box, empty where the server asks for no sign-in. */
-  SMTP_PASSWORD: z.string().optional().transform((v) => v || undefined),
+  SMTP_PASSWORD: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
   /** The From of every message (`Firm <billing@firm.example>` or a bare address); required with SMTP_HOST. */
   EMAIL_FROM: z.string().min(3).optional(),
   /** Where customers' answers go, when not to EMAIL_FROM. */
@@ -169,7 +204,10 @@ export const settings = z.object({
   // ---- the dev issuer on its own (runtime/dev-issuer/main.ts, the container test's Keycloak stand-in)
   WEB_CLIENT_ID: z.string().min(1).default('erpbi-dashboard'),
   /** Origins of the workspace (comma-separated), like the client's redirect URIs in the realm. */
-  REDIRECT_ORIGINS: z.string().transform((s) => s.split(',').map((o) => new URL(o.trim()).origin)).optional(),
+  REDIRECT_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => new URL(o.trim()).origin))
+    .optional(),
   /** Host header values (host[:port], comma-separated) its sign-in page and token endpoint also answer to, beside the issuer URL's host. */
   ISSUER_EXTRA_HOSTS: names.default(new Set<string>()),
 
@@ -177,7 +215,10 @@ export const settings = z.object({
   // (runtime/dev-issuer/keycloak-stand-in/): set, the dev issuer keeps its users in Keycloak's database and answers
   // Keycloak's admin API; unset (npm start), it signs in its demo users.
   /** Keycloak's database, as Keycloak takes it: jdbc:postgresql://host:port/database. */
-  KC_DB_URL: z.string().regex(/^jdbc:postgresql:\/\/[^/]+\/[^/?]+$/, 'is not jdbc:postgresql://host[:port]/database').optional(),
+  KC_DB_URL: z
+    .string()
+    .regex(/^jdbc:postgresql:\/\/[^/]+\/[^/?]+$/, 'is not jdbc:postgresql://host[:port]/database')
+    .optional(),
   KC_DB_USERNAME: z.string().min(1).optional(),
   /** The secret keycloak-db-password. */
   KC_DB_PASSWORD: z.string().min(1).optional(),
@@ -244,16 +285,36 @@ export function readConfig<K extends Key, R extends K = never>(
 /** What a function reads (shared/http/serve.ts); `postgres: false` functions need no DATABASE_URL. */
 export function functionConfig(env: NodeJS.ProcessEnv = process.env, needs: { postgres: boolean } = { postgres: true }) {
   const keys = [
-    'FUNCTION_NAME', 'PORT', 'HOST', 'DATABASE_URL', 'DATABASE_ACCESS', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL',
-    'AUTH_ROLES_CLAIM', 'CLIENT_ID', 'BODY_LIMIT_BYTES', 'PG_POOL_MAX', 'IDEMPOTENCY_WINDOW_HOURS', 'CHECK_ANSWERS',
+    'FUNCTION_NAME',
+    'PORT',
+    'HOST',
+    'DATABASE_URL',
+    'DATABASE_ACCESS',
+    'NATS_URL',
+    'NATS_USER',
+    'NATS_PASSWORD',
+    'EVENTS_STREAM',
+    'EVENTS_PREFIX',
+    'AUTH_ISSUER',
+    'AUTH_AUDIENCE',
+    'AUTH_JWKS_URL',
+    'AUTH_ROLES_CLAIM',
+    'CLIENT_ID',
+    'BODY_LIMIT_BYTES',
+    'PG_POOL_MAX',
+    'IDEMPOTENCY_WINDOW_HOURS',
+    'CHECK_ANSWERS',
   ] as const;
-  return needs.postgres ? readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL', 'DATABASE_URL'] }) : readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL'] });
+  return needs.postgres
+    ? readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL', 'DATABASE_URL'] })
+    : readConfig(keys, { env, required: ['FUNCTION_NAME', 'AUTH_ISSUER', 'NATS_URL'] });
 }
 export type Config = ReturnType<typeof functionConfig>;
 
 /** The NATS user and password of the settings, when a user is set (the password is then required). */
 export function natsCredentials(c: { NATS_USER?: NatsUser | undefined; NATS_PASSWORD?: string | undefined }): NatsCredentials | undefined {
   if (!c.NATS_USER) return undefined;
-  if (!c.NATS_PASSWORD) throw new Error(`erpbi: bad configuration: NATS_PASSWORD (or the secret ${natsPasswordSecret(c.NATS_USER)}) is required with NATS_USER`);
+  if (!c.NATS_PASSWORD)
+    throw new Error(`erpbi: bad configuration: NATS_PASSWORD (or the secret ${natsPasswordSecret(c.NATS_USER)}) is required with NATS_USER`);
   return { user: c.NATS_USER, password: c.NATS_PASSWORD };
 }

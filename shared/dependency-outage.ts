@@ -12,17 +12,34 @@ import type { Logger } from './log.js';
 // an unknown fault may have left the process in a state nobody can vouch for.
 
 /** Node's and the network's ways of saying a connection is gone or refused. */
-const connectionCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
+const connectionCodes = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTCONN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_SOCKET_CLOSED',
+]);
 
 // pg gives its connection losses no code (shared/db/pool.ts says the same): these are its own texts,
 // from pg/lib/client.js, and the only way to tell them.
-const pgConnectionLost = new Set(['Connection terminated unexpectedly', 'Connection terminated', 'Client has encountered a connection error and is not queryable']);
+const pgConnectionLost = new Set([
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+]);
 
 function one(err: unknown): boolean {
   if (err instanceof DatabaseUnavailable) return true;
   // SQLSTATE class 08 (connection exception) and 57P (the server shutting down, crashed or starting up).
   if (err instanceof pg.DatabaseError) return !!err.code && (err.code.startsWith('08') || err.code.startsWith('57P'));
-  if (err instanceof ConnectionError || err instanceof ClosedConnectionError || err instanceof DrainingConnectionError || err instanceof NatsTimeout) return true;
+  if (err instanceof ConnectionError || err instanceof ClosedConnectionError || err instanceof DrainingConnectionError || err instanceof NatsTimeout)
+    return true;
   if (!(err instanceof Error)) return false;
   const code = (err as NodeJS.ErrnoException).code;
   if (typeof code === 'string' && connectionCodes.has(code)) return true;
@@ -39,7 +56,8 @@ export function isDependencyOutage(err: unknown): boolean {
   return false;
 }
 
-const describe = (err: unknown) => (err instanceof Error ? { name: err.name, message: err.message, code: (err as NodeJS.ErrnoException).code, stack: err.stack } : { value: String(err) });
+const describe = (err: unknown) =>
+  err instanceof Error ? { name: err.name, message: err.message, code: (err as NodeJS.ErrnoException).code, stack: err.stack } : { value: String(err) };
 
 /**
  * Installs the process's last handlers: an escaped outage error is logged (with its stack, to find the

@@ -26,6 +26,9 @@ describe('error catalogue', () => {
   });
 
   it('keeps the code, message and details of a known error', () => {
-    expect(toHttp(new AppError('overpayment', 'too much', { balance: 5 }))).toMatchObject({ status: 422, body: { error: { code: 'overpayment', message: 'too much', details: { balance: 5 } } } });
+    expect(toHttp(new AppError('overpayment', 'too much', { balance: 5 }))).toMatchObject({
+      status: 422,
+      body: { error: { code: 'overpayment', message: 'too much', details: { balance: 5 } } },
+    });
   });
 });

@@ -30,7 +30,10 @@ process.send('set');`;
 
 describe('a process started with an IPC channel', () => {
   it('stops (running its steps) when the process that started it is SIGKILLed', async () => {
-    const runtime = spawn(process.execPath, ['--input-type=module', '-e', parent], { env: { ...process.env, CHILD: child }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const runtime = spawn(process.execPath, ['--input-type=module', '-e', parent], {
+      env: { ...process.env, CHILD: child },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     runtime.stdout.on('data', (d) => (out += d));
     const pid = await waitFor(async () => Number(/^(\d+)$/m.exec(out)?.[1]) || undefined, { timeoutMs: 20_000, what: () => `the child's pid; said: ${out}` });

@@ -11,7 +11,10 @@ export function stopOnSignal(steps: (() => unknown)[]): void {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    for (const step of steps) await Promise.resolve().then(step).catch(() => {});
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch(() => {});
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -28,11 +28,7 @@ export interface UnitOfWork {
  * commit. A failed publish is only logged: the rows stay unpublished and the sweeper sends them.
  * The idempotency claim and the processed-events check run inside `work`, in the same transaction.
  */
-export async function runUnitOfWork<T>(
-  deps: Deps,
-  cause: Causation,
-  work: (uow: UnitOfWork) => Promise<T>,
-): Promise<T> {
+export async function runUnitOfWork<T>(deps: Deps, cause: Causation, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const events: Envelope[] = [];
   const result = await withTransaction(deps.db, async (tx) => {
     const now = new Date();

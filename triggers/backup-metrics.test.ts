@@ -32,7 +32,10 @@ describe('the backup and certificate gauges of the connector', () => {
 
   it('follow the status file: a success, a failure after it, then the drill', async () => {
     recordBackupStatus(statusFile, { kind: 'backup', ok: true, bytes: 12345 }, new Date('2026-12-07T02:31:00Z'));
-    expect(await samples()).toEqual({ erpbi_backup_last_success_timestamp_seconds: Date.parse('2026-12-07T02:31:00Z') / 1000, erpbi_backup_last_size_bytes: 12345 });
+    expect(await samples()).toEqual({
+      erpbi_backup_last_success_timestamp_seconds: Date.parse('2026-12-07T02:31:00Z') / 1000,
+      erpbi_backup_last_size_bytes: 12345,
+    });
     recordBackupStatus(statusFile, { kind: 'backup', ok: false, step: 'push' }, new Date('2026-12-07T02:40:00Z'));
     recordBackupStatus(statusFile, { kind: 'drill', ok: true, seconds: 42 }, new Date('2026-12-07T02:35:00Z'));
     recordBackupStatus(statusFile, { kind: 'drill', ok: false }, new Date('2026-12-08T02:35:00Z'));
@@ -52,7 +55,27 @@ describe('the backup and certificate gauges of the connector', () => {
 
   it("the certificate's expiry, read from the PEM Traefik serves (openssl-made, 30 days)", async () => {
     const key = join(dir, 'erpbi.key');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', certFile, '-days', '30', '-subj', '/CN=erpbi.lan'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        certFile,
+        '-days',
+        '30',
+        '-subj',
+        '/CN=erpbi.lan',
+      ],
+      { stdio: 'ignore' },
+    );
     const notAfter = execFileSync('openssl', ['x509', '-in', certFile, '-noout', '-enddate'], { encoding: 'utf8' }).trim().replace('notAfter=', '');
     const got = await samples();
     expect(got['erpbi_tls_certificate_expiry_timestamp_seconds{subject="CN=erpbi.lan"}']).toBe(Date.parse(notAfter) / 1000);

@@ -32,11 +32,19 @@ export function registerBackupMetrics(registry: Registry, files: { statusFile?: 
         else this.set(v);
       },
     });
-  gauge('erpbi_backup_last_success_timestamp_seconds', 'When the last backup was written (Unix time)', (s) => (s.backup.lastSuccess ? seconds(s.backup.lastSuccess.at) : undefined));
-  gauge('erpbi_backup_last_failure_timestamp_seconds', 'When a step of the nightly backup (the backup, its push off the box) last failed (Unix time)', (s) => (s.backup.lastFailure ? seconds(s.backup.lastFailure.at) : undefined));
+  gauge('erpbi_backup_last_success_timestamp_seconds', 'When the last backup was written (Unix time)', (s) =>
+    s.backup.lastSuccess ? seconds(s.backup.lastSuccess.at) : undefined,
+  );
+  gauge('erpbi_backup_last_failure_timestamp_seconds', 'When a step of the nightly backup (the backup, its push off the box) last failed (Unix time)', (s) =>
+    s.backup.lastFailure ? seconds(s.backup.lastFailure.at) : undefined,
+  );
   gauge('erpbi_backup_last_size_bytes', 'The size of the last backup written', (s) => s.backup.lastSuccess?.bytes);
-  gauge('erpbi_backup_drill_last_success_timestamp_seconds', 'When the restore drill last passed (Unix time)', (s) => (s.drill.lastSuccess ? seconds(s.drill.lastSuccess.at) : undefined));
-  gauge('erpbi_backup_drill_last_failure_timestamp_seconds', 'When the restore drill last failed (Unix time)', (s) => (s.drill.lastFailure ? seconds(s.drill.lastFailure.at) : undefined));
+  gauge('erpbi_backup_drill_last_success_timestamp_seconds', 'When the restore drill last passed (Unix time)', (s) =>
+    s.drill.lastSuccess ? seconds(s.drill.lastSuccess.at) : undefined,
+  );
+  gauge('erpbi_backup_drill_last_failure_timestamp_seconds', 'When the restore drill last failed (Unix time)', (s) =>
+    s.drill.lastFailure ? seconds(s.drill.lastFailure.at) : undefined,
+  );
 
   new Gauge({
     name: 'erpbi_tls_certificate_expiry_timestamp_seconds',

@@ -88,7 +88,6 @@ describe('the batch feed, on where the stream ends', () => {
   });
 });
 
-
 describe('the batch feed, when messages handed out never reached it', () => {
   let v: TestBus;
   beforeAll(async () => {
@@ -103,7 +102,13 @@ describe('the batch feed, when messages handed out never reached it', () => {
   it('starts again after the last acknowledged message on a sequence_gap, and the projector gets every event once, in order', async () => {
     const jsm = await jetstreamManager(v.bus.nc);
     const durable = batchConsumerName('projector');
-    await jsm.consumers.add(v.stream, { durable_name: durable, filter_subject: `${v.prefix}.>`, ack_policy: AckPolicy.All, ack_wait: 120 * 1e9, max_ack_pending: 8 });
+    await jsm.consumers.add(v.stream, {
+      durable_name: durable,
+      filter_subject: `${v.prefix}.>`,
+      ack_policy: AckPolicy.All,
+      ack_wait: 120 * 1e9,
+      max_ack_pending: 8,
+    });
     // Its pull request is the first the server holds, so the first three messages go to it, never acked.
     const lost = await (await v.bus.js.consumers.get(v.stream, durable)).fetch({ max_messages: 3, expires: 30_000 });
     let taken = 0;
@@ -127,7 +132,10 @@ describe('the batch feed, when messages handed out never reached it', () => {
         const fresh = (JSON.parse(body) as { events: { seq: number }[] }).events.map((e) => e.seq).filter((seq) => seq > watermark);
         if (fresh.some((seq, i) => seq !== watermark + 1 + i)) {
           gaps += 1;
-          return { status: 409, detail: JSON.stringify({ code: 'sequence_gap', message: `the batch starts at ${fresh[0]}, the projection is at ${watermark}` }) };
+          return {
+            status: 409,
+            detail: JSON.stringify({ code: 'sequence_gap', message: `the batch starts at ${fresh[0]}, the projection is at ${watermark}` }),
+          };
         }
         applied.push(...fresh);
         watermark = fresh.at(-1) ?? watermark;

@@ -50,7 +50,10 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
     if (previous && previous.num_ack_pending > 0) {
       await jsm.consumers.delete(opts.stream, durable);
       await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: previous.ack_floor.stream_seq + 1 });
-      opts.log.warn({ fn: opts.fn, from: previous.ack_floor.stream_seq + 1, unacked: previous.num_ack_pending }, 'batch feed restarts after the last acknowledged message');
+      opts.log.warn(
+        { fn: opts.fn, from: previous.ack_floor.stream_seq + 1, unacked: previous.num_ack_pending },
+        'batch feed restarts after the last acknowledged message',
+      );
     } else if (!previous) {
       await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.All });
     }

@@ -40,13 +40,15 @@ export async function startConnector(fns: StackFunction[], opts: ConnectorOption
         max_deliver: consumerMaxDeliver(lastDelivery),
         max_ack_pending: 1000,
       };
-      await jsm.consumers.add(opts.stream, { durable_name: durable, filter_subject: subject, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...changeable }).catch(async (err: unknown) => {
-        // nats-server 2.10+ refuses to create a durable that exists with other settings (2.9 updated it):
-        // a box upgraded with a new stack.yml erpbi.max-deliver updates its consumer instead.
-        if (!(err instanceof JetStreamApiError && err.code === consumerExists)) throw err;
-        await jsm.consumers.update(opts.stream, durable, changeable);
-        opts.log.info({ fn: fn.name, durable, ...changeable }, 'consumer settings updated');
-      });
+      await jsm.consumers
+        .add(opts.stream, { durable_name: durable, filter_subject: subject, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...changeable })
+        .catch(async (err: unknown) => {
+          // nats-server 2.10+ refuses to create a durable that exists with other settings (2.9 updated it):
+          // a box upgraded with a new stack.yml erpbi.max-deliver updates its consumer instead.
+          if (!(err instanceof JetStreamApiError && err.code === consumerExists)) throw err;
+          await jsm.consumers.update(opts.stream, durable, changeable);
+          opts.log.info({ fn: fn.name, durable, ...changeable }, 'consumer settings updated');
+        });
       const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
       const messages = await consumer.consume({ max_messages: opts.concurrency ?? 32 });
       running.push(messages);
@@ -75,7 +77,13 @@ async function deliver(msg: JsMsg, fn: string, lastDelivery: number, opts: Conne
   let status: number | undefined;
   let detail = '';
   try {
-    const res = await postJson(`${opts.gatewayUrl}/function/${fn}`, { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` }, msg.string(), invokeTimeoutMs, 500);
+    const res = await postJson(
+      `${opts.gatewayUrl}/function/${fn}`,
+      { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` },
+      msg.string(),
+      invokeTimeoutMs,
+      500,
+    );
     status = res.status;
     detail = res.text;
   } catch (err) {

@@ -18,11 +18,27 @@ import { retentionFor } from './retention.js';
 // The connector process: stack.yml's topics -> function invocations, its schedules, plus the outbox sweeper and the pruner.
 const env = readConfig(
   [
-    'PORT', 'HOST', 'STACK_FILE', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_ID', 'CLIENT_SECRET',
+    'PORT',
+    'HOST',
+    'STACK_FILE',
+    'DATABASE_URL',
+    'NATS_URL',
+    'NATS_USER',
+    'NATS_PASSWORD',
+    'EVENTS_STREAM',
+    'EVENTS_PREFIX',
+    'GATEWAY_URL',
+    'TOKEN_URL',
+    'CLIENT_ID',
+    'CLIENT_SECRET',
     // The retention windows and the pruner's pace (why each: retention.ts).
-    'PROCESSED_EVENTS_KEEP_HOURS', 'PUBLISHED_OUTBOX_KEEP_HOURS', 'PRUNE_EVERY_SECONDS', 'PRUNE_BATCH_ROWS',
+    'PROCESSED_EVENTS_KEEP_HOURS',
+    'PUBLISHED_OUTBOX_KEEP_HOURS',
+    'PRUNE_EVERY_SECONDS',
+    'PRUNE_BATCH_ROWS',
     // What Prometheus alerts on besides the events: the nightly backup's outcome, the certificate's expiry.
-    'ERPBI_BACKUP_STATUS_EXPORT_FILE', 'TLS_CERT_FILE',
+    'ERPBI_BACKUP_STATUS_EXPORT_FILE',
+    'TLS_CERT_FILE',
   ],
   { required: ['DATABASE_URL', 'NATS_URL', 'GATEWAY_URL', 'TOKEN_URL', 'CLIENT_SECRET'] },
 );
@@ -36,16 +52,22 @@ await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);
 const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
 const retention = retentionFor(env, fns);
 const token = serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET });
-const stopFeeds = await startBatchFeeds(fns.filter((f) => f.batch), { bus, stream: env.EVENTS_STREAM, gatewayUrl: env.GATEWAY_URL, token, log, metrics });
-const stopConnector = await startConnector(fns.filter((f) => !f.batch), {
-  bus,
-  stream: env.EVENTS_STREAM,
-  prefix: env.EVENTS_PREFIX,
-  gatewayUrl: env.GATEWAY_URL,
-  token,
-  log,
-  metrics,
-});
+const stopFeeds = await startBatchFeeds(
+  fns.filter((f) => f.batch),
+  { bus, stream: env.EVENTS_STREAM, gatewayUrl: env.GATEWAY_URL, token, log, metrics },
+);
+const stopConnector = await startConnector(
+  fns.filter((f) => !f.batch),
+  {
+    bus,
+    stream: env.EVENTS_STREAM,
+    prefix: env.EVENTS_PREFIX,
+    gatewayUrl: env.GATEWAY_URL,
+    token,
+    log,
+    metrics,
+  },
+);
 const stopSweeper = startSweeper(db, bus.js, log, metrics);
 const stopPruner = startPruner(db, log, metrics, retention);
 // stack.yml's erpbi.schedule: the daily reminder run (triggers/schedule.ts).

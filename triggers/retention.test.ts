@@ -37,7 +37,12 @@ describe('retention windows', () => {
     expect(() => retentionFor(retention({ PROCESSED_EVENTS_KEEP_HOURS: '37' }), fns)).toThrow(/render-document.*max-deliver 1500/);
     expect(retentionFor(retention({ PROCESSED_EVENTS_KEEP_HOURS: '38' }), fns).processedEventsMs).toBe(38 * hour);
     // Without render-document, the default 8 deliveries need minutes only.
-    expect(() => retentionFor(retention({ PROCESSED_EVENTS_KEEP_HOURS: '1' }), fns.filter((f) => f.name !== 'render-document'))).not.toThrow();
+    expect(() =>
+      retentionFor(
+        retention({ PROCESSED_EVENTS_KEEP_HOURS: '1' }),
+        fns.filter((f) => f.name !== 'render-document'),
+      ),
+    ).not.toThrow();
     expect(() => retention({ PRUNE_BATCH_ROWS: '0' })).toThrow();
   });
 });

@@ -52,7 +52,12 @@ describe('startSchedules', () => {
   it('runs each schedule once shortly after start, then stops cleanly', async () => {
     status = 200;
     const before = calls.length;
-    const stop = startSchedules([{ name: 'create-invoice', schedule: { cron: '20 5 * * *', path: '/reminders' } }, { name: 'query' }], { gatewayUrl, token: async () => 't', log, startDelayMs: 10 });
+    const stop = startSchedules([{ name: 'create-invoice', schedule: { cron: '20 5 * * *', path: '/reminders' } }, { name: 'query' }], {
+      gatewayUrl,
+      token: async () => 't',
+      log,
+      startDelayMs: 10,
+    });
     await waitFor(async () => calls.length > before, { timeoutMs: 5000, what: 'the run at start' });
     stop();
     expect(calls.slice(before).map((c) => c.url)).toEqual(['/function/create-invoice/reminders']);

@@ -44,7 +44,13 @@ export function startSchedules(fns: readonly { name: string; schedule?: Schedule
 export async function invokeScheduled(fn: string, path: string, opts: Pick<ScheduleOptions, 'gatewayUrl' | 'token' | 'log'>): Promise<boolean> {
   const url = `${opts.gatewayUrl}/function/${fn}${path}`;
   try {
-    const res = await postJson(url, { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `schedule-${fn}-${Date.now()}` }, '{}', 10 * 60_000, 2000);
+    const res = await postJson(
+      url,
+      { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `schedule-${fn}-${Date.now()}` },
+      '{}',
+      10 * 60_000,
+      2000,
+    );
     if (res.status >= 200 && res.status < 300) {
       opts.log.info({ fn, path, answer: res.text.slice(0, 500) }, 'scheduled run done');
       return true;

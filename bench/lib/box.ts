@@ -59,7 +59,16 @@ export async function loadCatalogue(b: BenchBox, products: number, customers: nu
     Array.from({ length: products }, async (_, i) => {
       const sku = `SKU-${String(i + 1).padStart(4, '0')}`;
       const unitPrice = 100 + ((i * 7919) % 9900);
-      check('upsert-product', await b.http.post('/function/upsert-product', b.tokens.admin, { sku, name: `Product ${i + 1}`, unitPrice, currency: 'EUR', taxRateBp: i % 3 === 0 ? 1000 : 2000 }));
+      check(
+        'upsert-product',
+        await b.http.post('/function/upsert-product', b.tokens.admin, {
+          sku,
+          name: `Product ${i + 1}`,
+          unitPrice,
+          currency: 'EUR',
+          taxRateBp: i % 3 === 0 ? 1000 : 2000,
+        }),
+      );
       for (let left = unitsPerSku; left > 0; left -= 1_000_000) {
         check('receive-stock', await b.http.post('/function/receive-stock', b.tokens.clerk, { sku, quantity: Math.min(left, 1_000_000) }));
       }
@@ -71,7 +80,14 @@ export async function loadCatalogue(b: BenchBox, products: number, customers: nu
     await Promise.all(
       Array.from({ length: Math.min(20, customers - start) }, async (_, k) => {
         const id = `cust-${start + k + 1}`;
-        check('upsert-customer', await b.http.post('/function/upsert-customer', b.tokens.clerk, { id, name: `Customer ${start + k + 1}`, paymentTermsDays: [0, 14, 30, 60][(start + k) % 4]! }));
+        check(
+          'upsert-customer',
+          await b.http.post('/function/upsert-customer', b.tokens.clerk, {
+            id,
+            name: `Customer ${start + k + 1}`,
+            paymentTermsDays: [0, 14, 30, 60][(start + k) % 4]!,
+          }),
+        );
         ids.push(id);
       }),
     );

@@ -36,7 +36,9 @@ function rssOf(pid: number): number {
 /** Spawns every bundle in build/functions (plus the connector) as the runtime would, timing spawn -> first 200 on /_/health. */
 export async function coldStarts(root: string, env: Record<string, string>, repeats: number): Promise<ColdStart[]> {
   const dir = join(root, 'build', 'functions');
-  const names = readdirSync(dir).filter((n) => existsSync(join(dir, n, 'index.js'))).sort();
+  const names = readdirSync(dir)
+    .filter((n) => existsSync(join(dir, n, 'index.js')))
+    .sort();
   const olapDir = mkdtempSync(join(tmpdir(), 'erpbi-bench-cold-'));
   const out: ColdStart[] = [];
   try {

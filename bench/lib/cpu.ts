@@ -8,7 +8,10 @@ const tick = 100;
 function stat(pid: number): number[] | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).split(' ').map(Number);
+    return s
+      .slice(s.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
   } catch {
     return undefined;
   }

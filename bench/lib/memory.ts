@@ -70,7 +70,11 @@ export function sampleBox(pids: Record<string, number>): BoxMem {
 }
 
 export function totalOf(mem: BoxMem): ProcMem {
-  return Object.values(mem).reduce((a, m) => ({ rssKb: a.rssKb + m.rssKb, pssKb: a.pssKb + m.pssKb, procs: a.procs + m.procs }), { rssKb: 0, pssKb: 0, procs: 0 });
+  return Object.values(mem).reduce((a, m) => ({ rssKb: a.rssKb + m.rssKb, pssKb: a.pssKb + m.pssKb, procs: a.procs + m.procs }), {
+    rssKb: 0,
+    pssKb: 0,
+    procs: 0,
+  });
 }
 
 /** Samples every `everyMs` and keeps each process's peak and the peak of the box total. */

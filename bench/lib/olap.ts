@@ -48,23 +48,90 @@ function* syntheticOrder(k: number, cat: Catalogue, random: () => number, base: 
   const tax = lines.reduce((a, l) => a + l.tax, 0);
   const total = subtotal + tax;
   const env = (type: string, aggregateType: string, aggregateId: string, data: Record<string, unknown>) => ({
-    id: uuidv7(), type, version: 1, occurredAt: iso, aggregateType, aggregateId, correlationId: `bench-${k}`, causationId: null, actor: 'bench', data,
+    id: uuidv7(),
+    type,
+    version: 1,
+    occurredAt: iso,
+    aggregateType,
+    aggregateId,
+    correlationId: `bench-${k}`,
+    causationId: null,
+    actor: 'bench',
+    data,
   });
-  yield env('order_created', 'order', orderId, { orderId, customerId, customerName: customerId, paymentTermsDays: 30, currency: 'EUR', subtotal, tax, total, lines, createdAt: iso });
+  yield env('order_created', 'order', orderId, {
+    orderId,
+    customerId,
+    customerName: customerId,
+    paymentTermsDays: 30,
+    currency: 'EUR',
+    subtotal,
+    tax,
+    total,
+    lines,
+    createdAt: iso,
+  });
   const due = new Date(at.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
-  yield env('invoice_created', 'invoice', invoiceId, { invoiceId, number: `INV-B-${k}`, orderId, customerId, customerName: customerId, issueDate: iso.slice(0, 10), dueDate: due, currency: 'EUR', total });
+  yield env('invoice_created', 'invoice', invoiceId, {
+    invoiceId,
+    number: `INV-B-${k}`,
+    orderId,
+    customerId,
+    customerName: customerId,
+    issueDate: iso.slice(0, 10),
+    dueDate: due,
+    currency: 'EUR',
+    total,
+  });
   if (k % 4 !== 0) {
     const paymentId = uuidv7();
-    yield env('payment_received', 'invoice', invoiceId, { paymentId, invoiceId, orderId, customerId, currency: 'EUR', amount: total, method: 'bank_transfer', amountPaid: total, balance: 0, invoiceStatus: 'paid', receivedAt: iso });
-    yield env('order_status_changed', 'order', orderId, { orderId, customerId, from: 'invoiced', to: 'paid', cause: 'payment_received', currency: 'EUR', total });
+    yield env('payment_received', 'invoice', invoiceId, {
+      paymentId,
+      invoiceId,
+      orderId,
+      customerId,
+      currency: 'EUR',
+      amount: total,
+      method: 'bank_transfer',
+      amountPaid: total,
+      balance: 0,
+      invoiceStatus: 'paid',
+      receivedAt: iso,
+    });
+    yield env('order_status_changed', 'order', orderId, {
+      orderId,
+      customerId,
+      from: 'invoiced',
+      to: 'paid',
+      cause: 'payment_received',
+      currency: 'EUR',
+      total,
+    });
   } else {
-    yield env('order_status_changed', 'order', orderId, { orderId, customerId, from: 'reserved', to: 'invoiced', cause: 'invoice_created', currency: 'EUR', total });
+    yield env('order_status_changed', 'order', orderId, {
+      orderId,
+      customerId,
+      from: 'reserved',
+      to: 'invoiced',
+      cause: 'invoice_created',
+      currency: 'EUR',
+      total,
+    });
   }
   return orderId;
 }
 
 /** Publishes `orders` synthetic orders and waits until the projector's watermark covers them all. */
-export async function loadSynthetic(bus: Bus, prefix: string, cat: Catalogue, watch: OlapWatch, orders: number, random: () => number, timeoutMs: number, sampleIds: string[]): Promise<LoadResult> {
+export async function loadSynthetic(
+  bus: Bus,
+  prefix: string,
+  cat: Catalogue,
+  watch: OlapWatch,
+  orders: number,
+  random: () => number,
+  timeoutMs: number,
+  sampleIds: string[],
+): Promise<LoadResult> {
   const base = Date.now();
   const window = 2000;
   const pending = new Set<Promise<unknown>>();

@@ -19,16 +19,26 @@ export interface PgbenchResult {
  * The machine's own limit: Debian's pgbench, TPC-B-like, against the box's embedded Postgres, in a
  * database of its own (`pgbench`), so erpbi's data is untouched.
  */
-export async function runPgbench(pgPort: number, adminUrl: string, opts: { scale: number; clients: number; threads: number; seconds: number }): Promise<PgbenchResult> {
+export async function runPgbench(
+  pgPort: number,
+  adminUrl: string,
+  opts: { scale: number; clients: number; threads: number; seconds: number },
+): Promise<PgbenchResult> {
   await pgQuery(adminUrl, 'drop database if exists pgbench');
   await pgQuery(adminUrl, 'create database pgbench');
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(new URL(adminUrl).password) };
   const conn = ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres'];
   await run('/usr/bin/pgbench', ['-i', '-q', '-s', String(opts.scale), ...conn, 'pgbench'], { env, timeout: 300_000 });
-  const { stdout } = await run('/usr/bin/pgbench', ['-T', String(opts.seconds), '-c', String(opts.clients), '-j', String(opts.threads), ...conn, 'pgbench'], { env, timeout: (opts.seconds + 120) * 1000 });
+  const { stdout } = await run('/usr/bin/pgbench', ['-T', String(opts.seconds), '-c', String(opts.clients), '-j', String(opts.threads), ...conn, 'pgbench'], {
+    env,
+    timeout: (opts.seconds + 120) * 1000,
+  });
   const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
   const latencyAvgMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
-  const settings = await pgQuery<{ name: string; setting: string }>(adminUrl, `select name, setting from pg_settings where name in ('synchronous_commit', 'fsync')`);
+  const settings = await pgQuery<{ name: string; setting: string }>(
+    adminUrl,
+    `select name, setting from pg_settings where name in ('synchronous_commit', 'fsync')`,
+  );
   const get = (n: string) => settings.find((s) => s.name === n)?.setting ?? '?';
   await pgQuery(adminUrl, 'drop database if exists pgbench');
   return { ...opts, tps, latencyAvgMs, synchronousCommit: get('synchronous_commit'), fsync: get('fsync') };

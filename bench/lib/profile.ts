@@ -83,7 +83,10 @@ export function readProfiles(dir: string, topN = 8): ProcessProfile[] {
     });
     self.delete('(idle)');
     const cpuMs = [...self.values()].reduce((a, b) => a + b, 0);
-    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([what, ms]) => ({ what, ms, pct: (ms / cpuMs) * 100 }));
+    const top = [...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, topN)
+      .map(([what, ms]) => ({ what, ms, pct: (ms / cpuMs) * 100 }));
     const dot = key.lastIndexOf('.');
     out.push({ name: key.slice(0, dot), pid: Number(key.slice(dot + 1)), wallMs: (p.endTime - p.startTime) / 1000, cpuMs, top });
   }

@@ -52,7 +52,10 @@ export async function writeKeyPair(file: string): Promise<string> {
   const identity = await generateX25519Identity();
   const recipient = await identityToRecipient(identity);
   mkdirSync(dirname(resolve(file)), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `# erpbi backup identity, created ${new Date().toISOString()}: keep a copy off this machine\n# public key: ${recipient}\n${identity}\n`, { flag: 'wx', mode: 0o600 });
+  writeFileSync(file, `# erpbi backup identity, created ${new Date().toISOString()}: keep a copy off this machine\n# public key: ${recipient}\n${identity}\n`, {
+    flag: 'wx',
+    mode: 0o600,
+  });
   return recipient;
 }
 
@@ -70,14 +73,19 @@ export function checkRecipients(recipients: string[]): void {
  * Streams `source` into the new file `to` (0600), sealed with age to `recipients` unless they are null,
  * calling `count` with the plaintext bytes passed so far. Returns the plaintext's digest and the stored file's.
  */
-export async function seal(source: Readable, recipients: string[] | null, to: string, count: (bytes: number) => void): Promise<{ plain: { bytes: number; sha256: string }; kept: { bytes: number; sha256: string } }> {
+export async function seal(
+  source: Readable,
+  recipients: string[] | null,
+  to: string,
+  count: (bytes: number) => void,
+): Promise<{ plain: { bytes: number; sha256: string }; kept: { bytes: number; sha256: string } }> {
   const plain = digestTap(count);
   const counted = plain.through(source);
   let out: Readable = counted;
   if (recipients) {
     const e = new Encrypter();
     for (const r of recipients) e.addRecipient(r);
-    out = Readable.fromWeb(await e.encrypt(Readable.toWeb(counted) as ReadableStream<Uint8Array>) as import('node:stream/web').ReadableStream<Uint8Array>);
+    out = Readable.fromWeb((await e.encrypt(Readable.toWeb(counted) as ReadableStream<Uint8Array>)) as import('node:stream/web').ReadableStream<Uint8Array>);
   }
   const kept = await writeCounting(out, to);
   return { plain: plain.digest(), kept };

@@ -63,7 +63,10 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
     checkRecipients(recipients);
   }
   const encrypted = recipients !== null;
-  const stamp = (opts.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = (opts.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   mkdirSync(resolve(opts.outDir), { recursive: true, mode: 0o700 });
   const dir = resolve(opts.outDir, `erpbi-backup-${stamp}`);
   if (existsSync(dir) || existsSync(`${dir}.tar.gz`)) throw new Error(`${dir} exists already`);
@@ -101,7 +104,9 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
       database = await dumpDatabase(opts.databaseUrl, (out) => save(names.dump, out, (n) => progress.update(n)));
       progress.setTotal(database.bytes + copyBytes, false);
       progress.update(database.bytes);
-      lines.push(`database: ${Object.keys(database.rows).length} tables, ${Object.values(database.rows).reduce((a, b) => a + b, 0)} rows, ${database.bytes} bytes${encrypted ? ', encrypted' : ''}`);
+      lines.push(
+        `database: ${Object.keys(database.rows).length} tables, ${Object.values(database.rows).reduce((a, b) => a + b, 0)} rows, ${database.bytes} bytes${encrypted ? ', encrypted' : ''}`,
+      );
 
       if (copies.length > 0) {
         mkdirSync(join(dir, 'olap'), { mode: 0o700 });
@@ -126,16 +131,21 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
     let keycloak: Manifest['keycloak'] = null;
     if (opts.keycloakDatabaseUrl) {
       const url = opts.keycloakDatabaseUrl;
-      keycloak = await tracked(opts.progress ? opts.progress('backup keycloak', { unit: 'bytes', total: await estimateDumpBytes(url), estimate: true }) : noProgress, (p) =>
-        dumpDatabase(url, (out) => save(names.keycloak, out, (n) => p.update(n))),
+      keycloak = await tracked(
+        opts.progress ? opts.progress('backup keycloak', { unit: 'bytes', total: await estimateDumpBytes(url), estimate: true }) : noProgress,
+        (p) => dumpDatabase(url, (out) => save(names.keycloak, out, (n) => p.update(n))),
       );
-      log(`keycloak: ${Object.keys(keycloak.rows).length} tables, ${Object.values(keycloak.rows).reduce((a, b) => a + b, 0)} rows, ${keycloak.bytes} bytes${encrypted ? ', encrypted' : ''}`);
+      log(
+        `keycloak: ${Object.keys(keycloak.rows).length} tables, ${Object.values(keycloak.rows).reduce((a, b) => a + b, 0)} rows, ${keycloak.bytes} bytes${encrypted ? ', encrypted' : ''}`,
+      );
     }
 
     let documents: Manifest['documents'] = null;
     if (opts.documents) {
       documents = await backupDocuments(opts.documents, dir, save, opts.progress);
-      log(`documents: ${documents.objects.length} objects of bucket ${documents.bucket}, ${documents.objects.reduce((a, o) => a + o.bytes, 0)} bytes${encrypted ? ', encrypted' : ''}`);
+      log(
+        `documents: ${documents.objects.length} objects of bucket ${documents.bucket}, ${documents.objects.reduce((a, o) => a + o.bytes, 0)} bytes${encrypted ? ', encrypted' : ''}`,
+      );
     }
 
     const manifest: Manifest = {
@@ -221,7 +231,11 @@ async function push(path: string, checksum: string | null, log: (line: string) =
   const pushed: string[] = [];
   const remote = readConfig(['ERPBI_BACKUP_RCLONE_REMOTE']).ERPBI_BACKUP_RCLONE_REMOTE;
   // rclone reads its own settings from the environment; ours with secrets stay behind.
-  const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|KEYCLOAK_DATABASE_URL|ERPBI_DRILL_DATABASE_URL|PGPASSWORD|NATS_PASSWORD|CLIENT_SECRET|S3_SECRET_ACCESS_KEY)$/.test(k)));
+  const childEnv = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(DATABASE_URL|KEYCLOAK_DATABASE_URL|ERPBI_DRILL_DATABASE_URL|PGPASSWORD|NATS_PASSWORD|CLIENT_SECRET|S3_SECRET_ACCESS_KEY)$/.test(k),
+    ),
+  );
   if (remote) {
     if (!(await onPath('rclone'))) log('rclone: ERPBI_BACKUP_RCLONE_REMOTE is set but rclone is not on the PATH; not pushed');
     else {

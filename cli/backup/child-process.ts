@@ -27,7 +27,10 @@ export async function runReading<T>(command: string, args: string[], env: NodeJS
     // caused downstream; one still running is ended, and then `read`'s error is the story.
     const exitedAlready = child.exitCode !== null || child.signalCode !== null;
     if (!exitedAlready) child.kill();
-    const exitErr = await exited.then(() => null, (e: unknown) => e);
+    const exitErr = await exited.then(
+      () => null,
+      (e: unknown) => e,
+    );
     throw exitedAlready && exitErr ? exitErr : err;
   }
 }
@@ -57,8 +60,15 @@ export function run(command: string, args: string[], opts: { env: NodeJS.Process
     () => undefined,
     (err: NodeJS.ErrnoException) => err,
   );
-  return Promise.all([exited.then(() => undefined, (err: Error) => err), fed]).then(([exitErr, feedErr]) => {
-    if (feedErr && feedErr.code !== 'EPIPE' && feedErr.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw new Error(`${command}: feeding its input failed: ${feedErr.message}${exitErr ? ` (and ${exitErr.message})` : ''}`);
+  return Promise.all([
+    exited.then(
+      () => undefined,
+      (err: Error) => err,
+    ),
+    fed,
+  ]).then(([exitErr, feedErr]) => {
+    if (feedErr && feedErr.code !== 'EPIPE' && feedErr.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+      throw new Error(`${command}: feeding its input failed: ${feedErr.message}${exitErr ? ` (and ${exitErr.message})` : ''}`);
     if (exitErr) throw exitErr;
     if (feedErr) throw new Error(`${command}: its input was cut short (${feedErr.message})`);
   });

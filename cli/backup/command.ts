@@ -34,7 +34,18 @@ function settings(as?: Extract<DatabaseRole, 'owner' | 'reader'>) {
   const config = readConfig(['DATABASE_URL', 'EVENTS_STREAM', 'EVENTS_PREFIX', 'OLAP_FILE', 'KEYCLOAK_DATABASE_URL']);
   const databaseUrl = config.DATABASE_URL ?? (as && boxDatabaseUrl(box, as)) ?? boxSuperuserUrl(box, dir);
   if (!databaseUrl) throw new Error('DATABASE_URL (or the secret database-url) is required, or a box started with `npm start` in ERPBI_DATA');
-  return { dir, databaseUrl, natsUrl: natsUrlOf(box), natsCredentials: natsCredentialsOf(box), stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, olapFile: config.OLAP_FILE, keycloakDatabaseUrl: config.KEYCLOAK_DATABASE_URL, localBox: !config.DATABASE_URL, box };
+  return {
+    dir,
+    databaseUrl,
+    natsUrl: natsUrlOf(box),
+    natsCredentials: natsCredentialsOf(box),
+    stream: config.EVENTS_STREAM,
+    prefix: config.EVENTS_PREFIX,
+    olapFile: config.OLAP_FILE,
+    keycloakDatabaseUrl: config.KEYCLOAK_DATABASE_URL,
+    localBox: !config.DATABASE_URL,
+    box,
+  };
 }
 
 /** The documents' storage: the S3_* settings, else (a box of `npm start` in ERPBI_DATA) the box's own s3rver, whose one key pair reads and writes. */
@@ -52,7 +63,11 @@ async function documentsTarget(s: { box: BoxFile }) {
  * anywhere else (a server, the Pi) no backup at all unless --plaintext says so. Good tools do the same:
  * restic and borg will not write a repository without a key unless told `--insecure`/`none`.
  */
-export async function backupRecipients(s: { dir: string; localBox: boolean }, plaintext: boolean, log: (line: string) => void = (l) => console.error(l)): Promise<string[] | 'plaintext'> {
+export async function backupRecipients(
+  s: { dir: string; localBox: boolean },
+  plaintext: boolean,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<string[] | 'plaintext'> {
   const { parseRecipients, recipientsOf, readIdentityFile, writeKeyPair } = await import('./age.js');
   const config = readConfig(['ERPBI_BACKUP_RECIPIENTS', 'ERPBI_BACKUP_RECIPIENTS_FILE']);
   const recipients = [
@@ -70,7 +85,9 @@ export async function backupRecipients(s: { dir: string; localBox: boolean }, pl
     if (existsSync(file)) return recipientsOf(readIdentityFile(file));
     const recipient = await writeKeyPair(file);
     log(`backup: no ERPBI_BACKUP_RECIPIENTS, so this box made its own key pair: backups are encrypted to ${recipient}`);
-    log(`backup: the identity that opens them is ${file}: keep a copy somewhere else (a password manager, a USB stick in a drawer); without it no backup can be restored`);
+    log(
+      `backup: the identity that opens them is ${file}: keep a copy somewhere else (a password manager, a USB stick in a drawer); without it no backup can be restored`,
+    );
     return [recipient];
   }
   throw new Error(
@@ -101,7 +118,9 @@ async function recordingFailure<T>(failed: import('../../shared/backup-status.js
   try {
     return await work();
   } catch (err) {
-    await recordStatus(failed).catch((e: unknown) => console.error(`erpbi backup: could not record the failure in ERPBI_BACKUP_STATUS_FILE: ${(e as Error).message}`));
+    await recordStatus(failed).catch((e: unknown) =>
+      console.error(`erpbi backup: could not record the failure in ERPBI_BACKUP_STATUS_FILE: ${(e as Error).message}`),
+    );
     throw err;
   }
 }
@@ -115,13 +134,22 @@ export async function backupCommand(args: string[]): Promise<void> {
 
 async function recordFailureCommand(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  if (positionals.length !== 1 || !/^[a-z-]{1,40}$/.test(positionals[0]!)) throw new Error(`backup record-failure takes the step that failed (lower-case letters and dashes, e.g. push)\n${backupUsage}`);
+  if (positionals.length !== 1 || !/^[a-z-]{1,40}$/.test(positionals[0]!))
+    throw new Error(`backup record-failure takes the step that failed (lower-case letters and dashes, e.g. push)\n${backupUsage}`);
   if (!readConfig(['ERPBI_BACKUP_STATUS_FILE']).ERPBI_BACKUP_STATUS_FILE) throw new Error('backup record-failure needs ERPBI_BACKUP_STATUS_FILE');
   await recordStatus({ kind: 'backup', ok: false, step: positionals[0]! });
 }
 
 async function takeBackup(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' }, tar: { type: 'boolean', default: false }, 'no-stream': { type: 'boolean', default: false }, plaintext: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      out: { type: 'string' },
+      tar: { type: 'boolean', default: false },
+      'no-stream': { type: 'boolean', default: false },
+      plaintext: { type: 'boolean', default: false },
+    },
+  });
   const s = settings('reader');
   const encryptTo = await backupRecipients(s, values.plaintext);
   if (!s.natsUrl && !values['no-stream']) throw new Error('NATS_URL is required to record the stream position (or pass --no-stream)');
@@ -147,12 +175,20 @@ export async function restoreCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'republish-events': { type: 'boolean', default: false }, identity: { type: 'string' }, plaintext: { type: 'boolean', default: false }, 'leave-out': { type: 'string' } },
+    options: {
+      'republish-events': { type: 'boolean', default: false },
+      identity: { type: 'string' },
+      plaintext: { type: 'boolean', default: false },
+      'leave-out': { type: 'string' },
+    },
   });
   if (positionals.length !== 1) throw new Error(`restore takes one backup directory or .tar.gz\n${backupUsage}`);
   const s = settings('owner');
   const { restore, restorableParts } = await import('./restore.js');
-  const leaveOut = (values['leave-out'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const leaveOut = (values['leave-out'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const unknown = leaveOut.filter((p) => !(restorableParts as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--leave-out takes ${restorableParts.join(', ')} (comma-separated), not ${unknown.join(', ')}`);
   const result = await restore({
@@ -171,7 +207,9 @@ export async function restoreCommand(args: string[]): Promise<void> {
     progress: startProgress,
   });
   const documents = typeof result.documents === 'number' ? `${result.documents} documents restored` : `documents ${result.documents}`;
-  console.log(`restored the backup of ${result.manifest.createdAt}; olap ${result.olap}; keycloak ${result.keycloak}; ${documents}${result.republished ? `; ${result.republished} events republished` : ''}`);
+  console.log(
+    `restored the backup of ${result.manifest.createdAt}; olap ${result.olap}; keycloak ${result.keycloak}; ${documents}${result.republished ? `; ${result.republished} events republished` : ''}`,
+  );
 }
 
 async function keygenCommand(args: string[]): Promise<void> {
@@ -179,14 +217,20 @@ async function keygenCommand(args: string[]): Promise<void> {
   if (!values.out) throw new Error(`backup keygen needs --out FILE (the identity: keep it off the box)\n${backupUsage}`);
   const { writeKeyPair } = await import('./age.js');
   const recipient = await writeKeyPair(values.out);
-  console.error(`backup keygen: the identity is in ${values.out} (0600): it opens every backup made for the recipient below; keep it, and a second copy, off the box`);
+  console.error(
+    `backup keygen: the identity is in ${values.out} (0600): it opens every backup made for the recipient below; keep it, and a second copy, off the box`,
+  );
   console.error('backup keygen: on the box, set ERPBI_BACKUP_RECIPIENTS to the recipient:');
   console.log(recipient);
 }
 
 /** `backup verify`: the restore drill (cli/backup/drill.ts). */
 async function verifyCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { identity: { type: 'string' }, into: { type: 'string' }, plaintext: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { identity: { type: 'string' }, into: { type: 'string' }, plaintext: { type: 'boolean', default: false } },
+  });
   if (positionals.length !== 1) throw new Error(`backup verify takes one backup directory or .tar.gz\n${backupUsage}`);
   const s = settings();
   const scratchFrom = readConfig(['ERPBI_DRILL_DATABASE_URL']).ERPBI_DRILL_DATABASE_URL ?? s.databaseUrl;

@@ -144,7 +144,9 @@ export async function assertEmptyDatabase(url: string, which: 'erpbi' | 'keycloa
   );
   if (rows[0]!.n === 0) return;
   if (which === 'keycloak') {
-    throw new Error("the target Keycloak database is not empty (Keycloak makes its tables at its first start): stop keycloak, drop and create the database keycloak again (owner keycloak), restore, then start keycloak");
+    throw new Error(
+      'the target Keycloak database is not empty (Keycloak makes its tables at its first start): stop keycloak, drop and create the database keycloak again (owner keycloak), restore, then start keycloak',
+    );
   }
   throw new Error('the target database is not empty: restore only into a fresh database (createdb erpbi_restored)');
 }

@@ -20,7 +20,10 @@ export interface S3Target {
 export function s3TargetFromEnv(env: NodeJS.ProcessEnv = process.env): S3Target | undefined {
   const s = readConfig(['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'], { env });
   if (!s.S3_ENDPOINT) return undefined;
-  if (!s.S3_ACCESS_KEY_ID || !s.S3_SECRET_ACCESS_KEY) throw new Error('erpbi: bad configuration: S3_ENDPOINT is set, so S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required (the reader keys to back up, the writer keys to restore)');
+  if (!s.S3_ACCESS_KEY_ID || !s.S3_SECRET_ACCESS_KEY)
+    throw new Error(
+      'erpbi: bad configuration: S3_ENDPOINT is set, so S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required (the reader keys to back up, the writer keys to restore)',
+    );
   return { endpoint: s.S3_ENDPOINT, region: s.S3_REGION, bucket: s.S3_BUCKET, accessKeyId: s.S3_ACCESS_KEY_ID, secretAccessKey: s.S3_SECRET_ACCESS_KEY };
 }
 
@@ -70,9 +73,12 @@ export async function readDocument(client: S3Client, bucket: string, key: string
 /** Writes the object; a bucket that is missing is an error that says who makes it (the installer, with the admin keys). */
 export async function writeDocument(client: S3Client, bucket: string, key: string, bytes: Buffer, contentType: string | null): Promise<void> {
   try {
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.length, ...(contentType ? { ContentType: contentType } : {}) }));
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.length, ...(contentType ? { ContentType: contentType } : {}) }),
+    );
   } catch (err) {
-    if (err instanceof S3ServiceException && err.name === 'NoSuchBucket') throw new Error(`bucket ${bucket} does not exist on the target: the installer creates it (the admin keys); then restore again`);
+    if (err instanceof S3ServiceException && err.name === 'NoSuchBucket')
+      throw new Error(`bucket ${bucket} does not exist on the target: the installer creates it (the admin keys); then restore again`);
     throw new Error(`cannot write document ${JSON.stringify(key)} into bucket ${bucket}: ${describe(err)}`);
   }
 }

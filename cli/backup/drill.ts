@@ -35,7 +35,6 @@ export interface DrillResult {
   seconds: number;
 }
 
-
 /**
  * The restore drill: everything a restore does to the databases, into databases nobody uses. Opens and
  * checks the backup (as restore does: identity, checksums), decrypts the DuckDB copy and every document
@@ -75,7 +74,9 @@ export async function drill(opts: DrillOptions): Promise<DrillResult> {
     const scratch = async (adminUrl: string, name: string): Promise<string> => {
       await withClient(adminUrl, (admin) =>
         admin.query(`create database ${name}`).catch((err: unknown) => {
-          throw new Error(`cannot create the drill's scratch database (${(err as Error).message}): give a role that may create databases (ERPBI_DRILL_DATABASE_URL), or an empty database with --into URL`);
+          throw new Error(
+            `cannot create the drill's scratch database (${(err as Error).message}): give a role that may create databases (ERPBI_DRILL_DATABASE_URL), or an empty database with --into URL`,
+          );
         }),
       );
       drops.push(async () => {
@@ -94,8 +95,16 @@ export async function drill(opts: DrillOptions): Promise<DrillResult> {
     }
     const database = new URL(url).pathname.slice(1);
     const scratched = drops.length > 0;
-    const rows = await restoreDump(opened, manifest.database, url, start('drill database', { unit: 'bytes', total: manifest.database.bytes }), "the drill's restore differs from the backup");
-    log(`database: restored into ${database}${scratched ? ' (scratch, dropped after)' : ''}; ${rows.tables} tables, ${rows.rows} rows, every count as backed up`);
+    const rows = await restoreDump(
+      opened,
+      manifest.database,
+      url,
+      start('drill database', { unit: 'bytes', total: manifest.database.bytes }),
+      "the drill's restore differs from the backup",
+    );
+    log(
+      `database: restored into ${database}${scratched ? ' (scratch, dropped after)' : ''}; ${rows.tables} tables, ${rows.rows} rows, every count as backed up`,
+    );
 
     let keycloak: DrillResult['keycloak'] = 'absent';
     if (manifest.keycloak) {
@@ -116,7 +125,16 @@ export async function drill(opts: DrillOptions): Promise<DrillResult> {
         log("keycloak: the dump decrypts whole, as backed up (not restored: --into names erpbi's database only)");
       }
     }
-    return { manifest, database, tables: rows.tables, rows: rows.rows, olap: manifest.olap ? 'checked' : 'absent', keycloak, documents, seconds: (now() - began) / 1000 };
+    return {
+      manifest,
+      database,
+      tables: rows.tables,
+      rows: rows.rows,
+      olap: manifest.olap ? 'checked' : 'absent',
+      keycloak,
+      documents,
+      seconds: (now() - began) / 1000,
+    };
   } finally {
     for (const drop of drops) await drop().catch(() => undefined);
     opened.cleanup();

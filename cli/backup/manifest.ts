@@ -21,7 +21,14 @@ export interface NatsTarget {
 // the dump never touches the disk unencrypted: pg_dump writes to a pipe that is sealed as it comes.
 // The DuckDB copy is a convenience: OLAP can always be rebuilt from the event stream.
 
-export const names = { manifest: 'manifest.json', dump: 'postgres.dump', keycloak: 'keycloak.dump', olap: 'olap/erpbi.duckdb', wal: 'olap/erpbi.duckdb.wal', documents: 'documents' } as const;
+export const names = {
+  manifest: 'manifest.json',
+  dump: 'postgres.dump',
+  keycloak: 'keycloak.dump',
+  olap: 'olap/erpbi.duckdb',
+  wal: 'olap/erpbi.duckdb.wal',
+  documents: 'documents',
+} as const;
 /** A document's file in the backup: its place in the listing, not its key (a key may hold any character). */
 export const documentFile = (i: number) => `${names.documents}/${String(i).padStart(6, '0')}`;
 export const sealed = '.age';
@@ -48,7 +55,10 @@ export type DocumentEntry = z.infer<typeof documentEntry>;
 const manifestParts = z.object({
   createdAt: z.string(),
   /** Recipients the files were sealed to; null for a `--plaintext` backup. */
-  encryption: z.object({ scheme: z.literal('age'), recipients: z.array(z.string()).min(1) }).strict().nullable(),
+  encryption: z
+    .object({ scheme: z.literal('age'), recipients: z.array(z.string()).min(1) })
+    .strict()
+    .nullable(),
   /** Every file of the backup as stored (the manifest aside): checked before a restore touches anything. */
   files: z.record(storedFile, z.object({ bytes: count, sha256: sha256Hex }).strict()),
   /** erpbi's database. */
@@ -58,7 +68,10 @@ const manifestParts = z.object({
   olap: z.object({ db: content, wal: content.nullable() }).strict().nullable(),
   stream: streamPosition.nullable(),
   /** Every object of the documents' bucket; null when the backup was not given the S3 settings. */
-  documents: z.object({ bucket: z.string().min(1), objects: z.array(documentEntry) }).strict().nullable(),
+  documents: z
+    .object({ bucket: z.string().min(1), objects: z.array(documentEntry) })
+    .strict()
+    .nullable(),
 });
 /** The format this erpbi writes. Format 2 (before Keycloak's database and the documents) is still read, as a backup without them. */
 export const manifestFormat = 3;

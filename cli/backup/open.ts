@@ -4,7 +4,19 @@ import { join, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { noProgress, tracked, type Progress, type StartProgress } from '../progress.js';
-import { BackupRefused, manifestFormat, manifestSchema, names, olapParts, sealed, stored, type Content, type DatabaseDump, type DocumentEntry, type Manifest } from './manifest.js';
+import {
+  BackupRefused,
+  manifestFormat,
+  manifestSchema,
+  names,
+  olapParts,
+  sealed,
+  stored,
+  type Content,
+  type DatabaseDump,
+  type DocumentEntry,
+  type Manifest,
+} from './manifest.js';
 import { decrypterFor } from './age.js';
 import { digestOf, digestTap } from './digest.js';
 import { compareRows, withPgConnection } from './database.js';
@@ -55,17 +67,24 @@ export async function openBackup(from: string, opts: OpenOptions, start: StartPr
       if (!existsSync(at)) throw new BackupRefused(`${file} is missing from ${path}`);
       const got = await digestOf(at);
       if (got.bytes !== want.bytes || got.sha256 !== want.sha256) {
-        throw new BackupRefused(`${file} of ${path} does not match the manifest (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${want.bytes} bytes, ${want.sha256}): it was altered or cut short`);
+        throw new BackupRefused(
+          `${file} of ${path} does not match the manifest (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${want.bytes} bytes, ${want.sha256}): it was altered or cut short`,
+        );
       }
     }
     for (const c of [manifest.database, ...(manifest.keycloak ? [manifest.keycloak] : []), ...olapParts(manifest), ...(manifest.documents?.objects ?? [])]) {
       if (!manifest.files[c.file]) throw new BackupRefused(`the manifest of ${path} has no checksum for ${c.file}`);
-      if (c.file.endsWith(sealed) !== (manifest.encryption !== null)) throw new BackupRefused(`the manifest of ${path} names ${c.file}, which contradicts its encryption`);
+      if (c.file.endsWith(sealed) !== (manifest.encryption !== null))
+        throw new BackupRefused(`the manifest of ${path} names ${c.file}, which contradicts its encryption`);
     }
     const open = async (file: string): Promise<Readable> => {
       const raw = createReadStream(join(dir, file));
       if (!manifest.encryption) return raw;
-      return Readable.fromWeb((await decrypterFor(opts.identities).decrypt(Readable.toWeb(raw) as ReadableStream<Uint8Array>)) as import('node:stream/web').ReadableStream<Uint8Array>);
+      return Readable.fromWeb(
+        (await decrypterFor(opts.identities).decrypt(
+          Readable.toWeb(raw) as ReadableStream<Uint8Array>,
+        )) as import('node:stream/web').ReadableStream<Uint8Array>,
+      );
     };
     return { dir, manifest, open, cleanup };
   } catch (err) {
@@ -101,15 +120,18 @@ async function readManifest(dir: string, path: string, opts: OpenOptions): Promi
   const sealedManifest = join(dir, stored(names.manifest, true));
   let text: string;
   if (existsSync(sealedManifest)) {
-    if (opts.identities.length === 0) throw new Error(`${path} is encrypted: give the age identity that opens it (--identity FILE, or ERPBI_BACKUP_IDENTITY_FILE)`);
+    if (opts.identities.length === 0)
+      throw new Error(`${path} is encrypted: give the age identity that opens it (--identity FILE, or ERPBI_BACKUP_IDENTITY_FILE)`);
     try {
       text = await decrypterFor(opts.identities).decrypt(readFileSync(sealedManifest), 'text');
     } catch (err) {
-      if (/no identity matched/.test((err as Error).message)) throw new BackupRefused(`the identity given does not open ${path} (it was encrypted to other recipients)`);
+      if (/no identity matched/.test((err as Error).message))
+        throw new BackupRefused(`the identity given does not open ${path} (it was encrypted to other recipients)`);
       throw new BackupRefused(`the manifest of ${path} is damaged or was altered (${(err as Error).message})`);
     }
   } else if (existsSync(join(dir, names.manifest))) {
-    if (!opts.plaintext) throw new BackupRefused(`${path} is not encrypted, so nothing shows who wrote it; restore it only if you made it yourself, with --plaintext`);
+    if (!opts.plaintext)
+      throw new BackupRefused(`${path} is not encrypted, so nothing shows who wrote it; restore it only if you made it yourself, with --plaintext`);
     text = readFileSync(join(dir, names.manifest), 'utf8');
   } else {
     throw new Error(`${path} holds no erpbi backup (no ${names.manifest})`);
@@ -122,14 +144,22 @@ async function readManifest(dir: string, path: string, opts: OpenOptions): Promi
   }
   const format = (json as { format?: unknown }).format;
   if (typeof format === 'number' && format > manifestFormat) {
-    throw new BackupRefused(`${path} was written by a newer erpbi (manifest format ${format}; this one reads 2 and ${manifestFormat}): restore it with that version or a later one`);
+    throw new BackupRefused(
+      `${path} was written by a newer erpbi (manifest format ${format}; this one reads 2 and ${manifestFormat}): restore it with that version or a later one`,
+    );
   }
   if (format === 1) {
-    throw new BackupRefused(`${path} was written by an older erpbi (manifest format 1: not encrypted, no checksums); take a new backup, or restore it with the erpbi version that wrote it`);
+    throw new BackupRefused(
+      `${path} was written by an older erpbi (manifest format 1: not encrypted, no checksums); take a new backup, or restore it with the erpbi version that wrote it`,
+    );
   }
   const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) throw new BackupRefused(`the manifest of ${path} is not one this erpbi reads (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
-  if ((parsed.data.encryption !== null) !== existsSync(sealedManifest)) throw new BackupRefused(`the manifest of ${path} contradicts how it is stored (encryption)`);
+  if (!parsed.success)
+    throw new BackupRefused(
+      `the manifest of ${path} is not one this erpbi reads (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`,
+    );
+  if ((parsed.data.encryption !== null) !== existsSync(sealedManifest))
+    throw new BackupRefused(`the manifest of ${path} contradicts how it is stored (encryption)`);
   return parsed.data;
 }
 
@@ -140,7 +170,10 @@ export async function feedChecked(opened: Opened, c: Content, count: (bytes: num
     stream: tap.through(await opened.open(c.file)),
     checked: () => {
       const got = tap.digest();
-      if (got.bytes !== c.bytes || got.sha256 !== c.sha256) throw new Error(`${c.file} decrypted to other content than was backed up (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${c.bytes}, ${c.sha256})`);
+      if (got.bytes !== c.bytes || got.sha256 !== c.sha256)
+        throw new Error(
+          `${c.file} decrypted to other content than was backed up (${got.bytes} bytes, SHA-256 ${got.sha256}; recorded ${c.bytes}, ${c.sha256})`,
+        );
     },
   };
 }
@@ -173,10 +206,18 @@ export async function documentBytes(opened: Opened, o: DocumentEntry, count: (by
  * it); then every table's rows compared with those recorded at backup time. Throws `differs: <what>`
  * when a count is not as backed up.
  */
-export async function restoreDump(opened: Opened, dump: DatabaseDump, url: string, progress: Progress, differs: string): Promise<{ tables: number; rows: number }> {
+export async function restoreDump(
+  opened: Opened,
+  dump: DatabaseDump,
+  url: string,
+  progress: Progress,
+  differs: string,
+): Promise<{ tables: number; rows: number }> {
   await tracked(progress, async (p) => {
     const { stream, checked } = await feedChecked(opened, dump, (n) => p.update(n));
-    await withPgConnection(url, (conn) => run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', ...conn.args], { env: conn.env, stdin: stream }));
+    await withPgConnection(url, (conn) =>
+      run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', ...conn.args], { env: conn.env, stdin: stream }),
+    );
     checked();
   });
   const rows = await compareRows(url, dump.rows);

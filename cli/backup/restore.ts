@@ -58,24 +58,40 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     // with half its parts.
     const keycloakUrl = manifest.keycloak && !leftOut.has('keycloak') ? opts.keycloakDatabaseUrl : undefined;
     if (manifest.keycloak && !leftOut.has('keycloak') && !keycloakUrl) {
-      throw new Error("the backup holds Keycloak's database (the users and their passwords): give KEYCLOAK_DATABASE_URL, an EMPTY keycloak database as role keycloak, or leave it out on purpose (--leave-out keycloak)");
+      throw new Error(
+        "the backup holds Keycloak's database (the users and their passwords): give KEYCLOAK_DATABASE_URL, an EMPTY keycloak database as role keycloak, or leave it out on purpose (--leave-out keycloak)",
+      );
     }
     const documentsTarget = manifest.documents && !leftOut.has('documents') ? opts.documents : undefined;
     if (manifest.documents && !leftOut.has('documents') && !documentsTarget) {
-      throw new Error('the backup holds the stored documents (the PDFs): give S3_ENDPOINT, S3_BUCKET and the WRITER keys (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), or leave them out on purpose (--leave-out documents)');
+      throw new Error(
+        'the backup holds the stored documents (the PDFs): give S3_ENDPOINT, S3_BUCKET and the WRITER keys (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), or leave them out on purpose (--leave-out documents)',
+      );
     }
     await assertEmptyDatabase(opts.databaseUrl);
     if (keycloakUrl) await assertEmptyDatabase(keycloakUrl, 'keycloak');
 
-    const rows = await restoreDump(opened, manifest.database, opts.databaseUrl, start('restore database', { unit: 'bytes', total: manifest.database.bytes }), 'the restored database differs from the backup');
+    const rows = await restoreDump(
+      opened,
+      manifest.database,
+      opts.databaseUrl,
+      start('restore database', { unit: 'bytes', total: manifest.database.bytes }),
+      'the restored database differs from the backup',
+    );
     log(`database restored from ${manifest.createdAt}: ${rows.tables} tables, ${rows.rows} rows, as backed up`);
 
     let keycloak: RestoreResult['keycloak'] = manifest.keycloak ? 'left out' : 'absent';
     if (manifest.keycloak && keycloakUrl) {
-      const kc = await restoreDump(opened, manifest.keycloak, keycloakUrl, start('restore keycloak', { unit: 'bytes', total: manifest.keycloak.bytes }), "the restored Keycloak database differs from the backup");
+      const kc = await restoreDump(
+        opened,
+        manifest.keycloak,
+        keycloakUrl,
+        start('restore keycloak', { unit: 'bytes', total: manifest.keycloak.bytes }),
+        'the restored Keycloak database differs from the backup',
+      );
       keycloak = 'restored';
       log(`keycloak: ${kc.tables} tables, ${kc.rows} rows, as backed up`);
-    } else if (manifest.keycloak) log("keycloak: left out (--leave-out keycloak): the users of the backup are not restored");
+    } else if (manifest.keycloak) log('keycloak: left out (--leave-out keycloak): the users of the backup are not restored');
 
     let documents: RestoreResult['documents'] = manifest.documents ? 'left out' : 'absent';
     if (manifest.documents && documentsTarget) {
@@ -87,7 +103,8 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     let position: StreamPosition | null = opts.nats ? await readStreamPosition(opts.nats).catch(() => null) : null;
     if (opts.republishEvents) {
       if (!opts.nats) throw new Error('republishing events needs the target NATS_URL and stream');
-      if (position && position.lastSeq > 0) throw new Error(`stream ${position.name} is not empty (last sequence ${position.lastSeq}); republish only into an empty stream`);
+      if (position && position.lastSeq > 0)
+        throw new Error(`stream ${position.name} is not empty (last sequence ${position.lastSeq}); republish only into an empty stream`);
       republished = await republishOutbox(opts.databaseUrl, opts.nats, opts.republishEvents.prefix);
       log(`republished ${republished} events from the outbox into ${opts.nats.stream}`);
       position = await readStreamPosition(opts.nats);
@@ -98,12 +115,19 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       // The snapshot's watermark is a sequence of the OLD stream. It is only meaningful on a stream
       // that still holds everything the backup saw; on any other stream the projector would skip
       // events, so the snapshot is left out and OLAP is rebuilt from the stream instead.
-      const same = manifest.stream !== null && position !== null && !opts.republishEvents && position.name === manifest.stream.name && position.lastSeq >= manifest.stream.lastSeq;
+      const same =
+        manifest.stream !== null &&
+        position !== null &&
+        !opts.republishEvents &&
+        position.name === manifest.stream.name &&
+        position.lastSeq >= manifest.stream.lastSeq;
       if (same) {
         mkdirSync(dirname(target), { recursive: true });
         const to = (c: Content) => (c === manifest.olap!.wal ? `${target}.wal` : target);
         try {
-          await feedOlap(opened, start('restore olap', { unit: 'bytes', total: olapBytes(manifest) }), (c) => createWriteStream(to(c), { flags: 'wx', mode: 0o600 }));
+          await feedOlap(opened, start('restore olap', { unit: 'bytes', total: olapBytes(manifest) }), (c) =>
+            createWriteStream(to(c), { flags: 'wx', mode: 0o600 }),
+          );
         } catch (err) {
           for (const c of olapParts(manifest)) rmSync(to(c), { force: true });
           throw err;

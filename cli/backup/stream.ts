@@ -28,7 +28,9 @@ export async function republishOutbox(databaseUrl: string, nats: NatsTarget, pre
     // A new box's stream does not exist until its connector first starts: make it (and its dead
     // letters) as the connector would, so the events have somewhere to go.
     await ensureStreams(bus.nc, nats.stream, prefix);
-    const { rows } = await client.query<{ id: string; subject: string; payload: unknown }>('select id, subject, payload from platform.outbox order by created_at, id');
+    const { rows } = await client.query<{ id: string; subject: string; payload: unknown }>(
+      'select id, subject, payload from platform.outbox order by created_at, id',
+    );
     for (const row of rows) {
       const subject = row.subject.replace(/^[^.]+\./, `${prefix}.`);
       await bus.js.publish(subject, JSON.stringify(row.payload), { msgID: row.id });

@@ -31,7 +31,7 @@ async function erpbi(...args: string[]): Promise<{ code: number; stdout: string;
 const written = () => readFileSync(join(faasdDir, 'docker-compose.yaml'), 'utf8');
 
 describe('erpbi install faasd-compose --faasd DIR --etc DIR', () => {
-  it('writes faasd\'s file with the settings of erpbi.env and the secrets of etc/secrets, then finds nothing to do', async () => {
+  it("writes faasd's file with the settings of erpbi.env and the secrets of etc/secrets, then finds nothing to do", async () => {
     writeFileSync(join(etc, 'erpbi.env'), 'ERPBI_DOMAIN=erp.example.com\nREGISTRY=192.168.1.10:5000/erpbi\n');
     const first = await erpbi('faasd-compose', '--faasd', faasdDir, '--etc', etc);
     expect(first, first.stderr).toMatchObject({ code: 3 });
@@ -77,7 +77,12 @@ describe.runIf(process.getuid?.() === 0)('erpbi install faasd-dirs --faasd DIR',
     mkdirSync(join(root, 'erpbi', 'pgdata'), { recursive: true, mode: 0o755 }); // as faasd would have made it: root's
     const first = await erpbi('faasd-dirs', '--faasd', root);
     expect(first, first.stderr).toMatchObject({ code: 3 });
-    expect(first.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
+    expect(
+      first.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
     expect(owner('pgdata')).toBe('999:999 700');
     expect(owner('nats_stream')).toBe('10001:10001 700');
     expect(owner('seaweedfs_data')).toBe('10002:10002 700');

@@ -13,7 +13,9 @@ export { Changed } from './steps.js';
 
 const extrasFile = join(import.meta.dirname, '..', '..', 'compose', 'docker-compose.faasd-extras.yml');
 
-export const installUsage = `${Object.values(installSteps).map((s) => s.usage).join('\n')}
+export const installUsage = `${Object.values(installSteps)
+  .map((s) => s.usage)
+  .join('\n')}
   (those four: --check or ERPBI_CHECK=1 reports only; exit 3 when something changed or would change)
   install seaweedfs-identities --secrets DIR               SeaweedFS's S3 identities (DIR/seaweedfs-s3.json, 0600) from the six
                                                            s3-{writer,reader,admin}-{access-key-id,secret-access-key} files in DIR
@@ -62,7 +64,8 @@ async function faasdComposeCommand(args: string[]) {
       check: { type: 'boolean', default: false },
     },
   });
-  if (!values.faasd) throw new Error("--faasd is required: faasd's working directory (/var/lib/faasd, whose docker-compose.yaml is rewritten) or a compose file of faasd's");
+  if (!values.faasd)
+    throw new Error("--faasd is required: faasd's working directory (/var/lib/faasd, whose docker-compose.yaml is rewritten) or a compose file of faasd's");
   const env = envFileOf(values.etc);
   const domain = values.domain ?? env.ERPBI_DOMAIN;
   if (!domain) throw new Error('--domain is required, or --etc DIR with ERPBI_DOMAIN in DIR/erpbi.env');

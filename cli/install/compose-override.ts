@@ -13,11 +13,14 @@ export function composeOverride(baseYaml: string, etc: string): string {
   composeSecretFiles(baseYaml); // every secret a file, or a clear error
   const secrets = Object.fromEntries(Object.entries(doc.secrets).map(([name, s]) => [name, { file: join(etc, 'secrets', basename(s.file)) }]));
   const header = '# Made by install.sh (cli/install/compose-override.ts) from compose/docker-compose.base.yml; do not edit: a re-run rewrites it.\n';
-  return header + stringify({
-    services: {
-      traefik: { volumes: [`${join(etc, 'tls')}:/etc/traefik/certs:ro`] },
-      web: { volumes: [`${join(etc, 'web', 'root')}:/usr/share/nginx/html:ro`, `${join(etc, 'web', 'config.json')}:/usr/share/nginx/html/config.json:ro`] },
-    },
-    secrets,
-  });
+  return (
+    header +
+    stringify({
+      services: {
+        traefik: { volumes: [`${join(etc, 'tls')}:/etc/traefik/certs:ro`] },
+        web: { volumes: [`${join(etc, 'web', 'root')}:/usr/share/nginx/html:ro`, `${join(etc, 'web', 'config.json')}:/usr/share/nginx/html/config.json:ro`] },
+      },
+      secrets,
+    })
+  );
 }

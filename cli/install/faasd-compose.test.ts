@@ -113,7 +113,12 @@ describe('faasdSecretReaders: who reads each secret on faasd', () => {
   const readers = faasdSecretReaders(extras);
 
   it('lists every secret the extras mount, with the uid of each service mounting it', () => {
-    const mounted = new Set(Object.values(services(extras)).flatMap((spec) => (spec.volumes ?? []).map((m: any) => String(m.source))).filter((src) => src.startsWith('./erpbi/secrets/')).map((src) => src.slice('./erpbi/secrets/'.length)));
+    const mounted = new Set(
+      Object.values(services(extras))
+        .flatMap((spec) => (spec.volumes ?? []).map((m: any) => String(m.source)))
+        .filter((src) => src.startsWith('./erpbi/secrets/'))
+        .map((src) => src.slice('./erpbi/secrets/'.length)),
+    );
     expect(Object.keys(readers).sort()).toEqual([...mounted].sort());
     expect(readers['postgres-password']).toEqual([999]);
     expect(readers['database-url-migrate']).toEqual([1000]);
@@ -133,7 +138,11 @@ describe('faasdSecretReaders: who reads each secret on faasd', () => {
   });
 
   it('refuses a user that is not numbers', () => {
-    expect(() => faasdSecretReaders('services:\n  x:\n    image: i\n    user: postgres\n    volumes: [{ type: bind, source: ./erpbi/secrets/a, target: /run/secrets/a }]\n')).toThrow(/x: user postgres is not uid:gid in numbers/);
+    expect(() =>
+      faasdSecretReaders(
+        'services:\n  x:\n    image: i\n    user: postgres\n    volumes: [{ type: bind, source: ./erpbi/secrets/a, target: /run/secrets/a }]\n',
+      ),
+    ).toThrow(/x: user postgres is not uid:gid in numbers/);
   });
 });
 

@@ -19,10 +19,16 @@ export const faasdCoreServices = ['basic-auth-plugin', 'gateway', 'nats', 'prome
 const options = z.object({
   domain: z
     .string()
-    .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a lower-case DNS name with a dot, such as erp.example.com'),
+    .regex(
+      /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+      'must be a lower-case DNS name with a dot, such as erp.example.com',
+    ),
   registry: z
     .string()
-    .regex(/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, 'must be an image name prefix without a tag, such as 192.168.1.10:5000/erpbi')
+    .regex(
+      /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+      'must be an image name prefix without a tag, such as 192.168.1.10:5000/erpbi',
+    )
     .default(placeholderRegistry),
   secretsDir: z
     .string()
@@ -37,20 +43,26 @@ type Service = z.infer<typeof service>;
 
 function parseCompose(text: string, what: string): z.infer<typeof composeFile> {
   const parsed = composeFile.safeParse(parse(text));
-  if (!parsed.success) throw new Error(`${what} is not a compose file with services: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${what} is not a compose file with services: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
 /** An extras service with the domain, registry and secrets' folder of this Pi. */
 function localise(spec: Service, o: z.infer<typeof options>): Service {
   const out: Service = { ...spec };
-  if (typeof spec.image === 'string' && spec.image.startsWith(`${placeholderRegistry}/`)) out.image = `${o.registry}/${spec.image.slice(placeholderRegistry.length + 1)}`;
+  if (typeof spec.image === 'string' && spec.image.startsWith(`${placeholderRegistry}/`))
+    out.image = `${o.registry}/${spec.image.slice(placeholderRegistry.length + 1)}`;
   if (Array.isArray(spec.environment)) out.environment = spec.environment.map((e) => (typeof e === 'string' ? e.replaceAll(placeholderDomain, o.domain) : e));
   if (Array.isArray(spec.volumes) && o.secretsDir) {
     const dir = o.secretsDir;
     out.volumes = spec.volumes.map((v) => {
       const m = v as { source?: unknown };
-      return typeof m.source === 'string' && m.source.startsWith(`${placeholderSecrets}/`) ? { ...m, source: `${dir}/${m.source.slice(placeholderSecrets.length + 1)}` } : v;
+      return typeof m.source === 'string' && m.source.startsWith(`${placeholderSecrets}/`)
+        ? { ...m, source: `${dir}/${m.source.slice(placeholderSecrets.length + 1)}` }
+        : v;
     });
   }
   return out;
@@ -70,7 +82,15 @@ function gatewayOnLoopback(spec: Service): Service {
  */
 export function faasdCompose(faasd: string, extras: string, opts: FaasdComposeOptions): string {
   const checked = options.safeParse(opts);
-  if (!checked.success) throw new Error(checked.error.issues.map((i) => `--${String(i.path[0]) === 'secretsDir' ? 'secrets' : String(i.path[0])} ${i.message} (got ${JSON.stringify((opts as Record<string, unknown>)[String(i.path[0])])})`).join('\n'));
+  if (!checked.success)
+    throw new Error(
+      checked.error.issues
+        .map(
+          (i) =>
+            `--${String(i.path[0]) === 'secretsDir' ? 'secrets' : String(i.path[0])} ${i.message} (got ${JSON.stringify((opts as Record<string, unknown>)[String(i.path[0])])})`,
+        )
+        .join('\n'),
+    );
   const o = checked.data;
   const base = parseCompose(faasd, "faasd's compose file");
   const ours = parseCompose(extras, 'the extras file');
@@ -105,7 +125,8 @@ export function faasdSecretReaders(extras: string): Record<string, number[]> {
     if (!Number.isInteger(uid) || uid < 0) throw new Error(`${name}: user ${String(spec.user)} is not uid:gid in numbers`);
     for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) {
       const source = (v as { source?: unknown }).source;
-      if (typeof source === 'string' && source.startsWith(`${placeholderSecrets}/`)) (readers[source.slice(placeholderSecrets.length + 1)] ??= new Set()).add(uid);
+      if (typeof source === 'string' && source.startsWith(`${placeholderSecrets}/`))
+        (readers[source.slice(placeholderSecrets.length + 1)] ??= new Set()).add(uid);
     }
   }
   return Object.fromEntries(Object.entries(readers).map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));

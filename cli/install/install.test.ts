@@ -30,7 +30,10 @@ describe('the installer’s secrets', () => {
     expect(Object.keys(before).sort()).toEqual([...made].sort());
     for (const f of made) expect(mode(join(dir, f)), f).toBe(0o444);
     const second = ensureSecrets(dir, files);
-    expect(second).toEqual({ changed: false, lines: [...made].sort((a, b) => Number(a.startsWith('database-url')) - Number(b.startsWith('database-url'))).map((f) => `ok secret ${f}`) });
+    expect(second).toEqual({
+      changed: false,
+      lines: [...made].sort((a, b) => Number(a.startsWith('database-url')) - Number(b.startsWith('database-url'))).map((f) => `ok secret ${f}`),
+    });
     expect(Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]))).toEqual(before);
   });
 
@@ -79,7 +82,8 @@ describe('web config and the compose override', () => {
     const o = parse(composeOverride(base, '/etc/erpbi'));
     const b = parse(base, { merge: true, maxAliasCount: 1000 });
     expect(Object.keys(o.secrets).sort()).toEqual(Object.keys(b.secrets).sort());
-    for (const [name, s] of Object.entries<{ file: string }>(o.secrets)) expect(s.file, name).toBe(`/etc/erpbi/secrets/${b.secrets[name].file.split('/').pop()}`);
+    for (const [name, s] of Object.entries<{ file: string }>(o.secrets))
+      expect(s.file, name).toBe(`/etc/erpbi/secrets/${b.secrets[name].file.split('/').pop()}`);
     const targets = (vs: string[]) => vs.map((v) => v.split(':')[1]);
     for (const service of ['traefik', 'web']) {
       for (const t of targets(o.services[service].volumes)) expect(targets(b.services[service].volumes), `${service} ${t}`).toContain(t);

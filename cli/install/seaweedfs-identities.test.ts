@@ -20,8 +20,16 @@ describe('seaweedfsIdentities', () => {
   it('gives each use its own identity, bound to the bucket: writer writes (and reads back to e-mail), reader reads and lists, admin administers', () => {
     expect(seaweedfsIdentities(sample)).toEqual({
       identities: [
-        { name: 'erpbi-writer', credentials: [{ accessKey: 'WRITERKEY', secretKey: 'writer/secret+1' }], actions: ['Write:erpbi-documents', 'Read:erpbi-documents'] },
-        { name: 'erpbi-reader', credentials: [{ accessKey: 'READERKEY', secretKey: 'reader-secret-2' }], actions: ['Read:erpbi-documents', 'List:erpbi-documents'] },
+        {
+          name: 'erpbi-writer',
+          credentials: [{ accessKey: 'WRITERKEY', secretKey: 'writer/secret+1' }],
+          actions: ['Write:erpbi-documents', 'Read:erpbi-documents'],
+        },
+        {
+          name: 'erpbi-reader',
+          credentials: [{ accessKey: 'READERKEY', secretKey: 'reader-secret-2' }],
+          actions: ['Read:erpbi-documents', 'List:erpbi-documents'],
+        },
         { name: 'erpbi-admin', credentials: [{ accessKey: 'ADMINKEY', secretKey: 'admin-secret-3' }], actions: ['Admin:erpbi-documents'] },
       ],
     });
@@ -34,16 +42,22 @@ describe('seaweedfsIdentities', () => {
   });
 
   it('refuses an empty key, naming the use and its secret file', () => {
-    expect(() => seaweedfsIdentities({ ...sample, reader: { ...sample.reader, secretAccessKey: '' } })).toThrow(/reader key pair has no secretAccessKey \(the secret s3-reader-secret-access-key/);
+    expect(() => seaweedfsIdentities({ ...sample, reader: { ...sample.reader, secretAccessKey: '' } })).toThrow(
+      /reader key pair has no secretAccessKey \(the secret s3-reader-secret-access-key/,
+    );
   });
 
   it('refuses a key with spaces or non-ASCII characters', () => {
-    expect(() => seaweedfsIdentities({ ...sample, admin: { ...sample.admin, accessKeyId: 'ADMIN KEY' } })).toThrow(/admin key pair's accessKeyId \(the secret s3-admin-access-key-id\) holds spaces/);
+    expect(() => seaweedfsIdentities({ ...sample, admin: { ...sample.admin, accessKeyId: 'ADMIN KEY' } })).toThrow(
+      /admin key pair's accessKeyId \(the secret s3-admin-access-key-id\) holds spaces/,
+    );
     expect(() => seaweedfsIdentities({ ...sample, writer: { ...sample.writer, secretAccessKey: 'clé' } })).toThrow(/writer key pair's secretAccessKey/);
   });
 
   it('refuses two uses sharing an access key id: SeaweedFS would give both one identity', () => {
-    expect(() => seaweedfsIdentities({ ...sample, reader: { ...sample.reader, accessKeyId: 'WRITERKEY' } })).toThrow(/writer and reader key pairs share one access key id/);
+    expect(() => seaweedfsIdentities({ ...sample, reader: { ...sample.reader, accessKeyId: 'WRITERKEY' } })).toThrow(
+      /writer and reader key pairs share one access key id/,
+    );
   });
 
   it('refuses a bucket name S3 would refuse', () => {

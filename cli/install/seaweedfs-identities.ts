@@ -57,9 +57,13 @@ export function seaweedfsIdentities(keys: Record<StorageKeyUse, KeyPair>, bucket
   for (const use of storageKeyUses) {
     const pair = keys[use];
     const secrets = storageKeySecrets(use);
-    for (const [field, name] of [['accessKeyId', secrets.accessKeyId], ['secretAccessKey', secrets.secretAccessKey]] as const) {
+    for (const [field, name] of [
+      ['accessKeyId', secrets.accessKeyId],
+      ['secretAccessKey', secrets.secretAccessKey],
+    ] as const) {
       if (!pair?.[field]) throw new Error(`the ${use} key pair has no ${field} (the secret ${name} is missing or empty)`);
-      if (!keyText.test(pair[field])) throw new Error(`the ${use} key pair's ${field} (the secret ${name}) holds spaces or characters other than printable ASCII`);
+      if (!keyText.test(pair[field]))
+        throw new Error(`the ${use} key pair's ${field} (the secret ${name}) holds spaces or characters other than printable ASCII`);
     }
     const other = seen.get(pair.accessKeyId);
     if (other) throw new Error(`the ${other} and ${use} key pairs share one access key id: each use needs a key pair of its own`);

@@ -42,7 +42,8 @@ export function secretRule(name: string): SecretRule | undefined {
   const url = /^database-url(?:-(read|migrate))?$/.exec(name);
   if (url) return { what: 'database URL', make: databaseUrl({ read: 'reader', migrate: 'owner' }[url[1] ?? ''] ?? 'app') };
   if (/-access-key-id$/.test(name)) return { what: 'S3 access key id', make: accessKeyId };
-  if (name === 'company-profile') return { what: 'the seller on invoices (example values until an admin saves the Company screen)', make: () => JSON.stringify(exampleCompany, null, 2) };
+  if (name === 'company-profile')
+    return { what: 'the seller on invoices (example values until an admin saves the Company screen)', make: () => JSON.stringify(exampleCompany, null, 2) };
   if (name === 'smtp-password') return { what: 'SMTP password (empty: no e-mail until SMTP_HOST is set)', make: () => '' };
   if (name === 'seaweedfs-s3.json') return { what: "SeaweedFS's S3 identities", make: () => '', derived: true };
   if (/-secret-access-key$/.test(name)) return { what: 'S3 secret access key', make: () => hex(24) };

@@ -12,7 +12,16 @@ import { syncTree } from './tree-copy.js';
 
 export class Changed extends Error {}
 
-const flags = { check: { type: 'boolean' }, compose: { type: 'string' }, dir: { type: 'string' }, secrets: { type: 'string' }, domain: { type: 'string' }, template: { type: 'string' }, out: { type: 'string' }, etc: { type: 'string' } } as const;
+const flags = {
+  check: { type: 'boolean' },
+  compose: { type: 'string' },
+  dir: { type: 'string' },
+  secrets: { type: 'string' },
+  domain: { type: 'string' },
+  template: { type: 'string' },
+  out: { type: 'string' },
+  etc: { type: 'string' },
+} as const;
 
 function options(args: string[], usage: string) {
   const { values } = parseArgs({ args, options: flags });
@@ -44,7 +53,8 @@ export function report(lines: string[], changed: boolean): void {
 
 export const installSteps = {
   secrets: {
-    usage: '  install secrets --compose FILE --dir DIR                 make each secret file FILE\'s top-level `secrets:` names that DIR lacks (never replaces one)',
+    usage:
+      "  install secrets --compose FILE --dir DIR                 make each secret file FILE's top-level `secrets:` names that DIR lacks (never replaces one)",
     run: async (args: string[], usage: string) => {
       const { need, check } = options(args, usage);
       const r = ensureSecrets(need('dir'), composeSecretFiles(readFileSync(need('compose'), 'utf8')), { check });
@@ -56,7 +66,16 @@ export const installSteps = {
     run: async (args: string[], usage: string) => {
       const { need, check } = options(args, usage);
       const out = need('out');
-      report(...wrap(writeIfChanged(out, webConfigFor(readFileSync(need('template'), 'utf8'), need('domain')), `web config ${out} (issuer at auth.${need('domain')})`, check)));
+      report(
+        ...wrap(
+          writeIfChanged(
+            out,
+            webConfigFor(readFileSync(need('template'), 'utf8'), need('domain')),
+            `web config ${out} (issuer at auth.${need('domain')})`,
+            check,
+          ),
+        ),
+      );
     },
   },
   'compose-override': {

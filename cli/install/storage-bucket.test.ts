@@ -43,7 +43,9 @@ describe('createDocumentsBucket', () => {
   });
 
   it('as `erpbi install storage-bucket`, with its settings from the environment', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/erpbi.mjs', 'install', 'storage-bucket'], { env: { ...process.env, ...storage.env, S3_BUCKET: 'cli-documents' } });
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/erpbi.mjs', 'install', 'storage-bucket'], {
+      env: { ...process.env, ...storage.env, S3_BUCKET: 'cli-documents' },
+    });
     expect(stdout).toBe("the documents' bucket: created\n");
     expect(await exists('cli-documents')).toBe(true);
   });

@@ -14,7 +14,11 @@ export function treeDigest(dir: string): string | undefined {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
     .sort();
-  for (const f of files) hash.update(`${relative(dir, f)}\0`).update(readFileSync(f)).update('\0');
+  for (const f of files)
+    hash
+      .update(`${relative(dir, f)}\0`)
+      .update(readFileSync(f))
+      .update('\0');
   return hash.digest('hex');
 }
 

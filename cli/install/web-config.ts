@@ -7,7 +7,12 @@ import { z } from 'zod';
 const webConfig = z.object({ issuer: z.string().url(), clientId: z.string().min(1), rolesClaim: z.string().min(1), scope: z.string().min(1) }).strict();
 
 /** A DNS name as ERPBI_DOMAIN must be: lower-case labels of letters, digits and dashes, at least two. */
-export const domainName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'a DNS name of lower-case letters, digits and dashes with at least one dot (e.g. erpbi.lan)');
+export const domainName = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
+    'a DNS name of lower-case letters, digits and dashes with at least one dot (e.g. erpbi.lan)',
+  );
 
 /** The config.json for `domain`, from the repository's own (`template`, its text). */
 export function webConfigFor(template: string, domain: string): string {

@@ -9,6 +9,13 @@ export default defineFunction({
   routes: [
     command({ roles: commandRoles['fulfil-order'], body, idempotent: true, run: (uow, input) => fulfilOrder(uow, input) }),
     // Returns come after fulfilment and are the same people's job (faasd CE's 15-function cap: no new function).
-    command({ path: '/return', roles: commandRoles['fulfil-order/return'], body: returnBody, idempotent: true, successStatus: 201, run: (uow, input) => recordReturn(uow, input) }),
+    command({
+      path: '/return',
+      roles: commandRoles['fulfil-order/return'],
+      body: returnBody,
+      idempotent: true,
+      successStatus: 201,
+      run: (uow, input) => recordReturn(uow, input),
+    }),
   ],
 });

@@ -6,5 +6,14 @@ import { body } from './schema.js';
 
 export default defineFunction({
   name: 'hire-employee',
-  routes: [command({ roles: commandRoles['hire-employee'], body, idempotent: true, answer: employee, successStatus: 201, run: (uow, input) => hireEmployee(uow, input) })],
+  routes: [
+    command({
+      roles: commandRoles['hire-employee'],
+      body,
+      idempotent: true,
+      answer: employee,
+      successStatus: 201,
+      run: (uow, input) => hireEmployee(uow, input),
+    }),
+  ],
 });

@@ -48,39 +48,73 @@ function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date, settings:
 
 // What the mount below serves, for /openapi.json (shared/http/openapi.ts): every route it registers, with
 // the schemas each parses with. One entry per named query, since each takes parameters of its own.
-const answer = '`{name, watermark: {seq, eventTime, appliedAt, streamSeq}, rows}` (the columns of each: GET catalogue, docs/api.md); with `Accept: text/csv`, the rows as CSV.';
+const answer =
+  '`{name, watermark: {seq, eventTime, appliedAt, streamSeq}, rows}` (the columns of each: GET catalogue, docs/api.md); with `Accept: text/csv`, the rows as CSV.';
 const described: MountOperation[] = [
   {
-    method: 'POST', path: '/batch', summary: "The connector's batch feed", roles: ['service'], body: batch, errors: ['not_ready', 'sequence_gap'],
-    description: 'Events at or below the watermark are skipped; a malformed envelope is counted as ignored. The rest must continue from the watermark one sequence at a time (409 `sequence_gap` otherwise, unless the stream no longer holds the skipped events). 503 during a rebuild.',
+    method: 'POST',
+    path: '/batch',
+    summary: "The connector's batch feed",
+    roles: ['service'],
+    body: batch,
+    errors: ['not_ready', 'sequence_gap'],
+    description:
+      'Events at or below the watermark are skipped; a malformed envelope is counted as ignored. The rest must continue from the watermark one sequence at a time (409 `sequence_gap` otherwise, unless the stream no longer holds the skipped events). 503 during a rebuild.',
     responses: { 200: { description: '`{applied, skipped, ignored, watermark, ms}`', mediaTypes: ['application/json'] } },
   },
   ...(Object.keys(queryParams) as QueryName[]).map((name): MountOperation => ({
-    method: 'GET', path: '/query/:name', fixed: { name }, summary: `BI: ${catalogue[name].title}`, query: queryParams[name],
+    method: 'GET',
+    path: '/query/:name',
+    fixed: { name },
+    summary: `BI: ${catalogue[name].title}`,
+    query: queryParams[name],
     roles: queryRoles[name],
     description: `${catalogue[name].description} Grain: ${catalogue[name].grain}. Empty groups: ${catalogue[name].empty} As of: ${catalogue[name].asOf} (GET catalogue defines every column.)`,
     ...(name === 'order' ? { errors: ['not_found'] as const } : {}),
     responses: { 200: { description: answer, mediaTypes: ['application/json', 'text/csv'], schema: answerSchema(name) } },
   })),
   {
-    method: 'GET', path: '/catalogue', summary: 'The metric catalogue: what every BI query and column means', roles: catalogueRoles,
-    description: "Each named query the caller may ask (payroll's only to those who may read pay): title, description, grain, every column's definition and unit, parameters, how empty groups appear, the as-of rule and who may read it. `/metrics` is Prometheus'.",
-    responses: { 200: { description: '`{queries: [{name, title, description, grain, columns, parameters, empty, asOf, roles}]}`', mediaTypes: ['application/json'], schema: catalogueAnswer } },
+    method: 'GET',
+    path: '/catalogue',
+    summary: 'The metric catalogue: what every BI query and column means',
+    roles: catalogueRoles,
+    description:
+      "Each named query the caller may ask (payroll's only to those who may read pay): title, description, grain, every column's definition and unit, parameters, how empty groups appear, the as-of rule and who may read it. `/metrics` is Prometheus'.",
+    responses: {
+      200: {
+        description: '`{queries: [{name, title, description, grain, columns, parameters, empty, asOf, roles}]}`',
+        mediaTypes: ['application/json'],
+        schema: catalogueAnswer,
+      },
+    },
   },
   {
-    method: 'POST', path: '/live/ticket', summary: 'A ticket to open the live stream with', roles: readRoles.records,
+    method: 'POST',
+    path: '/live/ticket',
+    summary: 'A ticket to open the live stream with',
+    roles: readRoles.records,
     description: 'EventSource cannot send the token: trade it here (in the header) for a ticket, good once and for 30 seconds, and open `live?ticket=`.',
     responses: { 200: { description: '`{ticket, expiresAt}`', mediaTypes: ['application/json'] } },
   },
   {
-    method: 'GET', path: '/live', summary: 'Live watermark and changes (Server-Sent Events)', query: liveParams, roles: readRoles.records, errors: ['too_many_streams'],
-    description: '`event: watermark` `{seq, eventTime, appliedAt, streamSeq}` on connect and after each applied batch, then `event: changes` ' +
+    method: 'GET',
+    path: '/live',
+    summary: 'Live watermark and changes (Server-Sent Events)',
+    query: liveParams,
+    roles: readRoles.records,
+    errors: ['too_many_streams'],
+    description:
+      '`event: watermark` `{seq, eventTime, appliedAt, streamSeq}` on connect and after each applied batch, then `event: changes` ' +
       '`{seq, types, orders, invoices, skus, customers, employees, more}`. The token comes as `Authorization: Bearer` or as a `?ticket=` from POST live/ticket. ' +
       'The stream ends when the token does (open it again with a new ticket); a user may hold OLAP_LIVE_STREAMS_PER_USER (8) open at once.',
     responses: { 200: { description: 'An event stream that stays open until the token expires.', mediaTypes: ['text/event-stream'] } },
   },
   {
-    method: 'POST', path: '/rebuild', summary: 'Rebuild the DuckDB file from the stream', roles: ['admin', 'service'], errors: ['not_ready', 'invalid_transition'],
+    method: 'POST',
+    path: '/rebuild',
+    summary: 'Rebuild the DuckDB file from the stream',
+    roles: ['admin', 'service'],
+    errors: ['not_ready', 'invalid_transition'],
     responses: { 200: { description: '`{events, watermark, ms}`', mediaTypes: ['application/json'] } },
   },
 ];
@@ -104,18 +138,28 @@ export default defineFunction({
         app.addHook('preClose', async () => streams.forEach((s) => s.end()));
         app.addHook('onClose', () => store.close());
 
-        app.post('/batch', { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) }, async (req) => {
-          const input = parseInput(batch, req.body);
-          if (store.rebuilding) throw new AppError('not_ready', 'the OLAP store is being rebuilt; retry the batch');
-          const events = input.events.map((e) => toSeqEvent(e.seq, e.event));
-          // A gap is refused (olap/store.ts) unless the stream itself no longer holds what was skipped.
-          const result = await store.apply(events, input.streamSeq).catch(async (err: unknown) => {
-            if (!(err instanceof AppError && err.code === 'sequence_gap' && deps.stream)) throw err;
-            const { state } = await (await deps.js.streams.get(deps.stream)).info();
-            return store.apply(events, input.streamSeq, state.first_seq);
-          });
-          return { applied: result.applied, skipped: result.skipped, ignored: result.ignored, watermark: result.watermark, ms: Math.round(result.ms * 10) / 10 };
-        });
+        app.post(
+          '/batch',
+          { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) },
+          async (req) => {
+            const input = parseInput(batch, req.body);
+            if (store.rebuilding) throw new AppError('not_ready', 'the OLAP store is being rebuilt; retry the batch');
+            const events = input.events.map((e) => toSeqEvent(e.seq, e.event));
+            // A gap is refused (olap/store.ts) unless the stream itself no longer holds what was skipped.
+            const result = await store.apply(events, input.streamSeq).catch(async (err: unknown) => {
+              if (!(err instanceof AppError && err.code === 'sequence_gap' && deps.stream)) throw err;
+              const { state } = await (await deps.js.streams.get(deps.stream)).info();
+              return store.apply(events, input.streamSeq, state.first_seq);
+            });
+            return {
+              applied: result.applied,
+              skipped: result.skipped,
+              ignored: result.ignored,
+              watermark: result.watermark,
+              ms: Math.round(result.ms * 10) / 10,
+            };
+          },
+        );
 
         app.get('/query/:name', async (req, reply) => {
           await authorize(req.headers.authorization, allBiRoles);
@@ -140,7 +184,8 @@ export default defineFunction({
         app.get('/live', async (req, reply) => {
           const { ticket } = parseInput(liveParams, req.query);
           const fromTicket = ticket === undefined ? undefined : tickets.redeem(ticket);
-          if (ticket !== undefined && !fromTicket) throw new AppError('unauthenticated', 'the ticket is unknown, used or expired: ask POST live/ticket for another');
+          if (ticket !== undefined && !fromTicket)
+            throw new AppError('unauthenticated', 'the ticket is unknown, used or expired: ask POST live/ticket for another');
           const actor = fromTicket ?? (await authorize(req.headers.authorization, readRoles.records));
           const open = streamsOf.get(actor.sub) ?? 0;
           if (open >= settings.streamsPerUser) throw new AppError('too_many_streams', `${open} live streams are open for this user already`);

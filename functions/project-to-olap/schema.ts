@@ -7,7 +7,10 @@ import { queryNames, type QueryName } from '../../olap/catalogue.js';
 // the projection is up to date; optional, as a feed of an older version sends none.
 export const batch = z
   .object({
-    events: z.array(z.object({ seq: z.number().int().positive(), event: z.unknown() }).strict()).min(1).max(10_000),
+    events: z
+      .array(z.object({ seq: z.number().int().positive(), event: z.unknown() }).strict())
+      .min(1)
+      .max(10_000),
     streamSeq: z.number().int().nonnegative().optional(),
   })
   .strict();
@@ -18,4 +21,11 @@ export const queryName = z.object({ name: z.enum(queryNames as [QueryName, ...Qu
 
 // The stream takes `Authorization: Bearer` or, for EventSource (which cannot set headers), a ticket from
 // POST /live/ticket (shared/http/stream-tickets.ts); never the token itself in the URL.
-export const liveParams = z.object({ ticket: z.string().regex(/^[\w-]{43}$/, 'a ticket from POST /live/ticket').optional() }).strict();
+export const liveParams = z
+  .object({
+    ticket: z
+      .string()
+      .regex(/^[\w-]{43}$/, 'a ticket from POST /live/ticket')
+      .optional(),
+  })
+  .strict();

@@ -23,7 +23,22 @@ import { customerDetail, customerPage, storedCompany, supplier, supplierPage } f
 import { purchaseOrder, purchaseOrderPage } from '../../shared/query/answers/purchase-orders.js';
 import { employee, employeePage } from '../../shared/query/answers/employees.js';
 import { journalPage, receivables, trialBalance } from '../../shared/query/answers/ledger.js';
-import { asOf, byId, bySku, nothing, employeeList, invoiceList, journalList, movementList, orderList, purchaseOrderList, receivablesList, reorderList, searchList, valuationAt } from './schema.js';
+import {
+  asOf,
+  byId,
+  bySku,
+  nothing,
+  employeeList,
+  invoiceList,
+  journalList,
+  movementList,
+  orderList,
+  purchaseOrderList,
+  receivablesList,
+  reorderList,
+  searchList,
+  valuationAt,
+} from './schema.js';
 
 // The one read-side function, over the views each domain publishes (keeps the stack within faasd CE's cap).
 // A run answering undefined is a 404; every answer has its schema (shared/query/answers/), checked in tests. Every record is read by the people's roles (pay in the employee
@@ -48,13 +63,26 @@ export default defineFunction({
     query({ path: '/purchase-orders', roles, input: purchaseOrderList, answer: purchaseOrderPage, run: (db, q) => listPurchaseOrders(db, q) }),
     query({ path: '/suppliers/:id', roles, input: byId, answer: supplier, run: (db, q) => getSupplier(db, q.id) }),
     query({ path: '/suppliers', roles, input: searchList, answer: supplierPage, run: (db, q) => listSuppliers(db, q), csv: suppliersCsv }),
-    query({ path: '/reorder-suggestions', roles, input: reorderList, answer: reorderAnswer, run: async (db, q) => ({ groups: await reorderSuggestions(db, q.supplierId) }) }),
+    query({
+      path: '/reorder-suggestions',
+      roles,
+      input: reorderList,
+      answer: reorderAnswer,
+      run: async (db, q) => ({ groups: await reorderSuggestions(db, q.supplierId) }),
+    }),
     query({ path: '/company', roles, input: nothing, answer: storedCompany, run: (db) => companyProfileRead(db) }),
     query({ path: '/employees/:id', roles, input: byId, answer: employee, run: (db, q, actor) => getEmployee(db, q.id, actor) }),
     query({ path: '/employees', roles, input: employeeList, answer: employeePage, run: (db, q, actor) => listEmployees(db, q, actor), csv: employeesCsv }),
     query({ path: '/ledger/journal', roles: books, input: journalList, answer: journalPage, run: (db, q) => journal(db, q), csv: journalCsv }),
     query({ path: '/ledger/trial-balance', roles: books, input: asOf, answer: trialBalance, run: (db, q) => trialBalanceAsOf(db, q), csv: trialBalanceCsv }),
-    query({ path: '/ledger/receivables', roles: books, input: receivablesList, answer: receivables, run: (db, q) => receivablesAsOf(db, q), csv: receivablesCsv }),
+    query({
+      path: '/ledger/receivables',
+      roles: books,
+      input: receivablesList,
+      answer: receivables,
+      run: (db, q) => receivablesAsOf(db, q),
+      csv: receivablesCsv,
+    }),
     mount({ register: registerDocumentRoutes, describe: documentOperations }),
     mount({ register: registerEInvoiceRoutes, describe: einvoiceOperations }),
   ],

@@ -23,7 +23,10 @@ export const invoiceList = z
     orderId: id.optional(),
     customerId: id.optional(),
     status: z.enum(invoiceStatuses).optional(),
-    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    overdue: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     ...search,
     ...pageParams,
   })
@@ -32,7 +35,12 @@ export const purchaseOrderList = z.object({ status: z.enum(purchaseOrderStatuses
 export const movementList = z.object({ sku, ...pageParams }).strict();
 /** Stock at cost as of an instant (now when left out): ISO 8601 with Z or an offset, from the year 0001 on. */
 export const valuationAt = z
-  .object({ at: z.iso.datetime({ offset: true }).refine((t) => !t.startsWith('0000'), 'an instant from the year 0001 on').optional() })
+  .object({
+    at: z.iso
+      .datetime({ offset: true })
+      .refine((t) => !t.startsWith('0000'), 'an instant from the year 0001 on')
+      .optional(),
+  })
   .strict();
 /** Stock, products, customers: a search and a page, in the list's own order (shared/query/paging.ts, keyPage). */
 export const searchList = z.object({ ...search, ...pageParams }).strict();

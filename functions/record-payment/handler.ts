@@ -10,7 +10,21 @@ export default defineFunction({
   name: 'record-payment',
   routes: [
     command({ roles: commandRoles['record-payment'], body, idempotent: true, successStatus: 201, run: (uow, input) => recordPayment(uow, input) }),
-    command({ path: '/credit-note', roles: commandRoles['record-payment/credit-note'], body: creditNoteBody, idempotent: true, successStatus: 201, run: (uow, input) => creditReturn(uow, input) }),
-    command({ path: '/refund', roles: commandRoles['record-payment/refund'], body: refundBody, idempotent: true, successStatus: 201, run: (uow, input) => recordRefund(uow, input) }),
+    command({
+      path: '/credit-note',
+      roles: commandRoles['record-payment/credit-note'],
+      body: creditNoteBody,
+      idempotent: true,
+      successStatus: 201,
+      run: (uow, input) => creditReturn(uow, input),
+    }),
+    command({
+      path: '/refund',
+      roles: commandRoles['record-payment/refund'],
+      body: refundBody,
+      idempotent: true,
+      successStatus: 201,
+      run: (uow, input) => recordRefund(uow, input),
+    }),
   ],
 });

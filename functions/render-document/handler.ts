@@ -1,7 +1,13 @@
 import { command, defineFunction, reaction } from '../../shared/http/definition.js';
 import { commandRoles } from '../../shared/auth/permissions.js';
 import {
-  renderAndDeliverCreditNote, renderAndDeliverInvoice, renderAndDeliverPurchaseOrder, renderAndDeliverReminder, requestDelivery, requestPurchaseOrderDelivery, sendDelivery,
+  renderAndDeliverCreditNote,
+  renderAndDeliverInvoice,
+  renderAndDeliverPurchaseOrder,
+  renderAndDeliverReminder,
+  requestDelivery,
+  requestPurchaseOrderDelivery,
+  sendDelivery,
 } from '../../shared/billing/deliveries.js';
 import { sendBody, sendPurchaseOrderBody } from './schema.js';
 
@@ -15,13 +21,27 @@ export default defineFunction({
   routes: [
     reaction({
       on: {
-        invoice_created: renderAndDeliverInvoice, credit_note_issued: renderAndDeliverCreditNote, reminder_issued: renderAndDeliverReminder,
-        purchase_order_sent: renderAndDeliverPurchaseOrder, document_delivery_requested: sendDelivery,
+        invoice_created: renderAndDeliverInvoice,
+        credit_note_issued: renderAndDeliverCreditNote,
+        reminder_issued: renderAndDeliverReminder,
+        purchase_order_sent: renderAndDeliverPurchaseOrder,
+        document_delivery_requested: sendDelivery,
       },
     }),
-    command({ path: '/send', roles: commandRoles['render-document/send'], body: sendBody, idempotent: true, successStatus: 202, run: (uow, input) => requestDelivery(uow, input) }),
     command({
-      path: '/send-purchase-order', roles: commandRoles['render-document/send-purchase-order'], body: sendPurchaseOrderBody, idempotent: true, successStatus: 202,
+      path: '/send',
+      roles: commandRoles['render-document/send'],
+      body: sendBody,
+      idempotent: true,
+      successStatus: 202,
+      run: (uow, input) => requestDelivery(uow, input),
+    }),
+    command({
+      path: '/send-purchase-order',
+      roles: commandRoles['render-document/send-purchase-order'],
+      body: sendPurchaseOrderBody,
+      idempotent: true,
+      successStatus: 202,
       run: (uow, input) => requestPurchaseOrderDelivery(uow, input),
     }),
   ],

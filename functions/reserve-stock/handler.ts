@@ -4,5 +4,7 @@ import { releaseForOrder, reserveForOrder, restockReturn, shipForOrder } from '.
 // Inventory's side of the order lifecycle; its input is the event envelope, validated by the contract.
 export default defineFunction({
   name: 'reserve-stock',
-  routes: [reaction({ on: { order_created: reserveForOrder, order_cancelled: releaseForOrder, order_fulfilled: shipForOrder, goods_returned: restockReturn } })],
+  routes: [
+    reaction({ on: { order_created: reserveForOrder, order_cancelled: releaseForOrder, order_fulfilled: shipForOrder, goods_returned: restockReturn } }),
+  ],
 });

@@ -6,7 +6,12 @@ export default defineFunction({
   name: 'sync-order-status',
   routes: [
     reaction({
-      on: { stock_reserved: onStockReserved, stock_reservation_failed: onReservationFailed, invoice_created: onInvoiceCreated, payment_received: onPaymentReceived },
+      on: {
+        stock_reserved: onStockReserved,
+        stock_reservation_failed: onReservationFailed,
+        invoice_created: onInvoiceCreated,
+        payment_received: onPaymentReceived,
+      },
     }),
   ],
 });

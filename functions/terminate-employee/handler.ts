@@ -6,5 +6,7 @@ import { body } from './schema.js';
 
 export default defineFunction({
   name: 'terminate-employee',
-  routes: [command({ roles: commandRoles['terminate-employee'], body, idempotent: true, answer: employee, run: (uow, input) => terminateEmployee(uow, input) })],
+  routes: [
+    command({ roles: commandRoles['terminate-employee'], body, idempotent: true, answer: employee, run: (uow, input) => terminateEmployee(uow, input) }),
+  ],
 });

@@ -14,6 +14,12 @@ export default defineFunction({
     command({ roles: commandRoles['upsert-customer'], body, idempotent: true, run: (uow, input) => upsertCustomer(uow, input) }),
     // Moving in: customers from CSV (shared/import/).
     mount(importMount('upsert-customer', commandRoles['upsert-customer/import'], customerWriters)),
-    command({ path: '/company', roles: commandRoles['upsert-customer/company'], body: companyBody, idempotent: true, run: (uow, input, actor) => updateCompanyProfile(uow, input, actor.sub) }),
+    command({
+      path: '/company',
+      roles: commandRoles['upsert-customer/company'],
+      body: companyBody,
+      idempotent: true,
+      run: (uow, input, actor) => updateCompanyProfile(uow, input, actor.sub),
+    }),
   ],
 });

@@ -12,7 +12,13 @@ export default defineFunction({
   name: 'upsert-product',
   routes: [
     command({ roles: commandRoles['upsert-product'], body, idempotent: true, run: (uow, input) => upsertProduct(uow, input) }),
-    command({ path: '/supplier', roles: commandRoles['upsert-product/supplier'], body: supplierBody, idempotent: true, run: (uow, input) => upsertSupplier(uow, input) }),
+    command({
+      path: '/supplier',
+      roles: commandRoles['upsert-product/supplier'],
+      body: supplierBody,
+      idempotent: true,
+      run: (uow, input) => upsertSupplier(uow, input),
+    }),
     // Moving in: products (with opening stock) and suppliers from CSV (shared/import/).
     mount(importMount('upsert-product', commandRoles['upsert-product/import'], inventoryWriters)),
   ],

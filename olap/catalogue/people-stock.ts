@@ -5,11 +5,11 @@ import { currency } from './common.js';
 
 export const stockLevels = {
   title: 'Stock levels',
-  description: 'Each product\'s stock now: units on hand, reserved for orders not yet shipped, and available to promise (on hand less reserved).',
+  description: "Each product's stock now: units on hand, reserved for orders not yet shipped, and available to promise (on hand less reserved).",
   grain: 'one row per sku with a stock record',
   columns: {
-    sku: dimension('The product\'s sku.'),
-    name: dimension('The product\'s current name (the latest product_upserted or stock_changed by stream sequence).', { nullable: true }),
+    sku: dimension("The product's sku."),
+    name: dimension("The product's current name (the latest product_upserted or stock_changed by stream sequence).", { nullable: true }),
     onHand: measure('quantity', 'Units on hand after the latest stock movement.'),
     reserved: measure('quantity', 'Units reserved for orders not yet fulfilled nor released.'),
     available: measure('quantity', 'onHand - reserved.'),
@@ -23,16 +23,17 @@ export const stockLevels = {
 
 export const headcountByDepartment = {
   title: 'Headcount by department',
-  description: 'Active employees now per department (their current department; terminated employees are not counted). Headcount is not pay: it is exact, with no small-group rule.',
+  description:
+    'Active employees now per department (their current department; terminated employees are not counted). Headcount is not pay: it is exact, with no small-group rule.',
   grain: 'one row per department with an active employee',
   columns: {
-    department: dimension('The employee\'s current department (free text, latest record version).'),
+    department: dimension("The employee's current department (free text, latest record version)."),
     headcount: measure('count', 'Employees whose status is active now.'),
   },
   params: none,
   parameters: {},
   empty: 'A department with no active employee has no row.',
-  asOf: 'Now: each employee\'s latest record version.',
+  asOf: "Now: each employee's latest record version.",
   access: 'figures',
 } satisfies Entry;
 
@@ -47,12 +48,12 @@ export const payrollByDepartment = {
     department: dimension('The current department; null on the row of the departments too small to show apart.', { nullable: true }),
     currency,
     headcount: measure('count', 'Active employees the row covers.'),
-    monthlySalary: measure('money', 'Sum of their current monthly salaries (gross pay), in minor units of the row\'s currency.'),
+    monthlySalary: measure('money', "Sum of their current monthly salaries (gross pay), in minor units of the row's currency."),
     departments: measure('count', 'How many departments the row covers: 1 on a named row.'),
   },
   params: none,
   parameters: {},
   empty: 'A department with no active employee has no row; a currency of fewer than 3 people has none.',
-  asOf: 'Now: each employee\'s latest record version.',
+  asOf: "Now: each employee's latest record version.",
   access: 'payroll',
 } satisfies Entry;

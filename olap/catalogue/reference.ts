@@ -17,8 +17,18 @@ export interface OrderFact {
   createdAt: string;
   lines: readonly { sku: string; name: string; quantity: number; net: number }[];
 }
-export interface InvoiceFact { issueDate: string; dueDate: string; currency: string; balance: number }
-export interface EmployeeFact { department: string; status: string; salary: number; currency: string }
+export interface InvoiceFact {
+  issueDate: string;
+  dueDate: string;
+  currency: string;
+  balance: number;
+}
+export interface EmployeeFact {
+  department: string;
+  status: string;
+  salary: number;
+  currency: string;
+}
 export interface Facts {
   orders: readonly OrderFact[];
   invoices: readonly InvoiceFact[];
@@ -41,8 +51,13 @@ export function salesByHour(f: Facts, p: { hours: number }, now: Date) {
     currencies(inWindow).map((currency) => {
       const os = inWindow.filter((o) => hourOf(o) === hour && o.currency === currency);
       return {
-        hour, currency, orders: os.length, booked: os.filter(booked).length, revenue: sum(os.filter(booked), (o) => o.total),
-        rejected: os.filter((o) => o.status === 'rejected').length, cancelled: os.filter((o) => o.status === 'cancelled').length,
+        hour,
+        currency,
+        orders: os.length,
+        booked: os.filter(booked).length,
+        revenue: sum(os.filter(booked), (o) => o.total),
+        rejected: os.filter((o) => o.status === 'rejected').length,
+        cancelled: os.filter((o) => o.status === 'cancelled').length,
       };
     }),
   );
@@ -87,7 +102,9 @@ export function topProducts(f: Facts, p: { limit: number }) {
 
 export function headcountByDepartment(f: Facts) {
   const active = f.employees.filter((e) => e.status === 'active');
-  return [...new Set(active.map((e) => e.department))].sort(byText).map((department) => ({ department, headcount: active.filter((e) => e.department === department).length }));
+  return [...new Set(active.map((e) => e.department))]
+    .sort(byText)
+    .map((department) => ({ department, headcount: active.filter((e) => e.department === department).length }));
 }
 
 export function payrollByDepartment(f: Facts, minGroup: number) {

@@ -9,14 +9,22 @@ export const docsStart = '<!-- BI catalogue: generated from olap/catalogue.ts by
 export const docsEnd = '<!-- end of the BI catalogue -->';
 
 const unitText: Record<Column['unit'], string> = {
-  text: 'text', money: 'money, integer minor units of the row\'s currency', count: 'count', quantity: 'quantity, units of product',
-  percent: 'percent', seq: 'stream sequence', json: 'JSON', lines: 'list of lines',
+  text: 'text',
+  money: "money, integer minor units of the row's currency",
+  count: 'count',
+  quantity: 'quantity, units of product',
+  percent: 'percent',
+  seq: 'stream sequence',
+  json: 'JSON',
+  lines: 'list of lines',
 };
 
 function entryMarkdown(name: QueryName): string {
   const e: Entry = catalogue[name];
   const params = Object.entries(e.parameters);
-  const columns = Object.entries(e.columns).map(([k, c]) => `  - \`${k}\` (${c.kind}, ${unitText[c.unit]}${c.nullable ? ', may be null' : ''}): ${c.definition}`);
+  const columns = Object.entries(e.columns).map(
+    ([k, c]) => `  - \`${k}\` (${c.kind}, ${unitText[c.unit]}${c.nullable ? ', may be null' : ''}): ${c.definition}`,
+  );
   return [
     `- \`${name}\`: ${e.title} (${queryRoles[name].join(', ')}). ${e.description}`,
     `  - Grain: ${e.grain}.`,
@@ -35,13 +43,13 @@ export function catalogueMarkdown(): string {
 
 /** What a Grafana panel says beyond the definition, by the query it shows. */
 const grafanaNotes: Partial<Record<QueryName, string>> = {
-  payroll_by_department: 'This panel uses the erpbi-grafana-hr client (role bi-payroll): keep this dashboard\'s folder to Grafana admins.',
+  payroll_by_department: "This panel uses the erpbi-grafana-hr client (role bi-payroll): keep this dashboard's folder to Grafana admins.",
 };
 
 /** A Grafana panel's description: the catalogue's definition of its query (money in minor units). */
 export function grafanaDescription(name: QueryName): string {
   const e: Entry = catalogue[name];
-  const money = Object.values(e.columns).some((c) => c.unit === 'money') ? ' Money in integer minor units of the row\'s currency.' : '';
+  const money = Object.values(e.columns).some((c) => c.unit === 'money') ? " Money in integer minor units of the row's currency." : '';
   return [`${e.description} Grain: ${e.grain}.${money}`, grafanaNotes[name]].filter(Boolean).join(' ');
 }
 

@@ -44,7 +44,12 @@ export interface Entry<P extends z.ZodType = z.ZodType> {
 }
 
 export const dimension = (definition: string, more: Partial<Column> = {}): Column => ({ kind: 'dimension', unit: 'text', definition, ...more });
-export const measure = (unit: Exclude<Unit, 'text'>, definition: string, more: Partial<Column> = {}): Column => ({ kind: 'measure', unit, definition, ...more });
+export const measure = (unit: Exclude<Unit, 'text'>, definition: string, more: Partial<Column> = {}): Column => ({
+  kind: 'measure',
+  unit,
+  definition,
+  ...more,
+});
 export const none = z.object({}).strict();
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/);
@@ -70,5 +75,10 @@ export function rowSchema(entry: Pick<Entry, 'columns'>) {
 }
 
 export const watermarkSchema = z
-  .object({ seq: z.number().int().nonnegative(), eventTime: z.string().nullable(), appliedAt: z.string().nullable(), streamSeq: z.number().int().nonnegative().nullable().optional() })
+  .object({
+    seq: z.number().int().nonnegative(),
+    eventTime: z.string().nullable(),
+    appliedAt: z.string().nullable(),
+    streamSeq: z.number().int().nonnegative().nullable().optional(),
+  })
   .strict();

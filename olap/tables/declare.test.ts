@@ -16,20 +16,28 @@ import { writeRows } from './write.js';
 const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-tables-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const widgetsV1 = table('widgets', {
-  widgetId: varchar(),
-  label: varchar().nullable(),
-  rank: integer().newest('rank'),
-  seenAt: timestamp().max(),
-}, { key: ['widgetId'], onConflict: 'merge' });
-const widgetsV2 = table('widgets', {
-  widgetId: varchar(),
-  label: varchar().nullable(),
-  rank: integer().newest('rank'),
-  // The added column: a running total, so its merge is max; rows of files made before take 0.
-  weightGrams: bigint().max().default(0).addedLater(),
-  seenAt: timestamp().max(),
-}, { key: ['widgetId'], onConflict: 'merge' });
+const widgetsV1 = table(
+  'widgets',
+  {
+    widgetId: varchar(),
+    label: varchar().nullable(),
+    rank: integer().newest('rank'),
+    seenAt: timestamp().max(),
+  },
+  { key: ['widgetId'], onConflict: 'merge' },
+);
+const widgetsV2 = table(
+  'widgets',
+  {
+    widgetId: varchar(),
+    label: varchar().nullable(),
+    rank: integer().newest('rank'),
+    // The added column: a running total, so its merge is max; rows of files made before take 0.
+    weightGrams: bigint().max().default(0).addedLater(),
+    seenAt: timestamp().max(),
+  },
+  { key: ['widgetId'], onConflict: 'merge' },
+);
 type Widget = Row<typeof widgetsV2>;
 
 async function open(file: string, t: Table<unknown>): Promise<{ conn: DuckDBConnection; close: () => void }> {
@@ -58,7 +66,9 @@ describe('a table declared once', () => {
       'create temp table if not exists stage_widgets (widget_id varchar, label varchar, rank integer, weight_grams bigint, seen_at varchar);',
     );
     const upsert = upsertSql(widgetsV2);
-    expect(upsert).toContain('insert into widgets (widget_id, label, rank, weight_grams, seen_at) select widget_id, label, rank, weight_grams, cast(seen_at as timestamp)');
+    expect(upsert).toContain(
+      'insert into widgets (widget_id, label, rank, weight_grams, seen_at) select widget_id, label, rank, weight_grams, cast(seen_at as timestamp)',
+    );
     expect(upsert).toContain('weight_grams = greatest(widgets.weight_grams, excluded.weight_grams)');
     expect(upsert).toContain('label = coalesce(widgets.label, excluded.label)');
     expect(upsert).toContain('rank = case when excluded.rank > widgets.rank then excluded.rank else widgets.rank end');
@@ -78,9 +88,13 @@ describe('a table declared once', () => {
     // The same file under the second declaration: the column is added at the end of the file's table,
     // while the declaration has it in the middle; names, not positions, carry each value to its column.
     const v2 = await open(file, widgetsV2);
-    const columns = (await v2.conn.runAndReadAll(`select column_name from information_schema.columns where table_name = 'widgets' order by ordinal_position`)).getRowObjectsJS();
+    const columns = (
+      await v2.conn.runAndReadAll(`select column_name from information_schema.columns where table_name = 'widgets' order by ordinal_position`)
+    ).getRowObjectsJS();
     expect(columns.map((c) => c.column_name)).toEqual(['widget_id', 'label', 'rank', 'seen_at', 'weight_grams']);
-    await put(v2.conn, widgetsV2,
+    await put(
+      v2.conn,
+      widgetsV2,
       { widgetId: 'w1', label: null, rank: 1, weightGrams: 250, seenAt: '2026-12-01T09:00:00.000Z' },
       // Merged in the batch by the declaration before it meets the stored row.
       { widgetId: 'w1', label: 'Sprocket', rank: 3, weightGrams: 200, seenAt: '2026-12-01T10:00:00.000Z' },
@@ -99,7 +113,9 @@ describe('a table declared once', () => {
 
   it('refuses a declaration whose key or merge names a missing or nullable column, or an added column without a default', () => {
     expect(() => table('t', { a: varchar().nullable() }, { key: ['a'], onConflict: 'keep' })).toThrow(/the key names a, which may be null/);
-    expect(() => table('t', { a: varchar(), b: varchar().newest('c') }, { key: ['a'], onConflict: 'merge' })).toThrow(/b's merge names c, which is not a column/);
+    expect(() => table('t', { a: varchar(), b: varchar().newest('c') }, { key: ['a'], onConflict: 'merge' })).toThrow(
+      /b's merge names c, which is not a column/,
+    );
     expect(() => table('t', { a: varchar(), b: bigint().addedLater() }, { key: ['a'], onConflict: 'merge' })).toThrow(/needs a default or null/);
   });
 });

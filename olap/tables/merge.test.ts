@@ -18,17 +18,23 @@ const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-merge-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const byRankThenTick = ['rank', 'tick'];
-const probe = table('probe', {
-  id: varchar(),
-  known: varchar().nullable(),
-  latest: bigint().nullable().last(),
-  most: bigint().nullable().max(),
-  lastSeen: timestamp().nullable().max(),
-  day: date().nullable(),
-  rank: integer().newest(...byRankThenTick),
-  tick: bigint().newest(...byRankThenTick),
-  follows: varchar().nullable().newest(...byRankThenTick),
-}, { key: ['id'], onConflict: 'merge' });
+const probe = table(
+  'probe',
+  {
+    id: varchar(),
+    known: varchar().nullable(),
+    latest: bigint().nullable().last(),
+    most: bigint().nullable().max(),
+    lastSeen: timestamp().nullable().max(),
+    day: date().nullable(),
+    rank: integer().newest(...byRankThenTick),
+    tick: bigint().newest(...byRankThenTick),
+    follows: varchar()
+      .nullable()
+      .newest(...byRankThenTick),
+  },
+  { key: ['id'], onConflict: 'merge' },
+);
 
 const facts = table('facts', { id: varchar(), n: integer(), note: varchar().nullable() }, { key: ['id', 'n'], onConflict: 'keep' });
 
@@ -48,7 +54,10 @@ const probeRow: fc.Arbitrary<Row<typeof probe>> = fc.record({
 const factRow: fc.Arbitrary<Row<typeof facts>> = fc.record({ id: fc.constant('f'), n: fc.integer({ min: 1, max: 2 }), note: maybe(fc.constantFrom('q', 'r')) });
 
 /** A fresh table in a DuckDB file; `write` puts rows as one batch (merged by the fold, then upserted). */
-async function withTable<R>(t: Table<R>, run: (write: (rows: R[]) => Promise<void>, read: () => Promise<unknown[]>, clear: () => Promise<void>) => Promise<void>) {
+async function withTable<R>(
+  t: Table<R>,
+  run: (write: (rows: R[]) => Promise<void>, read: () => Promise<unknown[]>, clear: () => Promise<void>) => Promise<void>,
+) {
   const instance = await DuckDBInstance.create(join(dir, `${t.name}.duckdb`));
   const conn = await instance.connect();
   await conn.run(createSql(t));

@@ -19,10 +19,16 @@ const oldSchema = readFileSync(new URL('../../tests/fixtures/olap/schema-d0979e6
 const read = async (store: OlapStore, sql: string) => (await store.query({ sql, values: [] })).rows;
 // Columns by name (a column added later sits at the end of an older file's table), keys and not-nulls.
 const shape = async (store: OlapStore) => ({
-  columns: await read(store, `select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
-    where table_catalog = current_database() and table_schema = 'main' order by table_name, column_name`),
-  constraints: await read(store, `select table_name, constraint_type, list_sort(constraint_column_names) as columns from duckdb_constraints()
-    where database_name = current_database() order by all`),
+  columns: await read(
+    store,
+    `select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
+    where table_catalog = current_database() and table_schema = 'main' order by table_name, column_name`,
+  ),
+  constraints: await read(
+    store,
+    `select table_name, constraint_type, list_sort(constraint_column_names) as columns from duckdb_constraints()
+    where database_name = current_database() order by all`,
+  ),
 });
 
 const contents = async (store: OlapStore) => {

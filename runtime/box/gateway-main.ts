@@ -20,7 +20,11 @@ const portsFile = followPortsFile(env.GATEWAY_PORTS_FILE);
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 // /healthz: every process answers its /_/health (probed each second, as the supervisor does).
-const health = await watchHealth(() => Object.fromEntries(Object.entries(portsFile.current()).map(([name, port]) => [name, url(port)])), { everyMs: 1000, timeoutMs: 900, byName: true });
+const health = await watchHealth(() => Object.fromEntries(Object.entries(portsFile.current()).map(([name, port]) => [name, url(port)])), {
+  everyMs: 1000,
+  timeoutMs: 900,
+  byName: true,
+});
 
 // Not ready while a process has not said where it listens yet, or does not answer there.
 const expected = [...env.GATEWAY_FUNCTIONS, ...env.GATEWAY_ALSO_WATCH];

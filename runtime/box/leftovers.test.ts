@@ -47,14 +47,14 @@ function boxDir(name: string, pids: Record<string, number>): string {
 }
 
 describe('stopping what a killed runtime left', () => {
-  it('stops the listed processes that are still the box\'s, saying so, and leaves others alone', async () => {
+  it("stops the listed processes that are still the box's, saying so, and leaves others alone", async () => {
     const dir = join(root, 'a');
     const nats = await sleeper({ args: ['-sd', join(dir, 'nats')] }); // the data dir on its command line
     const fn = await sleeper({ env: { ERPBI_DATA: dir } }); // the data dir in its environment
     const postgres = await sleeper({ args: ['-D', join(dir, 'pg')], ignoreTerm: true });
     const stranger = await sleeper(); // a pid reused by a process that is not the box's
     const otherBox = await sleeper({ env: { ERPBI_DATA: `${dir}-other` }, args: ['-sd', `${dir}-other/nats`] });
-    boxDir('a', { runtime: 999_999_999, 'nats-server': nats, 'create-order': fn, postgres, 'query': stranger, connector: otherBox });
+    boxDir('a', { runtime: 999_999_999, 'nats-server': nats, 'create-order': fn, postgres, query: stranger, connector: otherBox });
     const said: string[] = [];
     const stopped = await stopLeftovers(dir, (l) => said.push(l), 5000);
     expect(stopped.sort()).toEqual(['create-order', 'nats-server', 'postgres']);

@@ -125,6 +125,7 @@ export async function stopLeftovers(dir: string, say: (line: string) => void, ti
     }
     await until(() => left.every(([, pid]) => gone(pid)), 5000);
   }
-  for (const [name, pid] of left) say(gone(pid) ? `  stopped ${name} (pid ${pid}), left running by the previous run` : `  ${name} (pid ${pid}) is still running`);
+  for (const [name, pid] of left)
+    say(gone(pid) ? `  stopped ${name} (pid ${pid}), left running by the previous run` : `  ${name} (pid ${pid}) is still running`);
   return left.filter(([, pid]) => gone(pid)).map(([name]) => name);
 }

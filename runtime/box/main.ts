@@ -33,7 +33,16 @@ const dir = dataDir();
 process.env.ERPBI_DATA = dir;
 const port = gatewayPort();
 // What the box takes from its environment (shared/config.ts): each part it is not given, it runs itself.
-const config = readConfig(['EVENTS_PREFIX', 'EVENTS_STREAM', 'DATABASE_URL', 'NATS_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
+const config = readConfig([
+  'EVENTS_PREFIX',
+  'EVENTS_STREAM',
+  'DATABASE_URL',
+  'NATS_URL',
+  'S3_ENDPOINT',
+  'S3_BUCKET',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+]);
 // E-mail is optional: its settings (SMTP_HOST, EMAIL_FROM, ...) pass to the functions with the environment;
 // checked here so a half-configured server stops the start with one message, not a failed send later.
 const email = emailSettings();
@@ -61,7 +70,9 @@ async function main() {
   writePids();
   // Checked before anything starts, so a missing nats-server costs the user nothing but this message.
   if (!config.NATS_URL && natsServerMissing()) {
-    throw new Error('nats-server is not on PATH. Install it (Debian/Ubuntu/Raspberry Pi OS: `sudo apt-get install nats-server`) or set NATS_URL to a JetStream-enabled server.');
+    throw new Error(
+      'nats-server is not on PATH. Install it (Debian/Ubuntu/Raspberry Pi OS: `sudo apt-get install nats-server`) or set NATS_URL to a JetStream-enabled server.',
+    );
   }
   if ((isStale as () => boolean)()) {
     say('building function bundles (missing or older than the sources)...');
@@ -81,7 +92,13 @@ async function main() {
     say(`starting embedded PostgreSQL 15 on 127.0.0.1:${box.pgPort}...`);
     const pgPort = box.pgPort;
     const passwords = box.pgPasswords;
-    const pg = await keepAlive('postgres', () => startEmbeddedPostgres(dir, pgPort, say, passwords), say, (pid) => ((pids.postgres = pid), writePids()), leaving.signal);
+    const pg = await keepAlive(
+      'postgres',
+      () => startEmbeddedPostgres(dir, pgPort, say, passwords),
+      say,
+      (pid) => ((pids.postgres = pid), writePids()),
+      leaving.signal,
+    );
     stops.push(pg.stop);
     databaseUrls = Object.fromEntries(databaseRoles.map((r) => [r, boxDatabaseUrl(box, r)!])) as Record<DatabaseRole, string>;
   }
@@ -94,7 +111,13 @@ async function main() {
     writeBox(box, dir);
     say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
     const natsPort = box.natsPort;
-    const nats = await keepAlive('nats-server', () => startNats(dir, natsPort, { passwords, prefix }), say, (pid) => ((pids['nats-server'] = pid), writePids()), leaving.signal);
+    const nats = await keepAlive(
+      'nats-server',
+      () => startNats(dir, natsPort, { passwords, prefix }),
+      say,
+      (pid) => ((pids['nats-server'] = pid), writePids()),
+      leaving.signal,
+    );
     stops.push(nats.stop);
     natsUrl = nats.url;
     natsAs = (user) => ({ NATS_USER: user, NATS_PASSWORD: passwords[user] });
@@ -111,9 +134,20 @@ async function main() {
     box.s3Port = await stickyPort(box.s3Port);
     say(`starting object storage (s3rver) on 127.0.0.1:${box.s3Port}...`);
     const s3Port = box.s3Port;
-    const s3 = await keepAlive('object-storage', () => startObjectStorage(dir, s3Port), say, (pid) => ((pids['object-storage'] = pid), writePids()), leaving.signal);
+    const s3 = await keepAlive(
+      'object-storage',
+      () => startObjectStorage(dir, s3Port),
+      say,
+      (pid) => ((pids['object-storage'] = pid), writePids()),
+      leaving.signal,
+    );
     stops.push(s3.stop);
-    storage = { S3_ENDPOINT: s3.url, S3_BUCKET: documentsBucket, S3_ACCESS_KEY_ID: localStorageKeys.accessKeyId, S3_SECRET_ACCESS_KEY: localStorageKeys.secretAccessKey };
+    storage = {
+      S3_ENDPOINT: s3.url,
+      S3_BUCKET: documentsBucket,
+      S3_ACCESS_KEY_ID: localStorageKeys.accessKeyId,
+      S3_SECRET_ACCESS_KEY: localStorageKeys.secretAccessKey,
+    };
   }
   const company = companyProfileFile(dir, say);
 
@@ -177,9 +211,14 @@ async function main() {
       command: process.execPath,
       args: [...childNodeFlags, join(root, 'build', 'functions', fn.name, 'index.js')],
       env: {
-        ...common, ...documents, ...natsAs(fn.natsUser), FUNCTION_NAME: fn.name, OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb'),
+        ...common,
+        ...documents,
+        ...natsAs(fn.natsUser),
+        FUNCTION_NAME: fn.name,
+        OLAP_FILE: join(dir, 'olap', 'erpbi.duckdb'),
         // its role's URL, and its name in pg_stat_activity (application_name)
-        DATABASE_URL: databaseUrls[roleOf[fn.databaseAccess]], PGAPPNAME: fn.name,
+        DATABASE_URL: databaseUrls[roleOf[fn.databaseAccess]],
+        PGAPPNAME: fn.name,
       },
     });
   }
@@ -187,7 +226,15 @@ async function main() {
     name: 'connector',
     command: process.execPath,
     args: [...childNodeFlags, join(root, 'build', 'triggers', 'connector.js')],
-    env: { ...common, ...natsAs('connector'), PGAPPNAME: 'connector', STACK_FILE: join(root, 'stack.yml'), GATEWAY_URL: gatewayUrl, TOKEN_URL: `${box.issuer}${endpoints.token}`, CLIENT_SECRET: box.clientSecret },
+    env: {
+      ...common,
+      ...natsAs('connector'),
+      PGAPPNAME: 'connector',
+      STACK_FILE: join(root, 'stack.yml'),
+      GATEWAY_URL: gatewayUrl,
+      TOKEN_URL: `${box.issuer}${endpoints.token}`,
+      CLIENT_SECRET: box.clientSecret,
+    },
   });
   await supervisor.waitHealthy(120_000);
   say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

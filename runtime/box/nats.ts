@@ -27,7 +27,11 @@ export async function startNats(dir: string, port: number, auth: { passwords: Re
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const url = `nats://127.0.0.1:${port}`;
-  const up = () => connect({ servers: url, timeout: 500, user: 'operator', pass: auth.passwords.operator }).then((nc) => nc.close().then(() => true), () => false);
+  const up = () =>
+    connect({ servers: url, timeout: 500, user: 'operator', pass: auth.passwords.operator }).then(
+      (nc) => nc.close().then(() => true),
+      () => false,
+    );
   await waitUntilUp(child, up, 'nats-server', join(dir, 'logs', 'nats-server.log'));
   return childService(child, url);
 }

@@ -7,7 +7,12 @@ import { readConfig } from '../../shared/config.js';
 import { stopOnSignal } from '../../shared/lifecycle.js';
 import { writeObjectsWhole } from './s3rver-whole-objects.js';
 
-const { S3RVER_DIR: directory, S3RVER_PORT: port, S3_BUCKET: bucket, S3RVER_ADDRESS: address } = readConfig(['S3RVER_DIR', 'S3RVER_PORT', 'S3_BUCKET', 'S3RVER_ADDRESS'], {
+const {
+  S3RVER_DIR: directory,
+  S3RVER_PORT: port,
+  S3_BUCKET: bucket,
+  S3RVER_ADDRESS: address,
+} = readConfig(['S3RVER_DIR', 'S3RVER_PORT', 'S3_BUCKET', 'S3RVER_ADDRESS'], {
   required: ['S3RVER_DIR', 'S3RVER_PORT'],
 });
 

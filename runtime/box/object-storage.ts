@@ -23,7 +23,11 @@ export async function startObjectStorage(dir: string, port: number): Promise<Ser
   child.stderr!.pipe(log);
   const url = `http://127.0.0.1:${port}`;
   // Up when it answers HTTP at all (an unsigned request is refused, which is an answer).
-  const up = () => fetch(url, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+  const up = () =>
+    fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      () => true,
+      () => false,
+    );
   await waitUntilUp(child, up, 'object storage', join(dir, 'logs', 'object-storage.log'));
   return childService(child, url);
 }

@@ -24,17 +24,23 @@ describe('the gateway following ports.json', () => {
     try {
       writePortsFile(file, { gateway: 40000, 'create-order': 40001 });
       // Now let the pool go: a writer opening the FIFO releases every reader blocked on it.
-      const writer = await waitFor(async () => {
-        try {
-          return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-        } catch {
-          return undefined; // no reader has reached open() yet
-        }
-      }, { timeoutMs: 5000, what: 'a reader blocked on the FIFO' });
+      const writer = await waitFor(
+        async () => {
+          try {
+            return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+          } catch {
+            return undefined; // no reader has reached open() yet
+          }
+        },
+        { timeoutMs: 5000, what: 'a reader blocked on the FIFO' },
+      );
       for (const handle of await Promise.all(held)) await handle.close();
       closeSync(writer);
 
-      await waitFor(async () => follow.current()['create-order'] === 40001, { timeoutMs: 3000, what: () => `create-order in ${JSON.stringify(follow.current())}` });
+      await waitFor(async () => follow.current()['create-order'] === 40001, {
+        timeoutMs: 3000,
+        what: () => `create-order in ${JSON.stringify(follow.current())}`,
+      });
       writePortsFile(file, { gateway: 40000, 'create-order': 40002 });
       await waitFor(async () => follow.current()['create-order'] === 40002, { timeoutMs: 3000, what: 'the restart on another port' });
     } finally {

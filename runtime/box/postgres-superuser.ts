@@ -23,7 +23,10 @@ export function readSuperuserPassword(dir: string): string | undefined {
   const mode = statSync(file).mode & 0o777;
   if (mode & 0o077) throw new Error(`${file} may be read by other users (mode ${mode.toString(8)}): \`chmod 600 ${file}\`, then start again`);
   const password = readFileSync(file, 'utf8').trim();
-  if (!password) throw new Error(`${file} is empty: restore it from a backup of the data dir, or remove it to have a new one set (only on a box that never started with it)`);
+  if (!password)
+    throw new Error(
+      `${file} is empty: restore it from a backup of the data dir, or remove it to have a new one set (only on a box that never started with it)`,
+    );
   return password;
 }
 

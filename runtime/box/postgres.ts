@@ -29,12 +29,17 @@ const connectOnlySql = join(import.meta.dirname, '..', '..', 'compose', 'postgre
  * left owned by the superuser. What each may do, the migrations grant (run them as the owner next).
  */
 export async function setupRoles(client: pg.ClientBase, prefix: string, passwords: Record<DatabaseRole, string>): Promise<void> {
-  await client.query(`select set_config('erpbi.role_prefix', $1, false), set_config('erpbi.owner_password', $2, false),
-    set_config('erpbi.app_password', $3, false), set_config('erpbi.reader_password', $4, false)`, [prefix, passwords.owner, passwords.app, passwords.reader]);
+  await client.query(
+    `select set_config('erpbi.role_prefix', $1, false), set_config('erpbi.owner_password', $2, false),
+    set_config('erpbi.app_password', $3, false), set_config('erpbi.reader_password', $4, false)`,
+    [prefix, passwords.owner, passwords.app, passwords.reader],
+  );
   try {
     await client.query(readFileSync(rolesSql, 'utf8'));
   } finally {
-    await client.query(`select set_config('erpbi.owner_password', '', false), set_config('erpbi.app_password', '', false), set_config('erpbi.reader_password', '', false)`);
+    await client.query(
+      `select set_config('erpbi.owner_password', '', false), set_config('erpbi.app_password', '', false), set_config('erpbi.reader_password', '', false)`,
+    );
   }
 }
 
@@ -51,7 +56,12 @@ export interface RunningPostgres {
  * superuser (`postgres`, password in <data>/postgres-superuser-password) only sets it up: erpbi's
  * processes connect as the roles of `passwords` (box.json).
  */
-export async function startEmbeddedPostgres(dir: string, port: number, say: (s: string) => void, passwords: Record<DatabaseRole, string>): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  port: number,
+  say: (s: string) => void,
+  passwords: Record<DatabaseRole, string>,
+): Promise<RunningPostgres> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   mkdirSync(dir, { recursive: true });
   if (process.getuid?.() === 0) grantPassage([dir, await binariesDir()], say);
@@ -139,7 +149,9 @@ async function superuserClient(port: number, password: string, say: (s: string) 
   }
   const legacy = await connect(legacySuperuserPassword).catch((e: { code?: string }) => {
     if (e.code !== invalidPassword) throw e;
-    throw new Error(`the embedded PostgreSQL refused the superuser password in ${superuserPasswordFile(dir)}: the file does not belong to this data dir (restore it with the data dir)`);
+    throw new Error(
+      `the embedded PostgreSQL refused the superuser password in ${superuserPasswordFile(dir)}: the file does not belong to this data dir (restore it with the data dir)`,
+    );
   });
   await legacy.query(`alter role postgres password ${legacy.escapeLiteral(password)}`);
   say(`  PostgreSQL superuser: the fixed password of earlier versions replaced by this box's own (${superuserPasswordFile(dir)})`);

@@ -30,7 +30,12 @@ describe('supervisor', () => {
   const portsFile = join(dir, 'ports.json');
 
   it('runs a process on a port the OS picks, learns it, and learns the new one after a restart', async () => {
-    const s: Supervisor = new Supervisor(join(dir, 'logs'), (line) => said.push(line), () => {}, () => writePortsFile(portsFile, s.ports()));
+    const s: Supervisor = new Supervisor(
+      join(dir, 'logs'),
+      (line) => said.push(line),
+      () => {},
+      () => writePortsFile(portsFile, s.ports()),
+    );
     supervisor = s;
     s.start({ name: 'probe', command: process.execPath, args, env: { FUNCTION_NAME: 'probe' } });
     const first = await waitFor(async () => s.port('probe'), { timeoutMs: 15_000, what: () => `probe's port\n${said.join('\n')}` });
@@ -41,7 +46,10 @@ describe('supervisor', () => {
     process.kill(s.pids().probe!, 'SIGKILL');
     // Gone at once from ports.json (the gateway stops sending to a dead port), back when the new one reports.
     await waitFor(async () => (readPortsFile(portsFile).probe === undefined ? true : undefined), { timeoutMs: 5_000, what: 'probe out of ports.json' });
-    const second = await waitFor(async () => (s.port('probe') !== first && s.port('probe') !== undefined ? s.port('probe') : undefined), { timeoutMs: 15_000, what: () => `probe back on a new port\n${said.join('\n')}` });
+    const second = await waitFor(async () => (s.port('probe') !== first && s.port('probe') !== undefined ? s.port('probe') : undefined), {
+      timeoutMs: 15_000,
+      what: () => `probe back on a new port\n${said.join('\n')}`,
+    });
     await s.waitHealthy(15_000);
     expect(readPortsFile(portsFile)).toEqual({ probe: second });
     expect(await answersHealth(`http://127.0.0.1:${second}`, 1000, 'probe')).toBe(true);

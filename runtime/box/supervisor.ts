@@ -103,10 +103,12 @@ export class Supervisor {
   }
 
   private async checkAll(): Promise<void> {
-    await Promise.all([...this.procs.values()].map(async (p) => {
-      if (!p.child || p.port === undefined) return;
-      p.healthy = await answersHealth(`http://127.0.0.1:${p.port}`, 900, p.spec.name);
-    }));
+    await Promise.all(
+      [...this.procs.values()].map(async (p) => {
+        if (!p.child || p.port === undefined) return;
+        p.healthy = await answersHealth(`http://127.0.0.1:${p.port}`, 900, p.spec.name);
+      }),
+    );
   }
 
   port(name: string): number | undefined {
@@ -139,15 +141,20 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
-    await Promise.all([...this.procs.values()].map((p) => new Promise<void>((done) => {
-      const child = p.child;
-      if (!child) return done();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        done();
-      });
-      child.kill('SIGTERM');
-    })));
+    await Promise.all(
+      [...this.procs.values()].map(
+        (p) =>
+          new Promise<void>((done) => {
+            const child = p.child;
+            if (!child) return done();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
   }
 }

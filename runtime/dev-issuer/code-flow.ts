@@ -20,25 +20,27 @@ const demoUsers: { id: string; name: string; role: Role }[] = [
   { id: 'demo-clerk', name: 'Casey Clerk', role: 'clerk' },
 ];
 
-const authorizeQuery = (webClientId: string) => z.object({
-  response_type: z.literal('code'),
-  client_id: z.literal(webClientId),
-  redirect_uri: z.url(),
-  code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43,128}$/),
-  code_challenge_method: z.literal('S256'),
-  state: z.string().max(500).optional(),
-  scope: z.string().max(500).optional(),
-  nonce: z.string().max(500).optional(),
-  user: z.string().optional(),
-});
+const authorizeQuery = (webClientId: string) =>
+  z.object({
+    response_type: z.literal('code'),
+    client_id: z.literal(webClientId),
+    redirect_uri: z.url(),
+    code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43,128}$/),
+    code_challenge_method: z.literal('S256'),
+    state: z.string().max(500).optional(),
+    scope: z.string().max(500).optional(),
+    nonce: z.string().max(500).optional(),
+    user: z.string().optional(),
+  });
 
-const codeGrant = (webClientId: string) => z.object({
-  grant_type: z.literal('authorization_code'),
-  code: z.string().min(1),
-  redirect_uri: z.string(),
-  client_id: z.literal(webClientId),
-  code_verifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/),
-});
+const codeGrant = (webClientId: string) =>
+  z.object({
+    grant_type: z.literal('authorization_code'),
+    code: z.string().min(1),
+    redirect_uri: z.string(),
+    client_id: z.literal(webClientId),
+    code_verifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/),
+  });
 
 /** Who a code is for: the token's subject, name and roles. */
 export interface SignedIn {
@@ -108,7 +110,8 @@ export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): C
   };
   const query = authorizeQuery(opts.webClientId);
   const grant = codeGrant(opts.webClientId);
-  const oauthError = (reply: FastifyReply, status: number, error: string, description: string) => reply.code(status).send({ error, error_description: description });
+  const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
+    reply.code(status).send({ error, error_description: description });
 
   const issueCode = (q: z.infer<typeof query>, user: SignedIn, reply: FastifyReply) => {
     const code = randomBytes(24).toString('base64url');
@@ -125,15 +128,18 @@ export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): C
     const q = query.safeParse(raw);
     if (!q.success) return void oauthError(reply, 400, 'invalid_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     // Only the workspace's own pages may receive a code: a dev issuer must not hand tokens to other sites.
-    if (!opts.redirectOrigins.includes(new URL(q.data.redirect_uri).origin)) return void oauthError(reply, 400, 'invalid_request', 'redirect_uri is not a page of the workspace');
+    if (!opts.redirectOrigins.includes(new URL(q.data.redirect_uri).origin))
+      return void oauthError(reply, 400, 'invalid_request', 'redirect_uri is not a page of the workspace');
     return q.data;
   };
   const hooks = opts.onRequest ? { onRequest: opts.onRequest } : {};
 
   if (opts.login) {
     const login = opts.login;
-    const action = (q: Record<string, unknown>) => `${opts.authorizePath}?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'))}`;
-    const page = (reply: FastifyReply, status: number, html: string) => reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+    const action = (q: Record<string, unknown>) =>
+      `${opts.authorizePath}?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'))}`;
+    const page = (reply: FastifyReply, status: number, html: string) =>
+      reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
     app.get(opts.authorizePath, hooks, async (req, reply) => {
       const q = authorizeRequest(req.query, reply);
       return q ? page(reply, 200, login.page(action(q))) : reply;
@@ -153,10 +159,14 @@ export function registerCodeFlow(app: FastifyInstance, opts: CodeFlowOptions): C
       if (demo) return issueCode(q, { sub: demo.id, name: demo.name, roles: [demo.role] }, reply);
       const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'user'));
       const links = demoUsers
-        .map((u) => `<li><a class="user" data-role="${u.role}" href="${esc(opts.authorizePath)}?${esc(params.toString())}&amp;user=${u.role}"><b>${esc(u.name)}</b><span>${u.role}</span></a></li>`)
+        .map(
+          (u) =>
+            `<li><a class="user" data-role="${u.role}" href="${esc(opts.authorizePath)}?${esc(params.toString())}&amp;user=${u.role}"><b>${esc(u.name)}</b><span>${u.role}</span></a></li>`,
+        )
         .join('');
       // No icon request: the issuer may sit on another origin than the workspace and its favicon.
-      return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+      return reply.type('text/html; charset=utf-8')
+        .send(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>erpbi dev sign-in</title><link rel="icon" href="data:,"><style>body{font:16px system-ui,sans-serif;background:#0f172a;color:#e2e8f0;display:grid;place-items:center;min-height:100vh;margin:0}
 main{background:#1e293b;padding:2rem;border-radius:12px;max-width:24rem;width:90%}ul{list-style:none;padding:0}a.user{display:flex;justify-content:space-between;padding:.9rem 1rem;margin:.5rem 0;background:#334155;color:inherit;border-radius:8px;text-decoration:none}
 a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9rem}</style>
@@ -176,12 +186,22 @@ a.user:hover{background:#475569}span{color:#94a3b8}p{color:#94a3b8;font-size:.9r
         return oauthError(reply, 400, 'invalid_grant', 'the code is unknown, expired, or does not match the verifier or redirect_uri');
       }
       const ttl = 8 * 3600;
-      const claims = { issuer: opts.issuer, sub: entry.user.sub, roles: entry.user.roles, rolesClaim: opts.rolesClaim, ttlSeconds: ttl, name: entry.user.name, client: opts.webClientId };
+      const claims = {
+        issuer: opts.issuer,
+        sub: entry.user.sub,
+        roles: entry.user.roles,
+        rolesClaim: opts.rolesClaim,
+        ttlSeconds: ttl,
+        name: entry.user.name,
+        client: opts.webClientId,
+      };
       const [accessToken, idToken] = await Promise.all([
         signToken(opts.keys, { ...claims, audience: opts.audience }),
         signToken(opts.keys, { ...claims, audience: opts.webClientId }),
       ]);
-      return reply.header('cache-control', 'no-store').send({ access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: ttl, scope: 'openid' });
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: ttl, scope: 'openid' });
     },
   };
 }

@@ -22,7 +22,10 @@ let keys: IssuerKeys;
 beforeAll(async () => {
   const { generateKeyPair, exportJWK } = await import('jose');
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  keys = { privateJwk: { ...(await exportJWK(privateKey)), kid: 'test', alg: 'ES256' }, publicJwk: { ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' } };
+  keys = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid: 'test', alg: 'ES256' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' },
+  };
 });
 
 const apps: FastifyInstance[] = [];
@@ -49,20 +52,38 @@ function devIssuer(opts: Partial<DevIssuerOptions> = {}) {
 const verifier = 'v'.repeat(43);
 const challenge = createHash('sha256').update(verifier).digest('base64url');
 const authorizeQuery = (user?: string) =>
-  new URLSearchParams({ response_type: 'code', client_id: 'erpbi-web', redirect_uri: 'https://erpbi.lan/', code_challenge: challenge, code_challenge_method: 'S256', ...(user ? { user } : {}) });
-const clientCredentials = (clientSecret: string) => new URLSearchParams({ grant_type: 'client_credentials', client_id: 'erpbi-connector', client_secret: clientSecret }).toString();
+  new URLSearchParams({
+    response_type: 'code',
+    client_id: 'erpbi-web',
+    redirect_uri: 'https://erpbi.lan/',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...(user ? { user } : {}),
+  });
+const clientCredentials = (clientSecret: string) =>
+  new URLSearchParams({ grant_type: 'client_credentials', client_id: 'erpbi-connector', client_secret: clientSecret }).toString();
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('the dev issuer: Host header (DNS rebinding)', () => {
   it("answers the sign-in page and the token endpoint only at the issuer's host; discovery and keys anywhere", async () => {
     const a = devIssuer();
     const page = (host: string) => a.inject({ url: `${base}${endpoints.authorize}?${authorizeQuery()}`, headers: { host } });
-    const token = (host: string) => a.inject({ method: 'POST', url: `${base}${endpoints.token}`, headers: { host, ...form }, payload: clientCredentials(secret) });
+    const token = (host: string) =>
+      a.inject({ method: 'POST', url: `${base}${endpoints.token}`, headers: { host, ...form }, payload: clientCredentials(secret) });
 
     expect((await page('auth.erpbi.lan')).statusCode).toBe(200);
     expect((await page('AUTH.erpbi.lan:443')).statusCode).toBe(200); // the scheme's default port, any case
     expect((await token('auth.erpbi.lan')).statusCode).toBe(200);
-    for (const host of ['evil.example', 'evil.example:443', 'keycloak:8080', 'auth.erpbi.lan:8443', 'evil@auth.erpbi.lan', 'auth.erpbi.lan.', 'auth.erpbi.lan:99999', '']) {
+    for (const host of [
+      'evil.example',
+      'evil.example:443',
+      'keycloak:8080',
+      'auth.erpbi.lan:8443',
+      'evil@auth.erpbi.lan',
+      'auth.erpbi.lan.',
+      'auth.erpbi.lan:99999',
+      '',
+    ]) {
       for (const res of [await page(host), await token(host)]) {
         expect(res.statusCode, host).toBe(421);
         expect(res.json(), host).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/host/i) });
@@ -75,7 +96,8 @@ describe('the dev issuer: Host header (DNS rebinding)', () => {
 
   it('answers at the extra hosts it is given (the stand-in: keycloak:8080 for the connector)', async () => {
     const a = devIssuer({ allowedHosts: ['auth.erpbi.lan', 'keycloak:8080'] });
-    const token = (host: string) => a.inject({ method: 'POST', url: `${base}${endpoints.token}`, headers: { host, ...form }, payload: clientCredentials(secret) });
+    const token = (host: string) =>
+      a.inject({ method: 'POST', url: `${base}${endpoints.token}`, headers: { host, ...form }, payload: clientCredentials(secret) });
     expect((await token('keycloak:8080')).statusCode).toBe(200);
     expect((await token('auth.erpbi.lan')).statusCode).toBe(200);
     expect((await token('keycloak:9090')).statusCode).toBe(421);
@@ -85,7 +107,8 @@ describe('the dev issuer: Host header (DNS rebinding)', () => {
 describe('the dev issuer: client secret', () => {
   it('compares it in constant time, over digests of one length whatever the lengths given', async () => {
     const a = devIssuer();
-    const token = (clientSecret: string) => a.inject({ method: 'POST', url: `${base}${endpoints.token}`, headers: { host: 'auth.erpbi.lan', ...form }, payload: clientCredentials(clientSecret) });
+    const token = (clientSecret: string) =>
+      a.inject({ method: 'POST', url: `${base}${endpoints.token}`, headers: { host: 'auth.erpbi.lan', ...form }, payload: clientCredentials(clientSecret) });
     vi.mocked(timingSafeEqual).mockClear();
     expect((await token(secret.slice(0, 5))).statusCode).toBe(401);
     expect((await token(`${secret}x`)).statusCode).toBe(401);
@@ -99,14 +122,28 @@ describe('the dev issuer: pending codes', () => {
   function codeFlow(maxPending: number) {
     const a = Fastify(); // JSON bodies: the exchange is called with the form as parsed
     apps.push(a);
-    const flow = registerCodeFlow(a, { issuer, audience: 'erpbi', keys, authorizePath: '/auth', webClientId: 'erpbi-web', rolesClaim: 'roles', redirectOrigins: ['https://erpbi.lan'], maxPending });
+    const flow = registerCodeFlow(a, {
+      issuer,
+      audience: 'erpbi',
+      keys,
+      authorizePath: '/auth',
+      webClientId: 'erpbi-web',
+      rolesClaim: 'roles',
+      redirectOrigins: ['https://erpbi.lan'],
+      maxPending,
+    });
     const code = async () => {
       const res = await a.inject({ url: `/auth?${authorizeQuery('clerk')}` });
       expect(res.statusCode).toBe(302);
       return new URL(res.headers.location as string).searchParams.get('code')!;
     };
     a.post('/token', async (req, reply) => flow.exchange(req.body as Record<string, string>, reply));
-    const exchange = (c: string) => a.inject({ method: 'POST', url: '/token', payload: { grant_type: 'authorization_code', code: c, redirect_uri: 'https://erpbi.lan/', client_id: 'erpbi-web', code_verifier: verifier } });
+    const exchange = (c: string) =>
+      a.inject({
+        method: 'POST',
+        url: '/token',
+        payload: { grant_type: 'authorization_code', code: c, redirect_uri: 'https://erpbi.lan/', client_id: 'erpbi-web', code_verifier: verifier },
+      });
     return { flow, code, exchange };
   }
 

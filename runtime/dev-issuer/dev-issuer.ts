@@ -98,7 +98,15 @@ export function registerDevIssuer(app: FastifyInstance, opts: DevIssuerOptions):
       return reply.code(401).send({ error: 'invalid_client' });
     }
     const ttl = 600;
-    const token = await signToken(opts.keys, { issuer: opts.issuer, audience: opts.audience, sub: connectorClient, client: connectorClient, roles: ['service'], rolesClaim, ttlSeconds: ttl });
+    const token = await signToken(opts.keys, {
+      issuer: opts.issuer,
+      audience: opts.audience,
+      sub: connectorClient,
+      client: connectorClient,
+      roles: ['service'],
+      rolesClaim,
+      ttlSeconds: ttl,
+    });
     return { access_token: token, token_type: 'Bearer', expires_in: ttl };
   });
 }

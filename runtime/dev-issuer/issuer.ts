@@ -48,7 +48,11 @@ function rolesAt(path: string, roles: Role[]): Record<string, unknown> {
 
 export async function signToken(keys: IssuerKeys, req: TokenRequest): Promise<string> {
   const key = await importJWK(keys.privateJwk, alg);
-  return new SignJWT({ ...rolesAt(req.rolesClaim ?? 'roles', req.roles), azp: req.client ?? (req.roles.includes('service') ? connectorClient : 'erpbi-cli'), ...(req.name ? { name: req.name } : {}) })
+  return new SignJWT({
+    ...rolesAt(req.rolesClaim ?? 'roles', req.roles),
+    azp: req.client ?? (req.roles.includes('service') ? connectorClient : 'erpbi-cli'),
+    ...(req.name ? { name: req.name } : {}),
+  })
     .setProtectedHeader({ alg, kid: keys.privateJwk.kid!, typ: 'JWT' })
     .setIssuer(req.issuer)
     .setAudience(req.audience)

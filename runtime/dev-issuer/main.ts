@@ -14,11 +14,28 @@ import { startKeycloakStandIn } from './keycloak-stand-in/stand-in.js';
 // With Keycloak's database settings (KC_DB_URL, as the compose service gives Keycloak), it is the
 // Keycloak stand-in of runtime/dev-issuer/keycloak-stand-in/: users with passwords in that database, Keycloak's
 // admin API, no demo users.
-const env = readConfig(['PORT', 'ERPBI_DATA', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'WEB_CLIENT_ID', 'REDIRECT_ORIGINS', 'ISSUER_EXTRA_HOSTS', 'CLIENT_SECRET',
-  'KC_DB_URL', 'KC_DB_USERNAME', 'KC_DB_PASSWORD', 'KC_BOOTSTRAP_ADMIN_USERNAME', 'KC_BOOTSTRAP_ADMIN_PASSWORD'], {
-  required: ['AUTH_ISSUER', 'REDIRECT_ORIGINS', 'CLIENT_SECRET'],
-  env: { AUTH_ROLES_CLAIM: 'realm_access.roles', ...process.env },
-});
+const env = readConfig(
+  [
+    'PORT',
+    'ERPBI_DATA',
+    'AUTH_ISSUER',
+    'AUTH_AUDIENCE',
+    'AUTH_ROLES_CLAIM',
+    'WEB_CLIENT_ID',
+    'REDIRECT_ORIGINS',
+    'ISSUER_EXTRA_HOSTS',
+    'CLIENT_SECRET',
+    'KC_DB_URL',
+    'KC_DB_USERNAME',
+    'KC_DB_PASSWORD',
+    'KC_BOOTSTRAP_ADMIN_USERNAME',
+    'KC_BOOTSTRAP_ADMIN_PASSWORD',
+  ],
+  {
+    required: ['AUTH_ISSUER', 'REDIRECT_ORIGINS', 'CLIENT_SECRET'],
+    env: { AUTH_ROLES_CLAIM: 'realm_access.roles', ...process.env },
+  },
+);
 
 const keys = await loadOrCreateKeys(env.ERPBI_DATA);
 if (env.KC_DB_URL && (!env.KC_DB_USERNAME || !env.KC_DB_PASSWORD)) {
@@ -26,9 +43,16 @@ if (env.KC_DB_URL && (!env.KC_DB_USERNAME || !env.KC_DB_PASSWORD)) {
 }
 const standIn = env.KC_DB_URL
   ? await startKeycloakStandIn({
-    dbUrl: env.KC_DB_URL, dbUser: env.KC_DB_USERNAME!, dbPassword: env.KC_DB_PASSWORD!, issuer: env.AUTH_ISSUER, keys,
-    bootstrapAdmin: env.KC_BOOTSTRAP_ADMIN_USERNAME && env.KC_BOOTSTRAP_ADMIN_PASSWORD ? { username: env.KC_BOOTSTRAP_ADMIN_USERNAME, password: env.KC_BOOTSTRAP_ADMIN_PASSWORD } : undefined,
-  })
+      dbUrl: env.KC_DB_URL,
+      dbUser: env.KC_DB_USERNAME!,
+      dbPassword: env.KC_DB_PASSWORD!,
+      issuer: env.AUTH_ISSUER,
+      keys,
+      bootstrapAdmin:
+        env.KC_BOOTSTRAP_ADMIN_USERNAME && env.KC_BOOTSTRAP_ADMIN_PASSWORD
+          ? { username: env.KC_BOOTSTRAP_ADMIN_USERNAME, password: env.KC_BOOTSTRAP_ADMIN_PASSWORD }
+          : undefined,
+    })
   : undefined;
 
 const app = Fastify();
@@ -53,4 +77,11 @@ standIn?.register(app);
 app.get('/health/ready', async () => ({ status: 'UP' }));
 await app.listen({ port: env.PORT, host: '0.0.0.0' });
 console.log(JSON.stringify({ msg: 'dev issuer ready (Keycloak stand-in)', issuer: env.AUTH_ISSUER, users: standIn ? 'keycloak database' : 'demo' }));
-process.once('SIGTERM', () => void app.close().then(() => standIn?.close()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => standIn?.close())
+      .then(() => process.exit(0)),
+);

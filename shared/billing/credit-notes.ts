@@ -37,13 +37,11 @@ export async function lockInvoice(tx: Tx, where: 'id' | 'order_id', value: strin
  * the invoice's credited amount and status moved, the posting reversing revenue, tax and receivable for
  * exactly the note's amounts, and credit_note_issued. The invoice's check (credited <= total) backs the rule.
  */
-export async function writeCreditNote(
-  uow: UnitOfWork,
-  invoice: LockedInvoice,
-  note: CreditNoteAmounts,
-  extra: { reason: string; returnId: string | null },
-) {
-  const outcome = applyCredit({ total: invoice.total, amountPaid: invoice.amount_paid, credited: invoice.credited, refunded: invoice.refunded, status: invoice.status }, note.total);
+export async function writeCreditNote(uow: UnitOfWork, invoice: LockedInvoice, note: CreditNoteAmounts, extra: { reason: string; returnId: string | null }) {
+  const outcome = applyCredit(
+    { total: invoice.total, amountPaid: invoice.amount_paid, credited: invoice.credited, refunded: invoice.refunded, status: invoice.status },
+    note.total,
+  );
   if (!outcome.ok) throw new AppError(outcome.code, outcome.message, { creditable: outcome.creditable });
   const id = uuidv7();
   const number = await nextNumber(uow.tx, creditNoteSeries, uow.now.getUTCFullYear());
@@ -52,14 +50,39 @@ export async function writeCreditNote(
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [id, number, invoice.id, note.total, extra.reason, uow.now, extra.returnId, note.subtotal, note.tax, JSON.stringify(note.lines)],
   );
-  await uow.tx.query('update billing.invoices set credited = $2, status = $3, updated_at = now() where id = $1', [invoice.id, outcome.credited, outcome.status]);
+  await uow.tx.query('update billing.invoices set credited = $2, status = $3, updated_at = now() where id = $1', [
+    invoice.id,
+    outcome.credited,
+    outcome.status,
+  ]);
   await post(uow.tx, postingRef.creditNote(id, invoice.id), invoice.currency, creditNotePosting(note.subtotal, note.tax), uow.now);
   uow.emit('credit_note_issued', {
-    creditNoteId: id, number, invoiceId: invoice.id, invoiceNumber: invoice.number, orderId: invoice.order_id, customerId: invoice.customer_id,
-    currency: invoice.currency, amount: note.total, amountPaid: invoice.amount_paid, refundDue: outcome.refundDue,
-    credited: outcome.credited, returnId: extra.returnId, invoiceStatus: outcome.status,
+    creditNoteId: id,
+    number,
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.number,
+    orderId: invoice.order_id,
+    customerId: invoice.customer_id,
+    currency: invoice.currency,
+    amount: note.total,
+    amountPaid: invoice.amount_paid,
+    refundDue: outcome.refundDue,
+    credited: outcome.credited,
+    returnId: extra.returnId,
+    invoiceStatus: outcome.status,
   });
-  return { id, number, invoiceId: invoice.id, subtotal: note.subtotal, tax: note.tax, total: note.total, lines: note.lines, invoiceStatus: outcome.status, balance: outcome.balance, refundDue: outcome.refundDue };
+  return {
+    id,
+    number,
+    invoiceId: invoice.id,
+    subtotal: note.subtotal,
+    tax: note.tax,
+    total: note.total,
+    lines: note.lines,
+    invoiceStatus: outcome.status,
+    balance: outcome.balance,
+    refundDue: outcome.refundDue,
+  };
 }
 
 /** Quantity credited so far per invoice line (by line number), over the invoice's credit notes. */
@@ -92,7 +115,10 @@ export async function creditReturn(uow: UnitOfWork, input: { returnId: string; r
   if (!invoice) throw new AppError('return_not_invoiced', `the order ${ret.order_id} of this return has no invoice`, { path: 'returnId' });
   const credited = await uow.tx.query<{ id: string; number: string }>('select id, number from billing.credit_notes where return_id = $1', [ret.id]);
   if (credited.rowCount) {
-    throw new AppError('return_already_credited', `the return is credited by ${credited.rows[0]!.number}`, { creditNoteId: credited.rows[0]!.id, path: 'returnId' });
+    throw new AppError('return_already_credited', `the return is credited by ${credited.rows[0]!.number}`, {
+      creditNoteId: credited.rows[0]!.id,
+      path: 'returnId',
+    });
   }
   const plan = creditLines(invoice.lines, await creditedQuantities(uow.tx, invoice.id), ret.lines);
   if (!plan.ok) throw new AppError(plan.code, plan.message, { lineNo: plan.lineNo, path: 'returnId' });

@@ -9,4 +9,9 @@ export const deliveryKinds = [...deliverableKinds, 'purchase_order'] as const;
 export type DeliveryKind = (typeof deliveryKinds)[number];
 
 /** What a person calls it: the first words of the subject line and of the message. */
-export const kindLabel: Record<DeliveryKind, string> = { invoice: 'Invoice', credit_note: 'Credit note', reminder: 'Reminder', purchase_order: 'Purchase order' };
+export const kindLabel: Record<DeliveryKind, string> = {
+  invoice: 'Invoice',
+  credit_note: 'Credit note',
+  reminder: 'Reminder',
+  purchase_order: 'Purchase order',
+};

@@ -47,7 +47,9 @@ interface Deliverable {
   number: string;
   /** The customer (billing documents) or the supplier (purchase orders), with the address it goes to. */
   recipient: { name: string; email?: string | undefined };
-  owner: { invoiceId: string; customerId: string; purchaseOrderId?: undefined; supplierId?: undefined } | { purchaseOrderId: string; supplierId: string; invoiceId?: undefined; customerId?: undefined };
+  owner:
+    | { invoiceId: string; customerId: string; purchaseOrderId?: undefined; supplierId?: undefined }
+    | { purchaseOrderId: string; supplierId: string; invoiceId?: undefined; customerId?: undefined };
   storageKey: string;
   message: (pdf: Uint8Array) => { subject: string; text: string; attachments: Attachment[] };
 }
@@ -55,7 +57,10 @@ interface Deliverable {
 const pdfAttachment = (number: string, pdf: Uint8Array): Attachment => ({ filename: `${number}.pdf`, content: pdf, contentType: 'application/pdf' });
 
 const billingDeliverable = (doc: BillingDocument, invoiceId: string): Deliverable => ({
-  number: doc.number, recipient: doc.buyer, owner: { invoiceId, customerId: doc.buyer.id }, storageKey: documentKey(doc),
+  number: doc.number,
+  recipient: doc.buyer,
+  owner: { invoiceId, customerId: doc.buyer.id },
+  storageKey: documentKey(doc),
   message: (pdf) => ({ subject: documentSubject(doc), text: documentText(doc), attachments: documentAttachments(doc, pdf) }),
 });
 
@@ -75,7 +80,10 @@ async function documentOf(db: Db, kind: DeliveryKind, id: string): Promise<Deliv
       const doc = await loadReminderDocument(db, id);
       return (
         doc && {
-          number: doc.number, recipient: doc.buyer, owner: { invoiceId: doc.invoice.id, customerId: doc.buyer.id }, storageKey: reminderKey(doc.number),
+          number: doc.number,
+          recipient: doc.buyer,
+          owner: { invoiceId: doc.invoice.id, customerId: doc.buyer.id },
+          storageKey: reminderKey(doc.number),
           message: (pdf) => ({ subject: reminderSubject(doc), text: reminderText(doc), attachments: [pdfAttachment(doc.number, pdf)] }),
         }
       );
@@ -84,7 +92,10 @@ async function documentOf(db: Db, kind: DeliveryKind, id: string): Promise<Deliv
       const doc = (await loadPurchaseOrder(db, id))?.document;
       return (
         doc && {
-          number: doc.number, recipient: doc.supplier, owner: { purchaseOrderId: id, supplierId: doc.supplier.id }, storageKey: purchaseOrderKey(doc.number),
+          number: doc.number,
+          recipient: doc.supplier,
+          owner: { purchaseOrderId: id, supplierId: doc.supplier.id },
+          storageKey: purchaseOrderKey(doc.number),
           message: (pdf) => ({ subject: purchaseOrderSubject(doc), text: purchaseOrderText(doc), attachments: [pdfAttachment(doc.number, pdf)] }),
         }
       );
@@ -105,12 +116,32 @@ async function addDelivery(
   const { rowCount } = await uow.tx.query(
     `insert into billing.document_deliveries (id, kind, document_id, document_number, invoice_id, purchase_order_id, recipient, message_id, trigger, requested_by, correlation_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict do nothing`,
-    [deliveryId, kind, documentId, number, owner.invoiceId ?? null, owner.purchaseOrderId ?? null, recipient, `<${deliveryId}@${fromDomain(settings.from)}>`, trigger, uow.cause.actor, uow.cause.correlationId],
+    [
+      deliveryId,
+      kind,
+      documentId,
+      number,
+      owner.invoiceId ?? null,
+      owner.purchaseOrderId ?? null,
+      recipient,
+      `<${deliveryId}@${fromDomain(settings.from)}>`,
+      trigger,
+      uow.cause.actor,
+      uow.cause.correlationId,
+    ],
   );
   // on_issue: one per document (a unique index); another request for it already stands.
   if (rowCount === 0) return undefined;
   uow.emit('document_delivery_requested', {
-    deliveryId, kind, documentId, number, invoiceId: owner.invoiceId ?? null, customerId: owner.customerId ?? null, supplierId: owner.supplierId ?? null, recipient, trigger,
+    deliveryId,
+    kind,
+    documentId,
+    number,
+    invoiceId: owner.invoiceId ?? null,
+    customerId: owner.customerId ?? null,
+    supplierId: owner.supplierId ?? null,
+    recipient,
+    trigger,
   });
   return { deliveryId, kind, documentId, number, recipient, status: 'requested' };
 }
@@ -123,7 +154,9 @@ export async function requestDelivery(uow: UnitOfWork, input: { kind: Deliverabl
   const settings = configuredEmail();
   const recipient = found.recipient.email;
   if (!recipient) {
-    throw new AppError('no_billing_email', `the customer ${found.recipient.name} has no e-mail address to send ${found.number} to: add one to the customer`, { customerId: found.owner.customerId });
+    throw new AppError('no_billing_email', `the customer ${found.recipient.name} has no e-mail address to send ${found.number} to: add one to the customer`, {
+      customerId: found.owner.customerId,
+    });
   }
   return (await addDelivery(uow, input.kind, input.id, found, recipient, settings, 'manual'))!;
 }
@@ -141,7 +174,9 @@ export async function requestPurchaseOrderDelivery(uow: UnitOfWork, input: { pur
   const found = (await documentOf(uow.tx, 'purchase_order', input.purchaseOrderId))!;
   const recipient = found.recipient.email;
   if (!recipient) {
-    throw new AppError('no_supplier_email', `the supplier ${order.supplierName} has no e-mail address to send ${order.number} to: add one to the supplier`, { supplierId: order.supplierId });
+    throw new AppError('no_supplier_email', `the supplier ${order.supplierName} has no e-mail address to send ${order.number} to: add one to the supplier`, {
+      supplierId: order.supplierId,
+    });
   }
   return (await addDelivery(uow, 'purchase_order', input.purchaseOrderId, found, recipient, settings, 'manual'))!;
 }
@@ -236,10 +271,11 @@ export async function sendDelivery(uow: UnitOfWork, event: Event<'document_deliv
 
   const outcome = await sendMessage(settings, { to: delivery.recipient, messageId: delivery.messageId, ...found.message(pdf) });
   if (outcome.sent) {
-    await ctx.db.query(
-      `update billing.document_deliveries set status = 'sent', sent_at = now(), server_answer = $2, message_id = $3 where id = $1`,
-      [deliveryId, outcome.response, outcome.messageId],
-    );
+    await ctx.db.query(`update billing.document_deliveries set status = 'sent', sent_at = now(), server_answer = $2, message_id = $3 where id = $1`, [
+      deliveryId,
+      outcome.response,
+      outcome.messageId,
+    ]);
     ctx.log.info({ deliveryId, number: found.number, attempts }, 'document e-mailed');
     return;
   }

@@ -73,7 +73,10 @@ export function registerDocumentRoutes(app: FastifyInstance, { deps, authorize }
  * storage that is down) is a 503 `not_ready`, to try again shortly.
  */
 export async function storedPdf(db: Pool, kind: StoredKind, id: string): Promise<{ filename: string; bytes: Uint8Array } | undefined> {
-  const { rows } = await db.query<{ number: string; rendered: boolean }>(`select number, ${stored[kind].rendered} as rendered from ${stored[kind].table} where id = $1`, [id]);
+  const { rows } = await db.query<{ number: string; rendered: boolean }>(
+    `select number, ${stored[kind].rendered} as rendered from ${stored[kind].table} where id = $1`,
+    [id],
+  );
   const number = rows[0]?.number;
   if (number === undefined) return undefined;
   if (!rows[0]!.rendered) throw new AppError('invalid_transition', `${number} was never sent: a purchase order's PDF is made when it is sent`);

@@ -28,7 +28,12 @@ const address = z.object({ lines: z.array(z.string()), postalCode: z.string(), c
 const opt = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
 const buyerSnapshot = z.object({ name: z.string().nullable(), email: opt(z.string()), address: opt(address), vatId: opt(z.string()) });
 const sellerSnapshot = z.object({
-  name: z.string(), address: opt(address), vatId: opt(z.string()), taxRegistration: opt(z.string()), email: opt(z.string()), phone: opt(z.string()),
+  name: z.string(),
+  address: opt(address),
+  vatId: opt(z.string()),
+  taxRegistration: opt(z.string()),
+  email: opt(z.string()),
+  phone: opt(z.string()),
   bank: opt(z.object({ name: opt(z.string()), iban: z.string(), bic: opt(z.string()) })),
 });
 
@@ -50,8 +55,14 @@ type InvoiceFields = z.infer<typeof invoiceFields>;
 
 // A credit note's own lines and totals (migration 013): the returned quantities, or the whole invoice on a cancel.
 const creditNoteFields = z.object({
-  invoiceId: z.string(), number: z.string(), reason: z.string().nullable(), issueDate: z.string(),
-  lines: z.array(orderLine), subtotal: z.number(), tax: z.number(), total: z.number(),
+  invoiceId: z.string(),
+  number: z.string(),
+  reason: z.string().nullable(),
+  issueDate: z.string(),
+  lines: z.array(orderLine),
+  subtotal: z.number(),
+  tax: z.number(),
+  total: z.number(),
 });
 
 type Db = Pool | Tx;
@@ -100,9 +111,17 @@ export async function loadCreditNoteDocument(db: Db, creditNoteId: string): Prom
   const invoice = await loadInvoice(db, note.invoiceId);
   if (!invoice) return undefined;
   const base = invoiceDocument({ ...invoice, lines: note.lines, subtotal: note.subtotal, tax: note.tax, total: note.total });
-  return { ...base, kind: 'credit_note', number: note.number, issueDate: note.issueDate, dueDate: undefined, paymentTermsDays: undefined, credits: { number: invoice.number, issueDate: invoice.issueDate }, reason: note.reason ?? undefined };
+  return {
+    ...base,
+    kind: 'credit_note',
+    number: note.number,
+    issueDate: note.issueDate,
+    dueDate: undefined,
+    paymentTermsDays: undefined,
+    credits: { number: invoice.number, issueDate: invoice.issueDate },
+    reason: note.reason ?? undefined,
+  };
 }
-
 
 /**
  * The CII XML (EN 16931) the stored PDF embeds as factur-x.xml. Undefined, so a plain PDF, for a
@@ -139,4 +158,3 @@ export async function renderCreditNote(uow: UnitOfWork, event: Event<'credit_not
   const { creditNoteId } = event.data;
   await renderAndStore(await loadCreditNoteDocument(uow.tx, creditNoteId), `credit note ${creditNoteId}`);
 }
-

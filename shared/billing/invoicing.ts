@@ -12,10 +12,9 @@ import { storedCompanyProfile } from '../orders/company-profile.js';
 export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved'>) {
   const order = event.data;
   await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [order.orderId]);
-  const seen = await uow.tx.query(
-    `select 1 from billing.invoices where order_id = $1 union all select 1 from billing.cancelled_orders where order_id = $1`,
-    [order.orderId],
-  );
+  const seen = await uow.tx.query(`select 1 from billing.invoices where order_id = $1 union all select 1 from billing.cancelled_orders where order_id = $1`, [
+    order.orderId,
+  ]);
   if (seen.rowCount) return; // invoiced already, or cancelled before its reservation reached us
   const { issueDate, dueDate, year } = invoiceDates(uow.now, order.paymentTermsDays);
   const id = uuidv7();
@@ -32,12 +31,37 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
   await uow.tx.query(
     `insert into billing.invoices (id, number, order_id, customer_id, issue_date, due_date, currency, subtotal, tax, total, status, lines, buyer, seller, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13, $14, $14)`,
-    [id, number, order.orderId, order.customerId, issueDate, dueDate, order.currency, order.subtotal, order.tax, order.total, JSON.stringify(order.lines), JSON.stringify(buyer), seller && JSON.stringify(seller), uow.now],
+    [
+      id,
+      number,
+      order.orderId,
+      order.customerId,
+      issueDate,
+      dueDate,
+      order.currency,
+      order.subtotal,
+      order.tax,
+      order.total,
+      JSON.stringify(order.lines),
+      JSON.stringify(buyer),
+      seller && JSON.stringify(seller),
+      uow.now,
+    ],
   );
   await post(uow.tx, postingRef.invoice(id), order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
   uow.emit('invoice_created', {
-    invoiceId: id, number, orderId: order.orderId, customerId: order.customerId, customerName: order.customerName,
-    issueDate, dueDate, currency: order.currency, subtotal: order.subtotal, tax: order.tax, total: order.total, lines: order.lines,
+    invoiceId: id,
+    number,
+    orderId: order.orderId,
+    customerId: order.customerId,
+    customerName: order.customerName,
+    issueDate,
+    dueDate,
+    currency: order.currency,
+    subtotal: order.subtotal,
+    tax: order.tax,
+    total: order.total,
+    lines: order.lines,
   });
 }
 

@@ -13,10 +13,16 @@ export interface PaymentInput {
 }
 
 export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
-  const { rows } = await uow.tx.query<{ id: string; order_id: string; customer_id: string; currency: string; total: number; amount_paid: number; credited: number; status: InvoiceStatus }>(
-    'select id, order_id, customer_id, currency, total, amount_paid, credited, status from billing.invoices where id = $1 for update',
-    [input.invoiceId],
-  );
+  const { rows } = await uow.tx.query<{
+    id: string;
+    order_id: string;
+    customer_id: string;
+    currency: string;
+    total: number;
+    amount_paid: number;
+    credited: number;
+    status: InvoiceStatus;
+  }>('select id, order_id, customer_id, currency, total, amount_paid, credited, status from billing.invoices where id = $1 for update', [input.invoiceId]);
   const invoice = rows[0];
   if (!invoice) throw new AppError('not_found', `no invoice ${input.invoiceId}`);
   const outcome = applyPayment({ total: invoice.total, amountPaid: invoice.amount_paid, credited: invoice.credited, status: invoice.status }, input.amount);
@@ -24,13 +30,29 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
 
   const paymentId = uuidv7();
   await uow.tx.query('insert into billing.payments (id, invoice_id, amount, method, reference, received_at) values ($1, $2, $3, $4, $5, $6)', [
-    paymentId, invoice.id, input.amount, input.method, input.reference ?? null, uow.now,
+    paymentId,
+    invoice.id,
+    input.amount,
+    input.method,
+    input.reference ?? null,
+    uow.now,
   ]);
-  await uow.tx.query('update billing.invoices set amount_paid = $2, status = $3, updated_at = now() where id = $1', [invoice.id, outcome.amountPaid, outcome.status]);
+  await uow.tx.query('update billing.invoices set amount_paid = $2, status = $3, updated_at = now() where id = $1', [
+    invoice.id,
+    outcome.amountPaid,
+    outcome.status,
+  ]);
   await post(uow.tx, postingRef.payment(paymentId, invoice.id), invoice.currency, paymentPosting(input.amount), uow.now);
   const common = { invoiceId: invoice.id, orderId: invoice.order_id, customerId: invoice.customer_id, currency: invoice.currency };
   uow.emit('payment_received', {
-    ...common, paymentId, amount: input.amount, method: input.method, amountPaid: outcome.amountPaid, balance: outcome.balance, invoiceStatus: outcome.status, receivedAt: uow.now.toISOString(),
+    ...common,
+    paymentId,
+    amount: input.amount,
+    method: input.method,
+    amountPaid: outcome.amountPaid,
+    balance: outcome.balance,
+    invoiceStatus: outcome.status,
+    receivedAt: uow.now.toISOString(),
   });
   if (outcome.status === 'paid') {
     uow.emit('invoice_paid', { ...common, total: invoice.total, paidAt: uow.now.toISOString() });

@@ -34,8 +34,16 @@ export async function loadReminderDocument(db: Pool | Tx, reminderId: string): P
   const invoice = await loadInvoiceDocument(db, r.invoiceId);
   if (!invoice) return undefined;
   return {
-    kind: 'reminder', number: r.number, issueDate: r.issueDate, level: r.level, daysPastDue: r.daysPastDue, currency: r.currency,
-    balance: r.balance, fee: r.fee, seller: invoice.seller, buyer: invoice.buyer,
+    kind: 'reminder',
+    number: r.number,
+    issueDate: r.issueDate,
+    level: r.level,
+    daysPastDue: r.daysPastDue,
+    currency: r.currency,
+    balance: r.balance,
+    fee: r.fee,
+    seller: invoice.seller,
+    buyer: invoice.buyer,
     invoice: { id: r.invoiceId, number: invoice.number, issueDate: invoice.issueDate, dueDate: invoice.dueDate ?? invoice.issueDate, total: invoice.total },
   };
 }

@@ -22,7 +22,15 @@ export const reminderRunAnswer = z.strictObject({
   /** Overdue invoices looked at. */
   examined: z.number().int(),
   issued: z.array(
-    z.strictObject({ reminderId: z.string(), number: z.string(), invoiceId: z.string(), invoiceNumber: z.string(), level: z.number().int(), fee: z.number().int(), currency: z.string() }),
+    z.strictObject({
+      reminderId: z.string(),
+      number: z.string(),
+      invoiceId: z.string(),
+      invoiceNumber: z.string(),
+      level: z.number().int(),
+      fee: z.number().int(),
+      currency: z.string(),
+    }),
   ),
   /** Invoices whose transaction failed (logged; the next run tries them again). */
   failed: z.number().int(),
@@ -37,7 +45,13 @@ export const reminderOperations: MountOperation[] = [
       'Each open or partially paid invoice with a balance gets its next reminder level when the company profile\'s policy says it is due on `asOf` (docs/rules.md, "Reminders"): one level at a time, each level once per invoice whatever runs it and however often. Each reminder is numbered REM-<year>-<6 digits>, its fee (if any) booked, and `reminder_issued` raised; render-document renders its PDF. Answers what it issued.',
     roles: reminderRunners,
     body: remindersBody,
-    responses: { 200: { description: 'the run: `{ asOf, examined, issued: [{ reminderId, number, invoiceId, invoiceNumber, level, fee, currency }], failed }`', mediaTypes: ['application/json'], schema: reminderRunAnswer } },
+    responses: {
+      200: {
+        description: 'the run: `{ asOf, examined, issued: [{ reminderId, number, invoiceId, invoiceNumber, level, fee, currency }], failed }`',
+        mediaTypes: ['application/json'],
+        schema: reminderRunAnswer,
+      },
+    },
   },
 ];
 

@@ -79,7 +79,12 @@ export async function runReminders(deps: Deps, cause: Causation, asOf: string): 
 }
 
 /** One invoice's next reminder, in the caller's transaction; undefined when none is due. */
-export async function remindInvoice(uow: UnitOfWork, invoiceId: string, asOf: string, policy: readonly ReminderLevel[]): Promise<IssuedReminderAnswer | undefined> {
+export async function remindInvoice(
+  uow: UnitOfWork,
+  invoiceId: string,
+  asOf: string,
+  policy: readonly ReminderLevel[],
+): Promise<IssuedReminderAnswer | undefined> {
   const { rows } = await uow.tx.query<InvoiceRow>(
     `select id, number, customer_id as "customerId", currency, total, amount_paid as "amountPaid", credited, status,
        to_char(due_date, 'YYYY-MM-DD') as "dueDate" from billing.invoices where id = $1 for update`,
@@ -104,8 +109,17 @@ export async function remindInvoice(uow: UnitOfWork, invoiceId: string, asOf: st
   );
   if (due.fee > 0) await post(uow.tx, postingRef.reminder(reminderId, invoiceId), invoice.currency, reminderFeePosting(due.fee), uow.now);
   uow.emit('reminder_issued', {
-    reminderId, number, invoiceId, invoiceNumber: invoice.number, customerId: invoice.customerId, level: due.level,
-    issueDate: asOf, daysPastDue: due.daysPastDue, currency: invoice.currency, balance, fee: due.fee,
+    reminderId,
+    number,
+    invoiceId,
+    invoiceNumber: invoice.number,
+    customerId: invoice.customerId,
+    level: due.level,
+    issueDate: asOf,
+    daysPastDue: due.daysPastDue,
+    currency: invoice.currency,
+    balance,
+    fee: due.fee,
   });
   return { reminderId, number, invoiceId, invoiceNumber: invoice.number, level: due.level, fee: due.fee, currency: invoice.currency };
 }

@@ -10,9 +10,7 @@ export async function migrate(pool: Pool): Promise<string[]> {
   try {
     await client.query('select pg_advisory_lock(7411)');
     await client.query('create schema if not exists platform');
-    await client.query(
-      'create table if not exists platform.schema_migrations (name text primary key, applied_at timestamptz not null default now())',
-    );
+    await client.query('create table if not exists platform.schema_migrations (name text primary key, applied_at timestamptz not null default now())');
     const done = new Set((await client.query<{ name: string }>('select name from platform.schema_migrations')).rows.map((r) => r.name));
     for (const m of migrations) {
       if (done.has(m.name)) continue;

@@ -72,7 +72,9 @@ function statementName(text: string): string {
 function preparedByDefault(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (first: unknown, ...rest: unknown[]) =>
-    typeof first === 'string' && Array.isArray(rest[0]) ? query({ name: statementName(first), text: first, values: rest[0] }, ...rest.slice(1)) : query(first, ...rest);
+    typeof first === 'string' && Array.isArray(rest[0])
+      ? query({ name: statementName(first), text: first, values: rest[0] }, ...rest.slice(1))
+      : query(first, ...rest);
 }
 
 export function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {

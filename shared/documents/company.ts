@@ -32,7 +32,10 @@ export const companyProfile = z
     taxRegistration: z.string().min(1).max(40).optional(),
     email: z.string().email().optional(),
     phone: z.string().min(1).max(40).optional(),
-    bank: z.object({ name: z.string().min(1).max(100).optional(), iban: z.string().min(1).max(40), bic: z.string().min(1).max(20).optional() }).strict().optional(),
+    bank: z
+      .object({ name: z.string().min(1).max(100).optional(), iban: z.string().min(1).max(40), bic: z.string().min(1).max(20).optional() })
+      .strict()
+      .optional(),
     /** E-mail each invoice and credit note to the customer as soon as its PDF is rendered (shared/billing/deliveries.ts). */
     emailOnIssue: z.boolean().default(false),
     reminders: reminderLevels.optional(),
@@ -79,12 +82,28 @@ export function legacyAddress(lines: readonly string[], country: string | undefi
 /** The configured profile as the seller of a document (invoices issued before a profile was stored). */
 export function configuredSeller(company: CompanyProfile): DocumentSeller {
   const address = Array.isArray(company.address) ? legacyAddress(company.address, company.country, company.vatId) : company.address;
-  return { name: company.name, address, vatId: company.vatId, taxRegistration: company.taxRegistration, email: company.email, phone: company.phone, bank: company.bank };
+  return {
+    name: company.name,
+    address,
+    vatId: company.vatId,
+    taxRegistration: company.taxRegistration,
+    email: company.email,
+    phone: company.phone,
+    bank: company.bank,
+  };
 }
 
 /** The stored profile (billing.company_profile) as the seller a document freezes. */
 export function storedSeller(profile: z.infer<typeof storedProfile>): DocumentSeller {
-  return { name: profile.name, address: profile.address, vatId: profile.vatId, taxRegistration: profile.taxRegistration, email: profile.email, phone: profile.phone, bank: profile.bank };
+  return {
+    name: profile.name,
+    address: profile.address,
+    vatId: profile.vatId,
+    taxRegistration: profile.taxRegistration,
+    email: profile.email,
+    phone: profile.phone,
+    bank: profile.bank,
+  };
 }
 
 /** The company as it stands: the stored profile, else the configured one. For the documents that

@@ -92,7 +92,13 @@ export async function asFacturX(document: PDFKit.PDFDocument, xml: string, issue
     this.appendXML(
       xmp.build({
         'rdf:Description': [
-          { '@rdf:about': '', '@xmlns:xmp': 'http://ns.adobe.com/xap/1.0/', 'xmp:CreateDate': CreationDate && xmpDate(CreationDate), 'xmp:ModifyDate': ModDate && xmpDate(ModDate), 'xmp:CreatorTool': Creator },
+          {
+            '@rdf:about': '',
+            '@xmlns:xmp': 'http://ns.adobe.com/xap/1.0/',
+            'xmp:CreateDate': CreationDate && xmpDate(CreationDate),
+            'xmp:ModifyDate': ModDate && xmpDate(ModDate),
+            'xmp:CreatorTool': Creator,
+          },
           {
             '@rdf:about': '',
             '@xmlns:dc': 'http://purl.org/dc/elements/1.1/',

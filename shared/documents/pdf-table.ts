@@ -14,7 +14,13 @@ export interface TableColumn<K extends string> {
 type Font = 'regular' | 'bold';
 
 /** Prints `rows` from `top` under a header of `columns`; returns where the table ends. */
-export function printTable<K extends string, R>(pdf: PDFKit.PDFDocument, columns: readonly TableColumn<K>[], rows: readonly R[], cell: (row: R, key: K) => string, top: number): number {
+export function printTable<K extends string, R>(
+  pdf: PDFKit.PDFDocument,
+  columns: readonly TableColumn<K>[],
+  rows: readonly R[],
+  cell: (row: R, key: K) => string,
+  top: number,
+): number {
   const rowHeight = (values: (key: K) => string, font: Font): number => {
     pdf.font(font).fontSize(9);
     return Math.max(...columns.map((c) => pdf.heightOfString(values(c.key), { width: c.width - 6 }))) + 6;
@@ -30,7 +36,11 @@ export function printTable<K extends string, R>(pdf: PDFKit.PDFDocument, columns
   };
   const header = (at: number) => {
     const bottom = row((k) => columns.find((c) => c.key === k)!.title, 'bold', at);
-    pdf.moveTo(page.margin, bottom - 3).lineTo(right, bottom - 3).lineWidth(0.5).stroke();
+    pdf
+      .moveTo(page.margin, bottom - 3)
+      .lineTo(right, bottom - 3)
+      .lineWidth(0.5)
+      .stroke();
     return bottom + 2;
   };
   let y = header(top);
@@ -53,7 +63,11 @@ export function printPageNumbers(pdf: PDFKit.PDFDocument, number: string): void 
     pdf.switchToPage(pages.start + i);
     pdf.page.margins.bottom = 0; // the footer sits in the bottom margin; without this pdfkit starts a new page
     pdf.font('regular').fontSize(8).fillColor('#555555');
-    pdf.text(`${number} · page ${i + 1} of ${pages.count}`, page.margin, page.height - page.margin + 10, { width: right - page.margin, align: 'center', lineBreak: false });
+    pdf.text(`${number} · page ${i + 1} of ${pages.count}`, page.margin, page.height - page.margin + 10, {
+      width: right - page.margin,
+      align: 'center',
+      lineBreak: false,
+    });
     pdf.fillColor('black');
   }
 }

@@ -36,7 +36,10 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
   const { pdf, finish } = await startPdf({
-    title: `${title} ${doc.number}`, author: doc.seller.name, date: issued, options: { bufferPages: true, ...(facturX ? pdfA3b : {}) },
+    title: `${title} ${doc.number}`,
+    author: doc.seller.name,
+    date: issued,
+    options: { bufferPages: true, ...(facturX ? pdfA3b : {}) },
   });
   if (facturX) await asFacturX(pdf, facturX.xml, issued);
 
@@ -50,11 +53,16 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
     ['Number', doc.number],
     ['Issue date', day(doc.issueDate)],
     ...(doc.dueDate ? ([['Due date', day(doc.dueDate)]] as [string, string][]) : []),
-    ...(doc.paymentTermsDays !== undefined ? ([['Payment terms', doc.paymentTermsDays === 0 ? 'due on receipt' : `${doc.paymentTermsDays} days net`]] as [string, string][]) : []),
+    ...(doc.paymentTermsDays !== undefined
+      ? ([['Payment terms', doc.paymentTermsDays === 0 ? 'due on receipt' : `${doc.paymentTermsDays} days net`]] as [string, string][])
+      : []),
     ...(doc.credits ? ([['Credits invoice', `${doc.credits.number} of ${day(doc.credits.issueDate)}`]] as [string, string][]) : []),
     ['Order', doc.orderId],
   ];
-  pdf.font('bold').fontSize(20).text(title.toUpperCase(), 330, page.margin, { width: right - 330, align: 'right' });
+  pdf
+    .font('bold')
+    .fontSize(20)
+    .text(title.toUpperCase(), 330, page.margin, { width: right - 330, align: 'right' });
   pdf.fontSize(9);
   printFacts(pdf, facts);
 
@@ -73,13 +81,20 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
   y = pdf.y + 20;
   const cell = (line: BillingDocument['lines'][number], key: Column): string => {
     switch (key) {
-      case 'sku': return line.sku;
-      case 'name': return line.name;
-      case 'quantity': return String(line.quantity);
-      case 'unitPrice': return money(line.unitPrice);
-      case 'net': return money(line.net);
-      case 'rate': return `${bpToPercentText(line.taxRateBp)} %`;
-      case 'tax': return money(line.tax);
+      case 'sku':
+        return line.sku;
+      case 'name':
+        return line.name;
+      case 'quantity':
+        return String(line.quantity);
+      case 'unitPrice':
+        return money(line.unitPrice);
+      case 'net':
+        return money(line.net);
+      case 'rate':
+        return `${bpToPercentText(line.taxRateBp)} %`;
+      case 'tax':
+        return money(line.tax);
     }
   };
   y = printTable(pdf, columns, doc.lines, cell, y);
@@ -107,17 +122,23 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
   y += 16;
   // The legal notes (reverse charge, export), above how to pay.
   for (const note of doc.notes) {
-    pdf.font('bold').fontSize(9).text(note, page.margin, y, { width: right - page.margin });
+    pdf
+      .font('bold')
+      .fontSize(9)
+      .text(note, page.margin, y, { width: right - page.margin });
     y = pdf.y + 6;
   }
-  pdf.font('regular').fontSize(9).text(
-    doc.kind === 'invoice'
-      ? `Please pay ${money(doc.total)}${doc.dueDate ? ` by ${day(doc.dueDate)}` : ''}, quoting ${doc.number}.`
-      : `This credit note cancels invoice ${doc.credits?.number ?? ''} in full; any amount already paid will be refunded.`,
-    page.margin,
-    y,
-    { width: right - page.margin },
-  );
+  pdf
+    .font('regular')
+    .fontSize(9)
+    .text(
+      doc.kind === 'invoice'
+        ? `Please pay ${money(doc.total)}${doc.dueDate ? ` by ${day(doc.dueDate)}` : ''}, quoting ${doc.number}.`
+        : `This credit note cancels invoice ${doc.credits?.number ?? ''} in full; any amount already paid will be refunded.`,
+      page.margin,
+      y,
+      { width: right - page.margin },
+    );
   if (doc.kind === 'invoice' && seller.bank) printBank(pdf, seller.bank);
 
   // Page numbers, once every page exists.

@@ -22,13 +22,19 @@ const columns: readonly TableColumn<Column>[] = [
 
 export async function renderPurchaseOrderPdf(doc: PurchaseOrderDocument, locale = 'en-GB'): Promise<Buffer> {
   const { pdf, finish } = await startPdf({
-    title: `Purchase order ${doc.number}`, author: doc.buyer.name, date: new Date(`${doc.orderDate}T00:00:00Z`), options: { bufferPages: true },
+    title: `Purchase order ${doc.number}`,
+    author: doc.buyer.name,
+    date: new Date(`${doc.orderDate}T00:00:00Z`),
+    options: { bufferPages: true },
   });
   const { money, day } = documentFormat(doc.currency, locale);
 
   // We are the buyer: our letterhead top left (the VAT id a supplier in another member state invoices against).
   const letterheadBottom = printSeller(pdf, doc.buyer);
-  pdf.font('bold').fontSize(18).text('PURCHASE ORDER', 300, page.margin, { width: right - 300, align: 'right' });
+  pdf
+    .font('bold')
+    .fontSize(18)
+    .text('PURCHASE ORDER', 300, page.margin, { width: right - 300, align: 'right' });
   pdf.fontSize(9);
   printFacts(pdf, [
     ['Number', doc.number],
@@ -48,20 +54,30 @@ export async function renderPurchaseOrderPdf(doc: PurchaseOrderDocument, locale 
   };
   const supplier = doc.supplier;
   const supplierBottom = block(page.margin, 'SUPPLIER', supplier.name, [
-    ...addressLines(supplier.address), ...(supplier.vatId ? [`VAT ID ${supplier.vatId}`] : []), `Supplier ${supplier.id}`, ...(supplier.email ? [supplier.email] : []),
+    ...addressLines(supplier.address),
+    ...(supplier.vatId ? [`VAT ID ${supplier.vatId}`] : []),
+    `Supplier ${supplier.id}`,
+    ...(supplier.email ? [supplier.email] : []),
   ]);
   const deliverBottom = block(330, 'PLEASE DELIVER TO', doc.buyer.name, addressLines(doc.buyer.address));
 
   let y = Math.max(supplierBottom, deliverBottom) + 20;
   const cell = (line: PurchaseOrderDocumentLine, key: Column): string => {
     switch (key) {
-      case 'lineNo': return String(line.lineNo);
-      case 'sku': return line.sku;
-      case 'supplierSku': return line.supplierSku ?? '';
-      case 'name': return line.name;
-      case 'quantity': return String(line.quantity);
-      case 'unitCost': return money(line.unitCost);
-      case 'total': return money(line.total);
+      case 'lineNo':
+        return String(line.lineNo);
+      case 'sku':
+        return line.sku;
+      case 'supplierSku':
+        return line.supplierSku ?? '';
+      case 'name':
+        return line.name;
+      case 'quantity':
+        return String(line.quantity);
+      case 'unitCost':
+        return money(line.unitCost);
+      case 'total':
+        return money(line.total);
     }
   };
   y = printTable(pdf, columns, doc.lines, cell, y);
@@ -76,16 +92,17 @@ export async function renderPurchaseOrderPdf(doc: PurchaseOrderDocument, locale 
   pdf.text(money(doc.total), 460, y, { width: right - 460, align: 'right' });
   y = pdf.y + 20;
   if (doc.note) {
-    pdf.font('bold').fontSize(9).text('Note', page.margin, y, { width: right - page.margin });
+    pdf
+      .font('bold')
+      .fontSize(9)
+      .text('Note', page.margin, y, { width: right - page.margin });
     pdf.font('regular').text(doc.note, { width: right - page.margin });
     y = pdf.y + 10;
   }
-  pdf.font('regular').fontSize(9).text(
-    `Please confirm this order and quote ${doc.number} on your delivery note and your invoice.`,
-    page.margin,
-    y,
-    { width: right - page.margin },
-  );
+  pdf
+    .font('regular')
+    .fontSize(9)
+    .text(`Please confirm this order and quote ${doc.number} on your delivery note and your invoice.`, page.margin, y, { width: right - page.margin });
   printPageNumbers(pdf, doc.number);
   return finish();
 }

@@ -3,8 +3,16 @@ import type { ReminderDocument } from './reminder.js';
 import { renderReminderPdf } from './render-reminder-pdf.js';
 
 const doc: ReminderDocument = {
-  kind: 'reminder', number: 'REM-2026-000007', issueDate: '2026-03-14', level: 2, daysPastDue: 21, currency: 'EUR', balance: 2975, fee: 500,
-  seller: { name: 'Mahnwesen GmbH', address: { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' }, bank: { iban: 'DE00 0000' } }, buyer: { id: 'c1', name: 'Łódź Käserei', email: 'a@b.example' },
+  kind: 'reminder',
+  number: 'REM-2026-000007',
+  issueDate: '2026-03-14',
+  level: 2,
+  daysPastDue: 21,
+  currency: 'EUR',
+  balance: 2975,
+  fee: 500,
+  seller: { name: 'Mahnwesen GmbH', address: { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' }, bank: { iban: 'DE00 0000' } },
+  buyer: { id: 'c1', name: 'Łódź Käserei', email: 'a@b.example' },
   invoice: { id: 'i1', number: 'INV-2026-000042', issueDate: '2026-02-07', dueDate: '2026-02-21', total: 2975 },
 };
 

@@ -17,7 +17,10 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
 
   const sellerBottom = printSeller(pdf, company, { taxRegistration: false });
 
-  pdf.font('bold').fontSize(18).text(title.toUpperCase(), 300, page.margin, { width: right - 300, align: 'right' });
+  pdf
+    .font('bold')
+    .fontSize(18)
+    .text(title.toUpperCase(), 300, page.margin, { width: right - 300, align: 'right' });
   pdf.fontSize(9);
   const facts: [string, string][] = [
     ['Number', doc.number],
@@ -34,13 +37,16 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
   if (doc.buyer.email) pdf.text(doc.buyer.email, { width: 300 });
 
   y = pdf.y + 24;
-  pdf.font('regular').fontSize(10).text(
-    `Our invoice ${doc.invoice.number} of ${day(doc.invoice.issueDate)}, due on ${day(doc.invoice.dueDate)}, is ${doc.daysPastDue} days overdue. ` +
-      `According to our records ${money(doc.balance)} of its ${money(doc.invoice.total)} is still unpaid.`,
-    page.margin,
-    y,
-    { width: right - page.margin },
-  );
+  pdf
+    .font('regular')
+    .fontSize(10)
+    .text(
+      `Our invoice ${doc.invoice.number} of ${day(doc.invoice.issueDate)}, due on ${day(doc.invoice.dueDate)}, is ${doc.daysPastDue} days overdue. ` +
+        `According to our records ${money(doc.balance)} of its ${money(doc.invoice.total)} is still unpaid.`,
+      page.margin,
+      y,
+      { width: right - page.margin },
+    );
   y = pdf.y + 14;
   const rows: [string, string, 'regular' | 'bold'][] = [
     [`Unpaid on invoice ${doc.invoice.number}`, money(doc.balance), 'regular'],
@@ -54,12 +60,15 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
     y = pdf.y + 4;
   }
   y += 14;
-  pdf.font('regular').fontSize(10).text(
-    `Please pay ${money(doc.balance + doc.fee)} promptly, quoting ${doc.invoice.number}. If you have paid in the meantime, please disregard this reminder.`,
-    page.margin,
-    y,
-    { width: right - page.margin },
-  );
+  pdf
+    .font('regular')
+    .fontSize(10)
+    .text(
+      `Please pay ${money(doc.balance + doc.fee)} promptly, quoting ${doc.invoice.number}. If you have paid in the meantime, please disregard this reminder.`,
+      page.margin,
+      y,
+      { width: right - page.margin },
+    );
   if (company.bank) printBank(pdf, company.bank);
   return finish();
 }

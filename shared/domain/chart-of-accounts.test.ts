@@ -14,7 +14,12 @@ function documentedRows(): string[][] {
   return section
     .split('\n')
     .filter((l) => /^\| \d/.test(l))
-    .map((l) => l.split('|').slice(1, -1).map((c) => c.trim().replace(/^`|`$/g, '')));
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim().replace(/^`|`$/g, '')),
+    );
 }
 
 // The first digit of the number says the type (the common small-firm layout the docs describe).
@@ -44,6 +49,11 @@ describe('the chart of accounts', () => {
   });
 
   it('keeps the codes already stored in ledgers valid', () => {
-    expect([chart.cash.code, chart.receivable.code, chart.taxPayable.code, chart.revenue.code]).toEqual(['1000-cash', '1200-accounts-receivable', '2200-tax-payable', '4000-revenue']);
+    expect([chart.cash.code, chart.receivable.code, chart.taxPayable.code, chart.revenue.code]).toEqual([
+      '1000-cash',
+      '1200-accounts-receivable',
+      '2200-tax-payable',
+      '4000-revenue',
+    ]);
   });
 });

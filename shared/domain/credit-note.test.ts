@@ -4,10 +4,12 @@ import { creditLines, type InvoicedLine } from './credit-note.js';
 import { applyCredit, applyRefund, balanceOf, statusOf, type InvoiceAmounts } from './invoice.js';
 import { priceLine, totalsOf } from './pricing.js';
 
-const invoiceLines = fc.array(
-  fc.record({ unitPrice: fc.integer({ min: 0, max: 1_000_000 }), taxRateBp: fc.integer({ min: 0, max: 10_000 }), quantity: fc.integer({ min: 1, max: 50 }) }),
-  { minLength: 1, maxLength: 6 },
-).map((ls) => ls.map((l, i) => priceLine({ sku: `S${i}`, name: `n${i}`, unitPrice: l.unitPrice, currency: 'EUR', taxRateBp: l.taxRateBp }, l.quantity)));
+const invoiceLines = fc
+  .array(
+    fc.record({ unitPrice: fc.integer({ min: 0, max: 1_000_000 }), taxRateBp: fc.integer({ min: 0, max: 10_000 }), quantity: fc.integer({ min: 1, max: 50 }) }),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((ls) => ls.map((l, i) => priceLine({ sku: `S${i}`, name: `n${i}`, unitPrice: l.unitPrice, currency: 'EUR', taxRateBp: l.taxRateBp }, l.quantity)));
 
 /** Each line's quantity split into random parts, the parts of all lines interleaved. */
 const splits = (lines: InvoicedLine[]) =>
@@ -45,23 +47,26 @@ describe('partial credit notes', () => {
 
   it('never exceed the invoice total or tax to the cent, and crediting everything gives exactly its amounts', () => {
     fc.assert(
-      fc.property(invoiceLines.chain((lines) => fc.tuple(fc.constant(lines), splits(lines))), ([lines, parts]) => {
-        const totals = totalsOf(lines, 'EUR');
-        const credited = new Map<number, number>();
-        let net = 0;
-        let tax = 0;
-        for (const part of parts) {
-          const plan = creditLines(lines, credited, [part]);
-          if (!plan.ok) throw new Error(plan.message);
-          credited.set(part.lineNo, (credited.get(part.lineNo) ?? 0) + part.quantity);
-          net += plan.note.subtotal;
-          tax += plan.note.tax;
-          expect(plan.note.lines.every((l) => l.net >= 0 && l.tax >= 0)).toBe(true);
-          expect(net).toBeLessThanOrEqual(totals.subtotal);
-          expect(tax).toBeLessThanOrEqual(totals.tax);
-        }
-        expect([net, tax]).toEqual([totals.subtotal, totals.tax]);
-      }),
+      fc.property(
+        invoiceLines.chain((lines) => fc.tuple(fc.constant(lines), splits(lines))),
+        ([lines, parts]) => {
+          const totals = totalsOf(lines, 'EUR');
+          const credited = new Map<number, number>();
+          let net = 0;
+          let tax = 0;
+          for (const part of parts) {
+            const plan = creditLines(lines, credited, [part]);
+            if (!plan.ok) throw new Error(plan.message);
+            credited.set(part.lineNo, (credited.get(part.lineNo) ?? 0) + part.quantity);
+            net += plan.note.subtotal;
+            tax += plan.note.tax;
+            expect(plan.note.lines.every((l) => l.net >= 0 && l.tax >= 0)).toBe(true);
+            expect(net).toBeLessThanOrEqual(totals.subtotal);
+            expect(tax).toBeLessThanOrEqual(totals.tax);
+          }
+          expect([net, tax]).toEqual([totals.subtotal, totals.tax]);
+        },
+      ),
     );
   });
 });

@@ -28,7 +28,11 @@ export interface CreditNoteAmounts {
 export type CreditPlan = { ok: true; note: CreditNoteAmounts } | { ok: false; code: 'over_credit'; message: string; lineNo: number };
 
 /** `already`: quantity credited before, by line number; `wanted`: quantity to credit now, by line number. */
-export function creditLines(invoice: readonly InvoicedLine[], already: ReadonlyMap<number, number>, wanted: readonly { lineNo: number; quantity: number }[]): CreditPlan {
+export function creditLines(
+  invoice: readonly InvoicedLine[],
+  already: ReadonlyMap<number, number>,
+  wanted: readonly { lineNo: number; quantity: number }[],
+): CreditPlan {
   const lines: CreditedLine[] = [];
   for (const w of [...wanted].sort((a, b) => a.lineNo - b.lineNo)) {
     const line = invoice[w.lineNo - 1];
@@ -42,8 +46,21 @@ export function creditLines(invoice: readonly InvoicedLine[], already: ReadonlyM
     const taxUpTo = (q: number) => (q === line.quantity ? line.tax : q === 0 ? 0 : taxOf(line.unitPrice * q, line.taxRateBp));
     const net = netOf(after) - netOf(before);
     const tax = taxUpTo(after) - taxUpTo(before);
-    const treatment = { ...(line.vatCategory ? { vatCategory: line.vatCategory } : {}), ...(line.exemptionReason ? { exemptionReason: line.exemptionReason } : {}) };
-    lines.push({ lineNo: w.lineNo, sku: line.sku, name: line.name, quantity: w.quantity, unitPrice: line.unitPrice, taxRateBp: line.taxRateBp, net, tax, ...treatment });
+    const treatment = {
+      ...(line.vatCategory ? { vatCategory: line.vatCategory } : {}),
+      ...(line.exemptionReason ? { exemptionReason: line.exemptionReason } : {}),
+    };
+    lines.push({
+      lineNo: w.lineNo,
+      sku: line.sku,
+      name: line.name,
+      quantity: w.quantity,
+      unitPrice: line.unitPrice,
+      taxRateBp: line.taxRateBp,
+      net,
+      tax,
+      ...treatment,
+    });
   }
   const subtotal = lines.reduce((s, l) => s + l.net, 0);
   const tax = lines.reduce((s, l) => s + l.tax, 0);

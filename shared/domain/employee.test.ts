@@ -58,7 +58,15 @@ describe('employee rules', () => {
 
   it('never changes the id, status or termination date, whatever the patch', () => {
     const patch = fc.record(
-      { name: fc.string(), email: fc.string(), department: fc.string(), title: fc.string(), salary: fc.integer({ min: 1 }), currency: fc.constantFrom('EUR', 'USD'), hiredAt: day },
+      {
+        name: fc.string(),
+        email: fc.string(),
+        department: fc.string(),
+        title: fc.string(),
+        salary: fc.integer({ min: 1 }),
+        currency: fc.constantFrom('EUR', 'USD'),
+        hiredAt: day,
+      },
       { requiredKeys: [] },
     );
     fc.assert(

@@ -39,7 +39,11 @@ describe('invoice rules', () => {
   });
 
   it('takes a payment only in an unpaid status, and every status it or a credit leads to is in the set', () => {
-    const amounts = fc.record({ total: fc.integer({ min: 1, max: 100_000 }), paid: fc.integer({ min: 0, max: 100_000 }), credited: fc.integer({ min: 0, max: 100_000 }) });
+    const amounts = fc.record({
+      total: fc.integer({ min: 1, max: 100_000 }),
+      paid: fc.integer({ min: 0, max: 100_000 }),
+      credited: fc.integer({ min: 0, max: 100_000 }),
+    });
     fc.assert(
       fc.property(amounts, fc.constantFrom(...invoiceStatuses), fc.integer({ min: 1, max: 100_000 }), ({ total, paid, credited }, status, amount) => {
         const inv = { total, amountPaid: Math.min(paid, total), credited: Math.min(credited, total), status };
@@ -60,15 +64,26 @@ describe('invoice rules', () => {
       { vatCategory: 'S', taxRateBp: 2000, net: 500, tax: 100 },
     ]);
     // Two categories at the same rate are two rows (BG-23 is per category and rate).
-    expect(taxSubtotals([{ ...line(0, 400, 0), vatCategory: 'AE', exemptionReason: 'Reverse charge' }, line(0, 100, 0), { ...line(0, 50, 0), vatCategory: 'AE' }])).toEqual([
+    expect(
+      taxSubtotals([{ ...line(0, 400, 0), vatCategory: 'AE', exemptionReason: 'Reverse charge' }, line(0, 100, 0), { ...line(0, 50, 0), vatCategory: 'AE' }]),
+    ).toEqual([
       { vatCategory: 'AE', taxRateBp: 0, net: 450, tax: 0, exemptionReason: 'Reverse charge' },
       { vatCategory: 'Z', taxRateBp: 0, net: 100, tax: 0 },
     ]);
     fc.assert(
       fc.property(
-        fc.array(fc.record({ unitPrice: fc.integer({ min: 0, max: 100_000 }), quantity: fc.integer({ min: 1, max: 50 }), taxRateBp: fc.constantFrom(0, 500, 700, 1900, 2000, 2100) }), { minLength: 1, maxLength: 20 }),
+        fc.array(
+          fc.record({
+            unitPrice: fc.integer({ min: 0, max: 100_000 }),
+            quantity: fc.integer({ min: 1, max: 50 }),
+            taxRateBp: fc.constantFrom(0, 500, 700, 1900, 2000, 2100),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
         (specs) => {
-          const lines = specs.map((s, i) => priceLine({ sku: `S${i}`, name: 'x', currency: 'EUR', unitPrice: s.unitPrice, taxRateBp: s.taxRateBp }, s.quantity));
+          const lines = specs.map((s, i) =>
+            priceLine({ sku: `S${i}`, name: 'x', currency: 'EUR', unitPrice: s.unitPrice, taxRateBp: s.taxRateBp }, s.quantity),
+          );
           const totals = totalsOf(lines, 'EUR');
           const rows = taxSubtotals(lines);
           expect(rows.reduce((n, r) => n + r.net, 0)).toBe(totals.subtotal);

@@ -65,14 +65,14 @@ export type CreditOutcome =
 /** A credit note of `amount` on the invoice: never more credited in all than invoiced. */
 export function applyCredit(inv: InvoiceAmounts, amount: number): CreditOutcome {
   const creditable = inv.total - inv.credited;
-  if (amount > creditable) return { ok: false, code: 'over_credit', message: `the amount ${amount} is above what is left to credit, ${creditable}`, creditable };
+  if (amount > creditable)
+    return { ok: false, code: 'over_credit', message: `the amount ${amount} is above what is left to credit, ${creditable}`, creditable };
   const next = { ...inv, credited: inv.credited + amount };
   return { ok: true, credited: next.credited, status: statusOf(next), balance: balanceOf(next), refundDue: refundDueOf(next) };
 }
 
 export type RefundOutcome =
-  | { ok: true; refunded: number; refundDue: number }
-  | { ok: false; code: 'nothing_to_refund' | 'over_refund'; message: string; refundDue: number };
+  { ok: true; refunded: number; refundDue: number } | { ok: false; code: 'nothing_to_refund' | 'over_refund'; message: string; refundDue: number };
 
 /** A refund of `amount`: only of what is owed back (paid beyond what is still invoiced). */
 export function applyRefund(inv: InvoiceAmounts, amount: number): RefundOutcome {

@@ -26,7 +26,12 @@ describe('double-entry postings', () => {
 
   it('refuses receivables that name no invoice, so AR per customer never loses a line', () => {
     expect(postingProblem({ id: 'manual:1', invoiceId: null }, paymentPosting(100))).toMatch(/without naming its invoice/);
-    expect(postingProblem({ id: 'manual:1', invoiceId: null }, [{ account: accounts.cash, debit: 5, credit: 0 }, { account: accounts.ownersEquity, debit: 0, credit: 5 }])).toBeNull();
+    expect(
+      postingProblem({ id: 'manual:1', invoiceId: null }, [
+        { account: accounts.cash, debit: 5, credit: 0 },
+        { account: accounts.ownersEquity, debit: 0, credit: 5 },
+      ]),
+    ).toBeNull();
     expect(postingProblem(postingRef.invoice('i1'), invoicePosting(1000, 200))).toBeNull();
   });
 

@@ -46,9 +46,11 @@ describe('money as people type it', () => {
         expect(parseAmount(amountText(minor, currency), currency)).toBe(minor);
       }),
     );
-    fc.assert(fc.property(fc.integer({ min: 0, max: 10_000 }), (bp) => {
-      expect(parsePercentToBp(bpToPercentText(bp))).toBe(bp);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), (bp) => {
+        expect(parsePercentToBp(bpToPercentText(bp))).toBe(bp);
+      }),
+    );
   });
 
   it('formats in the currency with its digits', () => {

@@ -69,8 +69,10 @@ export function canMove(from: OrderStatus, to: OrderStatus): Step {
 }
 
 /** The target of the move whose `eventOf` is `type` (and, for a payment, whose invoice status matches). */
-const moveBy = (eventOf: (m: Move) => EventType) => (type: EventType, invoiceStatus?: string): OrderStatus | undefined =>
-  lifecycle.find((m) => eventOf(m) === type && (m.invoiceStatus === undefined || m.invoiceStatus === invoiceStatus))?.to;
+const moveBy =
+  (eventOf: (m: Move) => EventType) =>
+  (type: EventType, invoiceStatus?: string): OrderStatus | undefined =>
+    lifecycle.find((m) => eventOf(m) === type && (m.invoiceStatus === undefined || m.invoiceStatus === invoiceStatus))?.to;
 
 /** The status an event moves an order to (the cause column), if any. */
 export const moveCausedBy = moveBy((m) => m.on);

@@ -19,9 +19,18 @@ describe('pricing', () => {
   it('never loses a cent: the order tax is the sum of line taxes and each is within half a cent of exact', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ unitPrice: fc.integer({ min: 0, max: 1_000_000 }), quantity: fc.integer({ min: 1, max: 1000 }), taxRateBp: fc.integer({ min: 0, max: 10_000 }) }), { minLength: 1, maxLength: 20 }),
+        fc.array(
+          fc.record({
+            unitPrice: fc.integer({ min: 0, max: 1_000_000 }),
+            quantity: fc.integer({ min: 1, max: 1000 }),
+            taxRateBp: fc.integer({ min: 0, max: 10_000 }),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
         (lines) => {
-          const priced = lines.map((l, i) => priceLine({ sku: `S${i}`, name: 'n', currency: 'EUR', unitPrice: l.unitPrice, taxRateBp: l.taxRateBp }, l.quantity));
+          const priced = lines.map((l, i) =>
+            priceLine({ sku: `S${i}`, name: 'n', currency: 'EUR', unitPrice: l.unitPrice, taxRateBp: l.taxRateBp }, l.quantity),
+          );
           const totals = totalsOf(priced, 'EUR');
           expect(totals.subtotal).toBe(priced.reduce((s, l) => s + l.unitPrice * l.quantity, 0));
           expect(totals.tax).toBe(priced.reduce((s, l) => s + l.tax, 0));
@@ -39,10 +48,19 @@ describe('pricing', () => {
   it('flags an order whose total could leave the safe integer range, and only such an order', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ unitPrice: fc.integer({ min: 0, max: 1_000_000_000_000 }), quantity: fc.integer({ min: 1, max: 1_000_000 }), taxRateBp: fc.integer({ min: 0, max: 10_000 }) }), { minLength: 1, maxLength: 5 }),
+        fc.array(
+          fc.record({
+            unitPrice: fc.integer({ min: 0, max: 1_000_000_000_000 }),
+            quantity: fc.integer({ min: 1, max: 1_000_000 }),
+            taxRateBp: fc.integer({ min: 0, max: 10_000 }),
+          }),
+          { minLength: 1, maxLength: 5 },
+        ),
         (lines) => {
           if (exceedsMaxTotal(lines)) return;
-          const priced = lines.map((l, i) => priceLine({ sku: `S${i}`, name: 'n', currency: 'EUR', unitPrice: l.unitPrice, taxRateBp: l.taxRateBp }, l.quantity));
+          const priced = lines.map((l, i) =>
+            priceLine({ sku: `S${i}`, name: 'n', currency: 'EUR', unitPrice: l.unitPrice, taxRateBp: l.taxRateBp }, l.quantity),
+          );
           expect(Number.isSafeInteger(totalsOf(priced, 'EUR').total)).toBe(true);
         },
       ),

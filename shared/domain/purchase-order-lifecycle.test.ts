@@ -2,16 +2,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { onOrderStatuses, purchaseOrderLifecycle, purchaseOrderStatuses, purchaseOrderStep, type PurchaseOrderCommand, type PurchaseOrderStatus } from './purchase-order-lifecycle.js';
+import {
+  onOrderStatuses,
+  purchaseOrderLifecycle,
+  purchaseOrderStatuses,
+  purchaseOrderStep,
+  type PurchaseOrderCommand,
+  type PurchaseOrderStatus,
+} from './purchase-order-lifecycle.js';
 
 const finals: PurchaseOrderStatus[] = ['received', 'cancelled'];
 const commands: PurchaseOrderCommand[] = ['send', 'receive', 'cancel'];
 
 describe('the purchase order lifecycle table', () => {
   it('makes exactly these moves', () => {
-    const moves = purchaseOrderStatuses.flatMap((from) =>
-      commands.flatMap((c) => [false, true].map((open) => ({ from, c, open, step: purchaseOrderStep(from, c, open) }))),
-    ).filter((m) => m.step.ok).map((m) => `${m.from} -${m.c}${m.c === 'receive' ? (m.open ? '(open)' : '(all)') : ''}-> ${m.step.ok ? m.step.to : ''}`);
+    const moves = purchaseOrderStatuses
+      .flatMap((from) => commands.flatMap((c) => [false, true].map((open) => ({ from, c, open, step: purchaseOrderStep(from, c, open) }))))
+      .filter((m) => m.step.ok)
+      .map((m) => `${m.from} -${m.c}${m.c === 'receive' ? (m.open ? '(open)' : '(all)') : ''}-> ${m.step.ok ? m.step.to : ''}`);
     expect([...new Set(moves)].sort()).toEqual([
       'draft -cancel-> cancelled',
       'draft -send-> sent',
@@ -46,8 +54,16 @@ describe('the purchase order lifecycle table', () => {
         expect(step.message).toContain(`(only ${allowed.join(', ')})`);
       }),
     );
-    expect(purchaseOrderStep('draft', 'receive', true)).toEqual({ ok: false, code: 'invalid_transition', message: 'a draft purchase order cannot be received against (only sent, partially_received)' });
-    expect(purchaseOrderStep('received', 'cancel')).toEqual({ ok: false, code: 'invalid_transition', message: 'a received purchase order cannot be cancelled (only draft, sent, partially_received)' });
+    expect(purchaseOrderStep('draft', 'receive', true)).toEqual({
+      ok: false,
+      code: 'invalid_transition',
+      message: 'a draft purchase order cannot be received against (only sent, partially_received)',
+    });
+    expect(purchaseOrderStep('received', 'cancel')).toEqual({
+      ok: false,
+      code: 'invalid_transition',
+      message: 'a received purchase order cannot be cancelled (only draft, sent, partially_received)',
+    });
     expect(purchaseOrderStep('sent', 'send')).toEqual({ ok: false, code: 'invalid_transition', message: 'a sent purchase order cannot be sent (only draft)' });
   });
 

@@ -37,7 +37,11 @@ export function purchaseOrderStep(from: PurchaseOrderStatus, command: PurchaseOr
   const move = moves.find((m) => m.from.includes(from) && (m.when === undefined || m.when === (linesOpen ? 'lines_open' : 'all_received')));
   if (move) return { ok: true, to: move.to };
   const allowed = [...new Set(moves.flatMap((m) => m.from))].join(', ');
-  return { ok: false, code: 'invalid_transition', message: `a ${from} purchase order cannot be ${command === 'send' ? 'sent' : command === 'receive' ? 'received against' : 'cancelled'} (only ${allowed})` };
+  return {
+    ok: false,
+    code: 'invalid_transition',
+    message: `a ${from} purchase order cannot be ${command === 'send' ? 'sent' : command === 'receive' ? 'received against' : 'cancelled'} (only ${allowed})`,
+  };
 }
 
 /** Statuses whose open quantities count as on order (stock on order, reorder suggestions). inventory.stock_view's

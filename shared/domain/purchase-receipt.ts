@@ -28,7 +28,13 @@ export interface ReceivedLine {
 
 export type ReceiptPlan =
   | { ok: true; lines: ReceivedLine[]; linesOpen: boolean }
-  | { ok: false; code: 'unknown_line' | 'duplicate_line' | 'over_receipt'; message: string; path: string; details?: { lineNo: number; sku: string; open: number; quantity: number } };
+  | {
+      ok: false;
+      code: 'unknown_line' | 'duplicate_line' | 'over_receipt';
+      message: string;
+      path: string;
+      details?: { lineNo: number; sku: string; open: number; quantity: number };
+    };
 
 export const openQuantity = (line: OrderedLine) => line.quantity - line.received;
 
@@ -44,7 +50,10 @@ export function planReceipt(ordered: readonly OrderedLine[], wanted: readonly Re
     const open = openQuantity(line);
     if (w.quantity > open) {
       return {
-        ok: false, code: 'over_receipt', path: `lines.${i}.quantity`, details: { lineNo: line.lineNo, sku: line.sku, open, quantity: w.quantity },
+        ok: false,
+        code: 'over_receipt',
+        path: `lines.${i}.quantity`,
+        details: { lineNo: line.lineNo, sku: line.sku, open, quantity: w.quantity },
         message: `line ${line.lineNo} (${line.sku}): ${w.quantity} received, only ${open} still open`,
       };
     }

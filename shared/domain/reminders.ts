@@ -51,7 +51,8 @@ export const daysBetween = (from: string, to: string): number => Math.round((Dat
 export function policyProblem(policy: readonly ReminderLevel[]): string | null {
   for (const [i, l] of policy.entries()) {
     if (l.level !== i + 1) return `reminders[${i}].level must be ${i + 1}: levels are numbered 1, 2, 3... in order`;
-    if (i > 0 && l.daysPastDue <= policy[i - 1]!.daysPastDue) return `reminders[${i}].daysPastDue must be above the level before's (${policy[i - 1]!.daysPastDue})`;
+    if (i > 0 && l.daysPastDue <= policy[i - 1]!.daysPastDue)
+      return `reminders[${i}].daysPastDue must be above the level before's (${policy[i - 1]!.daysPastDue})`;
     if (l.daysPastDue < 1) return `reminders[${i}].daysPastDue must be at least 1`;
   }
   return null;

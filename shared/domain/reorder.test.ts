@@ -5,8 +5,17 @@ import { expectedUnitCost, reorderGroups, suggestedQuantity, type ReorderCandida
 const acme = { id: 's-acme', name: 'Acme', currency: 'EUR' };
 const bolt = { id: 's-bolt', name: 'Bolt & Co', currency: 'USD' };
 const product = (over: Partial<ReorderCandidate>): ReorderCandidate => ({
-  sku: 'A', name: 'Apple', supplierSku: null, available: 0, onOrder: 0, reorderLevel: 10, reorderQuantity: 0,
-  lastUnitCost: null, averageCost: null, supplier: null, ...over,
+  sku: 'A',
+  name: 'Apple',
+  supplierSku: null,
+  available: 0,
+  onOrder: 0,
+  reorderLevel: 10,
+  reorderQuantity: 0,
+  lastUnitCost: null,
+  averageCost: null,
+  supplier: null,
+  ...over,
 });
 
 describe('reorder suggestions', () => {
@@ -40,7 +49,17 @@ describe('reorder suggestions', () => {
       ['s-bolt', 'Bolt & Co', 'USD', ['C']],
       [null, null, null, ['Z']],
     ]);
-    expect(groups[0]!.lines[1]).toEqual({ sku: 'B', name: 'Apple', supplierSku: null, available: 4, onOrder: 0, reorderLevel: 10, reorderQuantity: 12, suggested: 12, unitCost: 95 });
+    expect(groups[0]!.lines[1]).toEqual({
+      sku: 'B',
+      name: 'Apple',
+      supplierSku: null,
+      available: 4,
+      onOrder: 0,
+      reorderLevel: 10,
+      reorderQuantity: 12,
+      suggested: 12,
+      unitCost: 95,
+    });
     expect(groups[0]!.lines[0]).toMatchObject({ supplierSku: 'AC-2', suggested: 11, unitCost: null });
     expect(reorderGroups([product({ available: 11 })])).toEqual([]);
   });
@@ -65,7 +84,12 @@ describe('reorder suggestions', () => {
         const due = c.reorderLevel > 0 && c.available + c.onOrder <= c.reorderLevel;
         if (!due) return q === 0;
         // Enough, and no more than needed unless the reorder quantity asks for more.
-        return q > 0 && c.available + c.onOrder + q > c.reorderLevel && q >= c.reorderQuantity && (q === c.reorderQuantity || c.available + c.onOrder + q - 1 === c.reorderLevel);
+        return (
+          q > 0 &&
+          c.available + c.onOrder + q > c.reorderLevel &&
+          q >= c.reorderQuantity &&
+          (q === c.reorderQuantity || c.available + c.onOrder + q - 1 === c.reorderLevel)
+        );
       }),
     );
   });

@@ -61,13 +61,23 @@ export function reorderGroups(candidates: readonly ReorderCandidate[]): ReorderG
       groups.set(key, group);
     }
     group.lines.push({
-      sku: c.sku, name: c.name, supplierSku: c.supplierSku, available: c.available, onOrder: c.onOrder,
-      reorderLevel: c.reorderLevel, reorderQuantity: c.reorderQuantity, suggested, unitCost: expectedUnitCost(c),
+      sku: c.sku,
+      name: c.name,
+      supplierSku: c.supplierSku,
+      available: c.available,
+      onOrder: c.onOrder,
+      reorderLevel: c.reorderLevel,
+      reorderQuantity: c.reorderQuantity,
+      suggested,
+      unitCost: expectedUnitCost(c),
     });
   }
   for (const g of groups.values()) g.lines.sort((a, b) => compare(a.sku, b.sku));
   return [...groups.values()].sort(
-    (a, b) => Number(a.supplierId === null) - Number(b.supplierId === null) || compare(a.supplierName ?? '', b.supplierName ?? '') || compare(a.supplierId ?? '', b.supplierId ?? ''),
+    (a, b) =>
+      Number(a.supplierId === null) - Number(b.supplierId === null) ||
+      compare(a.supplierName ?? '', b.supplierName ?? '') ||
+      compare(a.supplierId ?? '', b.supplierId ?? ''),
   );
 }
 

@@ -10,7 +10,13 @@ const line = (lineNo: number, quantity: number) => ({ lineNo, quantity, reason: 
 
 describe('what may be returned', () => {
   it('takes lines shipped and not yet returned, and names the field of what it refuses', () => {
-    expect(planReturn(shipped, [line(1, 2), line(2, 1)])).toMatchObject({ ok: true, lines: [{ lineNo: 1, sku: 'A', quantity: 2 }, { lineNo: 2, sku: 'B', quantity: 1 }] });
+    expect(planReturn(shipped, [line(1, 2), line(2, 1)])).toMatchObject({
+      ok: true,
+      lines: [
+        { lineNo: 1, sku: 'A', quantity: 2 },
+        { lineNo: 2, sku: 'B', quantity: 1 },
+      ],
+    });
     expect(planReturn(shipped, [line(1, 3)])).toMatchObject({ ok: false, code: 'over_return', path: 'lines.0.quantity', available: 2 });
     expect(planReturn(shipped, [line(2, 1), line(3, 1)])).toMatchObject({ ok: false, code: 'unknown_line', path: 'lines.1.lineNo' });
     expect(planReturn(shipped, [line(2, 1), line(2, 1)])).toMatchObject({ ok: false, code: 'duplicate_line', path: 'lines.1.lineNo' });

@@ -37,7 +37,13 @@ export function planReturn(shipped: readonly ShippedLine[], wanted: readonly Ret
     seen.add(w.lineNo);
     const available = line.quantity - line.returned;
     if (w.quantity > available) {
-      return { ok: false, code: 'over_return', message: `line ${w.lineNo}: ${w.quantity} asked, ${available} shipped and not yet returned`, path: `lines.${i}.quantity`, available };
+      return {
+        ok: false,
+        code: 'over_return',
+        message: `line ${w.lineNo}: ${w.quantity} asked, ${available} shipped and not yet returned`,
+        path: `lines.${i}.quantity`,
+        available,
+      };
     }
     lines.push({ ...w, sku: line.sku, name: line.name });
   }

@@ -21,7 +21,10 @@ describe('stock adjustments', () => {
   });
 
   it('keeps on-hand >= reserved, the value >= 0, and nothing on hand worth nothing, over any sequence', () => {
-    const step = fc.record({ q: fc.integer({ min: -500, max: 500 }).filter((q) => q !== 0), cost: fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }) });
+    const step = fc.record({
+      q: fc.integer({ min: -500, max: 500 }).filter((q) => q !== 0),
+      cost: fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }),
+    });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 100 }), fc.array(step, { maxLength: 50 }), (reserved, steps) => {
         let l = level(reserved, reserved * 10, reserved);

@@ -12,8 +12,7 @@ export interface AdjustableLevel extends Valued {
 }
 
 export type AdjustmentPlan =
-  | { ok: true; quantityDelta: number; valueDelta: number }
-  | { ok: false; code: 'below_reserved'; onHand: number; reserved: number; quantity: number };
+  { ok: true; quantityDelta: number; valueDelta: number } | { ok: false; code: 'below_reserved'; onHand: number; reserved: number; quantity: number };
 
 export function planAdjustment(level: AdjustableLevel, quantity: number, unitCost?: number): AdjustmentPlan {
   if (level.onHand + quantity < level.reserved) {

@@ -8,11 +8,22 @@ describe('reservation plan', () => {
   ]);
 
   it('reserves when every line fits', () => {
-    expect(planReservation(levels, [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 5 }])).toEqual({ ok: true });
+    expect(
+      planReservation(levels, [
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 5 },
+      ]),
+    ).toEqual({ ok: true });
   });
 
   it('refuses the whole order when one line does not fit, naming every shortage', () => {
-    expect(planReservation(levels, [{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 1 }, { sku: 'C', quantity: 1 }])).toEqual({
+    expect(
+      planReservation(levels, [
+        { sku: 'A', quantity: 3 },
+        { sku: 'B', quantity: 1 },
+        { sku: 'C', quantity: 1 },
+      ]),
+    ).toEqual({
       ok: false,
       shortages: [
         { sku: 'A', requested: 3, available: 2 },
@@ -22,6 +33,12 @@ describe('reservation plan', () => {
   });
 
   it('locks in one fixed order whatever the line order', () => {
-    expect(lockOrder([{ sku: 'B', quantity: 1 }, { sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }])).toEqual(['A', 'B']);
+    expect(
+      lockOrder([
+        { sku: 'B', quantity: 1 },
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 2 },
+      ]),
+    ).toEqual(['A', 'B']);
   });
 });

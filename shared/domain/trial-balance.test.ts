@@ -21,7 +21,9 @@ describe('trial balance', () => {
       fc.property(fc.array(fc.tuple(amount, amount, fc.constantFrom('EUR', 'USD'), fc.nat(2)), { maxLength: 30 }), (docs) => {
         const entries = { EUR: [] as Entry[], USD: [] as Entry[] };
         for (const [net, tax, currency, kind] of docs) {
-          entries[currency as 'EUR' | 'USD'].push(...(kind === 0 ? invoicePosting(net, tax) : kind === 1 ? paymentPosting(net + 1) : creditNotePosting(net, tax)));
+          entries[currency as 'EUR' | 'USD'].push(
+            ...(kind === 0 ? invoicePosting(net, tax) : kind === 1 ? paymentPosting(net + 1) : creditNotePosting(net, tax)),
+          );
         }
         const tb = trialBalance([...sumsOf('EUR', entries.EUR), ...sumsOf('USD', entries.USD)]);
         expect(tb.balanced).toBe(true);
@@ -53,7 +55,10 @@ describe('trial balance', () => {
       { currency: 'USD', account: accounts.revenue, debits: 0, credits: 100 },
     ]);
     expect(tb.balanced).toBe(false);
-    expect(tb.currencies.map((c) => [c.currency, c.balanced, c.difference])).toEqual([['EUR', true, 0], ['USD', false, 1]]);
+    expect(tb.currencies.map((c) => [c.currency, c.balanced, c.difference])).toEqual([
+      ['EUR', true, 0],
+      ['USD', false, 1],
+    ]);
     expect(tb.problems).toEqual(['USD: debits 101 and credits 100 differ by 1 minor units']);
   });
 

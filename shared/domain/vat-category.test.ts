@@ -11,11 +11,18 @@ describe('vatCategory', () => {
     expect(vatCategory({ sellerCountry: 'DE', buyerCountry: 'DE', buyerVatId: 'DE136695976', rateBp: 1900 })).toEqual({ category: 'S', rateBp: 1900 });
     expect(vatCategory({ sellerCountry: 'DE', buyerCountry: 'FR', rateBp: 1900 })).toEqual({ category: 'S', rateBp: 1900 });
     expect(vatCategory({ sellerCountry: 'DE', buyerCountry: 'FR', buyerVatId: 'FR40303265045', rateBp: 1900 })).toEqual({
-      category: 'AE', rateBp: 0, exemptionReason: reverseChargeReason, note: reverseChargeNote,
+      category: 'AE',
+      rateBp: 0,
+      exemptionReason: reverseChargeReason,
+      note: reverseChargeNote,
     });
     expect(vatCategory({ sellerCountry: 'DE', buyerCountry: 'US', rateBp: 1900 })).toMatchObject({ category: 'G', rateBp: 0, exemptionReason: exportReason });
     expect(vatCategory({ sellerCountry: 'DE', buyerCountry: 'DE', rateBp: 0 })).toEqual({ category: 'Z', rateBp: 0 });
-    expect(vatCategory({ sellerCountry: 'DE', buyerCountry: 'FR', rateBp: 1900, exemptionReason: 'Exempt medical care' })).toEqual({ category: 'E', rateBp: 0, exemptionReason: 'Exempt medical care' });
+    expect(vatCategory({ sellerCountry: 'DE', buyerCountry: 'FR', rateBp: 1900, exemptionReason: 'Exempt medical care' })).toEqual({
+      category: 'E',
+      rateBp: 0,
+      exemptionReason: 'Exempt medical care',
+    });
     // No seller or buyer country known: as before categories, the product's rate.
     expect(vatCategory({ buyerCountry: 'US', rateBp: 2000 })).toEqual({ category: 'S', rateBp: 2000 });
     expect(vatCategory({ sellerCountry: 'DE', rateBp: 2000, buyerVatId: 'FR40303265045' })).toEqual({ category: 'S', rateBp: 2000 });
@@ -24,15 +31,22 @@ describe('vatCategory', () => {
   it('charges only standard-rated lines, and a zero rate always has a reason or is Z', () => {
     const country = fc.option(fc.constantFrom(...eu, ...nonEu), { nil: undefined });
     fc.assert(
-      fc.property(country, country, fc.option(fc.constantFrom('X123'), { nil: undefined }), rate, fc.option(fc.constantFrom('Exempt'), { nil: undefined }), (sellerCountry, buyerCountry, buyerVatId, rateBp, exemptionReason) => {
-        const t = vatCategory({ sellerCountry, buyerCountry, buyerVatId, rateBp, exemptionReason });
-        expect(t.rateBp).toBe(t.category === 'S' ? rateBp : 0);
-        if (t.category === 'S') expect(rateBp).toBeGreaterThan(0);
-        if (['E', 'AE', 'G'].includes(t.category)) expect(t.exemptionReason).toBeTruthy();
-        if (t.category === 'AE') expect(buyerVatId && euMemberStates.has(buyerCountry!) && buyerCountry !== sellerCountry).toBeTruthy();
-        if (t.category === 'G') expect(euMemberStates.has(buyerCountry!)).toBe(false);
-        if (sellerCountry === buyerCountry && !exemptionReason) expect(['S', 'Z']).toContain(t.category);
-      }),
+      fc.property(
+        country,
+        country,
+        fc.option(fc.constantFrom('X123'), { nil: undefined }),
+        rate,
+        fc.option(fc.constantFrom('Exempt'), { nil: undefined }),
+        (sellerCountry, buyerCountry, buyerVatId, rateBp, exemptionReason) => {
+          const t = vatCategory({ sellerCountry, buyerCountry, buyerVatId, rateBp, exemptionReason });
+          expect(t.rateBp).toBe(t.category === 'S' ? rateBp : 0);
+          if (t.category === 'S') expect(rateBp).toBeGreaterThan(0);
+          if (['E', 'AE', 'G'].includes(t.category)) expect(t.exemptionReason).toBeTruthy();
+          if (t.category === 'AE') expect(buyerVatId && euMemberStates.has(buyerCountry!) && buyerCountry !== sellerCountry).toBeTruthy();
+          if (t.category === 'G') expect(euMemberStates.has(buyerCountry!)).toBe(false);
+          if (sellerCountry === buyerCountry && !exemptionReason) expect(['S', 'Z']).toContain(t.category);
+        },
+      ),
     );
   });
 

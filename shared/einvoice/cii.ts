@@ -26,7 +26,8 @@ const day = (date: string) => date.replaceAll('-', '');
 export function ciiOf(e: EInvoice): string {
   const x = xmlDocument('rsm:CrossIndustryInvoice', ns.rsm, ns);
   const { el, opt, root } = x;
-  const date = (parent: Node, qname: string, value: string, type: 'udt' | 'qdt' = 'udt') => el(el(parent, qname), `${type}:DateTimeString`, day(value), { format: '102' });
+  const date = (parent: Node, qname: string, value: string, type: 'udt' | 'qdt' = 'udt') =>
+    el(el(parent, qname), `${type}:DateTimeString`, day(value), { format: '102' });
 
   el(el(el(root, 'rsm:ExchangedDocumentContext'), 'ram:GuidelineSpecifiedDocumentContextParameter'), 'ram:ID', en16931Guideline); // BT-24
 

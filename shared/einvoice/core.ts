@@ -82,7 +82,8 @@ export function missingForEInvoice(doc: BillingDocument): string[] {
   const party = (who: 'seller' | 'buyer') => {
     const p = doc[who];
     if (!xmlText(p.name).trim()) missing.push(`${who}.name`); // BR-06, BR-07
-    if (!p.address) missing.push(`${who}.address`); // BR-08, BR-10
+    if (!p.address)
+      missing.push(`${who}.address`); // BR-08, BR-10
     else if (!/^[A-Z]{2}$/.test(p.address.country)) missing.push(`${who}.address.country`); // BR-09, BR-11
   };
   party('seller');
@@ -91,7 +92,8 @@ export function missingForEInvoice(doc: BillingDocument): string[] {
   // BR-S-02, BR-Z-02, BR-E-02, BR-AE-02: a VAT id or a tax registration; BR-G-02: the VAT id itself.
   if (!doc.seller.vatId && (categories.has('G') || !doc.seller.taxRegistration)) missing.push('seller.vatId');
   else if (doc.seller.vatId && !countryPrefixed(doc.seller.vatId)) missing.push('seller.vatId'); // BR-CO-09
-  if (categories.has('AE') && !doc.buyer.vatId) missing.push('buyer.vatId'); // BR-AE-02
+  if (categories.has('AE') && !doc.buyer.vatId)
+    missing.push('buyer.vatId'); // BR-AE-02
   else if (doc.buyer.vatId && !countryPrefixed(doc.buyer.vatId)) missing.push('buyer.vatId'); // BR-CO-09
   doc.lines.forEach((l, i) => {
     if (l.vatCategory === 'E' && !l.exemptionReason?.trim()) missing.push(`lines.${i}.exemptionReason`); // BR-E-10
@@ -100,7 +102,8 @@ export function missingForEInvoice(doc: BillingDocument): string[] {
   });
   if (doc.lines.length === 0) missing.push('lines'); // BR-16
   const digits = minorDigits(doc.currency);
-  if (digits > 2) missing.push('currency'); // BR-DEC-*: at most two decimals
+  if (digits > 2)
+    missing.push('currency'); // BR-DEC-*: at most two decimals
   else if (vatBreakdown(doc.lines).some((g) => !taxWithinTolerance(g, digits))) missing.push('tax'); // BR-S-09, BR-CO-17
   return missing;
 }
@@ -156,7 +159,14 @@ export function mapDocument(doc: BillingDocument): EInvoice {
     orderReference: doc.orderId,
     notes: [...doc.notes, ...(doc.reason ? [doc.reason] : [])],
     preceding: doc.credits,
-    seller: { name: seller.name, address: seller.address ?? noAddress, vatId: seller.vatId, email: seller.email, phone: seller.phone, taxRegistration: seller.taxRegistration },
+    seller: {
+      name: seller.name,
+      address: seller.address ?? noAddress,
+      vatId: seller.vatId,
+      email: seller.email,
+      phone: seller.phone,
+      taxRegistration: seller.taxRegistration,
+    },
     buyer: { id: buyer.id, name: buyer.name, address: buyer.address ?? noAddress, vatId: buyer.vatId, email: buyer.email },
     payment: {
       means: credit

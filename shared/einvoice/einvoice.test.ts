@@ -19,8 +19,11 @@ const ids = (asserts: { id: string }[]) => asserts.map((a) => a.id);
 const example = (file: string) => readFileSync(join(fixtures, file), 'utf8');
 /** The buyer's name (BT-44, the legal entity's registration name in UBL) and the issue date (BT-2) dropped. */
 const dropUbl = (xml: string) =>
-  xml.replace(/(<cac:AccountingCustomerParty>[\s\S]*?)<cac:PartyLegalEntity>[\s\S]*?<\/cac:PartyLegalEntity>/, '$1').replace(/<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/, '');
-const dropCii = (xml: string) => xml.replace(/(<ram:BuyerTradeParty>[\s\S]*?)<ram:Name>[^<]*<\/ram:Name>/, '$1').replace(/<ram:IssueDateTime>[\s\S]*?<\/ram:IssueDateTime>/, '');
+  xml
+    .replace(/(<cac:AccountingCustomerParty>[\s\S]*?)<cac:PartyLegalEntity>[\s\S]*?<\/cac:PartyLegalEntity>/, '$1')
+    .replace(/<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/, '');
+const dropCii = (xml: string) =>
+  xml.replace(/(<ram:BuyerTradeParty>[\s\S]*?)<ram:Name>[^<]*<\/ram:Name>/, '$1').replace(/<ram:IssueDateTime>[\s\S]*?<\/ram:IssueDateTime>/, '');
 
 describe('the EN 16931 validator itself', () => {
   it('passes the official examples and fails them with the buyer name and issue date dropped', async () => {
@@ -62,7 +65,8 @@ describe('UBL and CII from a BillingDocument', () => {
       '<cbc:CompanyID>DE987654321</cbc:CompanyID>',
       '<cbc:TaxExemptionReason>Exempt education service (Art. 132(1)(i) VAT Directive)</cbc:TaxExemptionReason>',
       `<cbc:PayableAmount currencyID="EUR">${(doc.amountDue / 100).toFixed(2)}</cbc:PayableAmount>`,
-    ]) expect(ubl).toContain(expected);
+    ])
+      expect(ubl).toContain(expected);
     // One breakdown per category and rate: S 7, S 19, Z 0, E 0.
     expect(ubl.match(/<cac:TaxSubtotal>/g)).toHaveLength(4);
 
@@ -73,7 +77,9 @@ describe('UBL and CII from a BillingDocument', () => {
     // The seller's account is where invoices are paid, not where a credit goes: no payment means on a credit note.
     expect(cn).not.toContain('PaymentMeans');
     expect(cn).toContain('<cbc:Note>Credit for invoice INV-2026-000042: refunded or set off against open invoices</cbc:Note>');
-    expect(cn).toMatch(/<cac:BillingReference>\s*<cac:InvoiceDocumentReference>\s*<cbc:ID>INV-2026-000042<\/cbc:ID>\s*<cbc:IssueDate>2026-12-01<\/cbc:IssueDate>/);
+    expect(cn).toMatch(
+      /<cac:BillingReference>\s*<cac:InvoiceDocumentReference>\s*<cbc:ID>INV-2026-000042<\/cbc:ID>\s*<cbc:IssueDate>2026-12-01<\/cbc:IssueDate>/,
+    );
     const cii = ciiXml(note);
     expect(cii).toContain('<ram:TypeCode>381</ram:TypeCode>');
     expect(cii).toContain('<ram:GuidelineSpecifiedDocumentContextParameter>');
@@ -99,7 +105,11 @@ describe('UBL and CII from a BillingDocument', () => {
     } catch (err) {
       expect(err).toMatchObject({ code: 'einvoice_incomplete', details: { missing: ['seller.address', 'buyer.address', 'seller.vatId'] } });
     }
-    const reverse = { ...doc, buyer: { ...doc.buyer, vatId: undefined }, lines: doc.lines.map((l) => ({ ...l, vatCategory: 'AE' as const, taxRateBp: 0, tax: 0, exemptionReason: undefined })) };
+    const reverse = {
+      ...doc,
+      buyer: { ...doc.buyer, vatId: undefined },
+      lines: doc.lines.map((l) => ({ ...l, vatCategory: 'AE' as const, taxRateBp: 0, tax: 0, exemptionReason: undefined })),
+    };
     expect(missingForEInvoice(reverse)).toEqual(['buyer.vatId']);
     expect(missingForEInvoice({ ...doc, lines: [{ ...doc.lines[3]!, exemptionReason: ' ' }] })).toEqual(['lines.0.exemptionReason']);
     expect(missingForEInvoice({ ...doc, currency: 'BHD' })).toEqual(['currency']);
@@ -150,7 +160,10 @@ describe('UBL and CII from a BillingDocument', () => {
     // erpbi rounds tax per line (shared/domain/pricing.ts); EN 16931 checks the breakdown's tax against
     // taxable x rate within one currency unit. In yen one line rounds by up to half a yen, so two lines
     // of 105 JPY at 10 % (10.5 -> 11 each) state 22 where the rule expects 21.
-    const lines = [0, 1].map((i) => ({ ...priceLine({ sku: `Y${i}`, name: 'Tea', unitPrice: 105, currency: 'JPY', taxRateBp: 1000 }, 1), vatCategory: 'S' as const }));
+    const lines = [0, 1].map((i) => ({
+      ...priceLine({ sku: `Y${i}`, name: 'Tea', unitPrice: 105, currency: 'JPY', taxRateBp: 1000 }, 1),
+      vatCategory: 'S' as const,
+    }));
     const { subtotal, tax, total } = totalsOf(lines, 'JPY');
     const doc = { ...exampleInvoice(), currency: 'JPY', lines, subtotal, tax, total, amountDue: total };
     expect(tax).toBe(22);
@@ -170,7 +183,10 @@ describe('UBL and CII from a BillingDocument', () => {
       fc.asyncProperty(arbitraryDocument(), async (doc) => {
         const missing = missingForEInvoice(doc);
         const model = mapDocument(doc);
-        const failed = [...(await fatal('ubl', ublOf(model))).map((a) => ({ syntax: 'ubl', ...a })), ...(await fatal('cii', ciiOf(model))).map((a) => ({ syntax: 'cii', ...a }))];
+        const failed = [
+          ...(await fatal('ubl', ublOf(model))).map((a) => ({ syntax: 'ubl', ...a })),
+          ...(await fatal('cii', ciiOf(model))).map((a) => ({ syntax: 'cii', ...a })),
+        ];
         const label = `${doc.number} ${doc.currency} ${doc.lines.map((l) => l.vatCategory).join(',')}`;
         if (missing.length === 0) {
           expect(failed, label).toEqual([]);
@@ -189,6 +205,8 @@ describe('UBL and CII from a BillingDocument', () => {
       { numRuns: 25 },
     );
     expect(seen.written).toBeGreaterThan(0);
-    console.log(`en16931 property: ${seen.written} documents written and ${seen.refused} refused, UBL and CII each, validated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `en16931 property: ${seen.written} documents written and ${seen.refused} refused, UBL and CII each, validated in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }, 300_000);
 });

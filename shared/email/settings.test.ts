@@ -28,11 +28,21 @@ describe('e-mail settings', () => {
       'erpbi: bad configuration: EMAIL_FROM is required with SMTP_HOST; SMTP_PASSWORD (or the secret smtp-password) is required with SMTP_USER',
     );
     expect(() => emailSettings({ SECRETS_DIR: none, SMTP_HOST: 'h', EMAIL_FROM: 'a@b.example', SMTP_PORT: '99999' })).toThrow(/bad configuration: SMTP_PORT/);
-    expect(() => emailSettings({ SECRETS_DIR: none, SMTP_HOST: 'h', EMAIL_FROM: 'a@b.example', SMTP_SECURITY: 'ssl' })).toThrow(/bad configuration: SMTP_SECURITY/);
+    expect(() => emailSettings({ SECRETS_DIR: none, SMTP_HOST: 'h', EMAIL_FROM: 'a@b.example', SMTP_SECURITY: 'ssl' })).toThrow(
+      /bad configuration: SMTP_SECURITY/,
+    );
   });
 
   it('takes the password from the secret file before the environment; an empty file is no password', () => {
-    const env = { SECRETS_DIR: dir, SMTP_HOST: 'h', SMTP_PORT: '465', SMTP_SECURITY: 'tls', SMTP_USER: 'billing', EMAIL_FROM: 'a@b.example', SMTP_PASSWORD: 'from-env' };
+    const env = {
+      SECRETS_DIR: dir,
+      SMTP_HOST: 'h',
+      SMTP_PORT: '465',
+      SMTP_SECURITY: 'tls',
+      SMTP_USER: 'billing',
+      EMAIL_FROM: 'a@b.example',
+      SMTP_PASSWORD: 'from-env',
+    };
     writeFileSync(join(dir, 'smtp-password'), 's3cret\n');
     expect(emailSettings(env)).toMatchObject({ port: 465, security: 'tls', auth: { user: 'billing', pass: 's3cret' } });
     writeFileSync(join(dir, 'smtp-password'), '');

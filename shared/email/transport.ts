@@ -70,7 +70,8 @@ export async function sendMessage(s: EmailSettings, m: Message): Promise<SendOut
   } catch (err) {
     const e = err as { response?: unknown; responseCode?: unknown; code?: unknown; message?: unknown };
     const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-    const response = typeof e.response === 'string' && e.response ? e.response : `${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message ?? err)}`;
+    const response =
+      typeof e.response === 'string' && e.response ? e.response : `${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message ?? err)}`;
     return { sent: false, permanent: code !== undefined && code >= 500, response: response.slice(0, 1000) };
   }
 }

@@ -80,7 +80,8 @@ export function asyncApiDocument(stack: readonly StackFunction[], opts: { versio
         summary: fn.batch
           ? `${fn.name} is fed every event in batches of up to ${fn.batch}, in stream order.`
           : `The connector delivers each ${channel} to ${fn.name} (POST /function/${fn.name}); each takes effect once.`,
-        messages: channel === 'all_events' ? eventTypes.map((t) => ref(`#/channels/all_events/messages/${t}`)) : [ref(`#/channels/${channel}/messages/${channel}`)],
+        messages:
+          channel === 'all_events' ? eventTypes.map((t) => ref(`#/channels/all_events/messages/${t}`)) : [ref(`#/channels/${channel}/messages/${channel}`)],
         'x-erpbi': { function: fn.name, deployedAs: fn.deployedAs, ...(fn.maxDeliver ? { maxDeliver: fn.maxDeliver } : {}) },
       };
     }
@@ -97,7 +98,11 @@ export function asyncApiDocument(stack: readonly StackFunction[], opts: { versio
     },
     defaultContentType: 'application/json',
     servers: {
-      pi: { host: 'erpbi-nats:4222', protocol: 'nats', description: "On the Pi: the nats service on the compose network (npm start runs a private nats-server on a port it picks)." },
+      pi: {
+        host: 'erpbi-nats:4222',
+        protocol: 'nats',
+        description: 'On the Pi: the nats service on the compose network (npm start runs a private nats-server on a port it picks).',
+      },
     },
     channels,
     operations,

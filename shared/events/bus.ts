@@ -1,6 +1,15 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { inboxPrefix, type NatsUser } from './nats-users.js';
-import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  RetentionPolicy,
+  StorageType,
+  DiscardPolicy,
+} from '@nats-io/jetstream';
 
 /** A user of erpbi's nats-server (shared/events/nats-users.ts); none where the server asks for none (tests). */
 export interface NatsCredentials {

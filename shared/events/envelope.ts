@@ -44,5 +44,14 @@ export function envelope<K extends EventType>(type: K, data: EventData<K>, cause
   if (!checked.success) throw new Error(`${type} does not match its contract: ${z.prettifyError(checked.error)}`);
   const parsed = checked.data as Record<string, unknown>;
   const aggregateId = (entry.aggregate.id as (d: unknown) => string)(parsed);
-  return { id: uuidv7(), type, version: entry.version, occurredAt: now.toISOString(), aggregateType: entry.aggregate.type, aggregateId, data: parsed, ...cause };
+  return {
+    id: uuidv7(),
+    type,
+    version: entry.version,
+    occurredAt: now.toISOString(),
+    aggregateType: entry.aggregate.type,
+    aggregateId,
+    data: parsed,
+    ...cause,
+  };
 }

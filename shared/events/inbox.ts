@@ -7,10 +7,10 @@ import type { Pool, Tx } from '../db/pool.js';
 
 /** True the first time `consumer` sees `eventId`; false for a redelivery, whose effect is already committed. */
 export async function firstDelivery(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
-  const res = await tx.query(
-    'insert into platform.processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id',
-    [consumer, eventId],
-  );
+  const res = await tx.query('insert into platform.processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id', [
+    consumer,
+    eventId,
+  ]);
   return res.rowCount === 1;
 }
 

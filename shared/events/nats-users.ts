@@ -39,8 +39,14 @@ export function natsPermissions(user: NatsUser, prefix: string): NatsPermissions
       return {
         publish: {
           allow: [
-            `${prefix}.>`, `dlq.${prefix}.>`, '$JS.API.INFO', '$JS.API.STREAM.INFO.*', '$JS.API.STREAM.CREATE.*', '$JS.API.STREAM.UPDATE.*',
-            '$JS.API.CONSUMER.>', '$JS.ACK.>',
+            `${prefix}.>`,
+            `dlq.${prefix}.>`,
+            '$JS.API.INFO',
+            '$JS.API.STREAM.INFO.*',
+            '$JS.API.STREAM.CREATE.*',
+            '$JS.API.STREAM.UPDATE.*',
+            '$JS.API.CONSUMER.>',
+            '$JS.ACK.>',
           ],
         },
         subscribe: replies(user),
@@ -51,9 +57,11 @@ export function natsPermissions(user: NatsUser, prefix: string): NatsPermissions
       return {
         publish: {
           allow: [
-            '$JS.API.INFO', '$JS.API.STREAM.INFO.*',
+            '$JS.API.INFO',
+            '$JS.API.STREAM.INFO.*',
             ...['CREATE', 'INFO', 'DELETE', 'MSG.NEXT'].map((op) => `$JS.API.CONSUMER.${op}.*.${replayConsumer}`),
-            `$JS.API.CONSUMER.CREATE.*.${replayConsumer}.>`, `$JS.ACK.*.${replayConsumer}.>`,
+            `$JS.API.CONSUMER.CREATE.*.${replayConsumer}.>`,
+            `$JS.ACK.*.${replayConsumer}.>`,
           ],
         },
         subscribe: replies(user),

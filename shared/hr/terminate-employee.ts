@@ -12,7 +12,12 @@ export interface TerminateInput {
 export async function terminateEmployee(uow: UnitOfWork, input: TerminateInput): Promise<Employee> {
   const current = await mustLockEmployee(uow.tx, input.id);
   const decision = terminate(current, input.terminatedAt ?? todayUtc(uow.now));
-  if (!decision.ok) throw new AppError(decision.code, decision.message, { status: current.status, hiredAt: current.hiredAt, ...(decision.code === 'invalid_dates' ? { path: 'terminatedAt' } : {}) });
+  if (!decision.ok)
+    throw new AppError(decision.code, decision.message, {
+      status: current.status,
+      hiredAt: current.hiredAt,
+      ...(decision.code === 'invalid_dates' ? { path: 'terminatedAt' } : {}),
+    });
   const next = decision.value;
   await uow.tx.query(
     `update hr.employees set status = 'terminated', terminated_at = $2, termination_reason = $3, version = version + 1, updated_at = $4

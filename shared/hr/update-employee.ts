@@ -8,10 +8,12 @@ export type UpdateInput = EmployeePatch & { id: string };
 /** Writes only real changes: a patch that changes nothing adds no version and no event. */
 export async function updateEmployee(uow: UnitOfWork, input: UpdateInput): Promise<Employee> {
   const { id, ...patch } = input;
-  if (patch.salary !== undefined && !isMonthlySalary(patch.salary)) throw new AppError('validation_failed', 'salary must be a positive whole number of minor units');
+  if (patch.salary !== undefined && !isMonthlySalary(patch.salary))
+    throw new AppError('validation_failed', 'salary must be a positive whole number of minor units');
   const current = await mustLockEmployee(uow.tx, id);
   const decision = applyPatch(current, patch);
-  if (!decision.ok) throw new AppError(decision.code, decision.message, { status: current.status, ...(decision.code === 'invalid_dates' ? { path: 'hiredAt' } : {}) });
+  if (!decision.ok)
+    throw new AppError(decision.code, decision.message, { status: current.status, ...(decision.code === 'invalid_dates' ? { path: 'hiredAt' } : {}) });
   const { next, changed } = decision.value;
   if (changed.length === 0) return current;
   await guardEmail(next.email, () =>

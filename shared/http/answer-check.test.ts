@@ -20,8 +20,22 @@ const def = defineFunction({
     mount({
       register: (app) => void app.get('/bi/:name', async () => answer),
       describe: [
-        { method: 'GET', path: '/bi/:name', fixed: { name: 'ok' }, summary: 'fixed', roles: ['clerk'], responses: { 200: { description: 'a thing', mediaTypes: ['application/json'], schema: thing } } },
-        { method: 'GET', path: '/bi/:name', summary: 'any other', roles: ['clerk'], params: z.object({ name: z.string() }), responses: { 200: { description: 'anything', mediaTypes: ['application/json'] } } },
+        {
+          method: 'GET',
+          path: '/bi/:name',
+          fixed: { name: 'ok' },
+          summary: 'fixed',
+          roles: ['clerk'],
+          responses: { 200: { description: 'a thing', mediaTypes: ['application/json'], schema: thing } },
+        },
+        {
+          method: 'GET',
+          path: '/bi/:name',
+          summary: 'any other',
+          roles: ['clerk'],
+          params: z.object({ name: z.string() }),
+          responses: { 200: { description: 'anything', mediaTypes: ['application/json'] } },
+        },
       ],
     }),
   ],
@@ -52,7 +66,11 @@ describe('the answer check', () => {
   });
 
   it("answers 500 `internal` for a read's or a mount's wrong answer (a command's goes through the same hook), never sending it, and logs the issues", async () => {
-    for (const wrong of [{ id: 'a', total: 1.5 }, { id: 'a', total: 1, extra: 'leak' }, { id: 7, total: 1 }]) {
+    for (const wrong of [
+      { id: 'a', total: 1.5 },
+      { id: 'a', total: 1, extra: 'leak' },
+      { id: 7, total: 1 },
+    ]) {
       answer = wrong;
       for (const url of ['/things/a', '/bi/ok']) {
         logged.length = 0;

@@ -58,7 +58,10 @@ export function answerCheck(def: FunctionDefinition, log: Logger, mode: Exclude<
     if (!schema) return payload;
     const checked = schema.safeParse(payload);
     if (checked.success) return payload;
-    log.error({ correlationId: req.id, fn: def.name, route: `${req.method} ${req.routeOptions.url}`, issues: checked.error.issues }, 'answer does not match its schema');
+    log.error(
+      { correlationId: req.id, fn: def.name, route: `${req.method} ${req.routeOptions.url}`, issues: checked.error.issues },
+      'answer does not match its schema',
+    );
     if (mode === 'log') return payload;
     throw new AppError('internal', 'the answer did not match its schema');
   };

@@ -26,7 +26,11 @@ export interface AppOptions {
   checkAnswers?: AnswerCheck;
 }
 
-export const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 /** The function HTTP contract: health, metrics, JSON errors, auth, validation, then the routes. */
 export function buildApp(def: FunctionDefinition, opts: AppOptions): FastifyInstance {
@@ -84,7 +88,7 @@ const principals = new WeakMap<FastifyRequest, Principal>();
 
 function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z.ZodType>, deps: Deps, authorize: Authorize, windowMs: number) {
   // Authenticated in onRequest, before the body is read: no token is a 401 whatever the body.
-  app.post(route.path ?? '/', { onRequest: async (req) => void (principals.set(req, await authorize(req, route.roles))) }, async (req, reply) => {
+  app.post(route.path ?? '/', { onRequest: async (req) => void principals.set(req, await authorize(req, route.roles)) }, async (req, reply) => {
     const actor = principals.get(req)!;
     const input = parseInput(route.body, req.body);
     const cause = { correlationId: req.id, causationId: null, actor: actor.sub };
@@ -96,7 +100,9 @@ function registerCommand(app: FastifyInstance, fn: string, route: CommandRoute<z
     }
     const key = parseInput(idempotencyKey, rawKey);
     // Claim, replay, expiry and the body's canonical hash: shared/idempotency/.
-    const answer = await runIdempotent(deps, cause, { scope: `${fn}${route.path ?? ''}:${actor.sub}`, key, body: req.body, status, windowMs }, (uow) => route.run(uow, input, actor));
+    const answer = await runIdempotent(deps, cause, { scope: `${fn}${route.path ?? ''}:${actor.sub}`, key, body: req.body, status, windowMs }, (uow) =>
+      route.run(uow, input, actor),
+    );
     if (answer.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(answer.status).send(answer.body);
   });
@@ -107,7 +113,8 @@ function registerReaction(app: FastifyInstance, fn: string, route: ReactionRoute
     const received = parseInput(envelopeSchema, req.body);
     const handle = route.on[received.type] as ((uow: UnitOfWork, e: Event, ctx: ReactionContext) => Promise<void>) | undefined;
     // Subscribed (stack.yml) but not handled: a deployment mistake, dead-lettered where it shows, not a silent 200.
-    if (!handle) throw new AppError('unhandled_event', `${fn} does not handle ${received.type}: its subscriptions and its handlers disagree`, { type: received.type });
+    if (!handle)
+      throw new AppError('unhandled_event', `${fn} does not handle ${received.type}: its subscriptions and its handlers disagree`, { type: received.type });
     const event = parseEvent(received);
     const cause = { correlationId: event.correlationId, causationId: event.id, actor: `service:${fn}` };
     const outcome = await runUnitOfWork(deps, cause, async (uow) => {

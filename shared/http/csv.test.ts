@@ -6,13 +6,35 @@ import { csvBoolean, csvJson, csvLines, csvMoney, csvNumber, csvText, neutralise
 
 describe('prefersCsv', () => {
   it('keeps JSON unless CSV is asked for', () => {
-    for (const accept of [undefined, '', '*/*', 'application/json', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'text/plain', 'text/csv;q=0', 'application/json, text/csv', 'text/csv;q=0.5, application/json', 'text/csv;q=abc', 'csv']) {
+    for (const accept of [
+      undefined,
+      '',
+      '*/*',
+      'application/json',
+      'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'text/plain',
+      'text/csv;q=0',
+      'application/json, text/csv',
+      'text/csv;q=0.5, application/json',
+      'text/csv;q=abc',
+      'csv',
+    ]) {
       expect(prefersCsv(accept), String(accept)).toBe(false);
     }
   });
 
   it('answers CSV when text/csv weighs more, or as much with a more specific range or named first', () => {
-    for (const accept of ['text/csv', 'text/csv, application/json', 'TEXT/CSV', 'text/csv, */*', 'text/csv, application/*', 'application/json;q=0.5, text/csv', 'text/csv;q=0.9, */*;q=0.8', 'text/*', ' text/csv ; q=1.000 ']) {
+    for (const accept of [
+      'text/csv',
+      'text/csv, application/json',
+      'TEXT/CSV',
+      'text/csv, */*',
+      'text/csv, application/*',
+      'application/json;q=0.5, text/csv',
+      'text/csv;q=0.9, */*;q=0.8',
+      'text/*',
+      ' text/csv ; q=1.000 ',
+    ]) {
       expect(prefersCsv(accept), accept).toBe(true);
     }
   });
@@ -20,7 +42,8 @@ describe('prefersCsv', () => {
 
 describe('neutralise', () => {
   it("prefixes text that a spreadsheet would run as a formula with '", () => {
-    for (const s of ['=HYPERLINK("http://x","y")', '+1', '-1+2', '@SUM(1)', '\tx', '\rx', '\uFF1D1+1', '\uFF0B1', '\uFF0D1', '\uFF201']) expect(neutralise(s)).toBe(`'${s}`);
+    for (const s of ['=HYPERLINK("http://x","y")', '+1', '-1+2', '@SUM(1)', '\tx', '\rx', '\uFF1D1+1', '\uFF0B1', '\uFF0D1', '\uFF201'])
+      expect(neutralise(s)).toBe(`'${s}`);
   });
 
   it('leaves other text alone, formula characters inside it too', () => {
@@ -33,7 +56,9 @@ describe('columns', () => {
 
   it('keeps numbers numbers (a negative balance too) and neutralises text, whatever column it is in', () => {
     const row = { name: '-Acme', balance: -250, currency: 'EUR', count: '=1+1', done: true, data: { a: 1 }, gone: null };
-    expect(cells([csvText('name'), ...csvMoney('balance'), csvNumber('count'), csvBoolean('done'), csvJson('data'), csvText('gone'), csvText('missing')], row)).toEqual({
+    expect(
+      cells([csvText('name'), ...csvMoney('balance'), csvNumber('count'), csvBoolean('done'), csvJson('data'), csvText('gone'), csvText('missing')], row),
+    ).toEqual({
       name: "'-Acme",
       balance: -250,
       balance_formatted: '-2.50',
@@ -52,7 +77,14 @@ describe('columns', () => {
   });
 
   it('summarises nested lines in one cell', () => {
-    expect(csvLines('lines').cell({ lines: [{ sku: 'MUG', quantity: 3, net: 1 }, { sku: 'PEN', quantity: 1 }] })).toBe('3 x MUG; 1 x PEN');
+    expect(
+      csvLines('lines').cell({
+        lines: [
+          { sku: 'MUG', quantity: 3, net: 1 },
+          { sku: 'PEN', quantity: 1 },
+        ],
+      }),
+    ).toBe('3 x MUG; 1 x PEN');
     expect(csvLines('lines').cell({ lines: [{ sku: 'B', quantity: 2 }, 'odd'] })).toBe('2 x B; ');
     expect(csvLines('lines').cell({ lines: [] })).toBe('');
   });
@@ -66,13 +98,21 @@ describe('sendCsv', () => {
   }
 
   it('writes RFC 4180 CSV with a header row and an attachment name', async () => {
-    const app = appWith(() => [{ name: 'a, "b"\nc', n: 1 }, { name: '=1', n: -2 }, { name: null, n: null }]);
+    const app = appWith(() => [
+      { name: 'a, "b"\nc', n: 1 },
+      { name: '=1', n: -2 },
+      { name: null, n: null },
+    ]);
     const res = await app.inject({ url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="things-\d{4}-\d\d-\d\d\.csv"$/);
     expect(res.body).toBe('name,n\r\n"a, ""b""\nc",1\r\n\'=1,-2\r\n,\r\n');
-    expect(parse(res.body, { columns: true })).toEqual([{ name: 'a, "b"\nc', n: '1' }, { name: "'=1", n: '-2' }, { name: '', n: '' }]);
+    expect(parse(res.body, { columns: true })).toEqual([
+      { name: 'a, "b"\nc', n: '1' },
+      { name: "'=1", n: '-2' },
+      { name: '', n: '' },
+    ]);
   });
 
   it('writes only the header for no rows', async () => {

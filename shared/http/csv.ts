@@ -142,8 +142,5 @@ export async function sendCsv(
     if (err && err.code !== 'ERR_STREAM_PREMATURE_CLOSE') log?.error({ err, file: file.name }, 'csv export failed after the first row');
   });
   const day = new Date().toISOString().slice(0, 10);
-  return reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${file.name}-${day}.csv"`)
-    .send(csv);
+  return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file.name}-${day}.csv"`).send(csv);
 }

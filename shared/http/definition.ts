@@ -111,10 +111,8 @@ export interface FunctionDefinition {
 }
 
 // Helpers keep each handler's input type tied to its schema.
-export const command = <S extends z.ZodType>(r: Omit<CommandRoute<S>, 'kind'>): FunctionRoute =>
-  ({ kind: 'command', ...r }) as unknown as FunctionRoute;
+export const command = <S extends z.ZodType>(r: Omit<CommandRoute<S>, 'kind'>): FunctionRoute => ({ kind: 'command', ...r }) as unknown as FunctionRoute;
 export const reaction = (r: Omit<ReactionRoute, 'kind'>): FunctionRoute => ({ kind: 'reaction', ...r });
-export const query = <S extends z.ZodType>(r: Omit<QueryRoute<S>, 'kind'>): FunctionRoute =>
-  ({ kind: 'query', ...r }) as unknown as FunctionRoute;
+export const query = <S extends z.ZodType>(r: Omit<QueryRoute<S>, 'kind'>): FunctionRoute => ({ kind: 'query', ...r }) as unknown as FunctionRoute;
 export const mount = (r: Omit<MountRoute, 'kind'>): FunctionRoute => ({ kind: 'mount', ...r });
 export const defineFunction = (def: FunctionDefinition): FunctionDefinition => def;

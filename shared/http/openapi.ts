@@ -89,34 +89,82 @@ function operations(def: FunctionDefinition): Op[] {
   return def.routes.flatMap((route): Op[] => {
     switch (route.kind) {
       case 'command':
-        return [{
-          fn, kind: 'command', method: 'POST', route: route.path ?? '/', summary: route.path ? `${fn} ${route.path}` : fn, roles: route.roles, body: route.body, idempotent: route.idempotent === true,
-          responses: { [route.successStatus ?? 200]: { description: "The command's answer (its fields: docs/api.md).", mediaTypes: json, schema: route.answer } },
-          errors: domainCodes,
-        }];
+        return [
+          {
+            fn,
+            kind: 'command',
+            method: 'POST',
+            route: route.path ?? '/',
+            summary: route.path ? `${fn} ${route.path}` : fn,
+            roles: route.roles,
+            body: route.body,
+            idempotent: route.idempotent === true,
+            responses: {
+              [route.successStatus ?? 200]: { description: "The command's answer (its fields: docs/api.md).", mediaTypes: json, schema: route.answer },
+            },
+            errors: domainCodes,
+          },
+        ];
       case 'reaction': {
         const types = Object.keys(route.on);
-        return [{
-          fn, kind: 'reaction', method: 'POST', route: '/', summary: `${fn}: reacts to ${types.join(', ')}`, roles: ['service'], body: envelopeSchema, idempotent: false,
-          description: `Called by the connector with one event envelope per delivery. Reacts to ${types.map((t) => `\`${t}\``).join(', ')}; ` +
-            'any other type is answered 422 `unhandled_event` (stack.yml subscribes it to exactly these, so the connector dead-letters a stray one). ' +
-            'The data is checked against the event registry (docs/asyncapi.json): 400 when it does not match, 422 `unknown_event_version` when newer than this code. ' +
-            'Each event takes effect once: a redelivery is answered `{"outcome": "duplicate"}`.',
-          responses: { 200: { description: '`{"outcome": "applied" | "duplicate"}`', mediaTypes: json, schema: reactionAnswer } },
-          errors: [...domainCodes, 'unhandled_event', 'unknown_event_version'],
-        }];
+        return [
+          {
+            fn,
+            kind: 'reaction',
+            method: 'POST',
+            route: '/',
+            summary: `${fn}: reacts to ${types.join(', ')}`,
+            roles: ['service'],
+            body: envelopeSchema,
+            idempotent: false,
+            description:
+              `Called by the connector with one event envelope per delivery. Reacts to ${types.map((t) => `\`${t}\``).join(', ')}; ` +
+              'any other type is answered 422 `unhandled_event` (stack.yml subscribes it to exactly these, so the connector dead-letters a stray one). ' +
+              'The data is checked against the event registry (docs/asyncapi.json): 400 when it does not match, 422 `unknown_event_version` when newer than this code. ' +
+              'Each event takes effect once: a redelivery is answered `{"outcome": "duplicate"}`.',
+            responses: { 200: { description: '`{"outcome": "applied" | "duplicate"}`', mediaTypes: json, schema: reactionAnswer } },
+            errors: [...domainCodes, 'unhandled_event', 'unknown_event_version'],
+          },
+        ];
       }
       case 'query':
-        return [{
-          fn, kind: 'query', method: 'GET', route: route.path, summary: `${fn} ${route.path}`, roles: route.roles, input: route.input, idempotent: false,
-          ...(route.csv ? { description: 'With `Accept: text/csv`: every row (all pages) as CSV.' } : {}),
-          responses: { 200: { description: 'The record, or a page of `{items, nextCursor}` (fields: docs/api.md).', mediaTypes: route.csv ? [...json, 'text/csv'] : json, schema: route.answer } },
-          errors: ['not_found'],
-        }];
+        return [
+          {
+            fn,
+            kind: 'query',
+            method: 'GET',
+            route: route.path,
+            summary: `${fn} ${route.path}`,
+            roles: route.roles,
+            input: route.input,
+            idempotent: false,
+            ...(route.csv ? { description: 'With `Accept: text/csv`: every row (all pages) as CSV.' } : {}),
+            responses: {
+              200: {
+                description: 'The record, or a page of `{items, nextCursor}` (fields: docs/api.md).',
+                mediaTypes: route.csv ? [...json, 'text/csv'] : json,
+                schema: route.answer,
+              },
+            },
+            errors: ['not_found'],
+          },
+        ];
       case 'mount':
         return (route.describe ?? []).map((m: MountOperation): Op => ({
-          fn, kind: 'mount', method: m.method, route: m.path, fixed: m.fixed, summary: m.summary, description: m.description, roles: m.roles,
-          params: m.params, query: m.query, body: m.body, idempotent: false, responses: m.responses, errors: m.errors ?? [],
+          fn,
+          kind: 'mount',
+          method: m.method,
+          route: m.path,
+          fixed: m.fixed,
+          summary: m.summary,
+          description: m.description,
+          roles: m.roles,
+          params: m.params,
+          query: m.query,
+          body: m.body,
+          idempotent: false,
+          responses: m.responses,
+          errors: m.errors ?? [],
         }));
     }
   });
@@ -135,7 +183,11 @@ function properties(schema: z.ZodType): { name: string; required: boolean; schem
   const s = jsonSchema(schema);
   if (s.type !== 'object') throw new Error('openapi: parameters must be an object schema');
   const required = (s.required as string[] | undefined) ?? [];
-  return Object.entries((s.properties as Record<string, JsonSchema> | undefined) ?? {}).map(([name, p]) => ({ name, required: required.includes(name), schema: p }));
+  return Object.entries((s.properties as Record<string, JsonSchema> | undefined) ?? {}).map(([name, p]) => ({
+    name,
+    required: required.includes(name),
+    schema: p,
+  }));
 }
 
 /** fastify's `/orders/:id` as OpenAPI's `/orders/{id}`, fixed parameters written in. */
@@ -158,7 +210,8 @@ function parameters(op: Op): (Parameter | { $ref: string })[] {
   add(op.params, 'path');
   add(op.query, 'query');
   for (const name of inPath) {
-    if (!out.some((p) => 'in' in p && p.in === 'path' && p.name === name)) throw new Error(`openapi: ${op.fn} ${op.route}: no schema for the path parameter ${name}`);
+    if (!out.some((p) => 'in' in p && p.in === 'path' && p.name === name))
+      throw new Error(`openapi: ${op.fn} ${op.route}: no schema for the path parameter ${name}`);
   }
   if (op.idempotent) out.push({ $ref: '#/components/parameters/IdempotencyKey' });
   return out;
@@ -193,7 +246,13 @@ function operation(op: Op, bodyRef: (op: Op) => string, answerRef: (op: Op, stat
     const content = (t: string): Content => (r.schema && t === 'application/json' ? { schema: { $ref: answerRef(op, status, r.schema) } } : {});
     responses[status] = {
       description: r.description,
-      ...(op.idempotent ? { headers: { 'Idempotent-Replayed': { description: 'Present on the replay of a request with a known Idempotency-Key.', schema: jsonSchema(z.literal('true')) } } } : {}),
+      ...(op.idempotent
+        ? {
+            headers: {
+              'Idempotent-Replayed': { description: 'Present on the replay of a request with a known Idempotency-Key.', schema: jsonSchema(z.literal('true')) },
+            },
+          }
+        : {}),
       content: Object.fromEntries(r.mediaTypes.map((t) => [t, content(t)])),
     };
   }
@@ -210,7 +269,9 @@ function operation(op: Op, bodyRef: (op: Op) => string, answerRef: (op: Op, stat
     ? 'Accepts `Idempotency-Key`: a retry with the same key and body (compared as canonical JSON: key order and spacing do not matter) gets the first answer (`Idempotent-Replayed: true`) for at least 24 hours, after which the key is a new request; the same key with another body is 422 `idempotency_key_reused`. Keys are scoped per function and caller.'
     : undefined;
   return {
-    operationId: `${op.method.toLowerCase()}_${openApiPath(op).replace(/^\/function\//, '').replace(/[^A-Za-z0-9]+/g, '_')}`,
+    operationId: `${op.method.toLowerCase()}_${openApiPath(op)
+      .replace(/^\/function\//, '')
+      .replace(/[^A-Za-z0-9]+/g, '_')}`,
     summary: op.summary,
     description: [rolesText(op.roles), op.description, idempotency].filter(Boolean).join('\n\n'),
     tags: [op.kind === 'command' ? 'commands' : op.kind === 'reaction' ? 'reactions' : op.fn],
@@ -246,7 +307,10 @@ export function openApiDocument(defs: readonly FunctionDefinition[], opts: { ver
     let name = named.get(schema);
     if (!name) {
       const route = op.route.replace(/:(\w+)/g, (_m, p: string) => op.fixed?.[p] ?? p);
-      name = schema === reactionAnswer ? 'ReactionAnswer' : `${pascal(op.fn)}${route === '/' ? '' : pascal(route)}${op.method === 'GET' ? '' : 'Post'}${status === '200' ? '' : status}Answer`;
+      name =
+        schema === reactionAnswer
+          ? 'ReactionAnswer'
+          : `${pascal(op.fn)}${route === '/' ? '' : pascal(route)}${op.method === 'GET' ? '' : 'Post'}${status === '200' ? '' : status}Answer`;
       if (schemas[name]) throw new Error(`openapi: two answers named ${name}`);
       named.set(schema, name);
       schemas[name] = jsonSchema(schema, 'output');
@@ -296,7 +360,13 @@ export function openApiDocument(defs: readonly FunctionDefinition[], opts: { ver
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       parameters: {
-        IdempotencyKey: { name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes a retry safe: the first answer is returned again, for at least 24 hours.', schema: jsonSchema(idempotencyKey) },
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Makes a retry safe: the first answer is returned again, for at least 24 hours.',
+          schema: jsonSchema(idempotencyKey),
+        },
       },
       schemas,
     },

@@ -24,7 +24,13 @@ export async function serve(def: FunctionDefinition): Promise<void> {
     serviceClient: config.CLIENT_ID,
     jwksUrl: config.AUTH_JWKS_URL,
   });
-  const app = buildApp(def, { deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log }, verify, bodyLimit: config.BODY_LIMIT_BYTES, idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000, checkAnswers: config.CHECK_ANSWERS });
+  const app = buildApp(def, {
+    deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log },
+    verify,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000,
+    checkAnswers: config.CHECK_ANSWERS,
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   announceListening(app.server.address());
   log.info({ port: config.PORT }, 'listening');

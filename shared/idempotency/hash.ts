@@ -15,5 +15,7 @@ export function requestHash(body: unknown): string {
   } catch (err) {
     throw new AppError('validation_failed', `the body has no canonical JSON form: ${(err as Error).message}`);
   }
-  return createHash('sha256').update(canonical ?? 'null').digest('hex');
+  return createHash('sha256')
+    .update(canonical ?? 'null')
+    .digest('hex');
 }

@@ -26,7 +26,12 @@ export interface IdempotentAnswer {
  * concurrent retry waits for the first request, then replays its committed answer. The same key with
  * another body is refused (422 idempotency_key_reused); a key whose record has expired is a new request.
  */
-export async function runIdempotent(deps: Deps, cause: Causation, req: IdempotentRequest, work: (uow: UnitOfWork) => Promise<unknown>): Promise<IdempotentAnswer> {
+export async function runIdempotent(
+  deps: Deps,
+  cause: Causation,
+  req: IdempotentRequest,
+  work: (uow: UnitOfWork) => Promise<unknown>,
+): Promise<IdempotentAnswer> {
   const hash = requestHash(req.body);
   const ref = { scope: req.scope, key: req.key };
   return runUnitOfWork(deps, cause, async (uow) => {

@@ -39,7 +39,12 @@ export async function claim(tx: Tx, ref: KeyRef, requestHash: string, windowMs: 
 
 /** Stores the answer of the claiming request, in its transaction: it exists if and only if the effect does. */
 export async function complete(tx: Tx, ref: KeyRef, status: number, response: unknown): Promise<void> {
-  await tx.query('update platform.idempotency set status = $3, response = $4 where scope = $1 and key = $2', [ref.scope, ref.key, status, JSON.stringify(response)]);
+  await tx.query('update platform.idempotency set status = $3, response = $4 where scope = $1 and key = $2', [
+    ref.scope,
+    ref.key,
+    status,
+    JSON.stringify(response),
+  ]);
 }
 
 export async function get(db: Tx | Pool, ref: KeyRef): Promise<StoredAnswer | undefined> {

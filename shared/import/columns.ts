@@ -19,7 +19,10 @@ export const openingStockColumns = z
   })
   .strict()
   // Stock is valued at cost from its first unit (docs/ledger.md): opening stock without a cost would be worth nothing.
-  .refine((r) => !r.openingStock || r.unitCost !== undefined, { path: ['unitCost'], message: 'required when openingStock is more than 0: stock is valued at cost' });
+  .refine((r) => !r.openingStock || r.unitCost !== undefined, {
+    path: ['unitCost'],
+    message: 'required when openingStock is more than 0: stock is valued at cost',
+  });
 
 /** The address columns, in the order a sample file shows them; `street` is the first line (1-3 lines). */
 export const addressColumns = ['street', 'street2', 'street3', 'postalCode', 'city', 'country'] as const;
@@ -45,7 +48,8 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
 /** The zod type under optional/default/nullable/a transform's input: what a cell must hold. */
 function baseType(schema: z.ZodType): string {
   const def = schema.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
-  if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) return baseType(def.innerType);
+  if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') && def.innerType)
+    return baseType(def.innerType);
   if (def.type === 'pipe' && def.in) return baseType(def.in);
   return def.type;
 }
@@ -64,7 +68,11 @@ function columnsOf(schema: AnyObject): Column[] {
     const required = !field.safeParse(undefined).success;
     if (type === 'object') {
       if (name !== 'address') throw new Error(`import: no flat columns for the nested field ${name}`);
-      return addressColumns.map((c) => ({ name: c, numeric: false, required: required && (c === 'street' || c === 'postalCode' || c === 'city' || c === 'country') }));
+      return addressColumns.map((c) => ({
+        name: c,
+        numeric: false,
+        required: required && (c === 'street' || c === 'postalCode' || c === 'city' || c === 'country'),
+      }));
     }
     return [{ name, numeric: type === 'number', required }];
   });

@@ -44,16 +44,24 @@ function same(kind: ImportKind, body: Record<string, unknown>, stored: Stored): 
 const tables = { products: 'inventory.products', customers: 'orders.customers', suppliers: 'inventory.suppliers' } as const;
 
 /** The plan of every row, or the errors that refuse the file (an unknown supplier, an ambiguous match). */
-export async function planRows<B extends Record<string, unknown>>(tx: Tx, kind: ImportKind, rows: readonly Row<B>[]): Promise<{ planned: Planned<B>[]; errors: RowError[] }> {
+export async function planRows<B extends Record<string, unknown>>(
+  tx: Tx,
+  kind: ImportKind,
+  rows: readonly Row<B>[],
+): Promise<{ planned: Planned<B>[]; errors: RowError[] }> {
   const errors: RowError[] = [];
   const planned: Planned<B>[] = [];
   const table = tables[kind];
   if (kind === 'products') {
     const skus = rows.map((r) => String(r.body.sku));
     const stored = new Map((await tx.query<Stored>(`select * from ${table} where sku = any($1)`, [skus])).rows.map((p) => [String(p.sku), p]));
-    const moved = new Set((await tx.query<{ sku: string }>('select distinct sku from inventory.stock_movements where sku = any($1)', [skus])).rows.map((m) => m.sku));
+    const moved = new Set(
+      (await tx.query<{ sku: string }>('select distinct sku from inventory.stock_movements where sku = any($1)', [skus])).rows.map((m) => m.sku),
+    );
     const supplierIds = [...new Set(rows.map((r) => r.body.preferredSupplierId).filter((s): s is string => typeof s === 'string'))];
-    const suppliers = new Set(supplierIds.length ? (await tx.query<{ id: string }>('select id from inventory.suppliers where id = any($1)', [supplierIds])).rows.map((s) => s.id) : []);
+    const suppliers = new Set(
+      supplierIds.length ? (await tx.query<{ id: string }>('select id from inventory.suppliers where id = any($1)', [supplierIds])).rows.map((s) => s.id) : [],
+    );
     for (const row of rows) {
       const supplier = row.body.preferredSupplierId;
       if (typeof supplier === 'string' && !suppliers.has(supplier)) {
@@ -75,7 +83,9 @@ export async function planRows<B extends Record<string, unknown>>(tx: Tx, kind: 
   const byName = new Map<string, Stored[]>();
   if (named.length > 0) {
     const { rows: candidates } = await tx.query<Stored & { address: { postalCode?: string } | null }>(
-      `select * from ${table} where lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = any($1)`, [named]);
+      `select * from ${table} where lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = any($1)`,
+      [named],
+    );
     for (const c of candidates) {
       const key = nameKey(String(c.name), c.address?.postalCode);
       byName.set(key, [...(byName.get(key) ?? []), c]);
@@ -88,7 +98,11 @@ export async function planRows<B extends Record<string, unknown>>(tx: Tx, kind: 
     else {
       const matches = byName.get(row.key) ?? [];
       if (matches.length > 1) {
-        errors.push({ line: row.line, field: 'name', message: `${matches.length} stored ${kind} have this name and postal code: add an id column to say which one (ids: ${matches.map((m) => String(m.id)).join(', ')})` });
+        errors.push({
+          line: row.line,
+          field: 'name',
+          message: `${matches.length} stored ${kind} have this name and postal code: add an id column to say which one (ids: ${matches.map((m) => String(m.id)).join(', ')})`,
+        });
         continue;
       }
       before = matches[0];
@@ -97,7 +111,11 @@ export async function planRows<B extends Record<string, unknown>>(tx: Tx, kind: 
     if (id !== undefined) {
       const other = lineOfId.get(id);
       if (other !== undefined) {
-        errors.push({ line: row.line, field: typeof row.body.id === 'string' ? 'id' : 'name', message: `this is the same ${kind.slice(0, -1)} (id ${id}) as line ${other}` });
+        errors.push({
+          line: row.line,
+          field: typeof row.body.id === 'string' ? 'id' : 'name',
+          message: `this is the same ${kind.slice(0, -1)} (id ${id}) as line ${other}`,
+        });
         continue;
       }
       lineOfId.set(id, row.line);

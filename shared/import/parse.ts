@@ -53,8 +53,11 @@ export function parseCsv(bytes: Uint8Array, columns: readonly Column[]): Parsed 
   try {
     text = utf8.decode(bytes);
   } catch {
-    return fail(firstBadLine(bytes), null,
-      'the file is not UTF-8 text (Latin-1 or Windows-1252, as older spreadsheets save, is not accepted): save it as "CSV UTF-8" in Excel, or with the character set Unicode (UTF-8) in LibreOffice, and import it again');
+    return fail(
+      firstBadLine(bytes),
+      null,
+      'the file is not UTF-8 text (Latin-1 or Windows-1252, as older spreadsheets save, is not accepted): save it as "CSV UTF-8" in Excel, or with the character set Unicode (UTF-8) in LibreOffice, and import it again',
+    );
   }
   // A BOM (Excel's "CSV UTF-8" writes one) is not part of the first column's name.
   if (text.startsWith('\uFEFF')) text = text.slice(1);
@@ -69,7 +72,10 @@ export function parseCsv(bytes: Uint8Array, columns: readonly Column[]): Parsed 
   try {
     // on_record sees where each record ends (context.lines); the records themselves are kept from it.
     parse(text, {
-      delimiter, relax_column_count: true, skip_empty_lines: true, record_delimiter: '\n',
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: '\n',
       on_record: (record: string[], context) => {
         rows.push({ record, info: { lines: context.lines } });
         return null;
@@ -110,7 +116,12 @@ export function parseCsv(bytes: Uint8Array, columns: readonly Column[]): Parsed 
     const cells = new Map<string, string>();
     record.forEach((cell, i) => {
       const name = header[i]!;
-      if (isFormula(cell)) errors.push({ line, field: name, message: `starts with "${JSON.stringify(cell[0]).slice(1, -1)}", which a spreadsheet runs as a formula: refused (CSV injection); remove the leading character` });
+      if (isFormula(cell))
+        errors.push({
+          line,
+          field: name,
+          message: `starts with "${JSON.stringify(cell[0]).slice(1, -1)}", which a spreadsheet runs as a formula: refused (CSV injection); remove the leading character`,
+        });
       cells.set(name, cell);
     });
     out.push({ line, cells });

@@ -22,21 +22,33 @@ const productQuery = z.object({ kind: z.enum(['products', 'suppliers']), dryRun 
 const customerQuery = z.object({ dryRun }).strict();
 
 const ndjson = 'application/x-ndjson';
-const wantsProgress = (accept: string | undefined) => new Negotiator({ headers: { accept: accept ?? '*/*' } }).mediaType(['application/json', ndjson]) === ndjson;
+const wantsProgress = (accept: string | undefined) =>
+  new Negotiator({ headers: { accept: accept ?? '*/*' } }).mediaType(['application/json', ndjson]) === ndjson;
 
 const columnsText = (kind: ImportKind) =>
-  columnsFor(kind).map((c) => `\`${c.name}\`${c.required ? ' (required)' : ''}`).join(', ');
+  columnsFor(kind)
+    .map((c) => `\`${c.name}\`${c.required ? ' (required)' : ''}`)
+    .join(', ');
 
 function describe(path: string, summary: string, kinds: readonly ImportKind[], roles: readonly Role[], query: z.ZodType): MountOperation {
   return {
-    method: 'POST', path, summary, roles, query,
+    method: 'POST',
+    path,
+    summary,
+    roles,
+    query,
     description:
       'Body: the CSV file (`Content-Type: text/csv`, UTF-8, header row first; at most IMPORT_BODY_LIMIT_BYTES, 20 MB by default). ' +
       kinds.map((k) => `Columns of ${k}: ${columnsText(k)}.`).join(' ') +
       ' Every row is checked before any is written; one bad row refuses the file (422 `import_invalid`, `details.rows` = `[{line, field, message}]`, the first 1000, `details.total`). ' +
       'All rows are then written in one transaction; a row equal to what is stored is left alone (`unchanged`). ' +
       'With `Accept: application/x-ndjson` the answer streams `{"phase","done","total"}` lines and ends with `{"result"}` or `{"error"}` (docs/api.md, "Moving in").',
-    responses: { 200: { description: '`{kind, dryRun, rows, created, updated, unchanged, openingStock}`, or progress lines ending with it', mediaTypes: ['application/json', ndjson] } },
+    responses: {
+      200: {
+        description: '`{kind, dryRun, rows, created, updated, unchanged, openingStock}`, or progress lines ending with it',
+        mediaTypes: ['application/json', ndjson],
+      },
+    },
     errors: ['import_invalid', 'body_too_large', 'unsupported_media_type'],
   };
 }
@@ -46,7 +58,15 @@ export function importMount(fn: 'upsert-product' | 'upsert-customer', roles: rea
   const kinds: readonly ImportKind[] = fn === 'upsert-product' ? ['products', 'suppliers'] : ['customers'];
   const query = fn === 'upsert-product' ? productQuery : customerQuery;
   return {
-    describe: [describe('/import', fn === 'upsert-product' ? 'Import products (with opening stock) or suppliers from CSV' : 'Import customers from CSV', kinds, roles, query)],
+    describe: [
+      describe(
+        '/import',
+        fn === 'upsert-product' ? 'Import products (with opening stock) or suppliers from CSV' : 'Import customers from CSV',
+        kinds,
+        roles,
+        query,
+      ),
+    ],
     register: (app, { deps, authorize }) => {
       const limit = readConfig(['IMPORT_BODY_LIMIT_BYTES']).IMPORT_BODY_LIMIT_BYTES;
       // In a scope of its own: the CSV parser and the large limit are this route's alone.

@@ -29,11 +29,19 @@ export function keyOf(kind: ImportKind, body: Keyed): { key: string; field: stri
   if (kind === 'products') return { key: `sku:${body.sku}`, field: 'sku', shown: `sku ${body.sku}` };
   if (body.id !== undefined) return { key: `id:${body.id}`, field: 'id', shown: `id ${body.id}` };
   const postal = body.address?.postalCode;
-  return { key: nameKey(body.name ?? '', postal), field: 'name', shown: `name "${body.name}"${postal ? ` with postal code ${postal}` : ' with no postal code'}` };
+  return {
+    key: nameKey(body.name ?? '', postal),
+    field: 'name',
+    shown: `name "${body.name}"${postal ? ` with postal code ${postal}` : ' with no postal code'}`,
+  };
 }
 
 /** The records that pass the schema, and an error per field of those that do not, and per duplicate key. */
-export function checkRows<S extends z.ZodType<Keyed>>(kind: ImportKind, schema: S, records: readonly CsvRecord[]): { rows: Row<z.output<S>>[]; errors: RowError[] } {
+export function checkRows<S extends z.ZodType<Keyed>>(
+  kind: ImportKind,
+  schema: S,
+  records: readonly CsvRecord[],
+): { rows: Row<z.output<S>>[]; errors: RowError[] } {
   const rows: Row<z.output<S>>[] = [];
   const errors: RowError[] = [];
   const firstLineOf = new Map<string, number>();
@@ -47,7 +55,11 @@ export function checkRows<S extends z.ZodType<Keyed>>(kind: ImportKind, schema: 
     const { key, field, shown } = keyOf(kind, body.data);
     const first = firstLineOf.get(key);
     if (first !== undefined) {
-      errors.push({ line: record.line, field, message: `${shown} is also on line ${first}: each ${kind === 'products' ? 'product' : kind.slice(0, -1)} once per file` });
+      errors.push({
+        line: record.line,
+        field,
+        message: `${shown} is also on line ${first}: each ${kind === 'products' ? 'product' : kind.slice(0, -1)} once per file`,
+      });
       continue;
     }
     firstLineOf.set(key, record.line);

@@ -39,7 +39,10 @@ export interface ImportOptions {
 export function importInvalid(errors: readonly RowError[]): AppError {
   const rows = [...errors].sort((a, b) => a.line - b.line).slice(0, maxListedErrors);
   const n = errors.length;
-  return new AppError('import_invalid', `${n} problem${n === 1 ? '' : 's'} in the file (first on line ${rows[0]?.line}); nothing was imported`, { rows, total: n });
+  return new AppError('import_invalid', `${n} problem${n === 1 ? '' : 's'} in the file (first on line ${rows[0]?.line}); nothing was imported`, {
+    rows,
+    total: n,
+  });
 }
 
 export type ProductRow = z.output<typeof productBody>;
@@ -73,7 +76,15 @@ function check(kind: ImportKind, bytes: Uint8Array): Checked {
 }
 
 /** Checks the file and, unless a dry run, imports it: every row or none. Bad rows throw `import_invalid`. */
-export async function importCsv(deps: Deps, writers: Writers, actor: string, correlationId: string, kind: ImportKind, bytes: Uint8Array, opts: ImportOptions): Promise<ImportResult> {
+export async function importCsv(
+  deps: Deps,
+  writers: Writers,
+  actor: string,
+  correlationId: string,
+  kind: ImportKind,
+  bytes: Uint8Array,
+  opts: ImportOptions,
+): Promise<ImportResult> {
   const checked = check(kind, bytes);
   const total = checked.rows.length + checked.errors.length;
   if (checked.errors.length > 0) throw importInvalid(checked.errors);
@@ -86,7 +97,10 @@ export async function importCsv(deps: Deps, writers: Writers, actor: string, cor
     opts.onChecked?.();
     opts.onProgress?.('check', total, total);
     const result: ImportResult = {
-      kind, dryRun: opts.dryRun, rows: total, openingStock: planned.items.filter((p) => p.openingStock).length,
+      kind,
+      dryRun: opts.dryRun,
+      rows: total,
+      openingStock: planned.items.filter((p) => p.openingStock).length,
       created: planned.items.filter((p) => p.action === 'create').length,
       updated: planned.items.filter((p) => p.action === 'update').length,
       unchanged: planned.items.filter((p) => p.action === 'unchanged').length,
@@ -100,7 +114,11 @@ export async function importCsv(deps: Deps, writers: Writers, actor: string, cor
 // Progress is reported every this many rows (and at the end).
 const progressEvery = 250;
 
-async function writeAll<P extends { action: string; openingStock: boolean }>(items: readonly P[], write: (p: P) => Promise<unknown>, progress: (done: number) => void) {
+async function writeAll<P extends { action: string; openingStock: boolean }>(
+  items: readonly P[],
+  write: (p: P) => Promise<unknown>,
+  progress: (done: number) => void,
+) {
   for (let i = 0; i < items.length; i++) {
     const p = items[i]!;
     if (p.action !== 'unchanged' || p.openingStock) await write(p);
@@ -108,7 +126,11 @@ async function writeAll<P extends { action: string; openingStock: boolean }>(ite
   }
 }
 
-async function plan(uow: UnitOfWork, checked: Checked, writers: Writers): Promise<{ items: Planned<unknown>[]; write: (progress: (done: number) => void) => Promise<void> }> {
+async function plan(
+  uow: UnitOfWork,
+  checked: Checked,
+  writers: Writers,
+): Promise<{ items: Planned<unknown>[]; write: (progress: (done: number) => void) => Promise<void> }> {
   const refuse = (errors: RowError[]) => {
     if (errors.length > 0) throw importInvalid(errors);
   };

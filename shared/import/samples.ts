@@ -10,16 +10,40 @@ const rows: Record<ImportKind, Record<string, string | number>[]> = {
     { sku: 'BOOK-1', name: 'Cookbook', unitPrice: 2400, currency: 'EUR', taxRateBp: 700, openingStock: 0 },
   ],
   customers: [
-    { name: 'Café Central', email: 'office@cafe-central.example', paymentTermsDays: 14, street: 'Herrengasse 14', postalCode: '1010', city: 'Wien', country: 'AT', vatId: 'ATU13585627', language: 'de', currency: 'EUR' },
+    {
+      name: 'Café Central',
+      email: 'office@cafe-central.example',
+      paymentTermsDays: 14,
+      street: 'Herrengasse 14',
+      postalCode: '1010',
+      city: 'Wien',
+      country: 'AT',
+      vatId: 'ATU13585627',
+      language: 'de',
+      currency: 'EUR',
+    },
     { name: 'Jane Doe', paymentTermsDays: 0 },
   ],
   suppliers: [
-    { name: 'Porzellan Werk GmbH', street: 'Fabrikstraße 3', street2: 'Tor 2', postalCode: '95100', city: 'Selb', country: 'DE', paymentTermsDays: 30, currency: 'EUR', email: 'orders@porzellan.example' },
+    {
+      name: 'Porzellan Werk GmbH',
+      street: 'Fabrikstraße 3',
+      street2: 'Tor 2',
+      postalCode: '95100',
+      city: 'Selb',
+      country: 'DE',
+      paymentTermsDays: 30,
+      currency: 'EUR',
+      email: 'orders@porzellan.example',
+    },
   ],
 };
 
 /** The sample CSV of a kind: header row of every column, then the rows, CRLF as spreadsheets write it. */
 export function sampleCsv(kind: ImportKind): string {
   const columns = columnsFor(kind).map((c) => c.name);
-  return stringify(rows[kind].map((r) => columns.map((c) => r[c] ?? '')), { header: true, columns, record_delimiter: 'windows' });
+  return stringify(
+    rows[kind].map((r) => columns.map((c) => r[c] ?? '')),
+    { header: true, columns, record_delimiter: 'windows' },
+  );
 }

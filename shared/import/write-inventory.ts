@@ -15,7 +15,13 @@ export const inventoryWriters: Writers = {
     const unitCost = p.row.extra.unitCost ?? 0;
     const level = (await lockLevels(uow.tx, [{ sku: p.row.body.sku, quantity }])).get(p.row.body.sku)!;
     await moveStock(uow, level, {
-      kind: 'receipt', reason: 'opening', onHandDelta: quantity, reservedDelta: 0, valueDelta: inflowValue(quantity, unitCost), unitCost, note: 'opening stock (import)',
+      kind: 'receipt',
+      reason: 'opening',
+      onHandDelta: quantity,
+      reservedDelta: 0,
+      valueDelta: inflowValue(quantity, unitCost),
+      unitCost,
+      note: 'opening stock (import)',
     });
   },
   suppliers: (uow, p) => upsertSupplier(uow, { ...p.row.body, id: p.id ?? p.row.body.id }),

@@ -20,21 +20,35 @@ export interface AdjustmentInput {
  * stock_adjusted beside moveStock's stock_changed. Refuses, with nothing written, to take on-hand below
  * reserved: the level row is locked, so a reservation racing it waits and sees the result, or is seen.
  */
-export async function adjustLevel(
-  uow: UnitOfWork, level: LevelRow, input: AdjustmentInput & { countId?: string }, path = 'quantity',
-) {
+export async function adjustLevel(uow: UnitOfWork, level: LevelRow, input: AdjustmentInput & { countId?: string }, path = 'quantity') {
   const plan = planAdjustment(level, input.quantity, input.unitCost);
   if (!plan.ok) {
     throw new AppError('below_reserved', `${level.sku}: ${plan.quantity} would leave ${plan.onHand + plan.quantity} on hand with ${plan.reserved} reserved`, {
-      sku: level.sku, onHand: plan.onHand, reserved: plan.reserved, quantity: plan.quantity, path,
+      sku: level.sku,
+      onHand: plan.onHand,
+      reserved: plan.reserved,
+      quantity: plan.quantity,
+      path,
     });
   }
   const next = await moveStock(uow, level, {
-    kind: 'adjustment', reason: input.reason, onHandDelta: plan.quantityDelta, reservedDelta: 0, valueDelta: plan.valueDelta, note: input.note,
+    kind: 'adjustment',
+    reason: input.reason,
+    onHandDelta: plan.quantityDelta,
+    reservedDelta: 0,
+    valueDelta: plan.valueDelta,
+    note: input.note,
   });
   uow.emit('stock_adjusted', {
-    sku: level.sku, quantityDelta: plan.quantityDelta, reason: input.reason, valueDelta: plan.valueDelta, currency: level.currency,
-    countId: input.countId ?? null, note: input.note ?? null, movementId: next.movementId, adjustedAt: uow.now.toISOString(),
+    sku: level.sku,
+    quantityDelta: plan.quantityDelta,
+    reason: input.reason,
+    valueDelta: plan.valueDelta,
+    currency: level.currency,
+    countId: input.countId ?? null,
+    note: input.note ?? null,
+    movementId: next.movementId,
+    adjustedAt: uow.now.toISOString(),
   });
   return { next, quantityDelta: plan.quantityDelta, valueDelta: plan.valueDelta, movementId: next.movementId };
 }

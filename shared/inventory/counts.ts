@@ -20,7 +20,10 @@ export async function countStock(uow: UnitOfWork, input: CountInput) {
   const skus = input.lines.map((l) => l.sku);
   const twice = skus.findIndex((s, i) => skus.indexOf(s) !== i);
   if (twice >= 0) throw new AppError('duplicate_line', `${skus[twice]} is counted on two lines`, { skus: [skus[twice]], path: `lines.${twice}.sku` });
-  const levels = await lockLevels(uow.tx, input.lines.map((l) => ({ sku: l.sku, quantity: l.counted })));
+  const levels = await lockLevels(
+    uow.tx,
+    input.lines.map((l) => ({ sku: l.sku, quantity: l.counted })),
+  );
   const missing = skus.findIndex((s) => !levels.has(s));
   if (missing >= 0) throw new AppError('unknown_sku', `no product with sku ${skus[missing]}`, { sku: skus[missing], path: `lines.${missing}.sku` });
 
@@ -38,7 +41,11 @@ export async function countStock(uow: UnitOfWork, input: CountInput) {
     lines.push({ sku: line.sku, counted: line.counted, onHandBefore: level.onHand, difference, valueDelta });
   }
   await uow.tx.query('insert into inventory.stock_counts (id, lines, note, actor, counted_at) values ($1, $2, $3, $4, $5)', [
-    countId, JSON.stringify(lines), input.note ?? null, uow.cause.actor, uow.now,
+    countId,
+    JSON.stringify(lines),
+    input.note ?? null,
+    uow.cause.actor,
+    uow.now,
   ]);
   return { countId, lines };
 }

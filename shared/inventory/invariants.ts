@@ -54,7 +54,9 @@ export const stockPostingsMatchMovementsSql = `
 export async function stockValueProblems(db: Pool | Tx): Promise<string[]> {
   const problems: string[] = [];
   for (const r of (await db.query(levelsEqualMovementsSql)).rows) problems.push(`level differs from its movements: ${JSON.stringify(r)}`);
-  for (const r of (await db.query(inventoryLedgerEqualsValueSql, [accounts.inventory])).rows) problems.push(`ledger 1300 differs from the stock value: ${JSON.stringify(r)}`);
-  for (const r of (await db.query(stockPostingsMatchMovementsSql, [accounts.inventory])).rows) problems.push(`stock posting does not match its movement: ${JSON.stringify(r)}`);
+  for (const r of (await db.query(inventoryLedgerEqualsValueSql, [accounts.inventory])).rows)
+    problems.push(`ledger 1300 differs from the stock value: ${JSON.stringify(r)}`);
+  for (const r of (await db.query(stockPostingsMatchMovementsSql, [accounts.inventory])).rows)
+    problems.push(`stock posting does not match its movement: ${JSON.stringify(r)}`);
   return problems;
 }

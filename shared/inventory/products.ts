@@ -26,7 +26,13 @@ export async function upsertProduct(uow: UnitOfWork, input: ProductInput) {
   if (input.preferredSupplierId) await lockSupplier(uow.tx, input.preferredSupplierId);
   // reorder_level, reorder_quantity: 0 on create when not given, the stored value on update when not given.
   // preferred_supplier_id, supplier_sku: likewise kept when not given ($8, $10 false), set (or cleared by null) when given.
-  const { rows } = await uow.tx.query<{ created: boolean; reorder_level: number; preferred_supplier_id: string | null; supplier_sku: string | null; reorder_quantity: number }>(
+  const { rows } = await uow.tx.query<{
+    created: boolean;
+    reorder_level: number;
+    preferred_supplier_id: string | null;
+    supplier_sku: string | null;
+    reorder_quantity: number;
+  }>(
     `insert into inventory.products (sku, name, unit_price, currency, tax_rate_bp, reorder_level, vat_exemption_reason, preferred_supplier_id, supplier_sku, reorder_quantity)
      values ($1, $2, $3, $4, $5, coalesce($6::int, 0), $7, $9, $11, coalesce($12::int, 0))
      on conflict (sku) do update set name = excluded.name, unit_price = excluded.unit_price, currency = excluded.currency,
@@ -37,8 +43,17 @@ export async function upsertProduct(uow: UnitOfWork, input: ProductInput) {
        reorder_quantity = coalesce($12::int, inventory.products.reorder_quantity), updated_at = now()
      returning (xmax = 0) as created, reorder_level, preferred_supplier_id, supplier_sku, reorder_quantity`,
     [
-      input.sku, input.name, input.unitPrice, input.currency, taxRateBp, input.reorderLevel ?? null, vatExemptionReason,
-      input.preferredSupplierId !== undefined, input.preferredSupplierId ?? null, input.supplierSku !== undefined, input.supplierSku ?? null,
+      input.sku,
+      input.name,
+      input.unitPrice,
+      input.currency,
+      taxRateBp,
+      input.reorderLevel ?? null,
+      vatExemptionReason,
+      input.preferredSupplierId !== undefined,
+      input.preferredSupplierId ?? null,
+      input.supplierSku !== undefined,
+      input.supplierSku ?? null,
       input.reorderQuantity ?? null,
     ],
   );
@@ -49,12 +64,18 @@ export async function upsertProduct(uow: UnitOfWork, input: ProductInput) {
   await uow.tx.query('insert into inventory.stock_levels (sku) values ($1) on conflict do nothing', [input.sku]);
   const buying = { preferredSupplierId: stored.preferred_supplier_id, supplierSku: stored.supplier_sku, reorderQuantity: stored.reorder_quantity };
   const product = {
-    sku: input.sku, name: input.name, unitPrice: input.unitPrice, currency: input.currency, taxRateBp, reorderLevel: stored.reorder_level,
+    sku: input.sku,
+    name: input.name,
+    unitPrice: input.unitPrice,
+    currency: input.currency,
+    taxRateBp,
+    reorderLevel: stored.reorder_level,
     ...(vatExemptionReason ? { vatExemptionReason } : {}),
   };
   // The event leaves out what is not set (its fields are optional, for events from before them); the answer says null.
   uow.emit('product_upserted', {
-    ...product, reorderQuantity: buying.reorderQuantity,
+    ...product,
+    reorderQuantity: buying.reorderQuantity,
     ...(buying.preferredSupplierId ? { preferredSupplierId: buying.preferredSupplierId } : {}),
     ...(buying.supplierSku ? { supplierSku: buying.supplierSku } : {}),
   });
@@ -72,7 +93,10 @@ async function sameCurrency(tx: Tx, supplierId: string, currency: string) {
   const supplierCurrency = rows[0]!.currency;
   if (supplierCurrency !== currency) {
     throw new AppError('currency_mismatch', `the preferred supplier bills in ${supplierCurrency}; the product is priced in ${currency}`, {
-      path: 'preferredSupplierId', supplierId, supplierCurrency, currency,
+      path: 'preferredSupplierId',
+      supplierId,
+      supplierCurrency,
+      currency,
     });
   }
 }

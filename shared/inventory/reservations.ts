@@ -71,7 +71,11 @@ export async function shipForOrder(uow: UnitOfWork, event: Event<'order_fulfille
     // Read the level again for each line: an order may name one sku on two lines, and the first took value out.
     const level = levels.get(line.sku)!;
     const next = await moveStock(uow, level, {
-      kind: 'shipment', onHandDelta: -line.quantity, reservedDelta: -line.quantity, valueDelta: -outflowValue(level, line.quantity), orderId,
+      kind: 'shipment',
+      onHandDelta: -line.quantity,
+      reservedDelta: -line.quantity,
+      valueDelta: -outflowValue(level, line.quantity),
+      orderId,
     });
     levels.set(line.sku, next);
   }
@@ -109,7 +113,11 @@ export async function restockReturn(uow: UnitOfWork, event: Event<'goods_returne
   for (const line of back) {
     const { shipped, returned } = await shippedAndReturned(uow, orderId, line.sku);
     const next = await moveStock(uow, levels.get(line.sku)!, {
-      kind: 'return', onHandDelta: line.quantity, reservedDelta: 0, valueDelta: returnValue(shipped, returned, line.quantity), orderId,
+      kind: 'return',
+      onHandDelta: line.quantity,
+      reservedDelta: 0,
+      valueDelta: returnValue(shipped, returned, line.quantity),
+      orderId,
       note: `return ${returnId}: ${line.reason}`,
     });
     levels.set(line.sku, next);

@@ -16,7 +16,9 @@ export async function refuseCurrencyChangeOfValuedStock(tx: Tx, sku: string, cur
   const stored = rows[0];
   if (stored && stored.valued && stored.currency !== currency) {
     throw new AppError('currency_mismatch', `${sku} has stock valued in ${stored.currency}; its currency cannot change to ${currency}`, {
-      sku, currency: stored.currency, path: 'currency',
+      sku,
+      currency: stored.currency,
+      path: 'currency',
     });
   }
 }

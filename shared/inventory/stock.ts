@@ -20,7 +20,6 @@ export interface LevelRow {
   lastUnitCost: number | null;
 }
 
-
 /**
  * The account on the other side of Inventory (1300) when a movement changes the stock's value
  * (docs/ledger.md, "Inventory at cost"): goods bought are owed to the supplier until the bill is booked
@@ -43,15 +42,33 @@ export function stockPosting(valueDelta: number, counter: AccountCode): Entry[] 
 /** Locks the level rows of these skus in a fixed order (no deadlocks) and returns them by sku. */
 export async function lockLevels(tx: Tx, wanted: Wanted[]): Promise<Map<string, LevelRow>> {
   const skus = lockOrder(wanted);
-  const { rows } = await tx.query<{ sku: string; name: string; on_hand: number; reserved: number; value: number; currency: string; last_unit_cost: number | null }>(
+  const { rows } = await tx.query<{
+    sku: string;
+    name: string;
+    on_hand: number;
+    reserved: number;
+    value: number;
+    currency: string;
+    last_unit_cost: number | null;
+  }>(
     `select s.sku, p.name, s.on_hand, s.reserved, s.value, p.currency, s.last_unit_cost from inventory.stock_levels s join inventory.products p using (sku)
      where s.sku = any($1) order by s.sku for update of s`,
     [skus],
   );
-  return new Map(rows.map((r) => [r.sku, {
-    sku: r.sku, name: r.name, onHand: r.on_hand, reserved: r.reserved, value: Number(r.value), currency: r.currency,
-    lastUnitCost: r.last_unit_cost === null ? null : Number(r.last_unit_cost),
-  }]));
+  return new Map(
+    rows.map((r) => [
+      r.sku,
+      {
+        sku: r.sku,
+        name: r.name,
+        onHand: r.on_hand,
+        reserved: r.reserved,
+        value: Number(r.value),
+        currency: r.currency,
+        lastUnitCost: r.last_unit_cost === null ? null : Number(r.last_unit_cost),
+      },
+    ]),
+  );
 }
 
 export interface Move {
@@ -80,30 +97,73 @@ export async function moveStock(uow: UnitOfWork, level: LevelRow, move: Move): P
   const movement = await uow.tx.query<{ id: string }>(
     `insert into inventory.stock_movements (sku, kind, on_hand_delta, reserved_delta, order_id, note, value_delta, purchase_order_id, receipt_id, reason, actor, at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
-    [level.sku, move.kind, move.onHandDelta, move.reservedDelta, move.orderId ?? null, move.note ?? null, valueDelta, move.purchaseOrderId ?? null,
-      move.receiptId ?? null, move.reason ?? null, uow.cause.actor, uow.now],
+    [
+      level.sku,
+      move.kind,
+      move.onHandDelta,
+      move.reservedDelta,
+      move.orderId ?? null,
+      move.note ?? null,
+      valueDelta,
+      move.purchaseOrderId ?? null,
+      move.receiptId ?? null,
+      move.reason ?? null,
+      uow.cause.actor,
+      uow.now,
+    ],
   );
   const movementId = Number(movement.rows[0]!.id);
   const next: LevelRow = {
-    ...level, onHand: level.onHand + move.onHandDelta, reserved: level.reserved + move.reservedDelta, value: level.value + valueDelta,
+    ...level,
+    onHand: level.onHand + move.onHandDelta,
+    reserved: level.reserved + move.reservedDelta,
+    value: level.value + valueDelta,
     lastUnitCost: move.unitCost ?? level.lastUnitCost,
   };
   await uow.tx.query('update inventory.stock_levels set on_hand = $2, reserved = $3, value = $4, last_unit_cost = $5 where sku = $1', [
-    level.sku, next.onHand, next.reserved, next.value, next.lastUnitCost,
+    level.sku,
+    next.onHand,
+    next.reserved,
+    next.value,
+    next.lastUnitCost,
   ]);
   if (valueDelta !== 0) {
-    await post(uow.tx, { id: `stock:${movementId}`, invoiceId: null }, level.currency, stockPosting(valueDelta, counterAccount(move.kind, move.reason)), uow.now);
+    await post(
+      uow.tx,
+      { id: `stock:${movementId}`, invoiceId: null },
+      level.currency,
+      stockPosting(valueDelta, counterAccount(move.kind, move.reason)),
+      uow.now,
+    );
   }
   uow.emit('stock_changed', {
-    sku: level.sku, name: level.name, onHand: next.onHand, reserved: next.reserved, available: next.onHand - next.reserved, reason: move.kind,
-    orderId: move.orderId ?? null, movementId, value: next.value, valueDelta, currency: level.currency,
-    ...(move.reason ? { movementReason: move.reason } : {}), ...(move.purchaseOrderId ? { purchaseOrderId: move.purchaseOrderId } : {}),
+    sku: level.sku,
+    name: level.name,
+    onHand: next.onHand,
+    reserved: next.reserved,
+    available: next.onHand - next.reserved,
+    reason: move.kind,
+    orderId: move.orderId ?? null,
+    movementId,
+    value: next.value,
+    valueDelta,
+    currency: level.currency,
+    ...(move.reason ? { movementReason: move.reason } : {}),
+    ...(move.purchaseOrderId ? { purchaseOrderId: move.purchaseOrderId } : {}),
   });
   return { ...next, movementId };
 }
 
 export function levelView(l: LevelRow) {
-  return { sku: l.sku, onHand: l.onHand, reserved: l.reserved, available: l.onHand - l.reserved, value: l.value, averageCost: averageCost(l), currency: l.currency };
+  return {
+    sku: l.sku,
+    onHand: l.onHand,
+    reserved: l.reserved,
+    available: l.onHand - l.reserved,
+    value: l.value,
+    averageCost: averageCost(l),
+    currency: l.currency,
+  };
 }
 
 /**
@@ -117,8 +177,13 @@ export async function receiveStock(uow: UnitOfWork, input: { sku: string; quanti
   if (!level) throw new AppError('unknown_sku', `no product with sku ${input.sku}`, { sku: input.sku, path: 'sku' });
   const unitCost = incomingUnitCost(level, input.unitCost);
   const next = await moveStock(uow, level, {
-    kind: 'receipt', reason: 'unordered', onHandDelta: input.quantity, reservedDelta: 0, valueDelta: inflowValue(input.quantity, unitCost),
-    ...(input.unitCost !== undefined ? { unitCost: input.unitCost } : {}), note: input.note,
+    kind: 'receipt',
+    reason: 'unordered',
+    onHandDelta: input.quantity,
+    reservedDelta: 0,
+    valueDelta: inflowValue(input.quantity, unitCost),
+    ...(input.unitCost !== undefined ? { unitCost: input.unitCost } : {}),
+    note: input.note,
   });
   return levelView(next);
 }

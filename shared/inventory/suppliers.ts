@@ -9,8 +9,13 @@ import type { UnitOfWork } from '../unit-of-work.js';
 /** Creates or replaces a supplier: every field as given, an omitted optional one cleared (as customers). */
 export async function upsertSupplier(uow: UnitOfWork, input: z.output<typeof supplierBody>) {
   const supplier = {
-    supplierId: input.id ?? uuidv7(), name: input.name, address: input.address ?? null, vatId: input.vatId ?? null,
-    paymentTermsDays: input.paymentTermsDays, currency: input.currency, email: input.email ?? null,
+    supplierId: input.id ?? uuidv7(),
+    name: input.name,
+    address: input.address ?? null,
+    vatId: input.vatId ?? null,
+    paymentTermsDays: input.paymentTermsDays,
+    currency: input.currency,
+    email: input.email ?? null,
   };
   if (input.id) await keepCurrencyWhileInUse(uow.tx, input.id, input.currency);
   const { rows } = await uow.tx.query<{ created: boolean }>(
@@ -18,7 +23,15 @@ export async function upsertSupplier(uow: UnitOfWork, input: z.output<typeof sup
      on conflict (id) do update set name = excluded.name, address = excluded.address, vat_id = excluded.vat_id,
        payment_terms_days = excluded.payment_terms_days, currency = excluded.currency, email = excluded.email, updated_at = now()
      returning (xmax = 0) as created`,
-    [supplier.supplierId, supplier.name, supplier.address && JSON.stringify(supplier.address), supplier.vatId, supplier.paymentTermsDays, supplier.currency, supplier.email],
+    [
+      supplier.supplierId,
+      supplier.name,
+      supplier.address && JSON.stringify(supplier.address),
+      supplier.vatId,
+      supplier.paymentTermsDays,
+      supplier.currency,
+      supplier.email,
+    ],
   );
   uow.emit('supplier_upserted', supplier);
   return { ...supplier, created: rows[0]!.created };
@@ -40,7 +53,9 @@ async function keepCurrencyWhileInUse(tx: Tx, supplierId: string, currency: stri
   );
   if (open.rowCount) {
     throw new AppError('currency_mismatch', `the supplier's purchase orders still open are in ${stored}: receive or cancel them before changing its currency`, {
-      path: 'currency', currency: stored, purchaseOrders: open.rows.map((r) => r.number),
+      path: 'currency',
+      currency: stored,
+      purchaseOrders: open.rows.map((r) => r.number),
     });
   }
   const products = await tx.query<{ sku: string }>(
@@ -49,7 +64,9 @@ async function keepCurrencyWhileInUse(tx: Tx, supplierId: string, currency: stri
   );
   if (products.rowCount) {
     throw new AppError('currency_mismatch', `products priced in ${stored} prefer this supplier: change or clear their preferred supplier first`, {
-      path: 'currency', currency: stored, skus: products.rows.map((r) => r.sku),
+      path: 'currency',
+      currency: stored,
+      skus: products.rows.map((r) => r.sku),
     });
   }
 }

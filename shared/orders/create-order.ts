@@ -13,7 +13,11 @@ export interface CreateOrderInput {
 export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   const skus = input.lines.map((l) => l.sku);
   const repeated = skus.filter((s, i) => skus.indexOf(s) !== i);
-  if (repeated.length > 0) throw new AppError('duplicate_line', 'each sku may appear on one line only', { skus: [...new Set(repeated)], path: `lines.${skus.findIndex((s, i) => skus.indexOf(s) !== i)}.sku` });
+  if (repeated.length > 0)
+    throw new AppError('duplicate_line', 'each sku may appear on one line only', {
+      skus: [...new Set(repeated)],
+      path: `lines.${skus.findIndex((s, i) => skus.indexOf(s) !== i)}.sku`,
+    });
 
   const customer = (
     await uow.tx.query<{ id: string; name: string; payment_terms_days: number; country: string | null; vat_id: string | null }>(
@@ -24,10 +28,14 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   if (!customer) throw new AppError('unknown_customer', `no customer ${input.customerId}`, { customerId: input.customerId, path: 'customerId' });
 
   // Prices come from inventory's published catalogue and are snapshotted on the lines.
-  const { rows } = await uow.tx.query<{ sku: string; name: string; unit_price: number; currency: string; tax_rate_bp: number; vat_exemption_reason: string | null }>(
-    'select sku, name, unit_price, currency, tax_rate_bp, vat_exemption_reason from inventory.product_catalogue where sku = any($1)',
-    [skus],
-  );
+  const { rows } = await uow.tx.query<{
+    sku: string;
+    name: string;
+    unit_price: number;
+    currency: string;
+    tax_rate_bp: number;
+    vat_exemption_reason: string | null;
+  }>('select sku, name, unit_price, currency, tax_rate_bp, vat_exemption_reason from inventory.product_catalogue where sku = any($1)', [skus]);
   // An exempt product's reason decides its lines' category (E) before any cross-border rule does.
   const exemptions = new Map(rows.map((r) => [r.sku, r.vat_exemption_reason ?? undefined]));
   const catalogue = new Map<string, PricedProduct>(
@@ -43,14 +51,23 @@ export async function createOrder(uow: UnitOfWork, input: CreateOrderInput) {
   }
   // Each line's VAT category decides the rate charged (reverse charge and export: none), so the order's
   // total, its invoice and its events agree. The seller's country is the stored company profile's.
-  const { rows: seller } = await uow.tx.query<{ country: string | null }>(`select profile->'address'->>'country' as country from billing.company_profile where id = 1`);
+  const { rows: seller } = await uow.tx.query<{ country: string | null }>(
+    `select profile->'address'->>'country' as country from billing.company_profile where id = 1`,
+  );
   const lines = input.lines.map((l) => {
     const product = catalogue.get(l.sku)!;
     const t = vatCategory({
-      sellerCountry: seller[0]?.country ?? undefined, buyerCountry: customer.country ?? undefined, buyerVatId: customer.vat_id ?? undefined, rateBp: product.taxRateBp,
+      sellerCountry: seller[0]?.country ?? undefined,
+      buyerCountry: customer.country ?? undefined,
+      buyerVatId: customer.vat_id ?? undefined,
+      rateBp: product.taxRateBp,
       exemptionReason: exemptions.get(l.sku),
     });
-    return { ...priceLine({ ...product, taxRateBp: t.rateBp }, l.quantity), vatCategory: t.category, ...(t.exemptionReason ? { exemptionReason: t.exemptionReason } : {}) };
+    return {
+      ...priceLine({ ...product, taxRateBp: t.rateBp }, l.quantity),
+      vatCategory: t.category,
+      ...(t.exemptionReason ? { exemptionReason: t.exemptionReason } : {}),
+    };
   });
   const totals = totalsOf(lines, rows[0]!.currency);
   const id = uuidv7();

@@ -19,8 +19,14 @@ export interface CustomerInput {
 export async function upsertCustomer(uow: UnitOfWork, input: CustomerInput) {
   const id = input.id ?? uuidv7();
   const customer = {
-    id, name: input.name, email: input.email ?? null, paymentTermsDays: input.paymentTermsDays,
-    address: input.address ?? null, vatId: input.vatId ?? null, language: input.language ?? null, currency: input.currency ?? null,
+    id,
+    name: input.name,
+    email: input.email ?? null,
+    paymentTermsDays: input.paymentTermsDays,
+    address: input.address ?? null,
+    vatId: input.vatId ?? null,
+    language: input.language ?? null,
+    currency: input.currency ?? null,
   };
   const { rows } = await uow.tx.query<{ created_at: Date; updated_at: Date }>(
     `insert into orders.customers (id, name, email, payment_terms_days, address, vat_id, language, currency) values ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -28,8 +34,22 @@ export async function upsertCustomer(uow: UnitOfWork, input: CustomerInput) {
        payment_terms_days = excluded.payment_terms_days, address = excluded.address, vat_id = excluded.vat_id,
        language = excluded.language, currency = excluded.currency, updated_at = now()
      returning created_at, updated_at`,
-    [id, customer.name, customer.email, customer.paymentTermsDays, customer.address && JSON.stringify(customer.address), customer.vatId, customer.language, customer.currency],
+    [
+      id,
+      customer.name,
+      customer.email,
+      customer.paymentTermsDays,
+      customer.address && JSON.stringify(customer.address),
+      customer.vatId,
+      customer.language,
+      customer.currency,
+    ],
   );
   uow.emit('customer_upserted', customer);
-  return { ...customer, missingForEInvoice: missingForEInvoice(customer), createdAt: rows[0]!.created_at.toISOString(), updatedAt: rows[0]!.updated_at.toISOString() };
+  return {
+    ...customer,
+    missingForEInvoice: missingForEInvoice(customer),
+    createdAt: rows[0]!.created_at.toISOString(),
+    updatedAt: rows[0]!.updated_at.toISOString(),
+  };
 }

@@ -9,7 +9,13 @@ export async function cancelOrder(uow: UnitOfWork, input: { id: string; reason?:
   if (!step.ok) throw new AppError(step.code, step.message, { status: order.status });
   const previous = order.status;
   await setStatus(uow, order, 'cancelled', 'cancel-order', input.reason);
-  uow.emit('order_cancelled', { orderId: order.id, customerId: order.customerId, previousStatus: previous, reason: input.reason ?? null, invoiceId: order.invoiceId });
+  uow.emit('order_cancelled', {
+    orderId: order.id,
+    customerId: order.customerId,
+    previousStatus: previous,
+    reason: input.reason ?? null,
+    invoiceId: order.invoiceId,
+  });
   return { id: order.id, status: order.status };
 }
 

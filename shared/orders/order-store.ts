@@ -32,6 +32,14 @@ export async function mustLockOrder(tx: Tx, id: string): Promise<OrderRow> {
 export async function setStatus(uow: UnitOfWork, order: OrderRow, to: OrderStatus, cause: string, reason?: string) {
   await uow.tx.query('update orders.orders set status = $2, reason = coalesce($3, reason), updated_at = now() where id = $1', [order.id, to, reason ?? null]);
   await uow.tx.query('insert into orders.status_history (order_id, status, cause) values ($1, $2, $3)', [order.id, to, cause]);
-  uow.emit('order_status_changed', { orderId: order.id, customerId: order.customerId, from: order.status, to, cause, currency: order.currency, total: order.total });
+  uow.emit('order_status_changed', {
+    orderId: order.id,
+    customerId: order.customerId,
+    from: order.status,
+    to,
+    cause,
+    currency: order.currency,
+    total: order.total,
+  });
   order.status = to;
 }

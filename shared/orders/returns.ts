@@ -17,7 +17,10 @@ export interface ReturnInput {
 export async function recordReturn(uow: UnitOfWork, input: ReturnInput) {
   const order = await mustLockOrder(uow.tx, input.orderId);
   if (order.status !== 'fulfilled') {
-    throw new AppError('invalid_transition', `only a fulfilled order's goods can be returned; the order is ${order.status}`, { status: order.status, path: 'orderId' });
+    throw new AppError('invalid_transition', `only a fulfilled order's goods can be returned; the order is ${order.status}`, {
+      status: order.status,
+      path: 'orderId',
+    });
   }
   const { rows: shipped } = await uow.tx.query<ShippedLine>(
     'select line_no as "lineNo", sku, name, quantity, returned from orders.order_lines where order_id = $1 order by line_no',
@@ -29,10 +32,14 @@ export async function recordReturn(uow: UnitOfWork, input: ReturnInput) {
   const id = uuidv7();
   await uow.tx.query('insert into orders.returns (id, order_id, returned_at) values ($1, $2, $3)', [id, order.id, uow.now]);
   for (const l of plan.lines) {
-    await uow.tx.query(
-      'insert into orders.return_lines (return_id, order_id, line_no, quantity, reason, disposition) values ($1, $2, $3, $4, $5, $6)',
-      [id, order.id, l.lineNo, l.quantity, l.reason, l.disposition],
-    );
+    await uow.tx.query('insert into orders.return_lines (return_id, order_id, line_no, quantity, reason, disposition) values ($1, $2, $3, $4, $5, $6)', [
+      id,
+      order.id,
+      l.lineNo,
+      l.quantity,
+      l.reason,
+      l.disposition,
+    ]);
     await uow.tx.query('update orders.order_lines set returned = returned + $3 where order_id = $1 and line_no = $2', [order.id, l.lineNo, l.quantity]);
   }
   const lines = plan.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, name: l.name, quantity: l.quantity, reason: l.reason, disposition: l.disposition }));

@@ -46,11 +46,15 @@ export async function createPurchaseOrder(uow: UnitOfWork, input: PurchaseOrderI
   if (foreign >= 0) {
     const sku = input.lines[foreign]!.sku;
     throw new AppError('currency_mismatch', `${sku} is priced in ${products.get(sku)!.currency}, the supplier bills in ${to.currency}`, {
-      sku, currency: products.get(sku)!.currency, supplierCurrency: to.currency, path: `lines.${foreign}.sku`,
+      sku,
+      currency: products.get(sku)!.currency,
+      supplierCurrency: to.currency,
+      path: `lines.${foreign}.sku`,
     });
   }
   const total = input.lines.reduce((s, l) => s + BigInt(l.quantity) * BigInt(l.unitCost), 0n);
-  if (total > BigInt(maxOrderTotal)) throw new AppError('amount_too_large', 'the purchase order total would exceed the largest amount taken', { max: maxOrderTotal });
+  if (total > BigInt(maxOrderTotal))
+    throw new AppError('amount_too_large', 'the purchase order total would exceed the largest amount taken', { max: maxOrderTotal });
 
   const id = uuidv7();
   const { rows: numbered } = await uow.tx.query<{ number: string }>(`select 'PO-' || lpad(nextval('inventory.purchase_order_number')::text, 6, '0') as number`);
@@ -60,7 +64,14 @@ export async function createPurchaseOrder(uow: UnitOfWork, input: PurchaseOrderI
      values ($1, $2, $3, 'draft', $4, $5, $6, $7, $7)`,
     [id, number, to.id, to.currency, input.note ?? null, uow.cause.actor, uow.now],
   );
-  const lines = input.lines.map((l, i) => ({ lineNo: i + 1, sku: l.sku, name: products.get(l.sku)!.name, supplierSku: products.get(l.sku)!.supplier_sku, quantity: l.quantity, unitCost: l.unitCost }));
+  const lines = input.lines.map((l, i) => ({
+    lineNo: i + 1,
+    sku: l.sku,
+    name: products.get(l.sku)!.name,
+    supplierSku: products.get(l.sku)!.supplier_sku,
+    quantity: l.quantity,
+    unitCost: l.unitCost,
+  }));
   await uow.tx.query(
     `insert into inventory.purchase_order_lines (purchase_order_id, line_no, sku, supplier_sku, quantity, unit_cost)
      select $1, line_no, sku, supplier_sku, quantity, unit_cost from unnest($2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
@@ -68,7 +79,14 @@ export async function createPurchaseOrder(uow: UnitOfWork, input: PurchaseOrderI
     [id, lines.map((l) => l.lineNo), lines.map((l) => l.sku), lines.map((l) => l.supplierSku), lines.map((l) => l.quantity), lines.map((l) => l.unitCost)],
   );
   uow.emit('purchase_order_created', {
-    purchaseOrderId: id, number, supplierId: to.id, supplierName: to.name, currency: to.currency, total: Number(total), lines, createdAt: uow.now.toISOString(),
+    purchaseOrderId: id,
+    number,
+    supplierId: to.id,
+    supplierName: to.name,
+    currency: to.currency,
+    total: Number(total),
+    lines,
+    createdAt: uow.now.toISOString(),
   });
   return (await readPurchaseOrder(uow.tx, id))!;
 }

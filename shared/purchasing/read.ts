@@ -21,7 +21,13 @@ export interface PurchaseOrderRead {
   cancelReason: string | null;
   cancelledAt: string | null;
   lines: { lineNo: number; sku: string; name: string; supplierSku: string | null; quantity: number; unitCost: number; received: number }[];
-  receipts: { id: string; receivedAt: string; actor: string; note: string | null; lines: { lineNo: number; sku: string; quantity: number; unitCost: number; value: number }[] }[];
+  receipts: {
+    id: string;
+    receivedAt: string;
+    actor: string;
+    note: string | null;
+    lines: { lineNo: number; sku: string; quantity: number; unitCost: number; value: number }[];
+  }[];
 }
 
 const receipts = `(select coalesce(json_agg(json_build_object('id', r.id, 'receivedAt', ${isoUtc('r.received_at')}, 'actor', r.actor, 'note', r.note, 'lines', r.lines)

@@ -32,21 +32,45 @@ export async function receivePurchaseOrder(uow: UnitOfWork, input: ReceiptInput)
 
   const receiptId = uuidv7();
   await uow.tx.query('insert into inventory.goods_receipts (id, purchase_order_id, lines, note, actor, received_at) values ($1, $2, $3, $4, $5, $6)', [
-    receiptId, order.id, JSON.stringify(plan.lines), input.note ?? null, uow.cause.actor, uow.now,
+    receiptId,
+    order.id,
+    JSON.stringify(plan.lines),
+    input.note ?? null,
+    uow.cause.actor,
+    uow.now,
   ]);
   const levels = await lockLevels(uow.tx, plan.lines);
   for (const line of [...plan.lines].sort((a, b) => a.lineNo - b.lineNo)) {
-    await uow.tx.query('update inventory.purchase_order_lines set received = received + $3 where purchase_order_id = $1 and line_no = $2', [order.id, line.lineNo, line.quantity]);
+    await uow.tx.query('update inventory.purchase_order_lines set received = received + $3 where purchase_order_id = $1 and line_no = $2', [
+      order.id,
+      line.lineNo,
+      line.quantity,
+    ]);
     const level = levels.get(line.sku);
     if (!level) throw new Error(`no stock level row for ${line.sku}`); // every product has one (upsert-product): our bug, a 500
-    levels.set(line.sku, await moveStock(uow, level, {
-      kind: 'receipt', reason: 'purchase_order', onHandDelta: line.quantity, reservedDelta: 0, valueDelta: line.value, unitCost: line.unitCost,
-      purchaseOrderId: order.id, receiptId, note: input.note,
-    }));
+    levels.set(
+      line.sku,
+      await moveStock(uow, level, {
+        kind: 'receipt',
+        reason: 'purchase_order',
+        onHandDelta: line.quantity,
+        reservedDelta: 0,
+        valueDelta: line.value,
+        unitCost: line.unitCost,
+        purchaseOrderId: order.id,
+        receiptId,
+        note: input.note,
+      }),
+    );
   }
   await uow.tx.query('update inventory.purchase_orders set status = $2, updated_at = $3 where id = $1', [order.id, status, uow.now]);
   uow.emit('goods_received', {
-    receiptId, purchaseOrderId: order.id, supplierId: order.supplierId, currency: order.currency, lines: plan.lines, purchaseOrderStatus: status,
+    receiptId,
+    purchaseOrderId: order.id,
+    supplierId: order.supplierId,
+    currency: order.currency,
+    lines: plan.lines,
+    purchaseOrderStatus: status,
     receivedAt: uow.now.toISOString(),
   });
   return { receiptId, purchaseOrder: (await readPurchaseOrder(uow.tx, order.id))!, lines: plan.lines };

@@ -4,7 +4,10 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import { createPurchaseOrder, findSupplier } from './create.js';
 
 /** What the reorder rule suggests for one supplier (shared/inventory/reorder.ts, reorderSuggestions): its groups' lines. */
-export type ReorderSuggestions = (tx: Tx, supplierId: string) => Promise<readonly { lines: readonly { sku: string; suggested: number; unitCost: number | null }[] }[]>;
+export type ReorderSuggestions = (
+  tx: Tx,
+  supplierId: string,
+) => Promise<readonly { lines: readonly { sku: string; suggested: number; unitCost: number | null }[] }[]>;
 
 /**
  * One action turns a supplier's reorder suggestions into a draft purchase order (docs/rules.md, "Purchase
@@ -15,6 +18,14 @@ export type ReorderSuggestions = (tx: Tx, supplierId: string) => Promise<readonl
 export async function reorderFromSuggestions(uow: UnitOfWork, input: { supplierId: string }, suggestions: ReorderSuggestions) {
   const supplier = await findSupplier(uow, input.supplierId, true);
   const lines = (await suggestions(uow.tx, supplier.id)).flatMap((g) => g.lines).filter((l) => l.suggested > 0);
-  if (lines.length === 0) throw new AppError('nothing_to_reorder', `no product of supplier ${supplier.name} is at or under its reorder level`, { supplierId: supplier.id, path: 'supplierId' });
-  return createPurchaseOrder(uow, { supplierId: supplier.id, lines: lines.map((l) => ({ sku: l.sku, quantity: l.suggested, unitCost: l.unitCost ?? 0 })) }, supplier);
+  if (lines.length === 0)
+    throw new AppError('nothing_to_reorder', `no product of supplier ${supplier.name} is at or under its reorder level`, {
+      supplierId: supplier.id,
+      path: 'supplierId',
+    });
+  return createPurchaseOrder(
+    uow,
+    { supplierId: supplier.id, lines: lines.map((l) => ({ sku: l.sku, quantity: l.suggested, unitCost: l.unitCost ?? 0 })) },
+    supplier,
+  );
 }

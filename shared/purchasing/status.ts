@@ -16,10 +16,17 @@ export async function cancelPurchaseOrder(uow: UnitOfWork, input: { purchaseOrde
   const order = await lockPurchaseOrder(uow.tx, input.purchaseOrderId);
   const to = stepOrRefuse(order, 'cancel');
   await uow.tx.query('update inventory.purchase_orders set status = $2, cancel_reason = $3, cancelled_at = $4, updated_at = $4 where id = $1', [
-    order.id, to, input.reason ?? null, uow.now,
+    order.id,
+    to,
+    input.reason ?? null,
+    uow.now,
   ]);
   uow.emit('purchase_order_cancelled', {
-    purchaseOrderId: order.id, number: order.number, supplierId: order.supplierId, previousStatus: order.status, cancelledAt: uow.now.toISOString(),
+    purchaseOrderId: order.id,
+    number: order.number,
+    supplierId: order.supplierId,
+    previousStatus: order.status,
+    cancelledAt: uow.now.toISOString(),
   });
   return (await readPurchaseOrder(uow.tx, order.id))!;
 }

@@ -88,11 +88,23 @@ export const invoicesCsv: CsvExport<InvoiceListQuery> = {
 
 export const stockCsv: CsvExport<SearchListQuery> = { name: 'stock', columns: () => stockColumns, rows: (db, q) => allPages((p) => listStock(db, p), q) };
 
-export const productsCsv: CsvExport<SearchListQuery> = { name: 'products', columns: () => productColumns, rows: (db, q) => allPages((p) => listProducts(db, p), q) };
+export const productsCsv: CsvExport<SearchListQuery> = {
+  name: 'products',
+  columns: () => productColumns,
+  rows: (db, q) => allPages((p) => listProducts(db, p), q),
+};
 
-export const customersCsv: CsvExport<SearchListQuery> = { name: 'customers', columns: () => customerColumns, rows: (db, q) => allPages((p) => listCustomers(db, p), q) };
+export const customersCsv: CsvExport<SearchListQuery> = {
+  name: 'customers',
+  columns: () => customerColumns,
+  rows: (db, q) => allPages((p) => listCustomers(db, p), q),
+};
 
-export const suppliersCsv: CsvExport<SearchListQuery> = { name: 'suppliers', columns: () => supplierColumns, rows: (db, q) => allPages((p) => listSuppliers(db, p), q) };
+export const suppliersCsv: CsvExport<SearchListQuery> = {
+  name: 'suppliers',
+  columns: () => supplierColumns,
+  rows: (db, q) => allPages((p) => listSuppliers(db, p), q),
+};
 
 export const employeesCsv: CsvExport<EmployeeListQuery> = {
   name: 'employees',

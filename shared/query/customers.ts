@@ -16,7 +16,12 @@ export async function listCustomers(db: Pool, q: SearchListQuery) {
   const f = filters();
   addSearch(f, q.q, 'id', 'name');
   const columns = `id, name, email, payment_terms_days as "paymentTermsDays", ${partyColumns('')}`;
-  const page = await keyPage<{ id: string; name: string; address: PostalAddress | null }>(db, { view: 'orders.customer_directory', columns, key: byName }, f, q);
+  const page = await keyPage<{ id: string; name: string; address: PostalAddress | null }>(
+    db,
+    { view: 'orders.customer_directory', columns, key: byName },
+    f,
+    q,
+  );
   return { ...page, items: page.items.map(withReadiness) };
 }
 

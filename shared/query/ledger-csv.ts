@@ -38,7 +38,15 @@ const trialBalanceColumns: readonly CsvColumn[] = [
 async function* trialBalanceRows(tb: ReturnType<typeof trialBalanceAsOf>): AsyncGenerator<CsvRow> {
   for (const c of (await tb).currencies) {
     yield* c.accounts.map((a) => ({ ...a, currency: c.currency, name: a.name ?? 'NOT IN THE CHART OF ACCOUNTS' }));
-    yield { currency: c.currency, account: null, number: null, name: c.balanced ? 'Total' : 'Total: NOT BALANCED', debit: c.totalDebit, credit: c.totalCredit, balance: c.difference };
+    yield {
+      currency: c.currency,
+      account: null,
+      number: null,
+      name: c.balanced ? 'Total' : 'Total: NOT BALANCED',
+      debit: c.totalDebit,
+      credit: c.totalCredit,
+      balance: c.difference,
+    };
   }
 }
 

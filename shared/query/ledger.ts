@@ -45,7 +45,13 @@ export type JournalPosting = Omit<StoredPosting, 'lines'> & {
 };
 
 function withChart(p: StoredPosting): JournalPosting {
-  const lines = p.lines.map((l) => ({ account: l.account, number: accountOf(l.account)?.number ?? null, name: accountOf(l.account)?.name ?? null, debit: l.debit, credit: l.credit }));
+  const lines = p.lines.map((l) => ({
+    account: l.account,
+    number: accountOf(l.account)?.number ?? null,
+    name: accountOf(l.account)?.name ?? null,
+    debit: l.debit,
+    credit: l.credit,
+  }));
   return { ...p, lines, totalDebit: lines.reduce((t, l) => t + l.debit, 0), totalCredit: lines.reduce((t, l) => t + l.credit, 0) };
 }
 

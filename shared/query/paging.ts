@@ -129,7 +129,12 @@ export function decodeKeyCursor(cursor: string | undefined, size: number): strin
 }
 
 /** `limit` rows after the cursor in the key's order, from a view or subquery with the key's columns. */
-export async function keyPage<T extends Record<string, unknown>>(db: Pool, source: { view: string; columns: string; key: SortKey<T> }, f: Filters, q: PageQuery) {
+export async function keyPage<T extends Record<string, unknown>>(
+  db: Pool,
+  source: { view: string; columns: string; key: SortKey<T> },
+  f: Filters,
+  q: PageQuery,
+) {
   const { columns, of } = source.key;
   const after = decodeKeyCursor(q.cursor, columns.length);
   if (after) f.clause(`(${columns.join(', ')}) > (${after.map((v) => f.param(v)).join(', ')})`);

@@ -51,7 +51,8 @@ describe('party field checks', () => {
     expect(iban.parse('DE89 3704 0044 0532 0130 00')).toBe('DE89370400440532013000');
     expect(iban.parse('gb82 west 1234 5698 7654 32')).toBe('GB82WEST12345698765432');
     expect(iban.parse('FR1420041010050500013M02606')).toBe('FR1420041010050500013M02606');
-    for (const bad of ['DE89370400440532013001', 'DE8937040044053201300', 'XX00 0000 0000 0000 0000 00', 'hello']) expect(ok(iban, bad).success, bad).toBe(false);
+    for (const bad of ['DE89370400440532013001', 'DE8937040044053201300', 'XX00 0000 0000 0000 0000 00', 'hello'])
+      expect(ok(iban, bad).success, bad).toBe(false);
   });
 
   it('checks BICs', () => {

@@ -83,7 +83,12 @@ export const language = z
   .toLowerCase()
   .regex(/^[A-Za-z]{2}$/, 'an ISO 639-1 language code such as en, de or fr');
 
-export const phone = z.string().trim().min(3).max(40).regex(/^\+?[0-9 ()/.-]+$/, 'digits, spaces and + ( ) / . - only');
+export const phone = z
+  .string()
+  .trim()
+  .min(3)
+  .max(40)
+  .regex(/^\+?[0-9 ()/.-]+$/, 'digits, spaces and + ( ) / . - only');
 
 /** The seller as erpbi keeps it: the company_profile table, `POST upsert-customer/company` and the configured file. */
 /** Dunning levels (shared/domain/reminders.ts, docs/rules.md "Reminders"); fees in minor units of the
@@ -114,7 +119,10 @@ export const companyProfile = z
     taxRegistration: text(40).optional(),
     email: email.optional(),
     phone: phone.optional(),
-    bank: z.object({ name: text(100).optional(), iban, bic: bic.optional() }).strict().optional(),
+    bank: z
+      .object({ name: text(100).optional(), iban, bic: bic.optional() })
+      .strict()
+      .optional(),
     /** E-mail an invoice to the customer when it is issued (read by the e-mail reaction). */
     emailOnIssue: z.boolean().default(false),
     reminders: reminderLevels.optional(),

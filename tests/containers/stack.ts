@@ -16,7 +16,12 @@ import { natsUsers } from '../../shared/events/nats-users.js';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const project = process.env.ERPBI_CT_PROJECT ?? 'erpbi-ct';
-const files = ['compose/docker-compose.base.yml', 'compose/docker-compose.erp.yml', 'compose/docker-compose.bi.yml', 'tests/containers/docker-compose.stand-ins.yml'];
+const files = [
+  'compose/docker-compose.base.yml',
+  'compose/docker-compose.erp.yml',
+  'compose/docker-compose.bi.yml',
+  'tests/containers/docker-compose.stand-ins.yml',
+];
 
 /** The local stand-ins of compose/bases/build.sh in place of the official images. */
 const images = {
@@ -43,7 +48,16 @@ export function prepare(): Stack {
   chmodSync(join(dir, 'backups'), 0o777); // the service image writes as user node
   const put = (name: string, value: string) => writeFileSync(join(dir, 'secrets', name), value, { mode: 0o644 });
   const pgRoles = ['owner', 'app', 'reader'] as const;
-  for (const s of ['postgres-password', ...pgRoles.map((r) => `postgres-${r}-password`), 'keycloak-db-password', 'keycloak-admin-password', 'connector-client-secret', 'grafana-client-secret', 'grafana-hr-client-secret', 'grafana-admin-password']) {
+  for (const s of [
+    'postgres-password',
+    ...pgRoles.map((r) => `postgres-${r}-password`),
+    'keycloak-db-password',
+    'keycloak-admin-password',
+    'connector-client-secret',
+    'grafana-client-secret',
+    'grafana-hr-client-secret',
+    'grafana-admin-password',
+  ]) {
     put(s, randomBytes(18).toString('hex'));
   }
   // made as docs/deploy-pi.md makes them: a letter first (nats-server reads them as unquoted values)
@@ -63,20 +77,46 @@ export function prepare(): Stack {
   put('database-url', `postgres://erpbi_app:${secret('postgres-app-password')}@postgres:5432/erpbi`);
   put('database-url-read', `postgres://erpbi_reader:${secret('postgres-reader-password')}@postgres:5432/erpbi`);
   put('database-url-migrate', `postgres://erpbi_owner:${secret('postgres-owner-password')}@postgres:5432/erpbi`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=erpbi.lan', '-addext', 'subjectAltName=DNS:erpbi.lan,DNS:auth.erpbi.lan', '-keyout', join(dir, 'tls', 'erpbi.key'), '-out', join(dir, 'tls', 'erpbi.crt')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=erpbi.lan',
+      '-addext',
+      'subjectAltName=DNS:erpbi.lan,DNS:auth.erpbi.lan',
+      '-keyout',
+      join(dir, 'tls', 'erpbi.key'),
+      '-out',
+      join(dir, 'tls', 'erpbi.crt'),
+    ],
+    { stdio: 'ignore' },
+  );
   chmodSync(join(dir, 'tls', 'erpbi.key'), 0o644);
   const env = { ...process.env, ...images, ERPBI_TEST_DIR: dir, ERPBI_LISTEN: '127.0.0.1', COMPOSE_PROJECT_NAME: project, DOCKER_BUILDKIT: '0' };
   // Every request of this process to erpbi.lan / auth.erpbi.lan goes to the front door on 127.0.0.1,
   // trusting only the test's certificate.
   // (Node asks for every address when it may try several: `all`.)
-  const lookup = (_host: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) => (opts.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
+  const lookup = (_host: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) =>
+    opts.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
   setGlobalDispatcher(new Agent({ connect: { ca: readFileSync(join(dir, 'tls', 'erpbi.crt')), lookup: lookup as never } }));
   current = { dir, env, secret };
   return current;
 }
 
 export function compose(stack: Stack, args: string[], opts: { timeoutMs?: number } = {}): string {
-  const r = spawnSync('docker-compose', ['--compatibility', ...[...files, ...(stack.extraFiles ?? [])].flatMap((f) => ['-f', join(root, f)]), ...args], { env: stack.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('docker-compose', ['--compatibility', ...[...files, ...(stack.extraFiles ?? [])].flatMap((f) => ['-f', join(root, f)]), ...args], {
+    env: stack.env,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`docker-compose ${args.join(' ')} failed (${r.status}):\n${r.stderr?.slice(-4000)}\n${r.stdout?.slice(-2000)}`);
   return r.stdout;
 }
@@ -107,12 +147,23 @@ export interface ContainerState {
 export function state(id: string): ContainerState {
   const s = JSON.parse(docker(['inspect', id]))[0];
   const ip = Object.values<{ IPAddress: string }>(s.NetworkSettings.Networks)[0]?.IPAddress ?? '';
-  return { name: s.Config.Labels['com.docker.compose.service'], running: s.State.Running, pid: s.State.Pid, restarts: s.RestartCount, oomKilled: s.State.OOMKilled, startedAt: Date.parse(s.State.StartedAt), ip, memoryLimit: s.HostConfig.Memory };
+  return {
+    name: s.Config.Labels['com.docker.compose.service'],
+    running: s.State.Running,
+    pid: s.State.Pid,
+    restarts: s.RestartCount,
+    oomKilled: s.State.OOMKilled,
+    startedAt: Date.parse(s.State.StartedAt),
+    ip,
+    memoryLimit: s.HostConfig.Memory,
+  };
 }
 
 /** `docker stats` once (asynchronously: it takes seconds, and the load runs meanwhile): bytes used and the limit, per container of the project. */
 export async function stats(): Promise<Record<string, { used: number; limit: number }>> {
-  const ids = docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`]).split('\n').filter(Boolean);
+  const ids = docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`])
+    .split('\n')
+    .filter(Boolean);
   const { stdout: out } = await promisify(execFile)('docker', ['stats', '--no-stream', '--format', '{{.Name}}\t{{.MemUsage}}', ...ids], { encoding: 'utf8' });
   const bytes = (v: string) => {
     const m = /^([\d.]+)\s*([KMGT]?i?B)$/.exec(v.trim());
@@ -151,7 +202,10 @@ export function person(role: Role): Person {
 
 /** An access token of master's bootstrap admin (KC_BOOTSTRAP_ADMIN_USERNAME admin, the secret keycloak-admin-password). */
 export async function adminToken(stack: Stack): Promise<string> {
-  const res = await fetch(`${keycloakAdmin}/realms/master/protocol/openid-connect/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: stack.secret('keycloak-admin-password') }) });
+  const res = await fetch(`${keycloakAdmin}/realms/master/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: stack.secret('keycloak-admin-password') }),
+  });
   if (res.status !== 200) throw new Error(`master's admin token: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -159,10 +213,14 @@ export async function adminToken(stack: Stack): Promise<string> {
 /** The user through Keycloak's admin API, as install.sh makes the first admin: looked up, else created with its password, and its realm roles mapped. */
 export async function ensureUser(stack: Stack, p: Person): Promise<string> {
   const token = await adminToken(stack);
-  const api = (path: string, init: RequestInit = {}) => fetch(`${keycloakAdmin}/admin/realms/erpbi${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${keycloakAdmin}/admin/realms/erpbi${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
   const found = (await (await api(`/users?${new URLSearchParams({ username: p.username, exact: 'true' })}`)).json()) as { id: string }[];
   if (found[0]) return found[0].id;
-  const made = await api('/users', { method: 'POST', body: JSON.stringify({ username: p.username, enabled: true, credentials: [{ type: 'password', value: p.password, temporary: false }] }) });
+  const made = await api('/users', {
+    method: 'POST',
+    body: JSON.stringify({ username: p.username, enabled: true, credentials: [{ type: 'password', value: p.password, temporary: false }] }),
+  });
   if (made.status !== 201) throw new Error(`creating ${p.username}: ${made.status} ${await made.text()}`);
   const id = made.headers.get('location')!.split('/').at(-1)!;
   const roles = await Promise.all(p.roles.map(async (r) => (await api(`/roles/${r}`)).json()));
@@ -180,12 +238,21 @@ export class SignInRefused extends Error {}
 export async function signInAs(username: string, password: string): Promise<string> {
   const verifier = randomBytes(32).toString('base64url');
   const redirect = `${front}/`;
-  const q = new URLSearchParams({ response_type: 'code', client_id: 'erpbi-dashboard', redirect_uri: redirect, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'erpbi-dashboard',
+    redirect_uri: redirect,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
   const res = await fetch(`${auth}/auth?${q}`, { method: 'POST', body: new URLSearchParams({ username, password }), redirect: 'manual' });
   const code = new URL(res.headers.get('location') ?? 'x:').searchParams.get('code');
   if (res.status === 401) throw new SignInRefused(`sign-in as ${username}: refused`);
   if (res.status !== 302 || !code) throw new Error(`sign-in as ${username}: ${res.status} ${await res.text()}`);
-  const token = await fetch(`${auth}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: 'erpbi-dashboard', code_verifier: verifier }) });
+  const token = await fetch(`${auth}/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: 'erpbi-dashboard', code_verifier: verifier }),
+  });
   if (token.status !== 200) throw new Error(`token for ${username}: ${token.status} ${await token.text()}`);
   return ((await token.json()) as { access_token: string }).access_token;
 }

@@ -32,7 +32,7 @@ beforeAll(async () => {
 const handled = (def: FunctionDefinition) => def.routes.flatMap((r) => (r.kind === 'reaction' ? Object.keys(r.on) : [])).sort();
 
 describe("stack.yml's subscriptions and the handlers", () => {
-  it("subscribe each reaction to exactly the events it handles: a subscribed, unhandled event fails here (and is a dead letter at run time)", () => {
+  it('subscribe each reaction to exactly the events it handles: a subscribed, unhandled event fails here (and is a dead letter at run time)', () => {
     for (const def of defs) {
       const fn = stack.find((f) => f.name === def.name);
       expect(fn, `${def.name} in stack.yml`).toBeDefined();
@@ -49,7 +49,16 @@ describe("stack.yml's subscriptions and the handlers", () => {
     expect(fedEverything).toBe(true);
     // And the types reactions need are the ones billing, inventory and orders cannot work without.
     const reactedTo = new Set(defs.flatMap(handled));
-    for (const t of ['order_created', 'order_cancelled', 'order_fulfilled', 'stock_reserved', 'stock_reservation_failed', 'invoice_created', 'payment_received', 'credit_note_issued']) {
+    for (const t of [
+      'order_created',
+      'order_cancelled',
+      'order_fulfilled',
+      'stock_reserved',
+      'stock_reservation_failed',
+      'invoice_created',
+      'payment_received',
+      'credit_note_issued',
+    ]) {
       expect(reactedTo.has(t), t).toBe(true);
     }
   });

@@ -62,12 +62,18 @@ describe('the nightly backup units', () => {
     // verify checks that ExecStart exists and is executable: point it at the repository's copy.
     const copy = join(work, 'units');
     mkdirSync(copy);
-    writeFileSync(join(copy, 'erpbi-backup.service'), read('erpbi-backup.service').replace('/opt/erpbi/compose/systemd/erpbi-backup', join(dir, 'erpbi-backup')));
+    writeFileSync(
+      join(copy, 'erpbi-backup.service'),
+      read('erpbi-backup.service').replace('/opt/erpbi/compose/systemd/erpbi-backup', join(dir, 'erpbi-backup')),
+    );
     writeFileSync(join(copy, 'erpbi-backup.timer'), read('erpbi-backup.timer'));
     const verify = spawnSync('systemd-analyze', ['verify', join(copy, 'erpbi-backup.service'), join(copy, 'erpbi-backup.timer')], { encoding: 'utf8' });
     expect(verify.status, verify.stderr).toBe(0);
     expect(verify.stderr.trim()).toBe(''); // no unknown key, no warning
-    const elapses = execFileSync('systemd-analyze', ['calendar', '--iterations=3', timer.Timer!.OnCalendar![0]!], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } })
+    const elapses = execFileSync('systemd-analyze', ['calendar', '--iterations=3', timer.Timer!.OnCalendar![0]!], {
+      encoding: 'utf8',
+      env: { ...process.env, TZ: 'UTC' },
+    })
       .split('\n')
       .map((l) => /(?:Next elapse|Iter\. #\d+): \w+ (\S+ \S+)/.exec(l)?.[1])
       .filter((t): t is string => !!t)
@@ -141,12 +147,14 @@ describe('the nightly job (compose/systemd/erpbi-backup) on faasd, with node and
     expect(r.stderr).toContain(`erpbi-backup: removed ${t.old}`);
   });
 
-  it('the URLs: database-url on a box set up before the read-only role, the drill\'s from ERPBI_DRILL_DATABASE_SECRET when named', () => {
+  it("the URLs: database-url on a box set up before the read-only role, the drill's from ERPBI_DRILL_DATABASE_SECRET when named", () => {
     const t = box({ readRole: false });
     writeFileSync(join(t.b, 'secrets', 'database-url-drill'), 'postgres://erpbi_drill:drillpw@postgres:5432/postgres');
     const r = spawnSync('sh', [join(dir, 'erpbi-backup')], { env: { ...t.env, ERPBI_DRILL_DATABASE_SECRET: 'database-url-drill' }, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect(t.calls()[0]).toContain('DATABASE_URL=postgres://erpbi_app:apppw@10.62.0.5:5432/erpbi DRILL=postgres://erpbi_drill:drillpw@10.62.0.5:5432/postgres ');
+    expect(t.calls()[0]).toContain(
+      'DATABASE_URL=postgres://erpbi_app:apppw@10.62.0.5:5432/erpbi DRILL=postgres://erpbi_drill:drillpw@10.62.0.5:5432/postgres ',
+    );
   });
 
   it('a failed drill fails the job and prunes nothing; a failed backup runs no drill', () => {
@@ -164,14 +172,19 @@ describe('the nightly job (compose/systemd/erpbi-backup) on faasd, with node and
     const r = t.run();
     expect(r.status, r.stderr).toBe(0);
     expect(t.calls().map((c) => c.split(' ')[1])).toEqual(['backup', join(t.backups, 'erpbi-backup-new.tar.gz')]); // the backup, then its push
-    expect(r.stderr).toMatch(/no drill tonight: ERPBI_BACKUP_IDENTITY_FILE is not set; run `npx erpbi backup verify \S+erpbi-backup-new\.tar\.gz` where the identity is/);
+    expect(r.stderr).toMatch(
+      /no drill tonight: ERPBI_BACKUP_IDENTITY_FILE is not set; run `npx erpbi backup verify \S+erpbi-backup-new\.tar\.gz` where the identity is/,
+    );
   });
 
   it('a push that failed fails the night and is recorded (the local prune still ran: the backup and drill passed)', () => {
     const t = box({ pushExit: 1 });
     const r = t.run();
     expect(r.status).not.toBe(0);
-    expect(t.calls().slice(2)).toEqual([`push ${join(t.backups, 'erpbi-backup-new.tar.gz')}`, expect.stringMatching(/^bin\/erpbi\.mjs backup record-failure push \| /)]);
+    expect(t.calls().slice(2)).toEqual([
+      `push ${join(t.backups, 'erpbi-backup-new.tar.gz')}`,
+      expect.stringMatching(/^bin\/erpbi\.mjs backup record-failure push \| /),
+    ]);
     expect(r.stderr).toMatch(/the copy off the box failed .*: the backup is only on this box/);
     expect(existsSync(t.old)).toBe(false);
   });
@@ -227,12 +240,27 @@ describe('the nightly job on plain compose (the default), with docker stood in f
     const [backup, verify, pushed, ...more] = readFileSync(log, 'utf8').trim().split('\n');
     expect(more).toEqual([]);
     const [argv, seen] = backup!.split(' | ');
-    expect(argv).toMatch(/^compose -p erpbi --env-file \/etc\/erpbi\/erpbi\.env -f docker-compose\.base\.yml -f docker-compose\.erp\.yml -f docker-compose\.bi\.yml run --rm -T --no-deps -u 0 /);
-    expect(argv).toContain(`-v ${backups}:/backups -v ${join(b, 'status')}:/status -v erpbi_olap_data:/data/olap:ro -e ERPBI_DATA=/data -e TMPDIR=/backups/.work -v ${join(b, 'drill.key')}:/run/erpbi/backup-identity:ro`);
+    expect(argv).toMatch(
+      /^compose -p erpbi --env-file \/etc\/erpbi\/erpbi\.env -f docker-compose\.base\.yml -f docker-compose\.erp\.yml -f docker-compose\.bi\.yml run --rm -T --no-deps -u 0 /,
+    );
+    expect(argv).toContain(
+      `-v ${backups}:/backups -v ${join(b, 'status')}:/status -v erpbi_olap_data:/data/olap:ro -e ERPBI_DATA=/data -e TMPDIR=/backups/.work -v ${join(b, 'drill.key')}:/run/erpbi/backup-identity:ro`,
+    );
     expect(argv).toMatch(/ connector node bin\/erpbi\.mjs backup --tar --out \/backups$/);
     // names only on the command line: no password, key or URL
     for (const secret of ['readpw', 'superpw', 'kcpw', 'reader-secret', 'natspw']) expect(argv).not.toContain(secret);
-    for (const n of ['DATABASE_URL', 'ERPBI_DRILL_DATABASE_URL', 'KEYCLOAK_DATABASE_URL', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'NATS_PASSWORD', 'ERPBI_BACKUP_RECIPIENTS', 'ERPBI_BACKUP_IDENTITY_FILE', 'ERPBI_BACKUP_STATUS_FILE']) expect(argv).toContain(`-e ${n} `);
+    for (const n of [
+      'DATABASE_URL',
+      'ERPBI_DRILL_DATABASE_URL',
+      'KEYCLOAK_DATABASE_URL',
+      'S3_ACCESS_KEY_ID',
+      'S3_SECRET_ACCESS_KEY',
+      'NATS_PASSWORD',
+      'ERPBI_BACKUP_RECIPIENTS',
+      'ERPBI_BACKUP_IDENTITY_FILE',
+      'ERPBI_BACKUP_STATUS_FILE',
+    ])
+      expect(argv).toContain(`-e ${n} `);
     expect(seen).toBe(
       `PWD=${join(b, 'compose')} DATABASE_URL=postgres://erpbi_reader:readpw@postgres:5432/erpbi KEYCLOAK=postgres://keycloak:kcpw@postgres:5432/keycloak S3=http://seaweedfs:8333 reader-id ` +
         'NATS=nats://erpbi-nats:4222 STATUS=/status/backup-status.json ID=/run/erpbi/backup-identity',

@@ -40,7 +40,19 @@ export function dockerBudget() {
 describe('compose files', () => {
   it('parse, and hold the services the box needs', () => {
     const names = all.map((s) => s.name);
-    for (const needed of ['traefik', 'keycloak', 'postgres', 'erpbi-nats', 'seaweedfs', 'prometheus', 'grafana', 'connector', 'migrate', 'storage-init', 'project-to-olap']) {
+    for (const needed of [
+      'traefik',
+      'keycloak',
+      'postgres',
+      'erpbi-nats',
+      'seaweedfs',
+      'prometheus',
+      'grafana',
+      'connector',
+      'migrate',
+      'storage-init',
+      'project-to-olap',
+    ]) {
       expect(names, needed).toContain(needed);
     }
     expect(new Set(names).size, 'a service name is defined twice across the files').toBe(names.length);
@@ -71,13 +83,16 @@ describe('compose files', () => {
   it('plain Docker runs every stack.yml function as a container of the image faas-cli builds, with its environment and limit', () => {
     const fns = stackFunctions();
     const erp = readYaml('compose/docker-compose.erp.yml').services as Record<string, any>;
-    const containers = Object.keys(erp).filter((n) => String(erp[n].image).startsWith('${REGISTRY:-ghcr.io/erpbi}/') && !isJob(erp[n]) && n !== 'connector' && n !== 'gateway');
+    const containers = Object.keys(erp).filter(
+      (n) => String(erp[n].image).startsWith('${REGISTRY:-ghcr.io/erpbi}/') && !isJob(erp[n]) && n !== 'connector' && n !== 'gateway',
+    );
     expect(containers.sort()).toEqual(Object.keys(fns).sort());
     for (const [name, f] of Object.entries<any>(fns)) {
       expect(erp[name].image, name).toBe(f.image);
       expect(serviceMemoryMb(erp[name]), name).toBe(memoryMb(f.limits.memory));
       const env = environmentOf(erp[name]);
-      for (const k of ['NATS_URL', 'NATS_USER', 'DATABASE_ACCESS', 'S3_KEYS', 'S3_ENDPOINT', 'S3_BUCKET', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'AUTH_JWKS_URL']) expect(env[k], `${name} ${k}`).toBe(f.environment[k]);
+      for (const k of ['NATS_URL', 'NATS_USER', 'DATABASE_ACCESS', 'S3_KEYS', 'S3_ENDPOINT', 'S3_BUCKET', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM', 'AUTH_JWKS_URL'])
+        expect(env[k], `${name} ${k}`).toBe(f.environment[k]);
       expect(erp[name].secrets, name).toEqual(f.secrets);
     }
     // the projector is a service on both paths, never a faasd function
@@ -107,7 +122,13 @@ describe('compose files', () => {
       const ports: unknown[] = s.spec.ports ?? [];
       if (s.name === 'traefik') {
         // 80 and 443 on every interface unless ERPBI_LISTEN / ERPBI_HTTP(S)_PORT say otherwise (the container test)
-        expect(ports.map(String).map((p) => p.replace(/\$\{\w+:-([^}]*)\}/g, '$1')).map((p) => (p.split(':').length === 2 ? `0.0.0.0:${p}` : p)).sort()).toEqual(['0.0.0.0:443:443', '0.0.0.0:80:80']);
+        expect(
+          ports
+            .map(String)
+            .map((p) => p.replace(/\$\{\w+:-([^}]*)\}/g, '$1'))
+            .map((p) => (p.split(':').length === 2 ? `0.0.0.0:${p}` : p))
+            .sort(),
+        ).toEqual(['0.0.0.0:443:443', '0.0.0.0:80:80']);
         continue;
       }
       for (const p of ports) expect(hostIp(p), `${s.file} ${s.name} publishes ${String(p)}`).toBe('127.0.0.1');
@@ -190,14 +211,23 @@ describe('compose files', () => {
     expect(holders('database-url-read')).toEqual(['query']);
     // every Postgres URL and password is declared in base's `secrets:`
     const declared = Object.keys(readYaml('compose/docker-compose.base.yml').secrets);
-    for (const s of ['database-url', 'database-url-read', 'database-url-migrate', 'postgres-owner-password', 'postgres-app-password', 'postgres-reader-password']) expect(declared).toContain(s);
+    for (const s of [
+      'database-url',
+      'database-url-read',
+      'database-url-migrate',
+      'postgres-owner-password',
+      'postgres-app-password',
+      'postgres-reader-password',
+    ])
+      expect(declared).toContain(s);
     const init = readFileSync(join(root, 'compose/postgres/init/20-erpbi-roles.sh'), 'utf8');
     for (const r of ['owner', 'app', 'reader']) expect(init).toContain(`/run/secrets/postgres-${r}-password`);
     expect(init).toContain('erpbi-roles.pgsql');
   });
 
   it('the Grafana plugin is pinned to a version', () => {
-    for (const s of [...all, ...extras].filter((x) => x.name === 'grafana')) expect(environmentOf(s.spec).GF_INSTALL_PLUGINS, s.file).toMatch(/^[\w-]+ \d+\.\d+\.\d+$/);
+    for (const s of [...all, ...extras].filter((x) => x.name === 'grafana'))
+      expect(environmentOf(s.spec).GF_INSTALL_PLUGINS, s.file).toMatch(/^[\w-]+ \d+\.\d+\.\d+$/);
   });
 
   it('images are pinned (no :latest, no untagged image)', () => {
@@ -238,20 +268,32 @@ describe('compose files', () => {
     expect(dyn.http.middlewares['strip-projector'].stripPrefix.prefixes).toEqual(['/function/project-to-olap']);
     expect(dyn.http.services.projector.loadBalancer.servers[0].url).toBe('http://project-to-olap:3000');
     // Reactions, the projector's feed and rebuild: on the internal entrypoint only (the connector's way).
-    const reactions = Object.entries<any>(stackFunctions()).filter(([, f]) => f.annotations?.topic).map(([n]) => n).sort();
+    const reactions = Object.entries<any>(stackFunctions())
+      .filter(([, f]) => f.annotations?.topic)
+      .map(([n]) => n)
+      .sort();
     const excluded = /!PathRegexp\(`(\^\/function\/\(([^)]+)\)[^`]*)`\)/.exec(routers.functions.rule);
     expect(excluded?.[2]?.split('|').sort()).toEqual(reactions);
     // Also under faasd's namespaced name, which its gateway resolves to the same function.
     const hidden = new RegExp(excluded![1]!);
-    for (const path of ['/function/reserve-stock', '/function/reserve-stock/', '/function/reserve-stock.openfaas-fn', '/function/create-invoice.openfaas-fn/x']) expect(hidden.test(path), path).toBe(true);
+    for (const path of ['/function/reserve-stock', '/function/reserve-stock/', '/function/reserve-stock.openfaas-fn', '/function/create-invoice.openfaas-fn/x'])
+      expect(hidden.test(path), path).toBe(true);
     for (const path of ['/function/reserve-stocks', '/function/create-order', '/function/query/orders']) expect(hidden.test(path), path).toBe(false);
     // whole path segments (tests/deploy/front-door.test.ts tries look-alike paths against every router)
     expect(routers.bi.rule).toContain('PathPrefix(`/function/project-to-olap/`) && !PathRegexp(`^/function/project-to-olap/(batch|rebuild)(/|$)`)');
     for (const r of ['internal-functions', 'internal-bi']) expect(routers[r].entryPoints).toEqual(['internal']);
     // Grafana's own entrypoint: GET of the BI queries alone.
     expect(stat.entryPoints['grafana-bi'].address).toBe(':8001');
-    expect(Object.entries<any>(routers).filter(([, r]) => r.entryPoints.includes('grafana-bi')).map(([n]) => n)).toEqual(['grafana-bi']);
-    expect(routers['grafana-bi']).toMatchObject({ rule: 'Method(`GET`) && PathRegexp(`^/function/project-to-olap/query/[a-z_]+$`)', service: 'projector', middlewares: ['strip-projector'] });
+    expect(
+      Object.entries<any>(routers)
+        .filter(([, r]) => r.entryPoints.includes('grafana-bi'))
+        .map(([n]) => n),
+    ).toEqual(['grafana-bi']);
+    expect(routers['grafana-bi']).toMatchObject({
+      rule: 'Method(`GET`) && PathRegexp(`^/function/project-to-olap/query/[a-z_]+$`)',
+      service: 'projector',
+      middlewares: ['strip-projector'],
+    });
     // Postgres and NATS are never behind Traefik.
     expect(JSON.stringify(dyn)).not.toMatch(/postgres|:4222|:5432/);
   });
@@ -269,7 +311,8 @@ describe('compose files', () => {
     expect(erp.connector.command).toEqual(['node', 'build/triggers/connector.js']);
     expect(erp.migrate.command.join(' ')).toContain('migrate');
     // the migrations, and only they, as the schemas' owner (erpbi_owner): its URL alone, read from its file
-    for (const m of [...all, ...extras].filter((x) => x.name === 'migrate')) expect(m.spec.command.join(' '), m.file).toContain('$(cat /run/secrets/database-url-migrate)');
+    for (const m of [...all, ...extras].filter((x) => x.name === 'migrate'))
+      expect(m.spec.command.join(' '), m.file).toContain('$(cat /run/secrets/database-url-migrate)');
     expect(erp.migrate.secrets).toEqual(['database-url-migrate']);
     expect(erp.connector.depends_on.migrate.condition).toBe('service_completed_successfully');
   });

@@ -5,8 +5,12 @@ import { root } from './support.js';
 
 // The repo stands alone: its documents link only to files it holds, and never outside the repository.
 const documents = [
-  'README.md', 'RELIABILITY.md', 'BENCHMARKS.md',
-  ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  'README.md',
+  'RELIABILITY.md',
+  'BENCHMARKS.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
 ];
 
 describe('the documents', () => {

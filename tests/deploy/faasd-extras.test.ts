@@ -67,7 +67,10 @@ describe('faasd extras, read as faasd reads them', () => {
     const table = imageFacts();
     const used = new Set(names.map((n) => String(extras[n].image)));
     for (const [ref, facts] of Object.entries(table)) {
-      expect([...used].some((u) => factsOf(u, { [ref]: facts })), `${ref} is used by no service: drop its row`).toBe(true);
+      expect(
+        [...used].some((u) => factsOf(u, { [ref]: facts })),
+        `${ref} is used by no service: drop its row`,
+      ).toBe(true);
       expect(facts.source.length, ref).toBeGreaterThan(20);
       for (const p of [...facts.programs, ...facts.path]) expect(p, ref).toMatch(/^\//);
     }
@@ -84,23 +87,53 @@ function problemsWith(name: string, change: (spec: any) => void): string[] {
 describe('the reader refuses what would not start on faasd', () => {
   // The issue-22 file: each of these lines was in it.
   const refused: [string, string, (s: any) => void, RegExp][] = [
-    ['a flag as traefik\'s program', 'traefik', (s) => (s.command = ['--configFile=/etc/traefik/traefik.yml']), /--configFile=\S+ is not a program of docker\.io\/library\/traefik/],
+    [
+      "a flag as traefik's program",
+      'traefik',
+      (s) => (s.command = ['--configFile=/etc/traefik/traefik.yml']),
+      /--configFile=\S+ is not a program of docker\.io\/library\/traefik/,
+    ],
     ["postgres's arguments only: no init", 'postgres', (s) => (s.command = ['postgres', '-c', 'shared_buffers=128MB']), /skips the image's init/],
     ['postgres as root', 'postgres', (s) => delete s.user, /postgres must not run as root/],
     ["the exporter's flags only", 'nats-exporter', (s) => (s.command = ['-varz', '-connz', 'http://erpbi-nats:8222']), /-varz is not a program/],
-    ["prometheus's flags only", 'erpbi-prometheus', (s) => (s.command = ['--config.file=/etc/prometheus/prometheus.yml']), /--config.file=\S+ is not a program/],
+    [
+      "prometheus's flags only",
+      'erpbi-prometheus',
+      (s) => (s.command = ['--config.file=/etc/prometheus/prometheus.yml']),
+      /--config.file=\S+ is not a program/,
+    ],
     ["weed's subcommand as the program", 'seaweedfs', (s) => (s.command = ['server', '-dir=/data']), /server is not a program/],
-    ['MinIO, an image nobody checked', 'seaweedfs', (s) => (s.image = 'docker.io/minio/minio:RELEASE.2025-04-22T22-12-26Z'), /not in the table of known images/],
-    ['the shell wrapper as an entrypoint', 'erpbi-nats', (s) => ((s.entrypoint = ['/bin/sh', '-c']), (s.command = [s.command[2]])), /entrypoint: faasd ignores it/],
+    [
+      'MinIO, an image nobody checked',
+      'seaweedfs',
+      (s) => (s.image = 'docker.io/minio/minio:RELEASE.2025-04-22T22-12-26Z'),
+      /not in the table of known images/,
+    ],
+    [
+      'the shell wrapper as an entrypoint',
+      'erpbi-nats',
+      (s) => ((s.entrypoint = ['/bin/sh', '-c']), (s.command = [s.command[2]])),
+      /entrypoint: faasd ignores it/,
+    ],
     ['restart: on-failure for migrate', 'migrate', (s) => (s.restart = 'on-failure'), /restart: faasd ignores it/],
     ['a memory limit', 'keycloak', (s) => (s.deploy = { resources: { limits: { memory: '1024M' } } }), /deploy: faasd ignores it/],
     ['a healthcheck', 'postgres', (s) => (s.healthcheck = { test: ['CMD', 'pg_isready'] }), /healthcheck: faasd ignores it/],
     ['secrets:', 'connector', (s) => (s.secrets = ['database-url']), /secrets: faasd ignores it/],
     ['a depends_on condition', 'connector', (s) => (s.depends_on = { migrate: { condition: 'service_completed_successfully' } }), /conditions .* are not kept/],
     ['a dependency that does not exist', 'connector', (s) => (s.depends_on = ['minio']), /depends_on minio: no such service/],
-    ['a named volume', 'postgres', (s) => (s.volumes[0] = { type: 'volume', source: 'pgdata', target: '/var/lib/postgresql/data' }), /faasd refuses all but bind/],
+    [
+      'a named volume',
+      'postgres',
+      (s) => (s.volumes[0] = { type: 'volume', source: 'pgdata', target: '/var/lib/postgresql/data' }),
+      /faasd refuses all but bind/,
+    ],
     ['the short volume syntax', 'postgres', (s) => (s.volumes[0] = 'pgdata:/var/lib/postgresql/data'), /write it out/],
-    ['a secret from outside faasd\'s folder', 'migrate', (s) => (s.volumes[0].source = '/etc/erpbi/secrets/database-url-migrate'), /sources live under \/var\/lib\/faasd\/erpbi/],
+    [
+      "a secret from outside faasd's folder",
+      'migrate',
+      (s) => (s.volumes[0].source = '/etc/erpbi/secrets/database-url-migrate'),
+      /sources live under \/var\/lib\/faasd\/erpbi/,
+    ],
     ['a source climbing out', 'migrate', (s) => (s.volumes[0].source = './erpbi/../secrets/basic-auth-password'), /sources live under/],
     ['a mount option faasd drops', 'erpbi-nats', (s) => (s.volumes[1].bind = { create_host_path: true }), /bind: faasd ignores it/],
     ['a bare uid', 'postgres', (s) => (s.user = '999'), /write uid:gid/],
@@ -108,7 +141,12 @@ describe('the reader refuses what would not start on faasd', () => {
     ['an environment entry without =', 'connector', (s) => s.environment.push('NATS_URL'), /without =/],
     ['a $ faasd would interpolate away', 'migrate', (s) => (s.command[2] = s.command[2].replaceAll('$$', '$')), /a lone \$ in .*refuses the whole file/],
     ['a string command (no shell)', 'keycloak', (s) => (s.command = 'kc.sh start --import-realm'), /a string is split into words/],
-    ['a script exec-ing what the image lacks', 'erpbi-nats', (s) => (s.command[2] = s.command[2].replace('/usr/local/bin/nats-server', '/usr/bin/nats-server')), /execs \/usr\/bin\/nats-server/],
+    [
+      'a script exec-ing what the image lacks',
+      'erpbi-nats',
+      (s) => (s.command[2] = s.command[2].replace('/usr/local/bin/nats-server', '/usr/bin/nats-server')),
+      /execs \/usr\/bin\/nats-server/,
+    ],
     ['a capability without CAP_', 'traefik', (s) => (s.cap_add = ['NET_BIND_SERVICE']), /CAP_\.\.\./],
   ];
 

@@ -85,7 +85,8 @@ export function imageFacts(): Record<string, ImageFacts> {
       programs: ['/entrypoint.sh', '/usr/local/bin/traefik', '/bin/sh'],
       defaultUser: '0:0',
       users: ['0:0'],
-      source: 'traefik/traefik-library-image v3.3/alpine/Dockerfile: traefik in /usr/local/bin, ENTRYPOINT ["/entrypoint.sh"] (puts `traefik` before flags), CMD ["traefik"], no USER',
+      source:
+        'traefik/traefik-library-image v3.3/alpine/Dockerfile: traefik in /usr/local/bin, ENTRYPOINT ["/entrypoint.sh"] (puts `traefik` before flags), CMD ["traefik"], no USER',
     },
     'docker.io/library/postgres:15-bookworm': {
       entrypoint: ['docker-entrypoint.sh'],
@@ -107,7 +108,8 @@ export function imageFacts(): Record<string, ImageFacts> {
       programs: ['/usr/local/bin/docker-entrypoint.sh', '/usr/local/bin/nats-server', '/bin/sh', '/usr/bin/tr', '/bin/cat'],
       defaultUser: '0:0',
       users: ['0:0', '*'],
-      source: 'nats-io/nats-docker 2.10.x/alpine3.x/Dockerfile: nats-server and docker-entrypoint.sh in /usr/local/bin, busybox sh, no USER (any uid owning its store will do)',
+      source:
+        'nats-io/nats-docker 2.10.x/alpine3.x/Dockerfile: nats-server and docker-entrypoint.sh in /usr/local/bin, busybox sh, no USER (any uid owning its store will do)',
     },
     'docker.io/natsio/prometheus-nats-exporter:0.16.0': {
       entrypoint: ['/entrypoint.sh'],
@@ -116,7 +118,8 @@ export function imageFacts(): Record<string, ImageFacts> {
       programs: ['/entrypoint.sh', '/usr/local/bin/prometheus-nats-exporter', '/prometheus-nats-exporter', '/bin/sh'],
       defaultUser: '0:0',
       users: ['0:0', '*'],
-      source: 'nats-io/prometheus-nats-exporter cicd/Dockerfile: the binary in /usr/local/bin, linked from /prometheus-nats-exporter, ENTRYPOINT ["/entrypoint.sh"] (exec "/${GO_APP}" "$@"), no USER',
+      source:
+        'nats-io/prometheus-nats-exporter cicd/Dockerfile: the binary in /usr/local/bin, linked from /prometheus-nats-exporter, ENTRYPOINT ["/entrypoint.sh"] (exec "/${GO_APP}" "$@"), no USER',
     },
     'quay.io/keycloak/keycloak:26.0': {
       entrypoint: ['/opt/keycloak/bin/kc.sh'],
@@ -125,7 +128,8 @@ export function imageFacts(): Record<string, ImageFacts> {
       programs: ['/opt/keycloak/bin/kc.sh', '/bin/bash', '/usr/bin/bash', '/bin/cat', '/bin/sleep'],
       defaultUser: '1000:0',
       users: ['1000:0'],
-      source: 'keycloak/keycloak quarkus/container/Dockerfile: ubi9-micro with bash and coreutils, user keycloak 1000 in group 0 (USER 1000), ENTRYPOINT ["/opt/keycloak/bin/kc.sh"]',
+      source:
+        'keycloak/keycloak quarkus/container/Dockerfile: ubi9-micro with bash and coreutils, user keycloak 1000 in group 0 (USER 1000), ENTRYPOINT ["/opt/keycloak/bin/kc.sh"]',
     },
     'docker.io/chrislusf/seaweedfs:4.48': {
       entrypoint: ['/entrypoint.sh'],
@@ -134,7 +138,8 @@ export function imageFacts(): Record<string, ImageFacts> {
       programs: ['/entrypoint.sh', '/usr/bin/weed', '/bin/sh'],
       defaultUser: '0:0',
       users: ['0:0', '*'],
-      source: 'seaweedfs/seaweedfs docker/Dockerfile.go_build: weed in /usr/bin, ENTRYPOINT ["/entrypoint.sh"] (adds -dir=/data and sizes for `server`), WORKDIR /data, no USER',
+      source:
+        'seaweedfs/seaweedfs docker/Dockerfile.go_build: weed in /usr/bin, ENTRYPOINT ["/entrypoint.sh"] (adds -dir=/data and sizes for `server`), WORKDIR /data, no USER',
     },
     'docker.io/prom/prometheus:v2.55.1': {
       entrypoint: ['/bin/prometheus'],
@@ -162,7 +167,8 @@ export function imageFacts(): Record<string, ImageFacts> {
       defaultUser: '0:0',
       // its master binds 80 and switches the workers to nginx: root (the unprivileged variant is another image)
       users: ['0:0'],
-      source: 'nginxinc/docker-nginx mainline/alpine/Dockerfile: nginx in /usr/sbin, ENTRYPOINT ["/docker-entrypoint.sh"], CMD ["nginx", "-g", "daemon off;"], listens on 80 as root',
+      source:
+        'nginxinc/docker-nginx mainline/alpine/Dockerfile: nginx in /usr/sbin, ENTRYPOINT ["/docker-entrypoint.sh"], CMD ["nginx", "-g", "daemon off;"], listens on 80 as root',
     },
     'ghcr.io/erpbi/erpbi': erpbiImage(),
   };
@@ -207,7 +213,11 @@ export function faasdProblems(name: string, spec: any, names: string[], table = 
   for (const s of strings(spec)) {
     for (const m of s.replaceAll('$$', '').matchAll(/\$(\{?\w*)/g)) {
       if (/^\{?ARCH_SUFFIX$/.test(m[1]!)) continue;
-      problems.push(/^\{?[A-Za-z_]/.test(m[1]!) ? `$${m[1]}: faasd interpolates it to an empty string (only ARCH_SUFFIX is set); write $$ for a literal $` : `a lone $ in ${JSON.stringify(s.slice(0, 40))}: faasd refuses the whole file (invalid template); write $$`);
+      problems.push(
+        /^\{?[A-Za-z_]/.test(m[1]!)
+          ? `$${m[1]}: faasd interpolates it to an empty string (only ARCH_SUFFIX is set); write $$ for a literal $`
+          : `a lone $ in ${JSON.stringify(s.slice(0, 40))}: faasd refuses the whole file (invalid template); write $$`,
+      );
     }
   }
 
@@ -216,14 +226,17 @@ export function faasdProblems(name: string, spec: any, names: string[], table = 
   if (!facts) return [...problems, `image ${image || '(none)'}: not in the table of known images (tests/deploy/faasd-reader.ts): what would it run?`];
 
   // command: the whole argv
-  if (spec.command !== undefined && !Array.isArray(spec.command)) problems.push('command: a string is split into words by faasd, with no shell: write the list');
+  if (spec.command !== undefined && !Array.isArray(spec.command))
+    problems.push('command: a string is split into words by faasd, with no shell: write the list');
   const argv = argvOf(spec, facts);
   const program = argv[0];
   if (!program) problems.push('no program: neither a command nor an image entrypoint/cmd');
-  else if (!resolveProgram(program, facts)) problems.push(`command: ${program} is not a program of ${image} (command replaces its entrypoint ${JSON.stringify(facts.entrypoint)})`);
+  else if (!resolveProgram(program, facts))
+    problems.push(`command: ${program} is not a program of ${image} (command replaces its entrypoint ${JSON.stringify(facts.entrypoint)})`);
   if (facts.init && JSON.stringify(argv.slice(0, facts.init.length)) !== JSON.stringify(facts.init)) {
     const bare = facts.init.map((a) => a.replace(/^.*\//, ''));
-    if (JSON.stringify(argv.slice(0, bare.length)) !== JSON.stringify(bare)) problems.push(`command: skips the image's init (${facts.init.join(' ')}), so it would not prepare its data`);
+    if (JSON.stringify(argv.slice(0, bare.length)) !== JSON.stringify(bare))
+      problems.push(`command: skips the image's init (${facts.init.join(' ')}), so it would not prepare its data`);
   }
   // a shell wrapper: what its script execs must be there too
   if (program && shells.includes(program) && argv[1] === '-c') {
@@ -234,16 +247,20 @@ export function faasdProblems(name: string, spec: any, names: string[], table = 
 
   // user
   const user = spec.user === undefined ? facts.defaultUser : String(spec.user);
-  if (spec.user !== undefined && !/^\d+:\d+$/.test(user)) problems.push(`user ${user}: write uid:gid (a bare uid makes faasd chown its mount sources; a name needs the image's /etc/passwd)`);
-  if (!facts.users.includes(user) && !(facts.users.includes('*') && /^\d+:\d+$/.test(user))) problems.push(`user ${user}: ${image} may run as ${facts.users.join(' or ')}`);
+  if (spec.user !== undefined && !/^\d+:\d+$/.test(user))
+    problems.push(`user ${user}: write uid:gid (a bare uid makes faasd chown its mount sources; a name needs the image's /etc/passwd)`);
+  if (!facts.users.includes(user) && !(facts.users.includes('*') && /^\d+:\d+$/.test(user)))
+    problems.push(`user ${user}: ${image} may run as ${facts.users.join(' or ')}`);
   if (name === 'postgres' && isRoot(user)) problems.push('user: postgres must not run as root');
 
   // environment: NAME=value each
   const env = spec.environment;
   if (Array.isArray(env)) {
-    for (const e of env) if (typeof e !== 'string' || !e.includes('=')) problems.push(`environment ${String(e)}: without =, faasd sets it to "" (with the quotes)`);
+    for (const e of env)
+      if (typeof e !== 'string' || !e.includes('=')) problems.push(`environment ${String(e)}: without =, faasd sets it to "" (with the quotes)`);
   } else if (env && typeof env === 'object') {
-    for (const [k, v] of Object.entries(env)) if (v === null || v === undefined) problems.push(`environment ${k}: no value, faasd sets it to "" (with the quotes)`);
+    for (const [k, v] of Object.entries(env))
+      if (v === null || v === undefined) problems.push(`environment ${k}: no value, faasd sets it to "" (with the quotes)`);
   } else if (env !== undefined) problems.push('environment: a list of NAME=value or a map');
 
   // volumes: bind mounts under erpbi's folder
@@ -254,17 +271,21 @@ export function faasdProblems(name: string, spec: any, names: string[], table = 
     }
     if (m.type !== 'bind') problems.push(`volume ${m.source ?? ''}: type ${String(m.type)}; faasd refuses all but bind (no named volumes)`);
     for (const k of Object.keys(m)) if (!mountReads.includes(k)) problems.push(`volume ${m.source}: ${k}: faasd ignores it`);
-    if (typeof m.source !== 'string' || !mountRoots.some((r) => m.source.startsWith(r)) || m.source.includes('/../')) problems.push(`volume ${String(m.source)}: sources live under /var/lib/faasd/erpbi`);
+    if (typeof m.source !== 'string' || !mountRoots.some((r) => m.source.startsWith(r)) || m.source.includes('/../'))
+      problems.push(`volume ${String(m.source)}: sources live under /var/lib/faasd/erpbi`);
     if (typeof m.target !== 'string' || !m.target.startsWith('/')) problems.push(`volume ${String(m.source)}: target must be an absolute path`);
   }
 
   // depends_on: a list of names that exist
   const deps = spec.depends_on;
-  if (deps !== undefined && !Array.isArray(deps)) problems.push('depends_on: faasd reads a list of names; conditions (service_healthy, service_completed_successfully) are not kept');
-  for (const d of Array.isArray(deps) ? deps : []) if (!names.includes(d) && !faasdOwnServices.includes(d)) problems.push(`depends_on ${String(d)}: no such service (faasd would crash)`);
+  if (deps !== undefined && !Array.isArray(deps))
+    problems.push('depends_on: faasd reads a list of names; conditions (service_healthy, service_completed_successfully) are not kept');
+  for (const d of Array.isArray(deps) ? deps : [])
+    if (!names.includes(d) && !faasdOwnServices.includes(d)) problems.push(`depends_on ${String(d)}: no such service (faasd would crash)`);
 
   // capabilities: as the OCI spec names them
-  for (const c of spec.cap_add ?? []) if (!/^CAP_[A-Z_]+$/.test(String(c))) problems.push(`cap_add ${String(c)}: faasd hands it to the OCI spec as written: CAP_...`);
+  for (const c of spec.cap_add ?? [])
+    if (!/^CAP_[A-Z_]+$/.test(String(c))) problems.push(`cap_add ${String(c)}: faasd hands it to the OCI spec as written: CAP_...`);
   return problems;
 }
 

@@ -41,7 +41,11 @@ const commandRoutes = (def: FunctionDefinition) =>
  */
 async function raisedBy(fn: string): Promise<{ types: string[]; opaque: number }> {
   const result = await build({
-    ...(nodeBundle as object), entryPoints: [join(root, 'functions', fn, 'handler.ts')], packages: 'external', write: false, logLevel: 'silent',
+    ...(nodeBundle as object),
+    entryPoints: [join(root, 'functions', fn, 'handler.ts')],
+    packages: 'external',
+    write: false,
+    logLevel: 'silent',
   });
   const text = result.outputFiles.map((f) => f.text).join('\n');
   const calls = [...text.matchAll(/\buow\d*\.emit\(\s*([^,)]*)/g)].map((m) => m[1]!.trim());
@@ -49,7 +53,7 @@ async function raisedBy(fn: string): Promise<{ types: string[]; opaque: number }
   return { types, opaque: calls.length - types.length };
 }
 
-describe('fifteen functions: faasd CE\'s cap, and what the rule asks of every command', () => {
+describe("fifteen functions: faasd CE's cap, and what the rule asks of every command", () => {
   it(`stack.yml stays within ${budget.maxFunctions} functions, so every command must live in one of them`, () => {
     expect(Object.keys(fns).length).toBeLessThanOrEqual(budget.maxFunctions);
   });
@@ -67,7 +71,9 @@ describe('fifteen functions: faasd CE\'s cap, and what the rule asks of every co
   it('every command a stack.yml function serves has its roles in commandRoles (no command outside the table)', () => {
     // The projector is a service, not a function: its POSTs (batches from the connector, rebuilds) are not commands.
     const keys = new Set(Object.keys(commandRoles));
-    const served = [...defs.values()].filter((d) => d.name in fns).flatMap((d) => commandRoutes(d).map((r) => (r.route === '/' ? d.name : `${d.name}${r.route}`)));
+    const served = [...defs.values()]
+      .filter((d) => d.name in fns)
+      .flatMap((d) => commandRoutes(d).map((r) => (r.route === '/' ? d.name : `${d.name}${r.route}`)));
     expect(served.filter((k) => !keys.has(k))).toEqual([]);
     expect(served.length).toBeGreaterThan(10);
   });

@@ -38,8 +38,13 @@ function viaTraefik(req: Request): Outcome {
   const used = hit.router.middlewares ?? [];
   if (used.includes('box-only')) return { status: 403 }; // a LAN client is not 127.0.0.1
   const rates = used.filter((m) => m.startsWith('rate-')).map((m) => m.slice(5));
-  expect(used.filter((m) => m.startsWith('inflight-')).map((m) => m.slice(9)), `${hit.name}: a rate and an in-flight limit each`).toEqual(rates);
-  const strip = used.includes('strip-projector') ? (middlewares['strip-projector'].stripPrefix.prefixes as string[]).find((p) => req.path.startsWith(p)) : undefined;
+  expect(
+    used.filter((m) => m.startsWith('inflight-')).map((m) => m.slice(9)),
+    `${hit.name}: a rate and an in-flight limit each`,
+  ).toEqual(rates);
+  const strip = used.includes('strip-projector')
+    ? (middlewares['strip-projector'].stripPrefix.prefixes as string[]).find((p) => req.path.startsWith(p))
+    : undefined;
   const path = strip === undefined ? req.path : req.path.slice(strip.length) || '/';
   return destination(hit.router.service, path.startsWith('/') ? path : `/${path}`, rates);
 }
@@ -66,7 +71,11 @@ function viaNginx(req: Request): Outcome {
   const zones = all(body, 'limit_req').map((d) => /^zone=rate-(.+)$/.exec(d.args[0]!)![1]!);
   const inflight = all(body, 'limit_conn').map((d) => d.args[0]!.replace(/^inflight-/, ''));
   expect(inflight, `${req.path}: a rate and an in-flight limit each`).toEqual(zones);
-  return destination(upstreams[upstream]!, path, zones.filter((z) => z !== 'csv' || countsAsCsv(req.headers?.accept)));
+  return destination(
+    upstreams[upstream]!,
+    path,
+    zones.filter((z) => z !== 'csv' || countsAsCsv(req.headers?.accept)),
+  );
 }
 
 const lan = (path: string, extra: Partial<Request> = {}): Request => ({ entryPoint: 'websecure', host: 'erpbi.lan', path, method: 'GET', ...extra });
@@ -75,26 +84,53 @@ const auth = (path: string, extra: Partial<Request> = {}): Request => lan(path, 
 // Paths that must not reach the projector from the LAN: its internal routes, and look-alikes of its
 // prefix (not a whole path segment), which a prefix match without the `/` would take and strip.
 const projectorAttacks = [
-  '/function/project-to-olapbatch', '/function/project-to-olaprebuild', '/function/project-to-olapmetrics',
-  '/function/project-to-olap-batch', '/function/project-to-olap.openfaas-fn/batch', '/function/project-to-olap',
-  '/function/project-to-olap/batch', '/function/project-to-olap/batch/', '/function/project-to-olap/rebuild', '/function/project-to-olap/rebuild/x',
-  '/function/project-to-olap/metrics', '/function/project-to-olap/metrics/', '/function/project-to-olapquery/order_funnel',
+  '/function/project-to-olapbatch',
+  '/function/project-to-olaprebuild',
+  '/function/project-to-olapmetrics',
+  '/function/project-to-olap-batch',
+  '/function/project-to-olap.openfaas-fn/batch',
+  '/function/project-to-olap',
+  '/function/project-to-olap/batch',
+  '/function/project-to-olap/batch/',
+  '/function/project-to-olap/rebuild',
+  '/function/project-to-olap/rebuild/x',
+  '/function/project-to-olap/metrics',
+  '/function/project-to-olap/metrics/',
+  '/function/project-to-olapquery/order_funnel',
 ];
 // Keycloak paths the LAN must not reach: the admin console and its API, the master realm, the management endpoints.
 const keycloakAttacks = [
-  '/', '/admin', '/admin/', '/admin/master/console/', '/admin/erpbi/console/', '/admin/realms/erpbi/users', '/realms/master/',
-  '/realms/master/protocol/openid-connect/auth', '/realms/master/protocol/openid-connect/token', '/realms/master/.well-known/openid-configuration',
-  '/realms/erpbi', '/realms/erpbix/', '/realms/erpbi-admin/protocol/openid-connect/token', '/metrics', '/health', '/health/ready', '/js/keycloak.js',
+  '/',
+  '/admin',
+  '/admin/',
+  '/admin/master/console/',
+  '/admin/erpbi/console/',
+  '/admin/realms/erpbi/users',
+  '/realms/master/',
+  '/realms/master/protocol/openid-connect/auth',
+  '/realms/master/protocol/openid-connect/token',
+  '/realms/master/.well-known/openid-configuration',
+  '/realms/erpbi',
+  '/realms/erpbix/',
+  '/realms/erpbi-admin/protocol/openid-connect/token',
+  '/metrics',
+  '/health',
+  '/health/ready',
+  '/js/keycloak.js',
 ];
 // What the sign-in needs of Keycloak 26 (its exposed path recommendations: /realms/<realm>/, /resources/).
 const keycloakPublic = [
-  '/realms/erpbi/.well-known/openid-configuration', '/realms/erpbi/protocol/openid-connect/auth', '/realms/erpbi/protocol/openid-connect/token',
-  '/realms/erpbi/protocol/openid-connect/certs', '/realms/erpbi/protocol/openid-connect/logout', '/realms/erpbi/login-actions/authenticate',
+  '/realms/erpbi/.well-known/openid-configuration',
+  '/realms/erpbi/protocol/openid-connect/auth',
+  '/realms/erpbi/protocol/openid-connect/token',
+  '/realms/erpbi/protocol/openid-connect/certs',
+  '/realms/erpbi/protocol/openid-connect/logout',
+  '/realms/erpbi/login-actions/authenticate',
   '/resources/abcde/login/keycloak.v2/css/styles.css',
 ];
 
 describe('the front door (Traefik and its nginx stand-in)', () => {
-  it('sends nothing but the projector\'s own segment to it, and never its feed, rebuild or metrics, from the LAN', () => {
+  it("sends nothing but the projector's own segment to it, and never its feed, rebuild or metrics, from the LAN", () => {
     for (const path of projectorAttacks) {
       for (const method of ['GET', 'POST']) {
         const outcome = viaTraefik(lan(path, { method }));
@@ -103,14 +139,24 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
       }
     }
     // The public ones still do, with the prefix (a whole segment) stripped.
-    for (const [path, to] of [['/function/project-to-olap/query/order_funnel', '/query/order_funnel'], ['/function/project-to-olap/live', '/live'], ['/function/project-to-olap/live/ticket', '/live/ticket']]) {
+    for (const [path, to] of [
+      ['/function/project-to-olap/query/order_funnel', '/query/order_funnel'],
+      ['/function/project-to-olap/live', '/live'],
+      ['/function/project-to-olap/live/ticket', '/live/ticket'],
+    ]) {
       expect(viaTraefik(lan(path!)), path).toMatchObject({ service: 'projector', path: to });
       expect(viaNginx(lan(path!)), path).toEqual(viaTraefik(lan(path!)));
     }
   });
 
-  it('strips the projector\'s prefix only where a router matched it as a whole segment, on every entrypoint', () => {
-    const lookAlikes = ['/function/project-to-olapbatch', '/function/project-to-olaprebuild', '/function/project-to-olapmetrics', '/function/project-to-olap', '/function/project-to-olapquery/x'];
+  it("strips the projector's prefix only where a router matched it as a whole segment, on every entrypoint", () => {
+    const lookAlikes = [
+      '/function/project-to-olapbatch',
+      '/function/project-to-olaprebuild',
+      '/function/project-to-olapmetrics',
+      '/function/project-to-olap',
+      '/function/project-to-olapquery/x',
+    ];
     for (const entryPoint of Object.keys(ports)) {
       for (const path of lookAlikes) {
         const hit = route(routers, { entryPoint, host: 'erpbi.lan', path, method: 'GET' });
@@ -123,8 +169,14 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
       expect(r.rule, name).not.toMatch(/PathPrefix\(`\/function\/project-to-olap`\)/);
     }
     // internal (the connector's way) still reaches the feed
-    expect(viaTraefik({ entryPoint: 'internal', host: 'traefik', path: '/function/project-to-olap/batch', method: 'POST' })).toMatchObject({ service: 'projector', path: '/batch' });
-    expect(viaNginx({ entryPoint: 'internal', host: 'traefik', path: '/function/project-to-olap/batch', method: 'POST' })).toMatchObject({ service: 'projector', path: '/batch' });
+    expect(viaTraefik({ entryPoint: 'internal', host: 'traefik', path: '/function/project-to-olap/batch', method: 'POST' })).toMatchObject({
+      service: 'projector',
+      path: '/batch',
+    });
+    expect(viaNginx({ entryPoint: 'internal', host: 'traefik', path: '/function/project-to-olap/batch', method: 'POST' })).toMatchObject({
+      service: 'projector',
+      path: '/batch',
+    });
   });
 
   it("routes only the erpbi realm's public endpoints and the theme's files to Keycloak: no admin console, no master realm", () => {
@@ -140,10 +192,21 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
 
   it("the stand-in routes every other request of the list as Traefik does (the container test's front door is Traefik's)", () => {
     const requests = [
-      lan('/'), lan('/index.html'), lan('/openapi.json'), lan('/healthz'), lan('/function/query/orders'), lan('/function/create-order', { method: 'POST' }),
-      lan('/function/query/invoices/inv-1/pdf'), lan('/function/query/reminders/r-1/pdf'), lan('/function/query/orders', { headers: { accept: 'text/csv' } }),
-      lan('/function/query/orders', { headers: { accept: 'application/json' } }), lan('/function/project-to-olap/query/order_funnel', { headers: { accept: 'text/csv' } }),
-      lan('/function/reserve-stock'), lan('/function/create-invoice.openfaas-fn/x'), lan('/function/query/metrics'), lan('/function/create-order/metrics'),
+      lan('/'),
+      lan('/index.html'),
+      lan('/openapi.json'),
+      lan('/healthz'),
+      lan('/function/query/orders'),
+      lan('/function/create-order', { method: 'POST' }),
+      lan('/function/query/invoices/inv-1/pdf'),
+      lan('/function/query/reminders/r-1/pdf'),
+      lan('/function/query/orders', { headers: { accept: 'text/csv' } }),
+      lan('/function/query/orders', { headers: { accept: 'application/json' } }),
+      lan('/function/project-to-olap/query/order_funnel', { headers: { accept: 'text/csv' } }),
+      lan('/function/reserve-stock'),
+      lan('/function/create-invoice.openfaas-fn/x'),
+      lan('/function/query/metrics'),
+      lan('/function/create-order/metrics'),
     ];
     for (const req of requests) expect(viaNginx(req), `${req.path} ${JSON.stringify(req.headers ?? {})}`).toEqual(viaTraefik(req));
   });
@@ -173,12 +236,17 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
     }
     // Inside the box nothing is limited: the connector and Grafana are not clients of the LAN.
     for (const [name, r] of Object.entries(routers).filter(([, x]) => !x.entryPoints.includes('websecure'))) {
-      expect((r.middlewares ?? []).filter((m) => /^(rate|inflight)-/.test(m)), name).toEqual([]);
+      expect(
+        (r.middlewares ?? []).filter((m) => /^(rate|inflight)-/.test(m)),
+        name,
+      ).toEqual([]);
     }
   });
 
   it("Traefik's limits are gateway/rate-limits.ts's, per client address (X-Forwarded-For not believed)", () => {
-    const defined = Object.keys(middlewares).filter((m) => /^(rate|inflight)-/.test(m)).sort();
+    const defined = Object.keys(middlewares)
+      .filter((m) => /^(rate|inflight)-/.test(m))
+      .sort();
     expect(defined).toEqual(names.flatMap((n) => [`inflight-${n}`, `rate-${n}`]).sort());
     const byAddress = { ipStrategy: { depth: 0 } };
     for (const n of names) {
@@ -193,7 +261,15 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
   });
 
   it("the stand-in's limits are the same numbers: limit_req/limit_conn zones, 429, and Retry-After from the tightest limit", () => {
-    const zones = Object.fromEntries(all(conf, 'limit_req_zone').map((d) => [d.args.find((a) => a.startsWith('zone='))!.slice(5).replace(/:.*/, ''), d.args]));
+    const zones = Object.fromEntries(
+      all(conf, 'limit_req_zone').map((d) => [
+        d.args
+          .find((a) => a.startsWith('zone='))!
+          .slice(5)
+          .replace(/:.*/, ''),
+        d.args,
+      ]),
+    );
     const conns = Object.fromEntries(all(conf, 'limit_conn_zone').map((d) => [d.args[1]!.slice(5).replace(/:.*/, ''), d.args[0]]));
     expect(Object.keys(zones).sort()).toEqual(names.map((n) => `rate-${n}`).sort());
     expect(Object.keys(conns).sort()).toEqual(names.map((n) => `inflight-${n}`).sort());
@@ -221,7 +297,8 @@ describe('the front door (Traefik and its nginx stand-in)', () => {
           return n;
         });
         expect(used, where).toContain('public');
-        for (const c of all(body, 'limit_conn')) expect(Number(c.args[1]), `${where} ${c.args[0]}`).toBe(rateLimits[c.args[0]!.replace(/^inflight-/, '') as RateLimitName].inFlight);
+        for (const c of all(body, 'limit_conn'))
+          expect(Number(c.args[1]), `${where} ${c.args[0]}`).toBe(rateLimits[c.args[0]!.replace(/^inflight-/, '') as RateLimitName].inFlight);
         const retry = (retryOf(body) ?? serverRetry)!;
         expect(retry, where).toEqual(['$retry_after', String(Math.max(...used.map((n) => retryAfterSeconds(rateLimits[n]))))]);
       }

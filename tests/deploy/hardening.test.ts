@@ -40,7 +40,10 @@ function dockerfileUser(file: string): string | undefined {
 /** Capabilities a plain-compose service gets back after cap_drop ALL, and why. */
 const composeCaps: Record<string, { caps: string[]; why: string }> = {
   traefik: { caps: ['NET_BIND_SERVICE'], why: 'binds 80 and 443' },
-  postgres: { caps: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'], why: "the official entrypoint prepares the data directory as root, then runs postgres as its user" },
+  postgres: {
+    caps: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+    why: 'the official entrypoint prepares the data directory as root, then runs postgres as its user',
+  },
   web: { caps: ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'], why: 'nginx: a root master binding 80, workers switched to the nginx user' },
 };
 
@@ -49,7 +52,8 @@ const composeRoot: Record<string, string> = {
   traefik: 'binds 80/443 and reads the 700 root-owned certificate directory as its owner',
   postgres: 'the official entrypoint chowns the data directory as root, then drops to postgres (gosu)',
   'erpbi-nats': "the official image runs as root and its JetStream store is a named volume Docker creates root's",
-  seaweedfs: "the official image runs as root and has no user of its own; the seaweedfs_data volume starts as a copy of its root-owned /data, which no other user could write (on faasd, where the data directory is made for it, it runs as its own uid)",
+  seaweedfs:
+    'the official image runs as root and has no user of its own; the seaweedfs_data volume starts as a copy of its root-owned /data, which no other user could write (on faasd, where the data directory is made for it, it runs as its own uid)',
   web: 'nginx: the root master binds 80, the workers run as nginx',
 };
 
@@ -108,8 +112,12 @@ describe("the container test's stand-ins overlay", () => {
   const standInCaps: Record<string, string[]> = { traefik: ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] };
 
   it.each(overlay.map((s) => [label(s), s] as const))('%s: loosens nothing base gives the service', (_n, s) => {
-    expect(plain.map((p) => p.name), `${s.name} stands in for a service of the compose files`).toContain(s.name);
-    for (const k of ['cap_drop', 'security_opt', 'read_only', 'privileged', 'user', 'pid', 'ipc', 'network_mode', 'userns_mode', 'devices']) expect(s.spec[k], `${s.name} overrides ${k}`).toBeUndefined();
+    expect(
+      plain.map((p) => p.name),
+      `${s.name} stands in for a service of the compose files`,
+    ).toContain(s.name);
+    for (const k of ['cap_drop', 'security_opt', 'read_only', 'privileged', 'user', 'pid', 'ipc', 'network_mode', 'userns_mode', 'devices'])
+      expect(s.spec[k], `${s.name} overrides ${k}`).toBeUndefined();
     expect([...(s.spec.cap_add ?? [])].sort(), `cap_add of ${s.name}`).toEqual(standInCaps[s.name] ?? []);
   });
 });
@@ -118,7 +126,10 @@ describe("the container test's stand-ins overlay", () => {
 
 /** faasd services that run as root (no user:), with the capabilities they get, and why. */
 const faasdRoot: Record<string, { caps: string[]; why: string }> = {
-  traefik: { caps: ['CAP_NET_BIND_SERVICE'], why: 'binds 80 and 443 in its network namespace; faasd gives no ambient capabilities, so a non-root process could not' },
+  traefik: {
+    caps: ['CAP_NET_BIND_SERVICE'],
+    why: 'binds 80 and 443 in its network namespace; faasd gives no ambient capabilities, so a non-root process could not',
+  },
   web: { caps: ['CAP_CHOWN', 'CAP_NET_BIND_SERVICE', 'CAP_SETGID', 'CAP_SETUID'], why: 'nginx: a root master binding 80, workers switched to the nginx user' },
 };
 
@@ -163,10 +174,15 @@ describe('faasd extras: every service', () => {
       if (m.target === faasdData[s.name]) expect(m.read_only, `${s.name} ${m.target}: its data`).toBeUndefined();
       else expect(m.read_only, `${s.name} ${m.target} must be read_only: true`).toBe(true);
     }
-    if (faasdData[s.name]) expect(mounts.map((m) => m.target), s.name).toContain(faasdData[s.name]);
+    if (faasdData[s.name])
+      expect(
+        mounts.map((m) => m.target),
+        s.name,
+      ).toContain(faasdData[s.name]);
     // faasd mounts in the order written: a mount over a parent directory after its child hides it
     mounts.forEach((m, i) => {
-      for (const later of mounts.slice(i + 1)) expect(m.target.startsWith(`${later.target}/`), `${s.name}: ${later.target} is mounted after ${m.target}, inside it`).toBe(false);
+      for (const later of mounts.slice(i + 1))
+        expect(m.target.startsWith(`${later.target}/`), `${s.name}: ${later.target} is mounted after ${m.target}, inside it`).toBe(false);
     });
   });
 

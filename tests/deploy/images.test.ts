@@ -13,13 +13,18 @@ const dockerfiles = { service: read('compose/Dockerfile'), function: read('templ
 const buildImages = read('compose/build-images.sh');
 const bases = read('compose/bases/build.sh');
 /** The instructions of a Dockerfile, continuation lines joined, comments left out. */
-const instructions = (text: string) => text.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+const instructions = (text: string) =>
+  text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim() && !l.trimStart().startsWith('#'));
 
 describe("erpbi's images", () => {
   it('the compose files and stack.yml take every erpbi image from ${REGISTRY}, by default the images the Pi uses', () => {
-    const own = [...services(composeFiles).map((s) => ({ name: `${s.file} ${s.name}`, image: String(s.spec.image ?? '') })), ...Object.entries(stackFunctions()).map(([name, f]) => ({ name: `stack.yml ${name}`, image: String(f.image) }))].filter(
-      (s) => /REGISTRY|ghcr\.io\/erpbi/.test(s.image),
-    );
+    const own = [
+      ...services(composeFiles).map((s) => ({ name: `${s.file} ${s.name}`, image: String(s.spec.image ?? '') })),
+      ...Object.entries(stackFunctions()).map(([name, f]) => ({ name: `stack.yml ${name}`, image: String(f.image) })),
+    ].filter((s) => /REGISTRY|ghcr\.io\/erpbi/.test(s.image));
     expect(own.length).toBeGreaterThanOrEqual(16);
     for (const s of own) expect(s.image, s.name).toMatch(/^\$\{REGISTRY:-ghcr\.io\/erpbi\}\/[a-z0-9-]+:\d+\.\d+\.\d+$/);
     // faasd's compose file has no variables: the Pi's registry, written out
@@ -36,7 +41,10 @@ describe("erpbi's images", () => {
     expect(lines).toContain('FROM ${DEBIAN_IMAGE}');
     expect(lines).toContain('ARG TARGETARCH');
     // the node binary of compose/node/fetch.sh for the arch being built, never an official Node image
-    expect(lines.some((l) => /^COPY (function\/)?build\/node\/\$\{TARGETARCH\}\/bin\/node \/usr\/local\/bin\/node$/.test(l)), 'Node copied per arch').toBe(true);
+    expect(
+      lines.some((l) => /^COPY (function\/)?build\/node\/\$\{TARGETARCH\}\/bin\/node \/usr\/local\/bin\/node$/.test(l)),
+      'Node copied per arch',
+    ).toBe(true);
     expect(text).not.toMatch(/^FROM\s+(--platform=\S+\s+)?node:/m);
     expect(text).not.toMatch(/NODE_IMAGE/);
     for (const l of lines.filter((x) => x.startsWith('RUN'))) expect(l).not.toMatch(/\bnpm\b/);
@@ -61,7 +69,7 @@ describe("erpbi's images", () => {
     expect(lines.filter((l) => l.startsWith('COPY function/') && !l.includes('/node '))).toEqual([]);
   });
 
-  it('one build script, both arches: buildah per platform, the target\'s dependencies from the lock file, one multi-arch tag, pushed with every arch', () => {
+  it("one build script, both arches: buildah per platform, the target's dependencies from the lock file, one multi-arch tag, pushed with every arch", () => {
     expect(buildImages).toMatch(/^arches="\$\{ERPBI_ARCHES:-amd64 arm64\}"$/m);
     expect(buildImages).toMatch(/buildah bud "\$\{args\[@\]\}" -f compose\/Dockerfile/);
     expect(buildImages).toContain('--platform "linux/$arch"');

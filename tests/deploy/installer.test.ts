@@ -33,7 +33,13 @@ describe('install.sh', () => {
   it('makes exactly the secret files the compose files mount: each declared one is used by a service, each has a rule', () => {
     const base = readFileSync(join(root, 'compose/docker-compose.base.yml'), 'utf8');
     const declared = readYaml('compose/docker-compose.base.yml').secrets as Record<string, { file: string }>;
-    const used = new Set(composeFiles.flatMap((f) => Object.values<{ secrets?: (string | { source: string })[] }>(readYaml(f).services ?? {}).flatMap((s) => (s.secrets ?? []).map((x) => (typeof x === 'string' ? x : x.source)))));
+    const used = new Set(
+      composeFiles.flatMap((f) =>
+        Object.values<{ secrets?: (string | { source: string })[] }>(readYaml(f).services ?? {}).flatMap((s) =>
+          (s.secrets ?? []).map((x) => (typeof x === 'string' ? x : x.source)),
+        ),
+      ),
+    );
     expect([...used].sort()).toEqual(Object.keys(declared).sort());
     const files = composeSecretFiles(base);
     expect(files.sort()).toEqual([...new Set(Object.values(declared).map((s) => s.file.split('/').pop()!))].sort());
@@ -54,7 +60,7 @@ describe("the runbook's commands", () => {
 
   it('names only repository paths that exist', () => {
     // `compose/...`, `runtime/...`, ... in code spans: the repository's own top-level folders and files
-    const top = ['compose', 'runtime', 'gateway', 'cli', 'shared', 'tests', 'docs', 'functions', 'template', 'prometheus', 'grafana', 'web', 'bin', 'triggers'] // (not olap/: the backup's files are named so too);
+    const top = ['compose', 'runtime', 'gateway', 'cli', 'shared', 'tests', 'docs', 'functions', 'template', 'prometheus', 'grafana', 'web', 'bin', 'triggers']; // (not olap/: the backup's files are named so too);
     const paths = [...runbook.matchAll(/`((?:[\w.-]+\/)*[\w.-]+)`/g)].map((m) => m[1]!).filter((p) => top.includes(p.split('/')[0]!) && p.includes('/'));
     expect(paths.length).toBeGreaterThan(5);
     for (const p of new Set(paths)) expect(existsSync(join(root, p.replace(/\/$/, ''))), `docs/deploy-pi.md names ${p}`).toBe(true);

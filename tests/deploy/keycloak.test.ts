@@ -27,7 +27,13 @@ describe('Keycloak realm export', () => {
 
   it('dashboard: a public client, authorization code + PKCE (S256), redirecting to the dashboard only', () => {
     const c = client('erpbi-dashboard');
-    expect(c).toMatchObject({ publicClient: true, standardFlowEnabled: true, implicitFlowEnabled: false, directAccessGrantsEnabled: false, serviceAccountsEnabled: false });
+    expect(c).toMatchObject({
+      publicClient: true,
+      standardFlowEnabled: true,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      serviceAccountsEnabled: false,
+    });
     expect(c.attributes['pkce.code.challenge.method']).toBe('S256');
     expect(c.redirectUris).toEqual(['https://${ERPBI_DOMAIN}/*']);
     expect(c.webOrigins).toEqual(['https://${ERPBI_DOMAIN}']);
@@ -36,7 +42,13 @@ describe('Keycloak realm export', () => {
 
   it('connector: a confidential client-credentials client whose service account has the role service', () => {
     const c = client('erpbi-connector');
-    expect(c).toMatchObject({ publicClient: false, serviceAccountsEnabled: true, standardFlowEnabled: false, directAccessGrantsEnabled: false, clientAuthenticatorType: 'client-secret' });
+    expect(c).toMatchObject({
+      publicClient: false,
+      serviceAccountsEnabled: true,
+      standardFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      clientAuthenticatorType: 'client-secret',
+    });
     // the secret is a placeholder Keycloak fills from the environment at import, never a value
     expect(c.secret).toBe('${ERPBI_CONNECTOR_CLIENT_SECRET}');
     expectErpbiMappers(c);
@@ -85,7 +97,11 @@ describe('Keycloak realm export', () => {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
-    await expect(verify(`Bearer ${token}`)).resolves.toMatchObject({ sub: '5b0c3f4e-0000-4000-8000-000000000001', roles: ['service'], client: 'erpbi-connector' });
+    await expect(verify(`Bearer ${token}`)).resolves.toMatchObject({
+      sub: '5b0c3f4e-0000-4000-8000-000000000001',
+      roles: ['service'],
+      client: 'erpbi-connector',
+    });
     const otherAudience = await new SignJWT({ realm_access: { roles: ['admin'] } })
       .setProtectedHeader({ alg: 'RS256', kid: 'kc' })
       .setIssuer(issuer)

@@ -22,7 +22,9 @@ function promtoolRun(args: string[]) {
 
 const prom = readYaml('prometheus/prometheus.yml');
 const job = (name: string) => prom.scrape_configs.find((j: { job_name: string }) => j.job_name === name);
-const ruleFiles = readdirSync(join(root, 'prometheus/rules')).filter((f) => f.endsWith('.yml')).map((f) => `prometheus/rules/${f}`);
+const ruleFiles = readdirSync(join(root, 'prometheus/rules'))
+  .filter((f) => f.endsWith('.yml'))
+  .map((f) => `prometheus/rules/${f}`);
 const rules = ruleFiles.flatMap((f) => readYaml(f).groups.flatMap((g: { rules: unknown[] }) => g.rules)) as { alert?: string; record?: string; expr: string }[];
 
 describe('Prometheus', () => {
@@ -75,7 +77,13 @@ describe('Prometheus', () => {
 });
 
 describe('Grafana provisioning', () => {
-  const sources = readYaml('grafana/provisioning/datasources/erpbi.yml').datasources as { uid: string; type: string; url: string; jsonData: any; secureJsonData?: any }[];
+  const sources = readYaml('grafana/provisioning/datasources/erpbi.yml').datasources as {
+    uid: string;
+    type: string;
+    url: string;
+    jsonData: any;
+    secureJsonData?: any;
+  }[];
   const uids = new Set(sources.map((s) => s.uid));
   const bi = readJson('grafana/dashboards/erpbi-bi.json');
   const ops = readJson('grafana/dashboards/erpbi-operations.json');
@@ -99,8 +107,17 @@ describe('Grafana provisioning', () => {
   it('the BI dashboard has a panel per named query, each against /function/project-to-olap/query/<name>', () => {
     const urls = bi.panels.map((p: any) => p.targets[0].url);
     const names = [
-      'sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department',
-      'gross_margin', 'inventory_value', 'purchase_spend', 'stock_on_order',
+      'sales_by_hour',
+      'ar_aging',
+      'stock_levels',
+      'order_funnel',
+      'top_products',
+      'headcount_by_department',
+      'payroll_by_department',
+      'gross_margin',
+      'inventory_value',
+      'purchase_spend',
+      'stock_on_order',
     ];
     expect(urls.sort()).toEqual(names.map((n) => `/function/project-to-olap/query/${n}`).sort());
     for (const p of bi.panels) {
@@ -114,8 +131,18 @@ describe('Grafana provisioning', () => {
 
   it('the operations dashboard covers the functions’, the connector’s and the sweeper’s metrics', () => {
     const exprs: string[] = ops.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr));
-    for (const metric of ['erpbi_http_request_duration_seconds_bucket', 'erpbi_http_request_duration_seconds_count', 'erpbi_connector_deliveries_total', 'erpbi_outbox_republished_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds']) {
-      expect(exprs.some((e) => e.includes(metric)), metric).toBe(true);
+    for (const metric of [
+      'erpbi_http_request_duration_seconds_bucket',
+      'erpbi_http_request_duration_seconds_count',
+      'erpbi_connector_deliveries_total',
+      'erpbi_outbox_republished_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+    ]) {
+      expect(
+        exprs.some((e) => e.includes(metric)),
+        metric,
+      ).toBe(true);
     }
     for (const p of ops.panels) expect(uids.has(p.datasource.uid), p.title).toBe(true);
     const ids = [...bi.panels, ...ops.panels].map((p: any) => `${p.id}`);

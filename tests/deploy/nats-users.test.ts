@@ -24,7 +24,11 @@ describe('NATS users', () => {
 
   it("every function signs in as its domain's user, the one that may publish what it raises; the rest as silent", () => {
     const fns = stackFunctions();
-    expect(readdirSync(join(root, 'functions')).filter((f) => f !== 'project-to-olap').sort()).toEqual(Object.keys(fns).sort());
+    expect(
+      readdirSync(join(root, 'functions'))
+        .filter((f) => f !== 'project-to-olap')
+        .sort(),
+    ).toEqual(Object.keys(fns).sort());
     for (const [name, f] of Object.entries<any>(fns)) {
       const user = f.environment.NATS_USER;
       const emitted = domainsEmittedBy(name);
@@ -35,8 +39,12 @@ describe('NATS users', () => {
     expect(readYaml('stack.yml')['x-erpbi-services']['project-to-olap'].environment.NATS_USER).toBe('projector');
   });
 
-  it('the server gets every user\'s password, and each other service only its own', () => {
-    const services = { ...readYaml('compose/docker-compose.base.yml').services, ...readYaml('compose/docker-compose.erp.yml').services, ...readYaml('compose/docker-compose.bi.yml').services };
+  it("the server gets every user's password, and each other service only its own", () => {
+    const services = {
+      ...readYaml('compose/docker-compose.base.yml').services,
+      ...readYaml('compose/docker-compose.erp.yml').services,
+      ...readYaml('compose/docker-compose.bi.yml').services,
+    };
     expect([...services['erpbi-nats'].secrets].sort()).toEqual(natsUsers.map((u) => `nats-${u}`).sort());
     for (const [name, s] of Object.entries<any>(services)) {
       if (name === 'erpbi-nats') continue;

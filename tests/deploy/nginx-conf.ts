@@ -13,7 +13,14 @@ export function parseNginx(text: string): Directive[] {
   // a quoted string is a word even if it reads `;` or `{`: kept apart from the punctuation
   const tokens: { word: string; quoted: boolean }[] = [];
   const token = /(?:\s|#[^\n]*)*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[{};]|[^\s{};"']+)/y;
-  for (let at = 0; text.slice(at).replace(/#[^\n]*/g, '').trim() !== ''; at = token.lastIndex) {
+  for (
+    let at = 0;
+    text
+      .slice(at)
+      .replace(/#[^\n]*/g, '')
+      .trim() !== '';
+    at = token.lastIndex
+  ) {
     token.lastIndex = at;
     const m = token.exec(text);
     if (!m) throw new Error(`cannot read nginx configuration at ${at}`);
@@ -46,7 +53,10 @@ export const one = (ds: Directive[], name: string) => ds.find((d) => d.name === 
 
 /** The server block listening on `port` (and named `serverName`, when several listen there). */
 export function server(conf: Directive[], port: number, serverName?: string): Directive[] {
-  const found = all(conf, 'server').find((s) => all(s.block!, 'listen').some((l) => l.args[0] === String(port)) && (serverName === undefined || one(s.block!, 'server_name')?.args.includes(serverName)));
+  const found = all(conf, 'server').find(
+    (s) =>
+      all(s.block!, 'listen').some((l) => l.args[0] === String(port)) && (serverName === undefined || one(s.block!, 'server_name')?.args.includes(serverName)),
+  );
   if (!found) throw new Error(`no server on ${port} ${serverName ?? ''}`);
   return found.block!;
 }

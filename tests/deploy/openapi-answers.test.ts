@@ -21,7 +21,8 @@ beforeAll(async () => void (doc = openApiDocument(await loadDefinitions(), { ver
 afterAll(() => rmSync(olapDir, { recursive: true, force: true }));
 
 const operations = (d: OpenApiDocument) => Object.entries(d.paths).flatMap(([path, item]) => Object.values(item).map((op: OpenApiOperation) => ({ path, op })));
-const jsonAnswer = (op: OpenApiOperation, status = '200') => (op.responses[status]?.content?.['application/json']?.schema as { $ref?: string } | undefined)?.$ref;
+const jsonAnswer = (op: OpenApiOperation, status = '200') =>
+  (op.responses[status]?.content?.['application/json']?.schema as { $ref?: string } | undefined)?.$ref;
 
 describe('success schemas in /openapi.json', () => {
   it('gives every read of the query function its answer schema, a strict object, as a component', () => {
@@ -37,7 +38,7 @@ describe('success schemas in /openapi.json', () => {
     expect(resolveRef(doc, jsonAnswer(doc.paths['/function/query/orders']!.get!)!)).toEqual(expect.objectContaining({ required: ['items', 'nextCursor'] }));
   });
 
-  it("gives every reaction the one reaction answer, and every declaring command its own", () => {
+  it('gives every reaction the one reaction answer, and every declaring command its own', () => {
     const ops = operations(doc);
     const reactions = ops.filter(({ op }) => op['x-erpbi'].kind === 'reaction');
     expect(reactions.length).toBeGreaterThan(2);
@@ -63,8 +64,22 @@ describe('success schemas in /openapi.json', () => {
         mount({
           register: () => undefined,
           describe: [
-            { method: 'GET', path: '/query/:name', fixed: { name: 'a_b' }, summary: 'a', roles: ['clerk'], responses: { 200: { description: 'a', mediaTypes: ['application/json', 'text/csv'], schema: thing } } },
-            { method: 'GET', path: '/query/:name', fixed: { name: 'c' }, summary: 'c', roles: ['clerk'], responses: { 200: { description: 'c', mediaTypes: ['application/json'], schema: other } } },
+            {
+              method: 'GET',
+              path: '/query/:name',
+              fixed: { name: 'a_b' },
+              summary: 'a',
+              roles: ['clerk'],
+              responses: { 200: { description: 'a', mediaTypes: ['application/json', 'text/csv'], schema: thing } },
+            },
+            {
+              method: 'GET',
+              path: '/query/:name',
+              fixed: { name: 'c' },
+              summary: 'c',
+              roles: ['clerk'],
+              responses: { 200: { description: 'c', mediaTypes: ['application/json'], schema: other } },
+            },
             { method: 'GET', path: '/pdf', summary: 'pdf', roles: ['clerk'], responses: { 200: { description: 'a PDF', mediaTypes: ['application/pdf'] } } },
           ],
         }),
@@ -82,7 +97,21 @@ describe('success schemas in /openapi.json', () => {
 
   it('compiles every answer schema with ajv, and each accepts what its zod schema accepts and refuses an extra field', () => {
     const ajv = createAjv();
-    const order = { id: 'o1', status: 'paid', customerId: 'c1', customerName: 'Acme', lines: [{ sku: 'MUG', name: 'Mug', quantity: 1, unitPrice: 1250, taxRateBp: 2000, net: 1250, tax: 250 }], subtotal: 1250, tax: 250, total: 1500, currency: 'EUR', invoiceId: null, amountPaid: 0, createdAt: '2026-12-07T09:00:00.123456Z', updatedAt: '2026-12-07T09:00:00.123456Z' };
+    const order = {
+      id: 'o1',
+      status: 'paid',
+      customerId: 'c1',
+      customerName: 'Acme',
+      lines: [{ sku: 'MUG', name: 'Mug', quantity: 1, unitPrice: 1250, taxRateBp: 2000, net: 1250, tax: 250 }],
+      subtotal: 1250,
+      tax: 250,
+      total: 1500,
+      currency: 'EUR',
+      invoiceId: null,
+      amountPaid: 0,
+      createdAt: '2026-12-07T09:00:00.123456Z',
+      updatedAt: '2026-12-07T09:00:00.123456Z',
+    };
     const validate = ajv.compile(resolveRef(doc, jsonAnswer(doc.paths['/function/query/orders']!.get!)!));
     const good = { items: [order], nextCursor: null };
     expect(orderPage.safeParse(good).success).toBe(true);

@@ -47,8 +47,11 @@ async function servedRoutes(def: FunctionDefinition): Promise<string[]> {
 }
 
 const operationsOf = (doc: OpenApiDocument) =>
-  Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]: [string, OpenApiOperation]) => ({ path, method: method.toUpperCase(), op })));
-const documentedRoutes = (doc: OpenApiDocument) => new Set(operationsOf(doc).map(({ method, op }) => `${method} ${op['x-erpbi'].function} ${op['x-erpbi'].route}`));
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]: [string, OpenApiOperation]) => ({ path, method: method.toUpperCase(), op })),
+  );
+const documentedRoutes = (doc: OpenApiDocument) =>
+  new Set(operationsOf(doc).map(({ method, op }) => `${method} ${op['x-erpbi'].function} ${op['x-erpbi'].route}`));
 
 /** Served but not documented, documented but not served. */
 async function disagreements(defs: FunctionDefinition[]) {
@@ -84,13 +87,28 @@ describe('/openapi.json and the routes the functions serve', () => {
 
   it('documents each BI query the projector answers on a path of its own, each with text/csv', () => {
     const bi = operationsOf(doc).filter(({ op }) => op['x-erpbi'].function === 'project-to-olap' && op['x-erpbi'].route === '/query/:name');
-    expect(bi.map(({ path }) => path).sort()).toEqual(Object.keys(queryParams).map((n) => `/function/project-to-olap/query/${n}`).sort());
+    expect(bi.map(({ path }) => path).sort()).toEqual(
+      Object.keys(queryParams)
+        .map((n) => `/function/project-to-olap/query/${n}`)
+        .sort(),
+    );
     for (const { op } of bi) expect(Object.keys(op.responses['200']!.content!)).toEqual(['application/json', 'text/csv']);
   });
 
   it('documents text/csv on every list read', () => {
     const csv = operationsOf(doc).filter(({ op }) => op['x-erpbi'].function === 'query' && op.responses['200']?.content?.['text/csv']);
-    const lists = ['customers', 'employees', 'invoices', 'orders', 'products', 'stock', 'suppliers', 'ledger/journal', 'ledger/trial-balance', 'ledger/receivables'];
+    const lists = [
+      'customers',
+      'employees',
+      'invoices',
+      'orders',
+      'products',
+      'stock',
+      'suppliers',
+      'ledger/journal',
+      'ledger/trial-balance',
+      'ledger/receivables',
+    ];
     expect(csv.map(({ path }) => path).sort()).toEqual(lists.map((r) => `/function/query/${r}`).sort());
   });
 
@@ -124,7 +142,10 @@ describe('/openapi.json as a document', () => {
 
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     for (const ref of new Set(refs.map((r) => r.slice(8, -1)))) {
-      const target = ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
       expect(target, ref).toBeDefined();
     }
     const ids = operationsOf(doc).map(({ op }) => op.operationId);
@@ -152,8 +173,14 @@ describe('docs/api.md and /openapi.json', () => {
     const inDocs = [...api.matchAll(/^\| (GET|POST) \| `([^`]+)` \| ([^|]+?) \|$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
     const inDocument = operationsOf(doc).map(({ path, method, op }) => `${method} ${path} ${op['x-erpbi'].roles?.join(', ') ?? 'any token'}`);
     expect(new Set(inDocs).size, 'a route listed twice in docs/api.md').toBe(inDocs.length);
-    expect(inDocs.filter((r) => !inDocument.includes(r)), 'in docs/api.md, not in openapi.json').toEqual([]);
-    expect(inDocument.filter((r) => !inDocs.includes(r)), 'in openapi.json, not in docs/api.md').toEqual([]);
+    expect(
+      inDocs.filter((r) => !inDocument.includes(r)),
+      'in docs/api.md, not in openapi.json',
+    ).toEqual([]);
+    expect(
+      inDocument.filter((r) => !inDocs.includes(r)),
+      'in openapi.json, not in docs/api.md',
+    ).toEqual([]);
   });
 
   it('list the same error codes with the same statuses', () => {
@@ -168,7 +195,9 @@ describe('the build writes openapi.json and /docs/, the box and the Pi serve the
 
   it('writes the generated document and the Swagger UI page, with no inline script and nothing from another origin', async () => {
     await (buildApiDocs as (o: { outDir: string; quiet: boolean }) => Promise<void>)({ outDir: out, quiet: true });
-    expect(JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(openApiDocument(defs, { version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version }))));
+    expect(JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8'))).toEqual(
+      JSON.parse(JSON.stringify(openApiDocument(defs, { version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version }))),
+    );
     const page = readFileSync(join(out, 'docs', 'index.html'), 'utf8');
     expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(page).not.toMatch(/\bstyle=|<style/);
@@ -195,7 +224,11 @@ describe('the build writes openapi.json and /docs/, the box and the Pi serve the
         expect(res.headers['content-type'], url).toContain('text/html');
         expect(res.body).toContain('/docs/init.js');
       }
-      for (const [url, type] of [['/docs/init.js', 'javascript'], ['/docs/swagger-ui-bundle.js', 'javascript'], ['/docs/swagger-ui.css', 'text/css']] as const) {
+      for (const [url, type] of [
+        ['/docs/init.js', 'javascript'],
+        ['/docs/swagger-ui-bundle.js', 'javascript'],
+        ['/docs/swagger-ui.css', 'text/css'],
+      ] as const) {
         const res = await gateway.inject({ url });
         expect(res.statusCode, url).toBe(200);
         expect(res.headers['content-type'], url).toContain(type);
@@ -211,7 +244,8 @@ describe('the build writes openapi.json and /docs/, the box and the Pi serve the
       if (r.service === 'web' || /Host\(`(auth|grafana)\./.test(r.rule)) continue;
       const matchers = [...r.rule.matchAll(/(PathPrefix|Path|PathRegexp)\(`([^`]+)`\)/g)];
       expect(matchers.length, `${name} takes every path of the box`).toBeGreaterThan(0);
-      const claims = (url: string) => matchers.some(([, kind, v]) => (kind === 'Path' ? url === v : kind === 'PathPrefix' ? url.startsWith(v!) : new RegExp(v!).test(url)));
+      const claims = (url: string) =>
+        matchers.some(([, kind, v]) => (kind === 'Path' ? url === v : kind === 'PathPrefix' ? url.startsWith(v!) : new RegExp(v!).test(url)));
       for (const url of ['/openapi.json', '/docs', '/docs/', '/docs/init.js']) expect(claims(url), `${name} claims ${url}`).toBe(false);
     }
     expect(routers.web!.rule).not.toMatch(/Path/);
@@ -219,9 +253,14 @@ describe('the build writes openapi.json and /docs/, the box and the Pi serve the
     for (const file of ['compose/docker-compose.base.yml', 'compose/docker-compose.faasd-extras.yml']) {
       const web = readYaml(file).services.web;
       expect(web.image, file).toMatch(/nginx/);
-      const mounts = (web.volumes as (string | { source: string; target: string })[]).map((v) => (typeof v === 'string' ? { source: v.split(':')[0]!, target: v.split(':')[1]! } : v));
+      const mounts = (web.volumes as (string | { source: string; target: string })[]).map((v) =>
+        typeof v === 'string' ? { source: v.split(':')[0]!, target: v.split(':')[1]! } : v,
+      );
       expect(mounts.find((m) => m.target === '/usr/share/nginx/html')?.source, file).toMatch(/build\/web$/);
-      expect(mounts.filter((m) => m.target.startsWith('/etc/nginx')), file).toEqual([]);
+      expect(
+        mounts.filter((m) => m.target.startsWith('/etc/nginx')),
+        file,
+      ).toEqual([]);
     }
   });
 });

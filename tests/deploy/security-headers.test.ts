@@ -47,7 +47,10 @@ describe('the security headers of the front door', () => {
     const lines = [...server!.matchAll(/^\s*add_header\s+(\S+)\s+"([^"]*)"\s+(always)?;/gm)];
     const others = (server!.match(/^\s*add_header\s+Retry-After\s/gm) ?? []).length;
     expect(Object.fromEntries(lines.map(([, name, value]) => [name!.toLowerCase(), value]))).toEqual(expected);
-    expect(lines.every(([, , , always]) => always === 'always'), 'with `always`: on error answers too').toBe(true);
+    expect(
+      lines.every(([, , , always]) => always === 'always'),
+      'with `always`: on error answers too',
+    ).toBe(true);
     // A location with an add_header of its own would inherit none of these (nginx).
     expect(server!.split('\n').filter((l) => /^\s*location\b.*add_header/.test(l))).toEqual([]);
     expect(others).toBe(1);

@@ -43,7 +43,10 @@ describe('stack.yml for faas-cli up on faasd', () => {
     for (const s of f.secrets ?? []) expect(documented, `${name}: secret ${s}`).toContain(`\`${s}\``);
     // every function gets its Postgres URL as a secret, the one of its role (DATABASE_ACCESS: query reads
     // as erpbi_reader, the rest write as erpbi_app), and no other: none holds the owner's (the migrations')
-    expect(f.secrets.filter((s: string) => s.startsWith('database-url')), name).toEqual([databaseUrlSecret(f.environment.DATABASE_ACCESS)]);
+    expect(
+      f.secrets.filter((s: string) => s.startsWith('database-url')),
+      name,
+    ).toEqual([databaseUrlSecret(f.environment.DATABASE_ACCESS)]);
     expect(f.environment.DATABASE_ACCESS ?? 'app', name).not.toBe('migrate');
     for (const [k, v] of Object.entries<string>(f.environment ?? {})) {
       expect(secretish.test(k), `${name}: ${k} looks like a secret; use faas-cli secret create`).toBe(false);
@@ -89,7 +92,12 @@ describe('template/erpbi-node', () => {
   });
 
   it('one template serves every function: no native addons, no npm (DuckDB is in the service image)', () => {
-    expect(dockerfile.split('\n').filter((l) => !l.startsWith('#')).join('\n')).not.toMatch(/NATIVE_DEPS|\bnpm\b/);
+    expect(
+      dockerfile
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n'),
+    ).not.toMatch(/NATIVE_DEPS|\bnpm\b/);
     for (const [name, f] of Object.entries(fns)) expect(f.build_args, name).toBeUndefined();
     expect(existsSync(join(root, 'template', 'erpbi-node-duckdb'))).toBe(false);
   });

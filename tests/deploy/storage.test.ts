@@ -23,17 +23,30 @@ const docs = readFileSync(join(root, 'docs/object-storage.md'), 'utf8');
  * once checked the same way.
  */
 const knownFlags = new Set([
-  'dir', 'ip', 'ip.bind', 's3', 's3.ip.bind', 's3.port', 's3.config', 's3.port.iceberg', 's3.port.lance',
-  's3.allowDeleteBucketNotEmpty', 'master.telemetry', 'master.volumeSizeLimitMB', 'volume.max',
+  'dir',
+  'ip',
+  'ip.bind',
+  's3',
+  's3.ip.bind',
+  's3.port',
+  's3.config',
+  's3.port.iceberg',
+  's3.port.lance',
+  's3.allowDeleteBucketNotEmpty',
+  'master.telemetry',
+  'master.volumeSizeLimitMB',
+  'volume.max',
 ]);
 
 /** SeaweedFS's whole command line in the compose file: the entrypoint and its arguments. */
 const commandLine: string[] = [...(seaweedfs.entrypoint ?? []), ...seaweedfs.command];
-const flags = new Map(commandLine.slice(2).map((a) => {
-  const m = /^-([\w.]+)(?:=(.*))?$/.exec(a);
-  if (!m) throw new Error(`not a flag of weed server: ${a}`);
-  return [m[1]!, m[2] ?? 'true'] as const;
-}));
+const flags = new Map(
+  commandLine.slice(2).map((a) => {
+    const m = /^-([\w.]+)(?:=(.*))?$/.exec(a);
+    if (!m) throw new Error(`not a flag of weed server: ${a}`);
+    return [m[1]!, m[2] ?? 'true'] as const;
+  }),
+);
 
 describe('the seaweedfs service', () => {
   it('runs the official multi-arch image pinned by version and index digest, the one docs/object-storage.md records', () => {
@@ -42,7 +55,7 @@ describe('the seaweedfs service', () => {
     expect(docs).toContain(`\`${m![1]}\``);
   });
 
-  it("is started by weed itself, with `server` and only flags weed server knows, each once", () => {
+  it('is started by weed itself, with `server` and only flags weed server knows, each once', () => {
     // /usr/bin/weed: where the image's Dockerfile (docker/Dockerfile.go_build) puts the binary
     expect(commandLine.slice(0, 2)).toEqual(['/usr/bin/weed', 'server']);
     expect(flags.size, 'a flag given twice').toBe(commandLine.length - 2);
@@ -85,7 +98,15 @@ describe('the seaweedfs service', () => {
 // What SeaweedFS allows an identity (weed/s3api/auth_credentials.go, Identity.canDo): an action it
 // holds unbound, or `<action>:<bucket>`, or `Admin:<bucket>`, or a global Admin. The actions each S3
 // request needs are its router's (weed/s3api/s3api_server.go).
-const needs = { PutObject: 'Write', DeleteObject: 'Write', GetObject: 'Read', HeadBucket: 'Read', ListObjectsV2: 'List', CreateBucket: 'Admin', DeleteBucket: 'DeleteBucket' } as const;
+const needs = {
+  PutObject: 'Write',
+  DeleteObject: 'Write',
+  GetObject: 'Read',
+  HeadBucket: 'Read',
+  ListObjectsV2: 'List',
+  CreateBucket: 'Admin',
+  DeleteBucket: 'DeleteBucket',
+} as const;
 type Request = keyof typeof needs;
 function allowed(actions: string[], request: Request, target: string): boolean {
   const action = needs[request];
@@ -111,7 +132,7 @@ describe("the identities SeaweedFS reads (the generator's output)", () => {
     expect(may('reader')).toEqual(['GetObject', 'HeadBucket', 'ListObjectsV2']);
   });
 
-  it("the admin pair is the one that may create the bucket; no pair may do anything in another bucket", () => {
+  it('the admin pair is the one that may create the bucket; no pair may do anything in another bucket', () => {
     expect(may('admin')).toContain('CreateBucket');
     for (const use of storageKeyUses) {
       expect(storageKeyUses.filter((u) => allowed(actionsOf(u), 'CreateBucket', bucket))).toEqual(['admin']);

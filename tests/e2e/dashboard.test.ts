@@ -32,7 +32,9 @@ afterAll(async () => {
 
 async function seedShop() {
   const sku = `MUG-${Date.now().toString(36)}`;
-  expect((await box.api('/function/upsert-product', { role: 'admin', body: { sku, name: 'Blue mug', unitPrice: 1450, currency: 'EUR', taxRateBp: 2000 } })).status).toBe(200);
+  expect(
+    (await box.api('/function/upsert-product', { role: 'admin', body: { sku, name: 'Blue mug', unitPrice: 1450, currency: 'EUR', taxRateBp: 2000 } })).status,
+  ).toBe(200);
   expect((await box.api('/function/receive-stock', { role: 'clerk', body: { sku, quantity: 500, unitCost: 600 } })).status).toBe(200);
   const customer = await box.api('/function/upsert-customer', { role: 'clerk', body: { name: 'Café Nord', paymentTermsDays: 14 } });
   return { sku, customerId: customer.body.id as string };
@@ -110,7 +112,7 @@ describe('the live dashboard', () => {
         const shown = await page.$$eval('.fresh', (els) => els.map((e) => [(e as HTMLElement).dataset.seq, e.textContent] as const));
         return shown.every(([seq]) => Number(seq) === last) ? { last, labels: shown.map(([, text]) => text) } : undefined;
       },
-      { timeoutMs: 15_000, what: 'every panel at the stream\'s last event' },
+      { timeoutMs: 15_000, what: "every panel at the stream's last event" },
     );
     await bus.nc.close();
     for (const label of idle.labels) expect(label).toBe(`as of event ${idle.last}, up to date`);
@@ -118,7 +120,9 @@ describe('the live dashboard', () => {
     // The margin panel: once the order is invoiced and shipped, this month's margin in its heading is the
     // projector's (revenue net of tax less the shipment's cost), with the order's net revenue in it.
     await expect.poll(() => page.getByRole('heading', { name: /margin/i }).count()).toBe(1);
-    await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${created.body.id}`, { role: 'accountant' })).body.items?.[0], { what: 'the invoice' });
+    await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${created.body.id}`, { role: 'accountant' })).body.items?.[0], {
+      what: 'the invoice',
+    });
     expect((await box.api('/function/fulfil-order', { role: 'clerk', body: { id: created.body.id } })).status).toBe(200);
     const month = new Date().toISOString().slice(0, 7);
     const shipped = await waitFor(
@@ -128,14 +132,16 @@ describe('the live dashboard', () => {
         const mine = rows.find((r) => r.sku === shop.sku);
         // The shipment's cost as Postgres booked it (valueDelta: absent before movements carried it, so 0).
         const moved = await box.api(`/function/query/stock/${shop.sku}/movements`, { role: 'clerk' });
-        const shipments = (moved.body.items as { kind: string; valueDelta?: number }[] | undefined ?? []).filter((m) => m.kind === 'shipment');
+        const shipments = ((moved.body.items as { kind: string; valueDelta?: number }[] | undefined) ?? []).filter((m) => m.kind === 'shipment');
         const cogs = -shipments.reduce((n, m) => n + (m.valueDelta ?? 0), 0);
         if (!mine || mine.revenue !== created.body.subtotal || shipments.length !== 1 || mine.cogs !== cogs) return undefined;
         return { total: rows.reduce((n, r) => n + r.margin, 0), mine };
       },
       { timeoutMs: 15_000, what: 'the shipped order in gross_margin' },
     );
-    await page.waitForFunction((v) => (document.querySelector('#margin-total') as HTMLElement | null)?.dataset.value === String(v), shipped.total, { timeout: 10_000 });
+    await page.waitForFunction((v) => (document.querySelector('#margin-total') as HTMLElement | null)?.dataset.value === String(v), shipped.total, {
+      timeout: 10_000,
+    });
     expect(await page.textContent('#margin-total')).toMatch(/\d/);
     expect(shipped.mine.margin).toBe(created.body.subtotal - shipped.mine.cogs);
     await page.screenshot({ path: join(results, 'dashboard.png'), fullPage: true });
@@ -153,8 +159,14 @@ describe('the live dashboard', () => {
     const live = await listen(admin);
     const runs: { call: number; paid: number; sse: number }[] = [];
     for (let i = 0; i < 6; i++) {
-      const created = await box.api('/function/create-order', { role: 'clerk', body: { customerId: shop.customerId, lines: [{ sku: shop.sku, quantity: 2 }] } });
-      const invoice = await waitFor(async () => (await box.api(`/function/query/invoices?orderId=${created.body.id}`, { role: 'accountant' })).body.items?.[0], { what: 'the invoice' });
+      const created = await box.api('/function/create-order', {
+        role: 'clerk',
+        body: { customerId: shop.customerId, lines: [{ sku: shop.sku, quantity: 2 }] },
+      });
+      const invoice = await waitFor(
+        async () => (await box.api(`/function/query/invoices?orderId=${created.body.id}`, { role: 'accountant' })).body.items?.[0],
+        { what: 'the invoice' },
+      );
       const t0 = performance.now();
       const paid = await box.api('/function/record-payment', { role: 'accountant', body: { invoiceId: invoice.id, amount: invoice.total, method: 'card' } });
       const call = performance.now() - t0;
@@ -177,7 +189,11 @@ describe('the live dashboard', () => {
     }
     live.stop();
     const [cold, ...warm] = runs;
-    const med = (k: 'call' | 'paid' | 'sse') => [...warm].map((r) => r[k]).sort((a, b) => a - b)[Math.floor(warm.length / 2)]!.toFixed(0);
+    const med = (k: 'call' | 'paid' | 'sse') =>
+      [...warm]
+        .map((r) => r[k])
+        .sort((a, b) => a - b)
+        [Math.floor(warm.length / 2)]!.toFixed(0);
     const max = (k: 'call' | 'paid' | 'sse') => Math.max(...warm.map((r) => r[k])).toFixed(0);
     console.log(
       `payment call -> projected order paid and in sales_by_hour: first (cold functions) ${cold!.paid.toFixed(0)} ms (call itself ${cold!.call.toFixed(0)} ms), ` +
@@ -189,12 +205,24 @@ describe('the live dashboard', () => {
   it('rebuilds the OLAP store from the stream with the CLI while the box runs, with identical aggregates', async () => {
     const admin = await box.token('admin');
     const names = [
-      'sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department',
-      'gross_margin', 'inventory_value', 'purchase_spend', 'stock_on_order',
+      'sales_by_hour',
+      'ar_aging',
+      'stock_levels',
+      'order_funnel',
+      'top_products',
+      'headcount_by_department',
+      'payroll_by_department',
+      'gross_margin',
+      'inventory_value',
+      'purchase_spend',
+      'stock_on_order',
     ];
-    const snapshot = async () => Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await box.api(`/function/project-to-olap/query/${n}`, { token: admin })).body.rows])));
+    const snapshot = async () =>
+      Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await box.api(`/function/project-to-olap/query/${n}`, { token: admin })).body.rows])));
     const before = await snapshot();
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), 'rebuild-olap'], { env: { ...process.env, ERPBI_DATA: box.dataDir } });
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), 'rebuild-olap'], {
+      env: { ...process.env, ERPBI_DATA: box.dataDir },
+    });
     expect(stdout).toMatch(/^rebuilt the OLAP store from \d+ events/);
     expect(await snapshot()).toEqual(before);
     console.log(stdout.trim());

@@ -39,7 +39,12 @@ async function checkRoles(box: Box, pgPort: number) {
   try {
     const expected = ['query', 'upsert-product', 'create-order', 'reserve-stock', 'create-invoice', 'connector'];
     // the connector's first outbox sweep (every 2 s) may come a moment after the flow
-    const read = async () => (await su.query<{ name: string; usename: string }>(`select application_name as name, usename from pg_stat_activity where datname = 'erpbi' and pid <> pg_backend_pid()`)).rows;
+    const read = async () =>
+      (
+        await su.query<{ name: string; usename: string }>(
+          `select application_name as name, usename from pg_stat_activity where datname = 'erpbi' and pid <> pg_backend_pid()`,
+        )
+      ).rows;
     let sessions: { name: string; usename: string }[] = [];
     const each = async () => ((sessions = await read()), expected.every((n) => sessions.some((s) => s.name === n)));
     await waitFor(each, { timeoutMs: 10_000, intervalMs: 250 }).catch(() => {}); // the expectations below say what is missing
@@ -47,7 +52,10 @@ async function checkRoles(box: Box, pgPort: number) {
     const seen = `${JSON.stringify(sessions)}\n${box.logTail(['connector'])}`;
     expect(usersOf('query'), seen).toEqual(['erpbi_reader']);
     for (const name of expected.filter((n) => n !== 'query')) expect(usersOf(name), `${name}: ${seen}`).toEqual(['erpbi_app']);
-    expect(sessions.filter((s) => s.usename === 'postgres'), seen).toEqual([]);
+    expect(
+      sessions.filter((s) => s.usename === 'postgres'),
+      seen,
+    ).toEqual([]);
     const owners = await su.query(`select distinct tableowner from pg_tables where schemaname in ('platform', 'inventory', 'orders', 'billing', 'hr')`);
     expect(owners.rows).toEqual([{ tableowner: 'erpbi_owner' }]);
   } finally {
@@ -65,7 +73,11 @@ async function checkRoles(box: Box, pgPort: number) {
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, ERPBI_DATA: box.dataDir };
     delete env.DATABASE_URL;
-    const path = execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'erpbi.mjs'), 'backup', '--no-stream', '--out', out], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    const path = execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'erpbi.mjs'), 'backup', '--no-stream', '--out', out], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
     expect(existsSync(path), path).toBe(true);
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -90,7 +102,10 @@ describe('the box with embedded Postgres and its own nats-server', () => {
     const order = await box.api('/function/create-order', { role: 'clerk', body: { customerId: 'cafe', lines: [{ sku: 'TEA', quantity: 2 }] } });
     expect(order.status).toBe(201);
     const b = box;
-    await waitFor(async () => (await b.api(`/function/query/orders/${order.body.id}`, { role: 'clerk' })).body.status === 'invoiced', { timeoutMs: 5000, what: 'order invoiced' });
+    await waitFor(async () => (await b.api(`/function/query/orders/${order.body.id}`, { role: 'clerk' })).body.status === 'invoiced', {
+      timeoutMs: 5000,
+      what: 'order invoiced',
+    });
     await checkRoles(box, pgPort);
 
     const pids = boxPids(box);

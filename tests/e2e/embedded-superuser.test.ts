@@ -101,7 +101,10 @@ describe("the embedded Postgres's superuser password", () => {
     const secrets = [pwA, pwB, ...Object.values(first.passwords), ...Object.values(second.passwords)];
     const ours = [...watcher.seen].filter((c) => c.includes(a) || c.includes(b));
     // the watcher did see what the runtime spawned: initdb (seconds) and the postmaster
-    expect(ours.filter((c) => /\binitdb\b/.test(c)), [...watcher.seen].join('\n')).toHaveLength(2);
+    expect(
+      ours.filter((c) => /\binitdb\b/.test(c)),
+      [...watcher.seen].join('\n'),
+    ).toHaveLength(2);
     expect(ours.some((c) => /\bpostgres\b.*-D/.test(c))).toBe(true);
     for (const line of watcher.seen) for (const secret of secrets) expect(line.includes(secret), `a password on the command line: ${line}`).toBe(false);
   }, 120_000);
@@ -113,8 +116,14 @@ describe("the embedded Postgres's superuser password", () => {
     // runs as the postgres user, which needs passage into the data dir: runtime/box/postgres.ts grantPassage)
     chmodSync(dir, 0o711);
     const old = new EmbeddedPostgres({
-      databaseDir: join(dir, 'pg'), port, user: 'postgres', password: oldFixedPassword, persistent: true, createPostgresUser: true,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], onLog: () => {},
+      databaseDir: join(dir, 'pg'),
+      port,
+      user: 'postgres',
+      password: oldFixedPassword,
+      persistent: true,
+      createPostgresUser: true,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog: () => {},
     });
     await old.initialise();
     await old.start();

@@ -17,7 +17,9 @@ let db: TestDatabase;
 const tokens: Record<string, string> = {};
 
 async function cliToken(role: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), 'token', '--role', role], { env: { ...process.env, ERPBI_DATA: box.dataDir } });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), 'token', '--role', role], {
+    env: { ...process.env, ERPBI_DATA: box.dataDir },
+  });
   return stdout.trim();
 }
 
@@ -35,7 +37,8 @@ afterAll(async () => {
 
 const as = (role: string) => ({ token: tokens[role]! });
 // A reaction that does not happen in time is explained by the logs of the processes in its path.
-const reactionLogs = () => `\n${box.output()}\n${box.logTail(['connector', 'reserve-stock', 'create-invoice', 'render-document', 'object-storage', 'gateway'])}`;
+const reactionLogs = () =>
+  `\n${box.output()}\n${box.logTail(['connector', 'reserve-stock', 'create-invoice', 'render-document', 'object-storage', 'gateway'])}`;
 const orderStatus = async (id: string) => (await box.api(`/function/query/orders/${id}`, as('clerk'))).body.status as string;
 
 describe('order to cash through the gateway', () => {
@@ -53,8 +56,14 @@ describe('order to cash through the gateway', () => {
   // (BENCHMARKS.md); here it is reported, and the flow must complete within a deadline: a timed
   // assertion failed whenever the machine was busy with something else.
   it('order of 3 -> invoiced with an INV number -> paid after the payment (times reported)', async () => {
-    expect((await box.api('/function/upsert-product', { ...as('admin'), body: { sku: 'MUG', name: 'Mug', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 } })).status).toBe(200);
-    expect((await box.api('/function/receive-stock', { ...as('clerk'), body: { sku: 'MUG', quantity: 10 } })).body).toMatchObject({ onHand: 10, available: 10 });
+    expect(
+      (await box.api('/function/upsert-product', { ...as('admin'), body: { sku: 'MUG', name: 'Mug', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 } }))
+        .status,
+    ).toBe(200);
+    expect((await box.api('/function/receive-stock', { ...as('clerk'), body: { sku: 'MUG', quantity: 10 } })).body).toMatchObject({
+      onHand: 10,
+      available: 10,
+    });
     expect((await box.api('/function/upsert-customer', { ...as('clerk'), body: { id: 'acme', name: 'Acme Ltd', paymentTermsDays: 30 } })).status).toBe(200);
 
     const t0 = Date.now();
@@ -79,7 +88,11 @@ describe('order to cash through the gateway', () => {
     expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
 
     const t1 = Date.now();
-    const paid = await box.api('/function/record-payment', { ...as('accountant'), headers: { 'idempotency-key': `pay-${created.body.id}` }, body: { invoiceId: invoice.id, amount: 4500, method: 'bank_transfer' } });
+    const paid = await box.api('/function/record-payment', {
+      ...as('accountant'),
+      headers: { 'idempotency-key': `pay-${created.body.id}` },
+      body: { invoiceId: invoice.id, amount: 4500, method: 'bank_transfer' },
+    });
     expect(paid.status).toBe(201);
     expect(paid.body).toMatchObject({ invoiceStatus: 'paid', balance: 0 });
     await waitFor(async () => (await orderStatus(created.body.id)) === 'paid', { timeoutMs: 15_000, what: () => `order paid${reactionLogs()}` });
@@ -90,7 +103,9 @@ describe('order to cash through the gateway', () => {
     await box.api('/function/upsert-product', { ...as('admin'), body: { sku: 'RARE', name: 'Rare thing', unitPrice: 999, currency: 'EUR' } });
     await box.api('/function/receive-stock', { ...as('clerk'), body: { sku: 'RARE', quantity: 5 } });
     const orders = await Promise.all(
-      Array.from({ length: 20 }, () => box.api('/function/create-order', { ...as('clerk'), body: { customerId: 'acme', lines: [{ sku: 'RARE', quantity: 1 }] } })),
+      Array.from({ length: 20 }, () =>
+        box.api('/function/create-order', { ...as('clerk'), body: { customerId: 'acme', lines: [{ sku: 'RARE', quantity: 1 }] } }),
+      ),
     );
     expect(orders.every((o) => o.status === 201)).toBe(true);
     const ids = orders.map((o) => o.body.id as string);
@@ -109,7 +124,9 @@ describe('order to cash through the gateway', () => {
     expect(never.rows[0].n).toBe(0);
 
     // Invoice numbers of the year are consecutive from 1 with no gap.
-    const numbers = (await db.pool.query<{ number: string }>('select number from billing.invoices order by number')).rows.map((r) => Number(r.number.slice(-6)));
+    const numbers = (await db.pool.query<{ number: string }>('select number from billing.invoices order by number')).rows.map((r) =>
+      Number(r.number.slice(-6)),
+    );
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
     expect(numbers).toHaveLength(6);
   });
@@ -147,12 +164,15 @@ describe('order to cash through the gateway', () => {
       if (res.status === 413) expect(res.body.error.code).toBe('body_too_large');
     }
     const count = (s: number) => statuses.filter((x) => x === s).length;
-    expect({ '413': count(413), other: statuses.filter((s) => s !== 413) }, `${box.logTail(['create-order', 'gateway'], 15)}`).toEqual({ '413': 50, other: [] });
+    expect({ '413': count(413), other: statuses.filter((s) => s !== 413) }, `${box.logTail(['create-order', 'gateway'], 15)}`).toEqual({
+      '413': 50,
+      other: [],
+    });
   });
 
   // Under the limit, the function itself refuses a body it never reads: no token (401) or the wrong
   // role (403) is known from the headers. Its answer is passed through, not a 502, 50 times each.
-  it('a large body the function refuses unread (401, 403) gets the function\'s answer, 50 times in a row', async () => {
+  it("a large body the function refuses unread (401, 403) gets the function's answer, 50 times in a row", async () => {
     const large = JSON.stringify({ customerId: 'acme', lines: Array.from({ length: 3500 }, () => ({ sku: 'MUG', quantity: 1 })) });
     expect(large.length).toBeGreaterThan(64 * 1024); // more than a socket takes in one write
     expect(large.length).toBeLessThan(100 * 1024);
@@ -162,7 +182,10 @@ describe('order to cash through the gateway', () => {
       statuses.wrongRole!.push((await box.api('/function/record-payment', { ...as('clerk'), body: large })).status);
     }
     const other = (xs: number[], want: number) => xs.filter((s) => s !== want);
-    expect({ noToken: other(statuses.noToken!, 401), wrongRole: other(statuses.wrongRole!, 403) }, box.logTail(['create-order', 'record-payment', 'gateway'], 15)).toEqual({ noToken: [], wrongRole: [] });
+    expect(
+      { noToken: other(statuses.noToken!, 401), wrongRole: other(statuses.wrongRole!, 403) },
+      box.logTail(['create-order', 'record-payment', 'gateway'], 15),
+    ).toEqual({ noToken: [], wrongRole: [] });
   });
 
   it('dead-letters a poison event with the reason instead of retrying it for ever', async () => {
@@ -171,7 +194,10 @@ describe('order to cash through the gateway', () => {
       await bus.js.publish(`${box.prefix}.orders.order_created`, JSON.stringify({ id: 'not-a-uuid', type: 'order_created', data: {} }));
       const jsm = await jetstreamManager(bus.nc);
       const dlq = `${box.stream}_DLQ`;
-      await waitFor(async () => (await jsm.streams.info(dlq)).state.messages >= 1, { timeoutMs: 10_000, what: () => `a dead-lettered message${reactionLogs()}` });
+      await waitFor(async () => (await jsm.streams.info(dlq)).state.messages >= 1, {
+        timeoutMs: 10_000,
+        what: () => `a dead-lettered message${reactionLogs()}`,
+      });
       const msg = await jsm.streams.getMessage(dlq, { seq: (await jsm.streams.info(dlq)).state.first_seq });
       expect(msg?.subject).toBe(`dlq.${box.prefix}.orders.order_created`);
       expect(msg?.header.get('Erpbi-Function')).toBe('reserve-stock');

@@ -13,7 +13,12 @@ describe('npm start without nats-server', () => {
       const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/nonexistent', ERPBI_DATA: data, ERPBI_PORT: '1' };
       delete env.NATS_URL;
       delete env.DATABASE_URL;
-      const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'box', 'main.ts')], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'box', 'main.ts')], {
+        cwd: root,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(r.status).toBe(1);
       expect(r.stderr + r.stdout).toContain('apt-get install nats-server');
       expect(r.stdout).not.toContain('PostgreSQL');

@@ -53,7 +53,11 @@ describe('stopping the box', () => {
     process.kill(pids.runtime!, 'SIGKILL');
     await waitFor(async () => node.every(([, pid]) => !alive(pid)), {
       timeoutMs: 15_000,
-      what: () => `the node processes to end; alive: ${node.filter(([, pid]) => alive(pid)).map(([name, pid]) => `${name} (${pid})`).join(', ')}`,
+      what: () =>
+        `the node processes to end; alive: ${node
+          .filter(([, pid]) => alive(pid))
+          .map(([name, pid]) => `${name} (${pid})`)
+          .join(', ')}`,
     });
 
     // What is still running now is the next start's to stop; it says so, and comes up on the same data.

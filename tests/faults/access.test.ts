@@ -22,7 +22,16 @@ const tally: Record<string, number> = {};
 
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
-const claims = (over: Record<string, unknown> = {}) => ({ iss: testIssuer, aud: testAudience, sub: 'mallory', roles: ['admin'], iat: now(), nbf: now() - 10, exp: now() + 600, ...over });
+const claims = (over: Record<string, unknown> = {}) => ({
+  iss: testIssuer,
+  aud: testAudience,
+  sub: 'mallory',
+  roles: ['admin'],
+  iat: now(),
+  nbf: now() - 10,
+  exp: now() + 600,
+  ...over,
+});
 
 beforeAll(async () => {
   h = await createHarness('ac');
@@ -30,12 +39,24 @@ beforeAll(async () => {
   const order = await h.post('create-order', { customerId, lines: [{ sku, quantity: 2 }] }, { role: 'clerk' });
   await h.settle();
   const invoice = await h.get('query', `/invoices?orderId=${order.body.id}`, { role: 'accountant' });
-  const employee = await h.post('hire-employee', { name: 'Grace Hopper', email: 'grace@example.com', department: 'Finance', title: 'CFO', salary: 987_654_321, currency: 'EUR' }, { role: 'admin' });
+  const employee = await h.post(
+    'hire-employee',
+    { name: 'Grace Hopper', email: 'grace@example.com', department: 'Finance', title: 'CFO', salary: 987_654_321, currency: 'EUR' },
+    { role: 'admin' },
+  );
   const supplier = await h.call('upsert-product', '/supplier', { role: 'clerk', body: { id: 'ac-supplier', name: 'Access Supplies', currency: 'EUR' } });
-  const po = await h.call('receive-stock', '/purchase-order', { role: 'clerk', body: { supplierId: supplier.body.supplierId, lines: [{ sku, quantity: 5, unitCost: 100 }] } });
+  const po = await h.call('receive-stock', '/purchase-order', {
+    role: 'clerk',
+    body: { supplierId: supplier.body.supplierId, lines: [{ sku, quantity: 5, unitCost: 100 }] },
+  });
   expect(po.status).toBe(201);
   fx = {
-    sku, customerId, orderId: order.body.id, invoiceId: invoice.body.items[0].id, employeeId: employee.body.id, supplierId: supplier.body.supplierId,
+    sku,
+    customerId,
+    orderId: order.body.id,
+    invoiceId: invoice.body.items[0].id,
+    employeeId: employee.body.id,
+    supplierId: supplier.body.supplierId,
     purchaseOrderId: po.body.id,
   };
 });
@@ -122,10 +143,22 @@ describe('tokens that must not pass', () => {
       'HS256 with the public JWK as secret': hs(JSON.stringify(pub)),
       'HS256 with the public key x coordinate': hs(Buffer.from(pub.x!, 'base64url')),
       'HS256 with a PEM public key': hs(pem),
-      'signed by another key, same kid': await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'ES256', kid: 'test' }).setIssuer(testIssuer).setAudience(testAudience).setSubject('mallory').setIssuedAt().setExpirationTime(now() + 600).sign(other.privateKey),
+      'signed by another key, same kid': await new SignJWT({ roles: ['admin'] })
+        .setProtectedHeader({ alg: 'ES256', kid: 'test' })
+        .setIssuer(testIssuer)
+        .setAudience(testAudience)
+        .setSubject('mallory')
+        .setIssuedAt()
+        .setExpirationTime(now() + 600)
+        .sign(other.privateKey),
       'payload swapped to admin': `${vh}.${b64(claims({ roles: ['admin', 'service'], sub: 'root' }))}.${vs}`,
       'jwk embedded in header': `${b64({ alg: 'ES256', jwk: otherJwk })}.${vp}.${vs}`,
-      'no exp': await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'ES256', kid: 'test' }).setIssuer(testIssuer).setAudience(testAudience).setSubject('x').sign((await generateKeyPair('ES256')).privateKey),
+      'no exp': await new SignJWT({ roles: ['admin'] })
+        .setProtectedHeader({ alg: 'ES256', kid: 'test' })
+        .setIssuer(testIssuer)
+        .setAudience(testAudience)
+        .setSubject('x')
+        .sign((await generateKeyPair('ES256')).privateKey),
       'oversized token': `${'a'.repeat(20_000)}.${'b'.repeat(20_000)}.${'c'.repeat(100)}`,
       'random bytes': randomBytes(64).toString('base64url'),
     };
@@ -139,8 +172,18 @@ describe('tokens that must not pass', () => {
       }
       // A scheme other than Bearer, or the token twice.
       const valid = await h.keys.token('admin');
-      await refused('Basic scheme', c.fn, () => h.call(c.fn, c.path, { token: null, body: c.body, headers: { authorization: `Basic ${b64('admin:admin')}` } }), [401]);
-      await refused('two tokens', c.fn, () => h.call(c.fn, c.path, { token: null, body: c.body, headers: { authorization: `Bearer ${valid} ${valid}` } }), [401]);
+      await refused(
+        'Basic scheme',
+        c.fn,
+        () => h.call(c.fn, c.path, { token: null, body: c.body, headers: { authorization: `Basic ${b64('admin:admin')}` } }),
+        [401],
+      );
+      await refused(
+        'two tokens',
+        c.fn,
+        () => h.call(c.fn, c.path, { token: null, body: c.body, headers: { authorization: `Bearer ${valid} ${valid}` } }),
+        [401],
+      );
     }
   });
 
@@ -170,7 +213,9 @@ describe('roles', () => {
   });
 
   it('no person reaches a reaction function directly: only the service role', async () => {
-    const { rows } = await h.db.pool.query<{ payload: unknown }>(`select payload from platform.outbox where payload->>'type' in ('order_created', 'stock_reserved', 'order_cancelled') limit 1`);
+    const { rows } = await h.db.pool.query<{ payload: unknown }>(
+      `select payload from platform.outbox where payload->>'type' in ('order_created', 'stock_reserved', 'order_cancelled') limit 1`,
+    );
     // A fresh event id, so a pass would really apply something.
     const event = { ...(rows[0]!.payload as object), id: '01900000-0000-7000-8000-000000000001' };
     for (const fn of reactions) {
@@ -181,7 +226,21 @@ describe('roles', () => {
 });
 
 describe('SQL injection and leaks through the read side', () => {
-  const injections = ["' or '1'='1", "x' or 1=1 --", "1; drop table orders.orders; --", "x' union select salary::text, name from hr.employees --", '%', '_', '*', '\\', "'; select pg_sleep(5); --", '$1', 'x\u0000y', '../../etc/passwd', '%27%20or%201%3D1'];
+  const injections = [
+    "' or '1'='1",
+    "x' or 1=1 --",
+    '1; drop table orders.orders; --',
+    "x' union select salary::text, name from hr.employees --",
+    '%',
+    '_',
+    '*',
+    '\\',
+    "'; select pg_sleep(5); --",
+    '$1',
+    'x\u0000y',
+    '../../etc/passwd',
+    '%27%20or%201%3D1',
+  ];
 
   it('paths and parameters that try SQL: 4xx (or an empty answer for a well-formed value), never a 5xx, nothing written', async () => {
     const enc = encodeURIComponent;
@@ -219,7 +278,15 @@ describe('SQL injection and leaks through the read side', () => {
   it('project-to-olap: query names and parameters that try SQL are refused', async () => {
     const enc = encodeURIComponent;
     for (const inj of injections) {
-      for (const path of [`/query/${enc(inj)}`, `/query/order_funnel${enc(inj)}`, `/query/order?id=${enc(inj)}`, `/query/top_products?limit=${enc(inj)}`, `/query/sales_by_hour?hours=${enc(inj)}`, `/query/ar_aging?asOf=${enc(inj)}`, `/query/stock_levels?x=${enc(inj)}`]) {
+      for (const path of [
+        `/query/${enc(inj)}`,
+        `/query/order_funnel${enc(inj)}`,
+        `/query/order?id=${enc(inj)}`,
+        `/query/top_products?limit=${enc(inj)}`,
+        `/query/sales_by_hour?hours=${enc(inj)}`,
+        `/query/ar_aging?asOf=${enc(inj)}`,
+        `/query/stock_levels?x=${enc(inj)}`,
+      ]) {
         const res = await h.get('project-to-olap', path, { role: 'admin' });
         tally['olap injection'] = (tally['olap injection'] ?? 0) + 1;
         const what = `GET project-to-olap${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
@@ -236,7 +303,16 @@ describe('SQL injection and leaks through the read side', () => {
     const admin = await h.get('query', '/employees', { role: 'admin' });
     expect(JSON.stringify(admin.body)).toContain('987654321'); // the admin does: the check below can fail
     for (const role of ['clerk', 'accountant'] as Role[]) {
-      for (const path of ['/employees', '/employees?department=Finance', '/employees?status=active', '/orders', '/invoices', '/customers', '/products', '/stock']) {
+      for (const path of [
+        '/employees',
+        '/employees?department=Finance',
+        '/employees?status=active',
+        '/orders',
+        '/invoices',
+        '/customers',
+        '/products',
+        '/stock',
+      ]) {
         const res = await h.get('query', path, { role });
         tally['salary probe'] = (tally['salary probe'] ?? 0) + 1;
         const text = JSON.stringify(res.body);

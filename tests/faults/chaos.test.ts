@@ -53,7 +53,11 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
     const functions = readStack(join(root, 'stack.yml'), box.prefix).map((f) => f.name);
     // SIGKILL for everything; and nats-server and Postgres also stopped the polite way (nats-server's
     // graceful SIGTERM, Postgres's fast shutdown SIGINT), which the runtime must treat the same.
-    const targets: [string, NodeJS.Signals][] = [...[...functions, 'connector', 'gateway', 'nats-server', 'postgres', 'object-storage'].map((t): [string, NodeJS.Signals] => [t, 'SIGKILL']), ['nats-server', 'SIGTERM'], ['postgres', 'SIGINT']];
+    const targets: [string, NodeJS.Signals][] = [
+      ...[...functions, 'connector', 'gateway', 'nats-server', 'postgres', 'object-storage'].map((t): [string, NodeJS.Signals] => [t, 'SIGKILL']),
+      ['nats-server', 'SIGTERM'],
+      ['postgres', 'SIGINT'],
+    ];
     const rounds = long ? 3 : 1;
     const plan = Array.from({ length: rounds }, () => [...targets].sort(() => Math.random() - 0.5)).flat();
     const run = drive({ box, skus, customers, suppliers, ratePerSecond: long ? 12 : 10, workers: 4, remindersEveryMs: 15_000 });
@@ -81,9 +85,13 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
       );
       if (target === 'postgres') await waitFor(async () => (await db.query('select 1')).rowCount === 1, { timeoutMs: 60_000, what: 'Postgres answering' });
       const said = box.output().slice(marker);
-      expect(said, `the runtime says ${target} died and restarts it`).toMatch(new RegExp(`! ${target} exited \\((${signal}|code \\d+)\\); restarting in \\d+ ms`));
+      expect(said, `the runtime says ${target} died and restarts it`).toMatch(
+        new RegExp(`! ${target} exited \\((${signal}|code \\d+)\\); restarting in \\d+ ms`),
+      );
       faults.push({ target, signal, killedPid: pid!, newPid, recoveredMs: Date.now() - killedAt });
-      console.log(`fault ${faults.length}/${plan.length}: ${signal} ${target} (pid ${pid}) -> back as ${newPid} in ${Date.now() - killedAt} ms; ${run.flow.accepted.size} orders so far`);
+      console.log(
+        `fault ${faults.length}/${plan.length}: ${signal} ${target} (pid ${pid}) -> back as ${newPid} in ${Date.now() - killedAt} ms; ${run.flow.accepted.size} orders so far`,
+      );
     }
 
     // The flow keeps going a little after the last fault, then stops; the box must settle.
@@ -99,7 +107,9 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
     const invoiceIds = (await db.query<{ id: string }>('select id from billing.invoices')).rows.map((r) => r.id);
     const missing = await waitFor(
       async () => {
-        const statuses = await Promise.all(invoiceIds.map(async (id) => (await fetch(`${box.url}/function/query/invoices/${id}/pdf`, { headers: { authorization: `Bearer ${clerk}` } })).status));
+        const statuses = await Promise.all(
+          invoiceIds.map(async (id) => (await fetch(`${box.url}/function/query/invoices/${id}/pdf`, { headers: { authorization: `Bearer ${clerk}` } })).status),
+        );
         const left = invoiceIds.filter((_, i) => statuses[i] !== 200);
         return left.length === 0 ? left : undefined;
       },
@@ -119,7 +129,10 @@ describe('SIGKILL every process of the box (and stop nats-server and Postgres), 
     const token = tokensFor(box);
     const probe = await request(box, await token('clerk'), '/function/create-order', { customerId: customers[0], lines: [{ sku: skus[0], quantity: 1 }] });
     expect(probe.status).toBe(201);
-    await waitFor(async () => (await request(box, await token('clerk'), `/function/query/orders/${probe.body.id}`)).body?.status === 'invoiced', { timeoutMs: 15_000, what: 'probe order invoiced' });
+    await waitFor(async () => (await request(box, await token('clerk'), `/function/query/orders/${probe.body.id}`)).body?.status === 'invoiced', {
+      timeoutMs: 15_000,
+      what: 'probe order invoiced',
+    });
 
     const restartLines = box.output().match(/^! .*$/gm) ?? [];
     const restarts = restartLines.length;

@@ -45,7 +45,13 @@ describe('Postgres, nats-server and object storage restarted under running funct
     const stack = readStack(join(root, 'stack.yml'), box.prefix);
     const functions = stack.map((f) => f.name);
     const pidsBefore = readPids(box);
-    const targets: [string, NodeJS.Signals][] = [['postgres', 'SIGKILL'], ['nats-server', 'SIGKILL'], ['object-storage', 'SIGKILL'], ['postgres', 'SIGINT'], ['nats-server', 'SIGTERM']];
+    const targets: [string, NodeJS.Signals][] = [
+      ['postgres', 'SIGKILL'],
+      ['nats-server', 'SIGKILL'],
+      ['object-storage', 'SIGKILL'],
+      ['postgres', 'SIGINT'],
+      ['nats-server', 'SIGTERM'],
+    ];
     const plan = Array.from({ length: long ? 6 : 2 }, () => targets).flat();
     // Reminders every few seconds: render-document holds a transaction while it renders and stores each PDF.
     const run = drive({ box, skus, customers, suppliers, ratePerSecond: 8, workers: 3, remindersEveryMs: 4_000 });
@@ -84,7 +90,13 @@ describe('Postgres, nats-server and object storage restarted under running funct
     }
     const probe = await waitFor(
       async () => {
-        const a = await request(box, await token('clerk'), '/function/create-order', { customerId: customers[0], lines: [{ sku: skus[0], quantity: 1 }] }, { 'idempotency-key': 'dependencies-probe' });
+        const a = await request(
+          box,
+          await token('clerk'),
+          '/function/create-order',
+          { customerId: customers[0], lines: [{ sku: skus[0], quantity: 1 }] },
+          { 'idempotency-key': 'dependencies-probe' },
+        );
         return a.status === 201 ? (a.body.id as string) : undefined;
       },
       { timeoutMs: 30_000, what: 'a new order accepted' },
@@ -96,9 +108,14 @@ describe('Postgres, nats-server and object storage restarted under running funct
       },
       { timeoutMs: 30_000, what: 'the probe order invoiced' },
     );
-    await waitFor(async () => (await fetch(`${box.url}/function/query/invoices/${invoiceId}/pdf`, { headers: { authorization: `Bearer ${await token('clerk')}` } })).status === 200, {
-      timeoutMs: 60_000, what: "the probe invoice's PDF stored",
-    });
+    await waitFor(
+      async () =>
+        (await fetch(`${box.url}/function/query/invoices/${invoiceId}/pdf`, { headers: { authorization: `Bearer ${await token('clerk')}` } })).status === 200,
+      {
+        timeoutMs: 60_000,
+        what: "the probe invoice's PDF stored",
+      },
+    );
     expect(flow.errors, 'unexpected answers').toEqual([]);
     report('dependencies', { faults, ordersAccepted: flow.accepted.size, reminders: flow.reminders, transientAnswersRetried: flow.transient });
   });

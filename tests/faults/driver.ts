@@ -57,7 +57,25 @@ export interface DriverOptions {
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
 
 export function newFlow(): Flow {
-  return { accepted: new Map(), payments: new Map(), receipts: new Map(), cancels: 0, fulfils: 0, returns: new Map(), creditNotes: new Map(), refunds: new Map(), purchaseOrders: new Map(), poReceipts: new Map(), adjustments: new Map(), reminders: 0, refused: {}, unknown: {}, transient: {}, ops: 0, errors: [] };
+  return {
+    accepted: new Map(),
+    payments: new Map(),
+    receipts: new Map(),
+    cancels: 0,
+    fulfils: 0,
+    returns: new Map(),
+    creditNotes: new Map(),
+    refunds: new Map(),
+    purchaseOrders: new Map(),
+    poReceipts: new Map(),
+    adjustments: new Map(),
+    reminders: 0,
+    refused: {},
+    unknown: {},
+    transient: {},
+    ops: 0,
+    errors: [],
+  };
 }
 
 export function tokensFor(box: Box) {
@@ -130,141 +148,208 @@ export function drive(opts: DriverOptions): { flow: Flow; stop: () => Promise<Fl
       else if (a) flow.errors.push(`${cmd} ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
     };
     return [
-      [4, async () => {
-        const chosen = [...skus].sort(() => Math.random() - 0.5).slice(0, 1 + Math.floor(Math.random() * 2));
-        const lines = chosen.map((sku) => ({ sku, quantity: 5 + Math.floor(Math.random() * 16), unitCost: 100 + Math.floor(Math.random() * 300) }));
-        const supplierId = pick(suppliers);
-        const po = await until('purchase-order', 'clerk', '/function/receive-stock/purchase-order', { supplierId, lines, note: 'chaos' }, `po-${process.pid}-${++n}`);
-        if (po?.status !== 201) return refusedOr('purchase-order', po, []);
-        flow.purchaseOrders.set(po.body.id, { supplierId, lines });
-        const sent = await until('purchase-order/send', 'clerk', '/function/receive-stock/purchase-order/send', { purchaseOrderId: po.body.id }, `po-send-${po.body.id}`);
-        if (sent?.status !== 200) refusedOr('purchase-order/send', sent, [409]);
-      }],
-      [6, async () => {
-        const ids = [...flow.purchaseOrders.keys()];
-        if (ids.length === 0) return;
-        const po = (await until('query', 'clerk', `/function/query/purchase-orders/${pick(ids)}`, undefined))?.body;
-        if (!po || !['sent', 'partially_received'].includes(po.status)) return;
-        // Each open line with probability 2/3, in parts: 1 to all of what is open.
-        const lines = (po.lines as { lineNo: number; quantity: number; received: number }[])
-          .filter((l) => l.received < l.quantity && Math.random() < 0.67)
-          .map((l) => ({ lineNo: l.lineNo, quantity: 1 + Math.floor(Math.random() * (l.quantity - l.received)) }));
-        if (lines.length === 0) return;
-        const a = await until('purchase-order/receive', 'clerk', '/function/receive-stock/purchase-order/receive', { purchaseOrderId: po.id, lines }, `gr-${process.pid}-${++n}`);
-        if (a?.status === 200) flow.poReceipts.set(a.body.receiptId, { purchaseOrderId: po.id, lines });
-        else refusedOr('purchase-order/receive', a, [409, 422]);
-      }],
-      [1, async () => {
-        const ids = [...flow.purchaseOrders.keys()];
-        if (ids.length === 0) return;
-        const purchaseOrderId = pick(ids);
-        const a = await until('purchase-order/cancel', 'clerk', '/function/receive-stock/purchase-order/cancel', { purchaseOrderId, reason: 'chaos' }, `po-cancel-${purchaseOrderId}`);
-        if (a?.status !== 200) refusedOr('purchase-order/cancel', a, [409]);
-      }],
-      [4, async () => {
-        // Mostly losses (damage, theft), sometimes a unit found; never more than a few units.
-        const sku = pick(skus);
-        const gain = Math.random() < 0.3;
-        const quantity = (gain ? 1 : -1) * (1 + Math.floor(Math.random() * 3));
-        const reason = gain ? pick(['count', 'correction']) : pick(['damage', 'theft', 'count', 'correction']);
-        const body = { sku, quantity, reason, ...(gain && Math.random() < 0.5 ? { unitCost: 100 + Math.floor(Math.random() * 300) } : {}), note: 'chaos' };
-        const a = await until('adjustment', 'clerk', '/function/receive-stock/adjustment', body, `adj-${process.pid}-${++n}`);
-        if (a?.status === 200) flow.adjustments.set(String(a.body.movementId), { sku, quantityDelta: a.body.quantityDelta, valueDelta: a.body.valueDelta, reason });
-        else refusedOr('adjustment', a, [422]);
-      }],
+      [
+        4,
+        async () => {
+          const chosen = [...skus].sort(() => Math.random() - 0.5).slice(0, 1 + Math.floor(Math.random() * 2));
+          const lines = chosen.map((sku) => ({ sku, quantity: 5 + Math.floor(Math.random() * 16), unitCost: 100 + Math.floor(Math.random() * 300) }));
+          const supplierId = pick(suppliers);
+          const po = await until(
+            'purchase-order',
+            'clerk',
+            '/function/receive-stock/purchase-order',
+            { supplierId, lines, note: 'chaos' },
+            `po-${process.pid}-${++n}`,
+          );
+          if (po?.status !== 201) return refusedOr('purchase-order', po, []);
+          flow.purchaseOrders.set(po.body.id, { supplierId, lines });
+          const sent = await until(
+            'purchase-order/send',
+            'clerk',
+            '/function/receive-stock/purchase-order/send',
+            { purchaseOrderId: po.body.id },
+            `po-send-${po.body.id}`,
+          );
+          if (sent?.status !== 200) refusedOr('purchase-order/send', sent, [409]);
+        },
+      ],
+      [
+        6,
+        async () => {
+          const ids = [...flow.purchaseOrders.keys()];
+          if (ids.length === 0) return;
+          const po = (await until('query', 'clerk', `/function/query/purchase-orders/${pick(ids)}`, undefined))?.body;
+          if (!po || !['sent', 'partially_received'].includes(po.status)) return;
+          // Each open line with probability 2/3, in parts: 1 to all of what is open.
+          const lines = (po.lines as { lineNo: number; quantity: number; received: number }[])
+            .filter((l) => l.received < l.quantity && Math.random() < 0.67)
+            .map((l) => ({ lineNo: l.lineNo, quantity: 1 + Math.floor(Math.random() * (l.quantity - l.received)) }));
+          if (lines.length === 0) return;
+          const a = await until(
+            'purchase-order/receive',
+            'clerk',
+            '/function/receive-stock/purchase-order/receive',
+            { purchaseOrderId: po.id, lines },
+            `gr-${process.pid}-${++n}`,
+          );
+          if (a?.status === 200) flow.poReceipts.set(a.body.receiptId, { purchaseOrderId: po.id, lines });
+          else refusedOr('purchase-order/receive', a, [409, 422]);
+        },
+      ],
+      [
+        1,
+        async () => {
+          const ids = [...flow.purchaseOrders.keys()];
+          if (ids.length === 0) return;
+          const purchaseOrderId = pick(ids);
+          const a = await until(
+            'purchase-order/cancel',
+            'clerk',
+            '/function/receive-stock/purchase-order/cancel',
+            { purchaseOrderId, reason: 'chaos' },
+            `po-cancel-${purchaseOrderId}`,
+          );
+          if (a?.status !== 200) refusedOr('purchase-order/cancel', a, [409]);
+        },
+      ],
+      [
+        4,
+        async () => {
+          // Mostly losses (damage, theft), sometimes a unit found; never more than a few units.
+          const sku = pick(skus);
+          const gain = Math.random() < 0.3;
+          const quantity = (gain ? 1 : -1) * (1 + Math.floor(Math.random() * 3));
+          const reason = gain ? pick(['count', 'correction']) : pick(['damage', 'theft', 'count', 'correction']);
+          const body = { sku, quantity, reason, ...(gain && Math.random() < 0.5 ? { unitCost: 100 + Math.floor(Math.random() * 300) } : {}), note: 'chaos' };
+          const a = await until('adjustment', 'clerk', '/function/receive-stock/adjustment', body, `adj-${process.pid}-${++n}`);
+          if (a?.status === 200)
+            flow.adjustments.set(String(a.body.movementId), { sku, quantityDelta: a.body.quantityDelta, valueDelta: a.body.valueDelta, reason });
+          else refusedOr('adjustment', a, [422]);
+        },
+      ],
     ];
   }
 
   let lastReminderRun = 0;
   const ops: [number, () => Promise<void>][] = [
-    [50, async () => {
-      const lineCount = 1 + Math.floor(Math.random() * Math.min(3, skus.length));
-      const chosen = [...skus].sort(() => Math.random() - 0.5).slice(0, lineCount);
-      const lines = chosen.map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 3) }));
-      const a = await until('create-order', 'clerk', '/function/create-order', { customerId: pick(customers), lines }, `order-${process.pid}-${++n}`);
-      if (a?.status === 201) flow.accepted.set(a.body.id, { total: a.body.total, lines });
-      else if (a) flow.errors.push(`create-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
-    }],
-    [20, async () => {
-      const ids = orderIds();
-      if (ids.length === 0) return;
-      const orderId = pick(ids);
-      const inv = await until('query', 'accountant', `/function/query/invoices?orderId=${orderId}`, undefined);
-      const invoice = inv?.body?.items?.[0];
-      if (!invoice || invoice.balance <= 0 || !['open', 'partially_paid'].includes(invoice.status)) return;
-      const amount = Math.random() < 0.5 ? invoice.balance : Math.ceil(invoice.balance / 2);
-      // Same invoice state and amount -> same key: two racing payers are one payment.
-      const key = `pay-${invoice.id}-${invoice.amountPaid}-${amount}`;
-      const a = await until('record-payment', 'accountant', '/function/record-payment', { invoiceId: invoice.id, amount, method: 'card' }, key);
-      if (a?.status === 201) flow.payments.set(a.body.paymentId, { invoiceId: invoice.id, amount });
-      else if (a && [409, 422].includes(a.status)) bump(flow.refused, 'record-payment');
-      else if (a) flow.errors.push(`record-payment ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
-    }],
-    [8, async () => {
-      const ids = orderIds();
-      if (ids.length === 0) return;
-      const a = await until('cancel-order', 'clerk', '/function/cancel-order', { id: pick(ids), reason: 'chaos' });
-      if (a?.status === 200) flow.cancels += 1;
-      else if (a?.status === 409) bump(flow.refused, 'cancel-order');
-      else if (a) flow.errors.push(`cancel-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
-    }],
-    [10, async () => {
-      const ids = orderIds();
-      if (ids.length === 0) return;
-      const a = await until('fulfil-order', 'clerk', '/function/fulfil-order', { id: pick(ids) });
-      if (a?.status === 200) flow.fulfils += 1;
-      else if (a?.status === 409) bump(flow.refused, 'fulfil-order');
-      else if (a) flow.errors.push(`fulfil-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
-    }],
-    [6, async () => {
-      // A return of one unit of a fulfilled order's line: refused (422) once the line is all back.
-      const ids = orderIds();
-      if (ids.length === 0) return;
-      const orderId = pick(ids);
-      const order = (await until('query', 'clerk', `/function/query/orders/${orderId}`, undefined))?.body;
-      if (order?.status !== 'fulfilled') return;
-      const lineNo = 1 + Math.floor(Math.random() * order.lines.length);
-      const lines = [{ lineNo, quantity: 1, reason: 'chaos', disposition: Math.random() < 0.7 ? 'restock' : 'scrap' }];
-      const a = await until('fulfil-order/return', 'clerk', '/function/fulfil-order/return', { orderId, lines }, `return-${process.pid}-${++n}`);
-      if (a?.status === 201) flow.returns.set(a.body.id, { orderId, lines });
-      else if (a && [409, 422].includes(a.status)) bump(flow.refused, 'fulfil-order/return');
-      else if (a) flow.errors.push(`return-goods ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
-    }],
-    [6, async () => {
-      // The accountant credits a return (keyed by the return: two racing accountants are one note), then refunds what is owed back.
-      const returns = [...flow.returns.keys()];
-      if (returns.length === 0) return;
-      const returnId = pick(returns);
-      const c = await until('credit-note', 'accountant', '/function/record-payment/credit-note', { returnId }, `credit-${returnId}`);
-      if (c?.status === 201) flow.creditNotes.set(c.body.id, { returnId, total: c.body.total });
-      else if (c && [409, 422].includes(c.status)) return void bump(flow.refused, 'credit-note');
-      else if (c) return void flow.errors.push(`credit-note ${c.status} ${JSON.stringify(c.body).slice(0, 200)}`);
-      if (!c || c.body.refundDue <= 0) return;
-      const r = await until('refund', 'accountant', '/function/record-payment/refund', { creditNoteId: c.body.id, amount: c.body.refundDue, method: 'bank_transfer' }, `refund-${c.body.id}`);
-      if (r?.status === 201) flow.refunds.set(r.body.id, { creditNoteId: c.body.id, amount: c.body.refundDue });
-      else if (r && [409, 422].includes(r.status)) bump(flow.refused, 'refund');
-      else if (r) flow.errors.push(`refund ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
-    }],
-    [2, async () => {
-      // The reminder run (create-invoice/reminders) as two schedulers would start it: at once, for the
-      // same day 0-100 days ahead, so open invoices are overdue; each level must still be issued once.
-      if (opts.remindersEveryMs === undefined || Date.now() - lastReminderRun < opts.remindersEveryMs) return;
-      lastReminderRun = Date.now();
-      const asOf = new Date(Date.now() + Math.floor(Math.random() * 100) * 86_400_000).toISOString().slice(0, 10);
-      for (const a of await Promise.all([1, 2].map(() => until('reminders', 'accountant', '/function/create-invoice/reminders', { asOf })))) {
-        if (a?.status === 200) flow.reminders += a.body.issued.length;
-        else if (a) flow.errors.push(`reminders ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
-      }
-    }],
-    [12, async () => {
-      const sku = pick(skus);
-      const quantity = 5 + Math.floor(Math.random() * 10);
-      // Unordered goods at a cost of their own: the average cost moves, the ledger books GRNI.
-      const unitCost = 100 + Math.floor(Math.random() * 300);
-      const a = await until('receive-stock', 'clerk', '/function/receive-stock', { sku, quantity, unitCost }, `receipt-${process.pid}-${++n}`);
-      if (a?.status === 200) flow.receipts.set(sku, (flow.receipts.get(sku) ?? 0) + quantity);
-      else if (a) flow.errors.push(`receive-stock ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
-    }],
+    [
+      50,
+      async () => {
+        const lineCount = 1 + Math.floor(Math.random() * Math.min(3, skus.length));
+        const chosen = [...skus].sort(() => Math.random() - 0.5).slice(0, lineCount);
+        const lines = chosen.map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 3) }));
+        const a = await until('create-order', 'clerk', '/function/create-order', { customerId: pick(customers), lines }, `order-${process.pid}-${++n}`);
+        if (a?.status === 201) flow.accepted.set(a.body.id, { total: a.body.total, lines });
+        else if (a) flow.errors.push(`create-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+      },
+    ],
+    [
+      20,
+      async () => {
+        const ids = orderIds();
+        if (ids.length === 0) return;
+        const orderId = pick(ids);
+        const inv = await until('query', 'accountant', `/function/query/invoices?orderId=${orderId}`, undefined);
+        const invoice = inv?.body?.items?.[0];
+        if (!invoice || invoice.balance <= 0 || !['open', 'partially_paid'].includes(invoice.status)) return;
+        const amount = Math.random() < 0.5 ? invoice.balance : Math.ceil(invoice.balance / 2);
+        // Same invoice state and amount -> same key: two racing payers are one payment.
+        const key = `pay-${invoice.id}-${invoice.amountPaid}-${amount}`;
+        const a = await until('record-payment', 'accountant', '/function/record-payment', { invoiceId: invoice.id, amount, method: 'card' }, key);
+        if (a?.status === 201) flow.payments.set(a.body.paymentId, { invoiceId: invoice.id, amount });
+        else if (a && [409, 422].includes(a.status)) bump(flow.refused, 'record-payment');
+        else if (a) flow.errors.push(`record-payment ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+      },
+    ],
+    [
+      8,
+      async () => {
+        const ids = orderIds();
+        if (ids.length === 0) return;
+        const a = await until('cancel-order', 'clerk', '/function/cancel-order', { id: pick(ids), reason: 'chaos' });
+        if (a?.status === 200) flow.cancels += 1;
+        else if (a?.status === 409) bump(flow.refused, 'cancel-order');
+        else if (a) flow.errors.push(`cancel-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+      },
+    ],
+    [
+      10,
+      async () => {
+        const ids = orderIds();
+        if (ids.length === 0) return;
+        const a = await until('fulfil-order', 'clerk', '/function/fulfil-order', { id: pick(ids) });
+        if (a?.status === 200) flow.fulfils += 1;
+        else if (a?.status === 409) bump(flow.refused, 'fulfil-order');
+        else if (a) flow.errors.push(`fulfil-order ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+      },
+    ],
+    [
+      6,
+      async () => {
+        // A return of one unit of a fulfilled order's line: refused (422) once the line is all back.
+        const ids = orderIds();
+        if (ids.length === 0) return;
+        const orderId = pick(ids);
+        const order = (await until('query', 'clerk', `/function/query/orders/${orderId}`, undefined))?.body;
+        if (order?.status !== 'fulfilled') return;
+        const lineNo = 1 + Math.floor(Math.random() * order.lines.length);
+        const lines = [{ lineNo, quantity: 1, reason: 'chaos', disposition: Math.random() < 0.7 ? 'restock' : 'scrap' }];
+        const a = await until('fulfil-order/return', 'clerk', '/function/fulfil-order/return', { orderId, lines }, `return-${process.pid}-${++n}`);
+        if (a?.status === 201) flow.returns.set(a.body.id, { orderId, lines });
+        else if (a && [409, 422].includes(a.status)) bump(flow.refused, 'fulfil-order/return');
+        else if (a) flow.errors.push(`return-goods ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+      },
+    ],
+    [
+      6,
+      async () => {
+        // The accountant credits a return (keyed by the return: two racing accountants are one note), then refunds what is owed back.
+        const returns = [...flow.returns.keys()];
+        if (returns.length === 0) return;
+        const returnId = pick(returns);
+        const c = await until('credit-note', 'accountant', '/function/record-payment/credit-note', { returnId }, `credit-${returnId}`);
+        if (c?.status === 201) flow.creditNotes.set(c.body.id, { returnId, total: c.body.total });
+        else if (c && [409, 422].includes(c.status)) return void bump(flow.refused, 'credit-note');
+        else if (c) return void flow.errors.push(`credit-note ${c.status} ${JSON.stringify(c.body).slice(0, 200)}`);
+        if (!c || c.body.refundDue <= 0) return;
+        const r = await until(
+          'refund',
+          'accountant',
+          '/function/record-payment/refund',
+          { creditNoteId: c.body.id, amount: c.body.refundDue, method: 'bank_transfer' },
+          `refund-${c.body.id}`,
+        );
+        if (r?.status === 201) flow.refunds.set(r.body.id, { creditNoteId: c.body.id, amount: c.body.refundDue });
+        else if (r && [409, 422].includes(r.status)) bump(flow.refused, 'refund');
+        else if (r) flow.errors.push(`refund ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      },
+    ],
+    [
+      2,
+      async () => {
+        // The reminder run (create-invoice/reminders) as two schedulers would start it: at once, for the
+        // same day 0-100 days ahead, so open invoices are overdue; each level must still be issued once.
+        if (opts.remindersEveryMs === undefined || Date.now() - lastReminderRun < opts.remindersEveryMs) return;
+        lastReminderRun = Date.now();
+        const asOf = new Date(Date.now() + Math.floor(Math.random() * 100) * 86_400_000).toISOString().slice(0, 10);
+        for (const a of await Promise.all([1, 2].map(() => until('reminders', 'accountant', '/function/create-invoice/reminders', { asOf })))) {
+          if (a?.status === 200) flow.reminders += a.body.issued.length;
+          else if (a) flow.errors.push(`reminders ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+        }
+      },
+    ],
+    [
+      12,
+      async () => {
+        const sku = pick(skus);
+        const quantity = 5 + Math.floor(Math.random() * 10);
+        // Unordered goods at a cost of their own: the average cost moves, the ledger books GRNI.
+        const unitCost = 100 + Math.floor(Math.random() * 300);
+        const a = await until('receive-stock', 'clerk', '/function/receive-stock', { sku, quantity, unitCost }, `receipt-${process.pid}-${++n}`);
+        if (a?.status === 200) flow.receipts.set(sku, (flow.receipts.get(sku) ?? 0) + quantity);
+        else if (a) flow.errors.push(`receive-stock ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+      },
+    ],
     ...buying(),
   ];
   const weight = ops.reduce((s, [w]) => s + w, 0);

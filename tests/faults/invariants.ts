@@ -106,7 +106,17 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
 
   // 3. Invoices: exactly one for every order that reached reserved; none for a rejected one; a cancelled
   //    invoiced order's invoice is credited by exactly one credit note.
-  const orders = await q<{ id: string; status: string; invoices: number; invoice_status: string | null; credit_notes: number; amount_paid: number; inv_paid: number | null; invoice_id: string | null; inv_id: string | null }>(
+  const orders = await q<{
+    id: string;
+    status: string;
+    invoices: number;
+    invoice_status: string | null;
+    credit_notes: number;
+    amount_paid: number;
+    inv_paid: number | null;
+    invoice_id: string | null;
+    inv_id: string | null;
+  }>(
     `select o.id, o.status, o.amount_paid, o.invoice_id, count(distinct i.id)::int as invoices, max(i.status) as invoice_status, max(i.id) as inv_id,
             max(i.amount_paid) as inv_paid, count(c.id)::int as credit_notes
      from orders.orders o left join billing.invoices i on i.order_id = o.id left join billing.credit_notes c on c.invoice_id = i.id
@@ -135,7 +145,9 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
   // 4. Payments: each accepted one exists once with its amount; invoices' paid = sum of their payments;
   //    one payment per key.
   const paymentIds = [...flow.payments.keys()];
-  const pays = await q<{ id: string; amount: number; invoice_id: string }>('select id, amount, invoice_id from billing.payments where id = any($1)', [paymentIds]);
+  const pays = await q<{ id: string; amount: number; invoice_id: string }>('select id, amount, invoice_id from billing.payments where id = any($1)', [
+    paymentIds,
+  ]);
   expect(pays.length, 'accepted payments found').toBe(paymentIds.length);
   for (const p of pays) expect({ id: p.id, amount: p.amount, invoiceId: p.invoice_id }).toEqual({ id: p.id, ...flow.payments.get(p.id)! });
   checked['accepted payments exist once, with their amount'] = paymentIds.length;
@@ -154,8 +166,14 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
   checked['invoices: amount paid = sum of payments <= total'] = paid.length;
 
   // 5. Gapless numbers per series and year.
-  for (const [series, table] of [['INV', 'billing.invoices'], ['CN', 'billing.credit_notes'], ['REM', 'billing.reminders']] as const) {
-    const nums = await q<{ year: string; n: number }>(`select split_part(number, '-', 2) as year, split_part(number, '-', 3)::int as n from ${table} order by 1, 2`);
+  for (const [series, table] of [
+    ['INV', 'billing.invoices'],
+    ['CN', 'billing.credit_notes'],
+    ['REM', 'billing.reminders'],
+  ] as const) {
+    const nums = await q<{ year: string; n: number }>(
+      `select split_part(number, '-', 2) as year, split_part(number, '-', 3)::int as n from ${table} order by 1, 2`,
+    );
     const years = new Map<string, number[]>();
     for (const r of nums) years.set(r.year, [...(years.get(r.year) ?? []), r.n]);
     for (const [year, ns] of years) expect(ns, `${series}-${year} numbers`).toEqual(Array.from({ length: ns.length }, (_, i) => i + 1));
@@ -173,11 +191,16 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
     expect(r.events, `invoice ${r.invoice_id}: reminder_issued events`).toBe(r.levels.length);
   }
   // Every reminder a run answered as issued exists (a run killed part-way and retried may have issued more than it answered).
-  expect(reminded.reduce((n, r) => n + r.levels.length, 0), 'reminders in Postgres').toBeGreaterThanOrEqual(flow.reminders);
+  expect(
+    reminded.reduce((n, r) => n + r.levels.length, 0),
+    'reminders in Postgres',
+  ).toBeGreaterThanOrEqual(flow.reminders);
   checked['reminders once per level'] = reminded.length;
 
   // 6. Ledger: every posting balances, and so does the whole.
-  const postings = await q<{ posting_id: string; debit: number; credit: number }>('select posting_id, sum(debit)::bigint as debit, sum(credit)::bigint as credit from billing.ledger_entries group by posting_id');
+  const postings = await q<{ posting_id: string; debit: number; credit: number }>(
+    'select posting_id, sum(debit)::bigint as debit, sum(credit)::bigint as credit from billing.ledger_entries group by posting_id',
+  );
   for (const p of postings) expect(p.debit, `posting ${p.posting_id}`).toBe(p.credit);
   checked['ledger postings balanced'] = postings.length;
 
@@ -206,7 +229,17 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
   const returnIds = [...flow.returns.keys()];
   const gotReturns = await q<{ id: string }>('select id from orders.returns where id = any($1)', [returnIds]);
   expect(gotReturns.length, 'accepted returns found').toBe(returnIds.length);
-  const credits = await q<{ id: string; total: number; credited: number; notes: number; amount_paid: number; refunded: number; refunds: number; balance: number; receivable: number }>(
+  const credits = await q<{
+    id: string;
+    total: number;
+    credited: number;
+    notes: number;
+    amount_paid: number;
+    refunded: number;
+    refunds: number;
+    balance: number;
+    receivable: number;
+  }>(
     `select i.id, i.total, i.credited, i.amount_paid, i.refunded, v.balance,
             coalesce((select sum(amount) from billing.credit_notes n where n.invoice_id = i.id), 0)::bigint as notes,
             coalesce((select sum(amount) from billing.refunds r where r.invoice_id = i.id), 0)::bigint as refunds,
@@ -222,20 +255,30 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
     expect(i.receivable, `invoice ${i.id}: receivable = balance`).toBe(i.balance);
   }
   checked['invoices: credited = notes <= invoiced, refunded = refunds <= owed, receivable = balance'] = credits.length;
-  const [once] = await q<{ notes: number; returns: number }>('select count(*)::int as notes, count(distinct return_id)::int as returns from billing.credit_notes where return_id is not null');
+  const [once] = await q<{ notes: number; returns: number }>(
+    'select count(*)::int as notes, count(distinct return_id)::int as returns from billing.credit_notes where return_id is not null',
+  );
   expect(once!.notes, 'credit notes per return').toBe(once!.returns);
   const noteIds = [...flow.creditNotes.keys()];
-  const notes = await q<{ id: string; amount: number; return_id: string }>('select id, amount, return_id from billing.credit_notes where id = any($1)', [noteIds]);
-  expect(notes.map((n) => [n.id, n.return_id, n.amount]).sort(), 'accepted credit notes').toEqual(noteIds.map((id) => [id, flow.creditNotes.get(id)!.returnId, flow.creditNotes.get(id)!.total]).sort());
+  const notes = await q<{ id: string; amount: number; return_id: string }>('select id, amount, return_id from billing.credit_notes where id = any($1)', [
+    noteIds,
+  ]);
+  expect(notes.map((n) => [n.id, n.return_id, n.amount]).sort(), 'accepted credit notes').toEqual(
+    noteIds.map((id) => [id, flow.creditNotes.get(id)!.returnId, flow.creditNotes.get(id)!.total]).sort(),
+  );
   const refundIds = [...flow.refunds.keys()];
   const refunds = await q<{ id: string; amount: number }>('select id, amount from billing.refunds where id = any($1)', [refundIds]);
   expect(refunds.map((r) => [r.id, r.amount]).sort(), 'accepted refunds').toEqual(refundIds.map((id) => [id, flow.refunds.get(id)!.amount]).sort());
   checked['accepted returns, credit notes, refunds exist'] = returnIds.length + noteIds.length + refundIds.length;
-  const [whole] = await q<{ debit: string; credit: string }>('select coalesce(sum(debit), 0)::text as debit, coalesce(sum(credit), 0)::text as credit from billing.ledger_entries');
+  const [whole] = await q<{ debit: string; credit: string }>(
+    'select coalesce(sum(debit), 0)::text as debit, coalesce(sum(credit), 0)::text as credit from billing.ledger_entries',
+  );
   expect(whole!.debit, 'the whole ledger balances').toBe(whole!.credit);
 
   // 7. Every outbox row published, and the stream holds at least one message per row.
-  const [ob] = await q<{ rows: number; unpublished: number }>('select count(*)::int as rows, count(*) filter (where published_at is null)::int as unpublished from platform.outbox');
+  const [ob] = await q<{ rows: number; unpublished: number }>(
+    'select count(*)::int as rows, count(*) filter (where published_at is null)::int as unpublished from platform.outbox',
+  );
   expect(ob!.unpublished, 'unpublished outbox rows').toBe(0);
   const jsm = await jetstreamManager(nc);
   const info = await jsm.streams.info(box.stream);
@@ -252,7 +295,8 @@ export async function checkInvariants(box: Box, db: Pool, nc: NatsConnection, fl
     const fn = m.header.get('Erpbi-Function');
     const reason = m.header.get('Erpbi-Reason');
     const event = m.json<{ id: string }>();
-    const applied = fn === 'project-to-olap' ? 0 : (await q('select 1 from platform.processed_events where consumer = $1 and event_id = $2', [fn, event.id])).length;
+    const applied =
+      fn === 'project-to-olap' ? 0 : (await q('select 1 from platform.processed_events where consumer = $1 and event_id = $2', [fn, event.id])).length;
     if (!reason || applied === 0) unexplained.push(`${m.subject} -> ${fn}: ${reason}`);
   }
   expect(unexplained, 'dead letters without an applied effect').toEqual([]);

@@ -98,7 +98,8 @@ describe(`load held at ${rate} operations/s`, () => {
     const grew: string[] = [];
     for (const [name, s] of samples) {
       memory[name] = memoryTrend(s);
-      if (memory[name].leaking) grew.push(`${name}: ${memory[name].firstMb} -> ${memory[name].lastMb} MB, still ${memory[name].lateSlopeKbPerMin} kB/min in the second half`);
+      if (memory[name].leaking)
+        grew.push(`${name}: ${memory[name].firstMb} -> ${memory[name].lastMb} MB, still ${memory[name].lateSlopeKbPerMin} kB/min in the second half`);
     }
     // Reported before it is judged: the curve is what tells a leak from a cache.
     const judged = new Set(['nats-server', ...grew.map((g) => g.split(':')[0]!)]);

@@ -55,8 +55,14 @@ export function memoryTrend(samples: readonly Sample[]): Trend {
   const last = mean(samples.slice(-third).map((s) => s.kb));
   const late = samples.slice(Math.floor(samples.length / 2));
   const span = samples.length > 1 ? samples[samples.length - 1]!.t - samples[0]!.t : 0;
-  const k = slope(samples.map((s) => s.t), samples.map((s) => s.kb));
-  const kLate = slope(late.map((s) => s.t), late.map((s) => s.kb));
+  const k = slope(
+    samples.map((s) => s.t),
+    samples.map((s) => s.kb),
+  );
+  const kLate = slope(
+    late.map((s) => s.t),
+    late.map((s) => s.kb),
+  );
   const lateGrowthKb = kLate * span;
   const toleranceKb = Math.max(0.2 * first, 16 * 1024);
   return {

@@ -60,7 +60,7 @@ describe('a function process when Postgres is SIGKILLed under it', () => {
     expect(isDependencyOutage(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isDependencyOutage(new Error('wrapped', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }))).toBe(true);
     expect(isDependencyOutage(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe(false);
-    expect(isDependencyOutage(new Error('the invoice is not in billing\'s records'))).toBe(false);
+    expect(isDependencyOutage(new Error("the invoice is not in billing's records"))).toBe(false);
     expect(isDependencyOutage('a string')).toBe(false);
   });
 
@@ -78,11 +78,18 @@ describe('a function process when Postgres is SIGKILLed under it', () => {
     await waitFor(async () => /carrying on/.test(guarded.out()), { timeoutMs: 15_000, what: () => `the guard's log line\n${guarded.out()}` });
     expect(guarded.child.exitCode).toBeNull();
 
-    postgres = await waitFor(async () => startEmbeddedPostgres(dir, port, () => {}, passwords).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 500, what: 'Postgres started again' });
-    const again = await waitFor(async () => {
-      const a = await ask(guarded.child);
-      return a.one === 1 ? a : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200, what: () => `a query after the restart\n${guarded.out()}` });
+    postgres = await waitFor(async () => startEmbeddedPostgres(dir, port, () => {}, passwords).catch(() => undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      what: 'Postgres started again',
+    });
+    const again = await waitFor(
+      async () => {
+        const a = await ask(guarded.child);
+        return a.one === 1 ? a : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: () => `a query after the restart\n${guarded.out()}` },
+    );
     expect(again).toEqual({ one: 1 });
     expect(guarded.child.exitCode).toBeNull();
   });

@@ -21,7 +21,7 @@ export const stockInvariants = {
   value: 'skus: on hand, reserved and value = the sums of their movements, value >= 0, 0 when nothing is on hand',
   ledger: 'ledger 1300 (inventory) per currency = sum of stock_levels.value',
   postings: 'movements with a value change: one balanced posting stock:<id>, inventory side = value_delta; no other stock posting',
-  poLines: 'purchase order lines: received = its goods receipts\' quantities = its receipt movements <= ordered',
+  poLines: "purchase order lines: received = its goods receipts' quantities = its receipt movements <= ordered",
   poStatus: 'purchase orders: status agrees with the lines (received iff all in, partially iff some, none before sent; cancelled any)',
   receipts: 'goods receipts: each line booked by exactly one movement of its quantity and value; no movement of an unknown receipt',
   adjustments: 'adjustments: a reason of the list, no purchase order',
@@ -39,7 +39,7 @@ export async function checkStockAtCost(q: Query): Promise<StockReport> {
   for (const r of await q(inventoryLedgerEqualsValueSql, [chart.inventory.code])) fail('ledger', JSON.stringify(r));
   checked[stockInvariants.ledger] = Number((await q<{ n: string }>('select count(distinct currency) as n from inventory.products'))[0]!.n);
   for (const r of await q(stockPostingsMatchMovementsSql, [chart.inventory.code])) fail('postings', JSON.stringify(r));
-  checked[stockInvariants.postings] = Number((await q<{ n: string }>("select count(*) as n from inventory.stock_movements where value_delta <> 0"))[0]!.n);
+  checked[stockInvariants.postings] = Number((await q<{ n: string }>('select count(*) as n from inventory.stock_movements where value_delta <> 0'))[0]!.n);
 
   const lines = await q<{ po: string; line_no: number; quantity: string; received: string; in_receipts: string; moved: string }>(
     `select l.purchase_order_id as po, l.line_no, l.quantity::text, l.received::text,
@@ -76,7 +76,18 @@ export async function checkStockAtCost(q: Query): Promise<StockReport> {
   }
   checked[stockInvariants.poStatus] = orders.length;
 
-  const receiptLines = await q<{ id: string; po: string | null; ord: number; sku: string; quantity: string; value: string; moves: number; moved: string; valued: string; po_moves: number }>(
+  const receiptLines = await q<{
+    id: string;
+    po: string | null;
+    ord: number;
+    sku: string;
+    quantity: string;
+    value: string;
+    moves: number;
+    moved: string;
+    valued: string;
+    po_moves: number;
+  }>(
     `select r.id, r.purchase_order_id as po, x.ord::int, x.line->>'sku' as sku, (x.line->>'quantity')::bigint::text as quantity, (x.line->>'value')::bigint::text as value,
             count(m.id)::int as moves, coalesce(sum(m.on_hand_delta), 0)::text as moved, coalesce(sum(m.value_delta), 0)::text as valued,
             count(m.id) filter (where m.purchase_order_id is not distinct from r.purchase_order_id and m.kind = 'receipt')::int as po_moves

@@ -22,11 +22,25 @@ export function report(suite: string, figures: Record<string, unknown>): void {
 // Every table a command or reaction may write. A rejected request must leave each one unchanged:
 // not only its row count but every row (an update is a write too).
 export const writtenTables = [
-  'orders.customers', 'orders.orders', 'orders.order_lines', 'orders.status_history',
-  'inventory.products', 'inventory.stock_levels', 'inventory.stock_movements', 'inventory.order_reservations',
-  'billing.number_counters', 'billing.invoices', 'billing.payments', 'billing.credit_notes', 'billing.ledger_entries', 'billing.cancelled_orders',
-  'hr.employees', 'hr.employee_history',
-  'platform.outbox', 'platform.idempotency', 'platform.processed_events',
+  'orders.customers',
+  'orders.orders',
+  'orders.order_lines',
+  'orders.status_history',
+  'inventory.products',
+  'inventory.stock_levels',
+  'inventory.stock_movements',
+  'inventory.order_reservations',
+  'billing.number_counters',
+  'billing.invoices',
+  'billing.payments',
+  'billing.credit_notes',
+  'billing.ledger_entries',
+  'billing.cancelled_orders',
+  'hr.employees',
+  'hr.employee_history',
+  'platform.outbox',
+  'platform.idempotency',
+  'platform.processed_events',
 ];
 
 const fingerprintSql = `select ${writtenTables

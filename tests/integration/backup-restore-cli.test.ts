@@ -20,7 +20,24 @@ import { writeBox } from '../../runtime/box/box.js';
 import { loadOrCreateKeys } from '../../runtime/dev-issuer/issuer.js';
 import { formatBytes } from '../../cli/progress.js';
 import projector from '../../functions/project-to-olap/handler.js';
-import { h, work, keyFile, recipient, olapBytes, aggregatesBefore, storage, blank, pdfs, kc, kcUrl, createKeycloakDatabase, aggregates, createEmptyDatabase, streamLastSeq, useBackupBox } from '../support/backup-box.js';
+import {
+  h,
+  work,
+  keyFile,
+  recipient,
+  olapBytes,
+  aggregatesBefore,
+  storage,
+  blank,
+  pdfs,
+  kc,
+  kcUrl,
+  createKeycloakDatabase,
+  aggregates,
+  createEmptyDatabase,
+  streamLastSeq,
+  useBackupBox,
+} from '../support/backup-box.js';
 
 // The backup box of tests/support/backup-box.ts, backed up, restored, verified and rebuilt through `npx erpbi`.
 useBackupBox();
@@ -31,7 +48,10 @@ useBackupBox();
 describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
   const root = join(import.meta.dirname, '..', '..');
   const cli = async (args: string[], env: Record<string, string>) => {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), ...args], { env: { ...process.env, ...env }, cwd: work });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'erpbi.mjs'), ...args], {
+      env: { ...process.env, ...env },
+      cwd: work,
+    });
     return { stdout, stderr };
   };
   const plain = (stderr: string) => {
@@ -60,7 +80,9 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     spawnLog = join(work, 'spawn.log');
     mkdirSync(binDir);
     for (const tool of ['pg_dump', 'pg_restore']) {
-      const real = execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim();
+      const real = execFileSync('sh', ['-c', `command -v ${tool}`])
+        .toString()
+        .trim();
       const wrapper = join(binDir, tool);
       writeFileSync(
         wrapper,
@@ -73,7 +95,10 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
   });
 
   /** What the stand-ins logged of `tool`'s runs, oldest first. */
-  const runsOf = (tool: string) => readFileSync(spawnLog, 'utf8').split(/^== /m).filter((b) => b.startsWith(`${tool}\n`));
+  const runsOf = (tool: string) =>
+    readFileSync(spawnLog, 'utf8')
+      .split(/^== /m)
+      .filter((b) => b.startsWith(`${tool}\n`));
   const spawned = (tool: string) => runsOf(tool).at(-1)!;
   /** The nightly job's status file (shared/backup-status.ts), as the connector would read it. */
   const statusFile = () => join(work, 'status', 'backup-status.json');
@@ -82,7 +107,11 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
 
   it('backup: refuses to write a plaintext backup on a server with no recipient configured, and writes nothing', async () => {
     const out = join(work, 'cli-refused');
-    const failed = await cli(['backup', '--out', out, '--tar', '--no-stream'], { DATABASE_URL: h.db.url, ERPBI_DATA: join(work, 'box-a'), ERPBI_BACKUP_STATUS_FILE: statusFile() }).then(
+    const failed = await cli(['backup', '--out', out, '--tar', '--no-stream'], {
+      DATABASE_URL: h.db.url,
+      ERPBI_DATA: join(work, 'box-a'),
+      ERPBI_BACKUP_STATUS_FILE: statusFile(),
+    }).then(
       () => null,
       (err: { stderr: string }) => err.stderr,
     );
@@ -113,17 +142,33 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     const lines = plain(stderr);
     // The dump and the DuckDB copy together; the dump's estimate is replaced by its real size by the end.
     expect(finalLine(lines, 'backup')).toMatch(/^[\d.]+ (B|KiB|MiB)$/);
-    expect(lines.filter((l) => /^backup: .*, \d+%, /.test(l)).slice(0, -1).every((l) => / left$/.test(l))).toBe(true);
+    expect(
+      lines
+        .filter((l) => /^backup: .*, \d+%, /.test(l))
+        .slice(0, -1)
+        .every((l) => / left$/.test(l)),
+    ).toBe(true);
     expect(lines).toContain(`backup: ${archive}`);
     finalLine(lines, 'backup keycloak');
     expect(finalLine(lines, 'backup documents')).toBe(formatBytes([...pdfs.values()].reduce((a, b) => a + b.length, 0)));
     // The password reached pg_dump only through its PGPASSFILE: 0600 in a 0700 directory, gone afterwards:
     // erpbi's dump, then Keycloak's (as its own role).
     const [erpbiRun, keycloakRun] = runsOf('pg_dump').slice(-2);
-    for (const [run, url] of [[erpbiRun!, h.db.url], [keycloakRun!, kcUrl(kc.dbs[0]!).replace(`:${kc.password}@`, '@')]] as const) {
+    for (const [run, url] of [
+      [erpbiRun!, h.db.url],
+      [keycloakRun!, kcUrl(kc.dbs[0]!).replace(`:${kc.password}@`, '@')],
+    ] as const) {
       const argv = run.split('\n').filter((l) => l.startsWith('argv: '));
-      expect(argv.some((l) => l.includes(`--dbname=${url}`)), url).toBe(true);
-      expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
+      expect(
+        argv.some((l) => l.includes(`--dbname=${url}`)),
+        url,
+      ).toBe(true);
+      expect(
+        run
+          .split('\n')
+          .filter((l) => !l.startsWith('passfile-line: '))
+          .join('\n'),
+      ).not.toContain(password);
       expect(run).not.toMatch(/^env: (DATABASE_URL|KEYCLOAK_DATABASE_URL|PGPASSWORD|S3_SECRET_ACCESS_KEY)=/m);
       const [, passfile, mode, dirMode] = /^passfile: (\S+) (\d+) (\d+)$/m.exec(run)!;
       expect([mode, dirMode]).toEqual(['600', '700']);
@@ -159,7 +204,12 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     finalLine(lines, 'restore keycloak');
     finalLine(lines, 'restore documents');
     const run = spawned('pg_restore');
-    expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
+    expect(
+      run
+        .split('\n')
+        .filter((l) => !l.startsWith('passfile-line: '))
+        .join('\n'),
+    ).not.toContain(password);
     expect(run).toMatch(/^passfile: \S+ 600 700$/m);
   });
 
@@ -172,11 +222,18 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
       PATH: `${binDir}:${process.env.PATH}`,
     });
     expect(stdout).toMatch(
-      new RegExp(`^drill passed: the backup of \\S+ restored into erpbi_drill_\\w+, \\d+ tables and \\d+ rows as backed up; olap checked; keycloak 2 tables and 4 rows as backed up; documents ${pdfs.size} checked; [\\d.]+ s\n$`),
+      new RegExp(
+        `^drill passed: the backup of \\S+ restored into erpbi_drill_\\w+, \\d+ tables and \\d+ rows as backed up; olap checked; keycloak 2 tables and 4 rows as backed up; documents ${pdfs.size} checked; [\\d.]+ s\n$`,
+      ),
     );
     finalLine(plain(stderr), 'drill database');
     const run = spawned('pg_restore');
-    expect(run.split('\n').filter((l) => !l.startsWith('passfile-line: ')).join('\n')).not.toContain(password);
+    expect(
+      run
+        .split('\n')
+        .filter((l) => !l.startsWith('passfile-line: '))
+        .join('\n'),
+    ).not.toContain(password);
     expect(run).toMatch(/^passfile: \S+ 600 700$/m);
     expect(readBackupStatus(statusFile())!.drill).toMatchObject({ lastSuccess: { seconds: expect.any(Number) }, lastFailure: null });
   });
@@ -187,7 +244,10 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
     writeFileSync(bad, bytes);
     const env = { DATABASE_URL: h.db.url, ERPBI_DATA: join(work, 'box-v'), ERPBI_BACKUP_STATUS_FILE: statusFile() };
-    const failed = await cli(['backup', 'verify', bad, '--identity', keyFile], env).then(() => null, (err: { stderr: string }) => err.stderr);
+    const failed = await cli(['backup', 'verify', bad, '--identity', keyFile], env).then(
+      () => null,
+      (err: { stderr: string }) => err.stderr,
+    );
     expect(failed).toMatch(/refused: /);
     const afterDrill = readBackupStatus(statusFile())!;
     expect(Date.parse(afterDrill.drill.lastFailure!.at)).toBeGreaterThanOrEqual(Date.parse(afterDrill.drill.lastSuccess!.at));
@@ -201,7 +261,11 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
   it("a box of npm start without S3_ENDPOINT: the documents of its own s3rver (box.json's s3Port), backed up and restored", async () => {
     const box = join(work, 'box-s3');
     writeBox({ clientSecret: 'test', s3Port: Number(new URL(storage.url).port) }, box);
-    const { stdout } = await cli(['backup', '--out', join(work, 'cli-s3'), '--tar', '--no-stream'], { DATABASE_URL: h.db.url, ERPBI_DATA: box, ERPBI_BACKUP_RECIPIENTS: recipient });
+    const { stdout } = await cli(['backup', '--out', join(work, 'cli-s3'), '--tar', '--no-stream'], {
+      DATABASE_URL: h.db.url,
+      ERPBI_DATA: box,
+      ERPBI_BACKUP_RECIPIENTS: recipient,
+    });
     const into = join(work, 'box-s3-restored');
     writeBox({ clientSecret: 'test', s3Port: Number(new URL(blank.url).port) }, into);
     const restored = await cli(['restore', stdout.trim(), '--identity', keyFile], { DATABASE_URL: await createEmptyDatabase(), ERPBI_DATA: into });
@@ -216,8 +280,14 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     const verify = createVerifier({ issuer, audience: 'erpbi', rolesClaim: 'roles', keys: createLocalJWKSet({ keys: [keys.publicJwk] }) });
     const previousOlapFile = process.env.OLAP_FILE;
     process.env.OLAP_FILE = olapFile(box); // read once, when the projector's routes are registered
-    const app = buildApp(projector, { deps: { db: h.db.pool, js: h.bus.bus.js, prefix: h.bus.prefix, stream: h.bus.stream, log: pino({ level: 'silent' }) }, verify });
-    const gateway = await buildGateway({ upstream: (name) => (name === 'project-to-olap' ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : undefined), waiting: () => [] });
+    const app = buildApp(projector, {
+      deps: { db: h.db.pool, js: h.bus.bus.js, prefix: h.bus.prefix, stream: h.bus.stream, log: pino({ level: 'silent' }) },
+      verify,
+    });
+    const gateway = await buildGateway({
+      upstream: (name) => (name === 'project-to-olap' ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : undefined),
+      waiting: () => [],
+    });
     try {
       await app.listen({ host: '127.0.0.1', port: 0 });
       await gateway.listen({ host: '127.0.0.1', port: 0 });

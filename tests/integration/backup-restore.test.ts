@@ -20,7 +20,36 @@ import { ensureStreams } from '../../shared/events/bus.js';
 import { adminUrl } from '../support/postgres.js';
 import { natsUrl } from '../support/nats.js';
 import { OlapStore } from '../../olap/store.js';
-import { h, work, made, keyFile, recipient, identities, customerName, salary, olapBytes, aggregatesBefore, blank, pdfs, keycloakUrl, createKeycloakDatabase, s3, target, objectBytes, aggregates, project, createEmptyDatabase, snapshot, nowhereUrl, tableCount, tarMembers, unpacked, streamLastSeq, drillDatabases, useBackupBox } from '../support/backup-box.js';
+import {
+  h,
+  work,
+  made,
+  keyFile,
+  recipient,
+  identities,
+  customerName,
+  salary,
+  olapBytes,
+  aggregatesBefore,
+  blank,
+  pdfs,
+  keycloakUrl,
+  createKeycloakDatabase,
+  s3,
+  target,
+  objectBytes,
+  aggregates,
+  project,
+  createEmptyDatabase,
+  snapshot,
+  nowhereUrl,
+  tableCount,
+  tarMembers,
+  unpacked,
+  streamLastSeq,
+  drillDatabases,
+  useBackupBox,
+} from '../support/backup-box.js';
 
 // A box with orders, invoices, payments, a credit note and an employee is backed up (pg_dump, DuckDB
 // file, stream position), with a Keycloak database of its own role and the stored PDFs of its object
@@ -31,7 +60,7 @@ import { h, work, made, keyFile, recipient, identities, customerName, salary, ol
 useBackupBox();
 
 describe('erpbi backup and restore', () => {
-  it('writes one archive (0600) and its checksum: the dump, the DuckDB snapshot, the stream position, every table\'s rows', async () => {
+  it("writes one archive (0600) and its checksum: the dump, the DuckDB snapshot, the stream position, every table's rows", async () => {
     expect(made.path.endsWith('.tar.gz')).toBe(true);
     expect(existsSync(made.path)).toBe(true);
     expect(made.manifest.format).toBe(3);
@@ -46,7 +75,14 @@ describe('erpbi backup and restore', () => {
     expect(made.manifest.database.rows['hr.employees']).toBe(1);
     expect(made.manifest.database.rows['platform.outbox']).toBe(outbox);
     // Every stored file has its SHA-256 in the manifest, and the archive its own in <archive>.sha256.
-    expect(Object.keys(made.manifest.files).sort()).toEqual(['documents/000000.age', 'documents/000001.age', 'documents/000002.age', 'keycloak.dump.age', 'olap/erpbi.duckdb.age', 'postgres.dump.age']);
+    expect(Object.keys(made.manifest.files).sort()).toEqual([
+      'documents/000000.age',
+      'documents/000001.age',
+      'documents/000002.age',
+      'keycloak.dump.age',
+      'olap/erpbi.duckdb.age',
+      'postgres.dump.age',
+    ]);
     // Keycloak's rows, and every document with its key, size and SHA-256 (keys in the order S3 lists them).
     expect(made.manifest.keycloak!.rows).toEqual({ 'public.credential': 2, 'public.user_entity': 2 });
     expect(made.manifest.documents!.bucket).toBe(documentsBucket);
@@ -64,9 +100,23 @@ describe('erpbi backup and restore', () => {
     expect(statSync(join(work, 'backups')).mode & 0o777).toBe(0o700);
     const members = tarMembers(made.path);
     expect(members.map(([name]) => name.replace(/^[^/]+\//, '')).sort()).toEqual([
-      'documents/000000.age', 'documents/000001.age', 'documents/000002.age', 'keycloak.dump.age', 'manifest.json.age', 'olap/erpbi.duckdb.age', 'postgres.dump.age',
+      'documents/000000.age',
+      'documents/000001.age',
+      'documents/000002.age',
+      'keycloak.dump.age',
+      'manifest.json.age',
+      'olap/erpbi.duckdb.age',
+      'postgres.dump.age',
     ]);
-    const needles = [customerName, 'Quirinus Backupsson', String(salary), 'clerk@firm.example', 'Bill to:', '%PDF', ...[...pdfs.keys()].map((k) => k.replace(/^.*\//, ''))].map((n) => Buffer.from(n));
+    const needles = [
+      customerName,
+      'Quirinus Backupsson',
+      String(salary),
+      'clerk@firm.example',
+      'Bill to:',
+      '%PDF',
+      ...[...pdfs.keys()].map((k) => k.replace(/^.*\//, '')),
+    ].map((n) => Buffer.from(n));
     const scratch = join(work, 'scan');
     mkdirSync(scratch);
     for (const [name, bytes] of members) {
@@ -75,7 +125,10 @@ describe('erpbi backup and restore', () => {
       // pg_dump compresses its data: what pg_restore would print of the file must hold none either.
       const file = join(scratch, basename(name));
       writeFileSync(file, bytes);
-      const sql = await promisify(execFile)('pg_restore', ['--file=-', file]).then((r) => r.stdout, () => '');
+      const sql = await promisify(execFile)('pg_restore', ['--file=-', file]).then(
+        (r) => r.stdout,
+        () => '',
+      );
       for (const needle of needles) expect(sql.includes(needle.toString()), `${needle} in pg_restore of ${name}`).toBe(false);
     }
     // The tar headers themselves: the modes the files were written with.
@@ -84,13 +137,17 @@ describe('erpbi backup and restore', () => {
     expect(statSync(inner).mode & 0o777).toBe(0o700);
     expect(statSync(join(inner, 'olap')).mode & 0o777).toBe(0o700);
     expect(statSync(join(inner, 'documents')).mode & 0o777).toBe(0o700);
-    for (const f of ['manifest.json.age', 'postgres.dump.age', 'keycloak.dump.age', 'olap/erpbi.duckdb.age', 'documents/000000.age']) expect(statSync(join(inner, f)).mode & 0o777, f).toBe(0o600);
+    for (const f of ['manifest.json.age', 'postgres.dump.age', 'keycloak.dump.age', 'olap/erpbi.duckdb.age', 'documents/000000.age'])
+      expect(statSync(join(inner, f)).mode & 0o777, f).toBe(0o600);
     // ... and Debian's age CLI reads them, when it is installed (the disaster path without erpbi).
-    const age = await promisify(execFile)('age', ['-d', '-i', keyFile, join(inner, 'manifest.json.age')]).then((r) => r.stdout, () => null);
+    const age = await promisify(execFile)('age', ['-d', '-i', keyFile, join(inner, 'manifest.json.age')]).then(
+      (r) => r.stdout,
+      () => null,
+    );
     if (age !== null) expect(JSON.parse(age).createdAt).toBe(made.manifest.createdAt);
   });
 
-  it('restores into a fresh database the same orders, invoices, payments, ledger and every other row; Keycloak\'s rows; every document byte for byte', async () => {
+  it("restores into a fresh database the same orders, invoices, payments, ledger and every other row; Keycloak's rows; every document byte for byte", async () => {
     const url = await createEmptyDatabase();
     const data = join(work, 'box-b');
     const kcInto = await createKeycloakDatabase();
@@ -98,7 +155,15 @@ describe('erpbi backup and restore', () => {
     await ensureBucket(blankClient, documentsBucket); // the installer makes the bucket with the admin keys
     blankClient.destroy();
     expect(await blank.keys('')).toEqual([]);
-    const result = await restore({ from: made.path, identities, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream }, keycloakDatabaseUrl: kcInto, documents: target(blank) });
+    const result = await restore({
+      from: made.path,
+      identities,
+      databaseUrl: url,
+      dataDir: data,
+      nats: { url: natsUrl, stream: h.bus.stream },
+      keycloakDatabaseUrl: kcInto,
+      documents: target(blank),
+    });
     expect([result.keycloak, result.documents]).toEqual(['restored', pdfs.size]);
     expect(await snapshot(kcInto)).toEqual(await snapshot(keycloakUrl));
     expect((await blank.keys('')).sort()).toEqual([...pdfs.keys()].sort());
@@ -141,7 +206,9 @@ describe('erpbi backup and restore', () => {
 
   it('refuses a database that is not empty, and changes nothing in it', async () => {
     const before = await snapshot(h.db.url);
-    await expect(restore({ from: made.path, identities, databaseUrl: h.db.url, dataDir: join(work, 'box-c'), leaveOut: ['keycloak', 'documents'] })).rejects.toThrow(/not empty/);
+    await expect(
+      restore({ from: made.path, identities, databaseUrl: h.db.url, dataDir: join(work, 'box-c'), leaveOut: ['keycloak', 'documents'] }),
+    ).rejects.toThrow(/not empty/);
     expect(await snapshot(h.db.url)).toEqual(before);
     expect(existsSync(olapFile(join(work, 'box-c')))).toBe(false);
   });
@@ -149,10 +216,16 @@ describe('erpbi backup and restore', () => {
   it("refuses, before anything is written: no target for Keycloak's database or the documents, or a Keycloak database that holds tables", async () => {
     const url = await createEmptyDatabase();
     const base = { from: made.path, identities, databaseUrl: url, dataDir: join(work, 'box-k') };
-    await expect(restore({ ...base, documents: target(blank) })).rejects.toThrow(/the backup holds Keycloak's database .*KEYCLOAK_DATABASE_URL.*--leave-out keycloak/);
-    await expect(restore({ ...base, keycloakDatabaseUrl: await createKeycloakDatabase() })).rejects.toThrow(/the backup holds the stored documents .*WRITER keys.*--leave-out documents/);
+    await expect(restore({ ...base, documents: target(blank) })).rejects.toThrow(
+      /the backup holds Keycloak's database .*KEYCLOAK_DATABASE_URL.*--leave-out keycloak/,
+    );
+    await expect(restore({ ...base, keycloakDatabaseUrl: await createKeycloakDatabase() })).rejects.toThrow(
+      /the backup holds the stored documents .*WRITER keys.*--leave-out documents/,
+    );
     // Keycloak's own database, with the tables it made at its first start:
-    await expect(restore({ ...base, keycloakDatabaseUrl: keycloakUrl, documents: target(blank) })).rejects.toThrow(/the target Keycloak database is not empty .*stop keycloak, drop and create the database keycloak again/);
+    await expect(restore({ ...base, keycloakDatabaseUrl: keycloakUrl, documents: target(blank) })).rejects.toThrow(
+      /the target Keycloak database is not empty .*stop keycloak, drop and create the database keycloak again/,
+    );
     expect(await tableCount(url)).toBe(0);
     expect(existsSync(olapFile(join(work, 'box-k')))).toBe(false);
   });
@@ -163,9 +236,9 @@ describe('erpbi backup and restore', () => {
     const bytes = readFileSync(doc);
     bytes[bytes.length - 10]! ^= 0x20;
     writeFileSync(doc, bytes);
-    await expect(restore({ from: dir, identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-x'), keycloakDatabaseUrl: nowhereUrl(), documents: target(blank) })).rejects.toThrow(
-      /^refused: documents\/000001\.age of .* does not match the manifest .*: it was altered or cut short; nothing was restored$/,
-    );
+    await expect(
+      restore({ from: dir, identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-x'), keycloakDatabaseUrl: nowhereUrl(), documents: target(blank) }),
+    ).rejects.toThrow(/^refused: documents\/000001\.age of .* does not match the manifest .*: it was altered or cut short; nothing was restored$/);
   });
 
   it('reads a backup of manifest format 2 (before Keycloak and the documents) as one without them', async () => {
@@ -186,7 +259,9 @@ describe('erpbi backup and restore', () => {
     expect(await snapshot(url)).toEqual(await snapshot(h.db.url));
     // ... and a manifest of a newer erpbi is refused, saying so.
     writeFileSync(join(dir, 'manifest.json.age'), await e.encrypt(JSON.stringify({ ...v2, format: 4 })));
-    await expect(restore({ from: dir, identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-2n') })).rejects.toThrow(/^refused: .* was written by a newer erpbi \(manifest format 4/);
+    await expect(restore({ from: dir, identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-2n') })).rejects.toThrow(
+      /^refused: .* was written by a newer erpbi \(manifest format 4/,
+    );
   });
 
   it('onto a new, empty stream: republishes the outbox in order and leaves the stale DuckDB snapshot out', async () => {
@@ -196,7 +271,15 @@ describe('erpbi backup and restore', () => {
     const stream = `${prefix.toUpperCase()}_EVENTS`;
     await ensureStreams(h.bus.bus.nc, stream, prefix);
     try {
-      const result = await restore({ from: made.path, identities, databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream }, republishEvents: { prefix }, leaveOut: ['keycloak', 'documents'] });
+      const result = await restore({
+        from: made.path,
+        identities,
+        databaseUrl: url,
+        dataDir: data,
+        nats: { url: natsUrl, stream },
+        republishEvents: { prefix },
+        leaveOut: ['keycloak', 'documents'],
+      });
       expect([result.keycloak, result.documents]).toEqual(['left out', 'left out']);
       const outbox = Number((await h.db.pool.query('select count(*) from platform.outbox')).rows[0].count);
       expect(result.republished).toBe(outbox);
@@ -216,9 +299,9 @@ describe('erpbi backup and restore', () => {
     await writeKeyPair(other);
     const url = await createEmptyDatabase();
     const data = join(work, 'box-w');
-    await expect(restore({ from: made.path, identities: readIdentityFile(other), databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream } })).rejects.toThrow(
-      /^refused: the identity given does not open .* \(it was encrypted to other recipients\); nothing was restored$/,
-    );
+    await expect(
+      restore({ from: made.path, identities: readIdentityFile(other), databaseUrl: url, dataDir: data, nats: { url: natsUrl, stream: h.bus.stream } }),
+    ).rejects.toThrow(/^refused: the identity given does not open .* \(it was encrypted to other recipients\); nothing was restored$/);
     await expect(restore({ from: made.path, identities: [], databaseUrl: url, dataDir: data })).rejects.toThrow(/is encrypted: give the age identity/);
     expect(await tableCount(url)).toBe(0);
     expect(existsSync(olapFile(data))).toBe(false);
@@ -235,7 +318,9 @@ describe('erpbi backup and restore', () => {
     // The database does not exist: a restore that connected to it would fail otherwise than refused.
     const opts = { identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-t') };
     copyFileSync(made.checksum!, `${flipped}.sha256`);
-    await expect(restore({ from: flipped, ...opts })).rejects.toThrow(/^refused: .* does not match .*\.sha256: the archive was altered or cut short; nothing was restored$/);
+    await expect(restore({ from: flipped, ...opts })).rejects.toThrow(
+      /^refused: .* does not match .*\.sha256: the archive was altered or cut short; nothing was restored$/,
+    );
     // Without its checksum file the archive still cannot pass: gzip's CRC or the manifest's SHA-256 stops it.
     rmSync(`${flipped}.sha256`);
     await expect(restore({ from: flipped, ...opts })).rejects.toThrow(/^refused: /);
@@ -245,19 +330,23 @@ describe('erpbi backup and restore', () => {
     expect(existsSync(olapFile(join(work, 'box-t')))).toBe(false);
   });
 
-  it('refuses a backup directory whose dump was altered (the manifest\'s SHA-256), or whose manifest was replaced', async () => {
+  it("refuses a backup directory whose dump was altered (the manifest's SHA-256), or whose manifest was replaced", async () => {
     const dir = unpacked('altered');
     const dump = join(dir, 'postgres.dump.age');
     const bytes = readFileSync(dump);
     bytes[bytes.length - 100]! ^= 0x80;
     writeFileSync(dump, bytes);
     const opts = { identities, databaseUrl: nowhereUrl(), dataDir: join(work, 'box-a2') };
-    await expect(restore({ from: dir, ...opts })).rejects.toThrow(/^refused: postgres\.dump\.age of .* does not match the manifest .*: it was altered or cut short; nothing was restored$/);
+    await expect(restore({ from: dir, ...opts })).rejects.toThrow(
+      /^refused: postgres\.dump\.age of .* does not match the manifest .*: it was altered or cut short; nothing was restored$/,
+    );
     // A plaintext manifest put in the sealed one's place (whoever has only the backups cannot seal one):
     const forged = unpacked('forged');
     rmSync(join(forged, 'manifest.json.age'));
     writeFileSync(join(forged, 'manifest.json'), JSON.stringify({ ...made.manifest, encryption: null }));
-    await expect(restore({ from: forged, ...opts })).rejects.toThrow(/^refused: .* is not encrypted, so nothing shows who wrote it; restore it only if you made it yourself, with --plaintext/);
+    await expect(restore({ from: forged, ...opts })).rejects.toThrow(
+      /^refused: .* is not encrypted, so nothing shows who wrote it; restore it only if you made it yourself, with --plaintext/,
+    );
   });
 
   it('--plaintext: written only when asked (0600 all the same), and restored only when asked again', async () => {
@@ -267,7 +356,9 @@ describe('erpbi backup and restore', () => {
     expect(statSync(join(plain.path, 'postgres.dump')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(plain.path, 'postgres.dump')).subarray(0, 5).toString()).toBe('PGDMP');
     const url = await createEmptyDatabase();
-    await expect(restore({ from: plain.path, identities, databaseUrl: url, dataDir: join(work, 'box-p') })).rejects.toThrow(/is not encrypted.*with --plaintext/);
+    await expect(restore({ from: plain.path, identities, databaseUrl: url, dataDir: join(work, 'box-p') })).rejects.toThrow(
+      /is not encrypted.*with --plaintext/,
+    );
     expect(await tableCount(url)).toBe(0);
     await restore({ from: plain.path, identities: [], plaintext: true, databaseUrl: url, dataDir: join(work, 'box-p') });
     expect(await snapshot(url)).toEqual(await snapshot(h.db.url));
@@ -303,7 +394,9 @@ describe('erpbi backup and restore', () => {
     const bytes = readFileSync(dump);
     bytes[200]! ^= 0x04;
     writeFileSync(dump, bytes);
-    await expect(drill({ from: dir, identities, target: { scratchFrom: nowhereUrl() } })).rejects.toThrow(/^refused: postgres\.dump\.age .* does not match the manifest/);
+    await expect(drill({ from: dir, identities, target: { scratchFrom: nowhereUrl() } })).rejects.toThrow(
+      /^refused: postgres\.dump\.age .* does not match the manifest/,
+    );
 
     // A manifest (sealed with the right key) that recorded more rows than the dump holds: the drill sees it.
     const short = unpacked('drill-short');

@@ -53,7 +53,12 @@ beforeAll(async () => {
     batchSize: 500,
     log: pino({ level: 'silent' }),
     post: async (body) => {
-      const res = await olapApp.inject({ method: 'POST', url: '/batch', headers: { authorization: `Bearer ${service}`, 'content-type': 'application/json' }, payload: body });
+      const res = await olapApp.inject({
+        method: 'POST',
+        url: '/batch',
+        headers: { authorization: `Bearer ${service}`, 'content-type': 'application/json' },
+        payload: body,
+      });
       return { status: res.statusCode, detail: res.body };
     },
   });
@@ -85,15 +90,38 @@ beforeAll(async () => {
   for (const [n, name] of ['Ada', '@Bob', 'Cy'].entries()) {
     const res = await h.post(
       'hire-employee',
-      { name, email: `p${n}.${Math.random().toString(36).slice(2, 7)}@example.com`, department: n === 1 ? '+Sales' : 'Ops', title: 'Rep', salary: 300_000 + n, currency: n === 2 ? 'JPY' : 'EUR' },
+      {
+        name,
+        email: `p${n}.${Math.random().toString(36).slice(2, 7)}@example.com`,
+        department: n === 1 ? '+Sales' : 'Ops',
+        title: 'Rep',
+        salary: 300_000 + n,
+        currency: n === 2 ? 'JPY' : 'EUR',
+      },
       { role: 'admin' },
     );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
   // Enough people for payroll_by_department to show rows (no department of fewer than 3 is shown
   // apart): Ops of 3 on its own; +Sales (1) and Support (2) added into one row without a department.
-  for (const [name, department] of [['Di', 'Ops'], ['Eve', 'Ops'], ['Fay', 'Support'], ['Gus', 'Support']] as const) {
-    const res = await h.post('hire-employee', { name, email: `${name.toLowerCase()}.${Math.random().toString(36).slice(2, 7)}@example.com`, department, title: 'Rep', salary: 310_000, currency: 'EUR' }, { role: 'admin' });
+  for (const [name, department] of [
+    ['Di', 'Ops'],
+    ['Eve', 'Ops'],
+    ['Fay', 'Support'],
+    ['Gus', 'Support'],
+  ] as const) {
+    const res = await h.post(
+      'hire-employee',
+      {
+        name,
+        email: `${name.toLowerCase()}.${Math.random().toString(36).slice(2, 7)}@example.com`,
+        department,
+        title: 'Rep',
+        salary: 310_000,
+        currency: 'EUR',
+      },
+      { role: 'admin' },
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
 
@@ -190,7 +218,12 @@ describe('CSV export of the list reads', () => {
   });
 
   it('applies the same filters as JSON, and ignores the page size and cursor', async () => {
-    for (const filter of [`customerId=${bulkCustomer}&status=paid`, 'q=bulk-0012', `customerId=${flowCustomer}`, 'from=2025-06-01&to=2025-06-01&status=invoiced']) {
+    for (const filter of [
+      `customerId=${bulkCustomer}&status=paid`,
+      'q=bulk-0012',
+      `customerId=${flowCustomer}`,
+      'from=2025-06-01&to=2025-06-01&status=invoiced',
+    ]) {
       expectSame(await csv(queryApp, `/orders?${filter}`, 'clerk'), await jsonAll(`/orders?${filter}`, 'clerk'), orderMoney);
     }
     const first = await h.get('query', `/orders?customerId=${bulkCustomer}&limit=5`, { role: 'clerk' });
@@ -208,19 +241,29 @@ describe('CSV export of the list reads', () => {
     expectSame(got, items, invoiceMoney);
     const credited = got.rows.find((r) => r.orderId === flowOrder);
     expect(credited).toMatchObject({ status: 'credited', amountPaid: '100', balance: '-100', balance_formatted: '-1.00', customerName: `'${evil[0]}` });
-    expectSame(await csv(queryApp, `/invoices?customerId=${bulkCustomer}&status=paid`, 'accountant'), await jsonAll(`/invoices?customerId=${bulkCustomer}&status=paid`, 'accountant'), invoiceMoney);
+    expectSame(
+      await csv(queryApp, `/invoices?customerId=${bulkCustomer}&status=paid`, 'accountant'),
+      await jsonAll(`/invoices?customerId=${bulkCustomer}&status=paid`, 'accountant'),
+      invoiceMoney,
+    );
   });
 
   it('exports stock, products, customers and suppliers whole, as their JSON', async () => {
     const supplier = { name: '=cmd|" /C calc"!A0', address: { lines: ['1 Dock Rd'], postalCode: 'E1 1AA', city: 'London', country: 'GB' }, currency: 'GBP' };
     expect((await h.call('upsert-product', '/supplier', { role: 'clerk', body: supplier })).status).toBe(200);
-    for (const [path, money] of [['/stock', ['value', 'averageCost']], ['/products', ['unitPrice']], ['/customers', []], ['/customers?q=bulk', []], ['/suppliers', []]] as const) {
+    for (const [path, money] of [
+      ['/stock', ['value', 'averageCost']],
+      ['/products', ['unitPrice']],
+      ['/customers', []],
+      ['/customers?q=bulk', []],
+      ['/suppliers', []],
+    ] as const) {
       const json = await h.get('query', path, { role: 'clerk' });
       expectSame(await csv(queryApp, path, 'clerk'), json.body.items, money);
     }
   });
 
-  it("neutralises text cells that a spreadsheet would run as formulas, and quotes by RFC 4180", async () => {
+  it('neutralises text cells that a spreadsheet would run as formulas, and quotes by RFC 4180', async () => {
     const got = await csv(queryApp, '/customers', 'clerk');
     const names = got.rows.map((r) => r.name);
     for (const name of evil) expect(names).toContain(`'${name}`);
@@ -302,7 +345,12 @@ describe('CSV export of the BI queries', () => {
   });
 
   it('answers every named query with its JSON rows, the watermark in a header', async () => {
-    const paths = [...aggregateNames.map((n) => `/query/${n}`), '/query/ar_aging?asOf=2099-01-01', `/query/order?id=${flowOrder}`, `/query/order_timeline?id=${flowOrder}`];
+    const paths = [
+      ...aggregateNames.map((n) => `/query/${n}`),
+      '/query/ar_aging?asOf=2099-01-01',
+      `/query/order?id=${flowOrder}`,
+      `/query/order_timeline?id=${flowOrder}`,
+    ];
     for (const path of paths) {
       const json = await inject(olapApp, path, 'admin', 'application/json');
       expect(json.statusCode, `${path}: ${json.body}`).toBe(200);

@@ -109,12 +109,23 @@ describe('Postgres roles: the owner migrates, the functions write as the app rol
   it('the migrations ran as the owner, which owns the database and everything in it; no role is a superuser or makes roles or databases', async () => {
     expect(applied).toContain('009-roles');
     await asSuperuser(database, async (c) => {
-      const roles = await c.query(`select rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin from pg_roles where rolname like $1 order by rolname`, [`${prefix}\\_%`]);
+      const roles = await c.query(`select rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin from pg_roles where rolname like $1 order by rolname`, [
+        `${prefix}\\_%`,
+      ]);
       expect(roles.rows.filter((r) => r.rolname !== `${prefix}_kc`)).toEqual(
-        [role('app'), role('owner'), role('reader')].map((rolname) => ({ rolname, rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolcanlogin: true })),
+        [role('app'), role('owner'), role('reader')].map((rolname) => ({
+          rolname,
+          rolsuper: false,
+          rolcreaterole: false,
+          rolcreatedb: false,
+          rolcanlogin: true,
+        })),
       );
       expect((await c.query(`select pg_get_userbyid(datdba) as o from pg_database where datname = $1`, [database])).rows).toEqual([{ o: role('owner') }]);
-      const owners = await c.query(`select distinct pg_get_userbyid(c.relowner) as o from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)`, [schemas]);
+      const owners = await c.query(
+        `select distinct pg_get_userbyid(c.relowner) as o from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)`,
+        [schemas],
+      );
       expect(owners.rows).toEqual([{ o: role('owner') }]);
       const schemaOwners = await c.query(`select distinct pg_get_userbyid(nspowner) as o from pg_namespace where nspname = any($1)`, [schemas]);
       expect(schemaOwners.rows).toEqual([{ o: role('owner') }]);
@@ -123,20 +134,32 @@ describe('Postgres roles: the owner migrates, the functions write as the app rol
 
   it('the functions take an order to cash as the app role, query reading as the reader; the connector prunes as the app role', async () => {
     const { sku, customerId } = await seed(h, { stock: 10 });
-    const created = await h.post('create-order', { customerId, lines: [{ sku, quantity: 3 }] }, { role: 'clerk', headers: { 'idempotency-key': `roles-${id}` } });
+    const created = await h.post(
+      'create-order',
+      { customerId, lines: [{ sku, quantity: 3 }] },
+      { role: 'clerk', headers: { 'idempotency-key': `roles-${id}` } },
+    );
     expect(created.status).toBe(201);
     const again = await h.post('create-order', { customerId, lines: [{ sku, quantity: 3 }] }, { role: 'clerk', headers: { 'idempotency-key': `roles-${id}` } });
     expect(again.headers['idempotent-replayed']).toBe('true');
     await h.settle(); // reserve-stock, create-invoice, sync-order-status: processed events, outbox, sequences
     const order = await h.get('query', `/orders/${created.body.id}`, { role: 'clerk' });
     expect(order.body).toMatchObject({ status: 'invoiced' });
-    const paid = await h.post('record-payment', { invoiceId: order.body.invoiceId, amount: created.body.total, method: 'card' }, { role: 'accountant', headers: { 'idempotency-key': `pay-${id}` } });
+    const paid = await h.post(
+      'record-payment',
+      { invoiceId: order.body.invoiceId, amount: created.body.total, method: 'card' },
+      { role: 'accountant', headers: { 'idempotency-key': `pay-${id}` } },
+    );
     expect(paid.status).toBe(201);
     await h.settle();
     expect((await h.get('query', `/orders/${created.body.id}`, { role: 'clerk' })).body).toMatchObject({ status: 'paid' });
     expect((await h.post('fulfil-order', { id: created.body.id }, { role: 'clerk' })).status).toBe(200);
     await h.settle();
-    const hired = await h.post('hire-employee', { name: 'Ada', email: `ada.${id}@example.com`, department: 'Ops', title: 'Lead', salary: 400_000, currency: 'EUR', hiredAt: '2026-01-05' }, { role: 'admin' });
+    const hired = await h.post(
+      'hire-employee',
+      { name: 'Ada', email: `ada.${id}@example.com`, department: 'Ops', title: 'Lead', salary: 400_000, currency: 'EUR', hiredAt: '2026-01-05' },
+      { role: 'admin' },
+    );
     expect(hired.status).toBe(201);
     expect((await h.get('query', `/employees/${hired.body.id}`, { role: 'admin' })).body).toMatchObject({ salary: 400_000 });
     expect((await h.get('query', '/invoices', { role: 'accountant', headers: { accept: 'text/csv' } })).status).toBe(200);
@@ -179,7 +202,12 @@ describe('Postgres roles: the owner migrates, the functions write as the app rol
 
   it('the reader reads every table and view and writes nothing', async () => {
     const relations = await asSuperuser(database, async (c) =>
-      (await c.query<{ t: string }>(`select format('%I.%I', table_schema, table_name) as t from information_schema.tables where table_schema = any($1) order by 1`, [schemas])).rows.map((r) => r.t),
+      (
+        await c.query<{ t: string }>(
+          `select format('%I.%I', table_schema, table_name) as t from information_schema.tables where table_schema = any($1) order by 1`,
+          [schemas],
+        )
+      ).rows.map((r) => r.t),
     );
     expect(relations.length).toBeGreaterThan(20);
     for (const t of relations) expect(await reader.query(`select count(*) from ${t}`).then(() => 'ok'), t).toBe('ok');
@@ -235,7 +263,10 @@ describe('Postgres roles: the owner migrates, the functions write as the app rol
     expect(await tryAs('reader', `select * from orders.customers where id = 'before'`, earlier)).toBe('ok');
     expect(await tryAs('app', 'drop table orders.customers', earlier)).toBe('42501');
     await asSuperuser(earlier, async (c) => {
-      const owners = await c.query(`select distinct pg_get_userbyid(c.relowner) as o from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)`, [schemas]);
+      const owners = await c.query(
+        `select distinct pg_get_userbyid(c.relowner) as o from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)`,
+        [schemas],
+      );
       expect(owners.rows).toEqual([{ o: role('owner') }]);
     });
   });

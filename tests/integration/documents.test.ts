@@ -38,12 +38,19 @@ afterAll(async () => {
 
 const text = (pdf: Buffer) => execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
 const outboxEvents = async (type: string) =>
-  (await h.db.pool.query<{ payload: { id: string; data: Record<string, unknown> } }>(`select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`, [type])).rows.map((r) => r.payload);
+  (
+    await h.db.pool.query<{ payload: { id: string; data: Record<string, unknown> } }>(
+      `select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`,
+      [type],
+    )
+  ).rows.map((r) => r.payload);
 const render = (event: unknown) => h.deliver('render-document', event);
 
 async function invoicedOrder(customer: string, lines: { sku: string; name: string; unitPrice: number; taxRateBp: number; quantity: number }[]) {
   for (const l of lines) {
-    expect((await h.post('upsert-product', { sku: l.sku, name: l.name, unitPrice: l.unitPrice, currency: 'EUR', taxRateBp: l.taxRateBp }, { role: 'admin' })).status).toBe(200);
+    expect(
+      (await h.post('upsert-product', { sku: l.sku, name: l.name, unitPrice: l.unitPrice, currency: 'EUR', taxRateBp: l.taxRateBp }, { role: 'admin' })).status,
+    ).toBe(200);
     expect((await h.post('receive-stock', { sku: l.sku, quantity: 100 }, { role: 'clerk' })).status).toBe(200);
   }
   const buyer = await h.post('upsert-customer', { name: customer, email: 'einkauf@example.com', paymentTermsDays: 14 }, { role: 'clerk' });
@@ -77,7 +84,16 @@ describe('invoice and credit-note PDFs in object storage', () => {
 
     const t = text(res.raw);
     const eur = (minor: number) => formatMoney(minor, 'EUR', 'en-GB');
-    for (const expected of [invoice.number, 'Müller & Søn GmbH', 'einkauf@example.com', company.name, 'DE123456789', 'DE02 1005 0000 0123 4567 89', '14 days net', eur(invoice.total)]) {
+    for (const expected of [
+      invoice.number,
+      'Müller & Søn GmbH',
+      'einkauf@example.com',
+      company.name,
+      'DE123456789',
+      'DE02 1005 0000 0123 4567 89',
+      '14 days net',
+      eur(invoice.total),
+    ]) {
       expect(t).toContain(expected);
     }
     for (const l of lines) {
@@ -100,7 +116,11 @@ describe('invoice and credit-note PDFs in object storage', () => {
 
   it('prints the buyer as issued, even when the customer is renamed before the PDF is rendered', async () => {
     const { invoice, event } = await invoicedOrder('Old Name GmbH', [{ sku: 'REN-1', name: 'Thing', unitPrice: 100, taxRateBp: 1900, quantity: 1 }]);
-    const renamed = await h.post('upsert-customer', { id: invoice.customerId, name: 'New Name AG', email: 'new@example.com', paymentTermsDays: 14 }, { role: 'clerk' });
+    const renamed = await h.post(
+      'upsert-customer',
+      { id: invoice.customerId, name: 'New Name AG', email: 'new@example.com', paymentTermsDays: 14 },
+      { role: 'clerk' },
+    );
     expect(renamed.status).toBe(200);
     expect((await render(event)).body).toEqual({ outcome: 'applied' });
     const t = text((await h.get('query', `/invoices/${invoice.id}/pdf`, { role: 'clerk' })).raw);
@@ -134,8 +154,33 @@ describe('invoice and credit-note PDFs in object storage', () => {
 
   it('lays a long invoice out over pages: the table header on each, every line once, page numbers', async () => {
     const long = 'A product whose name is long enough to wrap over several lines of its column in the table '.repeat(3);
-    const lines = Array.from({ length: 45 }, (_, i) => ({ sku: `LONG-${String(i).padStart(2, '0')}`, name: i % 4 === 0 ? `${long}${i}` : `Item ${i}`, quantity: 1, unitPrice: 100, taxRateBp: 1900, net: 100, tax: 19, vatCategory: 'S' as const }));
-    const doc = { kind: 'invoice' as const, number: 'INV-2026-999999', issueDate: '2026-11-30', dueDate: '2026-12-14', paymentTermsDays: 14, currency: 'EUR', seller: { name: company.name }, buyer: { id: 'b', name: 'Buyer' }, orderId: 'o', lines, subtotal: 4500, tax: 855, total: 5355, amountDue: 5355, notes: [] };
+    const lines = Array.from({ length: 45 }, (_, i) => ({
+      sku: `LONG-${String(i).padStart(2, '0')}`,
+      name: i % 4 === 0 ? `${long}${i}` : `Item ${i}`,
+      quantity: 1,
+      unitPrice: 100,
+      taxRateBp: 1900,
+      net: 100,
+      tax: 19,
+      vatCategory: 'S' as const,
+    }));
+    const doc = {
+      kind: 'invoice' as const,
+      number: 'INV-2026-999999',
+      issueDate: '2026-11-30',
+      dueDate: '2026-12-14',
+      paymentTermsDays: 14,
+      currency: 'EUR',
+      seller: { name: company.name },
+      buyer: { id: 'b', name: 'Buyer' },
+      orderId: 'o',
+      lines,
+      subtotal: 4500,
+      tax: 855,
+      total: 5355,
+      amountDue: 5355,
+      notes: [],
+    };
     const pdf = await renderPdf(doc);
     writeFileSync(join(out, 'long-invoice.pdf'), pdf);
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', ['-'], { input: pdf }).toString())![1]);
@@ -175,7 +220,10 @@ describe('invoice and credit-note PDFs in object storage', () => {
     const pending = await h.get('query', `/invoices/${invoice.id}/pdf`, { role: 'clerk' });
     expect(pending.status).toBe(503);
     expect(pending.headers['retry-after']).toBe('30');
-    expect((await h.db.pool.query('select count(*)::int as n from platform.processed_events where consumer = $1 and event_id = $2', ['render-document', event.id])).rows[0].n).toBe(0);
+    expect(
+      (await h.db.pool.query('select count(*)::int as n from platform.processed_events where consumer = $1 and event_id = $2', ['render-document', event.id]))
+        .rows[0].n,
+    ).toBe(0);
 
     await storage.start();
     expect((await render(event)).body).toEqual({ outcome: 'applied' });
@@ -193,13 +241,24 @@ describe('invoice and credit-note PDFs in object storage', () => {
 describe('documents with both parties as issued (issue 19)', () => {
   it('prints buyer and seller addresses, VAT ids and tax registration, the reverse charge row and note, and keeps them after edits', async () => {
     const seller = {
-      name: 'Rösterei Nord GmbH', address: { lines: ['Speicherstadt 7'], postalCode: '20457', city: 'Hamburg', country: 'DE' },
-      vatId: 'DE136695976', taxRegistration: '43/123/45678', bank: { name: 'Commerzbank', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
+      name: 'Rösterei Nord GmbH',
+      address: { lines: ['Speicherstadt 7'], postalCode: '20457', city: 'Hamburg', country: 'DE' },
+      vatId: 'DE136695976',
+      taxRegistration: '43/123/45678',
+      bank: { name: 'Commerzbank', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
     };
     expect((await h.call('upsert-customer', '/company', { role: 'admin', body: seller })).status).toBe(200);
-    expect((await h.post('upsert-product', { sku: 'RC-1', name: 'Roaster part', unitPrice: 10000, currency: 'EUR', taxRateBp: 1900 }, { role: 'admin' })).status).toBe(200);
+    expect(
+      (await h.post('upsert-product', { sku: 'RC-1', name: 'Roaster part', unitPrice: 10000, currency: 'EUR', taxRateBp: 1900 }, { role: 'admin' })).status,
+    ).toBe(200);
     expect((await h.post('receive-stock', { sku: 'RC-1', quantity: 10 }, { role: 'clerk' })).status).toBe(200);
-    const buyer = { id: 'cafe-fr', name: 'Café Lumière SARL', paymentTermsDays: 30, address: { lines: ['12 Rue de Rivoli'], postalCode: '75001', city: 'Paris', country: 'FR' }, vatId: 'FR40303265045' };
+    const buyer = {
+      id: 'cafe-fr',
+      name: 'Café Lumière SARL',
+      paymentTermsDays: 30,
+      address: { lines: ['12 Rue de Rivoli'], postalCode: '75001', city: 'Paris', country: 'FR' },
+      vatId: 'FR40303265045',
+    };
     expect((await h.post('upsert-customer', buyer, { role: 'clerk' })).status).toBe(200);
     const order = await h.post('create-order', { customerId: 'cafe-fr', lines: [{ sku: 'RC-1', quantity: 2 }] }, { role: 'clerk' });
     expect(order.body).toMatchObject({ subtotal: 20000, tax: 0, total: 20000 });
@@ -211,14 +270,30 @@ describe('documents with both parties as issued (issue 19)', () => {
     writeFileSync(join(out, 'invoice-reverse-charge.pdf'), stored);
 
     const t = text(stored);
-    for (const expected of ['Rösterei Nord GmbH', 'Speicherstadt 7', '20457 Hamburg', 'VAT ID DE136695976', 'Tax registration 43/123/45678', 'DE89370400440532013000',
-      'Café Lumière SARL', '12 Rue de Rivoli', '75001 Paris', 'France', 'VAT ID FR40303265045', 'VAT reverse charge: the buyer accounts for the VAT']) {
+    for (const expected of [
+      'Rösterei Nord GmbH',
+      'Speicherstadt 7',
+      '20457 Hamburg',
+      'VAT ID DE136695976',
+      'Tax registration 43/123/45678',
+      'DE89370400440532013000',
+      'Café Lumière SARL',
+      '12 Rue de Rivoli',
+      '75001 Paris',
+      'France',
+      'VAT ID FR40303265045',
+      'VAT reverse charge: the buyer accounts for the VAT',
+    ]) {
       expect(t).toContain(expected);
     }
     expect(t).toMatch(/Reverse charge \(AE\) 0 % on €200\.00\s+€0\.00/);
 
     // Edited after issue: the invoice's document is rendered from its snapshots, byte for byte the same.
-    await h.post('upsert-customer', { ...buyer, name: 'Lumière Holding SA', address: { ...buyer.address, city: 'Lyon', postalCode: '69001' } }, { role: 'clerk' });
+    await h.post(
+      'upsert-customer',
+      { ...buyer, name: 'Lumière Holding SA', address: { ...buyer.address, city: 'Lyon', postalCode: '69001' } },
+      { role: 'clerk' },
+    );
     await h.call('upsert-customer', '/company', { role: 'admin', body: { ...seller, name: 'Rösterei Süd AG', taxRegistration: '99/999/99999' } });
     const reloaded = (await loadInvoiceDocument(h.db.pool, invoice.id))!;
     const again = await documentPdf(reloaded, embeddedCii(reloaded));

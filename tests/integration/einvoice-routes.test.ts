@@ -41,7 +41,10 @@ function embedded(pdf: Buffer): string | undefined {
 }
 
 async function outboxEvents(type: string) {
-  const { rows } = await h.db.pool.query<{ payload: { data: Record<string, unknown> } }>(`select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`, [type]);
+  const { rows } = await h.db.pool.query<{ payload: { data: Record<string, unknown> } }>(
+    `select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`,
+    [type],
+  );
   return rows.map((r) => r.payload);
 }
 
@@ -58,7 +61,7 @@ async function issuedInvoice(sku: string) {
 }
 
 describe('e-invoice routes', () => {
-  it("refuses an invoice whose buyer has no postal address: 422 einvoice_incomplete naming the field, in both formats; its PDF stays plain", async () => {
+  it('refuses an invoice whose buyer has no postal address: 422 einvoice_incomplete naming the field, in both formats; its PDF stays plain', async () => {
     const { invoice } = await issuedInvoice('EINV-1');
     const doc = (await loadInvoiceDocument(h.db.pool, invoice.id))!;
     const missing = missingForEInvoice(doc);
@@ -80,8 +83,11 @@ describe('e-invoice routes', () => {
   it("the flow's invoices and credit notes (domestic, reverse charge, export; cancelled and returned) pass the official EN 16931 rules as UBL, as CII, and embedded in the stored Factur-X PDF", async () => {
     // The seller as an admin saves it; then one buyer per VAT regime (shared/domain/vat-category.ts).
     const seller = {
-      name: 'Kaffeerösterei Nord GmbH', address: { lines: ['Speicherstadt 7'], postalCode: '20457', city: 'Hamburg', country: 'DE' },
-      vatId: 'DE136695976', email: 'billing@roesterei.example', bank: { name: 'Hamburger Sparkasse', iban: 'DE89 3704 0044 0532 0130 00' },
+      name: 'Kaffeerösterei Nord GmbH',
+      address: { lines: ['Speicherstadt 7'], postalCode: '20457', city: 'Hamburg', country: 'DE' },
+      vatId: 'DE136695976',
+      email: 'billing@roesterei.example',
+      bank: { name: 'Hamburger Sparkasse', iban: 'DE89 3704 0044 0532 0130 00' },
     };
     expect((await h.call('upsert-customer', '/company', { role: 'admin', body: seller })).status).toBe(200);
     const buyers = [
@@ -102,7 +108,17 @@ describe('e-invoice routes', () => {
     for (const [i, b] of buyers.entries()) {
       const customer = await h.post('upsert-customer', { ...b, email: `ap${i}@buyer.example`, paymentTermsDays: 14 }, { role: 'clerk' });
       expect(customer.status).toBe(200);
-      const order = await h.post('create-order', { customerId: customer.body.id, lines: [{ sku: 'FLOW-BEANS', quantity: 3 }, { sku: 'FLOW-MUG', quantity: 2 }] }, { role: 'clerk' });
+      const order = await h.post(
+        'create-order',
+        {
+          customerId: customer.body.id,
+          lines: [
+            { sku: 'FLOW-BEANS', quantity: 3 },
+            { sku: 'FLOW-MUG', quantity: 2 },
+          ],
+        },
+        { role: 'clerk' },
+      );
       expect(order.status).toBe(201);
       await h.settle();
       const invoice = (await h.get('query', `/invoices?orderId=${order.body.id}`, { role: 'accountant' })).body.items[0];
@@ -114,10 +130,15 @@ describe('e-invoice routes', () => {
         expect((await h.post('cancel-order', { id: order.body.id }, { role: 'clerk' })).status).toBe(200);
       } else if (i === 1) {
         // Paid, shipped, one mug back: a partial credit note for exactly that.
-        expect((await h.post('record-payment', { invoiceId: invoice.id, amount: invoice.balance, method: 'bank_transfer' }, { role: 'accountant' })).status).toBe(201);
+        expect(
+          (await h.post('record-payment', { invoiceId: invoice.id, amount: invoice.balance, method: 'bank_transfer' }, { role: 'accountant' })).status,
+        ).toBe(201);
         await h.settle();
         expect((await h.post('fulfil-order', { id: order.body.id }, { role: 'clerk' })).status).toBe(200);
-        const back = await h.call('fulfil-order', '/return', { role: 'clerk', body: { orderId: order.body.id, lines: [{ lineNo: 2, quantity: 1, reason: 'chipped', disposition: 'scrap' }] } });
+        const back = await h.call('fulfil-order', '/return', {
+          role: 'clerk',
+          body: { orderId: order.body.id, lines: [{ lineNo: 2, quantity: 1, reason: 'chipped', disposition: 'scrap' }] },
+        });
         expect(back.status).toBe(201);
         expect((await h.call('record-payment', '/credit-note', { role: 'accountant', body: { returnId: back.body.id } })).status).toBe(201);
       }
@@ -156,7 +177,9 @@ describe('e-invoice routes', () => {
       expect(res.status, query).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
     }
-    expect((await h.get('query', `/invoices/${invoice.id}/einvoice?format=pdf`, { role: 'clerk' })).body.error.details).toEqual([expect.objectContaining({ path: 'format' })]);
+    expect((await h.get('query', `/invoices/${invoice.id}/einvoice?format=pdf`, { role: 'clerk' })).body.error.details).toEqual([
+      expect.objectContaining({ path: 'format' }),
+    ]);
     for (const path of ['/invoices/no-such-invoice/einvoice?format=ubl', '/credit-notes/no-such-note/einvoice?format=cii']) {
       const res = await h.get('query', path, { role: 'accountant' });
       expect(res.status, path).toBe(404);

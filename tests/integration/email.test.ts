@@ -24,7 +24,10 @@ let smtp: SmtpSink;
 
 beforeAll(async () => {
   setProfile(false);
-  ({ h, smtp } = services = await startDocumentServices('email', { EMAIL_FROM: `${company.name} <${company.email}>`, EMAIL_REPLY_TO: 'accounts@roesterei.example' }));
+  ({ h, smtp } = services = await startDocumentServices('email', {
+    EMAIL_FROM: `${company.name} <${company.email}>`,
+    EMAIL_REPLY_TO: 'accounts@roesterei.example',
+  }));
 });
 afterAll(() => services?.close());
 beforeEach(() => {
@@ -67,14 +70,22 @@ describe('Send by e-mail', () => {
     const key = { 'idempotency-key': 'send-invoice-1' };
     const res = await send({ kind: 'invoice', id: invoice.id }, { role: 'accountant', headers: key });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ kind: 'invoice', documentId: invoice.id, number: invoice.number, recipient: 'einkauf@kunde.example', status: 'requested' });
+    expect(res.body).toMatchObject({
+      kind: 'invoice',
+      documentId: invoice.id,
+      number: invoice.number,
+      recipient: 'einkauf@kunde.example',
+      status: 'requested',
+    });
     const { deliveryId } = res.body;
     expect(await delivery(deliveryId)).toMatchObject({ status: 'requested', attempts: 0, trigger: 'manual', invoice_id: invoice.id });
     expect(mailsTo('einkauf@kunde.example')).toHaveLength(0); // nothing before the reaction: sent after commit
 
     const event = await requested(deliveryId);
     expect((await deliver(event)).body).toEqual({ outcome: 'applied' });
-    const [mail] = await waitFor(async () => mailsTo('einkauf@kunde.example').length > 0 && mailsTo('einkauf@kunde.example'), { what: 'the message at the sink' });
+    const [mail] = await waitFor(async () => mailsTo('einkauf@kunde.example').length > 0 && mailsTo('einkauf@kunde.example'), {
+      what: 'the message at the sink',
+    });
     expect(mail!.subject).toBe(`Invoice ${invoice.number} from ${company.name}`);
     expect(mail!.from?.value[0]).toMatchObject({ address: company.email, name: company.name });
     expect((mail!.replyTo?.value ?? [])[0]?.address).toBe('accounts@roesterei.example');
@@ -92,7 +103,16 @@ describe('Send by e-mail', () => {
     // The invoice's answer carries its deliveries.
     const read = await h.get('query', `/invoices/${invoice.id}`, { role: 'clerk' });
     expect(read.body.deliveries).toEqual([
-      expect.objectContaining({ id: deliveryId, kind: 'invoice', number: invoice.number, recipient: 'einkauf@kunde.example', status: 'sent', attempts: 1, trigger: 'manual', serverAnswer: sent.server_answer }),
+      expect.objectContaining({
+        id: deliveryId,
+        kind: 'invoice',
+        number: invoice.number,
+        recipient: 'einkauf@kunde.example',
+        status: 'sent',
+        attempts: 1,
+        trigger: 'manual',
+        serverAnswer: sent.server_answer,
+      }),
     ]);
     expect(read.body.deliveries[0].sentAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
 
@@ -172,7 +192,7 @@ describe('Send by e-mail', () => {
     expect(await delivery(deliveryId)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
-  it('sends a credit note with its own PDF; it shows among the invoice\'s deliveries', async () => {
+  it("sends a credit note with its own PDF; it shows among the invoice's deliveries", async () => {
     const { order, invoice } = await renderedInvoice('credit@kunde.example');
     expect((await h.post('cancel-order', { id: order.id }, { role: 'clerk' })).status).toBe(200);
     await h.settle();

@@ -46,7 +46,16 @@ const invoice: BillingDocument = {
   amountDue: 13943,
   notes: [],
 };
-const creditNote: BillingDocument = { ...invoice, kind: 'credit_note', number: 'CN-2026-000007', issueDate: '2026-12-02', dueDate: undefined, paymentTermsDays: undefined, credits: { number: invoice.number, issueDate: invoice.issueDate }, reason: 'returned' };
+const creditNote: BillingDocument = {
+  ...invoice,
+  kind: 'credit_note',
+  number: 'CN-2026-000007',
+  issueDate: '2026-12-02',
+  dueDate: undefined,
+  paymentTermsDays: undefined,
+  credits: { number: invoice.number, issueDate: invoice.issueDate },
+  reason: 'returned',
+};
 
 let dir: string;
 beforeAll(() => {
@@ -66,7 +75,12 @@ function xmp(pdf: Buffer): Record<string, unknown> {
   const text = poppler('pdfinfo', ['-meta'], pdf);
   const packet = text.slice(text.indexOf('<?xpacket begin'), text.indexOf('<?xpacket end') + '<?xpacket end="w"?>'.length);
   expect(XMLValidator.validate(packet)).toBe(true);
-  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'rdf:Description', parseTagValue: false }).parse(packet);
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (name) => name === 'rdf:Description',
+    parseTagValue: false,
+  }).parse(packet);
   return Object.assign({}, ...parsed['x:xmpmeta']['rdf:RDF']['rdf:Description']);
 }
 
@@ -83,7 +97,8 @@ function object(pdf: Buffer, id: number): { dict: string; stream?: Buffer } {
   const raw = body.subarray(at + '\nstream\n'.length, at + '\nstream\n'.length + length);
   return { dict, stream: dict.includes('/FlateDecode') ? inflateSync(raw) : raw };
 }
-const refs = (dict: string, key: string) => [...(new RegExp(`/${key} \\[?((?:\\d+ 0 R\\s*)+)`).exec(dict)?.[1] ?? '').matchAll(/(\d+) 0 R/g)].map((m) => Number(m[1]));
+const refs = (dict: string, key: string) =>
+  [...(new RegExp(`/${key} \\[?((?:\\d+ 0 R\\s*)+)`).exec(dict)?.[1] ?? '').matchAll(/(\d+) 0 R/g)].map((m) => Number(m[1]));
 const catalog = (pdf: Buffer) => object(pdf, Number(/\/Root (\d+) 0 R/.exec(pdf.subarray(pdf.lastIndexOf('trailer')).toString('latin1'))![1])).dict;
 
 describe('Factur-X PDF (PDF/A-3b, CII embedded as factur-x.xml)', () => {
@@ -100,7 +115,12 @@ describe('Factur-X PDF (PDF/A-3b, CII embedded as factur-x.xml)', () => {
     expect(meta['pdfaid:part']).toBe('3');
     expect(meta['pdfaid:conformance']).toBe('B');
     expect(meta['@xmlns:fx']).toBe('urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#');
-    expect({ type: meta['fx:DocumentType'], file: meta['fx:DocumentFileName'], version: meta['fx:Version'], level: meta['fx:ConformanceLevel'] }).toEqual({ type: 'INVOICE', file: 'factur-x.xml', version: '1.0', level: 'EN 16931' });
+    expect({ type: meta['fx:DocumentType'], file: meta['fx:DocumentFileName'], version: meta['fx:Version'], level: meta['fx:ConformanceLevel'] }).toEqual({
+      type: 'INVOICE',
+      file: 'factur-x.xml',
+      version: '1.0',
+      level: 'EN 16931',
+    });
     // PDF/A admits the fx properties only with a pdfaExtension schema naming each of them.
     const schema = (meta['pdfaExtension:schemas'] as any)['rdf:Bag']['rdf:li'];
     expect(schema['pdfaSchema:namespaceURI']).toBe(meta['@xmlns:fx']);
@@ -145,7 +165,10 @@ describe('Factur-X PDF (PDF/A-3b, CII embedded as factur-x.xml)', () => {
     expect(metadata).not.toContain('/Filter');
     expect(pdf.subarray(pdf.lastIndexOf('trailer')).toString('latin1')).toMatch(/\/ID \[<[0-9a-f]{32}> <[0-9a-f]{32}>\]/);
     // Every font embedded (PDF/A): pdffonts lists each with emb = yes.
-    const fonts = poppler('pdffonts', [], pdf).split('\n').slice(2).filter((l) => l.trim());
+    const fonts = poppler('pdffonts', [], pdf)
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim());
     expect(fonts.length).toBeGreaterThan(0);
     for (const f of fonts) expect(f, f).toMatch(/ yes\s+yes\s+yes\s+\d+\s+\d+\s*$/);
   });
@@ -158,7 +181,8 @@ describe('Factur-X PDF (PDF/A-3b, CII embedded as factur-x.xml)', () => {
     expect(info).toMatch(/Title:\s+Invoice INV-2026-000042/);
     expect(info).toMatch(/Author:\s+Müller & Söhne <Kaffee> GmbH/);
     const t = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
-    for (const expected of [invoice.number, 'Łódź Trading Sp. z o.o.', company.name, 'Espresso beans 1 kg', 'Total due', '€139.43']) expect(t).toContain(expected);
+    for (const expected of [invoice.number, 'Łódź Trading Sp. z o.o.', company.name, 'Espresso beans 1 kg', 'Total due', '€139.43'])
+      expect(t).toContain(expected);
   });
 
   it('is deterministic: the same document and XML give the same bytes', async () => {

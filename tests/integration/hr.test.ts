@@ -12,7 +12,16 @@ afterAll(async () => h?.close());
 let n = 0;
 function person(over: Record<string, unknown> = {}) {
   n += 1;
-  return { name: `Person ${n}`, email: `person${n}.${Math.random().toString(36).slice(2, 7)}@example.com`, department: 'Sales', title: 'Rep', salary: 300_000, currency: 'EUR', hiredAt: '2026-01-05', ...over };
+  return {
+    name: `Person ${n}`,
+    email: `person${n}.${Math.random().toString(36).slice(2, 7)}@example.com`,
+    department: 'Sales',
+    title: 'Rep',
+    salary: 300_000,
+    currency: 'EUR',
+    hiredAt: '2026-01-05',
+    ...over,
+  };
 }
 
 async function hire(over: Record<string, unknown> = {}) {
@@ -81,13 +90,39 @@ describe('HR against real Postgres and JetStream', () => {
     await h.post('update-employee', { id: e.id, salary: 410_000, title: 'Senior Analyst' }, { role: 'admin' });
     await h.post('terminate-employee', { id: e.id, terminatedAt: '2026-09-30' }, { role: 'admin' });
     const rows = await events(e.id);
-    expect(rows.map((r) => r.subject)).toEqual([`${h.bus.prefix}.hr.employee_hired`, `${h.bus.prefix}.hr.employee_updated`, `${h.bus.prefix}.hr.employee_terminated`]);
+    expect(rows.map((r) => r.subject)).toEqual([
+      `${h.bus.prefix}.hr.employee_hired`,
+      `${h.bus.prefix}.hr.employee_updated`,
+      `${h.bus.prefix}.hr.employee_terminated`,
+    ]);
     expect(rows.every((r) => r.published_at !== null)).toBe(true);
     const base = { employeeId: e.id, name: expect.any(String), email: e.email, department: 'Finance', currency: 'EUR', hiredAt: '2026-01-05' };
     const [hired, updated, terminated] = rows.map((r) => r.payload.data);
-    expect(eventRegistry.employee_hired.data.strict().parse(hired)).toEqual({ ...base, version: 1, title: 'Analyst', salary: 400_000, terminatedAt: null, status: 'active' });
-    expect(eventRegistry.employee_updated.data.strict().parse(updated)).toEqual({ ...base, version: 2, title: 'Senior Analyst', salary: 410_000, terminatedAt: null, status: 'active', changed: ['title', 'salary'] });
-    expect(eventRegistry.employee_terminated.data.strict().parse(terminated)).toEqual({ ...base, version: 3, title: 'Senior Analyst', salary: 410_000, terminatedAt: '2026-09-30', status: 'terminated' });
+    expect(eventRegistry.employee_hired.data.strict().parse(hired)).toEqual({
+      ...base,
+      version: 1,
+      title: 'Analyst',
+      salary: 400_000,
+      terminatedAt: null,
+      status: 'active',
+    });
+    expect(eventRegistry.employee_updated.data.strict().parse(updated)).toEqual({
+      ...base,
+      version: 2,
+      title: 'Senior Analyst',
+      salary: 410_000,
+      terminatedAt: null,
+      status: 'active',
+      changed: ['title', 'salary'],
+    });
+    expect(eventRegistry.employee_terminated.data.strict().parse(terminated)).toEqual({
+      ...base,
+      version: 3,
+      title: 'Senior Analyst',
+      salary: 410_000,
+      terminatedAt: '2026-09-30',
+      status: 'terminated',
+    });
     // The version the event carries is the record's: the history holds the same three.
     const history = await h.db.pool.query<{ version: number }>('select version from hr.employee_history where employee_id = $1 order by version', [e.id]);
     expect(history.rows.map((r) => r.version)).toEqual([1, 2, 3]);

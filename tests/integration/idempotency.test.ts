@@ -19,9 +19,17 @@ const orderBody = (quantity = 1) => ({ customerId, lines: [{ sku, quantity }] })
 const order = (key: string, body: unknown = orderBody()) => h.post('create-order', body, { role: 'clerk', headers: { 'idempotency-key': key } });
 /** Moves a key's record back in time, as if `interval` had passed since it was stored. */
 const age = (key: string, interval: string) =>
-  h.db.pool.query('update platform.idempotency set created_at = created_at - $2::interval, expires_at = expires_at - $2::interval where key = $1', [key, interval]);
+  h.db.pool.query('update platform.idempotency set created_at = created_at - $2::interval, expires_at = expires_at - $2::interval where key = $1', [
+    key,
+    interval,
+  ]);
 const record = async (key: string) =>
-  (await h.db.pool.query(`select count(*) over ()::int as n, response->>'id' as id, extract(epoch from expires_at - created_at)::int as ttl, expires_at > now() as live from platform.idempotency where key = $1`, [key])).rows;
+  (
+    await h.db.pool.query(
+      `select count(*) over ()::int as n, response->>'id' as id, extract(epoch from expires_at - created_at)::int as ttl, expires_at > now() as live from platform.idempotency where key = $1`,
+      [key],
+    )
+  ).rows;
 
 describe('Idempotency-Key', () => {
   it('a retry with the same body in another key order and spacing is a replay, not a new order', async () => {
@@ -92,7 +100,11 @@ describe('Idempotency-Key', () => {
 
   it('the window is the function setting (IDEMPOTENCY_WINDOW_HOURS): records expire after it', async () => {
     const def = (await loadDefinitions()).find((d) => d.name === 'receive-stock')!;
-    const app = buildApp(def, { deps: { db: h.db.pool, js: h.bus.bus.js, prefix: h.bus.prefix, log: pino({ level: 'silent' }) }, verify: h.keys.verifier, idempotencyWindowMs: 48 * 3600_000 });
+    const app = buildApp(def, {
+      deps: { db: h.db.pool, js: h.bus.bus.js, prefix: h.bus.prefix, log: pino({ level: 'silent' }) },
+      verify: h.keys.verifier,
+      idempotencyWindowMs: 48 * 3600_000,
+    });
     try {
       const res = await app.inject({
         method: 'POST',

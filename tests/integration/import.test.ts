@@ -21,7 +21,11 @@ const routeOf = (kind: Target, dryRun = false) =>
 
 function importCsv(kind: Target, csv: string | Buffer, opts: { dryRun?: boolean; role?: 'admin' | 'clerk'; accept?: string } = {}) {
   const { fn, path } = routeOf(kind, opts.dryRun);
-  return h.call(fn, path, { role: opts.role ?? 'admin', rawBody: csv, headers: { 'content-type': 'text/csv', ...(opts.accept ? { accept: opts.accept } : {}) } });
+  return h.call(fn, path, {
+    role: opts.role ?? 'admin',
+    rawBody: csv,
+    headers: { 'content-type': 'text/csv', ...(opts.accept ? { accept: opts.accept } : {}) },
+  });
 }
 
 /** Every table an import may write to, counted: a refused file must leave each as it was. */
@@ -41,23 +45,29 @@ const products = [
 ].join('\r\n');
 
 describe('products', () => {
-  it('imports products with opening stock at cost, booked to Inventory against owner\'s equity', async () => {
+  it("imports products with opening stock at cost, booked to Inventory against owner's equity", async () => {
     const res = await importCsv('products', products);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ kind: 'products', dryRun: false, rows: 3, created: 3, updated: 0, unchanged: 0, openingStock: 2 });
-    const { rows: levels } = await h.db.pool.query('select sku, on_hand, value, last_unit_cost from inventory.stock_levels where sku like $1 order by sku', ['IMP-%']);
+    const { rows: levels } = await h.db.pool.query('select sku, on_hand, value, last_unit_cost from inventory.stock_levels where sku like $1 order by sku', [
+      'IMP-%',
+    ]);
     expect(levels).toEqual([
       { sku: 'IMP-BAG', on_hand: 3, value: 3003, last_unit_cost: 1001 },
       { sku: 'IMP-MUG', on_hand: 40, value: 19_200, last_unit_cost: 480 },
       { sku: 'IMP-PEN', on_hand: 0, value: 0, last_unit_cost: null },
     ]);
     const { rows: moves } = await h.db.pool.query<{ id: number; sku: string; kind: string; reason: string; value_delta: number }>(
-      "select id, sku, kind, reason, value_delta from inventory.stock_movements where sku like 'IMP-%' order by sku");
+      "select id, sku, kind, reason, value_delta from inventory.stock_movements where sku like 'IMP-%' order by sku",
+    );
     expect(moves.map(({ sku, kind, reason, value_delta }) => ({ sku, kind, reason, value_delta }))).toEqual([
       { sku: 'IMP-BAG', kind: 'receipt', reason: 'opening', value_delta: 3003 },
       { sku: 'IMP-MUG', kind: 'receipt', reason: 'opening', value_delta: 19_200 },
     ]);
-    const { rows: ledger } = await h.db.pool.query('select account, debit, credit, currency from billing.ledger_entries where posting_id = $1 order by account', [`stock:${moves[1]!.id}`]);
+    const { rows: ledger } = await h.db.pool.query(
+      'select account, debit, credit, currency from billing.ledger_entries where posting_id = $1 order by account',
+      [`stock:${moves[1]!.id}`],
+    );
     expect(ledger).toEqual([
       { account: '1300-inventory', debit: 19_200, credit: 0, currency: 'EUR' },
       { account: '3000-owners-equity', debit: 0, credit: 19_200, currency: 'EUR' },
@@ -86,7 +96,9 @@ describe('products', () => {
 
   it('a dry run checks and counts but writes nothing', async () => {
     const before = await written();
-    const res = await importCsv('products', 'sku,name,unitPrice,currency,openingStock,unitCost\nIMP-NEW,New,100,EUR,2,50\nIMP-MUG,Mug,1300,EUR,,\n', { dryRun: true });
+    const res = await importCsv('products', 'sku,name,unitPrice,currency,openingStock,unitCost\nIMP-NEW,New,100,EUR,2,50\nIMP-MUG,Mug,1300,EUR,,\n', {
+      dryRun: true,
+    });
     expect(res.body).toEqual({ kind: 'products', dryRun: true, rows: 2, created: 1, updated: 1, unchanged: 0, openingStock: 1 });
     expect(await written()).toEqual(before);
   });
@@ -98,14 +110,20 @@ describe('products', () => {
 });
 
 describe('customers and suppliers', () => {
-  const suppliers = 'name,street,street2,postalCode,city,country,currency,paymentTermsDays,vatId\nPorzellan GmbH,Fabrikstr. 3,Tor 2,95100,Selb,DE,EUR,,DE136695976\n"Glas & Co",,,,,,EUR,60,\n';
+  const suppliers =
+    'name,street,street2,postalCode,city,country,currency,paymentTermsDays,vatId\nPorzellan GmbH,Fabrikstr. 3,Tor 2,95100,Selb,DE,EUR,,DE136695976\n"Glas & Co",,,,,,EUR,60,\n';
   it('suppliers without an id are matched on name and postal code: a second import updates, never duplicates', async () => {
     const first = await importCsv('suppliers', suppliers);
     expect(first.body).toEqual({ kind: 'suppliers', dryRun: false, rows: 2, created: 2, updated: 0, unchanged: 0, openingStock: 0 });
     const { rows } = await h.db.pool.query('select name, address, payment_terms_days, vat_id from inventory.suppliers order by name');
     expect(rows).toEqual([
       { name: 'Glas & Co', address: null, payment_terms_days: 60, vat_id: null },
-      { name: 'Porzellan GmbH', address: { lines: ['Fabrikstr. 3', 'Tor 2'], postalCode: '95100', city: 'Selb', country: 'DE' }, payment_terms_days: 30, vat_id: 'DE136695976' },
+      {
+        name: 'Porzellan GmbH',
+        address: { lines: ['Fabrikstr. 3', 'Tor 2'], postalCode: '95100', city: 'Selb', country: 'DE' },
+        payment_terms_days: 30,
+        vat_id: 'DE136695976',
+      },
     ]);
     const before = await written();
     expect((await importCsv('suppliers', suppliers)).body).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
@@ -118,9 +136,21 @@ describe('customers and suppliers', () => {
 
   it('customers with and without an id; the id wins when given', async () => {
     const csv = 'id,name,paymentTermsDays,email,street,postalCode,city,country\nC-IMP-1,Alpha AG,14,a@alpha.example,Ring 1,8001,Zürich,CH\n,Beta,0,,,,,\n';
-    expect((await importCsv('customers', csv)).body).toEqual({ kind: 'customers', dryRun: false, rows: 2, created: 2, updated: 0, unchanged: 0, openingStock: 0 });
+    expect((await importCsv('customers', csv)).body).toEqual({
+      kind: 'customers',
+      dryRun: false,
+      rows: 2,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      openingStock: 0,
+    });
     const alpha = await h.get('query', '/customers/C-IMP-1', { role: 'admin' });
-    expect(alpha.body).toMatchObject({ name: 'Alpha AG', paymentTermsDays: 14, address: { lines: ['Ring 1'], postalCode: '8001', city: 'Zürich', country: 'CH' } });
+    expect(alpha.body).toMatchObject({
+      name: 'Alpha AG',
+      paymentTermsDays: 14,
+      address: { lines: ['Ring 1'], postalCode: '8001', city: 'Zürich', country: 'CH' },
+    });
     const before = await written();
     expect((await importCsv('customers', csv)).body).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
     expect(await written()).toEqual(before);
@@ -142,7 +172,10 @@ describe('bad files: every problem with its line and field, nothing written', ()
   };
 
   it('rows that fail the schema, each by line and column', async () => {
-    const error = await refused('products', 'sku,name,unitPrice,currency,openingStock,unitCost\nOK-1,Fine,100,EUR,,\nBAD 1,Spaces,100,EUR,,\nOK-2,Price,12.50,eur,,\nOK-3,Stock,100,EUR,5,\n');
+    const error = await refused(
+      'products',
+      'sku,name,unitPrice,currency,openingStock,unitCost\nOK-1,Fine,100,EUR,,\nBAD 1,Spaces,100,EUR,,\nOK-2,Price,12.50,eur,,\nOK-3,Stock,100,EUR,5,\n',
+    );
     expect(error.code).toBe('import_invalid');
     expect(error.details.total).toBe(4);
     expect(error.details.rows).toEqual([
@@ -176,7 +209,9 @@ describe('bad files: every problem with its line and field, nothing written', ()
     const latin1 = Buffer.from('name,paymentTermsDays\nOK,0\nCaf\xe9 M\xfcller,0\n', 'latin1');
     const error = await refused('customers', latin1);
     expect(error.details.rows).toEqual([{ line: 3, field: null, message: expect.stringMatching(/not UTF-8.*Latin-1.*CSV UTF-8/) }]);
-    const bom = await importCsv('customers', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name,paymentTermsDays\nCafé Müller,7\n')]), { dryRun: true });
+    const bom = await importCsv('customers', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name,paymentTermsDays\nCafé Müller,7\n')]), {
+      dryRun: true,
+    });
     expect(bom.body).toMatchObject({ rows: 1, created: 1 });
   });
 
@@ -234,7 +269,9 @@ describe('large files and progress', () => {
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
     expect(res.body).toMatchObject({ rows: 10_000, created: 10_000, openingStock: 10_000 });
     console.log(`import: 10,000 products with opening stock in ${ms} ms (${Math.round(10_000_000 / ms)} rows/s)`);
-    const { rows } = await h.db.pool.query<{ n: number; stock: number }>("select count(*)::int as n, sum(on_hand)::int as stock from inventory.stock_levels where sku like 'BULK-%'");
+    const { rows } = await h.db.pool.query<{ n: number; stock: number }>(
+      "select count(*)::int as n, sum(on_hand)::int as stock from inventory.stock_levels where sku like 'BULK-%'",
+    );
     expect(rows[0]).toEqual({ n: 10_000, stock: 30_000 });
   }, 180_000);
 
@@ -244,7 +281,10 @@ describe('large files and progress', () => {
     const res = await importCsv('customers', lines.join('\n'), { accept: 'application/x-ndjson' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
-    const out = String(res.body).trim().split('\n').map((l) => JSON.parse(l));
+    const out = String(res.body)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out[0]).toEqual({ phase: 'check', done: 600, total: 600 });
     expect(out.filter((l) => l.phase === 'write').map((l) => l.done)).toEqual([250, 500, 600]);
     expect(out.at(-1)).toEqual({ result: { kind: 'customers', dryRun: false, rows: 600, created: 600, updated: 0, unchanged: 0, openingStock: 0 } });

@@ -35,14 +35,27 @@ describe('stock', () => {
     const rejectedQty = quantities.filter((_, i) => statuses[i] === 'rejected');
     for (const q of rejectedQty) expect(q).toBeGreaterThan(l.available);
     // Counters equal the ledger of movements.
-    const { rows } = await h.db.pool.query('select sum(on_hand_delta)::int as on_hand, sum(reserved_delta)::int as reserved from inventory.stock_movements where sku = $1', [sku]);
+    const { rows } = await h.db.pool.query(
+      'select sum(on_hand_delta)::int as on_hand, sum(reserved_delta)::int as reserved from inventory.stock_movements where sku = $1',
+      [sku],
+    );
     expect(rows[0]).toEqual({ on_hand: l.onHand, reserved: l.reserved });
   });
 
   it('reservation is all or nothing: an order whose second line is short ends rejected and reserves nothing', async () => {
     const a = await seed(h, { stock: 10 });
     const b = await seed(h, { stock: 1 });
-    const res = await h.post('create-order', { customerId: a.customerId, lines: [{ sku: a.sku, quantity: 2 }, { sku: b.sku, quantity: 5 }] }, { role: 'clerk' });
+    const res = await h.post(
+      'create-order',
+      {
+        customerId: a.customerId,
+        lines: [
+          { sku: a.sku, quantity: 2 },
+          { sku: b.sku, quantity: 5 },
+        ],
+      },
+      { role: 'clerk' },
+    );
     await h.settle();
     expect(await status(res.body.id)).toBe('rejected');
     expect(await level(a.sku)).toMatchObject({ onHand: 10, reserved: 0 });
@@ -72,9 +85,13 @@ describe('stock', () => {
   it('a cancel that overtakes its order_created reserves nothing and issues no invoice', async () => {
     const { sku, customerId } = await seed(h, { stock: 3 });
     const id = await order(customerId, sku, 1);
-    const created = (await h.db.pool.query(`select payload from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'order_created'`, [id])).rows[0].payload;
+    const created = (
+      await h.db.pool.query(`select payload from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'order_created'`, [id])
+    ).rows[0].payload;
     await h.post('cancel-order', { id }, { role: 'clerk' });
-    const cancelledEvt = (await h.db.pool.query(`select payload from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'order_cancelled'`, [id])).rows[0].payload;
+    const cancelledEvt = (
+      await h.db.pool.query(`select payload from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'order_cancelled'`, [id])
+    ).rows[0].payload;
     // Deliver out of order: the cancel first, then the creation.
     expect((await h.deliver('reserve-stock', cancelledEvt)).status).toBe(200);
     expect((await h.deliver('reserve-stock', created)).status).toBe(200);
@@ -102,14 +119,19 @@ describe('billing', () => {
     const id = await order(customerId, sku, 2);
     await h.settle();
     const inv = await invoiceOf(id);
-    const pay = () => h.post('record-payment', { invoiceId: inv.id, amount: 500, method: 'cash' }, { role: 'accountant', headers: { 'idempotency-key': `k-${id}` } });
+    const pay = () =>
+      h.post('record-payment', { invoiceId: inv.id, amount: 500, method: 'cash' }, { role: 'accountant', headers: { 'idempotency-key': `k-${id}` } });
     const answers = await Promise.all([pay(), pay(), pay(), pay()]);
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
     expect(new Set(answers.map((a) => a.body.paymentId)).size).toBe(1);
     const paid = await h.db.pool.query('select count(*)::int as n, sum(amount)::int as total from billing.payments where invoice_id = $1', [inv.id]);
     expect(paid.rows[0]).toEqual({ n: 1, total: 500 });
     // Same key, another body: refused, nothing written.
-    const other = await h.post('record-payment', { invoiceId: inv.id, amount: 700, method: 'cash' }, { role: 'accountant', headers: { 'idempotency-key': `k-${id}` } });
+    const other = await h.post(
+      'record-payment',
+      { invoiceId: inv.id, amount: 700, method: 'cash' },
+      { role: 'accountant', headers: { 'idempotency-key': `k-${id}` } },
+    );
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
     expect((await h.db.pool.query('select count(*)::int as n from billing.payments where invoice_id = $1', [inv.id])).rows[0].n).toBe(1);
@@ -138,7 +160,9 @@ describe('billing', () => {
     const total = await h.db.pool.query('select sum(debit)::bigint as d, sum(credit)::bigint as c, count(*)::int as n from billing.ledger_entries');
     expect(total.rows[0].n).toBeGreaterThan(0);
     expect(total.rows[0].d).toBe(total.rows[0].c);
-    const ar = await h.db.pool.query(`select coalesce(sum(debit - credit), 0)::bigint as ar from billing.ledger_entries where account = '1200-accounts-receivable'`);
+    const ar = await h.db.pool.query(
+      `select coalesce(sum(debit - credit), 0)::bigint as ar from billing.ledger_entries where account = '1200-accounts-receivable'`,
+    );
     const open = await h.db.pool.query('select coalesce(sum(total - amount_paid - credited), 0)::bigint as open from billing.invoices');
     expect(ar.rows[0].ar).toBe(open.rows[0].open);
   });
@@ -149,7 +173,12 @@ describe('events', () => {
     const { sku, customerId } = await seed(h, { stock: 5 });
     const id = await order(customerId, sku, 2);
     await h.settle();
-    const events = (await h.db.pool.query(`select payload from platform.outbox where payload->>'correlationId' = (select payload->>'correlationId' from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'order_created')`, [id])).rows.map((r) => r.payload);
+    const events = (
+      await h.db.pool.query(
+        `select payload from platform.outbox where payload->>'correlationId' = (select payload->>'correlationId' from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'order_created')`,
+        [id],
+      )
+    ).rows.map((r) => r.payload);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['order_created', 'stock_reserved', 'invoice_created']));
     const before = { counts: await counts(h), level: await level(sku), status: await status(id) };
     const handles = new Map((await loadDefinitions()).map((d) => [d.name, d.routes.flatMap((r) => (r.kind === 'reaction' ? Object.keys(r.on) : []))]));
@@ -173,7 +202,9 @@ describe('events', () => {
     await h.settle();
     expect(await status(id)).toBe('paid');
     // A copy of stock_reserved with a new id (as a replay from elsewhere would be) arrives late.
-    const reserved = (await h.db.pool.query(`select payload from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'stock_reserved'`, [id])).rows[0].payload;
+    const reserved = (
+      await h.db.pool.query(`select payload from platform.outbox where payload->>'aggregateId' = $1 and payload->>'type' = 'stock_reserved'`, [id])
+    ).rows[0].payload;
     const late = { ...reserved, id: '01900000-0000-7000-8000-000000000001' };
     expect((await h.deliver('sync-order-status', late)).status).toBe(200);
     expect(await status(id)).toBe('paid');

@@ -48,7 +48,9 @@ beforeAll(async () => {
   feed = await feedProjector(h);
   const eur = await seed(h, { stock: 50, unitPrice: 1999, taxRateBp: 2000, terms: 14 });
   const usd = `${eur.sku}-US`;
-  expect((await h.post('upsert-product', { sku: usd, name: 'Export mug', unitPrice: 1234, currency: 'USD', taxRateBp: 700 }, { role: 'admin' })).status).toBe(200);
+  expect((await h.post('upsert-product', { sku: usd, name: 'Export mug', unitPrice: 1234, currency: 'USD', taxRateBp: 700 }, { role: 'admin' })).status).toBe(
+    200,
+  );
   expect((await h.post('receive-stock', { sku: usd, quantity: 50 }, { role: 'clerk' })).status).toBe(200);
   const other = (await h.post('upsert-customer', { name: 'Zeta GmbH', paymentTermsDays: 0 }, { role: 'clerk' })).body.id as string;
 
@@ -77,7 +79,8 @@ beforeAll(async () => {
   backdated = [...new Set(rows.map((r) => r.posting_id))];
   expect(backdated).toHaveLength(2);
   // On the edges of that day: the invoice at its first microsecond, the payment at its last (both inclusive).
-  const edge = (kind: string, at: string) => h.db.pool.query(`update billing.ledger_entries set at = $2 where invoice_id = $1 and posting_id like $3`, [i4!.id, at, `${kind}:%`]);
+  const edge = (kind: string, at: string) =>
+    h.db.pool.query(`update billing.ledger_entries set at = $2 where invoice_id = $1 and posting_id like $3`, [i4!.id, at, `${kind}:%`]);
   await edge('invoice', `${threeDaysAgo}T00:00:00.000000Z`);
   await edge('payment', `${threeDaysAgo}T23:59:59.999999Z`);
 }, 60_000);
@@ -87,7 +90,6 @@ afterAll(async () => {
   await h?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
 
 describe('the journal', () => {
   it('lists every posting of the period once and none outside it, with its lines as booked', async () => {
@@ -116,7 +118,12 @@ describe('the journal', () => {
     expect(await wholeJournal(`to=${day(-4)}`)).toEqual([]);
     expect(back.map((p) => p.at)).toEqual([`${threeDaysAgo}T00:00:00.000000Z`, `${threeDaysAgo}T23:59:59.999999Z`]);
     const recent = await wholeJournal(`from=${day(-2)}&to=${today}`);
-    expect(recent.map((p) => p.postingId).sort()).toEqual(everything.map((p) => p.postingId).filter((id) => !backdated.includes(id)).sort());
+    expect(recent.map((p) => p.postingId).sort()).toEqual(
+      everything
+        .map((p) => p.postingId)
+        .filter((id) => !backdated.includes(id))
+        .sort(),
+    );
     expect(await wholeJournal(`from=${threeDaysAgo}`)).toEqual(everything);
     expect((await wholeJournal(`to=${threeDaysAgo}`)).map((p) => p.postingId).sort()).toEqual([...backdated].sort());
     expect(await wholeJournal('', 200)).toEqual(everything);
@@ -126,7 +133,23 @@ describe('the journal', () => {
     const everything = await wholeJournal('');
     const rows = await csv('/ledger/journal?limit=1');
     expect(rows).toHaveLength(everything.flatMap((p) => p.lines).length);
-    expect(Object.keys(rows[0]!)).toEqual(['postingId', 'kind', 'at', 'currency', 'invoiceId', 'invoiceNumber', 'customerId', 'customerName', 'account', 'number', 'name', 'debit', 'debit_formatted', 'credit', 'credit_formatted']);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'postingId',
+      'kind',
+      'at',
+      'currency',
+      'invoiceId',
+      'invoiceNumber',
+      'customerId',
+      'customerName',
+      'account',
+      'number',
+      'name',
+      'debit',
+      'debit_formatted',
+      'credit',
+      'credit_formatted',
+    ]);
     const expected = everything.flatMap((p) => p.lines.map((l) => [p.postingId, l.account, String(l.debit), amountText(l.credit, p.currency)]));
     expect(rows.map((r) => [r.postingId, r.account, r.debit, r.credit_formatted])).toEqual(expected);
     expect(await csv(`/ledger/journal?from=${day(-2)}&to=${day(-1)}`)).toEqual([]);
@@ -138,7 +161,14 @@ describe('the trial balance', () => {
     const tb = await read(`/ledger/trial-balance?asOf=${today}`);
     expect(tb).toMatchObject({ asOf: today, balanced: true, problems: [] });
     expect(tb.currencies.map((c: { currency: string }) => c.currency)).toEqual(['EUR', 'USD']);
-    for (const c of tb.currencies as { currency: string; totalDebit: number; totalCredit: number; difference: number; balanced: boolean; accounts: { account: string; debit: number; credit: number; balance: number }[] }[]) {
+    for (const c of tb.currencies as {
+      currency: string;
+      totalDebit: number;
+      totalCredit: number;
+      difference: number;
+      balanced: boolean;
+      accounts: { account: string; debit: number; credit: number; balance: number }[];
+    }[]) {
       expect(c.totalDebit).toBe(c.totalCredit);
       expect(c.difference).toBe(0);
       expect(c.balanced).toBe(true);
@@ -163,22 +193,31 @@ describe('the trial balance', () => {
     const before = await read(`/ledger/trial-balance?asOf=${day(-4)}`);
     expect(before).toMatchObject({ balanced: true, currencies: [] });
     const back = await read(`/ledger/trial-balance?asOf=${threeDaysAgo}`);
-    const [z1] = await q<{ total: number }>(`select total from billing.invoices where id = (select invoice_id from billing.ledger_entries where posting_id = $1 limit 1)`, [backdated[0]]);
+    const [z1] = await q<{ total: number }>(
+      `select total from billing.invoices where id = (select invoice_id from billing.ledger_entries where posting_id = $1 limit 1)`,
+      [backdated[0]],
+    );
     expect(back.currencies).toHaveLength(1);
     expect(back.currencies[0]).toMatchObject({ currency: 'USD', balanced: true, totalDebit: z1!.total, totalCredit: z1!.total });
     // Paid in full: receivable back to 0, the cash in, revenue and tax credited.
-    expect(back.currencies[0].accounts.find((a: { account: string }) => a.account === chart.receivable.code)).toMatchObject({ debit: 0, credit: 0, balance: 0 });
+    expect(back.currencies[0].accounts.find((a: { account: string }) => a.account === chart.receivable.code)).toMatchObject({
+      debit: 0,
+      credit: 0,
+      balance: 0,
+    });
   });
 
   it('exports its lines and a total row per currency', async () => {
     const tb = await read(`/ledger/trial-balance?asOf=${today}`);
     const rows = await csv(`/ledger/trial-balance?asOf=${today}`);
-    const expected = (tb.currencies as { currency: string; totalDebit: number; totalCredit: number; accounts: { account: string; debit: number }[] }[]).flatMap((c) => [
-      ...c.accounts.map((a) => [c.currency, a.account, String(a.debit)]),
-      [c.currency, '', String(c.totalDebit)],
-    ]);
+    const expected = (tb.currencies as { currency: string; totalDebit: number; totalCredit: number; accounts: { account: string; debit: number }[] }[]).flatMap(
+      (c) => [...c.accounts.map((a) => [c.currency, a.account, String(a.debit)]), [c.currency, '', String(c.totalDebit)]],
+    );
     expect(rows.map((r) => [r.currency, r.account, r.debit])).toEqual(expected);
-    expect(rows.filter((r) => r.account === '').map((r) => [r.name, r.balance])).toEqual([['Total', '0'], ['Total', '0']]);
+    expect(rows.filter((r) => r.account === '').map((r) => [r.name, r.balance])).toEqual([
+      ['Total', '0'],
+      ['Total', '0'],
+    ]);
   });
 });
 
@@ -204,7 +243,11 @@ describe('accounts receivable per customer', () => {
     expect(new Set(all.map((r) => r.currency))).toEqual(new Set(['EUR', 'USD']));
 
     await caughtUp(h);
-    const aging = (await h.get('project-to-olap', `/query/ar_aging?asOf=${today}`, { role: 'accountant' })).body.rows as { currency: string; invoices: number; balance: number }[];
+    const aging = (await h.get('project-to-olap', `/query/ar_aging?asOf=${today}`, { role: 'accountant' })).body.rows as {
+      currency: string;
+      invoices: number;
+      balance: number;
+    }[];
     const agingTotals = new Map<string, { open: number; invoices: number }>();
     for (const r of aging) {
       const t = agingTotals.get(r.currency) ?? { open: 0, invoices: 0 };
@@ -220,7 +263,9 @@ describe('accounts receivable per customer', () => {
     // And with the trial balance's receivable account, per currency.
     const tb = await read(`/ledger/trial-balance?asOf=${today}`);
     for (const c of tb.currencies as { currency: string; accounts: { account: string; balance: number }[] }[]) {
-      expect(c.accounts.find((a) => a.account === chart.receivable.code)!.balance).toBe((totals as Receivable[]).find((t) => t.currency === c.currency)!.balance);
+      expect(c.accounts.find((a) => a.account === chart.receivable.code)!.balance).toBe(
+        (totals as Receivable[]).find((t) => t.currency === c.currency)!.balance,
+      );
     }
   });
 
@@ -234,8 +279,21 @@ describe('accounts receivable per customer', () => {
   it('exports every customer as CSV', async () => {
     const json = (await read(`/ledger/receivables?asOf=${today}`)).items as Receivable[];
     const rows = await csv(`/ledger/receivables?asOf=${today}&limit=1`);
-    expect(Object.keys(rows[0]!)).toEqual(['customerId', 'customerName', 'currency', 'balance', 'balance_formatted', 'open', 'open_formatted', 'credit', 'credit_formatted', 'invoices']);
-    expect(rows.map((r) => [r.customerId, r.currency, Number(r.balance), r.credit_formatted])).toEqual(json.map((r) => [r.customerId, r.currency, r.balance, amountText(r.credit, r.currency)]));
+    expect(Object.keys(rows[0]!)).toEqual([
+      'customerId',
+      'customerName',
+      'currency',
+      'balance',
+      'balance_formatted',
+      'open',
+      'open_formatted',
+      'credit',
+      'credit_formatted',
+      'invoices',
+    ]);
+    expect(rows.map((r) => [r.customerId, r.currency, Number(r.balance), r.credit_formatted])).toEqual(
+      json.map((r) => [r.customerId, r.currency, r.balance, amountText(r.credit, r.currency)]),
+    );
   });
 });
 
@@ -281,13 +339,26 @@ describe('who may read the books', () => {
 describe('a broken ledger', () => {
   it('says so loudly: balanced false, the currency and the difference named, the CSV total row too', async () => {
     // A line written behind post()'s back (a bad import, a hand edit): one EUR cent with no other side.
-    await h.db.pool.query(`insert into billing.ledger_entries (posting_id, account, debit, credit, currency) values ('manual:broken', $1, 1, 0, 'EUR')`, [chart.cash.code]);
-    await h.db.pool.query(`insert into billing.ledger_entries (posting_id, account, debit, credit, currency) values ('manual:stray', '9999-suspense', 0, 0, 'USD')`);
+    await h.db.pool.query(`insert into billing.ledger_entries (posting_id, account, debit, credit, currency) values ('manual:broken', $1, 1, 0, 'EUR')`, [
+      chart.cash.code,
+    ]);
+    await h.db.pool.query(
+      `insert into billing.ledger_entries (posting_id, account, debit, credit, currency) values ('manual:stray', '9999-suspense', 0, 0, 'USD')`,
+    );
     const tb = await read(`/ledger/trial-balance?asOf=${today}`);
     expect(tb.balanced).toBe(false);
-    expect(tb.problems).toEqual(['account 9999-suspense (USD) is not in the chart of accounts', expect.stringMatching(/^EUR: debits \d+ and credits \d+ differ by 1 minor units$/)]);
-    expect(tb.currencies.map((c: { currency: string; balanced: boolean; difference: number }) => [c.currency, c.balanced, c.difference])).toEqual([['EUR', false, 1], ['USD', true, 0]]);
+    expect(tb.problems).toEqual([
+      'account 9999-suspense (USD) is not in the chart of accounts',
+      expect.stringMatching(/^EUR: debits \d+ and credits \d+ differ by 1 minor units$/),
+    ]);
+    expect(tb.currencies.map((c: { currency: string; balanced: boolean; difference: number }) => [c.currency, c.balanced, c.difference])).toEqual([
+      ['EUR', false, 1],
+      ['USD', true, 0],
+    ]);
     const totals = (await csv(`/ledger/trial-balance?asOf=${today}`)).filter((r) => r.account === '');
-    expect(totals.map((r) => [r.currency, r.name, r.balance])).toEqual([['EUR', 'Total: NOT BALANCED', '1'], ['USD', 'Total', '0']]);
+    expect(totals.map((r) => [r.currency, r.name, r.balance])).toEqual([
+      ['EUR', 'Total: NOT BALANCED', '1'],
+      ['USD', 'Total', '0'],
+    ]);
   });
 });

@@ -67,7 +67,12 @@ async function driveMixedStream() {
   ids.push(await order(b.customerId, [{ sku: b.sku, quantity: 4 }]));
   ids.push(await order(b.customerId, [{ sku: b.sku, quantity: 4 }])); // only 1 left: rejected
   ids.push(await order(d.customerId, [{ sku: d.sku, quantity: 3 }])); // more than on hand: rejected
-  ids.push(await order(d.customerId, [{ sku: d.sku, quantity: 2 }, { sku: c.sku, quantity: 1 }]));
+  ids.push(
+    await order(d.customerId, [
+      { sku: d.sku, quantity: 2 },
+      { sku: c.sku, quantity: 1 },
+    ]),
+  );
   await h.settle({ concurrent: true });
 
   // A cancel before any reaction saw the order, and cancels of invoiced and partly paid orders.
@@ -101,7 +106,10 @@ async function driveMixedStream() {
   await h.settle();
 
   // A shipped and paid order's unit comes back, restocked, and is credited.
-  const ret = await h.call('fulfil-order', '/return', { role: 'clerk', body: { orderId: ids[2], lines: [{ lineNo: 1, quantity: 1, reason: 'damaged', disposition: 'restock' }] } });
+  const ret = await h.call('fulfil-order', '/return', {
+    role: 'clerk',
+    body: { orderId: ids[2], lines: [{ lineNo: 1, quantity: 1, reason: 'damaged', disposition: 'restock' }] },
+  });
   expect(ret.status, JSON.stringify(ret.body)).toBe(201);
   await h.settle();
   const note = await h.call('record-payment', '/credit-note', { role: 'accountant', body: { returnId: ret.body.id } });
@@ -111,16 +119,27 @@ async function driveMixedStream() {
 
   // A second currency: a dollar product and its order, invoiced and left open.
   const usd = `USD-${Math.random().toString(36).slice(2, 7)}`;
-  expect((await h.post('upsert-product', { sku: usd, name: 'Umbrella', unitPrice: 2000, currency: 'USD', taxRateBp: 1000 }, { role: 'admin' })).status).toBe(200);
+  expect((await h.post('upsert-product', { sku: usd, name: 'Umbrella', unitPrice: 2000, currency: 'USD', taxRateBp: 1000 }, { role: 'admin' })).status).toBe(
+    200,
+  );
   expect((await h.post('receive-stock', { sku: usd, quantity: 5 }, { role: 'clerk' })).status).toBe(200);
   ids.push(await order(c.customerId, [{ sku: usd, quantity: 2 }]));
   // A rename after the product sold: BI shows the new name (olap/catalogue/sales.ts, top_products).
-  expect((await h.post('upsert-product', { sku: a.sku, name: 'Renamed after it sold', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 }, { role: 'admin' })).status).toBe(200);
+  expect(
+    (await h.post('upsert-product', { sku: a.sku, name: 'Renamed after it sold', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 }, { role: 'admin' }))
+      .status,
+  ).toBe(200);
   await h.settle();
 
   // HR: hires in three departments, a move, a raise, a termination.
   const hire = async (name: string, department: string, salary: number) =>
-    (await h.post('hire-employee', { name, email: `${name.toLowerCase()}@example.com`, department, title: 'Staff', salary, currency: 'EUR' }, { role: 'admin' })).body.id as string;
+    (
+      await h.post(
+        'hire-employee',
+        { name, email: `${name.toLowerCase()}@example.com`, department, title: 'Staff', salary, currency: 'EUR' },
+        { role: 'admin' },
+      )
+    ).body.id as string;
   const e1 = await hire('Ada', 'Engineering', 520000);
   await hire('Bob', 'Engineering', 480000);
   const e3 = await hire('Cy', 'Sales', 350000);
@@ -144,20 +163,105 @@ async function publishPurchases(skuA: string, skuC: string) {
   const at = now.toISOString();
   const run = Math.random().toString(36).slice(2, 7);
   const line = (lineNo: number, sku: string, quantity: number, unitCost: number) => ({ lineNo, sku, name: sku, supplierSku: null, quantity, unitCost });
-  const gr = (receiptId: string, purchaseOrderId: string | null, supplierId: string | null, currency: string, lines: { lineNo: number | null; sku: string; quantity: number; unitCost: number }[], when: string) =>
-    ['goods_received', { receiptId, purchaseOrderId, supplierId, currency, lines: lines.map((l) => ({ ...l, value: l.quantity * l.unitCost })), purchaseOrderStatus: null, receivedAt: when }, when] as const;
+  const gr = (
+    receiptId: string,
+    purchaseOrderId: string | null,
+    supplierId: string | null,
+    currency: string,
+    lines: { lineNo: number | null; sku: string; quantity: number; unitCost: number }[],
+    when: string,
+  ) =>
+    [
+      'goods_received',
+      {
+        receiptId,
+        purchaseOrderId,
+        supplierId,
+        currency,
+        lines: lines.map((l) => ({ ...l, value: l.quantity * l.unitCost })),
+        purchaseOrderStatus: null,
+        receivedAt: when,
+      },
+      when,
+    ] as const;
   const events: (readonly [EventType, Partial<EventData<EventType>>, string])[] = [
     ['supplier_upserted', { supplierId: `eur-${run}`, name: 'Bohnen AG', currency: 'EUR' }, lastMonth],
     ['supplier_upserted', { supplierId: `usd-${run}`, name: 'Rain Inc', currency: 'USD' }, lastMonth],
-    ['purchase_order_created', { purchaseOrderId: `po1-${run}`, number: 'PO-000001', supplierId: `eur-${run}`, supplierName: 'Bohnen AG', currency: 'EUR', total: 14_000, lines: [line(1, skuA, 20, 650), line(2, skuC, 50, 20)], createdAt: lastMonth }, lastMonth],
+    [
+      'purchase_order_created',
+      {
+        purchaseOrderId: `po1-${run}`,
+        number: 'PO-000001',
+        supplierId: `eur-${run}`,
+        supplierName: 'Bohnen AG',
+        currency: 'EUR',
+        total: 14_000,
+        lines: [line(1, skuA, 20, 650), line(2, skuC, 50, 20)],
+        createdAt: lastMonth,
+      },
+      lastMonth,
+    ],
     gr(`gr1-${run}`, `po1-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuA, quantity: 5, unitCost: 650 }], lastMonth),
-    gr(`gr2-${run}`, `po1-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuA, quantity: 5, unitCost: 650 }, { lineNo: 2, sku: skuC, quantity: 50, unitCost: 20 }], at),
-    ['purchase_order_created', { purchaseOrderId: `po2-${run}`, number: 'PO-000002', supplierId: `eur-${run}`, supplierName: 'Bohnen AG', currency: 'EUR', total: 700, lines: [line(1, skuA, 1, 700)], createdAt: at }, at],
+    gr(
+      `gr2-${run}`,
+      `po1-${run}`,
+      `eur-${run}`,
+      'EUR',
+      [
+        { lineNo: 1, sku: skuA, quantity: 5, unitCost: 650 },
+        { lineNo: 2, sku: skuC, quantity: 50, unitCost: 20 },
+      ],
+      at,
+    ),
+    [
+      'purchase_order_created',
+      {
+        purchaseOrderId: `po2-${run}`,
+        number: 'PO-000002',
+        supplierId: `eur-${run}`,
+        supplierName: 'Bohnen AG',
+        currency: 'EUR',
+        total: 700,
+        lines: [line(1, skuA, 1, 700)],
+        createdAt: at,
+      },
+      at,
+    ],
     gr(`gr3-${run}`, `po2-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuA, quantity: 0 + 1, unitCost: 700 }], at),
-    ['purchase_order_created', { purchaseOrderId: `po3-${run}`, number: 'PO-000003', supplierId: `eur-${run}`, supplierName: 'Bohnen AG', currency: 'EUR', total: 1300, lines: [line(1, skuC, 65, 20)], createdAt: at }, at],
+    [
+      'purchase_order_created',
+      {
+        purchaseOrderId: `po3-${run}`,
+        number: 'PO-000003',
+        supplierId: `eur-${run}`,
+        supplierName: 'Bohnen AG',
+        currency: 'EUR',
+        total: 1300,
+        lines: [line(1, skuC, 65, 20)],
+        createdAt: at,
+      },
+      at,
+    ],
     gr(`gr4-${run}`, `po3-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuC, quantity: 15, unitCost: 20 }], at),
-    ['purchase_order_cancelled', { purchaseOrderId: `po3-${run}`, number: 'PO-000003', supplierId: `eur-${run}`, previousStatus: 'partially_received', cancelledAt: at }, at],
-    ['purchase_order_created', { purchaseOrderId: `po4-${run}`, number: 'PO-000004', supplierId: `usd-${run}`, supplierName: 'Rain Inc', currency: 'USD', total: 1000, lines: [line(1, `UMB-${run}`, 4, 250)], createdAt: at }, at],
+    [
+      'purchase_order_cancelled',
+      { purchaseOrderId: `po3-${run}`, number: 'PO-000003', supplierId: `eur-${run}`, previousStatus: 'partially_received', cancelledAt: at },
+      at,
+    ],
+    [
+      'purchase_order_created',
+      {
+        purchaseOrderId: `po4-${run}`,
+        number: 'PO-000004',
+        supplierId: `usd-${run}`,
+        supplierName: 'Rain Inc',
+        currency: 'USD',
+        total: 1000,
+        lines: [line(1, `UMB-${run}`, 4, 250)],
+        createdAt: at,
+      },
+      at,
+    ],
     gr(`gr5-${run}`, null, null, 'USD', [{ lineNo: null, sku: `UMB-${run}`, quantity: 3, unitCost: 200 }], at),
   ];
   for (const [type, data, when] of events) {
@@ -186,13 +290,20 @@ async function facts(): Promise<ref.Facts> {
       (total - amount_paid - credited)::int as balance from billing.invoices`);
   const products = await q<{ sku: string; name: string }>('select sku, name from inventory.products');
   const employees = await q<ref.EmployeeFact>('select department, status, salary::int as salary, currency from hr.employees');
-  return { orders: orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })), invoices, productNames: new Map(products.map((p) => [p.sku, p.name])), employees };
+  return {
+    orders: orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })),
+    invoices,
+    productNames: new Map(products.map((p) => [p.sku, p.name])),
+    employees,
+  };
 }
 
 async function truth() {
   const q = <T>(sql: string) => h.db.pool.query<T & Record<string, unknown>>(sql).then((r) => r.rows);
   const stock = await q(`select sku, name, on_hand as "onHand", reserved, available from inventory.stock_view order by sku`);
-  const orders = await q<{ id: string }>(`select id, status, total, amount_paid as "amountPaid", invoice_id as "invoiceId", customer_id as "customerId" from orders.orders`);
+  const orders = await q<{ id: string }>(
+    `select id, status, total, amount_paid as "amountPaid", invoice_id as "invoiceId", customer_id as "customerId" from orders.orders`,
+  );
   return { stock, orders };
 }
 
@@ -215,7 +326,9 @@ describe('the OLAP projection against Postgres', () => {
     // Every answer holds to its row schema in the catalogue.
     for (const [key, rows] of Object.entries(got)) for (const r of rows as unknown[]) rowSchemas[key.split('@')[0] as QueryName].parse(r);
     const statuses = new Set(f.orders.map((o) => o.status));
-    expect(statuses.has('rejected') && statuses.has('cancelled') && statuses.has('partially_paid') && statuses.has('paid') && statuses.has('fulfilled')).toBe(true);
+    expect(statuses.has('rejected') && statuses.has('cancelled') && statuses.has('partially_paid') && statuses.has('paid') && statuses.has('fulfilled')).toBe(
+      true,
+    );
     expect(new Set(f.orders.map((o) => o.currency))).toEqual(new Set(['EUR', 'USD']));
 
     // The catalogue's definitions over the facts (the hour may turn between the answer and now: either side of it).
@@ -228,7 +341,9 @@ describe('the OLAP projection against Postgres', () => {
     expect(got.headcount_by_department).toEqual(ref.headcountByDepartment(f));
     expect(got.payroll_by_department).toEqual(ref.payrollByDepartment(f, 3));
     // Eli is Sales' only one left: her pay goes into one row with Engineering's 3 (the smallest other), never alone.
-    expect(got.payroll_by_department).toEqual([{ department: null, currency: 'EUR', headcount: 4, monthlySalary: 550000 + 480000 + 360000 + 330000, departments: 2 }]);
+    expect(got.payroll_by_department).toEqual([
+      { department: null, currency: 'EUR', headcount: 4, monthlySalary: 550000 + 480000 + 360000 + 330000, departments: 2 },
+    ]);
     expect((got.headcount_by_department as unknown[]).length).toBe(2);
     const buckets = new Set<string>();
     for (const d of asOfDays) {
@@ -237,7 +352,10 @@ describe('the OLAP projection against Postgres', () => {
     }
     expect([...buckets].sort()).toEqual(['1-30', '31-60', '61-90', '91+', 'current']);
     // The boundary days put the invoice where the buckets' names say, and before any issue date nothing is receivable.
-    const bucketOf = (d: string) => (got[`ar_aging@${d}`] as { bucket: string; currency: string; invoices: number }[]).filter((r) => r.currency === 'EUR' && r.invoices > 0).map((r) => r.bucket);
+    const bucketOf = (d: string) =>
+      (got[`ar_aging@${d}`] as { bucket: string; currency: string; invoices: number }[])
+        .filter((r) => r.currency === 'EUR' && r.invoices > 0)
+        .map((r) => r.bucket);
     expect(bucketOf(edges[0]!)).toContain('1-30');
     expect(bucketOf(edges[1]!)).toContain('31-60');
     expect(bucketOf(edges[2]!)).toContain('61-90');
@@ -260,25 +378,40 @@ describe('the OLAP projection against Postgres', () => {
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
     type Margin = { month: string; currency: string; revenue: number; cogs: number; margin: number; marginPercent: number | null };
     const margin = (got.gross_margin as Margin[]).filter((r) => r.month === month);
-    const [billed] = await h.db.pool.query<{ revenue: string; cogs: string }>(`
+    const [billed] = await h.db.pool
+      .query<{ revenue: string; cogs: string }>(
+        `
       select (select coalesce(sum(subtotal), 0) from billing.invoices where to_char(issue_date, 'YYYY-MM') = $1)
            - (select coalesce(sum(subtotal), 0) from billing.credit_notes where to_char(issued_at at time zone 'UTC', 'YYYY-MM') = $1) as revenue,
-             (select coalesce(-sum(value_delta), 0) from inventory.stock_movements where kind in ('shipment', 'return')) as cogs`, [month]).then((r) => r.rows);
+             (select coalesce(-sum(value_delta), 0) from inventory.stock_movements where kind in ('shipment', 'return')) as cogs`,
+        [month],
+      )
+      .then((r) => r.rows);
     expect(margin.reduce((n, r) => n + r.revenue, 0)).toBe(Number(billed!.revenue));
     expect(margin.reduce((n, r) => n + r.cogs, 0)).toBe(Number(billed!.cogs));
     for (const r of margin) expect(r.margin).toBe(r.revenue - r.cogs);
     const valued = await h.db.pool.query<{ currency: string; value: string }>(
-      'select p.currency, sum(s.value)::bigint as value from inventory.stock_levels s join inventory.products p using (sku) group by 1 order by 1');
-    expect((got.inventory_value as { day: string; currency: string; value: number }[]).filter((r) => r.day === now.toISOString().slice(0, 10)).map((r) => [r.currency, r.value]))
-      .toEqual(valued.rows.map((r) => [r.currency, Number(r.value)]));
+      'select p.currency, sum(s.value)::bigint as value from inventory.stock_levels s join inventory.products p using (sku) group by 1 order by 1',
+    );
+    expect(
+      (got.inventory_value as { day: string; currency: string; value: number }[])
+        .filter((r) => r.day === now.toISOString().slice(0, 10))
+        .map((r) => [r.currency, r.value]),
+    ).toEqual(valued.rows.map((r) => [r.currency, Number(r.value)]));
     type Spend = { month: string; supplierName: string; currency: string; value: number };
     const spend = got.purchase_spend as Spend[];
-    expect(spend.filter((r) => r.supplierName === 'Bohnen AG').map((r) => [r.month, r.value])).toEqual([[lastMonth, 3250], [month, 3250 + 1000 + 700 + 300]]);
+    expect(spend.filter((r) => r.supplierName === 'Bohnen AG').map((r) => [r.month, r.value])).toEqual([
+      [lastMonth, 3250],
+      [month, 3250 + 1000 + 700 + 300],
+    ]);
     expect(spend.find((r) => r.currency === 'USD')).toMatchObject({ supplierName: 'without purchase order', value: 600 });
     type OnOrder = { sku: string; currency: string; onOrder: number; value: number };
     const onOrder = got.stock_on_order as OnOrder[];
     // po1's first line is half in and its second all in; po2 is all in; po3 was cancelled; po4 awaits everything.
-    expect(onOrder.map((r) => [r.currency, r.onOrder, r.value]).sort()).toEqual([['EUR', 10, 6500], ['USD', 4, 1000]]);
+    expect(onOrder.map((r) => [r.currency, r.onOrder, r.value]).sort()).toEqual([
+      ['EUR', 10, 6500],
+      ['USD', 4, 1000],
+    ]);
     expect(ids.length).toBeGreaterThan(10);
     expect(seq).toBeGreaterThan(100);
     before = got;
@@ -297,7 +430,15 @@ describe('the OLAP projection against Postgres', () => {
     expect(posted).toBeGreaterThan(0);
     // A replayed batch by hand, overlapping what was applied.
     const token = await h.keys.token('service');
-    const again = await h.call('project-to-olap', '/batch', { token, body: { events: [{ seq: 1, event: { not: 'an envelope' } }, { seq, event: null }] } });
+    const again = await h.call('project-to-olap', '/batch', {
+      token,
+      body: {
+        events: [
+          { seq: 1, event: { not: 'an envelope' } },
+          { seq, event: null },
+        ],
+      },
+    });
     expect(again.body).toMatchObject({ applied: 0, skipped: 2 });
     expect(await projectorSeq(h)).toBe(seq);
     expect(await allAggregates(h, asOfDays)).toEqual(before);
@@ -305,13 +446,13 @@ describe('the OLAP projection against Postgres', () => {
 
   it('rebuilds identical aggregates from the stream', async () => {
     const seq = await lastSeq(h);
-    const res = await h.call('project-to-olap', '/rebuild', { role: 'admin', rawBody: '' , headers: { 'content-type': 'text/plain' } });
+    const res = await h.call('project-to-olap', '/rebuild', { role: 'admin', rawBody: '', headers: { 'content-type': 'text/plain' } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ events: seq, watermark: { seq } });
     expect(await allAggregates(h, asOfDays)).toEqual(before);
   });
 
-  it('serves the catalogue to every BI reader, payroll\'s entry to those who may read pay only', async () => {
+  it("serves the catalogue to every BI reader, payroll's entry to those who may read pay only", async () => {
     const names = async (role: 'admin' | 'clerk' | 'bi-reader' | 'bi-payroll') => {
       const res = await h.get('project-to-olap', '/catalogue', { role });
       expect(res.status, role).toBe(200);

@@ -41,16 +41,28 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     expect(paid.status).toBe(201);
     await h.settle();
     const invoice = (await h.get('query', `/invoices?orderId=${paid.body.id}`, { role: 'accountant' })).body.items[0];
-    expect((await h.post('record-payment', { invoiceId: invoice.id, amount: invoice.balance, method: 'card', reference: 'r-1' }, { role: 'accountant' })).status).toBe(201);
+    expect(
+      (await h.post('record-payment', { invoiceId: invoice.id, amount: invoice.balance, method: 'card', reference: 'r-1' }, { role: 'accountant' })).status,
+    ).toBe(201);
     await h.settle();
     expect((await h.post('fulfil-order', { id: paid.body.id }, { role: 'clerk' })).status).toBe(200);
     // One unit comes back, is credited, and what was paid for it refunded.
-    const returned = await h.call('fulfil-order', '/return', { role: 'clerk', body: { orderId: paid.body.id, lines: [{ lineNo: 1, quantity: 1, reason: 'broken', disposition: 'scrap' }] } });
+    const returned = await h.call('fulfil-order', '/return', {
+      role: 'clerk',
+      body: { orderId: paid.body.id, lines: [{ lineNo: 1, quantity: 1, reason: 'broken', disposition: 'scrap' }] },
+    });
     expect(returned.status).toBe(201);
     const note = await h.call('record-payment', '/credit-note', { role: 'accountant', body: { returnId: returned.body.id, reason: 'broken on arrival' } });
     expect(note.status).toBe(201);
     expect(note.body.refundDue).toBeGreaterThan(0);
-    expect((await h.call('record-payment', '/refund', { role: 'accountant', body: { creditNoteId: note.body.id, amount: note.body.refundDue, method: 'bank_transfer', reference: 'rf-1' } })).status).toBe(201);
+    expect(
+      (
+        await h.call('record-payment', '/refund', {
+          role: 'accountant',
+          body: { creditNoteId: note.body.id, amount: note.body.refundDue, method: 'bank_transfer', reference: 'rf-1' },
+        })
+      ).status,
+    ).toBe(201);
     const cancelled = await h.post('create-order', { customerId, lines: [{ sku, quantity: 1 }] }, { role: 'admin' });
     await h.settle();
     expect((await h.post('cancel-order', { id: cancelled.body.id, reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
@@ -64,17 +76,34 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     expect((await h.call('render-document', '/send-purchase-order', { role: 'clerk', body: { purchaseOrderId: 'no-such-order' } })).status).toBe(422);
 
     // Stock corrections (tests/integration/stock-valuation.test.ts books them at cost).
-    expect((await h.call('receive-stock', '/adjustment', { role: 'clerk', body: { sku, quantity: 1, reason: 'correction', unitCost: 100, note: 'found' } })).status).toBe(200);
+    expect(
+      (await h.call('receive-stock', '/adjustment', { role: 'clerk', body: { sku, quantity: 1, reason: 'correction', unitCost: 100, note: 'found' } })).status,
+    ).toBe(200);
     expect((await h.call('receive-stock', '/count', { role: 'clerk', body: { lines: [{ sku, counted: 20 }], note: 'year end' } })).status).toBe(200);
 
-    const hired = await h.post('hire-employee', { name: 'Grace', email: 'grace@example.com', department: 'Ops', title: 'Lead', salary: 450_000, currency: 'EUR', hiredAt: '2024-01-15' }, { role: 'admin' });
+    const hired = await h.post(
+      'hire-employee',
+      { name: 'Grace', email: 'grace@example.com', department: 'Ops', title: 'Lead', salary: 450_000, currency: 'EUR', hiredAt: '2024-01-15' },
+      { role: 'admin' },
+    );
     expect(hired.status).toBe(201);
     expect((await h.post('update-employee', { id: hired.body.id, title: 'Head of Ops' }, { role: 'admin' })).status).toBe(200);
     expect((await h.post('terminate-employee', { id: hired.body.id, terminatedAt: '2025-01-31', reason: 'moved' }, { role: 'admin' })).status).toBe(200);
 
-    const company = { name: 'Rösterei GmbH', address: { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' }, vatId: 'DE136695976', bank: { iban: 'DE89370400440532013000' } };
+    const company = {
+      name: 'Rösterei GmbH',
+      address: { lines: ['Hauptstraße 5'], postalCode: '10115', city: 'Berlin', country: 'DE' },
+      vatId: 'DE136695976',
+      bank: { iban: 'DE89370400440532013000' },
+    };
     expect((await h.call('upsert-customer', '/company', { role: 'admin', body: company })).status).toBe(200);
-    const supplierInput = { name: 'Bohnen Import AG', address: { lines: ['Kaiserkai 1'], postalCode: '20457', city: 'Hamburg', country: 'DE' }, paymentTermsDays: 14, currency: 'EUR', email: 'orders@bohnen.example' };
+    const supplierInput = {
+      name: 'Bohnen Import AG',
+      address: { lines: ['Kaiserkai 1'], postalCode: '20457', city: 'Hamburg', country: 'DE' },
+      paymentTermsDays: 14,
+      currency: 'EUR',
+      email: 'orders@bohnen.example',
+    };
     expect((await h.call('upsert-product', '/supplier', { role: 'clerk', body: supplierInput })).status).toBe(200);
 
     // Buying (tests/integration/purchase-orders.test.ts runs it for real): a purchase order drafted, sent, received in part and
@@ -99,10 +128,21 @@ describe('the bodies the integration tests send, against /openapi.json', () => {
     // Per body schema: render-document takes the envelope every reaction takes, and settle() leaves it out
     // (it needs object storage; tests/integration/documents.test.ts delivers to it).
     const schemaOf = (op: OpenApiOperation) => op.requestBody?.content['application/json'].schema.$ref;
-    const bodySchemas = new Set(operations().map(({ op }) => schemaOf(op)).filter(Boolean));
-    const checked = new Set(operations().filter(({ op }) => checkedBodies.has(op.operationId)).map(({ op }) => schemaOf(op)));
+    const bodySchemas = new Set(
+      operations()
+        .map(({ op }) => schemaOf(op))
+        .filter(Boolean),
+    );
+    const checked = new Set(
+      operations()
+        .filter(({ op }) => checkedBodies.has(op.operationId))
+        .map(({ op }) => schemaOf(op)),
+    );
     expect(bodySchemas.size).toBeGreaterThan(10);
-    expect([...bodySchemas].filter((ref) => !checked.has(ref)), 'body schemas no body was checked against').toEqual([]);
+    expect(
+      [...bodySchemas].filter((ref) => !checked.has(ref)),
+      'body schemas no body was checked against',
+    ).toEqual([]);
   });
 });
 

@@ -40,7 +40,10 @@ async function token(role: 'admin' | 'clerk' | 'service') {
 }
 
 async function http(path: string, role: 'admin' | 'clerk' | 'service' | null, init: RequestInit = {}) {
-  const headers: Record<string, string> = { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(role ? { authorization: `Bearer ${await token(role)}` } : {}) };
+  const headers: Record<string, string> = {
+    ...(init.body ? { 'content-type': 'application/json' } : {}),
+    ...(role ? { authorization: `Bearer ${await token(role)}` } : {}),
+  };
   const res = await fetch(`${base}${path}`, { ...init, headers });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -157,7 +160,16 @@ describe('order_timeline and live changes, through JetStream and the batch feed'
     expect(timeline.map((r) => r.id).sort()).toEqual(published.map((e) => e.id).sort());
     for (const row of timeline) {
       const e = published.find((p) => p.id === row.id);
-      expect(row).toEqual({ seq: row.seq, id: e.id, type: e.type, occurredAt: e.occurredAt, actor: e.actor, causationId: e.causationId, correlationId: e.correlationId, data: e.data });
+      expect(row).toEqual({
+        seq: row.seq,
+        id: e.id,
+        type: e.type,
+        occurredAt: e.occurredAt,
+        actor: e.actor,
+        causationId: e.causationId,
+        correlationId: e.correlationId,
+        data: e.data,
+      });
     }
     const seqs = timeline.map((r) => r.seq as number);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
@@ -182,7 +194,13 @@ describe('order_timeline and live changes, through JetStream and the batch feed'
     expect(statusInvoiced.causationId).toBe(invoiceCreated.id);
     expect(payment).toMatchObject({ causationId: null, data: { invoiceId: invoice.id, amount: 2400, invoiceStatus: 'paid' } }); // a command: no cause
     expect(statusPaid.causationId).toBe(payment.id);
-    for (const [cause, effect] of [[orderCreated, stockReserved], [stockReserved, statusReserved], [stockReserved, invoiceCreated], [invoiceCreated, statusInvoiced], [payment, statusPaid]]) {
+    for (const [cause, effect] of [
+      [orderCreated, stockReserved],
+      [stockReserved, statusReserved],
+      [stockReserved, invoiceCreated],
+      [invoiceCreated, statusInvoiced],
+      [payment, statusPaid],
+    ]) {
       expect(effect.seq).toBeGreaterThan(cause.seq);
     }
     expect(new Set([orderCreated, stockReserved, statusReserved, invoiceCreated].map((r) => r.correlationId)).size).toBe(1);
@@ -214,7 +232,19 @@ describe('order_timeline and live changes, through JetStream and the batch feed'
     expect(union('invoices').has(invoiceId)).toBe(true);
     expect(union('skus').has(created.lines[0].sku)).toBe(true);
     expect(union('customers').has(created.customerId)).toBe(true);
-    expect(union('types')).toEqual(new Set(['product_upserted', 'stock_changed', 'customer_upserted', 'order_created', 'stock_reserved', 'order_status_changed', 'invoice_created', 'payment_received', 'invoice_paid']));
+    expect(union('types')).toEqual(
+      new Set([
+        'product_upserted',
+        'stock_changed',
+        'customer_upserted',
+        'order_created',
+        'stock_reserved',
+        'order_status_changed',
+        'invoice_created',
+        'payment_received',
+        'invoice_paid',
+      ]),
+    );
     expect(changes.every((c) => c.more === false)).toBe(true);
 
     // A redelivered batch is skipped whole: no changes event for it. The next applied batch's is the next one sent.
@@ -223,11 +253,24 @@ describe('order_timeline and live changes, through JetStream and the batch feed'
     const firstEvent = (await outboxEvents())[0];
     const again = await http('/batch', 'service', { method: 'POST', body: JSON.stringify({ events: [{ seq: 1, event: firstEvent }] }) });
     expect(again.body).toMatchObject({ applied: 0, skipped: 1 });
-    const hired = await h.post('hire-employee', { name: 'Late Hire', email: `late.${Date.now()}@example.com`, department: 'Ops', title: 'T', salary: 1, currency: 'EUR' }, { role: 'admin' });
+    const hired = await h.post(
+      'hire-employee',
+      { name: 'Late Hire', email: `late.${Date.now()}@example.com`, department: 'Ops', title: 'T', salary: 1, currency: 'EUR' },
+      { role: 'admin' },
+    );
     expect(hired.status).toBe(201);
     await waitFor(async () => ofKind(live!, 'changes').length > before, { what: 'the next changes event' });
     const next = ofKind(live!, 'changes')[before];
-    expect(next).toEqual({ seq: seqBefore + 1, types: ['employee_hired'], orders: [], invoices: [], skus: [], customers: [], employees: [hired.body.id], more: false });
+    expect(next).toEqual({
+      seq: seqBefore + 1,
+      types: ['employee_hired'],
+      orders: [],
+      invoices: [],
+      skus: [],
+      customers: [],
+      employees: [hired.body.id],
+      more: false,
+    });
   });
 
   it('rebuilds the same timeline from the stream', async () => {
@@ -259,7 +302,7 @@ describe('who may hold the live stream, and for how long', () => {
     const stream = await openLive(shortLived);
     let ended = false;
     void stream.ended.then(() => (ended = true));
-    await waitFor(async () => ended, { timeoutMs: 15_000, what: 'the stream to end at the token\'s expiry' });
+    await waitFor(async () => ended, { timeoutMs: 15_000, what: "the stream to end at the token's expiry" });
     expect(stream.sent[0]?.event).toBe('watermark');
   });
 
@@ -270,6 +313,9 @@ describe('who may hold the live stream, and for how long', () => {
     expect(fourth.status).toBe(429);
     expect((await openStream('/live', { authorization: `Bearer ${await h.keys.sign({ roles: ['clerk'], sub: 'someone-else' })}` })).status).toBe(200);
     tabs[0]!.close();
-    await waitFor(async () => (await openStream('/live', { authorization: `Bearer ${bearer}` })).status === 200, { timeoutMs: 5000, what: 'a slot after a tab closed' });
+    await waitFor(async () => (await openStream('/live', { authorization: `Bearer ${bearer}` })).status === 200, {
+      timeoutMs: 5000,
+      what: 'a slot after a tab closed',
+    });
   });
 });

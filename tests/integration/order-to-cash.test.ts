@@ -38,7 +38,11 @@ describe('order to cash against real Postgres and JetStream', () => {
     const rest = await h.post('record-payment', { invoiceId: invoice.id, amount: 3000, method: 'card' }, { role: 'admin' });
     expect(rest.body).toMatchObject({ invoiceStatus: 'paid', balance: 0 });
     await h.settle();
-    expect((await h.get('query', `/orders/${created.body.id}`, { role: 'clerk' })).body).toMatchObject({ status: 'paid', amountPaid: 4500, invoiceId: invoice.id });
+    expect((await h.get('query', `/orders/${created.body.id}`, { role: 'clerk' })).body).toMatchObject({
+      status: 'paid',
+      amountPaid: 4500,
+      invoiceId: invoice.id,
+    });
 
     const fulfilled = await h.post('fulfil-order', { id: created.body.id }, { role: 'clerk' });
     expect(fulfilled.status).toBe(200);

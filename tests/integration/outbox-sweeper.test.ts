@@ -27,9 +27,7 @@ async function streamMessages() {
 
 describe('outbox sweeper', () => {
   it('publishes rows a crash left behind, once, and marks them published', async () => {
-    const events = Array.from({ length: 3 }, (_, i) =>
-      sampleEvent('stock_changed', { sku: `S${i}` }),
-    );
+    const events = Array.from({ length: 3 }, (_, i) => sampleEvent('stock_changed', { sku: `S${i}` }));
     // Committed, never published: as if the function died right after commit.
     await withTransaction(db.pool, (tx) => addToOutbox(tx, tb.prefix, events));
     const before = await streamMessages();

@@ -42,7 +42,19 @@ async function invoiceOf(orderId: string) {
 
 describe('customers with what an invoice needs', () => {
   it('keeps address, VAT id, language and currency, normalised, and says nothing is missing', async () => {
-    const res = await h.post('upsert-customer', { id: 'fr-biz', name: 'Café de Paris SARL', paymentTermsDays: 30, address: { ...paris, country: 'fr' }, vatId: 'fr 40 303 265 045', language: 'FR', currency: 'EUR' }, { role: 'clerk' });
+    const res = await h.post(
+      'upsert-customer',
+      {
+        id: 'fr-biz',
+        name: 'Café de Paris SARL',
+        paymentTermsDays: 30,
+        address: { ...paris, country: 'fr' },
+        vatId: 'fr 40 303 265 045',
+        language: 'FR',
+        currency: 'EUR',
+      },
+      { role: 'clerk' },
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ address: paris, vatId: 'FR40303265045', language: 'fr', currency: 'EUR', missingForEInvoice: [] });
     const read = await h.get('query', '/customers/fr-biz', { role: 'clerk' });
@@ -74,7 +86,11 @@ describe('customers with what an invoice needs', () => {
       expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
     }
     // An existing customer is not half-changed either.
-    const bad = await h.post('upsert-customer', { id: 'fr-biz', name: 'Renamed', paymentTermsDays: 30, address: { ...paris, postalCode: '' } }, { role: 'clerk' });
+    const bad = await h.post(
+      'upsert-customer',
+      { id: 'fr-biz', name: 'Renamed', paymentTermsDays: 30, address: { ...paris, postalCode: '' } },
+      { role: 'clerk' },
+    );
     expect(bad.status).toBe(400);
     expect(await customerCount()).toBe(before);
     expect((await h.get('query', '/customers/half', { role: 'clerk' })).status).toBe(404);
@@ -124,14 +140,26 @@ describe('the company profile and the parties frozen on invoices', () => {
     expect(invoice).toMatchObject({ total: 3000, tax: 0, notes: [reverseChargeNote] });
     expect(invoice.lines[0]).toMatchObject({ vatCategory: 'AE', exemptionReason: 'Reverse charge' });
     expect(invoice.buyer).toMatchObject({ id: 'fr-biz', name: 'Café de Paris SARL', address: paris, vatId: 'FR40303265045' });
-    expect(invoice.seller).toMatchObject({ name: seller.name, vatId: 'DE136695976', taxRegistration: '30/123/45678', address: { city: 'Berlin', country: 'DE' } });
+    expect(invoice.seller).toMatchObject({
+      name: seller.name,
+      vatId: 'DE136695976',
+      taxRegistration: '30/123/45678',
+      address: { city: 'Berlin', country: 'DE' },
+    });
     const doc = (await loadInvoiceDocument(h.db.pool, invoice.id))!;
     expect(doc.notes).toEqual([reverseChargeNote]);
     expect(doc.buyer).toMatchObject({ address: paris, vatId: 'FR40303265045' });
 
     // Edits after issue change no issued document: neither the buyer's nor the seller's.
-    await h.post('upsert-customer', { id: 'fr-biz', name: 'Renamed SAS', paymentTermsDays: 30, address: { ...paris, city: 'Lyon', postalCode: '69001' }, vatId: 'BE0411905847' }, { role: 'clerk' });
-    await h.call('upsert-customer', '/company', { role: 'admin', body: { ...seller, name: 'New Name AG', address: { ...seller.address, city: 'München', postalCode: '80331' } } });
+    await h.post(
+      'upsert-customer',
+      { id: 'fr-biz', name: 'Renamed SAS', paymentTermsDays: 30, address: { ...paris, city: 'Lyon', postalCode: '69001' }, vatId: 'BE0411905847' },
+      { role: 'clerk' },
+    );
+    await h.call('upsert-customer', '/company', {
+      role: 'admin',
+      body: { ...seller, name: 'New Name AG', address: { ...seller.address, city: 'München', postalCode: '80331' } },
+    });
     const again = (await loadInvoiceDocument(h.db.pool, invoice.id))!;
     expect(again.buyer).toEqual(doc.buyer);
     expect(again.seller).toEqual(doc.seller);
@@ -140,13 +168,21 @@ describe('the company profile and the parties frozen on invoices', () => {
 
   it('exports to a US customer (G at 0) and charges a German consumer the standard rate', async () => {
     const { sku } = await seed(h, { unitPrice: 1000, taxRateBp: 1900 });
-    const us = await h.post('upsert-customer', { name: 'Brooklyn Beans Inc.', paymentTermsDays: 30, address: { lines: ['1 Main St'], postalCode: '11201', city: 'Brooklyn', country: 'US' } }, { role: 'clerk' });
+    const us = await h.post(
+      'upsert-customer',
+      { name: 'Brooklyn Beans Inc.', paymentTermsDays: 30, address: { lines: ['1 Main St'], postalCode: '11201', city: 'Brooklyn', country: 'US' } },
+      { role: 'clerk' },
+    );
     const usOrder = await h.post('create-order', { customerId: us.body.id, lines: [{ sku, quantity: 2 }] }, { role: 'clerk' });
     expect(usOrder.body).toMatchObject({ subtotal: 2000, tax: 0, total: 2000 });
     const usInvoice = await invoiceOf(usOrder.body.id);
     expect(usInvoice.lines[0]).toMatchObject({ vatCategory: 'G', exemptionReason: 'Export outside the EU', tax: 0 });
 
-    const de = await h.post('upsert-customer', { name: 'Erika Mustermann', paymentTermsDays: 0, address: { lines: ['Hauptstr. 1'], postalCode: '50667', city: 'Köln', country: 'DE' } }, { role: 'clerk' });
+    const de = await h.post(
+      'upsert-customer',
+      { name: 'Erika Mustermann', paymentTermsDays: 0, address: { lines: ['Hauptstr. 1'], postalCode: '50667', city: 'Köln', country: 'DE' } },
+      { role: 'clerk' },
+    );
     const deOrder = await h.post('create-order', { customerId: de.body.id, lines: [{ sku, quantity: 2 }] }, { role: 'clerk' });
     expect(deOrder.body).toMatchObject({ subtotal: 2000, tax: 380, total: 2380 });
     const deInvoice = await invoiceOf(deOrder.body.id);
@@ -162,35 +198,67 @@ describe('VAT-exempt products (category E)', () => {
 
   it('refuses a reason next to a non-zero rate, naming taxRateBp, and writes nothing (nor changes a stored product)', async () => {
     const before = await counts(h);
-    const bad = await h.post('upsert-product', { sku: 'EXEMPT-BAD', name: 'Check-up', unitPrice: 5000, currency: 'EUR', taxRateBp: 1900, vatExemptionReason: medical }, { role: 'admin' });
+    const bad = await h.post(
+      'upsert-product',
+      { sku: 'EXEMPT-BAD', name: 'Check-up', unitPrice: 5000, currency: 'EUR', taxRateBp: 1900, vatExemptionReason: medical },
+      { role: 'admin' },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation_failed');
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(['taxRateBp']);
     const { sku } = await seed(h, { taxRateBp: 700 });
     const afterSeed = await counts(h);
-    const onExisting = await h.post('upsert-product', { sku, name: 'Renamed', unitPrice: 1, currency: 'EUR', taxRateBp: 700, vatExemptionReason: medical }, { role: 'admin' });
+    const onExisting = await h.post(
+      'upsert-product',
+      { sku, name: 'Renamed', unitPrice: 1, currency: 'EUR', taxRateBp: 700, vatExemptionReason: medical },
+      { role: 'admin' },
+    );
     expect(onExisting.status).toBe(400);
     expect(await counts(h)).toEqual(afterSeed);
     expect(afterSeed.products).toBe(before.products + 1);
     expect((await h.get('query', '/products/EXEMPT-BAD', { role: 'clerk' })).status).toBe(404);
-    expect((await h.get('query', `/products/${sku}`, { role: 'clerk' })).body).toMatchObject({ name: expect.stringMatching(/^Product /), taxRateBp: 700, vatExemptionReason: null });
+    expect((await h.get('query', `/products/${sku}`, { role: 'clerk' })).body).toMatchObject({
+      name: expect.stringMatching(/^Product /),
+      taxRateBp: 700,
+      vatExemptionReason: null,
+    });
   });
 
   it("sells an exempt product as E at 0 with its reason, beside a standard line, and the invoice's UBL and CII pass EN 16931", async () => {
-    const saved = await h.post('upsert-product', { sku: 'EXEMPT-CARE', name: 'Physiotherapy session', unitPrice: 6000, currency: 'EUR', vatExemptionReason: medical }, { role: 'admin' });
+    const saved = await h.post(
+      'upsert-product',
+      { sku: 'EXEMPT-CARE', name: 'Physiotherapy session', unitPrice: 6000, currency: 'EUR', vatExemptionReason: medical },
+      { role: 'admin' },
+    );
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ taxRateBp: 0, vatExemptionReason: medical });
     expect((await h.post('receive-stock', { sku: 'EXEMPT-CARE', quantity: 5 }, { role: 'clerk' })).status).toBe(200);
     expect((await h.get('query', '/products/EXEMPT-CARE', { role: 'clerk' })).body).toMatchObject({ taxRateBp: 0, vatExemptionReason: medical });
-    const event = await h.db.pool.query(`select payload from platform.outbox where payload->>'type' = 'product_upserted' and payload->'data'->>'sku' = 'EXEMPT-CARE'`);
+    const event = await h.db.pool.query(
+      `select payload from platform.outbox where payload->>'type' = 'product_upserted' and payload->'data'->>'sku' = 'EXEMPT-CARE'`,
+    );
     expect(event.rows[0].payload.data).toMatchObject({ vatExemptionReason: medical, taxRateBp: 0 });
     const csv = await h.get('query', '/products?q=EXEMPT-CARE', { role: 'clerk', headers: { accept: 'text/csv' } });
     expect(String(csv.headers['content-type'])).toMatch(/^text\/csv/);
     expect(parse(String(csv.body), { columns: true })).toEqual([expect.objectContaining({ sku: 'EXEMPT-CARE', taxRateBp: '0', vatExemptionReason: medical })]);
 
     const { sku } = await seed(h, { unitPrice: 1000, taxRateBp: 1900 });
-    const patient = await h.post('upsert-customer', { name: 'Max Muster', paymentTermsDays: 14, address: { lines: ['Ringstr. 3'], postalCode: '04109', city: 'Leipzig', country: 'DE' } }, { role: 'clerk' });
-    const order = await h.post('create-order', { customerId: patient.body.id, lines: [{ sku: 'EXEMPT-CARE', quantity: 2 }, { sku, quantity: 1 }] }, { role: 'clerk' });
+    const patient = await h.post(
+      'upsert-customer',
+      { name: 'Max Muster', paymentTermsDays: 14, address: { lines: ['Ringstr. 3'], postalCode: '04109', city: 'Leipzig', country: 'DE' } },
+      { role: 'clerk' },
+    );
+    const order = await h.post(
+      'create-order',
+      {
+        customerId: patient.body.id,
+        lines: [
+          { sku: 'EXEMPT-CARE', quantity: 2 },
+          { sku, quantity: 1 },
+        ],
+      },
+      { role: 'clerk' },
+    );
     expect(order.status).toBe(201);
     expect(order.body).toMatchObject({ subtotal: 13000, tax: 190, total: 13190 });
     const read = await h.get('query', `/orders/${order.body.id}`, { role: 'clerk' });

@@ -22,13 +22,20 @@ const q = async (sql: string, params: unknown[] = []) => (await db.pool.query(sq
 const count = async (table: string) => (await q(`select count(*)::int as n from ${table}`))[0].n as number;
 
 /** n rows of each kind, `label` in the subject / consumer / scope to find them again. */
-async function place(label: string, n: number, at: { outboxPublishedAgo?: string | null; outboxCreatedAgo: string; processedAgo: string; idempotencyExpiresIn: string }) {
+async function place(
+  label: string,
+  n: number,
+  at: { outboxPublishedAgo?: string | null; outboxCreatedAgo: string; processedAgo: string; idempotencyExpiresIn: string },
+) {
   await q(
     `insert into platform.outbox (id, subject, payload, created_at, published_at)
      select gen_random_uuid(), $1, '{}'::jsonb, now() - $2::interval, case when $3::interval is null then null else now() - $3::interval end from generate_series(1, $4)`,
     [label, at.outboxCreatedAgo, at.outboxPublishedAgo ?? null, n],
   );
-  await q(`insert into platform.processed_events (consumer, event_id, processed_at) select $1, gen_random_uuid(), now() - $2::interval from generate_series(1, $3)`, [label, at.processedAgo, n]);
+  await q(
+    `insert into platform.processed_events (consumer, event_id, processed_at) select $1, gen_random_uuid(), now() - $2::interval from generate_series(1, $3)`,
+    [label, at.processedAgo, n],
+  );
   await q(
     `insert into platform.idempotency (scope, key, request_hash, status, response, created_at, expires_at)
      select $1, 'k' || g, 'h', 201, '{}'::jsonb, now() + $2::interval - interval '24 hours', now() + $2::interval from generate_series(1, $3) g`,
@@ -44,11 +51,21 @@ const left = async (label: string) => ({
 describe('pruning', () => {
   it('deletes only rows past their window, never an unpublished outbox row, at most one batch per table per tick', async () => {
     await place('old', 25, { outboxCreatedAgo: '8 days 1 hour', outboxPublishedAgo: '8 days', processedAgo: '8 days', idempotencyExpiresIn: '-1 second' });
-    await place('young', 4, { outboxCreatedAgo: '6 days 23 hours', outboxPublishedAgo: '6 days 23 hours', processedAgo: '6 days 23 hours', idempotencyExpiresIn: '1 minute' });
+    await place('young', 4, {
+      outboxCreatedAgo: '6 days 23 hours',
+      outboxPublishedAgo: '6 days 23 hours',
+      processedAgo: '6 days 23 hours',
+      idempotencyExpiresIn: '1 minute',
+    });
     // Never sent (a NATS outage for a month): the sweeper's to publish, not the pruner's to drop.
     await place('unsent', 3, { outboxCreatedAgo: '30 days', outboxPublishedAgo: null, processedAgo: '0 seconds', idempotencyExpiresIn: '1 hour' });
     // Stored a day and a half ago by a function configured for a 48 h window: its own expiry rules, not its age.
-    await place('long-window', 2, { outboxCreatedAgo: '0 seconds', outboxPublishedAgo: '0 seconds', processedAgo: '0 seconds', idempotencyExpiresIn: '12 hours' });
+    await place('long-window', 2, {
+      outboxCreatedAgo: '0 seconds',
+      outboxPublishedAgo: '0 seconds',
+      processedAgo: '0 seconds',
+      idempotencyExpiresIn: '12 hours',
+    });
     await q(`update platform.idempotency set created_at = now() - interval '36 hours' where scope = 'long-window'`);
 
     // 25 rows past their window per table, 10 a tick: 10, 10, 5, then nothing.
@@ -73,7 +90,9 @@ describe('pruning', () => {
     const metrics = createConnectorMetrics();
     const stop = startPruner(db.pool, pino({ level: 'silent' }), metrics, retention);
     try {
-      await waitFor(async () => JSON.stringify(await left('scheduled')) === JSON.stringify({ outbox: 0, processed: 0, idempotency: 0 }), { what: 'the scheduled prune' });
+      await waitFor(async () => JSON.stringify(await left('scheduled')) === JSON.stringify({ outbox: 0, processed: 0, idempotency: 0 }), {
+        what: 'the scheduled prune',
+      });
     } finally {
       stop();
     }

@@ -39,7 +39,9 @@ const skus = { beans: `BEAN-${tag}`, filters: `FILT-${tag}` }; // short enough f
 
 async function supplier(input: SupplierInput): Promise<string> {
   const deps = { db: h.db.pool, js: h.bus.bus.js, prefix: h.bus.prefix, log: pino({ level: 'silent' }) };
-  const made = await runUnitOfWork(deps, { correlationId: randomUUID(), causationId: null, actor: 'test-admin' }, (uow) => upsertSupplier(uow, supplierBody.parse(input)));
+  const made = await runUnitOfWork(deps, { correlationId: randomUUID(), causationId: null, actor: 'test-admin' }, (uow) =>
+    upsertSupplier(uow, supplierBody.parse(input)),
+  );
   return made.supplierId;
 }
 
@@ -47,11 +49,18 @@ beforeAll(async () => {
   setProfile(false);
   ({ h, storage, smtp } = services = await startDocumentServices('podocs', { EMAIL_FROM: `${company.name} <${company.email}>` }));
   withEmail = await supplier({
-    name: 'Bohnen Import AG', currency: 'EUR', paymentTermsDays: 14, email: 'orders@bohnen.example', vatId: 'FR40303265045',
+    name: 'Bohnen Import AG',
+    currency: 'EUR',
+    paymentTermsDays: 14,
+    email: 'orders@bohnen.example',
+    vatId: 'FR40303265045',
     address: { lines: ['12 Rue du Café'], postalCode: '75001', city: 'Paris', country: 'FR' },
   });
   withoutEmail = await supplier({ name: 'Papier ohne Post KG', currency: 'EUR' });
-  for (const [sku, name] of [[skus.beans, 'Espresso beans 1 kg'], [skus.filters, 'Paper filters ×100']] as const) {
+  for (const [sku, name] of [
+    [skus.beans, 'Espresso beans 1 kg'],
+    [skus.filters, 'Paper filters ×100'],
+  ] as const) {
     expect((await h.post('upsert-product', { sku, name, unitPrice: 2490, currency: 'EUR', taxRateBp: 700 }, { role: 'admin' })).status).toBe(200);
   }
   // The supplier's own number is put on the line when it is the product's preferred supplier.
@@ -74,7 +83,14 @@ const deliveriesWritten = async () => [await count('billing.document_deliveries'
 async function draft(supplierId: string, note?: string) {
   const res = await h.call('receive-stock', '/purchase-order', {
     role: 'clerk',
-    body: { supplierId, lines: [{ sku: skus.beans, quantity: 40, unitCost: 1275 }, { sku: skus.filters, quantity: 3, unitCost: 399 }], ...(note ? { note } : {}) },
+    body: {
+      supplierId,
+      lines: [
+        { sku: skus.beans, quantity: 40, unitCost: 1275 },
+        { sku: skus.filters, quantity: 3, unitCost: 399 },
+      ],
+      ...(note ? { note } : {}),
+    },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as { id: string; number: string; total: number };
@@ -117,10 +133,33 @@ describe('the purchase order PDF', () => {
     expect(res.headers['content-disposition']).toBe(`inline; filename="${po.number}.pdf"`);
     const page = text(res.raw);
     for (const shown of [
-      'PURCHASE ORDER', po.number, 'Bohnen Import AG', '12 Rue du Café', '75001 Paris', 'France', 'VAT ID FR40303265045', 'orders@bohnen.example',
-      'PLEASE DELIVER TO', company.name, 'Hauptstraße 5', '10115 Berlin', 'VAT ID DE136695976', '14 days net',
-      skus.beans, 'BI-7734', 'Espresso beans 1 kg', '€12.75', '€510.00', skus.filters, 'Paper filters ×100', '€3.99', '€11.97',
-      'Total (EUR)', '€521.97', 'Deliver Monday to Friday, 8 to 16 h, gate 2.', `quote ${po.number}`,
+      'PURCHASE ORDER',
+      po.number,
+      'Bohnen Import AG',
+      '12 Rue du Café',
+      '75001 Paris',
+      'France',
+      'VAT ID FR40303265045',
+      'orders@bohnen.example',
+      'PLEASE DELIVER TO',
+      company.name,
+      'Hauptstraße 5',
+      '10115 Berlin',
+      'VAT ID DE136695976',
+      '14 days net',
+      skus.beans,
+      'BI-7734',
+      'Espresso beans 1 kg',
+      '€12.75',
+      '€510.00',
+      skus.filters,
+      'Paper filters ×100',
+      '€3.99',
+      '€11.97',
+      'Total (EUR)',
+      '€521.97',
+      'Deliver Monday to Friday, 8 to 16 h, gate 2.',
+      `quote ${po.number}`,
     ]) {
       expect(page, shown).toContain(shown);
     }
@@ -157,14 +196,23 @@ describe('Send by e-mail (render-document /send-purchase-order)', () => {
     expect(res.body).toMatchObject({ kind: 'purchase_order', documentId: po.id, number: po.number, recipient: 'orders@bohnen.example', status: 'requested' });
     const { deliveryId } = res.body;
     const row = async () => (await h.db.pool.query('select * from billing.document_deliveries where id = $1', [deliveryId])).rows[0];
-    expect(await row()).toMatchObject({ kind: 'purchase_order', purchase_order_id: po.id, invoice_id: null, status: 'requested', trigger: 'manual', requested_by: 'test-clerk' });
+    expect(await row()).toMatchObject({
+      kind: 'purchase_order',
+      purchase_order_id: po.id,
+      invoice_id: null,
+      status: 'requested',
+      trigger: 'manual',
+      requested_by: 'test-clerk',
+    });
     const event = (await outbox('document_delivery_requested')).find((e) => e.data.deliveryId === deliveryId)!;
     expect(event).toMatchObject({ version: 2, aggregateType: 'delivery', aggregateId: deliveryId });
     expect(event.data).toMatchObject({ kind: 'purchase_order', documentId: po.id, invoiceId: null, customerId: null, supplierId: withEmail });
     expect(mailsTo('orders@bohnen.example')).toHaveLength(0); // sent after commit, by the reaction
 
     expect((await render(event)).body).toEqual({ outcome: 'applied' });
-    const [mail] = await waitFor(async () => mailsTo('orders@bohnen.example').length > 0 && mailsTo('orders@bohnen.example'), { what: 'the message at the sink' });
+    const [mail] = await waitFor(async () => mailsTo('orders@bohnen.example').length > 0 && mailsTo('orders@bohnen.example'), {
+      what: 'the message at the sink',
+    });
     expect(mail!.subject).toBe(`Purchase order ${po.number} from ${company.name}`);
     expect(mail!.from?.value[0]).toMatchObject({ address: company.email });
     expect(mail!.text).toContain(`Dear Bohnen Import AG,`);
@@ -260,7 +308,16 @@ describe('Send by e-mail (render-document /send-purchase-order)', () => {
 
 describe('document_delivery_requested version 1', () => {
   it('still parses: billing documents to a customer, no supplier', () => {
-    const v1 = { deliveryId: 'd1', kind: 'invoice', documentId: 'i1', number: 'INV-2026-000001', invoiceId: 'i1', customerId: 'c1', recipient: 'a@b.example', trigger: 'manual' };
+    const v1 = {
+      deliveryId: 'd1',
+      kind: 'invoice',
+      documentId: 'i1',
+      number: 'INV-2026-000001',
+      invoiceId: 'i1',
+      customerId: 'c1',
+      recipient: 'a@b.example',
+      trigger: 'manual',
+    };
     expect(parseEventData('document_delivery_requested', 1, v1)).toEqual({ ...v1, supplierId: null });
   });
 });

@@ -14,7 +14,10 @@ import { waitFor } from '../support/wait.js';
 let h: Harness;
 let eur: { supplierId: string; name: string };
 let usd: { supplierId: string };
-const { cmd, create, send, receive, cancel, q, stock, booked, written, supplier, product, sentOrder } = purchaseHelpers(() => h, () => eur.supplierId);
+const { cmd, create, send, receive, cancel, q, stock, booked, written, supplier, product, sentOrder } = purchaseHelpers(
+  () => h,
+  () => eur.supplierId,
+);
 const skus = { beans: `BEANS-${randomUUID().slice(0, 6)}`, filters: `FILT-${randomUUID().slice(0, 6)}`, dollar: `USD-${randomUUID().slice(0, 6)}` };
 
 beforeAll(async () => {
@@ -36,12 +39,27 @@ describe('a purchase order from draft to received, in two receipts', () => {
   let po: { id: string; number: string };
 
   it('is drafted in the supplier currency, numbered PO-<6 digits>, by the caller', async () => {
-    const res = await create({ supplierId: eur.supplierId, lines: [{ sku: skus.beans, quantity: 10, unitCost: 450 }, { sku: skus.filters, quantity: 3, unitCost: 1999 }], note: 'for the winter' });
+    const res = await create({
+      supplierId: eur.supplierId,
+      lines: [
+        { sku: skus.beans, quantity: 10, unitCost: 450 },
+        { sku: skus.filters, quantity: 3, unitCost: 1999 },
+      ],
+      note: 'for the winter',
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     po = res.body;
     expect(res.body).toMatchObject({
-      number: expect.stringMatching(/^PO-\d{6}$/), supplierId: eur.supplierId, supplierName: eur.name, status: 'draft', currency: 'EUR', note: 'for the winter',
-      createdBy: 'test-clerk', sentAt: null, total: 10 * 450 + 3 * 1999, receipts: [],
+      number: expect.stringMatching(/^PO-\d{6}$/),
+      supplierId: eur.supplierId,
+      supplierName: eur.name,
+      status: 'draft',
+      currency: 'EUR',
+      note: 'for the winter',
+      createdBy: 'test-clerk',
+      sentAt: null,
+      total: 10 * 450 + 3 * 1999,
+      receipts: [],
       lines: [
         { lineNo: 1, sku: skus.beans, name: `Product ${skus.beans}`, supplierSku: 'BI-7', quantity: 10, unitCost: 450, received: 0 },
         { lineNo: 2, sku: skus.filters, supplierSku: null, quantity: 3, unitCost: 1999, received: 0 },
@@ -54,7 +72,11 @@ describe('a purchase order from draft to received, in two receipts', () => {
 
   it('takes no goods before it is sent; is sent once', async () => {
     const early = await receive({ purchaseOrderId: po.id, lines: [{ lineNo: 1, quantity: 1 }] });
-    expect([early.status, early.body.error?.code, early.body.error?.message]).toEqual([409, 'invalid_transition', 'a draft purchase order cannot be received against (only sent, partially_received)']);
+    expect([early.status, early.body.error?.code, early.body.error?.message]).toEqual([
+      409,
+      'invalid_transition',
+      'a draft purchase order cannot be received against (only sent, partially_received)',
+    ]);
     const sent = await send(po.id);
     expect([sent.status, sent.body.status]).toEqual([200, 'sent']);
     expect(sent.body.sentAt).toMatch(/Z$/);
@@ -63,28 +85,53 @@ describe('a purchase order from draft to received, in two receipts', () => {
   });
 
   it('receives in parts: stock, value and the ledger (Inventory 1300 against GRNI 2050) after each receipt', async () => {
-    const first = await receive({ purchaseOrderId: po.id, lines: [{ lineNo: 1, quantity: 4 }, { lineNo: 2, quantity: 3 }], note: 'truck 1' });
+    const first = await receive({
+      purchaseOrderId: po.id,
+      lines: [
+        { lineNo: 1, quantity: 4 },
+        { lineNo: 2, quantity: 3 },
+      ],
+      note: 'truck 1',
+    });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body.lines).toEqual([
       { lineNo: 1, sku: skus.beans, quantity: 4, unitCost: 450, value: 1800 },
       { lineNo: 2, sku: skus.filters, quantity: 3, unitCost: 1999, value: 5997 },
     ]);
     expect(first.body.purchaseOrder).toMatchObject({ status: 'partially_received', lines: [{ received: 4 }, { received: 3 }] });
-    expect(first.body.purchaseOrder.receipts).toEqual([{ id: first.body.receiptId, receivedAt: expect.stringMatching(/Z$/), actor: 'test-clerk', note: 'truck 1', lines: first.body.lines }]);
+    expect(first.body.purchaseOrder.receipts).toEqual([
+      { id: first.body.receiptId, receivedAt: expect.stringMatching(/Z$/), actor: 'test-clerk', note: 'truck 1', lines: first.body.lines },
+    ]);
     expect(await stock(skus.beans)).toMatchObject({ on_hand: 4, value: 1800, on_order: 6, average_cost: 450 });
     expect(await stock(skus.filters)).toMatchObject({ on_hand: 3, value: 5997, on_order: 0 });
     expect(await booked('1300-inventory', po.id)).toBe(1800 + 5997);
     expect(await booked('2050-goods-received-not-invoiced', po.id)).toBe(-(1800 + 5997));
-    expect(await q('select sku, kind, reason, on_hand_delta::int as q, value_delta::int as v, receipt_id, actor from inventory.stock_movements where purchase_order_id = $1 order by sku', [po.id]))
-      .toEqual([
+    expect(
+      await q(
+        'select sku, kind, reason, on_hand_delta::int as q, value_delta::int as v, receipt_id, actor from inventory.stock_movements where purchase_order_id = $1 order by sku',
+        [po.id],
+      ),
+    ).toEqual(
+      [
         { sku: skus.beans, kind: 'receipt', reason: 'purchase_order', q: 4, v: 1800, receipt_id: first.body.receiptId, actor: 'test-clerk' },
         { sku: skus.filters, kind: 'receipt', reason: 'purchase_order', q: 3, v: 5997, receipt_id: first.body.receiptId, actor: 'test-clerk' },
-      ].sort((a, b) => (a.sku < b.sku ? -1 : 1)));
+      ].sort((a, b) => (a.sku < b.sku ? -1 : 1)),
+    );
 
     // Line 2 is in full: no more of it, and nothing of the receipt is taken.
     const before = await written();
-    const over = await receive({ purchaseOrderId: po.id, lines: [{ lineNo: 1, quantity: 6 }, { lineNo: 2, quantity: 1 }] });
-    expect([over.status, over.body.error?.code, over.body.error?.details]).toEqual([422, 'over_receipt', { path: 'lines.1.quantity', lineNo: 2, sku: skus.filters, open: 0, quantity: 1 }]);
+    const over = await receive({
+      purchaseOrderId: po.id,
+      lines: [
+        { lineNo: 1, quantity: 6 },
+        { lineNo: 2, quantity: 1 },
+      ],
+    });
+    expect([over.status, over.body.error?.code, over.body.error?.details]).toEqual([
+      422,
+      'over_receipt',
+      { path: 'lines.1.quantity', lineNo: 2, sku: skus.filters, open: 0, quantity: 1 },
+    ]);
     expect(await written()).toBe(before);
 
     const second = await receive({ purchaseOrderId: po.id, lines: [{ lineNo: 1, quantity: 6 }] });
@@ -150,7 +197,18 @@ describe('bad input', () => {
       [cancel('no-such-po'), 422, 'unknown_purchase_order', 'purchaseOrderId'],
       [receive({ purchaseOrderId: 'no-such-po', lines: [{ lineNo: 1, quantity: 1 }] }), 422, 'unknown_purchase_order', 'purchaseOrderId'],
       [receive({ purchaseOrderId: sent.id, lines: [{ lineNo: 2, quantity: 1 }] }), 422, 'unknown_line', 'lines.0.lineNo'],
-      [receive({ purchaseOrderId: sent.id, lines: [{ lineNo: 1, quantity: 1 }, { lineNo: 1, quantity: 1 }] }), 422, 'duplicate_line', 'lines.1.lineNo'],
+      [
+        receive({
+          purchaseOrderId: sent.id,
+          lines: [
+            { lineNo: 1, quantity: 1 },
+            { lineNo: 1, quantity: 1 },
+          ],
+        }),
+        422,
+        'duplicate_line',
+        'lines.1.lineNo',
+      ],
       [receive({ purchaseOrderId: sent.id, lines: [{ lineNo: 1, quantity: 3 }] }), 422, 'over_receipt', 'lines.0.quantity'],
       [receive({ purchaseOrderId: sent.id, lines: [{ lineNo: 1, quantity: 0 }] }), 400, 'validation_failed'],
     ];
@@ -179,7 +237,9 @@ describe('receipts at the same moment', () => {
       const read = (await h.get('query', `/purchase-orders/${po.id}`, clerk)).body;
       expect([read.status, read.lines[0].received, read.receipts.length]).toEqual(['received', 5, 3]);
       expect(await stock(skus.filters)).toMatchObject({ on_hand: before.on_hand + 5, value: before.value + 3500 });
-      expect((await q<{ n: number }>('select sum(on_hand_delta)::int as n from inventory.stock_movements where purchase_order_id = $1', [po.id]))[0]!.n).toBe(5);
+      expect((await q<{ n: number }>('select sum(on_hand_delta)::int as n from inventory.stock_movements where purchase_order_id = $1', [po.id]))[0]!.n).toBe(
+        5,
+      );
     }
   }, 60_000);
 
@@ -205,7 +265,9 @@ describe('the reads', () => {
     expect(all.items.length).toBeGreaterThan(5);
     const created = all.items.map((i: { createdAt: string }) => i.createdAt);
     expect(created).toEqual([...created].sort().reverse());
-    expect(Object.keys(all.items[0]).sort()).toEqual(['createdAt', 'currency', 'id', 'number', 'sentAt', 'status', 'supplierId', 'supplierName', 'total'].sort());
+    expect(Object.keys(all.items[0]).sort()).toEqual(
+      ['createdAt', 'currency', 'id', 'number', 'sentAt', 'status', 'supplierId', 'supplierName', 'total'].sort(),
+    );
     const cancelled = (await h.get('query', '/purchase-orders?status=cancelled', clerk)).body.items;
     expect(cancelled.length).toBe(2);
     expect(cancelled.every((i: { status: string }) => i.status === 'cancelled')).toBe(true);
@@ -214,7 +276,9 @@ describe('the reads', () => {
     const pages: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = (await h.get('query', `/purchase-orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, clerk)).body;
+      const page: { items: { id: string }[]; nextCursor: string | null } = (
+        await h.get('query', `/purchase-orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, clerk)
+      ).body;
       pages.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -227,18 +291,29 @@ describe('the reads', () => {
     const po = await sentOrder([{ sku: skus.beans, quantity: 3, unitCost: 200 }]);
     const receipt = await receive({ purchaseOrderId: po.id, lines: [{ lineNo: 1, quantity: 1 }] });
     expect((await cancel(po.id)).status).toBe(200);
-    const seen = await waitFor(async () => {
-      const events: Envelope[] = [];
-      await replayStream(h.bus.bus.js, h.bus.stream, async (batch) => void events.push(...batch.flatMap((e) => (e.event ? [e.event] : []))));
-      const mine = events.filter((e) => (e.data as { purchaseOrderId?: string }).purchaseOrderId === po.id);
-      return mine.length >= 5 ? mine : undefined;
-    }, { timeoutMs: 15_000, what: 'the purchase order events on the stream' });
+    const seen = await waitFor(
+      async () => {
+        const events: Envelope[] = [];
+        await replayStream(h.bus.bus.js, h.bus.stream, async (batch) => void events.push(...batch.flatMap((e) => (e.event ? [e.event] : []))));
+        const mine = events.filter((e) => (e.data as { purchaseOrderId?: string }).purchaseOrderId === po.id);
+        return mine.length >= 5 ? mine : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the purchase order events on the stream' },
+    );
     expect(seen.map((e) => e.type)).toEqual(['purchase_order_created', 'purchase_order_sent', 'stock_changed', 'goods_received', 'purchase_order_cancelled']);
     expect(seen.find((e) => e.type === 'goods_received')!.data).toMatchObject({
-      receiptId: receipt.body.receiptId, supplierId: eur.supplierId, currency: 'EUR', purchaseOrderStatus: 'partially_received',
+      receiptId: receipt.body.receiptId,
+      supplierId: eur.supplierId,
+      currency: 'EUR',
+      purchaseOrderStatus: 'partially_received',
       lines: [{ lineNo: 1, sku: skus.beans, quantity: 1, unitCost: 200, value: 200 }],
     });
-    expect(seen.find((e) => e.type === 'stock_changed')!.data).toMatchObject({ reason: 'receipt', movementReason: 'purchase_order', valueDelta: 200, currency: 'EUR' });
+    expect(seen.find((e) => e.type === 'stock_changed')!.data).toMatchObject({
+      reason: 'receipt',
+      movementReason: 'purchase_order',
+      valueDelta: 200,
+      currency: 'EUR',
+    });
     expect(seen.find((e) => e.type === 'purchase_order_cancelled')!.data).toMatchObject({ previousStatus: 'partially_received' });
     expect(seen.every((e) => e.actor === 'test-clerk')).toBe(true);
   });
@@ -253,7 +328,11 @@ describe('reorder', () => {
     await product(due.none, 'EUR', { preferredSupplierId: s.supplierId, reorderLevel: 5, reorderQuantity: 10 });
     await product(due.some, 'EUR', { preferredSupplierId: s.supplierId, supplierSku: 'FW-1', reorderLevel: 3 });
     await product(due.ok, 'EUR', { preferredSupplierId: s.supplierId, reorderLevel: 1 });
-    for (const [sku, quantity] of [[due.some, 2], [due.ok, 5]] as const) expect((await h.post('receive-stock', { sku, quantity, unitCost: 320 }, clerk)).status).toBe(200);
+    for (const [sku, quantity] of [
+      [due.some, 2],
+      [due.ok, 5],
+    ] as const)
+      expect((await h.post('receive-stock', { sku, quantity, unitCost: 320 }, clerk)).status).toBe(200);
 
     const before = await written();
     const unknown = await cmd('/reorder', { supplierId: 'no-such-supplier' });
@@ -265,8 +344,17 @@ describe('reorder', () => {
     const res = await cmd('/reorder', { supplierId: s.supplierId });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({ status: 'draft', supplierId: s.supplierId, currency: 'EUR', createdBy: 'test-clerk', total: 2 * 320 });
-    expect(res.body.lines.map((l: { sku: string; quantity: number; unitCost: number; supplierSku: string | null }) => [l.sku, l.quantity, l.unitCost, l.supplierSku]))
-      .toEqual([[due.none, 10, 0, null], [due.some, 2, 320, 'FW-1']]);
+    expect(
+      res.body.lines.map((l: { sku: string; quantity: number; unitCost: number; supplierSku: string | null }) => [
+        l.sku,
+        l.quantity,
+        l.unitCost,
+        l.supplierSku,
+      ]),
+    ).toEqual([
+      [due.none, 10, 0, null],
+      [due.some, 2, 320, 'FW-1'],
+    ]);
     // The draft is on order: asked again, nothing is due.
     const again = await cmd('/reorder', { supplierId: s.supplierId });
     expect([again.status, again.body.error?.code]).toEqual([409, 'nothing_to_reorder']);

@@ -17,7 +17,8 @@ const policy = [
   { level: 2, daysPastDue: 21, fee: 500, feeByCurrency: { USD: 600 } },
   { level: 3, daysPastDue: 35, fee: 1000 },
 ];
-const setProfile = (emailOnIssue: boolean) => (process.env.COMPANY_PROFILE = JSON.stringify(companyProfile.parse({ ...company, emailOnIssue, reminders: policy })));
+const setProfile = (emailOnIssue: boolean) =>
+  (process.env.COMPANY_PROFILE = JSON.stringify(companyProfile.parse({ ...company, emailOnIssue, reminders: policy })));
 
 let services: DocumentServices;
 let h: Harness;
@@ -88,7 +89,11 @@ describe('the reminder run', () => {
     expect((await h.get('query', `/invoices?orderId=${inv.orderId}`, { role: 'clerk' })).body.items[0].reminderLevel).toBe(3);
     // The event carries what its consumers need; one per reminder.
     const events = (await outbox('reminder_issued')).filter((e) => e.data.invoiceId === inv.id);
-    expect(events.map((e) => [e.data.level, e.data.fee, e.data.balance])).toEqual([[1, 0, 2975], [2, 500, 2975], [3, 1000, 2975]]);
+    expect(events.map((e) => [e.data.level, e.data.fee, e.data.balance])).toEqual([
+      [1, 0, 2975],
+      [2, 500, 2975],
+      [3, 1000, 2975],
+    ]);
   });
 
   it('issues nothing for a paid or credited invoice; a partly paid one is reminded of what is left', async () => {
@@ -115,12 +120,17 @@ describe('the reminder run', () => {
     // Between the two runs, exactly one level 1 per invoice (and level 1 only: never two levels in one day).
     expect([...mine(a), ...mine(b)].map((x) => `${x.invoiceId}:${x.level}`).sort()).toEqual(invoices.map((i) => `${i.id}:1`).sort());
     expect(mine(await run(asOf))).toEqual([]);
-    const rows = await q<{ invoice_id: string; level: number; n: number }>('select invoice_id, level, count(*)::int as n from billing.reminders group by 1, 2 having count(*) > 1');
+    const rows = await q<{ invoice_id: string; level: number; n: number }>(
+      'select invoice_id, level, count(*)::int as n from billing.reminders group by 1, 2 having count(*) > 1',
+    );
     expect(rows).toEqual([]);
     // The backstop whatever the code does: Postgres itself refuses a second row for an invoice's level.
     await expect(
-      h.db.pool.query(`insert into billing.reminders (id, number, invoice_id, level, issue_date, days_past_due, balance, fee, currency)
-                       select 'dup', 'REM-DUP', invoice_id, level, issue_date, days_past_due, balance, fee, currency from billing.reminders where invoice_id = $1`, [invoices[0]!.id]),
+      h.db.pool.query(
+        `insert into billing.reminders (id, number, invoice_id, level, issue_date, days_past_due, balance, fee, currency)
+                       select 'dup', 'REM-DUP', invoice_id, level, issue_date, days_past_due, balance, fee, currency from billing.reminders where invoice_id = $1`,
+        [invoices[0]!.id],
+      ),
     ).rejects.toMatchObject({ code: '23505' });
     // Numbers gapless: REM-<year>-000001 up to the count, each once.
     const numbers = (await q<{ number: string }>('select number from billing.reminders order by number')).map((r) => r.number);
@@ -134,7 +144,11 @@ describe('the reminder run', () => {
     // 14 days later the next level, again once, with the USD fee for the USD invoice.
     const later = addDays(asOf, 14);
     await Promise.all([run(later), run(later)]);
-    for (const i of invoices) expect((await remindersOf(i.id)).map((r) => [r.level, r.fee])).toEqual([[1, 0], [2, i.currency === 'USD' ? 600 : 500]]);
+    for (const i of invoices)
+      expect((await remindersOf(i.id)).map((r) => [r.level, r.fee])).toEqual([
+        [1, 0],
+        [2, i.currency === 'USD' ? 600 : 500],
+      ]);
   });
 
   it('books each fee, the ledger stays balanced and receivables still equal the invoice balances', async () => {
@@ -158,14 +172,17 @@ describe('the reminder run', () => {
     const items: { customerId: string; currency: string; balance: number }[] = [];
     let cursor: string | undefined;
     do {
-      const page = (await h.get('query', `/ledger/receivables?asOf=${addDays(today, 1)}&limit=100${cursor ? `&cursor=${cursor}` : ''}`, { role: 'accountant' })).body;
+      const page = (await h.get('query', `/ledger/receivables?asOf=${addDays(today, 1)}&limit=100${cursor ? `&cursor=${cursor}` : ''}`, { role: 'accountant' }))
+        .body;
       items.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
     const truth = await q<{ customer_id: string; currency: string; balance: number }>(
       `select customer_id, currency, sum(balance)::bigint as balance from billing.invoice_view group by 1, 2 having sum(balance) <> 0`,
     );
-    expect(items.map((r) => `${r.customerId}/${r.currency}/${r.balance}`).sort()).toEqual(truth.map((r) => `${r.customer_id}/${r.currency}/${r.balance}`).sort());
+    expect(items.map((r) => `${r.customerId}/${r.currency}/${r.balance}`).sort()).toEqual(
+      truth.map((r) => `${r.customer_id}/${r.currency}/${r.balance}`).sort(),
+    );
   });
 
   it('renders the PDF under reminders/<number>.pdf, served to the roles that read invoices', async () => {
@@ -205,7 +222,10 @@ describe('the reminder run', () => {
     expect(sent.status).toBe(202);
     expect(sent.body).toMatchObject({ kind: 'reminder', number: mine.number, recipient: 'buchhaltung@late.example' });
     const detail = (await h.get('query', `/invoices/${inv.id}`, { role: 'clerk' })).body;
-    expect(detail.deliveries.map((d: { kind: string; trigger: string }) => [d.kind, d.trigger])).toEqual([['reminder', 'on_issue'], ['reminder', 'manual']]);
+    expect(detail.deliveries.map((d: { kind: string; trigger: string }) => [d.kind, d.trigger])).toEqual([
+      ['reminder', 'on_issue'],
+      ['reminder', 'manual'],
+    ]);
   });
 
   it('refuses a clerk (403), no token (401) and a bad day (400 naming asOf), writing nothing', async () => {

@@ -28,7 +28,10 @@ const pruneSettings = (env: Record<string, string> = {}) =>
 describe('retention over a long run', () => {
   it('keeps the tables bounded while retries and redeliveries inside their windows still change nothing', { timeout: 300_000 }, async () => {
     const fns = readStack(join(import.meta.dirname, '..', '..', 'stack.yml'), h.bus.prefix);
-    const retention = retentionFor(pruneSettings({}), fns.filter((f) => f.topics.length > 0));
+    const retention = retentionFor(
+      pruneSettings({}),
+      fns.filter((f) => f.topics.length > 0),
+    );
     const idemRounds = 24 / STEP_HOURS; // the functions' default 24 h
     const keptRounds = retention.processedEventsMs / 3600_000 / STEP_HOURS;
     expect(retention.publishedOutboxMs).toBe(retention.processedEventsMs); // one bound below serves both
@@ -40,8 +43,11 @@ describe('retention over a long run', () => {
     const seen = new Set<string>();
     const sizes: { idempotency: number; processed: number; outbox: number }[] = [];
     const size = async () =>
-      (await h.db.pool.query(`select (select count(*) from platform.idempotency)::int as idempotency, (select count(*) from platform.processed_events)::int as processed,
-                                     (select count(*) from platform.outbox where published_at is not null)::int as outbox`)).rows[0] as { idempotency: number; processed: number; outbox: number };
+      (
+        await h.db.pool
+          .query(`select (select count(*) from platform.idempotency)::int as idempotency, (select count(*) from platform.processed_events)::int as processed,
+                                     (select count(*) from platform.outbox where published_at is not null)::int as outbox`)
+      ).rows[0] as { idempotency: number; processed: number; outbox: number };
     /** Each outbox row not seen before, once per reaction that settle() delivered it to. */
     const recordDeliveries = async (round: number) => {
       const { rows } = await h.db.pool.query<{ id: string; subject: string; payload: unknown }>('select id, subject, payload from platform.outbox');
@@ -58,13 +64,21 @@ describe('retention over a long run', () => {
     // The most rows one round adds to each table (round 0 included): the windows hold that many per round they span.
     let maxNew = await size();
     // An event never sent, older than every window: the sweeper's to publish, never the pruner's to drop.
-    await h.db.pool.query(`insert into platform.outbox (id, subject, payload, created_at) values (gen_random_uuid(), 'unsent.nobody', '{}', now() - interval '60 days')`);
+    await h.db.pool.query(
+      `insert into platform.outbox (id, subject, payload, created_at) values (gen_random_uuid(), 'unsent.nobody', '{}', now() - interval '60 days')`,
+    );
 
     for (let round = 1; round <= ROUNDS; round++) {
       // Time passes: every row a round older. Then the pruner's tick.
-      await h.db.pool.query(`update platform.idempotency set created_at = created_at - make_interval(hours => $1), expires_at = expires_at - make_interval(hours => $1)`, [STEP_HOURS]);
+      await h.db.pool.query(
+        `update platform.idempotency set created_at = created_at - make_interval(hours => $1), expires_at = expires_at - make_interval(hours => $1)`,
+        [STEP_HOURS],
+      );
       await h.db.pool.query(`update platform.processed_events set processed_at = processed_at - make_interval(hours => $1)`, [STEP_HOURS]);
-      await h.db.pool.query(`update platform.outbox set created_at = created_at - make_interval(hours => $1), published_at = published_at - make_interval(hours => $1)`, [STEP_HOURS]);
+      await h.db.pool.query(
+        `update platform.outbox set created_at = created_at - make_interval(hours => $1), published_at = published_at - make_interval(hours => $1)`,
+        [STEP_HOURS],
+      );
       const pruned = await pruneOnce(h.db.pool, retention);
       for (const n of Object.values(pruned)) expect(n).not.toBeInstanceOf(Error);
 
@@ -117,6 +131,8 @@ describe('retention over a long run', () => {
     // Flat, not growing: the second half of the run holds no more than its first full window did.
     const full = sizes.slice(keptRounds + 1);
     expect(Math.max(...full.map((s) => s.processed))).toBeLessThanOrEqual(maxNew.processed * keptRounds);
-    expect((await h.db.pool.query(`select count(*)::int as n from platform.outbox where subject = 'unsent.nobody' and published_at is null`)).rows[0].n).toBe(1);
+    expect((await h.db.pool.query(`select count(*)::int as n from platform.outbox where subject = 'unsent.nobody' and published_at is null`)).rows[0].n).toBe(
+      1,
+    );
   });
 });

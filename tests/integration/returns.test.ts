@@ -32,10 +32,23 @@ async function q<T>(sql: string, values: unknown[] = []): Promise<T[]> {
   return (await h.db.pool.query(sql, values)).rows as T[];
 }
 const onHand = async (sku: string) => (await q<{ on_hand: number }>('select on_hand::int from inventory.stock_view where sku = $1', [sku]))[0]!.on_hand;
-const invoice = async (orderId: string) => (await h.get('query', `/invoices?orderId=${orderId}`, accountant)).body.items[0] as { id: string; total: number; subtotal: number; tax: number; balance: number; credited: number; status: string };
+const invoice = async (orderId: string) =>
+  (await h.get('query', `/invoices?orderId=${orderId}`, accountant)).body.items[0] as {
+    id: string;
+    total: number;
+    subtotal: number;
+    tax: number;
+    balance: number;
+    credited: number;
+    status: string;
+  };
 const written = async () =>
-  (await q<{ n: string }>(`select (select count(*) from orders.return_lines) + (select count(*) from billing.credit_notes) + (select count(*) from billing.refunds)
-      + (select count(*) from platform.outbox) + (select count(*) from inventory.stock_movements) as n`))[0]!.n;
+  (
+    await q<{
+      n: string;
+    }>(`select (select count(*) from orders.return_lines) + (select count(*) from billing.credit_notes) + (select count(*) from billing.refunds)
+      + (select count(*) from platform.outbox) + (select count(*) from inventory.stock_movements) as n`)
+  )[0]!.n;
 
 /** An order of `lines`, invoiced, optionally paid in full, and fulfilled (its stock shipped). */
 async function fulfilled(lines: { sku: string; quantity: number }[], pay: boolean) {
@@ -66,7 +79,14 @@ afterAll(async () => {
 describe('a return of a paid, fulfilled order, its credit note and the refund', () => {
   let order: Awaited<ReturnType<typeof fulfilled>>;
   let returnId: string;
-  let note: { id: string; number: string; total: number; subtotal: number; tax: number; lines: { lineNo: number; quantity: number; net: number; tax: number }[] };
+  let note: {
+    id: string;
+    number: string;
+    total: number;
+    subtotal: number;
+    tax: number;
+    lines: { lineNo: number; quantity: number; net: number; tax: number }[];
+  };
 
   it('refuses a return before fulfilment, and more than was shipped, writing nothing', async () => {
     const open = await h.post('create-order', { customerId: a.customerId, lines: [{ sku: a.sku, quantity: 1 }] }, clerk);
@@ -75,12 +95,25 @@ describe('a return of a paid, fulfilled order, its credit note and the refund', 
     const early = await returnGoods({ orderId: open.body.id, lines: [{ lineNo: 1, quantity: 1, reason: 'x', disposition: 'restock' }] });
     expect([early.status, early.body.error?.code]).toEqual([409, 'invalid_transition']);
 
-    order = await fulfilled([{ sku: a.sku, quantity: 3 }, { sku: b.sku, quantity: 5 }], true);
+    order = await fulfilled(
+      [
+        { sku: a.sku, quantity: 3 },
+        { sku: b.sku, quantity: 5 },
+      ],
+      true,
+    );
     const afterShip = await written();
     for (const [lines, code, path] of [
       [[{ lineNo: 1, quantity: 4, reason: 'x', disposition: 'restock' }], 'over_return', 'lines.0.quantity'],
       [[{ lineNo: 3, quantity: 1, reason: 'x', disposition: 'restock' }], 'unknown_line', 'lines.0.lineNo'],
-      [[{ lineNo: 2, quantity: 1, reason: 'x', disposition: 'scrap' }, { lineNo: 2, quantity: 1, reason: 'y', disposition: 'scrap' }], 'duplicate_line', 'lines.1.lineNo'],
+      [
+        [
+          { lineNo: 2, quantity: 1, reason: 'x', disposition: 'scrap' },
+          { lineNo: 2, quantity: 1, reason: 'y', disposition: 'scrap' },
+        ],
+        'duplicate_line',
+        'lines.1.lineNo',
+      ],
     ] as const) {
       const res = await returnGoods({ orderId: order.id, lines });
       expect([res.status, res.body.error?.code, res.body.error.details?.path]).toEqual([422, code, path]);
@@ -94,7 +127,13 @@ describe('a return of a paid, fulfilled order, its credit note and the refund', 
   it('restocks the restocked line only, through a movement of kind return', async () => {
     const [stockA, stockB] = [await onHand(a.sku), await onHand(b.sku)];
     const key = { 'idempotency-key': `ret-${order.id}` };
-    const body = { orderId: order.id, lines: [{ lineNo: 1, quantity: 2, reason: 'wrong size', disposition: 'restock' }, { lineNo: 2, quantity: 1, reason: 'broken', disposition: 'scrap' }] };
+    const body = {
+      orderId: order.id,
+      lines: [
+        { lineNo: 1, quantity: 2, reason: 'wrong size', disposition: 'restock' },
+        { lineNo: 2, quantity: 1, reason: 'broken', disposition: 'scrap' },
+      ],
+    };
     const res = await returnGoods(body, key);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     returnId = res.body.id;
@@ -103,8 +142,13 @@ describe('a return of a paid, fulfilled order, its credit note and the refund', 
     await h.settle();
     expect(await onHand(a.sku)).toBe(stockA + 2);
     expect(await onHand(b.sku)).toBe(stockB);
-    expect(await q('select sku, kind, on_hand_delta::int as d from inventory.stock_movements where order_id = $1 and kind = $2', [order.id, 'return'])).toEqual([{ sku: a.sku, kind: 'return', d: 2 }]);
-    expect(await q('select line_no, returned from orders.order_lines where order_id = $1 order by line_no', [order.id])).toEqual([{ line_no: 1, returned: 2 }, { line_no: 2, returned: 1 }]);
+    expect(await q('select sku, kind, on_hand_delta::int as d from inventory.stock_movements where order_id = $1 and kind = $2', [order.id, 'return'])).toEqual(
+      [{ sku: a.sku, kind: 'return', d: 2 }],
+    );
+    expect(await q('select line_no, returned from orders.order_lines where order_id = $1 order by line_no', [order.id])).toEqual([
+      { line_no: 1, returned: 2 },
+      { line_no: 2, returned: 1 },
+    ]);
   });
 
   it('credits exactly the returned quantities at the invoice prices, once', async () => {
@@ -113,14 +157,27 @@ describe('a return of a paid, fulfilled order, its credit note and the refund', 
     note = res.body;
     const lineA = { net: 2 * 1999, tax: taxOf(2 * 1999, 2000) };
     const lineB = { net: 333, tax: taxOf(333, 700) };
-    expect(note.lines.map((l) => [l.lineNo, l.quantity, l.net, l.tax])).toEqual([[1, 2, lineA.net, lineA.tax], [2, 1, lineB.net, lineB.tax]]);
+    expect(note.lines.map((l) => [l.lineNo, l.quantity, l.net, l.tax])).toEqual([
+      [1, 2, lineA.net, lineA.tax],
+      [2, 1, lineB.net, lineB.tax],
+    ]);
     expect([note.subtotal, note.tax, note.total]).toEqual([lineA.net + lineB.net, lineA.tax + lineB.tax, lineA.net + lineB.net + lineA.tax + lineB.tax]);
     expect(note.number).toMatch(/^CN-\d{4}-000001$/);
 
     // Its document: its own lines and totals, crediting the invoice.
     const printed = (await loadCreditNoteDocument(h.db.pool, note.id))!;
-    expect(printed).toMatchObject({ kind: 'credit_note', number: note.number, subtotal: note.subtotal, tax: note.tax, total: note.total, amountDue: note.total });
-    expect(printed.lines.map((l) => [l.sku, l.quantity, l.net, l.tax])).toEqual([[a.sku, 2, lineA.net, lineA.tax], [b.sku, 1, lineB.net, lineB.tax]]);
+    expect(printed).toMatchObject({
+      kind: 'credit_note',
+      number: note.number,
+      subtotal: note.subtotal,
+      tax: note.tax,
+      total: note.total,
+      amountDue: note.total,
+    });
+    expect(printed.lines.map((l) => [l.sku, l.quantity, l.net, l.tax])).toEqual([
+      [a.sku, 2, lineA.net, lineA.tax],
+      [b.sku, 1, lineB.net, lineB.tax],
+    ]);
     expect(printed.credits?.number).toMatch(/^INV-/);
 
     const twice = await creditNote({ returnId });
@@ -132,11 +189,23 @@ describe('a return of a paid, fulfilled order, its credit note and the refund', 
     const inv = await invoice(order.id);
     expect(inv).toMatchObject({ status: 'paid', credited: note.total, balance: -note.total });
     const doc = (await h.get('query', `/invoices/${inv.id}`, accountant)).body;
-    expect(doc.creditNotes.map((n: { number: string; amount: number; tax: number; returnId: string }) => [n.number, n.amount, n.tax, n.returnId])).toEqual([[note.number, note.total, note.tax, returnId]]);
+    expect(doc.creditNotes.map((n: { number: string; amount: number; tax: number; returnId: string }) => [n.number, n.amount, n.tax, n.returnId])).toEqual([
+      [note.number, note.total, note.tax, returnId],
+    ]);
     expect(doc.returns.map((r: { id: string; creditNoteId: string | null }) => [r.id, r.creditNoteId])).toEqual([[returnId, note.id]]);
     expect(doc.refundDue).toBe(note.total);
     const orderRead = (await h.get('query', `/orders/${order.id}`, clerk)).body;
-    expect(orderRead.returns.map((r: { id: string; lines: { lineNo: number; quantity: number }[] }) => [r.id, r.lines.map((l) => [l.lineNo, l.quantity])])).toEqual([[returnId, [[1, 2], [2, 1]]]]);
+    expect(
+      orderRead.returns.map((r: { id: string; lines: { lineNo: number; quantity: number }[] }) => [r.id, r.lines.map((l) => [l.lineNo, l.quantity])]),
+    ).toEqual([
+      [
+        returnId,
+        [
+          [1, 2],
+          [2, 1],
+        ],
+      ],
+    ]);
   });
 
   it('refunds what is owed back, and no more', async () => {
@@ -173,7 +242,10 @@ describe('an unpaid invoice partly credited', () => {
 
     await h.settle();
     await caughtUp(h);
-    const aging = (await h.get('project-to-olap', `/query/ar_aging?asOf=${todayUtc(new Date())}`, accountant)).body.rows as { balance: number; invoices: number }[];
+    const aging = (await h.get('project-to-olap', `/query/ar_aging?asOf=${todayUtc(new Date())}`, accountant)).body.rows as {
+      balance: number;
+      invoices: number;
+    }[];
     const open = await q<{ s: number }>(`select sum(balance)::int as s from billing.invoice_view where balance > 0`);
     expect(aging.reduce((s, r) => s + r.balance, 0)).toBe(open[0]!.s);
   });

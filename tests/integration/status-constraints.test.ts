@@ -72,7 +72,10 @@ const sorted = (values: readonly string[]) => [...values].sort();
 describe('status sets: each CHECK allows exactly its constant', () => {
   it.each(Object.entries(sets))('%s', async (column, constant) => {
     const checks = (await listChecks(appSchemas)).filter((c) => c.column === column);
-    expect(checks.map((c) => c.name), `one list CHECK on ${column}`).toHaveLength(1);
+    expect(
+      checks.map((c) => c.name),
+      `one list CHECK on ${column}`,
+    ).toHaveLength(1);
     const [check] = checks;
     expect(sorted(check!.allowed), `${check!.name}: ${check!.definition}; a change to the constant needs a migration (shared/db/check-one-of.ts)`).toEqual(
       sorted(constant),
@@ -93,7 +96,9 @@ describe('status sets: each CHECK allows exactly its constant', () => {
 
   it('reads back what a migration built from a constant wrote, and that CHECK is the one that refuses', async () => {
     const constant = ['draft', 'partially_done', 'done'] as const;
-    await db.pool.query(`create schema scratch; create table scratch.things (s text not null check (${oneOf('s', constant)}), r text check (r is null or ${oneOf('r', ['a'])}))`);
+    await db.pool.query(
+      `create schema scratch; create table scratch.things (s text not null check (${oneOf('s', constant)}), r text check (r is null or ${oneOf('r', ['a'])}))`,
+    );
     // In column order: r (nullable, `r IS NULL OR ...` around its list), then s.
     const [nullable, required] = await listChecks(['scratch']);
     expect(nullable).toMatchObject({ column: 'scratch.things.r', allowed: ['a'] });

@@ -42,7 +42,10 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-const queryOn = (tx: Tx): Query => async (sql, params = []) => (await tx.query(sql, params)).rows;
+const queryOn =
+  (tx: Tx): Query =>
+  async (sql, params = []) =>
+    (await tx.query(sql, params)).rows;
 
 /** The checks' answer after `corrupt` ran in a transaction that is then rolled back. */
 async function afterCorrupting(corrupt: string) {
@@ -67,20 +70,44 @@ describe('the stock-at-cost invariants of the fault suite', () => {
 
   const corruptions: [string, string, StockInvariant[]][] = [
     ['a level worth a cent more than its movements', `update inventory.stock_levels set value = value + 1 where sku = 'P1'`, ['value', 'ledger']],
-    ['an empty shelf still worth something (constraint dropped)', `alter table inventory.stock_levels drop constraint stock_levels_empty_is_worthless;
-      update inventory.stock_levels set value = 7 where sku = 'P2'; insert into inventory.stock_movements (sku, kind, on_hand_delta, reserved_delta, value_delta, reason) values ('P2', 'adjustment', 0, 0, 7, 'correction')`, ['value', 'ledger', 'postings']],
-    ['the inventory account one cent off', `update billing.ledger_entries set debit = debit + 1 where posting_id = 'stock:1' and account = '${inv}'`, ['ledger', 'postings']],
+    [
+      'an empty shelf still worth something (constraint dropped)',
+      `alter table inventory.stock_levels drop constraint stock_levels_empty_is_worthless;
+      update inventory.stock_levels set value = 7 where sku = 'P2'; insert into inventory.stock_movements (sku, kind, on_hand_delta, reserved_delta, value_delta, reason) values ('P2', 'adjustment', 0, 0, 7, 'correction')`,
+      ['value', 'ledger', 'postings'],
+    ],
+    [
+      'the inventory account one cent off',
+      `update billing.ledger_entries set debit = debit + 1 where posting_id = 'stock:1' and account = '${inv}'`,
+      ['ledger', 'postings'],
+    ],
     ['a movement whose value was never booked', `delete from billing.ledger_entries where posting_id = 'stock:3'`, ['ledger', 'postings']],
-    ['a stock posting of no movement', `insert into billing.ledger_entries (posting_id, account, debit, credit, currency) values ('stock:99', '${inv}', 5, 0, 'EUR'), ('stock:99', '${chart.goodsReceivedNotInvoiced.code}', 0, 5, 'EUR')`, ['postings', 'ledger']],
-    ['a line received beyond its receipts', `update inventory.purchase_order_lines set received = 5 where purchase_order_id = 'po-1' and line_no = 1`, ['poLines']],
+    [
+      'a stock posting of no movement',
+      `insert into billing.ledger_entries (posting_id, account, debit, credit, currency) values ('stock:99', '${inv}', 5, 0, 'EUR'), ('stock:99', '${chart.goodsReceivedNotInvoiced.code}', 0, 5, 'EUR')`,
+      ['postings', 'ledger'],
+    ],
+    [
+      'a line received beyond its receipts',
+      `update inventory.purchase_order_lines set received = 5 where purchase_order_id = 'po-1' and line_no = 1`,
+      ['poLines'],
+    ],
     ['a received order with a line open', `update inventory.purchase_orders set status = 'received' where id = 'po-1'`, ['poStatus']],
     ['an order all in but still partially received', `update inventory.purchase_orders set status = 'partially_received' where id = 'po-3'`, ['poStatus']],
     ['a sent order with goods in', `update inventory.purchase_orders set status = 'sent' where id = 'po-1'`, ['poStatus']],
-    ['a receipt booked twice (retried after a SIGKILL)', `insert into inventory.stock_movements (id, sku, kind, on_hand_delta, reserved_delta, value_delta, purchase_order_id, receipt_id, reason) values (6, 'P1', 'receipt', 4, 0, 400, 'po-1', 'gr-1', 'purchase_order');
+    [
+      'a receipt booked twice (retried after a SIGKILL)',
+      `insert into inventory.stock_movements (id, sku, kind, on_hand_delta, reserved_delta, value_delta, purchase_order_id, receipt_id, reason) values (6, 'P1', 'receipt', 4, 0, 400, 'po-1', 'gr-1', 'purchase_order');
       update inventory.stock_levels set on_hand = on_hand + 4, value = value + 400 where sku = 'P1';
-      insert into billing.ledger_entries (posting_id, account, debit, credit, currency) values ('stock:6', '${inv}', 400, 0, 'EUR'), ('stock:6', '${chart.goodsReceivedNotInvoiced.code}', 0, 400, 'EUR')`, ['receipts', 'poLines']],
-    ['a receipt whose movement is lost', `delete from billing.ledger_entries where posting_id = 'stock:5'; delete from inventory.stock_movements where id = 5;
-      update inventory.stock_levels set on_hand = 0, value = 0 where sku = 'P3'`, ['receipts', 'poLines']],
+      insert into billing.ledger_entries (posting_id, account, debit, credit, currency) values ('stock:6', '${inv}', 400, 0, 'EUR'), ('stock:6', '${chart.goodsReceivedNotInvoiced.code}', 0, 400, 'EUR')`,
+      ['receipts', 'poLines'],
+    ],
+    [
+      'a receipt whose movement is lost',
+      `delete from billing.ledger_entries where posting_id = 'stock:5'; delete from inventory.stock_movements where id = 5;
+      update inventory.stock_levels set on_hand = 0, value = 0 where sku = 'P3'`,
+      ['receipts', 'poLines'],
+    ],
     ['a movement of a receipt that does not exist', `update inventory.stock_movements set receipt_id = 'gr-9' where id = 2`, ['receipts']],
     ['an adjustment with no reason', `update inventory.stock_movements set reason = null where id = 3`, ['adjustments']],
   ];

@@ -13,7 +13,10 @@ import { admin, clerk, valuationHelpers } from './stock-valuation-support.js';
 
 let h: Harness;
 let customerId: string;
-const { q, product, receive, adjust, count, stockItem, level, posting, lastMovement, written, order } = valuationHelpers(() => h, () => customerId);
+const { q, product, receive, adjust, count, stockItem, level, posting, lastMovement, written, order } = valuationHelpers(
+  () => h,
+  () => customerId,
+);
 
 beforeAll(async () => {
   h = await createHarness('valuation');
@@ -35,7 +38,14 @@ describe('receipts, shipments and returns at cost', () => {
     const answer = await receive(sku, 4, 104);
     expect(answer).toMatchObject({ onHand: 7, value: 716, averageCost: 102, currency: 'EUR' }); // 716 / 7 = 102.29
     expect(await stockItem(sku)).toMatchObject({
-      onHand: 7, reserved: 0, value: 716, averageCost: 102, currency: 'EUR', onOrder: 0, reorderQuantity: 0, preferredSupplierId: null,
+      onHand: 7,
+      reserved: 0,
+      value: 716,
+      averageCost: 102,
+      currency: 'EUR',
+      onOrder: 0,
+      reorderQuantity: 0,
+      preferredSupplierId: null,
     });
     const receipt = await lastMovement(sku, 'receipt');
     expect([receipt.value_delta, receipt.reason]).toEqual([416, 'unordered']);
@@ -59,15 +69,19 @@ describe('receipts, shipments and returns at cost', () => {
     expect(await level(sku)).toEqual({ on_hand: 4, reserved: 0, value: 409 });
   });
 
-  it('a return restocks at the cost it left with (not today\'s average), in parts to the cent; scrapped goods move nothing', async () => {
+  it("a return restocks at the cost it left with (not today's average), in parts to the cent; scrapped goods move nothing", async () => {
     const first = await h.call('fulfil-order', '/return', {
-      ...clerk, body: { orderId, lines: [{ lineNo: 1, quantity: 2, reason: 'one broken, one fine', disposition: 'scrap' }] },
+      ...clerk,
+      body: { orderId, lines: [{ lineNo: 1, quantity: 2, reason: 'one broken, one fine', disposition: 'scrap' }] },
     });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     await h.settle();
     expect(await level(sku)).toEqual({ on_hand: 4, reserved: 0, value: 409 });
 
-    const back = await h.call('fulfil-order', '/return', { ...clerk, body: { orderId, lines: [{ lineNo: 1, quantity: 1, reason: 'wrong size', disposition: 'restock' }] } });
+    const back = await h.call('fulfil-order', '/return', {
+      ...clerk,
+      body: { orderId, lines: [{ lineNo: 1, quantity: 1, reason: 'wrong size', disposition: 'restock' }] },
+    });
     expect(back.status, JSON.stringify(back.body)).toBe(201);
     await h.settle();
     // 307 for 3 shipped: the first unit back takes 102 (102.33), whatever the shelf's average (409 / 4 = 102.25).
@@ -88,20 +102,32 @@ describe('receipts, shipments and returns at cost', () => {
     await h.settle();
     expect((await h.post('fulfil-order', { id }, clerk)).status).toBe(200);
     // The return is accepted (the order is fulfilled) before reserve-stock has shipped it.
-    const first = await h.call('fulfil-order', '/return', { ...clerk, body: { orderId: id, lines: [{ lineNo: 1, quantity: 2, reason: 'early', disposition: 'restock' }] } });
+    const first = await h.call('fulfil-order', '/return', {
+      ...clerk,
+      body: { orderId: id, lines: [{ lineNo: 1, quantity: 2, reason: 'early', disposition: 'restock' }] },
+    });
     expect(first.status).toBe(201);
-    const [returned] = await q<{ payload: unknown }>(`select payload from platform.outbox where payload->>'type' = 'goods_returned' and payload->'data'->>'orderId' = $1`, [id]);
+    const [returned] = await q<{ payload: unknown }>(
+      `select payload from platform.outbox where payload->>'type' = 'goods_returned' and payload->'data'->>'orderId' = $1`,
+      [id],
+    );
     const early = await h.deliver('reserve-stock', returned!.payload);
     expect([early.status, early.body.error?.code]).toEqual([503, 'not_ready']);
     await h.settle(); // the shipment, then the return again
     const shipped = -(await lastMovement(s, 'shipment')).value_delta;
     expect(shipped).toBe(3); // 3 * 5 / 6 = 2.5 -> 3
     for (const quantity of [1, 2]) {
-      const res = await h.call('fulfil-order', '/return', { ...clerk, body: { orderId: id, lines: [{ lineNo: 1, quantity, reason: 'later', disposition: 'restock' }] } });
+      const res = await h.call('fulfil-order', '/return', {
+        ...clerk,
+        body: { orderId: id, lines: [{ lineNo: 1, quantity, reason: 'later', disposition: 'restock' }] },
+      });
       expect(res.status).toBe(201);
       await h.settle();
     }
-    const back = await q<{ v: number; n: number }>(`select sum(value_delta)::int as v, count(*)::int as n from inventory.stock_movements where order_id = $1 and kind = 'return'`, [id]);
+    const back = await q<{ v: number; n: number }>(
+      `select sum(value_delta)::int as v, count(*)::int as n from inventory.stock_movements where order_id = $1 and kind = 'return'`,
+      [id],
+    );
     expect(back).toEqual([{ v: shipped, n: 3 }]);
     expect(await level(s)).toEqual({ on_hand: 6, reserved: 0, value: 3 });
   });
@@ -116,7 +142,16 @@ describe('adjustments', () => {
     const damage = await adjust({ sku, quantity: -1, reason: 'damage', note: 'dropped' });
     expect(damage.status, JSON.stringify(damage.body)).toBe(200);
     expect(damage.body).toEqual({
-      sku, onHand: 9, reserved: 0, available: 9, value: 2250, averageCost: 250, currency: 'EUR', quantityDelta: -1, valueDelta: -250, movementId: expect.any(Number),
+      sku,
+      onHand: 9,
+      reserved: 0,
+      available: 9,
+      value: 2250,
+      averageCost: 250,
+      currency: 'EUR',
+      quantityDelta: -1,
+      valueDelta: -250,
+      movementId: expect.any(Number),
     });
     expect(await posting(damage.body.movementId)).toEqual([
       { account: accounts.inventory, debit: 0, credit: 250, currency: 'EUR' },
@@ -203,7 +238,10 @@ describe('adjustments', () => {
     const message = await jsm.streams.getMessage(h.bus.stream, { last_by_subj: subjectFor(h.bus.prefix, 'stock_adjusted') });
     const event = message!.json<Record<string, unknown>>();
     expect(event).toMatchObject({
-      type: 'stock_adjusted', actor: 'casey', aggregateType: 'product', aggregateId: s,
+      type: 'stock_adjusted',
+      actor: 'casey',
+      aggregateType: 'product',
+      aggregateId: s,
       data: { sku: s, quantityDelta: -1, reason: 'damage', valueDelta: -10, currency: 'EUR', countId: null, note: 'crushed', movementId: res.body.movementId },
     });
   });
@@ -215,16 +253,32 @@ describe('counts', () => {
     await receive(a, 10, 100);
     await receive(b, 4, 50);
     const before = await written();
-    const dup = await count({ lines: [{ sku: a, counted: 1 }, { sku: a, counted: 2 }] });
+    const dup = await count({
+      lines: [
+        { sku: a, counted: 1 },
+        { sku: a, counted: 2 },
+      ],
+    });
     expect([dup.status, dup.body.error?.code, dup.body.error?.details?.path]).toEqual([422, 'duplicate_line', 'lines.1.sku']);
-    const unknown = await count({ lines: [{ sku: a, counted: 1 }, { sku: 'NO-SUCH-SKU', counted: 2 }] });
+    const unknown = await count({
+      lines: [
+        { sku: a, counted: 1 },
+        { sku: 'NO-SUCH-SKU', counted: 2 },
+      ],
+    });
     expect([unknown.status, unknown.body.error?.code, unknown.body.error?.details?.path]).toEqual([422, 'unknown_sku', 'lines.1.sku']);
     expect((await count({ lines: [] })).status).toBe(400);
     expect((await count({ lines: [{ sku: a, counted: -1 }] })).status).toBe(400);
     expect(await written()).toBe(before);
 
     const key = { 'idempotency-key': `count-${a}` };
-    const body = { lines: [{ sku: b, counted: 4 }, { sku: a, counted: 8 }], note: 'year end' };
+    const body = {
+      lines: [
+        { sku: b, counted: 4 },
+        { sku: a, counted: 8 },
+      ],
+      note: 'year end',
+    };
     const res = await count(body, key);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({
@@ -237,10 +291,18 @@ describe('counts', () => {
     const again = await count(body, key);
     expect(again.body.countId).toBe(res.body.countId);
     const { countId } = res.body;
-    expect(await q('select lines, note, actor from inventory.stock_counts where id = $1', [countId])).toEqual([{ lines: res.body.lines, note: 'year end', actor: 'test-clerk' }]);
-    const moves = await q(`select sku, on_hand_delta, value_delta::int, reason, note from inventory.stock_movements where kind = 'adjustment' and sku = any($1)`, [[a, b]]);
+    expect(await q('select lines, note, actor from inventory.stock_counts where id = $1', [countId])).toEqual([
+      { lines: res.body.lines, note: 'year end', actor: 'test-clerk' },
+    ]);
+    const moves = await q(
+      `select sku, on_hand_delta, value_delta::int, reason, note from inventory.stock_movements where kind = 'adjustment' and sku = any($1)`,
+      [[a, b]],
+    );
     expect(moves).toEqual([{ sku: a, on_hand_delta: -2, value_delta: -200, reason: 'count', note: `count ${countId}: year end` }]);
-    const events = await q<{ data: { sku: string; countId: string } }>(`select payload->'data' as data from platform.outbox where payload->>'type' = 'stock_adjusted' and payload->'data'->>'countId' = $1`, [countId]);
+    const events = await q<{ data: { sku: string; countId: string } }>(
+      `select payload->'data' as data from platform.outbox where payload->>'type' = 'stock_adjusted' and payload->'data'->>'countId' = $1`,
+      [countId],
+    );
     expect(events.map((e) => e.data)).toEqual([expect.objectContaining({ sku: a, quantityDelta: -2, reason: 'count', countId })]);
     expect(await level(a)).toEqual({ on_hand: 8, reserved: 0, value: 800 });
   });
@@ -254,16 +316,22 @@ describe('valuation and the ledger', () => {
     const at = new Date().toISOString();
     const then = (await h.get('query', `/stock/valuation?at=${encodeURIComponent(at)}`, clerk)).body;
     const levels = await q<{ sku: string; on_hand: number; value: number; currency: string }>(
-      'select s.sku, s.on_hand, s.value::int, p.currency from inventory.stock_levels s join inventory.products p using (sku) where s.on_hand <> 0 or s.value <> 0 order by s.sku');
+      'select s.sku, s.on_hand, s.value::int, p.currency from inventory.stock_levels s join inventory.products p using (sku) where s.on_hand <> 0 or s.value <> 0 order by s.sku',
+    );
     expect(then.at).toBe(at);
     expect(then.items.map((i: { sku: string; onHand: number; value: number; currency: string }) => [i.sku, i.onHand, i.value, i.currency])).toEqual(
-      levels.map((l) => [l.sku, l.on_hand, l.value, l.currency]));
+      levels.map((l) => [l.sku, l.on_hand, l.value, l.currency]),
+    );
     const perCurrency = (rows: { currency: string; value: number }[]) =>
-      Object.entries(rows.reduce<Record<string, number>>((t, r) => ({ ...t, [r.currency]: (t[r.currency] ?? 0) + r.value }), {})).map(([currency, value]) => ({ currency, value })).sort((x, y) => x.currency.localeCompare(y.currency));
+      Object.entries(rows.reduce<Record<string, number>>((t, r) => ({ ...t, [r.currency]: (t[r.currency] ?? 0) + r.value }), {}))
+        .map(([currency, value]) => ({ currency, value }))
+        .sort((x, y) => x.currency.localeCompare(y.currency));
     expect(then.totals).toEqual(perCurrency(levels));
     expect(then.totals.map((t: { currency: string }) => t.currency)).toEqual(['EUR', 'USD']);
     const ledgerThen = await q<{ currency: string; value: number }>(
-      'select currency, sum(debit - credit)::int as value from billing.ledger_entries where account = $1 and at <= $2 group by currency order by currency', [accounts.inventory, at]);
+      'select currency, sum(debit - credit)::int as value from billing.ledger_entries where account = $1 and at <= $2 group by currency order by currency',
+      [accounts.inventory, at],
+    );
     expect(ledgerThen).toEqual(then.totals);
     expect(await q(inventoryLedgerEqualsValueAtSql, [accounts.inventory, at])).toEqual([]);
 
@@ -273,7 +341,9 @@ describe('valuation and the ledger', () => {
     expect((await adjust({ sku: someSku, quantity: 1, reason: 'correction', unitCost: 5 })).status).toBe(200);
     expect((await h.get('query', `/stock/valuation?at=${encodeURIComponent(at)}`, clerk)).body).toEqual(then);
     const now = (await h.get('query', '/stock/valuation', clerk)).body;
-    expect(now.totals).toEqual(then.totals.map((t: { currency: string; value: number }) => ({ currency: t.currency, value: t.value + (t.currency === 'USD' ? 1 : 5) })));
+    expect(now.totals).toEqual(
+      then.totals.map((t: { currency: string; value: number }) => ({ currency: t.currency, value: t.value + (t.currency === 'USD' ? 1 : 5) })),
+    );
     expect(now.items.find((i: { sku: string }) => i.sku === usd)).toEqual({ sku: usd, name: expect.any(String), currency: 'USD', onHand: 3, value: 1999 });
 
     const before = (await h.get('query', '/stock/valuation?at=2000-01-01T00:00:00Z', clerk)).body;
@@ -283,14 +353,16 @@ describe('valuation and the ledger', () => {
     }
   });
 
-  it('fixes a product\'s currency once its stock has a value: no exchange rates, so 1300 and the stock stay in one currency', async () => {
+  it("fixes a product's currency once its stock has a value: no exchange rates, so 1300 and the stock stay in one currency", async () => {
     const valued = await product();
     await receive(valued, 1, 10);
     const before = await written();
     const res = await h.post('upsert-product', { sku: valued, name: 'Valued', unitPrice: 2000, currency: 'USD', taxRateBp: 2000 }, admin);
     expect([res.status, res.body.error?.code, res.body.error?.details]).toEqual([422, 'currency_mismatch', { sku: valued, currency: 'EUR', path: 'currency' }]);
     expect(await written()).toBe(before);
-    expect((await h.post('upsert-product', { sku: valued, name: 'Valued, renamed', unitPrice: 2100, currency: 'EUR', taxRateBp: 2000 }, admin)).status).toBe(200);
+    expect((await h.post('upsert-product', { sku: valued, name: 'Valued, renamed', unitPrice: 2100, currency: 'EUR', taxRateBp: 2000 }, admin)).status).toBe(
+      200,
+    );
     const free = await product();
     await receive(free, 1); // no cost: no value yet
     expect((await h.post('upsert-product', { sku: free, name: 'Free', unitPrice: 2000, currency: 'USD', taxRateBp: 2000 }, admin)).status).toBe(200);
@@ -302,7 +374,9 @@ describe('valuation and the ledger', () => {
     const client = await h.db.pool.connect();
     try {
       await client.query('begin');
-      await client.query('update inventory.stock_levels set value = value + 1 where sku = (select sku from inventory.stock_levels where on_hand > 0 order by sku limit 1)');
+      await client.query(
+        'update inventory.stock_levels set value = value + 1 where sku = (select sku from inventory.stock_levels where on_hand > 0 order by sku limit 1)',
+      );
       const problems = await stockValueProblems(client);
       expect(problems.some((p) => p.startsWith('level differs from its movements'))).toBe(true);
       expect(problems.some((p) => p.startsWith('ledger 1300 differs from the stock value'))).toBe(true);

@@ -16,7 +16,15 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const hamburg = { lines: ['Kaiserkai 1'], postalCode: '20457', city: 'Hamburg', country: 'de' };
-const bohnen = { id: 'bohnen', name: 'Bohnen Import AG', address: hamburg, vatId: 'DE 136 695 976', paymentTermsDays: 14, currency: 'EUR', email: 'orders@bohnen.example' };
+const bohnen = {
+  id: 'bohnen',
+  name: 'Bohnen Import AG',
+  address: hamburg,
+  vatId: 'DE 136 695 976',
+  paymentTermsDays: 14,
+  currency: 'EUR',
+  email: 'orders@bohnen.example',
+};
 const supplier = (body: object, role: 'admin' | 'clerk' | 'accountant' | 'bi-reader' = 'clerk') => h.call('upsert-product', '/supplier', { role, body });
 const product = (body: object) => h.post('upsert-product', { name: 'Product', unitPrice: 1000, currency: 'EUR', ...body }, { role: 'admin' });
 const count = async (table: string) => (await h.db.pool.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
@@ -26,11 +34,15 @@ let poNumber = 900_000;
 async function purchaseOrder(supplierId: string, status: string, lines: { sku: string; quantity: number; received?: number }[]) {
   poNumber += 1;
   const id = `po-${poNumber}`;
-  await h.db.pool.query(`insert into inventory.purchase_orders (id, number, supplier_id, status, currency, created_by) select $1, $2, id, $3, currency, 'test' from inventory.suppliers where id = $4`, [
-    id, `PO-${poNumber}`, status, supplierId,
-  ]);
+  await h.db.pool.query(
+    `insert into inventory.purchase_orders (id, number, supplier_id, status, currency, created_by) select $1, $2, id, $3, currency, 'test' from inventory.suppliers where id = $4`,
+    [id, `PO-${poNumber}`, status, supplierId],
+  );
   for (const [i, l] of lines.entries()) {
-    await h.db.pool.query('insert into inventory.purchase_order_lines (purchase_order_id, line_no, sku, quantity, unit_cost, received) values ($1, $2, $3, $4, 100, $5)', [id, i + 1, l.sku, l.quantity, l.received ?? 0]);
+    await h.db.pool.query(
+      'insert into inventory.purchase_order_lines (purchase_order_id, line_no, sku, quantity, unit_cost, received) values ($1, $2, $3, $4, 100, $5)',
+      [id, i + 1, l.sku, l.quantity, l.received ?? 0],
+    );
   }
   return id;
 }
@@ -39,7 +51,15 @@ describe('suppliers', () => {
   it('creates and replaces a supplier (clerk), normalised, readable, and announced on the bus', async () => {
     const created = await supplier(bohnen);
     expect(created.status).toBe(200);
-    const stored = { supplierId: 'bohnen', name: 'Bohnen Import AG', address: { ...hamburg, country: 'DE' }, vatId: 'DE136695976', paymentTermsDays: 14, currency: 'EUR', email: 'orders@bohnen.example' };
+    const stored = {
+      supplierId: 'bohnen',
+      name: 'Bohnen Import AG',
+      address: { ...hamburg, country: 'DE' },
+      vatId: 'DE136695976',
+      paymentTermsDays: 14,
+      currency: 'EUR',
+      email: 'orders@bohnen.example',
+    };
     expect(created.body).toEqual({ ...stored, created: true });
 
     const read = await h.get('query', '/suppliers/bohnen', { role: 'accountant' });
@@ -50,7 +70,16 @@ describe('suppliers', () => {
     // Replaced whole: what the body leaves out is cleared, as for customers.
     const updated = await supplier({ id: 'bohnen', name: 'Bohnen Import GmbH', currency: 'EUR' });
     expect(updated.status).toBe(200);
-    expect(updated.body).toEqual({ supplierId: 'bohnen', name: 'Bohnen Import GmbH', address: null, vatId: null, paymentTermsDays: 30, currency: 'EUR', email: null, created: false });
+    expect(updated.body).toEqual({
+      supplierId: 'bohnen',
+      name: 'Bohnen Import GmbH',
+      address: null,
+      vatId: null,
+      paymentTermsDays: 30,
+      currency: 'EUR',
+      email: null,
+      created: false,
+    });
     const again = await h.get('query', '/suppliers/bohnen', { role: 'clerk' });
     expect(again.body).toMatchObject({ name: 'Bohnen Import GmbH', address: null, createdAt: read.body.createdAt });
     expect(again.body.updatedAt > read.body.updatedAt).toBe(true);
@@ -58,10 +87,13 @@ describe('suppliers', () => {
 
     // Published after commit: the stream holds the last version, as the registry defines it.
     const jsm = await jetstreamManager(h.bus.bus.nc);
-    const msg = await waitFor(async () => {
-      const m = await jsm.streams.getMessage(h.bus.stream, { last_by_subj: `${h.bus.prefix}.inventory.supplier_upserted` });
-      return m?.json<{ type: string; aggregateId: string; data: unknown }>();
-    }, { what: 'supplier_upserted on the stream' });
+    const msg = await waitFor(
+      async () => {
+        const m = await jsm.streams.getMessage(h.bus.stream, { last_by_subj: `${h.bus.prefix}.inventory.supplier_upserted` });
+        return m?.json<{ type: string; aggregateId: string; data: unknown }>();
+      },
+      { what: 'supplier_upserted on the stream' },
+    );
     expect(msg).toMatchObject({ type: 'supplier_upserted', aggregateId: 'bohnen' });
     expect(eventRegistry.supplier_upserted.data.strict().parse(msg.data)).toEqual(stored);
   });
@@ -139,7 +171,10 @@ describe('suppliers', () => {
       await h.db.pool.query('update inventory.purchase_orders set status = $2 where id = $1', [po, status]);
       const refused = await supplier({ id: 'switcher', name: 'Switcher Ltd', currency: 'EUR' });
       expect(refused.status, status).toBe(422);
-      expect(refused.body.error).toMatchObject({ code: 'currency_mismatch', details: { path: 'currency', currency: 'GBP', purchaseOrders: [`PO-${poNumber}`] } });
+      expect(refused.body.error).toMatchObject({
+        code: 'currency_mismatch',
+        details: { path: 'currency', currency: 'GBP', purchaseOrders: [`PO-${poNumber}`] },
+      });
     }
     expect(await count('platform.outbox')).toBe(outbox);
     // Another change while it is open is fine: only the currency is held.
@@ -156,21 +191,45 @@ describe("products' buying fields", () => {
   it('takes a preferred supplier, its sku and a reorder quantity; an update without them keeps them, null clears', async () => {
     const made = await product({ sku: 'BEAN-1', reorderLevel: 10, preferredSupplierId: 'bohnen', supplierSku: 'BI-7781', reorderQuantity: 24 });
     expect(made.status).toBe(200);
-    expect(made.body).toMatchObject({ sku: 'BEAN-1', reorderLevel: 10, preferredSupplierId: 'bohnen', supplierSku: 'BI-7781', reorderQuantity: 24, created: true });
+    expect(made.body).toMatchObject({
+      sku: 'BEAN-1',
+      reorderLevel: 10,
+      preferredSupplierId: 'bohnen',
+      supplierSku: 'BI-7781',
+      reorderQuantity: 24,
+      created: true,
+    });
     const read = await h.get('query', '/products/BEAN-1', { role: 'clerk' });
     expect(read.body).toMatchObject({ preferredSupplierId: 'bohnen', supplierSku: 'BI-7781', reorderQuantity: 24, reorderLevel: 10 });
     const list = await h.get('query', '/products?q=BEAN-1', { role: 'clerk' });
     expect(list.body.items[0]).toMatchObject({ preferredSupplierId: 'bohnen', supplierSku: 'BI-7781', reorderQuantity: 24 });
 
-    const event = await h.db.pool.query<{ payload: { data: unknown } }>(`select payload from platform.outbox where payload->>'type' = 'product_upserted' and payload->'data'->>'sku' = 'BEAN-1'`);
-    expect(eventRegistry.product_upserted.data.strict().parse(event.rows[0]!.payload.data)).toMatchObject({ preferredSupplierId: 'bohnen', supplierSku: 'BI-7781', reorderQuantity: 24 });
+    const event = await h.db.pool.query<{ payload: { data: unknown } }>(
+      `select payload from platform.outbox where payload->>'type' = 'product_upserted' and payload->'data'->>'sku' = 'BEAN-1'`,
+    );
+    expect(eventRegistry.product_upserted.data.strict().parse(event.rows[0]!.payload.data)).toMatchObject({
+      preferredSupplierId: 'bohnen',
+      supplierSku: 'BI-7781',
+      reorderQuantity: 24,
+    });
 
     // A price change keeps the buying fields.
     const kept = await product({ sku: 'BEAN-1', unitPrice: 1100 });
-    expect(kept.body).toMatchObject({ unitPrice: 1100, reorderLevel: 10, preferredSupplierId: 'bohnen', supplierSku: 'BI-7781', reorderQuantity: 24, created: false });
+    expect(kept.body).toMatchObject({
+      unitPrice: 1100,
+      reorderLevel: 10,
+      preferredSupplierId: 'bohnen',
+      supplierSku: 'BI-7781',
+      reorderQuantity: 24,
+      created: false,
+    });
     const cleared = await product({ sku: 'BEAN-1', unitPrice: 1100, preferredSupplierId: null, supplierSku: null, reorderQuantity: 0 });
     expect(cleared.body).toMatchObject({ preferredSupplierId: null, supplierSku: null, reorderQuantity: 0 });
-    expect((await h.get('query', '/products/BEAN-1', { role: 'clerk' })).body).toMatchObject({ preferredSupplierId: null, supplierSku: null, reorderQuantity: 0 });
+    expect((await h.get('query', '/products/BEAN-1', { role: 'clerk' })).body).toMatchObject({
+      preferredSupplierId: null,
+      supplierSku: null,
+      reorderQuantity: 0,
+    });
     const last = await h.db.pool.query<{ data: Record<string, unknown> }>(
       `select payload->'data' as data from platform.outbox where payload->>'type' = 'product_upserted' and payload->'data'->>'sku' = 'BEAN-1' order by created_at desc, id desc limit 1`,
     );
@@ -215,13 +274,17 @@ describe("products' buying fields", () => {
       ]);
       for (const r of results) if (r.status !== 200) expect(r.body.error.code).toBe('currency_mismatch');
       expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
-      const crossed = await h.db.pool.query('select p.sku from inventory.products p join inventory.suppliers s on s.id = p.preferred_supplier_id where p.currency <> s.currency');
+      const crossed = await h.db.pool.query(
+        'select p.sku from inventory.products p join inventory.suppliers s on s.id = p.preferred_supplier_id where p.currency <> s.currency',
+      );
       expect(crossed.rows).toEqual([]);
     }
   });
 
   it('a product is written by admin alone, buying fields and all', async () => {
-    expect((await h.post('upsert-product', { sku: 'CLERK-1', name: 'x', unitPrice: 1, currency: 'EUR', preferredSupplierId: 'bohnen' }, { role: 'clerk' })).status).toBe(403);
+    expect(
+      (await h.post('upsert-product', { sku: 'CLERK-1', name: 'x', unitPrice: 1, currency: 'EUR', preferredSupplierId: 'bohnen' }, { role: 'clerk' })).status,
+    ).toBe(403);
   });
 });
 
@@ -249,18 +312,34 @@ describe('reorder suggestions', () => {
 
     const res = await h.get('query', '/reorder-suggestions', { role: 'clerk' });
     expect(res.status).toBe(200);
-    const line = (sku: string, name: string, over: object) => ({ sku, name, supplierSku: null, available: 0, onOrder: 0, reorderQuantity: 0, unitCost: null, ...over });
+    const line = (sku: string, name: string, over: object) => ({
+      sku,
+      name,
+      supplierSku: null,
+      available: 0,
+      onOrder: 0,
+      reorderQuantity: 0,
+      unitCost: null,
+      ...over,
+    });
     expect(res.body).toEqual({
       groups: [
         {
-          supplierId: 'bohnen', supplierName: 'Bohnen Import AG', currency: 'EUR',
+          supplierId: 'bohnen',
+          supplierName: 'Bohnen Import AG',
+          currency: 'EUR',
           lines: [
             line('BEAN-1', 'Product', { supplierSku: 'BI-7781', available: 6, reorderLevel: 10, reorderQuantity: 24, suggested: 24, unitCost: 450 }),
             line('BEAN-2', 'Product', { supplierSku: 'BI-2', onOrder: 12, reorderLevel: 20, reorderQuantity: 5, suggested: 9 }),
             line('BEAN-4', 'Product', { reorderLevel: 5, suggested: 6 }),
           ],
         },
-        { supplierId: 'kaffee', supplierName: 'Kaffee Kontor', currency: 'EUR', lines: [line('CUP-1', 'Product', { available: 2, reorderLevel: 2, suggested: 1, unitCost: 90 })] },
+        {
+          supplierId: 'kaffee',
+          supplierName: 'Kaffee Kontor',
+          currency: 'EUR',
+          lines: [line('CUP-1', 'Product', { available: 2, reorderLevel: 2, suggested: 1, unitCost: 90 })],
+        },
         { supplierId: null, supplierName: null, currency: null, lines: [line('LOOSE-1', 'Product', { reorderLevel: 1, suggested: 2 })] },
       ],
     });

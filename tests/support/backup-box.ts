@@ -78,7 +78,15 @@ export async function objectBytes(t: TestStorage, key: string): Promise<{ bytes:
 /** Every named BI query, with fixed parameters. */
 export async function aggregates(store: OlapStore): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const named = { sales: q.salesByHour(48, now), aging: q.arAging(now.toISOString().slice(0, 10)), stock: q.stockLevels, funnel: q.orderFunnel, top: q.topProducts(10), head: q.headcountByDepartment, pay: q.payrollByDepartment(3) };
+  const named = {
+    sales: q.salesByHour(48, now),
+    aging: q.arAging(now.toISOString().slice(0, 10)),
+    stock: q.stockLevels,
+    funnel: q.orderFunnel,
+    top: q.topProducts(10),
+    head: q.headcountByDepartment,
+    pay: q.payrollByDepartment(3),
+  };
   for (const [name, sql] of Object.entries(named)) out[name] = (await store.query(sql)).rows;
   return out;
 }
@@ -137,7 +145,11 @@ export async function tableCount(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`)).rows[0]!.n;
+    return (
+      await client.query<{ n: number }>(
+        `select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`,
+      )
+    ).rows[0]!.n;
   } finally {
     await client.end();
   }
@@ -147,7 +159,7 @@ export async function tableCount(url: string): Promise<number> {
 export function tarMembers(archive: string): [string, Buffer][] {
   const tar = gunzipSync(readFileSync(archive));
   const out: [string, Buffer][] = [];
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const header = tar.subarray(at, at + 512);
     if (header.every((b) => b === 0)) break;
     const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
@@ -201,20 +213,43 @@ export function useBackupBox(): void {
     const named = await h.post('upsert-customer', { name: customerName, paymentTermsDays: 14 }, { role: 'clerk' });
     expect(named.status).toBe(200);
     expect((await h.post('create-order', { customerId: named.body.id, lines: [{ sku, quantity: 1 }] }, { role: 'clerk' })).status).toBe(201);
-    const hired = await h.post('hire-employee', { name: 'Quirinus Backupsson', email: `q.${randomBytes(3).toString('hex')}@example.com`, department: 'Finance', title: 'Controller', salary, currency: 'EUR', hiredAt: '2026-01-05' }, { role: 'admin' });
+    const hired = await h.post(
+      'hire-employee',
+      {
+        name: 'Quirinus Backupsson',
+        email: `q.${randomBytes(3).toString('hex')}@example.com`,
+        department: 'Finance',
+        title: 'Controller',
+        salary,
+        currency: 'EUR',
+        hiredAt: '2026-01-05',
+      },
+      { role: 'admin' },
+    );
     expect(hired.status).toBe(201);
     const rejected = await h.post('create-order', { customerId, lines: [{ sku, quantity: 500 }] }, { role: 'clerk' });
     expect(rejected.status).toBe(201);
     await h.settle();
-    const invoices = (await h.get('query', `/invoices?customerId=${customerId}`, { role: 'accountant' })).body.items as { id: string; orderId: string; total: number }[];
+    const invoices = (await h.get('query', `/invoices?customerId=${customerId}`, { role: 'accountant' })).body.items as {
+      id: string;
+      orderId: string;
+      total: number;
+    }[];
     expect(invoices).toHaveLength(3);
     const byOrder = (id: string) => invoices.find((i) => i.orderId === id)!;
-    expect((await h.post('record-payment', { invoiceId: byOrder(ids[0]!).id, amount: byOrder(ids[0]!).total, method: 'card' }, { role: 'accountant' })).status).toBe(201);
-    expect((await h.post('record-payment', { invoiceId: byOrder(ids[1]!).id, amount: 1000, method: 'bank_transfer', reference: 'part' }, { role: 'accountant' })).status).toBe(201);
+    expect(
+      (await h.post('record-payment', { invoiceId: byOrder(ids[0]!).id, amount: byOrder(ids[0]!).total, method: 'card' }, { role: 'accountant' })).status,
+    ).toBe(201);
+    expect(
+      (await h.post('record-payment', { invoiceId: byOrder(ids[1]!).id, amount: 1000, method: 'bank_transfer', reference: 'part' }, { role: 'accountant' }))
+        .status,
+    ).toBe(201);
     expect((await h.post('cancel-order', { id: ids[2], reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
     await h.settle();
     // The stream holds the published events, so the backup has a position to record.
-    const { rows } = await h.db.pool.query<{ subject: string; payload: unknown; id: string }>('select id, subject, payload from platform.outbox order by created_at, id');
+    const { rows } = await h.db.pool.query<{ subject: string; payload: unknown; id: string }>(
+      'select id, subject, payload from platform.outbox order by created_at, id',
+    );
     for (const r of rows) await h.bus.bus.js.publish(r.subject, JSON.stringify(r.payload), { msgID: r.id });
 
     // The projector's DuckDB file at the agreed path, projected from the stream.
@@ -246,7 +281,8 @@ export function useBackupBox(): void {
     pdfs.set('invoices/Ünïcode and spaces + plus.pdf', Buffer.from('%PDF-1.7\n%%EOF\n'));
     const client = s3(storage);
     await ensureBucket(client, documentsBucket);
-    for (const [key, bytes] of pdfs) await client.send(new PutObjectCommand({ Bucket: documentsBucket, Key: key, Body: bytes, ContentType: 'application/pdf' }));
+    for (const [key, bytes] of pdfs)
+      await client.send(new PutObjectCommand({ Bucket: documentsBucket, Key: key, Body: bytes, ContentType: 'application/pdf' }));
     client.destroy();
 
     keyFile = join(work, 'keys', 'identity.txt');

@@ -16,7 +16,15 @@ export const seller: BillingDocument['seller'] = {
   bank: { name: 'Sparkasse Berlin', iban: 'DE02 1005 0000 0123 4567 89', bic: 'BELADEBEXXX' },
 };
 
-const line = (sku: string, name: string, unitPrice: number, taxRateBp: number, quantity: number, vatCategory: VatCategoryCode, exemptionReason?: string): DocumentLine => ({
+const line = (
+  sku: string,
+  name: string,
+  unitPrice: number,
+  taxRateBp: number,
+  quantity: number,
+  vatCategory: VatCategoryCode,
+  exemptionReason?: string,
+): DocumentLine => ({
   ...priceLine({ sku, name, unitPrice, currency: 'EUR', taxRateBp }, quantity),
   vatCategory,
   exemptionReason,
@@ -39,7 +47,13 @@ export function exampleInvoice(): BillingDocument {
     paymentTermsDays: 14,
     currency: 'EUR',
     seller,
-    buyer: { id: 'cust-1', name: 'Müller & Søn GmbH', address: { lines: ['Marktplatz 1'], postalCode: '80331', city: 'München', country: 'DE' }, vatId: 'DE987654321', email: 'einkauf@example.com' },
+    buyer: {
+      id: 'cust-1',
+      name: 'Müller & Søn GmbH',
+      address: { lines: ['Marktplatz 1'], postalCode: '80331', city: 'München', country: 'DE' },
+      vatId: 'DE987654321',
+      email: 'einkauf@example.com',
+    },
     orderId: '0192f3a4-0000-7000-8000-000000000001',
     lines,
     subtotal,
@@ -53,7 +67,16 @@ export function exampleInvoice(): BillingDocument {
 /** The example as a credit note crediting it. */
 export function exampleCreditNote(): BillingDocument {
   const inv = exampleInvoice();
-  return { ...inv, kind: 'credit_note', number: 'CN-2026-000007', issueDate: '2026-12-03', dueDate: undefined, paymentTermsDays: undefined, credits: { number: inv.number, issueDate: inv.issueDate }, reason: 'Order cancelled' };
+  return {
+    ...inv,
+    kind: 'credit_note',
+    number: 'CN-2026-000007',
+    issueDate: '2026-12-03',
+    dueDate: undefined,
+    paymentTermsDays: undefined,
+    credits: { number: inv.number, issueDate: inv.issueDate },
+    reason: 'Order cancelled',
+  };
 }
 
 const eu = ['DE', 'FR', 'AT', 'NL', 'IT', 'ES', 'BE', 'PL'] as const;
@@ -91,7 +114,13 @@ export function arbitraryDocument(): fc.Arbitrary<BillingDocument> {
       buyerEmail: fc.option(fc.emailAddress(), { nil: undefined }),
       withBank: fc.boolean(),
       rawLines: fc.array(
-        fc.record({ name: longName, unitPrice: fc.integer({ min: 1, max: 5_000_000 }), quantity: fc.integer({ min: 1, max: 500 }), pick: fc.nat(), reason: text(1, 80) }),
+        fc.record({
+          name: longName,
+          unitPrice: fc.integer({ min: 1, max: 5_000_000 }),
+          quantity: fc.integer({ min: 1, max: 500 }),
+          pick: fc.nat(),
+          reason: text(1, 80),
+        }),
         { minLength: 1, maxLength: 40 },
       ),
       paid: fc.nat({ max: 100 }),
@@ -99,40 +128,71 @@ export function arbitraryDocument(): fc.Arbitrary<BillingDocument> {
       reason: fc.option(text(1, 100), { nil: undefined }),
     })
     .chain((r) =>
-      address(r.regime === 'export' ? nonEu : r.regime === 'reverse_charge' ? eu.filter((c) => c !== r.sellerAddress.country) : [r.sellerAddress.country]).map((buyerAddress) => {
-        const lines = r.rawLines.map((l, i): DocumentLine => {
-          const [category, rateBp]: readonly [VatCategoryCode, number] =
-            r.regime === 'reverse_charge' ? ['AE', 0] : r.regime === 'export' ? ['G', 0] : ([['S', 1900], ['S', 700], ['S', 2000], ['S', 2100], ['Z', 0], ['E', 0]] as const)[l.pick % 6]!;
-          // Yen prices are often whole hundreds (each line's tax exact), sometimes not: erpbi rounds tax
-          // per line, which in yen can add up to a whole unit the rules refuse (missingForEInvoice: `tax`).
-          const unitPrice = r.currency === 'JPY' && l.pick % 3 !== 0 ? Math.max(100, Math.round(l.unitPrice / 100) * 100) : l.unitPrice;
-          return { ...priceLine({ sku: `SKU-${i}`, name: l.name, unitPrice, currency: r.currency, taxRateBp: rateBp }, l.quantity), vatCategory: category, exemptionReason: category === 'E' ? l.reason : undefined };
-        });
-        const { subtotal, tax, total } = totalsOf(lines, r.currency);
-        const year = 2026;
-        const number = `${r.kind === 'invoice' ? 'INV' : 'CN'}-${year}-${String(r.seq).padStart(6, '0')}`;
-        const credit = r.kind === 'credit_note';
-        const doc: BillingDocument = {
-          kind: r.kind,
-          number,
-          issueDate: '2026-11-30',
-          dueDate: credit ? undefined : '2026-12-30',
-          paymentTermsDays: credit ? undefined : r.termsDays,
-          currency: r.currency,
-          seller: { name: r.sellerName, address: r.sellerAddress, vatId: `${r.sellerAddress.country}123456789`, email: 'billing@seller.example', bank: r.withBank ? { iban: 'DE02100500000123456789', bic: 'BELADEBEXXX' } : undefined },
-          buyer: { id: r.buyerId, name: r.buyerName, address: buyerAddress, vatId: r.regime === 'reverse_charge' ? `${buyerAddress.country}987654321` : undefined, email: r.buyerEmail },
-          orderId: `order-${r.seq}`,
-          lines,
-          subtotal,
-          tax,
-          total,
-          // Part of an invoice may be paid before a document is issued (BT-113); never more than its total.
-          amountDue: total - Math.floor((total * r.paid) / 100 / 2),
-          notes: r.regime === 'reverse_charge' ? ['VAT reverse charge'] : [],
-          credits: credit ? { number: `INV-${year}-${String(r.seq).padStart(6, '0')}`, issueDate: '2026-11-02' } : undefined,
-          reason: credit ? r.reason : undefined,
-        };
-        return doc;
-      }),
+      address(r.regime === 'export' ? nonEu : r.regime === 'reverse_charge' ? eu.filter((c) => c !== r.sellerAddress.country) : [r.sellerAddress.country]).map(
+        (buyerAddress) => {
+          const lines = r.rawLines.map((l, i): DocumentLine => {
+            const [category, rateBp]: readonly [VatCategoryCode, number] =
+              r.regime === 'reverse_charge'
+                ? ['AE', 0]
+                : r.regime === 'export'
+                  ? ['G', 0]
+                  : (
+                      [
+                        ['S', 1900],
+                        ['S', 700],
+                        ['S', 2000],
+                        ['S', 2100],
+                        ['Z', 0],
+                        ['E', 0],
+                      ] as const
+                    )[l.pick % 6]!;
+            // Yen prices are often whole hundreds (each line's tax exact), sometimes not: erpbi rounds tax
+            // per line, which in yen can add up to a whole unit the rules refuse (missingForEInvoice: `tax`).
+            const unitPrice = r.currency === 'JPY' && l.pick % 3 !== 0 ? Math.max(100, Math.round(l.unitPrice / 100) * 100) : l.unitPrice;
+            return {
+              ...priceLine({ sku: `SKU-${i}`, name: l.name, unitPrice, currency: r.currency, taxRateBp: rateBp }, l.quantity),
+              vatCategory: category,
+              exemptionReason: category === 'E' ? l.reason : undefined,
+            };
+          });
+          const { subtotal, tax, total } = totalsOf(lines, r.currency);
+          const year = 2026;
+          const number = `${r.kind === 'invoice' ? 'INV' : 'CN'}-${year}-${String(r.seq).padStart(6, '0')}`;
+          const credit = r.kind === 'credit_note';
+          const doc: BillingDocument = {
+            kind: r.kind,
+            number,
+            issueDate: '2026-11-30',
+            dueDate: credit ? undefined : '2026-12-30',
+            paymentTermsDays: credit ? undefined : r.termsDays,
+            currency: r.currency,
+            seller: {
+              name: r.sellerName,
+              address: r.sellerAddress,
+              vatId: `${r.sellerAddress.country}123456789`,
+              email: 'billing@seller.example',
+              bank: r.withBank ? { iban: 'DE02100500000123456789', bic: 'BELADEBEXXX' } : undefined,
+            },
+            buyer: {
+              id: r.buyerId,
+              name: r.buyerName,
+              address: buyerAddress,
+              vatId: r.regime === 'reverse_charge' ? `${buyerAddress.country}987654321` : undefined,
+              email: r.buyerEmail,
+            },
+            orderId: `order-${r.seq}`,
+            lines,
+            subtotal,
+            tax,
+            total,
+            // Part of an invoice may be paid before a document is issued (BT-113); never more than its total.
+            amountDue: total - Math.floor((total * r.paid) / 100 / 2),
+            notes: r.regime === 'reverse_charge' ? ['VAT reverse charge'] : [],
+            credits: credit ? { number: `INV-${year}-${String(r.seq).padStart(6, '0')}`, issueDate: '2026-11-02' } : undefined,
+            reason: credit ? r.reason : undefined,
+          };
+          return doc;
+        },
+      ),
     );
 }

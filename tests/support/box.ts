@@ -21,7 +21,10 @@ export interface Box {
   logTail: (names: string[], lines?: number) => string;
   token: (role: Role, sub?: string) => Promise<string>;
   /** fetch JSON through the gateway: POST when a body is given. */
-  api: (path: string, opts?: { role?: Role; token?: string | null; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any }>;
+  api: (
+    path: string,
+    opts?: { role?: Role; token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ) => Promise<{ status: number; body: any }>;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
   /** Ctrl-C as a terminal sends it: SIGINT to the box's whole process group (needs `terminal`). */
   ctrlC: () => Promise<number | null>;
@@ -64,7 +67,12 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
   delete env.NATS_URL;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   if (opts.natsUrl) env.NATS_URL = opts.natsUrl;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'box', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.terminal ?? false });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'box', 'main.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.terminal ?? false,
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -125,5 +133,18 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
         return `--- ${name}.log ---\n${text}`;
       })
       .join('\n');
-  return { url, dataDir, prefix, stream, child, output: () => out, logTail, token, api, stop: (signal) => stop(signal), ctrlC, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
+  return {
+    url,
+    dataDir,
+    prefix,
+    stream,
+    child,
+    output: () => out,
+    logTail,
+    token,
+    api,
+    stop: (signal) => stop(signal),
+    ctrlC,
+    remove: () => rmSync(dataDir, { recursive: true, force: true }),
+  };
 }

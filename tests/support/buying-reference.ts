@@ -12,7 +12,10 @@ type Parsed = { seq: number; event: Event };
 const of = <T extends Event['type']>(events: Parsed[], type: T) =>
   events.filter((e) => e.event.type === type) as { seq: number; event: Extract<Event, { type: T }> }[];
 const cmp = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
-const byKeys = <T>(...keys: ((r: T) => string | null)[]) => (a: T, b: T) => keys.reduce((n, k) => n || cmp(k(a), k(b)), 0);
+const byKeys =
+  <T>(...keys: ((r: T) => string | null)[]) =>
+  (a: T, b: T) =>
+    keys.reduce((n, k) => n || cmp(k(a), k(b)), 0);
 
 export function parsedEvents(events: SeqEvent[]): Parsed[] {
   const out: Parsed[] = [];
@@ -62,7 +65,9 @@ export function grossMarginOf(events: Parsed[], months: number, now: Date) {
   const invoices = new Map(unique(of(events, 'invoice_created'), (e) => e.event.data.invoiceId).map((e) => [e.event.data.invoiceId, e.event.data]));
   for (const inv of invoices.values()) for (const l of inv.lines) add(inv.issueDate.slice(0, 7), l.sku, inv.currency, l.net, 0);
   const returns = new Map(unique(of(events, 'goods_returned'), (e) => e.event.data.returnId).map((e) => [e.event.data.returnId, e.event.data]));
-  const notes = unique(of(events, 'credit_note_issued'), (e) => e.event.data.creditNoteId).sort((a, b) => cmp(a.event.occurredAt, b.event.occurredAt) || a.seq - b.seq);
+  const notes = unique(of(events, 'credit_note_issued'), (e) => e.event.data.creditNoteId).sort(
+    (a, b) => cmp(a.event.occurredAt, b.event.occurredAt) || a.seq - b.seq,
+  );
   const creditedQty = new Map<string, Map<number, number>>();
   for (const { event } of notes) {
     const inv = invoices.get(event.data.invoiceId);
@@ -84,15 +89,28 @@ export function grossMarginOf(events: Parsed[], months: number, now: Date) {
     creditedQty.set(inv.invoiceId, already);
   }
   for (const m of movements(events)) {
-    if ((m.reason === 'shipment' || m.reason === 'return') && m.valueDelta !== undefined && m.currency !== undefined) add(m.at.slice(0, 7), m.sku, m.currency, 0, -m.valueDelta);
+    if ((m.reason === 'shipment' || m.reason === 'return') && m.valueDelta !== undefined && m.currency !== undefined)
+      add(m.at.slice(0, 7), m.sku, m.currency, 0, -m.valueDelta);
   }
   const names = skuNames(events);
   const from = firstMonth(months, now);
   return [...sums.values()]
     .filter((s) => s.month >= from)
-    .sort(byKeys((s) => s.month, (s) => s.currency, (s) => s.sku))
+    .sort(
+      byKeys(
+        (s) => s.month,
+        (s) => s.currency,
+        (s) => s.sku,
+      ),
+    )
     .map((s) => ({
-      month: s.month, sku: s.sku, name: names.get(s.sku) ?? s.sku, currency: s.currency, revenue: s.revenue, cogs: s.cogs, margin: s.revenue - s.cogs,
+      month: s.month,
+      sku: s.sku,
+      name: names.get(s.sku) ?? s.sku,
+      currency: s.currency,
+      revenue: s.revenue,
+      cogs: s.cogs,
+      margin: s.revenue - s.cogs,
       marginPercent: s.revenue !== 0 ? ((s.revenue - s.cogs) * 100) / s.revenue : null,
     }));
 }
@@ -121,7 +139,9 @@ export function inventoryValueOf(events: Parsed[], days: number, now: Date) {
 type ReceiptLine = EventData<'goods_received'>['lines'][number] & { receiptId: string; position: number; data: EventData<'goods_received'> };
 function receiptLines(events: Parsed[]): ReceiptLine[] {
   return unique(
-    of(events, 'goods_received').flatMap((e) => e.event.data.lines.map((l, n) => ({ ...l, receiptId: e.event.data.receiptId, position: n + 1, data: e.event.data }))),
+    of(events, 'goods_received').flatMap((e) =>
+      e.event.data.lines.map((l, n) => ({ ...l, receiptId: e.event.data.receiptId, position: n + 1, data: e.event.data })),
+    ),
     (l) => `${l.receiptId}|${l.position}`,
   );
 }
@@ -142,10 +162,22 @@ export function purchaseSpendOf(events: Parsed[], months: number, now: Date) {
   return [...sums.values()]
     .filter((s) => s.month >= from)
     .map((s) => ({
-      month: s.month, supplierId: s.supplierId, supplierName: s.supplierId === null ? 'without purchase order' : name(s.supplierId), currency: s.currency,
-      receipts: s.receipts.size, quantity: s.quantity, value: s.value,
+      month: s.month,
+      supplierId: s.supplierId,
+      supplierName: s.supplierId === null ? 'without purchase order' : name(s.supplierId),
+      currency: s.currency,
+      receipts: s.receipts.size,
+      quantity: s.quantity,
+      value: s.value,
     }))
-    .sort(byKeys((s) => s.month, (s) => s.currency, (s) => s.supplierName, (s) => s.supplierId));
+    .sort(
+      byKeys(
+        (s) => s.month,
+        (s) => s.currency,
+        (s) => s.supplierName,
+        (s) => s.supplierId,
+      ),
+    );
 }
 
 export function stockOnOrderOf(events: Parsed[]) {
@@ -154,9 +186,13 @@ export function stockOnOrderOf(events: Parsed[]) {
   const cancelled = new Set(of(events, 'purchase_order_cancelled').map((e) => e.event.data.purchaseOrderId));
   const received = new Map<string, number>();
   for (const l of receiptLines(events)) {
-    if (l.data.purchaseOrderId !== null) received.set(`${l.data.purchaseOrderId}|${l.lineNo}`, (received.get(`${l.data.purchaseOrderId}|${l.lineNo}`) ?? 0) + l.quantity);
+    if (l.data.purchaseOrderId !== null)
+      received.set(`${l.data.purchaseOrderId}|${l.lineNo}`, (received.get(`${l.data.purchaseOrderId}|${l.lineNo}`) ?? 0) + l.quantity);
   }
-  const sums = new Map<string, { sku: string; lineName: string; supplierId: string; currency: string; ordered: number; received: number; onOrder: number; value: number }>();
+  const sums = new Map<
+    string,
+    { sku: string; lineName: string; supplierId: string; currency: string; ordered: number; received: number; onOrder: number; value: number }
+  >();
   for (const { event } of unique(of(events, 'purchase_order_created'), (e) => e.event.data.purchaseOrderId)) {
     const po = event.data;
     if (cancelled.has(po.purchaseOrderId)) continue;
@@ -164,7 +200,16 @@ export function stockOnOrderOf(events: Parsed[]) {
       const got = received.get(`${po.purchaseOrderId}|${l.lineNo}`) ?? 0;
       const open = Math.max(l.quantity - got, 0);
       const key = `${l.sku}|${po.supplierId}|${po.currency}`;
-      const s = sums.get(key) ?? { sku: l.sku, lineName: l.name, supplierId: po.supplierId, currency: po.currency, ordered: 0, received: 0, onOrder: 0, value: 0 };
+      const s = sums.get(key) ?? {
+        sku: l.sku,
+        lineName: l.name,
+        supplierId: po.supplierId,
+        currency: po.currency,
+        ordered: 0,
+        received: 0,
+        onOrder: 0,
+        value: 0,
+      };
       if (l.name < s.lineName) s.lineName = l.name;
       s.ordered += l.quantity;
       s.received += got;
@@ -176,10 +221,23 @@ export function stockOnOrderOf(events: Parsed[]) {
   return [...sums.values()]
     .filter((s) => s.onOrder > 0)
     .map(({ lineName, ...s }) => ({
-      sku: s.sku, name: names.get(s.sku) ?? lineName, supplierId: s.supplierId, supplierName: name(s.supplierId), currency: s.currency,
-      ordered: s.ordered, received: s.received, onOrder: s.onOrder, value: s.value,
+      sku: s.sku,
+      name: names.get(s.sku) ?? lineName,
+      supplierId: s.supplierId,
+      supplierName: name(s.supplierId),
+      currency: s.currency,
+      ordered: s.ordered,
+      received: s.received,
+      onOrder: s.onOrder,
+      value: s.value,
     }))
-    .sort(byKeys((s) => s.sku, (s) => s.supplierName, (s) => s.supplierId));
+    .sort(
+      byKeys(
+        (s) => s.sku,
+        (s) => s.supplierName,
+        (s) => s.supplierId,
+      ),
+    );
 }
 
 /** All four, with the parameters the tests ask the projector for. */

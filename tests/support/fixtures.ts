@@ -6,7 +6,11 @@ let n = 0;
 export async function seed(h: Harness, opts: { stock?: number; unitPrice?: number; taxRateBp?: number; terms?: number } = {}) {
   n += 1;
   const sku = `SKU-${n}-${Math.random().toString(36).slice(2, 7)}`;
-  const product = await h.post('upsert-product', { sku, name: `Product ${n}`, unitPrice: opts.unitPrice ?? 1250, currency: 'EUR', taxRateBp: opts.taxRateBp ?? 2000 }, { role: 'admin' });
+  const product = await h.post(
+    'upsert-product',
+    { sku, name: `Product ${n}`, unitPrice: opts.unitPrice ?? 1250, currency: 'EUR', taxRateBp: opts.taxRateBp ?? 2000 },
+    { role: 'admin' },
+  );
   if (product.status !== 200) throw new Error(`upsert-product: ${JSON.stringify(product.body)}`);
   if (opts.stock !== 0) {
     const stock = await h.post('receive-stock', { sku, quantity: opts.stock ?? 10 }, { role: 'clerk' });
@@ -18,7 +22,15 @@ export async function seed(h: Harness, opts: { stock?: number; unitPrice?: numbe
 }
 
 export async function counts(h: Harness) {
-  const { rows } = await h.db.pool.query<{ orders: number; invoices: number; payments: number; outbox: number; movements: number; customers: number; products: number }>(`
+  const { rows } = await h.db.pool.query<{
+    orders: number;
+    invoices: number;
+    payments: number;
+    outbox: number;
+    movements: number;
+    customers: number;
+    products: number;
+  }>(`
     select (select count(*) from orders.orders)::int as orders, (select count(*) from billing.invoices)::int as invoices,
            (select count(*) from billing.payments)::int as payments, (select count(*) from platform.outbox)::int as outbox,
            (select count(*) from inventory.stock_movements)::int as movements, (select count(*) from orders.customers)::int as customers,

@@ -69,7 +69,14 @@ export async function createHarness(label = 'h', opts: { leaveOut?: string[]; db
   const log = pino({ level: 'silent' });
   const apps = new Map<string, FastifyInstance>();
   for (const def of defs) {
-    apps.set(def.name, buildApp(def, { deps: { db: opts.poolOf?.(def.name) ?? db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log }, verify: keys.verifier, checkAnswers: 'refuse' }));
+    apps.set(
+      def.name,
+      buildApp(def, {
+        deps: { db: opts.poolOf?.(def.name) ?? db.pool, js: bus.bus.js, prefix: bus.prefix, stream: bus.stream, log },
+        verify: keys.verifier,
+        checkAnswers: 'refuse',
+      }),
+    );
   }
   const topics = readStack(join(root, 'stack.yml'), bus.prefix).filter((f) => f.topics.length > 0 && !leaveOut.has(f.name));
   const serviceToken = await keys.token('service', 'connector');
@@ -106,15 +113,19 @@ export async function createHarness(label = 'h', opts: { leaveOut?: string[]; db
   const settle = async (opts: { concurrent?: boolean } = {}) => {
     let total = 0;
     for (;;) {
-      const { rows } = await db.pool.query<{ id: string; subject: string; payload: unknown }>('select id, subject, payload from platform.outbox order by created_at, id');
+      const { rows } = await db.pool.query<{ id: string; subject: string; payload: unknown }>(
+        'select id, subject, payload from platform.outbox order by created_at, id',
+      );
       const fresh = rows.filter((r) => !dispatched.has(r.id));
       if (fresh.length === 0) return total;
       const jobs = fresh.flatMap((r) => {
         dispatched.add(r.id);
-        return topics.filter((f) => f.topics.includes(r.subject)).map((f) => async () => {
-          const res = await deliver(f.name, r.payload);
-          if (res.status !== 200) throw new Error(`${f.name} answered ${res.status} to ${r.subject}: ${JSON.stringify(res.body)}`);
-        });
+        return topics
+          .filter((f) => f.topics.includes(r.subject))
+          .map((f) => async () => {
+            const res = await deliver(f.name, r.payload);
+            if (res.status !== 200) throw new Error(`${f.name} answered ${res.status} to ${r.subject}: ${JSON.stringify(res.body)}`);
+          });
       });
       total += jobs.length;
       if (opts.concurrent) await Promise.all(jobs.map((j) => j()));

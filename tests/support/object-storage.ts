@@ -37,7 +37,12 @@ export async function startTestStorage(): Promise<TestStorage> {
   const client = new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: localStorageKeys });
   return {
     url,
-    env: { S3_ENDPOINT: url, S3_BUCKET: documentsBucket, S3_ACCESS_KEY_ID: localStorageKeys.accessKeyId, S3_SECRET_ACCESS_KEY: localStorageKeys.secretAccessKey },
+    env: {
+      S3_ENDPOINT: url,
+      S3_BUCKET: documentsBucket,
+      S3_ACCESS_KEY_ID: localStorageKeys.accessKeyId,
+      S3_SECRET_ACCESS_KEY: localStorageKeys.secretAccessKey,
+    },
     keys: async (prefix) => ((await client.send(new ListObjectsV2Command({ Bucket: documentsBucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!),
     stop,
     start,

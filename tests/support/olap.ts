@@ -4,7 +4,15 @@ import { startBatchFeed } from '../../triggers/batch-feed.js';
 import type { Harness } from './harness.js';
 import { waitFor } from './wait.js';
 
-export const aggregateNames = ['sales_by_hour', 'ar_aging', 'stock_levels', 'order_funnel', 'top_products', 'headcount_by_department', 'payroll_by_department'] as const;
+export const aggregateNames = [
+  'sales_by_hour',
+  'ar_aging',
+  'stock_levels',
+  'order_funnel',
+  'top_products',
+  'headcount_by_department',
+  'payroll_by_department',
+] as const;
 /** Buying and margin (olap/buying-queries.ts), with the parameters allAggregates asks them with. */
 export const buyingQueries = { gross_margin: '?months=12', inventory_value: '?days=90', purchase_spend: '?months=12', stock_on_order: '' } as const;
 export const buyingParams = { months: 12, days: 90 };
@@ -54,7 +62,8 @@ export async function allAggregates(h: Harness, asOf: string[]): Promise<Record<
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.rows;
   };
-  for (const name of aggregateNames) out[name] = await get(`/query/${name}${name === 'sales_by_hour' ? '?hours=48' : name === 'top_products' ? '?limit=100' : ''}`);
+  for (const name of aggregateNames)
+    out[name] = await get(`/query/${name}${name === 'sales_by_hour' ? '?hours=48' : name === 'top_products' ? '?limit=100' : ''}`);
   for (const d of asOf) out[`ar_aging@${d}`] = await get(`/query/ar_aging?asOf=${d}`);
   for (const [name, params] of Object.entries(buyingQueries)) out[name] = await get(`/query/${name}${params}`);
   return out;

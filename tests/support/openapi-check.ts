@@ -56,7 +56,9 @@ export function createRequestCheck(defs: readonly FunctionDefinition[]) {
     if (!ref || !bodyWasRead(status)) return;
     const validate = ajv.getSchema(ref) ?? (ajv.addSchema(resolveRef(doc, ref), ref), ajv.getSchema(ref)!);
     if (!validate(JSON.parse(payload))) {
-      throw new Error(`the body of POST /function/${fn}${url} (answered ${status}) does not validate against openapi.json ${ref}: ${ajv.errorsText(validate.errors)}\n${payload.slice(0, 500)}`);
+      throw new Error(
+        `the body of POST /function/${fn}${url} (answered ${status}) does not validate against openapi.json ${ref}: ${ajv.errorsText(validate.errors)}\n${payload.slice(0, 500)}`,
+      );
     }
     checkedBodies.set(op.operationId, (checkedBodies.get(op.operationId) ?? 0) + 1);
     // ERPBI_OPENAPI_LOG=<file>: one line per checked body, to see which operations the suite covers.
@@ -82,7 +84,9 @@ export function createAnswerCheck(defs: readonly FunctionDefinition[]) {
     if (!op || !ref) return;
     const validate = ajv.getSchema(ref) ?? (ajv.addSchema(resolveRef(doc, ref), ref), ajv.getSchema(ref)!);
     if (!validate(body)) {
-      throw new Error(`the answer of ${method.toUpperCase()} /function/${fn}${url} (${status}) does not validate against openapi.json ${ref}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+      throw new Error(
+        `the answer of ${method.toUpperCase()} /function/${fn}${url} (${status}) does not validate against openapi.json ${ref}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`,
+      );
     }
     checkedAnswers.set(op.operationId, (checkedAnswers.get(op.operationId) ?? 0) + 1);
   };

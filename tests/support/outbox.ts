@@ -10,7 +10,9 @@ export interface OutboxEvent {
 }
 
 export const outboxEvents = async (pool: Pool, type: string): Promise<OutboxEvent[]> =>
-  (await pool.query<{ payload: OutboxEvent }>(`select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`, [type])).rows.map((r) => r.payload);
+  (await pool.query<{ payload: OutboxEvent }>(`select payload from platform.outbox where payload->>'type' = $1 order by created_at, id`, [type])).rows.map(
+    (r) => r.payload,
+  );
 
 /** `from`: what follows "from" in the query (a table, with a where clause if need be). */
 export const countRows = async (pool: Pool, from: string, params: unknown[] = []) =>

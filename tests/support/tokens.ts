@@ -7,7 +7,10 @@ export const testAudience = 'erpbi';
 
 export interface TestKeys {
   /** `azp`: the client the token is issued to; by default the connector's for a service token, else erpbi-test. */
-  sign: (claims: { sub?: string; roles?: Role[] | string[]; iss?: string; aud?: string; exp?: number; nbf?: number; azp?: string }, alg?: 'ES256') => Promise<string>;
+  sign: (
+    claims: { sub?: string; roles?: Role[] | string[]; iss?: string; aud?: string; exp?: number; nbf?: number; azp?: string },
+    alg?: 'ES256',
+  ) => Promise<string>;
   token: (role: Role, sub?: string) => Promise<string>;
   verifier: Verifier;
   jwk: JWK;

@@ -36,9 +36,12 @@ describe('Send by e-mail in the workspace', () => {
     expect(box.output()).toContain(`e-mail      e-mail via 127.0.0.1:${smtp.port} (none) from Your Company Ltd <billing@example.com>`);
   });
 
-  it('accountant: sends the invoice, sees the outcome and the e-mail sent with the server\'s answer', async () => {
+  it("accountant: sends the invoice, sees the outcome and the e-mail sent with the server's answer", async () => {
     const invoice = await invoicedOrder(box, { sku: `M${tag}`, customerName: `Mail ${tag} Ltd`, email: 'accounts@customer.example', paymentTermsDays: 30 });
-    await waitFor(async () => (await box.api(`/function/query/invoices/${invoice.id}/pdf`, { role: 'accountant' })).status === 200, { timeoutMs: 30_000, what: 'the PDF' });
+    await waitFor(async () => (await box.api(`/function/query/invoices/${invoice.id}/pdf`, { role: 'accountant' })).status === 200, {
+      timeoutMs: 30_000,
+      what: 'the PDF',
+    });
 
     const { context, page, problems } = await signInAt(browser, `${box.url}/#/invoices/${invoice.id}`, 'accountant');
     await page.getByRole('heading', { name: `Invoice ${invoice.number}` }).waitFor();

@@ -17,13 +17,19 @@ describe('Import on the products screen', () => {
     const { page, problems } = await ws.signIn('admin', '/products', [422]);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Import products' });
-    await dialog.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`sku,name,unitPrice,currency\n${sku},Mug,12.50,EUR\n`) });
+    await dialog
+      .getByLabel('CSV file')
+      .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`sku,name,unitPrice,currency\n${sku},Mug,12.50,EUR\n`) });
     const problemsTable = dialog.getByRole('table', { name: 'Problems in the file' });
     await problemsTable.waitFor();
     const cells = await problemsTable.getByRole('row').nth(1).getByRole('cell').allInnerTexts();
     expect(cells.slice(0, 2)).toEqual(['2', 'unitPrice']);
 
-    await dialog.getByLabel('CSV file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(`sku,name,unitPrice,currency,openingStock,unitCost\n${sku},Imported mug,1250,EUR,5,400\n`) });
+    await dialog.getByLabel('CSV file').setInputFiles({
+      name: 'good.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`sku,name,unitPrice,currency,openingStock,unitCost\n${sku},Imported mug,1250,EUR,5,400\n`),
+    });
     await dialog.getByRole('button', { name: 'Import 1 rows' }).click();
     await expect.poll(() => dialog.getByRole('status').innerText(), { timeout: 15_000 }).toMatch(/Imported: 1 rows: 1 new/);
     await page.getByRole('main').getByRole('cell', { name: sku }).waitFor({ timeout: 15_000 });

@@ -32,7 +32,11 @@ const signIn = (role: Role, screen: string, expectedStatuses: number[] = []) => 
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const live = (page: Page) => page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'live');
-const action = (page: Page, name: string) => page.getByRole('main').getByRole('button', { name, exact: true }).or(page.getByRole('main').getByRole('link', { name, exact: true }));
+const action = (page: Page, name: string) =>
+  page
+    .getByRole('main')
+    .getByRole('button', { name, exact: true })
+    .or(page.getByRole('main').getByRole('link', { name, exact: true }));
 const status = (page: Page) => page.getByRole('main').locator('dl .status-badge');
 const stockRow = (page: Page) => page.getByRole('region', { name: 'Stock levels' }).getByRole('row').filter({ hasText: sku });
 const level = async () => (await box.api(`/function/query/stock?q=${sku}`, { role: 'clerk' })).body.items.find((s: { sku: string }) => s.sku === sku);
@@ -59,7 +63,11 @@ describe('buying and stock control in the workspace', () => {
     await inspect(page, 'supplier');
     supplierId = decodeURIComponent(page.url().split('/').pop()!);
     expect((await box.api(`/function/query/suppliers/${supplierId}`, { role: 'clerk' })).body).toMatchObject({
-      name: supplierName, vatId: 'FR40303265045', paymentTermsDays: 45, currency: 'EUR', email: 'orders@bolts.example',
+      name: supplierName,
+      vatId: 'FR40303265045',
+      paymentTermsDays: 45,
+      currency: 'EUR',
+      email: 'orders@bolts.example',
       address: { lines: ['12 rue des Boulons'], postalCode: '75002', city: 'Paris', country: 'FR' },
     });
     await nav(page, 'Suppliers').click();
@@ -161,7 +169,10 @@ describe('buying and stock control in the workspace', () => {
     expect(await level()).toMatchObject({ onHand: 10, value: 420, averageCost: 42, currency: 'EUR' });
     await inspect(page, 'stock-at-cost');
     await nav(page, 'Purchase orders').click();
-    await page.getByRole('link', { name: /PO-\d{6}/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /PO-\d{6}/ })
+      .first()
+      .waitFor();
     await inspect(page, 'purchase-orders');
     expect(problems).toEqual([]);
   }, 180_000);
@@ -176,7 +187,10 @@ describe('buying and stock control in the workspace', () => {
     await page.getByLabel('Reason').selectOption('damage');
     await inspect(page, 'stock-adjust');
     await page.getByRole('button', { name: 'Save adjustment' }).click();
-    await page.getByRole('status').filter({ hasText: `Adjusted ${sku}` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Adjusted ${sku}` })
+      .waitFor();
     expect(await level()).toMatchObject({ onHand: 3, value: 126 });
     await expect.poll(async () => (await stockRow(page).textContent()) ?? '').toContain('€1.26');
 
@@ -193,7 +207,10 @@ describe('buying and stock control in the workspace', () => {
     expect(await level()).toMatchObject({ onHand: 2, value: 84 });
 
     await page.getByRole('link', { name: sku }).click();
-    await page.getByRole('cell', { name: /adjustment/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /adjustment/ })
+      .first()
+      .waitFor();
     expect(await page.getByRole('main').textContent()).toMatch(/damage/);
     expect(await page.getByRole('main').textContent()).toMatch(/\(count\)/);
     await inspect(page, 'stock-movements-at-cost');
@@ -222,7 +239,10 @@ describe('buying and stock control in the workspace', () => {
     expect(await action(page, 'Send').count()).toBe(0);
     expect(await action(page, 'Cancel').count()).toBe(0);
     await nav(page, 'Purchase orders').click();
-    await page.getByRole('link', { name: /PO-\d{6}/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /PO-\d{6}/ })
+      .first()
+      .waitFor();
     expect(await action(page, 'New purchase order').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Create draft purchase order' }).count()).toBe(0);
     await nav(page, 'Stock').click();

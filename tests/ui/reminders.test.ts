@@ -30,13 +30,16 @@ afterAll(async () => {
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe('Reminders in the workspace', () => {
-  it("accountant: the invoice page lists the reminder with its PDF and Send by e-mail; the list shows its level", async () => {
+  it('accountant: the invoice page lists the reminder with its PDF and Send by e-mail; the list shows its level', async () => {
     const invoice = await invoicedOrder(box, { sku: `R${tag}`, customerName: `Late ${tag} Ltd`, email: 'accounts@late.example', paymentTermsDays: 14 });
     const run = await box.api('/function/create-invoice/reminders', { role: 'accountant', body: { asOf: addDays(invoice.dueDate, 7) } });
     ok(run);
     const reminder = run.body.issued.find((r: { invoiceId: string }) => r.invoiceId === invoice.id);
     expect(reminder).toMatchObject({ level: 1, fee: 0 });
-    await waitFor(async () => (await box.api(`/function/query/reminders/${reminder.reminderId}/pdf`, { role: 'accountant' })).status === 200, { timeoutMs: 30_000, what: 'the reminder PDF' });
+    await waitFor(async () => (await box.api(`/function/query/reminders/${reminder.reminderId}/pdf`, { role: 'accountant' })).status === 200, {
+      timeoutMs: 30_000,
+      what: 'the reminder PDF',
+    });
 
     const { context, page, problems } = await signInAt(browser, `${box.url}/#/invoices/${invoice.id}`, 'accountant');
     await page.getByRole('heading', { name: `Invoice ${invoice.number}` }).waitFor();

@@ -32,7 +32,11 @@ async function signIn(role: Role, screen: string, expectedStatuses: number[] = [
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const live = (page: Page) => page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'live');
-const action = (page: Page, name: string) => page.getByRole('main').getByRole('button', { name, exact: true }).or(page.getByRole('main').getByRole('link', { name, exact: true }));
+const action = (page: Page, name: string) =>
+  page
+    .getByRole('main')
+    .getByRole('button', { name, exact: true })
+    .or(page.getByRole('main').getByRole('link', { name, exact: true }));
 
 let orderId = '';
 let orderTotal = 0;
@@ -96,7 +100,10 @@ describe('the workspace', () => {
     await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 10_000 }).toMatch(/\b10\b/);
     await inspect(page, 'stock');
     await page.getByRole('link', { name: sku }).click();
-    await page.getByRole('cell', { name: /receipt/i }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /receipt/i })
+      .first()
+      .waitFor();
     await inspect(page, 'stock-movements');
 
     // From here on, no mouse: Tab, typing and Enter only.
@@ -146,7 +153,9 @@ describe('the workspace', () => {
     await page.getByLabel('Quantity').first().fill('1');
     await page.getByRole('button', { name: 'Create order' }).dblclick();
     await page.waitForURL(/#\/orders\/(?!new$)[\w-]+$/);
-    const after = await waitFor(async () => (await box.api(`/function/query/orders?customerId=${await customerId()}`, { role: 'clerk' })).body.items.length, { what: 'orders' });
+    const after = await waitFor(async () => (await box.api(`/function/query/orders?customerId=${await customerId()}`, { role: 'clerk' })).body.items.length, {
+      what: 'orders',
+    });
     expect(after).toBe(before + 1);
     expect(keys.length).toBeGreaterThanOrEqual(1);
     expect(new Set(keys).size).toBe(1); // whatever reached the server carried one key
@@ -172,7 +181,14 @@ describe('the workspace', () => {
     await page.getByRole('heading', { name: new RegExp(invoice.number) }).waitFor();
     expect(await page.getByRole('button', { name: 'Record payment' }).count()).toBe(0);
     expect((await box.api('/function/record-payment', { role: 'clerk', body: { invoiceId: invoice.id, amount: 1, method: 'cash' } })).status).toBe(403);
-    expect((await box.api('/function/hire-employee', { role: 'clerk', body: { name: 'X', email: 'x@example.com', department: 'Ops', title: 'T', salary: 100, currency: 'EUR' } })).status).toBe(403);
+    expect(
+      (
+        await box.api('/function/hire-employee', {
+          role: 'clerk',
+          body: { name: 'X', email: 'x@example.com', department: 'Ops', title: 'T', salary: 100, currency: 'EUR' },
+        })
+      ).status,
+    ).toBe(403);
     expect(problems).toEqual([]);
   }, 60_000);
 
@@ -225,10 +241,14 @@ describe('the workspace', () => {
     await expect.poll(() => main.locator('.status-badge').first().textContent(), { timeout: 10_000 }).toBe('paid');
 
     await nav(page, 'Dashboard').click();
-    await page.waitForFunction(() => Number((document.querySelector('#revenue-total') as HTMLElement | null)?.dataset.value || 0) > 0, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => Number((document.querySelector('#revenue-total') as HTMLElement | null)?.dataset.value || 0) > 0, undefined, {
+      timeout: 15_000,
+    });
     const revenue = Number(await page.getAttribute('#revenue-total', 'data-value'));
     const orders = (await box.api('/function/query/orders', { role: 'admin' })).body.items as { total: number; status: string }[];
-    await expect.poll(async () => Number(await page.getAttribute('#revenue-total', 'data-value')), { timeout: 10_000 }).toBe(orders.filter((o) => !['rejected', 'cancelled'].includes(o.status)).reduce((n, o) => n + o.total, 0));
+    await expect
+      .poll(async () => Number(await page.getAttribute('#revenue-total', 'data-value')), { timeout: 10_000 })
+      .toBe(orders.filter((o) => !['rejected', 'cancelled'].includes(o.status)).reduce((n, o) => n + o.total, 0));
     expect(revenue).toBeGreaterThanOrEqual(orderTotal);
     await inspect(page, 'dashboard-workspace');
     expect(problems.filter((p) => !/^422 POST .*record-payment$/.test(p))).toEqual([]);
@@ -279,14 +299,22 @@ describe('the workspace', () => {
     const { page, problems } = await signIn('accountant', `/invoices/${invoice.id}`);
     const owed = page.getByRole('main');
     await action(page, 'Issue credit note').click();
-    await page.getByRole('status').filter({ hasText: /Credit note CN-/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Credit note CN-/ })
+      .waitFor();
     await expect.poll(() => owed.locator('.status-badge').first().textContent(), { timeout: 10_000 }).toBe('paid');
     await action(page, 'Record refund').click();
     await page.getByLabel('Reference').fill('RF-1');
     await inspect(page, 'refund-form');
     await page.getByRole('button', { name: 'Save refund' }).click();
     await page.getByRole('status').filter({ hasText: 'Refund saved' }).waitFor();
-    const after = (await box.api(`/function/query/invoices/${invoice.id}`, { role: 'accountant' })).body as { balance: number; refundDue: number; refunded: number; credited: number };
+    const after = (await box.api(`/function/query/invoices/${invoice.id}`, { role: 'accountant' })).body as {
+      balance: number;
+      refundDue: number;
+      refunded: number;
+      credited: number;
+    };
     expect(after).toMatchObject({ balance: 0, refundDue: 0 });
     expect(after.refunded).toBe(after.credited);
     // The page reloads the invoice after the save: the button goes once the reload shows nothing owed back.
@@ -318,7 +346,10 @@ describe('the workspace', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
     expect((await box.api('/function/query/company', { role: 'accountant' })).body.profile).toMatchObject({
-      name: 'Rösterei Nord GmbH', vatId: 'DE136695976', address: { lines: ['Speicherstadt 7'], postalCode: '20457', city: 'Hamburg', country: 'DE' }, bank: { iban: 'DE89370400440532013000' },
+      name: 'Rösterei Nord GmbH',
+      vatId: 'DE136695976',
+      address: { lines: ['Speicherstadt 7'], postalCode: '20457', city: 'Hamburg', country: 'DE' },
+      bank: { iban: 'DE89370400440532013000' },
     });
 
     await nav(page, 'Customers').click();

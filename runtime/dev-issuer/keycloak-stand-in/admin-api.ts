@@ -24,14 +24,19 @@ export interface AdminApiOptions {
 const adminTokenTtl = 60;
 
 const passwordGrant = z.object({ grant_type: z.string(), client_id: z.string(), username: z.string().optional(), password: z.string().optional() });
-const searchQuery = z.object({
-  username: z.string().optional(),
-  email: z.string().optional(),
-  exact: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  first: z.coerce.number().int().min(0).optional(),
-  max: z.coerce.number().int().min(0).max(1000).optional(),
-  briefRepresentation: z.enum(['true', 'false']).optional(),
-}).strict();
+const searchQuery = z
+  .object({
+    username: z.string().optional(),
+    email: z.string().optional(),
+    exact: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    first: z.coerce.number().int().min(0).optional(),
+    max: z.coerce.number().int().min(0).max(1000).optional(),
+    briefRepresentation: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
 
 type Params = { realm: string; id?: string; role?: string };
 
@@ -61,18 +66,34 @@ export function registerAdminApi(app: FastifyInstance, opts: AdminApiOptions): v
   app.post(`/realms/master${endpoints.token}`, async (req, reply) => {
     const form = passwordGrant.safeParse(await readForm(req));
     if (!form.success) return reply.code(400).send({ error: 'invalid_request', error_description: problems(form.error) });
-    if (form.data.client_id !== 'admin-cli') return reply.code(401).send({ error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+    if (form.data.client_id !== 'admin-cli')
+      return reply.code(401).send({ error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
     if (form.data.grant_type !== 'password') return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'Unsupported grant_type' });
     const user = form.data.username && form.data.password ? await store.signIn('master', form.data.username, form.data.password) : undefined;
     if (!user) return reply.code(401).send({ error: 'invalid_grant', error_description: 'Invalid user credentials' });
-    const token = await signToken(opts.keys, { issuer: masterIssuer, audience: 'master-realm', sub: user.id, roles: [], rolesClaim: 'realm_access.roles', ttlSeconds: adminTokenTtl, client: 'admin-cli' });
-    return reply.header('cache-control', 'no-store').send({ access_token: token, expires_in: adminTokenTtl, refresh_expires_in: 0, token_type: 'Bearer', 'not-before-policy': 0, scope: 'profile email' });
+    const token = await signToken(opts.keys, {
+      issuer: masterIssuer,
+      audience: 'master-realm',
+      sub: user.id,
+      roles: [],
+      rolesClaim: 'realm_access.roles',
+      ttlSeconds: adminTokenTtl,
+      client: 'admin-cli',
+    });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ access_token: token, expires_in: adminTokenTtl, refresh_expires_in: 0, token_type: 'Bearer', 'not-before-policy': 0, scope: 'profile email' });
   });
 
   /** Who may call: a master user who still exists, is enabled and holds master's admin role. */
   async function admin(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
     const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const claims = bearer ? await jwtVerify(bearer, jwks, { issuer: [masterIssuer, opts.issuer] }).then((v) => v.payload, () => undefined) : undefined;
+    const claims = bearer
+      ? await jwtVerify(bearer, jwks, { issuer: [masterIssuer, opts.issuer] }).then(
+          (v) => v.payload,
+          () => undefined,
+        )
+      : undefined;
     if (!claims?.sub) return reply.code(401).send({ error: 'HTTP 401 Unauthorized' });
     if (claims.iss !== masterIssuer) return reply.code(403).send({ error: 'HTTP 403 Forbidden' });
     const user = await store.user('master', claims.sub);
@@ -105,7 +126,9 @@ export function registerAdminApi(app: FastifyInstance, opts: AdminApiOptions): v
     return u ? userRepresentation(u) : userNotFound(reply);
   });
 
-  app.delete<{ Params: Params }>(`${users}/:id`, route, async (req, reply) => ((await store.deleteUser(req.params.realm, req.params.id!)) ? reply.code(204).send() : userNotFound(reply)));
+  app.delete<{ Params: Params }>(`${users}/:id`, route, async (req, reply) =>
+    (await store.deleteUser(req.params.realm, req.params.id!)) ? reply.code(204).send() : userNotFound(reply),
+  );
 
   app.get<{ Params: Params }>('/admin/realms/:realm/roles/:role', route, async (req, reply) => {
     const r = await store.role(req.params.realm, req.params.role!);
@@ -123,7 +146,11 @@ export function registerAdminApi(app: FastifyInstance, opts: AdminApiOptions): v
     if ('problem' in body) return reply.code(400).send({ errorMessage: body.problem });
     const mapped = roleMappings.safeParse(body.json);
     if (!mapped.success) return reply.code(400).send({ errorMessage: problems(mapped.error) });
-    const { unknownRole } = await store.addRealmRoleMappings(req.params.realm, req.params.id!, mapped.data.map((r) => r.name));
+    const { unknownRole } = await store.addRealmRoleMappings(
+      req.params.realm,
+      req.params.id!,
+      mapped.data.map((r) => r.name),
+    );
     return unknownRole === undefined ? reply.code(204).send() : reply.code(404).send({ error: 'Role not found', errorMessage: `no realm role ${unknownRole}` });
   });
 }

@@ -5,27 +5,31 @@ import type { StandInUser } from './store.js';
 // CredentialRepresentation, RoleRepresentation), limited to what it keeps. What it cannot do as
 // Keycloak would (a temporary password, required actions) is refused by name rather than ignored.
 
-const credential = z.object({
-  type: z.literal('password'),
-  value: z.string().min(1),
-  temporary: z.literal(false, 'a temporary password is not supported by the stand-in (it has no page to change one): send temporary: false').optional(),
-}).strict();
+const credential = z
+  .object({
+    type: z.literal('password'),
+    value: z.string().min(1),
+    temporary: z.literal(false, 'a temporary password is not supported by the stand-in (it has no page to change one): send temporary: false').optional(),
+  })
+  .strict();
 
 /** POST /admin/realms/{realm}/users. */
-export const newUserRepresentation = z.object({
-  username: z.string().trim().min(1).max(255),
-  email: z.email().max(255).optional(),
-  firstName: z.string().max(255).optional(),
-  lastName: z.string().max(255).optional(),
-  enabled: z.boolean().optional(),
-  emailVerified: z.boolean().optional(),
-  attributes: z.record(z.string(), z.array(z.string())).optional(),
-  credentials: z.array(credential).max(1).optional(),
-  requiredActions: z.array(z.string()).max(0, 'required actions are not supported by the stand-in').optional(),
-  // Keycloak ignores these on create as well: roles are mapped by their own call (role-mappings).
-  realmRoles: z.array(z.string()).optional(),
-  clientRoles: z.record(z.string(), z.array(z.string())).optional(),
-}).strict();
+export const newUserRepresentation = z
+  .object({
+    username: z.string().trim().min(1).max(255),
+    email: z.email().max(255).optional(),
+    firstName: z.string().max(255).optional(),
+    lastName: z.string().max(255).optional(),
+    enabled: z.boolean().optional(),
+    emailVerified: z.boolean().optional(),
+    attributes: z.record(z.string(), z.array(z.string())).optional(),
+    credentials: z.array(credential).max(1).optional(),
+    requiredActions: z.array(z.string()).max(0, 'required actions are not supported by the stand-in').optional(),
+    // Keycloak ignores these on create as well: roles are mapped by their own call (role-mappings).
+    realmRoles: z.array(z.string()).optional(),
+    clientRoles: z.record(z.string(), z.array(z.string())).optional(),
+  })
+  .strict();
 
 /** POST /admin/realms/{realm}/users/{id}/role-mappings/realm: roles by name (Keycloak looks them up by name). */
 export const roleMappings = z.array(z.object({ name: z.string().min(1) }).loose()).min(1);

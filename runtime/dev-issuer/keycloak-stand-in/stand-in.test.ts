@@ -42,37 +42,82 @@ async function start(bootstrap = { username: 'admin', password: adminPassword })
   const app = Fastify();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-  registerDevIssuer(app, { issuer, audience: 'erpbi', keys, clientSecret: 'connector-secret', webClientId: 'erpbi-dashboard', rolesClaim: 'realm_access.roles', redirectOrigins: ['https://erpbi.lan'], login: standIn.login });
+  registerDevIssuer(app, {
+    issuer,
+    audience: 'erpbi',
+    keys,
+    clientSecret: 'connector-secret',
+    webClientId: 'erpbi-dashboard',
+    rolesClaim: 'realm_access.roles',
+    redirectOrigins: ['https://erpbi.lan'],
+    login: standIn.login,
+  });
   standIn.register(app);
   running.push({ app, standIn });
   return app;
 }
 
 async function adminToken(app: FastifyInstance, username = 'admin', password = adminPassword) {
-  const res = await app.inject({ method: 'POST', url: '/realms/master/protocol/openid-connect/token', headers: form, payload: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username, password }).toString() });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/realms/master/protocol/openid-connect/token',
+    headers: form,
+    payload: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username, password }).toString(),
+  });
   return { status: res.statusCode, body: res.json(), token: res.json().access_token as string | undefined };
 }
 
 const call = (app: FastifyInstance, token: string | undefined, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
-  app.inject({ method, url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : json), host: '127.0.0.1:8081' }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+  app.inject({
+    method,
+    url,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : json), host: '127.0.0.1:8081' },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
 
 /** Code + PKCE as the workspace does it, the credentials posted to the login form. */
 async function signIn(app: FastifyInstance, username: string, password: string) {
   const verifier = randomBytes(32).toString('base64url');
-  const q = new URLSearchParams({ response_type: 'code', client_id: 'erpbi-dashboard', redirect_uri: 'https://erpbi.lan/', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', state: 's1' });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'erpbi-dashboard',
+    redirect_uri: 'https://erpbi.lan/',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    state: 's1',
+  });
   const page = await app.inject({ url: `/realms/erpbi${endpoints.authorize}?${q}`, headers: host });
   const action = /<form[^>]+action="([^"]+)"/.exec(page.body)?.[1]?.replaceAll('&#38;', '&');
   if (page.statusCode !== 200 || !action) throw new Error(`login page: ${page.statusCode} ${page.body}`);
-  const posted = await app.inject({ method: 'POST', url: action, headers: { ...host, ...form }, payload: new URLSearchParams({ username, password }).toString() });
+  const posted = await app.inject({
+    method: 'POST',
+    url: action,
+    headers: { ...host, ...form },
+    payload: new URLSearchParams({ username, password }).toString(),
+  });
   if (posted.statusCode !== 302) return { status: posted.statusCode, body: posted.body };
   const location = new URL(posted.headers.location as string);
-  const token = await app.inject({ method: 'POST', url: `/realms/erpbi${endpoints.token}`, headers: { ...host, ...form }, payload: new URLSearchParams({ grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: 'https://erpbi.lan/', client_id: 'erpbi-dashboard', code_verifier: verifier }).toString() });
+  const token = await app.inject({
+    method: 'POST',
+    url: `/realms/erpbi${endpoints.token}`,
+    headers: { ...host, ...form },
+    payload: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: location.searchParams.get('code')!,
+      redirect_uri: 'https://erpbi.lan/',
+      client_id: 'erpbi-dashboard',
+      code_verifier: verifier,
+    }).toString(),
+  });
   return { status: token.statusCode, state: location.searchParams.get('state'), claims: decodeJwt(token.json().access_token as string) };
 }
 
 beforeAll(async () => {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  keys = { privateJwk: { ...(await exportJWK(privateKey)), kid: 'kc', alg: 'ES256' }, publicJwk: { ...(await exportJWK(publicKey)), kid: 'kc', alg: 'ES256', use: 'sig' } };
+  keys = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid: 'kc', alg: 'ES256' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid: 'kc', alg: 'ES256', use: 'sig' },
+  };
   await superuser(async (c) => {
     await c.query(`create role ${role} login password '${dbPassword}'`);
     await c.query(`create database ${database} owner ${role}`);
@@ -100,7 +145,10 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
     app = await start();
     // what install.sh waits for before it signs in
     const discovery = await app.inject({ url: '/realms/master/.well-known/openid-configuration', headers: { host: '127.0.0.1:8081' } });
-    expect(discovery.json()).toMatchObject({ issuer: 'https://auth.erpbi.lan/realms/master', token_endpoint: 'https://auth.erpbi.lan/realms/master/protocol/openid-connect/token' });
+    expect(discovery.json()).toMatchObject({
+      issuer: 'https://auth.erpbi.lan/realms/master',
+      token_endpoint: 'https://auth.erpbi.lan/realms/master/protocol/openid-connect/token',
+    });
     const t = await adminToken(app);
     expect(t.status, JSON.stringify(t.body)).toBe(200);
     expect(t.body).toMatchObject({ token_type: 'Bearer', expires_in: 60 });
@@ -114,14 +162,29 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
     expect((await adminToken(again)).status).toBe(200);
     expect((await call(again, token, 'GET', '/admin/realms/master/users')).json()).toHaveLength(1);
 
-    expect(await adminToken(app, 'admin', 'wrong')).toMatchObject({ status: 401, body: { error: 'invalid_grant', error_description: 'Invalid user credentials' } });
+    expect(await adminToken(app, 'admin', 'wrong')).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_grant', error_description: 'Invalid user credentials' },
+    });
     expect(await adminToken(app, 'nobody', adminPassword)).toMatchObject({ status: 401, body: { error: 'invalid_grant' } });
-    const otherClient = await app.inject({ method: 'POST', url: '/realms/master/protocol/openid-connect/token', headers: form, payload: new URLSearchParams({ grant_type: 'password', client_id: 'erpbi-dashboard', username: 'admin', password: adminPassword }).toString() });
+    const otherClient = await app.inject({
+      method: 'POST',
+      url: '/realms/master/protocol/openid-connect/token',
+      headers: form,
+      payload: new URLSearchParams({ grant_type: 'password', client_id: 'erpbi-dashboard', username: 'admin', password: adminPassword }).toString(),
+    });
     expect([otherClient.statusCode, otherClient.json().error]).toEqual([401, 'invalid_client']);
   });
 
   it('creates a user with a password (201 + Location), refuses the same username again (409), finds it exactly', async () => {
-    const made = await call(app, token, 'POST', '/admin/realms/erpbi/users', { username: 'Clara.Clerk', email: 'clara@firm.example', firstName: 'Clara', lastName: 'Clerk', enabled: true, credentials: [{ type: 'password', value: 'clara-secret-1', temporary: false }] });
+    const made = await call(app, token, 'POST', '/admin/realms/erpbi/users', {
+      username: 'Clara.Clerk',
+      email: 'clara@firm.example',
+      firstName: 'Clara',
+      lastName: 'Clerk',
+      enabled: true,
+      credentials: [{ type: 'password', value: 'clara-secret-1', temporary: false }],
+    });
     expect(made.statusCode, made.body).toBe(201);
     const location = made.headers.location as string;
     expect(location).toMatch(/^http:\/\/127\.0\.0\.1:8081\/admin\/realms\/erpbi\/users\/[0-9a-f-]{36}$/);
@@ -132,7 +195,18 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
     expect([sameEmail.statusCode, sameEmail.json()]).toEqual([409, { errorMessage: 'User exists with same email' }]);
 
     const exact = await call(app, token, 'GET', '/admin/realms/erpbi/users?username=clara.clerk&exact=true');
-    expect(exact.json()).toEqual([expect.objectContaining({ id: clerkId, username: 'clara.clerk', email: 'clara@firm.example', firstName: 'Clara', lastName: 'Clerk', enabled: true, emailVerified: false, createdTimestamp: expect.any(Number) })]);
+    expect(exact.json()).toEqual([
+      expect.objectContaining({
+        id: clerkId,
+        username: 'clara.clerk',
+        email: 'clara@firm.example',
+        firstName: 'Clara',
+        lastName: 'Clerk',
+        enabled: true,
+        emailVerified: false,
+        createdTimestamp: expect.any(Number),
+      }),
+    ]);
     expect((await call(app, token, 'GET', '/admin/realms/erpbi/users?username=clara&exact=true')).json()).toEqual([]);
     expect((await call(app, token, 'GET', '/admin/realms/erpbi/users?username=clara')).json()).toHaveLength(1); // a part of it, without exact
     expect((await call(app, token, 'GET', `/admin/realms/erpbi/users/${clerkId}`)).json()).toMatchObject({ id: clerkId });
@@ -150,18 +224,36 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
       const res = await call(app, token, 'POST', '/admin/realms/erpbi/users', body);
       return [res.statusCode, res.json().errorMessage];
     };
-    expect(await bad({ username: 'tmp', credentials: [{ type: 'password', value: 'x', temporary: true }] })).toEqual([400, expect.stringMatching(/credentials\.0\.temporary: a temporary password is not supported/)]);
-    expect(await bad({ username: 'ra', requiredActions: ['UPDATE_PASSWORD'] })).toEqual([400, expect.stringMatching(/requiredActions: required actions are not supported/)]);
+    expect(await bad({ username: 'tmp', credentials: [{ type: 'password', value: 'x', temporary: true }] })).toEqual([
+      400,
+      expect.stringMatching(/credentials\.0\.temporary: a temporary password is not supported/),
+    ]);
+    expect(await bad({ username: 'ra', requiredActions: ['UPDATE_PASSWORD'] })).toEqual([
+      400,
+      expect.stringMatching(/requiredActions: required actions are not supported/),
+    ]);
     expect(await bad({ username: 'x', nickname: 'y' })).toEqual([400, expect.stringMatching(/nickname/)]);
     expect(await bad({ email: 'no-username@firm.example' })).toEqual([400, expect.stringMatching(/^username:/)]);
-    const notJson = await app.inject({ method: 'POST', url: '/admin/realms/erpbi/users', headers: { authorization: `Bearer ${token}`, ...json }, payload: '{username' });
+    const notJson = await app.inject({
+      method: 'POST',
+      url: '/admin/realms/erpbi/users',
+      headers: { authorization: `Bearer ${token}`, ...json },
+      payload: '{username',
+    });
     expect([notJson.statusCode, notJson.json()]).toEqual([400, { errorMessage: 'the body is not JSON' }]);
     expect((await call(app, token, 'GET', '/admin/realms/erpbi/users?username=tmp&exact=true')).json()).toEqual([]);
   });
 
-  it("maps realm roles by their representation; an unknown role is 404 and maps nothing; the token carries them in realm_access.roles", async () => {
+  it('maps realm roles by their representation; an unknown role is 404 and maps nothing; the token carries them in realm_access.roles', async () => {
     const clerk = await call(app, token, 'GET', '/admin/realms/erpbi/roles/clerk');
-    expect(clerk.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'clerk', composite: false, clientRole: false, containerId: 'erpbi', attributes: {} });
+    expect(clerk.json()).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'clerk',
+      composite: false,
+      clientRole: false,
+      containerId: 'erpbi',
+      attributes: {},
+    });
     expect((await call(app, token, 'GET', '/admin/realms/erpbi/roles/no-such-role')).statusCode).toBe(404);
     const mappings = `/admin/realms/erpbi/users/${clerkId}/role-mappings/realm`;
     const unknown = await call(app, token, 'POST', mappings, [clerk.json(), { name: 'no-such-role' }]);
@@ -175,7 +267,14 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
 
     const signedIn = await signIn(app, 'clara.clerk', 'clara-secret-1');
     expect(signedIn).toMatchObject({ status: 200, state: 's1' });
-    expect(signedIn.claims).toMatchObject({ iss: issuer, aud: 'erpbi', sub: clerkId, name: 'Clara Clerk', azp: 'erpbi-dashboard', realm_access: { roles: ['clerk'] } });
+    expect(signedIn.claims).toMatchObject({
+      iss: issuer,
+      aud: 'erpbi',
+      sub: clerkId,
+      name: 'Clara Clerk',
+      azp: 'erpbi-dashboard',
+      realm_access: { roles: ['clerk'] },
+    });
     // by e-mail too, as Keycloak's loginWithEmailAllowed
     expect((await signIn(app, 'clara@firm.example', 'clara-secret-1')).status).toBe(200);
   });
@@ -190,12 +289,28 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
     // a master user does not sign in at erpbi
     expect((await signIn(app, 'admin', adminPassword)).status).toBe(401);
     // the login form answers only at the issuer's hosts, as the demo users' page (DNS rebinding)
-    const q = new URLSearchParams({ response_type: 'code', client_id: 'erpbi-dashboard', redirect_uri: 'https://erpbi.lan/', code_challenge: 'c'.repeat(43), code_challenge_method: 'S256' });
-    const elsewhere = await app.inject({ method: 'POST', url: `/realms/erpbi${endpoints.authorize}?${q}`, headers: { host: 'evil.example', ...form }, payload: 'username=clara.clerk&password=clara-secret-1' });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'erpbi-dashboard',
+      redirect_uri: 'https://erpbi.lan/',
+      code_challenge: 'c'.repeat(43),
+      code_challenge_method: 'S256',
+    });
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: `/realms/erpbi${endpoints.authorize}?${q}`,
+      headers: { host: 'evil.example', ...form },
+      payload: 'username=clara.clerk&password=clara-secret-1',
+    });
     expect(elsewhere.statusCode).toBe(421);
     // and gives codes only to the workspace's pages
     q.set('redirect_uri', 'https://evil.example/');
-    const away = await app.inject({ method: 'POST', url: `/realms/erpbi${endpoints.authorize}?${q}`, headers: { ...host, ...form }, payload: 'username=clara.clerk&password=clara-secret-1' });
+    const away = await app.inject({
+      method: 'POST',
+      url: `/realms/erpbi${endpoints.authorize}?${q}`,
+      headers: { ...host, ...form },
+      payload: 'username=clara.clerk&password=clara-secret-1',
+    });
     expect([away.statusCode, away.json().error_description]).toEqual([400, 'redirect_uri is not a page of the workspace']);
   });
 
@@ -205,19 +320,49 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
     expect((await call(app, 'not.a.jwt', 'GET', users)).statusCode).toBe(401);
     expect((await call(app, `${token.slice(0, -4)}AAAA`, 'GET', users)).statusCode).toBe(401);
     const erpbiAccess = await signIn(app, 'clara.clerk', 'clara-secret-1');
-    const erpbiToken = (await (async () => {
+    const erpbiToken = await (async () => {
       // the erpbi realm's access token itself, not only its claims
       const verifier = randomBytes(32).toString('base64url');
-      const q = new URLSearchParams({ response_type: 'code', client_id: 'erpbi-dashboard', redirect_uri: 'https://erpbi.lan/', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
-      const posted = await app.inject({ method: 'POST', url: `/realms/erpbi${endpoints.authorize}?${q}`, headers: { ...host, ...form }, payload: 'username=clara.clerk&password=clara-secret-1' });
+      const q = new URLSearchParams({
+        response_type: 'code',
+        client_id: 'erpbi-dashboard',
+        redirect_uri: 'https://erpbi.lan/',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      });
+      const posted = await app.inject({
+        method: 'POST',
+        url: `/realms/erpbi${endpoints.authorize}?${q}`,
+        headers: { ...host, ...form },
+        payload: 'username=clara.clerk&password=clara-secret-1',
+      });
       const code = new URL(posted.headers.location as string).searchParams.get('code')!;
-      const t = await app.inject({ method: 'POST', url: `/realms/erpbi${endpoints.token}`, headers: { ...host, ...form }, payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://erpbi.lan/', client_id: 'erpbi-dashboard', code_verifier: verifier }).toString() });
+      const t = await app.inject({
+        method: 'POST',
+        url: `/realms/erpbi${endpoints.token}`,
+        headers: { ...host, ...form },
+        payload: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: 'https://erpbi.lan/',
+          client_id: 'erpbi-dashboard',
+          code_verifier: verifier,
+        }).toString(),
+      });
       return t.json().access_token as string;
-    })());
+    })();
     expect(erpbiAccess.status).toBe(200);
     expect((await call(app, erpbiToken, 'GET', users)).statusCode).toBe(403);
     // a master user without the admin role
-    expect((await call(app, token, 'POST', '/admin/realms/master/users', { username: 'viewer', enabled: true, credentials: [{ type: 'password', value: 'viewer-pw' }] })).statusCode).toBe(201);
+    expect(
+      (
+        await call(app, token, 'POST', '/admin/realms/master/users', {
+          username: 'viewer',
+          enabled: true,
+          credentials: [{ type: 'password', value: 'viewer-pw' }],
+        })
+      ).statusCode,
+    ).toBe(201);
     const viewer = await adminToken(app, 'viewer', 'viewer-pw');
     expect(viewer.status).toBe(200);
     expect((await call(app, viewer.token, 'GET', users)).statusCode).toBe(403);
@@ -225,9 +370,13 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
     expect((await call(app, token, 'GET', '/admin/realms/other/users')).statusCode).toBe(404);
   });
 
-  it('deletes a user (204): it no longer signs in; a deleted admin\'s token no longer opens the API', async () => {
+  it("deletes a user (204): it no longer signs in; a deleted admin's token no longer opens the API", async () => {
     // as install.sh does: a permanent admin in master, then the temporary one deleted
-    const made = await call(app, token, 'POST', '/admin/realms/master/users', { username: 'root-admin', enabled: true, credentials: [{ type: 'password', value: 'root-pw-1', temporary: false }] });
+    const made = await call(app, token, 'POST', '/admin/realms/master/users', {
+      username: 'root-admin',
+      enabled: true,
+      credentials: [{ type: 'password', value: 'root-pw-1', temporary: false }],
+    });
     const rootId = (made.headers.location as string).split('/').at(-1)!;
     const adminRole = (await call(app, token, 'GET', '/admin/realms/master/roles/admin')).json();
     expect((await call(app, token, 'POST', `/admin/realms/master/users/${rootId}/role-mappings/realm`, [adminRole])).statusCode).toBe(204);
@@ -243,11 +392,18 @@ describe("Keycloak's stand-in: users in Keycloak's database, Keycloak's admin AP
     // a start now finds master's permanent admin: no new temporary one
     const later = await start();
     expect((await adminToken(later)).status).toBe(401);
-    expect((await call(later, root, 'GET', '/admin/realms/master/users')).json().map((u: { username: string }) => u.username).sort()).toEqual(['root-admin', 'viewer']);
+    expect(
+      (await call(later, root, 'GET', '/admin/realms/master/users'))
+        .json()
+        .map((u: { username: string }) => u.username)
+        .sort(),
+    ).toEqual(['root-admin', 'viewer']);
   });
 
   it("names Keycloak's database and its user when it cannot start on it", async () => {
     // (the local Postgres trusts every local user: a database that is not there, rather than a wrong password)
-    await expect(startKeycloakStandIn({ dbUrl: `${jdbc}_gone`, dbUser: role, dbPassword, issuer, keys })).rejects.toThrow(new RegExp(`Keycloak's database ${database}_gone at .* as ${role}: .*does not exist`));
+    await expect(startKeycloakStandIn({ dbUrl: `${jdbc}_gone`, dbUser: role, dbPassword, issuer, keys })).rejects.toThrow(
+      new RegExp(`Keycloak's database ${database}_gone at .* as ${role}: .*does not exist`),
+    );
   });
 });

@@ -45,7 +45,10 @@ export async function startKeycloakStandIn(s: StandInSettings): Promise<StandIn>
     if (made) console.log(JSON.stringify({ msg: 'made the temporary admin of master', username: made.username }));
   } catch (err) {
     await pool.end();
-    throw new Error(`keycloak stand-in: Keycloak's database ${new URL(s.dbUrl.slice(5)).pathname.slice(1)} at ${new URL(s.dbUrl.slice(5)).host} as ${s.dbUser}: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `keycloak stand-in: Keycloak's database ${new URL(s.dbUrl.slice(5)).pathname.slice(1)} at ${new URL(s.dbUrl.slice(5)).host} as ${s.dbUser}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return {
     login: loginForm(store, realm),

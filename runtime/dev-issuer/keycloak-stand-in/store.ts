@@ -85,13 +85,28 @@ interface UserRow {
 
 function toUser(r: UserRow): StandInUser {
   return {
-    id: r.id, realm: r.realm, username: r.username, email: r.email ?? undefined, firstName: r.first_name ?? undefined, lastName: r.last_name ?? undefined,
-    enabled: r.enabled, emailVerified: r.email_verified, createdTimestamp: r.created_at.getTime(), attributes: r.attributes,
+    id: r.id,
+    realm: r.realm,
+    username: r.username,
+    email: r.email ?? undefined,
+    firstName: r.first_name ?? undefined,
+    lastName: r.last_name ?? undefined,
+    enabled: r.enabled,
+    emailVerified: r.email_verified,
+    createdTimestamp: r.created_at.getTime(),
+    attributes: r.attributes,
   };
 }
 
 function toRole(r: { id: string; name: string; realm: string; description: string | null }): StandInRole {
-  return { id: r.id, name: r.name, ...(r.description ? { description: r.description } : {}), composite: r.name.startsWith('default-roles-'), clientRole: false, containerId: r.realm };
+  return {
+    id: r.id,
+    name: r.name,
+    ...(r.description ? { description: r.description } : {}),
+    composite: r.name.startsWith('default-roles-'),
+    clientRole: false,
+    containerId: r.realm,
+  };
 }
 
 export type Store = ReturnType<typeof keycloakStore>;
@@ -104,7 +119,9 @@ export function keycloakStore(pool: Pool, realms: readonly string[]) {
     return r.rows[0] ? toUser(r.rows[0]) : undefined;
   };
   const rolesOf = async (userId: string) =>
-    (await pool.query(`select r.* from ${schema}.user_roles m join ${schema}.roles r on r.id = m.role_id where m.user_id = $1 order by r.name`, [userId])).rows.map(toRole);
+    (
+      await pool.query(`select r.* from ${schema}.user_roles m join ${schema}.roles r on r.id = m.role_id where m.user_id = $1 order by r.name`, [userId])
+    ).rows.map(toRole);
 
   async function createUser(realm: string, u: NewUser): Promise<Created> {
     const id = randomUUID();
@@ -115,7 +132,19 @@ export function keycloakStore(pool: Pool, realms: readonly string[]) {
            values ($1, $2, lower($3), lower($4), $5, $6, $7, $8, $9, $10) returning *),
          m as (insert into ${schema}.user_roles (user_id, role_id) select $1, id from ${schema}.roles where realm = $2 and name = $11)
          select * from u`,
-        [id, realm, u.username, u.email ?? null, u.firstName ?? null, u.lastName ?? null, u.enabled ?? false, u.emailVerified ?? false, JSON.stringify(u.attributes ?? {}), hash, defaultRoles(realm)],
+        [
+          id,
+          realm,
+          u.username,
+          u.email ?? null,
+          u.firstName ?? null,
+          u.lastName ?? null,
+          u.enabled ?? false,
+          u.emailVerified ?? false,
+          JSON.stringify(u.attributes ?? {}),
+          hash,
+          defaultRoles(realm),
+        ],
       );
       return { created: toUser(row.rows[0]!) };
     } catch (err) {
@@ -135,7 +164,11 @@ export function keycloakStore(pool: Pool, realms: readonly string[]) {
         await c.query(ddl);
         for (const realm of realms) {
           for (const name of realmRoles(realm)) {
-            await c.query(`insert into ${schema}.roles (id, realm, name) values ($1, $2, $3) on conflict (realm, name) do nothing`, [randomUUID(), realm, name]);
+            await c.query(`insert into ${schema}.roles (id, realm, name) values ($1, $2, $3) on conflict (realm, name) do nothing`, [
+              randomUUID(),
+              realm,
+              name,
+            ]);
           }
         }
         await c.query('commit');
@@ -157,7 +190,9 @@ export function keycloakStore(pool: Pool, realms: readonly string[]) {
       if (!none) return undefined;
       const made = await createUser('master', { username, password, enabled: true, attributes: { is_temporary_admin: ['true'] } });
       if (!('created' in made)) return undefined; // made by a concurrent start
-      await pool.query(`insert into ${schema}.user_roles (user_id, role_id) select $1, id from ${schema}.roles where realm = 'master' and name = 'admin'`, [made.created.id]);
+      await pool.query(`insert into ${schema}.user_roles (user_id, role_id) select $1, id from ${schema}.roles where realm = 'master' and name = 'admin'`, [
+        made.created.id,
+      ]);
       return made.created;
     },
 
@@ -165,16 +200,25 @@ export function keycloakStore(pool: Pool, realms: readonly string[]) {
     user,
 
     /** Keycloak's user search: `username` exactly (case-insensitive) or as a part of it, `email` likewise; `first`/`max` page. */
-    async findUsers(realm: string, q: { username?: string | undefined; email?: string | undefined; exact?: boolean | undefined; first?: number | undefined; max?: number | undefined }): Promise<StandInUser[]> {
+    async findUsers(
+      realm: string,
+      q: { username?: string | undefined; email?: string | undefined; exact?: boolean | undefined; first?: number | undefined; max?: number | undefined },
+    ): Promise<StandInUser[]> {
       const params: unknown[] = [realm];
       const where = ['realm = $1'];
-      for (const [column, value] of [['username', q.username], ['email', q.email]] as const) {
+      for (const [column, value] of [
+        ['username', q.username],
+        ['email', q.email],
+      ] as const) {
         if (value === undefined) continue;
         params.push(q.exact ? value.toLowerCase() : `%${value.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
         where.push(q.exact ? `${column} = $${params.length}` : `${column} like $${params.length}`);
       }
       params.push(q.first ?? 0, q.max ?? 100);
-      const r = await pool.query<UserRow>(`select * from ${schema}.users where ${where.join(' and ')} order by username offset $${params.length - 1} limit $${params.length}`, params);
+      const r = await pool.query<UserRow>(
+        `select * from ${schema}.users where ${where.join(' and ')} order by username offset $${params.length - 1} limit $${params.length}`,
+        params,
+      );
       return r.rows.map(toUser);
     },
 
@@ -193,16 +237,24 @@ export function keycloakStore(pool: Pool, realms: readonly string[]) {
 
     /** Maps the roles named to the user; the first name that is no role of the realm is returned, and nothing is mapped. */
     async addRealmRoleMappings(realm: string, userId: string, names: string[]): Promise<{ unknownRole?: string }> {
-      const known = (await pool.query<{ name: string }>(`select name from ${schema}.roles where realm = $1 and name = any($2)`, [realm, names])).rows.map((r) => r.name);
+      const known = (await pool.query<{ name: string }>(`select name from ${schema}.roles where realm = $1 and name = any($2)`, [realm, names])).rows.map(
+        (r) => r.name,
+      );
       const unknownRole = names.find((n) => !known.includes(n));
       if (unknownRole !== undefined) return { unknownRole };
-      await pool.query(`insert into ${schema}.user_roles (user_id, role_id) select $1, id from ${schema}.roles where realm = $2 and name = any($3) on conflict do nothing`, [userId, realm, names]);
+      await pool.query(
+        `insert into ${schema}.user_roles (user_id, role_id) select $1, id from ${schema}.roles where realm = $2 and name = any($3) on conflict do nothing`,
+        [userId, realm, names],
+      );
       return {};
     },
 
     /** The enabled user of the realm whose username (or e-mail) and password these are. */
     async signIn(realm: string, username: string, password: string): Promise<StandInUser | undefined> {
-      const r = await pool.query<UserRow>(`select * from ${schema}.users where realm = $1 and (username = lower($2) or email = lower($2)) and enabled`, [realm, username]);
+      const r = await pool.query<UserRow>(`select * from ${schema}.users where realm = $1 and (username = lower($2) or email = lower($2)) and enabled`, [
+        realm,
+        username,
+      ]);
       const row = r.rows[0];
       return (await verifyPassword(password, row?.password_hash ?? undefined)) ? toUser(row!) : undefined;
     },

@@ -61,7 +61,15 @@ export const delivery = z.strictObject({
 });
 
 /** A reminder (dunning) of the invoice: what it owed when reminded, and the fee. */
-export const invoiceReminder = z.strictObject({ id: z.string(), number: z.string(), level: count, issueDate: day, daysPastDue: count, balance: money, fee: money });
+export const invoiceReminder = z.strictObject({
+  id: z.string(),
+  number: z.string(),
+  level: count,
+  issueDate: day,
+  daysPastDue: count,
+  balance: money,
+  fee: money,
+});
 
 // A return's credit names its lines by number; a credit of the whole invoice copies its lines as they are.
 const creditedLine = orderLine.extend({ lineNo: count.optional() });
@@ -90,7 +98,9 @@ export const invoiceDetail = invoiceItem.extend({
   ),
   refunded: money,
   refundDue: money,
-  refunds: z.array(z.strictObject({ id: z.string(), creditNoteId: z.string(), amount: money, method: z.string(), reference: z.string().nullable(), refundedAt: instant })),
+  refunds: z.array(
+    z.strictObject({ id: z.string(), creditNoteId: z.string(), amount: money, method: z.string(), reference: z.string().nullable(), refundedAt: instant }),
+  ),
   /** The order's returns; `creditNoteId` null until the accountant credits it. */
   returns: z.array(orderReturn.extend({ creditNoteId: z.string().nullable() })),
   deliveries: z.array(delivery),

@@ -42,7 +42,14 @@ export const trialBalance = z.strictObject({
   balanced: z.boolean(),
   problems: z.array(z.string()),
   currencies: z.array(
-    z.strictObject({ currency: currencyCode, accounts: z.array(trialBalanceLine), totalDebit: money, totalCredit: money, difference: money, balanced: z.boolean() }),
+    z.strictObject({
+      currency: currencyCode,
+      accounts: z.array(trialBalanceLine),
+      totalDebit: money,
+      totalCredit: money,
+      difference: money,
+      balanced: z.boolean(),
+    }),
   ),
 });
 

@@ -23,9 +23,7 @@ export const orderLine = z.strictObject({
 export const orderReturn = z.strictObject({
   id: z.string(),
   returnedAt: instant,
-  lines: z.array(
-    z.strictObject({ lineNo: count, sku: z.string(), name: z.string(), quantity: count, reason: z.string(), disposition: z.enum(dispositions) }),
-  ),
+  lines: z.array(z.strictObject({ lineNo: count, sku: z.string(), name: z.string(), quantity: count, reason: z.string(), disposition: z.enum(dispositions) })),
 });
 
 export const orderItem = z.strictObject({
