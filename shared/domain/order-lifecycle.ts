@@ -1,4 +1,5 @@
 import type { EventType } from '../events/registry.js';
+import type { OrderStatus } from './order-status.js';
 
 // The order's lifecycle as data: every move an order can make, from which statuses, and the event
 // that causes it. The commands (cancel, fulfil), the status sync (reactions to inventory and billing)
@@ -8,27 +9,9 @@ import type { EventType } from '../events/registry.js';
 // (a payment can be synced before the invoice is) but never goes back: every move goes up in `rank`,
 // and rejected, cancelled and fulfilled are final (tested in order-lifecycle.test.ts).
 
-/** The one list of order statuses: the events, the reads' filters, the screens and the dashboard derive
- *  from it, and orders.orders' CHECK is held equal to it (tests/integration/status-constraints.test.ts):
- *  a change here needs a migration. */
-export const orderStatuses = ['pending', 'reserved', 'invoiced', 'partially_paid', 'paid', 'fulfilled', 'rejected', 'cancelled'] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
-
-/** Orders that were never sold (rejected for stock) or were called off: no booked revenue (the BI
- *  catalogue's measures), greyed on the dashboard's funnel. */
-export const unbookedStatuses = ['rejected', 'cancelled'] as const satisfies readonly OrderStatus[];
-
-/** Orders statuses for merges that see events out of order (the projector keeps the highest). */
-export const rank: Record<OrderStatus, number> = {
-  pending: 0,
-  reserved: 1,
-  invoiced: 2,
-  partially_paid: 3,
-  paid: 4,
-  fulfilled: 5,
-  rejected: 100,
-  cancelled: 100,
-};
+// The statuses themselves live in order-status.ts, which imports nothing: the event registry takes them
+// from there, and this table takes the registry's event types (no circle between the two).
+export { orderStatuses, rank, unbookedStatuses, type OrderStatus } from './order-status.js';
 
 export interface Move {
   to: OrderStatus;

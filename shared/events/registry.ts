@@ -1,6 +1,6 @@
 import { z, ZodError } from 'zod';
 import { AppError } from '../errors.js';
-import { orderStatuses } from '../domain/order-lifecycle.js';
+import { orderStatuses } from '../domain/order-status.js';
 import { deliveryKinds } from '../billing/deliverable-kinds.js';
 import { vatCategoryCodes } from '../domain/parties.js';
 import { purchaseOrderStatuses } from '../domain/purchase-order-lifecycle.js';
