@@ -4,7 +4,7 @@ import type { CompanyProfile } from '../../../shared/schemas/parties.js';
 import { read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import { Header, Show } from '../ui.js';
 import { AddressFields, addressDraft, addressValue } from './address-fields.js';
 import { storedCompany } from '../../../shared/query/answers/parties.js';

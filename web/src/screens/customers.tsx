@@ -4,7 +4,7 @@ import { read, run } from '../api.js';
 import { Field, FormError, useForm } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, navigate, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { Customer } from '../types.js';
 import { Header, Money, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
 import { usePaged } from '../paging.js';

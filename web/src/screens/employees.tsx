@@ -5,7 +5,7 @@ import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
 import { href, replaceQuery, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import { Day, Header, Money, PagedList, Show, Status, TableWrap } from '../ui.js';
 import { EmployeeForm } from './employee-form.js';
 import { TerminateDialog } from './employee-terminate.js';

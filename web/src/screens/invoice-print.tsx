@@ -1,7 +1,7 @@
 import { read } from '../api.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { InvoiceDetail } from '../types.js';
 import { Day, Header, Money, Show, statusText } from '../ui.js';
 import { InvoiceFigures } from './invoice-parts.js';

@@ -7,7 +7,7 @@ import { read } from '../api.js';
 import { Field, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, navigate, replaceQuery, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { Invoice, InvoiceDetail } from '../types.js';
 import { Day, Header, Money, PagedList, Show, Status, statusText, TableWrap, When } from '../ui.js';
 import { InvoiceFigures } from './invoice-parts.js';

@@ -6,7 +6,7 @@ import { useLoad } from '../load.js';
 import { usePaged } from '../paging.js';
 import { href, replaceQuery, seg } from '../router.js';
 import type { ComponentChildren } from 'preact';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import { Header, Money, PagedList, Show, TableWrap, When } from '../ui.js';
 import { CsvDownload } from './csv-download.js';
 import { journalPage, receivables, trialBalance } from '../../../shared/query/answers/ledger.js';

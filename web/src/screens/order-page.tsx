@@ -7,7 +7,7 @@ import { ApiError, read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf, type Form } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { OrderDetail as Order } from '../types.js';
 import { Confirm, Header, Money, Show, Status, When } from '../ui.js';
 import { LinesTable } from './lines-table.js';

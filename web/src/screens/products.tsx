@@ -7,7 +7,7 @@ import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { Product } from '../types.js';
 import { Header, Money, PagedList, Percent, SearchForm, Show } from '../ui.js';
 import { ImportCsv } from './import-csv.js';

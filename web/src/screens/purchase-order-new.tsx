@@ -5,7 +5,7 @@ import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { Product, Supplier } from '../types.js';
 import { Header, Money, Show } from '../ui.js';
 import { purchaseOrderBody } from '../../../functions/receive-stock/schema.js';

@@ -5,7 +5,7 @@ import { ApiError, read, run } from '../api.js';
 import { Field, FormError, useForm, valueOf } from '../form.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { PurchaseOrder } from '../types.js';
 import { Confirm, Header, Money, Show, Status, TableWrap, When } from '../ui.js';
 import { PdfLink } from './pdf-link.js';

@@ -5,7 +5,7 @@ import { Field } from '../form.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
 import { href, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { PurchaseOrderSummary } from '../types.js';
 import { Header, Money, PagedList, Status, TableWrap, When } from '../ui.js';
 import { StatusFilter, useQueryFilters } from './list-filters.js';

@@ -3,7 +3,7 @@ import { mayRun } from '../../../shared/auth/permissions.js';
 import { read } from '../api.js';
 import { useLoad } from '../load.js';
 import { href, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { Movement, StockLevel } from '../types.js';
 import { Header, Money, PagedList, SearchForm, Show, TableWrap, When } from '../ui.js';
 import { readAll, usePaged } from '../paging.js';

@@ -6,7 +6,7 @@ import { Field, FormError, useForm } from '../form.js';
 import { useLoad } from '../load.js';
 import { usePaged } from '../paging.js';
 import { href, navigate, seg } from '../router.js';
-import type { ScreenProps } from '../screens.js';
+import type { ScreenProps } from '../screen.js';
 import type { Supplier } from '../types.js';
 import { Header, PagedList, SearchForm, Show, TableWrap } from '../ui.js';
 import { AddressFields } from './address-fields.js';

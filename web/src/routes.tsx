@@ -1,5 +1,6 @@
 import type { FunctionComponent } from 'preact';
 import { mayRun, readRoles, type CommandName } from '../../shared/auth/permissions.js';
+import type { ScreenProps } from './screen.js';
 import { Dashboard } from './dashboard/dashboard.js';
 import { CompanyEdit } from './screens/company.js';
 import { CustomerEdit, CustomerPage, CustomersList } from './screens/customers.js';
@@ -15,12 +16,6 @@ import { PurchaseOrderPage } from './screens/purchase-order-page.js';
 import { PurchaseOrdersList } from './screens/purchase-orders.js';
 import { StockList, StockMovements } from './screens/stock.js';
 import { SupplierEdit, SupplierPage, SuppliersList } from './screens/suppliers.js';
-
-export interface ScreenProps {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  roles: string[];
-}
 
 interface Screen {
   pattern: string;
