@@ -1,0 +1,145 @@
+import { useState } from 'preact/hooks';
+import { employeeStatuses } from '../../../../shared/domain/employee.js';
+import { read } from '../../api.js';
+import { Field, valueOf } from '../../form.js';
+import { useLoad } from '../../load.js';
+import { readAll, usePaged } from '../../paging.js';
+import { href, replaceQuery, seg } from '../../router.js';
+import type { ScreenProps } from '../../screen.js';
+import { Day, Header, Money, PagedList, Show, Status, TableWrap } from '../../ui.js';
+import { EmployeeForm } from './form.js';
+import { TerminateDialog } from './terminate.js';
+import { employee, employeePage } from '../../../../shared/query/answers/employees.js';
+
+// HR, the administrator's: who works here, in which department, since when, and for how much. Salary
+// comes only in the administrator's answers; the columns follow what the answer holds.
+
+const concernsEmployees = (c: { employees: string[] }) => c.employees.length > 0;
+
+export function EmployeesList({ query }: ScreenProps) {
+  const department = query.get('department') ?? '';
+  const status = query.get('status') ?? '';
+  const list = usePaged((limit, cursor) => read(employeePage, 'employees', { department, status, limit, cursor }), [department, status], concernsEmployees);
+  // The departments to choose from: every one anyone has ever been in.
+  const all = useLoad(() => readAll(employeePage, 'employees'), [], concernsEmployees);
+  const departments = [...new Set((all.data ?? []).map((e) => e.department).concat(department ? [department] : []))].sort();
+  const filter = (next: { department?: string; status?: string }) => {
+    const v = { department, status, ...next };
+    replaceQuery({ department: v.department || undefined, status: v.status || undefined });
+  };
+  return (
+    <section>
+      <Header title="Employees">
+        <a class="button" href={href('/employees/new')}>Hire employee</a>
+      </Header>
+      <form class="filters" aria-label="Filter employees" onSubmit={(e) => e.preventDefault()}>
+        <Field label="Department">
+          {(p) => (
+            <select {...p} value={department} onChange={(e) => filter({ department: valueOf(e) })}>
+              <option value="">All departments</option>
+              {departments.map((d) => (
+                <option key={d} value={d}>{d}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Status">
+          {(p) => (
+            <select {...p} value={status} onChange={(e) => filter({ status: valueOf(e) })}>
+              <option value="">Any status</option>
+              {employeeStatuses.map((s) => (
+                <option key={s} value={s}>{s}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </form>
+      <PagedList paged={list} empty={`No employees${department || status ? ' match these filters' : ' yet'}.`}>
+        {(items) => {
+          const pay = items.some((e) => e.salary !== undefined);
+          return (
+            <TableWrap label="Employees">
+              <table>
+                <caption class="sr-only">Employees</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th><th scope="col">Email</th><th scope="col">Department</th><th scope="col">Title</th>
+                    <th scope="col">Status</th><th scope="col">Hired</th>
+                    {pay ? <th scope="col" class="num">Monthly salary</th> : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((e) => (
+                    <tr key={e.id}>
+                      <td><a href={href(`/employees/${seg(e.id)}`)}>{e.name}</a></td>
+                      <td>{e.email}</td>
+                      <td>{e.department}</td>
+                      <td>{e.title}</td>
+                      <td><Status status={e.status} />{e.terminatedAt ? <> <span class="muted">since <Day day={e.terminatedAt} /></span></> : null}</td>
+                      <td><Day day={e.hiredAt} /></td>
+                      {pay ? <td class="num">{e.salary !== undefined && e.currency ? <Money minor={e.salary} currency={e.currency} /> : null}</td> : null}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          );
+        }}
+      </PagedList>
+    </section>
+  );
+}
+
+/** #/employees/new hires; #/employees/<id> edits, and terminates an active employee. */
+export function EmployeeEdit({ params }: ScreenProps) {
+  const id = params.id;
+  const existing = useLoad(() => (id ? read(employee, `employees/${seg(id)}`) : Promise.resolve(undefined)), [id], (c) => !!id && c.employees.includes(id));
+  const [terminating, setTerminating] = useState(false);
+  const [done, setDone] = useState<string>();
+  const e = existing.data;
+  if (!id) {
+    return (
+      <section>
+        <Header title="Hire employee" />
+        <EmployeeForm />
+      </section>
+    );
+  }
+  return (
+    <section>
+      <Header title={e?.name ?? 'Employee'}>
+        {e?.status === 'active' ? (
+          <button type="button" class="danger" onClick={() => (setTerminating(true), setDone(undefined))}>
+            Terminate
+          </button>
+        ) : null}
+      </Header>
+      {done ? <p role="status" class="hint">{done}</p> : null}
+      <Show loaded={existing}>
+        {(emp) =>
+          emp ? (
+            <>
+              <p>
+                <Status status={emp.status} /> <span class="muted">since <Day day={emp.terminatedAt ?? emp.hiredAt} /></span>
+              </p>
+              {/* Remounted when the record changes so "what changed" is always measured against the stored values. */}
+              <EmployeeForm key={JSON.stringify(emp)} employee={emp} onSaved={() => (setDone('Saved.'), existing.reload())} />
+              {emp.status === 'active' ? (
+                <TerminateDialog
+                  employee={emp}
+                  open={terminating}
+                  onClose={() => setTerminating(false)}
+                  onDone={(t) => {
+                    setTerminating(false);
+                    setDone(`${t.name} is terminated; the last day is ${t.terminatedAt}.`);
+                    existing.reload();
+                  }}
+                />
+              ) : null}
+            </>
+          ) : null
+        }
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { mayRun } from '../../../../shared/auth/permissions.js';
+import { orderStatuses } from '../../../../shared/domain/order-lifecycle.js';
+import { read } from '../../api.js';
+import { Field } from '../../form.js';
+import { useLoad } from '../../load.js';
+import { readAll, usePaged } from '../../paging.js';
+import { href, seg } from '../../router.js';
+import type { ScreenProps } from '../../screen.js';
+import type { Customer, Order } from '../../types.js';
+import { Header, Money, PagedList, Status, TableWrap, When } from '../../ui.js';
+import { StatusFilter, useQueryFilters } from '../../components/list-filters.js';
+import { orderPage } from '../../../../shared/query/answers/orders.js';
+import { customerPage } from '../../../../shared/query/answers/parties.js';
+
+/**
+ * The part of an order id people read out and compare: ids are UUIDv7, whose first characters are the
+ * creation time (shared by every order of the same minute) and whose last eight are random.
+ */
+export const shortId = (id: string) => (id.length > 8 ? id.slice(-8) : id);
+
+const filterNames = ['status', 'customerId', 'from', 'to', 'q'] as const;
+
+export function OrdersList({ roles, query }: ScreenProps) {
+  const { applied, key, f, set, filtered, apply } = useQueryFilters(query, filterNames);
+  const orders = usePaged((limit, cursor) => read(orderPage, 'orders', { ...applied, limit, cursor }), [key], (c) => c.orders.length > 0 || c.customers.length > 0);
+  const customers = useLoad(() => readAll(customerPage, 'customers'), [], (c) => c.customers.length > 0);
+
+  return (
+    <section>
+      <Header title="Orders">{mayRun(roles, 'create-order') ? <a class="button" href={href('/orders/new')}>New order</a> : null}</Header>
+      <form role="search" aria-label="Filter orders" class="filters" onSubmit={apply}>
+        <StatusFilter statuses={orderStatuses} value={f.status} onChange={set('status')} />
+        <Field label="Customer">
+          {(p) => (
+            <select {...p} value={f.customerId} onChange={set('customerId')}>
+              <option value="">All customers</option>
+              {customerOptions(customers.data ?? [], f.customerId).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label="From">{(p) => <input {...p} type="date" value={f.from} onInput={set('from')} />}</Field>
+        <Field label="To">{(p) => <input {...p} type="date" value={f.to} onInput={set('to')} min={f.from || undefined} />}</Field>
+        <Field label="Search orders">{(p) => <input {...p} type="search" value={f.q} onInput={set('q')} placeholder="Order id or customer" maxLength={100} />}</Field>
+        <div class="actions">
+          <button type="submit" class="secondary">Filter</button>
+          {filtered ? <a class="button secondary" href={href('/orders')}>Clear filters</a> : null}
+        </div>
+      </form>
+      <PagedList paged={orders} empty={filtered ? 'No orders match these filters.' : 'No orders yet.'}>
+        {(items) => <OrdersTable items={items} />}
+      </PagedList>
+    </section>
+  );
+}
+
+/** Orders newest first; on a customer's own page (`ofCustomer`) without the customer column, ids whole. */
+export function OrdersTable({ items, ofCustomer = false }: { items: Order[]; ofCustomer?: boolean }) {
+  const label = ofCustomer ? 'Orders of this customer' : 'Orders';
+  return (
+    <TableWrap label={label}>
+      <table>
+        <caption class="sr-only">{label}, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Order</th>
+            {ofCustomer ? null : <th scope="col">Customer</th>}
+            <th scope="col">Created</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((o) => (
+            <tr key={o.id}>
+              <td><a href={href(`/orders/${seg(o.id)}`)} title={ofCustomer ? undefined : o.id}>{ofCustomer ? o.id : shortId(o.id)}</a></td>
+              {ofCustomer ? null : <td>{o.customerName ?? o.customerId}</td>}
+              <td><When at={o.createdAt} /></td>
+              <td><Status status={o.status} /></td>
+              <td class="num"><Money minor={o.total} currency={o.currency} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+/** The customers to choose from, plus the one the address names when the list does not have it (yet). */
+export function customerOptions(list: Customer[], selected: string): { id: string; name: string }[] {
+  return selected && !list.some((c) => c.id === selected) ? [{ id: selected, name: selected }, ...list] : list;
+}

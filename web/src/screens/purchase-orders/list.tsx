@@ -1,0 +1,87 @@
+import { mayRun } from '../../../../shared/auth/permissions.js';
+import { purchaseOrderStatuses } from '../../../../shared/domain/purchase-order-lifecycle.js';
+import { read } from '../../api.js';
+import { Field } from '../../form.js';
+import { useLoad } from '../../load.js';
+import { readAll, usePaged } from '../../paging.js';
+import { href, seg } from '../../router.js';
+import type { ScreenProps } from '../../screen.js';
+import type { PurchaseOrderSummary } from '../../types.js';
+import { Header, Money, PagedList, Status, TableWrap, When } from '../../ui.js';
+import { StatusFilter, useQueryFilters } from '../../components/list-filters.js';
+import { ReorderSuggestions } from './reorder-suggestions.js';
+import { supplierPage } from '../../../../shared/query/answers/parties.js';
+import { purchaseOrderPage } from '../../../../shared/query/answers/purchase-orders.js';
+
+// What we have ordered from whom, newest first, and below it what should be ordered next.
+
+const filterNames = ['status', 'supplierId'] as const;
+
+/** Receipts and stock changes name skus: a batch that moved stock may have moved a purchase order too. */
+const stockMoved = (c: { skus: string[] }) => c.skus.length > 0;
+
+export function PurchaseOrdersList({ roles, query }: ScreenProps) {
+  const { applied, key, f, set, filtered, apply } = useQueryFilters(query, filterNames);
+  const orders = usePaged((limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { ...applied, limit, cursor }), [key], stockMoved);
+  const suppliers = useLoad(() => readAll(supplierPage, 'suppliers'), []);
+  return (
+    <section>
+      <Header title="Purchase orders">
+        {mayRun(roles, 'receive-stock/purchase-order') ? <a class="button" href={href('/purchase-orders/new')}>New purchase order</a> : null}
+      </Header>
+      <form role="search" aria-label="Filter purchase orders" class="filters" onSubmit={apply}>
+        <StatusFilter statuses={purchaseOrderStatuses} value={f.status} onChange={set('status')} />
+        <Field label="Supplier">
+          {(p) => (
+            <select {...p} value={f.supplierId} onChange={set('supplierId')}>
+              <option value="">All suppliers</option>
+              {(suppliers.data ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+            </select>
+          )}
+        </Field>
+        <div class="actions">
+          <button type="submit" class="secondary">Filter</button>
+          {filtered ? <a class="button secondary" href={href('/purchase-orders')}>Clear filters</a> : null}
+        </div>
+      </form>
+      <PagedList paged={orders} empty={filtered ? 'No purchase orders match these filters.' : 'No purchase orders yet.'}>
+        {(items) => <PurchaseOrdersTable items={items} />}
+      </PagedList>
+      <ReorderSuggestions roles={roles} />
+    </section>
+  );
+}
+
+/** Purchase orders newest first; on a supplier's own page (`ofSupplier`) without the supplier column. */
+export function PurchaseOrdersTable({ items, ofSupplier = false }: { items: PurchaseOrderSummary[]; ofSupplier?: boolean }) {
+  const label = ofSupplier ? 'Purchase orders to this supplier' : 'Purchase orders';
+  return (
+    <TableWrap label={label}>
+      <table>
+        <caption class="sr-only">{label}, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Number</th>
+            {ofSupplier ? null : <th scope="col">Supplier</th>}
+            <th scope="col">Created</th>
+            <th scope="col">Sent</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((o) => (
+            <tr key={o.id}>
+              <td><a href={href(`/purchase-orders/${seg(o.id)}`)}>{o.number}</a></td>{' '}
+              {ofSupplier ? null : <><td>{o.supplierName}</td>{' '}</>}
+              <td><When at={o.createdAt} /></td>{' '}
+              <td>{o.sentAt ? <When at={o.sentAt} /> : <span class="muted">–</span>}</td>{' '}
+              <td><Status status={o.status} /></td>{' '}
+              <td class="num"><Money minor={o.total} currency={o.currency} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
