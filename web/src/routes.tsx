@@ -3,19 +3,28 @@ import { mayRun, readRoles, type CommandName } from '../../shared/auth/permissio
 import type { ScreenProps } from './screen.js';
 import { Dashboard } from './dashboard/dashboard.js';
 import { CompanyEdit } from './screens/company/form.js';
-import { CustomerEdit, CustomerPage, CustomersList } from './screens/customers/list.js';
-import { EmployeeEdit, EmployeesList } from './screens/employees/list.js';
-import { InvoicePage, InvoicePrint, InvoicesList } from './screens/invoices/list.js';
+import { CustomerEdit } from './screens/customers/form.js';
+import { CustomersList } from './screens/customers/list.js';
+import { CustomerPage } from './screens/customers/page.js';
+import { EmployeeEdit } from './screens/employees/edit.js';
+import { EmployeesList } from './screens/employees/list.js';
+import { InvoicesList } from './screens/invoices/list.js';
+import { InvoicePage } from './screens/invoices/page.js';
+import { InvoicePrint } from './screens/invoices/print.js';
 import { Ledger } from './screens/ledger/page.js';
 import { NewOrder } from './screens/orders/new.js';
 import { OrderPage } from './screens/orders/page.js';
 import { OrdersList } from './screens/orders/list.js';
-import { ProductEdit, ProductsList } from './screens/products/list.js';
+import { ProductEdit } from './screens/products/form.js';
+import { ProductsList } from './screens/products/list.js';
 import { NewPurchaseOrder } from './screens/purchase-orders/new.js';
 import { PurchaseOrderPage } from './screens/purchase-orders/page.js';
 import { PurchaseOrdersList } from './screens/purchase-orders/list.js';
-import { StockList, StockMovements } from './screens/stock/list.js';
-import { SupplierEdit, SupplierPage, SuppliersList } from './screens/suppliers/list.js';
+import { StockList } from './screens/stock/list.js';
+import { StockMovements } from './screens/stock/movements.js';
+import { SupplierEdit } from './screens/suppliers/form.js';
+import { SuppliersList } from './screens/suppliers/list.js';
+import { SupplierPage } from './screens/suppliers/page.js';
 
 interface Screen {
   pattern: string;

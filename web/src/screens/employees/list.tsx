@@ -1,4 +1,3 @@
-import { useState } from 'preact/hooks';
 import { employeeStatuses } from '../../../../shared/domain/employee.js';
 import { read } from '../../api.js';
 import { Field, valueOf } from '../../form.js';
@@ -6,10 +5,8 @@ import { useLoad } from '../../load.js';
 import { readAll, usePaged } from '../../paging.js';
 import { href, replaceQuery, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
-import { Day, Header, Money, PagedList, Show, Status, TableWrap } from '../../ui.js';
-import { EmployeeForm } from './form.js';
-import { TerminateDialog } from './terminate.js';
-import { employee, employeePage } from '../../../../shared/query/answers/employees.js';
+import { Day, Header, Money, PagedList, Status, TableWrap } from '../../ui.js';
+import { employeePage } from '../../../../shared/query/answers/employees.js';
 
 // HR, the administrator's: who works here, in which department, since when, and for how much. Salary
 // comes only in the administrator's answers; the columns follow what the answer holds.
@@ -86,60 +83,6 @@ export function EmployeesList({ query }: ScreenProps) {
           );
         }}
       </PagedList>
-    </section>
-  );
-}
-
-/** #/employees/new hires; #/employees/<id> edits, and terminates an active employee. */
-export function EmployeeEdit({ params }: ScreenProps) {
-  const id = params.id;
-  const existing = useLoad(() => (id ? read(employee, `employees/${seg(id)}`) : Promise.resolve(undefined)), [id], (c) => !!id && c.employees.includes(id));
-  const [terminating, setTerminating] = useState(false);
-  const [done, setDone] = useState<string>();
-  const e = existing.data;
-  if (!id) {
-    return (
-      <section>
-        <Header title="Hire employee" />
-        <EmployeeForm />
-      </section>
-    );
-  }
-  return (
-    <section>
-      <Header title={e?.name ?? 'Employee'}>
-        {e?.status === 'active' ? (
-          <button type="button" class="danger" onClick={() => (setTerminating(true), setDone(undefined))}>
-            Terminate
-          </button>
-        ) : null}
-      </Header>
-      {done ? <p role="status" class="hint">{done}</p> : null}
-      <Show loaded={existing}>
-        {(emp) =>
-          emp ? (
-            <>
-              <p>
-                <Status status={emp.status} /> <span class="muted">since <Day day={emp.terminatedAt ?? emp.hiredAt} /></span>
-              </p>
-              {/* Remounted when the record changes so "what changed" is always measured against the stored values. */}
-              <EmployeeForm key={JSON.stringify(emp)} employee={emp} onSaved={() => (setDone('Saved.'), existing.reload())} />
-              {emp.status === 'active' ? (
-                <TerminateDialog
-                  employee={emp}
-                  open={terminating}
-                  onClose={() => setTerminating(false)}
-                  onDone={(t) => {
-                    setTerminating(false);
-                    setDone(`${t.name} is terminated; the last day is ${t.terminatedAt}.`);
-                    existing.reload();
-                  }}
-                />
-              ) : null}
-            </>
-          ) : null
-        }
-      </Show>
     </section>
   );
 }

@@ -4,19 +4,14 @@ import { read } from '../../api.js';
 import { Field } from '../../form.js';
 import { useLoad } from '../../load.js';
 import { readAll, usePaged } from '../../paging.js';
-import { href, seg } from '../../router.js';
+import { href } from '../../router.js';
+import { OrdersTable } from '../../components/orders-table.js';
 import type { ScreenProps } from '../../screen.js';
-import type { Customer, Order } from '../../types.js';
-import { Header, Money, PagedList, Status, TableWrap, When } from '../../ui.js';
+import type { Customer } from '../../types.js';
+import { Header, PagedList } from '../../ui.js';
 import { StatusFilter, useQueryFilters } from '../../components/list-filters.js';
 import { orderPage } from '../../../../shared/query/answers/orders.js';
 import { customerPage } from '../../../../shared/query/answers/parties.js';
-
-/**
- * The part of an order id people read out and compare: ids are UUIDv7, whose first characters are the
- * creation time (shared by every order of the same minute) and whose last eight are random.
- */
-export const shortId = (id: string) => (id.length > 8 ? id.slice(-8) : id);
 
 const filterNames = ['status', 'customerId', 'from', 'to', 'q'] as const;
 
@@ -52,39 +47,6 @@ export function OrdersList({ roles, query }: ScreenProps) {
     </section>
   );
 }
-
-/** Orders newest first; on a customer's own page (`ofCustomer`) without the customer column, ids whole. */
-export function OrdersTable({ items, ofCustomer = false }: { items: Order[]; ofCustomer?: boolean }) {
-  const label = ofCustomer ? 'Orders of this customer' : 'Orders';
-  return (
-    <TableWrap label={label}>
-      <table>
-        <caption class="sr-only">{label}, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Order</th>
-            {ofCustomer ? null : <th scope="col">Customer</th>}
-            <th scope="col">Created</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((o) => (
-            <tr key={o.id}>
-              <td><a href={href(`/orders/${seg(o.id)}`)} title={ofCustomer ? undefined : o.id}>{ofCustomer ? o.id : shortId(o.id)}</a></td>
-              {ofCustomer ? null : <td>{o.customerName ?? o.customerId}</td>}
-              <td><When at={o.createdAt} /></td>
-              <td><Status status={o.status} /></td>
-              <td class="num"><Money minor={o.total} currency={o.currency} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
-  );
-}
-
 /** The customers to choose from, plus the one the address names when the list does not have it (yet). */
 export function customerOptions(list: Customer[], selected: string): { id: string; name: string }[] {
   return selected && !list.some((c) => c.id === selected) ? [{ id: selected, name: selected }, ...list] : list;

@@ -13,7 +13,7 @@ import { Confirm, Header, Money, Show, Status, When } from '../../ui.js';
 import { LinesTable } from '../../components/lines-table.js';
 import { OrderTimeline } from './timeline.js';
 import { ReturnGoods } from './return.js';
-import { shortId } from './list.js';
+import { shortId } from '../../components/orders-table.js';
 import { orderDetail } from '../../../../shared/query/answers/orders.js';
 
 export function OrderPage({ params, query, roles }: ScreenProps) {
