@@ -1,10 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { read } from '../api.js';
 import { Field, valueOf } from '../form.js';
-import { useLoad } from '../load.js';
-import { seg } from '../router.js';
 import type { Customer } from '../types.js';
-import { customerDetail, customerPage } from '../../../shared/query/answers/parties.js';
+import { useCustomerMatches, useCustomerNamed } from '../hooks/customers.js';
 
 // A select of customers narrowed by a search box: a small business has dozens to thousands of
 // customers, a select alone is fine for the first and useless for the second. The select holds the
@@ -22,16 +19,13 @@ export function CustomerPicker(props: { value: string; onChange: (id: string) =>
     const t = setTimeout(() => setQ(text.trim()), settle);
     return () => clearTimeout(t);
   }, [text]);
-  const found = useLoad(() => read(customerPage, 'customers', { q, limit: shown }), [q], (c) => c.customers.length > 0);
+  const found = useCustomerMatches(q, shown);
   const list = found.data?.items ?? [];
   const hint = found.error ? found.error.message : found.data?.nextCursor ? `the first ${list.length} shown: type to narrow` : q ? `${list.length} found` : undefined;
   // Narrowing the list must not drop the choice already made.
   const [chosen, setChosen] = useState<Customer>();
   // An id from the address beyond the first page: its own record names it.
-  const preset = useLoad(
-    () => (props.value && chosen?.id !== props.value ? read(customerDetail, `customers/${seg(props.value)}`).catch(() => undefined) : Promise.resolve(undefined)),
-    [props.value],
-  );
+  const preset = useCustomerNamed(props.value, chosen?.id !== props.value);
   // An id from the address that no customer has (yet) stays visible: the server will say so beside the field.
   const picked =
     list.find((c) => c.id === props.value) ??

@@ -1,20 +1,19 @@
 import { useState } from 'preact/hooks';
 import { companyBody } from '../../../../functions/upsert-customer/schema.js';
 import type { CompanyProfile } from '../../../../shared/schemas/parties.js';
-import { read, run } from '../../api.js';
+import { run } from '../../api.js';
 import { Field, FormError, useForm, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, Show } from '../../ui.js';
 import { AddressFields, addressDraft, addressValue } from '../../components/address-fields.js';
-import { storedCompany } from '../../../../shared/query/answers/parties.js';
+import { useCompany } from '../../hooks/company.js';
 
 // The seller on every invoice (admin only). Invoices freeze it when issued: saving here changes the
 // ones issued from now on, never one already issued.
 
 export function CompanyEdit(_: ScreenProps) {
   // Reloaded in place after a save (the form, and its "Saved.", stay).
-  const stored = useLoad(() => read(storedCompany, 'company'), []);
+  const stored = useCompany();
   return (
     <section>
       <Header title="Company" />

@@ -1,19 +1,18 @@
 import { body as customerBody } from '../../../../functions/upsert-customer/schema.js';
-import { read, run } from '../../api.js';
+import { run } from '../../api.js';
 import { Field, FormError, useForm } from '../../form.js';
-import { useLoad } from '../../load.js';
 import { href, navigate, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import type { Customer } from '../../types.js';
 import { Header, Show } from '../../ui.js';
 import { AddressFields } from '../../components/address-fields.js';
 import { EmailField, FormActions, NameField, PaymentTermsField, VatIdField, optional, usePartyDraft } from '../../components/party-form-fields.js';
-import { customerDetail } from '../../../../shared/query/answers/parties.js';
+import { useCustomer } from '../../hooks/customers.js';
 
 /** New customer (no id in the address) or an edit; the id stays, upsert-customer replaces the record. */
 export function CustomerEdit({ params }: ScreenProps) {
   const id = params.id;
-  const existing = useLoad(() => (id ? read(customerDetail, `customers/${seg(id)}`) : Promise.resolve(undefined)), [id]);
+  const existing = useCustomer(id);
   return (
     <section>
       <Header title={id ? `Edit ${existing.data?.name ?? 'customer'}` : 'New customer'} />

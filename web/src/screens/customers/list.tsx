@@ -1,17 +1,15 @@
 import { mayRun } from '../../../../shared/auth/permissions.js';
-import { read } from '../../api.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, PagedList, SearchForm, TableWrap } from '../../ui.js';
-import { usePaged } from '../../paging.js';
 import { ImportCsv } from '../../components/import-csv.js';
-import { customerPage } from '../../../../shared/query/answers/parties.js';
+import { useCustomers } from '../../hooks/customers.js';
 
 // Who buys: their terms (the invoice's due date follows them), what they owe, and their orders and invoices.
 
 export function CustomersList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const customers = usePaged((limit, cursor) => read(customerPage, 'customers', { q, limit, cursor }), [q], (c) => c.customers.length > 0);
+  const customers = useCustomers(q);
   return (
     <section>
       <Header title="Customers">

@@ -1,26 +1,23 @@
 import { mayRun } from '../../../../shared/auth/permissions.js';
-import { read } from '../../api.js';
-import { useLoad } from '../../load.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, Money, PagedList, Show } from '../../ui.js';
-import { usePaged } from '../../paging.js';
 import { addressLines } from '../../../../shared/domain/postal-address.js';
 import { missingNames } from '../../components/address-fields.js';
 import { InvoicesTable } from '../../components/invoices-table.js';
 import { OrdersTable } from '../../components/orders-table.js';
-import { invoicePage } from '../../../../shared/query/answers/invoices.js';
-import { orderPage } from '../../../../shared/query/answers/orders.js';
-import { customerDetail } from '../../../../shared/query/answers/parties.js';
+import { useCustomer } from '../../hooks/customers.js';
+import { useInvoices } from '../../hooks/invoices.js';
+import { useOrders } from '../../hooks/orders.js';
 
 // Who buys: their terms (the invoice's due date follows them), what they owe, and their orders and invoices.
 export function CustomerPage({ roles, params }: ScreenProps) {
   const id = params.id!;
   // Orders, invoices and payments all name their customer, so one id covers every change that matters here.
   const mine = (c: { customers: string[] }) => c.customers.includes(id);
-  const customer = useLoad(() => read(customerDetail, `customers/${seg(id)}`), [id], mine);
-  const orders = usePaged((limit, cursor) => read(orderPage, 'orders', { customerId: id, limit, cursor }), [id], mine, 20);
-  const invoices = usePaged((limit, cursor) => read(invoicePage, 'invoices', { customerId: id, limit, cursor }), [id], mine, 20);
+  const customer = useCustomer(id, mine);
+  const orders = useOrders({ customerId: id }, mine, 20);
+  const invoices = useInvoices({ customerId: id }, mine, 20);
   return (
     <section>
       <Header title={customer.data?.name ?? 'Customer'}>

@@ -1,17 +1,14 @@
 import { useState } from 'preact/hooks';
-import { read } from '../../api.js';
-import { useLoad } from '../../load.js';
-import { seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import { Day, Header, Show, Status } from '../../ui.js';
 import { EmployeeForm } from './form.js';
 import { TerminateDialog } from './terminate.js';
-import { employee } from '../../../../shared/query/answers/employees.js';
+import { useEmployee } from '../../hooks/employees.js';
 
 /** #/employees/new hires; #/employees/<id> edits, and terminates an active employee. */
 export function EmployeeEdit({ params }: ScreenProps) {
   const id = params.id;
-  const existing = useLoad(() => (id ? read(employee, `employees/${seg(id)}`) : Promise.resolve(undefined)), [id], (c) => !!id && c.employees.includes(id));
+  const existing = useEmployee(id);
   const [terminating, setTerminating] = useState(false);
   const [done, setDone] = useState<string>();
   const e = existing.data;

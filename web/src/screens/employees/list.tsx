@@ -1,24 +1,19 @@
 import { employeeStatuses } from '../../../../shared/domain/employee.js';
-import { read } from '../../api.js';
 import { Field, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { readAll, usePaged } from '../../paging.js';
 import { href, replaceQuery, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import { Day, Header, Money, PagedList, Status, TableWrap } from '../../ui.js';
-import { employeePage } from '../../../../shared/query/answers/employees.js';
+import { useAllEmployees, useEmployees } from '../../hooks/employees.js';
 
 // HR, the administrator's: who works here, in which department, since when, and for how much. Salary
 // comes only in the administrator's answers; the columns follow what the answer holds.
 
-const concernsEmployees = (c: { employees: string[] }) => c.employees.length > 0;
-
 export function EmployeesList({ query }: ScreenProps) {
   const department = query.get('department') ?? '';
   const status = query.get('status') ?? '';
-  const list = usePaged((limit, cursor) => read(employeePage, 'employees', { department, status, limit, cursor }), [department, status], concernsEmployees);
+  const list = useEmployees(department, status);
   // The departments to choose from: every one anyone has ever been in.
-  const all = useLoad(() => readAll(employeePage, 'employees'), [], concernsEmployees);
+  const all = useAllEmployees();
   const departments = [...new Set((all.data ?? []).map((e) => e.department).concat(department ? [department] : []))].sort();
   const filter = (next: { department?: string; status?: string }) => {
     const v = { department, status, ...next };

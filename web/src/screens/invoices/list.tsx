@@ -1,13 +1,11 @@
 import { useState } from 'preact/hooks';
 import { invoiceStatuses } from '../../../../shared/domain/invoice.js';
-import { read } from '../../api.js';
 import { Field, valueOf } from '../../form.js';
 import { navigate, replaceQuery } from '../../router.js';
 import { InvoicesTable } from '../../components/invoices-table.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, PagedList, statusText } from '../../ui.js';
-import { usePaged } from '../../paging.js';
-import { invoicePage } from '../../../../shared/query/answers/invoices.js';
+import { useInvoices } from '../../hooks/invoices.js';
 
 // What customers owe: the accountant's list (overdue first to the eye), one invoice with its payments
 // and credit notes, and recording money as it comes in.
@@ -17,11 +15,7 @@ export function InvoicesList({ query }: ScreenProps) {
   const status = query.get('status') ?? '';
   const overdue = query.get('overdue') === 'true';
   const [text, setText] = useState(q);
-  const list = usePaged(
-    (limit, cursor) => read(invoicePage, 'invoices', { q, status, overdue: overdue ? 'true' : undefined, limit, cursor }),
-    [q, status, overdue],
-    (c) => c.invoices.length > 0,
-  );
+  const list = useInvoices({ q, status, overdue: overdue ? 'true' : undefined });
   const filter = (next: { q?: string; status?: string; overdue?: boolean }) => {
     const v = { q: text.trim(), status, overdue, ...next };
     return { q: v.q || undefined, status: v.status || undefined, overdue: v.overdue ? 'true' : undefined };

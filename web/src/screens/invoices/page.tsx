@@ -3,8 +3,6 @@ import { mayRun } from '../../../../shared/auth/permissions.js';
 import { IssueCreditNote, mayRefund, RefundForm } from './credit.js';
 import { formatMoney } from '../../../../shared/domain/money.js';
 import { isUnpaid } from '../../../../shared/domain/invoice.js';
-import { read } from '../../api.js';
-import { useLoad } from '../../load.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import type { InvoiceDetail } from '../../types.js';
@@ -16,7 +14,7 @@ import { EInvoiceLinks } from '../../components/einvoice-links.js';
 import { PdfLink } from '../../components/pdf-link.js';
 import { DeliveriesTable, SendByEmail, useFollowDeliveries } from './email.js';
 import { RemindersTable } from './reminders.js';
-import { invoiceDetail } from '../../../../shared/query/answers/invoices.js';
+import { useInvoice } from '../../hooks/invoices.js';
 
 // What customers owe: the accountant's list (overdue first to the eye), one invoice with its payments
 // and credit notes, and recording money as it comes in.
@@ -24,7 +22,7 @@ const payable = (i: InvoiceDetail) => i.balance > 0 && isUnpaid(i.status);
 
 export function InvoicePage({ roles, params }: ScreenProps) {
   const id = params.id!;
-  const invoice = useLoad(() => read(invoiceDetail, `invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
+  const invoice = useInvoice(id);
   const [paying, setPaying] = useState(false);
   const [refunding, setRefunding] = useState(false);
   const [saved, setSaved] = useState<string>();

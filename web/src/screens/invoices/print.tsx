@@ -1,11 +1,9 @@
-import { read } from '../../api.js';
-import { useLoad } from '../../load.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import type { InvoiceDetail } from '../../types.js';
 import { Day, Header, Money, Show, statusText } from '../../ui.js';
 import { InvoiceFigures } from './parts.js';
-import { invoiceDetail } from '../../../../shared/query/answers/invoices.js';
+import { useInvoice } from '../../hooks/invoices.js';
 
 // The invoice as the customer gets it on paper or as a PDF from the browser's print dialog. The style
 // sheet hides the app's frame and the buttons when printing; this is only the document.
@@ -15,7 +13,7 @@ const termsDays = (i: InvoiceDetail) => Math.round((Date.parse(`${i.dueDate}T00:
 
 export function InvoicePrint({ params }: ScreenProps) {
   const id = params.id!;
-  const invoice = useLoad(() => read(invoiceDetail, `invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
+  const invoice = useInvoice(id);
   return (
     <Show loaded={invoice}>
       {(i) => (

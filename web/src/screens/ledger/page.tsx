@@ -1,15 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CurrencyTrialBalance } from '../../../../shared/domain/trial-balance.js';
-import { read } from '../../api.js';
 import { Field, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { usePaged } from '../../paging.js';
 import { href, replaceQuery, seg } from '../../router.js';
 import type { ComponentChildren } from 'preact';
 import type { ScreenProps } from '../../screen.js';
 import { Header, Money, PagedList, Show, TableWrap, When } from '../../ui.js';
 import { CsvDownload } from '../../components/csv-download.js';
-import { journalPage, receivables, trialBalance } from '../../../../shared/query/answers/ledger.js';
+import { useJournal, useReceivables, useTrialBalance } from '../../hooks/ledger.js';
 
 // The accountant's books (docs/ledger.md): the trial balance and accounts receivable as of a day, the
 // journal of a period, each downloadable as CSV. Days are UTC, as the server counts them.
@@ -17,8 +14,6 @@ import { journalPage, receivables, trialBalance } from '../../../../shared/query
 const today = () => new Date().toISOString().slice(0, 10);
 const monthStart = () => `${today().slice(0, 8)}01`;
 
-// Postings follow invoices, payments and credit notes: a batch touching one may have booked.
-const booksChanged = (c: { invoices: string[] }) => c.invoices.length > 0;
 
 /** A part of the screen: its h2 (the name the section is labelled by) and its actions. */
 const SectionHeader = ({ id, title, children }: { id: string; title: string; children?: ComponentChildren }) => (
@@ -55,7 +50,7 @@ export function Ledger({ query }: ScreenProps) {
 }
 
 function TrialBalanceSection({ asOf }: { asOf: string }) {
-  const tb = useLoad(() => read(trialBalance, 'ledger/trial-balance', { asOf }), [asOf], booksChanged);
+  const tb = useTrialBalance(asOf);
   return (
     <section aria-labelledby="tb-heading">
       <SectionHeader id="tb-heading" title="Trial balance">
@@ -110,7 +105,7 @@ function CurrencyTable({ tb, asOf }: { tb: CurrencyTrialBalance; asOf: string })
 }
 
 function ReceivablesSection({ asOf }: { asOf: string }) {
-  const list = usePaged((limit, cursor) => read(receivables, 'ledger/receivables', { asOf, limit, cursor }), [asOf], booksChanged);
+  const list = useReceivables(asOf);
   return (
     <section aria-labelledby="ar-heading">
       <SectionHeader id="ar-heading" title="Accounts receivable">
@@ -149,7 +144,7 @@ function ReceivablesSection({ asOf }: { asOf: string }) {
 const kindText: Record<string, string> = { invoice: 'Invoice', payment: 'Payment', 'credit-note': 'Credit note' };
 
 function JournalSection({ from, to }: { from: string; to: string }) {
-  const list = usePaged((limit, cursor) => read(journalPage, 'ledger/journal', { from, to, limit, cursor }), [from, to], booksChanged);
+  const list = useJournal(from, to);
   const bad = from > to;
   return (
     <section aria-labelledby="journal-heading">

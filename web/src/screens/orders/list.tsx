@@ -1,24 +1,21 @@
 import { mayRun } from '../../../../shared/auth/permissions.js';
 import { orderStatuses } from '../../../../shared/domain/order-lifecycle.js';
-import { read } from '../../api.js';
 import { Field } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { readAll, usePaged } from '../../paging.js';
 import { href } from '../../router.js';
 import { OrdersTable } from '../../components/orders-table.js';
 import type { ScreenProps } from '../../screen.js';
 import type { Customer } from '../../types.js';
 import { Header, PagedList } from '../../ui.js';
 import { StatusFilter, useQueryFilters } from '../../components/list-filters.js';
-import { orderPage } from '../../../../shared/query/answers/orders.js';
-import { customerPage } from '../../../../shared/query/answers/parties.js';
+import { useAllCustomers } from '../../hooks/customers.js';
+import { useOrders } from '../../hooks/orders.js';
 
 const filterNames = ['status', 'customerId', 'from', 'to', 'q'] as const;
 
 export function OrdersList({ roles, query }: ScreenProps) {
-  const { applied, key, f, set, filtered, apply } = useQueryFilters(query, filterNames);
-  const orders = usePaged((limit, cursor) => read(orderPage, 'orders', { ...applied, limit, cursor }), [key], (c) => c.orders.length > 0 || c.customers.length > 0);
-  const customers = useLoad(() => readAll(customerPage, 'customers'), [], (c) => c.customers.length > 0);
+  const { applied, f, set, filtered, apply } = useQueryFilters(query, filterNames);
+  const orders = useOrders(applied);
+  const customers = useAllCustomers();
 
   return (
     <section>

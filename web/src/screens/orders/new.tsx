@@ -1,25 +1,20 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { body as orderBody } from '../../../../functions/create-order/schema.js';
 import { parseWholeNumber } from '../../../../shared/domain/money.js';
-import { priceLine, totalsOf, type PricedLine, type PricedProduct } from '../../../../shared/domain/pricing.js';
+import { priceLine, totalsOf, type PricedLine } from '../../../../shared/domain/pricing.js';
 import { run } from '../../api.js';
 import { Field, FormError, useForm, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { readAll } from '../../paging.js';
 import { href, navigate, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, Money, Show } from '../../ui.js';
 import { CustomerPicker } from '../../components/customer-picker.js';
-import { productPage, stockPage } from '../../../../shared/query/answers/stock.js';
+import { useSaleOffers, type SaleOffer } from '../../hooks/orders.js';
 
 // Entering an order: the preview prices lines with the server's own rules (pricing.ts), and shows
 // the stock available as a hint only: reservation happens after the order is taken, and the server
 // (not this page) decides whether there is enough.
 
-interface Offer extends PricedProduct {
-  /** Units on hand and not reserved; undefined when the product has no stock record. */
-  available: number | undefined;
-}
+type Offer = SaleOffer;
 
 interface Line {
   key: number;
@@ -28,15 +23,7 @@ interface Line {
 }
 
 export function NewOrder({ query }: ScreenProps) {
-  const catalogue = useLoad(
-    async () => {
-      const [products, stock] = await Promise.all([readAll(productPage, 'products'), readAll(stockPage, 'stock')]);
-      const available = new Map(stock.map((s) => [s.sku, s.available]));
-      return new Map<string, Offer>(products.map((p) => [p.sku, { ...p, available: available.get(p.sku) }]));
-    },
-    [],
-    (c) => c.skus.length > 0,
-  );
+  const catalogue = useSaleOffers();
   return (
     <section>
       <Header title="New order" />

@@ -3,9 +3,8 @@ import { body as cancelBody } from '../../../../functions/cancel-order/schema.js
 import { body as fulfilBody } from '../../../../functions/fulfil-order/schema.js';
 import { mayRun } from '../../../../shared/auth/permissions.js';
 import { canMove, type OrderStatus } from '../../../../shared/domain/order-lifecycle.js';
-import { ApiError, read, run } from '../../api.js';
+import { ApiError, run } from '../../api.js';
 import { Field, FormError, useForm, valueOf, type Form } from '../../form.js';
-import { useLoad } from '../../load.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import type { OrderDetail as Order } from '../../types.js';
@@ -14,11 +13,11 @@ import { LinesTable } from '../../components/lines-table.js';
 import { OrderTimeline } from './timeline.js';
 import { ReturnGoods } from './return.js';
 import { shortId } from '../../components/orders-table.js';
-import { orderDetail } from '../../../../shared/query/answers/orders.js';
+import { useOrder } from '../../hooks/orders.js';
 
 export function OrderPage({ params, query, roles }: ScreenProps) {
   const id = params.id!;
-  const order = useLoad(() => read(orderDetail, `orders/${seg(id)}`), [id], (c) => c.orders.includes(id));
+  const order = useOrder(id);
   const [returned, setReturned] = useState<string>();
   if (order.error instanceof ApiError && order.error.status === 404) {
     return (

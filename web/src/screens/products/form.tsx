@@ -1,21 +1,19 @@
 import { useState } from 'preact/hooks';
 import { amountText, bpToPercentText, parseAmount, parsePercentToBp, parseWholeNumber } from '../../../../shared/domain/money.js';
 import { body as productBody } from '../../../../functions/upsert-product/schema.js';
-import { read, run } from '../../api.js';
+import { run } from '../../api.js';
 import { Field, FormError, useForm, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { readAll } from '../../paging.js';
-import { href, navigate, seg } from '../../router.js';
+import { href, navigate } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import type { Product } from '../../types.js';
 import { Header, Show } from '../../ui.js';
-import { supplierPage } from '../../../../shared/query/answers/parties.js';
-import { product } from '../../../../shared/query/answers/stock.js';
+import { useProduct } from '../../hooks/products.js';
+import { useAllSuppliers } from '../../hooks/suppliers.js';
 
 /** New product (no sku in the address) or edit of an existing one; the sku is the key and stays. */
 export function ProductEdit({ params }: ScreenProps) {
   const editing = params.sku;
-  const existing = useLoad(() => (editing ? read(product, `products/${seg(editing)}`) : Promise.resolve(undefined)), [editing]);
+  const existing = useProduct(editing);
   return (
     <section>
       <Header title={editing ? `Product ${editing}` : 'New product'} />
@@ -38,7 +36,7 @@ function ProductForm({ product }: { product?: Product | undefined }) {
     supplierSku: product?.supplierSku ?? '',
     vatExemptionReason: product?.vatExemptionReason ?? '',
   });
-  const suppliers = useLoad(() => readAll(supplierPage, 'suppliers'), []);
+  const suppliers = useAllSuppliers();
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {
     e.preventDefault();

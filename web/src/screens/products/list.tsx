@@ -1,15 +1,13 @@
 import { mayRun } from '../../../../shared/auth/permissions.js';
-import { read } from '../../api.js';
-import { usePaged } from '../../paging.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, Money, PagedList, Percent, SearchForm } from '../../ui.js';
 import { ImportCsv } from '../../components/import-csv.js';
-import { productPage } from '../../../../shared/query/answers/stock.js';
+import { useProducts } from '../../hooks/products.js';
 
 export function ProductsList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const products = usePaged((limit, cursor) => read(productPage, 'products', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
+  const products = useProducts(q);
   const canEdit = mayRun(roles, 'upsert-product');
   return (
     <section>

@@ -1,29 +1,24 @@
 import { mayRun } from '../../../../shared/auth/permissions.js';
 import { purchaseOrderStatuses } from '../../../../shared/domain/purchase-order-lifecycle.js';
-import { read } from '../../api.js';
 import { Field } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { readAll, usePaged } from '../../paging.js';
 import { href } from '../../router.js';
 import { PurchaseOrdersTable } from '../../components/purchase-orders-table.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, PagedList } from '../../ui.js';
 import { StatusFilter, useQueryFilters } from '../../components/list-filters.js';
 import { ReorderSuggestions } from './reorder-suggestions.js';
-import { supplierPage } from '../../../../shared/query/answers/parties.js';
-import { purchaseOrderPage } from '../../../../shared/query/answers/purchase-orders.js';
+import { usePurchaseOrders } from '../../hooks/purchase-orders.js';
+import { useAllSuppliers } from '../../hooks/suppliers.js';
 
 // What we have ordered from whom, newest first, and below it what should be ordered next.
 
 const filterNames = ['status', 'supplierId'] as const;
 
-/** Receipts and stock changes name skus: a batch that moved stock may have moved a purchase order too. */
-const stockMoved = (c: { skus: string[] }) => c.skus.length > 0;
 
 export function PurchaseOrdersList({ roles, query }: ScreenProps) {
-  const { applied, key, f, set, filtered, apply } = useQueryFilters(query, filterNames);
-  const orders = usePaged((limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { ...applied, limit, cursor }), [key], stockMoved);
-  const suppliers = useLoad(() => readAll(supplierPage, 'suppliers'), []);
+  const { applied, f, set, filtered, apply } = useQueryFilters(query, filterNames);
+  const orders = usePurchaseOrders(applied);
+  const suppliers = useAllSuppliers();
   return (
     <section>
       <Header title="Purchase orders">

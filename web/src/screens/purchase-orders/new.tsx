@@ -2,25 +2,19 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { amountText, parseAmount, parseWholeNumber } from '../../../../shared/domain/money.js';
 import { run } from '../../api.js';
 import { Field, FormError, useForm, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { readAll } from '../../paging.js';
 import { href, navigate, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
-import type { Product, Supplier } from '../../types.js';
+import type { Supplier } from '../../types.js';
 import { Header, Money, Show } from '../../ui.js';
 import { purchaseOrderBody } from '../../../../functions/receive-stock/schema.js';
-import { supplierPage } from '../../../../shared/query/answers/parties.js';
-import { productPage, stockPage } from '../../../../shared/query/answers/stock.js';
 import { purchaseOrder } from '../../../../shared/query/answers/purchase-orders.js';
+import { usePurchaseOffers, type PurchaseOffer } from '../../hooks/purchase-orders.js';
 
 // A purchase order as a draft: the supplier, then lines of product, quantity and unit cost in the
 // supplier's currency. Only products priced in that currency are offered (erpbi keeps no exchange
 // rates: stock is valued in the product's currency, so the server refuses any other).
 
-interface Offer extends Product {
-  /** What a unit cost us on average so far (minor units), a starting point for the unit cost. */
-  averageCost: number | null;
-}
+type Offer = PurchaseOffer;
 
 interface Line {
   key: number;
@@ -30,11 +24,7 @@ interface Line {
 }
 
 export function NewPurchaseOrder({ query }: ScreenProps) {
-  const data = useLoad(async () => {
-    const [suppliers, products, stock] = await Promise.all([readAll(supplierPage, 'suppliers'), readAll(productPage, 'products'), readAll(stockPage, 'stock')]);
-    const cost = new Map(stock.map((s) => [s.sku, s.averageCost ?? null]));
-    return { suppliers, offers: products.map((p): Offer => ({ ...p, averageCost: cost.get(p.sku) ?? null })) };
-  }, []);
+  const data = usePurchaseOffers();
   return (
     <section>
       <Header title="New purchase order" />

@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
 import { mayRun } from '../../../../shared/auth/permissions.js';
 import { purchaseOrderStep, type PurchaseOrderStatus } from '../../../../shared/domain/purchase-order-lifecycle.js';
-import { ApiError, read, run } from '../../api.js';
+import { ApiError, run } from '../../api.js';
 import { Field, FormError, useForm, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import type { PurchaseOrder } from '../../types.js';
@@ -12,18 +11,18 @@ import { PdfLink } from '../../components/pdf-link.js';
 import { PurchaseOrderEmail } from './email.js';
 import { ReceiveGoodsForm, type Receipt } from './receive.js';
 import { cancelBody, sendBody } from '../../../../functions/receive-stock/schema.js';
-import { supplier as supplierAnswer } from '../../../../shared/query/answers/parties.js';
 import { purchaseOrder } from '../../../../shared/query/answers/purchase-orders.js';
+import { usePurchaseOrder } from '../../hooks/purchase-orders.js';
+import { useSupplier } from '../../hooks/suppliers.js';
 
 // One purchase order: where it stands, what was ordered and what came, each receipt, and what may be
 // done next. Which actions show follows the lifecycle table (purchaseOrderStep), as the server does.
 
 export function PurchaseOrderPage({ params, roles }: ScreenProps) {
   const id = params.id!;
-  // A receipt moves stock of the order's skus: the live stream names those, not the purchase order.
-  const order = useLoad(() => read(purchaseOrder, `purchase-orders/${seg(id)}`), [id], (c) => c.skus.length > 0);
+  const order = usePurchaseOrder(id);
   const supplierId = order.data?.supplierId;
-  const supplier = useLoad(() => (supplierId ? read(supplierAnswer, `suppliers/${seg(supplierId)}`) : Promise.resolve(undefined)), [supplierId]);
+  const supplier = useSupplier(supplierId);
   const [receiving, setReceiving] = useState(false);
   const [saved, setSaved] = useState<string>();
   if (order.error instanceof ApiError && order.error.status === 404) {

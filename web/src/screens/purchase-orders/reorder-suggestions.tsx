@@ -1,14 +1,13 @@
 import { useId } from 'preact/hooks';
 import { mayRun } from '../../../../shared/auth/permissions.js';
-import { read, run } from '../../api.js';
+import { run } from '../../api.js';
 import { FormError, useForm } from '../../form.js';
-import { useLoad } from '../../load.js';
 import { href, navigate, seg } from '../../router.js';
 import type { ReorderGroup } from '../../types.js';
 import { Money, Show, TableWrap } from '../../ui.js';
 import { reorderBody } from '../../../../functions/receive-stock/schema.js';
-import { reorderAnswer } from '../../../../shared/query/answers/stock.js';
 import { purchaseOrder } from '../../../../shared/query/answers/purchase-orders.js';
+import { useReorderSuggestions } from '../../hooks/purchase-orders.js';
 
 // What to order next: products at or under their reorder level (available plus on order), grouped by
 // their preferred supplier, each group one press away from a draft purchase order. The rule and the
@@ -16,7 +15,7 @@ import { purchaseOrder } from '../../../../shared/query/answers/purchase-orders.
 
 export function ReorderSuggestions({ roles }: { roles: string[] }) {
   // Any stock change (a sale, a receipt, a new purchase order's lines) can move a product across its level.
-  const suggestions = useLoad(() => read(reorderAnswer, 'reorder-suggestions'), [], (c) => c.skus.length > 0);
+  const suggestions = useReorderSuggestions();
   return (
     <section aria-labelledby="reorder-heading">
       <h2 id="reorder-heading">Reorder suggestions</h2>

@@ -3,11 +3,9 @@ import { adjustmentReasons } from '../../../../shared/domain/stock-movements.js'
 import { parseAmount } from '../../../../shared/domain/money.js';
 import { run } from '../../api.js';
 import { Field, FormError, useForm, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { readAll } from '../../paging.js';
 import { adjustmentBody } from '../../../../functions/receive-stock/schema.js';
 import { ProductSelect } from '../../components/product-select.js';
-import { productPage } from '../../../../shared/query/answers/stock.js';
+import { useAllProducts } from '../../hooks/products.js';
 
 // Correcting on-hand by hand: a signed quantity and why (a count, damage, theft, a wrong entry). It is
 // booked at cost (a loss at the average cost, a find at the cost given or the average); the server
@@ -37,7 +35,7 @@ export function parseSigned(text: string): number | undefined {
 
 export function AdjustForm({ sku, onDone, onCancel }: { sku?: string | undefined; onDone: (a: Adjusted) => void; onCancel: () => void }) {
   const form = useForm();
-  const products = useLoad(() => readAll(productPage, 'products'), []);
+  const products = useAllProducts();
   const [f, setF] = useState({ sku: sku ?? '', quantity: '', reason: '', unitCost: '', note: '' });
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const items = products.data ?? [];

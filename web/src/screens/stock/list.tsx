@@ -1,16 +1,14 @@
-import { read } from '../../api.js';
 import { href, seg } from '../../router.js';
 import { stockState, useAdjust, useCount, useReceive } from './actions.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, Money, PagedList, SearchForm, TableWrap } from '../../ui.js';
-import { usePaged } from '../../paging.js';
-import { stockPage } from '../../../../shared/query/answers/stock.js';
+import { useStock } from '../../hooks/stock.js';
 
 // Stock on hand, what open orders hold, and what is left to sell; low and empty shelves stand out
 // (in words, not only colour) so goods get reordered in time.
 export function StockList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const stock = usePaged((limit, cursor) => read(stockPage, 'stock', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
+  const stock = useStock(q);
   const receive = useReceive(roles, stock.loaded.reload);
   const adjust = useAdjust(roles, stock.loaded.reload);
   const count = useCount(roles, stock.loaded.reload);

@@ -1,12 +1,9 @@
-import { read } from '../../api.js';
-import { useLoad } from '../../load.js';
 import { href, seg } from '../../router.js';
 import { delta, stockState, useAdjust, useReceive } from './actions.js';
 import type { ScreenProps } from '../../screen.js';
 import type { Movement } from '../../types.js';
 import { Header, Money, PagedList, Show, TableWrap, When } from '../../ui.js';
-import { readAll, usePaged } from '../../paging.js';
-import { movementPage, stockPage } from '../../../../shared/query/answers/stock.js';
+import { useMovements, useStockLevel } from '../../hooks/stock.js';
 
 const kindText: Record<Movement['kind'], string> = { receipt: 'receipt', reservation: 'reservation', release: 'release', shipment: 'shipment', return: 'return', adjustment: 'adjustment' };
 /** Why it moved, where the kind alone does not say: an adjustment's reason, a receipt's source. */
@@ -14,10 +11,8 @@ const reasonText: Record<string, string> = { purchase_order: 'purchase order', u
 
 export function StockMovements({ roles, params }: ScreenProps) {
   const sku = params.sku!;
-  const mine = (c: { skus: string[] }) => c.skus.includes(sku);
-  // The stock read searches by sku prefix or name: every row it finds (few), and the exact sku of them.
-  const level = useLoad(() => readAll(stockPage, 'stock', { q: sku }).then((items) => items.find((s) => s.sku === sku) ?? null), [sku], mine);
-  const movements = usePaged((limit, cursor) => read(movementPage, `stock/${seg(sku)}/movements`, { limit, cursor }), [sku], mine);
+  const level = useStockLevel(sku);
+  const movements = useMovements(sku);
   const receive = useReceive(roles, () => (level.reload(), movements.loaded.reload()));
   const adjust = useAdjust(roles, () => (level.reload(), movements.loaded.reload()));
   const title = level.data ? `${sku} — ${level.data.name}` : sku;

@@ -3,10 +3,8 @@ import { body as receiveBody } from '../../../../functions/receive-stock/schema.
 import { parseWholeNumber } from '../../../../shared/domain/money.js';
 import { run } from '../../api.js';
 import { Field, FormError, useForm, valueOf } from '../../form.js';
-import { useLoad } from '../../load.js';
-import { readAll } from '../../paging.js';
 import { ProductSelect } from '../../components/product-select.js';
-import { productPage } from '../../../../shared/query/answers/stock.js';
+import { useAllProducts } from '../../hooks/products.js';
 
 export interface Received {
   sku: string;
@@ -18,7 +16,7 @@ export interface Received {
 /** Goods in: which product, how many, and a note (a delivery number) kept on the movement. */
 export function ReceiveForm({ sku, onDone, onCancel }: { sku?: string | undefined; onDone: (r: Received) => void; onCancel: () => void }) {
   const form = useForm();
-  const products = useLoad(() => readAll(productPage, 'products'), []);
+  const products = useAllProducts();
   const [f, setF] = useState({ sku: sku ?? '', quantity: '', note: '' });
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
   const save = (e: Event) => {

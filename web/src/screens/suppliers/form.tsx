@@ -1,19 +1,18 @@
 import { supplierBody } from '../../../../shared/schemas/supplier.js';
-import { read, run } from '../../api.js';
+import { run } from '../../api.js';
 import { Field, FormError, useForm } from '../../form.js';
-import { useLoad } from '../../load.js';
 import { href, navigate, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import type { Supplier } from '../../types.js';
 import { Header, Show } from '../../ui.js';
 import { AddressFields } from '../../components/address-fields.js';
 import { EmailField, FormActions, NameField, PaymentTermsField, VatIdField, usePartyDraft } from '../../components/party-form-fields.js';
-import { supplier as supplierAnswer } from '../../../../shared/query/answers/parties.js';
+import { useSupplier } from '../../hooks/suppliers.js';
 
 /** New supplier (no id in the address) or an edit; the id stays, the command replaces the record. */
 export function SupplierEdit({ params }: ScreenProps) {
   const id = params.id;
-  const existing = useLoad(() => (id ? read(supplierAnswer, `suppliers/${seg(id)}`) : Promise.resolve(undefined)), [id]);
+  const existing = useSupplier(id);
   return (
     <section>
       <Header title={id ? `Edit ${existing.data?.name ?? 'supplier'}` : 'New supplier'} />

@@ -1,18 +1,16 @@
 import { mayRun } from '../../../../shared/auth/permissions.js';
-import { read } from '../../api.js';
-import { usePaged } from '../../paging.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, PagedList, SearchForm, TableWrap } from '../../ui.js';
 import { ImportCsv } from '../../components/import-csv.js';
-import { supplierPage } from '../../../../shared/query/answers/parties.js';
+import { useSuppliers } from '../../hooks/suppliers.js';
 
 // Who we buy from: their terms and currency (a purchase order is in the supplier's currency), their
 // address and VAT id for the purchase order's PDF, their e-mail to send it to.
 
 export function SuppliersList({ roles, query }: ScreenProps) {
   const q = query.get('q') ?? '';
-  const suppliers = usePaged((limit, cursor) => read(supplierPage, 'suppliers', { q, limit, cursor }), [q]);
+  const suppliers = useSuppliers(q);
   return (
     <section>
       <Header title="Suppliers">

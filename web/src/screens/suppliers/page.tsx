@@ -1,21 +1,18 @@
 import { mayRun } from '../../../../shared/auth/permissions.js';
 import { addressLines } from '../../../../shared/domain/postal-address.js';
-import { read } from '../../api.js';
-import { useLoad } from '../../load.js';
-import { usePaged } from '../../paging.js';
 import { href, seg } from '../../router.js';
 import type { ScreenProps } from '../../screen.js';
 import { Header, PagedList, Show } from '../../ui.js';
 import { PurchaseOrdersTable } from '../../components/purchase-orders-table.js';
-import { supplier as supplierAnswer } from '../../../../shared/query/answers/parties.js';
-import { purchaseOrderPage } from '../../../../shared/query/answers/purchase-orders.js';
+import { usePurchaseOrders } from '../../hooks/purchase-orders.js';
+import { useSupplier } from '../../hooks/suppliers.js';
 
 // Who we buy from: their terms and currency (a purchase order is in the supplier's currency), their
 // address and VAT id for the purchase order's PDF, their e-mail to send it to.
 export function SupplierPage({ roles, params }: ScreenProps) {
   const id = params.id!;
-  const supplier = useLoad(() => read(supplierAnswer, `suppliers/${seg(id)}`), [id]);
-  const orders = usePaged((limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { supplierId: id, limit, cursor }), [id], undefined, 20);
+  const supplier = useSupplier(id);
+  const orders = usePurchaseOrders({ supplierId: id }, undefined, 20);
   return (
     <section>
       <Header title={supplier.data?.name ?? 'Supplier'}>
