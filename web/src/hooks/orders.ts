@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { orderDetail, orderPage } from '../../../shared/query/answers/orders.js';
 import { productPage, stockPage } from '../../../shared/query/answers/stock.js';
 import type { PricedProduct } from '../../../shared/domain/pricing.js';
-import { read } from '../api.js';
+import { timelineRow } from '../../../shared/query/answers/bi.js';
+import { bi, parseAnswer, read } from '../api.js';
 import type { Changes } from '../live.js';
 import { useLoad } from '../load.js';
 import { readAll, usePaged } from '../paging.js';
@@ -19,6 +21,11 @@ export function useOrders(filters: OrderFilters, concerns: (c: Changes) => boole
 
 export function useOrder(id: string) {
   return useLoad(() => read(orderDetail, `orders/${seg(id)}`), [id], (c) => c.orders.includes(id));
+}
+
+/** The order's events from the projector, each row (checked by bi() against the catalogue) read as a timeline event. */
+export function useOrderTimeline(id: string) {
+  return useLoad(async () => parseAnswer(z.array(timelineRow), (await bi('order_timeline', { id })).rows, 'the order\'s timeline'), [id], (c) => c.orders.includes(id));
 }
 
 export interface SaleOffer extends PricedProduct {

@@ -1,10 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { formatMoney } from '../../../../shared/domain/money.js';
-import { timelineRow } from '../../../../shared/query/answers/bi.js';
-import { bi } from '../../api.js';
-import { useLoad } from '../../load.js';
 import { href, seg } from '../../router.js';
+import { useOrderTimeline } from '../../hooks/orders.js';
 import type { TimelineEvent } from '../../types.js';
 import { Day, Show, When, statusText } from '../../ui.js';
 
@@ -92,7 +90,7 @@ function focusEntry(eventId: string) {
 
 export function OrderTimeline({ orderId, focus }: { orderId: string; focus?: string | undefined }) {
   // An order the projector has not seen yet has no rows (not a 404).
-  const events = useLoad(async () => (await bi('order_timeline', { id: orderId }, timelineRow)).rows, [orderId], (c) => c.orders.includes(orderId));
+  const events = useOrderTimeline(orderId);
   const rows = events.data;
   useEffect(() => {
     if (focus && rows) focusEntry(focus);
