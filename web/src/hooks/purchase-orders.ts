@@ -15,8 +15,9 @@ const stockMoved = (c: Changes) => c.skus.length > 0;
 
 export type PurchaseOrderFilters = Partial<Record<'status' | 'supplierId', string>>;
 
-export function usePurchaseOrders(filters: PurchaseOrderFilters, concerns: ((c: Changes) => boolean) | undefined = stockMoved, pageSize?: number) {
-  return usePaged((limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { ...filters, limit, cursor }), [JSON.stringify(filters)], concerns, pageSize);
+/** Purchase orders newest first under `filters`; `concerns` null: reloaded only when a batch's change lists were cut (`more`). */
+export function usePurchaseOrders(filters: PurchaseOrderFilters, concerns: ((c: Changes) => boolean) | null = stockMoved, pageSize?: number) {
+  return usePaged((limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { ...filters, limit, cursor }), [JSON.stringify(filters)], concerns ?? undefined, pageSize);
 }
 
 export function usePurchaseOrder(id: string) {

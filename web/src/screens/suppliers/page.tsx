@@ -12,7 +12,7 @@ import { useSupplier } from '../../hooks/suppliers.js';
 export function SupplierPage({ roles, params }: ScreenProps) {
   const id = params.id!;
   const supplier = useSupplier(id);
-  const orders = usePurchaseOrders({ supplierId: id }, undefined, 20);
+  const orders = usePurchaseOrders({ supplierId: id }, null, 20);
   return (
     <section>
       <Header title={supplier.data?.name ?? 'Supplier'}>
