@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Auth } from './auth.js';
-import { anyRow, biAnswer, liveTicket as liveTicketAnswer, type watermark } from '../../shared/query/answers/bi.js';
+import { answerSchema, type QueryName } from '../../olap/catalogue.js';
+import { liveTicket as liveTicketAnswer } from '../../shared/query/answers/bi.js';
 
 // Every call the workspace makes: the bearer token, JSON both ways, and the API's error shape
 // ({error: {code, message, details}}) turned into an ApiError a form can place beside its field. A read's
@@ -95,13 +96,14 @@ export function download(path: string): Promise<Blob> {
   return call('GET', `/function/query/${path}`, undefined, {}, true);
 }
 
-/** A named query of the projector (the BI side and the order timeline), its rows parsed with `row`
- *  (any row, read by name, when left out: the dashboard's panels). */
-export async function bi(name: string, params?: Record<string, string | number>): Promise<z.output<ReturnType<typeof biAnswer<typeof anyRow>>>>;
-export async function bi<S extends z.ZodType>(name: string, params: Record<string, string | number>, row: S): Promise<z.output<ReturnType<typeof biAnswer<S>>>>;
-export async function bi(name: string, params: Record<string, string | number> = {}, row: z.ZodType = anyRow): Promise<unknown> {
+/** A named query's answer: its name, the watermark and its rows, the columns its catalogue entry names. */
+export type BiAnswer = z.output<ReturnType<typeof answerSchema>>;
+
+/** A named query of the projector (the BI side and the order timeline), parsed with the catalogue's own
+ *  schema for it (olap/catalogue.ts answerSchema): the one the server's answer check holds the projector to. */
+export async function bi(name: QueryName, params: Record<string, string | number> = {}): Promise<BiAnswer> {
   const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
-  return parseAnswer(biAnswer(row), await call('GET', `/function/project-to-olap/query/${name}${qs ? `?${qs}` : ''}`), `the ${name} figures`);
+  return parseAnswer(answerSchema(name), await call('GET', `/function/project-to-olap/query/${name}${qs ? `?${qs}` : ''}`), `the ${name} figures`);
 }
 
 /** A ticket to open the projector's live stream with: EventSource cannot send the token, and a token in a URL would be logged. */
@@ -120,7 +122,7 @@ export async function run(fn: string, body: unknown, idempotencyKey: string, ans
 }
 
 /** The projector's watermark (olap/store.ts); `streamSeq` is absent from a projector older than the feed's. */
-export type Watermark = z.output<typeof watermark>;
+export type Watermark = BiAnswer['watermark'];
 
 /** A page of a list read (shared/query/answers/common.ts). */
 export type { Page } from '../../shared/query/answers/common.js';

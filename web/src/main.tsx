@@ -5,11 +5,11 @@ import { bindSession } from './api.js';
 import { createAuth, type Auth, type User } from './auth.js';
 import { connectLive, disconnectLive, useLiveState } from './live.js';
 import { match, redirect, useLocation } from './router.js';
-import { landingFor, navFor, screens } from './screens.js';
+import { landingFor, navFor, screens } from './routes.js';
 import { NotAllowed } from './ui.js';
 
 // The workspace: sign in (OIDC code + PKCE), then one app whose navigation and buttons follow the
-// person's role. Screens are in screens.tsx; the server checks every call again whatever is shown.
+// person's role. Screens are routed in routes.tsx; the server checks every call again whatever is shown.
 
 function App({ auth }: { auth: Auth }) {
   const [user, setUser] = useState<User | null>(auth.user());

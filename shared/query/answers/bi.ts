@@ -1,26 +1,12 @@
 import { z } from 'zod';
-import type { Watermark } from '../../../olap/store.js';
 import type { StreamTicket } from '../../http/stream-tickets.js';
 
-// The envelope of the projector's answers (GET /function/project-to-olap/query/:name) as the workspace
-// parses it: the query's name, how far the figures are (the watermark), and its rows, whose schema is
-// the query's own; and the live stream's ticket. The per-query row schemas are the projector's.
+// What the workspace reads of the projector beyond the catalogue's answers: the order timeline's row as
+// the timeline screen reads it, and the live stream's ticket. The answers' envelope (name, watermark,
+// rows) is the catalogue's own (olap/catalogue.ts answerSchema), which the workspace's bi() parses with.
 
-export const watermark = z.strictObject({
-  seq: z.number().int(),
-  eventTime: z.iso.datetime().nullable(),
-  appliedAt: z.iso.datetime().nullable(),
-  /** Absent from a projector older than the feed's stream sequence. */
-  streamSeq: z.number().int().nullable().optional(),
-}) satisfies z.ZodType<Omit<Watermark, 'streamSeq'> & Partial<Pick<Watermark, 'streamSeq'>>>;
-
-/** A named query's answer with rows of `row`. */
-export const biAnswer = <T extends z.ZodType>(row: T) => z.strictObject({ name: z.string(), watermark, rows: z.array(row) });
-
-/** Any row: for a caller that reads the rows by name (the dashboard's panels). */
-export const anyRow = z.record(z.string(), z.unknown());
-
-/** An order's timeline row (olap/timeline.ts), the event's data parsed back. */
+/** An order's timeline row (olap/timeline.ts), the event's data parsed back: the catalogue's
+ *  order_timeline row, narrowed to what the timeline screen reads (its data an object, its instant ISO). */
 export const timelineRow = z.strictObject({
   seq: z.number().int(),
   id: z.string(),
