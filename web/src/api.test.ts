@@ -7,9 +7,21 @@ import { ApiError, parseAnswer } from './api.js';
 // record would have been, never a record of the wrong shape handed to a screen.
 
 const order = {
-  id: 'o1', status: 'invoiced', customerId: 'c1', customerName: 'Acme Ltd', currency: 'EUR', invoiceId: 'i1', invoiceNumber: 'INV-2026-000001',
-  lines: [{ sku: 'MUG', name: 'Mug', quantity: 3, unitPrice: 1250, taxRateBp: 2000, net: 3750, tax: 750 }], subtotal: 3750, tax: 750, total: 4500,
-  amountPaid: 0, createdAt: '2026-12-07T09:00:00.000000Z', updatedAt: '2026-12-07T09:00:00.000000Z', returns: [],
+  id: 'o1',
+  status: 'invoiced',
+  customerId: 'c1',
+  customerName: 'Acme Ltd',
+  currency: 'EUR',
+  invoiceId: 'i1',
+  invoiceNumber: 'INV-2026-000001',
+  lines: [{ sku: 'MUG', name: 'Mug', quantity: 3, unitPrice: 1250, taxRateBp: 2000, net: 3750, tax: 750 }],
+  subtotal: 3750,
+  tax: 750,
+  total: 4500,
+  amountPaid: 0,
+  createdAt: '2026-12-07T09:00:00.000000Z',
+  updatedAt: '2026-12-07T09:00:00.000000Z',
+  returns: [],
 };
 
 describe('parseAnswer', () => {

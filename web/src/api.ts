@@ -67,7 +67,12 @@ export function parseAnswer<S extends z.ZodType>(schema: S, answer: unknown, wha
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-  throw new ApiError(0, 'unexpected_answer', `the box answered ${what} in a shape this page does not know${where}: ${issue?.message ?? 'no details'}; reload the page`, parsed.error.issues);
+  throw new ApiError(
+    0,
+    'unexpected_answer',
+    `the box answered ${what} in a shape this page does not know${where}: ${issue?.message ?? 'no details'}; reload the page`,
+    parsed.error.issues,
+  );
 }
 
 type ReadParams = Record<string, string | number | undefined | null>;
@@ -147,7 +152,11 @@ export async function importFile<T>(path: string, file: Blob, onProgress: (p: Im
   }
   let res: Response;
   try {
-    res = await fetch(`/function/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', accept: 'application/x-ndjson' }, body: file });
+    res = await fetch(`/function/${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', accept: 'application/x-ndjson' },
+      body: file,
+    });
   } catch {
     throw new ApiError(0, 'offline', 'the box cannot be reached; check the connection and try again');
   }

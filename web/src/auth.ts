@@ -4,7 +4,10 @@
 
 const store = sessionStorage;
 const b64url = (bytes: ArrayBuffer | Uint8Array) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const randomString = (n: number) => b64url(crypto.getRandomValues(new Uint8Array(n)));
 
 export interface WebConfig {
@@ -69,8 +72,13 @@ export async function createAuth(): Promise<Auth> {
     store.setItem('erpbi.pkce', JSON.stringify({ verifier, state, screen: location.hash }));
     const url = new URL(d.authorization_endpoint);
     const params = {
-      response_type: 'code', client_id: config.clientId, redirect_uri: redirectUri, scope: config.scope ?? 'openid',
-      code_challenge: challenge, code_challenge_method: 'S256', state,
+      response_type: 'code',
+      client_id: config.clientId,
+      redirect_uri: redirectUri,
+      scope: config.scope ?? 'openid',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state,
     };
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     location.assign(url.toString());
@@ -89,7 +97,13 @@ export async function createAuth(): Promise<Auth> {
     const res = await fetch(d.token_endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: config.clientId, code_verifier: pkce.verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: config.clientId,
+        code_verifier: pkce.verifier,
+      }),
     });
     const body = (await res.json()) as { access_token?: string; error?: string; error_description?: string };
     if (!res.ok || !body.access_token) throw new Error(`sign-in failed: ${body.error_description ?? body.error ?? res.status}`);

@@ -96,7 +96,13 @@ export function FormError({ form }: { form: Form }) {
 type ControlProps = { id: string; 'aria-invalid': boolean; 'aria-describedby': string | undefined };
 
 /** A labelled control with its error right below it, tied together for screen readers. */
-export function Field(props: { label: string; error?: string | undefined; hint?: ComponentChildren; class?: string; children: (p: ControlProps) => JSX.Element }) {
+export function Field(props: {
+  label: string;
+  error?: string | undefined;
+  hint?: ComponentChildren;
+  class?: string;
+  children: (p: ControlProps) => JSX.Element;
+}) {
   const id = useId();
   const described = props.error ? `${id}-error` : props.hint ? `${id}-hint` : undefined;
   return (

@@ -37,7 +37,9 @@ function App({ auth }: { auth: Auth }) {
         Skip to content
       </a>
       <header class="top">
-        <a class="brand" href={`#${landingFor(user.roles)}`}>erpbi</a>
+        <a class="brand" href={`#${landingFor(user.roles)}`}>
+          erpbi
+        </a>
         <nav aria-label="Main">
           <ul>
             {navFor(user.roles).map((n) => (
@@ -91,7 +93,11 @@ function SignedOut({ auth }: { auth: Auth }) {
       <button type="button" id="signin" onClick={() => auth.signIn().catch((e: Error) => setError(e.message))}>
         Sign in
       </button>
-      {error ? <p role="alert" class="form-error">{error}</p> : null}
+      {error ? (
+        <p role="alert" class="form-error">
+          {error}
+        </p>
+      ) : null}
     </main>
   );
 }

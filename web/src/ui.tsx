@@ -36,11 +36,19 @@ export function Show<T>({ loaded, children }: { loaded: Loaded<T>; children: (da
   if (loaded.error && loaded.data === undefined) {
     return (
       <p class="load-error" role="alert">
-        {loaded.error.message} <button type="button" class="link" onClick={loaded.reload}>Try again</button>
+        {loaded.error.message}{' '}
+        <button type="button" class="link" onClick={loaded.reload}>
+          Try again
+        </button>
       </p>
     );
   }
-  if (loaded.data === undefined) return <p class="loading" aria-busy="true">Loading…</p>;
+  if (loaded.data === undefined)
+    return (
+      <p class="loading" aria-busy="true">
+        Loading…
+      </p>
+    );
   return <>{children(loaded.data)}</>;
 }
 
@@ -52,7 +60,15 @@ export const NotAllowed = ({ what }: { what: string }) => (
 );
 
 /** A modal question with a confirm and a "Keep" button; Escape keeps. */
-export function Confirm(props: { open: boolean; title: string; children?: ComponentChildren; confirm: string; busy?: boolean; onConfirm: () => void; onClose: () => void }) {
+export function Confirm(props: {
+  open: boolean;
+  title: string;
+  children?: ComponentChildren;
+  confirm: string;
+  busy?: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -85,7 +101,15 @@ const More = ({ next, onMore }: { next: string | null; onMore: () => void }) =>
   ) : null;
 
 /** A usePaged list: loading and errors as Show says them, `empty` for no rows, else the rows and "Load more". */
-export function PagedList<T>({ paged, empty, children }: { paged: { loaded: Loaded<Page<T>>; more: () => void }; empty: string; children: (items: T[]) => ComponentChildren }) {
+export function PagedList<T>({
+  paged,
+  empty,
+  children,
+}: {
+  paged: { loaded: Loaded<Page<T>>; more: () => void };
+  empty: string;
+  children: (items: T[]) => ComponentChildren;
+}) {
   return (
     <Show loaded={paged.loaded}>
       {({ items, nextCursor }) =>
@@ -127,7 +151,9 @@ export function SearchForm({ label, placeholder, path, q }: { label: string; pla
   return (
     <form role="search" class="filters" onSubmit={(e) => (e.preventDefault(), navigate(path, { q: text.trim() }))}>
       <Field label={label}>{(p) => <input {...p} type="search" value={text} onInput={(e) => setText(valueOf(e))} placeholder={placeholder} />}</Field>
-      <button type="submit" class="secondary">Search</button>
+      <button type="submit" class="secondary">
+        Search
+      </button>
     </form>
   );
 }

@@ -21,14 +21,29 @@ export const addressDraft = (a: PostalAddress | null | undefined): AddressDraft 
 /** The address to send: undefined when every field is empty (a customer may have none); otherwise whole, for the schema to check. */
 export function addressValue(d: AddressDraft): unknown {
   if (![d.street, d.postalCode, d.city, d.country].some((v) => v.trim() !== '')) return undefined;
-  const lines = d.street.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = d.street
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return { lines, postalCode: d.postalCode, city: d.city, country: d.country };
 }
 
 const error = (form: Form, key: string) => form.error(`address.${key}`);
 
 /** `legend`: what the address is of; by default a customer's billing address, or the company's "Address" when required. */
-export function AddressFields({ form, value, onChange, required, legend }: { form: Form; value: AddressDraft; onChange: (d: AddressDraft) => void; required?: boolean; legend?: string }) {
+export function AddressFields({
+  form,
+  value,
+  onChange,
+  required,
+  legend,
+}: {
+  form: Form;
+  value: AddressDraft;
+  onChange: (d: AddressDraft) => void;
+  required?: boolean;
+  legend?: string;
+}) {
   const set = (k: keyof AddressDraft) => (e: Event) => onChange({ ...value, [k]: valueOf(e) });
   // The whole address is one error when it is missing where required (path "address").
   const whole = form.error('address');
@@ -55,5 +70,10 @@ export function AddressFields({ form, value, onChange, required, legend }: { for
 }
 
 /** Names of what an e-invoice lacks, as the form labels them. */
-const fieldNames: Record<string, string> = { 'address.lines': 'Street', 'address.postalCode': 'Postal code', 'address.city': 'City', 'address.country': 'Country' };
+const fieldNames: Record<string, string> = {
+  'address.lines': 'Street',
+  'address.postalCode': 'Postal code',
+  'address.city': 'City',
+  'address.country': 'Country',
+};
 export const missingNames = (paths: readonly string[]) => paths.map((p) => fieldNames[p] ?? p);

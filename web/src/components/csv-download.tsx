@@ -25,7 +25,11 @@ export function CsvDownload({ path, params, what, filename }: { path: string; pa
       <button type="button" class="secondary" aria-busy={busy} disabled={busy} onClick={save}>
         Download CSV<span class="sr-only"> of the {what}</span>
       </button>
-      {problem ? <span role="alert" class="hint">{problem}</span> : null}
+      {problem ? (
+        <span role="alert" class="hint">
+          {problem}
+        </span>
+      ) : null}
     </>
   );
 }

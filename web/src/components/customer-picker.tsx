@@ -21,7 +21,13 @@ export function CustomerPicker(props: { value: string; onChange: (id: string) =>
   }, [text]);
   const found = useCustomerMatches(q, shown);
   const list = found.data?.items ?? [];
-  const hint = found.error ? found.error.message : found.data?.nextCursor ? `the first ${list.length} shown: type to narrow` : q ? `${list.length} found` : undefined;
+  const hint = found.error
+    ? found.error.message
+    : found.data?.nextCursor
+      ? `the first ${list.length} shown: type to narrow`
+      : q
+        ? `${list.length} found`
+        : undefined;
   // Narrowing the list must not drop the choice already made.
   const [chosen, setChosen] = useState<Customer>();
   // An id from the address beyond the first page: its own record names it.
@@ -29,7 +35,23 @@ export function CustomerPicker(props: { value: string; onChange: (id: string) =>
   // An id from the address that no customer has (yet) stays visible: the server will say so beside the field.
   const picked =
     list.find((c) => c.id === props.value) ??
-    (chosen?.id === props.value ? chosen : preset.data?.id === props.value ? preset.data : props.value ? { id: props.value, name: props.value, email: null, paymentTermsDays: 0, address: null, vatId: null, language: null, currency: null, missingForEInvoice: [] } : undefined);
+    (chosen?.id === props.value
+      ? chosen
+      : preset.data?.id === props.value
+        ? preset.data
+        : props.value
+          ? {
+              id: props.value,
+              name: props.value,
+              email: null,
+              paymentTermsDays: 0,
+              address: null,
+              vatId: null,
+              language: null,
+              currency: null,
+              missingForEInvoice: [],
+            }
+          : undefined);
   const options = picked && !list.some((c) => c.id === picked.id) ? [picked, ...list] : list;
   const pick = (id: string) => {
     setChosen(options.find((c) => c.id === id));

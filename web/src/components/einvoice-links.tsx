@@ -31,11 +31,22 @@ export function EInvoiceLinks({ path, number, inRow = false }: { path: string; n
   return (
     <>
       {formats.map(({ format, label }) => (
-        <a key={format} class="button secondary" href={`/function/query/${path}/einvoice?format=${format}`} aria-label={inRow ? `${label} ${number}` : undefined} aria-busy={busy === format} onClick={(e) => save(e, format)}>
+        <a
+          key={format}
+          class="button secondary"
+          href={`/function/query/${path}/einvoice?format=${format}`}
+          aria-label={inRow ? `${label} ${number}` : undefined}
+          aria-busy={busy === format}
+          onClick={(e) => save(e, format)}
+        >
           {label}
         </a>
       ))}
-      {problem ? <span role="alert" class="hint">{problem}</span> : null}
+      {problem ? (
+        <span role="alert" class="hint">
+          {problem}
+        </span>
+      ) : null}
     </>
   );
 }

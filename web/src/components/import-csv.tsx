@@ -81,14 +81,20 @@ export function ImportCsv({ kind, onImported }: { kind: ImportKind; onImported?:
   };
 
   if (!open) {
-    return <button type="button" class="secondary" onClick={() => setOpen(true)}>Import</button>;
+    return (
+      <button type="button" class="secondary" onClick={() => setOpen(true)}>
+        Import
+      </button>
+    );
   }
   return (
     <div class="card import" role="dialog" aria-label={`Import ${kind}`}>
       <h2>Import {kind} from CSV</h2>
       <p class="hint">
         UTF-8 CSV with a header row (in Excel: save as “CSV UTF-8”). Every row is checked first; nothing is written unless all rows are fine.{' '}
-        <button type="button" class="link" onClick={sample}>Download a sample</button>
+        <button type="button" class="link" onClick={sample}>
+          Download a sample
+        </button>
       </p>
       <label>
         CSV file <input type="file" accept=".csv,text/csv" onChange={(e) => void check((e.currentTarget as HTMLInputElement).files?.[0])} />
@@ -96,13 +102,27 @@ export function ImportCsv({ kind, onImported }: { kind: ImportKind; onImported?:
       {state.step === 'checking' ? <p aria-busy="true">Checking the file…</p> : null}
       {state.step === 'invalid' ? (
         <div role="alert">
-          <p>{state.total} problem{state.total === 1 ? '' : 's'} in the file; nothing was imported. Correct them and pick the file again.</p>
+          <p>
+            {state.total} problem{state.total === 1 ? '' : 's'} in the file; nothing was imported. Correct them and pick the file again.
+          </p>
           <table>
             <caption class="sr-only">Problems in the file</caption>
-            <thead><tr><th scope="col" class="num">Line</th><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col" class="num">
+                  Line
+                </th>
+                <th scope="col">Field</th>
+                <th scope="col">Problem</th>
+              </tr>
+            </thead>
             <tbody>
               {state.rows.map((r, i) => (
-                <tr key={i}><td class="num">{r.line}</td><td>{r.field ?? '–'}</td><td>{r.message}</td></tr>
+                <tr key={i}>
+                  <td class="num">{r.line}</td>
+                  <td>{r.field ?? '–'}</td>
+                  <td>{r.message}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -112,20 +132,28 @@ export function ImportCsv({ kind, onImported }: { kind: ImportKind; onImported?:
       {state.step === 'checked' ? (
         <div>
           <p role="status">The file is fine: {counts(state.result)}.</p>
-          <button type="button" onClick={() => void run()}>Import {state.result.rows} rows</button>
+          <button type="button" onClick={() => void run()}>
+            Import {state.result.rows} rows
+          </button>
         </div>
       ) : null}
       {state.step === 'importing' ? (
         <p>
           <label>
-            Importing <progress value={state.done} max={state.total}>{state.done} of {state.total}</progress> {state.done} of {state.total}
+            Importing{' '}
+            <progress value={state.done} max={state.total}>
+              {state.done} of {state.total}
+            </progress>{' '}
+            {state.done} of {state.total}
           </label>
         </p>
       ) : null}
       {state.step === 'done' ? <p role="status">Imported: {counts(state.result)}.</p> : null}
       {state.step === 'failed' ? <p role="alert">{state.message}</p> : null}
       <div class="actions">
-        <button type="button" class="secondary" onClick={close}>Close</button>
+        <button type="button" class="secondary" onClick={close}>
+          Close
+        </button>
       </div>
     </div>
   );

@@ -9,8 +9,23 @@ export function LinesTable({ label, lines, currency }: { label: string; lines: O
         <caption class="sr-only">{label}</caption>
         <thead>
           <tr>
-            <th scope="col">SKU</th><th scope="col">Name</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th>
-            <th scope="col" class="num">Tax rate</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax</th>
+            <th scope="col">SKU</th>
+            <th scope="col">Name</th>
+            <th scope="col" class="num">
+              Quantity
+            </th>
+            <th scope="col" class="num">
+              Unit price
+            </th>
+            <th scope="col" class="num">
+              Tax rate
+            </th>
+            <th scope="col" class="num">
+              Net
+            </th>
+            <th scope="col" class="num">
+              Tax
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -19,10 +34,18 @@ export function LinesTable({ label, lines, currency }: { label: string; lines: O
               <td>{l.sku}</td>
               <td>{l.name}</td>
               <td class="num">{l.quantity}</td>
-              <td class="num"><Money minor={l.unitPrice} currency={currency} /></td>
-              <td class="num"><Percent bp={l.taxRateBp} /></td>
-              <td class="num"><Money minor={l.net} currency={currency} /></td>
-              <td class="num"><Money minor={l.tax} currency={currency} /></td>
+              <td class="num">
+                <Money minor={l.unitPrice} currency={currency} />
+              </td>
+              <td class="num">
+                <Percent bp={l.taxRateBp} />
+              </td>
+              <td class="num">
+                <Money minor={l.net} currency={currency} />
+              </td>
+              <td class="num">
+                <Money minor={l.tax} currency={currency} />
+              </td>
             </tr>
           ))}
         </tbody>

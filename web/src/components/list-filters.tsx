@@ -30,7 +30,11 @@ export function StatusFilter({ statuses, value, onChange }: { statuses: readonly
       {(p) => (
         <select {...p} value={value} onChange={onChange}>
           <option value="">All statuses</option>
-          {statuses.map((s) => <option key={s} value={s}>{statusText(s)}</option>)}
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {statusText(s)}
+            </option>
+          ))}
         </select>
       )}
     </Field>

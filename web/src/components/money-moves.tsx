@@ -24,7 +24,15 @@ export interface MoneyEntry {
  * Money moved against an invoice, in or out (a payment, a refund): amount, method, reference. The caller
  * owns the form's submission (its schema, route and answer); this is the one place the fields live.
  */
-export function MoneyForm(props: { form: Form; name: string; submitText: string; amount: string; amountHint: string; onSave: (entry: MoneyEntry) => void; onCancel: () => void }) {
+export function MoneyForm(props: {
+  form: Form;
+  name: string;
+  submitText: string;
+  amount: string;
+  amountHint: string;
+  onSave: (entry: MoneyEntry) => void;
+  onCancel: () => void;
+}) {
   const { form } = props;
   const [f, setF] = useState<MoneyEntry>({ amount: props.amount, method: 'bank_transfer', reference: '' });
   const set = (k: keyof MoneyEntry) => (e: Event) => setF({ ...f, [k]: valueOf(e) });
@@ -43,7 +51,9 @@ export function MoneyForm(props: { form: Form; name: string; submitText: string;
           {(p) => (
             <select {...p} value={f.method} onChange={set('method')}>
               {methods.map(([v, text]) => (
-                <option key={v} value={v}>{text}</option>
+                <option key={v} value={v}>
+                  {text}
+                </option>
               ))}
             </select>
           )}
@@ -53,8 +63,12 @@ export function MoneyForm(props: { form: Form; name: string; submitText: string;
         </Field>
       </div>
       <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>Close</button>
-        <button type="submit" disabled={form.busy}>{props.submitText}</button>
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          Close
+        </button>
+        <button type="submit" disabled={form.busy}>
+          {props.submitText}
+        </button>
       </div>
     </form>
   );
@@ -76,15 +90,26 @@ export function MoneyMovesTable({ label, moves, currency }: { label: string; mov
       <table>
         <caption class="sr-only">{label}, oldest first</caption>
         <thead>
-          <tr><th scope="col">When</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Method</th>
+            <th scope="col">Reference</th>
+            <th scope="col" class="num">
+              Amount
+            </th>
+          </tr>
         </thead>
         <tbody>
           {moves.map((m) => (
             <tr key={m.id}>
-              <td><When at={m.at} /></td>
+              <td>
+                <When at={m.at} />
+              </td>
               <td>{methodText(m.method)}</td>
               <td>{m.reference ?? <span class="muted">–</span>}</td>
-              <td class="num"><Money minor={m.amount} currency={currency} /></td>
+              <td class="num">
+                <Money minor={m.amount} currency={currency} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -21,17 +21,29 @@ export function OrdersTable({ items, ofCustomer = false }: { items: Order[]; ofC
             {ofCustomer ? null : <th scope="col">Customer</th>}
             <th scope="col">Created</th>
             <th scope="col">Status</th>
-            <th scope="col" class="num">Total</th>
+            <th scope="col" class="num">
+              Total
+            </th>
           </tr>
         </thead>
         <tbody>
           {items.map((o) => (
             <tr key={o.id}>
-              <td><a href={href(`/orders/${seg(o.id)}`)} title={ofCustomer ? undefined : o.id}>{ofCustomer ? o.id : shortId(o.id)}</a></td>
+              <td>
+                <a href={href(`/orders/${seg(o.id)}`)} title={ofCustomer ? undefined : o.id}>
+                  {ofCustomer ? o.id : shortId(o.id)}
+                </a>
+              </td>
               {ofCustomer ? null : <td>{o.customerName ?? o.customerId}</td>}
-              <td><When at={o.createdAt} /></td>
-              <td><Status status={o.status} /></td>
-              <td class="num"><Money minor={o.total} currency={o.currency} /></td>
+              <td>
+                <When at={o.createdAt} />
+              </td>
+              <td>
+                <Status status={o.status} />
+              </td>
+              <td class="num">
+                <Money minor={o.total} currency={o.currency} />
+              </td>
             </tr>
           ))}
         </tbody>

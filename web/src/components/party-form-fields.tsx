@@ -49,7 +49,11 @@ interface Draft {
 }
 
 export function NameField({ form, draft }: { form: Form; draft: Draft }) {
-  return <Field label="Name" error={form.error('name')}>{(p) => <input {...p} value={draft.f.name} onInput={draft.set('name')} required autoComplete="organization" />}</Field>;
+  return (
+    <Field label="Name" error={form.error('name')}>
+      {(p) => <input {...p} value={draft.f.name} onInput={draft.set('name')} required autoComplete="organization" />}
+    </Field>
+  );
 }
 
 export function EmailField({ form, draft, hint }: { form: Form; draft: Draft; hint: string }) {
@@ -80,8 +84,12 @@ export function VatIdField({ form, draft }: { form: Form; draft: Draft }) {
 export function FormActions({ form, back }: { form: Form; back: string }) {
   return (
     <div class="actions">
-      <a class="button secondary" href={back}>Back</a>
-      <button type="submit" disabled={form.busy}>Save</button>
+      <a class="button secondary" href={back}>
+        Back
+      </a>
+      <button type="submit" disabled={form.busy}>
+        Save
+      </button>
     </div>
   );
 }

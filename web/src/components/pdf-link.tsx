@@ -18,15 +18,27 @@ export function PdfLink({ path, label, filename }: { path: string; label: string
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
       tab?.close();
-      setProblem(err instanceof ApiError && err.code === 'not_ready' ? 'The PDF is still being prepared; try again in a moment.' : err instanceof Error ? err.message : String(err));
+      setProblem(
+        err instanceof ApiError && err.code === 'not_ready'
+          ? 'The PDF is still being prepared; try again in a moment.'
+          : err instanceof Error
+            ? err.message
+            : String(err),
+      );
     } finally {
       setBusy(false);
     }
   };
   return (
     <>
-      <button type="button" class="secondary" aria-busy={busy} disabled={busy} onClick={open}>{label}</button>
-      {problem ? <span role="alert" class="hint">{problem}</span> : null}
+      <button type="button" class="secondary" aria-busy={busy} disabled={busy} onClick={open}>
+        {label}
+      </button>
+      {problem ? (
+        <span role="alert" class="hint">
+          {problem}
+        </span>
+      ) : null}
     </>
   );
 }

@@ -16,18 +16,32 @@ export function PurchaseOrdersTable({ items, ofSupplier = false }: { items: Purc
             <th scope="col">Created</th>
             <th scope="col">Sent</th>
             <th scope="col">Status</th>
-            <th scope="col" class="num">Total</th>
+            <th scope="col" class="num">
+              Total
+            </th>
           </tr>
         </thead>
         <tbody>
           {items.map((o) => (
             <tr key={o.id}>
-              <td><a href={href(`/purchase-orders/${seg(o.id)}`)}>{o.number}</a></td>{' '}
-              {ofSupplier ? null : <><td>{o.supplierName}</td>{' '}</>}
-              <td><When at={o.createdAt} /></td>{' '}
+              <td>
+                <a href={href(`/purchase-orders/${seg(o.id)}`)}>{o.number}</a>
+              </td>{' '}
+              {ofSupplier ? null : (
+                <>
+                  <td>{o.supplierName}</td>{' '}
+                </>
+              )}
+              <td>
+                <When at={o.createdAt} />
+              </td>{' '}
               <td>{o.sentAt ? <When at={o.sentAt} /> : <span class="muted">–</span>}</td>{' '}
-              <td><Status status={o.status} /></td>{' '}
-              <td class="num"><Money minor={o.total} currency={o.currency} /></td>
+              <td>
+                <Status status={o.status} />
+              </td>{' '}
+              <td class="num">
+                <Money minor={o.total} currency={o.currency} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -71,7 +71,11 @@ export function Dashboard() {
   return (
     <section id="dashboard" data-seq={String(Math.min(...seqs))}>
       <Header title="Dashboard" />
-      {error ? <p class="form-error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <div class="panels">
         {panels.map((p) => (
           <article class={`panel ${p.wide ? 'wide' : ''}`} id={p.id} key={p.id} aria-labelledby={`${p.id}-title`} aria-describedby={`${p.id}-description`}>
@@ -79,12 +83,18 @@ export function Dashboard() {
               {p.title}
               {p.id === 'panel-sales' ? (
                 <span class="kpi">
-                  last 24 h: <b id="revenue-total" data-value={sales ? String(sales.reduce((n, r) => n + r.revenue, 0)) : ''}>{sales ? moneyByCurrency(sales, 'revenue') : '–'}</b> ·{' '}
-                  <b id="orders-total">{sales ? sales.reduce((n, r) => n + r.orders, 0) : '–'}</b> orders
+                  last 24 h:{' '}
+                  <b id="revenue-total" data-value={sales ? String(sales.reduce((n, r) => n + r.revenue, 0)) : ''}>
+                    {sales ? moneyByCurrency(sales, 'revenue') : '–'}
+                  </b>{' '}
+                  · <b id="orders-total">{sales ? sales.reduce((n, r) => n + r.orders, 0) : '–'}</b> orders
                 </span>
               ) : p.id === 'panel-margin' ? (
                 <span class="kpi">
-                  this month: <b id="margin-total" data-value={margin ? String(margin.reduce((n, r) => n + r.margin, 0)) : ''}>{margin ? moneyByCurrency(margin, 'margin') : '–'}</b>
+                  this month:{' '}
+                  <b id="margin-total" data-value={margin ? String(margin.reduce((n, r) => n + r.margin, 0)) : ''}>
+                    {margin ? moneyByCurrency(margin, 'margin') : '–'}
+                  </b>
                 </span>
               ) : p.id === 'panel-aging' ? (
                 <span class="kpi">
@@ -112,7 +122,9 @@ function Definition({ id, entry }: { id: string; entry: Entry }) {
         <tbody>
           {Object.entries(entry.columns).map(([name, c]) => (
             <tr key={name}>
-              <th scope="row" title={c.definition}>{name}</th>
+              <th scope="row" title={c.definition}>
+                {name}
+              </th>
               <td>{c.definition}</td>
             </tr>
           ))}
@@ -126,7 +138,11 @@ function Freshness({ watermark }: { watermark: Watermark | undefined }) {
   const { text, stale } = freshness(watermark);
   if (!watermark) return <p class="fresh">{text}</p>;
   return (
-    <p class={`fresh ${stale ? 'stale' : ''}`} data-seq={String(watermark.seq)} title={watermark.eventTime ? `event at ${watermark.eventTime}, applied at ${watermark.appliedAt}` : undefined}>
+    <p
+      class={`fresh ${stale ? 'stale' : ''}`}
+      data-seq={String(watermark.seq)}
+      title={watermark.eventTime ? `event at ${watermark.eventTime}, applied at ${watermark.appliedAt}` : undefined}
+    >
       {text}
     </p>
   );

@@ -24,8 +24,12 @@ export const palette = ['#3b82f6', '#22c55e', '#f59e0b', '#a855f7', '#ef4444', '
 const major = (minor: number, currency: string) => minor / 10 ** minorDigits(currency);
 const grid = { lineStyle: { color: '#22304a' } };
 const base = {
-  backgroundColor: 'transparent', color: palette, textStyle: { fontFamily: 'inherit' },
-  grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true }, tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
+  backgroundColor: 'transparent',
+  color: palette,
+  textStyle: { fontFamily: 'inherit' },
+  grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+  tooltip: { trigger: 'axis' },
+  legend: { top: 0, type: 'scroll' },
 };
 const shadow = { trigger: 'axis', axisPointer: { type: 'shadow' } };
 
@@ -46,13 +50,17 @@ export const panels: Panel[] = [
       const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
       const hours = Array.from({ length: 24 }, (_, i) => new Date(now - (23 - i) * 3_600_000).toISOString().slice(0, 13));
       const currencies = [...new Set(rows.map((r) => r.currency as string))];
-      const at = (h: string, c: string | null, f: string) => rows.filter((r) => r.hour.slice(0, 13) === h && (!c || r.currency === c)).reduce((n, r) => n + r[f], 0);
+      const at = (h: string, c: string | null, f: string) =>
+        rows.filter((r) => r.hour.slice(0, 13) === h && (!c || r.currency === c)).reduce((n, r) => n + r[f], 0);
       // Buckets are UTC hours; labelled in the viewer's time zone.
       const label = (h: string) => new Date(`${h}:00:00Z`).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
       return {
         ...base,
         xAxis: { type: 'category', data: hours.map(label) },
-        yAxis: [{ type: 'value', name: 'revenue', splitLine: grid }, { type: 'value', name: 'orders', minInterval: 1, splitLine: { show: false } }],
+        yAxis: [
+          { type: 'value', name: 'revenue', splitLine: grid },
+          { type: 'value', name: 'orders', minInterval: 1, splitLine: { show: false } },
+        ],
         series: [
           ...currencies.map((c) => ({ name: `revenue ${c}`, type: 'bar', data: hours.map((h) => major(at(h, c, 'revenue'), c)) })),
           { name: 'orders', type: 'line', yAxisIndex: 1, data: hours.map((h) => at(h, null, 'orders')) },
@@ -72,8 +80,12 @@ export const panels: Panel[] = [
         xAxis: { type: 'category', axisLabel: { interval: 0, hideOverlap: false }, data: bucketOrder.map((b) => (b === 'current' ? 'not due' : `${b} d`)) },
         yAxis: { type: 'value', splitLine: grid },
         series: currencies.map((c) => ({
-          name: c, type: 'bar',
-          data: bucketOrder.map((b, i) => ({ value: major(rows.find((r) => r.bucket === b && r.currency === c)?.balance ?? 0, c), itemStyle: { color: colors[i] } })),
+          name: c,
+          type: 'bar',
+          data: bucketOrder.map((b, i) => ({
+            value: major(rows.find((r) => r.bucket === b && r.currency === c)?.balance ?? 0, c),
+            itemStyle: { color: colors[i] },
+          })),
         })),
       };
     },
@@ -90,7 +102,17 @@ export const panels: Panel[] = [
         tooltip: shadow,
         xAxis: { type: 'value', minInterval: 1, splitLine: grid },
         yAxis: { type: 'category', inverse: true, data: statusOrder.map((s) => s.replace('_', ' ')) },
-        series: [{ name: 'orders', type: 'bar', label: { show: true, position: 'right' }, data: statusOrder.map((s, i) => ({ value: count(s), itemStyle: { color: (unbookedStatuses as readonly string[]).includes(s) ? '#64748b' : palette[i % 6] } })) }],
+        series: [
+          {
+            name: 'orders',
+            type: 'bar',
+            label: { show: true, position: 'right' },
+            data: statusOrder.map((s, i) => ({
+              value: count(s),
+              itemStyle: { color: (unbookedStatuses as readonly string[]).includes(s) ? '#64748b' : palette[i % 6] },
+            })),
+          },
+        ],
       };
     },
   },
@@ -123,12 +145,24 @@ export const panels: Panel[] = [
         tooltip: shadow,
         xAxis: { type: 'value', splitLine: grid },
         // Ranked within each currency; the currency in the label when there are several.
-        yAxis: { type: 'category', inverse: true, data: rows.map((r) => (new Set(rows.map((x) => x.currency)).size > 1 ? `${r.name} (${r.currency})` : r.name)), axisLabel: { width: 110, overflow: 'truncate' } },
-        series: [{
-          name: 'net revenue', type: 'bar',
-          label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatMoney(rows[p.dataIndex]!.revenue, rows[p.dataIndex]!.currency) },
-          data: rows.map((r) => major(r.revenue, r.currency)),
-        }],
+        yAxis: {
+          type: 'category',
+          inverse: true,
+          data: rows.map((r) => (new Set(rows.map((x) => x.currency)).size > 1 ? `${r.name} (${r.currency})` : r.name)),
+          axisLabel: { width: 110, overflow: 'truncate' },
+        },
+        series: [
+          {
+            name: 'net revenue',
+            type: 'bar',
+            label: {
+              show: true,
+              position: 'right',
+              formatter: (p: { dataIndex: number }) => formatMoney(rows[p.dataIndex]!.revenue, rows[p.dataIndex]!.currency),
+            },
+            data: rows.map((r) => major(r.revenue, r.currency)),
+          },
+        ],
       };
     },
   },
@@ -167,7 +201,10 @@ export const panels: Panel[] = [
         xAxis: { type: 'category', data: days },
         yAxis: { type: 'value', splitLine: grid },
         series: currencies.map((c) => ({
-          name: c, type: 'line', showSymbol: days.length < 2, areaStyle: { opacity: 0.15 },
+          name: c,
+          type: 'line',
+          showSymbol: days.length < 2,
+          areaStyle: { opacity: 0.15 },
           data: days.map((d) => major(rows.find((r) => r.day === d && r.currency === c)?.value ?? 0, c)),
         })),
       };
@@ -193,11 +230,18 @@ export const panels: Panel[] = [
         tooltip: shadow,
         xAxis: { type: 'value', splitLine: grid },
         yAxis: { type: 'category', inverse: true, data: shown.map((t) => t.label), axisLabel: { width: 140, overflow: 'truncate' } },
-        series: [{
-          name: 'spend', type: 'bar',
-          label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatMoney(shown[p.dataIndex]!.value, shown[p.dataIndex]!.currency) },
-          data: shown.map((t) => major(t.value, t.currency)),
-        }],
+        series: [
+          {
+            name: 'spend',
+            type: 'bar',
+            label: {
+              show: true,
+              position: 'right',
+              formatter: (p: { dataIndex: number }) => formatMoney(shown[p.dataIndex]!.value, shown[p.dataIndex]!.currency),
+            },
+            data: shown.map((t) => major(t.value, t.currency)),
+          },
+        ],
       };
     },
   },

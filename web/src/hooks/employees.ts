@@ -20,5 +20,9 @@ export function useAllEmployees() {
 
 /** One employee; none asked (a hire's form): undefined. */
 export function useEmployee(id: string | undefined) {
-  return useLoad(() => (id ? read(employee, `employees/${seg(id)}`) : Promise.resolve(undefined)), [id], (c) => !!id && c.employees.includes(id));
+  return useLoad(
+    () => (id ? read(employee, `employees/${seg(id)}`) : Promise.resolve(undefined)),
+    [id],
+    (c) => !!id && c.employees.includes(id),
+  );
 }

@@ -14,5 +14,9 @@ export function useInvoices(filters: InvoiceFilters, concerns: (c: Changes) => b
 }
 
 export function useInvoice(id: string) {
-  return useLoad(() => read(invoiceDetail, `invoices/${seg(id)}`), [id], (c) => c.invoices.includes(id));
+  return useLoad(
+    () => read(invoiceDetail, `invoices/${seg(id)}`),
+    [id],
+    (c) => c.invoices.includes(id),
+  );
 }

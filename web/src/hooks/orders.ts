@@ -20,12 +20,20 @@ export function useOrders(filters: OrderFilters, concerns: (c: Changes) => boole
 }
 
 export function useOrder(id: string) {
-  return useLoad(() => read(orderDetail, `orders/${seg(id)}`), [id], (c) => c.orders.includes(id));
+  return useLoad(
+    () => read(orderDetail, `orders/${seg(id)}`),
+    [id],
+    (c) => c.orders.includes(id),
+  );
 }
 
 /** The order's events from the projector, each row (checked by bi() against the catalogue) read as a timeline event. */
 export function useOrderTimeline(id: string) {
-  return useLoad(async () => parseAnswer(z.array(timelineRow), (await bi('order_timeline', { id })).rows, 'the order\'s timeline'), [id], (c) => c.orders.includes(id));
+  return useLoad(
+    async () => parseAnswer(z.array(timelineRow), (await bi('order_timeline', { id })).rows, "the order's timeline"),
+    [id],
+    (c) => c.orders.includes(id),
+  );
 }
 
 export interface SaleOffer extends PricedProduct {

@@ -7,7 +7,11 @@ import { seg } from '../router.js';
 // The products' reads, parsed with their answer schemas; the list reloads when a batch names a sku.
 
 export function useProducts(q: string) {
-  return usePaged((limit, cursor) => read(productPage, 'products', { q, limit, cursor }), [q], (c) => c.skus.length > 0);
+  return usePaged(
+    (limit, cursor) => read(productPage, 'products', { q, limit, cursor }),
+    [q],
+    (c) => c.skus.length > 0,
+  );
 }
 
 /** Every product: a select's options. */

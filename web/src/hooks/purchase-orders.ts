@@ -17,7 +17,12 @@ export type PurchaseOrderFilters = Partial<Record<'status' | 'supplierId', strin
 
 /** Purchase orders newest first under `filters`; `concerns` null: reloaded only when a batch's change lists were cut (`more`). */
 export function usePurchaseOrders(filters: PurchaseOrderFilters, concerns: ((c: Changes) => boolean) | null = stockMoved, pageSize?: number) {
-  return usePaged((limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { ...filters, limit, cursor }), [JSON.stringify(filters)], concerns ?? undefined, pageSize);
+  return usePaged(
+    (limit, cursor) => read(purchaseOrderPage, 'purchase-orders', { ...filters, limit, cursor }),
+    [JSON.stringify(filters)],
+    concerns ?? undefined,
+    pageSize,
+  );
 }
 
 export function usePurchaseOrder(id: string) {

@@ -57,8 +57,14 @@ function CompanyForm({ profile, saved }: { profile?: CompanyProfile | undefined;
     void form.submit({
       schema: companyBody,
       value: {
-        name: f.name, address: addressValue(address), vatId: optional(f.vatId), taxRegistration: optional(f.taxRegistration), email: optional(f.email),
-        phone: optional(f.phone), bank: bankGiven ? { name: optional(f.bankName), iban: f.iban, bic: optional(f.bic) } : undefined, emailOnIssue,
+        name: f.name,
+        address: addressValue(address),
+        vatId: optional(f.vatId),
+        taxRegistration: optional(f.taxRegistration),
+        email: optional(f.email),
+        phone: optional(f.phone),
+        bank: bankGiven ? { name: optional(f.bankName), iban: f.iban, bic: optional(f.bic) } : undefined,
+        emailOnIssue,
       },
       send: (b, key) => run<CompanyProfile>('upsert-customer/company', b, key),
       done: () => {
@@ -71,7 +77,9 @@ function CompanyForm({ profile, saved }: { profile?: CompanyProfile | undefined;
     <form class="card form" onSubmit={save} noValidate>
       <FormError form={form} />
       {done ? <p role="status">Saved.</p> : null}
-      <Field label="Name" error={form.error('name')}>{(p) => <input {...p} value={f.name} onInput={set('name')} required autoComplete="organization" />}</Field>
+      <Field label="Name" error={form.error('name')}>
+        {(p) => <input {...p} value={f.name} onInput={set('name')} required autoComplete="organization" />}
+      </Field>
       <AddressFields form={form} value={address} onChange={setAddress} required />
       <div class="row">
         <Field label="VAT ID" error={form.error('vatId')} hint="with its country prefix, e.g. DE136695976">
@@ -82,19 +90,32 @@ function CompanyForm({ profile, saved }: { profile?: CompanyProfile | undefined;
         </Field>
       </div>
       <div class="row">
-        <Field label="Email" error={form.error('email')}>{(p) => <input {...p} type="email" value={f.email} onInput={set('email')} autoComplete="email" />}</Field>
-        <Field label="Phone" error={form.error('phone')}>{(p) => <input {...p} type="tel" value={f.phone} onInput={set('phone')} autoComplete="tel" />}</Field>
+        <Field label="Email" error={form.error('email')}>
+          {(p) => <input {...p} type="email" value={f.email} onInput={set('email')} autoComplete="email" />}
+        </Field>
+        <Field label="Phone" error={form.error('phone')}>
+          {(p) => <input {...p} type="tel" value={f.phone} onInput={set('phone')} autoComplete="tel" />}
+        </Field>
       </div>
       <div class="row">
-        <Field label="Bank name" error={form.error('bank.name')}>{(p) => <input {...p} value={f.bankName} onInput={set('bankName')} autoComplete="off" />}</Field>
-        <Field label="IBAN" error={form.error('bank.iban')}>{(p) => <input {...p} value={f.iban} onInput={set('iban')} autoComplete="off" />}</Field>
-        <Field label="BIC" error={form.error('bank.bic')}>{(p) => <input {...p} value={f.bic} onInput={set('bic')} autoComplete="off" class="short" />}</Field>
+        <Field label="Bank name" error={form.error('bank.name')}>
+          {(p) => <input {...p} value={f.bankName} onInput={set('bankName')} autoComplete="off" />}
+        </Field>
+        <Field label="IBAN" error={form.error('bank.iban')}>
+          {(p) => <input {...p} value={f.iban} onInput={set('iban')} autoComplete="off" />}
+        </Field>
+        <Field label="BIC" error={form.error('bank.bic')}>
+          {(p) => <input {...p} value={f.bic} onInput={set('bic')} autoComplete="off" class="short" />}
+        </Field>
       </div>
       <label class="checkbox">
-        <input type="checkbox" checked={emailOnIssue} onChange={(e) => setEmailOnIssue((e.currentTarget as HTMLInputElement).checked)} /> E-mail each invoice to the customer when it is issued
+        <input type="checkbox" checked={emailOnIssue} onChange={(e) => setEmailOnIssue((e.currentTarget as HTMLInputElement).checked)} /> E-mail each invoice to
+        the customer when it is issued
       </label>
       <div class="actions">
-        <button type="submit" disabled={form.busy}>Save</button>
+        <button type="submit" disabled={form.busy}>
+          Save
+        </button>
       </div>
     </form>
   );

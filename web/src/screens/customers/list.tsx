@@ -13,7 +13,11 @@ export function CustomersList({ roles, query }: ScreenProps) {
   return (
     <section>
       <Header title="Customers">
-        {mayRun(roles, 'upsert-customer') ? <a class="button" href={href('/customers/new')}>New customer</a> : null}
+        {mayRun(roles, 'upsert-customer') ? (
+          <a class="button" href={href('/customers/new')}>
+            New customer
+          </a>
+        ) : null}
         {mayRun(roles, 'upsert-customer/import') ? <ImportCsv kind="customers" onImported={customers.loaded.reload} /> : null}
       </Header>
       <SearchForm label="Search customers" placeholder="Name" path="/customers" q={q} />
@@ -23,12 +27,20 @@ export function CustomersList({ roles, query }: ScreenProps) {
             <table>
               <caption class="sr-only">Customers</caption>
               <thead>
-                <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col" class="num">Payment terms (days)</th></tr>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col" class="num">
+                    Payment terms (days)
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {items.map((c) => (
                   <tr key={c.id}>
-                    <td><a href={href(`/customers/${seg(c.id)}`)}>{c.name}</a></td>
+                    <td>
+                      <a href={href(`/customers/${seg(c.id)}`)}>{c.name}</a>
+                    </td>
                     <td>{c.email ?? <span class="muted">–</span>}</td>
                     <td class="num">{c.paymentTermsDays}</td>
                   </tr>

@@ -21,40 +21,75 @@ export function CustomerPage({ roles, params }: ScreenProps) {
   return (
     <section>
       <Header title={customer.data?.name ?? 'Customer'}>
-        {mayRun(roles, 'upsert-customer') ? <a class="button secondary" href={href(`/customers/${seg(id)}/edit`)}>Edit</a> : null}
+        {mayRun(roles, 'upsert-customer') ? (
+          <a class="button secondary" href={href(`/customers/${seg(id)}/edit`)}>
+            Edit
+          </a>
+        ) : null}
       </Header>
       <Show loaded={customer}>
         {(c) => (
           <>
-          {c.missingForEInvoice.length > 0 ? (
-            <p class="notice" role="status">
-              An e-invoice to this customer needs: {missingNames(c.missingForEInvoice).join(', ')}.
-              {mayRun(roles, 'upsert-customer') ? <> <a href={href(`/customers/${seg(id)}/edit`)}>Add them</a>.</> : null}
-            </p>
-          ) : null}
-          <div class="kpis" role="group" aria-label="Customer">
-            <div><span>Email</span><b>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '–'}</b></div>
-            <div><span>Payment terms</span><b>{c.paymentTermsDays} days</b></div>
-            <div>
-              <span>Billing address</span>
-              <b>{c.address ? addressLines(c.address).map((l, i) => <span class="line" key={i}>{l}</span>) : '–'}</b>
+            {c.missingForEInvoice.length > 0 ? (
+              <p class="notice" role="status">
+                An e-invoice to this customer needs: {missingNames(c.missingForEInvoice).join(', ')}.
+                {mayRun(roles, 'upsert-customer') ? (
+                  <>
+                    {' '}
+                    <a href={href(`/customers/${seg(id)}/edit`)}>Add them</a>.
+                  </>
+                ) : null}
+              </p>
+            ) : null}
+            <div class="kpis" role="group" aria-label="Customer">
+              <div>
+                <span>Email</span>
+                <b>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '–'}</b>
+              </div>
+              <div>
+                <span>Payment terms</span>
+                <b>{c.paymentTermsDays} days</b>
+              </div>
+              <div>
+                <span>Billing address</span>
+                <b>
+                  {c.address
+                    ? addressLines(c.address).map((l, i) => (
+                        <span class="line" key={i}>
+                          {l}
+                        </span>
+                      ))
+                    : '–'}
+                </b>
+              </div>
+              <div>
+                <span>VAT ID</span>
+                <b>{c.vatId ?? '–'}</b>
+              </div>
+              <div>
+                <span>Language</span>
+                <b>{c.language ?? '–'}</b>
+              </div>
+              <div>
+                <span>Currency</span>
+                <b>{c.currency ?? '–'}</b>
+              </div>
+              <div>
+                <span>Open balance</span>
+                {c.openBalances.length === 0 ? (
+                  <b>nothing open</b>
+                ) : (
+                  c.openBalances.map((b) => (
+                    <b key={b.currency}>
+                      <Money minor={b.balance} currency={b.currency} />{' '}
+                      <small class="muted">
+                        ({b.invoices} {b.invoices === 1 ? 'invoice' : 'invoices'})
+                      </small>
+                    </b>
+                  ))
+                )}
+              </div>
             </div>
-            <div><span>VAT ID</span><b>{c.vatId ?? '–'}</b></div>
-            <div><span>Language</span><b>{c.language ?? '–'}</b></div>
-            <div><span>Currency</span><b>{c.currency ?? '–'}</b></div>
-            <div>
-              <span>Open balance</span>
-              {c.openBalances.length === 0 ? (
-                <b>nothing open</b>
-              ) : (
-                c.openBalances.map((b) => (
-                  <b key={b.currency}>
-                    <Money minor={b.balance} currency={b.currency} /> <small class="muted">({b.invoices} {b.invoices === 1 ? 'invoice' : 'invoices'})</small>
-                  </b>
-                ))
-              )}
-            </div>
-          </div>
           </>
         )}
       </Show>

@@ -29,13 +29,20 @@ export function EmployeeEdit({ params }: ScreenProps) {
           </button>
         ) : null}
       </Header>
-      {done ? <p role="status" class="hint">{done}</p> : null}
+      {done ? (
+        <p role="status" class="hint">
+          {done}
+        </p>
+      ) : null}
       <Show loaded={existing}>
         {(emp) =>
           emp ? (
             <>
               <p>
-                <Status status={emp.status} /> <span class="muted">since <Day day={emp.terminatedAt ?? emp.hiredAt} /></span>
+                <Status status={emp.status} />{' '}
+                <span class="muted">
+                  since <Day day={emp.terminatedAt ?? emp.hiredAt} />
+                </span>
               </p>
               {/* Remounted when the record changes so "what changed" is always measured against the stored values. */}
               <EmployeeForm key={JSON.stringify(emp)} employee={emp} onSaved={() => (setDone('Saved.'), existing.reload())} />

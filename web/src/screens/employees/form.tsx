@@ -71,23 +71,41 @@ export function EmployeeForm({ employee, onSaved }: { employee?: Employee | unde
     <form class="card form" onSubmit={save} noValidate>
       <FormError form={form} />
       <div class="row">
-        <Field label="Name" error={form.error('name')}>{(p) => <input {...p} {...lock} value={f.name} onInput={set('name')} required autoComplete="off" />}</Field>
-        <Field label="Email" error={form.error('email')}>{(p) => <input {...p} {...lock} type="email" value={f.email} onInput={set('email')} required autoComplete="off" />}</Field>
+        <Field label="Name" error={form.error('name')}>
+          {(p) => <input {...p} {...lock} value={f.name} onInput={set('name')} required autoComplete="off" />}
+        </Field>
+        <Field label="Email" error={form.error('email')}>
+          {(p) => <input {...p} {...lock} type="email" value={f.email} onInput={set('email')} required autoComplete="off" />}
+        </Field>
       </div>
       <div class="row">
-        <Field label="Department" error={form.error('department')}>{(p) => <input {...p} {...lock} value={f.department} onInput={set('department')} required />}</Field>
-        <Field label="Title" error={form.error('title')}>{(p) => <input {...p} {...lock} value={f.title} onInput={set('title')} required />}</Field>
+        <Field label="Department" error={form.error('department')}>
+          {(p) => <input {...p} {...lock} value={f.department} onInput={set('department')} required />}
+        </Field>
+        <Field label="Title" error={form.error('title')}>
+          {(p) => <input {...p} {...lock} value={f.title} onInput={set('title')} required />}
+        </Field>
       </div>
       <div class="row">
         <Field label="Monthly salary" error={form.error('salary')} hint="gross, per month">
           {(p) => <input {...p} {...lock} value={f.salary} onInput={set('salary')} inputMode="decimal" placeholder="3500.00" required autoComplete="off" />}
         </Field>
-        <Field label="Currency" error={form.error('currency')}>{(p) => <input {...p} {...lock} value={f.currency} onInput={set('currency')} maxLength={3} class="short" required />}</Field>
-        <Field label="Hired on" error={form.error('hiredAt')}>{(p) => <input {...p} {...lock} type="date" value={f.hiredAt} onInput={set('hiredAt')} required />}</Field>
+        <Field label="Currency" error={form.error('currency')}>
+          {(p) => <input {...p} {...lock} value={f.currency} onInput={set('currency')} maxLength={3} class="short" required />}
+        </Field>
+        <Field label="Hired on" error={form.error('hiredAt')}>
+          {(p) => <input {...p} {...lock} type="date" value={f.hiredAt} onInput={set('hiredAt')} required />}
+        </Field>
       </div>
       <div class="actions">
-        <a class="button secondary" href={href('/employees')}>Back</a>
-        {terminated ? null : <button type="submit" disabled={form.busy}>Save</button>}
+        <a class="button secondary" href={href('/employees')}>
+          Back
+        </a>
+        {terminated ? null : (
+          <button type="submit" disabled={form.busy}>
+            Save
+          </button>
+        )}
       </div>
     </form>
   );

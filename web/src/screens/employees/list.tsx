@@ -22,7 +22,9 @@ export function EmployeesList({ query }: ScreenProps) {
   return (
     <section>
       <Header title="Employees">
-        <a class="button" href={href('/employees/new')}>Hire employee</a>
+        <a class="button" href={href('/employees/new')}>
+          Hire employee
+        </a>
       </Header>
       <form class="filters" aria-label="Filter employees" onSubmit={(e) => e.preventDefault()}>
         <Field label="Department">
@@ -30,7 +32,9 @@ export function EmployeesList({ query }: ScreenProps) {
             <select {...p} value={department} onChange={(e) => filter({ department: valueOf(e) })}>
               <option value="">All departments</option>
               {departments.map((d) => (
-                <option key={d} value={d}>{d}</option>
+                <option key={d} value={d}>
+                  {d}
+                </option>
               ))}
             </select>
           )}
@@ -40,7 +44,9 @@ export function EmployeesList({ query }: ScreenProps) {
             <select {...p} value={status} onChange={(e) => filter({ status: valueOf(e) })}>
               <option value="">Any status</option>
               {employeeStatuses.map((s) => (
-                <option key={s} value={s}>{s}</option>
+                <option key={s} value={s}>
+                  {s}
+                </option>
               ))}
             </select>
           )}
@@ -55,20 +61,42 @@ export function EmployeesList({ query }: ScreenProps) {
                 <caption class="sr-only">Employees</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Name</th><th scope="col">Email</th><th scope="col">Department</th><th scope="col">Title</th>
-                    <th scope="col">Status</th><th scope="col">Hired</th>
-                    {pay ? <th scope="col" class="num">Monthly salary</th> : null}
+                    <th scope="col">Name</th>
+                    <th scope="col">Email</th>
+                    <th scope="col">Department</th>
+                    <th scope="col">Title</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Hired</th>
+                    {pay ? (
+                      <th scope="col" class="num">
+                        Monthly salary
+                      </th>
+                    ) : null}
                   </tr>
                 </thead>
                 <tbody>
                   {items.map((e) => (
                     <tr key={e.id}>
-                      <td><a href={href(`/employees/${seg(e.id)}`)}>{e.name}</a></td>
+                      <td>
+                        <a href={href(`/employees/${seg(e.id)}`)}>{e.name}</a>
+                      </td>
                       <td>{e.email}</td>
                       <td>{e.department}</td>
                       <td>{e.title}</td>
-                      <td><Status status={e.status} />{e.terminatedAt ? <> <span class="muted">since <Day day={e.terminatedAt} /></span></> : null}</td>
-                      <td><Day day={e.hiredAt} /></td>
+                      <td>
+                        <Status status={e.status} />
+                        {e.terminatedAt ? (
+                          <>
+                            {' '}
+                            <span class="muted">
+                              since <Day day={e.terminatedAt} />
+                            </span>
+                          </>
+                        ) : null}
+                      </td>
+                      <td>
+                        <Day day={e.hiredAt} />
+                      </td>
                       {pay ? <td class="num">{e.salary !== undefined && e.currency ? <Money minor={e.salary} currency={e.currency} /> : null}</td> : null}
                     </tr>
                   ))}

@@ -20,11 +20,22 @@ export function TerminateDialog(props: { employee: Employee; open: boolean; onCl
       done: props.onDone,
     });
   return (
-    <Confirm open={props.open} title={`Terminate ${props.employee.name}?`} confirm="Yes, terminate" busy={form.busy} onConfirm={confirm} onClose={props.onClose}>
+    <Confirm
+      open={props.open}
+      title={`Terminate ${props.employee.name}?`}
+      confirm="Yes, terminate"
+      busy={form.busy}
+      onConfirm={confirm}
+      onClose={props.onClose}
+    >
       <form class="form" noValidate onSubmit={(e) => (e.preventDefault(), confirm())}>
         <FormError form={form} />
-        <Field label="Last day" error={form.error('terminatedAt')}>{(p) => <input {...p} type="date" value={f.terminatedAt} onInput={set('terminatedAt')} required />}</Field>
-        <Field label="Reason" error={form.error('reason')} hint="optional">{(p) => <input {...p} value={f.reason} onInput={set('reason')} maxLength={500} autoComplete="off" />}</Field>
+        <Field label="Last day" error={form.error('terminatedAt')}>
+          {(p) => <input {...p} type="date" value={f.terminatedAt} onInput={set('terminatedAt')} required />}
+        </Field>
+        <Field label="Reason" error={form.error('reason')} hint="optional">
+          {(p) => <input {...p} value={f.reason} onInput={set('reason')} maxLength={500} autoComplete="off" />}
+        </Field>
       </form>
     </Confirm>
   );

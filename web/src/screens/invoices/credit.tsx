@@ -24,7 +24,9 @@ export function IssueCreditNote({ invoice, roles, done }: { invoice: InvoiceDeta
     });
   return (
     <>
-      <button type="button" onClick={issue} disabled={form.busy} title={`Credits the return of ${units} units`}>Issue credit note</button>
+      <button type="button" onClick={issue} disabled={form.busy} title={`Credits the return of ${units} units`}>
+        Issue credit note
+      </button>
       <FormError form={form} />
     </>
   );
@@ -47,7 +49,14 @@ export function RefundForm({ invoice, onDone, onCancel }: { invoice: InvoiceDeta
     });
   };
   return (
-    <MoneyForm form={form} name="Record refund" submitText="Save refund" amount={amountText(invoice.refundDue, invoice.currency)}
-      amountHint={`${invoice.currency}; owed back ${amountText(invoice.refundDue, invoice.currency)}, against ${note.number}`} onSave={save} onCancel={onCancel} />
+    <MoneyForm
+      form={form}
+      name="Record refund"
+      submitText="Save refund"
+      amount={amountText(invoice.refundDue, invoice.currency)}
+      amountHint={`${invoice.currency}; owed back ${amountText(invoice.refundDue, invoice.currency)}, against ${note.number}`}
+      onSave={save}
+      onCancel={onCancel}
+    />
   );
 }

@@ -40,7 +40,9 @@ const statusText: Record<DeliveryStatus, string> = { requested: 'waiting', sendi
 
 /** Whether the page should look again soon: an e-mail on its way, or one the connector will retry. */
 export function deliveriesInFlight(deliveries: Delivery[], now = Date.now()): boolean {
-  return deliveries.some((d) => d.status === 'requested' || d.status === 'sending' || (d.status === 'failed' && !!d.lastAttemptAt && now - Date.parse(d.lastAttemptAt) < 120_000));
+  return deliveries.some(
+    (d) => d.status === 'requested' || d.status === 'sending' || (d.status === 'failed' && !!d.lastAttemptAt && now - Date.parse(d.lastAttemptAt) < 120_000),
+  );
 }
 
 /** Reloads every few seconds while an e-mail is in flight (sending raises no event the live stream would show). */
@@ -61,17 +63,35 @@ export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }) {
         <caption class="sr-only">E-mails of this invoice and its credit notes, oldest first</caption>
         <thead>
           <tr>
-            <th scope="col">Document</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">When</th>
-            <th scope="col" class="num">Attempts</th><th scope="col">Server's answer</th>
+            <th scope="col">Document</th>
+            <th scope="col">To</th>
+            <th scope="col">Status</th>
+            <th scope="col">When</th>
+            <th scope="col" class="num">
+              Attempts
+            </th>
+            <th scope="col">Server's answer</th>
           </tr>
         </thead>
         <tbody>
           {deliveries.map((d) => (
             <tr key={d.id}>
-              <td>{d.number}{d.trigger === 'on_issue' ? <> <span class="tag">on issue</span></> : null}</td>
+              <td>
+                {d.number}
+                {d.trigger === 'on_issue' ? (
+                  <>
+                    {' '}
+                    <span class="tag">on issue</span>
+                  </>
+                ) : null}
+              </td>
               <td>{d.recipient}</td>
-              <td><span class={`status-badge s-${d.status}`}>{statusText[d.status]}</span></td>
-              <td><When at={d.sentAt ?? d.lastAttemptAt ?? d.requestedAt} /></td>
+              <td>
+                <span class={`status-badge s-${d.status}`}>{statusText[d.status]}</span>
+              </td>
+              <td>
+                <When at={d.sentAt ?? d.lastAttemptAt ?? d.requestedAt} />
+              </td>
               <td class="num">{d.attempts}</td>
               <td>{d.serverAnswer ?? <span class="muted">–</span>}</td>
             </tr>

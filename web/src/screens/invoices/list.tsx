@@ -32,15 +32,20 @@ export function InvoicesList({ query }: ScreenProps) {
             <select {...p} value={status} onChange={(e) => replaceQuery(filter({ status: valueOf(e) }))}>
               <option value="">Any status</option>
               {invoiceStatuses.map((s) => (
-                <option key={s} value={s}>{statusText(s)}</option>
+                <option key={s} value={s}>
+                  {statusText(s)}
+                </option>
               ))}
             </select>
           )}
         </Field>
         <label class="checkbox">
-          <input type="checkbox" checked={overdue} onChange={(e) => replaceQuery(filter({ overdue: (e.currentTarget as HTMLInputElement).checked }))} /> Overdue only
+          <input type="checkbox" checked={overdue} onChange={(e) => replaceQuery(filter({ overdue: (e.currentTarget as HTMLInputElement).checked }))} /> Overdue
+          only
         </label>
-        <button type="submit" class="secondary">Search</button>
+        <button type="submit" class="secondary">
+          Search
+        </button>
       </form>
       <PagedList paged={list} empty={`No invoices${q || status || overdue ? ' match these filters' : ' yet'}.`}>
         {(items) => <InvoicesTable items={items} />}

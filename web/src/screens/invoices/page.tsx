@@ -38,7 +38,11 @@ export function InvoicePage({ roles, params }: ScreenProps) {
       <Header title={i ? `Invoice ${i.number}` : 'Invoice'}>
         {i ? <PdfLink path={`invoices/${seg(id)}/pdf`} label="PDF" filename={`${i.number}.pdf`} /> : null}
         {i ? <EInvoiceLinks path={`invoices/${seg(id)}`} number={i.number} /> : null}
-        {i ? <a class="button secondary" href={href(`/invoices/${seg(id)}/print`)}>Print</a> : null}
+        {i ? (
+          <a class="button secondary" href={href(`/invoices/${seg(id)}/print`)}>
+            Print
+          </a>
+        ) : null}
         {mayPay ? (
           <button type="button" aria-expanded={paying} onClick={() => (setPaying(!paying), setSaved(undefined))}>
             Record payment
@@ -64,7 +68,11 @@ export function InvoicePage({ roles, params }: ScreenProps) {
           }}
         />
       ) : null}
-      {saved ? <p role="status" class="hint">{saved}</p> : null}
+      {saved ? (
+        <p role="status" class="hint">
+          {saved}
+        </p>
+      ) : null}
       <Show loaded={invoice}>{(i) => <InvoiceBody invoice={i} maySend={maySend} onSent={sent} />}</Show>
     </section>
   );
@@ -74,15 +82,56 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
   return (
     <>
       <div class="kpis" role="group" aria-label="Invoice">
-        <div><span>Status</span><b><Status status={i.status} /></b></div>
-        <div><span>Customer</span><b><a href={href(`/customers/${seg(i.customerId)}`)}>{i.customerName}</a></b></div>
-        <div><span>Order</span><b><a href={href(`/orders/${seg(i.orderId)}`)}>{i.orderId}</a></b></div>
-        <div><span>Issued</span><b><Day day={i.issueDate} /></b></div>
-        <div class={i.overdue ? 'overdue' : undefined}>
-          <span>Due</span><b><Day day={i.dueDate} />{i.overdue ? <> <span class="tag overdue">overdue</span></> : null}</b>
+        <div>
+          <span>Status</span>
+          <b>
+            <Status status={i.status} />
+          </b>
         </div>
-        <div><span>Balance</span><b><Money minor={i.balance} currency={i.currency} /></b></div>
-        {i.refundDue > 0 ? <div><span>Owed back</span><b><Money minor={i.refundDue} currency={i.currency} /></b></div> : null}
+        <div>
+          <span>Customer</span>
+          <b>
+            <a href={href(`/customers/${seg(i.customerId)}`)}>{i.customerName}</a>
+          </b>
+        </div>
+        <div>
+          <span>Order</span>
+          <b>
+            <a href={href(`/orders/${seg(i.orderId)}`)}>{i.orderId}</a>
+          </b>
+        </div>
+        <div>
+          <span>Issued</span>
+          <b>
+            <Day day={i.issueDate} />
+          </b>
+        </div>
+        <div class={i.overdue ? 'overdue' : undefined}>
+          <span>Due</span>
+          <b>
+            <Day day={i.dueDate} />
+            {i.overdue ? (
+              <>
+                {' '}
+                <span class="tag overdue">overdue</span>
+              </>
+            ) : null}
+          </b>
+        </div>
+        <div>
+          <span>Balance</span>
+          <b>
+            <Money minor={i.balance} currency={i.currency} />
+          </b>
+        </div>
+        {i.refundDue > 0 ? (
+          <div>
+            <span>Owed back</span>
+            <b>
+              <Money minor={i.refundDue} currency={i.currency} />
+            </b>
+          </div>
+        ) : null}
       </div>
       <InvoiceFigures invoice={i} />
       <h2>Payments</h2>
@@ -99,7 +148,13 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
               <caption class="sr-only">Credit notes</caption>
               <thead>
                 <tr>
-                  <th scope="col">Number</th><th scope="col">When</th><th scope="col" class="num">Amount</th><th scope="col">Reason</th><th scope="col">Document</th>
+                  <th scope="col">Number</th>
+                  <th scope="col">When</th>
+                  <th scope="col" class="num">
+                    Amount
+                  </th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Document</th>
                   {maySend ? <th scope="col">E-mail</th> : null}
                 </tr>
               </thead>
@@ -107,14 +162,22 @@ function InvoiceBody({ invoice: i, maySend, onSent }: { invoice: InvoiceDetail; 
                 {i.creditNotes.map((n) => (
                   <tr key={n.id}>
                     <td id={`cn-${n.id}`}>{n.number}</td>
-                    <td><When at={n.issuedAt} /></td>
-                    <td class="num"><Money minor={n.amount} currency={i.currency} /></td>
+                    <td>
+                      <When at={n.issuedAt} />
+                    </td>
+                    <td class="num">
+                      <Money minor={n.amount} currency={i.currency} />
+                    </td>
                     <td>{n.reason ?? <span class="muted">–</span>}</td>
                     <td>
                       <PdfLink path={`credit-notes/${seg(n.id)}/pdf`} label="PDF" filename={`${n.number}.pdf`} />{' '}
                       <EInvoiceLinks path={`credit-notes/${seg(n.id)}`} number={n.number} inRow />
                     </td>
-                    {maySend ? <td><SendByEmail kind="credit_note" id={n.id} describedBy={`cn-${n.id}`} onSent={onSent} /></td> : null}
+                    {maySend ? (
+                      <td>
+                        <SendByEmail kind="credit_note" id={n.id} describedBy={`cn-${n.id}`} onSent={onSent} />
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>

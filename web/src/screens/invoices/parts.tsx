@@ -13,14 +13,29 @@ function TaxTable({ lines, currency }: { lines: OrderLine[]; currency: string })
     <table>
       <caption class="sr-only">Tax by VAT category and rate</caption>
       <thead>
-        <tr><th scope="col">VAT category and rate</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax</th></tr>
+        <tr>
+          <th scope="col">VAT category and rate</th>
+          <th scope="col" class="num">
+            Net
+          </th>
+          <th scope="col" class="num">
+            Tax
+          </th>
+        </tr>
       </thead>
       <tbody>
         {taxSubtotals(lines).map((r) => (
           <tr key={`${r.vatCategory}/${r.taxRateBp}`}>
-            <th scope="row">{vatCategoryLabel(r)}{r.exemptionReason && r.vatCategory !== 'E' ? <small class="muted"> ({r.exemptionReason})</small> : null}</th>
-            <td class="num"><Money minor={r.net} currency={currency} /></td>
-            <td class="num"><Money minor={r.tax} currency={currency} /></td>
+            <th scope="row">
+              {vatCategoryLabel(r)}
+              {r.exemptionReason && r.vatCategory !== 'E' ? <small class="muted"> ({r.exemptionReason})</small> : null}
+            </th>
+            <td class="num">
+              <Money minor={r.net} currency={currency} />
+            </td>
+            <td class="num">
+              <Money minor={r.tax} currency={currency} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -33,7 +48,9 @@ function TotalsTable({ invoice: i }: { invoice: InvoiceDetail }) {
   const row = (label: string, minor: number) => (
     <tr>
       <th scope="row">{label}</th>
-      <td><Money minor={minor} currency={i.currency} /></td>
+      <td>
+        <Money minor={minor} currency={i.currency} />
+      </td>
     </tr>
   );
   return (
@@ -56,7 +73,11 @@ export function InvoiceParties({ invoice: i }: { invoice: InvoiceDetail }) {
   const party = (p: InvoiceParty) => (
     <>
       <b>{p.name}</b>
-      {addressLines(p.address).map((l, n) => <span class="line" key={n}>{l}</span>)}
+      {addressLines(p.address).map((l, n) => (
+        <span class="line" key={n}>
+          {l}
+        </span>
+      ))}
       {p.vatId ? <span class="line">VAT ID {p.vatId}</span> : null}
       {'taxRegistration' in p && p.taxRegistration ? <span class="line">Tax registration {p.taxRegistration}</span> : null}
       {p.email ? <span class="line">{p.email}</span> : null}
@@ -96,7 +117,11 @@ export function InvoiceFigures({ invoice: i }: { invoice: InvoiceDetail }) {
       {i.notes.length > 0 ? (
         <>
           <h2>Notes</h2>
-          <ul class="notes">{i.notes.map((n) => <li key={n}>{n}</li>)}</ul>
+          <ul class="notes">
+            {i.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
         </>
       ) : null}
     </>

@@ -32,7 +32,14 @@ export function PaymentForm({ invoice, onDone, onCancel }: { invoice: InvoiceDet
     });
   };
   return (
-    <MoneyForm form={form} name="Record payment" submitText="Save payment" amount={amountText(invoice.balance, invoice.currency)}
-      amountHint={`${invoice.currency}; the balance is ${amountText(invoice.balance, invoice.currency)}`} onSave={save} onCancel={onCancel} />
+    <MoneyForm
+      form={form}
+      name="Record payment"
+      submitText="Save payment"
+      amount={amountText(invoice.balance, invoice.currency)}
+      amountHint={`${invoice.currency}; the balance is ${amountText(invoice.balance, invoice.currency)}`}
+      onSave={save}
+      onCancel={onCancel}
+    />
   );
 }

@@ -19,8 +19,12 @@ export function InvoicePrint({ params }: ScreenProps) {
       {(i) => (
         <article class="print-doc" aria-labelledby="print-title">
           <Header title={<span id="print-title">Invoice {i.number}</span>}>
-            <button type="button" onClick={() => window.print()}>Print</button>
-            <a class="button secondary" href={href(`/invoices/${seg(id)}`)}>Back</a>
+            <button type="button" onClick={() => window.print()}>
+              Print
+            </button>
+            <a class="button secondary" href={href(`/invoices/${seg(id)}`)}>
+              Back
+            </a>
           </Header>
           <div class="grid2">
             <div>
@@ -35,18 +39,49 @@ export function InvoicePrint({ params }: ScreenProps) {
           <table>
             <caption class="sr-only">Invoice details</caption>
             <tbody>
-              <tr><th scope="row">Invoice number</th><td>{i.number}</td></tr>
-              <tr><th scope="row">Issue date</th><td><Day day={i.issueDate} /></td></tr>
-              <tr><th scope="row">Due date</th><td><Day day={i.dueDate} />{i.overdue ? ' (overdue)' : ''}</td></tr>
-              <tr><th scope="row">Payment terms</th><td>{termsDays(i)} days net</td></tr>
-              <tr><th scope="row">Order</th><td>{i.orderId}</td></tr>
-              {i.status === 'paid' || i.status === 'credited' ? <tr><th scope="row">Status</th><td>{statusText(i.status)}</td></tr> : null}
+              <tr>
+                <th scope="row">Invoice number</th>
+                <td>{i.number}</td>
+              </tr>
+              <tr>
+                <th scope="row">Issue date</th>
+                <td>
+                  <Day day={i.issueDate} />
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">Due date</th>
+                <td>
+                  <Day day={i.dueDate} />
+                  {i.overdue ? ' (overdue)' : ''}
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">Payment terms</th>
+                <td>{termsDays(i)} days net</td>
+              </tr>
+              <tr>
+                <th scope="row">Order</th>
+                <td>{i.orderId}</td>
+              </tr>
+              {i.status === 'paid' || i.status === 'credited' ? (
+                <tr>
+                  <th scope="row">Status</th>
+                  <td>{statusText(i.status)}</td>
+                </tr>
+              ) : null}
             </tbody>
           </table>
           <InvoiceFigures invoice={i} />
           <p>
             {i.balance > 0 ? (
-              <>Please pay <b><Money minor={i.balance} currency={i.currency} /></b> by <Day day={i.dueDate} />, quoting {i.number}.</>
+              <>
+                Please pay{' '}
+                <b>
+                  <Money minor={i.balance} currency={i.currency} />
+                </b>{' '}
+                by <Day day={i.dueDate} />, quoting {i.number}.
+              </>
             ) : (
               <>Nothing is left to pay on this invoice.</>
             )}

@@ -14,7 +14,6 @@ import { useJournal, useReceivables, useTrialBalance } from '../../hooks/ledger.
 const today = () => new Date().toISOString().slice(0, 10);
 const monthStart = () => `${today().slice(0, 8)}01`;
 
-
 /** A part of the screen: its h2 (the name the section is labelled by) and its actions. */
 const SectionHeader = ({ id, title, children }: { id: string; title: string; children?: ComponentChildren }) => (
   <div class="screen-header">
@@ -39,7 +38,9 @@ export function Ledger({ query }: ScreenProps) {
         <Field label="From">{(p) => <input {...p} type="date" value={f.from} onInput={set('from')} />}</Field>
         <Field label="To">{(p) => <input {...p} type="date" value={f.to} onInput={set('to')} min={f.from || undefined} />}</Field>
         <div class="actions">
-          <button type="submit" class="secondary">Show</button>
+          <button type="submit" class="secondary">
+            Show
+          </button>
         </div>
       </form>
       <TrialBalanceSection asOf={applied.asOf} />
@@ -61,11 +62,21 @@ function TrialBalanceSection({ asOf }: { asOf: string }) {
           <>
             {t.problems.length ? (
               <div role="alert" class="form-error">
-                <p><b>{t.balanced ? 'The ledger needs attention.' : 'The ledger does not balance.'}</b></p>
-                <ul>{t.problems.map((p) => <li key={p}>{p}</li>)}</ul>
+                <p>
+                  <b>{t.balanced ? 'The ledger needs attention.' : 'The ledger does not balance.'}</b>
+                </p>
+                <ul>
+                  {t.problems.map((p) => (
+                    <li key={p}>{p}</li>
+                  ))}
+                </ul>
               </div>
             ) : null}
-            {t.currencies.length === 0 ? <p class="empty">Nothing booked up to this day.</p> : t.currencies.map((c) => <CurrencyTable key={c.currency} tb={c} asOf={asOf} />)}
+            {t.currencies.length === 0 ? (
+              <p class="empty">Nothing booked up to this day.</p>
+            ) : (
+              t.currencies.map((c) => <CurrencyTable key={c.currency} tb={c} asOf={asOf} />)
+            )}
           </>
         )}
       </Show>
@@ -78,9 +89,21 @@ function CurrencyTable({ tb, asOf }: { tb: CurrencyTrialBalance; asOf: string })
   return (
     <TableWrap label={label}>
       <table>
-        <caption>{label} as of {asOf}{tb.balanced ? '' : ': NOT BALANCED'}</caption>
+        <caption>
+          {label} as of {asOf}
+          {tb.balanced ? '' : ': NOT BALANCED'}
+        </caption>
         <thead>
-          <tr><th scope="col">Number</th><th scope="col">Account</th><th scope="col" class="num">Debit</th><th scope="col" class="num">Credit</th></tr>
+          <tr>
+            <th scope="col">Number</th>
+            <th scope="col">Account</th>
+            <th scope="col" class="num">
+              Debit
+            </th>
+            <th scope="col" class="num">
+              Credit
+            </th>
+          </tr>
         </thead>
         <tbody>
           {tb.accounts.map((a) => (
@@ -94,9 +117,15 @@ function CurrencyTable({ tb, asOf }: { tb: CurrencyTrialBalance; asOf: string })
         </tbody>
         <tfoot>
           <tr class={tb.balanced ? undefined : 'overdue'}>
-            <th scope="row" colSpan={2}>{tb.balanced ? 'Total' : `Total: NOT BALANCED (difference ${tb.difference} minor units)`}</th>
-            <td class="num"><Money minor={tb.totalDebit} currency={tb.currency} /></td>
-            <td class="num"><Money minor={tb.totalCredit} currency={tb.currency} /></td>
+            <th scope="row" colSpan={2}>
+              {tb.balanced ? 'Total' : `Total: NOT BALANCED (difference ${tb.difference} minor units)`}
+            </th>
+            <td class="num">
+              <Money minor={tb.totalDebit} currency={tb.currency} />
+            </td>
+            <td class="num">
+              <Money minor={tb.totalCredit} currency={tb.currency} />
+            </td>
           </tr>
         </tfoot>
       </table>
@@ -118,8 +147,19 @@ function ReceivablesSection({ asOf }: { asOf: string }) {
               <caption class="sr-only">Accounts receivable per customer and currency as of {asOf}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Customer</th><th scope="col" class="num">Open invoices</th><th scope="col" class="num">Owed</th>
-                  <th scope="col" class="num">Owed back</th><th scope="col" class="num">Balance</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col" class="num">
+                    Open invoices
+                  </th>
+                  <th scope="col" class="num">
+                    Owed
+                  </th>
+                  <th scope="col" class="num">
+                    Owed back
+                  </th>
+                  <th scope="col" class="num">
+                    Balance
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -127,9 +167,15 @@ function ReceivablesSection({ asOf }: { asOf: string }) {
                   <tr key={`${r.customerId ?? ''}/${r.currency}`}>
                     <td>{r.customerId ? <a href={href(`/customers/${seg(r.customerId)}`)}>{r.customerName ?? r.customerId}</a> : 'No customer'}</td>
                     <td class="num">{r.invoices}</td>
-                    <td class="num"><Money minor={r.open} currency={r.currency} /></td>
-                    <td class="num"><Money minor={-r.credit} currency={r.currency} /></td>
-                    <td class="num"><Money minor={r.balance} currency={r.currency} /></td>
+                    <td class="num">
+                      <Money minor={r.open} currency={r.currency} />
+                    </td>
+                    <td class="num">
+                      <Money minor={-r.credit} currency={r.currency} />
+                    </td>
+                    <td class="num">
+                      <Money minor={r.balance} currency={r.currency} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -152,17 +198,29 @@ function JournalSection({ from, to }: { from: string; to: string }) {
         {bad ? null : <CsvDownload path="ledger/journal" params={{ from, to }} what="journal" filename={`journal-${from}-${to}.csv`} />}
       </SectionHeader>
       {bad ? (
-        <p role="alert" class="form-error">“To” is before “From”.</p>
+        <p role="alert" class="form-error">
+          “To” is before “From”.
+        </p>
       ) : (
         <PagedList paged={list} empty="Nothing booked in this period.">
           {(items) => (
             <TableWrap label="Journal">
               <table>
-                <caption class="sr-only">Journal from {from} to {to}, oldest first, one row per line</caption>
+                <caption class="sr-only">
+                  Journal from {from} to {to}, oldest first, one row per line
+                </caption>
                 <thead>
                   <tr>
-                    <th scope="col">When</th><th scope="col">Posting</th><th scope="col">Customer</th><th scope="col">Account</th>
-                    <th scope="col" class="num">Debit</th><th scope="col" class="num">Credit</th>
+                    <th scope="col">When</th>
+                    <th scope="col">Posting</th>
+                    <th scope="col">Customer</th>
+                    <th scope="col">Account</th>
+                    <th scope="col" class="num">
+                      Debit
+                    </th>
+                    <th scope="col" class="num">
+                      Credit
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -171,15 +229,24 @@ function JournalSection({ from, to }: { from: string; to: string }) {
                       <tr key={`${p.postingId}/${n}`}>
                         {n === 0 ? (
                           <>
-                            <td rowSpan={p.lines.length}><When at={p.at} /></td>
+                            <td rowSpan={p.lines.length}>
+                              <When at={p.at} />
+                            </td>
                             <td rowSpan={p.lines.length}>
                               {kindText[p.kind] ?? p.kind}
-                              {p.invoiceId ? <> · <a href={href(`/invoices/${seg(p.invoiceId)}`)}>{p.invoiceNumber ?? p.invoiceId}</a></> : null}
+                              {p.invoiceId ? (
+                                <>
+                                  {' '}
+                                  · <a href={href(`/invoices/${seg(p.invoiceId)}`)}>{p.invoiceNumber ?? p.invoiceId}</a>
+                                </>
+                              ) : null}
                             </td>
                             <td rowSpan={p.lines.length}>{p.customerName ?? p.customerId ?? '–'}</td>
                           </>
                         ) : null}
-                        <td>{l.number ?? l.account} {l.name ?? ''}</td>
+                        <td>
+                          {l.number ?? l.account} {l.name ?? ''}
+                        </td>
                         <td class="num">{l.debit ? <Money minor={l.debit} currency={p.currency} /> : null}</td>
                         <td class="num">{l.credit ? <Money minor={l.credit} currency={p.currency} /> : null}</td>
                       </tr>

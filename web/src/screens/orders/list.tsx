@@ -19,23 +19,41 @@ export function OrdersList({ roles, query }: ScreenProps) {
 
   return (
     <section>
-      <Header title="Orders">{mayRun(roles, 'create-order') ? <a class="button" href={href('/orders/new')}>New order</a> : null}</Header>
+      <Header title="Orders">
+        {mayRun(roles, 'create-order') ? (
+          <a class="button" href={href('/orders/new')}>
+            New order
+          </a>
+        ) : null}
+      </Header>
       <form role="search" aria-label="Filter orders" class="filters" onSubmit={apply}>
         <StatusFilter statuses={orderStatuses} value={f.status} onChange={set('status')} />
         <Field label="Customer">
           {(p) => (
             <select {...p} value={f.customerId} onChange={set('customerId')}>
               <option value="">All customers</option>
-              {customerOptions(customers.data ?? [], f.customerId).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {customerOptions(customers.data ?? [], f.customerId).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <Field label="From">{(p) => <input {...p} type="date" value={f.from} onInput={set('from')} />}</Field>
         <Field label="To">{(p) => <input {...p} type="date" value={f.to} onInput={set('to')} min={f.from || undefined} />}</Field>
-        <Field label="Search orders">{(p) => <input {...p} type="search" value={f.q} onInput={set('q')} placeholder="Order id or customer" maxLength={100} />}</Field>
+        <Field label="Search orders">
+          {(p) => <input {...p} type="search" value={f.q} onInput={set('q')} placeholder="Order id or customer" maxLength={100} />}
+        </Field>
         <div class="actions">
-          <button type="submit" class="secondary">Filter</button>
-          {filtered ? <a class="button secondary" href={href('/orders')}>Clear filters</a> : null}
+          <button type="submit" class="secondary">
+            Filter
+          </button>
+          {filtered ? (
+            <a class="button secondary" href={href('/orders')}>
+              Clear filters
+            </a>
+          ) : null}
         </div>
       </form>
       <PagedList paged={orders} empty={filtered ? 'No orders match these filters.' : 'No orders yet.'}>

@@ -30,7 +30,9 @@ export function NewOrder({ query }: ScreenProps) {
       <Show loaded={catalogue}>
         {(offers) =>
           offers.size === 0 ? (
-            <p class="empty">There are no products to order yet. <a href={href('/products')}>Products</a></p>
+            <p class="empty">
+              There are no products to order yet. <a href={href('/products')}>Products</a>
+            </p>
           ) : (
             <OrderForm offers={offers} customerId={query.get('customerId') ?? ''} />
           )
@@ -64,7 +66,8 @@ function OrderForm({ offers, customerId: initialCustomer }: { offers: Map<string
     const k = focusLine.current;
     if (k === null) return;
     focusLine.current = null;
-    const target = k === 'add' ? root.current?.querySelector<HTMLElement>('[data-add-line]') : root.current?.querySelector<HTMLElement>(`select[data-line="${k}"]`);
+    const target =
+      k === 'add' ? root.current?.querySelector<HTMLElement>('[data-add-line]') : root.current?.querySelector<HTMLElement>(`select[data-line="${k}"]`);
     target?.focus();
   }, [lines]);
 
@@ -128,7 +131,17 @@ function OrderForm({ offers, customerId: initialCustomer }: { offers: Map<string
                 )}
               </Field>
               <Field label="Quantity" error={errorOf(l.key, i, 'quantity')} hint={<Availability offer={offer} quantity={parseWholeNumber(l.quantity)} />}>
-                {(p) => <input {...p} value={l.quantity} onInput={(e) => update(l.key, { quantity: valueOf(e) })} inputMode="numeric" autoComplete="off" class="short" required />}
+                {(p) => (
+                  <input
+                    {...p}
+                    value={l.quantity}
+                    onInput={(e) => update(l.key, { quantity: valueOf(e) })}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    class="short"
+                    required
+                  />
+                )}
               </Field>
               <div class="actions">
                 <button type="button" class="secondary" aria-label={`Remove line ${i + 1}`} disabled={lines.length === 1} onClick={() => remove(i)}>
@@ -147,8 +160,12 @@ function OrderForm({ offers, customerId: initialCustomer }: { offers: Map<string
       </div>
       <OrderTotals lines={lines.map((l, i) => ({ offer: offers.get(l.sku), line: priced[i] }))} />
       <div class="actions">
-        <a class="button secondary" href={href('/orders')}>Back</a>
-        <button type="submit" disabled={form.busy}>Create order</button>
+        <a class="button secondary" href={href('/orders')}>
+          Back
+        </a>
+        <button type="submit" disabled={form.busy}>
+          Create order
+        </button>
       </div>
     </form>
   );
@@ -193,15 +210,33 @@ function OrderTotals({ lines }: { lines: { offer: Offer | undefined; line: Price
   else if (currencies.length > 1)
     body = <p class="hint">These products are priced in different currencies ({currencies.join(', ')}); one order takes one currency, so there is no total.</p>;
   else {
-    const t = totalsOf(priced.map((l) => l.line), currencies[0]!);
+    const t = totalsOf(
+      priced.map((l) => l.line),
+      currencies[0]!,
+    );
     const safe = Number.isSafeInteger(t.total);
     body = safe ? (
       <table class="totals">
         <caption class="sr-only">Order total</caption>
         <tbody>
-          <tr><th scope="row">Subtotal</th><td><Money minor={t.subtotal} currency={t.currency} /></td></tr>
-          <tr><th scope="row">Tax</th><td><Money minor={t.tax} currency={t.currency} /></td></tr>
-          <tr><th scope="row">Total</th><td><Money minor={t.total} currency={t.currency} /></td></tr>
+          <tr>
+            <th scope="row">Subtotal</th>
+            <td>
+              <Money minor={t.subtotal} currency={t.currency} />
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Tax</th>
+            <td>
+              <Money minor={t.tax} currency={t.currency} />
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Total</th>
+            <td>
+              <Money minor={t.total} currency={t.currency} />
+            </td>
+          </tr>
         </tbody>
       </table>
     ) : (

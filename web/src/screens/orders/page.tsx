@@ -34,11 +34,21 @@ export function OrderPage({ params, query, roles }: ScreenProps) {
       <Show loaded={order}>
         {(o) => (
           <>
-            <Header title={<>Order <span title={o.id}>{shortId(o.id)}</span></>}>
+            <Header
+              title={
+                <>
+                  Order <span title={o.id}>{shortId(o.id)}</span>
+                </>
+              }
+            >
               <OrderActions order={o} roles={roles} done={order.reload} />
               <ReturnGoods order={o} roles={roles} done={(m) => (setReturned(m), order.reload())} />
             </Header>
-            {returned ? <p role="status" class="hint">{returned}</p> : null}
+            {returned ? (
+              <p role="status" class="hint">
+                {returned}
+              </p>
+            ) : null}
             <OrderFacts order={o} />
             <h2>Lines</h2>
             <LinesTable label="Order lines" lines={o.lines} currency={o.currency} />
@@ -54,10 +64,30 @@ export function OrderPage({ params, query, roles }: ScreenProps) {
 function OrderFacts({ order: o }: { order: Order }) {
   return (
     <dl class="card grid2">
-      <div><dt>Status</dt><dd><Status status={o.status} /></dd></div>
-      <div><dt>Customer</dt><dd><a href={href(`/customers/${seg(o.customerId)}`)}>{o.customerName ?? o.customerId}</a></dd></div>
-      <div><dt>Created</dt><dd><When at={o.createdAt} /></dd></div>
-      <div><dt>Updated</dt><dd><When at={o.updatedAt} /></dd></div>
+      <div>
+        <dt>Status</dt>
+        <dd>
+          <Status status={o.status} />
+        </dd>
+      </div>
+      <div>
+        <dt>Customer</dt>
+        <dd>
+          <a href={href(`/customers/${seg(o.customerId)}`)}>{o.customerName ?? o.customerId}</a>
+        </dd>
+      </div>
+      <div>
+        <dt>Created</dt>
+        <dd>
+          <When at={o.createdAt} />
+        </dd>
+      </div>
+      <div>
+        <dt>Updated</dt>
+        <dd>
+          <When at={o.updatedAt} />
+        </dd>
+      </div>
       <div>
         <dt>Invoice</dt>
         <dd>
@@ -79,10 +109,32 @@ function OrderTotals({ order: o }: { order: Order }) {
     <table class="totals">
       <caption class="sr-only">Totals</caption>
       <tbody>
-        <tr><th scope="row">Subtotal</th><td><Money minor={o.subtotal} currency={o.currency} /></td></tr>
-        <tr><th scope="row">Tax</th><td><Money minor={o.tax} currency={o.currency} /></td></tr>
-        <tr><th scope="row">Total</th><td><strong><Money minor={o.total} currency={o.currency} /></strong></td></tr>
-        <tr><th scope="row">Amount paid</th><td><Money minor={o.amountPaid} currency={o.currency} /></td></tr>
+        <tr>
+          <th scope="row">Subtotal</th>
+          <td>
+            <Money minor={o.subtotal} currency={o.currency} />
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">Tax</th>
+          <td>
+            <Money minor={o.tax} currency={o.currency} />
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">Total</th>
+          <td>
+            <strong>
+              <Money minor={o.total} currency={o.currency} />
+            </strong>
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">Amount paid</th>
+          <td>
+            <Money minor={o.amountPaid} currency={o.currency} />
+          </td>
+        </tr>
         <tr>
           <th scope="row">Balance</th>
           <td>{ended ? <span class="muted">none, the order is {o.status}</span> : <Money minor={o.total - o.amountPaid} currency={o.currency} />}</td>
@@ -127,8 +179,16 @@ function OrderActions({ order, roles, done }: { order: Order; roles: string[]; d
   if (!mayCancel && !mayFulfil && !open) return null;
   return (
     <>
-      {mayFulfil ? <button type="button" onClick={() => ask('fulfil')}>Fulfil order</button> : null}
-      {mayCancel ? <button type="button" class="danger" onClick={() => ask('cancel')}>Cancel order</button> : null}
+      {mayFulfil ? (
+        <button type="button" onClick={() => ask('fulfil')}>
+          Fulfil order
+        </button>
+      ) : null}
+      {mayCancel ? (
+        <button type="button" class="danger" onClick={() => ask('cancel')}>
+          Cancel order
+        </button>
+      ) : null}
       <Confirm
         open={open !== null}
         title={action === 'cancel' ? `Cancel order ${shortId(order.id)}?` : `Fulfil order ${shortId(order.id)}?`}

@@ -19,7 +19,9 @@ export function ReturnGoods({ order, roles, done }: { order: Order; roles: strin
   if (order.status !== 'fulfilled' || !mayRun(roles, 'fulfil-order/return') || left.every((n) => n <= 0)) return null;
   return (
     <>
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>Return goods</button>
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        Return goods
+      </button>
       {open ? <ReturnForm order={order} left={left} onClose={() => setOpen(false)} onDone={(m) => (setOpen(false), done(m))} /> : null}
     </>
   );
@@ -47,13 +49,25 @@ function ReturnForm({ order, left, onClose, onDone }: { order: Order; left: numb
   return (
     <form class="card form" onSubmit={save} noValidate aria-label="Return goods">
       <FormError form={form} />
-      {form.error('lines') ? <p class="error" role="alert">{form.error('lines')}</p> : null}
+      {form.error('lines') ? (
+        <p class="error" role="alert">
+          {form.error('lines')}
+        </p>
+      ) : null}
       {order.lines.map((l, i) => (
         <div class="row" key={l.sku}>
           <Field label="Return quantity" hint={`${l.name} (${l.sku}): up to ${left[i]}`} error={form.error(`lines.${i}.quantity`)}>
             {(p) => (
-              <input {...p} type="number" min={0} max={left[i]} inputMode="numeric" value={quantities[i]} disabled={left[i]! <= 0}
-                onInput={(e) => setQuantities(set(quantities, i, valueOf(e)))} />
+              <input
+                {...p}
+                type="number"
+                min={0}
+                max={left[i]}
+                inputMode="numeric"
+                value={quantities[i]}
+                disabled={left[i]! <= 0}
+                onInput={(e) => setQuantities(set(quantities, i, valueOf(e)))}
+              />
             )}
           </Field>
           <Field label="Disposition" hint={l.name}>
@@ -70,8 +84,12 @@ function ReturnForm({ order, left, onClose, onDone }: { order: Order; left: numb
         {(p) => <input {...p} value={reason} onInput={(e) => setReason(valueOf(e))} maxLength={200} required autoComplete="off" />}
       </Field>
       <div class="actions">
-        <button type="button" class="secondary" onClick={onClose}>Close</button>
-        <button type="submit" disabled={form.busy}>Save return</button>
+        <button type="button" class="secondary" onClick={onClose}>
+          Close
+        </button>
+        <button type="submit" disabled={form.busy}>
+          Save return
+        </button>
       </div>
     </form>
   );

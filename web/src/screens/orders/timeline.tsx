@@ -55,7 +55,11 @@ function describe(e: TimelineEvent): ComponentChildren {
     case 'order_status_changed':
       return `Status ${statusText(str(d.from))} → ${statusText(str(d.to))}`;
     case 'invoice_created':
-      return <>Invoice {str(d.number)} issued, due <Day day={str(d.dueDate)} /></>;
+      return (
+        <>
+          Invoice {str(d.number)} issued, due <Day day={str(d.dueDate)} />
+        </>
+      );
     case 'payment_received':
       return `Payment of ${money(d, 'amount')}${d.method ? ` by ${statusText(str(d.method))}` : ''}; balance ${money(d, 'balance')}`;
     case 'invoice_paid':
@@ -106,7 +110,7 @@ export function OrderTimeline({ orderId, focus }: { orderId: string; focus?: str
           ) : (
             <ol class="timeline">
               {list.map((e) => (
-                <TimelineEntry key={e.seq} event={e} cause={e.causationId ? list.find((c) => c.id === e.causationId) ?? null : undefined} orderId={orderId} />
+                <TimelineEntry key={e.seq} event={e} cause={e.causationId ? (list.find((c) => c.id === e.causationId) ?? null) : undefined} orderId={orderId} />
               ))}
             </ol>
           )

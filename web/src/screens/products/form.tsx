@@ -51,8 +51,16 @@ function ProductForm({ product }: { product?: Product | undefined }) {
     void form.submit({
       schema: productBody,
       value: {
-        sku: f.sku, name: f.name, unitPrice, currency: f.currency.trim().toUpperCase(), taxRateBp, reorderLevel, vatExemptionReason,
-        reorderQuantity, preferredSupplierId: f.preferredSupplierId || blank, supplierSku: f.supplierSku.trim() || blank,
+        sku: f.sku,
+        name: f.name,
+        unitPrice,
+        currency: f.currency.trim().toUpperCase(),
+        taxRateBp,
+        reorderLevel,
+        vatExemptionReason,
+        reorderQuantity,
+        preferredSupplierId: f.preferredSupplierId || blank,
+        supplierSku: f.supplierSku.trim() || blank,
       },
       fieldErrors: {
         ...(unitPrice === undefined ? { unitPrice: `an amount such as 12.50` } : {}),
@@ -67,25 +75,45 @@ function ProductForm({ product }: { product?: Product | undefined }) {
   return (
     <form class="card form" onSubmit={save} noValidate>
       <FormError form={form} />
-      <Field label="SKU" error={form.error('sku')}>{(p) => <input {...p} value={f.sku} onInput={set('sku')} readOnly={!!product} required autoComplete="off" />}</Field>
-      <Field label="Name" error={form.error('name')}>{(p) => <input {...p} value={f.name} onInput={set('name')} required />}</Field>
+      <Field label="SKU" error={form.error('sku')}>
+        {(p) => <input {...p} value={f.sku} onInput={set('sku')} readOnly={!!product} required autoComplete="off" />}
+      </Field>
+      <Field label="Name" error={form.error('name')}>
+        {(p) => <input {...p} value={f.name} onInput={set('name')} required />}
+      </Field>
       <div class="row">
-        <Field label="Unit price" error={form.error('unitPrice')}>{(p) => <input {...p} value={f.unitPrice} onInput={set('unitPrice')} inputMode="decimal" placeholder="12.50" required />}</Field>
-        <Field label="Currency" error={form.error('currency')}>{(p) => <input {...p} value={f.currency} onInput={set('currency')} maxLength={3} class="short" required />}</Field>
-        <Field label="Tax rate" error={form.error('taxRateBp')} hint="percent">{(p) => <input {...p} value={f.taxRate} onInput={set('taxRate')} inputMode="decimal" class="short" />}</Field>
+        <Field label="Unit price" error={form.error('unitPrice')}>
+          {(p) => <input {...p} value={f.unitPrice} onInput={set('unitPrice')} inputMode="decimal" placeholder="12.50" required />}
+        </Field>
+        <Field label="Currency" error={form.error('currency')}>
+          {(p) => <input {...p} value={f.currency} onInput={set('currency')} maxLength={3} class="short" required />}
+        </Field>
+        <Field label="Tax rate" error={form.error('taxRateBp')} hint="percent">
+          {(p) => <input {...p} value={f.taxRate} onInput={set('taxRate')} inputMode="decimal" class="short" />}
+        </Field>
       </div>
       <fieldset>
         <legend>Buying</legend>
         <div class="row">
-          <Field label="Reorder level" error={form.error('reorderLevel')} hint="low stock at or below; 0: never suggested">{(p) => <input {...p} value={f.reorderLevel} onInput={set('reorderLevel')} inputMode="numeric" class="short" />}</Field>
-          <Field label="Reorder quantity" error={form.error('reorderQuantity')} hint="the least to order at a time">{(p) => <input {...p} value={f.reorderQuantity} onInput={set('reorderQuantity')} inputMode="numeric" class="short" />}</Field>
+          <Field label="Reorder level" error={form.error('reorderLevel')} hint="low stock at or below; 0: never suggested">
+            {(p) => <input {...p} value={f.reorderLevel} onInput={set('reorderLevel')} inputMode="numeric" class="short" />}
+          </Field>
+          <Field label="Reorder quantity" error={form.error('reorderQuantity')} hint="the least to order at a time">
+            {(p) => <input {...p} value={f.reorderQuantity} onInput={set('reorderQuantity')} inputMode="numeric" class="short" />}
+          </Field>
           <Field label="Preferred supplier" error={form.error('preferredSupplierId')} hint="optional; reorder suggestions are grouped by it">
             {(p) => (
               <select {...p} value={f.preferredSupplierId} onChange={set('preferredSupplierId')}>
                 <option value="">{suppliers.data ? 'None' : 'Loading suppliers…'}</option>
                 {/* The stored one stays choosable before the list has loaded. */}
-                {f.preferredSupplierId && !suppliers.data?.some((s) => s.id === f.preferredSupplierId) ? <option value={f.preferredSupplierId}>{f.preferredSupplierId}</option> : null}
-                {(suppliers.data ?? []).map((s) => <option key={s.id} value={s.id}>{s.name} ({s.currency})</option>)}
+                {f.preferredSupplierId && !suppliers.data?.some((s) => s.id === f.preferredSupplierId) ? (
+                  <option value={f.preferredSupplierId}>{f.preferredSupplierId}</option>
+                ) : null}
+                {(suppliers.data ?? []).map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name} ({s.currency})
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -95,11 +123,23 @@ function ProductForm({ product }: { product?: Product | undefined }) {
         </div>
       </fieldset>
       <Field label="VAT exemption reason" error={form.error('vatExemptionReason')} hint="optional; an exempt product's tax rate is 0">
-        {(p) => <input {...p} value={f.vatExemptionReason} onInput={set('vatExemptionReason')} maxLength={500} placeholder="Exempt medical care, Article 132(1)(c) Council Directive 2006/112/EC" />}
+        {(p) => (
+          <input
+            {...p}
+            value={f.vatExemptionReason}
+            onInput={set('vatExemptionReason')}
+            maxLength={500}
+            placeholder="Exempt medical care, Article 132(1)(c) Council Directive 2006/112/EC"
+          />
+        )}
       </Field>
       <div class="actions">
-        <a class="button secondary" href={href('/products')}>Back</a>
-        <button type="submit" disabled={form.busy}>Save</button>
+        <a class="button secondary" href={href('/products')}>
+          Back
+        </a>
+        <button type="submit" disabled={form.busy}>
+          Save
+        </button>
       </div>
     </form>
   );

@@ -8,7 +8,17 @@ import type { PurchaseOrder, Supplier } from '../../types.js';
 // as invoices are e-mailed). Shown to the roles that buy, and only when the supplier has an address to send
 // to; otherwise the page says what is missing. The send is accepted at once and goes out a moment later.
 
-export function PurchaseOrderEmail({ order, supplier, roles, onSent }: { order: PurchaseOrder; supplier: Supplier | undefined; roles: string[]; onSent: (message: string) => void }) {
+export function PurchaseOrderEmail({
+  order,
+  supplier,
+  roles,
+  onSent,
+}: {
+  order: PurchaseOrder;
+  supplier: Supplier | undefined;
+  roles: string[];
+  onSent: (message: string) => void;
+}) {
   const form = useForm();
   if (!mayRun(roles, 'render-document/send-purchase-order') || !supplier) return null;
   if (!supplier.email) return <span class="hint">{supplier.name} has no e-mail address to send to.</span>;

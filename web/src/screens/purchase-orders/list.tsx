@@ -14,7 +14,6 @@ import { useAllSuppliers } from '../../hooks/suppliers.js';
 
 const filterNames = ['status', 'supplierId'] as const;
 
-
 export function PurchaseOrdersList({ roles, query }: ScreenProps) {
   const { applied, f, set, filtered, apply } = useQueryFilters(query, filterNames);
   const orders = usePurchaseOrders(applied);
@@ -22,7 +21,11 @@ export function PurchaseOrdersList({ roles, query }: ScreenProps) {
   return (
     <section>
       <Header title="Purchase orders">
-        {mayRun(roles, 'receive-stock/purchase-order') ? <a class="button" href={href('/purchase-orders/new')}>New purchase order</a> : null}
+        {mayRun(roles, 'receive-stock/purchase-order') ? (
+          <a class="button" href={href('/purchase-orders/new')}>
+            New purchase order
+          </a>
+        ) : null}
       </Header>
       <form role="search" aria-label="Filter purchase orders" class="filters" onSubmit={apply}>
         <StatusFilter statuses={purchaseOrderStatuses} value={f.status} onChange={set('status')} />
@@ -30,13 +33,23 @@ export function PurchaseOrdersList({ roles, query }: ScreenProps) {
           {(p) => (
             <select {...p} value={f.supplierId} onChange={set('supplierId')}>
               <option value="">All suppliers</option>
-              {(suppliers.data ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+              {(suppliers.data ?? []).map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <div class="actions">
-          <button type="submit" class="secondary">Filter</button>
-          {filtered ? <a class="button secondary" href={href('/purchase-orders')}>Clear filters</a> : null}
+          <button type="submit" class="secondary">
+            Filter
+          </button>
+          {filtered ? (
+            <a class="button secondary" href={href('/purchase-orders')}>
+              Clear filters
+            </a>
+          ) : null}
         </div>
       </form>
       <PagedList paged={orders} empty={filtered ? 'No purchase orders match these filters.' : 'No purchase orders yet.'}>

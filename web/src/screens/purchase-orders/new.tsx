@@ -31,7 +31,9 @@ export function NewPurchaseOrder({ query }: ScreenProps) {
       <Show loaded={data}>
         {({ suppliers, offers }) =>
           suppliers.length === 0 ? (
-            <p class="empty">There are no suppliers to order from yet. <a href={href('/suppliers')}>Suppliers</a></p>
+            <p class="empty">
+              There are no suppliers to order from yet. <a href={href('/suppliers')}>Suppliers</a>
+            </p>
           ) : (
             <PurchaseOrderForm suppliers={suppliers} offers={offers} supplierId={query.get('supplierId') ?? ''} />
           )
@@ -124,7 +126,11 @@ function PurchaseOrderForm({ suppliers, offers, supplierId: preset }: { supplier
         {(p) => (
           <select {...p} value={supplierId} onChange={(e) => setSupplierId(valueOf(e))} required>
             <option value="">Choose a supplier</option>
-            {suppliers.map((s) => <option key={s.id} value={s.id}>{s.name} ({s.currency})</option>)}
+            {suppliers.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name} ({s.currency})
+              </option>
+            ))}
           </select>
         )}
       </Field>
@@ -132,23 +138,49 @@ function PurchaseOrderForm({ suppliers, offers, supplierId: preset }: { supplier
         <fieldset key={l.key}>
           <legend>Line {i + 1}</legend>
           <div class="row">
-            <Field label="Product" error={errorOf(l.key, i, 'sku')} hint={supplier && choosable.length === 0 ? `no product is priced in ${currency}` : undefined}>
+            <Field
+              label="Product"
+              error={errorOf(l.key, i, 'sku')}
+              hint={supplier && choosable.length === 0 ? `no product is priced in ${currency}` : undefined}
+            >
               {(p) => (
                 <select {...p} data-line={l.key} value={l.sku} onChange={(e) => choose(l, valueOf(e))} required disabled={!supplier}>
                   <option value="">{supplier ? 'Choose a product' : 'Choose the supplier first'}</option>
                   {choosable.map((o) => (
                     <option key={o.sku} value={o.sku}>
-                      {o.sku} — {o.name}{o.supplierSku && o.preferredSupplierId === supplierId ? ` (${o.supplierSku})` : ''}
+                      {o.sku} — {o.name}
+                      {o.supplierSku && o.preferredSupplierId === supplierId ? ` (${o.supplierSku})` : ''}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
             <Field label="Quantity" error={errorOf(l.key, i, 'quantity')}>
-              {(p) => <input {...p} value={l.quantity} onInput={(e) => update(l.key, { quantity: valueOf(e) })} inputMode="numeric" autoComplete="off" class="short" required />}
+              {(p) => (
+                <input
+                  {...p}
+                  value={l.quantity}
+                  onInput={(e) => update(l.key, { quantity: valueOf(e) })}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  class="short"
+                  required
+                />
+              )}
             </Field>
             <Field label="Unit cost" error={errorOf(l.key, i, 'unitCost')} hint={currency ? `per unit, ${currency}` : undefined}>
-              {(p) => <input {...p} value={l.unitCost} onInput={(e) => update(l.key, { unitCost: valueOf(e) })} inputMode="decimal" placeholder="4.20" autoComplete="off" class="short" required />}
+              {(p) => (
+                <input
+                  {...p}
+                  value={l.unitCost}
+                  onInput={(e) => update(l.key, { unitCost: valueOf(e) })}
+                  inputMode="decimal"
+                  placeholder="4.20"
+                  autoComplete="off"
+                  class="short"
+                  required
+                />
+              )}
             </Field>
             <div class="actions">
               <button type="button" class="secondary" aria-label={`Remove line ${i + 1}`} disabled={lines.length === 1} onClick={() => remove(i)}>
@@ -156,7 +188,11 @@ function PurchaseOrderForm({ suppliers, offers, supplierId: preset }: { supplier
               </button>
             </div>
           </div>
-          {priced[i] !== undefined && currency ? <p class="muted">Line total <Money minor={priced[i]!} currency={currency} /></p> : null}
+          {priced[i] !== undefined && currency ? (
+            <p class="muted">
+              Line total <Money minor={priced[i]!} currency={currency} />
+            </p>
+          ) : null}
         </fieldset>
       ))}
       <div class="actions">
@@ -168,11 +204,24 @@ function PurchaseOrderForm({ suppliers, offers, supplierId: preset }: { supplier
         {(p) => <textarea {...p} value={note} onInput={(e) => setNote(valueOf(e))} maxLength={500} rows={2} />}
       </Field>
       <p aria-live="polite">
-        {total !== undefined && currency && Number.isSafeInteger(total) ? <>Total <strong><Money minor={total} currency={currency} /></strong></> : <span class="muted">Choose products, quantities and costs to see the total.</span>}
+        {total !== undefined && currency && Number.isSafeInteger(total) ? (
+          <>
+            Total{' '}
+            <strong>
+              <Money minor={total} currency={currency} />
+            </strong>
+          </>
+        ) : (
+          <span class="muted">Choose products, quantities and costs to see the total.</span>
+        )}
       </p>
       <div class="actions">
-        <a class="button secondary" href={href('/purchase-orders')}>Back</a>
-        <button type="submit" disabled={form.busy}>Create purchase order</button>
+        <a class="button secondary" href={href('/purchase-orders')}>
+          Back
+        </a>
+        <button type="submit" disabled={form.busy}>
+          Create purchase order
+        </button>
       </div>
     </form>
   );

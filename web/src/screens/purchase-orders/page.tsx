@@ -29,7 +29,9 @@ export function PurchaseOrderPage({ params, roles }: ScreenProps) {
     return (
       <section>
         <Header title="Purchase order not found" />
-        <p class="empty">There is no purchase order {id}. <a href={href('/purchase-orders')}>All purchase orders</a></p>
+        <p class="empty">
+          There is no purchase order {id}. <a href={href('/purchase-orders')}>All purchase orders</a>
+        </p>
       </section>
     );
   }
@@ -54,19 +56,64 @@ export function PurchaseOrderPage({ params, roles }: ScreenProps) {
           </button>
         ) : null}
       </Header>
-      {saved ? <p role="status" class="hint">{saved}</p> : null}
+      {saved ? (
+        <p role="status" class="hint">
+          {saved}
+        </p>
+      ) : null}
       {po && mayReceive && receiving ? <ReceiveGoodsForm order={po} onCancel={() => setReceiving(false)} onDone={received} /> : null}
       <Show loaded={order}>
         {(o) => (
           <>
             <dl class="card grid2">
-              <div><dt>Status</dt><dd><Status status={o.status} /></dd></div>
-              <div><dt>Supplier</dt><dd><a href={href(`/suppliers/${seg(o.supplierId)}`)}>{o.supplierName}</a></dd></div>
-              <div><dt>Created</dt><dd><When at={o.createdAt} /> <small class="muted">by {o.createdBy}</small></dd></div>
-              <div><dt>Sent</dt><dd>{o.sentAt ? <When at={o.sentAt} /> : <span class="muted">not yet</span>}</dd></div>
-              <div><dt>Total</dt><dd><Money minor={o.total} currency={o.currency} /></dd></div>
-              {o.note ? <div><dt>Note</dt><dd>{o.note}</dd></div> : null}
-              {o.cancelledAt ? <div><dt>Cancelled</dt><dd><When at={o.cancelledAt} />{o.cancelReason ? <> <small class="muted">({o.cancelReason})</small></> : null}</dd></div> : null}
+              <div>
+                <dt>Status</dt>
+                <dd>
+                  <Status status={o.status} />
+                </dd>
+              </div>
+              <div>
+                <dt>Supplier</dt>
+                <dd>
+                  <a href={href(`/suppliers/${seg(o.supplierId)}`)}>{o.supplierName}</a>
+                </dd>
+              </div>
+              <div>
+                <dt>Created</dt>
+                <dd>
+                  <When at={o.createdAt} /> <small class="muted">by {o.createdBy}</small>
+                </dd>
+              </div>
+              <div>
+                <dt>Sent</dt>
+                <dd>{o.sentAt ? <When at={o.sentAt} /> : <span class="muted">not yet</span>}</dd>
+              </div>
+              <div>
+                <dt>Total</dt>
+                <dd>
+                  <Money minor={o.total} currency={o.currency} />
+                </dd>
+              </div>
+              {o.note ? (
+                <div>
+                  <dt>Note</dt>
+                  <dd>{o.note}</dd>
+                </div>
+              ) : null}
+              {o.cancelledAt ? (
+                <div>
+                  <dt>Cancelled</dt>
+                  <dd>
+                    <When at={o.cancelledAt} />
+                    {o.cancelReason ? (
+                      <>
+                        {' '}
+                        <small class="muted">({o.cancelReason})</small>
+                      </>
+                    ) : null}
+                  </dd>
+                </div>
+              ) : null}
             </dl>
             <h2>Lines</h2>
             <PurchaseOrderLines order={o} />
@@ -86,24 +133,43 @@ function PurchaseOrderLines({ order: o }: { order: PurchaseOrder }) {
         <caption class="sr-only">Purchase order lines: ordered and received</caption>
         <thead>
           <tr>
-            <th scope="col">Line</th><th scope="col">SKU</th><th scope="col">Name</th><th scope="col">Supplier SKU</th>
-            <th scope="col" class="num">Ordered</th><th scope="col" class="num">Received</th><th scope="col" class="num">Open</th>
-            <th scope="col" class="num">Unit cost</th><th scope="col" class="num">Line total</th>
+            <th scope="col">Line</th>
+            <th scope="col">SKU</th>
+            <th scope="col">Name</th>
+            <th scope="col">Supplier SKU</th>
+            <th scope="col" class="num">
+              Ordered
+            </th>
+            <th scope="col" class="num">
+              Received
+            </th>
+            <th scope="col" class="num">
+              Open
+            </th>
+            <th scope="col" class="num">
+              Unit cost
+            </th>
+            <th scope="col" class="num">
+              Line total
+            </th>
           </tr>
         </thead>
         <tbody>
           {o.lines.map((l) => (
             <tr key={l.lineNo}>
               <td>{l.lineNo}</td>{' '}
-              <td><a href={href(`/stock/${seg(l.sku)}`)}>{l.sku}</a></td>{' '}
-              <td>{l.name}</td>{' '}
-              <td>{l.supplierSku ?? <span class="muted">–</span>}</td>{' '}
-              <td class="num">{l.quantity}</td>{' '}
-              <td class="num">{l.received}</td>{' '}
+              <td>
+                <a href={href(`/stock/${seg(l.sku)}`)}>{l.sku}</a>
+              </td>{' '}
+              <td>{l.name}</td> <td>{l.supplierSku ?? <span class="muted">–</span>}</td> <td class="num">{l.quantity}</td> <td class="num">{l.received}</td>{' '}
               {/* A cancelled order expects nothing more, whatever did not come. */}
               <td class="num">{o.status === 'cancelled' ? 0 : l.quantity - l.received}</td>{' '}
-              <td class="num"><Money minor={l.unitCost} currency={o.currency} /></td>{' '}
-              <td class="num"><Money minor={l.unitCost * l.quantity} currency={o.currency} /></td>
+              <td class="num">
+                <Money minor={l.unitCost} currency={o.currency} />
+              </td>{' '}
+              <td class="num">
+                <Money minor={l.unitCost * l.quantity} currency={o.currency} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -120,20 +186,28 @@ function Receipts({ order: o }: { order: PurchaseOrder }) {
         <caption class="sr-only">Goods received against this purchase order, oldest first</caption>
         <thead>
           <tr>
-            <th scope="col">When</th><th scope="col">By</th><th scope="col">Line</th><th scope="col">SKU</th>
-            <th scope="col" class="num">Quantity</th><th scope="col" class="num">Value</th><th scope="col">Note</th>
+            <th scope="col">When</th>
+            <th scope="col">By</th>
+            <th scope="col">Line</th>
+            <th scope="col">SKU</th>
+            <th scope="col" class="num">
+              Quantity
+            </th>
+            <th scope="col" class="num">
+              Value
+            </th>
+            <th scope="col">Note</th>
           </tr>
         </thead>
         <tbody>
           {o.receipts.flatMap((r) =>
             r.lines.map((l, i) => (
               <tr key={`${r.id}-${l.lineNo}`}>
-                <td>{i === 0 ? <When at={r.receivedAt} /> : null}</td>{' '}
-                <td>{i === 0 ? r.actor : null}</td>{' '}
-                <td>{l.lineNo}</td>{' '}
-                <td>{l.sku}</td>{' '}
+                <td>{i === 0 ? <When at={r.receivedAt} /> : null}</td> <td>{i === 0 ? r.actor : null}</td> <td>{l.lineNo}</td> <td>{l.sku}</td>{' '}
                 <td class="num">{l.quantity}</td>{' '}
-                <td class="num"><Money minor={l.value} currency={o.currency} /></td>{' '}
+                <td class="num">
+                  <Money minor={l.value} currency={o.currency} />
+                </td>{' '}
                 <td>{i === 0 ? (r.note ?? '') : null}</td>
               </tr>
             )),
@@ -182,8 +256,16 @@ function PurchaseOrderActions({ order, roles, done }: { order: PurchaseOrder; ro
   if (!maySend && !mayCancel && !open) return null;
   return (
     <>
-      {maySend ? <button type="button" onClick={() => ask('send')}>Send</button> : null}
-      {mayCancel ? <button type="button" class="danger" onClick={() => ask('cancel')}>Cancel</button> : null}
+      {maySend ? (
+        <button type="button" onClick={() => ask('send')}>
+          Send
+        </button>
+      ) : null}
+      {mayCancel ? (
+        <button type="button" class="danger" onClick={() => ask('cancel')}>
+          Cancel
+        </button>
+      ) : null}
       <Confirm
         open={open !== null}
         title={action === 'send' ? `Send purchase order ${order.number}?` : `Cancel purchase order ${order.number}?`}
@@ -197,7 +279,11 @@ function PurchaseOrderActions({ order, roles, done }: { order: PurchaseOrder; ro
           <p>The order is final once sent: its lines can no longer change, and its PDF is made to go to {order.supplierName}.</p>
         ) : (
           <>
-            <p>{order.lines.some((l) => l.received > 0) ? 'What was received stays in stock; the rest is no longer on order.' : 'Nothing was received; nothing stays on order.'}</p>
+            <p>
+              {order.lines.some((l) => l.received > 0)
+                ? 'What was received stays in stock; the rest is no longer on order.'
+                : 'Nothing was received; nothing stays on order.'}
+            </p>
             <Field label="Reason" hint="optional, kept with the purchase order" error={cancelForm.error('reason')}>
               {(p) => <textarea {...p} value={reason} onInput={(e) => setReason(valueOf(e))} maxLength={500} rows={3} />}
             </Field>

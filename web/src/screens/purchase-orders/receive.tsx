@@ -39,7 +39,11 @@ export function ReceiveGoodsForm({ order, onDone, onCancel }: { order: PurchaseO
     if (filled.length === 0) fieldErrors[''] = 'enter the quantity received of at least one line';
     void form.submit({
       schema: receiptBody,
-      value: { purchaseOrderId: order.id, lines: filled.map((l) => ({ lineNo: l.lineNo, quantity: parseWholeNumber(qty[l.lineNo]!) ?? 0 })), note: note.trim() || undefined },
+      value: {
+        purchaseOrderId: order.id,
+        lines: filled.map((l) => ({ lineNo: l.lineNo, quantity: parseWholeNumber(qty[l.lineNo]!) ?? 0 })),
+        note: note.trim() || undefined,
+      },
       fieldErrors,
       send: (b, key) => run('receive-stock/purchase-order/receive', b, key, purchaseReceipt),
       done: onDone,
@@ -55,7 +59,14 @@ export function ReceiveGoodsForm({ order, onDone, onCancel }: { order: PurchaseO
           </legend>
           <Field label="Quantity received" error={errorOf(l.lineNo, i)} hint={`${l.quantity - l.received} of ${l.quantity} still open`}>
             {(p) => (
-              <input {...p} value={qty[l.lineNo] ?? ''} onInput={(e) => setQty({ ...qty, [l.lineNo]: valueOf(e) })} inputMode="numeric" autoComplete="off" class="short" />
+              <input
+                {...p}
+                value={qty[l.lineNo] ?? ''}
+                onInput={(e) => setQty({ ...qty, [l.lineNo]: valueOf(e) })}
+                inputMode="numeric"
+                autoComplete="off"
+                class="short"
+              />
             )}
           </Field>
         </fieldset>
@@ -64,8 +75,12 @@ export function ReceiveGoodsForm({ order, onDone, onCancel }: { order: PurchaseO
         {(p) => <input {...p} value={note} onInput={(e) => setNote(valueOf(e))} maxLength={500} autoComplete="off" />}
       </Field>
       <div class="actions">
-        <button type="button" class="secondary" onClick={onCancel}>Close</button>
-        <button type="submit" disabled={form.busy}>Save receipt</button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Close
+        </button>
+        <button type="submit" disabled={form.busy}>
+          Save receipt
+        </button>
       </div>
     </form>
   );

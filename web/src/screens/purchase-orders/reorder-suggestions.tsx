@@ -51,21 +51,37 @@ function ReorderGroupView({ group: g, roles }: { group: ReorderGroup; roles: str
           <caption class="sr-only">Products to reorder from {name}</caption>
           <thead>
             <tr>
-              <th scope="col">SKU</th><th scope="col">Name</th><th scope="col">Supplier SKU</th><th scope="col" class="num">Available</th>
-              <th scope="col" class="num">On order</th><th scope="col" class="num">Reorder level</th><th scope="col" class="num">Suggested</th>
-              <th scope="col" class="num">Unit cost</th>
+              <th scope="col">SKU</th>
+              <th scope="col">Name</th>
+              <th scope="col">Supplier SKU</th>
+              <th scope="col" class="num">
+                Available
+              </th>
+              <th scope="col" class="num">
+                On order
+              </th>
+              <th scope="col" class="num">
+                Reorder level
+              </th>
+              <th scope="col" class="num">
+                Suggested
+              </th>
+              <th scope="col" class="num">
+                Unit cost
+              </th>
             </tr>
           </thead>
           <tbody>
             {g.lines.map((l) => (
               <tr key={l.sku}>
-                <td><a href={href(`/stock/${seg(l.sku)}`)}>{l.sku}</a></td>{' '}
-                <td>{l.name}</td>{' '}
-                <td>{l.supplierSku ?? <span class="muted">–</span>}</td>{' '}
-                <td class="num">{l.available}</td>{' '}
-                <td class="num">{l.onOrder}</td>{' '}
+                <td>
+                  <a href={href(`/stock/${seg(l.sku)}`)}>{l.sku}</a>
+                </td>{' '}
+                <td>{l.name}</td> <td>{l.supplierSku ?? <span class="muted">–</span>}</td> <td class="num">{l.available}</td> <td class="num">{l.onOrder}</td>{' '}
                 <td class="num">{l.reorderLevel}</td>{' '}
-                <td class="num"><strong>{l.suggested}</strong></td>{' '}
+                <td class="num">
+                  <strong>{l.suggested}</strong>
+                </td>{' '}
                 <td class="num">{l.unitCost !== null && g.currency ? <Money minor={l.unitCost} currency={g.currency} /> : <span class="muted">–</span>}</td>
               </tr>
             ))}

@@ -47,7 +47,8 @@ export function useAdjust(roles: string[], after: () => void) {
       <AdjustForm sku={sku} onCancel={() => setOpen(false)} onDone={(a) => (setOpen(false), setDone(a), after())} />
     ) : done ? (
       <p role="status" class="hint">
-        Adjusted {done.sku} by {delta(done.quantityDelta)} (<Money minor={done.valueDelta} currency={done.currency} /> at cost): now {done.onHand} on hand, {done.available} available.
+        Adjusted {done.sku} by {delta(done.quantityDelta)} (<Money minor={done.valueDelta} currency={done.currency} /> at cost): now {done.onHand} on hand,{' '}
+        {done.available} available.
       </p>
     ) : null;
   return { button, form };
@@ -69,7 +70,12 @@ export function useCount(roles: string[], after: () => void) {
     ) : done ? (
       <p role="status" class="hint">
         Counted {done.lines.length} {done.lines.length === 1 ? 'product' : 'products'}:{' '}
-        {done.lines.every((l) => l.difference === 0) ? 'everything matched.' : done.lines.filter((l) => l.difference !== 0).map((l) => `${l.sku} ${delta(l.difference)}`).join(', ')}
+        {done.lines.every((l) => l.difference === 0)
+          ? 'everything matched.'
+          : done.lines
+              .filter((l) => l.difference !== 0)
+              .map((l) => `${l.sku} ${delta(l.difference)}`)
+              .join(', ')}
       </p>
     ) : null;
   return { button, form };

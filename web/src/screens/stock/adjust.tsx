@@ -72,12 +72,20 @@ export function AdjustForm({ sku, onDone, onCancel }: { sku?: string | undefined
           {(p) => (
             <select {...p} value={f.reason} onChange={set('reason')} required>
               <option value="">Choose a reason</option>
-              {adjustmentReasons.map((r) => <option key={r} value={r}>{reasonText[r]}</option>)}
+              {adjustmentReasons.map((r) => (
+                <option key={r} value={r}>
+                  {reasonText[r]}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         {costAsked ? (
-          <Field label="Unit cost" error={form.error('unitCost')} hint={`optional, for goods added${product ? `, ${product.currency}` : ''}; else the average cost`}>
+          <Field
+            label="Unit cost"
+            error={form.error('unitCost')}
+            hint={`optional, for goods added${product ? `, ${product.currency}` : ''}; else the average cost`}
+          >
             {(p) => <input {...p} value={f.unitCost} onInput={set('unitCost')} inputMode="decimal" class="short" autoComplete="off" />}
           </Field>
         ) : null}
@@ -86,8 +94,12 @@ export function AdjustForm({ sku, onDone, onCancel }: { sku?: string | undefined
         </Field>
       </div>
       <div class="actions">
-        <button type="button" class="secondary" onClick={onCancel}>Close</button>
-        <button type="submit" disabled={form.busy}>Save adjustment</button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Close
+        </button>
+        <button type="submit" disabled={form.busy}>
+          Save adjustment
+        </button>
       </div>
     </form>
   );

@@ -49,14 +49,19 @@ export function CountForm({ items, onDone, onCancel }: { items: StockLevel[]; on
         <table>
           <caption class="sr-only">Stock count: the counted quantity per product</caption>
           <thead>
-            <tr><th scope="col">SKU</th><th scope="col">Name</th><th scope="col" class="num">On hand</th><th scope="col">Counted</th></tr>
+            <tr>
+              <th scope="col">SKU</th>
+              <th scope="col">Name</th>
+              <th scope="col" class="num">
+                On hand
+              </th>
+              <th scope="col">Counted</th>
+            </tr>
           </thead>
           <tbody>
             {items.map((s, i) => (
               <tr key={s.sku}>
-                <td id={`count-${s.sku}`}>{s.sku}</td>{' '}
-                <td>{s.name}</td>{' '}
-                <td class="num">{s.onHand}</td>{' '}
+                <td id={`count-${s.sku}`}>{s.sku}</td> <td>{s.name}</td> <td class="num">{s.onHand}</td>{' '}
                 <td>
                   <Field label="Counted quantity" error={errorOf(s.sku, i)} class="compact">
                     {(p) => (
@@ -81,8 +86,12 @@ export function CountForm({ items, onDone, onCancel }: { items: StockLevel[]; on
         {(p) => <input {...p} value={note} onInput={(e) => setNote(valueOf(e))} maxLength={500} autoComplete="off" />}
       </Field>
       <div class="actions">
-        <button type="button" class="secondary" onClick={onCancel}>Close</button>
-        <button type="submit" disabled={form.busy}>Save count</button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Close
+        </button>
+        <button type="submit" disabled={form.busy}>
+          Save count
+        </button>
       </div>
     </form>
   );

@@ -14,7 +14,11 @@ export function StockList({ roles, query }: ScreenProps) {
   const count = useCount(roles, stock.loaded.reload);
   return (
     <section>
-      <Header title="Stock">{receive.button}{adjust.button}{count.button}</Header>
+      <Header title="Stock">
+        {receive.button}
+        {adjust.button}
+        {count.button}
+      </Header>
       {receive.form()}
       {adjust.form()}
       {count.form(stock.loaded.data?.items)}
@@ -28,13 +32,27 @@ export function StockList({ roles, query }: ScreenProps) {
                 <tr>
                   <th scope="col">SKU</th>
                   <th scope="col">Name</th>
-                  <th scope="col" class="num">On hand</th>
-                  <th scope="col" class="num">Reserved</th>
-                  <th scope="col" class="num">Available</th>
-                  <th scope="col" class="num">On order</th>
-                  <th scope="col" class="num">Reorder level</th>
-                  <th scope="col" class="num">Average cost</th>
-                  <th scope="col" class="num">Value</th>
+                  <th scope="col" class="num">
+                    On hand
+                  </th>
+                  <th scope="col" class="num">
+                    Reserved
+                  </th>
+                  <th scope="col" class="num">
+                    Available
+                  </th>
+                  <th scope="col" class="num">
+                    On order
+                  </th>
+                  <th scope="col" class="num">
+                    Reorder level
+                  </th>
+                  <th scope="col" class="num">
+                    Average cost
+                  </th>
+                  <th scope="col" class="num">
+                    Value
+                  </th>
                   <th scope="col">Status</th>
                 </tr>
               </thead>
@@ -44,15 +62,15 @@ export function StockList({ roles, query }: ScreenProps) {
                   return (
                     // The spaces between cells keep the row's text as separate words (find in page, copy, scripts).
                     <tr key={s.sku} class={state === 'ok' ? undefined : 'low'}>
-                      <td><a href={href(`/stock/${seg(s.sku)}`)}>{s.sku}</a></td>{' '}
-                      <td>{s.name}</td>{' '}
-                      <td class="num">{s.onHand}</td>{' '}
-                      <td class="num">{s.reserved}</td>{' '}
-                      <td class="num">{s.available}</td>{' '}
-                      <td class="num">{s.onOrder}</td>{' '}
-                      <td class="num">{s.reorderLevel}</td>{' '}
+                      <td>
+                        <a href={href(`/stock/${seg(s.sku)}`)}>{s.sku}</a>
+                      </td>{' '}
+                      <td>{s.name}</td> <td class="num">{s.onHand}</td> <td class="num">{s.reserved}</td> <td class="num">{s.available}</td>{' '}
+                      <td class="num">{s.onOrder}</td> <td class="num">{s.reorderLevel}</td>{' '}
                       <td class="num">{s.averageCost === null ? <span class="muted">–</span> : <Money minor={s.averageCost} currency={s.currency} />}</td>{' '}
-                      <td class="num"><Money minor={s.value} currency={s.currency} /></td>{' '}
+                      <td class="num">
+                        <Money minor={s.value} currency={s.currency} />
+                      </td>{' '}
                       <td>{state === 'ok' ? <span class="muted">ok</span> : <span class="status-badge low">{state}</span>}</td>
                     </tr>
                   );

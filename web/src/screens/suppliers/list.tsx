@@ -15,7 +15,11 @@ export function SuppliersList({ roles, query }: ScreenProps) {
     <section>
       <Header title="Suppliers">
         {mayRun(roles, 'upsert-product/import') ? <ImportCsv kind="suppliers" onImported={suppliers.loaded.reload} /> : null}
-        {mayRun(roles, 'upsert-product/supplier') ? <a class="button" href={href('/suppliers/new')}>New supplier</a> : null}
+        {mayRun(roles, 'upsert-product/supplier') ? (
+          <a class="button" href={href('/suppliers/new')}>
+            New supplier
+          </a>
+        ) : null}
       </Header>
       <SearchForm label="Search suppliers" placeholder="Name" path="/suppliers" q={q} />
       <PagedList paged={suppliers} empty={`No suppliers${q ? ` match “${q}”` : ' yet'}.`}>
@@ -24,12 +28,21 @@ export function SuppliersList({ roles, query }: ScreenProps) {
             <table>
               <caption class="sr-only">Suppliers</caption>
               <thead>
-                <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Currency</th><th scope="col" class="num">Payment terms (days)</th></tr>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Currency</th>
+                  <th scope="col" class="num">
+                    Payment terms (days)
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {items.map((s) => (
                   <tr key={s.id}>
-                    <td><a href={href(`/suppliers/${seg(s.id)}`)}>{s.name}</a></td>
+                    <td>
+                      <a href={href(`/suppliers/${seg(s.id)}`)}>{s.name}</a>
+                    </td>
                     <td>{s.email ?? <span class="muted">–</span>}</td>
                     <td>{s.currency}</td>
                     <td class="num">{s.paymentTermsDays}</td>

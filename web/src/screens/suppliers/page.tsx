@@ -16,20 +16,48 @@ export function SupplierPage({ roles, params }: ScreenProps) {
   return (
     <section>
       <Header title={supplier.data?.name ?? 'Supplier'}>
-        {mayRun(roles, 'receive-stock/purchase-order') ? <a class="button" href={href('/purchase-orders/new', { supplierId: id })}>New purchase order</a> : null}
-        {mayRun(roles, 'upsert-product/supplier') ? <a class="button secondary" href={href(`/suppliers/${seg(id)}/edit`)}>Edit</a> : null}
+        {mayRun(roles, 'receive-stock/purchase-order') ? (
+          <a class="button" href={href('/purchase-orders/new', { supplierId: id })}>
+            New purchase order
+          </a>
+        ) : null}
+        {mayRun(roles, 'upsert-product/supplier') ? (
+          <a class="button secondary" href={href(`/suppliers/${seg(id)}/edit`)}>
+            Edit
+          </a>
+        ) : null}
       </Header>
       <Show loaded={supplier}>
         {(s) => (
           <div class="kpis" role="group" aria-label="Supplier">
-            <div><span>Email</span><b>{s.email ? <a href={`mailto:${s.email}`}>{s.email}</a> : '–'}</b></div>
-            <div><span>Payment terms</span><b>{s.paymentTermsDays} days</b></div>
-            <div><span>Currency</span><b>{s.currency}</b></div>
+            <div>
+              <span>Email</span>
+              <b>{s.email ? <a href={`mailto:${s.email}`}>{s.email}</a> : '–'}</b>
+            </div>
+            <div>
+              <span>Payment terms</span>
+              <b>{s.paymentTermsDays} days</b>
+            </div>
+            <div>
+              <span>Currency</span>
+              <b>{s.currency}</b>
+            </div>
             <div>
               <span>Address</span>
-              <b>{s.address ? addressLines(s.address).map((l, i) => <span class="line" key={i}>{l}</span>) : '–'}</b>
+              <b>
+                {s.address
+                  ? addressLines(s.address).map((l, i) => (
+                      <span class="line" key={i}>
+                        {l}
+                      </span>
+                    ))
+                  : '–'}
+              </b>
             </div>
-            <div><span>VAT ID</span><b>{s.vatId ?? '–'}</b></div>
+            <div>
+              <span>VAT ID</span>
+              <b>{s.vatId ?? '–'}</b>
+            </div>
           </div>
         )}
       </Show>
