@@ -4,24 +4,24 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { todayUtc } from '../../olap/aging.js';
-import { catalogue, catalogueAnswer, queryNames, rowSchemas, type QueryName } from '../../olap/catalogue.js';
+import { rowSchemas, type QueryName } from '../../olap/catalogue.js';
 import * as ref from '../../olap/catalogue/reference.js';
 import { createHarness, type Harness } from '../support/harness.js';
-import { seed } from '../support/fixtures.js';
 import { allAggregates, buyingParams, caughtUp, feedProjector, lastSeq, projectorSeq } from '../support/olap.js';
 import { buyingReference } from '../support/buying-reference.js';
-import { sampleEvent } from '../support/events.js';
-import { subjectFor, type EventData, type EventType } from '../../shared/events/registry.js';
 import { replayStream } from '../../olap/replay.js';
 import type { SeqEvent } from '../../olap/fold.js';
 import { waitFor } from '../support/wait.js';
 import { batchConsumerName } from '../../triggers/batch-feed.js';
+import { driveMixedStream } from './olap-mixed-stream.js';
 
 // The projector's aggregates against the truth in Postgres, after a mixed stream: orders, rejections,
 // cancellations (before and after invoicing), partial and full payments, fulfilments, hires and moves;
 // and buying and margin: goods in at a cost, a return restocked and credited, and purchase orders and
 // receipts (published as events: last month and this, two currencies, one cancelled, one without an order),
 // against the figures computed from the stream's events (tests/support/buying-reference.ts) and Postgres.
+// The stream is driven by olap-mixed-stream.ts and olap-purchase-events.ts; who may read the answers,
+// and which parameters are refused, is olap-access.test.ts's.
 
 const dir = mkdtempSync(join(tmpdir(), 'erpbi-olap-it-'));
 process.env.OLAP_FILE = join(dir, 'erpbi.duckdb');
@@ -40,235 +40,6 @@ afterAll(async () => {
   await h?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function invoiceOf(orderId: string) {
-  const res = await h.get('query', `/invoices?orderId=${orderId}`, { role: 'accountant' });
-  return res.body.items[0] as { id: string; total: number } | undefined;
-}
-
-async function order(customerId: string, lines: { sku: string; quantity: number }[]) {
-  const res = await h.post('create-order', { customerId, lines }, { role: 'clerk' });
-  if (res.status !== 201) throw new Error(`create-order: ${JSON.stringify(res.body)}`);
-  return res.body.id as string;
-}
-
-async function driveMixedStream() {
-  const a = await seed(h, { stock: 40, unitPrice: 1250, taxRateBp: 2000, terms: 0 });
-  const b = await seed(h, { stock: 5, unitPrice: 999, taxRateBp: 700, terms: 14 });
-  const c = await seed(h, { stock: 100, unitPrice: 30, taxRateBp: 0, terms: 30 });
-  const d = await seed(h, { stock: 2, unitPrice: 5000, taxRateBp: 2000, terms: 60 });
-  const customers = [a.customerId, b.customerId, c.customerId, d.customerId];
-  // Goods at a cost: shipments of this product leave at the moving average cost.
-  expect((await h.post('receive-stock', { sku: a.sku, quantity: 10, unitCost: 700 }, { role: 'clerk' })).status).toBe(200);
-  const ids: string[] = [];
-  for (let i = 0; i < 12; i++) {
-    ids.push(await order(customers[i % 4]!, [{ sku: a.sku, quantity: 1 + (i % 3) }, ...(i % 2 ? [{ sku: c.sku, quantity: 5 + i }] : [])]));
-  }
-  ids.push(await order(b.customerId, [{ sku: b.sku, quantity: 4 }]));
-  ids.push(await order(b.customerId, [{ sku: b.sku, quantity: 4 }])); // only 1 left: rejected
-  ids.push(await order(d.customerId, [{ sku: d.sku, quantity: 3 }])); // more than on hand: rejected
-  ids.push(
-    await order(d.customerId, [
-      { sku: d.sku, quantity: 2 },
-      { sku: c.sku, quantity: 1 },
-    ]),
-  );
-  await h.settle({ concurrent: true });
-
-  // A cancel before any reaction saw the order, and cancels of invoiced and partly paid orders.
-  const early = await order(c.customerId, [{ sku: c.sku, quantity: 3 }]);
-  expect((await h.post('cancel-order', { id: early, reason: 'changed mind' }, { role: 'clerk' })).status).toBe(200);
-  await h.settle();
-  expect((await h.post('cancel-order', { id: ids[0] }, { role: 'clerk' })).status).toBe(200);
-  const partlyPaid = (await invoiceOf(ids[1]!))!;
-  await h.post('record-payment', { invoiceId: partlyPaid.id, amount: 100, method: 'card' }, { role: 'accountant' });
-  await h.settle();
-  expect((await h.post('cancel-order', { id: ids[1] }, { role: 'admin' })).status).toBe(200);
-
-  // Payments: partial on some, full on others, in two steps on one.
-  for (const [n, id] of ids.slice(2, 12).entries()) {
-    const inv = await invoiceOf(id);
-    if (!inv) continue;
-    if (n % 3 === 0) await h.post('record-payment', { invoiceId: inv.id, amount: inv.total, method: 'bank_transfer' }, { role: 'accountant' });
-    if (n % 3 === 1) await h.post('record-payment', { invoiceId: inv.id, amount: Math.floor(inv.total / 3), method: 'cash' }, { role: 'accountant' });
-    if (n === 4) await h.post('record-payment', { invoiceId: inv.id, amount: inv.total - Math.floor(inv.total / 3), method: 'card' }, { role: 'accountant' });
-  }
-  await h.settle({ concurrent: true });
-  // Fulfilments: paid, invoiced-unpaid and partly paid orders all ship.
-  // Of the two orders competing for the last units of one sku, whichever won its reservation ships.
-  const status = async (id: string) => (await h.get('query', `/orders/${id}`, { role: 'clerk' })).body.status as string;
-  const winner = (await status(ids[12]!)) === 'rejected' ? ids[13] : ids[12];
-  for (const id of [ids[2], ids[3], ids[4], winner, ids[15]]) {
-    const res = await h.post('fulfil-order', { id }, { role: 'clerk' });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  }
-  await h.post('receive-stock', { sku: b.sku, quantity: 7 }, { role: 'clerk' });
-  await h.settle();
-
-  // A shipped and paid order's unit comes back, restocked, and is credited.
-  const ret = await h.call('fulfil-order', '/return', {
-    role: 'clerk',
-    body: { orderId: ids[2], lines: [{ lineNo: 1, quantity: 1, reason: 'damaged', disposition: 'restock' }] },
-  });
-  expect(ret.status, JSON.stringify(ret.body)).toBe(201);
-  await h.settle();
-  const note = await h.call('record-payment', '/credit-note', { role: 'accountant', body: { returnId: ret.body.id } });
-  expect(note.status, JSON.stringify(note.body)).toBe(201);
-  await h.settle();
-  await publishPurchases(a.sku, c.sku);
-
-  // A second currency: a dollar product and its order, invoiced and left open.
-  const usd = `USD-${Math.random().toString(36).slice(2, 7)}`;
-  expect((await h.post('upsert-product', { sku: usd, name: 'Umbrella', unitPrice: 2000, currency: 'USD', taxRateBp: 1000 }, { role: 'admin' })).status).toBe(
-    200,
-  );
-  expect((await h.post('receive-stock', { sku: usd, quantity: 5 }, { role: 'clerk' })).status).toBe(200);
-  ids.push(await order(c.customerId, [{ sku: usd, quantity: 2 }]));
-  // A rename after the product sold: BI shows the new name (olap/catalogue/sales.ts, top_products).
-  expect(
-    (await h.post('upsert-product', { sku: a.sku, name: 'Renamed after it sold', unitPrice: 1250, currency: 'EUR', taxRateBp: 2000 }, { role: 'admin' }))
-      .status,
-  ).toBe(200);
-  await h.settle();
-
-  // HR: hires in three departments, a move, a raise, a termination.
-  const hire = async (name: string, department: string, salary: number) =>
-    (
-      await h.post(
-        'hire-employee',
-        { name, email: `${name.toLowerCase()}@example.com`, department, title: 'Staff', salary, currency: 'EUR' },
-        { role: 'admin' },
-      )
-    ).body.id as string;
-  const e1 = await hire('Ada', 'Engineering', 520000);
-  await hire('Bob', 'Engineering', 480000);
-  const e3 = await hire('Cy', 'Sales', 350000);
-  const e4 = await hire('Di', 'Ops', 300000);
-  await hire('Eli', 'Sales', 330000);
-  expect((await h.post('update-employee', { id: e3, department: 'Engineering', salary: 360000 }, { role: 'admin' })).status).toBe(200);
-  expect((await h.post('update-employee', { id: e1, salary: 550000 }, { role: 'admin' })).status).toBe(200);
-  expect((await h.post('terminate-employee', { id: e4 }, { role: 'admin' })).status).toBe(200);
-  await h.settle();
-  return ids;
-}
-
-/**
- * Suppliers, purchase orders and receipts as their events (the commands come with other work of issue
- * 20): nothing but the projector reads them. Last month and this, euros and dollars, a cancelled order
- * partly received, goods in without an order.
- */
-async function publishPurchases(skuA: string, skuC: string) {
-  const now = new Date();
-  const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15, 12)).toISOString();
-  const at = now.toISOString();
-  const run = Math.random().toString(36).slice(2, 7);
-  const line = (lineNo: number, sku: string, quantity: number, unitCost: number) => ({ lineNo, sku, name: sku, supplierSku: null, quantity, unitCost });
-  const gr = (
-    receiptId: string,
-    purchaseOrderId: string | null,
-    supplierId: string | null,
-    currency: string,
-    lines: { lineNo: number | null; sku: string; quantity: number; unitCost: number }[],
-    when: string,
-  ) =>
-    [
-      'goods_received',
-      {
-        receiptId,
-        purchaseOrderId,
-        supplierId,
-        currency,
-        lines: lines.map((l) => ({ ...l, value: l.quantity * l.unitCost })),
-        purchaseOrderStatus: null,
-        receivedAt: when,
-      },
-      when,
-    ] as const;
-  const events: (readonly [EventType, Partial<EventData<EventType>>, string])[] = [
-    ['supplier_upserted', { supplierId: `eur-${run}`, name: 'Bohnen AG', currency: 'EUR' }, lastMonth],
-    ['supplier_upserted', { supplierId: `usd-${run}`, name: 'Rain Inc', currency: 'USD' }, lastMonth],
-    [
-      'purchase_order_created',
-      {
-        purchaseOrderId: `po1-${run}`,
-        number: 'PO-000001',
-        supplierId: `eur-${run}`,
-        supplierName: 'Bohnen AG',
-        currency: 'EUR',
-        total: 14_000,
-        lines: [line(1, skuA, 20, 650), line(2, skuC, 50, 20)],
-        createdAt: lastMonth,
-      },
-      lastMonth,
-    ],
-    gr(`gr1-${run}`, `po1-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuA, quantity: 5, unitCost: 650 }], lastMonth),
-    gr(
-      `gr2-${run}`,
-      `po1-${run}`,
-      `eur-${run}`,
-      'EUR',
-      [
-        { lineNo: 1, sku: skuA, quantity: 5, unitCost: 650 },
-        { lineNo: 2, sku: skuC, quantity: 50, unitCost: 20 },
-      ],
-      at,
-    ),
-    [
-      'purchase_order_created',
-      {
-        purchaseOrderId: `po2-${run}`,
-        number: 'PO-000002',
-        supplierId: `eur-${run}`,
-        supplierName: 'Bohnen AG',
-        currency: 'EUR',
-        total: 700,
-        lines: [line(1, skuA, 1, 700)],
-        createdAt: at,
-      },
-      at,
-    ],
-    gr(`gr3-${run}`, `po2-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuA, quantity: 0 + 1, unitCost: 700 }], at),
-    [
-      'purchase_order_created',
-      {
-        purchaseOrderId: `po3-${run}`,
-        number: 'PO-000003',
-        supplierId: `eur-${run}`,
-        supplierName: 'Bohnen AG',
-        currency: 'EUR',
-        total: 1300,
-        lines: [line(1, skuC, 65, 20)],
-        createdAt: at,
-      },
-      at,
-    ],
-    gr(`gr4-${run}`, `po3-${run}`, `eur-${run}`, 'EUR', [{ lineNo: 1, sku: skuC, quantity: 15, unitCost: 20 }], at),
-    [
-      'purchase_order_cancelled',
-      { purchaseOrderId: `po3-${run}`, number: 'PO-000003', supplierId: `eur-${run}`, previousStatus: 'partially_received', cancelledAt: at },
-      at,
-    ],
-    [
-      'purchase_order_created',
-      {
-        purchaseOrderId: `po4-${run}`,
-        number: 'PO-000004',
-        supplierId: `usd-${run}`,
-        supplierName: 'Rain Inc',
-        currency: 'USD',
-        total: 1000,
-        lines: [line(1, `UMB-${run}`, 4, 250)],
-        createdAt: at,
-      },
-      at,
-    ],
-    gr(`gr5-${run}`, null, null, 'USD', [{ lineNo: null, sku: `UMB-${run}`, quantity: 3, unitCost: 200 }], at),
-  ];
-  for (const [type, data, when] of events) {
-    const e = sampleEvent(type, data, new Date(when));
-    await h.bus.bus.js.publish(subjectFor(h.bus.prefix, type), JSON.stringify(e), { msgID: e.id });
-  }
-}
 
 /** Every message of the stream, as the projector reads it. */
 async function streamEvents(): Promise<SeqEvent[]> {
@@ -311,7 +82,7 @@ describe('the OLAP projection against Postgres', () => {
   let before: Record<string, unknown>;
 
   it('matches every aggregate after a mixed stream', async () => {
-    const ids = await driveMixedStream();
+    const ids = await driveMixedStream(h);
     const seq = await caughtUp(h);
     const f = await facts();
     // The boundary days of the oldest open euro invoice: 30/31 and 90/91 days past due, and the day before it was issued.
@@ -450,38 +221,5 @@ describe('the OLAP projection against Postgres', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ events: seq, watermark: { seq } });
     expect(await allAggregates(h, asOfDays)).toEqual(before);
-  });
-
-  it("serves the catalogue to every BI reader, payroll's entry to those who may read pay only", async () => {
-    const names = async (role: 'admin' | 'clerk' | 'bi-reader' | 'bi-payroll') => {
-      const res = await h.get('project-to-olap', '/catalogue', { role });
-      expect(res.status, role).toBe(200);
-      return catalogueAnswer.parse(res.body).queries.map((q) => q.name);
-    };
-    expect(await names('admin')).toEqual(queryNames);
-    expect(await names('clerk')).not.toContain('payroll_by_department');
-    expect(await names('bi-reader')).toEqual(queryNames.filter((n) => catalogue[n].access === 'figures'));
-    expect(await names('bi-payroll')).toEqual(['payroll_by_department']);
-    expect((await h.get('project-to-olap', '/catalogue', { token: null })).status).toBe(401);
-    expect((await h.get('project-to-olap', '/catalogue', { role: 'service' })).status).toBe(403);
-  });
-
-  it('keeps payroll for admins and validates every parameter', async () => {
-    expect((await h.get('project-to-olap', '/query/payroll_by_department', { role: 'accountant' })).status).toBe(403);
-    expect((await h.get('project-to-olap', '/query/headcount_by_department', { role: 'clerk' })).status).toBe(200);
-    expect((await h.get('project-to-olap', '/query/stock_levels', { token: null })).status).toBe(401);
-    expect((await h.get('project-to-olap', '/live', { token: null })).status).toBe(401);
-    // The token never travels in the URL (it would sit in access logs): a ticket does (order-timeline.test.ts).
-    expect((await h.get('project-to-olap', `/live?access_token=${await h.keys.token('clerk')}`, { token: null })).status).toBe(400);
-    expect((await h.get('project-to-olap', `/live?ticket=${'x'.repeat(43)}`, { token: null })).status).toBe(401);
-    expect((await h.get('project-to-olap', '/live?other=1', { role: 'clerk' })).status).toBe(400);
-    expect((await h.get('project-to-olap', '/query/raw_sql', { role: 'admin' })).status).toBe(400);
-    expect((await h.get('project-to-olap', '/query/top_products?limit=0', { role: 'admin' })).status).toBe(400);
-    expect((await h.get('project-to-olap', '/query/stock_levels?x=1', { role: 'admin' })).status).toBe(400);
-    expect((await h.get('project-to-olap', "/query/ar_aging?asOf=2026-13-01';drop", { role: 'admin' })).status).toBe(400);
-    expect((await h.get('project-to-olap', '/query/order?id=nope', { role: 'admin' })).status).toBe(404);
-    expect((await h.post('project-to-olap', { events: [] }, { role: 'admin' })).status).toBe(404);
-    expect((await h.call('project-to-olap', '/batch', { role: 'admin', body: { events: [{ seq: 1, event: {} }] } })).status).toBe(403);
-    expect((await h.call('project-to-olap', '/rebuild', { role: 'clerk', rawBody: '', headers: { 'content-type': 'text/plain' } })).status).toBe(403);
   });
 });

@@ -6,6 +6,7 @@ import type { Box } from '../support/box.js';
 import { inspect } from '../support/browser.js';
 import { waitFor } from '../support/wait.js';
 import { startWorkspaceBox, type WorkspaceBox } from '../support/workspace-box.js';
+import { action, live, nav, selectByKeyboard, tabTo } from './workspace-support.js';
 
 // The workspace through the UI only, as three people use it on one box: the admin sets up a product
 // and a customer, the clerk receives stock and enters an order that turns invoiced by itself, the
@@ -29,14 +30,6 @@ async function signIn(role: Role, screen: string, expectedStatuses: number[] = [
   expect(page.url()).toBe(`${box.url}/#${screen}`);
   return { page, problems };
 }
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-const live = (page: Page) => page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'live');
-const action = (page: Page, name: string) =>
-  page
-    .getByRole('main')
-    .getByRole('button', { name, exact: true })
-    .or(page.getByRole('main').getByRole('link', { name, exact: true }));
 
 let orderId = '';
 let orderTotal = 0;
@@ -382,28 +375,4 @@ async function customerId(): Promise<string> {
 
 async function invoiceOfOrder(): Promise<{ id: string; number: string }> {
   return waitFor(async () => (await box.api(`/function/query/invoices?orderId=${orderId}`, { role: 'accountant' })).body.items?.[0], { what: 'the invoice' });
-}
-
-/** Presses Tab until the focused element is the control labelled `label` (or the button named so). */
-async function tabTo(page: Page, label: string): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    const name = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> };
-      return (el.labels?.[0]?.textContent ?? el.textContent ?? '').trim();
-    });
-    if (name === label) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached "${label}"`);
-}
-
-/** Moves a focused <select> with the arrow keys until its chosen option contains `text`. */
-async function selectByKeyboard(page: Page, label: string, text: string): Promise<void> {
-  await tabTo(page, label);
-  for (let i = 0; i < 200; i++) {
-    const chosen = await page.evaluate(() => (document.activeElement as HTMLSelectElement).selectedOptions?.[0]?.textContent ?? '');
-    if (chosen.includes(text)) return;
-    await page.keyboard.press('ArrowDown');
-  }
-  throw new Error(`no option with "${text}" in ${label}`);
 }
