@@ -1,7 +1,8 @@
 // npm run lint (part of npm test): ESLint's and typescript-eslint's recommended rules over all the code,
 // then Prettier's check of its format (.prettierrc.json; `npm run format` writes it). eslint-config-prettier,
 // last, turns off the rules that would argue with Prettier over layout. The compiler (tsc --noEmit:
-// strict, noUnusedLocals, noUnusedParameters) checks the types.
+// strict, noUnusedLocals, noUnusedParameters) checks the types. dependency-cruiser (.dependency-cruiser.cjs)
+// then finds any circle of imports.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
@@ -16,6 +17,9 @@ export default tseslint.config(
     rules: {
       // `_name` says "deliberately unused" (a destructured field left out, a callback's unused argument).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      // No source file over 400 lines, tests and the bench included: past that a file does more than one
+      // job (split it by job, as runtime/ and bench/ are). Every line counts, blank and comment too.
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
     },
   },
   {
