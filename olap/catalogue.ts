@@ -5,7 +5,7 @@ import { arAging, orderFunnel, salesByHour, topProducts } from './catalogue/sale
 import { headcountByDepartment, payrollByDepartment, stockLevels } from './catalogue/people-stock.js';
 import { grossMargin, inventoryValue, purchaseSpend, stockOnOrder } from './catalogue/buying.js';
 import { orderTimeline, projectedOrder } from './catalogue/records.js';
-import { rowSchema, watermarkSchema, type Entry } from './catalogue/types.js';
+import { rowSchema, watermarkSchema, type Entry, type RowSchema } from './catalogue/types.js';
 
 // The metric catalogue: every named query of the projector, with its grain, each column's exact
 // definition and unit, its parameters, how empty groups appear, the as-of rule, who may read it and the
@@ -41,11 +41,26 @@ export const queryParams = Object.fromEntries(queryNames.map((n) => [n, catalogu
 /** Who may ask each query, and read its entry. */
 export const queryRoles = perQuery((n): readonly Role[] => readRoles[catalogue[n].access]);
 
-/** The answer's row, per query: strict, money as integers, currency on every money row. */
-export const rowSchemas = perQuery((n) => rowSchema(catalogue[n]));
+/** The answer's row, per query, typed column by column from its entry. */
+const typedRowSchemas = Object.fromEntries(queryNames.map((n): [QueryName, z.ZodType] => [n, rowSchema<Entry['columns']>(catalogue[n])])) as {
+  [N in QueryName]: RowSchema<(typeof catalogue)[N]['columns']>;
+};
+/** One row of a query's answer, typed by its catalogue entry's columns. */
+export type QueryRow<N extends QueryName> = z.output<(typeof typedRowSchemas)[N]>;
+/** The answer's row, per query: strict, money as integers, currency on every money row. Typed as any
+ *  query's row (fields unknown), for code that checks rows of a query chosen at run time. */
+export const rowSchemas: Record<QueryName, z.ZodObject<Record<string, z.ZodType>, z.core.$strict>> = typedRowSchemas;
 
-/** GET /query/<name>'s JSON answer. */
-export const answerSchema = (name: QueryName) => z.object({ name: z.literal(name), watermark: watermarkSchema, rows: z.array(rowSchemas[name]) }).strict();
+const answerOf = <N extends QueryName>(name: N) =>
+  z.object({ name: z.literal(name), watermark: watermarkSchema, rows: z.array(typedRowSchemas[name]) }).strict();
+/** GET /query/<name>'s JSON answer schema, per query, as typed. */
+type AnswerSchemas = { [N in QueryName]: ReturnType<typeof answerOf<N>> };
+/** GET /query/<name>'s JSON answer: a new schema per call, as before; typed through the mapped type
+ *  (AnswerSchemas[N] is answerOf<N>'s type, which TypeScript does not see for a generic N), so that for
+ *  any query name its parsed answers are a union told apart by `name`. */
+export const answerSchema = <N extends QueryName>(name: N) => answerOf(name) as AnswerSchemas[N];
+/** A query's parsed answer; of any query (the default), a union told apart by `name`. */
+export type Answer<N extends QueryName = QueryName> = z.output<AnswerSchemas[N]>;
 
 /** Any role that may read some BI figure: the catalogue's readers. */
 export const catalogueRoles = [...new Set(queryNames.flatMap((n) => queryRoles[n]))];

@@ -10,15 +10,17 @@ import { readRoles } from '../../shared/auth/permissions.js';
  *  order's event data and lines, carried whole. */
 export type Unit = 'text' | 'money' | 'count' | 'quantity' | 'percent' | 'seq' | 'json' | 'lines';
 
-export interface Column {
+/** `S` is the column's value schema as the types see it (the unit's, or `schema`'s), so a query's row
+ *  type follows from its entry; `N` is whether it may be null. */
+export interface Column<S extends z.ZodType = z.ZodType, N extends boolean = boolean> {
   kind: 'dimension' | 'measure';
   unit: Unit;
   /** The exact definition: which facts count, at which instant, gross or net, currency handling. */
   definition: string;
   /** Null allowed (a dimension that may be absent: `department` of payroll's merged row). */
-  nullable?: boolean;
+  nullable?: N;
   /** A narrower schema than the unit's (an enum of statuses, an ISO instant). */
-  schema?: z.ZodType;
+  schema?: S;
 }
 
 /** Who may read the entry and ask its query (shared/auth/permissions.ts readRoles). */
@@ -43,17 +45,13 @@ export interface Entry<P extends z.ZodType = z.ZodType> {
   access: Access;
 }
 
-export const dimension = (definition: string, more: Partial<Column> = {}): Column => ({ kind: 'dimension', unit: 'text', definition, ...more });
-export const measure = (unit: Exclude<Unit, 'text'>, definition: string, more: Partial<Column> = {}): Column => ({
-  kind: 'measure',
-  unit,
-  definition,
-  ...more,
-});
+/** What a column may narrow: its schema, and whether it may be null. */
+type More<S extends z.ZodType, N extends boolean> = { nullable?: N; schema?: S };
+
 export const none = z.object({}).strict();
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/);
-const unitSchema: Record<Unit, z.ZodType> = {
+const unitSchema = {
   text: z.string(),
   money: z.number().int(),
   count: z.number().int().nonnegative(),
@@ -62,16 +60,48 @@ const unitSchema: Record<Unit, z.ZodType> = {
   seq: z.number().int().nonnegative(),
   json: z.unknown(),
   lines: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int(), net: z.number().int(), tax: z.number().int() }).strict()),
-};
+} satisfies Record<Unit, z.ZodType>;
+/** The unit's value schema, as a type (`Extract` keeps the zod constraint through the index). */
+type UnitSchema<U extends Unit> = Extract<(typeof unitSchema)[U], z.ZodType>;
+
+// The column's types come from the arguments alone (NoInfer): an entry's `satisfies Entry` must not
+// widen them to Entry's own.
+export const dimension = <S extends z.ZodType = UnitSchema<'text'>, N extends boolean = false>(
+  definition: string,
+  more: More<S, N> = {},
+): Column<NoInfer<S>, NoInfer<N>> => ({
+  kind: 'dimension',
+  unit: 'text',
+  definition,
+  ...more,
+});
+export const measure = <U extends Exclude<Unit, 'text'>, S extends z.ZodType = UnitSchema<U>, N extends boolean = false>(
+  unit: U,
+  definition: string,
+  more: More<S, N> = {},
+): Column<NoInfer<S>, NoInfer<N>> => ({
+  kind: 'measure',
+  unit,
+  definition,
+  ...more,
+});
 
 function columnSchema(name: string, c: Column): z.ZodType {
   const base = c.schema ?? (name === 'currency' ? currencyCode : unitSchema[c.unit]);
   return c.nullable ? base.nullable() : base;
 }
 
-/** The answer's row: strict (a column the catalogue does not name is our bug), money as integers. */
-export function rowSchema(entry: Pick<Entry, 'columns'>) {
-  return z.object(Object.fromEntries(Object.entries(entry.columns).map(([k, c]) => [k, columnSchema(k, c)]))).strict();
+/** A column's value schema as typed: its own, made nullable when the column says so. */
+type ColumnSchema<C> = C extends Column<infer S, infer N> ? (true extends N ? z.ZodNullable<S> : S) : never;
+/** The row schema's shape, column by column, from an entry's columns. */
+export type RowShape<Cs extends Readonly<Record<string, Column>>> = { -readonly [K in keyof Cs]: ColumnSchema<Cs[K]> };
+export type RowSchema<Cs extends Readonly<Record<string, Column>>> = z.ZodObject<RowShape<Cs>, z.core.$strict>;
+
+/** The answer's row: strict (a column the catalogue does not name is our bug), money as integers. Built
+ *  from the columns at run time; typed column by column, as the mapped shape says (`Object.fromEntries`
+ *  cannot keep the keys). */
+export function rowSchema<Cs extends Readonly<Record<string, Column>>>(entry: { columns: Cs }): RowSchema<Cs> {
+  return z.object(Object.fromEntries(Object.entries(entry.columns).map(([k, c]) => [k, columnSchema(k, c)]))).strict() as unknown as RowSchema<Cs>;
 }
 
 export const watermarkSchema = z

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Auth } from './auth.js';
-import { answerSchema, type QueryName } from '../../olap/catalogue.js';
+import { answerSchema, type Answer, type QueryName } from '../../olap/catalogue.js';
 import { liveTicket as liveTicketAnswer } from '../../shared/query/answers/bi.js';
 
 // Every call the workspace makes: the bearer token, JSON both ways, and the API's error shape
@@ -101,12 +101,13 @@ export function download(path: string): Promise<Blob> {
   return call('GET', `/function/query/${path}`, undefined, {}, true);
 }
 
-/** A named query's answer: its name, the watermark and its rows, the columns its catalogue entry names. */
-export type BiAnswer = z.output<ReturnType<typeof answerSchema>>;
+/** A named query's answer: its name, the watermark and its rows, typed by the columns its catalogue entry
+ *  names; of any query (the default), a union told apart by `name`. */
+export type BiAnswer<N extends QueryName = QueryName> = Answer<N>;
 
 /** A named query of the projector (the BI side and the order timeline), parsed with the catalogue's own
  *  schema for it (olap/catalogue.ts answerSchema): the one the server's answer check holds the projector to. */
-export async function bi(name: QueryName, params: Record<string, string | number> = {}): Promise<BiAnswer> {
+export async function bi<N extends QueryName>(name: N, params: Record<string, string | number> = {}): Promise<BiAnswer<N>> {
   const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
   return parseAnswer(answerSchema(name), await call('GET', `/function/project-to-olap/query/${name}${qs ? `?${qs}` : ''}`), `the ${name} figures`);
 }

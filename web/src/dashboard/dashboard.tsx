@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { bi, type Watermark } from '../api.js';
+import { bi, type BiAnswer, type Watermark } from '../api.js';
 import { onWatermark } from '../live.js';
 import { Header } from '../ui.js';
 import { freshness } from './freshness.js';
-import { moneyByCurrency, panels, type Panel, type Row } from './panels.js';
+import { chart, moneyByCurrency, panels, type Panel } from './panels.js';
 import { catalogue } from '../../../olap/catalogue.js';
 import type { Entry } from '../../../olap/catalogue/types.js';
 
@@ -12,10 +12,9 @@ import type { Entry } from '../../../olap/catalogue/types.js';
 // is behind the stream's newest event (freshness.ts). Charts are drawn imperatively by ECharts into elements Preact leaves alone.
 
 type Chart = { setOption: (o: unknown, opts?: unknown) => void; resize: () => void; dispose: () => void };
-type Drawn = { rows: Row[]; watermark: Watermark };
 
 export function Dashboard() {
-  const [data, setData] = useState<Record<string, Drawn>>({});
+  const [data, setData] = useState<Record<string, BiAnswer>>({});
   const [error, setError] = useState<string>();
   const holders = useRef<Record<string, HTMLDivElement | null>>({});
   const charts = useRef(new Map<string, Chart>());
@@ -25,12 +24,12 @@ export function Dashboard() {
     let running: Promise<void> | null = null;
     let again = false;
     const lib = import('./charts.js');
-    const draw = (p: Panel, rows: Drawn['rows'], init: (el: HTMLElement, theme: string, o: unknown) => Chart) => {
+    const draw = (p: Panel, answer: BiAnswer, init: (el: HTMLElement, theme: string, o: unknown) => Chart) => {
       const el = holders.current[p.id];
       if (!el) return;
-      let chart = charts.current.get(p.id);
-      if (!chart) charts.current.set(p.id, (chart = init(el, 'dark', { renderer: 'canvas' })));
-      chart.setOption(p.option(rows), { replaceMerge: ['series'] });
+      let drawn = charts.current.get(p.id);
+      if (!drawn) charts.current.set(p.id, (drawn = init(el, 'dark', { renderer: 'canvas' })));
+      drawn.setOption(chart(p, answer), { replaceMerge: ['series'] });
     };
     // A refresh asked for while one runs is folded into one more afterwards.
     const refresh = () => {
@@ -41,8 +40,8 @@ export function Dashboard() {
           const { init } = await lib;
           const answers = await Promise.all(panels.map(async (p) => [p, await bi(p.query.name, p.query.params)] as const));
           if (!alive) return;
-          for (const [p, a] of answers) draw(p, a.rows, init as never);
-          setData(Object.fromEntries(answers.map(([p, a]) => [p.id, { rows: a.rows, watermark: a.watermark }])));
+          for (const [p, a] of answers) draw(p, a, init as never);
+          setData(Object.fromEntries(answers.map(([p, a]) => [p.id, a])));
           setError(undefined);
         } while (again && alive);
       })()
@@ -64,9 +63,14 @@ export function Dashboard() {
     };
   }, []);
 
-  const sales = data['panel-sales']?.rows;
+  // The KPIs' rows, told apart by their query's name (so typed as its rows).
+  const salesAnswer = data['panel-sales'];
+  const sales = salesAnswer?.name === 'sales_by_hour' ? salesAnswer.rows : undefined;
   // This UTC month's rows of the margin panel (the KPI in its heading).
-  const margin = data['panel-margin']?.rows.filter((r) => r.month === new Date().toISOString().slice(0, 7));
+  const marginAnswer = data['panel-margin'];
+  const margin = marginAnswer?.name === 'gross_margin' ? marginAnswer.rows.filter((r) => r.month === new Date().toISOString().slice(0, 7)) : undefined;
+  const agingAnswer = data['panel-aging'];
+  const aging = agingAnswer?.name === 'ar_aging' ? agingAnswer.rows : undefined;
   const seqs = panels.map((p) => data[p.id]?.watermark.seq ?? 0);
   return (
     <section id="dashboard" data-seq={String(Math.min(...seqs))}>
@@ -98,7 +102,7 @@ export function Dashboard() {
                 </span>
               ) : p.id === 'panel-aging' ? (
                 <span class="kpi">
-                  open: <b id="ar-total">{data[p.id] ? moneyByCurrency(data[p.id]!.rows, 'balance') : '–'}</b>
+                  open: <b id="ar-total">{aging ? moneyByCurrency(aging, 'balance') : '–'}</b>
                 </span>
               ) : null}
             </h2>

@@ -1,21 +1,31 @@
 import { formatMoney, minorDigits } from '../../../shared/domain/money.js';
 import { orderStatuses, unbookedStatuses } from '../../../shared/domain/order-lifecycle.js';
 import { agingBuckets } from '../../../olap/aging.js';
-import type { QueryName } from '../../../olap/catalogue.js';
+import type { QueryName, QueryRow } from '../../../olap/catalogue.js';
+import type { BiAnswer } from '../api.js';
 
 // The BI panels: which named query each draws and the chart options for its rows. Money is drawn
 // in currency units (axis labels), and every label says its currency.
 
-/** A row of a named BI query: each panel reads the fields its query returns (docs/api.md, BI). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows differ per query; each option() names its fields
-export type Row = Record<string, any>;
-export interface Panel {
+/** A panel over the named query N: its option reads that query's rows, as its catalogue entry types them. */
+export interface PanelOf<N extends QueryName> {
   id: string;
   title: string;
   /** A query of the metric catalogue (olap/catalogue.ts), whose definitions the panel shows. */
-  query: { name: QueryName; params?: Record<string, string | number> };
+  query: { name: N; params?: Record<string, string | number> };
   wide?: boolean;
-  option: (rows: Row[]) => Record<string, unknown>;
+  option: (rows: QueryRow<N>[]) => Record<string, unknown>;
+}
+/** A panel over any one named query. */
+export type Panel = { [N in QueryName]: PanelOf<N> }[QueryName];
+/** Ties a panel's option to its query's rows (the name alone picks N). */
+const panel = <N extends QueryName>(p: PanelOf<N>): Panel => p as Panel;
+
+/** The panel's chart of its own query's answer (bi(p.query.name)); the name is checked, so the rows are
+ *  the ones its option reads. */
+export function chart(p: Panel, answer: BiAnswer): Record<string, unknown> {
+  if (answer.name !== p.query.name) throw new Error(`panel ${p.id} draws ${p.query.name}, not ${answer.name}`);
+  return (p.option as (rows: BiAnswer['rows']) => Record<string, unknown>)(answer.rows);
 }
 
 const statusOrder = orderStatuses;
@@ -34,14 +44,14 @@ const base = {
 const shadow = { trigger: 'axis', axisPointer: { type: 'shadow' } };
 
 /** "€1.00 + $2.00": a sum per currency, never added across currencies. */
-export function moneyByCurrency(rows: Row[], field: string): string {
+export function moneyByCurrency<F extends string>(rows: readonly ({ currency: string } & Record<F, number>)[], field: F): string {
   const sums = new Map<string, number>();
   for (const r of rows) sums.set(r.currency, (sums.get(r.currency) ?? 0) + r[field]);
   return sums.size ? [...sums].map(([c, v]) => formatMoney(v, c)).join(' + ') : formatMoney(0, 'EUR');
 }
 
 export const panels: Panel[] = [
-  {
+  panel({
     id: 'panel-sales',
     title: 'Revenue and orders by hour',
     wide: true,
@@ -49,8 +59,8 @@ export const panels: Panel[] = [
     option(rows) {
       const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
       const hours = Array.from({ length: 24 }, (_, i) => new Date(now - (23 - i) * 3_600_000).toISOString().slice(0, 13));
-      const currencies = [...new Set(rows.map((r) => r.currency as string))];
-      const at = (h: string, c: string | null, f: string) =>
+      const currencies = [...new Set(rows.map((r) => r.currency))];
+      const at = (h: string, c: string | null, f: 'revenue' | 'orders') =>
         rows.filter((r) => r.hour.slice(0, 13) === h && (!c || r.currency === c)).reduce((n, r) => n + r[f], 0);
       // Buckets are UTC hours; labelled in the viewer's time zone.
       const label = (h: string) => new Date(`${h}:00:00Z`).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -67,13 +77,13 @@ export const panels: Panel[] = [
         ],
       };
     },
-  },
-  {
+  }),
+  panel({
     id: 'panel-aging',
     title: 'Receivables aging',
     query: { name: 'ar_aging' },
     option(rows) {
-      const currencies = [...new Set(rows.map((r) => r.currency as string))];
+      const currencies = [...new Set(rows.map((r) => r.currency))];
       const colors = ['#22c55e', '#eab308', '#f59e0b', '#f97316', '#ef4444'];
       return {
         ...base,
@@ -89,8 +99,8 @@ export const panels: Panel[] = [
         })),
       };
     },
-  },
-  {
+  }),
+  panel({
     id: 'panel-funnel',
     title: 'Order funnel',
     query: { name: 'order_funnel' },
@@ -115,8 +125,8 @@ export const panels: Panel[] = [
         ],
       };
     },
-  },
-  {
+  }),
+  panel({
     id: 'panel-stock',
     title: 'Stock levels',
     query: { name: 'stock_levels' },
@@ -133,8 +143,8 @@ export const panels: Panel[] = [
         ],
       };
     },
-  },
-  {
+  }),
+  panel({
     id: 'panel-top',
     title: 'Top products',
     query: { name: 'top_products', params: { limit: 8 } },
@@ -165,17 +175,18 @@ export const panels: Panel[] = [
         ],
       };
     },
-  },
-  {
+  }),
+  panel({
     id: 'panel-margin',
     title: 'Gross margin by month',
     wide: true,
     query: { name: 'gross_margin', params: { months: 12 } },
     option(rows) {
       // Per currency and month: revenue net of tax, cost of goods sold, and the margin between them (olap/buying-queries.ts).
-      const months = [...new Set(rows.map((r) => r.month as string))].sort();
-      const currencies = [...new Set(rows.map((r) => r.currency as string))];
-      const sum = (m: string, c: string, f: string) => rows.filter((r) => r.month === m && r.currency === c).reduce((n, r) => n + r[f], 0);
+      const months = [...new Set(rows.map((r) => r.month))].sort();
+      const currencies = [...new Set(rows.map((r) => r.currency))];
+      const sum = (m: string, c: string, f: 'revenue' | 'cogs' | 'margin') =>
+        rows.filter((r) => r.month === m && r.currency === c).reduce((n, r) => n + r[f], 0);
       return {
         ...base,
         tooltip: shadow,
@@ -188,14 +199,14 @@ export const panels: Panel[] = [
         ]),
       };
     },
-  },
-  {
+  }),
+  panel({
     id: 'panel-inventory',
     title: 'Inventory value at cost',
     query: { name: 'inventory_value', params: { days: 90 } },
     option(rows) {
-      const days = [...new Set(rows.map((r) => r.day as string))].sort();
-      const currencies = [...new Set(rows.map((r) => r.currency as string))];
+      const days = [...new Set(rows.map((r) => r.day))].sort();
+      const currencies = [...new Set(rows.map((r) => r.currency))];
       return {
         ...base,
         xAxis: { type: 'category', data: days },
@@ -209,8 +220,8 @@ export const panels: Panel[] = [
         })),
       };
     },
-  },
-  {
+  }),
+  panel({
     id: 'panel-spend',
     title: 'Purchase spend by supplier',
     query: { name: 'purchase_spend', params: { months: 12 } },
@@ -244,5 +255,5 @@ export const panels: Panel[] = [
         ],
       };
     },
-  },
+  }),
 ];
