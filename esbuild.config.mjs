@@ -52,6 +52,7 @@ export function functionNames() {
 function entries() {
   const list = functionNames().map((name) => ({
     out: join(buildDir, 'functions', name, 'index.js'),
+    split: true,
     contents: `import def from ${JSON.stringify(join(root, 'functions', name, 'handler.ts'))};\nimport { serve } from ${JSON.stringify(join(root, 'shared/http/serve.ts'))};\nawait serve(def);\n`,
   }));
   list.push({ out: join(buildDir, 'triggers', 'connector.js'), contents: `import ${JSON.stringify(join(root, 'triggers/main.ts'))};\n` });
@@ -185,7 +186,10 @@ export async function buildAll({ quiet = false } = {}) {
       const r = await build({
         stdin: { contents: e.contents, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
         ...nodeBundle,
-        outfile: e.out,
+        // A function's folder is its image (template/erpbi-node/pick-bundle.sh): what it imports with
+        // import() (the invoice font, a query's PDF and e-invoice code) stays in chunks beside index.js,
+        // read only by the request that needs it, not parsed at every start.
+        ...(e.split ? { outdir: dirname(e.out), entryNames: basename(e.out, '.js'), chunkNames: 'chunk-[hash]', splitting: true } : { outfile: e.out }),
         minify: true,
         sourcemap: 'linked',
         legalComments: 'none',
@@ -193,15 +197,23 @@ export async function buildAll({ quiet = false } = {}) {
         metafile: true,
       });
       writeFileSync(join(dirname(e.out), 'package.json'), '{"type":"module"}\n');
+      // Chunks of earlier builds go, or an image would carry them (the folder is copied whole).
+      const outputs = new Set(Object.keys(r.metafile.outputs).map((f) => resolve(f)));
+      if (e.split)
+        for (const f of readdirSync(dirname(e.out))) if (/\.js(\.map)?$/.test(f) && !outputs.has(join(dirname(e.out), f))) rmSync(join(dirname(e.out), f));
       // What each input costs in this bundle: `node esbuild.config.mjs --analyze` prints it per package.
       writeFileSync(join(dirname(e.out), `${basename(e.out, '.js')}.meta.json`), JSON.stringify(r.metafile));
-      return { out: e.out, bytes: statSync(e.out).size, metafile: r.metafile };
+      const chunks = Object.entries(r.metafile.outputs).filter(([f, o]) => f.endsWith('.js') && o.entryPoint !== 'entry.ts');
+      return { out: e.out, bytes: statSync(e.out).size, lazyBytes: chunks.reduce((sum, [, o]) => sum + o.bytes, 0), metafile: r.metafile };
     }),
   );
   await web;
   await apiDocs;
   if (!quiet) {
-    for (const r of results) console.log(`  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB`);
+    for (const r of results)
+      console.log(
+        `  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB${r.lazyBytes ? ` (+${(r.lazyBytes / 1024).toFixed(0)} kB in chunks loaded on first use)` : ''}`,
+      );
     console.log(`built ${results.length} bundles in ${Date.now() - started} ms`);
   }
   return results;
@@ -209,7 +221,8 @@ export async function buildAll({ quiet = false } = {}) {
 
 /** Output bytes per package (node_modules/<pkg>, or the repo's own top folder) of one bundle, largest first. */
 export function bytesByPackage(metafile) {
-  const [, output] = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.js'));
+  // the entry's own file: what every start reads (chunks load on first use)
+  const [, output] = Object.entries(metafile.outputs).find(([file, o]) => file.endsWith('.js') && o.entryPoint === 'entry.ts');
   const sums = new Map();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const key = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? `(erpbi) ${input.split('/')[0]}`;
