@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { readdirSync, statSync, existsSync, writeFileSync, mkdirSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -16,9 +16,32 @@ export const webDir = join(buildDir, 'web');
 const external = ['@duckdb/*', 'pg-native'];
 // pino and pg are CommonJS; an ESM bundle needs a require() for them.
 const banner = { js: "import { createRequire as __erpbiRequire } from 'node:module'; const require = __erpbiRequire(import.meta.url);" };
+// zod re-exports its 40-odd locales as a namespace (z.locales) that esbuild cannot tree-shake: 264 kB in every
+// bundle. Nothing here sets another locale; English, the one zod configures on import, is all a bundle keeps.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[/\\]node_modules[/\\]zod[/\\]/.test(args.importer) ? { path: join(args.resolveDir, '..', 'locales'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: "export { default as en } from './en.js';", resolveDir: args.path }));
+  },
+};
 // What every Node bundle shares (the functions, the connector, the OpenAPI generator). The invoice font
 // (shared/documents/fonts.ts) and the PDF/A colour profile (shared/documents/factur-x.ts) travel inside the bundle as bytes.
-export const nodeBundle = { bundle: true, platform: 'node', target: 'node20', format: 'esm', external, banner, loader: { '.ttf': 'binary', '.icc': 'binary' } };
+// i18n-iso-countries' Node entry registers the country names of 80 languages (710 kB); its plain entry has the
+// codes, which is all shared/schemas/parties.ts checks (isValid).
+export const nodeBundle = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  external,
+  banner,
+  loader: { '.ttf': 'binary', '.icc': 'binary' },
+  alias: { 'i18n-iso-countries': 'i18n-iso-countries/index.js' },
+  plugins: [zodEnglishOnly],
+};
 
 export function functionNames() {
   return readdirSync(join(root, 'functions'))
@@ -29,11 +52,14 @@ export function functionNames() {
 function entries() {
   const list = functionNames().map((name) => ({
     out: join(buildDir, 'functions', name, 'index.js'),
+    split: true,
     contents: `import def from ${JSON.stringify(join(root, 'functions', name, 'handler.ts'))};\nimport { serve } from ${JSON.stringify(join(root, 'shared/http/serve.ts'))};\nawait serve(def);\n`,
   }));
   list.push({ out: join(buildDir, 'triggers', 'connector.js'), contents: `import ${JSON.stringify(join(root, 'triggers/main.ts'))};\n` });
   // the OpenFaaS gateway's stand-in on plain Docker (compose/docker-compose.erp.yml)
   list.push({ out: join(buildDir, 'gateway', 'compose-gateway.js'), contents: `import ${JSON.stringify(join(root, 'gateway/compose-gateway.ts'))};\n` });
+  // the box's gateway (runtime/box/main.ts runs it): a bundle starts faster and holds less than tsx compiling TypeScript
+  list.push({ out: join(buildDir, 'box', 'gateway.js'), contents: `import ${JSON.stringify(join(root, 'runtime/box/gateway-main.ts'))};\n` });
   return list;
 }
 
@@ -50,7 +76,9 @@ function newestSource(dir) {
 /** True when a bundle is missing or older than any source it may include. */
 export function isStale() {
   const sources = Math.max(
-    ...['functions', 'shared', 'triggers', 'olap', 'web'].filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))),
+    ...['functions', 'shared', 'triggers', 'olap', 'web', 'gateway', 'runtime']
+      .filter((d) => existsSync(join(root, d)))
+      .map((d) => newestSource(join(root, d))),
     statSync(join(root, 'package-lock.json')).mtimeMs,
     statSync(join(root, 'stack.yml')).mtimeMs,
   );
@@ -155,28 +183,63 @@ export async function buildAll({ quiet = false } = {}) {
   const results = await Promise.all(
     entries().map(async (e) => {
       mkdirSync(dirname(e.out), { recursive: true });
-      await build({
+      const r = await build({
         stdin: { contents: e.contents, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
         ...nodeBundle,
-        outfile: e.out,
+        // A function's folder is its image (template/erpbi-node/pick-bundle.sh): what it imports with
+        // import() (the invoice font, a query's PDF and e-invoice code) stays in chunks beside index.js,
+        // read only by the request that needs it, not parsed at every start.
+        ...(e.split ? { outdir: dirname(e.out), entryNames: basename(e.out, '.js'), chunkNames: 'chunk-[hash]', splitting: true } : { outfile: e.out }),
         minify: true,
         sourcemap: 'linked',
         legalComments: 'none',
         logLevel: 'warning',
+        metafile: true,
       });
       writeFileSync(join(dirname(e.out), 'package.json'), '{"type":"module"}\n');
-      return { out: e.out, bytes: statSync(e.out).size };
+      // Chunks of earlier builds go, or an image would carry them (the folder is copied whole).
+      const outputs = new Set(Object.keys(r.metafile.outputs).map((f) => resolve(f)));
+      if (e.split)
+        for (const f of readdirSync(dirname(e.out))) if (/\.js(\.map)?$/.test(f) && !outputs.has(join(dirname(e.out), f))) rmSync(join(dirname(e.out), f));
+      // What each input costs in this bundle: `node esbuild.config.mjs --analyze` prints it per package.
+      writeFileSync(join(dirname(e.out), `${basename(e.out, '.js')}.meta.json`), JSON.stringify(r.metafile));
+      const chunks = Object.entries(r.metafile.outputs).filter(([f, o]) => f.endsWith('.js') && o.entryPoint !== 'entry.ts');
+      return { out: e.out, bytes: statSync(e.out).size, lazyBytes: chunks.reduce((sum, [, o]) => sum + o.bytes, 0), metafile: r.metafile };
     }),
   );
   await web;
   await apiDocs;
   if (!quiet) {
-    for (const r of results) console.log(`  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB`);
+    for (const r of results)
+      console.log(
+        `  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB${r.lazyBytes ? ` (+${(r.lazyBytes / 1024).toFixed(0)} kB in chunks loaded on first use)` : ''}`,
+      );
     console.log(`built ${results.length} bundles in ${Date.now() - started} ms`);
   }
   return results;
 }
 
+/** Output bytes per package (node_modules/<pkg>, or the repo's own top folder) of one bundle, largest first. */
+export function bytesByPackage(metafile) {
+  // the entry's own file: what every start reads (chunks load on first use)
+  const [, output] = Object.entries(metafile.outputs).find(([file, o]) => file.endsWith('.js') && o.entryPoint === 'entry.ts');
+  const sums = new Map();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const key = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? `(erpbi) ${input.split('/')[0]}`;
+    sums.set(key, (sums.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...sums].sort((a, b) => b[1] - a[1]);
+}
+
+function printAnalysis(results) {
+  for (const r of results) {
+    const rows = bytesByPackage(r.metafile).slice(0, 12);
+    console.log(`\n${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB`);
+    for (const [pkg, bytes] of rows) console.log(`  ${(bytes / 1024).toFixed(1).padStart(8)} kB  ${pkg}`);
+  }
+}
+
 if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
-  await buildAll();
+  const results = await buildAll();
+  if (process.argv.includes('--analyze')) printAnalysis(results);
 }

@@ -3,6 +3,7 @@ import './node-check.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
 import { createPool } from '../../shared/db/pool.js';
 import { migrate } from '../../shared/db/migrate.js';
 import { connectBus, ensureStreams } from '../../shared/events/bus.js';
@@ -14,7 +15,7 @@ import { endpoints, loadOrCreateKeys } from '../dev-issuer/issuer.js';
 import { natsPasswords, natsServerMissing, startNats } from './nats.js';
 import { databasePasswords, databaseRoles, roleOf, startEmbeddedPostgres, type DatabaseRole } from './postgres.js';
 import { Supervisor } from './supervisor.js';
-import { childNodeFlags } from './node-flags.js';
+import { childNodeFlags, functionNodeFlags } from './node-flags.js';
 import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
 import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
@@ -31,6 +32,9 @@ const started = Date.now();
 const dir = dataDir();
 // Every process the box starts inherits it: how the next start knows them if this one is killed (leftovers.ts).
 process.env.ERPBI_DATA = dir;
+// and Node's module compile cache: a (re)started process takes its bundle's compiled code from disk instead of
+// parsing 1+ MB again (measured: 15 % less start-up CPU, 9 MB less idle RSS per function).
+process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'erpbi-node-compile-cache');
 const port = gatewayPort();
 // What the box takes from its environment (shared/config.ts): each part it is not given, it runs itself.
 const config = readConfig([
@@ -190,7 +194,8 @@ async function main() {
   supervisor.start({
     name: 'gateway',
     command: process.execPath,
-    args: [...childNodeFlags, '--import', import.meta.resolve('tsx'), join(root, 'runtime', 'box', 'gateway-main.ts')],
+    // its bundle (esbuild.config.mjs), like the functions': no TypeScript compiler held in its memory
+    args: [...childNodeFlags, join(root, 'build', 'box', 'gateway.js')],
     env: {
       ERPBI_DATA: dir,
       AUTH_ISSUER: box.issuer,
@@ -209,7 +214,7 @@ async function main() {
     supervisor.start({
       name: fn.name,
       command: process.execPath,
-      args: [...childNodeFlags, join(root, 'build', 'functions', fn.name, 'index.js')],
+      args: [...functionNodeFlags(fn.memory), join(root, 'build', 'functions', fn.name, 'index.js')],
       env: {
         ...common,
         ...documents,

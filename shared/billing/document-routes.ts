@@ -9,7 +9,6 @@ import type { Pool } from '../db/pool.js';
 import { documentKey } from '../documents/model.js';
 import { purchaseOrderKey } from '../documents/purchase-order.js';
 import { reminderKey } from '../documents/reminder.js';
-import { documentStore } from '../documents/storage.js';
 
 // GET /invoices/:id/pdf, /credit-notes/:id/pdf, /reminders/:id/pdf and /purchase-orders/:id/pdf in the query
 // function: the stored document as application/pdf, for the roles that see the records. A mount, because the
@@ -80,6 +79,8 @@ export async function storedPdf(db: Pool, kind: StoredKind, id: string): Promise
   const number = rows[0]?.number;
   if (number === undefined) return undefined;
   if (!rows[0]!.rendered) throw new AppError('invalid_transition', `${number} was never sent: a purchase order's PDF is made when it is sent`);
+  // The S3 client (@aws-sdk) loads with the first PDF asked for, not at every start of the query function.
+  const { documentStore } = await import('../documents/storage.js');
   const bytes = await documentStore().get(stored[kind].key(number));
   if (!bytes) throw new AppError('not_ready', `the PDF of ${number} is not rendered yet; try again shortly`);
   return { filename: `${number}.pdf`, bytes };

@@ -6,7 +6,7 @@ import { parseInput } from '../http/errors-to-http.js';
 import { id } from '../schemas/common.js';
 import { einvoiceFile, einvoiceFormats as formats } from '../einvoice/attachment.js';
 import { documentReaders } from './document-routes.js';
-import { loadCreditNoteDocument, loadInvoiceDocument } from './documents.js';
+import type { Pool } from '../db/pool.js';
 
 // GET /invoices/:id/einvoice and /credit-notes/:id/einvoice?format=ubl|cii in the query function: the
 // document as an EN 16931 e-invoice, written from billing's records on each request (the XML is small
@@ -14,9 +14,12 @@ import { loadCreditNoteDocument, loadInvoiceDocument } from './documents.js';
 const byId = z.object({ id }).strict();
 export const einvoiceQuery = z.object({ format: z.enum(['ubl', 'cii']) }).strict();
 
+// The loaders' module also renders PDFs (pdfkit, fonts): imported on the first e-invoice asked for, so the
+// query function does not load a renderer at every start (esbuild.config.mjs keeps it in a chunk).
+const billingDocuments = () => import('./documents.js');
 const documents = [
-  { path: '/invoices/:id/einvoice', what: 'invoice', load: loadInvoiceDocument },
-  { path: '/credit-notes/:id/einvoice', what: 'credit note', load: loadCreditNoteDocument },
+  { path: '/invoices/:id/einvoice', what: 'invoice', load: async (db: Pool, id: string) => (await billingDocuments()).loadInvoiceDocument(db, id) },
+  { path: '/credit-notes/:id/einvoice', what: 'credit note', load: async (db: Pool, id: string) => (await billingDocuments()).loadCreditNoteDocument(db, id) },
 ] as const;
 
 /** The routes below for /openapi.json. */

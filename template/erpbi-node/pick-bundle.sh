@@ -20,8 +20,9 @@ if [ ! -f "$bundle/index.js" ]; then
   exit 1
 fi
 mkdir -p "$dest"
-# the bundle, its package.json ({"type":"module"}) and anything shipped beside it; no source maps
-(cd "$bundle" && find . -name '*.map' -prune -o -type f -print) | while read -r f; do
+# the bundle, its package.json ({"type":"module"}) and anything shipped beside it; no source maps, no
+# esbuild metafile (index.meta.json: what each package costs, for `node esbuild.config.mjs --analyze`)
+(cd "$bundle" && find . \( -name '*.map' -o -name '*.meta.json' \) -prune -o -type f -print) | while read -r f; do
   mkdir -p "$dest/$(dirname "$f")"
   cp "$bundle/$f" "$dest/$f"
 done

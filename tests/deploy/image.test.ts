@@ -38,6 +38,9 @@ describe('function image contents', () => {
   it.skipIf(!built)('a picked bundle starts alone (no node_modules), answers /_/health and serves prom-client metrics', async () => {
     const app = imageDir('query');
     expect(existsSync(join(app, 'node_modules'))).toBe(false);
+    // the build's metafile stays out of the image (pick-bundle.sh)
+    expect(existsSync(join(root, 'build/functions/query/index.meta.json'))).toBe(true);
+    expect(existsSync(join(app, 'index.meta.json'))).toBe(false);
     const port = await freePort();
     const child = spawn(process.execPath, ['index.js'], {
       cwd: app,
@@ -45,7 +48,7 @@ describe('function image contents', () => {
         PATH: process.env.PATH,
         PORT: String(port),
         NODE_ENV: 'production',
-        NODE_OPTIONS: '--max-old-space-size=96', // as the template sets it
+        NODE_OPTIONS: '--max-old-space-size=96 --max-semi-space-size=4', // as the template sets it
         SECRETS_DIR: join(tmp, 'no-secrets'),
         DATABASE_URL: adminUrl,
         NATS_URL: natsUrl,
