@@ -53,7 +53,7 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
     ],
   );
   await post(uow.tx, postingRef.invoice(id), order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
-  uow.emit('invoice_created', {
+  const created = uow.emit('invoice_created', {
     invoiceId: id,
     number,
     orderId: order.orderId,
@@ -67,7 +67,7 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
     total: order.total,
     lines: order.lines,
   });
-  await orderInvoiced(uow, row, id);
+  await orderInvoiced(uow, row, created, id);
 }
 
 /** order_cancelled: an issued invoice gets a full credit note; otherwise remember the cancel. */

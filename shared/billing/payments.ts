@@ -47,7 +47,7 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
   ]);
   await post(uow.tx, postingRef.payment(paymentId, invoice.id), invoice.currency, paymentPosting(input.amount), uow.now);
   const common = { invoiceId: invoice.id, orderId: invoice.order_id, customerId: invoice.customer_id, currency: invoice.currency };
-  uow.emit('payment_received', {
+  const received = uow.emit('payment_received', {
     ...common,
     paymentId,
     amount: input.amount,
@@ -60,6 +60,6 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
   if (outcome.status === 'paid') {
     uow.emit('invoice_paid', { ...common, total: invoice.total, paidAt: uow.now.toISOString() });
   }
-  await orderPaid(uow, order, { invoiceId: invoice.id, amountPaid: outcome.amountPaid, invoiceStatus: outcome.status });
+  await orderPaid(uow, order, received, { invoiceId: invoice.id, amountPaid: outcome.amountPaid, invoiceStatus: outcome.status });
   return { paymentId, invoiceStatus: outcome.status, balance: outcome.balance };
 }

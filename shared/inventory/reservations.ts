@@ -39,16 +39,15 @@ export async function reserveForOrder(uow: UnitOfWork, event: Event<'order_creat
   const plan = planReservation(levels, wanted);
   if (!plan.ok) {
     await saveReservation(uow, order.orderId, 'failed', []);
-    uow.emit('stock_reservation_failed', { orderId: order.orderId, shortages: plan.shortages });
-    await orderRejected(uow, row, plan.shortages);
+    const failed = uow.emit('stock_reservation_failed', { orderId: order.orderId, shortages: plan.shortages });
+    await orderRejected(uow, row, failed, plan.shortages);
     return;
   }
   for (const w of wanted) {
     await moveStock(uow, levels.get(w.sku)!, { kind: 'reservation', onHandDelta: 0, reservedDelta: w.quantity, orderId: order.orderId });
   }
   await saveReservation(uow, order.orderId, 'reserved', wanted);
-  uow.emit('stock_reserved', order);
-  await orderReserved(uow, row);
+  await orderReserved(uow, row, uow.emit('stock_reserved', order));
 }
 
 /** order_cancelled: give reserved stock back; leave a tombstone if the order was not seen yet. */
