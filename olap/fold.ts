@@ -12,7 +12,7 @@ import type { invoices, orders } from './tables/facts.js';
 // announces by the lifecycle table (shared/domain/order-lifecycle.ts): the facts themselves
 // (stock_reserved, invoice_created, payment_received) as well as the order's own events. Every move in
 // Postgres goes up in rank, so the highest rank seen is the status Postgres ends in; taking it from the
-// facts saves the hop through sync-order-status. Rejection is taken from order_rejected, not from the
+// facts keeps it whichever of an order's events comes first. Rejection is taken from order_rejected, not from the
 // reservation failure: that may lose to a cancel, and both rank as final.
 //
 // Every merge is commutative and idempotent (max rank, max amount, newest version), declared once per

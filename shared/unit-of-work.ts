@@ -17,8 +17,10 @@ export interface Deps {
 // What a use case gets: its transaction, a way to raise events, and who caused it.
 export interface UnitOfWork {
   tx: Tx;
-  /** Raises an event of the registry's type with its data; published after commit. */
-  emit: <K extends EventType>(type: K, data: EventData<K>) => Envelope;
+  /** Raises an event of the registry's type with its data; published after commit. `causedBy`: an event
+   *  raised earlier in this unit that caused this one (an order's status move caused by stock_reserved), so
+   *  the chain of causes reads as it happened; by default the unit's own cause. */
+  emit: <K extends EventType>(type: K, data: EventData<K>, causedBy?: Envelope) => Envelope;
   cause: Causation;
   now: Date;
 }
@@ -32,8 +34,8 @@ export async function runUnitOfWork<T>(deps: Deps, cause: Causation, work: (uow:
   const events: Envelope[] = [];
   const result = await withTransaction(deps.db, async (tx) => {
     const now = new Date();
-    const emit = <K extends EventType>(type: K, data: EventData<K>) => {
-      const e = envelope(type, data, cause, now);
+    const emit = <K extends EventType>(type: K, data: EventData<K>, causedBy?: Envelope) => {
+      const e = envelope(type, data, causedBy ? { ...cause, causationId: causedBy.id } : cause, now);
       events.push(e);
       return e;
     };

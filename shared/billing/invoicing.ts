@@ -7,8 +7,9 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import { nextNumber } from './numbering.js';
 import { post } from './ledger.js';
 import { storedCompanyProfile } from '../orders/company-profile.js';
+import { lockOrderForMove, orderInvoiced } from '../orders/status-sync.js';
 
-/** stock_reserved: issue the order's invoice, numbered in this transaction. */
+/** stock_reserved: issue the order's invoice, numbered in this transaction, and move the order to invoiced in it. */
 export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved'>) {
   const order = event.data;
   await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [order.orderId]);
@@ -16,6 +17,9 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
     order.orderId,
   ]);
   if (seen.rowCount) return; // invoiced already, or cancelled before its reservation reached us
+  // The order row before the number counter and the ledger (shared/orders/status-sync.ts): the rows every
+  // invoice shares are taken last, so they are held for as short a time as can be.
+  const row = await lockOrderForMove(uow.tx, order.orderId);
   const { issueDate, dueDate, year } = invoiceDates(uow.now, order.paymentTermsDays);
   const id = uuidv7();
   const number = await nextNumber(uow.tx, invoiceSeries, year);
@@ -49,7 +53,7 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
     ],
   );
   await post(uow.tx, postingRef.invoice(id), order.currency, invoicePosting(order.subtotal, order.tax), uow.now);
-  uow.emit('invoice_created', {
+  const created = uow.emit('invoice_created', {
     invoiceId: id,
     number,
     orderId: order.orderId,
@@ -63,6 +67,7 @@ export async function invoiceOrder(uow: UnitOfWork, event: Event<'stock_reserved
     total: order.total,
     lines: order.lines,
   });
+  await orderInvoiced(uow, row, created, id);
 }
 
 /** order_cancelled: an issued invoice gets a full credit note; otherwise remember the cancel. */

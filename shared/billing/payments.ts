@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../errors.js';
 import { applyPayment, type InvoiceStatus } from '../domain/invoice.js';
 import { paymentPosting, postingRef } from '../domain/ledger.js';
+import { lockOrderForMove, orderPaid } from '../orders/status-sync.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import { post } from './ledger.js';
 
@@ -27,6 +28,8 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
   if (!invoice) throw new AppError('not_found', `no invoice ${input.invoiceId}`);
   const outcome = applyPayment({ total: invoice.total, amountPaid: invoice.amount_paid, credited: invoice.credited, status: invoice.status }, input.amount);
   if (!outcome.ok) throw new AppError(outcome.code, outcome.message, { balance: outcome.balance, path: 'amount' });
+  // The invoice row, then the order's (shared/orders/status-sync.ts), then the ledger.
+  const order = await lockOrderForMove(uow.tx, invoice.order_id);
 
   const paymentId = uuidv7();
   await uow.tx.query('insert into billing.payments (id, invoice_id, amount, method, reference, received_at) values ($1, $2, $3, $4, $5, $6)', [
@@ -44,7 +47,7 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
   ]);
   await post(uow.tx, postingRef.payment(paymentId, invoice.id), invoice.currency, paymentPosting(input.amount), uow.now);
   const common = { invoiceId: invoice.id, orderId: invoice.order_id, customerId: invoice.customer_id, currency: invoice.currency };
-  uow.emit('payment_received', {
+  const received = uow.emit('payment_received', {
     ...common,
     paymentId,
     amount: input.amount,
@@ -57,5 +60,6 @@ export async function recordPayment(uow: UnitOfWork, input: PaymentInput) {
   if (outcome.status === 'paid') {
     uow.emit('invoice_paid', { ...common, total: invoice.total, paidAt: uow.now.toISOString() });
   }
+  await orderPaid(uow, order, received, { invoiceId: invoice.id, amountPaid: outcome.amountPaid, invoiceStatus: outcome.status });
   return { paymentId, invoiceStatus: outcome.status, balance: outcome.balance };
 }

@@ -1,4 +1,4 @@
-import { domains, type Domain } from './registry.js';
+import { domains, subjectFor, type Domain, type EventType } from './registry.js';
 
 // Who may do what on erpbi's nats-server: one user per kind of client, each with the subjects it
 // needs and no more. Without it anyone on the box's network could publish a forged payment_received,
@@ -27,9 +27,24 @@ export const replayConsumer = 'olap-replay';
 export const inboxPrefix = (user: NatsUser) => `_INBOX_${user}`;
 const replies = (user: NatsUser) => ({ allow: [`${inboxPrefix(user)}.>`] });
 
+/**
+ * Another domain's events a domain's functions raise: the order's status moves inside the transaction
+ * that causes it (shared/orders/status-sync.ts), so inventory (reserved, rejected) and billing (invoiced,
+ * paid) raise the orders' order_status_changed, and inventory order_rejected. Exactly these subjects,
+ * not the orders' whole `orders.>`: neither may raise order_created or order_cancelled.
+ */
+export const crossDomainEvents: Partial<Record<Domain, readonly EventType[]>> = {
+  inventory: ['order_status_changed', 'order_rejected'],
+  billing: ['order_status_changed'],
+};
+
 /** What `user` may publish and subscribe to; undefined: everything (the operator). Any stream name. */
 export function natsPermissions(user: NatsUser, prefix: string): NatsPermissions | undefined {
-  if ((domains as readonly string[]).includes(user)) return { publish: { allow: [`${prefix}.${user as Domain}.>`] }, subscribe: replies(user) };
+  if ((domains as readonly string[]).includes(user)) {
+    const domain = user as Domain;
+    const others = (crossDomainEvents[domain] ?? []).map((type) => subjectFor(prefix, type));
+    return { publish: { allow: [`${prefix}.${domain}.>`, ...others] }, subscribe: replies(user) };
+  }
   switch (user) {
     case 'silent':
       return { publish: { deny: ['>'] }, subscribe: { deny: ['>'] } };

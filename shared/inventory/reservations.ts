@@ -5,6 +5,7 @@ import { outflowValue } from '../domain/stock-cost.js';
 import { returnValue } from '../domain/return-cost.js';
 import type { ReservationStatus } from '../domain/reservation-lifecycle.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { lockOrderForMove, orderRejected, orderReserved } from '../orders/status-sync.js';
 import { lockLevels, moveStock } from './stock.js';
 
 interface Reservation {
@@ -25,25 +26,28 @@ async function saveReservation(uow: UnitOfWork, orderId: string, status: Reserva
   );
 }
 
-/** order_created: reserve every line or none. */
+/** order_created: reserve every line or none, and move the order (reserved, or rejected) in the same transaction. */
 export async function reserveForOrder(uow: UnitOfWork, event: Event<'order_created'>) {
   const order = event.data;
   // Serialise with a cancel of the same order that may be running at this moment.
   await uow.tx.query('select pg_advisory_xact_lock(hashtext($1))', [order.orderId]);
   if (await lockReservation(uow, order.orderId)) return; // already handled, or cancelled before we saw it
+  // The order row before the level rows (shared/orders/status-sync.ts): the hot rows are taken last.
+  const row = await lockOrderForMove(uow.tx, order.orderId);
   const wanted = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
   const levels = await lockLevels(uow.tx, wanted);
   const plan = planReservation(levels, wanted);
   if (!plan.ok) {
     await saveReservation(uow, order.orderId, 'failed', []);
-    uow.emit('stock_reservation_failed', { orderId: order.orderId, shortages: plan.shortages });
+    const failed = uow.emit('stock_reservation_failed', { orderId: order.orderId, shortages: plan.shortages });
+    await orderRejected(uow, row, failed, plan.shortages);
     return;
   }
   for (const w of wanted) {
     await moveStock(uow, levels.get(w.sku)!, { kind: 'reservation', onHandDelta: 0, reservedDelta: w.quantity, orderId: order.orderId });
   }
   await saveReservation(uow, order.orderId, 'reserved', wanted);
-  uow.emit('stock_reserved', order);
+  await orderReserved(uow, row, uow.emit('stock_reserved', order));
 }
 
 /** order_cancelled: give reserved stock back; leave a tombstone if the order was not seen yet. */

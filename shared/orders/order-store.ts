@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Tx } from '../db/pool.js';
 import type { OrderStatus } from '../domain/order-lifecycle.js';
+import type { Envelope } from '../events/envelope.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 
 export interface OrderRow {
@@ -28,18 +29,23 @@ export async function mustLockOrder(tx: Tx, id: string): Promise<OrderRow> {
   return order;
 }
 
-/** Writes a status change with its history row and the order_status_changed event. */
-export async function setStatus(uow: UnitOfWork, order: OrderRow, to: OrderStatus, cause: string, reason?: string) {
+/** Writes a status change with its history row and the order_status_changed event (caused by `causedBy`, an
+ *  event of the same unit, when given). */
+export async function setStatus(uow: UnitOfWork, order: OrderRow, to: OrderStatus, cause: string, reason?: string, causedBy?: Envelope) {
   await uow.tx.query('update orders.orders set status = $2, reason = coalesce($3, reason), updated_at = now() where id = $1', [order.id, to, reason ?? null]);
   await uow.tx.query('insert into orders.status_history (order_id, status, cause) values ($1, $2, $3)', [order.id, to, cause]);
-  uow.emit('order_status_changed', {
-    orderId: order.id,
-    customerId: order.customerId,
-    from: order.status,
-    to,
-    cause,
-    currency: order.currency,
-    total: order.total,
-  });
+  uow.emit(
+    'order_status_changed',
+    {
+      orderId: order.id,
+      customerId: order.customerId,
+      from: order.status,
+      to,
+      cause,
+      currency: order.currency,
+      total: order.total,
+    },
+    causedBy,
+  );
   order.status = to;
 }

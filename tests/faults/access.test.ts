@@ -101,7 +101,7 @@ const commands = (): { fn: string; path: string; body: unknown; roles: readonly 
     const [fn, ...rest] = key.split('/');
     return { fn: fn!, path: `/${rest.join('/')}`, body, roles: commandRoles[key as CommandName] };
   });
-const reactions = ['reserve-stock', 'create-invoice', 'sync-order-status'];
+const reactions = ['reserve-stock', 'create-invoice'];
 
 async function refused(kind: string, fn: string, call: () => Promise<Reply>, statuses: number[]) {
   const before = await fingerprint(h.db.pool);

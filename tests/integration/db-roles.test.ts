@@ -142,7 +142,7 @@ describe('Postgres roles: the owner migrates, the functions write as the app rol
     expect(created.status).toBe(201);
     const again = await h.post('create-order', { customerId, lines: [{ sku, quantity: 3 }] }, { role: 'clerk', headers: { 'idempotency-key': `roles-${id}` } });
     expect(again.headers['idempotent-replayed']).toBe('true');
-    await h.settle(); // reserve-stock, create-invoice, sync-order-status: processed events, outbox, sequences
+    await h.settle(); // reserve-stock, create-invoice (each moving the order): processed events, outbox, sequences
     const order = await h.get('query', `/orders/${created.body.id}`, { role: 'clerk' });
     expect(order.body).toMatchObject({ status: 'invoiced' });
     const paid = await h.post(

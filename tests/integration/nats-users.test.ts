@@ -61,6 +61,13 @@ describe("erpbi's nats-server", () => {
     const billing = await as('billing');
     await expect(publish(billing, 'erp.billing.payment_received')).resolves.toMatchObject({ stream });
     await expect(publish(billing, 'erp.hr.employee_hired')).rejects.toThrow();
+    // The order status moves made in inventory's and billing's own transactions, and nothing else of the orders'.
+    await expect(publish(billing, 'erp.orders.order_status_changed')).resolves.toMatchObject({ stream });
+    await expect(publish(billing, 'erp.orders.order_rejected')).rejects.toThrow();
+    await expect(publish(billing, 'erp.orders.order_created')).rejects.toThrow();
+    const inventory = await as('inventory');
+    for (const type of ['order_status_changed', 'order_rejected']) await expect(publish(inventory, `erp.orders.${type}`)).resolves.toMatchObject({ stream });
+    await expect(publish(inventory, 'erp.orders.order_cancelled')).rejects.toThrow();
     // Reading events (salaries, emails) is the connector's and projector's alone: not from the subjects,
     // nor from the inboxes JetStream delivers their consumers' messages to.
     for (const subject of ['erp.>', '_INBOX.>', '_INBOX_connector.>', '_INBOX_projector.>', '>']) {

@@ -12,7 +12,6 @@ export function routingChecks(): void {
       '/function/reserve-stock',
       '/function/reserve-stock.openfaas-fn',
       '/function/create-invoice',
-      '/function/sync-order-status',
       '/function/render-document',
       '/function/project-to-olap/batch',
       '/function/project-to-olap/rebuild',
