@@ -73,6 +73,9 @@ function flowRows(t: Table, f: RunFacts): void {
     t.add(sec, 'flow due -> paid', triple(s.flowMs));
     const cpu = `machine ${s.machineBusyPct.toFixed(0)}% busy, bench client ${s.benchCpuPct.toFixed(0)}% of a core`;
     t.add(sec, 'PG commits/s, per order; CPU', `${s.commitsPerSec.toFixed(0)}/s, ${s.commitsPerOrder.toFixed(1)}; ${cpu}`);
+    const d = s.documents;
+    const docs = `${d.rendered} rendered, ${d.msPerDocument === undefined ? '-' : d.msPerDocument.toFixed(1)} ms render each`;
+    t.add(sec, 'box CPU ms per order (without documents); documents', `${s.cpuMsPerOrder.toFixed(1)} (${s.cpuMsPerOrderWithoutDocuments.toFixed(1)}); ${docs}`);
   }
 }
 
