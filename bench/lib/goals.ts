@@ -42,7 +42,9 @@ function at50(f: RunFacts): StepReport | undefined {
 
 function reached(f: RunFacts): string {
   const best = Math.max(0, ...[...f.steps, ...f.throughput.attempts].filter((s) => s.pass).map((s) => s.rate));
-  return `not reached: the run stopped below 50/s (highest rate that held: ${best}/s)`;
+  const failed = f.steps.find((s) => !s.pass)?.rate;
+  const held = best ? `the highest rate that held: ${best}/s` : 'no rate held';
+  return `not reached: the run stopped below 50/s (${held}${failed ? `; ${failed}/s failed` : ''})`;
 }
 
 function flowGoals(f: RunFacts): Goal[] {
@@ -65,7 +67,7 @@ function costGoals(f: RunFacts): Goal[] {
   const pg = f.pgbench;
   const ratio = 'sustained orders/s / pgbench TPS';
   const sustained = f.throughput.sustained;
-  if (!Number.isFinite(pg.tps)) out.push(missing(ratio, 'ratio', '>= 0.04', 'not measured', 'pgbench skipped (--flow-only / --olap-only)'));
+  if (pg.skipped) out.push(missing(ratio, 'ratio', '>= 0.04', 'not measured', 'pgbench skipped (--flow-only / --olap-only)'));
   else if (!sustained) out.push(missing(ratio, 'ratio', '>= 0.04', 'not reached', `no rate held (pgbench ${pg.tps.toFixed(0)} tps)`));
   else out.push(atLeast(ratio, 'ratio', sustained.rate / pg.tps, 0.04, '>= 0.04', `(${sustained.rate}/s / ${pg.tps.toFixed(0)} tps)`));
   const ref = f.throughput.sustained ?? f.steps.filter((s) => s.pass).at(-1) ?? f.steps[0];

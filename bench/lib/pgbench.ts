@@ -25,6 +25,8 @@ export interface PgbenchResult {
   latencyAvgMs: number;
   synchronousCommit: string;
   fsync: string;
+  /** Not run: the run's options left it out. */
+  skipped?: boolean;
 }
 
 /**

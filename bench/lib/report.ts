@@ -87,6 +87,7 @@ function throughputRows(t: Table, f: RunFacts): void {
   const sustained = f.throughput.sustained?.rate ?? 0;
   t.add('throughput', 'sustained (p99 < 2 s, no error)', sustained ? `${sustained} orders/s` : 'none of the candidates held');
   const pg = f.pgbench;
+  if (pg.skipped) return t.add('postgres limit', 'pgbench', 'skipped (--flow-only / --olap-only)');
   const settings = `avg latency ${pg.latencyAvgMs} ms; fsync=${pg.fsync}, synchronous_commit=${pg.synchronousCommit}`;
   t.add('postgres limit', `pgbench TPC-B -s ${pg.scale} -c ${pg.clients} -j ${pg.threads} -T ${pg.seconds}`, `${pg.tps.toFixed(0)} tps (${settings})`);
   const ratio = pg.erpbiCommitsPerSec ? `${pg.erpbiCommitsPerSec.toFixed(0)} / ${pg.tps.toFixed(0)} = ${(pg.ratio! * 100).toFixed(0)}%` : '-';
