@@ -1,12 +1,15 @@
 // `npm run bench [-- --quick] [-- --rates=10,50,200] [-- --keep]`: a fresh box of its own, the headline
 // flow under open-loop load, throughput, the machine's own Postgres limit (pgbench), cold starts,
 // memory, and the OLAP projector at volume. Prints one table; writes bench/results/<timestamp>.json.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, type Bus } from '../shared/events/bus.js';
 import { loadCatalogue, startBenchBox, type BenchBox } from './lib/box.js';
 import { coldStarts } from './lib/coldstart.js';
+import { MeasureError } from './lib/fail.js';
+import { goalsOf, renderGoals } from './lib/goals.js';
+import { renderOlapGrowth } from './lib/olap-growth.js';
 import { readLoadAvg } from './lib/cpu.js';
 import { EventTap } from './lib/event-tap.js';
 import { runStep, type FlowContext } from './lib/flow.js';
@@ -49,23 +52,18 @@ async function warmUp(ctx: FlowContext, olapRuns: boolean): Promise<void> {
 /** 3. The machine's own Postgres limit, on the same server, in a database of its own. */
 async function postgresLimit(b: BenchBox, skip: boolean): Promise<PgbenchResult> {
   say('pgbench...');
-  if (skip) return { scale: 0, clients: 0, threads: 0, seconds: 0, tps: NaN, latencyAvgMs: NaN, synchronousCommit: '?', fsync: '?' };
+  // Left out on purpose (--flow-only, --olap-only): said so, and the goals say "not measured".
+  if (skip) return { scale: 0, clients: 0, threads: 0, seconds: 0, tps: NaN, latencyAvgMs: NaN, synchronousCommit: '?', fsync: '?', skipped: true };
   return runPgbench(b.pgPort, b.pgUrl('postgres'), { scale: 4, clients: 4, threads: 2, seconds: cfg.pgbenchSeconds });
 }
 
-/** 4. Cold starts and bundle sizes, one bundle at a time while the box idles. */
-async function coldStartsOf(b: BenchBox, skip: boolean) {
+/** 4. Cold starts and bundle sizes, one bundle at a time while the box idles, spawned as the box spawns it. */
+async function coldStartsOf(skip: boolean) {
+  if (skip) return [];
   say('cold starts...');
-  const box = JSON.parse(readFileSync(join(dataDir, 'box.json'), 'utf8')) as { issuer: string };
-  const env = {
-    DATABASE_URL: b.pgUrl(),
-    NATS_URL: b.natsUrl,
-    EVENTS_PREFIX: b.box.prefix,
-    EVENTS_STREAM: b.box.stream,
-    AUTH_ISSUER: box.issuer,
-    AUTH_AUDIENCE: 'erpbi',
-  };
-  return coldStarts(root, env, skip ? 0 : cfg.coldRepeats);
+  const cold = await coldStarts(dataDir, cfg.coldRepeats);
+  say(`  ${cold.map((c) => `${c.name} ${c.coldMs.map((x) => x.toFixed(0)).join('/')} ms`).join(', ')}`);
+  return cold;
 }
 
 /** Every measure, in order, on a box that is ready; fills `results` as it goes. */
@@ -104,7 +102,7 @@ async function measure(b: BenchBox, tap: EventTap, watch: OlapWatch, results: Re
   const reference = throughput.sustained ?? steps.filter((s) => s.pass).at(-1);
   const pgbench = { ...pgb, erpbiCommitsPerSec: reference?.commitsPerSec, ratio: reference ? reference.commitsPerSec / pgb.tps : undefined };
   results.pgbench = pgbench;
-  const cold = await coldStartsOf(b, skip);
+  const cold = await coldStartsOf(skip);
   results.coldStarts = cold;
 
   // 5. The workspace in the browser: what it downloads and how soon a person can work.
@@ -118,7 +116,7 @@ async function measure(b: BenchBox, tap: EventTap, watch: OlapWatch, results: Re
   let olap: OlapVolume = { sizes: [] };
   if (olapRuns && ctx.olapMode && !flag('no-olap') && !flowOnly) {
     olapPeak.start(1000);
-    olap = await olapAtVolume(b, bus, cat, watch);
+    olap = await olapAtVolume(b, bus, cat, watch, pids['project-to-olap']!);
   }
   olapPeak.stop();
   results.olap = { sizes: olap.sizes, rebuild: olap.rebuilt, peak: olapPeak.peak };
@@ -140,6 +138,9 @@ async function measure(b: BenchBox, tap: EventTap, watch: OlapWatch, results: Re
     olapPeak: olapPeak.peak,
   };
   results.table = renderTable(facts);
+  results.goals = goalsOf(facts);
+  results.goalsTable = renderGoals(results.goals as ReturnType<typeof goalsOf>);
+  results.olapGrowthTable = renderOlapGrowth(olap);
 }
 
 async function main() {
@@ -176,13 +177,16 @@ async function main() {
   const out = join(root, 'bench', 'results', `${stamp}.json`);
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   console.log(results.table as string);
+  if (results.olapGrowthTable) console.log(`\nHow OLAP grows with the history:\n${results.olapGrowthTable as string}`);
+  console.log(`\nIssue 24's goals:\n${results.goalsTable as string}`);
   console.log(`\n(${((now() - t0) / 1000).toFixed(0)} s in all; details in ${out.slice(root.length + 1)})`);
 }
 
 main().then(
   () => process.exit(0),
   (err: Error) => {
-    console.error(`bench failed: ${err.stack ?? err.message}`);
+    // A measure that could not be taken says what and why; its stack would only bury that.
+    console.error(`bench failed: ${err instanceof MeasureError ? err.message : (err.stack ?? err.message)}`);
     process.exit(1);
   },
 );

@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../runtime/box/box.js';
+import { readServicesFile, type ServiceSpecs } from '../../runtime/box/services-file.js';
+import { listeningMessage } from '../../shared/lifecycle.js';
+import { cannotMeasure, OutputTail } from './fail.js';
 import { now, sleep } from './stats.js';
 
 export interface ColdStart {
@@ -33,45 +35,77 @@ function rssOf(pid: number): number {
   }
 }
 
-/** Spawns every bundle in build/functions (plus the connector) as the runtime would, timing spawn -> first 200 on /_/health. */
-export async function coldStarts(root: string, env: Record<string, string>, repeats: number): Promise<ColdStart[]> {
-  const dir = join(root, 'build', 'functions');
-  const names = readdirSync(dir)
-    .filter((n) => existsSync(join(dir, n, 'index.js')))
-    .sort();
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+const ended = (c: ChildProcess) => (c.signalCode ? `killed by ${c.signalCode}` : `exited with code ${c.exitCode}`);
+
+/**
+ * One start as the box's supervisor does it (runtime/box/supervisor.ts): its command, args and env, PORT=0
+ * and an IPC channel on which the process says where it listens; then polls /_/health there.
+ */
+async function startOnce(name: string, spec: ServiceSpecs[string], olapFile: string, rss: boolean): Promise<{ ms: number; rssKb: number }> {
+  const started = now();
+  const child = spawn(spec.command, spec.args, {
+    // LOG_LEVEL warn: the start's own lines cost time the box does not spend at its default level either way.
+    env: { ...process.env, ...spec.env, PORT: String(spec.port ?? 0), OLAP_FILE: olapFile, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const output = new OutputTail().follow(child.stdout, child.stderr);
+  let port = spec.port;
+  child.on('message', (m) => (port ??= listeningMessage(m)));
+  try {
+    const deadline = started + 20_000;
+    while (child.exitCode === null && child.signalCode === null) {
+      if (port !== undefined && (await healthy(port))) {
+        const ms = now() - started;
+        const rssKb = rss ? rssOf(child.pid!) : 0;
+        if (rss && rssKb <= 0) cannotMeasure(`the RSS of ${name} after its cold start`, `no VmRSS in /proc/${child.pid}/status`, output.toString());
+        return { ms, rssKb };
+      }
+      if (now() > deadline) cannotMeasure(`the cold start of ${name}`, `no 200 on /_/health within 20 s (port ${port ?? 'never said'})`, output.toString());
+      await sleep(2);
+    }
+    await sleep(50); // the last lines it wrote
+    return cannotMeasure(`the cold start of ${name}`, `${ended(child)} before answering /_/health`, output.toString());
+  } finally {
+    await stop(child);
+  }
+}
+
+/** The function bundles the box runs (build/functions/<name>/index.js), as <data>/services.json has them. */
+export function functionSpecs(dataDir: string): [string, ServiceSpecs[string], string][] {
+  const specs = readServicesFile(join(dataDir, 'services.json'));
+  const out: [string, ServiceSpecs[string], string][] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    const bundle = spec.args.find((a) => a.endsWith(join('build', 'functions', name, 'index.js')));
+    if (bundle) out.push([name, spec, bundle]);
+  }
+  if (!out.length) cannotMeasure('cold starts', `no function bundle in ${join(dataDir, 'services.json')}`);
+  return out.sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+/** Spawns every function bundle of the box, one at a time while the box idles, timing spawn -> first 200 on /_/health. */
+export async function coldStarts(dataDir: string, repeats: number): Promise<ColdStart[]> {
   const olapDir = mkdtempSync(join(tmpdir(), 'erpbi-bench-cold-'));
   const out: ColdStart[] = [];
   try {
-    for (const name of names) {
-      const file = join(dir, name, 'index.js');
-      const entry: ColdStart = { name, bytes: statSync(file).size, coldMs: [], rssKb: 0 };
+    for (const [name, spec, bundle] of functionSpecs(dataDir)) {
+      const entry: ColdStart = { name, bytes: statSync(bundle).size, coldMs: [], rssKb: 0 };
       for (let k = 0; k < repeats; k++) {
-        const port = await freePort();
-        const started = now();
-        const child = spawn(process.execPath, [file], {
-          env: { ...process.env, ...env, FUNCTION_NAME: name, PORT: String(port), OLAP_FILE: join(olapDir, `cold-${k}.duckdb`), LOG_LEVEL: 'warn' },
-          stdio: 'ignore',
-        });
-        let ms = NaN;
-        const deadline = started + 20_000;
-        while (now() < deadline && child.exitCode === null) {
-          if (await healthy(port)) {
-            ms = now() - started;
-            break;
-          }
-          await sleep(2);
-        }
-        if (k === 0 && child.pid) entry.rssKb = rssOf(child.pid);
-        entry.coldMs.push(ms);
-        await new Promise<void>((done) => {
-          if (child.exitCode !== null) return done();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            done();
-          });
-          child.kill('SIGTERM');
-        });
+        // The projector's own file: the box's is open (DuckDB takes one writer).
+        const start = await startOnce(name, spec, join(olapDir, `cold-${k}.duckdb`), k === 0);
+        entry.coldMs.push(start.ms);
+        if (k === 0) entry.rssKb = start.rssKb;
       }
       out.push(entry);
     }

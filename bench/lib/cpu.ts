@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { boxLog, cannotMeasure } from './fail.js';
+import { dataDir } from './options.js';
 
 // CPU seconds used by each process group of a box, from /proc/<pid>/stat (utime + stime, in clock
 // ticks of 1/100 s). Postgres: the postmaster with its exited children (cutime/cstime) plus live ones.
@@ -17,9 +19,13 @@ function stat(pid: number): number[] | undefined {
   }
 }
 
+/** A process of the box that is gone cannot be measured: the run stops naming it, with its log's last lines. */
+function statOf(name: string, pid: number): number[] {
+  return stat(pid) ?? cannotMeasure(`the CPU time of ${name}`, `pid ${pid} (pids.json) is gone: it exited or was restarted`, boxLog(dataDir, name));
+}
+
 function postgresTicks(postmaster: number): number {
-  const own = stat(postmaster);
-  if (!own) return 0;
+  const own = statOf('postgres', postmaster);
   let total = own[11]! + own[12]! + own[13]! + own[14]!;
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -34,8 +40,8 @@ export function cpuTicks(pids: Record<string, number>): Record<string, number> {
   for (const [name, pid] of Object.entries(pids)) {
     if (name === 'postgres') out[name] = postgresTicks(pid);
     else {
-      const f = stat(pid);
-      out[name] = f ? f[11]! + f[12]! : 0;
+      const f = statOf(name, pid);
+      out[name] = f[11]! + f[12]!;
     }
   }
   return out;

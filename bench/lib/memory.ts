@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { boxLog, cannotMeasure } from './fail.js';
+import { dataDir } from './options.js';
 
 // Resident memory of every process of a box, read from /proc. Postgres is the postmaster plus its
 // children (backends, checkpointer, walwriter...). RSS counts shared pages (Postgres' shared buffers,
@@ -17,19 +19,23 @@ function field(text: string, name: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-function one(pid: number): { rssKb: number; pssKb: number } | undefined {
+function read(file: string): string | undefined {
   try {
-    const rssKb = field(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
-    let pssKb = 0;
-    try {
-      pssKb = field(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
-    } catch {
-      pssKb = rssKb;
-    }
-    return { rssKb, pssKb };
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined; // gone
   }
+}
+
+/** RSS and PSS of one process; undefined when it is gone. A process there without the figures stops the run. */
+function one(pid: number, name: string): { rssKb: number; pssKb: number } | undefined {
+  const status = read(`/proc/${pid}/status`);
+  const rollup = read(`/proc/${pid}/smaps_rollup`);
+  if (status === undefined || rollup === undefined) return undefined;
+  const rssKb = field(status, 'VmRSS');
+  const pssKb = field(rollup, 'Pss');
+  if (rssKb <= 0 || pssKb <= 0) cannotMeasure(`the memory of ${name}`, `pid ${pid}: VmRSS ${rssKb} kB, Pss ${pssKb} kB`);
+  return { rssKb, pssKb };
 }
 
 function childrenOf(parent: number): number[] {
@@ -58,7 +64,9 @@ export function sampleBox(pids: Record<string, number>): BoxMem {
     const group = name === 'postgres' ? [pid, ...childrenOf(pid)] : [pid];
     const total = { rssKb: 0, pssKb: 0, procs: 0 };
     for (const p of group) {
-      const m = one(p);
+      const m = one(p, name);
+      // A Postgres backend may end between the listing and the read; the process named in pids.json may not.
+      if (!m && p === pid) cannotMeasure(`the memory of ${name}`, `pid ${pid} (pids.json) is gone: it exited or was restarted`, boxLog(dataDir, name));
       if (!m) continue;
       total.rssKb += m.rssKb;
       total.pssKb += m.pssKb;
@@ -82,6 +90,8 @@ export class PeakTracker {
   readonly peak: BoxMem = {};
   peakTotal: ProcMem = { rssKb: 0, pssKb: 0, procs: 0 };
   private timer: NodeJS.Timeout | undefined;
+  /** A sample that failed on the timer: stop() throws it, the run does not carry on without it. */
+  private failed: Error | undefined;
 
   constructor(private readonly pids: Record<string, number>) {}
 
@@ -99,12 +109,19 @@ export class PeakTracker {
 
   start(everyMs = 1000): void {
     this.stop();
-    this.timer = setInterval(() => this.sample(), everyMs);
+    this.timer = setInterval(() => {
+      try {
+        this.sample();
+      } catch (e) {
+        this.failed ??= e as Error;
+      }
+    }, everyMs);
     this.timer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.failed) throw this.failed;
   }
 }

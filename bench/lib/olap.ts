@@ -1,6 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Bus } from '../../shared/events/bus.js';
 import type { BenchBox, Catalogue } from './box.js';
+import { boxLog, cannotMeasure } from './fail.js';
+import { dataDir } from './options.js';
 import type { OlapWatch } from './olap-watch.js';
 import { now, sleep, summarize, type Summary } from './stats.js';
 
@@ -162,13 +164,19 @@ export async function loadSynthetic(
   const publishMs = now() - started;
   const deadline = now() + timeoutMs;
   while (watch.seq < lastSeq && now() < deadline) await sleep(50);
-  const projectedMs = watch.seq >= lastSeq ? now() - started : NaN;
+  if (watch.seq < lastSeq) {
+    const where = `watermark ${watch.seq} < ${lastSeq} after ${timeoutMs / 1000} s`;
+    cannotMeasure(`the OLAP load of ${orders} orders`, `the projector did not apply them all (${where})`, boxLog(dataDir, 'project-to-olap'));
+  }
+  const projectedMs = now() - started;
   watch.onWatermark(() => {});
   // Apply rate over the stretch where the projector was behind the publisher.
   const behind = points.filter(([, seq]) => seq < lastSeq);
   const first = points[Math.min(1, points.length - 1)];
   const last = points[points.length - 1];
-  const applyRate = first && last && last[0] > first[0] ? (last[1] - first[1]) / ((last[0] - first[0]) / 1000) : NaN;
+  if (!first || !last || last[0] <= first[0])
+    cannotMeasure(`the OLAP apply rate at ${orders} orders`, `${points.length} watermark(s) seen on the live feed while it applied ${events} events`);
+  const applyRate = (last[1] - first[1]) / ((last[0] - first[0]) / 1000);
   return { orders, events, publishMs, projectedMs, applyRate, batches: behind.length };
 }
 
@@ -183,6 +191,7 @@ export async function queryLatencies(b: BenchBox, repeats: number, orderIds: str
       const res = await b.http.get(`/function/project-to-olap/query/${path}`, b.tokens[q.role], 120_000);
       samples.push(now() - t);
       status = res.status;
+      if (status !== 200) cannotMeasure(`the BI query ${q.name}`, `GET ${path} answered ${status}: ${JSON.stringify(res.body).slice(0, 500)}`);
     }
     out[q.name] = { ...summarize(samples), status };
   }
@@ -194,6 +203,9 @@ export async function rebuild(b: BenchBox): Promise<{ status: number; events: nu
   const t = now();
   const res = await b.http.post('/function/project-to-olap/rebuild', b.tokens.admin, {}, 1_800_000);
   const ms = now() - t;
+  if (res.status !== 200)
+    cannotMeasure('the OLAP rebuild', `answered ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`, boxLog(dataDir, 'project-to-olap'));
   const events = Number((res.body as { events?: number })?.events ?? NaN);
+  if (!(events > 0)) cannotMeasure('the OLAP rebuild', `its answer has no event count: ${JSON.stringify(res.body).slice(0, 500)}`);
   return { status: res.status, events, ms, rate: events / (ms / 1000), body: res.status === 200 ? undefined : res.body };
 }

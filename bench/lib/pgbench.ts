@@ -1,8 +1,20 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { pgQuery } from './box.js';
+import { cannotMeasure, figure } from './fail.js';
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+
+/** pgbench, or the run stops with how it ended and the last of what it wrote. */
+async function run(args: string[], opts: { env: NodeJS.ProcessEnv; timeout: number }): Promise<{ stdout: string }> {
+  try {
+    return await exec('/usr/bin/pgbench', args, opts);
+  } catch (e) {
+    const err = e as Error & { code?: number | string; signal?: string; stdout?: string; stderr?: string };
+    const how = err.signal ? `killed by ${err.signal}` : `exit code ${err.code}`;
+    return cannotMeasure(`pgbench ${args[0]}`, how, `${err.stdout ?? ''}\n${err.stderr ?? ''}`.trim().slice(-4096));
+  }
+}
 
 export interface PgbenchResult {
   scale: number;
@@ -13,6 +25,8 @@ export interface PgbenchResult {
   latencyAvgMs: number;
   synchronousCommit: string;
   fsync: string;
+  /** Not run: the run's options left it out. */
+  skipped?: boolean;
 }
 
 /**
@@ -28,13 +42,13 @@ export async function runPgbench(
   await pgQuery(adminUrl, 'create database pgbench');
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(new URL(adminUrl).password) };
   const conn = ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres'];
-  await run('/usr/bin/pgbench', ['-i', '-q', '-s', String(opts.scale), ...conn, 'pgbench'], { env, timeout: 300_000 });
-  const { stdout } = await run('/usr/bin/pgbench', ['-T', String(opts.seconds), '-c', String(opts.clients), '-j', String(opts.threads), ...conn, 'pgbench'], {
+  await run(['-i', '-q', '-s', String(opts.scale), ...conn, 'pgbench'], { env, timeout: 300_000 });
+  const { stdout } = await run(['-T', String(opts.seconds), '-c', String(opts.clients), '-j', String(opts.threads), ...conn, 'pgbench'], {
     env,
     timeout: (opts.seconds + 120) * 1000,
   });
-  const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
-  const latencyAvgMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
+  const tps = figure('pgbench tps', Number(/tps = ([\d.]+)/.exec(stdout)?.[1]), { output: stdout.slice(-4096) });
+  const latencyAvgMs = figure('pgbench latency', Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]), { output: stdout.slice(-4096) });
   const settings = await pgQuery<{ name: string; setting: string }>(
     adminUrl,
     `select name, setting from pg_settings where name in ('synchronous_commit', 'fsync')`,

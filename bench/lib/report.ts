@@ -73,6 +73,9 @@ function flowRows(t: Table, f: RunFacts): void {
     t.add(sec, 'flow due -> paid', triple(s.flowMs));
     const cpu = `machine ${s.machineBusyPct.toFixed(0)}% busy, bench client ${s.benchCpuPct.toFixed(0)}% of a core`;
     t.add(sec, 'PG commits/s, per order; CPU', `${s.commitsPerSec.toFixed(0)}/s, ${s.commitsPerOrder.toFixed(1)}; ${cpu}`);
+    const d = s.documents;
+    const docs = `${d.rendered} rendered, ${d.msPerDocument === undefined ? '-' : d.msPerDocument.toFixed(1)} ms render each`;
+    t.add(sec, 'box CPU ms per order (without documents); documents', `${s.cpuMsPerOrder.toFixed(1)} (${s.cpuMsPerOrderWithoutDocuments.toFixed(1)}); ${docs}`);
   }
 }
 
@@ -84,6 +87,7 @@ function throughputRows(t: Table, f: RunFacts): void {
   const sustained = f.throughput.sustained?.rate ?? 0;
   t.add('throughput', 'sustained (p99 < 2 s, no error)', sustained ? `${sustained} orders/s` : 'none of the candidates held');
   const pg = f.pgbench;
+  if (pg.skipped) return t.add('postgres limit', 'pgbench', 'skipped (--flow-only / --olap-only)');
   const settings = `avg latency ${pg.latencyAvgMs} ms; fsync=${pg.fsync}, synchronous_commit=${pg.synchronousCommit}`;
   t.add('postgres limit', `pgbench TPC-B -s ${pg.scale} -c ${pg.clients} -j ${pg.threads} -T ${pg.seconds}`, `${pg.tps.toFixed(0)} tps (${settings})`);
   const ratio = pg.erpbiCommitsPerSec ? `${pg.erpbiCommitsPerSec.toFixed(0)} / ${pg.tps.toFixed(0)} = ${(pg.ratio! * 100).toFixed(0)}%` : '-';

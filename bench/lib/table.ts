@@ -1,4 +1,14 @@
-// One markdown table: section | measure | value. Printed to the terminal and pasted into BENCHMARKS.md as is.
+// Markdown tables, printed to the terminal and pasted into BENCHMARKS.md as they are.
+
+/** Any number of columns, each padded to its widest cell. */
+export function grid(head: string[], rows: string[][]): string {
+  const all = [head, ...rows];
+  const w = head.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => `| ${w.map((x, c) => (r[c] ?? '').padEnd(x)).join(' | ')} |`;
+  return [line(head), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The run's table: section | measure | value, the section said once for its rows. */
 export class Table {
   private readonly rows: [string, string, string][] = [];
   private last = '';
@@ -9,10 +19,6 @@ export class Table {
   }
 
   render(): string {
-    const head: [string, string, string] = ['section', 'measure', 'value'];
-    const all = [head, ...this.rows];
-    const w = [0, 1, 2].map((c) => Math.max(...all.map((r) => r[c]!.length)));
-    const line = (r: [string, string, string]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')} |`;
-    return [line(head), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...this.rows.map(line)].join('\n');
+    return grid(['section', 'measure', 'value'], this.rows);
   }
 }

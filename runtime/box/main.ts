@@ -18,6 +18,7 @@ import { Supervisor } from './supervisor.js';
 import { childNodeFlags, functionNodeFlags } from './node-flags.js';
 import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
+import { writeServicesFile } from './services-file.js';
 import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
 import { companyProfileFile } from './company-file.js';
 import { emailSettings, emailSummary } from '../../shared/email/settings.js';
@@ -241,6 +242,7 @@ async function main() {
       CLIENT_SECRET: box.clientSecret,
     },
   });
+  writeServicesFile(join(dir, 'services.json'), supervisor.specs());
   await supervisor.waitHealthy(120_000);
   say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  screens     ${gatewayUrl}/`);

@@ -111,6 +111,11 @@ export class Supervisor {
     );
   }
 
+  /** What each process is started with (runtime/box/services-file.ts writes it for the bench). */
+  specs(): ProcessSpec[] {
+    return [...this.procs.values()].map((p) => p.spec);
+  }
+
   port(name: string): number | undefined {
     return this.procs.get(name)?.port;
   }

@@ -1,0 +1,28 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { ProcessSpec } from './supervisor.js';
+
+// How the box spawns each service ({name: {command, args, env, port?}}): the env is only what the box adds
+// to its own environment (each function's NATS user and password, its role's DATABASE_URL, PGAPPNAME,
+// object storage, company profile...). Written for the bench, which must start a bundle exactly as the box
+// does (bench/lib/coldstart.ts): a copy of the env by hand fell behind the least-privilege work and every
+// cold start died unseen. It holds passwords, like box.json: mode 0600.
+const spec = z.object({
+  command: z.string(),
+  args: z.array(z.string()),
+  env: z.record(z.string(), z.string()),
+  port: z.number().int().optional(),
+});
+const services = z.record(z.string(), spec);
+export type ServiceSpecs = z.infer<typeof services>;
+
+/** Written whole under another name, then renamed: a reader never sees half a file. */
+export function writeServicesFile(file: string, specs: ProcessSpec[]): void {
+  const value: ServiceSpecs = Object.fromEntries(specs.map(({ name, ...rest }) => [name, rest]));
+  writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
+export function readServicesFile(file: string): ServiceSpecs {
+  return services.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
