@@ -172,12 +172,22 @@ async function main() {
     await b.box.stop();
     if (!flag('keep')) rmSync(dataDir, { recursive: true, force: true });
   }
+  // The same flow on the compose stack (issue 24, "also measure"); after the box has stopped, so the two never share the CPU.
+  // Imported only here: it sets the compose project's environment when loaded.
+  if (flag('containers')) {
+    const { runContainerBench, table } = await import('./containers/run.js');
+    const olapOrders = cfg.olapSizes.at(-1) ?? 100_000;
+    const containers = await runContainerBench({ rate: cfg.rates[0] ?? 10, seconds: cfg.sustainSeconds, olapOrders });
+    results.containers = containers;
+    results.containersTable = table(containers);
+  }
   results.totalSeconds = (now() - t0) / 1000;
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const out = join(root, 'bench', 'results', `${stamp}.json`);
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   console.log(results.table as string);
   if (results.olapGrowthTable) console.log(`\nHow OLAP grows with the history:\n${results.olapGrowthTable as string}`);
+  if (results.containersTable) console.log(`\nThe same flow on the container stack:\n${results.containersTable as string}`);
   console.log(`\nIssue 24's goals:\n${results.goalsTable as string}`);
   console.log(`\n(${((now() - t0) / 1000).toFixed(0)} s in all; details in ${out.slice(root.length + 1)})`);
 }

@@ -125,7 +125,7 @@ export async function runContainerBench(opts: { rate: number; seconds: number; o
 }
 
 /** One line per container: CPU per order and memory over the flow step. */
-function table(r: ContainerBenchResult): string {
+export function table(r: ContainerBenchResult): string {
   const rows = Object.entries(r.flow.perContainer)
     .sort(([, a], [, b]) => b.cpuSeconds - a.cpuSeconds)
     .map(([n, c]) => `${n.padEnd(20)} ${c.cpuMsPerOrder.toFixed(2).padStart(8)} ${String(c.memoryPeakMb).padStart(8)} / ${c.memoryLimitMb || '-'}`);
