@@ -3,6 +3,7 @@ import type { Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
 import type { ConnectorMetrics } from './metrics.js';
 import { postJson } from './invoke.js';
+import { withFallback, type FunctionUrls } from './function-urls.js';
 
 export interface BatchFeedOptions {
   bus: Bus;
@@ -159,10 +160,10 @@ function parseOrNull(m: JsMsg): unknown {
   }
 }
 
-/** One feed per batch function of stack.yml, each POSTing to `/function/<name>/batch` through the gateway. */
+/** One feed per batch function of stack.yml, each POSTing to its `/batch` (direct or through the gateway: function-urls.ts). */
 export async function startBatchFeeds(
   fns: { name: string; topics: string[]; batch?: number | undefined }[],
-  opts: { bus: Bus; stream: string; gatewayUrl: string; token: () => Promise<string>; log: Logger; metrics?: ConnectorMetrics },
+  opts: { bus: Bus; stream: string; urls: FunctionUrls; token: () => Promise<string>; log: Logger; metrics?: ConnectorMetrics },
 ): Promise<() => Promise<void>> {
   const stops: (() => Promise<void>)[] = [];
   for (const fn of fns) {
@@ -178,7 +179,8 @@ export async function startBatchFeeds(
         log: opts.log,
         metrics: opts.metrics,
         post: async (body) => {
-          const res = await postJson(`${opts.gatewayUrl}/function/${fn.name}/batch`, { authorization: `Bearer ${await opts.token()}` }, body, 60_000);
+          const headers = { authorization: `Bearer ${await opts.token()}` };
+          const res = await withFallback(opts.urls, fn.name, '/batch', (url) => postJson(url, headers, body, 60_000));
           return { status: res.status, detail: res.text };
         },
       }),
