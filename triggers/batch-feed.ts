@@ -195,7 +195,7 @@ export async function startBatchFeeds(
         metrics: opts.metrics,
         post: async (body) => {
           const headers = { authorization: `Bearer ${await opts.token()}` };
-          const res = await withFallback(opts.urls, fn.name, '/batch', (url) => postJson(url, headers, body, 60_000));
+          const res = await withFallback(opts.urls, fn.name, '/batch', (url, direct) => postJson(url, headers, body, 60_000, 4096, direct));
           return { status: res.status, detail: res.text };
         },
       }),

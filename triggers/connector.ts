@@ -80,7 +80,7 @@ async function deliver(msg: JsMsg, fn: string, lastDelivery: number, opts: Conne
   let detail = '';
   try {
     const headers = { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` };
-    const res = await withFallback(opts.urls, fn, '/', (url) => postJson(url, headers, msg.string(), invokeTimeoutMs, 500));
+    const res = await withFallback(opts.urls, fn, '/', (url, direct) => postJson(url, headers, msg.string(), invokeTimeoutMs, 500, direct));
     status = res.status;
     detail = res.text;
   } catch (err) {

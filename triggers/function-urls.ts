@@ -71,12 +71,12 @@ export function functionUrls(settings: FunctionUrlSettings): FunctionUrls {
 const notSent = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 /** Runs `attempt` on the direct URL; when that connection could not even be made, once more through the gateway. */
-export async function withFallback<T>(urls: FunctionUrls, name: string, path: string, attempt: (url: string) => Promise<T>): Promise<T> {
+export async function withFallback<T>(urls: FunctionUrls, name: string, path: string, attempt: (url: string, direct: boolean) => Promise<T>): Promise<T> {
   const first = urls.url(name, path);
   try {
-    return await attempt(first.url);
+    return await attempt(first.url, first.direct);
   } catch (err) {
     if (!first.direct || !notSent.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
-    return attempt(urls.url(name, path, true).url);
+    return attempt(urls.url(name, path, true).url, false);
   }
 }

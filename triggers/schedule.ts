@@ -45,7 +45,7 @@ export function startSchedules(fns: readonly { name: string; schedule?: Schedule
 export async function invokeScheduled(fn: string, path: string, opts: Pick<ScheduleOptions, 'urls' | 'token' | 'log'>): Promise<boolean> {
   try {
     const headers = { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `schedule-${fn}-${Date.now()}` };
-    const res = await withFallback(opts.urls, fn, path, (url) => postJson(url, headers, '{}', 10 * 60_000, 2000));
+    const res = await withFallback(opts.urls, fn, path, (url, direct) => postJson(url, headers, '{}', 10 * 60_000, 2000, direct));
     if (res.status >= 200 && res.status < 300) {
       opts.log.info({ fn, path, answer: res.text.slice(0, 500) }, 'scheduled run done');
       return true;
