@@ -96,6 +96,11 @@ export const settings = z.object({
   STACK_FILE: z.string().min(1).default('stack.yml'),
   GATEWAY_URL: z.string().url().optional(),
   TOKEN_URL: z.string().url().optional(),
+  /** Direct addresses of the functions, past the gateway (triggers/function-urls.ts): `name=base,...`, `*` for
+   *  every other name, `{name}` replaced; the compose stack's `*=http://{name}:8080`. Unset: the gateway. */
+  FUNCTIONS_URL: z.string().min(1).optional(),
+  /** `npm start`'s ports file ({process name: port}), followed: the functions' direct addresses on 127.0.0.1. */
+  FUNCTIONS_PORTS_FILE: z.string().min(1).optional(),
   /** The connector's OAuth client: the connector signs in as it, and the functions accept the `service`
    *  role only in tokens issued to it (`azp`, shared/auth/verify.ts). */
   CLIENT_ID: z.string().min(1).default(connectorClient),

@@ -157,3 +157,55 @@ describe('the batch feed, when messages handed out never reached it', () => {
     expect(info.ack_floor.stream_seq).toBe(12);
   });
 });
+
+describe('the batch feed, on when a batch goes', () => {
+  let w: TestBus;
+  beforeAll(async () => {
+    w = await createTestBus('pace');
+  });
+  afterAll(async () => w?.cleanup());
+
+  // The window follows the last batch's cost (busyShare 0.2: four times as long as it took), so a
+  // steady flow makes batches as large as the projector's cost calls for, while an event after a quiet
+  // spell is not held back by any clock. Margins are wide: the box may be loaded.
+  it('gathers after a costly batch for four times its cost, and sends an event after a quiet spell at once', async () => {
+    const publish = (n: number) => w.bus.js.publish(`${w.prefix}.orders.thing`, JSON.stringify({ n }));
+    const posts: { seqs: number[]; start: number; end: number }[] = [];
+    const stop = await startBatchFeed({
+      bus: w.bus,
+      stream: w.stream,
+      subject: `${w.prefix}.>`,
+      fn: 'projector',
+      batchSize: 50,
+      maxGatherMs: 10_000,
+      log: pino({ level: 'silent' }),
+      post: async (body) => {
+        const start = performance.now();
+        await new Promise((r) => setTimeout(r, 300)); // a costly batch: the next one gathers for about 1200 ms
+        posts.push({ seqs: (JSON.parse(body) as { events: { seq: number }[] }).events.map((e) => e.seq), start, end: performance.now() });
+        return { status: 200, detail: '{}' };
+      },
+    });
+    try {
+      await publish(1);
+      await waitFor(async () => posts.length === 1, { what: 'the first batch' });
+      // Right after it, within the window: these wait for it to pass, and go together.
+      await publish(2);
+      await publish(3);
+      await waitFor(async () => posts.length === 2, { what: 'the second batch' });
+      const [first, second] = posts as [(typeof posts)[number], (typeof posts)[number]];
+      expect(second.seqs).toEqual([2, 3]);
+      const took = first.end - first.start;
+      expect(second.start - first.end, 'gathered for 4x the last batch').toBeGreaterThanOrEqual(4 * took - 5);
+      // Quiet past the window (4x the second batch's ~300 ms): the next event goes at once.
+      await waitFor(async () => performance.now() - second.end > 8 * (second.end - second.start), { timeoutMs: 20_000, what: 'a quiet spell' });
+      const sent = performance.now();
+      await publish(4);
+      await waitFor(async () => posts.length === 3, { what: 'the third batch' });
+      expect(posts[2]!.seqs).toEqual([4]);
+      expect(posts[2]!.start - sent, 'no window after a quiet spell').toBeLessThan(600);
+    } finally {
+      await stop();
+    }
+  });
+});

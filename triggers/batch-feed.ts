@@ -3,6 +3,7 @@ import type { Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
 import type { ConnectorMetrics } from './metrics.js';
 import { postJson } from './invoke.js';
+import { withFallback, type FunctionUrls } from './function-urls.js';
 
 export interface BatchFeedOptions {
   bus: Bus;
@@ -13,8 +14,14 @@ export interface BatchFeedOptions {
   batchSize: number;
   /** Sends one batch body; resolves with the HTTP status (undefined when there was no answer). */
   post: (body: string) => Promise<{ status: number | undefined; detail: string }>;
-  /** At most one batch per this many ms while events keep coming (100 by default). */
-  minIntervalMs?: number;
+  /**
+   * While events keep coming, the function's share of the time at most (0.2 by default): after a batch
+   * that took d ms, the next one gathers for d x (1/share - 1) ms. Batches then grow with what a batch
+   * costs, not on a fixed clock.
+   */
+  busyShare?: number;
+  /** The longest gathering (100 ms by default), however long the last batch took. */
+  maxGatherMs?: number;
   log: Logger;
   metrics?: ConnectorMetrics;
 }
@@ -74,7 +81,9 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
   let reader = read(messages);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  let lastBatch = 0;
+  const share = opts.busyShare ?? 0.2;
+  let lastEnd = 0; // performance.now() when the last batch was applied (or given up)
+  let lastTook = 0; // and how long it took, ms
   let gaps = 0; // sequence_gaps in a row: a gap the stream cannot fill (the lag alert's case) is retried ever more slowly
   const worker = (async () => {
     while (running) {
@@ -84,13 +93,20 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
         continue;
       }
       // The projector's cost is per batch (one DuckDB transaction of set-based upserts), not per event:
-      // under a steady flow, events gather for up to minIntervalMs into fewer, larger batches (bench/:
-      // a third of the box's CPU went to tiny batches). The first event after a quiet spell goes at once.
-      const wait = lastBatch + (opts.minIntervalMs ?? 100) - Date.now();
+      // sent as they come, a steady flow made tiny batches (bench/: a third of the box's CPU). A fixed
+      // 100 ms between batches cured that, but every event then waited for the clock (issue 24). Instead
+      // the window follows the last batch's cost: what arrives while a batch is applied, and for a few
+      // times as long after it, goes next; a cheap projector gathers for milliseconds, a busy one longer,
+      // capped (a batch's time counts the wait for a loaded CPU too: a busy box gathers more). An event
+      // after a quiet spell finds the window past: it goes at once.
+      const gather = Math.min(opts.maxGatherMs ?? 100, lastTook * (1 / share - 1));
+      const wait = lastEnd + gather - performance.now();
       if (wait > 0 && buffer.length < opts.batchSize) await sleep(wait);
-      lastBatch = Date.now();
       const batch = buffer.splice(0, opts.batchSize);
+      const started = performance.now();
       const outcome = await deliverBatch(batch, opts, () => running);
+      lastEnd = performance.now();
+      lastTook = lastEnd - started;
       if (outcome === 'stopping') return; // the unacked messages come back to the next connector
       if (outcome === 'applied') {
         gaps = 0;
@@ -159,10 +175,10 @@ function parseOrNull(m: JsMsg): unknown {
   }
 }
 
-/** One feed per batch function of stack.yml, each POSTing to `/function/<name>/batch` through the gateway. */
+/** One feed per batch function of stack.yml, each POSTing to its `/batch` (direct or through the gateway: function-urls.ts). */
 export async function startBatchFeeds(
   fns: { name: string; topics: string[]; batch?: number | undefined }[],
-  opts: { bus: Bus; stream: string; gatewayUrl: string; token: () => Promise<string>; log: Logger; metrics?: ConnectorMetrics },
+  opts: { bus: Bus; stream: string; urls: FunctionUrls; token: () => Promise<string>; log: Logger; metrics?: ConnectorMetrics },
 ): Promise<() => Promise<void>> {
   const stops: (() => Promise<void>)[] = [];
   for (const fn of fns) {
@@ -178,7 +194,8 @@ export async function startBatchFeeds(
         log: opts.log,
         metrics: opts.metrics,
         post: async (body) => {
-          const res = await postJson(`${opts.gatewayUrl}/function/${fn.name}/batch`, { authorization: `Bearer ${await opts.token()}` }, body, 60_000);
+          const headers = { authorization: `Bearer ${await opts.token()}` };
+          const res = await withFallback(opts.urls, fn.name, '/batch', (url, direct) => postJson(url, headers, body, 60_000, 4096, direct));
           return { status: res.status, detail: res.text };
         },
       }),

@@ -5,13 +5,15 @@ import type { Logger } from '../shared/log.js';
 import type { StackFunction } from '../shared/stack.js';
 import { ackWaitMs, consumerMaxDeliver, invokeTimeoutMs, maxDeliver, verdict } from './retry-policy.js';
 import { postJson } from './invoke.js';
+import { withFallback, type FunctionUrls } from './function-urls.js';
 import type { ConnectorMetrics } from './metrics.js';
 
 export interface ConnectorOptions {
   bus: Bus;
   stream: string;
   prefix: string;
-  gatewayUrl: string;
+  /** Each function's address: direct on the internal network, or through the gateway (function-urls.ts). */
+  urls: FunctionUrls;
   token: () => Promise<string>;
   log: Logger;
   metrics: ConnectorMetrics;
@@ -77,13 +79,8 @@ async function deliver(msg: JsMsg, fn: string, lastDelivery: number, opts: Conne
   let status: number | undefined;
   let detail = '';
   try {
-    const res = await postJson(
-      `${opts.gatewayUrl}/function/${fn}`,
-      { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` },
-      msg.string(),
-      invokeTimeoutMs,
-      500,
-    );
+    const headers = { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `${fn}-${msg.seq}` };
+    const res = await withFallback(opts.urls, fn, '/', (url, direct) => postJson(url, headers, msg.string(), invokeTimeoutMs, 500, direct));
     status = res.status;
     detail = res.text;
   } catch (err) {

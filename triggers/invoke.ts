@@ -8,6 +8,13 @@ const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
+// Called directly (function-urls.ts), a function gets at most as many requests at once as the gateway
+// let through to it (its undici pool: 64 connections per function), not a restarted reaction's whole
+// backlog (4 consumers x 32 in flight) while it is still starting.
+const perFunction = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
 
 export interface Invocation {
   status: number;
@@ -15,7 +22,7 @@ export interface Invocation {
 }
 
 /** POSTs `body` and reads the answer (at most `maxAnswer` characters kept); rejects on a network error or timeout. */
-export function postJson(url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxAnswer = 4096): Promise<Invocation> {
+export function postJson(url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxAnswer = 4096, direct = false): Promise<Invocation> {
   const u = new URL(url);
   const lib = u.protocol === 'https:' ? https : http;
   const payload = Buffer.from(body);
@@ -24,7 +31,7 @@ export function postJson(url: string, headers: Record<string, string>, body: str
       u,
       {
         method: 'POST',
-        agent: agents[u.protocol as keyof typeof agents],
+        agent: (direct ? perFunction : agents)[u.protocol as keyof typeof agents],
         timeout: timeoutMs,
         headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers },
       },

@@ -5,6 +5,7 @@ import { announceListening, stopOnSignal } from '../shared/lifecycle.js';
 import { rootLogger } from '../shared/log.js';
 import { readConfig, natsCredentials } from '../shared/config.js';
 import { startConnector } from './connector.js';
+import { functionUrls } from './function-urls.js';
 import { startBatchFeeds } from './batch-feed.js';
 import { createConnectorMetrics } from './metrics.js';
 import { registerBackupMetrics } from './backup-metrics.js';
@@ -28,6 +29,9 @@ const env = readConfig(
     'EVENTS_STREAM',
     'EVENTS_PREFIX',
     'GATEWAY_URL',
+    // The functions' direct addresses, past the gateway (function-urls.ts): a template, or npm start's ports file.
+    'FUNCTIONS_URL',
+    'FUNCTIONS_PORTS_FILE',
     'TOKEN_URL',
     'CLIENT_ID',
     'CLIENT_SECRET',
@@ -51,10 +55,11 @@ const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true, c
 await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);
 const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
 const retention = retentionFor(env, fns);
+const urls = functionUrls({ gatewayUrl: env.GATEWAY_URL, template: env.FUNCTIONS_URL, portsFile: env.FUNCTIONS_PORTS_FILE });
 const token = serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET });
 const stopFeeds = await startBatchFeeds(
   fns.filter((f) => f.batch),
-  { bus, stream: env.EVENTS_STREAM, gatewayUrl: env.GATEWAY_URL, token, log, metrics },
+  { bus, stream: env.EVENTS_STREAM, urls, token, log, metrics },
 );
 const stopConnector = await startConnector(
   fns.filter((f) => !f.batch),
@@ -62,7 +67,7 @@ const stopConnector = await startConnector(
     bus,
     stream: env.EVENTS_STREAM,
     prefix: env.EVENTS_PREFIX,
-    gatewayUrl: env.GATEWAY_URL,
+    urls,
     token,
     log,
     metrics,
@@ -71,7 +76,7 @@ const stopConnector = await startConnector(
 const stopSweeper = startSweeper(db, bus.js, log, metrics);
 const stopPruner = startPruner(db, log, metrics, retention);
 // stack.yml's erpbi.schedule: the daily reminder run (triggers/schedule.ts).
-const stopSchedules = startSchedules(readStack(env.STACK_FILE, env.EVENTS_PREFIX), { gatewayUrl: env.GATEWAY_URL, token, log });
+const stopSchedules = startSchedules(readStack(env.STACK_FILE, env.EVENTS_PREFIX), { urls, token, log });
 
 const app = Fastify();
 app.get('/_/health', async () => ({ status: 'ok', function: 'connector' }));
@@ -79,6 +84,7 @@ app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentTy
 // HOST=0.0.0.0 in a container, so Prometheus can scrape /metrics from its own container.
 await app.listen({ port: env.PORT, host: env.HOST });
 announceListening(app.server.address());
-log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0) }, 'connector ready');
+const calls = env.FUNCTIONS_URL ? 'direct (FUNCTIONS_URL)' : env.FUNCTIONS_PORTS_FILE ? 'direct (ports file)' : 'through the gateway';
+log.info({ port: env.PORT, consumers: fns.reduce((n, f) => n + f.topics.length, 0), calls }, 'connector ready');
 
-stopOnSignal([stopSchedules, stopPruner, stopSweeper, stopFeeds, stopConnector, () => app.close(), () => bus.nc.drain(), () => db.end()]);
+stopOnSignal([stopSchedules, stopPruner, stopSweeper, stopFeeds, stopConnector, () => app.close(), () => bus.nc.drain(), () => db.end(), () => urls.stop()]);

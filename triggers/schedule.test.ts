@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../tests/support/wait.js';
 import { invokeScheduled, startSchedules } from './schedule.js';
+import { functionUrls } from './function-urls.js';
 import { scheduleOf } from '../shared/stack.js';
 import { readStack } from '../shared/stack.js';
 
@@ -40,11 +41,11 @@ describe('scheduled invocations', () => {
 
   it("POSTs {} with the connector's token to the route, and reports a refusal without throwing", async () => {
     const token = async () => 'tok';
-    expect(await invokeScheduled('create-invoice', '/reminders', { gatewayUrl, token, log })).toBe(true);
+    expect(await invokeScheduled('create-invoice', '/reminders', { urls: functionUrls({ gatewayUrl }), token, log })).toBe(true);
     expect(calls.at(-1)).toEqual({ url: '/function/create-invoice/reminders', auth: 'Bearer tok', body: '{}' });
     status = 503;
-    expect(await invokeScheduled('create-invoice', '/reminders', { gatewayUrl, token, log })).toBe(false);
-    expect(await invokeScheduled('create-invoice', '/reminders', { gatewayUrl: 'http://127.0.0.1:1', token, log })).toBe(false);
+    expect(await invokeScheduled('create-invoice', '/reminders', { urls: functionUrls({ gatewayUrl }), token, log })).toBe(false);
+    expect(await invokeScheduled('create-invoice', '/reminders', { urls: functionUrls({ gatewayUrl: 'http://127.0.0.1:1' }), token, log })).toBe(false);
   });
 });
 
@@ -53,7 +54,7 @@ describe('startSchedules', () => {
     status = 200;
     const before = calls.length;
     const stop = startSchedules([{ name: 'create-invoice', schedule: { cron: '20 5 * * *', path: '/reminders' } }, { name: 'query' }], {
-      gatewayUrl,
+      urls: functionUrls({ gatewayUrl }),
       token: async () => 't',
       log,
       startDelayMs: 10,

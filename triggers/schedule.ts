@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { Logger } from '../shared/log.js';
 import { postJson } from './invoke.js';
+import { withFallback, type FunctionUrls } from './function-urls.js';
 import type { Schedule } from '../shared/stack.js';
 
 // Scheduled invocations: a function's route POSTed on a cron schedule (UTC), from stack.yml's annotations
@@ -14,7 +15,7 @@ import type { Schedule } from '../shared/stack.js';
 // catches up the same day.
 
 export interface ScheduleOptions {
-  gatewayUrl: string;
+  urls: FunctionUrls;
   token: () => Promise<string>;
   log: Logger;
   /** Also run each once shortly after start (the default), once the functions are likely up; tests turn it off. */
@@ -41,16 +42,10 @@ export function startSchedules(fns: readonly { name: string; schedule?: Schedule
 }
 
 /** One scheduled call; a failure is logged (the next run tries again), never thrown into the timer. */
-export async function invokeScheduled(fn: string, path: string, opts: Pick<ScheduleOptions, 'gatewayUrl' | 'token' | 'log'>): Promise<boolean> {
-  const url = `${opts.gatewayUrl}/function/${fn}${path}`;
+export async function invokeScheduled(fn: string, path: string, opts: Pick<ScheduleOptions, 'urls' | 'token' | 'log'>): Promise<boolean> {
   try {
-    const res = await postJson(
-      url,
-      { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `schedule-${fn}-${Date.now()}` },
-      '{}',
-      10 * 60_000,
-      2000,
-    );
+    const headers = { authorization: `Bearer ${await opts.token()}`, 'x-correlation-id': `schedule-${fn}-${Date.now()}` };
+    const res = await withFallback(opts.urls, fn, path, (url, direct) => postJson(url, headers, '{}', 10 * 60_000, 2000, direct));
     if (res.status >= 200 && res.status < 300) {
       opts.log.info({ fn, path, answer: res.text.slice(0, 500) }, 'scheduled run done');
       return true;

@@ -238,6 +238,8 @@ async function main() {
       PGAPPNAME: 'connector',
       STACK_FILE: join(root, 'stack.yml'),
       GATEWAY_URL: gatewayUrl,
+      // The functions called directly where they listen (triggers/function-urls.ts); the gateway is the fallback.
+      FUNCTIONS_PORTS_FILE: portsFile,
       TOKEN_URL: `${box.issuer}${endpoints.token}`,
       CLIENT_SECRET: box.clientSecret,
     },

@@ -1,8 +1,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 
-// Where each process of the box listens ({name: port}), for the gateway: every (re)start of a process
-// listens on a port the OS picks (runtime/box/supervisor.ts), and the gateway follows this file.
+// Where each process of the box listens ({name: port}), for the gateway and the connector (which calls
+// the functions directly: triggers/function-urls.ts): every (re)start of a process listens on a port the
+// OS picks (runtime/box/supervisor.ts), and both follow this file.
 const ports = z.record(z.string(), z.number().int().min(1).max(65535));
 export type Ports = z.infer<typeof ports>;
 

@@ -298,10 +298,12 @@ describe('compose files', () => {
     expect(JSON.stringify(dyn)).not.toMatch(/postgres|:4222|:5432/);
   });
 
-  it('the connector reaches functions through Traefik (so the projector is found) and gets its secrets by name', () => {
+  it('the connector calls functions directly (Traefik as the fallback; on faasd only Traefik) and gets its secrets by name', () => {
     for (const s of [...all, ...extras].filter((x) => x.name === 'connector')) {
       const env = environmentOf(s.spec);
       expect(env.GATEWAY_URL).toBe('http://traefik:8000');
+      // faasd gives functions no names to resolve (its provider looks each one's IP up per call): the gateway there.
+      expect(env.FUNCTIONS_URL, s.file).toBe(s.file === faasdExtras ? undefined : 'project-to-olap=http://project-to-olap:3000,*=http://{name}:8080');
       expect(env.TOKEN_URL).toBe('http://keycloak:8080/realms/erpbi/protocol/openid-connect/token');
       expect(env.CLIENT_ID).toBe('erpbi-connector');
       expect(env.HOST).toBe('0.0.0.0');
