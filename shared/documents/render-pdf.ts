@@ -36,6 +36,7 @@ export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', factur
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
   const { pdf, finish } = await startPdf({
+    kind: doc.kind,
     title: `${title} ${doc.number}`,
     author: doc.seller.name,
     date: issued,

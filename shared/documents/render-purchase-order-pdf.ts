@@ -22,6 +22,7 @@ const columns: readonly TableColumn<Column>[] = [
 
 export async function renderPurchaseOrderPdf(doc: PurchaseOrderDocument, locale = 'en-GB'): Promise<Buffer> {
   const { pdf, finish } = await startPdf({
+    kind: 'purchase_order',
     title: `Purchase order ${doc.number}`,
     author: doc.buyer.name,
     date: new Date(`${doc.orderDate}T00:00:00Z`),

@@ -12,7 +12,7 @@ export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB')
   const company = doc.seller;
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = levelName(doc.level);
-  const { pdf, finish } = await startPdf({ title: `${title} ${doc.number}`, author: company.name, date: issued });
+  const { pdf, finish } = await startPdf({ kind: 'reminder', title: `${title} ${doc.number}`, author: company.name, date: issued });
   const { money, day } = documentFormat(doc.currency, locale);
 
   const sellerBottom = printSeller(pdf, company, { taxRegistration: false });
