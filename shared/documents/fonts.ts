@@ -1,4 +1,5 @@
 import { create, type Font } from 'fontkit';
+import { rememberOutlines } from './glyph-outlines.js';
 import { rememberLayouts } from './layouts.js';
 
 // DejaVu Sans (from the dejavu-fonts-ttf package) is embedded into each document, subset to the glyphs
@@ -10,7 +11,8 @@ import { rememberLayouts } from './layouts.js';
 // again for every document, and reading the glyph metrics out of a 700 kB TrueType file was most of a
 // render's CPU (about 60 % of 85 ms, bench/lib/documents-micro.ts). Given the parsed font, pdfkit lays
 // out with it and subsets it per document as before: the glyphs it has measured stay cached on the font,
-// and so do the words it has shaped (layouts.ts), which repeat from one document to the next.
+// and so do the words it has shaped (layouts.ts), which repeat from one document to the next, and
+// the glyph outlines subsetting reads (glyph-outlines.ts).
 export interface Fonts {
   regular: Font;
   bold: Font;
@@ -27,5 +29,5 @@ function parse(bytes: Uint8Array): Font {
   const font = create(Buffer.from(bytes));
   // A .ttf is one font; a collection (.ttc) would need a name to pick one.
   if (!('layout' in font)) throw new Error('a font collection where one font was expected');
-  return rememberLayouts(font);
+  return rememberOutlines(rememberLayouts(font));
 }
