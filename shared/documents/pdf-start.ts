@@ -1,17 +1,13 @@
 import PDFDocument from 'pdfkit';
 import { loadFonts } from './fonts.js';
 import { page } from './pdf-letterhead.js';
-import { documentRenderSeconds, type DocumentKind } from './render-metrics.js';
 
 // How every erpbi PDF starts and ends (invoice, credit note, reminder, purchase order): A4 at the
 // letterhead's margin, DejaVu Sans embedded as 'regular' and 'bold', and the PDF's dates set to the
 // document's own date, so the same document gives the same bytes and a redelivered event rewrites an
-// identical object. The bytes are collected as pdfkit writes them. The time from here to the last byte is
-// the render's, observed by kind (render-metrics.ts).
+// identical object. The bytes are collected as pdfkit writes them.
 
 export interface PdfStart {
-  /** What the document is, for erpbi_document_render_seconds. */
-  kind: DocumentKind;
   /** The PDF's title, e.g. "Invoice INV-2026-000001". */
   title: string;
   /** Who issues it: the PDF's author. */
@@ -28,8 +24,7 @@ export interface StartedPdf {
   finish: () => Promise<Buffer>;
 }
 
-export async function startPdf({ kind, title, author, date, options = {} }: PdfStart): Promise<StartedPdf> {
-  const rendering = documentRenderSeconds.startTimer({ kind });
+export async function startPdf({ title, author, date, options = {} }: PdfStart): Promise<StartedPdf> {
   const fonts = await loadFonts();
   const pdf = new PDFDocument({
     size: 'A4',
@@ -48,7 +43,6 @@ export async function startPdf({ kind, title, author, date, options = {} }: PdfS
   const finish = async () => {
     pdf.end();
     await ended;
-    rendering();
     return Buffer.concat(chunks);
   };
   return { pdf, finish };
