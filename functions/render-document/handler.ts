@@ -1,4 +1,4 @@
-import { command, defineFunction, reaction } from '../../shared/http/definition.js';
+import { command, defineFunction, mount, reaction } from '../../shared/http/definition.js';
 import { commandRoles } from '../../shared/auth/permissions.js';
 import {
   renderAndDeliverCreditNote,
@@ -9,6 +9,7 @@ import {
   requestPurchaseOrderDelivery,
   sendDelivery,
 } from '../../shared/billing/deliveries.js';
+import { documentRenderSeconds } from '../../shared/documents/render-metrics.js';
 import { sendBody, sendPurchaseOrderBody } from './schema.js';
 
 // The documents: each invoice, credit note and reminder as a PDF in object storage, once issued, and each
@@ -44,5 +45,7 @@ export default defineFunction({
       successStatus: 202,
       run: (uow, input) => requestPurchaseOrderDelivery(uow, input),
     }),
+    // No routes: erpbi_document_render_seconds (each render's time, by kind) on this function's /metrics.
+    mount({ register: (_app, { registry }) => registry.registerMetric(documentRenderSeconds), describe: [] }),
   ],
 });

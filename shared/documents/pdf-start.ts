@@ -30,13 +30,13 @@ export async function startPdf({ title, author, date, options = {} }: PdfStart):
     size: 'A4',
     margin: page.margin,
     // Never the 14 standard fonts: pdfkit would load them from node_modules, which a bundle does not
-    // have. pdfkit takes font bytes here; @types/pdfkit only knows a font name.
+    // have. pdfkit takes a parsed fontkit font here (fonts.ts); @types/pdfkit only knows a font name.
     font: fonts.regular as unknown as string,
     info: { Title: title, Author: author, Creator: 'erpbi', Producer: 'erpbi', CreationDate: date, ModDate: date },
     ...options,
   });
-  pdf.registerFont('regular', fonts.regular);
-  pdf.registerFont('bold', fonts.bold);
+  pdf.registerFont('regular', fonts.regular as unknown as string);
+  pdf.registerFont('bold', fonts.bold as unknown as string);
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise<void>((done) => pdf.on('end', () => done()));

@@ -7,6 +7,7 @@ import type { BillingDocument } from './model.js';
 import { page, printBank, printFacts, printSeller, right } from './pdf-letterhead.js';
 import { documentFormat } from './document-format.js';
 import { startPdf } from './pdf-start.js';
+import { rendering } from './render-queue.js';
 import { printPageNumbers, printTable } from './pdf-table.js';
 
 // One column grid for the lines table (A4, the letterhead's page).
@@ -32,7 +33,11 @@ export interface RenderOptions {
  * are its issue date, fonts are subset the same way), so a redelivered event rewrites an identical object.
  */
 // What the document prints of the seller, and the PDF's author, is doc.seller, as issued.
-export async function renderPdf(doc: BillingDocument, { locale = 'en-GB', facturX }: RenderOptions = {}): Promise<Buffer> {
+export function renderPdf(doc: BillingDocument, options: RenderOptions = {}): Promise<Buffer> {
+  return rendering(doc.kind, () => layOut(doc, options));
+}
+
+async function layOut(doc: BillingDocument, { locale = 'en-GB', facturX }: RenderOptions): Promise<Buffer> {
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
   const { pdf, finish } = await startPdf({

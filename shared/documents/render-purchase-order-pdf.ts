@@ -2,6 +2,7 @@ import { addressLines } from '../domain/postal-address.js';
 import { page, printFacts, printSeller, right } from './pdf-letterhead.js';
 import { documentFormat } from './document-format.js';
 import { startPdf } from './pdf-start.js';
+import { rendering } from './render-queue.js';
 import { printPageNumbers, printTable, type TableColumn } from './pdf-table.js';
 import type { PurchaseOrderDocument, PurchaseOrderDocumentLine } from './purchase-order.js';
 
@@ -20,7 +21,11 @@ const columns: readonly TableColumn<Column>[] = [
   { key: 'total', title: 'Line total', width: 75, align: 'right' },
 ];
 
-export async function renderPurchaseOrderPdf(doc: PurchaseOrderDocument, locale = 'en-GB'): Promise<Buffer> {
+export function renderPurchaseOrderPdf(doc: PurchaseOrderDocument, locale = 'en-GB'): Promise<Buffer> {
+  return rendering('purchase_order', () => layOut(doc, locale));
+}
+
+async function layOut(doc: PurchaseOrderDocument, locale: string): Promise<Buffer> {
   const { pdf, finish } = await startPdf({
     title: `Purchase order ${doc.number}`,
     author: doc.buyer.name,

@@ -1,5 +1,6 @@
 import { documentFormat } from './document-format.js';
 import { startPdf } from './pdf-start.js';
+import { rendering } from './render-queue.js';
 import { page, printBank, printFacts, printSeller, right } from './pdf-letterhead.js';
 import { levelName, type ReminderDocument } from './reminder.js';
 
@@ -8,7 +9,11 @@ import { levelName, type ReminderDocument } from './reminder.js';
 // reminder_issued rewrites identical bytes.
 
 // The seller is the reminded invoice's, as issued (doc.seller).
-export async function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB'): Promise<Buffer> {
+export function renderReminderPdf(doc: ReminderDocument, locale = 'en-GB'): Promise<Buffer> {
+  return rendering('reminder', () => layOut(doc, locale));
+}
+
+async function layOut(doc: ReminderDocument, locale: string): Promise<Buffer> {
   const company = doc.seller;
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
   const title = levelName(doc.level);

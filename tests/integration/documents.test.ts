@@ -45,6 +45,11 @@ const outboxEvents = async (type: string) =>
     )
   ).rows.map((r) => r.payload);
 const render = (event: unknown) => h.deliver('render-document', event);
+/** How many invoices render-document's erpbi_document_render_seconds has timed. */
+const invoicesRendered = async () => {
+  const metrics = String((await h.get('render-document', '/metrics')).body);
+  return Number(/^erpbi_document_render_seconds_count\{[^}]*kind="invoice"[^}]*\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+};
 
 async function invoicedOrder(customer: string, lines: { sku: string; name: string; unitPrice: number; taxRateBp: number; quantity: number }[]) {
   for (const l of lines) {
@@ -72,7 +77,10 @@ describe('invoice and credit-note PDFs in object storage', () => {
     ];
     const { invoice, event } = await invoicedOrder('Müller & Søn GmbH', lines);
 
+    const rendered = await invoicesRendered();
     expect((await render(event)).body).toEqual({ outcome: 'applied' });
+    // The render is timed on render-document's /metrics, by kind (the bench reads it by this name).
+    expect(await invoicesRendered()).toBe(rendered + 1);
     expect(await storage.keys('invoices/')).toEqual([`invoices/${invoice.number}.pdf`]);
 
     const res = await h.get('query', `/invoices/${invoice.id}/pdf`, { role: 'clerk' });
