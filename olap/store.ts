@@ -7,7 +7,9 @@ import { summarize, type ChangeSummary } from './change-summary.js';
 import { foldBatch, type BatchChanges } from './fold.js';
 import type { SeqEvent } from './seq-event.js';
 import type { NamedSql } from './queries.js';
-import { batchRows, schemaSql, stagingSql, watermarkTable } from './schema.js';
+import { writeBatch } from './rollups.js';
+import { schemaSql, stagingSql, watermarkTable } from './schema.js';
+import { refillSql, rollupTables } from './tables/rollups.js';
 import { TableRows } from './tables/rows.js';
 import { writeRows } from './tables/write.js';
 
@@ -73,7 +75,11 @@ export class OlapStore {
     mkdirSync(dirname(this.file), { recursive: true });
     this.instance = await DuckDBInstance.create(this.file, this.options);
     const conn = await this.instance.connect();
+    // A file made before a rollup existed gets it filled from its facts once, as it opens.
+    const names = (await conn.runAndReadAll(`select table_name from information_schema.tables where table_schema = 'main'`)).getRows().map((r) => r[0]);
+    const missing = names.includes('orders') ? rollupTables.filter((t) => !names.includes(t.name)) : [];
     await conn.run(schemaSql);
+    for (const t of missing) await conn.run(refillSql(t));
     await conn.run(stagingSql);
     this.conn = conn;
     return conn;
@@ -158,9 +164,10 @@ export class OlapStore {
     });
   }
 
-  // Each table's rows through its stage table and upsert, all derived from its declaration (olap/tables/).
+  // Each table's rows through its stage table and upsert, all derived from its declaration (olap/tables/),
+  // and the rollups moved with them (olap/rollups.ts).
   private async write(conn: DuckDBConnection, c: BatchChanges, watermark: Watermark): Promise<void> {
-    for (const rows of batchRows(c)) await writeRows(conn, rows);
+    await writeBatch(conn, c);
     const mark = new TableRows(watermarkTable);
     mark.put({ id: 1, seq: watermark.seq, eventTime: watermark.eventTime, appliedAt: watermark.appliedAt! });
     await writeRows(conn, mark);
