@@ -100,8 +100,10 @@ export class RollupDeltas {
       // A row that left a group and came back to it in the same batch adds nothing.
       for (const [key, row] of rows) if (fields.every((f) => (row as Record<string, number>)[f] === 0)) rows.delete(key);
       if (rows.size === 0) continue;
+      // Only a group something left can fall to nothing.
+      const shrank = [...rows.values()].some((row) => (row as Record<string, number>)[count]! < 0);
       await writeRows(conn, rows);
-      await conn.run(`delete from ${rows.table.name} where ${count} = 0`);
+      if (shrank) await conn.run(`delete from ${rows.table.name} where ${count} = 0`);
     }
   }
 }

@@ -33,6 +33,9 @@ export interface ApplyResult {
   ms: number;
 }
 
+/** Events folded and written at once while rebuilding (see rebuild). */
+export const rebuildChunk = 20_000;
+
 const origin: Watermark = { seq: 0, eventTime: null, appliedAt: null, streamSeq: null };
 
 /** DuckDB values to JSON-safe values: integers (money, counts) as numbers, instants as ISO strings. */
@@ -201,13 +204,27 @@ export class OlapStore {
         for (const suffix of ['', '.wal']) rmSync(this.file + suffix, { force: true });
         await this.connection();
       });
-      await replay(async (batch) => {
+      // The replay's batches are gathered into chunks of `rebuildChunk` events, each folded in memory and
+      // written once: an upsert costs per statement and per batch far more than per row, so few large
+      // writes rebuild faster than many small ones, and a chunk stays small beside the 512 MB limit.
+      let pending: SeqEvent[] = [];
+      let first: number | undefined;
+      const flush = async () => {
+        if (pending.length === 0) return;
+        const chunk = pending;
+        pending = [];
         // The replay reads the stream itself from its first message: where it starts is where the
         // stream starts (past a purge, above 1), not a gap.
-        const first = events === 0 ? batch[0]?.seq : undefined;
+        await this.apply(chunk, undefined, first);
+        first = undefined;
+      };
+      await replay(async (batch) => {
+        if (events === 0) first = batch[0]?.seq;
         events += batch.length;
-        await this.apply(batch, undefined, first);
+        for (const e of batch) pending.push(e);
+        if (pending.length >= rebuildChunk) await flush();
       });
+      await flush();
       return { events, watermark: await this.watermark(), ms: Math.round(performance.now() - started) };
     } finally {
       this.replaying = false;
