@@ -23,18 +23,19 @@ export const firstHour = (hours: number, now: Date) => new Date(Math.floor(now.g
 
 export const salesByHour = (hours: number, now: Date): NamedSql => ({
   // olap/catalogue/sales.ts: every hour of the window for every currency ordered in it; revenue gross, of orders booked.
+  // From the hourly rollup (olap/tables/rollups.ts): the window's groups, not its orders.
   sql: `with facts as (
-          select date_trunc('hour', created_at) as h, currency, status, total from orders
-          where created_at is not null and currency is not null and created_at >= cast($1 as timestamp) and created_at < cast($2 as timestamp) + interval 1 hour
+          select hour as h, currency, status, orders, total from rollup_orders_hourly
+          where hour >= cast($1 as timestamp) and hour < cast($2 as timestamp) + interval 1 hour
         ),
         hours as (select unnest(generate_series(cast($1 as timestamp), cast($2 as timestamp), interval 1 hour)) as h),
         currencies as (select distinct currency from facts)
         select ${iso('g.h')} as hour, c.currency,
-          count(f.status)::bigint as orders,
-          count(f.status) filter (where f.status not in ${notBooked})::bigint as booked,
+          coalesce(sum(f.orders), 0)::bigint as orders,
+          coalesce(sum(f.orders) filter (where f.status not in ${notBooked}), 0)::bigint as booked,
           coalesce(sum(f.total) filter (where f.status not in ${notBooked}), 0)::bigint as revenue,
-          count(f.status) filter (where f.status = 'rejected')::bigint as rejected,
-          count(f.status) filter (where f.status = 'cancelled')::bigint as cancelled
+          coalesce(sum(f.orders) filter (where f.status = 'rejected'), 0)::bigint as rejected,
+          coalesce(sum(f.orders) filter (where f.status = 'cancelled'), 0)::bigint as cancelled
         from hours g cross join currencies c left join facts f on f.h = g.h and f.currency = c.currency
         group by g.h, c.currency order by g.h, c.currency`,
   values: [firstHour(hours, now).toISOString(), firstHour(1, now).toISOString()],
@@ -42,15 +43,14 @@ export const salesByHour = (hours: number, now: Date): NamedSql => ({
 
 export const arAging = (asOf: string): NamedSql => ({
   // olap/catalogue/sales.ts: open balances of invoices issued by asOf, five buckets per currency with any.
+  // From the receivables rollup: open balances per currency, issue day and due day.
   sql: `with open as (
-          select currency, total - amount_paid - credited as balance, date_diff('day', due_date, cast($1 as date)) as days
-          from invoices
-          where due_date is not null and issue_date is not null and issue_date <= cast($1 as date) and currency is not null
-            and total - amount_paid - credited > 0
+          select currency, invoices, balance, date_diff('day', due_date, cast($1 as date)) as days
+          from rollup_receivables where issue_date <= cast($1 as date)
         ),
         buckets as (select unnest([${agingBuckets.map((b) => `'${b}'`).join(', ')}]) as bucket),
-        facts as (select ${agingBucketSql('days')} as bucket, currency, balance from open)
-        select b.bucket, c.currency, count(f.balance)::bigint as invoices, coalesce(sum(f.balance), 0)::bigint as balance
+        facts as (select ${agingBucketSql('days')} as bucket, currency, invoices, balance from open)
+        select b.bucket, c.currency, coalesce(sum(f.invoices), 0)::bigint as invoices, coalesce(sum(f.balance), 0)::bigint as balance
         from buckets b cross join (select distinct currency from open) c left join facts f on f.bucket = b.bucket and f.currency = c.currency
         group by b.bucket, c.currency order by c.currency, ${agingBucketOrderSql('b.bucket')}`,
   values: [asOf],
@@ -63,18 +63,17 @@ export const stockLevels: NamedSql = {
 };
 
 export const orderFunnel: NamedSql = {
-  // Orders now in each status, per currency; value = their gross totals.
-  sql: `select status, currency, count(*)::bigint as orders, coalesce(sum(total), 0)::bigint as value
-        from orders where created_at is not null and currency is not null group by status, currency order by min(status_rank), status, currency`,
+  // Orders now in each status, per currency; value = their gross totals. From the hourly rollup.
+  sql: `select status, currency, sum(orders)::bigint as orders, coalesce(sum(total), 0)::bigint as value
+        from rollup_orders_hourly group by status, currency order by min(status_rank), status, currency`,
   values: [],
 };
 
 export const topProducts = (limit: number): NamedSql => ({
-  // Net revenue of booked orders' lines, ranked within each currency; the product's current name.
+  // Net revenue of booked orders' lines, ranked within each currency; the product's current name. From the product rollup.
   sql: `with sums as (
-          select l.sku, o.currency, max(l.name) as line_name, sum(l.quantity) as quantity, sum(l.net) as revenue
-          from order_lines l join orders o using (order_id)
-          where o.status not in ${notBooked} and o.currency is not null group by l.sku, o.currency
+          select sku, currency, max(name) as line_name, sum(quantity) as quantity, sum(revenue) as revenue
+          from rollup_product_sales group by sku, currency
         ),
         ranked as (select *, row_number() over (partition by currency order by revenue desc, quantity desc, sku) as rank from sums)
         select x.sku, coalesce(s.name, x.line_name) as name, x.currency, x.rank::bigint as rank, x.quantity::bigint as quantity, x.revenue::bigint as revenue

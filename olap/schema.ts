@@ -1,6 +1,7 @@
 import type { Row, Table } from './tables/declare.js';
 import { creditNotes, invoiceLines, purchaseOrderLines, purchaseOrders, receiptLines, returnLines, stockMovements, suppliers } from './tables/buying.js';
 import { employees, invoices, orderEvents, orderLines, orders, payments, stock, watermark } from './tables/facts.js';
+import { rollupTables } from './tables/rollups.js';
 import { TableRows } from './tables/rows.js';
 import { createSql, stageSql, upsertSql as upsertOf } from './tables/sql.js';
 
@@ -28,7 +29,7 @@ export const factTables = {
 
 export { watermark as watermarkTable };
 
-export const allTables: readonly Table<unknown>[] = [watermark, ...Object.values(factTables)];
+export const allTables: readonly Table<unknown>[] = [watermark, ...Object.values(factTables), ...rollupTables];
 
 export const schemaSql = allTables.map(createSql).join('\n');
 

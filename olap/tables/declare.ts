@@ -13,9 +13,13 @@ export type SqlType = 'varchar' | 'bigint' | 'integer' | 'timestamp' | 'date';
  * - last: incoming (the watermark: each batch moves it);
  * - max: the greater, nulls ignored (amounts paid so far, the latest instant);
  * - newest: incoming's when its `by` columns, compared in order, are greater than kept's, else kept's
- *   (columns that go together: a status with its rank, stock levels with their movement's version).
+ *   (columns that go together: a status with its rank, stock levels with their movement's version);
+ * - sum: kept plus incoming, nulls as 0 (the rollups' counts and amounts: each batch adds its deltas);
+ * - was: the stored row's `of` column as it was before this merge, null for a new row (what the row
+ *   counted for in the rollups until now: the upsert returns it beside the new values, olap/rollups.ts).
  */
-export type Merge = { kind: 'first' } | { kind: 'last' } | { kind: 'max' } | { kind: 'newest'; by: readonly string[] };
+export type Merge =
+  { kind: 'first' } | { kind: 'last' } | { kind: 'max' } | { kind: 'newest'; by: readonly string[] } | { kind: 'sum' } | { kind: 'was'; of: string };
 
 export interface ColumnSpec {
   readonly type: SqlType;
@@ -52,6 +56,19 @@ export class Col<T> {
   /** Taken from the row whose `by` fields (compared in order) are the greater; ties keep what is kept. */
   newest(...by: string[]): Col<T> {
     return this.with({ merge: { kind: 'newest', by } });
+  }
+
+  /** Added up: kept + incoming (a rollup's measure). */
+  sum(): Col<T> {
+    return this.with({ merge: { kind: 'sum' } });
+  }
+
+  /**
+   * The stored row's `of` before the merge (bookkeeping for the rollups; never read as a figure). Only the
+   * upsert fills it, so the fold's rows leave it out (optional in the row type).
+   */
+  was(of: string): Col<T | null | undefined> {
+    return new Col<T | null | undefined>({ ...this.spec, nullable: true, merge: { kind: 'was', of } });
   }
 
   named(column: string): Col<T> {
@@ -95,7 +112,10 @@ export interface Table<R> {
   readonly row?: R;
 }
 
-export type RowOf<C extends Record<string, Col<unknown>>> = { -readonly [K in keyof C]: C[K]['value'] };
+/** The row of a table: every column a field, but those only the upsert fills (`was`) optional. */
+export type RowOf<C extends Record<string, Col<unknown>>> = {
+  -readonly [K in keyof C as undefined extends C[K]['value'] ? never : K]: C[K]['value'];
+} & { -readonly [K in keyof C as undefined extends C[K]['value'] ? K : never]?: C[K]['value'] };
 export type Row<T> = T extends Table<infer R> ? R : never;
 
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -118,6 +138,7 @@ export function table<C extends Record<string, Col<unknown>>>(
   for (const field of options.key) mustBeSet(field, 'the key');
   for (const d of defs) {
     if (d.merge.kind === 'newest') for (const field of d.merge.by) mustBeSet(field, `${d.field}'s merge`);
+    if (d.merge.kind === 'was' && !byField.has(d.merge.of)) throw new Error(`${name}: ${d.field} was ${d.merge.of}, which is not a column`);
     if (d.addedLater && !d.nullable && d.default === undefined) throw new Error(`${name}: ${d.field} is added later, so it needs a default or null`);
   }
   return { name, columns: defs, key: options.key, onConflict: options.onConflict };

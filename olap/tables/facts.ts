@@ -2,9 +2,9 @@ import type { OrderStatus } from '../../shared/domain/order-lifecycle.js';
 import { bigint, date, integer, table, timestamp, varchar } from './declare.js';
 
 // The DuckDB tables of orders, invoices, payments, stock, staff and order timelines, and the stream's
-// high-water mark. Aggregates are named queries over these tables (olap/queries.ts); DuckDB scans them
-// faster than we could keep pre-aggregated tables right under out-of-order events. Every merge is
-// commutative and idempotent, so events of one order may arrive in any order (olap/fold.ts).
+// high-water mark. Aggregates are named queries over these tables (olap/queries.ts), the heavy ones over
+// rollups kept from them in the same transaction (olap/tables/rollups.ts). Every merge is commutative and
+// idempotent, so events of one order may arrive in any order (olap/fold.ts).
 
 /** Where the projection is in the stream: one row (id 1), moved by every applied batch. */
 export const watermark = table(
@@ -37,6 +37,12 @@ export const orders = table(
     invoiceId: varchar().nullable(),
     updatedAt: timestamp().max(),
     lastSeq: bigint().max(),
+    // What the row counted for in the rollups (olap/tables/rollups.ts) before the latest batch changed it.
+    wasCurrency: varchar().was('currency').addedLater(),
+    wasTotal: bigint().was('total').addedLater(),
+    wasCreatedAt: timestamp().was('createdAt').addedLater(),
+    wasStatus: varchar().was('status').addedLater(),
+    wasStatusRank: integer().was('statusRank').addedLater(),
   },
   { key: ['orderId'], onConflict: 'merge' },
 );
@@ -71,6 +77,13 @@ export const invoices = table(
     amountPaid: bigint().max(),
     credited: bigint().max(),
     paidAt: timestamp().nullable().max(),
+    // What the row counted for in the receivables rollup before the latest batch changed it.
+    wasIssueDate: date().was('issueDate').addedLater(),
+    wasDueDate: date().was('dueDate').addedLater(),
+    wasCurrency: varchar().was('currency').addedLater(),
+    wasTotal: bigint().was('total').addedLater(),
+    wasAmountPaid: bigint().was('amountPaid').addedLater(),
+    wasCredited: bigint().was('credited').addedLater(),
   },
   { key: ['invoiceId'], onConflict: 'merge' },
 );

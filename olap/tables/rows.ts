@@ -40,6 +40,11 @@ function mergeCell(merge: Merge, c: ColumnDef, kept: unknown, incoming: unknown)
       return compare(i, k) > 0 ? i : k;
     case 'newest':
       return isNewer(merge.by, incoming, kept) ? i : k;
+    case 'sum':
+      return Number(k ?? 0) + Number(i ?? 0);
+    case 'was':
+      // Never reached (mergeRows leaves `was` out): what the stored row was is only known at the upsert.
+      return null;
   }
 }
 
@@ -47,7 +52,8 @@ function mergeCell(merge: Merge, c: ColumnDef, kept: unknown, incoming: unknown)
 export function mergeRows<R>(t: Table<R>, kept: R, incoming: R): R {
   if (t.onConflict === 'keep') return kept;
   const merged: Record<string, Value> = {};
-  for (const c of t.columns) merged[c.field] = c.inKey ? cell(kept, c.field) : mergeCell(c.merge, c, kept, incoming);
+  // `was` columns stay out of the fold's rows: the upsert fills them from the stored row.
+  for (const c of t.columns) if (c.merge.kind !== 'was') merged[c.field] = c.inKey ? cell(kept, c.field) : mergeCell(c.merge, c, kept, incoming);
   return merged as R;
 }
 

@@ -52,11 +52,32 @@ function mergeSql(t: Table<unknown>, c: ColumnDef, merge: Merge): string {
       const by = merge.by.map((field) => t.columns.find((d) => d.field === field)!.column);
       return `case when ${newer(t.name, by)} then ${incoming} else ${kept} end`;
     }
+    case 'sum':
+      return `coalesce(${kept}, 0) + coalesce(${incoming}, 0)`;
+    case 'was':
+      // Every set expression reads the stored row as it was before this update.
+      return `${t.name}.${t.columns.find((d) => d.field === merge.of)!.column}`;
   }
 }
 
-/** Moves the stage table's rows into the table, merging each with the stored row by the declared rules. */
-export function upsertSql(t: Table<unknown>): string {
+/** How a column reads back as the fold holds it: instants as ISO text, days as YYYY-MM-DD. */
+const readBack = (c: ColumnDef, from = '') =>
+  c.type === 'timestamp'
+    ? `strftime(${from}${c.column}, '%Y-%m-%dT%H:%M:%S.%gZ')`
+    : c.type === 'date'
+      ? `strftime(${from}${c.column}, '%Y-%m-%d')`
+      : `${from}${c.column}`;
+
+/**
+ * Moves the stage table's rows into the table, merging each with the stored row by the declared rules.
+ * With `returning`, the statement also returns every row it inserted or changed, all columns by field name.
+ */
+export function upsertSql(t: Table<unknown>, returning = false): string {
+  const back = returning ? `\nreturning ${t.columns.map((c) => `${readBack(c)} as "${c.field}"`).join(', ')}` : '';
+  return upsertOnly(t) + back;
+}
+
+function upsertOnly(t: Table<unknown>): string {
   const names = t.columns.map((c) => c.column);
   const values = t.columns.map((c) => (staged(c) === c.type ? c.column : `cast(${c.column} as ${c.type})`));
   const insert = `insert into ${t.name} (${names.join(', ')}) select ${values.join(', ')} from ${stageName(t)}`;
@@ -65,9 +86,11 @@ export function upsertSql(t: Table<unknown>): string {
   return `${insert}\non conflict (${keyColumns(t).join(', ')}) do update set\n  ${sets.join(',\n  ')}`;
 }
 
-/** Every row of the table as the fold holds it (instants as ISO text, days as YYYY-MM-DD), in key order. */
+/**
+ * Every row of the table as the fold holds it (instants as ISO text, days as YYYY-MM-DD), in key order;
+ * without the `was` columns, which depend on how the events were batched, not on what they say.
+ */
 export function selectRowsSql(t: Table<unknown>): string {
-  const read = (c: ColumnDef) =>
-    c.type === 'timestamp' ? `strftime(${c.column}, '%Y-%m-%dT%H:%M:%S.%gZ')` : c.type === 'date' ? `strftime(${c.column}, '%Y-%m-%d')` : c.column;
-  return `select ${t.columns.map((c) => `${read(c)} as "${c.field}"`).join(', ')} from ${t.name} order by ${keyColumns(t).join(', ')}`;
+  const shown = t.columns.filter((c) => c.merge.kind !== 'was');
+  return `select ${shown.map((c) => `${readBack(c)} as "${c.field}"`).join(', ')} from ${t.name} order by ${keyColumns(t).join(', ')}`;
 }

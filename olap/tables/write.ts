@@ -16,9 +16,25 @@ function append(appender: DuckDBAppender, c: ColumnDef, value: unknown): void {
 }
 
 const upserts = new WeakMap<Table<unknown>, string>();
+const returningUpserts = new WeakMap<Table<unknown>, string>();
 
-export async function writeRows<R>(conn: DuckDBConnection, rows: TableRows<R>): Promise<void> {
-  if (rows.size === 0) return;
+const upsertOf = (t: Table<unknown>, returning: boolean): string => {
+  const cache = returning ? returningUpserts : upserts;
+  if (!cache.has(t)) cache.set(t, upsertSql(t, returning));
+  return cache.get(t)!;
+};
+
+const numbers = (row: Record<string, unknown>) => {
+  for (const k in row) if (typeof row[k] === 'bigint') row[k] = Number(row[k]);
+  return row;
+};
+
+/**
+ * Writes the rows; with `returning`, gives back every row inserted or changed as it now stands (with
+ * its `was` columns: what it was before), numbers as numbers, instants and days as ISO text.
+ */
+export async function writeRows<R>(conn: DuckDBConnection, rows: TableRows<R>, returning = false): Promise<Record<string, unknown>[]> {
+  if (rows.size === 0) return [];
   const t = rows.table as Table<unknown>;
   const appender = await conn.createAppender(stageName(t), 'main', 'temp');
   try {
@@ -29,9 +45,12 @@ export async function writeRows<R>(conn: DuckDBConnection, rows: TableRows<R>): 
   } finally {
     appender.closeSync();
   }
-  if (!upserts.has(t)) upserts.set(t, upsertSql(t));
   try {
-    await conn.run(upserts.get(t)!);
+    if (!returning) {
+      await conn.run(upsertOf(t, false));
+      return [];
+    }
+    return (await conn.runAndReadAll(upsertOf(t, true))).getRowObjectsJS().map(numbers);
   } finally {
     await conn.run(`delete from ${stageName(t)}`);
   }
