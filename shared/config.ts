@@ -85,6 +85,9 @@ export const settings = z.object({
     .positive()
     .default(20 * 1024 * 1024),
   PG_POOL_MAX: z.coerce.number().int().positive().default(5),
+  /** The process's nice value (0-19): stack.yml gives render-document 10, so on a busy box orders, payments and
+   *  reads take the CPU first and invoice PDFs, which nobody waits on, follow a few seconds later (BENCHMARKS.md). */
+  CPU_NICE: z.coerce.number().int().min(0).max(19).default(0),
   /** How long an Idempotency-Key's answer is replayed (why at least 24 h: shared/idempotency/expiry.ts). */
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().min(idempotencyWindowHours.min).default(idempotencyWindowHours.default),
   /** Each success answer against its route's schema (shared/http/answer-check.ts): `refuse` answers a mismatch 500
@@ -307,6 +310,7 @@ export function functionConfig(env: NodeJS.ProcessEnv = process.env, needs: { po
     'CLIENT_ID',
     'BODY_LIMIT_BYTES',
     'PG_POOL_MAX',
+    'CPU_NICE',
     'IDEMPOTENCY_WINDOW_HOURS',
     'CHECK_ANSWERS',
   ] as const;

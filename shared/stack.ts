@@ -7,7 +7,7 @@ import { Cron } from 'croner';
 
 const entry = z.object({
   handler: z.string(),
-  environment: z.object({ NATS_USER: z.enum(natsUsers), DATABASE_ACCESS: settings.shape.DATABASE_ACCESS }).loose(),
+  environment: z.object({ NATS_USER: z.enum(natsUsers), DATABASE_ACCESS: settings.shape.DATABASE_ACCESS, CPU_NICE: settings.shape.CPU_NICE }).loose(),
   annotations: z.record(z.string(), z.string()).optional(),
   limits: z.object({ memory: z.string() }).partial().optional(),
 });
@@ -57,6 +57,8 @@ export interface StackFunction {
   natsUser: NatsUser;
   /** environment DATABASE_ACCESS: which database role it connects as (shared/config.ts; `app` unless said). */
   databaseAccess: DatabaseAccess;
+  /** environment CPU_NICE: its nice value (shared/config.ts; 0 unless said). */
+  cpuNice: number;
 }
 
 export function readStack(path: string, prefix = 'erp'): StackFunction[] {
@@ -71,6 +73,7 @@ export function readStack(path: string, prefix = 'erp'): StackFunction[] {
     memory: f.limits?.memory,
     natsUser: f.environment.NATS_USER,
     databaseAccess: f.environment.DATABASE_ACCESS,
+    cpuNice: f.environment.CPU_NICE,
     batch: f.annotations?.['erpbi.batch'] ? z.coerce.number().int().min(1).max(10_000).parse(f.annotations['erpbi.batch']) : undefined,
     maxDeliver: f.annotations?.['erpbi.max-deliver'] ? z.coerce.number().int().min(1).max(100_000).parse(f.annotations['erpbi.max-deliver']) : undefined,
     schedule: scheduleOf(name, f.annotations),

@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { Bus } from '../../shared/events/bus.js';
 
 // What happens to each order after its create answer is read from the box's own event stream: an
@@ -37,7 +37,20 @@ export class EventTap {
     this.listener = fn;
   }
 
+  /**
+   * Messages the box's durable consumers (the connector's reactions and the projector's feed) still
+   * have to take or acknowledge. Work that raises no event, such as render-document's PDFs, shows only
+   * here: a ladder step that left a backlog of documents would otherwise burden the next one.
+   */
+  pending: () => Promise<number> = async () => 0;
+
   async start(bus: Bus, stream: string, prefix: string): Promise<void> {
+    const jsm = await jetstreamManager(bus.nc);
+    this.pending = async () => {
+      let sum = 0;
+      for await (const c of jsm.consumers.list(stream)) if (c.config.durable_name) sum += c.num_pending + c.num_ack_pending;
+      return sum;
+    };
     const consumer = await bus.js.consumers.getPushConsumer(stream, { filter_subjects: `${prefix}.>`, deliver_policy: DeliverPolicy.New });
     const messages = await consumer.consume();
     const loop = (async () => {

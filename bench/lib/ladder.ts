@@ -18,7 +18,7 @@ export async function climb(ctx: FlowContext, b: BenchBox, pids: Record<string, 
     ctx.tap.forget();
     const step = await measuredStep(ctx, b, pids, rate, cfg.stepSeconds);
     steps.push(step);
-    await settle(ctx.tap, step.pass ? 20_000 : 90_000); // a failed step leaves a backlog behind
+    await settle(ctx.tap, step.pass ? 60_000 : 120_000); // a step can leave a backlog behind (documents, a failed step)
     if (!step.pass) break;
   }
   return steps;
@@ -37,7 +37,7 @@ export async function sustain(ctx: FlowContext, b: BenchBox, pids: Record<string
     say(`throughput: ${rate}/s for ${cfg.sustainSeconds}s`);
     const s = await measuredStep(ctx, b, pids, rate, cfg.sustainSeconds);
     attempts.push(s);
-    await settle(ctx.tap, s.pass ? 20_000 : 90_000);
+    await settle(ctx.tap, s.pass ? 60_000 : 120_000);
     if (s.pass) return { sustained: s, attempts };
   }
   return { attempts };

@@ -96,6 +96,7 @@ export async function settle(tap: EventTap, maxMs = 20_000) {
     if (tap.events !== last) {
       last = tap.events;
       quietSince = now();
-    } else if (now() - quietSince > 1000) return;
+    } else if (now() - quietSince > 1000 && (await tap.pending()) === 0) return;
   }
+  say(`  not settled within ${(maxMs / 1000).toFixed(0)} s: ${await tap.pending()} messages still pending for the box's consumers`);
 }

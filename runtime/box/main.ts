@@ -225,6 +225,7 @@ async function main() {
         // its role's URL, and its name in pg_stat_activity (application_name)
         DATABASE_URL: databaseUrls[roleOf[fn.databaseAccess]],
         PGAPPNAME: fn.name,
+        CPU_NICE: String(fn.cpuNice),
       },
     });
   }

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { functionConfig, natsCredentials } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { connectBus } from '../events/bus.js';
@@ -12,6 +13,8 @@ import type { FunctionDefinition } from './definition.js';
 export async function serve(def: FunctionDefinition): Promise<void> {
   const config = functionConfig({ FUNCTION_NAME: def.name, ...process.env }, { postgres: def.postgres !== false });
   const log = rootLogger.child({ fn: def.name });
+  // Only ever lower (a process may raise its own nice value without privileges, never lower it).
+  if (config.CPU_NICE > 0) setPriority(config.CPU_NICE);
   // Postgres, NATS or object storage going away must not end the function (shared/dependency-outage.ts).
   surviveDependencyOutages(log);
   // pg connects on the first query only, so a function without Postgres holds an idle, unused pool.
