@@ -1,6 +1,6 @@
 // First: refuses an unsupported Node.js before anything else loads (node-check.ts).
 import './node-check.js';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { Supervisor } from './supervisor.js';
 import { childNodeFlags, functionNodeFlags } from './node-flags.js';
 import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
+import { writeJsonFile } from './json-file.js';
 import { writeServicesFile } from './services-file.js';
 import { documentsBucket, localStorageKeys, startObjectStorage } from './object-storage.js';
 import { companyProfileFile } from './company-file.js';
@@ -61,11 +62,7 @@ let supervised: Supervisor | undefined;
 // Which processes belong to this box (for an operator, for tests that check a clean stop or kill one, and
 // for the next start when this runtime is killed: leftovers.ts), written as each starts. Renamed into
 // place: a kill mid-write leaves the previous version, not half a file.
-const writePids = () => {
-  const file = join(dir, 'pids.json');
-  writeFileSync(`${file}.tmp`, JSON.stringify({ ...pids, ...supervised?.pids() }, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
-};
+const writePids = () => writeJsonFile(join(dir, 'pids.json'), { ...pids, ...supervised?.pids() });
 // Aborted as the box starts to stop: a service that exits from then on is not restarted (keep-alive.ts).
 const leaving = new AbortController();
 

@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { writeJsonFile } from './json-file.js';
 
 // Where each process of the box listens ({name: port}), for the gateway and the connector (which calls
 // the functions directly: triggers/function-urls.ts): every (re)start of a process listens on a port the
@@ -7,10 +8,8 @@ import { z } from 'zod';
 const ports = z.record(z.string(), z.number().int().min(1).max(65535));
 export type Ports = z.infer<typeof ports>;
 
-/** Written whole under another name, then renamed: a reader never sees half a file. */
 export function writePortsFile(file: string, value: Ports): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
+  writeJsonFile(file, value);
 }
 
 export function readPortsFile(file: string): Ports {

@@ -1,6 +1,7 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ProcessSpec } from './supervisor.js';
+import { writeJsonFile } from './json-file.js';
 
 // How the box spawns each service ({name: {command, args, env, port?}}): the env is only what the box adds
 // to its own environment (each function's NATS user and password, its role's DATABASE_URL, PGAPPNAME,
@@ -16,11 +17,9 @@ const spec = z.object({
 const services = z.record(z.string(), spec);
 export type ServiceSpecs = z.infer<typeof services>;
 
-/** Written whole under another name, then renamed: a reader never sees half a file. */
 export function writeServicesFile(file: string, specs: ProcessSpec[]): void {
   const value: ServiceSpecs = Object.fromEntries(specs.map(({ name, ...rest }) => [name, rest]));
-  writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  writeJsonFile(file, value, 0o600);
 }
 
 export function readServicesFile(file: string): ServiceSpecs {
