@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readServicesFile, type ServiceSpecs } from '../../runtime/box/services-file.js';
 import { listeningMessage } from '../../shared/lifecycle.js';
 import { cannotMeasure, OutputTail } from './fail.js';
+import { rssKbOf } from './memory.js';
 import { now, sleep } from './stats.js';
 
 export interface ColdStart {
@@ -25,14 +26,6 @@ function healthy(port: number): Promise<boolean> {
     req.on('error', () => ok(false));
     req.on('timeout', () => req.destroy());
   });
-}
-
-function rssOf(pid: number): number {
-  try {
-    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -68,7 +61,7 @@ async function startOnce(name: string, spec: ServiceSpecs[string], olapFile: str
     while (child.exitCode === null && child.signalCode === null) {
       if (port !== undefined && (await healthy(port))) {
         const ms = now() - started;
-        const rssKb = rss ? rssOf(child.pid!) : 0;
+        const rssKb = rss ? (rssKbOf(child.pid!) ?? 0) : 0;
         if (rss && rssKb <= 0) cannotMeasure(`the RSS of ${name} after its cold start`, `no VmRSS in /proc/${child.pid}/status`, output.toString());
         return { ms, rssKb };
       }

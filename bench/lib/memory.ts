@@ -27,6 +27,12 @@ function read(file: string): string | undefined {
   }
 }
 
+/** VmRSS of one process in kB; undefined when it is gone. */
+export function rssKbOf(pid: number): number | undefined {
+  const status = read(`/proc/${pid}/status`);
+  return status === undefined ? undefined : field(status, 'VmRSS');
+}
+
 /** RSS and PSS of one process; undefined when it is gone. A process there without the figures stops the run. */
 function one(pid: number, name: string): { rssKb: number; pssKb: number } | undefined {
   const status = read(`/proc/${pid}/status`);
