@@ -15,6 +15,7 @@ import { startSweeper } from './sweeper.js';
 import { startPruner } from './pruner.js';
 import { startSchedules } from './schedule.js';
 import { retentionFor } from './retention.js';
+import { removeStaleConsumers } from './stale-consumers.js';
 
 // The connector process: stack.yml's topics -> function invocations, its schedules, plus the outbox sweeper and the pruner.
 const env = readConfig(
@@ -73,6 +74,7 @@ const stopConnector = await startConnector(
     metrics,
   },
 );
+await removeStaleConsumers(bus.nc, env.EVENTS_STREAM, fns, log);
 const stopSweeper = startSweeper(db, bus.js, log, metrics);
 const stopPruner = startPruner(db, log, metrics, retention);
 // stack.yml's erpbi.schedule: the daily reminder run (triggers/schedule.ts).
