@@ -15,7 +15,7 @@ import { endpoints, loadOrCreateKeys } from '../dev-issuer/issuer.js';
 import { natsPasswords, natsServerMissing, startNats } from './nats.js';
 import { databasePasswords, databaseRoles, roleOf, startEmbeddedPostgres, type DatabaseRole } from './postgres.js';
 import { Supervisor } from './supervisor.js';
-import { childNodeFlags, functionNodeFlags } from './node-flags.js';
+import { childNodeFlags, duckdbLimitMiB, functionNodeFlags } from './node-flags.js';
 import { keepAlive } from './keep-alive.js';
 import { writePortsFile } from './ports-file.js';
 import { writeJsonFile } from './json-file.js';
@@ -208,11 +208,13 @@ async function main() {
   });
   say(`gateway on ${gatewayUrl}; starting ${functions.length} functions and the connector...`);
 
+  // The projector's DuckDB keeps its buffers outside V8's heap (node-flags.ts), as much as OLAP_MEMORY_LIMIT lets it.
+  const duckdbMiB = duckdbLimitMiB(readConfig(['OLAP_MEMORY_LIMIT']).OLAP_MEMORY_LIMIT) ?? 0;
   for (const fn of functions) {
     supervisor.start({
       name: fn.name,
       command: process.execPath,
-      args: [...functionNodeFlags(fn.memory), join(root, 'build', 'functions', fn.name, 'index.js')],
+      args: [...functionNodeFlags(fn.memory, fn.name === 'project-to-olap' ? duckdbMiB : 0), join(root, 'build', 'functions', fn.name, 'index.js')],
       env: {
         ...common,
         ...documents,

@@ -15,12 +15,29 @@ export function memoryMiB(limit: string | undefined): number | undefined {
 }
 
 // A function sized by its container limit, as it would be on faasd: the old space capped at 3/4 of the
-// limit (V8 collects hard before the OOM killer would end it; the rest is code, buffers and, for the
-// projector, what DuckDB keeps outside V8's heap under its own OLAP_MEMORY_LIMIT), and semi-spaces of
-// 1/32 of it (4 MB at 128Mi, 16 MB at 512Mi) so an idle function keeps a small young generation.
+// limit (V8 collects hard before the OOM killer would end it; the rest is code and buffers), and
+// semi-spaces of 1/32 of it (4 MB at 128Mi) so an idle function keeps a small young generation.
 // The same numbers are the image's (template/erpbi-node/Dockerfile).
-export function functionNodeFlags(limit: string | undefined): string[] {
+// The projector also holds DuckDB's buffers outside V8's heap, up to its OLAP_MEMORY_LIMIT: its heap is
+// what is left of the limit after them and Node's own ~96 MiB (code, the addon, buffers): 171 MiB at
+// 512Mi with DuckDB's 256 MB (245 MiB), with 8 MB semi-spaces; compose gives its container the same
+// (tests/deploy/compose.test.ts). Before, the box sized it like any function (384 MB of heap), so a
+// box's projector could grow past what its container may.
+export function functionNodeFlags(limit: string | undefined, outsideHeapMiB = 0): string[] {
   const mib = memoryMiB(limit);
   if (mib === undefined) return [...childNodeFlags];
+  if (outsideHeapMiB > 0) return [`--max-old-space-size=${Math.max(32, mib - outsideHeapMiB - nodeOwnMiB)}`, '--max-semi-space-size=8'];
   return [`--max-old-space-size=${Math.floor((mib * 3) / 4)}`, `--max-semi-space-size=${Math.max(1, Math.min(16, Math.floor(mib / 32)))}`];
+}
+
+const nodeOwnMiB = 96;
+
+/** Mebibytes of a DuckDB memory_limit as OLAP_MEMORY_LIMIT writes it (256MB, 1GB, 512MiB); undefined when unreadable. */
+export function duckdbLimitMiB(limit: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT])(i?)B$/i.exec(limit.trim());
+  if (!m) return undefined;
+  // DuckDB reads KB/MB/GB as powers of 1000 and KiB/MiB/GiB as powers of 1024
+  const base = m[3] ? 1024 : 1000;
+  const bytes = Number(m[1]) * base ** ('KMGT'.indexOf(m[2]!.toUpperCase()) + 1);
+  return Math.ceil(bytes / 2 ** 20);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { duckdbLimitMiB, functionNodeFlags } from '../../runtime/box/node-flags.js';
 import { budget, composeFiles, environmentOf, faasdExtras, hostIp, readYaml, root, serviceMemoryMb, services, stackFunctions, memoryMb } from './support.js';
 
 const all = services(composeFiles);
@@ -159,6 +160,8 @@ describe('compose files', () => {
       expect(heap).toBeGreaterThan(0);
       // + ~60 MB for Node itself, buffers and the native addon's code
       expect(duck + heap + 60).toBeLessThanOrEqual(sizedMb(s));
+      // the same flags `npm start` gives its projector (runtime/box/node-flags.ts), from the same two limits
+      expect(env.NODE_OPTIONS).toBe(functionNodeFlags(`${sizedMb(s)}Mi`, duckdbLimitMiB(env.OLAP_MEMORY_LIMIT!)).join(' '));
     }
   });
 
