@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cloudCost, modelText } from './cloud-cost.js';
+import { cloudCost, modelText, sizing } from './cloud-cost.js';
 import { docVolumes, scenarios } from './cloud-cost-latest.js';
 import { prices } from './cloud-cost-prices.js';
 import { renderCases, renderCostByFunction, renderCostByVolume, renderFixed } from './cloud-cost-table.js';
@@ -33,6 +33,11 @@ export function costMarkdown(): string {
     '',
   ];
   const byVolume = docVolumes.map((ordersPerMonth) => cloudCost({ ...first!.input, ordersPerMonth }));
+  parts.push(
+    `The last column compares the month's peak hour (${sizing.peakFactor} times its average hour) with the orders/s the RDS ` +
+      `instance carries: its assumed ${sizing.rdsCommitsPerSecond} commits/s over ${first!.input.commitsPerOrder} commits per order.`,
+    '',
+  );
   parts.push(`By monthly volume (the first case): the fixed month dominates until some millions of orders a month.`, '', renderCostByVolume(byVolume), '');
   parts.push('The cases, at 1,000,000 orders a month:', '');
   for (const s of scenarios) parts.push(`- **${s.title}**: ${s.what}.`);
