@@ -15,6 +15,7 @@ export default defineConfig({
       'bin/**/*.test.ts',
       'web/**/*.test.ts',
       'tests/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     // tests/ui/ and tests/faults/ are suites of their own (npm run test:ui, test:faults), run by npm test after this one;
     // tests/containers/ (npm run test:containers) needs root and a Docker engine: .ci/run runs it after npm test.

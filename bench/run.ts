@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, type Bus } from '../shared/events/bus.js';
 import { loadCatalogue, startBenchBox, type BenchBox } from './lib/box.js';
+import { cloudCostOfRun, renderRunCloudCost } from './lib/cloud-cost-run.js';
 import { coldStarts } from './lib/coldstart.js';
 import { MeasureError } from './lib/fail.js';
 import { goalsOf, renderGoals } from './lib/goals.js';
@@ -141,6 +142,12 @@ async function measure(b: BenchBox, tap: EventTap, watch: OlapWatch, results: Re
   results.goals = goalsOf(facts);
   results.goalsTable = renderGoals(results.goals as ReturnType<typeof goalsOf>);
   results.olapGrowthTable = renderOlapGrowth(olap);
+  // What these orders would cost on Lambda + API Gateway + RDS + Synadia Cloud (docs/scale-out.md): a field of its own.
+  const cost = cloudCostOfRun(facts);
+  if (cost) {
+    results.cloudCost = cost;
+    results.cloudCostTable = renderRunCloudCost(cost);
+  }
 }
 
 async function main() {
@@ -188,6 +195,7 @@ async function main() {
   console.log(results.table as string);
   if (results.olapGrowthTable) console.log(`\nHow OLAP grows with the history:\n${results.olapGrowthTable as string}`);
   if (results.containersTable) console.log(`\nThe same flow on the container stack:\n${results.containersTable as string}`);
+  if (results.cloudCostTable) console.log(`\nThe cost per million orders on a managed deployment:\n${results.cloudCostTable as string}`);
   console.log(`\nIssue 24's goals:\n${results.goalsTable as string}`);
   console.log(`\n(${((now() - t0) / 1000).toFixed(0)} s in all; details in ${out.slice(root.length + 1)})`);
 }
