@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readStack } from '../../shared/stack.js';
-import { memoryMb } from '../../tests/deploy/support.js';
+import { stackMemoryMiB } from '../../runtime/box/node-flags.js';
 import type { CostInput, FunctionLoad } from './cloud-cost.js';
 import { orderPath } from './cloud-cost-run.js';
 import { root } from './options.js';
@@ -78,7 +78,7 @@ function loads(cpu: Record<(typeof orderPath)[number], number>, memory?: number)
     invocationsPerOrder: 1,
     cpuMsPerOrder: cpu[name],
     wallMsPerInvocation: wall[name],
-    memoryMb: memory ?? memoryMb(stack.get(name)!.memory),
+    memoryMb: memory ?? stackMemoryMiB(name, stack.get(name)!.memory),
     coldStartMs: name === 'render-document' ? round2.coldRender : round2.coldTypical,
   }));
 }

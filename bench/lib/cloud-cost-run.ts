@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readStack } from '../../shared/stack.js';
-import { memoryMb } from '../../tests/deploy/support.js';
+import { stackMemoryMiB } from '../../runtime/box/node-flags.js';
 import { cloudCost, type CloudCost, type FunctionLoad } from './cloud-cost.js';
 import type { Architecture } from './cloud-cost-prices.js';
 import { renderCostByFunction, renderCostByVolume, renderFixed } from './cloud-cost-table.js';
@@ -59,7 +59,7 @@ export function functionLoads(f: RunFacts, s: StepReport): FunctionLoad[] {
       invocationsPerOrder: invocations > 0 ? invocations : 1,
       cpuMsPerOrder: ((s.cpuSeconds[name] ?? 0) * 1000) / Math.max(1, s.orders),
       wallMsPerInvocation: wallOf(name, s),
-      memoryMb: memoryMb(entry.memory),
+      memoryMb: stackMemoryMiB(name, entry.memory),
       coldStartMs: cold ? summarize(cold.coldMs).p50 : undefined,
     };
   });

@@ -14,6 +14,13 @@ export function memoryMiB(limit: string | undefined): number | undefined {
   return Number(m[1]) * (m[2]!.startsWith('G') ? 1024 : 1);
 }
 
+/** A function's stack.yml limit in MiB; one without a readable limit is an error (the bench's cost model needs it). */
+export function stackMemoryMiB(name: string, limit: string | undefined): number {
+  const mib = memoryMiB(limit);
+  if (mib === undefined) throw new Error(`${name}: stack.yml gives no readable limits.memory (${String(limit)})`);
+  return mib;
+}
+
 // A function sized by its container limit, as it would be on faasd: the old space capped at 3/4 of the
 // limit (V8 collects hard before the OOM killer would end it; the rest is code and buffers), and
 // semi-spaces of 1/32 of it (4 MB at 128Mi) so an idle function keeps a small young generation.
