@@ -75,7 +75,14 @@ export const cnpgCluster = z.strictObject({
     instances: z.number().int().min(1),
     imageName: z.string(),
     inheritedMetadata: z.strictObject({ labels: stringMap }),
-    bootstrap: z.strictObject({ initdb: z.strictObject({ database: z.string(), owner: z.string(), secret: z.strictObject({ name: z.string() }) }) }),
+    bootstrap: z.strictObject({
+      initdb: z.strictObject({
+        database: z.string(),
+        owner: z.string(),
+        secret: z.strictObject({ name: z.string() }),
+        postInitApplicationSQL: z.array(z.string()).optional(),
+      }),
+    }),
     managed: z.strictObject({ roles: z.array(role) }),
     postgresql: z.strictObject({ parameters: stringMap }),
     storage: z.strictObject({ size: z.string().regex(/^\d+Gi$/) }),

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { namespace } from './pods.js';
-import { type ComposeService, quantity } from './sources.js';
+import { type ComposeService, quantity, root } from './sources.js';
 
 // Postgres as a CloudNativePG Cluster: erpbi's database and its three login roles (docs/architecture.md,
 // "Who connects as whom"; compose/postgres/init/erpbi-roles.pgsql makes the same on the Pi), their
@@ -19,6 +21,15 @@ export const roles = (['owner', 'app', 'reader'] as const).map((use) => ({
   passwordFile: `postgres-${use}-password`,
 }));
 export const postgresPodLabels = { 'app.kubernetes.io/part-of': 'erpbi', 'erpbi.dev/role': 'postgres' };
+
+/** compose/postgres/init/erpbi-connect-only.pgsql, one DO statement, without its comment lines. */
+function connectOnlySql(): string {
+  const text = readFileSync(join(root, 'compose/postgres/init/erpbi-connect-only.pgsql'), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('--') && line.trim() !== '')
+    .join('\n');
+}
 
 /** compose's `postgres -c name=value ...` as parameters. */
 function parameters(command: string[]): Record<string, string> {
@@ -44,7 +55,15 @@ export function cnpgCluster(compose: ComposeService): object[] {
         // Postgres 15, the Pi's major version (compose/docker-compose.base.yml): a pg_dump restores either way
         imageName: 'ghcr.io/cloudnative-pg/postgresql:15',
         inheritedMetadata: { labels: postgresPodLabels },
-        bootstrap: { initdb: { database: 'erpbi', owner: owner!.role, secret: { name: owner!.secret } } },
+        bootstrap: {
+          initdb: {
+            database: 'erpbi',
+            owner: owner!.role,
+            secret: { name: owner!.secret },
+            // CONNECT on erpbi's database only, the Pi's own statement (its init script runs the same file)
+            postInitApplicationSQL: [connectOnlySql()],
+          },
+        },
         managed: {
           roles: others.map((r) => ({
             name: r.role,

@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { generateK8s } from '../../k8s/generate.js';
 import { validateObject } from '../../k8s/schemas.js';
-import { natsPasswordSecret, natsUsers } from '../../shared/events/nats-users.js';
+import { natsPasswordSecret, natsUsers, passwordVariable } from '../../shared/events/nats-users.js';
 import { readStack } from '../../shared/stack.js';
 import { root } from './support.js';
 
@@ -66,7 +68,16 @@ describe('k8s/: generated from stack.yml, compose/ and nats-users.ts', () => {
   });
 });
 
+/** kubectl, where the machine has one (none is installed by .ci/run): `kubectl kustomize` needs no cluster. */
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
 describe('k8s/: every object validates statically', () => {
+  it.skipIf(!kubectl).each(['plain', 'openfaas', 'postgres/cnpg'])('kubectl kustomize k8s/%s builds every object of the road', (dir) => {
+    const run = spawnSync('kubectl', ['kustomize', join(root, 'k8s', dir)], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const built = parseAllDocuments(run.stdout).map((d) => d.toJS());
+    expect(built.length).toBe(road(dir).length);
+  });
   it.each(manifests)('%s', (rel) => {
     const docs = docsOf(rel);
     expect(docs.length).toBeGreaterThan(0);
@@ -182,6 +193,44 @@ describe('k8s/: both roads', () => {
     expect(natsValues.config.jetstream.fileStore.pvc.enabled).toBe(true);
     expect(natsValues.config.merge.authorization.users.map((u: any) => u.user)).toEqual([...natsUsers]);
     expect(Object.values<any>(natsValues.container.env).map((e) => e.valueFrom.secretKeyRef.name)).toEqual(natsUsers.map(natsPasswordSecret));
+  });
+});
+
+describe("k8s/nats: the chart's configuration, read by a real nats-server", () => {
+  /**
+   * The chart writes config.merge into nats.conf as JSON with each `"<< X >>"` unquoted (nats-io/k8s,
+   * helm/charts/nats: its config template); the same here, with the JetStream block the values ask for, then
+   * `nats-server -t` (test the configuration and exit): the user block and the password references parse.
+   */
+  function checkConfig(env: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), 'erpbi-k8s-nats-'));
+    try {
+      const js = natsValues.config.jetstream;
+      const conf = {
+        port: 4222,
+        http_port: natsValues.config.monitor.port,
+        jetstream: { store_dir: join(dir, 'js'), max_memory_store: js.memoryStore.maxSize, max_file_store: js.fileStore.maxSize },
+        ...natsValues.config.merge,
+      };
+      const text = JSON.stringify(conf, null, 2)
+        .replace(/"<<\s+(.*?)\s+>>"/g, '$1')
+        .replace(/"(\d+)([MG])i"/g, '$1$2B');
+      writeFileSync(join(dir, 'nats.conf'), text);
+      return spawnSync('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  it('parses with every password in the environment, as the chart sets them from the Secrets', () => {
+    const env = Object.fromEntries(natsUsers.map((u) => [passwordVariable(u), `Pw${u}0123456789abcdef`]));
+    const run = checkConfig(env);
+    expect(run.error).toBeUndefined();
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+  });
+  it('is refused when a password is missing: the reference is real, not a literal', () => {
+    const run = checkConfig({});
+    expect(run.status).not.toBe(0);
+    expect(run.stderr + run.stdout).toMatch(/NATS_PASSWORD_/);
   });
 });
 
