@@ -61,15 +61,14 @@ export function generateK8s(): Record<string, string> {
     spec: { type: 'ExternalName', externalName: `postgres.${namespace}.svc.cluster.local` },
   });
 
-  const secretUses = new Map<string, Set<string>>();
-  const use = (names: string[], ns: string) => names.forEach((n) => secretUses.set(n, (secretUses.get(n) ?? new Set()).add(ns)));
-  use(workloadSecrets([...common, ...plainFunctions, ...connectorFor('plain'), ...gatewayWorkload(need('gateway'))]), namespace);
-  use(natsSecrets, namespace);
-  use(
-    functions.flatMap((f) => f.raw.secrets),
-    functionsNamespace,
-  );
-  const uses: SecretUse[] = [...secretUses].sort(([a], [b]) => a.localeCompare(b)).map(([name, nss]) => ({ name, namespaces: [...nss].sort() }));
+  // Who needs each Secret where: the services on both roads, the functions in erpbi's namespace on the
+  // plain road and in OpenFaaS's on the other.
+  const services = new Set([...workloadSecrets([...common, ...connectorFor('plain'), ...gatewayWorkload(need('gateway'))]), ...natsSecrets]);
+  const uses: SecretUse[] = [
+    ...[...services].map((name) => ({ name, namespace, road: 'both' as const })),
+    ...[...new Set(workloadSecrets(plainFunctions))].filter((n) => !services.has(n)).map((name) => ({ name, namespace, road: 'plain' as const })),
+    ...[...new Set(functions.flatMap((f) => f.raw.secrets))].map((name) => ({ name, namespace: functionsNamespace, road: 'openfaas' as const })),
+  ].sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
 
   const natsCompose = compose['erpbi-nats'];
   return {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -193,6 +193,63 @@ describe('k8s/: both roads', () => {
     expect(natsValues.config.jetstream.fileStore.pvc.enabled).toBe(true);
     expect(natsValues.config.merge.authorization.users.map((u: any) => u.user)).toEqual([...natsUsers]);
     expect(Object.values<any>(natsValues.container.env).map((e) => e.valueFrom.secretKeyRef.name)).toEqual(natsUsers.map(natsPasswordSecret));
+  });
+});
+
+describe('k8s/secrets/create.sh', () => {
+  /** Runs the script with a stand-in kubectl on the PATH that logs each call (no cluster here); returns the log. */
+  function run(files: string[], args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'erpbi-k8s-secrets-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'secrets'));
+      for (const f of files) writeFileSync(join(dir, 'secrets', f), 'x');
+      writeFileSync(join(dir, 'bin', 'kubectl'), `#!/bin/sh\n[ "$1" = apply ] || echo "$*" >> "${dir}/log"\n`, { mode: 0o755 });
+      const r = spawnSync('sh', [join(root, 'k8s/secrets/create.sh'), join(dir, 'secrets'), ...args], {
+        env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}` },
+        encoding: 'utf8',
+      });
+      return { status: r.status, stderr: r.stderr, log: existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '' };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const all = [...new Set(secretTemplates.map((s) => s.metadata.name)), ...['owner', 'app', 'reader'].map((u) => `postgres-${u}-password`)];
+  it.each([
+    ['plain', [] as string[], 'erpbi'],
+    ['openfaas', ['--openfaas'], 'openfaas-fn'],
+  ])('the %s road: every Secret its manifests use, one key each, from the file of that name', (_road, args, fnNamespace) => {
+    const r = run(all, [...args, '--cnpg']);
+    expect(r.status, r.stderr).toBe(0);
+    const made = new Set(
+      r.log
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ').slice(0, 6).join(' ')),
+    );
+    const refs = podTemplates(_road === 'plain' ? plain : openfaas).flatMap(({ o, spec }) =>
+      (spec.volumes ?? []).flatMap((v: any) => (v.projected?.sources ?? []).map((src: any) => `${o.metadata.namespace}/${src.secret.name}`)),
+    );
+    for (const f of (_road === 'openfaas' ? openfaas : []).filter((o) => o.kind === 'Function'))
+      refs.push(...f.spec.secrets.map((s: string) => `${fnNamespace}/${s}`));
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of refs) {
+      const [ns, name] = ref.split('/');
+      expect(made.has(`-n ${ns} create secret generic ${name}`), ref).toBe(true);
+      expect(r.log).toContain(`--from-file=${name}=`);
+    }
+    expect(r.log).toContain('create secret generic erpbi-db-app --type=kubernetes.io/basic-auth');
+    // a function's own secret lives only where the road runs the functions
+    expect(made.has('-n erpbi create secret generic company-profile')).toBe(_road === 'plain');
+    expect(made.has('-n openfaas-fn create secret generic company-profile')).toBe(_road === 'openfaas');
+  });
+  it('stops at a missing file, naming it', () => {
+    const r = run(
+      all.filter((f) => f !== 'database-url'),
+      [],
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/missing .*database-url$/m);
   });
 });
 
