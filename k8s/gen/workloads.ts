@@ -23,11 +23,9 @@ const hpaCpuPercent = 70;
 const cpuRequest = '50m';
 
 const podSecurity = { runAsNonRoot: true, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } };
-const meta = (name: string, labels: Record<string, string>) => ({
-  name,
-  namespace,
-  labels: { 'app.kubernetes.io/name': labels['app.kubernetes.io/name']!, 'app.kubernetes.io/part-of': 'erpbi' },
-});
+/** An object's own labels: who it is; the pods carry the rest (role, whom they talk to). */
+const selectorOf = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'erpbi' });
+const meta = (name: string) => ({ name, namespace, labels: selectorOf(name) });
 
 interface PodInput {
   name: string;
@@ -74,13 +72,13 @@ function podTemplate(p: PodInput) {
   };
 }
 
-const service = (name: string, labels: Record<string, string>, ports: { name: string; port: number }[], headless = false) => ({
+const service = (name: string, ports: { name: string; port: number }[], headless = false) => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: meta(name, labels),
+  metadata: meta(name),
   spec: {
     ...(headless ? { clusterIP: 'None' } : {}),
-    selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'erpbi' },
+    selector: selectorOf(name),
     ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name })),
   },
 });
@@ -104,14 +102,14 @@ export function functionWorkload(f: StackEntry): object[] {
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: meta(f.name, pod.labels),
-      spec: { selector: { matchLabels: { 'app.kubernetes.io/name': f.name, 'app.kubernetes.io/part-of': 'erpbi' } }, template: pod.template },
+      metadata: meta(f.name),
+      spec: { selector: { matchLabels: selectorOf(f.name) }, template: pod.template },
     },
-    service(f.name, pod.labels, [{ name: 'http', port: watchdogPort }]),
+    service(f.name, [{ name: 'http', port: watchdogPort }]),
     {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
-      metadata: meta(f.name, pod.labels),
+      metadata: meta(f.name),
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: f.name },
         minReplicas: min,
@@ -153,15 +151,13 @@ export function connectorWorkload(c: ComposeService, road: ConnectorRoad): objec
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: meta('connector', pod.labels),
+      metadata: meta('connector'),
       // Recreate: never two connectors at once, even during a rollout (one sweeper, one schedule).
       spec: { replicas: 1, strategy: { type: 'Recreate' }, selector: { matchLabels: selectorOf('connector') }, template: pod.template },
     },
-    service('connector', pod.labels, [{ name: 'http', port: Number(c.env.PORT) }]),
+    service('connector', [{ name: 'http', port: Number(c.env.PORT) }]),
   ];
 }
-
-const selectorOf = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'erpbi' });
 
 /** The plain road's stand-in for the OpenFaaS gateway: /function/<name> to the Service <name>:8080. */
 export function gatewayWorkload(c: ComposeService): object[] {
@@ -183,10 +179,10 @@ export function gatewayWorkload(c: ComposeService): object[] {
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: meta('gateway', pod.labels),
+      metadata: meta('gateway'),
       spec: { replicas: 2, selector: { matchLabels: selectorOf('gateway') }, template: pod.template },
     },
-    service('gateway', pod.labels, [
+    service('gateway', [
       { name: 'http', port: Number(c.env.PORT) },
       { name: 'metrics', port: Number(c.env.METRICS_PORT) },
     ]),
@@ -216,7 +212,7 @@ export function projectorWorkload(c: ComposeService, f: StackEntry): object[] {
     {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: meta(f.name, pod.labels),
+      metadata: meta(f.name),
       spec: {
         serviceName: f.name,
         // never more: a second process would open the same DuckDB file. A StatefulSet stops the old pod
@@ -232,7 +228,7 @@ export function projectorWorkload(c: ComposeService, f: StackEntry): object[] {
         ],
       },
     },
-    service(f.name, pod.labels, [{ name: 'http', port: Number(c.env.PORT) }]),
+    service(f.name, [{ name: 'http', port: Number(c.env.PORT) }]),
   ];
 }
 
@@ -249,5 +245,5 @@ export function jobWorkload(name: string, c: ComposeService): object {
     secretsDir: serviceSecretsDir,
     memory: quantity(c.deploy!.resources.limits.memory),
   });
-  return { apiVersion: 'batch/v1', kind: 'Job', metadata: meta(name, pod.labels), spec: { backoffLimit: 5, template: pod.template } };
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata: meta(name), spec: { backoffLimit: 5, template: pod.template } };
 }
