@@ -4,12 +4,15 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { Cluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster';
 
 // Static validation of k8s/'s objects. Kubernetes's own kinds: kubernetes-models' validate() (the API's
-// OpenAPI schemas). The two custom resources have no schema on npm (no @kubernetes-models package for
-// OpenFaaS or CloudNativePG; their CRDs ship in the projects' Helm charts and repositories, which this
-// machine cannot fetch): OURS below, the fields erpbi writes, typed as the CRDs document them, strict, so
-// a misspelt field fails. They are not the operators' schemas.
+// OpenAPI schemas); CloudNativePG's Cluster: @kubernetes-models/cloudnative-pg (generated from its CRD).
+// A CRD's schema admits unknown fields (the API server prunes them without a word), so the custom
+// resources get a second, strict check, OURS below: the fields erpbi writes, typed as the projects
+// document them, so a misspelt one fails. OpenFaaS's Function has no schema on npm at all (no
+// @kubernetes-models package; its CRD ships in faas-netes's chart, which this machine cannot fetch):
+// ours is its only check.
 
 interface Validatable {
   validate(): void;
@@ -24,6 +27,7 @@ const models: Record<string, abstract new (...args: never[]) => Validatable> = {
   'batch/v1/Job': Job,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'postgresql.cnpg.io/v1/Cluster': Cluster,
 };
 
 const stringMap = z.record(z.string(), z.string());
@@ -66,7 +70,7 @@ const role = z.strictObject({
   inherit: z.boolean(),
   passwordSecret: z.strictObject({ name: z.string() }),
 });
-/** OURS: postgresql.cnpg.io/v1 Cluster, the fields erpbi sets (CloudNativePG's API reference, ClusterSpec). */
+/** OURS, beside the CRD's: postgresql.cnpg.io/v1 Cluster, the fields erpbi sets, strict (CloudNativePG's API reference, ClusterSpec). */
 export const cnpgCluster = z.strictObject({
   apiVersion: z.literal('postgresql.cnpg.io/v1'),
   kind: z.literal('Cluster'),
@@ -97,7 +101,6 @@ export function validateObject(doc: unknown): void {
   const { apiVersion, kind, metadata } = header.parse(doc);
   const id = `${kind} ${metadata.name}`;
   if (apiVersion === 'openfaas.com/v1') return void openfaasFunction.parse(doc);
-  if (apiVersion === 'postgresql.cnpg.io/v1') return void cnpgCluster.parse(doc);
   const Model = models[`${apiVersion}/${kind}`];
   if (!Model) throw new Error(`${id}: no schema for ${apiVersion} ${kind}`);
   try {
@@ -105,4 +108,5 @@ export function validateObject(doc: unknown): void {
   } catch (err) {
     throw new Error(`${id}: ${(err as Error).message}`);
   }
+  if (apiVersion === 'postgresql.cnpg.io/v1') cnpgCluster.parse(doc);
 }
