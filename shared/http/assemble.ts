@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { functionConfig, natsCredentials, type Config } from '../config.js';
+import { createPool, type Pool } from '../db/pool.js';
+import { connectBus, type Bus } from '../events/bus.js';
+import { createVerifier } from '../auth/verify.js';
+import type { Logger } from '../log.js';
+import { buildApp } from './app.js';
+import type { FunctionDefinition } from './definition.js';
+
+/** What a function holds for its whole life: made once per process (serve.ts) or per Lambda container (lambda.ts). */
+export interface FunctionParts {
+  app: FastifyInstance;
+  db: Pool;
+  bus: Bus;
+  /** In order: the app, then NATS (drained: what was published is flushed), then the pool. */
+  closeSteps: (() => Promise<unknown>)[];
+}
+
+/** The function's settings, read and checked once; `postgres: false` functions need no DATABASE_URL. */
+export function functionSettings(def: FunctionDefinition, env: NodeJS.ProcessEnv = process.env): Config {
+  return functionConfig({ FUNCTION_NAME: def.name, ...env }, { postgres: def.postgres !== false });
+}
+
+/**
+ * The pool, the bus, the token verifier and the fastify app, the same wherever the function runs.
+ * `waitForNats`: a long-running process waits for a nats-server that is not up yet; a Lambda invoke
+ * fails at once instead (its caller retries, and the next invoke tries again) rather than spend its
+ * whole timeout waiting.
+ */
+export async function assembleFunction(def: FunctionDefinition, config: Config, log: Logger, opts: { waitForNats: boolean }): Promise<FunctionParts> {
+  // pg connects on the first query only, so a function without Postgres holds an idle, unused pool.
+  const db = createPool(config.DATABASE_URL ?? 'postgres://unused.invalid/none', config.PG_POOL_MAX);
+  const bus = await connectBus(config.NATS_URL, def.name, { service: opts.waitForNats, credentials: natsCredentials(config) });
+  const verify = createVerifier({
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    rolesClaim: config.AUTH_ROLES_CLAIM,
+    serviceClient: config.CLIENT_ID,
+    jwksUrl: config.AUTH_JWKS_URL,
+  });
+  const app = buildApp(def, {
+    deps: { db, js: bus.js, prefix: config.EVENTS_PREFIX, stream: config.EVENTS_STREAM, log },
+    verify,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000,
+    checkAnswers: config.CHECK_ANSWERS,
+  });
+  return { app, db, bus, closeSteps: [() => app.close(), () => bus.nc.drain(), () => db.end()] };
+}
