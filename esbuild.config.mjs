@@ -1,5 +1,7 @@
 // functions/*/handler.ts -> build/functions/<name>/index.js, one self-contained bundle each, plus the
 // connector (triggers/) as its own bundle. Only native addons stay outside the bundle.
+// functions/*/handler.ts -> build/lambda/<name>.js too: the same function as an AWS Lambda handler
+// (shared/http/lambda.ts), one self-contained file each, exporting `handler`.
 // web/ -> build/web/: the workspace (Preact, TypeScript) as a static site any web server can serve.
 import { build } from 'esbuild';
 import { readdirSync, statSync, existsSync, writeFileSync, mkdirSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
@@ -73,8 +75,8 @@ function newestSource(dir) {
   return newest;
 }
 
-/** True when a bundle is missing or older than any source it may include. */
-export function isStale() {
+/** True when a bundle (by default any; `outs` to ask about some) is missing or older than any source it may include. */
+export function isStale(outs = allOutputs()) {
   const sources = Math.max(
     ...['functions', 'shared', 'triggers', 'olap', 'web', 'gateway', 'runtime']
       .filter((d) => existsSync(join(root, d)))
@@ -82,8 +84,11 @@ export function isStale() {
     statSync(join(root, 'package-lock.json')).mtimeMs,
     statSync(join(root, 'stack.yml')).mtimeMs,
   );
-  const outs = [...entries().map((e) => e.out), join(webDir, 'index.html'), join(webDir, 'openapi.json'), join(webDir, 'asyncapi.json')];
   return outs.some((out) => !existsSync(out) || statSync(out).mtimeMs < sources);
+}
+
+function allOutputs() {
+  return [...entries().map((e) => e.out), ...lambdaOutputs(), join(webDir, 'index.html'), join(webDir, 'openapi.json'), join(webDir, 'asyncapi.json')];
 }
 
 // The page's static files, copied as they are; everything else is the bundle.
@@ -176,10 +181,55 @@ export async function buildApiDocs({ outDir = webDir, quiet = false } = {}) {
     );
 }
 
+export const lambdaDir = join(buildDir, 'lambda');
+const lambdaOut = (name) => join(lambdaDir, `${name}.js`);
+/** build/lambda/<name>.js of every function. */
+export const lambdaOutputs = () => functionNames().map(lambdaOut);
+
+/**
+ * build/lambda/<name>.js for every function, in one esbuild run: each output is self-contained (no
+ * splitting: a Lambda is deployed as its file), but the run parses the sources they share once, so the
+ * 15 handlers cost the build about as much as two more bundles, not fifteen. Not part of any image:
+ * the images copy build/functions alone (template/erpbi-node/pick-bundle.sh, compose/Dockerfile).
+ */
+export async function buildLambdas() {
+  const names = functionNames();
+  const virtual = {
+    name: 'lambda-entries',
+    setup(b) {
+      b.onResolve({ filter: /^lambda-entry:/ }, (args) => ({ path: args.path.slice('lambda-entry:'.length), namespace: 'lambda-entry' }));
+      b.onLoad({ filter: /.*/, namespace: 'lambda-entry' }, (args) => ({
+        contents: `import def from ${JSON.stringify(join(root, 'functions', args.path, 'handler.ts'))};\nimport { lambdaHandler } from ${JSON.stringify(join(root, 'shared/http/lambda.ts'))};\nexport const handler = lambdaHandler(def);\n`,
+        resolveDir: root,
+        loader: 'ts',
+      }));
+    },
+  };
+  mkdirSync(lambdaDir, { recursive: true });
+  const r = await build({
+    ...nodeBundle,
+    entryPoints: names.map((name) => ({ in: `lambda-entry:${name}`, out: name })),
+    plugins: [...nodeBundle.plugins, virtual],
+    outdir: lambdaDir,
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  writeFileSync(join(lambdaDir, 'package.json'), '{"type":"module"}\n');
+  writeFileSync(join(lambdaDir, 'lambda.meta.json'), JSON.stringify(r.metafile));
+  // Handlers of functions that are gone go too.
+  const outputs = new Set(Object.keys(r.metafile.outputs).map((f) => resolve(f)));
+  for (const f of readdirSync(lambdaDir)) if (/\.js(\.map)?$/.test(f) && !outputs.has(join(lambdaDir, f))) rmSync(join(lambdaDir, f));
+  return names.map((name) => ({ out: lambdaOut(name), bytes: statSync(lambdaOut(name)).size }));
+}
+
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
   const web = buildWeb({ quiet });
   const apiDocs = buildApiDocs({ quiet });
+  const lambdas = buildLambdas();
   const results = await Promise.all(
     entries().map(async (e) => {
       mkdirSync(dirname(e.out), { recursive: true });
@@ -209,12 +259,15 @@ export async function buildAll({ quiet = false } = {}) {
   );
   await web;
   await apiDocs;
+  const handlers = await lambdas;
   if (!quiet) {
     for (const r of results)
       console.log(
         `  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB${r.lazyBytes ? ` (+${(r.lazyBytes / 1024).toFixed(0)} kB in chunks loaded on first use)` : ''}`,
       );
-    console.log(`built ${results.length} bundles in ${Date.now() - started} ms`);
+    const kb = handlers.map((h) => h.bytes / 1024);
+    console.log(`  build/lambda  ${handlers.length} Lambda handlers, ${Math.min(...kb).toFixed(0)}-${Math.max(...kb).toFixed(0)} kB each`);
+    console.log(`built ${results.length} bundles and ${handlers.length} Lambda handlers in ${Date.now() - started} ms`);
   }
   return results;
 }
