@@ -144,6 +144,11 @@ export const settings = z.object({
   S3_KEYS: z.enum(storageKeyUses).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** The projector's Parquet exports (olap/export-parquet.ts): a bucket apart from the documents', with key pairs of its own. */
+  OLAP_EXPORT_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .default('erpbi-olap'),
 
   // ---- e-mail to customers (shared/email/): off while SMTP_HOST is unset
   /** The SMTP server documents are sent through (the firm's mail provider or relay). */
