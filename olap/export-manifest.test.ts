@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportPrefix, latestKey, latestOf, tableKey, type ExportManifest } from './export-manifest.js';
+import { exportPrefix, latestKey, latestOf, partKey, tableLocation, type ExportManifest } from './export-manifest.js';
 
 describe('the export names', () => {
   it('puts each export in a folder named by its instant, without colons, that sorts as time does', () => {
@@ -8,7 +8,10 @@ describe('the export names', () => {
     expect(a).toBe('olap/2026-12-07T090501.020Z/');
     expect(a < b).toBe(true);
     expect(a).not.toContain(':');
-    expect(tableKey(a, 'orders')).toBe('olap/2026-12-07T090501.020Z/orders.parquet');
+    expect(tableLocation(a, 'orders')).toBe('olap/2026-12-07T090501.020Z/orders/');
+    expect(partKey(tableLocation(a, 'orders'), 0)).toBe('olap/2026-12-07T090501.020Z/orders/part-00000.parquet');
+    // parts sort in the order they were written, up to 100,000 of them (5 billion rows at partRows)
+    expect(partKey('t/', 9) < partKey('t/', 10)).toBe(true);
     expect(latestKey).toBe('olap/latest.json');
     expect(latestKey.startsWith(a)).toBe(false); // the pointer lives beside the exports, not in one
   });

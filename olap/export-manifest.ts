@@ -5,7 +5,7 @@ import pkg from '../package.json' with { type: 'json' };
 // shape are checked without storage (export-manifest.test.ts); readers elsewhere (ClickHouse, Trino,
 // DuckDB) rely on them, so a change here is a change of that contract (docs/object-storage.md).
 
-/** Where every export goes, under the export bucket: `olap/<stamp>/<table>.parquet`, `olap/latest.json`. */
+/** Where every export goes, under the export bucket: `olap/<stamp>/<table>/part-<n>.parquet`, `olap/latest.json`. */
 export const exportRoot = 'olap';
 export const latestKey = `${exportRoot}/latest.json`;
 export const manifestVersion = 1;
@@ -16,13 +16,21 @@ export interface ExportedColumn {
   type: string;
 }
 
-export interface ExportedTable {
-  table: string;
-  /** The object's key in the bucket. */
+/** One Parquet file of a table: its key in the bucket, its rows and size. */
+export interface ExportedFile {
   key: string;
   rows: number;
   bytes: number;
+}
+
+export interface ExportedTable {
+  table: string;
+  /** The table's folder: every file in it is the table's (`<location>*.parquet`). */
+  location: string;
+  rows: number;
+  bytes: number;
   columns: ExportedColumn[];
+  files: ExportedFile[];
 }
 
 export interface ExportManifest {
@@ -61,8 +69,18 @@ export function exportPrefix(exportedAt: Date): string {
   return `${exportRoot}/${exportedAt.toISOString().replace(/:/g, '')}/`;
 }
 
-export function tableKey(prefix: string, table: string): string {
-  return `${prefix}${table}.parquet`;
+/**
+ * A folder per table, of one or more parts (`olap/<stamp>/orders/part-00000.parquet`): Trino's Hive
+ * connector and Spark take a table's location as a folder of files; ClickHouse and DuckDB read
+ * `<folder>*.parquet`. Parts, because one DuckDB COPY of a large table holds far more memory than
+ * its parts do in turn (olap/export-parquet.ts, partRows).
+ */
+export function tableLocation(prefix: string, table: string): string {
+  return `${prefix}${table}/`;
+}
+
+export function partKey(location: string, part: number): string {
+  return `${location}part-${String(part).padStart(5, '0')}.parquet`;
 }
 
 export function latestOf(m: ExportManifest): LatestExport {

@@ -130,7 +130,7 @@ const described: MountOperation[] = [
     roles: exportRoles,
     errors: ['not_ready', 'invalid_transition'],
     description:
-      'Every fact table and rollup, read in one snapshot, as `olap/<exportedAt>/<table>.parquet` (zstd) in the bucket OLAP_EXPORT_BUCKET, then `manifest.json` beside them, then `olap/latest.json` pointing at it. ' +
+      'Every fact table and rollup, read in one snapshot, as `olap/<exportedAt>/<table>/<table>.parquet` (zstd) in the bucket OLAP_EXPORT_BUCKET, then `manifest.json` beside them, then `olap/latest.json` pointing at it. ' +
       '409 while another export or a rebuild runs; 503 when no object storage is configured or it refuses a file (olap/latest.json then still names the export before).',
     responses: {
       200: {

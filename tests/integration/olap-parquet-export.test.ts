@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,7 @@ describe('POST /function/project-to-olap/export', () => {
     expect(manifest.tables.map((t) => t.table)).toEqual(exportedTables.map((t) => t.name));
     const orders = manifest.tables.find((t) => t.table === 'orders')!;
     expect(orders.rows).toBeGreaterThan(10);
+    expect(orders.files).toEqual([{ key: `${manifest.prefix}orders/part-00000.parquet`, rows: orders.rows, bytes: orders.bytes }]);
     expect(orders.columns).toContainEqual({ name: 'total', type: 'BIGINT' });
     expect(await getJson<ExportManifest>(`${manifest.prefix}manifest.json`)).toEqual(manifest);
     expect(await getJson<LatestExport>(latestKey)).toEqual(latestOf(manifest));
@@ -84,46 +85,54 @@ describe('POST /function/project-to-olap/export', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('export-'))).toEqual([]);
   });
 
-  it('holds, in every file, exactly the rows of its table (read back with read_parquet)', async () => {
+  it('holds, in its files, exactly the rows of each table (read back with read_parquet)', async () => {
     await h!.close(); // the projector closes the DuckDB file: it can be opened here
     h = undefined;
-    const db = await DuckDBInstance.create(':memory:');
-    const conn = await db.connect();
-    await conn.run(`attach '${file}' as live (read_only)`);
-    try {
-      for (const t of manifest.tables) {
-        const local = join(dir, `${t.table}.parquet`);
-        const bytes = await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: t.key }))).Body!.transformToByteArray();
-        expect(bytes.length, t.table).toBe(t.bytes);
-        writeFileSync(local, bytes);
-        const one = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0]![0]);
-        const fromFile = `read_parquet('${local}')`;
-        expect(await one(`select count(*) from ${fromFile}`), t.table).toBe(t.rows);
-        expect(await one(`select count(*) from live."${t.table}"`), t.table).toBe(t.rows);
-        // Row for row, both ways (EXCEPT ALL keeps duplicates): the same multiset of rows.
-        expect(await one(`select count(*) from (select * from live."${t.table}" except all select * from ${fromFile})`), t.table).toBe(0);
-        expect(await one(`select count(*) from (select * from ${fromFile} except all select * from live."${t.table}")`), t.table).toBe(0);
-        const described = (await conn.runAndReadAll(`describe select * from ${fromFile}`)).getRows().map(([name, type]) => ({ name, type }));
-        expect(described, t.table).toEqual(t.columns);
-      }
-      // The money, as the figures read it: gross order totals and invoice totals, in minor units.
-      const sum = async (column: string, from: string) =>
-        Number((await conn.runAndReadAll(`select coalesce(sum(${column}), 0) from ${from}`)).getRows()[0]![0]);
-      for (const [table, column] of [
-        ['orders', 'total'],
-        ['invoices', 'total'],
-        ['rollup_orders_hourly', 'total'],
-      ] as const) {
-        const live = await sum(column, `live."${table}"`);
-        expect(live, `${table}.${column}`).toBeGreaterThan(0);
-        expect(await sum(column, `read_parquet('${join(dir, `${table}.parquet`)}')`), `${table}.${column}`).toBe(live);
-      }
-    } finally {
-      conn.closeSync();
-      db.closeSync();
-    }
+    await sameAsLive(manifest);
   });
 });
+
+/** Every table's files downloaded and read back with DuckDB's read_parquet: the same rows as the DuckDB file holds. */
+async function sameAsLive(m: ExportManifest): Promise<void> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(`attach '${file}' as live (read_only)`);
+  const one = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0]![0]);
+  const local = (table: string) => join(dir, 'download', m.prefix, table);
+  try {
+    for (const t of m.tables) {
+      mkdirSync(local(t.table), { recursive: true });
+      for (const f of t.files) {
+        const bytes = await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: f.key }))).Body!.transformToByteArray();
+        expect(bytes.length, f.key).toBe(f.bytes);
+        expect(f.key.startsWith(t.location), f.key).toBe(true);
+        writeFileSync(join(local(t.table), f.key.slice(t.location.length)), bytes);
+      }
+      const fromFiles = `read_parquet('${local(t.table)}/*.parquet')`;
+      expect(await one(`select count(*) from ${fromFiles}`), t.table).toBe(t.rows);
+      expect(await one(`select count(*) from live."${t.table}"`), t.table).toBe(t.rows);
+      // Row for row, both ways (EXCEPT ALL keeps duplicates): the same multiset of rows.
+      expect(await one(`select count(*) from (select * from live."${t.table}" except all select * from ${fromFiles})`), t.table).toBe(0);
+      expect(await one(`select count(*) from (select * from ${fromFiles} except all select * from live."${t.table}")`), t.table).toBe(0);
+      const described = (await conn.runAndReadAll(`describe select * from ${fromFiles}`)).getRows().map(([name, type]) => ({ name, type }));
+      expect(described, t.table).toEqual(t.columns);
+    }
+    // The money, as the figures read it: gross order totals and invoice totals, in minor units.
+    const sum = (column: string, from: string) => one(`select coalesce(sum(${column}), 0) from ${from}`);
+    for (const [table, column] of [
+      ['orders', 'total'],
+      ['invoices', 'total'],
+      ['rollup_orders_hourly', 'total'],
+    ] as const) {
+      const live = await sum(column, `live."${table}"`);
+      expect(live, `${table}.${column}`).toBeGreaterThan(0);
+      expect(await sum(column, `read_parquet('${local(table)}/*.parquet')`), `${table}.${column}`).toBe(live);
+    }
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
 
 describe('the order of the uploads', () => {
   /** The real target, recording each key as it is put; `failAt`: the nth file put fails. */
@@ -148,14 +157,24 @@ describe('the order of the uploads', () => {
     const store = new OlapStore(file);
     const real = exportTarget(process.env)!;
     try {
+      // Parts of 7 rows: every table of more is written and read back in several files.
       const ok = recording(real);
-      const second = await exportParquet(store, ok.target, () => new Date(Date.parse(manifest.exportedAt) + 1000));
-      expect(ok.keys).toEqual([...second.tables.map((t) => t.key), `${second.prefix}manifest.json`, latestKey]);
+      const second = await exportParquet(store, ok.target, { now: () => new Date(Date.parse(manifest.exportedAt) + 1000), partRows: 7 });
+      expect(ok.keys).toEqual([...second.tables.flatMap((t) => t.files.map((f) => f.key)), `${second.prefix}manifest.json`, latestKey]);
       expect(second.tables.map((t) => t.rows)).toEqual(manifest.tables.map((t) => t.rows));
+      for (const t of second.tables) {
+        // 7 rows each, the last the rest; one empty file for an empty table
+        const rows = t.files.map((f) => f.rows);
+        expect(rows, t.table).toEqual(t.rows === 0 ? [0] : [...Array<number>(Math.ceil(t.rows / 7) - 1).fill(7), t.rows - 7 * (Math.ceil(t.rows / 7) - 1)]);
+      }
       expect(second.complete).toEqual(manifest.complete);
+      await store.close();
+      await sameAsLive(second);
 
       const broken = recording(real, 3);
-      await expect(exportParquet(store, broken.target, () => new Date(Date.parse(manifest.exportedAt) + 2000))).rejects.toThrow('storage went away');
+      await expect(exportParquet(store, broken.target, { now: () => new Date(Date.parse(manifest.exportedAt) + 2000), partRows: 7 })).rejects.toThrow(
+        'storage went away',
+      );
       expect(broken.keys).toHaveLength(2);
       expect(await getJson<LatestExport>(latestKey)).toEqual(latestOf(second));
       expect(readdirSync(dir).filter((f) => f.startsWith('export-'))).toEqual([]);
