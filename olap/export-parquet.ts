@@ -17,6 +17,8 @@ import {
   type ExportedColumn,
 } from './export-manifest.js';
 import type { ExportTarget } from './export-target.js';
+import { pruneExports } from './export-prune.js';
+import type { Logger } from '../shared/log.js';
 
 // The OLAP tables as Parquet in object storage, for engines beyond DuckDB (ClickHouse's s3 table
 // function, Trino's Hive connector, DuckDB elsewhere: docs/object-storage.md, "The OLAP export").
@@ -82,11 +84,16 @@ async function writeTable(reader: DuckDBConnection, t: Table<unknown>, dir: stri
 }
 
 /**
- * Exports every table to `target` under `olap/<exportedAt>/` and points `olap/latest.json` at it last.
+ * Exports every table to `target` under `olap/<exportedAt>/` and points `olap/latest.json` at it last;
+ * then removes the exports beyond the newest `target.keep`.
  * The files are written beside the DuckDB file (its volume has room for them; /tmp in the container is
  * memory) and removed after, uploaded or not.
  */
-export async function exportParquet(store: OlapStore, target: ExportTarget, opts: { now?: () => Date; partRows?: number } = {}): Promise<ExportManifest> {
+export async function exportParquet(
+  store: OlapStore,
+  target: ExportTarget,
+  opts: { now?: () => Date; partRows?: number; log?: Logger } = {},
+): Promise<ExportManifest> {
   const exportedAt = (opts.now ?? (() => new Date()))();
   const prefix = exportPrefix(exportedAt);
   const dir = join(dirname(store.file), `export-${exportedAt.getTime()}`);
@@ -121,6 +128,8 @@ export async function exportParquet(store: OlapStore, target: ExportTarget, opts
     };
     await target.putJson(`${prefix}manifest.json`, manifest);
     await target.putJson(latestKey, latestOf(manifest));
+    const removed = await pruneExports(target, target.keep, opts.log);
+    if (removed.length > 0) opts.log?.info({ removed }, 'old OLAP exports removed');
     return manifest;
   } finally {
     rmSync(dir, { recursive: true, force: true });

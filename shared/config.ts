@@ -149,6 +149,8 @@ export const settings = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
     .default('erpbi-olap'),
+  /** How many Parquet exports stay in it: each new one whole, the older ones beyond this are removed (olap/export-prune.ts). */
+  OLAP_EXPORT_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
 
   // ---- e-mail to customers (shared/email/): off while SMTP_HOST is unset
   /** The SMTP server documents are sent through (the firm's mail provider or relay). */

@@ -33,7 +33,11 @@ describe('seaweedfsIdentities', () => {
           actions: ['Read:erpbi-documents', 'List:erpbi-documents'],
         },
         { name: 'erpbi-admin', credentials: [{ accessKey: 'ADMINKEY', secretKey: 'admin-secret-3' }], actions: ['Admin:erpbi-documents', 'Admin:erpbi-olap'] },
-        { name: 'erpbi-olap-writer', credentials: [{ accessKey: 'OLAPWRITERKEY', secretKey: 'olap-writer-secret-4' }], actions: ['Write:erpbi-olap'] },
+        {
+          name: 'erpbi-olap-writer',
+          credentials: [{ accessKey: 'OLAPWRITERKEY', secretKey: 'olap-writer-secret-4' }],
+          actions: ['Write:erpbi-olap', 'List:erpbi-olap'],
+        },
         {
           name: 'erpbi-olap-reader',
           credentials: [{ accessKey: 'OLAPREADERKEY', secretKey: 'olap-reader-secret-5' }],

@@ -51,7 +51,8 @@ export function storageActions(use: StorageKeyUse, buckets: Buckets): string[] {
       // storage-init creates the two buckets (CreateBucket needs Admin); nothing else uses it.
       return [`Admin:${documents}`, `Admin:${olap}`];
     case 'olap-writer':
-      return [`Write:${olap}`]; // the projector puts its exports; it never reads one back or lists them
+      // the projector puts its exports, and lists them to remove those beyond OLAP_EXPORT_KEEP; it reads none back
+      return [`Write:${olap}`, `List:${olap}`];
     case 'olap-reader':
       return [`Read:${olap}`, `List:${olap}`]; // an engine elsewhere reads latest.json, the manifests and the files
   }

@@ -130,7 +130,7 @@ const described: MountOperation[] = [
     roles: exportRoles,
     errors: ['not_ready', 'invalid_transition'],
     description:
-      'Every fact table and rollup, read in one snapshot, as `olap/<exportedAt>/<table>/<table>.parquet` (zstd) in the bucket OLAP_EXPORT_BUCKET, then `manifest.json` beside them, then `olap/latest.json` pointing at it. ' +
+      'Every fact table and rollup, read in one snapshot, as `olap/<exportedAt>/<table>/<table>.parquet` (zstd) in the bucket OLAP_EXPORT_BUCKET, then `manifest.json` beside them, then `olap/latest.json` pointing at it; the exports beyond the newest OLAP_EXPORT_KEEP (7) are then removed. ' +
       '409 while another export or a rebuild runs; 503 when no object storage is configured or it refuses a file (olap/latest.json then still names the export before).',
     responses: {
       200: {
@@ -253,7 +253,7 @@ export default defineFunction({
           if (store.rebuilding) throw new AppError('invalid_transition', 'the OLAP store is being rebuilt; export once it is done');
           exporting = true;
           try {
-            return await exportParquet(store, exportTo);
+            return await exportParquet(store, exportTo, { log: deps.log });
           } finally {
             exporting = false;
           }

@@ -145,8 +145,8 @@ describe("the identities SeaweedFS reads (the generator's output)", () => {
     }
   });
 
-  it('the OLAP export bucket: the projector only puts, an engine elsewhere only reads and lists; neither reaches a PDF, no documents pair an export', () => {
-    expect(may('olap-writer', olapBucket)).toEqual(['DeleteObject', 'PutObject']);
+  it('the OLAP export bucket: the projector puts and lists (to remove old exports), an engine elsewhere only reads and lists; neither reaches a PDF, no documents pair an export', () => {
+    expect(may('olap-writer', olapBucket)).toEqual(['DeleteObject', 'ListObjectsV2', 'PutObject']);
     expect(may('olap-reader', olapBucket)).toEqual(['GetObject', 'HeadBucket', 'ListObjectsV2']);
     for (const use of ['olap-writer', 'olap-reader'] as const) expect(may(use), use).toEqual([]);
     for (const use of ['writer', 'reader'] as const) expect(may(use, olapBucket), use).toEqual([]);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { exportParquet, exportedTables } from '../../olap/export-parquet.js';
 import { erpbiVersion, latestKey, latestOf, type ExportManifest, type LatestExport } from '../../olap/export-manifest.js';
@@ -178,6 +178,18 @@ describe('the order of the uploads', () => {
       expect(broken.keys).toHaveLength(2);
       expect(await getJson<LatestExport>(latestKey)).toEqual(latestOf(second));
       expect(readdirSync(dir).filter((f) => f.startsWith('export-'))).toEqual([]);
+
+      // Keeping one: a new whole export removes every other export, and nothing else under olap/ (the
+      // parts the broken one put are left: no manifest names them, the next prune finds their folder).
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'olap/notes.txt', Body: 'mine' }));
+      const one = exportTarget({ ...process.env, OLAP_EXPORT_KEEP: '1' })!;
+      const third = await exportParquet(store, one, { now: () => new Date(Date.parse(manifest.exportedAt) + 3000) }).finally(() => one.close());
+      const left = ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'olap/', Delimiter: '/' }))).CommonPrefixes ?? []).map(
+        (p) => p.Prefix,
+      );
+      expect(left).toEqual([third.prefix]);
+      expect(await getText('olap/notes.txt')).toBe('mine');
+      expect(await getJson<LatestExport>(latestKey)).toEqual(latestOf(third));
     } finally {
       real.close();
       await store.close();
