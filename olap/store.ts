@@ -36,6 +36,8 @@ export interface ApplyResult {
 /** Events folded and written at once while rebuilding (see rebuild). */
 export const rebuildChunk = 5_000;
 
+const watermarkSql = `select seq, strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ') as "eventTime", strftime(applied_at, '%Y-%m-%dT%H:%M:%S.%gZ') as "appliedAt" from watermark where id = 1`;
+
 const origin: Watermark = { seq: 0, eventTime: null, appliedAt: null, streamSeq: null };
 
 /** DuckDB values to JSON-safe values: integers (money, counts) as numbers, instants as ISO strings. */
@@ -55,6 +57,7 @@ export class OlapStore {
   private readonly listeners = new Set<(w: Watermark) => void>();
   private readonly changeListeners = new Set<(c: ChangeSummary) => void>();
   private replaying = false;
+  private exporting = false;
 
   constructor(
     readonly file: string,
@@ -64,6 +67,11 @@ export class OlapStore {
 
   get rebuilding(): boolean {
     return this.replaying;
+  }
+
+  /** A snapshot's reader is open (an export, olap/export-parquet.ts): a rebuild would close the file under it. */
+  get snapshotting(): boolean {
+    return this.exporting;
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -93,9 +101,7 @@ export class OlapStore {
 
   private async readWatermark(conn: DuckDBConnection): Promise<Watermark> {
     if (this.mark) return this.mark;
-    const reader = await conn.runAndReadAll(
-      `select seq, strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ') as "eventTime", strftime(applied_at, '%Y-%m-%dT%H:%M:%S.%gZ') as "appliedAt" from watermark where id = 1`,
-    );
+    const reader = await conn.runAndReadAll(watermarkSql);
     const row = reader.getRowObjectsJS()[0];
     this.mark = row ? { ...(plain(row) as Omit<Watermark, 'streamSeq'>), streamSeq: null } : origin;
     return this.mark;
@@ -189,12 +195,40 @@ export class OlapStore {
   }
 
   /**
+   * Runs `work` on a second connection inside one read transaction begun between two batches, so every
+   * table it reads is the file as of one watermark, while batches go on being applied on the first
+   * connection (DuckDB keeps the reader's snapshot: MVCC). One at a time; never during a rebuild.
+   */
+  async snapshot<T>(work: (reader: DuckDBConnection, asOf: Pick<Watermark, 'seq' | 'eventTime'>) => Promise<T>): Promise<T> {
+    if (this.replaying) throw new AppError('invalid_transition', 'the OLAP store is being rebuilt; try again once it is done');
+    if (this.exporting) throw new AppError('invalid_transition', 'an export is running already');
+    this.exporting = true;
+    let reader: DuckDBConnection | undefined;
+    try {
+      const asOf = await this.exclusive(async () => {
+        await this.connection();
+        reader = await this.instance!.connect();
+        await reader.run('begin transaction');
+        // DuckDB takes the snapshot at the transaction's first read: this one, between two batches.
+        const row = (await reader.runAndReadAll(watermarkSql)).getRowObjectsJS()[0];
+        return row ? (plain(row) as Pick<Watermark, 'seq' | 'eventTime'>) : { seq: 0, eventTime: null };
+      });
+      return await work(reader!, { seq: asOf.seq, eventTime: asOf.eventTime });
+    } finally {
+      await reader?.run('rollback').catch(() => undefined);
+      reader?.closeSync();
+      this.exporting = false;
+    }
+  }
+
+  /**
    * Deletes the file and rebuilds it from `replay`, which hands over the stream from its first event.
    * Batches from the feed are refused meanwhile (the feed retries them), so nothing is applied twice
    * or skipped; queries keep being answered with the rebuild's progress as their watermark.
    */
   async rebuild(replay: (apply: (batch: SeqEvent[]) => Promise<void>) => Promise<void>): Promise<{ events: number; watermark: Watermark; ms: number }> {
     if (this.replaying) throw new Error('a rebuild is already running');
+    if (this.exporting) throw new AppError('invalid_transition', 'an export is running; rebuild once it is done');
     this.replaying = true;
     const started = performance.now();
     let events = 0;

@@ -144,6 +144,13 @@ export const settings = z.object({
   S3_KEYS: z.enum(storageKeyUses).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** The projector's Parquet exports (olap/export-parquet.ts): a bucket apart from the documents', with key pairs of its own. */
+  OLAP_EXPORT_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .default('erpbi-olap'),
+  /** How many Parquet exports stay in it: each new one whole, the older ones beyond this are removed (olap/export-prune.ts). */
+  OLAP_EXPORT_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
 
   // ---- e-mail to customers (shared/email/): off while SMTP_HOST is unset
   /** The SMTP server documents are sent through (the firm's mail provider or relay). */

@@ -17,10 +17,10 @@ export const installUsage = `${Object.values(installSteps)
   .map((s) => s.usage)
   .join('\n')}
   (those four: --check or ERPBI_CHECK=1 reports only; exit 3 when something changed or would change)
-  install seaweedfs-identities --secrets DIR               SeaweedFS's S3 identities (DIR/seaweedfs-s3.json, 0600) from the six
-                                                           s3-{writer,reader,admin}-{access-key-id,secret-access-key} files in DIR
-  install storage-bucket                                   create the documents' bucket (S3_BUCKET at S3_ENDPOINT) with the admin key
-                                                           pair (S3_KEYS=admin); one already there is fine
+  install seaweedfs-identities --secrets DIR               SeaweedFS's S3 identities (DIR/seaweedfs-s3.json, 0600) from the ten
+                                                           s3-{writer,reader,admin,olap-writer,olap-reader}-{access-key-id,secret-access-key} files in DIR
+  install storage-bucket                                   create the documents' bucket (S3_BUCKET) and the OLAP export's (OLAP_EXPORT_BUCKET) at
+                                                           S3_ENDPOINT with the admin key pair (S3_KEYS=admin); one already there is fine
   install faasd-compose --faasd DIR|FILE [--etc DIR] [--domain D] [--registry HOST/PATH] [--secrets DIR] [--out FILE] [--check]
                                                            faasd's compose file (DIR/docker-compose.yaml, rewritten in place): its own
                                                            services + erpbi's extras for the domain, images from the registry, secrets
@@ -38,8 +38,8 @@ async function seaweedfsIdentitiesStep(args: string[]) {
 
 async function storageBucketStep(args: string[]) {
   if (args.length > 0) throw new Error(`install storage-bucket takes no arguments (its settings are S3_*)\n${installUsage}`);
-  const { createDocumentsBucket } = await import('./storage-bucket.js');
-  console.log(`the documents' bucket: ${await createDocumentsBucket()}`);
+  const { createBuckets } = await import('./storage-bucket.js');
+  for (const [bucket, outcome] of Object.entries(await createBuckets())) console.log(`the bucket ${bucket}: ${outcome}`);
 }
 
 /** The installer's settings file (/etc/erpbi/erpbi.env): KEY=value lines. */

@@ -7,17 +7,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storageKeySecrets, storageKeyUses } from '../../shared/documents/storage-keys.js';
 import { seaweedfsIdentities, type KeyPair } from './seaweedfs-identities.js';
 
-// SeaweedFS's identities from the three key pairs: each use bound to the documents' bucket and to
-// what it does there, and nothing written when a key file is missing or two uses share a key.
+// SeaweedFS's identities from the key pairs: each use bound to its bucket (the documents' or the OLAP
+// export's) and to what it does there, and nothing written when a key file is missing or two uses share a key.
 
 const sample: Record<(typeof storageKeyUses)[number], KeyPair> = {
   writer: { accessKeyId: 'WRITERKEY', secretAccessKey: 'writer/secret+1' },
   reader: { accessKeyId: 'READERKEY', secretAccessKey: 'reader-secret-2' },
   admin: { accessKeyId: 'ADMINKEY', secretAccessKey: 'admin-secret-3' },
+  'olap-writer': { accessKeyId: 'OLAPWRITERKEY', secretAccessKey: 'olap-writer-secret-4' },
+  'olap-reader': { accessKeyId: 'OLAPREADERKEY', secretAccessKey: 'olap-reader-secret-5' },
 };
 
 describe('seaweedfsIdentities', () => {
-  it('gives each use its own identity, bound to the bucket: writer writes (and reads back to e-mail), reader reads and lists, admin administers', () => {
+  it('gives each use its own identity, bound to its bucket: writer writes (and reads back to e-mail), reader reads and lists, admin administers both, the OLAP pairs the export bucket alone', () => {
     expect(seaweedfsIdentities(sample)).toEqual({
       identities: [
         {
@@ -30,14 +32,24 @@ describe('seaweedfsIdentities', () => {
           credentials: [{ accessKey: 'READERKEY', secretKey: 'reader-secret-2' }],
           actions: ['Read:erpbi-documents', 'List:erpbi-documents'],
         },
-        { name: 'erpbi-admin', credentials: [{ accessKey: 'ADMINKEY', secretKey: 'admin-secret-3' }], actions: ['Admin:erpbi-documents'] },
+        { name: 'erpbi-admin', credentials: [{ accessKey: 'ADMINKEY', secretKey: 'admin-secret-3' }], actions: ['Admin:erpbi-documents', 'Admin:erpbi-olap'] },
+        {
+          name: 'erpbi-olap-writer',
+          credentials: [{ accessKey: 'OLAPWRITERKEY', secretKey: 'olap-writer-secret-4' }],
+          actions: ['Write:erpbi-olap', 'List:erpbi-olap'],
+        },
+        {
+          name: 'erpbi-olap-reader',
+          credentials: [{ accessKey: 'OLAPREADERKEY', secretKey: 'olap-reader-secret-5' }],
+          actions: ['Read:erpbi-olap', 'List:erpbi-olap'],
+        },
       ],
     });
   });
 
   it('never grants an action unbound to a bucket (a bare "Admin" or "Read" is every bucket)', () => {
-    for (const identity of seaweedfsIdentities(sample, 'other-bucket').identities) {
-      for (const action of identity.actions) expect(action, identity.name).toMatch(/^(Read|Write|List|Admin):other-bucket$/);
+    for (const identity of seaweedfsIdentities(sample, { documents: 'other-bucket', olap: 'other-olap' }).identities) {
+      for (const action of identity.actions) expect(action, identity.name).toMatch(/^(Read|Write|List|Admin):other-(bucket|olap)$/);
     }
   });
 
@@ -61,7 +73,12 @@ describe('seaweedfsIdentities', () => {
   });
 
   it('refuses a bucket name S3 would refuse', () => {
-    expect(() => seaweedfsIdentities(sample, 'Bad_Bucket')).toThrow();
+    expect(() => seaweedfsIdentities(sample, { documents: 'Bad_Bucket', olap: 'erpbi-olap' })).toThrow();
+    expect(() => seaweedfsIdentities(sample, { documents: 'erpbi-documents', olap: 'Bad_Olap' })).toThrow();
+  });
+
+  it("refuses one bucket for both: the exports would be the documents readers' and the backup's", () => {
+    expect(() => seaweedfsIdentities(sample, { documents: 'erpbi-documents', olap: 'erpbi-documents' })).toThrow(/buckets of their own/);
   });
 });
 

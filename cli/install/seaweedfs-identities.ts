@@ -6,7 +6,9 @@ import { storageKeySecrets, storageKeyUses, type StorageKeyUse } from '../../sha
 // SeaweedFS's S3 gateway reads its users from a static JSON file (`weed server -s3.config=FILE`): each
 // identity a name, its key pairs, and the actions it may take. An action is global ("Read") or bound
 // to a bucket ("Read:erpbi-documents"); "Admin" alone would be every bucket's everything, so no
-// identity here gets an unbound action. What each S3 request needs is set by SeaweedFS's router
+// identity here gets an unbound action. Two buckets: the documents' and the OLAP export's (a bucket
+// rather than a prefix of the documents' one, so the backup's reader never copies exports and an
+// engine reading the exports can reach no PDF). What each S3 request needs is set by SeaweedFS's router
 // (weed/s3api/s3api_server.go): PutObject and DeleteObject need Write, GetObject and HeadBucket
 // Read, ListObjects List, CreateBucket Admin. Delete cannot be told apart from put there: the writer
 // may delete what it may overwrite anyway; it cannot list the bucket or create or remove one.
@@ -29,17 +31,30 @@ export interface SeaweedfsS3Config {
 /** The file the gateway is started with (`-s3.config=/run/secrets/seaweedfs-s3.json`). */
 export const seaweedfsConfigFile = 'seaweedfs-s3.json';
 
-/** What each use may do in the bucket, and nothing outside it. */
-export function storageActions(use: StorageKeyUse, bucket: string): string[] {
+/** The two buckets: the documents' (S3_BUCKET) and the OLAP export's (OLAP_EXPORT_BUCKET). */
+export interface Buckets {
+  documents: string;
+  olap: string;
+}
+
+/** What each use may do in its bucket, and nothing outside it. */
+export function storageActions(use: StorageKeyUse, buckets: Buckets): string[] {
+  const { documents, olap } = buckets;
   switch (use) {
     case 'writer':
       // render-document puts PDFs (restore puts them back) and reads its own back to e-mail them
       // (shared/billing/deliveries.ts): no listing, no bucket administration
-      return [`Write:${bucket}`, `Read:${bucket}`];
+      return [`Write:${documents}`, `Read:${documents}`];
     case 'reader':
-      return [`Read:${bucket}`, `List:${bucket}`]; // query serves a PDF; the backup lists and copies them all.
+      return [`Read:${documents}`, `List:${documents}`]; // query serves a PDF; the backup lists and copies them all.
     case 'admin':
-      return [`Admin:${bucket}`]; // storage-init creates the bucket (CreateBucket needs Admin); nothing else uses it.
+      // storage-init creates the two buckets (CreateBucket needs Admin); nothing else uses it.
+      return [`Admin:${documents}`, `Admin:${olap}`];
+    case 'olap-writer':
+      // the projector puts its exports, and lists them to remove those beyond OLAP_EXPORT_KEEP; it reads none back
+      return [`Write:${olap}`, `List:${olap}`];
+    case 'olap-reader':
+      return [`Read:${olap}`, `List:${olap}`]; // an engine elsewhere reads latest.json, the manifests and the files
   }
 }
 
@@ -47,12 +62,14 @@ export function storageActions(use: StorageKeyUse, bucket: string): string[] {
 const keyText = /^[\x21-\x7e]+$/;
 
 /**
- * SeaweedFS's identities for the three key pairs: one identity per use (`erpbi-writer`, ...), each bound
- * to `bucket`. Throws naming the use and key that is empty, not plain text, or shared with another use
+ * SeaweedFS's identities for the key pairs: one identity per use (`erpbi-writer`, ...), each bound to
+ * its bucket. Throws naming the use and key that is empty, not plain text, or shared with another use
  * (SeaweedFS would then take one identity for both, and one of them would get the other's rights).
  */
-export function seaweedfsIdentities(keys: Record<StorageKeyUse, KeyPair>, bucket: string = defaultBucket()): SeaweedfsS3Config {
-  settings.shape.S3_BUCKET.parse(bucket);
+export function seaweedfsIdentities(keys: Record<StorageKeyUse, KeyPair>, buckets: Buckets = defaultBuckets()): SeaweedfsS3Config {
+  settings.shape.S3_BUCKET.parse(buckets.documents);
+  settings.shape.OLAP_EXPORT_BUCKET.parse(buckets.olap);
+  if (buckets.documents === buckets.olap) throw new Error(`the documents and the OLAP export need buckets of their own (both are ${buckets.olap})`);
   const seen = new Map<string, StorageKeyUse>();
   for (const use of storageKeyUses) {
     const pair = keys[use];
@@ -73,16 +90,16 @@ export function seaweedfsIdentities(keys: Record<StorageKeyUse, KeyPair>, bucket
     identities: storageKeyUses.map((use) => ({
       name: `erpbi-${use}`,
       credentials: [{ accessKey: keys[use].accessKeyId, secretKey: keys[use].secretAccessKey }],
-      actions: storageActions(use, bucket),
+      actions: storageActions(use, buckets),
     })),
   };
 }
 
-function defaultBucket(): string {
-  return settings.shape.S3_BUCKET.parse(undefined);
+function defaultBuckets(): Buckets {
+  return { documents: settings.shape.S3_BUCKET.parse(undefined), olap: settings.shape.OLAP_EXPORT_BUCKET.parse(undefined) };
 }
 
-/** The three key pairs from their secret files in `dir`, trimmed as the functions read them (shared/config.ts, secret). */
+/** The key pairs from their secret files in `dir`, trimmed as the functions read them (shared/config.ts, secret). */
 export function readStorageKeys(dir: string): Record<StorageKeyUse, KeyPair> {
   const read = (name: string) => {
     let text: string;
@@ -99,15 +116,15 @@ export function readStorageKeys(dir: string): Record<StorageKeyUse, KeyPair> {
     const s = storageKeySecrets(use);
     return { accessKeyId: read(s.accessKeyId), secretAccessKey: read(s.secretAccessKey) };
   };
-  return { writer: pair('writer'), reader: pair('reader'), admin: pair('admin') };
+  return Object.fromEntries(storageKeyUses.map((use) => [use, pair(use)])) as Record<StorageKeyUse, KeyPair>;
 }
 
 /**
  * Writes <dir>/seaweedfs-s3.json from the key files in `dir`, readable by its owner only, replacing the
  * file whole (written beside it, then renamed: a gateway starting meanwhile never reads half a file).
  */
-export function writeSeaweedfsIdentities(dir: string, bucket?: string): string {
-  const config = seaweedfsIdentities(readStorageKeys(dir), bucket);
+export function writeSeaweedfsIdentities(dir: string, buckets?: Buckets): string {
+  const config = seaweedfsIdentities(readStorageKeys(dir), buckets);
   const file = join(dir, seaweedfsConfigFile);
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });

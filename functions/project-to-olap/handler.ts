@@ -11,6 +11,8 @@ import { toSeqEvent } from '../../olap/fold.js';
 import * as q from '../../olap/queries.js';
 import * as buying from '../../olap/buying-queries.js';
 import { replayStream } from '../../olap/replay.js';
+import { exportParquet } from '../../olap/export-parquet.js';
+import { exportTarget } from '../../olap/export-target.js';
 import { OlapStore } from '../../olap/store.js';
 import { batch, liveParams, queryName, queryParams, type QueryName } from './schema.js';
 import { answerSchema, catalogueAnswer, catalogueFor, catalogueRoles, catalogue, queryRoles, type Params } from '../../olap/catalogue.js';
@@ -38,6 +40,10 @@ const named: { [N in QueryName]: (p: Params<N>, now: Date, settings: OlapSetting
 // Checked before the name is parsed, so a token that may ask no query at all learns nothing (not even
 // which names exist) from a 400.
 const allBiRoles = catalogueRoles;
+
+// The Parquet export holds every BI table, pay (employees' salaries) with the rest: admins only. Not in
+// shared/auth/permissions.ts's commandRoles, which holds the stack.yml functions' commands (the projector is a service).
+const exportRoles = ['admin'] as const;
 
 // Every named query has its CSV columns: a query added without them does not compile.
 const csvColumns: Record<QueryName, readonly CsvColumn[]> = biCsvColumns;
@@ -117,6 +123,23 @@ const described: MountOperation[] = [
     errors: ['not_ready', 'invalid_transition'],
     responses: { 200: { description: '`{events, watermark, ms}`', mediaTypes: ['application/json'] } },
   },
+  {
+    method: 'POST',
+    path: '/export',
+    summary: 'Export the BI tables to Parquet in object storage',
+    roles: exportRoles,
+    errors: ['not_ready', 'invalid_transition'],
+    description:
+      'Every fact table and rollup, read in one snapshot, as `olap/<exportedAt>/<table>/<table>.parquet` (zstd) in the bucket OLAP_EXPORT_BUCKET, then `manifest.json` beside them, then `olap/latest.json` pointing at it; the exports beyond the newest OLAP_EXPORT_KEEP (7) are then removed. ' +
+      '409 while another export or a rebuild runs; 503 when no object storage is configured or it refuses a file (olap/latest.json then still names the export before).',
+    responses: {
+      200: {
+        description:
+          'The manifest: `{manifestVersion, erpbiVersion, exportedAt, bucket, prefix, format, compression, complete: {seq, eventTime}, tables: [{table, key, rows, bytes, columns: [{name, type}]}]}`',
+        mediaTypes: ['application/json'],
+      },
+    },
+  },
 ];
 
 // The only process that opens the DuckDB file: it applies batches from the connector's single feed,
@@ -133,10 +156,13 @@ export default defineFunction({
         const streams = new Set<SseChannel>();
         const streamsOf = new Map<string, number>(); // open streams per user (sub)
         const tickets = createStreamTickets();
+        const exportTo = exportTarget(process.env, deps.log);
+        let exporting = false; // from the snapshot to the last upload (the store's own guard ends with the snapshot)
         watchLag(store, registry);
         // Open event streams would keep the server from closing: end them first, then the file.
         app.addHook('preClose', async () => streams.forEach((s) => s.end()));
         app.addHook('onClose', () => store.close());
+        app.addHook('onClose', async () => exportTo?.close());
 
         app.post(
           '/batch',
@@ -217,7 +243,20 @@ export default defineFunction({
           const stream = deps.stream;
           if (!stream) throw new AppError('not_ready', 'the events stream is not configured');
           if (store.rebuilding) throw new AppError('invalid_transition', 'a rebuild is already running');
+          if (exporting) throw new AppError('invalid_transition', 'an export is running; rebuild once it is done');
           return store.rebuild((apply) => replayStream(deps.js, stream, apply).then(() => undefined));
+        });
+
+        app.post('/export', { onRequest: async (req) => void (await authorize(req.headers.authorization, exportRoles)) }, async () => {
+          if (!exportTo) throw new AppError('not_ready', 'no object storage is configured for the export (S3_ENDPOINT)');
+          if (exporting) throw new AppError('invalid_transition', 'an export is running already');
+          if (store.rebuilding) throw new AppError('invalid_transition', 'the OLAP store is being rebuilt; export once it is done');
+          exporting = true;
+          try {
+            return await exportParquet(store, exportTo, { log: deps.log });
+          } finally {
+            exporting = false;
+          }
         });
       },
     }),

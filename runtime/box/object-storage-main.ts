@@ -11,16 +11,28 @@ const {
   S3RVER_DIR: directory,
   S3RVER_PORT: port,
   S3_BUCKET: bucket,
+  OLAP_EXPORT_BUCKET: olapBucket,
   S3RVER_ADDRESS: address,
-} = readConfig(['S3RVER_DIR', 'S3RVER_PORT', 'S3_BUCKET', 'S3RVER_ADDRESS'], {
+} = readConfig(['S3RVER_DIR', 'S3RVER_PORT', 'S3_BUCKET', 'OLAP_EXPORT_BUCKET', 'S3RVER_ADDRESS'], {
   required: ['S3RVER_DIR', 'S3RVER_PORT'],
 });
 
 // Path-style only, as erpbi's client addresses it: with vhostBuckets on, s3rver would read a host
 // name such as `seaweedfs` (the container test's stand-in) as a bucket name.
-const server = new S3rver({ address, port, directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket, configs: [] }] });
+const server = new S3rver({
+  address,
+  port,
+  directory,
+  silent: true,
+  vhostBuckets: false,
+  configureBuckets: [
+    { name: bucket, configs: [] },
+    // the projector's Parquet exports (olap/export-parquet.ts), a bucket of their own as on the Pi
+    { name: olapBucket, configs: [] },
+  ],
+});
 writeObjectsWhole(server.store);
 await server.run();
-console.log(`object storage (s3rver) on ${address}:${port}, bucket ${bucket}, files in ${directory}`);
+console.log(`object storage (s3rver) on ${address}:${port}, buckets ${bucket} and ${olapBucket}, files in ${directory}`);
 // Also when the runtime that started us dies without stopping us (its IPC channel closes).
 stopOnSignal([() => server.close()]);

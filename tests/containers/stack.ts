@@ -8,7 +8,8 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import type { Role } from '../../shared/auth/roles.js';
 import { exampleCompany } from '../../shared/documents/company.js';
 import { localStorageKeys } from '../../runtime/box/object-storage.js';
-import { seaweedfsIdentities } from '../../cli/install/seaweedfs-identities.js';
+import { seaweedfsIdentities, type KeyPair } from '../../cli/install/seaweedfs-identities.js';
+import { storageKeyUses, type StorageKeyUse } from '../../shared/documents/storage-keys.js';
 import { natsUsers } from '../../shared/events/nats-users.js';
 
 // The compose stack of the container test: the three compose files of the runbook plus the stand-ins
@@ -68,7 +69,10 @@ export function prepare(): Stack {
   put('s3rver-access-key-id', localStorageKeys.accessKeyId);
   put('s3rver-secret-access-key', localStorageKeys.secretAccessKey);
   const pair = () => ({ accessKeyId: randomBytes(10).toString('hex'), secretAccessKey: randomBytes(20).toString('hex') });
-  put('seaweedfs-s3.json', JSON.stringify(seaweedfsIdentities({ writer: pair(), reader: pair(), admin: pair() })));
+  put(
+    'seaweedfs-s3.json',
+    JSON.stringify(seaweedfsIdentities(Object.fromEntries(storageKeyUses.map((use) => [use, pair()])) as Record<StorageKeyUse, KeyPair>)),
+  );
   put('company-profile', JSON.stringify(exampleCompany));
   put('smtp-password', ''); // no SMTP_HOST: e-mail off, as on a fresh Pi
   put('ct-people-password', randomBytes(12).toString('hex')); // the test's users' (person()), not a compose secret

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeSecretFiles, secretRule } from '../../cli/install/secrets.js';
 import { composeFiles, readYaml, root } from './support.js';
+import { outsideKeyUses, storageKeySecrets } from '../../shared/documents/storage-keys.js';
 
 // install.sh, read: it parses and lints, it makes the secrets the compose files use, and the runbook
 // shows only options it has and files the repository holds. tests/containers/install.test.ts runs it.
@@ -30,7 +31,7 @@ describe('install.sh', () => {
     expect(r.stderr).toContain('unknown option --frobnicate');
   });
 
-  it('makes exactly the secret files the compose files mount: each declared one is used by a service, each has a rule', () => {
+  it('makes exactly the secret files the compose files mount (and the key pairs made for outside readers): each declared one is used, each has a rule', () => {
     const base = readFileSync(join(root, 'compose/docker-compose.base.yml'), 'utf8');
     const declared = readYaml('compose/docker-compose.base.yml').secrets as Record<string, { file: string }>;
     const used = new Set(
@@ -40,6 +41,8 @@ describe('install.sh', () => {
         ),
       ),
     );
+    // the OLAP export's reader pair is for an engine outside the stack (ClickHouse, Trino): declared, mounted by none
+    for (const use of outsideKeyUses) for (const name of Object.values(storageKeySecrets(use))) used.add(name);
     expect([...used].sort()).toEqual(Object.keys(declared).sort());
     const files = composeSecretFiles(base);
     expect(files.sort()).toEqual([...new Set(Object.values(declared).map((s) => s.file.split('/').pop()!))].sort());

@@ -14,6 +14,7 @@ const all = services(composeFiles);
 const service = (name: string) => all.find((s) => s.name === name)!.spec;
 const seaweedfs = service('seaweedfs');
 const bucket = 'erpbi-documents';
+const olapBucket = 'erpbi-olap';
 const docs = readFileSync(join(root, 'docs/object-storage.md'), 'utf8');
 
 /**
@@ -90,8 +91,8 @@ describe('the seaweedfs service', () => {
     expect(goLimit, 'GOMEMLIMIT in MiB').not.toBeNull();
     expect(Number(goLimit![1])).toBeLessThanOrEqual(limit * 0.8);
     expect(Number(flags.get('master.volumeSizeLimitMB'))).toBeLessThanOrEqual(1024);
-    // a collection grows 7 volumes at a time: the bucket's and the filer's own need at least 14
-    expect(Number(flags.get('volume.max'))).toBeGreaterThanOrEqual(14);
+    // a collection grows 7 volumes at a time: the two buckets' (documents, OLAP export) and the filer's own need at least 21
+    expect(Number(flags.get('volume.max'))).toBeGreaterThanOrEqual(21);
   });
 });
 
@@ -115,9 +116,12 @@ function allowed(actions: string[], request: Request, target: string): boolean {
 
 describe("the identities SeaweedFS reads (the generator's output)", () => {
   const pair = (use: string) => ({ accessKeyId: `${use.toUpperCase()}KEY`, secretAccessKey: `${use}-secret` });
-  const config = seaweedfsIdentities({ writer: pair('writer'), reader: pair('reader'), admin: pair('admin') }, bucket);
+  const config = seaweedfsIdentities(Object.fromEntries(storageKeyUses.map((u) => [u, pair(u)])) as Record<StorageKeyUse, ReturnType<typeof pair>>, {
+    documents: bucket,
+    olap: olapBucket,
+  });
   const actionsOf = (use: StorageKeyUse) => config.identities.find((i) => i.credentials[0]!.accessKey === pair(use).accessKeyId)!.actions;
-  const may = (use: StorageKeyUse) => (Object.keys(needs) as Request[]).filter((r) => allowed(actionsOf(use), r, bucket)).sort();
+  const may = (use: StorageKeyUse, target = bucket) => (Object.keys(needs) as Request[]).filter((r) => allowed(actionsOf(use), r, target)).sort();
 
   it('one identity per use, each with its own key pair', () => {
     expect(config.identities.map((i) => i.name)).toEqual(storageKeyUses.map((u) => `erpbi-${u}`));
@@ -132,12 +136,20 @@ describe("the identities SeaweedFS reads (the generator's output)", () => {
     expect(may('reader')).toEqual(['GetObject', 'HeadBucket', 'ListObjectsV2']);
   });
 
-  it('the admin pair is the one that may create the bucket; no pair may do anything in another bucket', () => {
+  it('the admin pair is the one that may create the buckets; no pair may do anything in another bucket', () => {
     expect(may('admin')).toContain('CreateBucket');
+    expect(may('admin', olapBucket)).toContain('CreateBucket');
     for (const use of storageKeyUses) {
-      expect(storageKeyUses.filter((u) => allowed(actionsOf(u), 'CreateBucket', bucket))).toEqual(['admin']);
+      for (const b of [bucket, olapBucket]) expect(storageKeyUses.filter((u) => allowed(actionsOf(u), 'CreateBucket', b))).toEqual(['admin']);
       for (const r of Object.keys(needs) as Request[]) expect(allowed(actionsOf(use), r, 'another-bucket'), `${use} ${r}`).toBe(false);
     }
+  });
+
+  it('the OLAP export bucket: the projector puts and lists (to remove old exports), an engine elsewhere only reads and lists; neither reaches a PDF, no documents pair an export', () => {
+    expect(may('olap-writer', olapBucket)).toEqual(['DeleteObject', 'ListObjectsV2', 'PutObject']);
+    expect(may('olap-reader', olapBucket)).toEqual(['GetObject', 'HeadBucket', 'ListObjectsV2']);
+    for (const use of ['olap-writer', 'olap-reader'] as const) expect(may(use), use).toEqual([]);
+    for (const use of ['writer', 'reader'] as const) expect(may(use, olapBucket), use).toEqual([]);
   });
 });
 
@@ -163,7 +175,7 @@ describe('who holds which key pair', () => {
       if (use) holders[s.name] = use;
       if (s.name !== 'seaweedfs') expect(s.spec.secrets ?? [], s.name).not.toContain(seaweedfsConfigFile);
     }
-    expect(holders).toEqual({ 'storage-init': 'admin', query: 'reader', 'render-document': 'writer' });
+    expect(holders).toEqual({ 'storage-init': 'admin', query: 'reader', 'render-document': 'writer', 'project-to-olap': 'olap-writer' });
     expect(service('storage-init').command).toEqual(['node', 'bin/erpbi.mjs', 'install', 'storage-bucket']);
   });
 
