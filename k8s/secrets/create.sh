@@ -39,6 +39,8 @@ one both erpbi nats-silent
 one openfaas openfaas-fn nats-silent
 one both erpbi s3-admin-access-key-id
 one both erpbi s3-admin-secret-access-key
+one both erpbi s3-olap-writer-access-key-id
+one both erpbi s3-olap-writer-secret-access-key
 one plain erpbi s3-reader-access-key-id
 one openfaas openfaas-fn s3-reader-access-key-id
 one plain erpbi s3-reader-secret-access-key
