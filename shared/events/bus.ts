@@ -30,7 +30,8 @@ export interface Bus {
 export async function connectBus(url: string, name: string, opts: { service?: boolean; credentials?: NatsCredentials } = {}): Promise<Bus> {
   // Reconnect for ever: a restarted nats-server must not end a function.
   const nc = await connect({
-    servers: url,
+    // NATS_URL may list a cluster's servers, comma-separated.
+    servers: url.split(',').map((s) => s.trim()),
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
@@ -44,9 +45,13 @@ export async function connectBus(url: string, name: string, opts: { service?: bo
 const day = 24 * 3600 * 1e9;
 
 // The event log: kept long enough to rebuild the OLAP store; Nats-Msg-Id dedupe over two minutes.
-export async function ensureStreams(nc: NatsConnection, stream: string, prefix: string): Promise<void> {
+// `replicas` (EVENTS_REPLICAS) for both streams, an existing one scaled to it (durable consumers follow their
+// stream); undefined: 1 for a new stream, an existing one keeps its own, so a process not given it scales nothing down.
+export async function ensureStreams(nc: NatsConnection, stream: string, prefix: string, replicas?: number): Promise<void> {
   const jsm = await jetstreamManager(nc);
+  const r = replicas === undefined ? {} : { num_replicas: replicas };
   await upsertStream(jsm, {
+    ...r,
     name: stream,
     subjects: [`${prefix}.>`],
     retention: RetentionPolicy.Limits,
@@ -56,6 +61,7 @@ export async function ensureStreams(nc: NatsConnection, stream: string, prefix: 
     discard: DiscardPolicy.Old,
   });
   await upsertStream(jsm, {
+    ...r,
     name: `${stream}_DLQ`,
     subjects: [`dlq.${prefix}.>`],
     retention: RetentionPolicy.Limits,
