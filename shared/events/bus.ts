@@ -42,6 +42,14 @@ export async function connectBus(url: string, name: string, opts: { service?: bo
   return { nc, js: jetstream(nc, { timeout: 5000 }) };
 }
 
+/**
+ * How long a consumer's pull waits on the server (the connector's and the batch feed's consume()). nats.js sends
+ * idle heartbeats every half of it and pulls again after two are missed: when a cluster's consumer leader dies
+ * (NATS_CLUSTER_SIZE), its pulls die with it, and the default 30 s held every reaction for 30 s (tests/cluster/).
+ * 5 s: a failover costs about 5 s, an idle consumer one pull per 5 s.
+ */
+export const pullExpiresMs = 5000;
+
 const day = 24 * 3600 * 1e9;
 
 // The event log: kept long enough to rebuild the OLAP store; Nats-Msg-Id dedupe over two minutes.
