@@ -64,7 +64,9 @@ async function killServer(name: string): Promise<{ pid: number; newPid: number; 
     },
     { timeoutMs: 60_000, intervalMs: 100, what: () => `${name} restarted\n${box.output().slice(marker)}` },
   );
-  expect(box.output().slice(marker), `the runtime says ${name} died and restarts it`).toMatch(new RegExp(`! ${name} exited \\(SIGKILL\\); restarting in \\d+ ms`));
+  expect(box.output().slice(marker), `the runtime says ${name} died and restarts it`).toMatch(
+    new RegExp(`! ${name} exited \\(SIGKILL\\); restarting in \\d+ ms`),
+  );
   return { pid, newPid, backMs: Date.now() - at };
 }
 

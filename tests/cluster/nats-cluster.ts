@@ -8,7 +8,9 @@ import { freshNatsPassword, natsPasswords, startNats } from '../../runtime/box/n
 import type { Service } from '../../runtime/box/keep-alive.js';
 
 /** Three nats-servers clustered on 127.0.0.1 as the box starts them (runtime/box/nats.ts), without the rest of a box. */
-export async function startCluster(prefix: string): Promise<{ nc: NatsConnection; servers: Service[]; restart: (i: number) => Promise<void>; stop: () => Promise<void> }> {
+export async function startCluster(
+  prefix: string,
+): Promise<{ nc: NatsConnection; servers: Service[]; restart: (i: number) => Promise<void>; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'erpbi-cluster-'));
   mkdirSync(join(dir, 'logs'));
   const passwords = natsPasswords();
