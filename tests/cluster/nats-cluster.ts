@@ -19,7 +19,9 @@ export async function startCluster(
   const routePorts: number[] = [];
   while (ports.length < names.length) {
     const [p, r] = [await freePort(), await freePort()];
-    if (p !== r && ![...ports, ...routePorts].some((x) => x === p || x === r)) (ports.push(p), routePorts.push(r));
+    if (p === r || [...ports, ...routePorts].some((x) => x === p || x === r)) continue;
+    ports.push(p);
+    routePorts.push(r);
   }
   const routePassword = freshNatsPassword();
   const start = (i: number) => startNats(dir, ports[i]!, { passwords, prefix }, { name: names[i]!, routePort: routePorts[i]!, routePorts, routePassword });
