@@ -33,7 +33,7 @@ describe('compose/docker-compose.nats-cluster.yml', () => {
       expect(serviceMemoryMb(s), name).toBe(serviceMemoryMb(base));
     }
     expect(volumes.size, 'a data volume per server').toBe(3);
-    // erpbi-nats keeps the base's volume: a box that ran one server keeps its stream, scaled to three replicas.
+    // erpbi-nats keeps the base's volume (whether a stream a single server stored there joins the cluster was not tried).
     expect(servers['erpbi-nats'].volumes).toEqual(base.volumes);
   });
 
