@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --rates=10,50,200] [-- --keep]`: a fresh box of its own, the headline
 // flow under open-loop load, throughput, the machine's own Postgres limit (pgbench), cold starts,
 // memory, and the OLAP projector at volume. Prints one table; writes bench/results/<timestamp>.json.
+// `npm run bench -- --cluster [--rate=10]`: only the flow on one nats-server (R1) vs a cluster of three (R3).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -150,9 +151,22 @@ async function measure(b: BenchBox, tap: EventTap, watch: OlapWatch, results: Re
   }
 }
 
+/** --cluster: only the R1 vs R3 comparison (bench/cluster.ts), in a results file of its own. */
+async function clusterOnly(t0: number, machine: Machine): Promise<void> {
+  const { runClusterBench, clusterTable } = await import('./cluster.js');
+  const cluster = await runClusterBench();
+  const results = { date: new Date().toISOString(), machine, cfg, cluster, clusterTable: clusterTable(cluster), totalSeconds: (now() - t0) / 1000 };
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const out = join(root, 'bench', 'results', `${stamp}.json`);
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`JetStream cluster: R1 vs R3\n${results.clusterTable}`);
+  console.log(`\n(${results.totalSeconds.toFixed(0)} s in all; details in ${out.slice(root.length + 1)})`);
+}
+
 async function main() {
   const t0 = now();
   const machine = machineFacts();
+  if (flag('cluster')) return clusterOnly(t0, machine);
   const mode = `${quick ? 'quick' : 'full'} run on ${machine.cores} cores, ${machine.ramMb} MB`;
   say(`${mode}, commit ${machine.commit}${machine.dirty ? '+dirty' : ''}, load ${machine.loadAvgAtStart}; data in ${dataDir}`);
 

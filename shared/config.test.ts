@@ -21,6 +21,18 @@ describe('configuration', () => {
     expect(() => readConfig(['EVENTS_PREFIX'], { env: {} })).not.toThrow();
   });
 
+  it('takes a JetStream cluster of 1, 3 or 5 servers and 1-5 replicas, and says why another count is refused', () => {
+    expect(readConfig(['NATS_CLUSTER_SIZE', 'EVENTS_REPLICAS'], { env: {} })).toEqual({ NATS_CLUSTER_SIZE: 1, EVENTS_REPLICAS: undefined });
+    expect(readConfig(['NATS_CLUSTER_SIZE', 'EVENTS_REPLICAS'], { env: { NATS_CLUSTER_SIZE: '3', EVENTS_REPLICAS: '3' } })).toEqual({
+      NATS_CLUSTER_SIZE: 3,
+      EVENTS_REPLICAS: 3,
+    });
+    expect(() => readConfig(['NATS_CLUSTER_SIZE'], { env: { NATS_CLUSTER_SIZE: '2' } })).toThrow(
+      /NATS_CLUSTER_SIZE: 1, 3 or 5 \(a JetStream cluster needs a majority/,
+    );
+    expect(() => readConfig(['EVENTS_REPLICAS'], { env: { EVENTS_REPLICAS: '0' } })).toThrow(/bad configuration: EVENTS_REPLICAS/);
+  });
+
   it('names every missing required setting at once, with the secret that may hold it', () => {
     expect(() => functionConfig({})).toThrow(
       /FUNCTION_NAME is required; AUTH_ISSUER is required; NATS_URL is required; DATABASE_URL \(or the secret database-url\) is required/,

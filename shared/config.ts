@@ -41,12 +41,22 @@ export const settings = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   /** Which role's URL DATABASE_URL is: the secret it is read from (databaseUrlSecret); stack.yml sets `read` for query. */
   DATABASE_ACCESS: z.enum(databaseAccess).default('app'),
-  /** Required by the functions and the connector; npm start runs its own nats-server when it is not set. */
+  /** Required by the functions and the connector; npm start runs its own nats-server when it is not set. A cluster's
+   *  servers as a comma-separated list (nats://a:4222,nats://b:4222): a client moves to another when one goes. */
   NATS_URL: z.string().min(1).optional(),
   /** The process's user on erpbi's nats-server (shared/events/nats-users.ts); unset where the server asks for none. */
   NATS_USER: z.enum(natsUsers).optional(),
   /** That user's password: the secret `nats-<NATS_USER>` (each service mounts its own), else this variable. */
   NATS_PASSWORD: z.string().min(1).optional(),
+  /** The replicas of the events stream and its dead letters (1-5, at most the servers of the JetStream cluster). Unset: a new
+   *  stream gets 1 and an existing one keeps its count, so a process not given it never scales a stream down. */
+  EVENTS_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
+  /** npm start's own nats-servers: 1, or a JetStream cluster of 3 or 5 on 127.0.0.1 (runtime/box/nats-cluster.ts). */
+  NATS_CLUSTER_SIZE: z.coerce
+    .number()
+    .int()
+    .refine((n) => [1, 3, 5].includes(n), '1, 3 or 5 (a JetStream cluster needs a majority of its servers)')
+    .default(1),
   EVENTS_STREAM: z
     .string()
     .regex(/^[\w-]+$/)

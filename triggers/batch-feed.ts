@@ -1,5 +1,5 @@
 import { AckPolicy, DeliverPolicy, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import type { Bus } from '../shared/events/bus.js';
+import { pullExpiresMs, type Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
 import type { ConnectorMetrics } from './metrics.js';
 import { postJson } from './invoke.js';
@@ -65,7 +65,7 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
       await jsm.consumers.add(opts.stream, { ...config, deliver_policy: DeliverPolicy.All });
     }
     const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
-    return consumer.consume({ max_messages: opts.batchSize });
+    return consumer.consume({ max_messages: opts.batchSize, expires: pullExpiresMs });
   };
   const buffer: JsMsg[] = [];
   let wake: (() => void) | undefined;

@@ -1,6 +1,6 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstreamManager, type JsMsg, type ConsumerMessages } from '@nats-io/jetstream';
-import type { Bus } from '../shared/events/bus.js';
+import { pullExpiresMs, type Bus } from '../shared/events/bus.js';
 import type { Logger } from '../shared/log.js';
 import type { StackFunction } from '../shared/stack.js';
 import { ackWaitMs, consumerMaxDeliver, invokeTimeoutMs, maxDeliver, verdict } from './retry-policy.js';
@@ -52,7 +52,7 @@ export async function startConnector(fns: StackFunction[], opts: ConnectorOption
           opts.log.info({ fn: fn.name, durable, ...changeable }, 'consumer settings updated');
         });
       const consumer = await opts.bus.js.consumers.get(opts.stream, durable);
-      const messages = await consumer.consume({ max_messages: opts.concurrency ?? 32 });
+      const messages = await consumer.consume({ max_messages: opts.concurrency ?? 32, expires: pullExpiresMs });
       running.push(messages);
       loops.push(pump(messages, fn.name, lastDelivery, opts));
       opts.log.info({ fn: fn.name, subject, durable }, 'consuming');

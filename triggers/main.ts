@@ -29,6 +29,7 @@ const env = readConfig(
     'NATS_PASSWORD',
     'EVENTS_STREAM',
     'EVENTS_PREFIX',
+    'EVENTS_REPLICAS',
     'GATEWAY_URL',
     // The functions' direct addresses, past the gateway (function-urls.ts): a template, or npm start's ports file.
     'FUNCTIONS_URL',
@@ -53,7 +54,7 @@ const metrics = createConnectorMetrics();
 registerBackupMetrics(metrics.registry, { statusFile: env.ERPBI_BACKUP_STATUS_EXPORT_FILE, certFile: env.TLS_CERT_FILE });
 const db = createPool(env.DATABASE_URL, 2);
 const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true, credentials: natsCredentials(env) });
-await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX);
+await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX, env.EVENTS_REPLICAS);
 const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
 const retention = retentionFor(env, fns);
 const urls = functionUrls({ gatewayUrl: env.GATEWAY_URL, template: env.FUNCTIONS_URL, portsFile: env.FUNCTIONS_PORTS_FILE });

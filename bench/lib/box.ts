@@ -37,7 +37,8 @@ export async function startBenchBox(dataDir: string, env: Record<string, string>
     http: new Client(box.url),
     tokens,
     pgPort,
-    natsUrl: `nats://127.0.0.1:${file.natsPort}`,
+    // every server of a cluster (NATS_CLUSTER_SIZE, bench/cluster.ts), else the one
+    natsUrl: (file.natsPorts ?? [file.natsPort]).map((p) => `nats://127.0.0.1:${p}`).join(','),
     // The box's nats-server lets no one in without a user (runtime/box/nats.ts): the bench reads as its operator.
     natsCredentials: file.natsPasswords ? { user: 'operator', password: file.natsPasswords.operator } : undefined,
     pgUrl: (database = 'erpbi') => `postgres://postgres:${pgPassword}@127.0.0.1:${pgPort}/${database}`,

@@ -12,6 +12,10 @@ import { readSuperuserPassword } from './postgres-superuser.js';
 export interface BoxFile {
   pgPort?: number;
   natsPort?: number;
+  /** NATS_CLUSTER_SIZE > 1: every server's client port (natsPort is the first) and route port, and the routes' password (runtime/box/nats-cluster.ts). */
+  natsPorts?: number[];
+  natsRoutePorts?: number[];
+  natsRoutePassword?: string;
   s3Port?: number;
   clientSecret: string;
   /** The box's own nats-server's users' passwords (runtime/box/nats.ts); absent when NATS_URL names a server. */
@@ -30,9 +34,10 @@ export function gatewayPort(): number {
   return readConfig(['ERPBI_PORT']).ERPBI_PORT;
 }
 
-/** NATS_URL when set, else the nats-server of the box in `box` (npm start), else none: for the CLI. */
+/** NATS_URL when set, else the nats-server(s) of the box in `box` (npm start), else none: for the CLI. */
 export function natsUrlOf(box: BoxFile): string | undefined {
-  return readConfig(['NATS_URL']).NATS_URL ?? (box.natsPort ? `nats://127.0.0.1:${box.natsPort}` : undefined);
+  const own = box.natsPorts?.length ? box.natsPorts : box.natsPort ? [box.natsPort] : [];
+  return readConfig(['NATS_URL']).NATS_URL ?? (own.length ? own.map((p) => `nats://127.0.0.1:${p}`).join(',') : undefined);
 }
 
 /** Who the CLI signs in as: NATS_USER (and its password) with NATS_URL, else the box's operator. */

@@ -12,7 +12,8 @@ import { natsCredentials, readConfig } from '../../shared/config.js';
 import type { NatsUser } from '../../shared/events/nats-users.js';
 import { boxDatabaseUrl, dataDir, gatewayPort, isPortFree, readBox, stickyPort, writeBox } from './box.js';
 import { endpoints, loadOrCreateKeys } from '../dev-issuer/issuer.js';
-import { natsPasswords, natsServerMissing, startNats } from './nats.js';
+import { natsServerMissing } from './nats.js';
+import { startBoxNats } from './nats-cluster.js';
 import { databasePasswords, databaseRoles, roleOf, startEmbeddedPostgres, type DatabaseRole } from './postgres.js';
 import { Supervisor } from './supervisor.js';
 import { childNodeFlags, duckdbLimitMiB, functionNodeFlags } from './node-flags.js';
@@ -44,6 +45,8 @@ const config = readConfig([
   'EVENTS_STREAM',
   'DATABASE_URL',
   'NATS_URL',
+  'NATS_CLUSTER_SIZE',
+  'EVENTS_REPLICAS',
   'S3_ENDPOINT',
   'S3_BUCKET',
   'S3_ACCESS_KEY_ID',
@@ -76,6 +79,10 @@ async function main() {
       'nats-server is not on PATH. Install it (Debian/Ubuntu/Raspberry Pi OS: `sudo apt-get install nats-server`) or set NATS_URL to a JetStream-enabled server.',
     );
   }
+  // A stream of more replicas than servers is refused by JetStream later, in words about placement: said here instead.
+  if (config.NATS_URL && config.NATS_CLUSTER_SIZE > 1) throw new Error("NATS_CLUSTER_SIZE is for the box's own nats-servers: unset it or NATS_URL");
+  if (!config.NATS_URL && (config.EVENTS_REPLICAS ?? 1) > config.NATS_CLUSTER_SIZE)
+    throw new Error(`EVENTS_REPLICAS=${config.EVENTS_REPLICAS} needs as many nats-servers: set NATS_CLUSTER_SIZE to 3 (or 5)`);
   if ((isStale as () => boolean)()) {
     say('building function bundles (missing or older than the sources)...');
     await (buildAll as (o: { quiet: boolean }) => Promise<unknown[]>)({ quiet: true });
@@ -108,21 +115,20 @@ async function main() {
   // Each process's NATS user (shared/events/nats-users.ts) on the box's own server; none on a given one.
   let natsAs: (user: NatsUser) => Record<string, string> = () => ({});
   if (!natsUrl) {
-    box.natsPort = await stickyPort(box.natsPort);
-    const passwords = (box.natsPasswords = natsPasswords(box.natsPasswords));
-    writeBox(box, dir);
-    say(`starting nats-server (JetStream) on 127.0.0.1:${box.natsPort}...`);
-    const natsPort = box.natsPort;
-    const nats = await keepAlive(
-      'nats-server',
-      () => startNats(dir, natsPort, { passwords, prefix }),
+    // One nats-server, or a JetStream cluster of NATS_CLUSTER_SIZE on 127.0.0.1 (nats-cluster.ts).
+    const nats = await startBoxNats({
+      dir,
+      box,
+      size: config.NATS_CLUSTER_SIZE,
+      prefix,
+      saveBox: () => writeBox(box, dir),
       say,
-      (pid) => ((pids['nats-server'] = pid), writePids()),
-      leaving.signal,
-    );
-    stops.push(nats.stop);
+      onPid: (name, pid) => ((pids[name] = pid), writePids()),
+      leaving: leaving.signal,
+    });
+    stops.push(...nats.servers.map((s) => s.stop));
     natsUrl = nats.url;
-    natsAs = (user) => ({ NATS_USER: user, NATS_PASSWORD: passwords[user] });
+    natsAs = (user) => ({ NATS_USER: user, NATS_PASSWORD: nats.passwords[user] });
   }
 
   // Object storage for the invoice PDFs: the box's own unless S3_ENDPOINT names one (e.g. a SeaweedFS).
@@ -158,7 +164,7 @@ async function main() {
   await db.end();
   if (applied.length) say(`  migrations applied: ${applied.join(', ')}`);
   const bus = await connectBus(natsUrl, 'erpbi-runtime', { credentials: natsCredentials(natsAs('operator')) });
-  await ensureStreams(bus.nc, stream, prefix);
+  await ensureStreams(bus.nc, stream, prefix, config.EVENTS_REPLICAS);
   await bus.nc.close();
 
   const gatewayUrl = `http://127.0.0.1:${port}`;
@@ -177,6 +183,8 @@ async function main() {
     NATS_URL: natsUrl,
     EVENTS_PREFIX: prefix,
     EVENTS_STREAM: stream,
+    // the connector ensures the streams too (as on the Pi): with the same replicas
+    ...(config.EVENTS_REPLICAS ? { EVENTS_REPLICAS: String(config.EVENTS_REPLICAS) } : {}),
     AUTH_ISSUER: box.issuer,
     AUTH_AUDIENCE: 'erpbi',
     AUTH_ROLES_CLAIM: 'roles',

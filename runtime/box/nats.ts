@@ -11,17 +11,50 @@ export function natsServerMissing(): boolean {
   return spawnSync('nats-server', ['--version']).error !== undefined;
 }
 
+/** One server of a JetStream cluster on 127.0.0.1 (runtime/box/nats-cluster.ts): its name, its route port, every route port. */
+export interface ClusterNode {
+  name: string;
+  routePort: number;
+  routePorts: number[];
+  /** The servers' shared password on the route ports (box.json): another local process cannot join as a server. */
+  routePassword: string;
+}
+
+/** The cluster block of a node's config: routes to every server (itself included, which nats-server skips). */
+function clusterConf(node: ClusterNode): string {
+  const routes = node.routePorts.map((p) => JSON.stringify(`nats-route://route:${node.routePassword}@127.0.0.1:${p}`));
+  return [
+    `server_name: ${JSON.stringify(node.name)}`,
+    'cluster {',
+    '  name: "erpbi"',
+    `  listen: "127.0.0.1:${node.routePort}"`,
+    `  authorization { user: "route", password: ${JSON.stringify(node.routePassword)} }`,
+    `  routes: [${routes.join(', ')}]`,
+    '}',
+    '',
+  ].join('\n');
+}
+
 /**
  * A private nats-server with JetStream on <data>/nats, bound to 127.0.0.1, with erpbi's users and
  * their permissions (shared/events/nats-users.ts) as on the Pi: every process of the box signs in as
- * its own user, so a function publishing outside its domain fails here first.
+ * its own user, so a function publishing outside its domain fails here first. Given `node`, one server
+ * of a cluster instead: its store in <data>/<name>, its log logs/<name>.log.
  */
-export async function startNats(dir: string, port: number, auth: { passwords: Record<NatsUser, string>; prefix: string }): Promise<Service> {
-  const storeDir = join(dir, 'nats');
+export async function startNats(
+  dir: string,
+  port: number,
+  auth: { passwords: Record<NatsUser, string>; prefix: string },
+  node?: ClusterNode,
+): Promise<Service> {
+  const name = node?.name ?? 'nats';
+  const storeDir = join(dir, name);
   mkdirSync(storeDir, { recursive: true });
   const conf = join(storeDir, 'nats-server.conf');
-  writeFileSync(conf, `listen: "127.0.0.1:${port}"\njetstream { store_dir: ${JSON.stringify(storeDir)} }\n${natsAuthorization(auth.prefix)}`, { mode: 0o600 });
-  const log = createWriteStream(join(dir, 'logs', 'nats-server.log'), { flags: 'a' });
+  const server = `listen: "127.0.0.1:${port}"\njetstream { store_dir: ${JSON.stringify(storeDir)} }\n`;
+  writeFileSync(conf, `${server}${node ? clusterConf(node) : ''}${natsAuthorization(auth.prefix)}`, { mode: 0o600 });
+  const logFile = join(dir, 'logs', node ? `${node.name}.log` : 'nats-server.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
   const passwords = Object.fromEntries(natsUsers.map((u) => [passwordVariable(u), auth.passwords[u]]));
   const child = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...passwords } });
   child.stdout.pipe(log);
@@ -32,7 +65,7 @@ export async function startNats(dir: string, port: number, auth: { passwords: Re
       (nc) => nc.close().then(() => true),
       () => false,
     );
-  await waitUntilUp(child, up, 'nats-server', join(dir, 'logs', 'nats-server.log'));
+  await waitUntilUp(child, up, node?.name ?? 'nats-server', logFile);
   return childService(child, url);
 }
 
@@ -43,6 +76,12 @@ export async function startNats(dir: string, port: number, auth: { passwords: Re
  * hex after always reads as the string it is (docs/deploy-pi.md makes the Pi's the same way).
  */
 export function natsPasswords(known: Partial<Record<NatsUser, string>> = {}): Record<NatsUser, string> {
-  const fresh = () => `n${randomBytes(24).toString('hex')}`;
-  return Object.fromEntries(natsUsers.map((u) => [u, known[u] && natsPasswordShape.test(known[u]) ? known[u] : fresh()])) as Record<NatsUser, string>;
+  return Object.fromEntries(natsUsers.map((u) => [u, known[u] && natsPasswordShape.test(known[u]) ? known[u] : freshNatsPassword()])) as Record<
+    NatsUser,
+    string
+  >;
+}
+
+export function freshNatsPassword(): string {
+  return `n${randomBytes(24).toString('hex')}`;
 }

@@ -30,7 +30,8 @@ export interface Bus {
 export async function connectBus(url: string, name: string, opts: { service?: boolean; credentials?: NatsCredentials } = {}): Promise<Bus> {
   // Reconnect for ever: a restarted nats-server must not end a function.
   const nc = await connect({
-    servers: url,
+    // NATS_URL may list a cluster's servers, comma-separated.
+    servers: url.split(',').map((s) => s.trim()),
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
@@ -41,12 +42,24 @@ export async function connectBus(url: string, name: string, opts: { service?: bo
   return { nc, js: jetstream(nc, { timeout: 5000 }) };
 }
 
+/**
+ * How long a consumer's pull waits on the server (the connector's and the batch feed's consume()). nats.js sends
+ * idle heartbeats every half of it and pulls again after two are missed: when a cluster's consumer leader dies
+ * (NATS_CLUSTER_SIZE), its pulls die with it, and the default 30 s held every reaction for 30 s (tests/cluster/).
+ * 5 s: a failover costs about 5 s, an idle consumer one pull per 5 s.
+ */
+export const pullExpiresMs = 5000;
+
 const day = 24 * 3600 * 1e9;
 
 // The event log: kept long enough to rebuild the OLAP store; Nats-Msg-Id dedupe over two minutes.
-export async function ensureStreams(nc: NatsConnection, stream: string, prefix: string): Promise<void> {
+// `replicas` (EVENTS_REPLICAS) for both streams, an existing one scaled to it (durable consumers follow their
+// stream); undefined: 1 for a new stream, an existing one keeps its own, so a process not given it scales nothing down.
+export async function ensureStreams(nc: NatsConnection, stream: string, prefix: string, replicas?: number): Promise<void> {
   const jsm = await jetstreamManager(nc);
+  const r = replicas === undefined ? {} : { num_replicas: replicas };
   await upsertStream(jsm, {
+    ...r,
     name: stream,
     subjects: [`${prefix}.>`],
     retention: RetentionPolicy.Limits,
@@ -56,6 +69,7 @@ export async function ensureStreams(nc: NatsConnection, stream: string, prefix: 
     discard: DiscardPolicy.Old,
   });
   await upsertStream(jsm, {
+    ...r,
     name: `${stream}_DLQ`,
     subjects: [`dlq.${prefix}.>`],
     retention: RetentionPolicy.Limits,

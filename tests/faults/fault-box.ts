@@ -10,9 +10,10 @@ import { request, tokensFor } from './driver.js';
 // its processes read from the files the runtime keeps (pids.json, box.json) and from /proc.
 
 /** The box's own nats-server, as its operator (every client of it signs in: shared/events/nats-users.ts). */
-export async function connectNats(port: number, operatorPassword: string): Promise<NatsConnection> {
+export async function connectNats(port: number | number[], operatorPassword: string): Promise<NatsConnection> {
   return connect({
-    servers: `nats://127.0.0.1:${port}`,
+    // a cluster's every server (NATS_CLUSTER_SIZE: tests/cluster/)
+    servers: [port].flat().map((p) => `nats://127.0.0.1:${p}`),
     name: 'faults-suite',
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
@@ -34,9 +35,14 @@ export function readPids(box: Box): Record<string, number> {
 }
 
 /** The box's embedded Postgres and nats-server, and its NATS operator's password (runtime/box/nats.ts). */
-export function boxPorts(box: Box): { pgPort: number; natsPort: number; natsOperatorPassword: string } {
-  const file = JSON.parse(readFileSync(join(box.dataDir, 'box.json'), 'utf8')) as { pgPort: number; natsPort: number; natsPasswords: { operator: string } };
-  return { pgPort: file.pgPort, natsPort: file.natsPort, natsOperatorPassword: file.natsPasswords.operator };
+export function boxPorts(box: Box): { pgPort: number; natsPort: number; natsPorts: number[]; natsOperatorPassword: string } {
+  const file = JSON.parse(readFileSync(join(box.dataDir, 'box.json'), 'utf8')) as {
+    pgPort: number;
+    natsPort: number;
+    natsPorts?: number[];
+    natsPasswords: { operator: string };
+  };
+  return { pgPort: file.pgPort, natsPort: file.natsPort, natsPorts: file.natsPorts ?? [file.natsPort], natsOperatorPassword: file.natsPasswords.operator };
 }
 
 export function rssKb(pid: number): number | undefined {
@@ -64,12 +70,14 @@ export function alive(pid: number): boolean {
 export async function openStockedBox(opts: {
   skus: { sku: string; name: string; unitPrice: number }[];
   customers: { id: string; name: string; paymentTermsDays: number }[];
+  /** The box's settings beyond the test's own (tests/cluster/: NATS_CLUSTER_SIZE, EVENTS_REPLICAS). */
+  env?: Record<string, string>;
 }) {
-  const box = await startBox({ readyTimeoutMs: 150_000 });
-  const { pgPort, natsPort, natsOperatorPassword } = boxPorts(box);
+  const box = await startBox({ readyTimeoutMs: 150_000, ...(opts.env ? { env: opts.env } : {}) });
+  const { pgPort, natsPorts, natsOperatorPassword } = boxPorts(box);
   // the box's superuser, with the password it made at its first start (runtime/box/postgres-superuser.ts)
   const db = createPool(`postgres://postgres:${encodeURIComponent(readSuperuserPassword(box.dataDir)!)}@127.0.0.1:${pgPort}/erpbi`, 3);
-  const nc = await connectNats(natsPort, natsOperatorPassword);
+  const nc = await connectNats(natsPorts, natsOperatorPassword);
   const token = tokensFor(box);
   for (const p of opts.skus) {
     const product = await request(box, await token('admin'), '/function/upsert-product', { ...p, currency: 'EUR', taxRateBp: 2000 });
