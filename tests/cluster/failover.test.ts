@@ -5,7 +5,7 @@ import type { Pool } from '../../shared/db/pool.js';
 import type { Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
 import { drive } from '../faults/driver.js';
-import { alive, openStockedBox, readPids } from '../faults/fault-box.js';
+import { alive, closeStockedBox, openStockedBox, readPids } from '../faults/fault-box.js';
 import { checkInvariants, settle } from '../faults/invariants.js';
 import { checkOlap, olapPresent } from '../faults/olap-invariants.js';
 import { report } from '../faults/support.js';
@@ -31,17 +31,8 @@ beforeAll(async () => {
   jsm = await jetstreamManager(nc);
 });
 
-afterAll(async () => {
-  await nc?.close().catch(() => {});
-  await db?.end().catch(() => {});
-  if (box) {
-    const code = await box.stop();
-    if (code !== 0) console.log(box.output().slice(-4000));
-    // CLUSTER_KEEP=1 keeps the data dir (the servers' logs in logs/nats-<i>.log) to read after a failure.
-    if (process.env.CLUSTER_KEEP === '1') console.log(`kept ${box.dataDir}`);
-    else box.remove();
-  }
-});
+// CLUSTER_KEEP=1 keeps the data dir (the servers' logs in logs/nats-<i>.log) to read after a failure.
+afterAll(() => closeStockedBox({ box, db, nc }, process.env.CLUSTER_KEEP === '1'));
 
 /** The stream's leader and how many of its replicas are current, as JetStream reports them. */
 async function streamState(): Promise<{ leader: string | undefined; current: number }> {

@@ -6,7 +6,7 @@ import { readStack } from '../../shared/stack.js';
 import type { Box } from '../support/box.js';
 import { waitFor } from '../support/wait.js';
 import { drive, request, tokensFor } from './driver.js';
-import { alive, openStockedBox, readPids } from './fault-box.js';
+import { alive, closeStockedBox, openStockedBox, readPids } from './fault-box.js';
 import { long, report } from './support.js';
 
 // Issue 21: a function must outlive a restart of what it depends on. In containers nothing like
@@ -30,15 +30,7 @@ beforeAll(async () => {
   }));
 });
 
-afterAll(async () => {
-  await nc?.close().catch(() => {});
-  await db?.end().catch(() => {});
-  if (box) {
-    const code = await box.stop();
-    if (code !== 0) console.log(box.output().slice(-4000));
-    box.remove();
-  }
-});
+afterAll(() => closeStockedBox({ box, db, nc }));
 
 describe('Postgres, nats-server and object storage restarted under running functions', () => {
   it('no function exits, and every one answers again afterwards', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createPool } from '../../shared/db/pool.js';
+import { createPool, type Pool } from '../../shared/db/pool.js';
 import { readSuperuserPassword } from '../../runtime/box/postgres-superuser.js';
 import { startBox, type Box } from '../support/box.js';
 import { request, tokensFor } from './driver.js';
@@ -98,4 +98,18 @@ export async function openStockedBox(opts: {
     suppliers.push(res.body.supplierId);
   }
   return { box, db, nc, customers, suppliers };
+}
+
+/**
+ * Closes what openStockedBox opened and stops the box; a box that did not stop cleanly prints the end of
+ * its output. `keep` leaves the data dir (its logs) to read after a failure.
+ */
+export async function closeStockedBox(opened: { box?: Box; db?: Pool; nc?: NatsConnection }, keep = false): Promise<void> {
+  await opened.nc?.close().catch(() => {});
+  await opened.db?.end().catch(() => {});
+  if (!opened.box) return;
+  const code = await opened.box.stop();
+  if (code !== 0) console.log(opened.box.output().slice(-4000));
+  if (keep) console.log(`kept ${opened.box.dataDir}`);
+  else opened.box.remove();
 }
