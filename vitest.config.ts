@@ -17,9 +17,10 @@ export default defineConfig({
       'tests/**/*.test.ts',
       'bench/**/*.test.ts',
     ],
-    // tests/ui/ and tests/faults/ are suites of their own (npm run test:ui, test:faults), run by npm test after this one;
+    // tests/ui/, tests/faults/ and tests/cluster/ are suites of their own (npm run test:ui, test:faults, test:cluster),
+    // run by npm test after this one, one box at a time;
     // tests/containers/ (npm run test:containers) needs root and a Docker engine: .ci/run runs it after npm test.
-    exclude: [...configDefaults.exclude, 'tests/faults/**', 'tests/ui/**', 'tests/containers/**'],
+    exclude: [...configDefaults.exclude, 'tests/faults/**', 'tests/ui/**', 'tests/cluster/**', 'tests/containers/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     maxWorkers: 2,
