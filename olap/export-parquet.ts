@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Table } from './tables/declare.js';
+import { shownColumns, type Table } from './tables/declare.js';
 import { factTables } from './schema.js';
 import { rollupTables } from './tables/rollups.js';
 import type { OlapStore } from './store.js';
@@ -59,6 +59,8 @@ interface Written {
  * for the readers.
  */
 async function writeTable(reader: DuckDBConnection, t: Table<unknown>, dir: string, size: number): Promise<Written> {
+  // What a reader sees, as the named queries do: not the `was` columns, which depend on how the events were batched.
+  const shown = shownColumns(t).map((c) => c.column);
   const starts = (
     await reader.runAndReadAll(
       `select rowid from (select rowid, row_number() over (order by rowid) - 1 as n from "${t.name}") where n % ${size} = 0 order by rowid`,
@@ -72,7 +74,7 @@ async function writeTable(reader: DuckDBConnection, t: Table<unknown>, dir: stri
     const path = join(dir, `${t.name}-${parts.length}.parquet`);
     // COPY answers the number of rows it wrote.
     const copied = await reader.runAndReadAll(
-      `copy (select * from "${t.name}" where rowid >= ${from} and rowid < ${to}) to ${quoted(path)} (format parquet, compression zstd)`,
+      `copy (select ${shown.map((c) => `"${c}"`).join(', ')} from "${t.name}" where rowid >= ${from} and rowid < ${to}) to ${quoted(path)} (format parquet, compression zstd)`,
     );
     parts.push({ path, rows: Number(copied.getRows()[0]?.[0] ?? 0) });
   }
@@ -80,7 +82,8 @@ async function writeTable(reader: DuckDBConnection, t: Table<unknown>, dir: stri
     `select column_name, data_type from information_schema.columns where table_schema = 'main' and table_name = $1 order by ordinal_position`,
     [t.name],
   );
-  return { table: t.name, columns: columns.getRows().map(([name, type]) => ({ name: String(name), type: String(type) })), parts };
+  const types = new Map(columns.getRows().map(([name, type]) => [String(name), String(type)]));
+  return { table: t.name, columns: shown.map((name) => ({ name, type: types.get(name)! })), parts };
 }
 
 /**

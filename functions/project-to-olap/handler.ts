@@ -130,12 +130,12 @@ const described: MountOperation[] = [
     roles: exportRoles,
     errors: ['not_ready', 'invalid_transition'],
     description:
-      'Every fact table and rollup, read in one snapshot, as `olap/<exportedAt>/<table>/<table>.parquet` (zstd) in the bucket OLAP_EXPORT_BUCKET, then `manifest.json` beside them, then `olap/latest.json` pointing at it; the exports beyond the newest OLAP_EXPORT_KEEP (7) are then removed. ' +
+      'Every fact table and rollup, read in one snapshot, as `olap/<exportedAt>/<table>/part-NNNNN.parquet` (zstd, 50,000 rows a part; the columns a reader sees, not the `was_*` bookkeeping) in the bucket OLAP_EXPORT_BUCKET, then `manifest.json` beside them, then `olap/latest.json` pointing at it; the exports beyond the newest OLAP_EXPORT_KEEP (7) are then removed. ' +
       '409 while another export or a rebuild runs; 503 when no object storage is configured or it refuses a file (olap/latest.json then still names the export before).',
     responses: {
       200: {
         description:
-          'The manifest: `{manifestVersion, erpbiVersion, exportedAt, bucket, prefix, format, compression, complete: {seq, eventTime}, tables: [{table, key, rows, bytes, columns: [{name, type}]}]}`',
+          'The manifest: `{manifestVersion, erpbiVersion, exportedAt, bucket, prefix, format, compression, complete: {seq, eventTime}, tables: [{table, location, rows, bytes, columns: [{name, type}], files: [{key, rows, bytes}]}]}`',
         mediaTypes: ['application/json'],
       },
     },

@@ -121,6 +121,11 @@ export type Row<T> = T extends Table<infer R> ? R : never;
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Declares a table; refuses a declaration whose key or merge names a missing or nullable field. */
+/** The columns a reader sees: all but the `was` ones, which depend on how the events were batched, not on what they say. */
+export function shownColumns(t: Table<unknown>): ColumnDef[] {
+  return t.columns.filter((c) => c.merge.kind !== 'was');
+}
+
 export function table<C extends Record<string, Col<unknown>>>(
   name: string,
   columns: C,

@@ -1,4 +1,4 @@
-import type { ColumnDef, Merge, Table } from './declare.js';
+import { shownColumns, type ColumnDef, type Merge, type Table } from './declare.js';
 
 // The SQL of a table, derived from its declaration (olap/tables/declare.ts). Columns are always named,
 // never taken by position: a file made before a column was added has it at the end, wherever the
@@ -91,6 +91,7 @@ function upsertOnly(t: Table<unknown>): string {
  * without the `was` columns, which depend on how the events were batched, not on what they say.
  */
 export function selectRowsSql(t: Table<unknown>): string {
-  const shown = t.columns.filter((c) => c.merge.kind !== 'was');
-  return `select ${shown.map((c) => `${readBack(c)} as "${c.field}"`).join(', ')} from ${t.name} order by ${keyColumns(t).join(', ')}`;
+  return `select ${shownColumns(t)
+    .map((c) => `${readBack(c)} as "${c.field}"`)
+    .join(', ')} from ${t.name} order by ${keyColumns(t).join(', ')}`;
 }
