@@ -40,6 +40,9 @@ export async function startBoxNats(opts: {
   const passwords = (box.natsPasswords = natsPasswords(box.natsPasswords));
   if (size === 1) {
     const port = (box.natsPort = await stickyPort(box.natsPort));
+    // A box that ran as a cluster before: its servers' ports would still be what clients (natsUrlOf) are given.
+    delete box.natsPorts;
+    delete box.natsRoutePorts;
     opts.saveBox();
     say(`starting nats-server (JetStream) on 127.0.0.1:${port}...`);
     const server = await keepAlive(
