@@ -51,6 +51,8 @@ const config = readConfig([
   'S3_BUCKET',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
+  // the projector's DuckDB share of its memory, outside V8's heap (node-flags.ts)
+  'OLAP_MEMORY_LIMIT',
 ]);
 // E-mail is optional: its settings (SMTP_HOST, EMAIL_FROM, ...) pass to the functions with the environment;
 // checked here so a half-configured server stops the start with one message, not a failed send later.
@@ -217,7 +219,7 @@ async function main() {
   say(`gateway on ${gatewayUrl}; starting ${functions.length} functions and the connector...`);
 
   // The projector's DuckDB keeps its buffers outside V8's heap (node-flags.ts), as much as OLAP_MEMORY_LIMIT lets it.
-  const duckdbMiB = duckdbLimitMiB(readConfig(['OLAP_MEMORY_LIMIT']).OLAP_MEMORY_LIMIT) ?? 0;
+  const duckdbMiB = duckdbLimitMiB(config.OLAP_MEMORY_LIMIT) ?? 0;
   for (const fn of functions) {
     supervisor.start({
       name: fn.name,
