@@ -1,7 +1,7 @@
 // functions/*/handler.ts -> build/functions/<name>/index.js, one self-contained bundle each, plus the
 // connector (triggers/) as its own bundle. Only native addons stay outside the bundle.
 // functions/*/handler.ts -> build/lambda/<name>.js too: the same function as an AWS Lambda handler
-// (shared/http/lambda.ts), one self-contained file each, exporting `handler`.
+// (shared/http/lambda.ts), one self-contained file each, exporting `handler` (`npm run build` only: no box runs them).
 // web/ -> build/web/: the workspace (Preact, TypeScript) as a static site any web server can serve.
 import { build } from 'esbuild';
 import { readdirSync, statSync, existsSync, writeFileSync, mkdirSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
@@ -87,8 +87,9 @@ export function isStale(outs = allOutputs()) {
   return outs.some((out) => !existsSync(out) || statSync(out).mtimeMs < sources);
 }
 
+// What `npm start` runs; the Lambda handlers are built by `npm run build` only (lambdaOutputs(), buildLambdas()).
 function allOutputs() {
-  return [...entries().map((e) => e.out), ...lambdaOutputs(), join(webDir, 'index.html'), join(webDir, 'openapi.json'), join(webDir, 'asyncapi.json')];
+  return [...entries().map((e) => e.out), join(webDir, 'index.html'), join(webDir, 'openapi.json'), join(webDir, 'asyncapi.json')];
 }
 
 // The page's static files, copied as they are; everything else is the bundle.
@@ -225,11 +226,12 @@ export async function buildLambdas() {
   return names.map((name) => ({ out: lambdaOut(name), bytes: statSync(lambdaOut(name)).size }));
 }
 
-export async function buildAll({ quiet = false } = {}) {
+/** Everything `npm start` runs; with `lambdas` (npm run build) the Lambda handlers too, which no box runs. */
+export async function buildAll({ quiet = false, lambdas: withLambdas = false } = {}) {
   const started = Date.now();
   const web = buildWeb({ quiet });
   const apiDocs = buildApiDocs({ quiet });
-  const lambdas = buildLambdas();
+  const lambdas = withLambdas ? buildLambdas() : Promise.resolve([]);
   const results = await Promise.all(
     entries().map(async (e) => {
       mkdirSync(dirname(e.out), { recursive: true });
@@ -266,8 +268,8 @@ export async function buildAll({ quiet = false } = {}) {
         `  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB${r.lazyBytes ? ` (+${(r.lazyBytes / 1024).toFixed(0)} kB in chunks loaded on first use)` : ''}`,
       );
     const kb = handlers.map((h) => h.bytes / 1024);
-    console.log(`  build/lambda  ${handlers.length} Lambda handlers, ${Math.min(...kb).toFixed(0)}-${Math.max(...kb).toFixed(0)} kB each`);
-    console.log(`built ${results.length} bundles and ${handlers.length} Lambda handlers in ${Date.now() - started} ms`);
+    if (withLambdas) console.log(`  build/lambda  ${handlers.length} Lambda handlers, ${Math.min(...kb).toFixed(0)}-${Math.max(...kb).toFixed(0)} kB each`);
+    console.log(`built ${results.length} bundles${withLambdas ? ` and ${handlers.length} Lambda handlers` : ''} in ${Date.now() - started} ms`);
   }
   return results;
 }
@@ -293,6 +295,6 @@ function printAnalysis(results) {
 }
 
 if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
-  const results = await buildAll();
+  const results = await buildAll({ lambdas: true });
   if (process.argv.includes('--analyze')) printAnalysis(results);
 }
