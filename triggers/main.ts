@@ -55,7 +55,8 @@ registerBackupMetrics(metrics.registry, { statusFile: env.ERPBI_BACKUP_STATUS_EX
 const db = createPool(env.DATABASE_URL, 2);
 const bus = await connectBus(env.NATS_URL, 'erpbi-connector', { service: true, credentials: natsCredentials(env) });
 await ensureStreams(bus.nc, env.EVENTS_STREAM, env.EVENTS_PREFIX, env.EVENTS_REPLICAS);
-const fns = readStack(env.STACK_FILE, env.EVENTS_PREFIX).filter((f) => f.topics.length > 0);
+const stack = readStack(env.STACK_FILE, env.EVENTS_PREFIX);
+const fns = stack.filter((f) => f.topics.length > 0);
 const retention = retentionFor(env, fns);
 const urls = functionUrls({ gatewayUrl: env.GATEWAY_URL, template: env.FUNCTIONS_URL, portsFile: env.FUNCTIONS_PORTS_FILE });
 const token = serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET });
@@ -79,7 +80,7 @@ await removeStaleConsumers(bus.nc, env.EVENTS_STREAM, fns, log);
 const stopSweeper = startSweeper(db, bus.js, log, metrics);
 const stopPruner = startPruner(db, log, metrics, retention);
 // stack.yml's erpbi.schedule: the daily reminder run (triggers/schedule.ts).
-const stopSchedules = startSchedules(readStack(env.STACK_FILE, env.EVENTS_PREFIX), { urls, token, log });
+const stopSchedules = startSchedules(stack, { urls, token, log });
 
 const app = Fastify();
 app.get('/_/health', async () => ({ status: 'ok', function: 'connector' }));
