@@ -25,8 +25,8 @@ export function functionResource(f: StackEntry): object {
  * seaweedfs); in the functions' namespace those names are ExternalName Services pointing at erpbi's
  * namespace, so the Function resources keep stack.yml's environment unchanged.
  */
-export function serviceAliases(functions: StackEntry[]): object[] {
-  const hosts = new Set<string>();
+export function serviceAliases(functions: StackEntry[], also: string[] = []): object[] {
+  const hosts = new Set<string>(also);
   for (const f of functions) {
     for (const value of Object.values(f.env)) {
       if (!/^[a-z]+:\/\//.test(value)) continue;

@@ -1,4 +1,3 @@
-import { settings } from '../../shared/config.js';
 import { type ComposeService, type StackEntry, quantity, withDefaults } from './sources.js';
 import { containerSecurity, env, httpProbe, namespace, podLabels, secretsVolume, talksTo, tmpMount, tmpVolume, type Role } from './pods.js';
 
@@ -134,8 +133,8 @@ export function connectorWorkload(c: ComposeService, road: ConnectorRoad): objec
   const vars = Object.fromEntries(Object.entries(c.env).filter(([k]) => !hostFileSettings.includes(k)));
   vars.FUNCTIONS_URL = road.functionsUrl;
   vars.GATEWAY_URL = road.gatewayUrl;
-  // The cluster helper's stream replicas (3 on a 3-node JetStream cluster), once shared/config.ts knows the setting.
-  if ('EVENTS_REPLICAS' in settings.shape) vars.EVENTS_REPLICAS = '3';
+  // the stream, its dead letters and the consumers on all three servers of the NATS chart's JetStream cluster
+  vars.EVENTS_REPLICAS = '3';
   const pod = podTemplate({
     name: 'connector',
     role: 'connector',
