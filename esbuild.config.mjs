@@ -104,6 +104,8 @@ export async function buildWeb({ quiet = false } = {}) {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
+    // the same zod schemas as the functions, and the same English-only messages (no locale is set here either)
+    plugins: [zodEnglishOnly],
     outdir: join(webDir, 'assets'),
     chunkNames: 'chunk-[hash]',
     jsx: 'automatic',
