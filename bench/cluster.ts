@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { connectBus } from '../shared/events/bus.js';
 import { loadCatalogue, startBenchBox } from './lib/box.js';
-import { cpuSeconds, cpuTicks, machineBusy } from './lib/cpu.js';
+import { busyPct, cpuSeconds, cpuTicks, machineBusy } from './lib/cpu.js';
 import { EventTap } from './lib/event-tap.js';
 import { runStep, type FlowContext } from './lib/flow.js';
 import { settle } from './lib/measured-step.js';
@@ -58,10 +58,10 @@ async function runOn(s: (typeof setups)[number], rate: number, seconds: number):
     await runStep(ctx, 10, 5, 20_000); // warm-up: JIT, pools, consumers
     await settle(tap);
     tap.forget();
-    const cpu0 = cpuTicks(pids);
+    const cpu0 = cpuTicks(pids, dir);
     const busy0 = machineBusy();
     const step = await runStep(ctx, rate, seconds, cfg.drainMs);
-    const cpu = cpuSeconds(cpu0, cpuTicks(pids));
+    const cpu = cpuSeconds(cpu0, cpuTicks(pids, dir));
     const busy1 = machineBusy();
     const natsCpu = Object.entries(cpu)
       .filter(([name]) => name.startsWith('nats'))
@@ -81,7 +81,7 @@ async function runOn(s: (typeof setups)[number], rate: number, seconds: number):
       toInvoicedMs: step.toInvoicedMs,
       natsCpuSeconds: natsCpu,
       boxCpuSeconds: Object.values(cpu).reduce((a, v) => a + v, 0),
-      machineBusyPct: (1 - (busy1.idle - busy0.idle) / Math.max(1, busy1.total - busy0.total)) * 100,
+      machineBusyPct: busyPct(busy0, busy1),
     };
     say(`  ${s.setup}: ${run.completed}/${run.orders} completed, ${run.errorCount} errors, flow p50/p95/p99/max ${triple(run.flowMs)} ms`);
     return run;

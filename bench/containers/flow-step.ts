@@ -1,6 +1,6 @@
 import './project.js';
 import { commits } from '../lib/box.js';
-import { machineBusy } from '../lib/cpu.js';
+import { busyPct, machineBusy } from '../lib/cpu.js';
 import { runStep, type FlowContext, type StepResult } from '../lib/flow.js';
 import { settle } from '../lib/measured-step.js';
 import { triple } from '../lib/stats.js';
@@ -101,7 +101,7 @@ export async function measuredContainerStep(ctx: FlowContext, pgUrl: string, rat
     cpuSecondsTotal: Math.round(total * 1000) / 1000,
     cpuMsPerOrderTotal: Math.round(perOrder(total) * 100) / 100,
     commitsPerOrder: (c1 - c0) / Math.max(1, s.orders),
-    machineBusyPct: (1 - (busy1.idle - busy0.idle) / Math.max(1, busy1.total - busy0.total)) * 100,
+    machineBusyPct: busyPct(busy0, busy1),
     benchCpuPct: ((self.user + self.system) / 1e6 / (s.wallMs / 1000)) * 100,
   };
 }

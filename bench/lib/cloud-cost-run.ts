@@ -6,7 +6,7 @@ import type { Architecture } from './cloud-cost-prices.js';
 import { renderCostByFunction, renderCostByVolume, renderFixed } from './cloud-cost-table.js';
 import type { StepReport } from './measured-step.js';
 import { root } from './options.js';
-import type { RunFacts } from './report.js';
+import { referenceStep, type RunFacts } from './report.js';
 import { summarize, type Summary } from './stats.js';
 
 // The cloud cost of this run's orders (`cloudCost` in the results JSON): the per-order CPU of each
@@ -67,7 +67,7 @@ export function functionLoads(f: RunFacts, s: StepReport): FunctionLoad[] {
 
 /** Undefined when no flow step ran (--olap-only). */
 export function cloudCostOfRun(f: RunFacts, architecture: Architecture = 'arm64'): RunCloudCost | undefined {
-  const s = f.throughput.sustained ?? f.steps.filter((x) => x.pass).at(-1) ?? f.steps[0];
+  const s = referenceStep(f);
   if (!s) return undefined;
   const functions = functionLoads(f, s);
   const byVolume = volumes.map((ordersPerMonth) => cloudCost({ functions, commitsPerOrder: s.commitsPerOrder, ordersPerMonth, architecture, nats: 'synadia' }));

@@ -20,12 +20,12 @@ function stat(pid: number): number[] | undefined {
 }
 
 /** A process of the box that is gone cannot be measured: the run stops naming it, with its log's last lines. */
-function statOf(name: string, pid: number): number[] {
-  return stat(pid) ?? cannotMeasure(`the CPU time of ${name}`, `pid ${pid} (pids.json) is gone: it exited or was restarted`, boxLog(dataDir, name));
+function statOf(name: string, pid: number, dir: string): number[] {
+  return stat(pid) ?? cannotMeasure(`the CPU time of ${name}`, `pid ${pid} (pids.json) is gone: it exited or was restarted`, boxLog(dir, name));
 }
 
-function postgresTicks(postmaster: number): number {
-  const own = statOf('postgres', postmaster);
+function postgresTicks(postmaster: number, dir: string): number {
+  const own = statOf('postgres', postmaster, dir);
   let total = own[11]! + own[12]! + own[13]! + own[14]!;
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -35,12 +35,13 @@ function postgresTicks(postmaster: number): number {
   return total;
 }
 
-export function cpuTicks(pids: Record<string, number>): Record<string, number> {
+/** Each process group's CPU ticks; `dir` is the box's data dir, whose logs a failure quotes. */
+export function cpuTicks(pids: Record<string, number>, dir = dataDir): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, pid] of Object.entries(pids)) {
-    if (name === 'postgres') out[name] = postgresTicks(pid);
+    if (name === 'postgres') out[name] = postgresTicks(pid, dir);
     else {
-      const f = statOf(name, pid);
+      const f = statOf(name, pid, dir);
       out[name] = f[11]! + f[12]!;
     }
   }
@@ -55,6 +56,11 @@ export function cpuSeconds(before: Record<string, number>, after: Record<string,
 export function machineBusy(): { idle: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   return { idle: line[3]! + line[4]!, total: line.reduce((a, b) => a + b, 0) };
+}
+
+/** How busy the whole machine was between two machineBusy() readings, in percent. */
+export function busyPct(before: { idle: number; total: number }, after: { idle: number; total: number }): number {
+  return (1 - (after.idle - before.idle) / Math.max(1, after.total - before.total)) * 100;
 }
 
 export function readLoadAvg(): number {

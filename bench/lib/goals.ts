@@ -1,5 +1,5 @@
 import type { StepReport } from './measured-step.js';
-import type { RunFacts } from './report.js';
+import { referenceStep, type RunFacts } from './report.js';
 import { ms, summarize } from './stats.js';
 import { grid } from './table.js';
 
@@ -70,7 +70,7 @@ function costGoals(f: RunFacts): Goal[] {
   if (pg.skipped) out.push(missing(ratio, 'ratio', '>= 0.04', 'not measured', 'pgbench skipped (--flow-only / --olap-only)'));
   else if (!sustained) out.push(missing(ratio, 'ratio', '>= 0.04', 'not reached', `no rate held (pgbench ${pg.tps.toFixed(0)} tps)`));
   else out.push(atLeast(ratio, 'ratio', sustained.rate / pg.tps, 0.04, '>= 0.04', `(${sustained.rate}/s / ${pg.tps.toFixed(0)} tps)`));
-  const ref = f.throughput.sustained ?? f.steps.filter((s) => s.pass).at(-1) ?? f.steps[0];
+  const ref = referenceStep(f);
   const cpu = 'CPU per order, whole box';
   const share = "documents' share of the CPU per order";
   const commits = 'Postgres commits per order';

@@ -1,5 +1,5 @@
 import { commits, type BenchBox } from './box.js';
-import { cpuSeconds, cpuTicks, machineBusy } from './cpu.js';
+import { busyPct, cpuSeconds, cpuTicks, machineBusy } from './cpu.js';
 import type { EventTap } from './event-tap.js';
 import { runStep, type FlowContext, type StepResult } from './flow.js';
 import { documentsBetween, readRenderMetric, type DocumentsInStep } from './documents-metric.js';
@@ -73,7 +73,7 @@ export async function measuredStep(ctx: FlowContext, b: BenchBox, pids: Record<s
     documents,
     ...cpuPerOrder(cpu, s.orders),
     benchCpuPct: ((self.user + self.system) / 1e6 / wallS) * 100,
-    machineBusyPct: (1 - (busy1.idle - busy0.idle) / Math.max(1, busy1.total - busy0.total)) * 100,
+    machineBusyPct: busyPct(busy0, busy1),
     pass: passes(s),
     ...(profiling ? { profile: readProfiles(profileDir) } : {}),
   };

@@ -148,8 +148,13 @@ function olapRows(t: Table, f: RunFacts): void {
 }
 
 /** Where the time goes at the rate that held (or the last that passed, or the first step). */
+/** The step a run's per-order figures are read from: the sustained rate, else the last that passed, else the first. */
+export function referenceStep(f: RunFacts): StepReport | undefined {
+  return f.throughput.sustained ?? f.steps.filter((s) => s.pass).at(-1) ?? f.steps[0];
+}
+
 function profileRows(t: Table, f: RunFacts): void {
-  const prof = f.throughput.sustained ?? f.steps.filter((s) => s.pass).at(-1) ?? f.steps[0];
+  const prof = referenceStep(f);
   if (!prof) return;
   const sec = `where the time goes @ ${prof.rate}/s (ms p50/p95/p99/max)`;
   for (const [hop, s] of Object.entries(prof.hops)) t.add(sec, hop, triple(s));
