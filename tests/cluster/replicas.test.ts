@@ -23,14 +23,7 @@ const replicasOf = async (name: string) => {
 
 describe('EVENTS_REPLICAS', () => {
   it('scales an existing R1 stream, its dead letters and its durable consumers to R3, and never down when unset', async () => {
-    const jsm = await waitFor(
-      async () => {
-        const m = await jetstreamManager(cluster.nc);
-        await m.getAccountInfo();
-        return m;
-      },
-      { timeoutMs: 30_000, what: 'the cluster to elect a meta leader' },
-    );
+    const jsm = await jetstreamManager(cluster.nc); // startCluster resolves once the cluster has a meta leader
     await ensureStreams(cluster.nc, stream, 'rep');
     expect(await replicasOf(stream)).toEqual({ configured: 1, peers: 1 });
     await jsm.consumers.add(stream, { durable_name: 'reader', ack_policy: AckPolicy.Explicit, filter_subject: 'rep.orders.>' });
