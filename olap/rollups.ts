@@ -3,7 +3,7 @@ import { unbookedStatuses } from '../shared/domain/order-lifecycle.js';
 import { batchRows, type Batch } from './schema.js';
 import type { Row } from './tables/declare.js';
 import { invoices, orderLines, orders } from './tables/facts.js';
-import { ordersHourly, productSales, receivables, rollupTables } from './tables/rollups.js';
+import { ordersHourly, productSales, receivables } from './tables/rollups.js';
 import { TableRows } from './tables/rows.js';
 import { writeRows } from './tables/write.js';
 
@@ -25,7 +25,7 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 /** Rows of values bound as $1..$n, for an `in (...)` over a few keys. */
 const placeholders = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
 
-export class RollupDeltas {
+class RollupDeltas {
   readonly hourly = new TableRows(ordersHourly);
   readonly products = new TableRows(productSales);
   readonly receivables = new TableRows(receivables);
@@ -121,5 +121,3 @@ export async function writeBatch(conn: DuckDBConnection, batch: Batch): Promise<
   await deltas.lines(conn, inserted);
   await deltas.write(conn);
 }
-
-export { rollupTables };

@@ -34,7 +34,7 @@ export interface ApplyResult {
 }
 
 /** Events folded and written at once while rebuilding (see rebuild). */
-export const rebuildChunk = 5_000;
+const rebuildChunk = 5_000;
 
 const watermarkSql = `select seq, strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ') as "eventTime", strftime(applied_at, '%Y-%m-%dT%H:%M:%S.%gZ') as "appliedAt" from watermark where id = 1`;
 

@@ -12,7 +12,7 @@ import type { NatsUser } from '../../shared/events/nats-users.js';
 // to another when its server goes; with EVENTS_REPLICAS=3 the stream survives losing any one server.
 
 /** The servers' names: the server_name each gives itself, and its key in pids.json (the stream leader -> its pid). */
-export const natsNodeNames = (size: number) => Array.from({ length: size }, (_, i) => `nats-${i + 1}`);
+const natsNodeNames = (size: number) => Array.from({ length: size }, (_, i) => `nats-${i + 1}`);
 
 export interface BoxNats {
   /** Every server's URL, comma-separated: what NATS_URL takes. */
