@@ -6,15 +6,20 @@ import { z } from 'zod';
  * (SIGKILLed, crashed) and will neither stop nor SIGKILL us, so we leave by ourselves, within a deadline,
  * instead of living on holding our port and connections. Without such a channel (a container) nothing changes.
  */
+/** Runs each step in order; one that fails does not keep the next from running. */
+export async function runSteps(steps: (() => unknown)[]): Promise<void> {
+  for (const step of steps)
+    await Promise.resolve()
+      .then(step)
+      .catch(() => {});
+}
+
 export function stopOnSignal(steps: (() => unknown)[]): void {
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    for (const step of steps)
-      await Promise.resolve()
-        .then(step)
-        .catch(() => {});
+    await runSteps(steps);
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -1,19 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { functionConfig, natsCredentials, type Config } from '../config.js';
-import { createPool, type Pool } from '../db/pool.js';
-import { connectBus, type Bus } from '../events/bus.js';
+import { createPool } from '../db/pool.js';
+import { connectBus } from '../events/bus.js';
 import { createVerifier } from '../auth/verify.js';
 import type { Logger } from '../log.js';
+import { runSteps } from '../lifecycle.js';
 import { buildApp } from './app.js';
 import type { FunctionDefinition } from './definition.js';
 
 /** What a function holds for its whole life: made once per process (serve.ts) or per Lambda container (lambda.ts). */
 export interface FunctionParts {
   app: FastifyInstance;
-  db: Pool;
-  bus: Bus;
   /** In order: the app, then NATS (drained: what was published is flushed), then the pool. */
   closeSteps: (() => Promise<unknown>)[];
+  /** Runs closeSteps, each whatever became of the one before. */
+  close: () => Promise<void>;
 }
 
 /** The function's settings, read and checked once; `postgres: false` functions need no DATABASE_URL. */
@@ -45,5 +46,6 @@ export async function assembleFunction(def: FunctionDefinition, config: Config, 
     idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000,
     checkAnswers: config.CHECK_ANSWERS,
   });
-  return { app, db, bus, closeSteps: [() => app.close(), () => bus.nc.drain(), () => db.end()] };
+  const closeSteps = [() => app.close(), () => bus.nc.drain(), () => db.end()];
+  return { app, closeSteps, close: () => runSteps(closeSteps) };
 }

@@ -38,7 +38,7 @@ export function lambdaHandler(def: FunctionDefinition): LambdaHandler {
       return { ...made, proxy };
     } catch (err) {
       // Nothing of a failed start lingers into the next try (a NATS connection reconnecting for ever).
-      for (const step of made.closeSteps) await step().catch(() => {});
+      await made.close();
       throw err;
     }
   };
@@ -56,7 +56,7 @@ export function lambdaHandler(def: FunctionDefinition): LambdaHandler {
   handler.close = async () => {
     const p = await parts?.catch(() => undefined);
     parts = undefined;
-    for (const step of p?.closeSteps ?? []) await step().catch(() => {});
+    await p?.close();
   };
   return handler;
 }
