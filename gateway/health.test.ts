@@ -66,4 +66,23 @@ describe('the health probe', () => {
     expect(health.waiting()).toEqual(['query']);
     flaky.closeAllConnections();
   });
+
+  it('probes a healthy target at its slower pace and a waiting one at every tick', async () => {
+    const asked = { fine: 0, wrong: 0 };
+    const counting = (name: keyof typeof asked, answer: string) => {
+      const server = createServer((_req, res) => {
+        asked[name] += 1;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', function: answer }));
+      });
+      servers.push(server);
+      return new Promise<string>((ok) => server.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+    };
+    const targets = { fine: await counting('fine', 'fine'), wrong: await counting('wrong', 'another') };
+    const health = await watchHealth(targets, { everyMs: 50, healthyEveryMs: 60_000, timeoutMs: 1000, byName: true });
+    await new Promise((r) => setTimeout(r, 600));
+    health.stop();
+    expect(health.waiting()).toEqual(['wrong']);
+    expect(asked.fine, 'the healthy one: only the first probe').toBe(1);
+    expect(asked.wrong, 'the waiting one: probed on the ticks').toBeGreaterThanOrEqual(4);
+  });
 });

@@ -19,9 +19,11 @@ const env = readConfig(
 const portsFile = followPortsFile(env.GATEWAY_PORTS_FILE);
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
-// /healthz: every process answers its /_/health (probed each second, as the supervisor does).
+// /healthz: every process answers its /_/health: probed each second until it answers, then every 5 s
+// (a process that dies leaves ports.json at once; one that hangs is found after three missed probes).
 const health = await watchHealth(() => Object.fromEntries(Object.entries(portsFile.current()).map(([name, port]) => [name, url(port)])), {
   everyMs: 1000,
+  healthyEveryMs: 5000,
   timeoutMs: 900,
   byName: true,
 });

@@ -26,7 +26,8 @@ interface Supervised {
 
 /**
  * Runs each bundle as its own process, logs to data/logs/<name>.log, restarts a process that dies
- * (with growing delays, said in the terminal), and keeps a health view for /healthz.
+ * (with growing delays, said in the terminal), and waits at start until each answers its health (the box's
+ * /healthz, later on, is the gateway's: runtime/box/gateway-main.ts).
  *
  * Ports: a port chosen free by one process can be bound by another before the first binds it (boxes and
  * tests starting side by side did, and a function then died at every restart). So processes bind port 0
@@ -36,7 +37,6 @@ interface Supervised {
 export class Supervisor {
   private readonly procs = new Map<string, Supervised>();
   private stopping = false;
-  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly logDir: string,
@@ -47,7 +47,6 @@ export class Supervisor {
     private readonly onPortsChanged: () => void = () => {},
   ) {
     mkdirSync(logDir, { recursive: true });
-    this.timer = setInterval(() => void this.checkAll(), 1000);
   }
 
   start(spec: ProcessSpec): void {
@@ -145,7 +144,6 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
     await Promise.all(
       [...this.procs.values()].map(
         (p) =>
