@@ -1,9 +1,10 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
+import { collectNodeMetrics } from '../shared/http/metrics.js';
 
 export function createConnectorMetrics() {
   const registry = new Registry();
   registry.setDefaultLabels({ function: 'connector' });
-  collectDefaultMetrics({ register: registry });
+  collectNodeMetrics(registry);
   return {
     registry,
     deliveries: new Counter({
