@@ -29,6 +29,32 @@ const zodEnglishOnly = {
     b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: "export { default as en } from './en.js';", resolveDir: args.path }));
   },
 };
+// fastify requires its JSON-schema compilers (ajv, fast-json-stringify: ~250 kB with ajv-formats and fast-uri) only
+// when a route declares a `schema`, and light-my-request (~30 kB) only for app.inject(). No erpbi route declares
+// one (the routes parse with zod, shared/http/app.ts), and only the Lambda handlers inject (@fastify/aws-lambda;
+// the tests do too, from the sources). In the bundles they are stand-ins that fail loudly if that ever changes:
+// a route with a schema stops its function's start (fastify compiles schemas as routes are registered).
+const fastifyUnusedParts = {
+  '@fastify/ajv-compiler': 'fastify route schemas (erpbi validates with zod)',
+  '@fastify/fast-json-stringify-compiler': 'fastify response schemas (erpbi serializes with JSON.stringify)',
+  'light-my-request': 'app.inject() (the Lambda handlers keep it)',
+};
+const fastifySchemaCompilers = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
+function withoutFastifyParts(names) {
+  return {
+    name: 'without-fastify-parts',
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'fastify-unused' }));
+      b.onLoad({ filter: /.*/, namespace: 'fastify-unused' }, (args) => ({
+        loader: 'js',
+        // a compiler module is a selector returning a builder returning the compiler; light-my-request is inject itself
+        contents: `const off = () => { throw new Error(${JSON.stringify(`not in erpbi's bundles: ${fastifyUnusedParts[args.path]} (esbuild.config.mjs)`)}); };
+module.exports = ${args.path === 'light-my-request' ? 'off' : '() => () => off'};
+module.exports.default = module.exports;`,
+      }));
+    },
+  };
+}
 // What every Node bundle shares (the functions, the connector, the OpenAPI generator). The invoice font
 // (shared/documents/fonts.ts) and the PDF/A colour profile (shared/documents/factur-x.ts) travel inside the bundle as bytes.
 // i18n-iso-countries' Node entry registers the country names of 80 languages (710 kB); its plain entry has the
@@ -42,7 +68,7 @@ export const nodeBundle = {
   banner,
   loader: { '.ttf': 'binary', '.icc': 'binary' },
   alias: { 'i18n-iso-countries': 'i18n-iso-countries/index.js' },
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, withoutFastifyParts(fastifySchemaCompilers)],
 };
 
 export function functionNames() {
@@ -62,6 +88,8 @@ function entries() {
   list.push({ out: join(buildDir, 'gateway', 'compose-gateway.js'), contents: `import ${JSON.stringify(join(root, 'gateway/compose-gateway.ts'))};\n` });
   // the box's gateway (runtime/box/main.ts runs it): a bundle starts faster and holds less than tsx compiling TypeScript
   list.push({ out: join(buildDir, 'box', 'gateway.js'), contents: `import ${JSON.stringify(join(root, 'runtime/box/gateway-main.ts'))};\n` });
+  // and its object storage (s3rver, runtime/box/object-storage.ts), for the same reason
+  list.push({ out: join(buildDir, 'box', 'object-storage.js'), contents: `import ${JSON.stringify(join(root, 'runtime/box/object-storage-main.ts'))};\n` });
   return list;
 }
 
@@ -240,6 +268,8 @@ export async function buildAll({ quiet = false, lambdas: withLambdas = false } =
       const r = await build({
         stdin: { contents: e.contents, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
         ...nodeBundle,
+        // nothing `npm start` or an image runs injects (the Lambda handlers, built below, do)
+        plugins: [zodEnglishOnly, withoutFastifyParts([...fastifySchemaCompilers, 'light-my-request'])],
         // A function's folder is its image (template/erpbi-node/pick-bundle.sh): what it imports with
         // import() (the invoice font, a query's PDF and e-invoice code) stays in chunks beside index.js,
         // read only by the request that needs it, not parsed at every start.
