@@ -38,18 +38,27 @@ const fastifyUnusedParts = {
   '@fastify/ajv-compiler': 'fastify route schemas (erpbi validates with zod)',
   '@fastify/fast-json-stringify-compiler': 'fastify response schemas (erpbi serializes with JSON.stringify)',
   'light-my-request': 'app.inject() (the Lambda handlers keep it)',
+  // fastify's server.js loads both at its top for its `http2` and `https` options, which erpbi never sets (TLS ends
+  // before a function: the gateway, the watchdog, Traefik); node:http2 alone costs a start ~10 ms of CPU
+  'node:http2': "fastify's http2 option",
+  'node:https': "fastify's https option",
 };
+const fastifyServer = /[/\\]node_modules[/\\]fastify[/\\]lib[/\\]server\.js$/;
 const fastifySchemaCompilers = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
 function withoutFastifyParts(names) {
   return {
     name: 'without-fastify-parts',
     setup(b) {
-      b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'fastify-unused' }));
+      b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
+        // the Node built-ins only where fastify's server takes them: others (pg, @aws-sdk) use them for real
+        !args.path.startsWith('node:') || fastifyServer.test(args.importer) ? { path: args.path, namespace: 'fastify-unused' } : undefined,
+      );
       b.onLoad({ filter: /.*/, namespace: 'fastify-unused' }, (args) => ({
         loader: 'js',
-        // a compiler module is a selector returning a builder returning the compiler; light-my-request is inject itself
+        // a compiler module is a selector returning a builder returning the compiler; light-my-request is inject
+        // itself; a built-in any of whose members throws when used
         contents: `const off = () => { throw new Error(${JSON.stringify(`not in erpbi's bundles: ${fastifyUnusedParts[args.path]} (esbuild.config.mjs)`)}); };
-module.exports = ${args.path === 'light-my-request' ? 'off' : '() => () => off'};
+module.exports = ${args.path === 'light-my-request' ? 'off' : args.path.startsWith('node:') ? 'new Proxy({}, { get: off })' : '() => () => off'};
 module.exports.default = module.exports;`,
       }));
     },
@@ -269,7 +278,7 @@ export async function buildAll({ quiet = false, lambdas: withLambdas = false } =
         stdin: { contents: e.contents, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
         ...nodeBundle,
         // nothing `npm start` or an image runs injects (the Lambda handlers, built below, do)
-        plugins: [zodEnglishOnly, withoutFastifyParts([...fastifySchemaCompilers, 'light-my-request'])],
+        plugins: [zodEnglishOnly, withoutFastifyParts([...fastifySchemaCompilers, 'light-my-request', 'node:http2', 'node:https'])],
         // A function's folder is its image (template/erpbi-node/pick-bundle.sh): what it imports with
         // import() (the invoice font, a query's PDF and e-invoice code) stays in chunks beside index.js,
         // read only by the request that needs it, not parsed at every start.
