@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,9 @@ export interface ColdStart {
   name: string;
   bytes: number;
   coldMs: number[];
+  /** CPU ms each start spent up to its first 200 (every thread's): on a shared machine the wall time also
+   *  counts waiting for a core, this only the start's own work. */
+  cpuMs: number[];
   /** RSS right after the first 200, before any request of work. */
   rssKb: number;
 }
@@ -26,6 +29,19 @@ function healthy(port: number): Promise<boolean> {
     req.on('error', () => ok(false));
     req.on('timeout', () => req.destroy());
   });
+}
+
+/** CPU time of every thread of a live process, ms (/proc/<pid>/task/<tid>/schedstat: ns on a CPU). */
+function cpuMsOf(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return ns / 1e6;
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -46,7 +62,7 @@ const ended = (c: ChildProcess) => (c.signalCode ? `killed by ${c.signalCode}` :
  * One start as the box's supervisor does it (runtime/box/supervisor.ts): its command, args and env, PORT=0
  * and an IPC channel on which the process says where it listens; then polls /_/health there.
  */
-async function startOnce(name: string, spec: ServiceSpecs[string], olapFile: string, rss: boolean): Promise<{ ms: number; rssKb: number }> {
+async function startOnce(name: string, spec: ServiceSpecs[string], olapFile: string, rss: boolean): Promise<{ ms: number; cpuMs: number; rssKb: number }> {
   const started = now();
   const child = spawn(spec.command, spec.args, {
     // LOG_LEVEL warn: the start's own lines cost time the box does not spend at its default level either way.
@@ -61,9 +77,10 @@ async function startOnce(name: string, spec: ServiceSpecs[string], olapFile: str
     while (child.exitCode === null && child.signalCode === null) {
       if (port !== undefined && (await healthy(port))) {
         const ms = now() - started;
+        const cpuMs = cpuMsOf(child.pid!);
         const rssKb = rss ? (rssKbOf(child.pid!) ?? 0) : 0;
         if (rss && rssKb <= 0) cannotMeasure(`the RSS of ${name} after its cold start`, `no VmRSS in /proc/${child.pid}/status`, output.toString());
-        return { ms, rssKb };
+        return { ms, cpuMs, rssKb };
       }
       if (now() > deadline) cannotMeasure(`the cold start of ${name}`, `no 200 on /_/health within 20 s (port ${port ?? 'never said'})`, output.toString());
       await sleep(2);
@@ -93,11 +110,12 @@ export async function coldStarts(dataDir: string, repeats: number): Promise<Cold
   const out: ColdStart[] = [];
   try {
     for (const [name, spec, bundle] of functionSpecs(dataDir)) {
-      const entry: ColdStart = { name, bytes: statSync(bundle).size, coldMs: [], rssKb: 0 };
+      const entry: ColdStart = { name, bytes: statSync(bundle).size, coldMs: [], cpuMs: [], rssKb: 0 };
       for (let k = 0; k < repeats; k++) {
         // The projector's own file: the box's is open (DuckDB takes one writer).
         const start = await startOnce(name, spec, join(olapDir, `cold-${k}.duckdb`), k === 0);
         entry.coldMs.push(start.ms);
+        entry.cpuMs.push(start.cpuMs);
         if (k === 0) entry.rssKb = start.rssKb;
       }
       out.push(entry);
