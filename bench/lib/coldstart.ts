@@ -8,10 +8,14 @@ import { listeningMessage } from '../../shared/lifecycle.js';
 import { cannotMeasure, OutputTail } from './fail.js';
 import { rssKbOf } from './memory.js';
 import { now, sleep } from './stats.js';
+// @ts-expect-error: plain JS build script
+import { startOutputs } from '../../esbuild.config.mjs';
 
 export interface ColdStart {
   name: string;
   bytes: number;
+  /** What a start reads: index.js and the chunks it imports at once (esbuild.config.mjs, startOutputs); `bytes` is index.js alone. */
+  startBytes: number;
   coldMs: number[];
   /** CPU ms each start spent up to its first 200 (every thread's): on a shared machine the wall time also
    *  counts waiting for a core, this only the start's own work. */
@@ -104,13 +108,19 @@ export function functionSpecs(dataDir: string): [string, ServiceSpecs[string], s
   return out.sort((a, b) => a[0].localeCompare(b[0]));
 }
 
+/** Bytes of the output files a start of the bundle reads, from the metafile the build writes beside it. */
+function startBytesOf(bundle: string): number {
+  const metafile = JSON.parse(readFileSync(bundle.replace(/\.js$/, '.meta.json'), 'utf8')) as { outputs: Record<string, { bytes: number }> };
+  return (startOutputs as (m: unknown) => string[])(metafile).reduce((sum, f) => sum + metafile.outputs[f]!.bytes, 0);
+}
+
 /** Spawns every function bundle of the box, one at a time while the box idles, timing spawn -> first 200 on /_/health. */
 export async function coldStarts(dataDir: string, repeats: number): Promise<ColdStart[]> {
   const olapDir = mkdtempSync(join(tmpdir(), 'erpbi-bench-cold-'));
   const out: ColdStart[] = [];
   try {
     for (const [name, spec, bundle] of functionSpecs(dataDir)) {
-      const entry: ColdStart = { name, bytes: statSync(bundle).size, coldMs: [], cpuMs: [], rssKb: 0 };
+      const entry: ColdStart = { name, bytes: statSync(bundle).size, startBytes: startBytesOf(bundle), coldMs: [], cpuMs: [], rssKb: 0 };
       for (let k = 0; k < repeats; k++) {
         // The projector's own file: the box's is open (DuckDB takes one writer).
         const start = await startOnce(name, spec, join(olapDir, `cold-${k}.duckdb`), k === 0);
