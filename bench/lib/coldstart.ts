@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +8,18 @@ import { listeningMessage } from '../../shared/lifecycle.js';
 import { cannotMeasure, OutputTail } from './fail.js';
 import { rssKbOf } from './memory.js';
 import { now, sleep } from './stats.js';
+// @ts-expect-error: plain JS build script
+import { startOutputs } from '../../esbuild.config.mjs';
 
 export interface ColdStart {
   name: string;
   bytes: number;
+  /** What a start reads: index.js and the chunks it imports at once (esbuild.config.mjs, startOutputs); `bytes` is index.js alone. */
+  startBytes: number;
   coldMs: number[];
+  /** CPU ms each start spent up to its first 200 (every thread's): on a shared machine the wall time also
+   *  counts waiting for a core, this only the start's own work. */
+  cpuMs: number[];
   /** RSS right after the first 200, before any request of work. */
   rssKb: number;
 }
@@ -26,6 +33,19 @@ function healthy(port: number): Promise<boolean> {
     req.on('error', () => ok(false));
     req.on('timeout', () => req.destroy());
   });
+}
+
+/** CPU time of every thread of a live process, ms (/proc/<pid>/task/<tid>/schedstat: ns on a CPU). */
+function cpuMsOf(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return ns / 1e6;
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -46,7 +66,7 @@ const ended = (c: ChildProcess) => (c.signalCode ? `killed by ${c.signalCode}` :
  * One start as the box's supervisor does it (runtime/box/supervisor.ts): its command, args and env, PORT=0
  * and an IPC channel on which the process says where it listens; then polls /_/health there.
  */
-async function startOnce(name: string, spec: ServiceSpecs[string], olapFile: string, rss: boolean): Promise<{ ms: number; rssKb: number }> {
+async function startOnce(name: string, spec: ServiceSpecs[string], olapFile: string, rss: boolean): Promise<{ ms: number; cpuMs: number; rssKb: number }> {
   const started = now();
   const child = spawn(spec.command, spec.args, {
     // LOG_LEVEL warn: the start's own lines cost time the box does not spend at its default level either way.
@@ -61,9 +81,10 @@ async function startOnce(name: string, spec: ServiceSpecs[string], olapFile: str
     while (child.exitCode === null && child.signalCode === null) {
       if (port !== undefined && (await healthy(port))) {
         const ms = now() - started;
+        const cpuMs = cpuMsOf(child.pid!);
         const rssKb = rss ? (rssKbOf(child.pid!) ?? 0) : 0;
         if (rss && rssKb <= 0) cannotMeasure(`the RSS of ${name} after its cold start`, `no VmRSS in /proc/${child.pid}/status`, output.toString());
-        return { ms, rssKb };
+        return { ms, cpuMs, rssKb };
       }
       if (now() > deadline) cannotMeasure(`the cold start of ${name}`, `no 200 on /_/health within 20 s (port ${port ?? 'never said'})`, output.toString());
       await sleep(2);
@@ -87,17 +108,24 @@ export function functionSpecs(dataDir: string): [string, ServiceSpecs[string], s
   return out.sort((a, b) => a[0].localeCompare(b[0]));
 }
 
+/** Bytes of the output files a start of the bundle reads, from the metafile the build writes beside it. */
+function startBytesOf(bundle: string): number {
+  const metafile = JSON.parse(readFileSync(bundle.replace(/\.js$/, '.meta.json'), 'utf8')) as { outputs: Record<string, { bytes: number }> };
+  return (startOutputs as (m: unknown) => string[])(metafile).reduce((sum, f) => sum + metafile.outputs[f]!.bytes, 0);
+}
+
 /** Spawns every function bundle of the box, one at a time while the box idles, timing spawn -> first 200 on /_/health. */
 export async function coldStarts(dataDir: string, repeats: number): Promise<ColdStart[]> {
   const olapDir = mkdtempSync(join(tmpdir(), 'erpbi-bench-cold-'));
   const out: ColdStart[] = [];
   try {
     for (const [name, spec, bundle] of functionSpecs(dataDir)) {
-      const entry: ColdStart = { name, bytes: statSync(bundle).size, coldMs: [], rssKb: 0 };
+      const entry: ColdStart = { name, bytes: statSync(bundle).size, startBytes: startBytesOf(bundle), coldMs: [], cpuMs: [], rssKb: 0 };
       for (let k = 0; k < repeats; k++) {
         // The projector's own file: the box's is open (DuckDB takes one writer).
         const start = await startOnce(name, spec, join(olapDir, `cold-${k}.duckdb`), k === 0);
         entry.coldMs.push(start.ms);
+        entry.cpuMs.push(start.cpuMs);
         if (k === 0) entry.rssKb = start.rssKb;
       }
       out.push(entry);

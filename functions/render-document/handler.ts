@@ -1,16 +1,12 @@
 import { command, defineFunction, mount, reaction } from '../../shared/http/definition.js';
 import { commandRoles } from '../../shared/auth/permissions.js';
-import {
-  renderAndDeliverCreditNote,
-  renderAndDeliverInvoice,
-  renderAndDeliverPurchaseOrder,
-  renderAndDeliverReminder,
-  requestDelivery,
-  requestPurchaseOrderDelivery,
-  sendDelivery,
-} from '../../shared/billing/deliveries.js';
 import { documentRenderSeconds } from '../../shared/documents/render-metrics.js';
 import { sendBody, sendPurchaseOrderBody } from './schema.js';
+
+// The PDF, e-invoice, object-storage and e-mail code (pdfkit, fontkit, xmlbuilder2, @aws-sdk, nodemailer: ~2 MB
+// of its 3.3 MB bundle) loads with the first event or command, in a chunk beside index.js (esbuild.config.mjs),
+// not at every start: the function answers /_/health in a fraction of the time and holds less until it works.
+const deliveries = () => import('../../shared/billing/deliveries.js');
 
 // The documents: each invoice, credit note and reminder as a PDF in object storage, once issued, and each
 // e-mailed to the customer on request (POST /send) or on issue when the company profile says so; each
@@ -22,11 +18,11 @@ export default defineFunction({
   routes: [
     reaction({
       on: {
-        invoice_created: renderAndDeliverInvoice,
-        credit_note_issued: renderAndDeliverCreditNote,
-        reminder_issued: renderAndDeliverReminder,
-        purchase_order_sent: renderAndDeliverPurchaseOrder,
-        document_delivery_requested: sendDelivery,
+        invoice_created: async (uow, e) => (await deliveries()).renderAndDeliverInvoice(uow, e),
+        credit_note_issued: async (uow, e) => (await deliveries()).renderAndDeliverCreditNote(uow, e),
+        reminder_issued: async (uow, e) => (await deliveries()).renderAndDeliverReminder(uow, e),
+        purchase_order_sent: async (uow, e) => (await deliveries()).renderAndDeliverPurchaseOrder(uow, e),
+        document_delivery_requested: async (uow, e, ctx) => (await deliveries()).sendDelivery(uow, e, ctx),
       },
     }),
     command({
@@ -35,7 +31,7 @@ export default defineFunction({
       body: sendBody,
       idempotent: true,
       successStatus: 202,
-      run: (uow, input) => requestDelivery(uow, input),
+      run: async (uow, input) => (await deliveries()).requestDelivery(uow, input),
     }),
     command({
       path: '/send-purchase-order',
@@ -43,7 +39,7 @@ export default defineFunction({
       body: sendPurchaseOrderBody,
       idempotent: true,
       successStatus: 202,
-      run: (uow, input) => requestPurchaseOrderDelivery(uow, input),
+      run: async (uow, input) => (await deliveries()).requestPurchaseOrderDelivery(uow, input),
     }),
     // No routes: erpbi_document_render_seconds (each render's time, by kind) on this function's /metrics.
     mount({ register: (_app, { registry }) => registry.registerMetric(documentRenderSeconds), describe: [] }),

@@ -85,4 +85,14 @@ describe('stopping what a killed runtime left', () => {
     await expect(stopLeftovers(dir, () => {})).rejects.toThrow(`erpbi already runs on ${dir} (pid ${runtime})`);
     expect(alive(nats)).toBe(true);
   });
+
+  it("knows the runtime also by npm start's command line (runtime/box/start.mjs, the runtime from its bundle)", async () => {
+    const dir = join(root, 'd');
+    mkdirSync(join(dir, 'runtime', 'box'), { recursive: true });
+    const start = join(dir, 'runtime', 'box', 'start.mjs');
+    writeFileSync(start, "setInterval(() => {}, 1000); console.log('up');");
+    const runtime = await sleeper({ script: start, env: { ERPBI_DATA: dir } });
+    boxDir('d', { runtime });
+    await expect(stopLeftovers(dir, () => {})).rejects.toThrow(`erpbi already runs on ${dir} (pid ${runtime})`);
+  });
 });

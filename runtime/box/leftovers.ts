@@ -50,9 +50,10 @@ export function startedFor(dir: string, proc: Proc): boolean {
   return proc.env?.includes(`ERPBI_DATA=${dir}`) === true || proc.args.some((a) => a === dir || a.startsWith(`${dir}/`));
 }
 
-/** Whether a process is an erpbi runtime on `dir`: its data dir is ERPBI_DATA or ./data, from where it was started. */
+/** Whether a process is an erpbi runtime on `dir`: its data dir is ERPBI_DATA or ./data, from where it was started.
+ *  `npm start` runs runtime/box/start.mjs (the runtime from its bundle), the tests runtime/box/main.ts through tsx. */
 function runtimeOf(dir: string, proc: Proc): boolean {
-  if (!proc.args.some((a) => a.endsWith('runtime/box/main.ts'))) return false;
+  if (!proc.args.some((a) => a.endsWith('runtime/box/main.ts') || a.endsWith('runtime/box/start.mjs'))) return false;
   const given = proc.env?.find((v) => v.startsWith('ERPBI_DATA='))?.slice('ERPBI_DATA='.length);
   return proc.cwd !== undefined && resolve(proc.cwd, given ?? './data') === dir;
 }

@@ -146,7 +146,7 @@ async function main() {
     const s3Port = box.s3Port;
     const s3 = await keepAlive(
       'object-storage',
-      () => startObjectStorage(dir, s3Port),
+      () => startObjectStorage(dir, s3Port, join(root, 'build', 'box', 'object-storage.js')),
       say,
       (pid) => ((pids['object-storage'] = pid), writePids()),
       leaving.signal,

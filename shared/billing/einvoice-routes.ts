@@ -4,7 +4,7 @@ import type { MountContext, MountOperation } from '../http/definition.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../http/errors-to-http.js';
 import { id } from '../schemas/common.js';
-import { einvoiceFile, einvoiceFormats as formats } from '../einvoice/attachment.js';
+import { einvoiceFormatNames as formats } from '../einvoice/formats.js';
 import { documentReaders } from './document-routes.js';
 import type { Pool } from '../db/pool.js';
 
@@ -14,9 +14,11 @@ import type { Pool } from '../db/pool.js';
 const byId = z.object({ id }).strict();
 export const einvoiceQuery = z.object({ format: z.enum(['ubl', 'cii']) }).strict();
 
-// The loaders' module also renders PDFs (pdfkit, fonts): imported on the first e-invoice asked for, so the
-// query function does not load a renderer at every start (esbuild.config.mjs keeps it in a chunk).
+// The loaders' module also renders PDFs (pdfkit, fonts), and the writers need xmlbuilder2 and its DOM (~230 kB):
+// both imported on the first e-invoice asked for, so the query function does not load them at every start
+// (esbuild.config.mjs keeps them in chunks).
 const billingDocuments = () => import('./documents.js');
+const writers = () => import('../einvoice/attachment.js');
 const documents = [
   { path: '/invoices/:id/einvoice', what: 'invoice', load: async (db: Pool, id: string) => (await billingDocuments()).loadInvoiceDocument(db, id) },
   { path: '/credit-notes/:id/einvoice', what: 'credit note', load: async (db: Pool, id: string) => (await billingDocuments()).loadCreditNoteDocument(db, id) },
@@ -28,7 +30,7 @@ export const einvoiceOperations: MountOperation[] = documents.map((d) => ({
   path: d.path,
   summary: `The ${d.what} as an EN 16931 e-invoice (UBL or CII)`,
   description:
-    `\`format=ubl\`: ${formats.ubl.name}; \`format=cii\`: ${formats.cii.name}. Written from the ${d.what} as issued, ` +
+    `\`format=ubl\`: ${formats.ubl}; \`format=cii\`: ${formats.cii}. Written from the ${d.what} as issued, ` +
     `as an attachment named \`<number>-<format>.xml\`. 422 \`einvoice_incomplete\` when the document lacks what EN 16931 requires ` +
     '(`details.missing`: e.g. `seller.address`, `buyer.address` on documents issued before addresses were kept).',
   roles: documentReaders,
@@ -46,7 +48,7 @@ export function registerEInvoiceRoutes(app: FastifyInstance, { deps, authorize }
       const { format } = parseInput(einvoiceQuery, req.query);
       const doc = await load(deps.db, docId);
       if (!doc) throw new AppError('not_found', `no such ${what}`);
-      const { filename, xml } = einvoiceFile(doc, format);
+      const { filename, xml } = (await writers()).einvoiceFile(doc, format);
       return reply
         .type('application/xml; charset=utf-8')
         .header('content-disposition', `attachment; filename="${filename}"`)
