@@ -95,14 +95,15 @@ function startGoals(f: RunFacts): Goal[] {
   const others = f.cold.filter((c) => c.name !== projector);
   const proj = f.cold.find((c) => c.name === projector);
   const slow = worst(others, median)!;
-  const big = worst(others, (c) => c.bytes)!;
+  // What a start reads (index.js and the chunks it imports at once): index.js alone hides what splitting moved out of it.
+  const big = worst(others, (c) => c.startBytes)!;
   const out = [
     judged('cold start (spawn -> first 200), worst function', 'ms', median(slow), 100, '<= 100 ms', `(${slow.name})`),
-    judged('bundle size, worst function', 'kB', big.bytes / 1024, 300, '<= 300 kB', `(${big.name})`),
+    judged('bundle size (read at start), worst function', 'kB', big.startBytes / 1024, 300, '<= 300 kB', `(${big.name})`),
   ];
   if (proj) {
     out.push(judged('cold start, the projector', 'ms', median(proj), 200, '<= 200 ms'));
-    out.push(judged('bundle size, the projector', 'kB', proj.bytes / 1024, 300, '<= 300 kB'));
+    out.push(judged('bundle size (read at start), the projector', 'kB', proj.startBytes / 1024, 300, '<= 300 kB'));
   }
   return out;
 }
