@@ -134,14 +134,19 @@ export const payrollByDepartment = (minGroup: number): NamedSql => ({
 });
 
 export const projectedOrder = (id: string): NamedSql => ({
-  sql: `select o.order_id as id, o.status, o.customer_id as "customerId", o.customer_name as "customerName", o.currency,
+  // Each table filtered by the constant id (the invoice by the id the order names) rather than joined:
+  // the join and the correlated subquery made DuckDB hash every invoice and every order line for one
+  // order (23-27 ms of CPU at 1M orders, 11 now). The lines remain a scan of order_lines: its key is
+  // (order, line), which DuckDB does not use for the order alone.
+  sql: `with o as (select * from orders where order_id = $1 and created_at is not null),
+        i as (select invoice_id, number, due_date from invoices where invoice_id = (select invoice_id from o)),
+        l as (select list({sku: sku, name: name, quantity: quantity, net: net, tax: tax} order by line_no) as lines from order_lines where order_id = $1)
+        select o.order_id as id, o.status, o.customer_id as "customerId", o.customer_name as "customerName", o.currency,
           o.subtotal::bigint as subtotal, o.tax::bigint as tax, o.total::bigint as total, o.amount_paid::bigint as "amountPaid",
           o.invoice_id as "invoiceId", i.number as "invoiceNumber", cast(i.due_date as varchar) as "dueDate",
           ${iso('o.created_at')} as "createdAt", ${iso('o.updated_at')} as "updatedAt", o.last_seq::bigint as "lastSeq",
-          coalesce((select list({sku: l.sku, name: l.name, quantity: l.quantity, net: l.net, tax: l.tax} order by l.line_no)
-                    from order_lines l where l.order_id = o.order_id), []) as lines
-        from orders o left join invoices i on i.invoice_id = o.invoice_id
-        where o.order_id = $1 and o.created_at is not null`,
+          coalesce((select lines from l), []) as lines
+        from o left join i on i.invoice_id = o.invoice_id`,
   values: [id],
 });
 
