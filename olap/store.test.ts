@@ -180,3 +180,21 @@ describe('the DuckDB store', () => {
     await store.close();
   });
 });
+
+describe('answers kept between batches (olap/answer-cache.ts)', () => {
+  it('answers again from what it read until the next batch, then reads the new figures', async () => {
+    const store = new OlapStore(join(dir, 'kept.duckdb'));
+    await store.apply([{ seq: 1, event: created('k1') }]);
+    const first = await store.query(q.salesByHour(2, now));
+    expect(first.rows.reduce((n, r) => n + (r.orders as number), 0)).toBe(1);
+    // The same question before the next batch: the same answer, not read again.
+    expect((await store.query(q.salesByHour(2, now))).rows).toBe(first.rows);
+    await store.apply([{ seq: 2, event: created('k2') }]);
+    const second = await store.query(q.salesByHour(2, now));
+    expect(second.watermark.seq).toBe(2);
+    expect(second.rows.reduce((n, r) => n + (r.orders as number), 0)).toBe(2);
+    // A rule the SQL does not say (payroll's smallest group) is part of the question.
+    expect((await store.query(q.payrollByDepartment(1))).rows).not.toBe((await store.query(q.payrollByDepartment(2))).rows);
+    await store.close();
+  });
+});

@@ -1,8 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBValueConverter, type JS } from '@duckdb/node-api';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
+import { AnswerCache } from './answer-cache.js';
 import { summarize, type ChangeSummary } from './change-summary.js';
 import { foldBatch, type BatchChanges } from './fold.js';
 import type { SeqEvent } from './seq-event.js';
@@ -48,6 +49,27 @@ export function plain(value: unknown): unknown {
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
 }
+
+// A named query's rows straight to plain()'s values in the one pass that reads them out of DuckDB,
+// without building each row twice (DuckDB's JS objects, then plain()'s copies through Object.entries):
+// integers (counts, money as BIGINT) become numbers, strings pass as they are; any other type (instants,
+// lists, structs) takes DuckDB's own JS conversion, its children through this converter, then plain().
+const toNumber: DuckDBValueConverter<unknown> = (value) => Number(value);
+const plainByType: Partial<Record<DuckDBTypeId, DuckDBValueConverter<unknown>>> = {
+  [DuckDBTypeId.BIGINT]: toNumber,
+  [DuckDBTypeId.HUGEINT]: toNumber,
+  [DuckDBTypeId.UBIGINT]: toNumber,
+  [DuckDBTypeId.INTEGER]: toNumber,
+  [DuckDBTypeId.SMALLINT]: toNumber,
+  [DuckDBTypeId.DOUBLE]: toNumber,
+  [DuckDBTypeId.VARCHAR]: (value) => String(value),
+};
+/** plain() of every value, as DuckDB hands it over (reader.convertRowObjects). */
+export const plainConverter: DuckDBValueConverter<unknown> = (value, type, self) => {
+  if (value == null) return null;
+  const own = plainByType[type.typeId];
+  return own ? own(value, type, self) : plain(JSDuckDBValueConverter(value, type, self as DuckDBValueConverter<JS>));
+};
 
 /** The single owner of the DuckDB file: every read and write goes through one queue on one connection. */
 export class OlapStore {
@@ -182,15 +204,26 @@ export class OlapStore {
     await writeRows(conn, mark);
   }
 
-  /** A named query and the watermark it is consistent with (both read between two batches). */
+  private readonly answers = new AnswerCache<Record<string, unknown>[]>();
+
+  /**
+   * A named query and the watermark it is consistent with (both read between two batches). The same
+   * query asked again before the next batch is answered from olap/answer-cache.ts: the rows are shared
+   * between callers, never to be changed.
+   */
   query(named: NamedSql): Promise<{ watermark: Watermark; rows: Record<string, unknown>[] }> {
     return this.exclusive(async () => {
       const conn = await this.connection();
       const watermark = await this.readWatermark(conn);
+      const key = named.rows && named.rowsKey === undefined ? undefined : `${named.sql}\u0000${JSON.stringify(named.values)}\u0000${named.rowsKey}`;
+      const kept = key === undefined ? undefined : this.answers.get(watermark, key);
+      if (kept) return { watermark, rows: kept };
       const reader = await conn.runAndReadAll(named.sql, named.values);
-      const rows = reader.getRowObjectsJS().map((r) => plain(r) as Record<string, unknown>);
-      for (const row of rows) for (const column of named.json ?? []) row[column] = JSON.parse(row[column] as string);
-      return { watermark, rows: named.rows ? named.rows(rows) : rows };
+      const read = reader.convertRowObjects(plainConverter) as Record<string, unknown>[];
+      for (const row of read) for (const column of named.json ?? []) row[column] = JSON.parse(row[column] as string);
+      const rows = named.rows ? named.rows(read) : read;
+      if (key !== undefined) this.answers.set(watermark, key, rows);
+      return { watermark, rows };
     });
   }
 

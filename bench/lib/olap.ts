@@ -34,7 +34,8 @@ export interface LoadResult {
   batches: number;
 }
 
-function* syntheticOrder(k: number, cat: Catalogue, random: () => number, base: number) {
+/** One synthetic order's events, in the order published; returns its id (also bench/lib/query-micro.ts's fill). */
+export function* syntheticOrder(k: number, cat: Catalogue, random: () => number, base: number) {
   const orderId = uuidv7();
   const invoiceId = uuidv7();
   const customerId = cat.customers[k % cat.customers.length]!;

@@ -48,7 +48,8 @@ const exportRoles = ['admin'] as const;
 // Every named query has its CSV columns: a query added without them does not compile.
 const csvColumns: Record<QueryName, readonly CsvColumn[]> = biCsvColumns;
 
-function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date, settings: OlapSettings): q.NamedSql {
+/** A named query's SQL from its name and raw parameters (parsed here); also bench/lib/query-micro.ts's. */
+export function sqlFor<N extends QueryName>(name: N, raw: unknown, now: Date, settings: OlapSettings): q.NamedSql {
   return named[name](parseInput(queryParams[name], raw) as Params<N>, now, settings);
 }
 
