@@ -189,6 +189,10 @@ describe('answers kept between batches (olap/answer-cache.ts)', () => {
     expect(first.rows.reduce((n, r) => n + (r.orders as number), 0)).toBe(1);
     // The same question before the next batch: the same answer, not read again.
     expect((await store.query(q.salesByHour(2, now))).rows).toBe(first.rows);
+    // Asked fresh (a client's cache-control: no-cache), it is read again: the same figures, a new answer.
+    const fresh = await store.query(q.salesByHour(2, now), { fresh: true });
+    expect(fresh.rows).not.toBe(first.rows);
+    expect(fresh.rows).toEqual(first.rows);
     await store.apply([{ seq: 2, event: created('k2') }]);
     const second = await store.query(q.salesByHour(2, now));
     expect(second.watermark.seq).toBe(2);

@@ -211,12 +211,13 @@ export class OlapStore {
    * query asked again before the next batch is answered from olap/answer-cache.ts: the rows are shared
    * between callers, never to be changed.
    */
-  query(named: NamedSql): Promise<{ watermark: Watermark; rows: Record<string, unknown>[] }> {
+  /** `fresh`: computed again even when kept (a client's `cache-control: no-cache`; the bench's true cost of an answer). */
+  query(named: NamedSql, opts: { fresh?: boolean } = {}): Promise<{ watermark: Watermark; rows: Record<string, unknown>[] }> {
     return this.exclusive(async () => {
       const conn = await this.connection();
       const watermark = await this.readWatermark(conn);
       const key = named.rows && named.rowsKey === undefined ? undefined : `${named.sql}\u0000${JSON.stringify(named.values)}\u0000${named.rowsKey}`;
-      const kept = key === undefined ? undefined : this.answers.get(watermark, key);
+      const kept = key === undefined || opts.fresh ? undefined : this.answers.get(watermark, key);
       if (kept) return { watermark, rows: kept };
       const reader = await conn.runAndReadAll(named.sql, named.values);
       const read = reader.convertRowObjects(plainConverter) as Record<string, unknown>[];

@@ -19,7 +19,7 @@ export class Client {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 });
   }
 
-  request(method: 'GET' | 'POST', path: string, token: string, body?: unknown, timeoutMs = 30_000): Promise<Reply> {
+  request(method: 'GET' | 'POST', path: string, token: string, body?: unknown, timeoutMs = 30_000, extra: Record<string, string> = {}): Promise<Reply> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve) => {
       const req = http.request(
@@ -32,6 +32,7 @@ export class Client {
           timeout: timeoutMs,
           headers: {
             authorization: `Bearer ${token}`,
+            ...extra,
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },
         },
@@ -57,8 +58,8 @@ export class Client {
     });
   }
 
-  get(path: string, token: string, timeoutMs?: number) {
-    return this.request('GET', path, token, undefined, timeoutMs);
+  get(path: string, token: string, timeoutMs?: number, headers?: Record<string, string>) {
+    return this.request('GET', path, token, undefined, timeoutMs, headers);
   }
 
   post(path: string, token: string, body: unknown, timeoutMs?: number) {

@@ -193,7 +193,9 @@ export default defineFunction({
           const { name } = parseInput(queryName, req.params);
           await authorize(req.headers.authorization, queryRoles[name]);
           // Held to the catalogue's answer schema (the describe entry below) by the app's answer check (CHECK_ANSWERS).
-          const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date(), settings));
+          // An answer is kept until the next batch (olap/answer-cache.ts); `cache-control: no-cache` asks for it computed anew.
+          const fresh = /\bno-cache\b/i.test(req.headers['cache-control'] ?? '');
+          const { watermark, rows } = await store.query(sqlFor(name, req.query, new Date(), settings), { fresh });
           if (name === 'order' && !rows[0]) throw new AppError('not_found', 'the order is not projected (yet)');
           // CSV export (shared/http/csv.ts): the same rows; the watermark moves to a header.
           reply.header('vary', 'accept');
