@@ -183,7 +183,7 @@ export class OlapStore {
 
   // Each table's rows through its stage table and upsert, all derived from its declaration (olap/tables/),
   // and the rollups moved with them (olap/rollups.ts). The watermark's one row, once it exists, by one
-  // bound update: a stage and an upsert cost ~2 ms of CPU per batch for a row whose every column is `last`.
+  // update in the batch's flush: a stage and an upsert cost ~2 ms of CPU for a row whose every column is `last`.
   private async write(conn: DuckDBConnection, c: BatchChanges, watermark: Watermark, stored: boolean): Promise<void> {
     const writer = new BatchWriter(conn);
     await writeBatch(conn, writer, c);
