@@ -5,7 +5,7 @@ import type { Row } from './tables/declare.js';
 import { invoices, orderLines, orders } from './tables/facts.js';
 import { ordersHourly, productSales, receivables } from './tables/rollups.js';
 import { TableRows } from './tables/rows.js';
-import { writeRows } from './tables/write.js';
+import { BatchWriter } from './tables/write.js';
 
 // Writes a batch's fact rows and keeps the rollups (olap/tables/rollups.ts) equal to the facts: the
 // upserts of orders, invoices and order lines return the rows they changed, each with what it was
@@ -90,7 +90,7 @@ class RollupDeltas {
   }
 
   /** Adds the deltas into the rollups and drops the groups left empty. */
-  async write(conn: DuckDBConnection): Promise<void> {
+  async write(writer: BatchWriter): Promise<void> {
     const measures: [TableRows<unknown>, string[], string][] = [
       [this.hourly as TableRows<unknown>, ['orders', 'total'], 'orders'],
       [this.products as TableRows<unknown>, ['lines', 'quantity', 'revenue'], 'lines'],
@@ -102,22 +102,25 @@ class RollupDeltas {
       if (rows.size === 0) continue;
       // Only a group something left can fall to nothing.
       const shrank = [...rows.values()].some((row) => (row as Record<string, number>)[count]! < 0);
-      await writeRows(conn, rows);
-      if (shrank) await conn.run(`delete from ${rows.table.name} where ${count} = 0`);
+      await writer.write(rows);
+      if (shrank) writer.then(`delete from ${rows.table.name} where ${count} = 0`);
     }
   }
 }
 
-/** Writes every fact table's rows of the batch and moves the rollups with them. */
-export async function writeBatch(conn: DuckDBConnection, batch: Batch): Promise<void> {
+/**
+ * Writes every fact table's rows of the batch and moves the rollups with them; what nothing reads back
+ * (the other tables, the rollups, the stages' emptying) is left in `writer` for its flush.
+ */
+export async function writeBatch(conn: DuckDBConnection, writer: BatchWriter, batch: Batch): Promise<void> {
   const deltas = new RollupDeltas();
   let inserted: Returned[] = [];
   for (const rows of batchRows(batch)) {
-    if (rows.table === (orders as unknown)) deltas.orders(await writeRows(conn, rows, true));
-    else if (rows.table === (invoices as unknown)) deltas.invoices(await writeRows(conn, rows, true));
-    else if (rows.table === (orderLines as unknown)) inserted = await writeRows(conn, rows, true);
-    else await writeRows(conn, rows);
+    if (rows.table === (orders as unknown)) deltas.orders(await writer.write(rows, true));
+    else if (rows.table === (invoices as unknown)) deltas.invoices(await writer.write(rows, true));
+    else if (rows.table === (orderLines as unknown)) inserted = await writer.write(rows, true);
+    else await writer.write(rows);
   }
   await deltas.lines(conn, inserted);
-  await deltas.write(conn);
+  await deltas.write(writer);
 }

@@ -139,6 +139,14 @@ describe('the DuckDB store', () => {
     await other.close();
   });
 
+  it('writes a batch on one thread, and leaves the queries the threads it was opened with', async () => {
+    const store = new OlapStore(join(dir, 'threads.duckdb'), undefined, { threads: '2' });
+    const threads = async () => (await store.query({ sql: `select current_setting('threads') as n`, values: [] })).rows[0]!.n;
+    await store.apply(seqd.slice(0, 4));
+    expect(await threads()).toBe(2);
+    await store.close();
+  });
+
   it('keeps the newest employee record when an older snapshot is republished after the dedupe window', async () => {
     const store = new OlapStore(join(dir, 'hr.duckdb'));
     const hired = ev('employee_hired', { employeeId: 'e7', version: 1, department: 'Ops' });

@@ -118,4 +118,12 @@ describe('a table declared once', () => {
     );
     expect(() => table('t', { a: varchar(), b: bigint().addedLater() }, { key: ['a'], onConflict: 'merge' })).toThrow(/needs a default or null/);
   });
+
+  it('makes append-only only a table keyed by the stream sequence, with its columns where the file has them', () => {
+    expect(() => table('t', { a: varchar() }, { key: ['a'], onConflict: 'keep', appendOnly: true })).toThrow(/keyed by the stream sequence/);
+    expect(() =>
+      table('t', { a: varchar(), seq: bigint(), b: bigint().nullable().addedLater() }, { key: ['a', 'seq'], onConflict: 'keep', appendOnly: true }),
+    ).toThrow(/cannot have columns added later/);
+    expect(table('t', { a: varchar(), seq: bigint() }, { key: ['a', 'seq'], onConflict: 'keep', appendOnly: true }).appendOnly).toBe(true);
+  });
 });

@@ -108,6 +108,12 @@ export interface Table<R> {
   readonly key: readonly string[];
   /** keep: a row is written once and never changed (facts keyed by what the event names); merge: per column. */
   readonly onConflict: 'keep' | 'merge';
+  /**
+   * The key holds the stream sequence of the event that wrote the row (`seq`), so a batch's rows are
+   * never stored yet (a batch holds only events above the watermark): they are appended straight into
+   * the table, without a stage or an upsert (olap/tables/write.ts).
+   */
+  readonly appendOnly?: boolean;
   /** Type only: the row this table holds. */
   readonly row?: R;
 }
@@ -129,7 +135,7 @@ export function shownColumns(t: Table<unknown>): ColumnDef[] {
 export function table<C extends Record<string, Col<unknown>>>(
   name: string,
   columns: C,
-  options: { key: (keyof C & string)[]; onConflict: 'keep' | 'merge' },
+  options: { key: (keyof C & string)[]; onConflict: 'keep' | 'merge'; appendOnly?: boolean },
 ): Table<RowOf<C>> {
   const keys = new Set<string>(options.key);
   const defs: ColumnDef[] = Object.entries(columns).map(([field, c]) => ({ ...c.spec, field, column: c.spec.column ?? snake(field), inKey: keys.has(field) }));
@@ -146,5 +152,10 @@ export function table<C extends Record<string, Col<unknown>>>(
     if (d.merge.kind === 'was' && !byField.has(d.merge.of)) throw new Error(`${name}: ${d.field} was ${d.merge.of}, which is not a column`);
     if (d.addedLater && !d.nullable && d.default === undefined) throw new Error(`${name}: ${d.field} is added later, so it needs a default or null`);
   }
-  return { name, columns: defs, key: options.key, onConflict: options.onConflict };
+  if (options.appendOnly) {
+    if (!options.key.includes('seq')) throw new Error(`${name}: only a table keyed by the stream sequence (seq) is append-only`);
+    // Appended by position: a column added later sits at the end of an older file, not where it is declared.
+    if (defs.some((d) => d.addedLater)) throw new Error(`${name}: an append-only table cannot have columns added later`);
+  }
+  return { name, columns: defs, key: options.key, onConflict: options.onConflict, ...(options.appendOnly ? { appendOnly: true } : {}) };
 }

@@ -161,5 +161,5 @@ export const orderEvents = table(
     correlationId: varchar(),
     data: varchar(),
   },
-  { key: ['orderId', 'seq'], onConflict: 'keep' },
+  { key: ['orderId', 'seq'], onConflict: 'keep', appendOnly: true },
 );

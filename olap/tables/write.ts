@@ -5,7 +5,13 @@ import { stageName, upsertSql } from './sql.js';
 
 // Writing a batch's rows of one table: the appender fills its stage table (made by stageSql from the
 // same column list, so the n-th value appended is the n-th declared column, read from the row by its
-// field name), one set-based upsert moves them into the table, and the stage is emptied.
+// field name), one set-based upsert moves them into the table, and the stage is emptied. An
+// append-only table (declare.ts) takes its rows straight from the appender.
+//
+// What a statement costs in DuckDB barely depends on its rows (a small batch's upsert: ~1.5 ms to plan,
+// as much again to run), so a batch (BatchWriter) runs the upserts nothing waits for, and every stage's
+// emptying, as ONE multi-statement call at its end, not one call each. Nothing is prepared and kept
+// across batches: kept `insert ... on conflict` statements merged rows wrongly on @duckdb/node-api 1.5.6.
 
 function append(appender: DuckDBAppender, c: ColumnDef, value: unknown): void {
   // A null in a not-null column is refused by the table's constraint at the upsert.
@@ -29,14 +35,10 @@ const numbers = (row: Record<string, unknown>) => {
   return row;
 };
 
-/**
- * Writes the rows; with `returning`, gives back every row inserted or changed as it now stands (with
- * its `was` columns: what it was before), numbers as numbers, instants and days as ISO text.
- */
-export async function writeRows<R>(conn: DuckDBConnection, rows: TableRows<R>, returning = false): Promise<Record<string, unknown>[]> {
-  if (rows.size === 0) return [];
+async function fill<R>(conn: DuckDBConnection, rows: TableRows<R>): Promise<void> {
   const t = rows.table as Table<unknown>;
-  const appender = await conn.createAppender(stageName(t), 'main', 'temp');
+  // Timestamps and dates are staged as text (sql.ts): an append-only table has none, so appends as is.
+  const appender = t.appendOnly ? await conn.createAppender(t.name) : await conn.createAppender(stageName(t), 'main', 'temp');
   try {
     for (const row of rows.values()) {
       for (const c of t.columns) append(appender, c, (row as Record<string, unknown>)[c.field]);
@@ -45,13 +47,56 @@ export async function writeRows<R>(conn: DuckDBConnection, rows: TableRows<R>, r
   } finally {
     appender.closeSync();
   }
-  try {
+}
+
+/** The writes of one batch on one connection (inside its transaction); `flush` before the commit. */
+export class BatchWriter {
+  private readonly later: string[] = [];
+
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  /**
+   * Writes the rows; with `returning`, now, giving back every row inserted or changed as it now stands
+   * (with its `was` columns: what it was before), numbers as numbers, instants and days as ISO text;
+   * without, at `flush`.
+   */
+  async write<R>(rows: TableRows<R>, returning = false): Promise<Record<string, unknown>[]> {
+    if (rows.size === 0) return [];
+    const t = rows.table as Table<unknown>;
+    if (t.appendOnly && returning) throw new Error(`${t.name}: an append-only table's rows are new, nothing to return`);
+    await fill(this.conn, rows);
+    if (t.appendOnly) return [];
     if (!returning) {
-      await conn.run(upsertOf(t, false));
+      this.later.push(upsertOf(t, false), `delete from ${stageName(t)}`);
       return [];
     }
-    return (await conn.runAndReadAll(upsertOf(t, true))).getRowObjectsJS().map(numbers);
+    try {
+      return (await this.conn.runAndReadAll(upsertOf(t, true))).getRowObjectsJS().map(numbers);
+    } finally {
+      this.later.push(`delete from ${stageName(t)}`);
+    }
+  }
+
+  /** A statement to run at `flush`, after the upserts queued before it. */
+  then(sql: string): void {
+    this.later.push(sql);
+  }
+
+  /** Runs what was left for the end, in the order it came, as one call. */
+  async flush(): Promise<void> {
+    if (this.later.length === 0) return;
+    const sql = this.later.map((s) => `${s};`).join('\n');
+    this.later.length = 0;
+    await this.conn.run(sql);
+  }
+}
+
+/** Writes the rows at once (see BatchWriter.write), outside a batch. */
+export async function writeRows<R>(conn: DuckDBConnection, rows: TableRows<R>, returning = false): Promise<Record<string, unknown>[]> {
+  const writer = new BatchWriter(conn);
+  try {
+    return await writer.write(rows, returning);
   } finally {
-    await conn.run(`delete from ${stageName(t)}`);
+    await writer.flush();
   }
 }
