@@ -38,7 +38,7 @@ const order = fc.record({
     fc.record({
       issued: fc.integer({ min: 0, max: 3 }),
       due: fc.integer({ min: 0, max: 40 }),
-      paid: fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 2 }),
+      paid: fc.array(fc.integer({ min: 1, max: 3000 }), { maxLength: 2 }),
       credited: fc.integer({ min: 0, max: 3000 }),
     }),
   ),
