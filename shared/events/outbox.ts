@@ -3,7 +3,11 @@ import type { Pool, Tx } from '../db/pool.js';
 import { subjectFor } from './registry.js';
 import type { Envelope } from './envelope.js';
 
-const markSql = 'update platform.outbox set published_at = now() where id = any($1::uuid[])';
+// Marks published what is not yet, skipping rows another transaction holds: a unit of work carrying marks
+// (addToOutbox) and the sweeper marking the same rows (lingering past its 3 s) then never wait on each
+// other, so never deadlock; whichever holds a row marks it (a rolled-back unit gives its ids back).
+const markableIds = 'select id from platform.outbox where id = any($1::uuid[]) and published_at is null for update skip locked';
+const markSql = `update platform.outbox set published_at = now() where id in (${markableIds})`;
 
 // Written in the caller's transaction: the events exist if and only if the state change does.
 // One statement for all of them: a round trip costs more than the row (bench/ profile). `published`:
@@ -16,7 +20,7 @@ export async function addToOutbox(tx: Tx, prefix: string, events: Envelope[], pu
     return;
   }
   await tx.query(
-    `with marked as (update platform.outbox set published_at = now() where id = any($4::uuid[]))
+    `with marked as (update platform.outbox set published_at = now() where id in (${markableIds.replace('$1', '$4')}))
      insert into platform.outbox (id, subject, payload)
      select id, subject, payload::jsonb from unnest($1::uuid[], $2::text[], $3::text[]) as e(id, subject, payload)`,
     [events.map((e) => e.id), events.map((e) => subjectFor(prefix, e.type)), events.map((e) => JSON.stringify(e)), published],

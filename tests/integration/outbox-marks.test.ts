@@ -67,6 +67,22 @@ describe('marks of published outbox rows', () => {
     expect(await unmarked([last])).toEqual([]);
   });
 
+  it('skip a row another transaction is marking (the sweeper), so the two never wait on each other', async () => {
+    const first = await unit(deps(), 'H');
+    const sweeper = await pool.connect();
+    try {
+      await sweeper.query('begin');
+      await sweeper.query('select id from platform.outbox where id = $1 for update', [first]);
+      // Carries `first` but does not wait for its lock: a wait here, with the holder waiting on this unit's rows, would be a deadlock.
+      await unit(deps(), 'I');
+      await sweeper.query('update platform.outbox set published_at = now() where id = $1', [first]);
+      await sweeper.query('commit');
+    } finally {
+      sweeper.release();
+    }
+    expect(await unmarked([first])).toEqual([]);
+  });
+
   it('are sent before the unit returns where nothing may wait (a Lambda container)', async () => {
     const id = await unit(deps({ markPublishedAtOnce: true }), 'G');
     expect(await unmarked([id])).toEqual([]);
