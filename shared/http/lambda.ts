@@ -25,7 +25,7 @@ export function lambdaHandler(def: FunctionDefinition): LambdaHandler {
   const log = rootLogger.child({ fn: def.name });
   let parts: Promise<FunctionParts & { proxy: (e: HttpEvent, c: Context) => Promise<LambdaResponse> }> | undefined;
   const start = async () => {
-    const made = await assembleFunction(def, functionSettings(def), log, { waitForNats: false });
+    const made = await assembleFunction(def, functionSettings(def), log, { waitForNats: false, lambda: true });
     try {
       // API Gateway's query parameters as fastify's parser reads them: `a=x,y` stays one string, not an array.
       const proxy = awsLambdaFastify<HttpEvent>(made.app, {

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from '../../shared/db/pool.js';
+import { publishedMarksOf } from '../../shared/events/outbox.js';
 
 // What the fault suite shares: its mode, the state fingerprint "nothing was written" compares, and a
 // place to put the figures a run produced (RELIABILITY.md quotes them).
@@ -48,8 +49,11 @@ const fingerprintSql = `select ${writtenTables
   .map((t) => `(select count(*) || ':' || coalesce(sum(hashtextextended(x::text, 0)), 0) from ${t} x) as "${t}"`)
   .join(', ')}`;
 
-/** Row count and a digest of every row, per table. */
+/** Row count and a digest of every row, per table. The marks of rows published earlier are sent first
+ *  (shared/events/outbox.ts: they otherwise land up to a second later, inside whatever is measured next),
+ *  so a change between two fingerprints is a write of what ran between them. */
 export async function fingerprint(db: Pool): Promise<Record<string, string>> {
+  await publishedMarksOf(db).flush();
   const { rows } = await db.query<Record<string, string>>(fingerprintSql);
   return rows[0]!;
 }
