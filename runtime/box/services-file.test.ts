@@ -24,6 +24,12 @@ function box(env: Record<string, string>): string {
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(file.replace(/\.js$/, '.mjs'), bundle);
   writeFileSync(file, `import('./index.mjs');`);
+  // esbuild's metafile beside it, as the build writes it: what a start reads (startBytes) is the entry and the chunk it imports.
+  const outputs = {
+    'build/functions/probe/index.js': { bytes: 100, entryPoint: 'entry.ts', imports: [{ path: 'build/functions/probe/index.mjs', kind: 'import-statement' }] },
+    'build/functions/probe/index.mjs': { bytes: 23, imports: [] },
+  };
+  writeFileSync(file.replace(/\.js$/, '.meta.json'), JSON.stringify({ outputs }));
   writeServicesFile(join(data, 'services.json'), [
     { name: 'probe', command: process.execPath, args: [file], env: { FUNCTION_NAME: 'probe', ...env } },
     { name: 'gateway', command: process.execPath, args: ['gateway-main.ts'], env: { CLIENT_SECRET: 's' }, port: 8080 },
@@ -43,7 +49,7 @@ describe('services.json', () => {
   it('starts a function as the box does: the bench times its cold start', async () => {
     const [probe, ...rest] = await coldStarts(box({ NATS_PASSWORD: 'right' }), 2);
     expect(rest).toEqual([]); // the gateway is no bundle of build/functions
-    expect(probe).toMatchObject({ name: 'probe', coldMs: [expect.any(Number), expect.any(Number)] });
+    expect(probe).toMatchObject({ name: 'probe', coldMs: [expect.any(Number), expect.any(Number)], startBytes: 123 });
     expect(probe!.coldMs.every((ms) => ms > 0 && ms < 20_000)).toBe(true);
     expect(probe!.rssKb).toBeGreaterThan(0);
   });
