@@ -9,10 +9,13 @@ import { readYaml, root, stackFunctions } from './support.js';
 // generates, and each process signs in as the user whose permissions fit what it does.
 const read = (rel: string) => readFileSync(join(root, rel), 'utf8');
 
-/** The domains whose events a function raises: the shared/<domain>/ modules its handler imports that emit. */
+/** The domains whose events a function raises: the shared/<domain>/ modules its handler imports that emit
+ *  (`from '…'`, or `import('…')` for code loaded on first use, as render-document's deliveries). */
 function domainsEmittedBy(fn: string): string[] {
   const handler = read(`functions/${fn}/handler.ts`);
-  const modules = [...handler.matchAll(/from '\.\.\/\.\.\/shared\/(\w+)\/([\w-]+)\.js'/g)].filter((m) => (domains as readonly string[]).includes(m[1]!));
+  const modules = [...handler.matchAll(/(?:from |import\()'\.\.\/\.\.\/shared\/(\w+)\/([\w-]+)\.js'/g)].filter((m) =>
+    (domains as readonly string[]).includes(m[1]!),
+  );
   return [...new Set(modules.filter((m) => read(`shared/${m[1]}/${m[2]}.ts`).includes('emit(')).map((m) => m[1]!))];
 }
 
