@@ -34,6 +34,19 @@ export interface LoadResult {
   batches: number;
 }
 
+/** The k-th synthetic order's order_created data: 1 to 3 lines picked from `skus` by k, 20 % tax, in EUR (also bench/lib/projector-micro.ts's). */
+export function syntheticOrderData(k: number, skus: { sku: string; unitPrice: number }[], o: { orderId: string; customerId: string; createdAt: string }) {
+  const lines = Array.from({ length: 1 + (k % 3) }, (_, n) => {
+    const p = skus[(k * 7 + n * 13) % skus.length]!;
+    const quantity = 1 + ((k + n) % 5);
+    const net = p.unitPrice * quantity;
+    return { sku: p.sku, name: p.sku, quantity, unitPrice: p.unitPrice, taxRateBp: 2000, net, tax: Math.round(net / 5) };
+  });
+  const subtotal = lines.reduce((a, l) => a + l.net, 0);
+  const tax = lines.reduce((a, l) => a + l.tax, 0);
+  return { ...o, customerName: o.customerId, paymentTermsDays: 30, currency: 'EUR', subtotal, tax, total: subtotal + tax, lines };
+}
+
 /** One synthetic order's events, in the order published; returns its id (also bench/lib/query-micro.ts's fill). */
 export function* syntheticOrder(k: number, cat: Catalogue, random: () => number, base: number) {
   const orderId = uuidv7();
@@ -41,15 +54,8 @@ export function* syntheticOrder(k: number, cat: Catalogue, random: () => number,
   const customerId = cat.customers[k % cat.customers.length]!;
   const at = new Date(base - random() * 120 * 86_400_000);
   const iso = at.toISOString();
-  const lines = Array.from({ length: 1 + (k % 3) }, (_, n) => {
-    const p = cat.skus[(k * 7 + n * 13) % cat.skus.length]!;
-    const quantity = 1 + ((k + n) % 5);
-    const net = p.unitPrice * quantity;
-    return { sku: p.sku, name: p.sku, quantity, unitPrice: p.unitPrice, taxRateBp: 2000, net, tax: Math.round(net / 5) };
-  });
-  const subtotal = lines.reduce((a, l) => a + l.net, 0);
-  const tax = lines.reduce((a, l) => a + l.tax, 0);
-  const total = subtotal + tax;
+  const order = syntheticOrderData(k, cat.skus, { orderId, customerId, createdAt: iso });
+  const { total } = order;
   const env = (type: string, aggregateType: string, aggregateId: string, data: Record<string, unknown>) => ({
     id: uuidv7(),
     type,
@@ -62,18 +68,7 @@ export function* syntheticOrder(k: number, cat: Catalogue, random: () => number,
     actor: 'bench',
     data,
   });
-  yield env('order_created', 'order', orderId, {
-    orderId,
-    customerId,
-    customerName: customerId,
-    paymentTermsDays: 30,
-    currency: 'EUR',
-    subtotal,
-    tax,
-    total,
-    lines,
-    createdAt: iso,
-  });
+  yield env('order_created', 'order', orderId, order);
   const due = new Date(at.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
   yield env('invoice_created', 'invoice', invoiceId, {
     invoiceId,

@@ -9,6 +9,7 @@ import type { SeqEvent } from '../../olap/seq-event.js';
 import { olapSettings } from '../../olap/config.js';
 import { OlapStore } from '../../olap/store.js';
 import { prng } from './prng.js';
+import { syntheticOrderData } from './olap.js';
 
 // What one projector batch costs, without the box around it: an OlapStore on a temp file (the same
 // DuckDB settings the projector opens it with by default) is filled by a rebuild, then fed live batches
@@ -35,27 +36,8 @@ function lifecycle(k: number, at: Date): Envelope[] {
   const customerId = `c-${k % 500}`;
   const minute = (m: number) => new Date(at.getTime() + m * 60_000);
   const ev = <K extends EventType>(type: K, data: Partial<EventData<K>>, m: number) => sampleEvent(type, data, minute(m));
-  const lines = Array.from({ length: 1 + (k % 3) }, (_, n) => {
-    const p = skus[(k * 7 + n * 13) % skus.length]!;
-    const quantity = 1 + ((k + n) % 5);
-    const net = p.unitPrice * quantity;
-    return { sku: p.sku, name: p.sku, quantity, unitPrice: p.unitPrice, taxRateBp: 2000, net, tax: Math.round(net / 5) };
-  });
-  const subtotal = lines.reduce((a, l) => a + l.net, 0);
-  const tax = lines.reduce((a, l) => a + l.tax, 0);
-  const total = subtotal + tax;
-  const order = {
-    orderId,
-    customerId,
-    customerName: customerId,
-    paymentTermsDays: 30,
-    currency: 'EUR',
-    subtotal,
-    tax,
-    total,
-    lines,
-    createdAt: at.toISOString(),
-  };
+  const order = syntheticOrderData(k, skus, { orderId, customerId, createdAt: at.toISOString() });
+  const { subtotal, tax, total, lines } = order;
   const status = (from: string, to: string, m: number) =>
     ev('order_status_changed', { orderId, customerId, from, to, cause: to, currency: 'EUR', total } as Partial<EventData<'order_status_changed'>>, m);
   const out: Envelope[] = [ev('order_created', order, 0), ev('stock_reserved', order, 1)];
