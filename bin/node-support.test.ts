@@ -51,9 +51,9 @@ describe('supported Node.js: package.json engines, read by npm start and the erp
     expect(`${help.stdout}${help.stderr}`).toContain('usage: erpbi');
   });
 
-  it('npm start (runtime/box/main.ts) exits 1 with the message before it makes its data dir or starts anything', () => {
+  it('npm start (runtime/box/start.mjs) exits 1 with the message before it makes its data dir or starts anything', () => {
     const data = join(scratch, 'start-box');
-    const run = runAs('v20.19.5', ['--import', 'tsx', 'runtime/box/main.ts'], { ERPBI_DATA: data, ERPBI_PORT: '1' });
+    const run = runAs('v20.19.5', ['runtime/box/start.mjs'], { ERPBI_DATA: data, ERPBI_PORT: '1' });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stderr.trim()).toBe(nodeSupportProblem('v20.19.5'));
     expect(run.stdout).toBe('');

@@ -19,7 +19,7 @@ export interface BenchBox {
   pgUrl: (database?: string) => string;
 }
 
-/** A fresh box (runtime/box/main.ts as a child process, as `npm start` runs it) on a data dir and port of its own. */
+/** A fresh box (runtime/box/start.mjs as a child process, as `npm start` runs it) on a data dir and port of its own. */
 export async function startBenchBox(dataDir: string, env: Record<string, string> = {}): Promise<BenchBox> {
   mkdirSync(dataDir, { recursive: true });
   const box = await startBox({ dataDir, readyTimeoutMs: 180_000, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env } }); // info: what `npm start` logs

@@ -51,7 +51,7 @@ export function startedFor(dir: string, proc: Proc): boolean {
 }
 
 /** Whether a process is an erpbi runtime on `dir`: its data dir is ERPBI_DATA or ./data, from where it was started.
- *  `npm start` runs runtime/box/start.mjs (the runtime from its bundle), the tests runtime/box/main.ts through tsx. */
+ *  `npm start` and the tests' boxes run runtime/box/start.mjs (the runtime from its bundle); main.ts through tsx is the source run alike. */
 function runtimeOf(dir: string, proc: Proc): boolean {
   if (!proc.args.some((a) => a.endsWith('runtime/box/main.ts') || a.endsWith('runtime/box/start.mjs'))) return false;
   const given = proc.env?.find((v) => v.startsWith('ERPBI_DATA='))?.slice('ERPBI_DATA='.length);

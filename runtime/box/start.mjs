@@ -1,8 +1,8 @@
 // `npm start`: builds what is missing or stale (the functions, the gateway, object storage, this runtime), then
 // runs the runtime from its bundle (build/box/runtime.js, esbuild.config.mjs), not through tsx: tsx and the
 // TypeScript it compiled stayed in the runtime's memory for the box's whole life. Plain JavaScript, so that an
-// unsupported Node.js is refused (bin/node-support.mjs) before anything else loads. The tests run
-// runtime/box/main.ts through tsx (tests/support/box.ts), which builds what is stale itself.
+// unsupported Node.js is refused (bin/node-support.mjs) before anything else loads. The tests' boxes and the
+// bench start this file too (tests/support/box.ts), so what they test is what `npm start` runs.
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { refuseUnsupportedNode } from '../../bin/node-support.mjs';

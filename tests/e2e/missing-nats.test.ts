@@ -13,7 +13,7 @@ describe('npm start without nats-server', () => {
       const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/nonexistent', ERPBI_DATA: data, ERPBI_PORT: '1' };
       delete env.NATS_URL;
       delete env.DATABASE_URL;
-      const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'box', 'main.ts')], {
+      const r = spawnSync(process.execPath, [join(root, 'runtime', 'box', 'start.mjs')], {
         cwd: root,
         env,
         encoding: 'utf8',

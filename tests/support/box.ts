@@ -44,7 +44,7 @@ export interface BoxOptions {
   terminal?: boolean;
 }
 
-/** Starts `npm start`'s code (runtime/box/main.ts) as a child process and waits for /healthz. */
+/** Starts a box as `npm start` does (runtime/box/start.mjs: the runtime from its bundle) as a child process and waits for /healthz. */
 export async function startBox(opts: BoxOptions = {}): Promise<Box> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'erpbi-box-'));
   chmodSync(dataDir, 0o755); // the embedded Postgres runs as the postgres user and must reach its data dir
@@ -67,7 +67,7 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
   delete env.NATS_URL;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   if (opts.natsUrl) env.NATS_URL = opts.natsUrl;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime', 'box', 'main.ts')], {
+  const child = spawn(process.execPath, [join(root, 'runtime', 'box', 'start.mjs')], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
