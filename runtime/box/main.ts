@@ -256,6 +256,9 @@ async function main() {
   });
   writeServicesFile(join(dir, 'services.json'), supervisor.specs());
   await supervisor.waitHealthy(120_000);
+  // The gateway probes each process on its own clock (up to a second later than the supervisor): "ready"
+  // means what a user's first look at /healthz says, so wait until it says so too.
+  await gatewayHealthy(gatewayUrl, 30_000);
   say(`\nerpbi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  screens     ${gatewayUrl}/`);
   say(`  health      ${gatewayUrl}/healthz`);
@@ -263,6 +266,18 @@ async function main() {
   say(`  a token     ERPBI_DATA=${dir} npx erpbi token --role admin`);
   say(`  e-mail      ${emailSummary(email)}`);
   say('Ctrl-C stops everything.');
+}
+
+async function gatewayHealthy(gatewayUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const res = await fetch(`${gatewayUrl}/healthz`, { signal: AbortSignal.timeout(1000) }).catch((e: Error) => e);
+    if (!(res instanceof Error) && res.ok) return;
+    last = res instanceof Error ? res.message : `${res.status} ${await res.text().catch(() => '')}`;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the gateway's /healthz is not 200 after ${timeoutMs} ms: ${last}`);
 }
 
 let stopping = false;

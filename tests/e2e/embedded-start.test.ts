@@ -115,7 +115,10 @@ describe('the box with embedded Postgres and its own nats-server', () => {
 
     // Second start on the same data dir: same ports kept, the order is still there.
     const dataDir = box.dataDir;
-    box = await startBox({ dataDir, readyTimeoutMs: 90_000 });
+    // This time taken at its word: once it says "ready", /healthz says so too (no 503 a second after).
+    box = await startBox({ dataDir, readyTimeoutMs: 90_000, untilReadyLine: true });
+    const health = await fetch(`${box.url}/healthz`);
+    expect(health.status, `/healthz right after "ready": ${await health.clone().text()}`).toBe(200);
     expect(box.output()).toContain(`embedded PostgreSQL 15 on 127.0.0.1:${pgPort}`);
     expect(box.output()).not.toContain('initialising');
     const again = await box.api(`/function/query/orders/${order.body.id}`, { role: 'clerk' });

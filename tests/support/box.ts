@@ -40,6 +40,8 @@ export interface BoxOptions {
   port?: number;
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Started once the box SAYS it is ready ("erpbi is ready in"), not once /healthz answers 200 (what a user reads first). */
+  untilReadyLine?: boolean;
   /** Runs the box in a process group of its own, as a terminal runs `npm start`, so ctrlC() reaches every process of it. */
   terminal?: boolean;
 }
@@ -89,6 +91,7 @@ export async function startBox(opts: BoxOptions = {}): Promise<Box> {
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`box exited with ${child.exitCode}:\n${out}`);
+        if (opts.untilReadyLine) return /erpbi is ready in/.test(out);
         const res = await fetch(`${url}/healthz`).catch(() => undefined);
         if (res) lastHealth = `${res.status} ${await res.text().catch(() => '')}`;
         return res?.status === 200;
