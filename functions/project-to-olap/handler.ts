@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { watchLag } from '../../olap/metrics.js';
 import { AppError } from '../../shared/errors.js';
 import { readRoles } from '../../shared/auth/permissions.js';
@@ -14,6 +15,7 @@ import { replayStream } from '../../olap/replay.js';
 import { exportParquet } from '../../olap/export-parquet.js';
 import { exportTarget } from '../../olap/export-target.js';
 import { OlapStore } from '../../olap/store.js';
+import { RebuildJob, rebuildState } from './rebuild-job.js';
 import { batch, liveParams, queryName, queryParams, type QueryName } from './schema.js';
 import { answerSchema, catalogueAnswer, catalogueFor, catalogueRoles, catalogue, queryRoles, type Params } from '../../olap/catalogue.js';
 import { prefersCsv, sendCsv, type CsvColumn } from '../../shared/http/csv.js';
@@ -44,6 +46,10 @@ const allBiRoles = catalogueRoles;
 // The Parquet export holds every BI table, pay (employees' salaries) with the rest: admins only. Not in
 // shared/auth/permissions.ts's commandRoles, which holds the stack.yml functions' commands (the projector is a service).
 const exportRoles = ['admin'] as const;
+
+// A rebuild deletes the file and replays the stream: an admin's, or the connector's (service). Its
+// progress (GET) is theirs alone too, and both only inside on the Pi (compose/traefik/dynamic.yml).
+const rebuildRoles = ['admin', 'service'] as const;
 
 // Every named query has its CSV columns: a query added without them does not compile.
 const csvColumns: Record<QueryName, readonly CsvColumn[]> = biCsvColumns;
@@ -117,12 +123,30 @@ const described: MountOperation[] = [
     responses: { 200: { description: 'An event stream that stays open until the token expires.', mediaTypes: ['text/event-stream'] } },
   },
   {
+    method: 'GET',
+    path: '/rebuild',
+    summary: 'Where the last rebuild stands',
+    roles: rebuildRoles,
+    description:
+      "The last rebuild POST rebuild started since this projector process did: `none` before any (200, not 404: the front door's 404 is what says a route is kept inside); `running` with the events applied so far and the rebuilt file's watermark; " +
+      '`done` with `{events, watermark, ms}`; `failed` with the error (the store then holds the events up to `watermark`: rebuild again). Poll it until it is not `running`.',
+    responses: {
+      200: {
+        description: '`{state: none | running | done | failed, startedAt, finishedAt, events, watermark, ms, error}`',
+        mediaTypes: ['application/json'],
+        schema: rebuildState,
+      },
+    },
+  },
+  {
     method: 'POST',
     path: '/rebuild',
     summary: 'Rebuild the DuckDB file from the stream',
-    roles: ['admin', 'service'],
+    roles: rebuildRoles,
     errors: ['not_ready', 'invalid_transition'],
-    responses: { 200: { description: '`{events, watermark, ms}`', mediaTypes: ['application/json'] } },
+    description:
+      'Deletes the DuckDB file and replays the stream into it from its first event. Answers 202 at once (`Location: rebuild`) with the rebuild `running`: it takes minutes on a long history, longer than a gateway holds a request. GET rebuild says where it stands. 409 while a rebuild or an export runs.',
+    responses: { 202: { description: '`{state: running, startedAt, events, watermark}`', mediaTypes: ['application/json'], schema: rebuildState } },
   },
   {
     method: 'POST',
@@ -159,9 +183,12 @@ export default defineFunction({
         const tickets = createStreamTickets();
         const exportTo = exportTarget(process.env, deps.log);
         let exporting = false; // from the snapshot to the last upload (the store's own guard ends with the snapshot)
+        const rebuilds = new RebuildJob(store, deps.log);
         watchLag(store, registry);
         // Open event streams would keep the server from closing: end them first, then the file.
         app.addHook('preClose', async () => streams.forEach((s) => s.end()));
+        // A running rebuild ends at its next batch (failed) before the file is closed under it.
+        app.addHook('preClose', () => rebuilds.stop());
         app.addHook('onClose', () => store.close());
         app.addHook('onClose', async () => exportTo?.close());
 
@@ -242,13 +269,19 @@ export default defineFunction({
           }
         });
 
-        app.post('/rebuild', { onRequest: async (req) => void (await authorize(req.headers.authorization, ['admin', 'service'])) }, async () => {
+        const rebuildAccess = { onRequest: async (req: FastifyRequest) => void (await authorize(req.headers.authorization, rebuildRoles)) };
+        app.post('/rebuild', rebuildAccess, async (_req, reply) => {
           const stream = deps.stream;
           if (!stream) throw new AppError('not_ready', 'the events stream is not configured');
           if (store.rebuilding) throw new AppError('invalid_transition', 'a rebuild is already running');
           if (exporting) throw new AppError('invalid_transition', 'an export is running; rebuild once it is done');
-          return store.rebuild((apply) => replayStream(deps.js, stream, apply).then(() => undefined));
+          const started = rebuilds.start((apply) => replayStream(deps.js, stream, apply));
+          // Its state is GET on this same path: a relative reference holds behind any prefix (/function/project-to-olap/).
+          reply.code(202).header('location', 'rebuild');
+          return started;
         });
+
+        app.get('/rebuild', rebuildAccess, async () => rebuilds.current);
 
         app.post('/export', { onRequest: async (req) => void (await authorize(req.headers.authorization, exportRoles)) }, async () => {
           if (!exportTo) throw new AppError('not_ready', 'no object storage is configured for the export (S3_ENDPOINT)');

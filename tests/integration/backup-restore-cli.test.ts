@@ -272,9 +272,9 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     expect(restored.stdout).toMatch(new RegExp(`; keycloak absent; ${pdfs.size} documents restored\\n$`));
   });
 
-  it("rebuild-olap: events replayed of the stream's message count", async () => {
-    // A box of its own: the projector behind a gateway, and the dev issuer's keys the CLI signs with.
-    const box = join(work, 'box-r');
+  /** A box of its own at `dir` for rebuild-olap: the projector behind a gateway, and the dev issuer's keys the CLI signs with. */
+  const withProjectorBox = async (dir: string, run: (box: string) => Promise<void>) => {
+    const box = join(work, dir);
     const issuer = 'http://127.0.0.1/test-issuer';
     const keys = await loadOrCreateKeys(box);
     const verify = createVerifier({ issuer, audience: 'erpbi', rolesClaim: 'roles', keys: createLocalJWKSet({ keys: [keys.publicJwk] }) });
@@ -292,12 +292,7 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
       await app.listen({ host: '127.0.0.1', port: 0 });
       await gateway.listen({ host: '127.0.0.1', port: 0 });
       writeBox({ clientSecret: 'test', issuer, gatewayUrl: `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}` }, box);
-
-      const { stdout, stderr } = await cli(['rebuild-olap'], { ERPBI_DATA: box, NATS_URL: natsUrl, EVENTS_STREAM: h.bus.stream });
-      const messages = (await (await jetstreamManager(h.bus.bus.nc)).streams.info(h.bus.stream)).state.messages;
-      expect(messages).toBeGreaterThan(0);
-      expect(stdout).toMatch(new RegExp(`^rebuilt the OLAP store from ${messages} events \\(watermark ${await streamLastSeq(h.bus.stream)}\\)`));
-      expect(finalLine(plain(stderr), 'rebuild-olap')).toBe(String(messages));
+      await run(box);
     } finally {
       // The gateway's upstream pool keeps its sockets to the function alive for a minute, and a
       // server that served an event stream waits for them on close: end them outright.
@@ -308,6 +303,17 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
       if (previousOlapFile === undefined) delete process.env.OLAP_FILE;
       else process.env.OLAP_FILE = previousOlapFile;
     }
+    return box;
+  };
+
+  it("rebuild-olap: events replayed of the stream's message count", async () => {
+    const box = await withProjectorBox('box-r', async (box) => {
+      const { stdout, stderr } = await cli(['rebuild-olap'], { ERPBI_DATA: box, NATS_URL: natsUrl, EVENTS_STREAM: h.bus.stream });
+      const messages = (await (await jetstreamManager(h.bus.bus.nc)).streams.info(h.bus.stream)).state.messages;
+      expect(messages).toBeGreaterThan(0);
+      expect(stdout).toMatch(new RegExp(`^rebuilt the OLAP store from ${messages} events \\(watermark ${await streamLastSeq(h.bus.stream)}\\)`));
+      expect(finalLine(plain(stderr), 'rebuild-olap')).toBe(String(messages));
+    });
     // The rebuilt file holds the same figures as the projection the backup was taken from.
     const store = new OlapStore(olapFile(box));
     try {
@@ -315,5 +321,23 @@ describe('erpbi backup, restore and rebuild-olap off a terminal', () => {
     } finally {
       await store.close();
     }
+  });
+
+  // Last of the file: it deletes a message from the stream the others read.
+  it("rebuild-olap: exits 1 with the projector's error when the rebuild fails", async () => {
+    const last = await streamLastSeq(h.bus.stream);
+    const hole = Math.floor(last / 2);
+    expect(await (await jetstreamManager(h.bus.bus.nc)).streams.deleteMessage(h.bus.stream, hole)).toBe(true);
+    await withProjectorBox('box-rf', async (box) => {
+      const failed = await cli(['rebuild-olap'], { ERPBI_DATA: box, NATS_URL: natsUrl, EVENTS_STREAM: h.bus.stream }).then(
+        (ok) => ({ code: 0, ...ok }),
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr).toMatch(
+        new RegExp(`erpbi rebuild-olap: the rebuild failed after \\d+ events \\(watermark \\d+\\): the batch jumps from ${hole - 1} to ${hole + 1}`),
+      );
+    });
   });
 });

@@ -53,5 +53,7 @@ describe('the OLAP projection against Postgres', () => {
     expect((await h.post('project-to-olap', { events: [] }, { role: 'admin' })).status).toBe(404);
     expect((await h.call('project-to-olap', '/batch', { role: 'admin', body: { events: [{ seq: 1, event: {} }] } })).status).toBe(403);
     expect((await h.call('project-to-olap', '/rebuild', { role: 'clerk', rawBody: '', headers: { 'content-type': 'text/plain' } })).status).toBe(403);
+    expect((await h.get('project-to-olap', '/rebuild', { role: 'clerk' })).status).toBe(403);
+    expect((await h.get('project-to-olap', '/rebuild', { token: null })).status).toBe(401);
   });
 });

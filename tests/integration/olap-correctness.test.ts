@@ -12,6 +12,7 @@ import { buyingReference } from '../support/buying-reference.js';
 import { replayStream } from '../../olap/replay.js';
 import type { SeqEvent } from '../../olap/fold.js';
 import { waitFor } from '../support/wait.js';
+import { rebuildEnded } from '../support/olap-rebuild.js';
 import { batchConsumerName } from '../../triggers/batch-feed.js';
 import { driveMixedStream } from './olap-mixed-stream.js';
 
@@ -218,8 +219,9 @@ describe('the OLAP projection against Postgres', () => {
   it('rebuilds identical aggregates from the stream', async () => {
     const seq = await lastSeq(h);
     const res = await h.call('project-to-olap', '/rebuild', { role: 'admin', rawBody: '', headers: { 'content-type': 'text/plain' } });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ events: seq, watermark: { seq } });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body).toMatchObject({ state: 'running', events: 0 });
+    expect(await rebuildEnded(() => h.get('project-to-olap', '/rebuild', { role: 'admin' }))).toMatchObject({ state: 'done', events: seq, watermark: { seq } });
     expect(await allAggregates(h, asOfDays)).toEqual(before);
   });
 });

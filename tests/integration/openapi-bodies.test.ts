@@ -183,5 +183,6 @@ describe('the roles /openapi.json states, against what the functions enforce', (
     }
     expect((await h.call('project-to-olap', '/batch', { token: forged, body: { events: [{ seq: 1, event }] } })).status).toBe(403);
     expect((await h.call('project-to-olap', '/rebuild', { token: forged, body: {} })).status).toBe(403);
+    expect((await h.get('project-to-olap', '/rebuild', { token: forged })).status).toBe(403);
   });
 });

@@ -11,6 +11,7 @@ import { createHarness, type Harness } from '../support/harness.js';
 import { seed } from '../support/fixtures.js';
 import { lastSeq } from '../support/olap.js';
 import { waitFor } from '../support/wait.js';
+import { rebuildEnded } from '../support/olap-rebuild.js';
 
 // The projector's order_timeline and its live `changes` events, end to end: commands and reactions on
 // real Postgres, their events through real JetStream and the connector's batch feed, into a projector
@@ -274,9 +275,10 @@ describe('order_timeline and live changes, through JetStream and the batch feed'
   });
 
   it('rebuilds the same timeline from the stream', async () => {
-    await caughtUp();
+    const seq = await caughtUp();
     const res = await http('/rebuild', 'admin', { method: 'POST' });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(await rebuildEnded(() => http('/rebuild', 'admin'))).toMatchObject({ state: 'done', watermark: { seq } });
     const again = await http(`/query/order_timeline?id=${orderId}`, 'clerk');
     expect(again.body.rows).toEqual(timeline);
   });

@@ -1,6 +1,8 @@
 import { expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../shared/db/pool.js';
+import type { RebuildState } from '../../../functions/project-to-olap/rebuild-job.js';
 import { waitFor } from '../../support/wait.js';
+import { rebuildEnded } from '../../support/olap-rebuild.js';
 import { drive, request, type Flow } from '../../faults/driver.js';
 import { checkInvariants, settle } from '../../faults/invariants.js';
 import { checkOlap } from '../../faults/olap-invariants.js';
@@ -160,12 +162,17 @@ export function durabilityChecks(): void {
     }
     const admin = await signIn('admin');
     const funnel = (await request(box, admin, '/function/project-to-olap/query/order_funnel')).body.rows;
-    // Not on the public entrypoint (the next test): an operator on the box posts it to the internal one.
-    const rebuild = await fetch(`http://${ip('traefik')}:8000/function/project-to-olap/rebuild`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}` },
-    });
-    expect(rebuild.status).toBeLessThan(300);
+    // Not on the public entrypoint (the next test): an operator on the box posts it to the internal one,
+    // and asks there where it stands (GET, 202 at once then polled: docs/deploy-pi.md section 10).
+    const internal = `http://${ip('traefik')}:8000/function/project-to-olap/rebuild`;
+    const rebuild = await fetch(internal, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    expect(rebuild.status, await rebuild.clone().text()).toBe(202);
+    const started = (await rebuild.json()) as RebuildState;
+    const ended = await rebuildEnded(async () => {
+      const res = await fetch(internal, { headers: { authorization: `Bearer ${admin}` } });
+      return { status: res.status, body: await res.json() };
+    }, 120_000);
+    expect(ended).toMatchObject({ state: 'done', startedAt: started.state === 'running' ? started.startedAt : 'not running' });
     await waitFor(
       async () => {
         const f = await request(box, admin, '/function/project-to-olap/query/order_funnel');

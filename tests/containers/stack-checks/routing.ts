@@ -18,12 +18,16 @@ export function routingChecks(): void {
     ]) {
       expect((await request(box, admin, path, {})).status, `public ${path}`).toBe(404);
     }
+    // The rebuild's state (GET) is as internal as starting it: a leak would answer 200 ({state: 'none'} before any).
+    expect((await request(box, admin, '/function/project-to-olap/rebuild')).status, 'public GET rebuild').toBe(404);
     const grafana = (path: string, method = 'GET') => fetch(`http://${ip('traefik')}:8001${path}`, { method, headers: { authorization: `Bearer ${admin}` } });
     expect((await grafana('/function/project-to-olap/query/order_funnel')).status).toBe(200);
     for (const [path, method] of [
       ['/function/project-to-olap/query/order_funnel', 'POST'],
       ['/function/project-to-olap/live', 'GET'],
       ['/function/project-to-olap/batch', 'POST'],
+      ['/function/project-to-olap/rebuild', 'POST'],
+      ['/function/project-to-olap/rebuild', 'GET'],
       ['/function/query/employees', 'GET'],
       ['/function/record-payment', 'POST'],
     ] as const) {
@@ -63,6 +67,7 @@ export function routingChecks(): void {
       ['GET', '/function/project-to-olap-batch', 404],
       ['POST', '/function/project-to-olap/batch', 404],
       ['POST', '/function/project-to-olap/rebuild', 404],
+      ['GET', '/function/project-to-olap/rebuild', 404],
       ['GET', '/function/project-to-olap/metrics', 403],
     ];
     const got = [];
