@@ -16,6 +16,16 @@ describe('the answer cache', () => {
     expect(cache.get(before, 'q')).toBeUndefined();
   });
 
+  it('freezes what it keeps, since every caller shares it', () => {
+    const cache = new AnswerCache<{ n: number }[]>();
+    const mark = {};
+    cache.get(mark, 'q');
+    cache.set(mark, 'q', [{ n: 1 }]);
+    const kept = cache.get(mark, 'q')!;
+    expect(() => (kept[0]!.n = 2)).toThrow(TypeError);
+    expect(cache.get(mark, 'q')).toEqual([{ n: 1 }]);
+  });
+
   it('keeps nothing read at a watermark that is no longer the latest', () => {
     const cache = new AnswerCache<number[]>();
     const old = { seq: 1 };

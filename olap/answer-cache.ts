@@ -1,3 +1,5 @@
+import { settle } from '../shared/http/checked-once.js';
+
 // Named queries' answers kept between two batches. The file changes only when a batch is applied
 // (OlapStore is its one writer), and a dashboard asks the same few queries again and again between
 // batches (every open page refetches what the live stream says changed): the same SQL with the same
@@ -40,7 +42,9 @@ export class AnswerCache<T extends { length: number }> {
       this.answers.delete(k);
       this.rows -= size(old);
     }
-    this.answers.set(key, answer);
+    // Frozen whole from here on, as every caller shares it; which also lets the answer check find it
+    // matching its schema once rather than at every send (shared/http/checked-once.ts).
+    this.answers.set(key, settle(answer));
     this.rows += size(answer);
   }
 }

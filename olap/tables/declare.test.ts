@@ -119,6 +119,17 @@ describe('a table declared once', () => {
     expect(() => table('t', { a: varchar(), b: bigint().addedLater() }, { key: ['a'], onConflict: 'merge' })).toThrow(/needs a default or null/);
   });
 
+  it('indexes only part of a key (a key field never changes once written; the whole key has its own index), for new and older files alike', () => {
+    expect(() => table('t', { a: varchar(), n: integer(), b: bigint().max() }, { key: ['a', 'n'], onConflict: 'merge', indexes: ['b'] })).toThrow(
+      /b is indexed, but only a key field can be/,
+    );
+    expect(() => table('t', { a: varchar(), b: bigint().max() }, { key: ['a'], onConflict: 'merge', indexes: ['a'] })).toThrow(/the whole key/);
+    const t = table('t', { orderId: varchar(), n: integer() }, { key: ['orderId', 'n'], onConflict: 'keep', indexes: ['orderId'] });
+    // `if not exists`: run at every open, it builds the index once, on the rows a file made before it holds.
+    expect(createSql(t)).toContain('\ncreate index if not exists t_by_order_id on t (order_id);');
+    expect(createSql(widgetsV2)).not.toContain('create index');
+  });
+
   it('makes append-only only a table keyed by the stream sequence, with its columns where the file has them', () => {
     expect(() => table('t', { a: varchar() }, { key: ['a'], onConflict: 'keep', appendOnly: true })).toThrow(/keyed by the stream sequence/);
     expect(() =>

@@ -114,6 +114,14 @@ export interface Table<R> {
    * the table, without a stage or an upsert (olap/tables/write.ts).
    */
   readonly appendOnly?: boolean;
+  /**
+   * Fields looked up alone by a named query (an order's lines and timeline by the order), each given an
+   * ART index of its own: DuckDB scans an index only for a filter on all of its columns, so the key's
+   * (order, line) index does not serve `where order_id = ?`, which otherwise reads the whole table.
+   * Only key fields: they never change once written, so no upsert updates an indexed value (DuckDB
+   * turns such an update into a delete and an insert, with over-eager constraint checks).
+   */
+  readonly indexes: readonly string[];
   /** Type only: the row this table holds. */
   readonly row?: R;
 }
@@ -135,7 +143,7 @@ export function shownColumns(t: Table<unknown>): ColumnDef[] {
 export function table<C extends Record<string, Col<unknown>>>(
   name: string,
   columns: C,
-  options: { key: (keyof C & string)[]; onConflict: 'keep' | 'merge'; appendOnly?: boolean },
+  options: { key: (keyof C & string)[]; onConflict: 'keep' | 'merge'; appendOnly?: boolean; indexes?: (keyof C & string)[] },
 ): Table<RowOf<C>> {
   const keys = new Set<string>(options.key);
   const defs: ColumnDef[] = Object.entries(columns).map(([field, c]) => ({ ...c.spec, field, column: c.spec.column ?? snake(field), inKey: keys.has(field) }));
@@ -152,10 +160,21 @@ export function table<C extends Record<string, Col<unknown>>>(
     if (d.merge.kind === 'was' && !byField.has(d.merge.of)) throw new Error(`${name}: ${d.field} was ${d.merge.of}, which is not a column`);
     if (d.addedLater && !d.nullable && d.default === undefined) throw new Error(`${name}: ${d.field} is added later, so it needs a default or null`);
   }
+  for (const field of options.indexes ?? []) {
+    if (!keys.has(field)) throw new Error(`${name}: ${field} is indexed, but only a key field can be (it never changes once written)`);
+    if (options.key.length === 1) throw new Error(`${name}: ${field} is the whole key, which the primary key indexes already`);
+  }
   if (options.appendOnly) {
     if (!options.key.includes('seq')) throw new Error(`${name}: only a table keyed by the stream sequence (seq) is append-only`);
     // Appended by position: a column added later sits at the end of an older file, not where it is declared.
     if (defs.some((d) => d.addedLater)) throw new Error(`${name}: an append-only table cannot have columns added later`);
   }
-  return { name, columns: defs, key: options.key, onConflict: options.onConflict, ...(options.appendOnly ? { appendOnly: true } : {}) };
+  return {
+    name,
+    columns: defs,
+    key: options.key,
+    onConflict: options.onConflict,
+    indexes: options.indexes ?? [],
+    ...(options.appendOnly ? { appendOnly: true } : {}),
+  };
 }

@@ -58,7 +58,8 @@ export const orderLines = table(
     net: bigint(),
     tax: bigint(),
   },
-  { key: ['orderId', 'lineNo'], onConflict: 'keep' },
+  // By order alone: the `order` query reads an order's lines (olap/queries.ts projectedOrder).
+  { key: ['orderId', 'lineNo'], onConflict: 'keep', indexes: ['orderId'] },
 );
 
 /** As issued, with what was paid and credited so far (each event carries the running total). */
@@ -161,5 +162,6 @@ export const orderEvents = table(
     correlationId: varchar(),
     data: varchar(),
   },
-  { key: ['orderId', 'seq'], onConflict: 'keep', appendOnly: true },
+  // By order alone: order_timeline reads an order's events (olap/queries.ts orderTimeline).
+  { key: ['orderId', 'seq'], onConflict: 'keep', appendOnly: true, indexes: ['orderId'] },
 );

@@ -5,7 +5,8 @@ import { shownColumns, type ColumnDef, type Merge, type Table } from './declare.
 // declaration puts it.
 
 const literal = (value: string | number) => (typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`);
-const keyColumns = (t: Table<unknown>) => t.key.map((field) => t.columns.find((c) => c.field === field)!.column);
+const columnOf = (t: Table<unknown>, field: string) => t.columns.find((c) => c.field === field)!.column;
+const keyColumns = (t: Table<unknown>) => t.key.map((field) => columnOf(t, field));
 
 function columnDdl(c: ColumnDef, upgrade = false): string {
   // A column added to a file with rows cannot be declared not null: its default fills them instead.
@@ -13,12 +14,19 @@ function columnDdl(c: ColumnDef, upgrade = false): string {
   return parts.filter(Boolean).join(' ');
 }
 
-/** `create table if not exists`, then the additions that bring an older file up to date. */
+/** The name of the index on one column (declare.ts `indexes`). */
+export const indexName = (t: Table<unknown>, field: string) => `${t.name}_by_${columnOf(t, field)}`;
+
+/**
+ * `create table if not exists`, then the additions that bring an older file up to date: columns added
+ * later, and the indexes, built from the rows already there the first time a file made before them opens.
+ */
 export function createSql(t: Table<unknown>): string {
   const lines = [...t.columns.map((c) => columnDdl(c)), `primary key (${keyColumns(t).join(', ')})`];
   const create = `create table if not exists ${t.name} (\n  ${lines.join(',\n  ')}\n);`;
   const upgrades = t.columns.filter((c) => c.addedLater).map((c) => `alter table ${t.name} add column if not exists ${columnDdl(c, true)};`);
-  return [create, ...upgrades].join('\n');
+  const indexes = t.indexes.map((field) => `create index if not exists ${indexName(t, field)} on ${t.name} (${columnOf(t, field)});`);
+  return [create, ...upgrades, ...indexes].join('\n');
 }
 
 export const stageName = (t: Table<unknown>) => `stage_${t.name}`;
