@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { pino } from 'pino';
-import { createTestBus, type TestBus } from '../tests/support/nats.js';
+import { connectBus } from '../shared/events/bus.js';
+import { createTestBus, natsUrl, type TestBus } from '../tests/support/nats.js';
 import { waitFor } from '../tests/support/wait.js';
 import { batchConsumerName, startBatchFeed } from './batch-feed.js';
 
@@ -48,7 +49,124 @@ describe('the batch feed', () => {
     const jsm = await jetstreamManager(t.bus.nc);
     const info = await jsm.consumers.info(t.stream, batchConsumerName('projector'));
     expect(info.num_ack_pending).toBe(0);
-    expect(info.config.max_ack_pending).toBe(8);
+    expect(info.config.max_ack_pending, 'two batches: the one applied and the next, pulled ahead').toBe(16);
+  });
+});
+
+describe('the batch feed, pulling ahead', () => {
+  let p: TestBus;
+  beforeAll(async () => {
+    p = await createTestBus('ahead');
+  });
+  afterAll(async () => p?.cleanup());
+
+  // While the projector applies a batch, the next one is already on its way from the server: when the
+  // feed waited for the ack to ask for it, a projector behind the stream idled ~100 ms of every ~270.
+  // A consumer an older connector made (max_ack_pending = the batch size) is brought to the new window.
+  it('holds the next batch while one is applied, and acks each only once it is', async () => {
+    const jsm = await jetstreamManager(p.bus.nc);
+    const durable = batchConsumerName('projector');
+    await jsm.consumers.add(p.stream, {
+      durable_name: durable,
+      filter_subject: `${p.prefix}.>`,
+      ack_policy: AckPolicy.All,
+      ack_wait: 120 * 1e9,
+      max_ack_pending: 8,
+    });
+    for (let i = 0; i < 40; i++) await p.bus.js.publish(`${p.prefix}.orders.thing`, JSON.stringify({ i }));
+    const info = () => jsm.consumers.info(p.stream, durable);
+    const applied: number[] = [];
+    const whileApplying: { pending: number; ackFloor: number }[] = [];
+    let calls = 0;
+    const stop = await startBatchFeed({
+      bus: p.bus,
+      stream: p.stream,
+      subject: `${p.prefix}.>`,
+      fn: 'projector',
+      batchSize: 8,
+      log: pino({ level: 'silent' }),
+      post: async (body) => {
+        const seqs = (JSON.parse(body) as { events: { seq: number }[] }).events.map((e) => e.seq);
+        calls += 1;
+        if (calls === 1) {
+          // The first batch waits, unanswered, until the server has handed out the second one too.
+          await waitFor(async () => (await info()).num_ack_pending === 16, { what: 'the next batch handed out while the first is applied' });
+          const i = await info();
+          whileApplying.push({ pending: i.num_ack_pending, ackFloor: i.ack_floor.stream_seq });
+        }
+        // The second batch fails once: retried in place, the one held after it waits its turn.
+        if (calls === 2) return { status: 503, detail: 'down' };
+        applied.push(...seqs);
+        return { status: 200, detail: '{}' };
+      },
+    });
+    try {
+      await waitFor(async () => applied.length >= 40, { what: '40 events applied' });
+    } finally {
+      await stop();
+    }
+    expect(whileApplying, 'nothing acked before the projector answered').toEqual([{ pending: 16, ackFloor: 0 }]);
+    expect(applied).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const after = await info();
+    expect(after.config.max_ack_pending).toBe(16);
+    expect(after.num_ack_pending).toBe(0);
+    expect(after.ack_floor.stream_seq).toBe(40);
+  });
+
+  // A feed killed (SIGKILL) holding a batch in flight and the next one pulled ahead leaves both unacked:
+  // the next feed must start right after the last acknowledged message, not wait out ack_wait and then
+  // find them below a watermark that moved past them.
+  it('after a feed died holding two batches, starts again right after the last acknowledged message', async () => {
+    const jsm = await jetstreamManager(p.bus.nc);
+    const durable = batchConsumerName('killed');
+    const from = (await jsm.streams.info(p.stream)).state.last_seq;
+    await jsm.consumers.add(p.stream, {
+      durable_name: durable,
+      filter_subject: `${p.prefix}.>`,
+      ack_policy: AckPolicy.All,
+      ack_wait: 120 * 1e9,
+      max_ack_pending: 16,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: from + 1,
+    });
+    for (let i = 0; i < 30; i++) await p.bus.js.publish(`${p.prefix}.orders.thing`, JSON.stringify({ i }));
+    // The dead feed: its own connection took two batches and acked the first, then vanished.
+    const dead = await connectBus(natsUrl, 'dead-feed');
+    const held: number[] = [];
+    for await (const m of await (await dead.js.consumers.get(p.stream, durable)).fetch({ max_messages: 16, expires: 5_000 })) {
+      held.push(m.seq);
+      if (held.length === 8) await m.ackAck();
+      if (held.length === 16) break;
+    }
+    await dead.nc.close();
+    expect(held).toEqual(Array.from({ length: 16 }, (_, i) => from + 1 + i));
+    expect((await jsm.consumers.info(p.stream, durable)).num_ack_pending).toBe(8);
+
+    // The projector had applied the first batch: its watermark is there, and it refuses a gap.
+    let watermark = from + 8;
+    const posted: number[] = [];
+    const stop = await startBatchFeed({
+      bus: p.bus,
+      stream: p.stream,
+      subject: `${p.prefix}.>`,
+      fn: 'killed',
+      batchSize: 8,
+      log: pino({ level: 'silent' }),
+      post: async (body) => {
+        const seqs = (JSON.parse(body) as { events: { seq: number }[] }).events.map((e) => e.seq);
+        posted.push(...seqs);
+        const fresh = seqs.filter((s) => s > watermark);
+        if (fresh.some((s, i) => s !== watermark + 1 + i)) return { status: 409, detail: '{"code":"sequence_gap"}' };
+        watermark = fresh.at(-1) ?? watermark;
+        return { status: 200, detail: '{}' };
+      },
+    });
+    try {
+      await waitFor(async () => watermark === from + 30, { timeoutMs: 20_000, what: () => `watermark ${from + 30} (at ${watermark})` });
+    } finally {
+      await stop();
+    }
+    expect(posted, 'from the first unacked message, each once, in order').toEqual(Array.from({ length: 22 }, (_, i) => from + 9 + i));
   });
 });
 

@@ -5,23 +5,28 @@ import type { Envelope } from '../../shared/events/envelope.js';
 import type { EventData, EventType } from '../../shared/events/registry.js';
 import { v7 as uuidv7 } from 'uuid';
 import { sampleEvent } from '../../tests/support/events.js';
-import type { SeqEvent } from '../../olap/seq-event.js';
+import { toSeqEvent, type SeqEvent } from '../../olap/seq-event.js';
 import { olapSettings } from '../../olap/config.js';
 import { OlapStore } from '../../olap/store.js';
 import { prng } from './prng.js';
 import { syntheticOrderData } from './olap.js';
+import { readBatch } from '../../functions/project-to-olap/schema.js';
+import { parseEvent } from '../../shared/events/envelope.js';
 
 // What one projector batch costs, without the box around it: an OlapStore on a temp file (the same
 // DuckDB settings the projector opens it with by default) is filled by a rebuild, then fed live batches
-// (20 events) and batches while behind (500 events), each timed by process.cpuUsage (DuckDB's threads
-// included) and wall time. The events are whole order lifecycles as the flow emits them (order_created,
+// (20 events) and batches while behind (500 events, the feed's batch in stack.yml, or `behindSize`), each timed by process.cpuUsage (DuckDB's threads
+// included) and wall time; the behind batches' parsing is timed apart, as the route does it (the body's
+// JSON, the batch's schema, each envelope: functions/project-to-olap/schema.ts) and as the fold reads each
+// event's data by the registry (olap/fold.ts, inside apply). The events are whole order lifecycles as the flow emits them (order_created,
 // stock_reserved, a stock_changed per line, the status moves, invoice_created, payment_received,
 // invoice_paid; 1 in 20 cancelled, 1 in 4 left unpaid), several orders' events interleaved as they are
 // live, so a batch touches new orders and moves rows already stored.
 //
-//   node --import tsx bench/lib/projector-micro.ts [orders=20000] [live=150] [behind=30] [duckdb_option=value ...]
+//   node --import tsx bench/lib/projector-micro.ts [orders=20000] [live=150] [behind=30] [behindSize=500] [duckdb_option=value ...]
 //
-// prints one JSON line: rebuild events/s, CPU ms per 20-event batch, events/s of 500-event batches.
+// prints one JSON line: rebuild events/s, CPU ms per 20-event batch, events/s of the behind batches and
+// CPU ms per behind batch of each parsing step.
 
 const random = prng(24);
 const skus = Array.from({ length: 200 }, (_, i) => ({ sku: `SKU-${String(i).padStart(4, '0')}`, unitPrice: 100 + ((i * 37) % 900) }));
@@ -115,11 +120,19 @@ export interface ProjectorCost {
   orders: number;
   rebuild: { events: number; cpuMs: number; wallMs: number; eventsPerCpuS: number; eventsPerS: number };
   live: { batches: number; cpuMsPerBatch: number; wallMsPerBatch: number };
-  behind: { batches: number; cpuMsPerBatch: number; eventsPerCpuS: number; eventsPerS: number };
+  behind: { batches: number; size: number; cpuMsPerBatch: number; eventsPerCpuS: number; eventsPerS: number };
+  /** CPU ms per behind batch: the route's JSON.parse, its readBatch (of which the envelopes), the registry's parse of the data (inside apply). */
+  parse: { json: number; readBatch: number; envelopes: number; registry: number };
   rssMb: number;
 }
 
-export async function projectorCost(orders: number, liveBatches: number, behindBatches: number, options: Record<string, string>): Promise<ProjectorCost> {
+export async function projectorCost(
+  orders: number,
+  liveBatches: number,
+  behindBatches: number,
+  options: Record<string, string>,
+  behindSize = 500,
+): Promise<ProjectorCost> {
   const dir = mkdtempSync(join(tmpdir(), 'erpbi-projector-micro-'));
   const store = new OlapStore(join(dir, 'olap.duckdb'), undefined, options);
   try {
@@ -149,21 +162,24 @@ export async function projectorCost(orders: number, liveBatches: number, behindB
       const c0 = cpuMs();
       const w0 = performance.now();
       for (let i = 0; i < need; i += size) await store.apply(events.slice(i, i + size));
-      return { cpu: cpuMs() - c0, wall: performance.now() - w0 };
+      return { cpu: cpuMs() - c0, wall: performance.now() - w0, events };
     };
     await run(20, 20); // warm: the first batches after the rebuild compile what the live ones reuse
     const l = await run(liveBatches, 20);
-    const b = await run(behindBatches, 500);
+    const b = await run(behindBatches, behindSize);
+    const parse = parseCost(b.events, behindSize);
     return {
       orders,
       rebuild,
       live: { batches: liveBatches, cpuMsPerBatch: +(l.cpu / liveBatches).toFixed(2), wallMsPerBatch: +(l.wall / liveBatches).toFixed(2) },
       behind: {
         batches: behindBatches,
+        size: behindSize,
         cpuMsPerBatch: +(b.cpu / behindBatches).toFixed(1),
-        eventsPerCpuS: Math.round(((behindBatches * 500) / b.cpu) * 1000),
-        eventsPerS: Math.round(((behindBatches * 500) / b.wall) * 1000),
+        eventsPerCpuS: Math.round(((behindBatches * behindSize) / b.cpu) * 1000),
+        eventsPerS: Math.round(((behindBatches * behindSize) / b.wall) * 1000),
       },
+      parse,
       rssMb: Math.round(process.memoryUsage().rss / 1048576),
     };
   } finally {
@@ -172,11 +188,35 @@ export async function projectorCost(orders: number, liveBatches: number, behindB
   }
 }
 
+/** CPU ms per batch of each parsing step, over the batches' bodies as the feed sends them (triggers/batch-feed.ts), once warm. */
+function parseCost(events: SeqEvent[], size: number): ProjectorCost['parse'] {
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += size) {
+    const batch = events.slice(i, i + size);
+    bodies.push(JSON.stringify({ events: batch, streamSeq: batch.at(-1)!.seq }));
+  }
+  const per = (step: (i: number) => unknown) => {
+    // Warm: a projector behind the stream has parsed many batches before (the first few cost ~3x as much).
+    for (let pass = 0; pass < 3; pass++) for (let i = 0; i < bodies.length; i++) step(i);
+    const c = cpuMs();
+    for (let i = 0; i < bodies.length; i++) step(i);
+    return +((cpuMs() - c) / bodies.length).toFixed(2);
+  };
+  const parsed = bodies.map((b) => JSON.parse(b) as { events: { seq: number; event: unknown }[] });
+  const read = parsed.map((b) => readBatch(b).events);
+  return {
+    json: per((i) => JSON.parse(bodies[i]!)),
+    readBatch: per((i) => readBatch(parsed[i])),
+    envelopes: per((i) => parsed[i]!.events.map((e) => toSeqEvent(e.seq, e.event))),
+    registry: per((i) => read[i]!.map((e) => e.event && parseEvent(e.event))),
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const [orders = 20_000, live = 150, behind = 30] = args.filter((a) => !a.includes('=')).map(Number);
+  const [orders = 20_000, live = 150, behind = 30, behindSize = 500] = args.filter((a) => !a.includes('=')).map(Number);
   // The projector's defaults (olap/config.ts), any of them overridden as name=value.
   const options: Record<string, string> = { ...olapSettings({ ERPBI_DATA: tmpdir() }).duckdb };
   for (const a of args.filter((a) => a.includes('='))) options[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
-  console.log(JSON.stringify({ options, ...(await projectorCost(orders, live, behind, options)) }));
+  console.log(JSON.stringify({ options, ...(await projectorCost(orders, live, behind, options, behindSize)) }));
 }

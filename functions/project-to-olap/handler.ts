@@ -8,7 +8,6 @@ import { openSse, type SseChannel } from '../../shared/http/sse.js';
 import { createStreamTickets } from '../../shared/http/stream-tickets.js';
 import { todayUtc } from '../../olap/aging.js';
 import { olapSettings, type OlapSettings } from '../../olap/config.js';
-import { toSeqEvent } from '../../olap/fold.js';
 import * as q from '../../olap/queries.js';
 import * as buying from '../../olap/buying-queries.js';
 import { replayStream } from '../../olap/replay.js';
@@ -16,7 +15,7 @@ import { exportParquet } from '../../olap/export-parquet.js';
 import { exportTarget } from '../../olap/export-target.js';
 import { OlapStore } from '../../olap/store.js';
 import { RebuildJob, rebuildState } from './rebuild-job.js';
-import { batch, liveParams, queryName, queryParams, type QueryName } from './schema.js';
+import { batch, liveParams, queryName, queryParams, readBatch, type QueryName } from './schema.js';
 import { answerSchema, catalogueAnswer, catalogueFor, catalogueRoles, catalogue, queryRoles, type Params } from '../../olap/catalogue.js';
 import { prefersCsv, sendCsv, type CsvColumn } from '../../shared/http/csv.js';
 import { biCsvColumns } from '../../olap/csv-columns.js';
@@ -196,14 +195,13 @@ export default defineFunction({
           '/batch',
           { bodyLimit: settings.batchBodyLimit, onRequest: async (req) => void (await authorize(req.headers.authorization, ['service'])) },
           async (req) => {
-            const input = parseInput(batch, req.body);
+            const { events, streamSeq } = readBatch(req.body);
             if (store.rebuilding) throw new AppError('not_ready', 'the OLAP store is being rebuilt; retry the batch');
-            const events = input.events.map((e) => toSeqEvent(e.seq, e.event));
             // A gap is refused (olap/store.ts) unless the stream itself no longer holds what was skipped.
-            const result = await store.apply(events, input.streamSeq).catch(async (err: unknown) => {
+            const result = await store.apply(events, streamSeq).catch(async (err: unknown) => {
               if (!(err instanceof AppError && err.code === 'sequence_gap' && deps.stream)) throw err;
               const { state } = await (await deps.js.streams.get(deps.stream)).info();
-              return store.apply(events, input.streamSeq, state.first_seq);
+              return store.apply(events, streamSeq, state.first_seq);
             });
             return {
               applied: result.applied,

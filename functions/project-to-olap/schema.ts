@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { queryNames, type QueryName } from '../../olap/catalogue.js';
+import { toSeqEvent, type SeqEvent } from '../../olap/seq-event.js';
+import { parseInput } from '../../shared/http/errors-to-http.js';
 
 // One stream message: its sequence and the envelope as published. The envelope is checked one by one
 // in olap/ (a malformed one is skipped, not allowed to block the whole feed). `streamSeq`: the stream's
@@ -14,6 +16,13 @@ export const batch = z
     streamSeq: z.number().int().nonnegative().optional(),
   })
   .strict();
+
+/** The /batch body as the route reads it (and bench/lib/projector-micro.ts times it): the batch's own
+ *  shape strictly (400 otherwise), then each envelope on its own, null when malformed. */
+export function readBatch(body: unknown): { events: SeqEvent[]; streamSeq: number | undefined } {
+  const input = parseInput(batch, body);
+  return { events: input.events.map((e) => toSeqEvent(e.seq, e.event)), streamSeq: input.streamSeq };
+}
 
 // The parameters of each named query come from the metric catalogue (olap/catalogue.ts): nothing else reaches SQL.
 export { queryParams, type QueryName } from '../../olap/catalogue.js';
