@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { connectBus } from '../shared/events/bus.js';
 import { createTestBus, natsUrl, type TestBus } from '../tests/support/nats.js';
 import { waitFor } from '../tests/support/wait.js';
-import { batchConsumerName, startBatchFeed } from './batch-feed.js';
+import { batchConsumerName, batchLength, startBatchFeed } from './batch-feed.js';
 
 let t: TestBus;
 beforeAll(async () => {
@@ -325,5 +325,16 @@ describe('the batch feed, on when a batch goes', () => {
     } finally {
       await stop();
     }
+  });
+});
+
+describe('a batch by its bytes', () => {
+  const msgs = (...sizes: number[]) => sizes.map((n) => ({ data: new Uint8Array(n) }));
+  it('ends before its events pass the byte limit, and holds at least one event however large', () => {
+    expect(batchLength(msgs(10, 10, 10, 10), 8, 25)).toBe(2);
+    expect(batchLength(msgs(10, 10, 10, 10), 3, 1000)).toBe(3);
+    expect(batchLength(msgs(100, 10), 8, 25)).toBe(1);
+    expect(batchLength(msgs(10, 15, 1), 8, 25)).toBe(2);
+    expect(batchLength(msgs(), 8, 25)).toBe(0);
   });
 });

@@ -20,6 +20,11 @@ export interface BatchFeedOptions {
    * costs, not on a fixed clock.
    */
   busyShare?: number;
+  /**
+   * A batch also ends before its events' bytes pass this (always at least one event): a body over the
+   * projector's limit (OLAP_BATCH_BODY_LIMIT_BYTES) would be refused as often as it is sent.
+   */
+  maxBatchBytes?: number;
   /** The longest gathering (100 ms by default), however long the last batch took. */
   maxGatherMs?: number;
   log: Logger;
@@ -109,7 +114,7 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
       const gather = Math.min(opts.maxGatherMs ?? 100, lastTook * (1 / share - 1));
       const wait = lastEnd + gather - performance.now();
       if (wait > 0 && buffer.length < opts.batchSize) await sleep(wait);
-      const batch = buffer.splice(0, opts.batchSize);
+      const batch = buffer.splice(0, batchLength(buffer, opts.batchSize, opts.maxBatchBytes ?? Infinity));
       const started = performance.now();
       const outcome = await deliverBatch(batch, buffer, opts, () => running);
       lastEnd = performance.now();
@@ -145,6 +150,18 @@ export async function startBatchFeed(opts: BatchFeedOptions): Promise<() => Prom
     await messages.close().catch(() => undefined);
     await Promise.allSettled([reader]);
   };
+}
+
+/** How many of the buffer's first messages make the next batch: up to `max`, and up to `maxBytes` of data. */
+export function batchLength(buffer: readonly { data: Uint8Array }[], max: number, maxBytes: number): number {
+  let n = 0;
+  let bytes = 0;
+  while (n < Math.min(max, buffer.length)) {
+    bytes += buffer[n]!.data.length;
+    if (n > 0 && bytes > maxBytes) break;
+    n += 1;
+  }
+  return n;
 }
 
 /** Delivers one batch, retrying it in place until it is applied; a sequence_gap is the worker's to heal.
@@ -190,7 +207,7 @@ function parseOrNull(m: JsMsg): unknown {
 /** One feed per batch function of stack.yml, each POSTing to its `/batch` (direct or through the gateway: function-urls.ts). */
 export async function startBatchFeeds(
   fns: { name: string; topics: string[]; batch?: number | undefined }[],
-  opts: { bus: Bus; stream: string; urls: FunctionUrls; token: () => Promise<string>; log: Logger; metrics?: ConnectorMetrics },
+  opts: { bus: Bus; stream: string; urls: FunctionUrls; token: () => Promise<string>; log: Logger; metrics?: ConnectorMetrics; maxBatchBytes?: number },
 ): Promise<() => Promise<void>> {
   const stops: (() => Promise<void>)[] = [];
   for (const fn of fns) {
@@ -203,6 +220,7 @@ export async function startBatchFeeds(
         subject,
         fn: fn.name,
         batchSize: fn.batch ?? 500,
+        maxBatchBytes: opts.maxBatchBytes,
         log: opts.log,
         metrics: opts.metrics,
         post: async (body) => {

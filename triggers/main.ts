@@ -37,6 +37,8 @@ const env = readConfig(
     'TOKEN_URL',
     'CLIENT_ID',
     'CLIENT_SECRET',
+    // The projector's body limit: a batch stays under it (batch-feed.ts).
+    'OLAP_BATCH_BODY_LIMIT_BYTES',
     // The retention windows and the pruner's pace (why each: retention.ts).
     'PROCESSED_EVENTS_KEEP_HOURS',
     'PUBLISHED_OUTBOX_KEEP_HOURS',
@@ -62,7 +64,8 @@ const urls = functionUrls({ gatewayUrl: env.GATEWAY_URL, template: env.FUNCTIONS
 const token = serviceTokenSource({ tokenUrl: env.TOKEN_URL, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET });
 const stopFeeds = await startBatchFeeds(
   fns.filter((f) => f.batch),
-  { bus, stream: env.EVENTS_STREAM, urls, token, log, metrics },
+  // A quarter left for the body's own JSON around the events ({seq, event} each, and streamSeq).
+  { bus, stream: env.EVENTS_STREAM, urls, token, log, metrics, maxBatchBytes: Math.floor(env.OLAP_BATCH_BODY_LIMIT_BYTES * 0.75) },
 );
 const stopConnector = await startConnector(
   fns.filter((f) => !f.batch),
