@@ -14,7 +14,7 @@ export const rebuildOlapUsage =
 const pollMs = 500;
 /** Given up when the projector has not answered for this long (the box stopped?), */
 const unansweredMs = 60_000;
-/** or when the rebuild has applied nothing for this long (a replay stalled; a 5,000-event chunk takes seconds). */
+/** or when the rebuild has applied nothing for this long (a replay stalled; a 1,000-event chunk takes a fraction of a second). */
 const stalledMs = 5 * 60_000;
 
 /**

@@ -15,7 +15,8 @@ import { parseEvent } from '../../shared/events/envelope.js';
 
 // What one projector batch costs, without the box around it: an OlapStore on a temp file (the same
 // DuckDB settings the projector opens it with by default) is filled by a rebuild, then fed live batches
-// (20 events) and batches while behind (500 events, the feed's batch in stack.yml, or `behindSize`), each timed by process.cpuUsage (DuckDB's threads
+// (20 events) and batches while behind (500 events, as rounds before measured them, or `behindSize`: the
+// feed's own limit is stack.yml's erpbi.batch, 2,000), each timed by process.cpuUsage (DuckDB's threads
 // included) and wall time; the behind batches' parsing is timed apart, as the route does it (the body's
 // JSON, the batch's schema, each envelope: functions/project-to-olap/schema.ts) and as the fold reads each
 // event's data by the registry (olap/fold.ts, inside apply). The events are whole order lifecycles as the flow emits them (order_created,
